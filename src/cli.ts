@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './core/config.ts';
+import { withTenant } from './core/db/tenant.ts';
+import { ORG_ROLES, systemActor, type OrgRole } from './core/access/actor.ts';
+import { createOrganization, createUser, findOrganizationBySlug } from './modules/identity/service.ts';
+import { createServer, modules, openRuntime } from './server.ts';
+import { DEMO_ORG, DEMO_USERS, seedDemo } from './seed.ts';
+
+const USAGE = `roster <command> [options]
+
+  start                    migrate, seed the demo org if the database is empty, serve
+  migrate                  apply database migrations
+  seed                     create the demo organization if it does not exist
+  create-org --name N --slug S [--domain D]
+  create-user --org S --username U [--email E] [--full-name F] [--role owner|admin|member|viewer] [--password P]
+
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, ROSTER_DEMO_PASSWORD (see docs/operations.md)`;
+
+async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config);
+  try {
+    await rt.database.migrate();
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function printDemo(url: string, password: string | undefined) {
+  const lines = [`Demo organization "${DEMO_ORG}" — log in at ${url} (API docs: ${url}/docs)`];
+  for (const u of DEMO_USERS) lines.push(`  ${u.username.padEnd(13)} ${u.shows}`);
+  lines.push(password ? `  password for every demo user: ${password}` : '  password: set by ROSTER_DEMO_PASSWORD when the demo was created');
+  console.log(lines.join('\n'));
+}
+
+async function start(config: Config) {
+  const rt = await openRuntime(config);
+  await rt.database.migrate();
+  const demo = await seedDemo(rt.database.db, config, modules);
+  const app = await createServer(config, rt, { logger: { level: config.logLevel } });
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host}:${config.port}`;
+  console.log(`Roster listening on ${url}`);
+  printDemo(url, demo.password);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'draining in-flight requests');
+    // Fastify stops accepting, answers 503 to new requests, waits for in-flight ones, then we close the DB.
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      domain: { type: 'string' },
+      org: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      'full-name': { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate':
+      return withRuntime(config, async () => console.log('migrations applied'));
+    case 'seed':
+      return withRuntime(config, async (rt) => {
+        const demo = await seedDemo(rt.database.db, config, modules);
+        console.log(demo.created ? 'demo organization created' : 'demo organization already exists');
+        printDemo(`http://${config.host}:${config.port}`, demo.password);
+      });
+    case 'create-org':
+      if (!values.name || !values.slug) throw new Error('create-org needs --name and --slug');
+      return withRuntime(config, async (rt) => {
+        const org = await createOrganization(rt.database.db, { name: values.name!, slug: values.slug!, domain: values.domain });
+        console.log(`organization ${org.slug} created (${org.id})`);
+      });
+    case 'create-user': {
+      if (!values.org || !values.username) throw new Error('create-user needs --org and --username');
+      const role = (values.role ?? 'member') as OrgRole;
+      if (!ORG_ROLES.includes(role)) throw new Error(`--role must be one of ${ORG_ROLES.join(', ')}`);
+      return withRuntime(config, async (rt) => {
+        const org = await findOrganizationBySlug(rt.database.db, values.org!);
+        if (!org) throw new Error(`no organization with slug ${values.org}`);
+        const { user, temporaryPassword } = await withTenant({ db: rt.database.db }, systemActor(org.id, 'cli'), (t) =>
+          createUser(t, { username: values.username!, email: values.email, fullName: values['full-name'], password: values.password, orgRole: role }),
+        );
+        console.log(`user ${user.username} (id ${user.id}) created in ${org.slug} as ${role}`);
+        if (temporaryPassword) console.log(`temporary password (must be changed at first login): ${temporaryPassword}`);
+      });
+    }
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

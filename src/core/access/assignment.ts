@@ -1,0 +1,43 @@
+import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { bigint, boolean, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The columns every assignment table shares: who assigned it, when, and in which time window it
+ * counts. Modules spread these into their own tables (UserUnit, PerformerAssignment,
+ * RoomAssignment…) next to the subject and scope columns that name what is linked.
+ */
+export function assignmentColumns() {
+  return {
+    role: text('role'),
+    startsAt: timestamp('starts_at', { withTimezone: true }),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    isActive: boolean('is_active').notNull().default(true),
+    assignedBy: bigint('assigned_by', { mode: 'number' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  };
+}
+
+export interface AssignmentWindowColumns {
+  isActive: AnyColumn;
+  startsAt?: AnyColumn;
+  endsAt?: AnyColumn;
+}
+
+/**
+ * "This assignment counts at `at`": active, started, not yet ended. An open start or end means
+ * unbounded on that side. The end is exclusive so back-to-back slots (08:00–12:00, 12:00–18:00)
+ * never both count at noon.
+ */
+export function assignmentInForce(cols: AssignmentWindowColumns, at: Date | SQL = sql`now()`): SQL {
+  const parts: SQL[] = [sql`${cols.isActive} = true`];
+  const when = at instanceof Date ? sql`${at.toISOString()}::timestamptz` : at;
+  if (cols.startsAt) parts.push(sql`(${cols.startsAt} is null or ${cols.startsAt} <= ${when})`);
+  if (cols.endsAt) parts.push(sql`(${cols.endsAt} is null or ${cols.endsAt} > ${when})`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Condition for two windows [aStart, aEnd) and [bStart, bEnd) sharing at least one instant. */
+export function windowsOverlap(aStart: AnyColumn | SQL, aEnd: AnyColumn | SQL, bStart: Date, bEnd: Date): SQL {
+  return sql`(${aStart} < ${bEnd.toISOString()}::timestamptz and ${aEnd} > ${bStart.toISOString()}::timestamptz)`;
+}

@@ -1,0 +1,79 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Actor } from './actor.ts';
+import { queryRows, type Queryable } from '../db/client.ts';
+import { forbidden, notFound } from '../http/problem.ts';
+
+/**
+ * A rule answers "which rows of the table may this actor …" as a SQL condition over the table's
+ * columns, or a constant: `true` (every row of the org; RLS already keeps other orgs out) or
+ * `false` (none). The same definition serves both list filtering (a WHERE clause) and the
+ * single-row check (evaluated in SQL on that row), so the two can never disagree.
+ */
+export type Condition = SQL | boolean;
+export type Rule = (actor: Actor) => Condition;
+
+export function toSql(c: Condition): SQL {
+  return typeof c === 'boolean' ? (c ? sql`true` : sql`false`) : c;
+}
+
+export function anyOf(...conds: Condition[]): Condition {
+  if (conds.some((c) => c === true)) return true;
+  const rest = conds.filter((c): c is SQL => typeof c !== 'boolean');
+  if (rest.length === 0) return false;
+  return rest.length === 1 ? rest[0] : sql`(${sql.join(rest, sql` or `)})`;
+}
+
+export function allOf(...conds: Condition[]): Condition {
+  if (conds.some((c) => c === false)) return false;
+  const rest = conds.filter((c): c is SQL => typeof c !== 'boolean');
+  if (rest.length === 0) return true;
+  return rest.length === 1 ? rest[0] : sql`(${sql.join(rest, sql` and `)})`;
+}
+
+export interface PolicyDefinition<A extends string> {
+  /** Name of the entity in error messages ("Performer not found"). */
+  entity: string;
+  table: PgTable;
+  /** Rows the actor may see at all; anything else is answered 404. */
+  see: Rule;
+  /** Rows the actor may act on per action; visible rows outside it are answered 403. */
+  actions: Record<A, Rule>;
+}
+
+export interface Policy<A extends string> {
+  entity: string;
+  /** WHERE condition for lists: only rows the actor may see. */
+  visible(actor: Actor): SQL;
+  /** WHERE condition for rows the actor may act on with `action`. */
+  allowed(actor: Actor, action: A): SQL;
+  /**
+   * Checks one row (selected by `where`): throws 404 when it does not exist or is outside what the
+   * actor may see, 403 when visible but the action is not allowed.
+   */
+  authorize(q: Queryable, actor: Actor, action: A | 'see', where: SQL): Promise<void>;
+  /** True when the actor may do `action` on some rows (to hide buttons, guard creates). */
+  mayEver(actor: Actor, action: A): boolean;
+}
+
+export function definePolicy<A extends string>(def: PolicyDefinition<A>): Policy<A> {
+  const visible = (actor: Actor) => toSql(def.see(actor));
+  const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
+  return {
+    entity: def.entity,
+    visible,
+    allowed,
+    async authorize(q, actor, action, where) {
+      const may = action === 'see' ? sql`true` : allowed(actor, action as A);
+      const [row] = await queryRows<{ visible: boolean; allowed: boolean }>(
+        q,
+        sql`select (${visible(actor)}) as visible, (${may}) as allowed from ${def.table} where ${where} limit 1`,
+      );
+      if (!row || !row.visible) throw notFound(def.entity);
+      if (!row.allowed) throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
+    },
+    mayEver(actor, action) {
+      return def.actions[action](actor) !== false;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+
+/** Runtime settings, read once from the environment (names fixed by DESIGN.md). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  demoPassword?: string;
+  logLevel: string;
+  /** Session lifetime; a console user stays logged in for a working week. */
+  sessionTtlMs: number;
+  /** Upload size ceiling for any single file, in bytes. */
+  maxUploadBytes: number;
+}
+
+function intFromEnv(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: intFromEnv(env.PORT, 3000, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    demoPassword: env.ROSTER_DEMO_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    sessionTtlMs: intFromEnv(env.SESSION_TTL_HOURS, 24 * 7, 'SESSION_TTL_HOURS') * 3600_000,
+    maxUploadBytes: intFromEnv(env.MAX_UPLOAD_MB, 50, 'MAX_UPLOAD_MB') * 1024 * 1024,
+  };
+}

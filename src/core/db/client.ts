@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+
+/** The Drizzle handle every service works with, whichever driver sits below it. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+/** Anything that can run a query: the database itself or an open transaction. */
+export type Queryable = Db | Tx;
+
+export interface PoolStats { total: number; idle: number; waiting: number }
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  ping(): Promise<void>;
+  poolStats(): PoolStats;
+  /** Applies the committed migrations (idempotent; safe when several instances start at once). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+
+const MIGRATION_LOCK = 727_001;
+
+export interface OpenOptions {
+  /** postgres://… connection string; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; omitted means an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir);
+}
+
+async function openPglite(dataDir?: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzle(client) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    ping: async () => { await client.query('select 1'); },
+    // PGlite is one in-process connection: report it as a pool of one.
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    migrate: async () => {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(db as never, { migrationsFolder });
+    },
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pg = (await import('pg')).default;
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server (Postgres restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzle(pool) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    ping: async () => { await pool.query('select 1'); },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    migrate: async () => {
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      // Session-level advisory lock on one dedicated client: concurrent starters wait, then find nothing to do.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        try {
+          await migrate(drizzle(client) as never, { migrationsFolder });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Raw SQL returning rows, identical on both drivers (both answer `{ rows }`). */
+export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as { rows: T[] };
+  return result.rows;
+}

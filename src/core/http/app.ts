@@ -1,0 +1,184 @@
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { Actor } from '../access/actor.ts';
+import { withTenant, type TenantTx } from '../db/tenant.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { unauthorized } from './problem.ts';
+import { createMetrics, instrument, type Metrics } from './metrics.ts';
+
+/** Turns a bearer secret into an actor, or null when this authenticator does not know it. */
+export type Authenticator = (token: string, request: FastifyRequest) => Promise<Actor | null>;
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  bus: EventBus;
+  rateLimiter: RateLimiter;
+}
+
+export type RosterApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** A module plugs its routes (and authenticators, jobs) into the app. */
+export interface RosterModule {
+  name: string;
+  register(app: RosterApp): Promise<void> | void;
+  /** Adds the module's demo data to the demo org (first start); `users` maps demo usernames to ids. */
+  seedDemo?(t: import('../db/tenant.ts').TenantTx, users: Record<string, number>): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without credentials (login, health, device pairing). */
+    public?: boolean;
+  }
+  interface FastifyInstance {
+    deps: AppDeps;
+    metrics: Metrics;
+    authenticators: Authenticator[];
+  }
+}
+
+export const SESSION_COOKIE = 'roster_session';
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+/** The authenticated actor, or a 401. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized();
+  return request.actor;
+}
+
+/** Runs `fn` in a tenant transaction for the request's actor (RLS, audit metadata, live events). */
+export function tenant<T>(request: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
+  const app = request.server;
+  return withTenant({ db: app.deps.database.db, bus: app.deps.bus }, actorOf(request), fn, { requestId: request.id, ip: request.ip });
+}
+
+export interface BuildOptions {
+  logger?: boolean | object;
+  modules: RosterModule[];
+}
+
+export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<RosterApp> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorate('deps', deps);
+  app.decorate('authenticators', [] as Authenticator[]);
+  app.decorateRequest('actor', null);
+
+  const metrics = createMetrics(deps.database);
+  app.decorate('metrics', metrics);
+  instrument(app, metrics);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        mediaSrc: ["'self'", 'blob:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameSrc: ["'self'", 'https:'],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Roster API', version: '0.1.0', description: 'Multi-tenant operations platform: access follows assignment.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request) ?? liveQueryToken(request);
+    if (token) {
+      for (const authenticate of app.authenticators) {
+        const actor = await authenticate(token, request);
+        if (actor) {
+          request.actor = actor;
+          break;
+        }
+      }
+    }
+    const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
+    if (!isPublic && !request.actor) throw unauthorized(token ? 'Invalid, expired or revoked credentials' : 'Authentication required');
+  });
+
+  registerOps(app, deps, metrics);
+  for (const module of opts.modules) await module.register(app);
+  return app;
+}
+
+/** Browsers cannot set headers on a WebSocket, so `/api/live?token=` is accepted there only. */
+export function liveQueryToken(request: FastifyRequest): string | undefined {
+  if (!request.url.startsWith('/api/live')) return undefined;
+  const token = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
+function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
+  const hidden = { hide: true } as const;
+  app.get('/openapi.json', { config: { public: true }, schema: hidden }, async () => app.swagger());
+  app.get('/healthz', { config: { public: true }, schema: hidden }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: hidden }, async (_req, reply) => {
+    try {
+      await Promise.race([
+        deps.database.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('database ping timed out')), 2000).unref()),
+      ]);
+      return { status: 'ready', database: deps.database.kind, bus: deps.bus.kind };
+    } catch (err) {
+      return reply.code(503).send({ status: 'not ready', reason: (err as Error).message });
+    }
+  });
+  app.get('/metrics', { config: { public: true }, schema: hidden }, async (_req, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { HttpProblem, type FieldError } from './problem.ts';
+
+const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+function validationErrors(error: { validation: Array<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }>; validationContext?: string }): FieldError[] {
+  const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
+  return error.validation.flatMap((v) => {
+    const base = [context, ...v.instancePath.split('/').filter(Boolean)].join('.');
+    // Unknown fields are refused by strict schemas: name each one so the client knows what to drop.
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
+      return (v.params.keys as string[]).map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
+    }
+    return [{ path: base, message: v.message ?? 'invalid' }];
+  });
+}
+
+interface PgError { code?: string; constraint?: string; detail?: string }
+
+/** Database refusals the services did not pre-check become 4xx instead of 500s. */
+function fromDatabase(err: PgError): HttpProblem | undefined {
+  switch (err.code) {
+    case '23505':
+      return new HttpProblem(409, 'Conflict', `Already exists (${err.constraint ?? 'unique constraint'})`);
+    case '23503':
+      return new HttpProblem(400, 'Bad Request', `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`);
+    case '23P01':
+      return new HttpProblem(409, 'Conflict', `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`);
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return new HttpProblem(400, 'Bad Request', 'A value has the wrong format or is out of range');
+    case '40001':
+    case '40P01':
+      return new HttpProblem(409, 'Conflict', 'Concurrent update, please retry');
+    default:
+      return undefined;
+  }
+}
+
+function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
+  if (error instanceof HttpProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = validationErrors(error as never);
+    return new HttpProblem(400, 'Bad Request', `Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  }
+  if (isResponseSerializationError(error as never) && 'method' in error) return undefined;
+  const fromDb = fromDatabase(error.cause && typeof error.cause === 'object' && 'code' in error.cause ? (error.cause as PgError) : error);
+  if (fromDb) return fromDb;
+  const status = error.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const title = status === 413 ? 'Payload Too Large' : status === 415 ? 'Unsupported Media Type' : status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Bad Request';
+    return new HttpProblem(status, title, error.message);
+  }
+  return undefined;
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
+  if (problem.headers) reply.headers(problem.headers);
+  return reply.code(problem.status).type('application/problem+json').send(problem.toJSON());
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem = toProblem(error as FastifyError & PgError);
+  if (problem) return sendProblem(reply, problem);
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, new HttpProblem(500, 'Internal Server Error', `Unexpected error (request ${request.id})`));
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(reply, new HttpProblem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`));
+}

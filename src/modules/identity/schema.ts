@@ -1,0 +1,58 @@
+import { bigint, index, inet, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { idColumn, tenantIsolation } from '../../core/db/columns.ts';
+import { organizations, users } from '../../core/db/platform-schema.ts';
+
+/**
+ * Login sessions. Platform table: read by the authentication step before any tenant is known, so
+ * RLS is on with no policy for the app role — only the owner connection touches it.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: idColumn().primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    ip: inet('ip'),
+    userAgent: text('user_agent'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+).enableRLS();
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    name: text('name').notNull(),
+    /** First characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    role: text('role', { enum: ['admin', 'member', 'viewer'] }).notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  // Not unique: unique constraints must include org_id (Citus); a 256-bit hash does not collide.
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('api_keys_hash_idx').on(t.keyHash), tenantIsolation('api_keys')],
+);
+
+/** Failed logins and key attempts, before any org is known (platform security log). */
+export const securityLog = pgTable(
+  'security_log',
+  {
+    id: idColumn().primaryKey(),
+    event: text('event').notNull(),
+    username: text('username'),
+    userId: bigint('user_id', { mode: 'number' }),
+    ip: inet('ip'),
+    detail: text('detail'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('security_log_created_idx').on(t.createdAt)],
+).enableRLS();

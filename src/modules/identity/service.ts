@@ -1,0 +1,192 @@
+import { and, eq, ilike, ne, or, sql } from 'drizzle-orm';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { queryRows, type Db, type Queryable } from '../../core/db/client.ts';
+import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
+import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
+import { systemActor, type OrgRole } from '../../core/access/actor.ts';
+import { audit } from '../../core/audit/service.ts';
+import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
+import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** The user as the API shows it: never the hash. */
+export function publicUser(u: User) {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    full_name: u.fullName,
+    is_active: u.isActive,
+    last_login: u.lastLogin?.toISOString() ?? null,
+    must_change_password: u.mustChangePassword,
+  };
+}
+
+export function publicOrg(o: Organization) {
+  return { id: o.id, name: o.name, slug: o.slug, domain: o.domain, is_active: o.isActive };
+}
+
+// ---------------------------------------------------------------- organizations (platform)
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Creating a tenant is a platform action (CLI, signup): it runs on the owner connection. */
+export async function createOrganization(db: Db, input: { name: string; slug: string; domain?: string | null }): Promise<Organization> {
+  if (!SLUG.test(input.slug)) throw invalidField('slug', 'lowercase letters, digits and dashes, 1-63 characters');
+  const [existing] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug));
+  if (existing) throw conflict(`An organization with slug "${input.slug}" already exists`);
+  const [org] = await db.insert(organizations).values({ name: input.name, slug: input.slug, domain: input.domain ?? null }).returning();
+  await withTenant({ db }, systemActor(org.id), (t) =>
+    audit(t, { action: 'create', entityType: 'organization', entityId: org.id, message: `Organization created: ${org.name} (${org.slug})`, after: publicOrg(org) }),
+  );
+  return org;
+}
+
+export async function findOrganizationBySlug(db: Queryable, slug: string): Promise<Organization | undefined> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.slug, slug));
+  return org;
+}
+
+export async function updateCurrentOrganization(t: TenantTx, patch: { name?: string; domain?: string | null }) {
+  const [before] = await t.tx.select().from(organizations).where(eq(organizations.id, t.orgId));
+  if (!before) throw notFound('Organization');
+  const [after] = await t.tx
+    .update(organizations)
+    .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.domain !== undefined ? { domain: patch.domain } : {}), updatedAt: new Date() })
+    .where(eq(organizations.id, t.orgId))
+    .returning();
+  await audit(t, { action: 'update', entityType: 'organization', entityId: t.orgId, message: `Organization updated: ${after.name}`, before: publicOrg(before), after: publicOrg(after) });
+  return after;
+}
+
+// ---------------------------------------------------------------- users and memberships
+
+export interface NewUser {
+  username: string;
+  email?: string | null;
+  fullName?: string;
+  /** When absent a temporary password is generated and must be changed at first login. */
+  password?: string;
+  orgRole?: OrgRole;
+}
+
+function checkPassword(password: string, path = 'password') {
+  if (password.length < MIN_PASSWORD_LENGTH) throw invalidField(path, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+}
+
+/**
+ * Creates a user and their membership in the current org. The id is drawn first because the new
+ * row is invisible to the app role (RLS) until the membership exists, so INSERT … RETURNING fails.
+ */
+export async function createUser(t: TenantTx, input: NewUser): Promise<{ user: User; temporaryPassword: string | null }> {
+  const username = input.username.trim();
+  const email = input.email?.trim().toLowerCase() || null;
+  await assertUsernameFree(t.tx, username, email);
+  const generated = input.password === undefined ? temporaryPassword() : null;
+  if (input.password !== undefined) checkPassword(input.password);
+  const passwordHash = await hashPassword(input.password ?? generated!);
+  const [next] = await queryRows<{ id: string }>(t.tx, sql`select nextval(pg_get_serial_sequence('users', 'id')) as id`);
+  const id = Number(next.id);
+  await t.tx.insert(users).values({ id, username, email, fullName: input.fullName ?? '', passwordHash, mustChangePassword: generated !== null });
+  await t.tx.insert(memberships).values({ orgId: t.orgId, userId: id, role: input.orgRole ?? 'member' });
+  const [user] = await t.tx.select().from(users).where(eq(users.id, id));
+  return { user, temporaryPassword: generated };
+}
+
+/**
+ * Usernames and emails are global (one login across orgs). RLS hides users of other orgs, so the
+ * check goes through SECURITY DEFINER functions that answer only "which id has this login".
+ */
+export async function assertUsernameFree(q: Queryable, username: string, email: string | null, exceptId?: number) {
+  const [row] = await queryRows<{ by_username: string | null; by_email: string | null }>(
+    q,
+    sql`select app_user_id_by_username(${username}) as by_username, app_user_id_by_email(${email}) as by_email`,
+  );
+  const other = (id: string | null) => id !== null && Number(id) !== exceptId;
+  if (other(row.by_username)) throw conflict(`Username "${username}" is already taken`, [{ path: 'body.username', message: 'already taken' }]);
+  if (other(row.by_email)) throw conflict(`Email "${email}" is already in use`, [{ path: 'body.email', message: 'already in use' }]);
+}
+
+export interface Member { user: User; role: OrgRole; membershipActive: boolean }
+
+export async function getMember(t: TenantTx, userId: number): Promise<Member> {
+  const [row] = await t.tx
+    .select({ user: users, role: memberships.role, membershipActive: memberships.isActive })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.userId, userId));
+  if (!row) throw notFound('User');
+  return row;
+}
+
+export async function listMembers(t: TenantTx, opts: { q?: string; role?: OrgRole; page: PageQuery }) {
+  const page = keyset({ columns: [users.id], key: (r: Member) => [r.user.id], page: opts.page });
+  const like = opts.q ? `%${opts.q}%` : undefined;
+  const rows = await t.tx
+    .select({ user: users, role: memberships.role, membershipActive: memberships.isActive })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(like ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like)) : undefined, opts.role ? eq(memberships.role, opts.role) : undefined, page.after))
+    .orderBy(...page.orderBy)
+    .limit(page.limit);
+  return page.finish(rows);
+}
+
+export async function currentOrganization(t: TenantTx): Promise<Organization> {
+  const [org] = await t.tx.select().from(organizations).where(eq(organizations.id, t.orgId));
+  if (!org) throw notFound('Organization');
+  return org;
+}
+
+/** Adds an existing user (found by username or email) to the current org. */
+export async function addMember(t: TenantTx, login: string, role: OrgRole) {
+  const [{ id }] = await queryRows<{ id: string | null }>(t.tx, sql`select coalesce(app_user_id_by_username(${login}), app_user_id_by_email(${login})) as id`);
+  if (id === null) throw notFound('User');
+  const userId = Number(id);
+  const [existing] = await t.tx.select().from(memberships).where(eq(memberships.userId, userId));
+  if (existing) throw conflict(`${login} is already a member of this organization`);
+  await t.tx.insert(memberships).values({ orgId: t.orgId, userId, role });
+  const member = await getMember(t, userId);
+  await audit(t, { action: 'create', entityType: 'membership', entityId: userId, message: `${member.user.username} added to the organization as ${role}`, after: { role } });
+  return member;
+}
+
+export async function setMemberRole(t: TenantTx, userId: number, patch: { role?: OrgRole; isActive?: boolean }) {
+  const before = await getMember(t, userId);
+  if (before.role === 'owner' && (patch.role !== undefined && patch.role !== 'owner' || patch.isActive === false)) await assertAnotherOwner(t, userId);
+  const [after] = await t.tx
+    .update(memberships)
+    .set({ ...(patch.role ? { role: patch.role } : {}), ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}), updatedAt: new Date() })
+    .where(eq(memberships.userId, userId))
+    .returning();
+  await audit(t, {
+    action: 'update',
+    entityType: 'membership',
+    entityId: userId,
+    message: `Membership of ${before.user.username} updated`,
+    before: { role: before.role, is_active: before.membershipActive },
+    after: { role: after.role, is_active: after.isActive },
+  });
+  return after;
+}
+
+export async function removeMember(t: TenantTx, userId: number) {
+  const before = await getMember(t, userId);
+  if (before.role === 'owner') await assertAnotherOwner(t, userId);
+  await t.tx.delete(memberships).where(eq(memberships.userId, userId));
+  await audit(t, { action: 'delete', entityType: 'membership', entityId: userId, message: `${before.user.username} removed from the organization`, before: { role: before.role } });
+}
+
+/** An org always keeps one active owner: otherwise nobody could manage it any more. */
+async function assertAnotherOwner(t: TenantTx, exceptUserId: number) {
+  const [other] = await t.tx
+    .select({ id: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.role, 'owner'), eq(memberships.isActive, true), ne(memberships.userId, exceptUserId)))
+    .limit(1);
+  if (!other) throw unprocessable('The organization must keep at least one active owner');
+}
