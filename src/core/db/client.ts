@@ -22,7 +22,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+const migrationsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+
+/**
+ * Migration sets in the order they apply: core first (tenants, users), then each module, whose
+ * tables reference core. Each set keeps its own journal table so modules evolve independently.
+ */
+export const MIGRATION_SETS = ['core', 'org', 'monitoring', 'signage', 'events'];
+
+function migrationSets() {
+  return MIGRATION_SETS.filter((name) => fs.existsSync(path.join(migrationsRoot, name, 'meta', '_journal.json'))).map((name) => ({
+    migrationsFolder: path.join(migrationsRoot, name),
+    migrationsTable: `migrations_${name}`,
+    migrationsSchema: 'drizzle',
+  }));
+}
 
 const MIGRATION_LOCK = 727_001;
 
@@ -53,7 +67,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(db as never, { migrationsFolder });
+      for (const set of migrationSets()) await migrate(db as never, set);
     },
     close: () => client.close(),
   };
@@ -78,7 +92,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         try {
-          await migrate(drizzle(client) as never, { migrationsFolder });
+          for (const set of migrationSets()) await migrate(drizzle(client) as never, set);
         } finally {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
