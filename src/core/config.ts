@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Runtime settings, read once from the environment (names fixed by DESIGN.md). */
@@ -13,6 +15,12 @@ export interface Config {
   sessionTtlMs: number;
   /** Upload size ceiling for any single file, in bytes. */
   maxUploadBytes: number;
+  /**
+   * Server secret for signatures that must verify without a database read (QR badges, webhooks of
+   * our own). ROSTER_SECRET; otherwise generated once into DATA_DIR/roster-secret. Several
+   * instances must share it: set ROSTER_SECRET when running more than one.
+   */
+  secret: string;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -33,5 +41,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     sessionTtlMs: intFromEnv(env.SESSION_TTL_HOURS, 24 * 7, 'SESSION_TTL_HOURS') * 3600_000,
     maxUploadBytes: intFromEnv(env.MAX_UPLOAD_MB, 50, 'MAX_UPLOAD_MB') * 1024 * 1024,
+    secret: env.ROSTER_SECRET || persistedSecret(path.resolve(env.DATA_DIR || './data')),
   };
+}
+
+function persistedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'roster-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

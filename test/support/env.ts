@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { loadConfig, type Config } from '../../src/core/config.ts';
 import { openDatabase, type Database } from '../../src/core/db/client.ts';
@@ -84,7 +87,9 @@ export interface TestEnv {
 
 export async function startEnv(backend: Backend, overrides: Partial<Config> = {}): Promise<TestEnv & { close(): Promise<void> }> {
   const fresh = await freshDatabase(backend);
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', ...overrides };
+  // Each environment gets its own data directory (uploads) and a fixed secret: nothing lands in ./data.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
+  const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production' }), logLevel: 'silent', ...overrides };
   const bus = createMemoryBus();
   const runtime: Runtime = { database: fresh.database, bus, rateLimiter: createMemoryRateLimiter(), close: async () => {} };
   const app = await createServer(config, runtime);
@@ -149,6 +154,7 @@ export async function startEnv(backend: Backend, overrides: Partial<Config> = {}
       await app.close();
       await fresh.database.close();
       await fresh.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
