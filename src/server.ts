@@ -5,10 +5,14 @@ import { buildApp, type RosterApp, type RosterModule } from './core/http/app.ts'
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './core/http/rate-limit.ts';
 import { coreModule } from './core/module.ts';
 import { identityModule } from './modules/identity/index.ts';
+import { orgModule } from './modules/org/index.ts';
+import { eventsModule } from './modules/events/index.ts';
+import { monitoringModule } from './modules/monitoring/index.ts';
+import { signageModule } from './modules/signage/index.ts';
 import path from 'node:path';
 
 /** Every module, in registration order. */
-export const modules: RosterModule[] = [coreModule, identityModule];
+export const modules: RosterModule[] = [coreModule, identityModule, orgModule, eventsModule, monitoringModule, signageModule];
 
 export interface Runtime {
   database: Database;

@@ -25,6 +25,8 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
       return new HttpProblem(409, 'Conflict', `Already exists (${err.constraint ?? 'unique constraint'})`);
     case '23503':
       return new HttpProblem(400, 'Bad Request', `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`);
+    case '23514':
+      return new HttpProblem(422, 'Unprocessable Entity', `Refused by a business rule (${err.constraint ?? 'check constraint'})`);
     case '23P01':
       return new HttpProblem(409, 'Conflict', `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`);
     case '22P02':

@@ -24,10 +24,23 @@ function encodeCursor(values: KeyValue[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): KeyValue[] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A forged cursor must be the same 400 as a garbled one, not a database cast error. */
+function fitsColumn(value: unknown, column: AnyColumn): boolean {
+  if (value === null) return !column.notNull;
+  const type = sqlTypeOf(column);
+  if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
+  if (/^(integer|bigint|smallint)$/.test(type)) return typeof value === 'number' ? Number.isSafeInteger(value) : typeof value === 'string' && /^-?\d{1,19}$/.test(value);
+  if (type.startsWith('timestamp') || type === 'date') return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  if (type === 'boolean') return typeof value === 'boolean';
+  return typeof value === 'string' || typeof value === 'number';
+}
+
+function decodeCursor(cursor: string, columns: AnyColumn[]): KeyValue[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length) return values;
+    if (Array.isArray(values) && values.length === columns.length && values.every((v, i) => fitsColumn(v, columns[i]))) return values;
   } catch {
     // fall through to the 400 below
   }
@@ -48,7 +61,7 @@ export function keyset<Row>(opts: { columns: AnyColumn[]; key: (row: Row) => unk
   const { columns, page } = opts;
   let after: SQL | undefined;
   if (page.cursor) {
-    const values = decodeCursor(page.cursor, columns.length);
+    const values = decodeCursor(page.cursor, columns);
     const left = sql.join(columns.map((c) => sql`${c}`), sql`, `);
     const right = sql.join(values.map((v, i) => sql`${v}::${sql.raw(sqlTypeOf(columns[i]))}`), sql`, `);
     after = opts.descending ? sql`(${left}) < (${right})` : sql`(${left}) > (${right})`;

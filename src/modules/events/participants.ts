@@ -1,0 +1,268 @@
+import { and, count, eq, gte, ilike, inArray, lt, or, sql } from 'drizzle-orm';
+import { audit } from '../../core/audit/service.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { conflict, invalidField, unprocessable } from '../../core/http/problem.ts';
+import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
+import { participantPolicy, roomAccessPolicy } from './policy.ts';
+import { participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES } from './schema.ts';
+import { assertMember, currentRoom, getEvent, getSession, type Room, type Session } from './service.ts';
+
+export type Participant = typeof participants.$inferSelect;
+export type RoomAccess = typeof roomAccesses.$inferSelect;
+export type SessionAccess = typeof sessionAccesses.$inferSelect;
+
+export const qrPayloadOf = (secret: string, p: Pick<Participant, 'orgId' | 'eventId' | 'id'>) => badgePayload(secret, { orgId: p.orgId, eventId: p.eventId, participantId: p.id });
+
+// ---------------------------------------------------------------- participants and badges
+
+export interface ParticipantInput { userId?: number | null; fullName: string; email?: string | null; role: Participant['role'] }
+
+/** Issues a badge for a participant or exposant; a user already registered keeps their badge. */
+export async function registerParticipant(t: TenantTx, eventId: string, input: ParticipantInput): Promise<Participant> {
+  await getEvent(t, eventId, 'manage');
+  if (input.userId != null) {
+    await assertMember(t, input.userId, 'body.user_id');
+    const [existing] = await t.tx.select().from(participants).where(and(eq(participants.eventId, eventId), eq(participants.userId, input.userId)));
+    if (existing?.isActive && existing.role === input.role) throw conflict('This user already has a badge for this event', [{ path: 'body.user_id', message: 'already registered' }]);
+    if (existing) {
+      const [after] = await t.tx.update(participants).set({ role: input.role, isActive: true, updatedAt: new Date() }).where(eq(participants.id, existing.id)).returning();
+      await audit(t, { action: 'update', entityType: 'event_participant', entityId: after.id, message: `Badge ${after.badgeId} reactivated as ${after.role}`, before: existing, after });
+      return after;
+    }
+  }
+  const [participant] = await t.tx
+    .insert(participants)
+    .values({ orgId: t.orgId, eventId, userId: input.userId ?? null, role: input.role, fullName: input.fullName, email: input.email ?? null, badgeId: newBadgeId() })
+    .returning();
+  await audit(t, { action: 'create', entityType: 'event_participant', entityId: participant.id, message: `Badge ${participant.badgeId} issued to ${participant.fullName} (${participant.role})`, after: participant });
+  return participant;
+}
+
+export async function listParticipants(t: TenantTx, eventId: string, opts: { q?: string; role?: Participant['role']; checkedIn?: boolean; page: PageQuery }) {
+  await getEvent(t, eventId);
+  const ks = keyset<Participant>({ columns: [participants.fullName, participants.id], key: (p) => [p.fullName, p.id], page: opts.page });
+  const search = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const rows = await t.tx
+    .select()
+    .from(participants)
+    .where(
+      and(
+        eq(participants.eventId, eventId),
+        eq(participants.isActive, true),
+        participantPolicy.visible(t.actor),
+        search ? or(ilike(participants.fullName, search), ilike(participants.badgeId, search), ilike(participants.email, search)) : undefined,
+        opts.role ? eq(participants.role, opts.role) : undefined,
+        opts.checkedIn !== undefined ? eq(participants.isCheckedIn, opts.checkedIn) : undefined,
+        ks.after,
+      ),
+    )
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
+  return ks.finish(rows);
+}
+
+const participantRow = (eventId: string, participantId: string) => and(eq(participants.id, participantId), eq(participants.eventId, eventId), eq(participants.isActive, true))!;
+
+export async function getParticipant(t: TenantTx, eventId: string, participantId: string, action: 'see' | 'manage' | 'checkIn' = 'see'): Promise<Participant> {
+  await participantPolicy.authorize(t.tx, t.actor, action, participantRow(eventId, participantId));
+  const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
+  return p;
+}
+
+/** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */
+function claimsFor(t: TenantTx, secret: string, eventId: string, qr: string) {
+  const claims = verifyBadge(secret, qr);
+  if (!claims) throw unprocessable('Forged, altered or unreadable badge', [{ path: 'body.qr', message: 'not an authentic badge' }]);
+  if (claims.orgId !== t.orgId || claims.eventId !== eventId) throw unprocessable('This badge belongs to another event', [{ path: 'body.qr', message: 'badge of another event' }]);
+  return claims;
+}
+
+export interface CheckInResult { alreadyCheckedIn: boolean; participant: Participant }
+
+/**
+ * Entrance check-in. One conditional UPDATE flips the flag, so of several concurrent check-ins of
+ * one badge exactly one wins; the others answer "already checked in at T".
+ */
+export async function checkIn(t: TenantTx, secret: string, eventId: string, qr: string): Promise<CheckInResult> {
+  await getEvent(t, eventId);
+  const claims = claimsFor(t, secret, eventId, qr);
+  await getParticipant(t, eventId, claims.participantId, 'checkIn');
+  return checkInParticipant(t, eventId, claims.participantId);
+}
+
+/** The check-in itself, once the badge is authentic and the actor may check people in. */
+export async function checkInParticipant(t: TenantTx, eventId: string, participantId: string): Promise<CheckInResult> {
+  const [won] = await t.tx
+    .update(participants)
+    .set({ isCheckedIn: true, checkedInAt: sql`now()`, checkedInBy: t.actor.userId, updatedAt: new Date() })
+    .where(and(participantRow(eventId, participantId), eq(participants.isCheckedIn, false)))
+    .returning();
+  if (won) {
+    await audit(t, { action: 'check_in', entityType: 'event_participant', entityId: won.id, message: `${won.fullName} checked in (${won.badgeId})`, before: { isCheckedIn: false }, after: { isCheckedIn: true, checkedInAt: won.checkedInAt } });
+    return { alreadyCheckedIn: false, participant: won };
+  }
+  const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
+  return { alreadyCheckedIn: true, participant: p };
+}
+
+// ---------------------------------------------------------------- room access control
+
+export const DENIAL_REASONS = ['controller_not_assigned', 'invalid_badge', 'other_event', 'unknown_badge', 'not_checked_in', 'payment_required', 'room_full'] as const;
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+export interface ScanDecision {
+  status: RoomAccess['status'];
+  reason: DenialReason | 'already_in_room' | null;
+  scan: RoomAccess;
+  participant: Participant | null;
+  room: Room | null;
+  session: Session | null;
+}
+
+/** The session running in the room now: the manager's "en_cours", else the one the clock is in. */
+async function sessionNow(t: TenantTx, roomId: string): Promise<Session | null> {
+  const [s] = await t.tx
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.roomId, roomId),
+        or(eq(sessions.statusOverride, 'en_cours'), and(sql`${sessions.statusOverride} is null`, sql`${sessions.startTime} <= now()`, sql`${sessions.endTime} > now()`)),
+      ),
+    )
+    .orderBy(sessions.startTime)
+    .limit(1);
+  return s ?? null;
+}
+
+async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
+  const [a] = await t.tx
+    .select({ id: sessionAccesses.id })
+    .from(sessionAccesses)
+    .where(and(eq(sessionAccesses.participantId, participantId), eq(sessionAccesses.sessionId, sessionId), inArray(sessionAccesses.paymentStatus, ['paid', 'free'])));
+  return Boolean(a);
+}
+
+/**
+ * A controller scans a badge at the door of the room they hold now. Every scan is recorded. The
+ * participant row is locked first, so one badge at two doors is decided one after the other; the
+ * occupancy moves by one conditional UPDATE that can never pass the capacity.
+ */
+export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
+  await getEvent(t, eventId, 'scan');
+  const here = await currentRoom(t, eventId, 'controlleur_des_badges');
+  const room = here?.room ?? null;
+  let participant: Participant | null = null;
+  let session: Session | null = null;
+
+  const record = async (status: RoomAccess['status'], reason: ScanDecision['reason']): Promise<ScanDecision> => {
+    const [scan] = await t.tx
+      .insert(roomAccesses)
+      .values({ orgId: t.orgId, eventId, roomId: room?.id ?? null, sessionId: session?.id ?? null, participantId: participant?.id ?? null, status, reason, verifiedBy: t.actor.userId })
+      .returning();
+    const [fresh] = room ? await t.tx.select().from(rooms).where(eq(rooms.id, room.id)) : [null];
+    return { status, reason, scan, participant, room: fresh, session };
+  };
+
+  if (!room) return record('denied', 'controller_not_assigned');
+  const claims = verifyBadge(secret, qr);
+  if (!claims) return record('denied', 'invalid_badge');
+  if (claims.orgId !== t.orgId || claims.eventId !== eventId) return record('denied', 'other_event');
+  const [locked] = await t.tx.select().from(participants).where(participantRow(eventId, claims.participantId)).for('update');
+  if (!locked) return record('denied', 'unknown_badge');
+  participant = locked;
+  session = await sessionNow(t, room.id);
+  if (!participant.isCheckedIn) return record('denied', 'not_checked_in');
+  if (session?.sessionType === 'atelier' && session.isPaid && !(await hasPaidAccess(t, participant.id, session.id))) return record('denied', 'payment_required');
+  if (participant.currentRoomId === room.id) return record('granted', 'already_in_room');
+
+  const [entered] = await t.tx
+    .update(rooms)
+    .set({ currentOccupancy: sql`${rooms.currentOccupancy} + 1` })
+    .where(and(eq(rooms.id, room.id), lt(rooms.currentOccupancy, rooms.capacity)))
+    .returning({ id: rooms.id });
+  if (!entered) return record('denied', 'room_full');
+  if (participant.currentRoomId) {
+    await t.tx
+      .update(rooms)
+      .set({ currentOccupancy: sql`greatest(${rooms.currentOccupancy} - 1, 0)` })
+      .where(eq(rooms.id, participant.currentRoomId));
+  }
+  [participant] = await t.tx.update(participants).set({ currentRoomId: room.id }).where(eq(participants.id, participant.id)).returning();
+  return record('granted', null);
+}
+
+export interface ScanFilter { roomId?: string; status?: RoomAccess['status']; from?: Date; to?: Date }
+
+function scanWhere(t: TenantTx, eventId: string, f: ScanFilter) {
+  return and(
+    eq(roomAccesses.eventId, eventId),
+    roomAccessPolicy.visible(t.actor),
+    f.roomId ? eq(roomAccesses.roomId, f.roomId) : undefined,
+    f.status ? eq(roomAccesses.status, f.status) : undefined,
+    f.from ? gte(roomAccesses.scannedAt, f.from) : undefined,
+    f.to ? lt(roomAccesses.scannedAt, f.to) : undefined,
+  );
+}
+
+/** Scans the actor may see (a controller: those of the room they hold now), newest first. */
+export async function listScans(t: TenantTx, eventId: string, f: ScanFilter, page: PageQuery) {
+  await getEvent(t, eventId);
+  const ks = keyset<RoomAccess>({ columns: [roomAccesses.scannedAt, roomAccesses.id], key: (s) => [s.scannedAt, s.id], page, descending: true });
+  const rows = await t.tx.select().from(roomAccesses).where(and(scanWhere(t, eventId, f), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  return ks.finish(rows);
+}
+
+/** Controller statistics: totals for the room they hold now (or, for event managers, any room). */
+export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter) {
+  await getEvent(t, eventId);
+  const here = await currentRoom(t, eventId, 'controlleur_des_badges');
+  const roomId = f.roomId ?? here?.room.id;
+  const rows = await t.tx
+    .select({ status: roomAccesses.status, n: count() })
+    .from(roomAccesses)
+    .where(scanWhere(t, eventId, { ...f, roomId }))
+    .groupBy(roomAccesses.status);
+  const by = Object.fromEntries(ACCESS_STATUSES.map((s) => [s, 0])) as Record<RoomAccess['status'], number>;
+  for (const r of rows) by[r.status] = Number(r.n);
+  const [room] = roomId ? await t.tx.select().from(rooms).where(eq(rooms.id, roomId)) : [];
+  return { room: room ?? null, totalScans: by.granted + by.denied, granted: by.granted, denied: by.denied };
+}
+
+// ---------------------------------------------------------------- paid ateliers (SessionAccess)
+
+export interface SessionAccessInput { participantId: string; paymentStatus: SessionAccess['paymentStatus']; amountPaid?: string }
+
+/** Event managers mark payments by hand (no gateway, seed 004); one row per participant and session. */
+export async function setSessionAccess(t: TenantTx, eventId: string, sessionId: string, input: SessionAccessInput): Promise<SessionAccess> {
+  await getEvent(t, eventId, 'manage');
+  const session = await getSession(t, eventId, sessionId);
+  if (session.sessionType !== 'atelier' || !session.isPaid) throw unprocessable('Only paid ateliers need access; conferences and free ateliers are open to every participant');
+  const [participant] = await t.tx.select({ id: participants.id }).from(participants).where(participantRow(eventId, input.participantId));
+  if (!participant) throw invalidField('body.participant_id', 'no such participant in this event');
+  if (!PAYMENT_STATUSES.includes(input.paymentStatus)) throw invalidField('body.payment_status', 'unknown payment status');
+  const [before] = await t.tx.select().from(sessionAccesses).where(and(eq(sessionAccesses.participantId, input.participantId), eq(sessionAccesses.sessionId, sessionId)));
+  const paid = input.paymentStatus === 'paid';
+  const values = {
+    paymentStatus: input.paymentStatus,
+    paidAt: paid ? (before?.paidAt ?? new Date()) : null,
+    amountPaid: paid ? (input.amountPaid ?? session.price) : '0',
+    updatedAt: new Date(),
+  };
+  const [after] = await t.tx
+    .insert(sessionAccesses)
+    .values({ orgId: t.orgId, eventId, sessionId, participantId: input.participantId, ...values })
+    .onConflictDoUpdate({ target: [sessionAccesses.orgId, sessionAccesses.participantId, sessionAccesses.sessionId], set: values })
+    .returning();
+  await audit(t, { action: before ? 'update' : 'create', entityType: 'session_access', entityId: after.id, message: `Access to "${session.title}" for participant ${input.participantId}: ${after.paymentStatus}`, before: before ?? null, after });
+  return after;
+}
+
+export async function listSessionAccesses(t: TenantTx, eventId: string, sessionId: string, page: PageQuery) {
+  await getEvent(t, eventId, 'manage');
+  await getSession(t, eventId, sessionId);
+  const ks = keyset<SessionAccess>({ columns: [sessionAccesses.id], key: (a) => [a.id], page });
+  const rows = await t.tx.select().from(sessionAccesses).where(and(eq(sessionAccesses.sessionId, sessionId), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  return ks.finish(rows);
+}

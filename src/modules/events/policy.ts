@@ -1,0 +1,117 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
+import { assignmentInForce } from '../../core/access/assignment.ts';
+import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
+import { eventAssignments, events, participants, roomAccesses, roomAssignments, rooms, sessions, type EventRole } from './schema.ts';
+
+const ev = alias(events, 'ev');
+const ea = alias(eventAssignments, 'ea');
+const ra = alias(roomAssignments, 'ra');
+
+/** The event's creator or president: full control of that event, like an org admin. */
+export function managesEvent(actor: Actor, eventId: AnyColumn): Condition {
+  if (isOrgAdmin(actor)) return true;
+  if (actor.userId === null) return false;
+  return sql`exists (select 1 from ${events} as ${ev} where ${ev.id} = ${eventId} and (${ev.createdBy} = ${actor.userId} or ${ev.presidentId} = ${actor.userId}))`;
+}
+
+/** The actor holds one of `roles` in the event (UserEventAssignment). */
+export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly EventRole[]): Condition {
+  if (actor.userId === null) return false;
+  const list = sql.join(roles.map((r) => sql`${r}`), sql`, `);
+  return sql`exists (select 1 from ${eventAssignments} as ${ea} where ${ea.eventId} = ${eventId} and ${ea.userId} = ${actor.userId} and ${ea.isActive} = true and ${ea.role} in (${list}))`;
+}
+
+/** The actor's room slot in that room, as `role`, is in force right now. */
+export function inRoomNow(actor: Actor, roomId: AnyColumn, role: 'gestionnaire_des_salles' | 'controlleur_des_badges', at: Date | SQL = sql`now()`): Condition {
+  if (actor.userId === null) return false;
+  return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and ${assignmentInForce(ra, at)})`;
+}
+
+const anyEventRole = (actor: Actor, eventId: AnyColumn) => anyOf(managesEvent(actor, eventId), holdsEventRole(actor, eventId, ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant']));
+
+export const eventPolicy = definePolicy({
+  entity: 'Event',
+  table: events,
+  see: (actor) => anyEventRole(actor, events.id),
+  actions: {
+    manage: (actor) => managesEvent(actor, events.id),
+    /** Scan badges at room doors and check people in at the entrance. */
+    scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
+  },
+});
+
+export const roomPolicy = definePolicy({
+  entity: 'Room',
+  table: rooms,
+  see: (actor) => anyEventRole(actor, rooms.eventId),
+  actions: {
+    manage: (actor) => managesEvent(actor, rooms.eventId),
+    /** Put sessions in this room: event managers, or the room's gestionnaire during their slot. */
+    schedule: (actor) => anyOf(managesEvent(actor, rooms.eventId), inRoomNow(actor, rooms.id, 'gestionnaire_des_salles')),
+  },
+});
+
+/**
+ * Participants, exposants and controllers read the whole programme; a gestionnaire sees and edits
+ * only the sessions of the room they are assigned to at this moment (seed 004 § 8).
+ */
+export const sessionPolicy = definePolicy({
+  entity: 'Session',
+  table: sessions,
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, sessions.eventId),
+      holdsEventRole(actor, sessions.eventId, ['participant', 'exposant', 'controlleur_des_badges']),
+      inRoomNow(actor, sessions.roomId, 'gestionnaire_des_salles'),
+    ),
+  actions: {
+    edit: (actor) => anyOf(managesEvent(actor, sessions.eventId), inRoomNow(actor, sessions.roomId, 'gestionnaire_des_salles')),
+    remove: (actor) => managesEvent(actor, sessions.eventId),
+  },
+});
+
+/** A badge holder sees their own badge; controllers of the event see every badge (entrance check-in). */
+export const participantPolicy = definePolicy({
+  entity: 'Participant',
+  table: participants,
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, participants.eventId),
+      holdsEventRole(actor, participants.eventId, ['controlleur_des_badges']),
+      actor.userId === null ? false : sql`${participants.userId} = ${actor.userId}`,
+    ),
+  actions: {
+    manage: (actor) => managesEvent(actor, participants.eventId),
+    checkIn: (actor) => anyOf(managesEvent(actor, participants.eventId), holdsEventRole(actor, participants.eventId, ['controlleur_des_badges'])),
+  },
+});
+
+/** Scans of a room: event managers see all; a controller sees those of the room they hold now. */
+export const roomAccessPolicy = definePolicy({
+  entity: 'Scan',
+  table: roomAccesses,
+  see: (actor) => anyOf(managesEvent(actor, roomAccesses.eventId), inRoomNow(actor, roomAccesses.roomId, 'controlleur_des_badges')),
+  actions: {},
+});
+
+/** Room slots: event managers see all of the event's; staff see their own. */
+export const roomAssignmentPolicy = definePolicy({
+  entity: 'Room assignment',
+  table: roomAssignments,
+  see: (actor) => anyOf(managesEvent(actor, roomAssignments.eventId), actor.userId === null ? false : sql`${roomAssignments.userId} = ${actor.userId}`),
+  actions: {
+    manage: (actor) => managesEvent(actor, roomAssignments.eventId),
+  },
+});
+
+/** Event roles: event managers see the whole roster; everyone sees their own role. */
+export const eventAssignmentPolicy = definePolicy({
+  entity: 'Assignment',
+  table: eventAssignments,
+  see: (actor) => anyOf(managesEvent(actor, eventAssignments.eventId), actor.userId === null ? false : sql`${eventAssignments.userId} = ${actor.userId}`),
+  actions: {
+    manage: (actor) => managesEvent(actor, eventAssignments.eventId),
+  },
+});

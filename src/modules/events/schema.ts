@@ -1,0 +1,229 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { assignmentColumns } from '../../core/access/assignment.ts';
+import { organizations } from '../../core/db/platform-schema.ts';
+
+export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
+export const EVENT_ROLES = ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant'] as const;
+export const ROOM_ROLES = ['gestionnaire_des_salles', 'controlleur_des_badges'] as const;
+export const BADGE_ROLES = ['participant', 'exposant'] as const;
+export const SESSION_TYPES = ['conference', 'atelier'] as const;
+export const SESSION_STATUSES = ['pas_encore', 'en_cours', 'termine'] as const;
+export const PAYMENT_STATUSES = ['pending', 'paid', 'free'] as const;
+export const ACCESS_STATUSES = ['granted', 'denied'] as const;
+
+export type EventRole = (typeof EVENT_ROLES)[number];
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+const orgId = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
+
+export const events = pgTable(
+  'events',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    location: text('location').notNull().default(''),
+    startDate: timestamp('start_date', { withTimezone: true }).notNull(),
+    endDate: timestamp('end_date', { withTimezone: true }).notNull(),
+    status: text('status', { enum: EVENT_STATUSES }).notNull().default('draft'),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    presidentId: bigint('president_id', { mode: 'number' }),
+    isActive: boolean('is_active').notNull().default(true),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    check('events_dates_ordered', sql`${t.endDate} > ${t.startDate}`),
+    index('events_start_idx').on(t.orgId, t.startDate),
+    tenantIsolation('events'),
+  ],
+);
+
+export const rooms = pgTable(
+  'event_rooms',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    location: text('location').notNull().default(''),
+    capacity: integer('capacity').notNull(),
+    currentOccupancy: integer('current_occupancy').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    unique('event_rooms_name_unique').on(t.orgId, t.eventId, t.name),
+    // The scan path's conditional UPDATE keeps this true under concurrency; the check is the backstop.
+    check('event_rooms_occupancy_bounds', sql`${t.currentOccupancy} >= 0 and ${t.currentOccupancy} <= ${t.capacity}`),
+    check('event_rooms_capacity_positive', sql`${t.capacity} >= 0`),
+    tenantIsolation('event_rooms'),
+  ],
+);
+
+export const sessions = pgTable(
+  'event_sessions',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    roomId: uuid('room_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    speakerName: text('speaker_name').notNull().default(''),
+    speakerBio: text('speaker_bio').notNull().default(''),
+    startTime: timestamp('start_time', { withTimezone: true }).notNull(),
+    endTime: timestamp('end_time', { withTimezone: true }).notNull(),
+    sessionType: text('session_type', { enum: SESSION_TYPES }).notNull().default('conference'),
+    isPaid: boolean('is_paid').notNull().default(false),
+    price: numeric('price', { precision: 10, scale: 2 }).notNull().default('0'),
+    youtubeLiveUrl: text('youtube_live_url').notNull().default(''),
+    /** Set by the room's manager; null means the status follows the clock. */
+    statusOverride: text('status_override', { enum: SESSION_STATUSES }),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
+    check('event_sessions_times_ordered', sql`${t.endTime} > ${t.startTime}`),
+    // Conferences are free for every participant (seed 004 § Session Types).
+    check('event_sessions_conference_free', sql`${t.sessionType} = 'atelier' or (${t.isPaid} = false and ${t.price} = 0)`),
+    index('event_sessions_room_time_idx').on(t.orgId, t.roomId, t.startTime),
+    index('event_sessions_event_time_idx').on(t.orgId, t.eventId, t.startTime),
+    tenantIsolation('event_sessions'),
+  ],
+);
+
+/** UserEventAssignment: the role a user holds in one event (a different one per event is fine). */
+export const eventAssignments = pgTable(
+  'event_assignments',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    userId: bigint('user_id', { mode: 'number' }).notNull(),
+    role: text('role', { enum: EVENT_ROLES }).notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    assignedBy: bigint('assigned_by', { mode: 'number' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    unique('event_assignments_user_unique').on(t.orgId, t.eventId, t.userId),
+    index('event_assignments_user_idx').on(t.orgId, t.userId),
+    tenantIsolation('event_assignments'),
+  ],
+);
+
+/** RoomAssignment: a gestionnaire or controller in one room for one time slot. */
+export const roomAssignments = pgTable(
+  'room_assignments',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    roomId: uuid('room_id').notNull(),
+    userId: bigint('user_id', { mode: 'number' }).notNull(),
+    ...assignmentColumns(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
+    check('room_assignments_slot', sql`${t.startsAt} is not null and ${t.endsAt} is not null and ${t.endsAt} > ${t.startsAt}`),
+    index('room_assignments_user_time_idx').on(t.orgId, t.userId, t.startsAt),
+    index('room_assignments_event_idx').on(t.orgId, t.eventId, t.isActive),
+    tenantIsolation('room_assignments'),
+  ],
+);
+
+/** A participant or exposant of one event, with the badge they carry. */
+export const participants = pgTable(
+  'event_participants',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    userId: bigint('user_id', { mode: 'number' }),
+    role: text('role', { enum: BADGE_ROLES }).notNull().default('participant'),
+    fullName: text('full_name').notNull(),
+    email: text('email'),
+    badgeId: text('badge_id').notNull(),
+    isCheckedIn: boolean('is_checked_in').notNull().default(false),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    checkedInBy: bigint('checked_in_by', { mode: 'number' }),
+    /** Where the badge was last let in; the scan path moves it between rooms under a row lock. */
+    currentRoomId: uuid('current_room_id'),
+    isActive: boolean('is_active').notNull().default(true),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.currentRoomId], foreignColumns: [rooms.orgId, rooms.id] }),
+    unique('event_participants_badge_unique').on(t.orgId, t.badgeId),
+    unique('event_participants_user_unique').on(t.orgId, t.eventId, t.userId),
+    tenantIsolation('event_participants'),
+  ],
+);
+
+/** SessionAccess: paid-atelier access, marked by hand (no payment gateway, seed 004). */
+export const sessionAccesses = pgTable(
+  'session_accesses',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    participantId: uuid('participant_id').notNull(),
+    paymentStatus: text('payment_status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    amountPaid: numeric('amount_paid', { precision: 10, scale: 2 }).notNull().default('0'),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    unique('session_accesses_pair_unique').on(t.orgId, t.participantId, t.sessionId),
+    tenantIsolation('session_accesses'),
+  ],
+);
+
+/** RoomAccess: every badge scan at a room door, granted or denied, with the reason. */
+export const roomAccesses = pgTable(
+  'room_accesses',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    /** Null when the controller had no room at the time of the scan. */
+    roomId: uuid('room_id'),
+    sessionId: uuid('session_id'),
+    /** Null when the badge was unknown or forged. */
+    participantId: uuid('participant_id'),
+    status: text('status', { enum: ACCESS_STATUSES }).notNull(),
+    reason: text('reason'),
+    verifiedBy: bigint('verified_by', { mode: 'number' }),
+    scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }),
+    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
+    tenantIsolation('room_accesses'),
+  ],
+);

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../core/db/client.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { liveEvent, type Audience } from '../../core/events/bus.ts';
+
+/**
+ * Who may watch a unit live: the members of every active group with an active assignment on it
+ * (the same reach as `unitPolicy`), plus org owners/admins, who see everything.
+ */
+export async function unitAudience(t: TenantTx, unitId: string): Promise<Audience> {
+  const rows = await queryRows<{ user_id: string | number }>(
+    t.tx,
+    sql`select distinct m.user_id from performer_assignments a
+        join performers p on p.org_id = a.org_id and p.id = a.performer_id
+        join monitoring_groups g on g.org_id = a.org_id and g.id = a.monitoring_group_id
+        join monitoring_group_members m on m.org_id = a.org_id and m.group_id = a.monitoring_group_id
+        where a.wireless_unit_id = ${unitId} and a.is_active and p.is_active and g.is_active`,
+  );
+  return { userIds: rows.map((r) => Number(r.user_id)), orgRoles: ['owner', 'admin'] };
+}
+
+export async function publishUnitUpdated(t: TenantTx, unit: { id: string }) {
+  t.publish(liveEvent(t.orgId, 'monitoring.unit.updated', unit, await unitAudience(t, unit.id)));
+}
+
+/**
+ * `monitoring.assignment.<what>`: the audience is computed after the change for creates/updates,
+ * and before it for deletes (pass `audience`), so those who lose sight of the unit still hear it.
+ */
+export async function publishAssignmentEvent(t: TenantTx, what: string, data: { id: string; wireless_unit_id: string }, audience?: Audience) {
+  t.publish(liveEvent(t.orgId, `monitoring.assignment.${what}`, data, audience ?? (await unitAudience(t, data.wireless_unit_id))));
+}

@@ -1,0 +1,402 @@
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { assignmentInForce } from '../../core/access/assignment.ts';
+import { audit } from '../../core/audit/service.ts';
+import { memberships, users } from '../../core/db/platform-schema.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
+import { assertUsernameFree, createUser, getMember, setMemberRole } from '../identity/service.ts';
+import { actorRole, effectiveRole, heldUnitIds, userPolicy } from './policy.ts';
+import { departments, orgUserProfiles, sections, units, userUnitDepartments, userUnits, type OrgUserRole } from './schema.ts';
+
+/** One entry of seed 002's `unit_assignments_data`; no departments means all departments. */
+export interface UnitAssignmentInput {
+  unitId: number;
+  departmentIds: number[];
+}
+
+export interface NewOrgUser {
+  username: string;
+  email?: string | null;
+  fullName?: string;
+  role?: OrgUserRole;
+  /** Legacy single unit / section (seed 002 keeps them; access never comes from them). */
+  unitId?: number | null;
+  sectionId?: number | null;
+  assignments?: UnitAssignmentInput[];
+}
+
+export interface OrgUserPatch {
+  username?: string;
+  email?: string | null;
+  fullName?: string;
+  role?: OrgUserRole;
+  unitId?: number | null;
+  sectionId?: number | null;
+  /** Present = replace every assignment (`[]` removes them all); absent = leave them untouched. */
+  assignments?: UnitAssignmentInput[];
+  isActive?: boolean;
+}
+
+const unitRef = (u: { id: number; unitName: string; unitCode: string }) => ({ id: u.id, unit_name: u.unitName, unit_code: u.unitCode });
+
+export interface OrgUserView {
+  id: number;
+  username: string;
+  email: string | null;
+  full_name: string;
+  role: OrgUserRole;
+  is_active: boolean;
+  must_change_password: boolean;
+  unit: { id: number; unit_name: string; unit_code: string } | null;
+  section: { id: number; section_name: string } | null;
+  unit_assignments: Array<{ id: number; unit: { id: number; unit_name: string; unit_code: string }; departments: Array<{ id: number; department_name: string }> }>;
+}
+
+const legacyUnit = alias(units, 'org_legacy_unit');
+
+/** Users as seed 002 returns them, in the order of `ids`, in four queries whatever their number. */
+export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserView[]> {
+  if (ids.length === 0) return [];
+  const people = await t.tx
+    .select({
+      user: users,
+      isActive: memberships.isActive,
+      role: effectiveRole,
+      unit: { id: legacyUnit.id, unitName: legacyUnit.unitName, unitCode: legacyUnit.unitCode },
+      section: { id: sections.id, sectionName: sections.sectionName },
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
+    .leftJoin(legacyUnit, eq(legacyUnit.id, orgUserProfiles.unitId))
+    .leftJoin(sections, eq(sections.id, orgUserProfiles.sectionId))
+    .where(inArray(memberships.userId, ids));
+  const assignments = await t.tx
+    .select({ id: userUnits.id, userId: userUnits.userId, unit: { id: units.id, unitName: units.unitName, unitCode: units.unitCode } })
+    .from(userUnits)
+    .innerJoin(units, eq(units.id, userUnits.unitId))
+    .where(inArray(userUnits.userId, ids))
+    // Payload order: seed 002's examples list assignments in the order they were sent.
+    .orderBy(asc(userUnits.id));
+  const depts = assignments.length
+    ? await t.tx
+        .select({ userUnitId: userUnitDepartments.userUnitId, id: departments.id, name: departments.departmentName })
+        .from(userUnitDepartments)
+        .innerJoin(departments, eq(departments.id, userUnitDepartments.departmentId))
+        .where(inArray(userUnitDepartments.userUnitId, assignments.map((a) => a.id)))
+        .orderBy(asc(departments.id))
+    : [];
+  const byId = new Map(people.map((p) => [p.user.id, p]));
+  return ids.flatMap((id) => {
+    const p = byId.get(id);
+    if (!p) return [];
+    return [
+      {
+        id: p.user.id,
+        username: p.user.username,
+        email: p.user.email,
+        full_name: p.user.fullName,
+        role: p.role,
+        is_active: p.isActive && p.user.isActive,
+        must_change_password: p.user.mustChangePassword,
+        unit: p.unit ? unitRef(p.unit) : null,
+        section: p.section ? { id: p.section.id, section_name: p.section.sectionName } : null,
+        unit_assignments: assignments
+          .filter((a) => a.userId === id)
+          .map((a) => ({ id: a.id, unit: unitRef(a.unit), departments: depts.filter((d) => d.userUnitId === a.id).map((d) => ({ id: d.id, department_name: d.name })) })),
+      },
+    ];
+  });
+}
+
+export async function getOrgUser(t: TenantTx, id: number): Promise<OrgUserView> {
+  await userPolicy.authorize(t.tx, t.actor, 'see', eq(users.id, id));
+  const [view] = await loadOrgUsers(t, [id]);
+  if (!view) throw notFound('User');
+  return view;
+}
+
+export interface UserListFilter {
+  unitId?: number;
+  departmentId?: number;
+  role?: OrgUserRole;
+  q?: string;
+  page: PageQuery;
+}
+
+export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
+  const page = keyset({ columns: [users.id], key: (r: { id: number }) => [r.id], page: f.page });
+  const like = f.q ? `%${f.q}%` : undefined;
+  const where = and(
+    userPolicy.visible(t.actor),
+    f.unitId === undefined ? undefined : assignedToUnit(f.unitId),
+    f.departmentId === undefined ? undefined : assignedToDepartment(f.departmentId),
+    f.role ? sql`${effectiveRole} = ${f.role}` : undefined,
+    like ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like)) : undefined,
+  );
+  const rows = await t.tx
+    .select({ id: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
+    .where(and(where, page.after))
+    .orderBy(...page.orderBy)
+    .limit(page.limit);
+  const [{ count }] = await t.tx
+    .select({ count: sql<number>`count(*)::int` })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
+    .where(where);
+  const result = page.finish(rows);
+  return { items: await loadOrgUsers(t, result.items.map((r) => r.id)), next_cursor: result.next_cursor, count };
+}
+
+const filterAssignment = alias(userUnits, 'org_filter_uu');
+const filterDepartment = alias(userUnitDepartments, 'org_filter_uud');
+
+function assignedToUnit(unitId: number): SQL {
+  const a = filterAssignment;
+  return sql`exists (select 1 from ${userUnits} ${a} where ${a.userId} = ${users.id} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
+}
+
+/** Who may work in the department: listed on an assignment, or assigned to all of its unit. */
+function assignedToDepartment(departmentId: number): SQL {
+  const a = filterAssignment;
+  const d = filterDepartment;
+  return sql`exists (select 1 from ${userUnits} ${a} join ${departments} on ${departments.id} = ${departmentId} and ${departments.unitId} = ${a.unitId}
+    where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and (
+      not exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id})
+      or exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id} and ${d.departmentId} = ${departmentId})))`;
+}
+
+// ---------------------------------------------------------------- validation of references
+
+interface ResolvedAssignment {
+  unitId: number;
+  unitName: string;
+  departmentIds: number[];
+  departmentNames: string[];
+}
+
+const ASSIGNMENTS_PATH = 'body.unit_assignments_data';
+
+/**
+ * Checks every unit and department of the payload before anything is written, and reports all
+ * offending paths at once: unknown or inactive units, departments of another unit (or of another
+ * org, which RLS makes look unknown), and the same unit or department twice.
+ */
+async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Promise<ResolvedAssignment[]> {
+  const errors: FieldError[] = [];
+  const unitIds = [...new Set(list.map((a) => a.unitId))];
+  const deptIds = [...new Set(list.flatMap((a) => a.departmentIds))];
+  const foundUnits = unitIds.length ? await t.tx.select().from(units).where(and(inArray(units.id, unitIds), eq(units.isActive, true))) : [];
+  const foundDepts = deptIds.length ? await t.tx.select().from(departments).where(and(inArray(departments.id, deptIds), eq(departments.isActive, true))) : [];
+  const unitMap = new Map(foundUnits.map((u) => [u.id, u]));
+  const deptMap = new Map(foundDepts.map((d) => [d.id, d]));
+  const seenUnits = new Map<number, number>();
+  const resolved = list.map((a, i) => {
+    const unit = unitMap.get(a.unitId);
+    if (seenUnits.has(a.unitId)) errors.push({ path: `${ASSIGNMENTS_PATH}.${i}.unit_id`, message: `unit ${a.unitId} is already assigned at ${ASSIGNMENTS_PATH}.${seenUnits.get(a.unitId)}` });
+    else seenUnits.set(a.unitId, i);
+    if (!unit) errors.push({ path: `${ASSIGNMENTS_PATH}.${i}.unit_id`, message: 'no such unit' });
+    const seenDepts = new Set<number>();
+    const names = a.departmentIds.map((id, j) => {
+      const dept = deptMap.get(id);
+      const path = `${ASSIGNMENTS_PATH}.${i}.department_ids.${j}`;
+      if (seenDepts.has(id)) errors.push({ path, message: `department ${id} is listed twice` });
+      seenDepts.add(id);
+      if (unit && (!dept || dept.unitId !== unit.id)) errors.push({ path, message: `not a department of ${unit.unitName}` });
+      return dept?.departmentName ?? '';
+    });
+    return { unitId: a.unitId, unitName: unit?.unitName ?? '', departmentIds: a.departmentIds, departmentNames: names };
+  });
+  if (errors.length) throw badRequest(`Invalid unit assignments: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  return resolved;
+}
+
+async function checkLegacyRefs(t: TenantTx, input: { unitId?: number | null; sectionId?: number | null }) {
+  const errors: FieldError[] = [];
+  if (input.unitId != null) {
+    const [unit] = await t.tx.select({ id: units.id }).from(units).where(and(eq(units.id, input.unitId), eq(units.isActive, true)));
+    if (!unit) errors.push({ path: 'body.unit', message: 'no such unit' });
+  }
+  if (input.sectionId != null) {
+    const [section] = await t.tx.select({ id: sections.id }).from(sections).where(and(eq(sections.id, input.sectionId), eq(sections.isActive, true)));
+    if (!section) errors.push({ path: 'body.section', message: 'no such section' });
+  }
+  if (errors.length) throw badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+}
+
+// ---------------------------------------------------------------- role rules
+
+/** A Unit Head hands out only units they hold, and never Admin. */
+async function checkGrantsOfActor(
+  t: TenantTx,
+  role: OrgUserRole,
+  change: { role?: OrgUserRole; unitId?: number | null; changedUnits: Array<{ unitId: number; unitName: string; path: string }> },
+) {
+  if (role === 'Admin') return;
+  if (change.role === 'Admin') throw forbidden('Only Admins may give the Admin role');
+  const held = await heldUnitIds(t);
+  for (const c of change.changedUnits) {
+    if (!held.has(c.unitId)) throw forbidden(`You may only change assignments to units you are assigned to; ${c.unitName} is not one of them (${c.path})`);
+  }
+  if (change.unitId != null && !held.has(change.unitId)) throw forbidden('You may only set a unit you are assigned to (body.unit)');
+}
+
+// ---------------------------------------------------------------- writes
+
+function summary(list: Array<{ unitName: string; departmentNames: string[] }>): string {
+  return list.map((a) => `${a.unitName} (Departments: ${a.departmentNames.length ? a.departmentNames.join(', ') : 'All'})`).join('; ');
+}
+
+const viewSummary = (v: OrgUserView) => summary(v.unit_assignments.map((a) => ({ unitName: a.unit.unit_name, departmentNames: a.departments.map((d) => d.department_name) })));
+
+/** The structured side of the audit row: what changed, field by field. */
+function snapshot(v: OrgUserView) {
+  return {
+    username: v.username,
+    email: v.email,
+    full_name: v.full_name,
+    role: v.role,
+    is_active: v.is_active,
+    unit: v.unit?.id ?? null,
+    section: v.section?.id ?? null,
+    unit_assignments: v.unit_assignments.map((a) => ({ unit_id: a.unit.id, department_ids: a.departments.map((d) => d.id) })),
+  };
+}
+
+function announceUser(t: TenantTx, type: string, id: number) {
+  t.publish(liveEvent(t.orgId, type, { id }, { orgRoles: ['owner', 'admin'], userIds: [id] }));
+}
+
+/** Seed 002's replace semantics, keeping the rows (and their history) of units that stay. */
+async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedAssignment[]) {
+  const existing = await t.tx.select().from(userUnits).where(eq(userUnits.userId, userId));
+  const wantedUnits = new Set(wanted.map((w) => w.unitId));
+  const gone = existing.filter((e) => !wantedUnits.has(e.unitId)).map((e) => e.id);
+  if (gone.length) await t.tx.delete(userUnits).where(inArray(userUnits.id, gone));
+  const now = new Date();
+  for (const w of wanted) {
+    const kept = existing.find((e) => e.unitId === w.unitId);
+    let id: number;
+    if (kept) {
+      id = kept.id;
+      await t.tx.delete(userUnitDepartments).where(eq(userUnitDepartments.userUnitId, id));
+      await t.tx.update(userUnits).set({ isActive: true, startsAt: null, endsAt: null, assignedBy: t.actor.userId, updatedAt: now }).where(eq(userUnits.id, id));
+    } else {
+      [{ id }] = await t.tx.insert(userUnits).values({ orgId: t.orgId, userId, unitId: w.unitId, assignedBy: t.actor.userId }).returning({ id: userUnits.id });
+    }
+    if (w.departmentIds.length) {
+      await t.tx.insert(userUnitDepartments).values(w.departmentIds.map((departmentId) => ({ orgId: t.orgId, userUnitId: id, unitId: w.unitId, departmentId })));
+    }
+  }
+}
+
+export async function createOrgUser(t: TenantTx, input: NewOrgUser): Promise<{ user: OrgUserView; temporaryPassword: string }> {
+  const role = input.role ?? 'User';
+  const mine = await actorRole(t);
+  if (mine !== 'Admin' && mine !== 'Unit Head') throw forbidden('Only Admins and Unit Heads may create users');
+  await checkLegacyRefs(t, input);
+  const assignments = input.assignments ? await resolveAssignments(t, input.assignments) : [];
+  await checkGrantsOfActor(t, mine, {
+    role,
+    unitId: input.unitId,
+    changedUnits: assignments.map((a, i) => ({ unitId: a.unitId, unitName: a.unitName, path: `${ASSIGNMENTS_PATH}.${i}.unit_id` })),
+  });
+  // Otherwise the new user would vanish from the creating Unit Head's own scope at once.
+  if (mine === 'Unit Head' && assignments.length === 0) throw unprocessable('A Unit Head must assign the new user to at least one of their units', [{ path: ASSIGNMENTS_PATH, message: 'at least one unit' }]);
+
+  const created = await createUser(t, { username: input.username, email: input.email, fullName: input.fullName, orgRole: role === 'Admin' ? 'admin' : 'member' });
+  const id = created.user.id;
+  await t.tx.insert(orgUserProfiles).values({ orgId: t.orgId, userId: id, role, unitId: input.unitId ?? null, sectionId: input.sectionId ?? null });
+  await replaceAssignments(t, id, assignments);
+  const [view] = await loadOrgUsers(t, [id]);
+  const assigned = input.assignments?.length ? `, Unit Assignments: [${viewSummary(view)}]` : '';
+  await audit(t, {
+    action: 'create',
+    entityType: 'user',
+    entityId: id,
+    message: `User created: ${view.username} (${view.full_name}) with role ${view.role}, Unit: ${view.unit?.unit_name ?? 'None'}, Section: ${view.section?.section_name ?? 'None'}${assigned}. Temporary password assigned.`,
+    after: snapshot(view),
+  });
+  announceUser(t, 'org.user.created', id);
+  return { user: view, temporaryPassword: created.temporaryPassword! };
+}
+
+/** Partial update (seed 002's PUT sends only what changes); one transaction, so a refusal changes nothing. */
+export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch): Promise<OrgUserView> {
+  await userPolicy.authorize(t.tx, t.actor, 'manage', eq(users.id, id));
+  const mine = await actorRole(t);
+  const [before] = await loadOrgUsers(t, [id]);
+  const member = await getMember(t, id);
+  await checkLegacyRefs(t, patch);
+  const assignments = patch.assignments ? await resolveAssignments(t, patch.assignments) : undefined;
+
+  const changedUnits: Array<{ unitId: number; unitName: string; path: string }> = [];
+  if (assignments) {
+    const old = new Map(before.unit_assignments.map((a) => [a.unit.id, a]));
+    assignments.forEach((a, i) => {
+      const prior = old.get(a.unitId);
+      const same = prior && prior.departments.map((d) => d.id).sort().join() === [...a.departmentIds].sort().join();
+      if (!same) changedUnits.push({ unitId: a.unitId, unitName: a.unitName, path: `${ASSIGNMENTS_PATH}.${i}.unit_id` });
+    });
+    for (const prior of before.unit_assignments) {
+      if (!assignments.some((a) => a.unitId === prior.unit.id)) changedUnits.push({ unitId: prior.unit.id, unitName: prior.unit.unit_name, path: ASSIGNMENTS_PATH });
+    }
+  }
+  await checkGrantsOfActor(t, mine, { role: patch.role, unitId: patch.unitId, changedUnits });
+  if (patch.role !== undefined && patch.role !== 'Admin' && member.role === 'owner') {
+    throw unprocessable(`${before.username} owns the organization and is therefore Admin; change the membership first`, [{ path: 'body.role', message: 'owners are Admin' }]);
+  }
+
+  if (patch.username !== undefined || patch.email !== undefined || patch.fullName !== undefined) {
+    const email = patch.email === undefined ? before.email : patch.email?.trim().toLowerCase() || null;
+    const username = patch.username?.trim() ?? before.username;
+    await assertUsernameFree(t.tx, username, email, id);
+    await t.tx.update(users).set({ username, email, fullName: patch.fullName ?? before.full_name, updatedAt: new Date() }).where(eq(users.id, id));
+  }
+  if (patch.role !== undefined || patch.unitId !== undefined || patch.sectionId !== undefined) {
+    const values = { role: patch.role, unitId: patch.unitId, sectionId: patch.sectionId };
+    const set = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    await t.tx
+      .insert(orgUserProfiles)
+      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
+      .onConflictDoUpdate({ target: [orgUserProfiles.orgId, orgUserProfiles.userId], set: { ...set, updatedAt: new Date() } });
+  }
+  const wantsAdmin = patch.role === undefined ? undefined : patch.role === 'Admin';
+  const isAdmin = member.role === 'owner' || member.role === 'admin';
+  const membershipRole = wantsAdmin === true && !isAdmin ? 'admin' : wantsAdmin === false && member.role === 'admin' ? 'member' : undefined;
+  if (membershipRole !== undefined || (patch.isActive !== undefined && patch.isActive !== member.membershipActive)) {
+    await setMemberRole(t, id, { role: membershipRole, isActive: patch.isActive });
+  }
+  if (assignments) await replaceAssignments(t, id, assignments);
+
+  const [after] = await loadOrgUsers(t, [id]);
+  const changes: string[] = [];
+  const change = (label: string, a: unknown, b: unknown) => {
+    if (a !== b) changes.push(`${label}: ${a ?? 'None'} → ${b ?? 'None'}`);
+  };
+  change('Username', before.username, after.username);
+  change('Email', before.email, after.email);
+  change('Full name', before.full_name, after.full_name);
+  change('Role', before.role, after.role);
+  change('Unit', before.unit?.unit_name, after.unit?.unit_name);
+  change('Section', before.section?.section_name, after.section?.section_name);
+  change('Status', before.is_active ? 'active' : 'inactive', after.is_active ? 'active' : 'inactive');
+  if (assignments) changes.push(`Unit Assignments: [${viewSummary(after) || 'None'}]`);
+  await audit(t, {
+    action: 'update',
+    entityType: 'user',
+    entityId: id,
+    message: `User updated: ${after.username} (${after.full_name}) - ${changes.length ? changes.join(', ') : 'No changes'}`,
+    before: snapshot(before),
+    after: snapshot(after),
+  });
+  announceUser(t, 'org.user.updated', id);
+  return after;
+}

@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { uuidParam } from '../../core/db/ids.ts';
+import type { FileStorage } from '../../core/files/storage.ts';
+import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
+import { forbidden } from '../../core/http/problem.ts';
+import { assetContent } from './assets.ts';
+import { collectPairing, devicePlaylist, heartbeat, startPairing } from './devices.ts';
+
+function deviceTenant<T>(req: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
+  if (actorOf(req).via !== 'device') throw forbidden('Only a screen (device token) may call /api/device/');
+  return tenant(req, fn);
+}
+
+/** The screen-facing API: pairing (public), then everything with the screen's `rd_` token. */
+export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
+  const tags = ['signage device'];
+  const db = app.deps.database.db;
+
+  app.post(
+    '/api/device/pair',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        security: [],
+        summary: 'A new screen asks for a pairing code to show',
+        response: { 201: z.object({ code: z.string(), pairing_secret: z.string(), expires_at: z.string(), poll_interval_seconds: z.number() }) },
+      },
+    },
+    async (_req, reply) => reply.code(201).send(await startPairing(db)),
+  );
+
+  app.get(
+    '/api/device/pair/:pairingSecret',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        security: [],
+        summary: 'The screen polls: 202 while unclaimed, then 200 with its device token (once)',
+        params: z.object({ pairingSecret: z.string().min(10).max(200) }),
+        response: {
+          200: z.object({ status: z.literal('paired'), device_id: z.string(), device_token: z.string(), heartbeat_interval_seconds: z.number() }),
+          202: z.object({ status: z.literal('pending'), code: z.string(), expires_at: z.string() }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const result = await collectPairing(db, req.params.pairingSecret);
+      return reply.code(result.status === 'paired' ? 200 : 202).send(result);
+    },
+  );
+
+  app.get('/api/device/playlist', { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } }, async (req, reply) => {
+    const body = await deviceTenant(req, devicePlaylist);
+    const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    return body;
+  });
+
+  app.post(
+    '/api/device/heartbeat',
+    { schema: { tags, summary: 'I am alive (every heartbeat_interval_seconds)', body: z.strictObject({}).optional(), response: { 200: z.object({ last_seen: z.string(), heartbeat_interval_seconds: z.number(), offline_after_seconds: z.number() }) } } },
+    async (req) => deviceTenant(req, (t) => heartbeat(t, req.ip)),
+  );
+
+  app.get('/api/device/assets/:id/content', { schema: { tags, summary: 'The uploaded file of an asset of my org', params: z.object({ id: uuidParam }) } }, async (req, reply) => {
+    const content = await deviceTenant(req, (t) => assetContent(t, req.params.id));
+    return reply.type(content.mimetype).header('content-length', content.size).header('etag', `"${content.md5}"`).send(storage.open(content.key));
+  });
+}

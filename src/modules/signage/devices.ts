@@ -1,0 +1,286 @@
+import crypto from 'node:crypto';
+import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../core/db/client.ts';
+import { organizations } from '../../core/db/platform-schema.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/access/actor.ts';
+import { audit } from '../../core/audit/service.ts';
+import { hashToken, newToken } from '../../core/auth/secrets.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { forbidden, invalidField, notFound } from '../../core/http/problem.ts';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { assetIsActiveSql, deviceContentPath } from './assets.ts';
+import { devicePolicy } from './policy.ts';
+import { ensureDeviceRoom } from './plans.ts';
+import { isTimeZone } from './schedule.ts';
+import { signageAssets, signageDevices, signagePairings, signagePlaylistAssets, signagePlaylists, type DeviceSettings } from './schema.ts';
+
+/** Screens send a heartbeat this often; three missed ones and the screen counts as offline. */
+export const HEARTBEAT_SECONDS = 30;
+export const OFFLINE_AFTER_SECONDS = 3 * HEARTBEAT_SECONDS;
+/** How long a pairing code stays claimable. */
+export const PAIRING_TTL_MS = 15 * 60_000;
+
+const onlineSql = sql<boolean>`(${signageDevices.isOnline} and ${signageDevices.lastSeen} > now() - make_interval(secs => ${OFFLINE_AFTER_SECONDS}))`;
+const { tokenHash: _hidden, ...deviceColumns } = getTableColumns(signageDevices);
+const withOnline = { ...deviceColumns, online: onlineSql };
+
+type DeviceView = Omit<typeof signageDevices.$inferSelect, 'tokenHash'> & { online: boolean };
+
+export function publicDevice(d: DeviceView) {
+  return {
+    id: d.id,
+    name: d.name,
+    mac: d.mac,
+    ip: d.ip,
+    location: d.location,
+    unit_id: d.unitId,
+    settings: d.settings,
+    playlist_id: d.playlistId,
+    is_online: d.online,
+    last_seen: d.lastSeen?.toISOString() ?? null,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+const ADMINS = { orgRoles: ['owner', 'admin'] as Actor['orgRole'][] };
+
+// ---------------------------------------------------------------- pairing (platform, no org yet)
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function pairingCode(): string {
+  return Array.from(crypto.randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
+
+/**
+ * A new screen asks to be paired: it shows `code` for an admin to type, and polls with `secret`
+ * (never shown) until the claim hands it its device token.
+ */
+export async function startPairing(db: Db) {
+  await db.delete(signagePairings).where(and(isNull(signagePairings.orgId), lt(signagePairings.expiresAt, new Date())));
+  const secret = newToken('rp');
+  const expiresAt = new Date(Date.now() + PAIRING_TTL_MS);
+  for (let attempt = 0; ; attempt++) {
+    const code = pairingCode();
+    const [row] = await db.insert(signagePairings).values({ code, secretHash: hashToken(secret), expiresAt }).onConflictDoNothing().returning();
+    if (row) return { code, pairing_secret: secret, expires_at: expiresAt.toISOString(), poll_interval_seconds: 5 };
+    if (attempt > 5) throw new Error('could not allocate a pairing code');
+  }
+}
+
+/**
+ * The screen's poll. Once claimed, the device token is minted here and returned exactly once:
+ * the pairing row is deleted in the same transaction, so a second poll finds nothing.
+ */
+export async function collectPairing(db: Db, secret: string) {
+  return db.transaction(async (tx) => {
+    const [pairing] = await tx.select().from(signagePairings).where(eq(signagePairings.secretHash, hashToken(secret))).for('update');
+    if (!pairing) throw notFound('Pairing');
+    if (!pairing.orgId || !pairing.deviceId) {
+      if (pairing.expiresAt < new Date()) throw notFound('Pairing');
+      return { status: 'pending' as const, code: pairing.code, expires_at: pairing.expiresAt.toISOString() };
+    }
+    const token = newToken('rd');
+    await tx.update(signageDevices).set({ tokenHash: hashToken(token), updatedAt: new Date() }).where(and(eq(signageDevices.orgId, pairing.orgId), eq(signageDevices.id, pairing.deviceId)));
+    await tx.delete(signagePairings).where(eq(signagePairings.id, pairing.id));
+    return { status: 'paired' as const, device_id: pairing.deviceId, device_token: token, heartbeat_interval_seconds: HEARTBEAT_SECONDS };
+  });
+}
+
+/** Resolves a device token (`rd_…`) to a read-only actor of the screen's org. */
+export async function authenticateDevice(db: Db, token: string): Promise<Actor | null> {
+  if (!token.startsWith('rd_')) return null;
+  const [row] = await db
+    .select({ id: signageDevices.id, orgId: signageDevices.orgId, name: signageDevices.name })
+    .from(signageDevices)
+    .innerJoin(organizations, eq(organizations.id, signageDevices.orgId))
+    .where(and(eq(signageDevices.tokenHash, hashToken(token)), eq(organizations.isActive, true)));
+  if (!row) return null;
+  return { userId: null, label: `device:${row.name}`, orgId: row.orgId, orgRole: 'viewer', via: 'device', deviceId: row.id };
+}
+
+// ---------------------------------------------------------------- console: screens of the org
+
+export interface DeviceFields {
+  name: string;
+  mac?: string | null;
+  location?: string;
+  unit_id?: number | null;
+  settings?: DeviceSettings;
+  playlist_id?: string | null;
+}
+
+async function checkFields(t: TenantTx, input: Partial<DeviceFields>) {
+  if (input.settings?.timezone !== undefined && (typeof input.settings.timezone !== 'string' || !isTimeZone(input.settings.timezone))) {
+    throw invalidField('body.settings.timezone', 'unknown IANA timezone');
+  }
+  if (input.playlist_id) {
+    const [found] = await t.tx.select({ id: signagePlaylists.id }).from(signagePlaylists).where(eq(signagePlaylists.id, input.playlist_id));
+    if (!found) throw invalidField('body.playlist_id', 'playlist not found');
+  }
+}
+
+function columnsOf(input: Partial<DeviceFields>) {
+  return {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.mac !== undefined ? { mac: input.mac === null ? null : input.mac.toLowerCase() } : {}),
+    ...(input.location !== undefined ? { location: input.location } : {}),
+    ...(input.unit_id !== undefined ? { unitId: input.unit_id } : {}),
+    ...(input.settings !== undefined ? { settings: input.settings } : {}),
+    ...(input.playlist_id !== undefined ? { playlistId: input.playlist_id } : {}),
+  };
+}
+
+export async function getDevice(t: TenantTx, id: string) {
+  await devicePolicy.authorize(t.tx, t.actor, 'see', sql`${signageDevices.id} = ${id}`);
+  const [row] = await t.tx.select(withOnline).from(signageDevices).where(eq(signageDevices.id, id));
+  return row;
+}
+
+export async function listDevices(t: TenantTx, page: PageQuery, filters: { online?: boolean; playlist_id?: string }) {
+  const ks = keyset<DeviceView>({ columns: [signageDevices.id], key: (r) => [r.id], page });
+  const rows = await t.tx
+    .select(withOnline)
+    .from(signageDevices)
+    .where(
+      and(
+        devicePolicy.visible(t.actor),
+        ks.after,
+        filters.online === undefined ? undefined : filters.online ? onlineSql : sql`not ${onlineSql}`,
+        filters.playlist_id ? eq(signageDevices.playlistId, filters.playlist_id) : undefined,
+      ),
+    )
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
+  return ks.finish(rows, publicDevice);
+}
+
+/**
+ * Adds a screen to the org within the plan's device limit. It has no token until a pairing hands
+ * it one (claimDevice); the demo seed adds its screens this way.
+ */
+export async function addDevice(t: TenantTx, input: DeviceFields) {
+  if (!devicePolicy.mayEver(t.actor, 'manage')) throw forbidden('Only organization admins may add screens');
+  await checkFields(t, input);
+  await ensureDeviceRoom(t);
+  const [device] = await t.tx.insert(signageDevices).values({ orgId: t.orgId, ...columnsOf(input), name: input.name }).returning({ id: signageDevices.id });
+  const after = await getDevice(t, device.id);
+  await audit(t, { action: 'create', entityType: 'signage_device', entityId: device.id, message: `Screen "${after.name}" added`, after: publicDevice(after) });
+  t.publish(liveEvent(t.orgId, 'signage.device.added', { id: device.id, name: after.name }, ADMINS));
+  return after;
+}
+
+/** An admin claims the screen showing `code` into the org; its next poll receives the token. */
+export async function claimDevice(t: TenantTx, input: DeviceFields & { code: string }) {
+  const { code, ...fields } = input;
+  const device = await addDevice(t, fields);
+  const [claimed] = await t.tx
+    .update(signagePairings)
+    .set({ orgId: t.orgId, deviceId: device.id, claimedAt: new Date() })
+    .where(and(eq(signagePairings.code, code.toUpperCase()), isNull(signagePairings.orgId), gt(signagePairings.expiresAt, new Date())))
+    .returning({ id: signagePairings.id });
+  if (!claimed) throw notFound('Pairing code');
+  await audit(t, { action: 'assign', entityType: 'signage_device', entityId: device.id, message: `Screen "${device.name}" paired with code ${code.toUpperCase()}` });
+  return device;
+}
+
+export async function updateDevice(t: TenantTx, id: string, patch: Partial<DeviceFields>) {
+  await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
+  const before = await getDevice(t, id);
+  await checkFields(t, patch);
+  await t.tx.update(signageDevices).set({ ...columnsOf(patch), updatedAt: new Date() }).where(eq(signageDevices.id, id));
+  const after = await getDevice(t, id);
+  await audit(t, { action: 'update', entityType: 'signage_device', entityId: id, message: `Screen "${after.name}" updated`, before: publicDevice(before), after: publicDevice(after) });
+  t.publish(liveEvent(t.orgId, 'signage.device.updated', { id }, ADMINS));
+  return after;
+}
+
+/** Removing a screen also revokes its token (the row holding the hash is gone). */
+export async function deleteDevice(t: TenantTx, id: string) {
+  await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
+  const before = await getDevice(t, id);
+  await t.tx.delete(signageDevices).where(eq(signageDevices.id, id));
+  await audit(t, { action: 'delete', entityType: 'signage_device', entityId: id, message: `Screen "${before.name}" removed`, before: publicDevice(before) });
+  t.publish(liveEvent(t.orgId, 'signage.device.deleted', { id }, ADMINS));
+}
+
+// ---------------------------------------------------------------- screen-facing
+
+function deviceIdOf(t: TenantTx): string {
+  if (t.actor.via !== 'device' || !t.actor.deviceId) throw forbidden('Only a screen may call this');
+  return t.actor.deviceId;
+}
+
+/** Deterministic shuffle: the same content gives the same order, so unchanged polls stay 304. */
+function shuffled<T>(items: T[], seed: string): T[] {
+  const out = [...items];
+  let state = crypto.createHash('sha256').update(seed).digest();
+  for (let i = out.length - 1; i > 0; i--) {
+    if (i % 8 === 0) state = crypto.createHash('sha256').update(state).digest();
+    const j = state.readUInt32BE((i % 8) * 4) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * What the screen plays now: its playlist (or the org's default), keeping only assets enabled and
+ * inside their window on the screen's local clock (settings.timezone, else UTC).
+ */
+export async function devicePlaylist(t: TenantTx) {
+  const deviceId = deviceIdOf(t);
+  const [device] = await t.tx.select({ playlistId: signageDevices.playlistId, settings: signageDevices.settings }).from(signageDevices).where(eq(signageDevices.id, deviceId));
+  if (!device) throw notFound('Device');
+  const tz = typeof device.settings.timezone === 'string' && isTimeZone(device.settings.timezone) ? device.settings.timezone : 'UTC';
+  const [playlist] = await t.tx
+    .select()
+    .from(signagePlaylists)
+    .where(device.playlistId ? eq(signagePlaylists.id, device.playlistId) : eq(signagePlaylists.isDefault, true));
+  if (!playlist) return { playlist: null, timezone: tz, items: [] };
+  const rows = await t.tx
+    .select({
+      id: signageAssets.id,
+      name: signageAssets.name,
+      assetType: signageAssets.assetType,
+      mimetype: signageAssets.mimetype,
+      uri: signageAssets.uri,
+      storageKey: signageAssets.storageKey,
+      md5: signageAssets.md5,
+      duration: signageAssets.duration,
+      nocache: signageAssets.nocache,
+      skipAssetCheck: signageAssets.skipAssetCheck,
+    })
+    .from(signagePlaylistAssets)
+    .innerJoin(signageAssets, and(eq(signageAssets.orgId, signagePlaylistAssets.orgId), eq(signageAssets.id, signagePlaylistAssets.assetId)))
+    .where(and(eq(signagePlaylistAssets.playlistId, playlist.id), assetIsActiveSql(sql`(now() at time zone ${tz})`)))
+    .orderBy(asc(signagePlaylistAssets.position));
+  const items = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    asset_type: r.assetType,
+    mimetype: r.mimetype,
+    url: r.storageKey ? deviceContentPath(r.id) : r.uri,
+    md5: r.md5,
+    duration: r.duration,
+    nocache: r.nocache,
+    skip_asset_check: r.skipAssetCheck,
+  }));
+  const ordered = playlist.shuffle ? shuffled(items, `${deviceId}:${JSON.stringify(items)}`) : items;
+  return { playlist: { id: playlist.id, name: playlist.name, shuffle: playlist.shuffle }, timezone: tz, items: ordered };
+}
+
+/** The screen is alive: record when and from where; announce it when it comes back online. */
+export async function heartbeat(t: TenantTx, ip: string | undefined) {
+  const deviceId = deviceIdOf(t);
+  const [before] = await t.tx.select({ online: onlineSql, name: signageDevices.name }).from(signageDevices).where(eq(signageDevices.id, deviceId));
+  if (!before) throw notFound('Device');
+  const [row] = await t.tx
+    .update(signageDevices)
+    .set({ isOnline: true, lastSeen: sql`now()`, ...(ip ? { ip } : {}) })
+    .where(eq(signageDevices.id, deviceId))
+    .returning({ lastSeen: signageDevices.lastSeen });
+  if (!before.online) t.publish(liveEvent(t.orgId, 'signage.device.online', { id: deviceId, name: before.name }, ADMINS));
+  return { last_seen: row.lastSeen!.toISOString(), heartbeat_interval_seconds: HEARTBEAT_SECONDS, offline_after_seconds: OFFLINE_AFTER_SECONDS };
+}

@@ -1,0 +1,148 @@
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { audit } from '../../core/audit/service.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { badRequest, forbidden } from '../../core/http/problem.ts';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { assetPolicy, playlistPolicy } from './policy.ts';
+import { signageAssets, signageDevices, signagePlaylistAssets, signagePlaylists } from './schema.ts';
+
+export type PlaylistRow = typeof signagePlaylists.$inferSelect;
+
+export function publicPlaylist(p: PlaylistRow, assetIds: string[]) {
+  return {
+    id: p.id,
+    name: p.name,
+    is_default: p.isDefault,
+    shuffle: p.shuffle,
+    asset_ids: assetIds,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+/** Asset ids of each playlist in play order (only assets the actor may see, RLS included). */
+async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
+  const byPlaylist = new Map<string, string[]>(playlistIds.map((id) => [id, []]));
+  if (playlistIds.length === 0) return byPlaylist;
+  const rows = await t.tx
+    .select({ playlistId: signagePlaylistAssets.playlistId, assetId: signagePlaylistAssets.assetId })
+    .from(signagePlaylistAssets)
+    .innerJoin(signageAssets, and(eq(signageAssets.orgId, signagePlaylistAssets.orgId), eq(signageAssets.id, signagePlaylistAssets.assetId)))
+    .where(and(inArray(signagePlaylistAssets.playlistId, playlistIds), assetPolicy.visible(t.actor)))
+    .orderBy(asc(signagePlaylistAssets.position));
+  for (const r of rows) byPlaylist.get(r.playlistId)!.push(r.assetId);
+  return byPlaylist;
+}
+
+export async function getPlaylist(t: TenantTx, id: string) {
+  await playlistPolicy.authorize(t.tx, t.actor, 'see', sql`${signagePlaylists.id} = ${id}`);
+  const [row] = await t.tx.select().from(signagePlaylists).where(eq(signagePlaylists.id, id));
+  return publicPlaylist(row, (await assetIdsOf(t, [id])).get(id)!);
+}
+
+export async function listPlaylists(t: TenantTx, page: PageQuery) {
+  const ks = keyset<PlaylistRow>({ columns: [signagePlaylists.id], key: (r) => [r.id], page });
+  const rows = await t.tx.select().from(signagePlaylists).where(and(playlistPolicy.visible(t.actor), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  const result = ks.finish(rows);
+  const ids = await assetIdsOf(t, result.items.map((p) => p.id));
+  return { items: result.items.map((p) => publicPlaylist(p, ids.get(p.id)!)), next_cursor: result.next_cursor };
+}
+
+/** One default per org: making this one the default demotes the previous one. */
+async function demoteOtherDefaults(t: TenantTx, keep: string) {
+  await t.tx.update(signagePlaylists).set({ isDefault: false, updatedAt: new Date() }).where(and(eq(signagePlaylists.isDefault, true), ne(signagePlaylists.id, keep)));
+}
+
+/**
+ * Replaces the playlist's assets with `assetIds` in that order. Every id must be an asset the
+ * actor can see in this org; otherwise nothing changes (400 naming the entry).
+ */
+async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]) {
+  const seen = new Set<string>();
+  assetIds.forEach((id, i) => {
+    if (seen.has(id)) throw badRequest(`Asset ${id} is listed twice`, [{ path: `body.asset_ids.${i}`, message: 'duplicate asset' }]);
+    seen.add(id);
+  });
+  if (assetIds.length > 0) {
+    const found = await t.tx
+      .select({ id: signageAssets.id })
+      .from(signageAssets)
+      .where(and(inArray(signageAssets.id, assetIds), assetPolicy.visible(t.actor)));
+    const known = new Set(found.map((r) => r.id));
+    const missing = assetIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
+    if (missing.length > 0) {
+      throw badRequest(`Unknown assets: ${missing.map((m) => m.id).join(', ')}`, missing.map((m) => ({ path: `body.asset_ids.${m.i}`, message: 'asset not found' })));
+    }
+  }
+  await t.tx.delete(signagePlaylistAssets).where(eq(signagePlaylistAssets.playlistId, playlistId));
+  if (assetIds.length > 0) {
+    await t.tx.insert(signagePlaylistAssets).values(assetIds.map((assetId, position) => ({ orgId: t.orgId, playlistId, assetId, position })));
+  }
+}
+
+export interface PlaylistInput {
+  name: string;
+  is_default?: boolean;
+  shuffle?: boolean;
+  asset_ids?: string[];
+}
+
+export async function createPlaylist(t: TenantTx, input: PlaylistInput) {
+  if (!playlistPolicy.mayEver(t.actor, 'manage')) throw forbidden('Your role is read-only');
+  const [row] = await t.tx
+    .insert(signagePlaylists)
+    .values({ orgId: t.orgId, name: input.name, isDefault: false, shuffle: input.shuffle ?? false })
+    .returning();
+  if (input.is_default) {
+    await demoteOtherDefaults(t, row.id);
+    await t.tx.update(signagePlaylists).set({ isDefault: true }).where(eq(signagePlaylists.id, row.id));
+  }
+  if (input.asset_ids) await replaceAssets(t, row.id, input.asset_ids);
+  const after = await getPlaylist(t, row.id);
+  await audit(t, { action: 'create', entityType: 'signage_playlist', entityId: row.id, message: `Playlist "${row.name}" created`, after });
+  t.publish(liveEvent(t.orgId, 'signage.playlist.created', { id: row.id }, { everyone: true }));
+  return after;
+}
+
+export async function updatePlaylist(t: TenantTx, id: string, patch: Partial<PlaylistInput>) {
+  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
+  const before = await getPlaylist(t, id);
+  if (patch.is_default) await demoteOtherDefaults(t, id);
+  await t.tx
+    .update(signagePlaylists)
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.is_default !== undefined ? { isDefault: patch.is_default } : {}),
+      ...(patch.shuffle !== undefined ? { shuffle: patch.shuffle } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(signagePlaylists.id, id));
+  if (patch.asset_ids) await replaceAssets(t, id, patch.asset_ids);
+  const after = await getPlaylist(t, id);
+  await audit(t, { action: 'update', entityType: 'signage_playlist', entityId: id, message: `Playlist "${after.name}" updated`, before, after });
+  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
+  return after;
+}
+
+/** PUT /playlists/:id/assets: the whole ordered list in one call (reorder, add, remove). */
+export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: string[]) {
+  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
+  const before = await getPlaylist(t, id);
+  await replaceAssets(t, id, assetIds);
+  await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
+  const after = await getPlaylist(t, id);
+  await audit(t, { action: 'update', entityType: 'signage_playlist', entityId: id, message: `Playlist "${after.name}" assets set (${assetIds.length})`, before: { asset_ids: before.asset_ids }, after: { asset_ids: after.asset_ids } });
+  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
+  return after;
+}
+
+export async function deletePlaylist(t: TenantTx, id: string) {
+  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
+  const before = await getPlaylist(t, id);
+  // Screens on this playlist fall back to the default one.
+  await t.tx.update(signageDevices).set({ playlistId: null, updatedAt: new Date() }).where(eq(signageDevices.playlistId, id));
+  await t.tx.delete(signagePlaylists).where(eq(signagePlaylists.id, id));
+  await audit(t, { action: 'delete', entityType: 'signage_playlist', entityId: id, message: `Playlist "${before.name}" deleted`, before });
+  t.publish(liveEvent(t.orgId, 'signage.playlist.deleted', { id }, { everyone: true }));
+}

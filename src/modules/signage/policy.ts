@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
+import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
+import { signageAssets, signageDevices, signageMemberPermissions, signagePlaylists } from './schema.ts';
+
+/** Requests without a user (API keys, screens, system jobs) act for the whole org. */
+const orgWide = (actor: Actor) => actor.userId === null || isOrgAdmin(actor);
+
+const createdByActor = (actor: Actor): Condition => (actor.userId === null ? false : sql`${signageAssets.createdBy} = ${actor.userId}`);
+
+const holdsViewAllAssets = (actor: Actor): Condition =>
+  actor.userId === null
+    ? false
+    : sql`exists (select 1 from ${signageMemberPermissions} where ${signageMemberPermissions.orgId} = ${signageAssets.orgId} and ${signageMemberPermissions.userId} = ${actor.userId} and ${signageMemberPermissions.viewAllAssets})`;
+
+/**
+ * Seed 003's `user_asset_access`: a member sees the assets they created, or all of them with the
+ * `view_all_assets` permission; admins see all. Changing an asset needs write access and either
+ * admin rights or authorship. The same rule is enforced by the restrictive RLS policy
+ * `signage_assets_user_asset_access` (drizzle/signage/0001_user_asset_access.sql).
+ */
+export const assetPolicy = definePolicy({
+  entity: 'Asset',
+  table: signageAssets,
+  see: (actor) => (orgWide(actor) ? true : anyOf(createdByActor(actor), holdsViewAllAssets(actor))),
+  actions: {
+    manage: (actor) => (!canWrite(actor) ? false : orgWide(actor) ? true : createdByActor(actor)),
+  },
+});
+
+/** Every member sees the playlists; writers (members and up) edit them. */
+export const playlistPolicy = definePolicy({
+  entity: 'Playlist',
+  table: signagePlaylists,
+  see: () => true,
+  actions: { manage: (actor) => canWrite(actor) },
+});
+
+/** Every member sees the screens; claiming, renaming and removing them is for admins. */
+export const devicePolicy = definePolicy({
+  entity: 'Device',
+  table: signageDevices,
+  see: () => true,
+  actions: { manage: (actor) => isOrgAdmin(actor) },
+});

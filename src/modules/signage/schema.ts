@@ -1,0 +1,191 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, foreignKey, index, inet, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { appRole, idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { memberships, organizations } from '../../core/db/platform-schema.ts';
+
+export const PLAN_NAMES = ['free', 'pro', 'enterprise'] as const;
+export type PlanName = (typeof PLAN_NAMES)[number];
+
+/**
+ * The org's plan and the limits it grants. One row per org (the org id is the key); an org
+ * without a row is on the free plan. Creates lock this row (`FOR UPDATE`) before counting, so
+ * two requests racing for the last slot are serialized.
+ */
+export const signagePlans = pgTable(
+  'signage_plans',
+  {
+    orgId: uuid('org_id').notNull().primaryKey().references(() => organizations.id, { onDelete: 'cascade' }),
+    plan: text('plan', { enum: PLAN_NAMES }).notNull().default('free'),
+    maxAssets: integer('max_assets').notNull(),
+    maxUsers: integer('max_users').notNull(),
+    maxStorageGb: integer('max_storage_gb').notNull(),
+    maxDevices: integer('max_devices').notNull(),
+    apiRatePerMinute: integer('api_rate_per_minute').notNull(),
+    ...timestamps(),
+  },
+  () => [tenantIsolation('signage_plans')],
+);
+
+/** Per-member signage permissions; no row means none granted. */
+export const signageMemberPermissions = pgTable(
+  'signage_member_permissions',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' }).notNull(),
+    /** Seed 003's `view_all_assets`: see every asset of the org, not only one's own. */
+    viewAllAssets: boolean('view_all_assets').notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [memberships.orgId, memberships.userId] }).onDelete('cascade'),
+    tenantIsolation('signage_member_permissions'),
+  ],
+);
+
+export const ASSET_TYPES = ['image', 'video', 'webpage', 'stream'] as const;
+export type AssetType = (typeof ASSET_TYPES)[number];
+export const PROCESSING_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
+
+/**
+ * Seed 003's enhanced Asset. `start_date`/`end_date` are wall-clock times (no zone): a screen
+ * evaluates them at its own local time, the console at the asset's `timezone`.
+ */
+export const signageAssets = pgTable(
+  'signage_assets',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    assetType: text('asset_type', { enum: ASSET_TYPES }).notNull(),
+    /** The URL shown, or for an uploaded file the content path devices fetch. */
+    uri: text('uri').notNull(),
+    /** Storage key of an uploaded file; null for URL assets. */
+    storageKey: text('storage_key'),
+    md5: text('md5').notNull().default(''),
+    mimetype: text('mimetype').notNull(),
+    fileSize: bigint('file_size', { mode: 'number' }).notNull().default(0),
+    startDate: timestamp('start_date', { mode: 'string' }),
+    endDate: timestamp('end_date', { mode: 'string' }),
+    /** Seconds on screen. */
+    duration: integer('duration').notNull().default(10),
+    timezone: text('timezone').notNull().default('UTC'),
+    isEnabled: boolean('is_enabled').notNull().default(false),
+    isProcessing: boolean('is_processing').notNull().default(false),
+    processingStatus: text('processing_status', { enum: PROCESSING_STATUSES }).notNull().default('pending'),
+    playOrder: integer('play_order').notNull().default(0),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    category: text('category').notNull().default(''),
+    nocache: boolean('nocache').notNull().default(false),
+    skipAssetCheck: boolean('skip_asset_check').notNull().default(false),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    ...timestamps(),
+    lastAccessed: timestamp('last_accessed', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_assets_name_per_org').on(t.orgId, t.name),
+    index('signage_assets_enabled_idx').on(t.orgId, t.isEnabled),
+    index('signage_assets_window_idx').on(t.orgId, t.startDate, t.endDate),
+    index('signage_assets_created_idx').on(t.orgId, t.createdAt),
+    index('signage_assets_creator_idx').on(t.orgId, t.createdBy),
+    check('signage_assets_window_order', sql`${t.endDate} is null or ${t.startDate} is null or ${t.endDate} > ${t.startDate}`),
+    check('signage_assets_duration_positive', sql`${t.duration} > 0`),
+    tenantIsolation('signage_assets'),
+  ],
+);
+
+export const signagePlaylists = pgTable(
+  'signage_playlists',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    name: text('name').notNull(),
+    isDefault: boolean('is_default').notNull().default(false),
+    shuffle: boolean('shuffle').notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_playlists_name_per_org').on(t.orgId, t.name),
+    // At most one default playlist per org: the one unassigned screens play.
+    uniqueIndex('signage_playlists_one_default').on(t.orgId).where(sql`${t.isDefault}`),
+    tenantIsolation('signage_playlists'),
+  ],
+);
+
+/** Seed 003's PlaylistAsset: an asset's position in a playlist (pair unique). */
+export const signagePlaylistAssets = pgTable(
+  'signage_playlist_assets',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    playlistId: uuid('playlist_id').notNull(),
+    assetId: uuid('asset_id').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.playlistId, t.assetId] }),
+    unique('signage_playlist_assets_position').on(t.orgId, t.playlistId, t.position),
+    index('signage_playlist_assets_asset_idx').on(t.orgId, t.assetId),
+    foreignKey({ columns: [t.orgId, t.playlistId], foreignColumns: [signagePlaylists.orgId, signagePlaylists.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.assetId], foreignColumns: [signageAssets.orgId, signageAssets.id] }).onDelete('cascade'),
+    tenantIsolation('signage_playlist_assets'),
+  ],
+);
+
+export interface DeviceSettings {
+  /** IANA zone the screen evaluates asset schedules in. */
+  timezone?: string;
+  [key: string]: unknown;
+}
+
+/** A screen. Its bearer token (`rd_…`) is stored only as a hash. */
+export const signageDevices = pgTable(
+  'signage_devices',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    name: text('name').notNull(),
+    mac: text('mac'),
+    ip: inet('ip'),
+    location: text('location').notNull().default(''),
+    unitId: integer('unit_id'),
+    settings: jsonb('settings').$type<DeviceSettings>().notNull().default({}),
+    playlistId: uuid('playlist_id'),
+    tokenHash: text('token_hash'),
+    isOnline: boolean('is_online').notNull().default(false),
+    lastSeen: timestamp('last_seen', { withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_devices_mac_per_org').on(t.orgId, t.mac),
+    index('signage_devices_token_idx').on(t.tokenHash),
+    // No ON DELETE action: deleting a playlist unassigns its screens first (set null would clear org_id too).
+    foreignKey({ columns: [t.orgId, t.playlistId], foreignColumns: [signagePlaylists.orgId, signagePlaylists.id] }),
+    tenantIsolation('signage_devices'),
+  ],
+);
+
+/**
+ * A screen waiting to be claimed. Platform table: a new screen has no org yet. Tenants see
+ * unclaimed pairings (knowing the short code is the point) and the ones they claimed.
+ */
+export const signagePairings = pgTable(
+  'signage_pairings',
+  {
+    id: idColumn().primaryKey(),
+    code: text('code').notNull().unique(),
+    secretHash: text('secret_hash').notNull().unique(),
+    orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  },
+  () => [
+    pgPolicy('signage_pairings_select', { for: 'select', to: appRole, using: sql`org_id is null or org_id = app_current_org()` }),
+    pgPolicy('signage_pairings_claim', { for: 'update', to: appRole, using: sql`org_id is null`, withCheck: sql`org_id = app_current_org()` }),
+  ],
+).enableRLS();
