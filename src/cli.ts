@@ -16,6 +16,24 @@ const USAGE = `roster <command> [options]
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, ROSTER_DEMO_PASSWORD (see docs/operations.md)`;
 
+/** Module commands are keyed by their whole phrase: `monitoring migrate-legacy`, `simulate receivers`. */
+function findModuleCommand(argv: string[]) {
+  for (const words of [2, 1]) {
+    const phrase = argv.slice(0, words).join(' ');
+    for (const m of modules) {
+      const command = m.commands?.[phrase];
+      if (command) return { command, args: argv.slice(words) };
+    }
+  }
+  return undefined;
+}
+
+/** The fixed commands, then each module's own. */
+function usage(): string {
+  const extra = modules.flatMap((m) => Object.entries(m.commands ?? {}).map(([phrase, c]) => `  ${phrase.padEnd(25)}${c.summary}`));
+  return extra.length ? `${USAGE.replace('\n\nEnvironment', `\n${extra.join('\n')}\n\nEnvironment`)}` : USAGE;
+}
+
 async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
   const rt = await openRuntime(config);
   try {
@@ -39,6 +57,7 @@ async function start(config: Config) {
   const demo = await seedDemo(rt.database.db, config, modules);
   const app = await createServer(config, rt, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
+  app.jobs.start();
   const url = `http://${config.host}:${config.port}`;
   console.log(`Roster listening on ${url}`);
   printDemo(url, demo.password);
@@ -62,7 +81,7 @@ async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const config = loadConfig();
   const { values } = parseArgs({
-    args: rest,
+    args: findModuleCommand(argv) ? [] : rest,
     options: {
       name: { type: 'string' },
       slug: { type: 'string' },
@@ -107,9 +126,21 @@ async function main(argv: string[]) {
         if (temporaryPassword) console.log(`temporary password (must be changed at first login): ${temporaryPassword}`);
       });
     }
-    default:
-      console.log(USAGE);
+    default: {
+      const found = findModuleCommand(argv);
+      if (found) {
+        return withRuntime(config, async (rt) => {
+          const app = await createServer(config, rt, { logger: { level: 'warn' } });
+          try {
+            await found.command.run(app, found.args);
+          } finally {
+            await app.close();
+          }
+        });
+      }
+      console.log(usage());
       if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+    }
   }
 }
 

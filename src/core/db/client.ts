@@ -10,6 +10,11 @@ export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractT
 /** Anything that can run a query: the database itself or an open transaction. */
 export type Queryable = Db | Tx;
 
+export interface ExclusiveLock {
+  lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface PoolStats { total: number; idle: number; waiting: number }
 
 export interface Database {
@@ -19,6 +24,12 @@ export interface Database {
   poolStats(): PoolStats;
   /** Applies the committed migrations (idempotent; safe when several instances start at once). */
   migrate(): Promise<void>;
+  /**
+   * Tries to become the one holder of `key` across every process on this database (a session
+   * advisory lock on a connection of its own). Null when another process holds it. `lost`
+   * settles if the connection dies, which releases the lock for someone else.
+   */
+  tryExclusive(key: number): Promise<ExclusiveLock | null>;
   close(): Promise<void>;
 }
 
@@ -69,6 +80,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       for (const set of migrationSets()) await migrate(db as never, set);
     },
+    // PGlite's data directory belongs to one process, so this process is always the only holder.
+    tryExclusive: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
     close: () => client.close(),
   };
 }
@@ -99,6 +112,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       } finally {
         client.release();
       }
+    },
+    tryExclusive: async (key) => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+      client.on('error', () => {});
+      await client.connect();
+      const { rows } = await client.query('select pg_try_advisory_lock($1) as locked', [key]);
+      if (!rows[0].locked) {
+        await client.end();
+        return null;
+      }
+      const lost = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      return {
+        lost,
+        release: async () => {
+          await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+          await client.end().catch(() => {});
+        },
+      };
     },
     close: () => pool.end(),
   };

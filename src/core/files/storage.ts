@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -60,8 +61,9 @@ export function createLocalStorage(root: string): FileStorage {
           done(null, chunk);
         },
       });
+      const sink = fs.createWriteStream(tmp);
       try {
-        await pipeline(source, meter, fs.createWriteStream(tmp));
+        await pipeline(source, meter, sink);
         // @fastify/multipart truncates silently at its own limit: treat that as too large too.
         if ((source as Readable & { truncated?: boolean }).truncated) throw new HttpProblem(413, 'Payload Too Large', 'File exceeds the upload limit');
         if (size === 0) throw badRequest('The file is empty', [{ path: 'file', message: 'empty file' }]);
@@ -72,6 +74,9 @@ export function createLocalStorage(root: string): FileStorage {
         fs.renameSync(tmp, target);
         return { key, size, md5: md5.digest('hex'), sha256: sha256.digest('hex'), type };
       } catch (err) {
+        // A refused stream may still be opening its file: wait for it to close, or the late open
+        // would re-create the partial file after we removed it.
+        if (!sink.closed) await once(sink, 'close').catch(() => {});
         fs.rmSync(tmp, { force: true });
         throw err;
       }

@@ -18,6 +18,7 @@ import { withTenant, type TenantTx } from '../db/tenant.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { unauthorized } from './problem.ts';
 import { createMetrics, instrument, type Metrics } from './metrics.ts';
+import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 
 /** Turns a bearer secret into an actor, or null when this authenticator does not know it. */
 export type Authenticator = (token: string, request: FastifyRequest) => Promise<Actor | null>;
@@ -31,10 +32,18 @@ export interface AppDeps {
 
 export type RosterApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
-/** A module plugs its routes (and authenticators, jobs) into the app. */
+/** A `roster …` command of a module; runs with the app built (deps, jobs) but not listening. */
+export interface ModuleCommand {
+  summary: string;
+  run(app: RosterApp, args: string[]): Promise<void>;
+}
+
+/** A module plugs its routes (and authenticators, jobs via `app.jobs.add`) into the app. */
 export interface RosterModule {
   name: string;
   register(app: RosterApp): Promise<void> | void;
+  /** Keyed by the whole phrase after `roster`, e.g. `monitoring migrate-legacy`. */
+  commands?: Record<string, ModuleCommand>;
   /** Adds the module's demo data to the demo org (first start); `users` maps demo usernames to ids. */
   seedDemo?(t: import('../db/tenant.ts').TenantTx, users: Record<string, number>): Promise<void>;
 }
@@ -51,6 +60,7 @@ declare module 'fastify' {
     deps: AppDeps;
     metrics: Metrics;
     authenticators: Authenticator[];
+    jobs: JobRunner;
   }
 }
 
@@ -95,6 +105,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   app.setNotFoundHandler(notFoundHandler);
   app.decorate('deps', deps);
   app.decorate('authenticators', [] as Authenticator[]);
+  // Jobs are registered by modules but only started by `roster start` (tests run them by hand).
+  app.decorate('jobs', createJobRunner(deps.database, app.log));
+  app.addHook('onClose', async () => app.jobs.stop());
   app.decorateRequest('actor', null);
 
   const metrics = createMetrics(deps.database);

@@ -12,6 +12,8 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** Extra members of the problem body (RFC 9457 extensions), e.g. `existing_assignment_id`. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail);
   }
@@ -21,7 +23,7 @@ export class HttpProblem extends Error {
   }
 
   toJSON() {
-    return { type: this.type, title: this.title, status: this.status, detail: this.detail, ...(this.errors ? { errors: this.errors } : {}) };
+    return { ...this.extensions, type: this.type, title: this.title, status: this.status, detail: this.detail, ...(this.errors ? { errors: this.errors } : {}) };
   }
 }
 
@@ -31,7 +33,8 @@ export const unauthorized = (detail = 'Authentication required') => new HttpProb
 export const forbidden = (detail = 'You are not allowed to do this') => new HttpProblem(403, 'Forbidden', detail);
 /** 404 also for rows outside the caller's scope: never reveal that another tenant's id exists. */
 export const notFound = (entity = 'Resource') => new HttpProblem(404, 'Not Found', `${entity} not found`);
-export const conflict = (detail: string, errors?: FieldError[]) => new HttpProblem(409, 'Conflict', detail, errors);
+export const conflict = (detail: string, errors?: FieldError[], extensions?: Record<string, unknown>) =>
+  new HttpProblem(409, 'Conflict', detail, errors, undefined, extensions);
 export const unprocessable = (detail: string, errors?: FieldError[]) => new HttpProblem(422, 'Unprocessable Entity', detail, errors);
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new HttpProblem(429, 'Too Many Requests', detail, undefined, { 'retry-after': String(retryAfterSeconds) });

@@ -7,7 +7,10 @@ import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
 import type { Priority } from './schema.ts';
 
-export { migrateLegacyAssignments } from './legacy.ts';
+import { migrateLegacyAssignments } from './legacy.ts';
+import { inOrgFromArgs } from '../../core/cli-support.ts';
+
+export { migrateLegacyAssignments };
 
 const DEMO_STAGE: { performer: string; title: string; priority: Priority; battery: number }[] = [
   { performer: 'Alice Johnson', title: 'Lead Vocals', priority: 'critical', battery: 92 },
@@ -49,4 +52,13 @@ export const monitoringModule: RosterModule = {
     registerMonitoringRoutes(app);
   },
   seedDemo,
+  commands: {
+    'monitoring migrate-legacy': {
+      summary: 'turn legacy user→channel DeviceAssignments into performers and PerformerAssignments [--org slug]',
+      run: async (app, args) => {
+        const report = await inOrgFromArgs(app, args, 'cli:migrate-legacy', (t) => migrateLegacyAssignments(t));
+        console.log(`created performers: ${report.created_performers}, created assignments: ${report.created_assignments}, skipped (already migrated): ${report.skipped}`);
+      },
+    },
+  },
 };

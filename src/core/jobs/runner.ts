@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database, ExclusiveLock } from '../db/client.ts';
+
+/** A periodic job that must run in exactly one process at a time (telemetry poller, daily usage…). */
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(): Promise<void>;
+}
+
+/** How often a process that is not the leader of a job checks whether the leader went away. */
+const FOLLOWER_RETRY_MS = 5_000;
+
+export function jobLockKey(name: string): number {
+  return crypto.createHash('sha256').update(`roster-job:${name}`).digest().readInt32BE(0);
+}
+
+/**
+ * Runs each job in the one process that holds its Postgres advisory lock. When that process
+ * dies its connection closes, the lock is released, and another instance takes over within
+ * FOLLOWER_RETRY_MS. Runs of one job never overlap: the next is scheduled after the last ends.
+ */
+export function createJobRunner(database: Database, log: FastifyBaseLogger) {
+  const jobs = new Map<string, Job>();
+  const timers = new Set<NodeJS.Timeout>();
+  const locks = new Map<string, ExclusiveLock>();
+  let running = false;
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+
+  async function lead(job: Job) {
+    if (!running) return;
+    let lock: ExclusiveLock | null = null;
+    try {
+      lock = await database.tryExclusive(jobLockKey(job.name));
+    } catch (err) {
+      log.warn({ err, job: job.name }, 'job lock unavailable');
+    }
+    if (!lock) return later(FOLLOWER_RETRY_MS, () => void lead(job));
+    locks.set(job.name, lock);
+    log.info({ job: job.name }, 'leading job');
+    let lost = false;
+    void lock.lost.then(() => {
+      lost = true;
+    });
+    const tick = async () => {
+      if (!running) return;
+      if (lost) {
+        locks.delete(job.name);
+        return later(FOLLOWER_RETRY_MS, () => void lead(job));
+      }
+      try {
+        await job.run();
+      } catch (err) {
+        log.error({ err, job: job.name }, 'job run failed');
+      }
+      later(job.everyMs, () => void tick());
+    };
+    await tick();
+  }
+
+  return {
+    add(job: Job) {
+      if (jobs.has(job.name)) throw new Error(`job ${job.name} registered twice`);
+      jobs.set(job.name, job);
+    },
+    /** Names of the registered jobs. */
+    names: () => [...jobs.keys()],
+    /** Runs one job now in this process, lock or not (tests, `roster` commands). */
+    async runNow(name: string) {
+      const job = jobs.get(name);
+      if (!job) throw new Error(`no job named ${name}`);
+      await job.run();
+    },
+    start() {
+      if (running) return;
+      running = true;
+      for (const job of jobs.values()) void lead(job);
+    },
+    async stop() {
+      running = false;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.all([...locks.values()].map((l) => l.release()));
+      locks.clear();
+    },
+    /** Jobs this process leads right now. */
+    leading: () => [...locks.keys()],
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;
