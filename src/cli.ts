@@ -30,7 +30,7 @@ function findModuleCommand(argv: string[]) {
 
 /** The fixed commands, then each module's own. */
 function usage(): string {
-  const extra = modules.flatMap((m) => Object.entries(m.commands ?? {}).map(([phrase, c]) => `  ${phrase.padEnd(25)}${c.summary}`));
+  const extra = modules.flatMap((m) => Object.entries(m.commands ?? {}).map(([phrase, c]) => `  ${phrase.padEnd(27)}${c.summary}`));
   return extra.length ? `${USAGE.replace('\n\nEnvironment', `\n${extra.join('\n')}\n\nEnvironment`)}` : USAGE;
 }
 
