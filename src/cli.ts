@@ -58,6 +58,7 @@ async function start(config: Config) {
   const app = await createServer(config, rt, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   app.jobs.start();
+  for (const module of modules) await module.onStart?.(app);
   const url = `http://${config.host}:${config.port}`;
   console.log(`Roster listening on ${url}`);
   printDemo(url, demo.password);

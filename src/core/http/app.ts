@@ -42,6 +42,8 @@ export interface ModuleCommand {
 export interface RosterModule {
   name: string;
   register(app: RosterApp): Promise<void> | void;
+  /** Called by `roster start` once the server listens (start demo helpers such as a simulator). */
+  onStart?(app: RosterApp): Promise<void> | void;
   /** Keyed by the whole phrase after `roster`, e.g. `monitoring migrate-legacy`. */
   commands?: Record<string, ModuleCommand>;
   /** Adds the module's demo data to the demo org (first start); `users` maps demo usernames to ids. */
