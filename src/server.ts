@@ -9,10 +9,11 @@ import { orgModule } from './modules/org/index.ts';
 import { eventsModule } from './modules/events/index.ts';
 import { monitoringModule } from './modules/monitoring/index.ts';
 import { signageModule } from './modules/signage/index.ts';
+import { consoleModule } from './modules/console/index.ts';
 import path from 'node:path';
 
 /** Every module, in registration order. */
-export const modules: RosterModule[] = [coreModule, identityModule, orgModule, eventsModule, monitoringModule, signageModule];
+export const modules: RosterModule[] = [coreModule, identityModule, orgModule, eventsModule, monitoringModule, signageModule, consoleModule];
 
 export interface Runtime {
   database: Database;

@@ -1,5 +1,7 @@
 import { and, count, eq, gte, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { doorAudience, entranceAudience } from './live.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField, unprocessable } from '../../core/http/problem.ts';
@@ -71,7 +73,7 @@ export async function getParticipant(t: TenantTx, eventId: string, participantId
 }
 
 /** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */
-function claimsFor(t: TenantTx, secret: string, eventId: string, qr: string) {
+export function claimsFor(t: TenantTx, secret: string, eventId: string, qr: string) {
   const claims = verifyBadge(secret, qr);
   if (!claims) throw unprocessable('Forged, altered or unreadable badge', [{ path: 'body.qr', message: 'not an authentic badge' }]);
   if (claims.orgId !== t.orgId || claims.eventId !== eventId) throw unprocessable('This badge belongs to another event', [{ path: 'body.qr', message: 'badge of another event' }]);
@@ -100,6 +102,7 @@ export async function checkInParticipant(t: TenantTx, eventId: string, participa
     .returning();
   if (won) {
     await audit(t, { action: 'check_in', entityType: 'event_participant', entityId: won.id, message: `${won.fullName} checked in (${won.badgeId})`, before: { isCheckedIn: false }, after: { isCheckedIn: true, checkedInAt: won.checkedInAt } });
+    t.publish(liveEvent(t.orgId, 'events.participant.checked_in', { event_id: eventId, participant_id: won.id, full_name: won.fullName, badge_id: won.badgeId, checked_in_at: won.checkedInAt!.toISOString() }, await entranceAudience(t, eventId)));
     return { alreadyCheckedIn: false, participant: won };
   }
   const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
@@ -136,7 +139,7 @@ async function sessionNow(t: TenantTx, roomId: string): Promise<Session | null> 
   return s ?? null;
 }
 
-async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
+export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
   const [a] = await t.tx
     .select({ id: sessionAccesses.id })
     .from(sessionAccesses)
@@ -155,6 +158,8 @@ export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr
   const room = here?.room ?? null;
   let participant: Participant | null = null;
   let session: Session | null = null;
+  /** The room a granted badge just left: its occupancy went down. */
+  let left: Room | null = null;
 
   const record = async (status: RoomAccess['status'], reason: ScanDecision['reason']): Promise<ScanDecision> => {
     const [scan] = await t.tx
@@ -162,6 +167,7 @@ export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr
       .values({ orgId: t.orgId, eventId, roomId: room?.id ?? null, sessionId: session?.id ?? null, participantId: participant?.id ?? null, status, reason, verifiedBy: t.actor.userId })
       .returning();
     const [fresh] = room ? await t.tx.select().from(rooms).where(eq(rooms.id, room.id)) : [null];
+    await publishScan(t, eventId, scan, fresh, left);
     return { status, reason, scan, participant, room: fresh, session };
   };
 
@@ -184,13 +190,29 @@ export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr
     .returning({ id: rooms.id });
   if (!entered) return record('denied', 'room_full');
   if (participant.currentRoomId) {
-    await t.tx
+    [left] = await t.tx
       .update(rooms)
       .set({ currentOccupancy: sql`greatest(${rooms.currentOccupancy} - 1, 0)` })
-      .where(eq(rooms.id, participant.currentRoomId));
+      .where(eq(rooms.id, participant.currentRoomId))
+      .returning();
   }
   [participant] = await t.tx.update(participants).set({ currentRoomId: room.id }).where(eq(participants.id, participant.id)).returning();
   return record('granted', null);
+}
+
+const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.capacity, current_occupancy: r.currentOccupancy });
+
+/**
+ * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
+ * count moved, to the event's managers and the controllers of the rooms concerned.
+ */
+async function publishScan(t: TenantTx, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null) {
+  const roomIds = [room?.id, left?.id].filter((id): id is string => Boolean(id));
+  const audience = await doorAudience(t, eventId, roomIds);
+  t.publish(liveEvent(t.orgId, 'events.scan.recorded', { event_id: eventId, id: scan.id, room_id: scan.roomId, session_id: scan.sessionId, participant_id: scan.participantId, status: scan.status, reason: scan.reason, scanned_at: scan.scannedAt.toISOString() }, audience));
+  if (scan.status === 'granted' && scan.reason === null) {
+    for (const r of [room, left]) if (r) t.publish(liveEvent(t.orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience));
+  }
 }
 
 export interface ScanFilter { roomId?: string; status?: RoomAccess['status']; from?: Date; to?: Date }

@@ -2,8 +2,8 @@ import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { assignmentInForce } from '../../core/access/assignment.ts';
-import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
-import { eventAssignments, events, participants, roomAccesses, roomAssignments, rooms, sessions, type EventRole } from './schema.ts';
+import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
+import { annonces, eventAssignments, events, exposantScans, participants, roomAccesses, roomAssignments, rooms, sessionQuestions, sessions, type EventRole } from './schema.ts';
 
 const ev = alias(events, 'ev');
 const ea = alias(eventAssignments, 'ea');
@@ -39,6 +39,8 @@ export const eventPolicy = definePolicy({
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
     scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
+    /** Gestionnaires publish announcements (seed 004 § 4), and so do the event's managers. */
+    announce: (actor) => anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
   },
 });
 
@@ -114,4 +116,74 @@ export const eventAssignmentPolicy = definePolicy({
   actions: {
     manage: (actor) => managesEvent(actor, eventAssignments.eventId),
   },
+});
+
+const ean = alias(eventAssignments, 'ean');
+const qs = alias(sessions, 'qs');
+const qp = alias(participants, 'qp');
+const xp = alias(participants, 'xp');
+
+/** Which `target` reaches which event role; `all` reaches every role. */
+export const TARGET_OF_ROLE: Record<EventRole, (typeof annonces.$inferSelect)['target']> = {
+  participant: 'participants',
+  exposant: 'exposants',
+  controlleur_des_badges: 'controlleurs',
+  gestionnaire_des_salles: 'gestionnaires',
+};
+const targetOfRole = (role: AnyColumn) =>
+  sql`case ${role} ${sql.join(Object.entries(TARGET_OF_ROLE).map(([r, target]) => sql`when ${r} then ${target}`), sql` `)} end`;
+
+/**
+ * Every user reads exactly the announcements aimed at their role in the event (plus `all`); the
+ * author always sees their own; event managers see every one. Only the author edits or deletes.
+ */
+export const annoncePolicy = definePolicy({
+  entity: 'Annonce',
+  table: annonces,
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, annonces.eventId),
+      actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`,
+      actor.userId === null
+        ? false
+        : sql`exists (select 1 from ${eventAssignments} as ${ean} where ${ean.eventId} = ${annonces.eventId} and ${ean.userId} = ${actor.userId} and ${ean.isActive} = true and (${annonces.target} = 'all' or ${annonces.target} = ${targetOfRole(ean.role)}))`,
+    ),
+  actions: {
+    edit: (actor) => (actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`),
+  },
+});
+
+/** The gestionnaire holding the question's session room right now. */
+const gestionnaireOfQuestionNow = (actor: Actor): Condition =>
+  actor.userId === null ? false : sql`exists (select 1 from ${sessions} as ${qs} where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
+
+/**
+ * Questions: the asker sees their own; answered ones are public to the event's badge holders; the
+ * gestionnaire of the session's room (during their slot) sees and answers all of that room's.
+ */
+export const questionPolicy = definePolicy({
+  entity: 'Question',
+  table: sessionQuestions,
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, sessionQuestions.eventId),
+      gestionnaireOfQuestionNow(actor),
+      actor.userId === null ? false : sql`exists (select 1 from ${participants} as ${qp} where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
+      sql`(${sessionQuestions.answeredAt} is not null and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
+    ),
+  actions: {
+    answer: (actor) => anyOf(managesEvent(actor, sessionQuestions.eventId), gestionnaireOfQuestionNow(actor)),
+  },
+});
+
+/** Booth visits: an exposant sees their own visitors; event managers see every stand's. */
+export const exposantScanPolicy = definePolicy({
+  entity: 'Visit',
+  table: exposantScans,
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, exposantScans.eventId),
+      actor.userId === null ? false : sql`exists (select 1 from ${participants} as ${xp} where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
+    ),
+  actions: {},
 });

@@ -26,11 +26,15 @@ const name = (max = 200) => z.string().trim().min(1).max(max);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const eventOut = z.object({ id: z.string(), name: z.string(), description: z.string(), location: z.string(), start_date: z.string(), end_date: z.string(), status: z.enum(EVENT_STATUSES), created_by: z.number().nullable(), president_id: z.number().nullable(), created_at: z.string(), updated_at: z.string() });
-const eventView = (e: svc.Event) => ({ id: e.id, name: e.name, description: e.description, location: e.location, start_date: e.startDate.toISOString(), end_date: e.endDate.toISOString(), status: e.status, created_by: e.createdBy, president_id: e.presidentId, created_at: e.createdAt.toISOString(), updated_at: e.updatedAt.toISOString() });
+const eventOut = z.object({ id: z.string(), name: z.string(), description: z.string(), location: z.string(), start_date: z.string(), end_date: z.string(), timezone: z.string(), status: z.enum(EVENT_STATUSES), created_by: z.number().nullable(), president_id: z.number().nullable(), programme_url: z.string().nullable(), guide_url: z.string().nullable(), created_at: z.string(), updated_at: z.string() });
+const eventView = (e: svc.Event) => ({
+  id: e.id, name: e.name, description: e.description, location: e.location, start_date: e.startDate.toISOString(), end_date: e.endDate.toISOString(), timezone: e.timezone, status: e.status, created_by: e.createdBy, president_id: e.presidentId,
+  programme_url: e.programmeFileKey ? `/api/events/events/${e.id}/programme` : null, guide_url: e.guideFileKey ? `/api/events/events/${e.id}/guide` : null,
+  created_at: e.createdAt.toISOString(), updated_at: e.updatedAt.toISOString(),
+});
 
-const roomOut = z.object({ id: z.string(), event_id: z.string(), name: z.string(), description: z.string(), location: z.string(), capacity: z.number(), current_occupancy: z.number() });
-const roomView = (r: svc.Room) => ({ id: r.id, event_id: r.eventId, name: r.name, description: r.description, location: r.location, capacity: r.capacity, current_occupancy: r.currentOccupancy });
+export const roomOut = z.object({ id: z.string(), event_id: z.string(), name: z.string(), description: z.string(), location: z.string(), capacity: z.number(), current_occupancy: z.number() });
+export const roomView = (r: svc.Room) => ({ id: r.id, event_id: r.eventId, name: r.name, description: r.description, location: r.location, capacity: r.capacity, current_occupancy: r.currentOccupancy });
 
 const sessionOut = z.object({
   id: z.string(), event_id: z.string(), room_id: z.string(), title: z.string(), description: z.string(), speaker_name: z.string(), speaker_bio: z.string(),
@@ -49,20 +53,32 @@ const assignmentView = (a: svc.EventAssignment) => ({ id: a.id, event_id: a.even
 const slotOut = z.object({ id: z.string(), event_id: z.string(), room_id: z.string(), user_id: z.number(), role: z.enum(ROOM_ROLES), start_time: z.string(), end_time: z.string(), is_active: z.boolean(), assigned_by: z.number().nullable(), assigned_at: z.string() });
 const slotView = (a: svc.RoomAssignment) => ({ id: a.id, event_id: a.eventId, room_id: a.roomId, user_id: a.userId, role: a.role as (typeof ROOM_ROLES)[number], start_time: a.startsAt!.toISOString(), end_time: a.endsAt!.toISOString(), is_active: a.isActive, assigned_by: a.assignedBy, assigned_at: a.assignedAt.toISOString() });
 
-const participantOut = z.object({ id: z.string(), event_id: z.string(), user_id: z.number().nullable(), role: z.enum(BADGE_ROLES), full_name: z.string(), email: z.string().nullable(), badge_id: z.string(), qr_payload: z.string(), is_checked_in: z.boolean(), checked_in_at: z.string().nullable(), current_room_id: z.string().nullable() });
-const participantView = (secret: string) => (p: access.Participant) => ({ id: p.id, event_id: p.eventId, user_id: p.userId, role: p.role, full_name: p.fullName, email: p.email, badge_id: p.badgeId, qr_payload: access.qrPayloadOf(secret, p), is_checked_in: p.isCheckedIn, checked_in_at: iso(p.checkedInAt), current_room_id: p.currentRoomId });
+export const participantOut = z.object({ id: z.string(), event_id: z.string(), user_id: z.number().nullable(), role: z.enum(BADGE_ROLES), full_name: z.string(), email: z.string().nullable(), badge_id: z.string(), qr_payload: z.string(), is_checked_in: z.boolean(), checked_in_at: z.string().nullable(), current_room_id: z.string().nullable(), plan_url: z.string().nullable() });
+export const participantView = (secret: string) => (p: access.Participant) => ({
+  id: p.id, event_id: p.eventId, user_id: p.userId, role: p.role, full_name: p.fullName, email: p.email, badge_id: p.badgeId, qr_payload: access.qrPayloadOf(secret, p), is_checked_in: p.isCheckedIn, checked_in_at: iso(p.checkedInAt), current_room_id: p.currentRoomId,
+  plan_url: p.planFileKey ? `/api/events/events/${p.eventId}/participants/${p.id}/plan` : null,
+});
 
-const scanOut = z.object({ id: z.string(), event_id: z.string(), room_id: z.string().nullable(), session_id: z.string().nullable(), participant_id: z.string().nullable(), status: z.enum(ACCESS_STATUSES), reason: z.string().nullable(), verified_by: z.number().nullable(), scanned_at: z.string() });
-const scanView = (s: access.RoomAccess) => ({ id: s.id, event_id: s.eventId, room_id: s.roomId, session_id: s.sessionId, participant_id: s.participantId, status: s.status, reason: s.reason, verified_by: s.verifiedBy, scanned_at: s.scannedAt.toISOString() });
+export const scanOut = z.object({ id: z.string(), event_id: z.string(), room_id: z.string().nullable(), session_id: z.string().nullable(), participant_id: z.string().nullable(), status: z.enum(ACCESS_STATUSES), reason: z.string().nullable(), verified_by: z.number().nullable(), scanned_at: z.string() });
+export const scanView = (s: access.RoomAccess) => ({ id: s.id, event_id: s.eventId, room_id: s.roomId, session_id: s.sessionId, participant_id: s.participantId, status: s.status, reason: s.reason, verified_by: s.verifiedBy, scanned_at: s.scannedAt.toISOString() });
 
 const sessionAccessOut = z.object({ id: z.string(), session_id: z.string(), participant_id: z.string(), payment_status: z.enum(PAYMENT_STATUSES), paid_at: z.string().nullable(), amount_paid: z.string() });
 const sessionAccessView = (a: access.SessionAccess) => ({ id: a.id, session_id: a.sessionId, participant_id: a.participantId, payment_status: a.paymentStatus, paid_at: iso(a.paidAt), amount_paid: Number(a.amountPaid).toFixed(2) });
 
 // ---------------------------------------------------------------- bodies
 
-const eventBody = z.strictObject({ name: name(), description: text(5000).optional(), location: text(300).optional(), start_date: instant, end_date: instant, status: z.enum(EVENT_STATUSES).optional(), president_id: bodyIntId.nullable().optional() });
+const knownZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const timezone = z.string().max(64).refine(knownZone, 'must be an IANA time zone such as Europe/Paris');
+const eventBody = z.strictObject({ name: name(), description: text(5000).optional(), location: text(300).optional(), start_date: instant, end_date: instant, timezone: timezone.optional(), status: z.enum(EVENT_STATUSES).optional(), president_id: bodyIntId.nullable().optional() });
 const eventPatch = eventBody.partial();
-const eventInput = (b: z.infer<typeof eventPatch>) => ({ name: b.name, description: b.description, location: b.location, startDate: b.start_date, endDate: b.end_date, status: b.status, presidentId: b.president_id });
+const eventInput = (b: z.infer<typeof eventPatch>) => ({ name: b.name, description: b.description, location: b.location, startDate: b.start_date, endDate: b.end_date, timezone: b.timezone, status: b.status, presidentId: b.president_id });
 
 const roomBody = z.strictObject({ name: name(), description: text(5000).optional(), location: text(300).optional(), capacity: z.number().int().min(0).max(1_000_000) });
 const roomPatch = roomBody.partial().extend({ current_occupancy: z.number().int().min(0).optional() });

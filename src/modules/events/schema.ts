@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
@@ -12,6 +12,7 @@ export const SESSION_TYPES = ['conference', 'atelier'] as const;
 export const SESSION_STATUSES = ['pas_encore', 'en_cours', 'termine'] as const;
 export const PAYMENT_STATUSES = ['pending', 'paid', 'free'] as const;
 export const ACCESS_STATUSES = ['granted', 'denied'] as const;
+export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
 
 export type EventRole = (typeof EVENT_ROLES)[number];
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -31,6 +32,10 @@ export const events = pgTable(
     status: text('status', { enum: EVENT_STATUSES }).notNull().default('draft'),
     createdBy: bigint('created_by', { mode: 'number' }),
     presidentId: bigint('president_id', { mode: 'number' }),
+    /** IANA zone the event runs in: "today" for exhibitor statistics is a day of this zone. */
+    timezone: text('timezone').notNull().default('Europe/Paris'),
+    programmeFileKey: text('programme_file_key'),
+    guideFileKey: text('guide_file_key'),
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
@@ -163,6 +168,8 @@ export const participants = pgTable(
     checkedInBy: bigint('checked_in_by', { mode: 'number' }),
     /** Where the badge was last let in; the scan path moves it between rooms under a row lock. */
     currentRoomId: uuid('current_room_id'),
+    /** Exposants only: their stand plan (PDF). */
+    planFileKey: text('plan_file_key'),
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
@@ -225,5 +232,81 @@ export const roomAccesses = pgTable(
     foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
     index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
     tenantIsolation('room_accesses'),
+  ],
+);
+
+/** Annonce: an announcement of one event, read by the role(s) it targets. */
+export const annonces = pgTable(
+  'event_annonces',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    target: text('target', { enum: ANNONCE_TARGETS }).notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }).notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    index('event_annonces_event_target_idx').on(t.orgId, t.eventId, t.target, t.createdAt),
+    tenantIsolation('event_annonces'),
+  ],
+);
+
+/** SessionQuestion: asked by a badge holder, answered by the room's gestionnaire. */
+export const sessionQuestions = pgTable(
+  'session_questions',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    participantId: uuid('participant_id').notNull(),
+    questionText: text('question_text').notNull(),
+    answerText: text('answer_text'),
+    answeredBy: bigint('answered_by', { mode: 'number' }),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    check('session_questions_answer_complete', sql`(${t.answeredAt} is null) = (${t.answerText} is null)`),
+    index('session_questions_session_idx').on(t.orgId, t.sessionId, t.askedAt),
+    tenantIsolation('session_questions'),
+  ],
+);
+
+/**
+ * ExposantScan: one booth visit. A visitor counts once per exposant per day of the event's time
+ * zone (`visit_day`); scanning them again that day returns the same visit instead of a new one.
+ */
+export const exposantScans = pgTable(
+  'exposant_scans',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    exposantId: uuid('exposant_id').notNull(),
+    scannedParticipantId: uuid('scanned_participant_id').notNull(),
+    visitDay: date('visit_day', { mode: 'string' }).notNull(),
+    notes: text('notes').notNull().default(''),
+    scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.exposantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.scannedParticipantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    unique('exposant_scans_visit_unique').on(t.orgId, t.exposantId, t.scannedParticipantId, t.visitDay),
+    check('exposant_scans_not_self', sql`${t.exposantId} <> ${t.scannedParticipantId}`),
+    index('exposant_scans_exposant_time_idx').on(t.orgId, t.exposantId, t.scannedAt),
+    index('exposant_scans_event_time_idx').on(t.orgId, t.eventId, t.scannedAt),
+    tenantIsolation('exposant_scans'),
   ],
 );

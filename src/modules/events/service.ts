@@ -26,6 +26,7 @@ export interface EventInput {
   endDate: Date;
   status?: Event['status'];
   presidentId?: number | null;
+  timezone?: string;
 }
 
 function checkDates(start: Date, end: Date, path = 'body.end_date') {
@@ -52,6 +53,7 @@ export async function createEvent(t: TenantTx, input: EventInput): Promise<Event
       startDate: input.startDate,
       endDate: input.endDate,
       status: input.status ?? 'draft',
+      timezone: input.timezone ?? 'Europe/Paris',
       createdBy: t.actor.userId,
       presidentId: input.presidentId ?? t.actor.userId,
     })
@@ -77,7 +79,7 @@ async function loadEvent(t: TenantTx, eventId: string): Promise<Event> {
   return event;
 }
 
-export async function getEvent(t: TenantTx, eventId: string, action: 'see' | 'manage' | 'scan' = 'see'): Promise<Event> {
+export async function getEvent(t: TenantTx, eventId: string, action: 'see' | 'manage' | 'scan' | 'announce' = 'see'): Promise<Event> {
   await eventPolicy.authorize(t.tx, t.actor, action, and(eq(events.id, eventId), eq(events.isActive, true))!);
   return loadEvent(t, eventId);
 }

@@ -17,11 +17,12 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export const locationView = (l: Location) => ({ id: l.id, building: l.building, room: l.room, unit_id: l.unitId, description: l.description, created_at: iso(l.createdAt), updated_at: iso(l.updatedAt) });
 export const chassisView = (c: Chassis) => ({
   id: c.id, name: c.name, manufacturer: c.manufacturer, model: c.model, serial: c.serial, ip: c.ip, port: c.port, firmware: c.firmware,
-  location_id: c.locationId, is_online: c.isOnline, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+  location_id: c.locationId, is_online: c.isOnline, is_active: c.isActive, missed_polls: c.missedPolls, last_polled_at: iso(c.lastPolledAt), created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
 });
 export const unitView = (u: WirelessUnit) => ({
   id: u.id, chassis_id: u.chassisId, name: u.name, model: u.model, serial: u.serial, slot: u.slot, frequency: u.frequency, battery: u.battery,
-  rf_signal: u.rfSignal, audio_level: u.audioLevel, status: u.status, is_active: u.isActive, last_seen: iso(u.lastSeen), updated_at: iso(u.updatedAt),
+  rf_signal: u.rfSignal, audio_level: u.audioLevel, status: u.status, battery_bars: u.batteryBars, battery_runtime_minutes: u.batteryRuntimeMinutes,
+  rf_antenna: u.rfAntenna, is_muted: u.isMuted, is_active: u.isActive, last_seen: iso(u.lastSeen), updated_at: iso(u.updatedAt),
 });
 
 /** Postgres unique violations become 409s naming what clashed. */
@@ -76,7 +77,7 @@ export async function deleteLocation(t: TenantTx, id: string): Promise<void> {
 // Chassis
 
 export interface ChassisInput {
-  name: string; manufacturer?: string; model?: string; serial?: string | null; ip?: string | null; port?: number | null; firmware?: string; locationId?: string | null; isOnline?: boolean;
+  name: string; manufacturer?: string; model?: string; serial?: string | null; ip?: string | null; port?: number | null; firmware?: string; locationId?: string | null; isOnline?: boolean; isActive?: boolean;
 }
 
 async function requireLocation(t: TenantTx, locationId: string | null | undefined) {

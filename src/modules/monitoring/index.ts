@@ -1,16 +1,27 @@
-import type { RosterModule } from '../../core/http/app.ts';
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
+import type { RosterApp, RosterModule } from '../../core/http/app.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { systemActor } from '../../core/access/actor.ts';
+import { organizations } from '../../core/db/platform-schema.ts';
 import { registerMonitoringRoutes } from './routes.ts';
-import { createChassis, createLocation, createUnit } from './hardware.ts';
+import { registerAlertRoutes } from './alert-routes.ts';
+import { createChassis, createLocation, createUnit, updateChassis } from './hardware.ts';
 import { createPerformer } from './performers.ts';
 import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
-import type { Priority } from './schema.ts';
+import { chassis, wirelessUnits, type Priority } from './schema.ts';
+import { createPoller, type Poller } from './poller.ts';
+import { startReceiver, startReceivers } from './simulator.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
 
 export { migrateLegacyAssignments };
+
+const DEMO_SERIAL = 'DEMO-ULXD4Q-01';
+export const POLL_JOB = 'monitoring.poll';
 
 const DEMO_STAGE: { performer: string; title: string; priority: Priority; battery: number }[] = [
   { performer: 'Alice Johnson', title: 'Lead Vocals', priority: 'critical', battery: 92 },
@@ -26,7 +37,7 @@ const DEMO_STAGE: { performer: string; title: string; priority: Priority; batter
  */
 async function seedDemo(t: TenantTx, users: Record<string, number>) {
   const stage = await createLocation(t, { building: 'Main Hall', room: 'Stage', description: 'Main stage, stage-left rack' });
-  const rack = await createChassis(t, { name: 'Stage Rack A', manufacturer: 'Shure', model: 'ULXD4Q', serial: 'DEMO-ULXD4Q-01', ip: '127.0.0.1', port: 2202, firmware: '2.7.6', locationId: stage.id, isOnline: true });
+  const rack = await createChassis(t, { name: 'Stage Rack A', manufacturer: 'Shure', model: 'ULXD4Q', serial: DEMO_SERIAL, ip: '127.0.0.1', port: 2202, firmware: '2.7.6', locationId: stage.id, isOnline: true });
   const units = [];
   for (let slot = 1; slot <= 6; slot++) {
     const seat = DEMO_STAGE[slot - 1];
@@ -45,14 +56,86 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
   }
 }
 
-/** Performers, wireless hardware, monitoring groups and performer assignments (seeds 000, 001). */
+const pollers = new WeakMap<RosterApp, Poller>();
+
+/** The poller of an app (tests call `poll(now)` on it with their own clock). */
+export function pollerOf(app: RosterApp): Poller {
+  const poller = pollers.get(app);
+  if (!poller) throw new Error('monitoring module not registered on this app');
+  return poller;
+}
+
+/** The job ticks at MONITORING_POLL_MS (default 1 s); each org is polled at its own `poll_interval_ms`. */
+function pollTickMs(): number {
+  const ms = Number(process.env.MONITORING_POLL_MS ?? 1000);
+  return Number.isInteger(ms) && ms >= 100 ? ms : 1000;
+}
+
+/**
+ * `roster start` with the demo org: a simulated receiver for the demo rack, on a free port, with
+ * the seeded battery levels (CH3 low and draining), so the poller raises an alert within seconds.
+ */
+async function startDemoReceiver(app: RosterApp) {
+  const db = app.deps.database.db;
+  const [demo] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'demo'));
+  if (!demo) return;
+  await withTenant({ db, bus: app.deps.bus }, systemActor(demo.id, 'demo-simulator'), async (t) => {
+    const [rack] = await t.tx.select().from(chassis).where(eq(chassis.serial, DEMO_SERIAL));
+    if (!rack) return;
+    const units = await t.tx.select().from(wirelessUnits).where(eq(wirelessUnits.chassisId, rack.id)).orderBy(wirelessUnits.slot);
+    const receiver = await startReceiver({ channels: units.length, serial: DEMO_SERIAL, model: rack.model, jitter: true, batteries: units.map((u) => u.battery ?? 100) });
+    const low = units.find((u) => u.battery !== null && u.battery <= 25);
+    if (low) receiver.control({ channel: low.slot, drain_per_minute: 0.5 });
+    await updateChassis(t, rack.id, { ip: receiver.host, port: receiver.port });
+    app.log.info({ chassis: rack.name, address: `${receiver.host}:${receiver.port}` }, 'demo receiver simulator started');
+  });
+}
+
+/** Performers, wireless hardware, monitoring groups, assignments, live telemetry and alerts (seeds 000, 001). */
 export const monitoringModule: RosterModule = {
   name: 'monitoring',
   register(app) {
     registerMonitoringRoutes(app);
+    registerAlertRoutes(app);
+    const poller = createPoller({ db: app.deps.database.db, bus: app.deps.bus, log: app.log, registry: app.metrics.registry });
+    pollers.set(app, poller);
+    app.jobs.add({ name: POLL_JOB, everyMs: pollTickMs(), run: async () => void (await poller.poll(new Date())) });
+  },
+  async onStart(app) {
+    try {
+      await startDemoReceiver(app);
+    } catch (err) {
+      app.log.warn({ err }, 'demo receiver simulator not started');
+    }
   },
   seedDemo,
   commands: {
+    'simulate receivers': {
+      summary: 'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] [--drain %/min]',
+      run: async (_app, args) => {
+        const { values } = parseArgs({ args, options: { count: { type: 'string' }, port: { type: 'string' }, channels: { type: 'string' }, drain: { type: 'string' } }, allowPositionals: false });
+        const int = (v: string | undefined, fallback: number, name: string, min: number, max: number) => {
+          const n = v === undefined ? fallback : Number(v);
+          if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer ${min}–${max}`);
+          return n;
+        };
+        const count = int(values.count, 1, 'count', 1, 1000);
+        const channels = int(values.channels, 4, 'channels', 1, 64);
+        const basePort = int(values.port, 0, 'port', 0, 65535 - count);
+        const drain = values.drain === undefined ? 0 : Number(values.drain);
+        if (!Number.isFinite(drain) || drain < 0 || drain > 100) throw new Error('--drain must be a number 0–100 (percent per minute)');
+        const receivers = await startReceivers(count, { basePort, channels, jitter: true, drainPerMinute: drain, keepProcessAlive: true });
+        console.log(`${count} simulated receiver(s), ${channels} channel(s) each. Configure these chassis (ip:port):`);
+        for (const r of receivers) console.log(`  ${r.state.serial}  ${r.host}:${r.port}`);
+        console.log(`Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`);
+        console.log('Ctrl-C to stop.');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await Promise.all(receivers.map((r) => r.close()));
+      },
+    },
     'monitoring migrate-legacy': {
       summary: 'turn legacy user→channel DeviceAssignments into performers and PerformerAssignments [--org slug]',
       run: async (app, args) => {

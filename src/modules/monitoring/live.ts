@@ -8,15 +8,24 @@ import { liveEvent, type Audience } from '../../core/events/bus.ts';
  * (the same reach as `unitPolicy`), plus org owners/admins, who see everything.
  */
 export async function unitAudience(t: TenantTx, unitId: string): Promise<Audience> {
-  const rows = await queryRows<{ user_id: string | number }>(
+  return (await unitAudiences(t, [unitId])).get(unitId)!;
+}
+
+/** `unitAudience` of many units in one query (the poller publishes for hundreds per tick). */
+export async function unitAudiences(t: TenantTx, unitIds: string[]): Promise<Map<string, Audience>> {
+  const audiences = new Map<string, Audience>(unitIds.map((id) => [id, { userIds: [], orgRoles: ['owner', 'admin'] }]));
+  if (unitIds.length === 0) return audiences;
+  const rows = await queryRows<{ unit_id: string; user_id: string | number }>(
     t.tx,
-    sql`select distinct m.user_id from performer_assignments a
+    sql`select distinct a.wireless_unit_id as unit_id, m.user_id from performer_assignments a
         join performers p on p.org_id = a.org_id and p.id = a.performer_id
         join monitoring_groups g on g.org_id = a.org_id and g.id = a.monitoring_group_id
         join monitoring_group_members m on m.org_id = a.org_id and m.group_id = a.monitoring_group_id
-        where a.wireless_unit_id = ${unitId} and a.is_active and p.is_active and g.is_active`,
+        where a.wireless_unit_id in (${sql.join(unitIds.map((id) => sql`${id}::uuid`), sql`, `)}) and a.is_active and p.is_active and g.is_active
+        order by m.user_id`,
   );
-  return { userIds: rows.map((r) => Number(r.user_id)), orgRoles: ['owner', 'admin'] };
+  for (const r of rows) audiences.get(r.unit_id)?.userIds!.push(Number(r.user_id));
+  return audiences;
 }
 
 export async function publishUnitUpdated(t: TenantTx, unit: { id: string }) {

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
 import { unitScope } from '../org/scope.ts';
-import { chassis, locations, monitoringGroups, performerAssignments, performers, wirelessUnits } from './schema.ts';
+import { alerts, chassis, locations, monitoringGroups, performerAssignments, performers, wirelessUnits } from './schema.ts';
 
 /**
  * Monitoring access follows group membership (seeds 000/001): a technician reaches what the active
@@ -76,4 +76,15 @@ export const locationPolicy = definePolicy({
   table: locations,
   see: (actor) => anyOf(sql`${locations.unitId} is null`, unitScope(actor, { unitId: locations.unitId })),
   actions: { manage: adminOnly },
+});
+
+/**
+ * An alert is seen by whoever reaches its unit (the same reach as `unitPolicy`); writers among them
+ * may acknowledge it.
+ */
+export const alertPolicy = definePolicy({
+  entity: 'Alert',
+  table: alerts,
+  see: (actor) => reaches(actor, sql`a.wireless_unit_id = ${alerts.unitId}`),
+  actions: { acknowledge: (actor) => canWrite(actor) },
 });

@@ -20,11 +20,12 @@ const nullableText = (max: number) => z.string().trim().max(max).nullable();
 const locationOut = z.object({ id: z.string(), building: z.string(), room: z.string(), unit_id: z.number().nullable(), description: z.string(), created_at: z.string().nullable(), updated_at: z.string().nullable() });
 const chassisOut = z.object({
   id: z.string(), name: z.string(), manufacturer: z.string(), model: z.string(), serial: z.string().nullable(), ip: z.string().nullable(), port: z.number().nullable(),
-  firmware: z.string(), location_id: z.string().nullable(), is_online: z.boolean(), created_at: z.string().nullable(), updated_at: z.string().nullable(),
+  firmware: z.string(), location_id: z.string().nullable(), is_online: z.boolean(), is_active: z.boolean(), missed_polls: z.number(), last_polled_at: z.string().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(),
 });
 const unitOut = z.object({
   id: z.string(), chassis_id: z.string(), name: z.string(), model: z.string(), serial: z.string().nullable(), slot: z.number(), frequency: z.number().nullable(),
-  battery: z.number().nullable(), rf_signal: z.number().nullable(), audio_level: z.number().nullable(), status: z.enum(UNIT_STATUSES), is_active: z.boolean(),
+  battery: z.number().nullable(), rf_signal: z.number().nullable(), audio_level: z.number().nullable(), status: z.enum(UNIT_STATUSES),
+  battery_bars: z.number().nullable(), battery_runtime_minutes: z.number().nullable(), rf_antenna: z.string().nullable(), is_muted: z.boolean(), is_active: z.boolean(),
   last_seen: z.string().nullable(), updated_at: z.string().nullable(),
 });
 const performerOut = z.object({
@@ -47,6 +48,7 @@ const locationBody = z.strictObject({ building: text(200).min(1), room: text(200
 const chassisBody = z.strictObject({
   name: text(200).min(1), manufacturer: text(100).optional(), model: text(100).optional(), serial: nullableText(100).optional(), ip: z.union([z.ipv4(), z.ipv6()]).nullable().optional(),
   port: z.number().int().min(1).max(65535).nullable().optional(), firmware: text(100).optional(), location_id: uuidParam.nullable().optional(), is_online: z.boolean().optional(),
+  is_active: z.boolean().optional(),
 });
 const unitFields = {
   name: text(200).min(1), model: text(100).optional(), serial: nullableText(100).optional(), slot: z.number().int().min(0).max(1024), frequency: z.number().positive().max(100000).nullable().optional(),
@@ -103,7 +105,7 @@ export function registerMonitoringRoutes(app: RosterApp) {
   });
 
   const chassisIn = (b: Partial<z.infer<typeof chassisBody>>) =>
-    given({ name: b.name, manufacturer: b.manufacturer, model: b.model, serial: b.serial, ip: b.ip, port: b.port, firmware: b.firmware, locationId: b.location_id, isOnline: b.is_online });
+    given({ name: b.name, manufacturer: b.manufacturer, model: b.model, serial: b.serial, ip: b.ip, port: b.port, firmware: b.firmware, locationId: b.location_id, isOnline: b.is_online, isActive: b.is_active });
   app.get(`${base}/chassis`, { schema: { tags, summary: 'Receivers (chassis) my groups reach; all for admins', querystring: pageQuery.extend({ location_id: uuidParam.optional() }), response: { 200: pageOf(chassisOut) } } }, (req) => {
     const { location_id, ...page } = req.query;
     return tenant(req, (t) => hw.listChassis(t, { locationId: location_id, page }));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, real, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, real, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { organizations, users } from '../../core/db/platform-schema.ts';
@@ -39,6 +39,11 @@ export const chassis = pgTable(
     firmware: text('firmware').notNull().default(''),
     locationId: uuid('location_id'),
     isOnline: boolean('is_online').notNull().default(false),
+    /** Inactive receivers stay in the inventory but are not polled. */
+    isActive: boolean('is_active').notNull().default(true),
+    /** Consecutive polls without an answer; the poller marks the chassis offline at the org's limit. */
+    missedPolls: integer('missed_polls').notNull().default(0),
+    lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
     ...timestamps(),
   },
   (t) => [
@@ -67,6 +72,13 @@ export const wirelessUnits = pgTable(
     rfSignal: integer('rf_signal'),
     audioLevel: integer('audio_level'),
     status: text('status', { enum: UNIT_STATUSES }).notNull().default('unknown'),
+    batteryBars: integer('battery_bars'),
+    batteryRuntimeMinutes: integer('battery_runtime_minutes'),
+    rfAntenna: text('rf_antenna'),
+    isMuted: boolean('is_muted').notNull().default(false),
+    /** Since when RF has been below the org's threshold / audio silent while unmuted (alert durations). */
+    rfLowSince: timestamp('rf_low_since', { withTimezone: true }),
+    silentSince: timestamp('silent_since', { withTimezone: true }),
     isActive: boolean('is_active').notNull().default(true),
     lastSeen: timestamp('last_seen', { withTimezone: true }),
     ...timestamps(),
@@ -185,5 +197,89 @@ export const deviceAssignments = pgTable(
     foreignKey({ columns: [t.orgId, t.wirelessUnitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
     unique('device_assignments_pair_uq').on(t.orgId, t.userId, t.wirelessUnitId),
     tenantIsolation('device_assignments'),
+  ],
+);
+
+/**
+ * Alert thresholds and poller cadence of one org (one row per org; absent means the defaults in
+ * settings.ts). Keyed by org_id alone because there is exactly one per tenant.
+ */
+export const monitoringSettings = pgTable(
+  'monitoring_settings',
+  {
+    orgId: orgId().primaryKey(),
+    pollIntervalMs: integer('poll_interval_ms').notNull(),
+    batteryWarningPercent: integer('battery_warning_percent').notNull(),
+    batteryCriticalPercent: integer('battery_critical_percent').notNull(),
+    rfLossBelowPercent: integer('rf_loss_below_percent').notNull(),
+    rfLossSeconds: integer('rf_loss_seconds').notNull(),
+    silenceBelowPercent: integer('silence_below_percent').notNull(),
+    silenceSeconds: integer('silence_seconds').notNull(),
+    offlineAfterMissedPolls: integer('offline_after_missed_polls').notNull(),
+    historyEverySeconds: integer('history_every_seconds').notNull(),
+    historyRetentionHours: integer('history_retention_hours').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation('monitoring_settings')],
+);
+
+/** Sampled telemetry history: at most one row per unit per `history_every_seconds`, pruned after the retention. */
+export const telemetrySamples = pgTable(
+  'unit_telemetry_samples',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    unitId: uuid('unit_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    battery: integer('battery'),
+    rfSignal: integer('rf_signal'),
+    audioLevel: integer('audio_level'),
+    status: text('status', { enum: UNIT_STATUSES }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
+    index('unit_telemetry_samples_unit_at_idx').on(t.orgId, t.unitId, t.at),
+    index('unit_telemetry_samples_at_idx').on(t.orgId, t.at),
+    tenantIsolation('unit_telemetry_samples'),
+  ],
+);
+
+export const ALERT_KINDS = ['battery_low', 'signal_loss', 'audio_low', 'device_offline'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
+
+export const alerts = pgTable(
+  'monitoring_alerts',
+  {
+    orgId: orgId(),
+    id: idColumn(),
+    unitId: uuid('unit_id').notNull(),
+    performerId: uuid('performer_id').notNull(),
+    /** No FK: the history of an alert outlives the assignment it was raised for. */
+    assignmentId: uuid('assignment_id').notNull(),
+    kind: text('kind', { enum: ALERT_KINDS }).notNull(),
+    severity: text('severity', { enum: ALERT_SEVERITIES }).notNull(),
+    priority: text('priority', { enum: PRIORITIES }).notNull(),
+    state: text('state', { enum: ALERT_STATES }).notNull().default('open'),
+    message: text('message').notNull(),
+    /** The reading that raised it (battery %, RF %, audio %), null for offline. */
+    value: integer('value'),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: bigint('acknowledged_by', { mode: 'number' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.performerId], foreignColumns: [performers.orgId, performers.id] }).onDelete('cascade'),
+    // One unresolved alert per (unit, kind): the poller updates it instead of piling up duplicates.
+    uniqueIndex('monitoring_alerts_one_unresolved_uq').on(t.orgId, t.unitId, t.kind).where(sql`state <> 'resolved'`),
+    index('monitoring_alerts_state_idx').on(t.orgId, t.state, t.id),
+    index('monitoring_alerts_unit_idx').on(t.orgId, t.unitId, t.id),
+    tenantIsolation('monitoring_alerts'),
   ],
 );

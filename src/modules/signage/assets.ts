@@ -22,7 +22,8 @@ export type AssetRow = typeof signageAssets.$inferSelect;
 export const assetIsActiveSql = (clock: SQL = sql`(now() at time zone ${signageAssets.timezone})`) =>
   sql<boolean>`(${signageAssets.isEnabled} and (${signageAssets.startDate} is null or ${signageAssets.startDate} < ${clock}) and (${signageAssets.endDate} is null or ${clock} < ${signageAssets.endDate}))`;
 
-const withActive = { ...getTableColumns(signageAssets), isActive: assetIsActiveSql() };
+export const assetColumnsWithActive = { ...getTableColumns(signageAssets), isActive: assetIsActiveSql() };
+const withActive = assetColumnsWithActive;
 
 /** Anthias's mimetype values for assets that are links rather than files. */
 const URL_MIMETYPES: Record<AssetType, string> = { image: 'image', video: 'video', webpage: 'webpage', stream: 'streaming' };
@@ -77,6 +78,8 @@ export interface AssetFields {
   category?: string;
   nocache?: boolean;
   skip_asset_check?: boolean;
+  /** Anthias clients set this while they transcode; Roster stores what they say. */
+  is_processing?: boolean;
 }
 
 export interface UrlAssetInput extends AssetFields {
@@ -108,6 +111,7 @@ function fieldColumns(input: Partial<AssetFields>) {
     ...(input.category !== undefined ? { category: input.category } : {}),
     ...(input.nocache !== undefined ? { nocache: input.nocache } : {}),
     ...(input.skip_asset_check !== undefined ? { skipAssetCheck: input.skip_asset_check } : {}),
+    ...(input.is_processing !== undefined ? { isProcessing: input.is_processing } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { hashToken, newToken } from '../../core/auth/secrets.ts';
-import { liveEvent } from '../../core/events/bus.ts';
+import { liveEvent, type EventBus } from '../../core/events/bus.ts';
 import { forbidden, invalidField, notFound } from '../../core/http/problem.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { assetIsActiveSql, deviceContentPath } from './assets.ts';
@@ -283,4 +283,21 @@ export async function heartbeat(t: TenantTx, ip: string | undefined) {
     .returning({ lastSeen: signageDevices.lastSeen });
   if (!before.online) t.publish(liveEvent(t.orgId, 'signage.device.online', { id: deviceId, name: before.name }, ADMINS));
   return { last_seen: row.lastSeen!.toISOString(), heartbeat_interval_seconds: HEARTBEAT_SECONDS, offline_after_seconds: OFFLINE_AFTER_SECONDS };
+}
+
+/**
+ * Platform job: screens whose last heartbeat is older than OFFLINE_AFTER_SECONDS are stored as
+ * offline (across all orgs, owner role) and each org's admins get `signage.device.offline`. The
+ * `is_online` flag flips once, so an event is published once per outage.
+ */
+export async function markOfflineDevices(db: Db, bus: EventBus) {
+  const gone = await db
+    .update(signageDevices)
+    .set({ isOnline: false })
+    .where(and(eq(signageDevices.isOnline, true), sql`${signageDevices.lastSeen} <= now() - make_interval(secs => ${OFFLINE_AFTER_SECONDS})`))
+    .returning({ orgId: signageDevices.orgId, id: signageDevices.id, name: signageDevices.name, lastSeen: signageDevices.lastSeen });
+  for (const d of gone) {
+    await bus.publish(liveEvent(d.orgId, 'signage.device.offline', { id: d.id, name: d.name, last_seen: d.lastSeen?.toISOString() ?? null }, ADMINS)).catch(() => {});
+  }
+  return gone.length;
 }

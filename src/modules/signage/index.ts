@@ -1,22 +1,97 @@
 import path from 'node:path';
-import type { RosterModule } from '../../core/http/app.ts';
+import type { RosterModule, RosterApp } from '../../core/http/app.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
+import { tooManyRequests } from '../../core/http/problem.ts';
+import { registerAnthiasRoutes } from './anthias-routes.ts';
 import { createUrlAsset } from './assets.ts';
-import { addDevice, authenticateDevice } from './devices.ts';
+import { webhookSecret } from './billing.ts';
+import { registerBillingRoutes } from './billing-routes.ts';
+import { addDevice, authenticateDevice, markOfflineDevices, HEARTBEAT_SECONDS } from './devices.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
-import { setOrgPlan } from './plans.ts';
+import { createRateLookup, setOrgPlan } from './plans.ts';
 import { createPlaylist } from './playlists.ts';
 import { registerSignageRoutes } from './routes.ts';
+import { createApiCallCounter, flushApiCalls, snapshotUsage, type ApiCallCounter } from './usage.ts';
 
-/** Seed 003: digital signage — plans and limits, assets, playlists and the screens that play them. */
+/** The routes a plan's `api_rate_per_minute` covers and whose calls count as `api_calls`. */
+const METERED = ['/api/signage/', '/api/device/', '/api/v2/'];
+export const USAGE_JOB = 'signage.usage';
+export const OFFLINE_JOB = 'signage.devices.offline';
+/** How often each process adds its counted API calls to today's row. */
+const FLUSH_EVERY_MS = 60_000;
+
+const counters = new WeakMap<RosterApp, ApiCallCounter>();
+/** This app's in-memory API call counter (tests flush it through the usage job). */
+export const apiCallCounterOf = (app: RosterApp) => counters.get(app)!;
+
+/**
+ * Per-org rate limit by plan, shared by every process through `app.deps.rateLimiter` (Redis when
+ * REDIS_URL is set). Runs after authentication (core's onRequest hook is registered first), so the
+ * org is known; unauthenticated calls (pairing, the webhook) are not metered.
+ */
+function meterRequests(app: RosterApp, counter: ApiCallCounter) {
+  const rateOf = createRateLookup(app.deps.database.db);
+  app.addHook('onRequest', async (request, reply) => {
+    const actor = request.actor;
+    if (!actor || actor.via === 'system' || !METERED.some((p) => request.url.startsWith(p))) return;
+    const limit = await rateOf(actor.orgId);
+    const decision = await app.deps.rateLimiter.hit(`signage:org:${actor.orgId}`, limit, 60);
+    reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', decision.remaining);
+    if (!decision.allowed) throw tooManyRequests(`This organization's plan allows ${limit} API requests per minute; retry in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+    counter.add(actor.orgId);
+  });
+}
+
+/** Seed 003: digital signage — plans and limits, assets, playlists, screens, billing and usage. */
 export const signageModule: RosterModule = {
   name: 'signage',
-  register(app) {
-    const { database, config } = app.deps;
+  async register(app) {
+    const { database, config, bus } = app.deps;
     const storage = createLocalStorage(path.join(config.dataDir, 'uploads'));
+    const counter = createApiCallCounter();
+    counters.set(app, counter);
     app.authenticators.push((token) => authenticateDevice(database.db, token));
+    meterRequests(app, counter);
     registerSignageRoutes(app, storage);
     registerDeviceRoutes(app, storage);
+    await registerAnthiasRoutes(app, storage);
+    await registerBillingRoutes(app);
+
+    app.jobs.add({
+      name: USAGE_JOB,
+      everyMs: 3600_000,
+      run: async () => {
+        await flushApiCalls(database.db, counter);
+        await snapshotUsage(database.db);
+      },
+    });
+    app.jobs.add({ name: OFFLINE_JOB, everyMs: HEARTBEAT_SECONDS * 1000, run: async () => void (await markOfflineDevices(database.db, bus)) });
+    // Jobs run in one process; API calls are counted in every process, so each flushes its own.
+    let flusher: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      flusher = setInterval(() => void flushApiCalls(database.db, counter).catch((err) => app.log.warn({ err }, 'api call flush failed')), FLUSH_EVERY_MS);
+      flusher.unref();
+    });
+    app.addHook('onClose', async () => {
+      clearInterval(flusher);
+      await flushApiCalls(database.db, counter).catch(() => {});
+    });
+  },
+
+  commands: {
+    'signage webhook-secret': {
+      summary: 'print the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET, else derived from ROSTER_SECRET)',
+      run: async (app) => {
+        console.log(webhookSecret(app.deps.config.secret));
+      },
+    },
+    'signage usage-snapshot': {
+      summary: "record today's usage metrics for every org now (the hourly job's work)",
+      run: async (app) => {
+        await app.jobs.runNow(USAGE_JOB);
+        console.log('usage recorded');
+      },
+    },
   },
 
   async seedDemo(t) {

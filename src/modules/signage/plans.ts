@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../core/db/client.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -15,9 +16,9 @@ export interface PlanLimits {
 
 /** What each plan grants; an org without a plan row is on `free`. */
 export const PLAN_LIMITS: Record<PlanName, PlanLimits> = {
-  free: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 60 },
-  pro: { max_assets: 1000, max_users: 25, max_storage_gb: 100, max_devices: 50, api_rate_per_minute: 600 },
-  enterprise: { max_assets: 100_000, max_users: 1000, max_storage_gb: 5000, max_devices: 10_000, api_rate_per_minute: 6000 },
+  free: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 600 },
+  pro: { max_assets: 1000, max_users: 25, max_storage_gb: 100, max_devices: 50, api_rate_per_minute: 6000 },
+  enterprise: { max_assets: 100_000, max_users: 1000, max_storage_gb: 5000, max_devices: 10_000, api_rate_per_minute: 60_000 },
 };
 
 const GB = 1024 ** 3;
@@ -58,6 +59,23 @@ export async function lockPlan(t: TenantTx) {
   return limitsOf(row);
 }
 
+/**
+ * The org's API rate per minute, read with the owner connection (the rate-limit hook runs before
+ * any tenant transaction) and cached briefly: a plan change reaches every process within ttlMs.
+ */
+export function createRateLookup(db: Db, ttlMs = 10_000) {
+  const cache = new Map<string, { rate: number; until: number }>();
+  return async (orgId: string): Promise<number> => {
+    const hit = cache.get(orgId);
+    if (hit && hit.until > Date.now()) return hit.rate;
+    const [row] = await db.select({ rate: signagePlans.apiRatePerMinute }).from(signagePlans).where(eq(signagePlans.orgId, orgId));
+    const rate = row?.rate ?? PLAN_LIMITS.free.api_rate_per_minute;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(orgId, { rate, until: Date.now() + ttlMs });
+    return rate;
+  };
+}
+
 export async function currentPlan(t: TenantTx) {
   const [row] = await t.tx.select().from(signagePlans).where(sql`${signagePlans.orgId} = ${t.orgId}`);
   return row ? limitsOf(row) : { plan: 'free' as PlanName, ...PLAN_LIMITS.free };
@@ -96,10 +114,19 @@ function refuse(limit: keyof PlanLimits, max: number, what: string) {
   return unprocessable(`Plan limit reached: ${limit} is ${max} (${what})`, [{ path: limit, message: `limit of ${max} reached` }]);
 }
 
+/**
+ * Members are added by the identity module, which signage cannot veto; what signage can do is
+ * refuse to grow an org that is over its seat limit (after a downgrade, or members added anyway).
+ */
+function ensureSeats(plan: PlanLimits, usage: { users: number }) {
+  if (usage.users > plan.max_users) throw refuse('max_users', plan.max_users, `${usage.users} active members; remove members or upgrade`);
+}
+
 /** Locks the plan and refuses when one more asset of `addBytes` would exceed it. */
 export async function ensureAssetRoom(t: TenantTx, addBytes: number) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
+  ensureSeats(plan, usage);
   if (usage.assets + 1 > plan.max_assets) throw refuse('max_assets', plan.max_assets, `${usage.assets} assets stored`);
   if (usage.storage_bytes + addBytes > plan.max_storage_gb * GB) throw refuse('max_storage_gb', plan.max_storage_gb, `${usage.storage_bytes} bytes stored`);
 }
@@ -108,5 +135,6 @@ export async function ensureAssetRoom(t: TenantTx, addBytes: number) {
 export async function ensureDeviceRoom(t: TenantTx) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
+  ensureSeats(plan, usage);
   if (usage.devices + 1 > plan.max_devices) throw refuse('max_devices', plan.max_devices, `${usage.devices} screens claimed`);
 }

@@ -41,3 +41,12 @@ export function toWallClock(value: string, tz: string, field: string): string {
 export function fromDbTimestamp(value: string | null): string | null {
   return value === null ? null : value.replace(' ', 'T').slice(0, 19);
 }
+
+/** The instant at which the wall clock of `tz` reads `wall` (`YYYY-MM-DDTHH:mm:ss`), as ISO UTC. */
+export function wallClockToInstant(wall: string, tz: string): string {
+  const asUtc = Date.parse(`${wall}Z`);
+  let instant = asUtc;
+  // Two passes settle the zone offset, including across a DST change between guess and answer.
+  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(`${wallClockAt(new Date(instant), tz)}Z`) - instant);
+  return new Date(instant).toISOString().replace('.000Z', 'Z');
+}

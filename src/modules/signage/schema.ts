@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, foreignKey, index, inet, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, inet, integer, jsonb, numeric, pgPolicy, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { appRole, idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { memberships, organizations } from '../../core/db/platform-schema.ts';
 
@@ -189,3 +189,82 @@ export const signagePairings = pgTable(
     pgPolicy('signage_pairings_claim', { for: 'update', to: appRole, using: sql`org_id is null`, withCheck: sql`org_id = app_current_org()` }),
   ],
 ).enableRLS();
+
+export const SUBSCRIPTION_STATUSES = ['trialing', 'active', 'past_due', 'canceled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export const BILLING_CYCLES = ['monthly', 'yearly'] as const;
+
+/**
+ * Platform lookup: which org a provider subscription id belongs to. Its primary key makes the id
+ * unique across all tenants (the tenant table can only be unique per org), and the webhook — which
+ * has no org yet — resolves the org through it. Tenants cannot read it (RLS on, no policy).
+ */
+export const signageExternalSubscriptions = pgTable(
+  'signage_external_subscriptions',
+  {
+    externalId: text('external_id').primaryKey(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('signage_external_subscriptions_org').on(t.orgId, t.externalId)],
+).enableRLS();
+
+/**
+ * Seed 003's Subscription: one per org (unique org_id), kept in step with the payment provider by
+ * its webhook. The provider's id is unique per org here and globally through
+ * `signage_external_subscriptions`, because a tenant unique constraint must include org_id.
+ */
+export const signageSubscriptions = pgTable(
+  'signage_subscriptions',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    planName: text('plan_name', { enum: PLAN_NAMES }).notNull(),
+    planPrice: numeric('plan_price', { precision: 10, scale: 2 }).notNull().default('0'),
+    currency: text('currency').notNull().default('usd'),
+    billingCycle: text('billing_cycle', { enum: BILLING_CYCLES }).notNull().default('monthly'),
+    status: text('status', { enum: SUBSCRIPTION_STATUSES }).notNull(),
+    trialEndsAt: timestamp('trial_ends_at', { withTimezone: true }),
+    currentPeriodStart: timestamp('current_period_start', { withTimezone: true }).notNull(),
+    currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }).notNull(),
+    externalSubscriptionId: text('external_subscription_id').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_subscriptions_one_per_org').on(t.orgId),
+    unique('signage_subscriptions_external_per_org').on(t.orgId, t.externalSubscriptionId),
+    // The lookup row must name the same org: a subscription cannot claim another tenant's provider id.
+    foreignKey({ columns: [t.orgId, t.externalSubscriptionId], foreignColumns: [signageExternalSubscriptions.orgId, signageExternalSubscriptions.externalId] }),
+    tenantIsolation('signage_subscriptions'),
+  ],
+);
+
+/** Payment-provider events already applied: a redelivered event id is acknowledged and ignored. */
+export const signageWebhookEvents = pgTable('signage_webhook_events', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'cascade' }),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+}).enableRLS();
+
+export const USAGE_METRIC_TYPES = ['storage', 'api_calls', 'assets', 'devices'] as const;
+export type UsageMetricType = (typeof USAGE_METRIC_TYPES)[number];
+
+/** Seed 003's UsageMetric: one value per org, type and day (storage in bytes). */
+export const signageUsageMetrics = pgTable(
+  'signage_usage_metrics',
+  {
+    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    metricType: text('metric_type', { enum: USAGE_METRIC_TYPES }).notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    value: bigint('value', { mode: 'number' }).notNull().default(0),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_usage_metrics_per_day').on(t.orgId, t.metricType, t.date),
+    tenantIsolation('signage_usage_metrics'),
+  ],
+);

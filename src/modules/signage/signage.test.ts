@@ -56,7 +56,7 @@ describeEachBackend('signage: plans, assets, playlists, screens', (env) => {
     assert.equal(limits.status, 200);
     assert.deepEqual(limits.body, {
       plan: 'free',
-      limits: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 60 },
+      limits: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 600 },
       usage: { assets: 0, users: 1, devices: 0, storage_bytes: 0, storage_gb: 0 },
     });
     const { client: member } = await env().makeUser(org, 'sig-a.member');

@@ -1,0 +1,313 @@
+/**
+ * `npm run bench`: Roster under load on this machine, against a real Postgres.
+ *
+ * Creates its own database next to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * generates the bench data (bench/data.ts), starts `roster start` and a ceiling server as child
+ * processes on 127.0.0.1, then drives each scenario with autocannon for BENCH_SECONDS (default 8)
+ * with BENCH_CONNECTIONS (default 10) connections. Prints one table (req/s, p50/p99 latency,
+ * server CPU and RSS, ratio to both ceilings) and writes bench/results.json. Everything it created
+ * is removed at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon, { type Request, type Result } from 'autocannon';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../src/core/db/client.ts';
+import { call, createDatabase, freePort, ROOT, startServer, type ServerProcess } from '../test/scale/processes.ts';
+import { BENCH, generate, type BenchData } from './data.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const SECRET = 'bench-secret-not-for-production';
+const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
+
+interface ProcSample { ticks: number; rssMb: number; at: number }
+
+function sample(pid: number): ProcSample {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ")"; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { ticks, rssMb: rssKb / 1024, at: Date.now() };
+}
+
+interface Scenario {
+  name: string;
+  /** What the scenario stands for, printed in results.json. */
+  what: string;
+  target: 'roster' | 'ceiling';
+  requests: Request[];
+  /** Status codes that count as a correct answer (others are reported as errors). */
+  ok: number[];
+}
+
+interface Row {
+  scenario: string;
+  what: string;
+  req_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  server_cpu_pct: number;
+  cpu_ms_per_req: number;
+  server_rss_mb: number;
+  vs_constant: number;
+  vs_pg_pk: number;
+  requests: number;
+  unexpected: number;
+  statuses: Record<string, number>;
+}
+
+async function run(url: string, requests: Request[], seconds: number): Promise<Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 10, requests });
+}
+
+async function measure(scenario: Scenario, url: string, pid: number): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
+  if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS);
+  const before = sample(pid);
+  const result = await run(url, scenario.requests, SECONDS);
+  const after = sample(pid);
+  const wall = (after.at - before.at) / 1000;
+  const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+  const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const good = scenario.ok.reduce((sum, code) => sum + (statuses[code] ?? 0), 0);
+  return {
+    scenario: scenario.name,
+    what: scenario.what,
+    req_per_s: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    server_cpu_pct: Math.round((cpuSeconds / wall) * 100),
+    cpu_ms_per_req: total ? Number(((cpuSeconds * 1000) / total).toFixed(2)) : 0,
+    server_rss_mb: Math.round(after.rssMb),
+    requests: total,
+    unexpected: total - good + result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+const json = (token?: string, extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra });
+
+/** A request whose headers/body change on every call, cycling through `values`. */
+function rotating<T>(values: T[], build: (v: T, i: number) => Request): Request {
+  let i = 0;
+  return {
+    setupRequest: (req) => {
+      const n = i++;
+      return { ...req, ...build(values[n % values.length], n) };
+    },
+  };
+}
+
+async function login(server: ServerProcess, username: string) {
+  const res = await call(server.base, 'POST', '/api/auth/login', { body: { username, password: BENCH.password, org: 'bench' } });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+/** Pairs screens through the public pairing flow (claim by the admin, then the screen collects its token). */
+async function pairScreens(server: ServerProcess, adminToken: string, wanted: number) {
+  const tokens: string[] = [];
+  for (let i = 0; i < wanted; i++) {
+    const pairing = await call(server.base, 'POST', '/api/device/pair');
+    const claim = await call(server.base, 'POST', '/api/signage/devices/claim', { token: adminToken, body: { code: pairing.body.code, name: `Bench screen ${i + 1}` } });
+    if (claim.status !== 201) throw new Error(`claiming a screen: ${claim.status} ${JSON.stringify(claim.body)}`);
+    const collected = await call(server.base, 'GET', `/api/device/pair/${pairing.body.pairing_secret}`);
+    tokens.push(collected.body.device_token);
+  }
+  return tokens;
+}
+
+function scenarios(data: BenchData, tokens: { admin: string; tech: string; controllers: string[]; screens: { token: string; etag: string }[] }): Scenario[] {
+  const event = `/api/events/events/${data.eventId}`;
+  const scans = data.qrs.map((qr, i) => ({ qr, controller: tokens.controllers[i % tokens.controllers.length] }));
+  return [
+    { name: 'ceiling: constant', what: 'Fastify returning a constant (no application code)', target: 'ceiling', requests: [{ method: 'GET', path: '/constant' }], ok: [200] },
+    { name: 'ceiling: pg pk select', what: 'Fastify + one primary-key select through pg (pool of 10)', target: 'ceiling', requests: [{ method: 'GET', path: '/pk' }], ok: [200] },
+    {
+      name: 'login',
+      what: `POST /api/auth/login, ${data.loginUsers.length} users in turn (scrypt)`,
+      target: 'roster',
+      requests: [rotating(data.loginUsers, (username) => ({ method: 'POST', path: '/api/auth/login', headers: json(), body: JSON.stringify({ username, password: BENCH.password, org: 'bench' }) }))],
+      ok: [200],
+    },
+    { name: 'auth/me', what: 'GET /api/auth/me with a session token', target: 'roster', requests: [{ method: 'GET', path: '/api/auth/me', headers: json(tokens.admin) }], ok: [200] },
+    {
+      name: 'performers I may see',
+      what: `GET /api/monitoring/me/performers?limit=50 as a technician in ${BENCH.techGroups} of ${BENCH.groups} groups, ${BENCH.performers} performers in the org`,
+      target: 'roster',
+      requests: [{ method: 'GET', path: '/api/monitoring/me/performers?limit=50', headers: json(tokens.tech) }],
+      ok: [200],
+    },
+    {
+      name: 'badge scans',
+      what: `POST ${'/api/events/events/:id/scans'}: ${BENCH.participants} checked-in badges at ${BENCH.rooms} room doors, one controller each`,
+      target: 'roster',
+      requests: [rotating(scans, (s) => ({ method: 'POST', path: `${event}/scans`, headers: json(s.controller), body: JSON.stringify({ qr: s.qr }) }))],
+      ok: [200],
+    },
+    {
+      name: 'device polls',
+      what: `GET /api/device/playlist from ${tokens.screens.length} screens, 9 in 10 with If-None-Match (304)`,
+      target: 'roster',
+      requests: [
+        rotating(tokens.screens, (s, i) => ({ method: 'GET', path: '/api/device/playlist', headers: json(s.token, i % 10 === 9 ? {} : { 'if-none-match': s.etag }) })),
+      ],
+      ok: [200, 304],
+    },
+    {
+      name: 'write mix',
+      what: 'admin writes in turn: assignment notes (PATCH), new badge (POST), new performer (POST), all audited',
+      target: 'roster',
+      requests: [
+        rotating(data.assignmentIds, (id, i) => {
+          switch (i % 3) {
+            case 0:
+              return { method: 'PATCH', path: `/api/monitoring/assignments/${id}`, headers: json(tokens.admin), body: JSON.stringify({ notes: `bench note ${i}` }) };
+            case 1:
+              return { method: 'POST', path: `${event}/participants`, headers: json(tokens.admin), body: JSON.stringify({ full_name: `Walk-in ${i}` }) };
+            default:
+              return { method: 'POST', path: '/api/monitoring/performers', headers: json(tokens.admin), body: JSON.stringify({ name: `Extra ${i}`, title: 'Bench' }) };
+          }
+        }),
+      ],
+      ok: [200, 201],
+    },
+  ];
+}
+
+function table(rows: Row[]) {
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'CPU ms/req', 'RSS MB', '÷ constant', '÷ pg pk', 'unexpected'];
+  const lines = rows.map((r) => [r.scenario, r.req_per_s, r.p50_ms, r.p99_ms, r.server_cpu_pct, r.cpu_ms_per_req, r.server_rss_mb, r.vs_constant.toFixed(3), r.vs_pg_pk.toFixed(3), r.unexpected].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(fmt)].join('\n');
+}
+
+function waitForLine(proc: ChildProcess, text: string, ms: number) {
+  return new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`ceiling server did not start: ${out}`)), ms);
+    proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      if (out.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.once('exit', () => reject(new Error(`ceiling server exited: ${out}`)));
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const target = await createDatabase(BASE_URL, 'roster_bench');
+  let server: ServerProcess | undefined;
+  let ceiling: ChildProcess | undefined;
+  try {
+    console.log(`bench database ${target.name}; generating data…`);
+    const database = await openDatabase({ url: target.url, poolSize: 4 });
+    await database.migrate();
+    const data = await generate(database.db, SECRET);
+    const [{ version }] = await queryRows<{ version: string }>(database.db, sql`select version()`);
+    await database.close();
+    console.log(`data ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${BENCH.performers} performers, ${BENCH.groups} groups, ${BENCH.participants} badges; technician sees ${data.technicianPerformers}`);
+
+    server = await startServer({
+      name: 'bench',
+      // LOG_LEVEL=warn: one JSON line per request would measure the log pipe as much as the server.
+      env: { DATABASE_URL: target.url, REDIS_URL: '', ROSTER_SECRET: SECRET, ROSTER_DEMO_PASSWORD: BENCH.password, LOG_LEVEL: 'warn' },
+    });
+    const ceilingPort = await freePort();
+    ceiling = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(ceilingPort), DATABASE_URL: target.url, BENCH_ORG_ID: data.org.id, BENCH_PK_IDS: await performerIds(target.url, data.org.id) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await waitForLine(ceiling, 'ceiling server ready', 30_000);
+
+    const admin = await login(server, data.admin);
+    const tech = await login(server, data.technician);
+    const controllers = [];
+    for (const c of data.controllers) controllers.push(await login(server, c));
+    const screenTokens = await pairScreens(server, admin, 20);
+    const screens = [];
+    for (const token of screenTokens) {
+      const first = await call(server.base, 'GET', '/api/device/playlist', { token });
+      screens.push({ token, etag: first.headers.get('etag') ?? '' });
+    }
+    // Sanity: the scenarios measure real answers, not refusals.
+    const mine = await call(server.base, 'GET', '/api/monitoring/me/performers?limit=50', { token: tech });
+    if (mine.status !== 200 || mine.body.items.length !== Math.min(50, data.technicianPerformers)) throw new Error(`me/performers: ${mine.status} ${JSON.stringify(mine.body).slice(0, 300)}`);
+    const probe = await call(server.base, 'POST', `/api/events/events/${data.eventId}/scans`, { token: controllers[0], body: { qr: data.qrs[0] } });
+    if (probe.status !== 200 || probe.body.status !== 'granted') throw new Error(`scan: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
+
+    const rows: Row[] = [];
+    const plan = scenarios(data, { admin, tech, controllers, screens });
+    for (const s of plan) {
+      process.stdout.write(`${s.name}… `);
+      const [url, pid] = s.target === 'ceiling' ? [`http://127.0.0.1:${ceilingPort}`, ceiling.pid!] : [server.base, server.pid];
+      const m = await measure(s, url, pid);
+      rows.push({ ...m, vs_constant: 0, vs_pg_pk: 0 });
+      console.log(`${m.req_per_s} req/s`);
+    }
+    const constant = rows.find((r) => r.scenario === 'ceiling: constant')!.req_per_s;
+    const pk = rows.find((r) => r.scenario === 'ceiling: pg pk select')!.req_per_s;
+    for (const r of rows) {
+      r.vs_constant = constant ? r.req_per_s / constant : 0;
+      r.vs_pg_pk = pk ? r.req_per_s / pk : 0;
+    }
+
+    const notDone = telemetryToAlertStatus();
+    const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: version, platform: `${os.platform()} ${os.release()}`, loadavg_at_start: os.loadavg() };
+    const settings = { seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS, server_log_level: 'warn', data: BENCH };
+    console.log(`\n${table(rows)}\n`);
+    console.log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, ${version.split(' on ')[0]}; load average at start ${machine.loadavg_at_start.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`each scenario: ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections; CPU and RSS are the measured process's (the Roster server, or the ceiling server for ceilings)`);
+    for (const line of notDone) console.log(`not measured: ${line}`);
+    const file = path.join(ROOT, 'bench', 'results.json');
+    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings, results: rows, not_measured: notDone }, null, 2));
+    console.log(`wrote ${path.relative(process.cwd(), file)} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+  } finally {
+    if (ceiling && ceiling.exitCode === null) {
+      ceiling.kill('SIGKILL');
+      await new Promise((r) => ceiling!.once('exit', r));
+    }
+    if (server) {
+      await server.kill('SIGKILL');
+      server.cleanup();
+    }
+    await target.drop();
+  }
+}
+
+async function performerIds(url: string, orgId: string): Promise<string> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query('select id from performers where org_id = $1 order by id limit 1000', [orgId]);
+  await client.end();
+  return rows.map((r: { id: string }) => r.id).join(',');
+}
+
+/**
+ * Telemetry-to-alert latency needs the monitoring simulator and an alerts API; until both exist
+ * the scenario is reported as not measured rather than approximated.
+ */
+function telemetryToAlertStatus(): string[] {
+  const simulator = fs.existsSync(path.join(ROOT, 'src/modules/monitoring/simulator.ts'));
+  return simulator
+    ? ['telemetry-to-alert latency (2,000 channels at 1 Hz, battery crossing → alert on a WebSocket): the simulator exists but this bench does not drive it yet']
+    : ['telemetry-to-alert latency: src/modules/monitoring/simulator.ts does not exist yet'];
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,258 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A networked wireless receiver, simulated: one HTTP server per receiver (one port each, like real
+ * hardware, so a chassis is configured by ip:port alone).
+ *
+ *   GET  /api/v1/device   what the poller reads: model, serial, firmware and every channel's
+ *                         battery (bars 0–5, percent, runtime minutes), RF (dBm, %, antenna),
+ *                         audio (dBFS, %), mute and online flags
+ *   GET  /control         the scripted state
+ *   POST /control         script it: {"channel": 2, "battery": 8} … (see `ControlCommand`)
+ */
+
+export interface ChannelState {
+  slot: number;
+  name: string;
+  online: boolean;
+  muted: boolean;
+  /** Battery percent at `batterySetAt`; it falls by `drainPerMinute` from then on. */
+  battery: number;
+  drainPerMinute: number;
+  batterySetAt: number;
+  rfPercent: number;
+  antenna: 'A' | 'B';
+  audioPercent: number;
+  frequencyMhz: number;
+}
+
+export type MalformedMode = 'json' | 'schema' | null;
+
+export interface ReceiverState {
+  serial: string;
+  model: string;
+  firmware: string;
+  /** Not answering the device API at all (connection reset), as a receiver that lost power. */
+  offline: boolean;
+  /** Broken telemetry: `json` = truncated body, `schema` = wrong types in `malformedChannel` (all when null). */
+  malformed: MalformedMode;
+  malformedChannel: number | null;
+  /** Small random movement of RF and audio, so a demo looks alive. Off in tests. */
+  jitter: boolean;
+  channels: ChannelState[];
+}
+
+/** One scripted change; every field is optional, `channel` selects the slot the channel fields apply to. */
+export interface ControlCommand {
+  channel?: number;
+  battery?: number;
+  drain_per_minute?: number;
+  rf?: number;
+  antenna?: 'A' | 'B';
+  audio?: number;
+  muted?: boolean;
+  online?: boolean;
+  offline?: boolean;
+  malformed?: MalformedMode;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+export function batteryNow(ch: ChannelState, now = Date.now()): number {
+  return clamp(Math.round(ch.battery - (ch.drainPerMinute * (now - ch.batterySetAt)) / 60_000), 0, 100);
+}
+
+/** Roughly ten hours on a full pair of AA cells. */
+const RUNTIME_AT_FULL_MINUTES = 600;
+
+export function channelTelemetry(ch: ChannelState, jitter: boolean, now = Date.now()) {
+  if (!ch.online) {
+    return { slot: ch.slot, name: ch.name, online: false, muted: ch.muted, frequency_mhz: ch.frequencyMhz, battery: null, rf: null, audio: null };
+  }
+  const wobble = (v: number, by: number) => (jitter ? clamp(Math.round(v + (Math.random() * 2 - 1) * by), 0, 100) : v);
+  const percent = batteryNow(ch, now);
+  const rf = wobble(ch.rfPercent, 3);
+  const audio = ch.muted ? 0 : ch.audioPercent > 0 ? wobble(ch.audioPercent, 10) : 0;
+  return {
+    slot: ch.slot,
+    name: ch.name,
+    online: true,
+    muted: ch.muted,
+    frequency_mhz: ch.frequencyMhz,
+    battery: { bars: Math.ceil(percent / 20), percent, runtime_minutes: Math.round((percent / 100) * RUNTIME_AT_FULL_MINUTES) },
+    // -100 dBm (nothing) to -20 dBm (transmitter next to the antenna).
+    rf: { level_percent: rf, level_dbm: Math.round(-100 + rf * 0.8), antenna: ch.antenna },
+    audio: { level_percent: audio, level_dbfs: audio === 0 ? -120 : Math.round(-60 + audio * 0.6) },
+  };
+}
+
+export function deviceTelemetry(state: ReceiverState, now = Date.now()) {
+  return { serial: state.serial, model: state.model, firmware: state.firmware, channels: state.channels.map((ch) => channelTelemetry(ch, state.jitter, now)) };
+}
+
+/** The body the device API sends, malformed as scripted. */
+function deviceBody(state: ReceiverState): string {
+  const device = deviceTelemetry(state);
+  if (state.malformed === 'json') return JSON.stringify(device).slice(0, 40);
+  if (state.malformed === 'schema') {
+    const broken = device.channels.map((ch) =>
+      state.malformedChannel === null || state.malformedChannel === ch.slot ? { ...ch, battery: { bars: 'full', percent: 'lots' }, rf: 'strong' } : ch,
+    );
+    return JSON.stringify({ ...device, channels: broken });
+  }
+  return JSON.stringify(device);
+}
+
+export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Date.now()): string | null {
+  if (cmd.offline !== undefined) state.offline = cmd.offline;
+  if (cmd.malformed !== undefined) {
+    state.malformed = cmd.malformed;
+    state.malformedChannel = cmd.channel ?? null;
+  }
+  const channelFields = [cmd.battery, cmd.drain_per_minute, cmd.rf, cmd.antenna, cmd.audio, cmd.muted, cmd.online].some((v) => v !== undefined);
+  if (!channelFields) return null;
+  const targets = cmd.channel === undefined ? state.channels : state.channels.filter((c) => c.slot === cmd.channel);
+  if (targets.length === 0) return `no channel ${cmd.channel}`;
+  for (const ch of targets) {
+    if (cmd.battery !== undefined || cmd.drain_per_minute !== undefined) {
+      // Re-anchor the drain so the new rate applies from now, from the level reached so far.
+      ch.battery = cmd.battery ?? batteryNow(ch, now);
+      ch.batterySetAt = now;
+      if (cmd.drain_per_minute !== undefined) ch.drainPerMinute = cmd.drain_per_minute;
+    }
+    if (cmd.rf !== undefined) ch.rfPercent = clamp(cmd.rf, 0, 100);
+    if (cmd.antenna !== undefined) ch.antenna = cmd.antenna;
+    if (cmd.audio !== undefined) ch.audioPercent = clamp(cmd.audio, 0, 100);
+    if (cmd.muted !== undefined) ch.muted = cmd.muted;
+    if (cmd.online !== undefined) ch.online = cmd.online;
+  }
+  return null;
+}
+
+function validControl(body: unknown): ControlCommand | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
+  const b = body as Record<string, unknown>;
+  const known = new Set(['channel', 'battery', 'drain_per_minute', 'rf', 'antenna', 'audio', 'muted', 'online', 'offline', 'malformed']);
+  for (const key of Object.keys(b)) if (!known.has(key)) return `unknown field ${key}`;
+  const num = (k: string, lo: number, hi: number) => b[k] === undefined || (typeof b[k] === 'number' && (b[k] as number) >= lo && (b[k] as number) <= hi) || `${k} must be a number ${lo}–${hi}`;
+  const bool = (k: string) => b[k] === undefined || typeof b[k] === 'boolean' || `${k} must be true or false`;
+  const checks = [
+    num('channel', 0, 1024), num('battery', 0, 100), num('drain_per_minute', 0, 100), num('rf', 0, 100), num('audio', 0, 100), bool('muted'), bool('online'), bool('offline'),
+    b.antenna === undefined || b.antenna === 'A' || b.antenna === 'B' || 'antenna must be A or B',
+    b.malformed === undefined || b.malformed === null || b.malformed === 'json' || b.malformed === 'schema' || 'malformed must be "json", "schema" or null',
+  ];
+  const failed = checks.find((c) => c !== true);
+  return typeof failed === 'string' ? failed : (b as ControlCommand);
+}
+
+export interface ReceiverOptions {
+  port?: number;
+  host?: string;
+  channels?: number;
+  serial?: string;
+  model?: string;
+  jitter?: boolean;
+  /** Initial battery percent per slot (1-based order); others start full. */
+  batteries?: number[];
+  /** Battery drain of every channel, percent per minute. */
+  drainPerMinute?: number;
+  /** Keep the process alive while serving (`roster simulate receivers`); the in-app demo does not. */
+  keepProcessAlive?: boolean;
+}
+
+export interface SimulatedReceiver {
+  host: string;
+  port: number;
+  state: ReceiverState;
+  control(cmd: ControlCommand): void;
+  close(): Promise<void>;
+}
+
+function send(res: http.ServerResponse, status: number, body: string) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(body);
+}
+
+/** Starts one receiver; port 0 (default) picks a free port. */
+export async function startReceiver(opts: ReceiverOptions = {}): Promise<SimulatedReceiver> {
+  const host = opts.host ?? '127.0.0.1';
+  const now = Date.now();
+  const count = opts.channels ?? 4;
+  const state: ReceiverState = {
+    serial: opts.serial ?? `SIM-${Math.random().toString(36).slice(2, 8).toUpperCase()}`,
+    model: opts.model ?? `SIM-RX${count}`,
+    firmware: '1.0.0-sim',
+    offline: false,
+    malformed: null,
+    malformedChannel: null,
+    jitter: opts.jitter ?? false,
+    channels: Array.from({ length: count }, (_, i) => ({
+      slot: i + 1, name: `CH${i + 1}`, online: true, muted: false, battery: opts.batteries?.[i] ?? 100, drainPerMinute: opts.drainPerMinute ?? 0, batterySetAt: now,
+      rfPercent: 80, antenna: i % 2 === 0 ? 'A' : 'B', audioPercent: 40, frequencyMhz: Math.round((470.125 + i * 0.6) * 1000) / 1000,
+    })),
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/api/v1/device') {
+      if (state.offline) return req.socket.destroy();
+      return send(res, 200, deviceBody(state));
+    }
+    if (url === '/control' && req.method === 'GET') return send(res, 200, JSON.stringify(state));
+    if (url === '/control' && req.method === 'POST') {
+      let raw = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw || '{}');
+        } catch {
+          return send(res, 400, JSON.stringify({ error: 'body is not JSON' }));
+        }
+        const cmd = validControl(parsed);
+        if (typeof cmd === 'string') return send(res, 400, JSON.stringify({ error: cmd }));
+        const refused = applyControl(state, cmd);
+        if (refused) return send(res, 404, JSON.stringify({ error: refused }));
+        return send(res, 200, JSON.stringify(state));
+      });
+      return;
+    }
+    send(res, 404, JSON.stringify({ error: 'not found' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  // A demo simulator inside `roster start` must not keep the process alive on shutdown.
+  if (!opts.keepProcessAlive) server.unref();
+  return {
+    host,
+    port: (server.address() as AddressInfo).port,
+    state,
+    control: (cmd) => {
+      const refused = applyControl(state, cmd);
+      if (refused) throw new Error(refused);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `count` receivers on consecutive ports from `basePort` (0: any free ports). */
+export async function startReceivers(count: number, opts: ReceiverOptions & { basePort?: number } = {}): Promise<SimulatedReceiver[]> {
+  const started: SimulatedReceiver[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      started.push(await startReceiver({ ...opts, port: opts.basePort ? opts.basePort + i : 0, serial: `SIM-${String(i + 1).padStart(3, '0')}` }));
+    }
+  } catch (err) {
+    await Promise.all(started.map((r) => r.close()));
+    throw err;
+  }
+  return started;
+}

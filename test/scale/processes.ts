@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Real `roster start` processes for the multi-instance tests, the fault tests and the benchmark:
+ * each on its own port and data directory, all sharing what the environment gives them.
+ */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new empty database next to the one DATABASE_URL names; `drop()` removes it (forcing out connections). */
+export async function createDatabase(baseUrl: string, prefix = 'roster_scale'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const pg = (await import('pg')).default;
+  const name = `${prefix}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface ServerProcess {
+  name: string;
+  port: number;
+  base: string;
+  proc: ChildProcess;
+  pid: number;
+  /** Everything the process wrote on stdout so far (pino JSON lines plus the start banner). */
+  stdout(): string;
+  stderr(): string;
+  /** Parsed JSON log lines so far. */
+  logLines(): Array<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitFor(done: () => boolean, what: string, ms?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Removes the data directory (after kill). */
+  cleanup(): void;
+}
+
+export interface StartOptions {
+  name: string;
+  env: Record<string, string>;
+  port?: number;
+  /** Resolves when the server printed its listening line (default 90 s: first start migrates). */
+  readyTimeoutMs?: number;
+}
+
+export async function startServer(opts: StartOptions): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `roster-${opts.name}-`));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
+  proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    out += c;
+    notify();
+  });
+  proc.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    err += c;
+    notify();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      resolve({ code, signal });
+      notify();
+    }),
+  );
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const waitFor = (done: () => boolean, what: string, ms = 30_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (done()) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        } else if (hasExited) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`${opts.name} exited before ${what}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${ms} ms waiting for ${what} on ${opts.name}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`));
+      }, ms);
+      waiters.add(check);
+      check();
+    });
+
+  const server: ServerProcess = {
+    name: opts.name,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    proc,
+    pid: proc.pid!,
+    stdout: () => out,
+    stderr: () => err,
+    logLines: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        }),
+    exited,
+    waitFor,
+    kill: async (signal = 'SIGKILL') => {
+      if (!hasExited) {
+        proc.kill(signal);
+        await exited;
+      }
+    },
+    cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
+  try {
+    await waitFor(() => out.includes(`Roster listening on http://127.0.0.1:${port}`), 'the listening line', opts.readyTimeoutMs ?? 90_000);
+  } catch (e) {
+    await server.kill();
+    server.cleanup();
+    throw e;
+  }
+  return server;
+}
+
+/** JSON over fetch with a hard timeout, so a hung server fails the test instead of stalling it. */
+export async function call(base: string, method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}) {
+  const res = await fetch(base + url, {
+    method,
+    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  let body: any = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+  return { status: res.status, body, headers: res.headers };
+}

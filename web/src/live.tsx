@@ -1,0 +1,91 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { session } from './api/client';
+
+export interface LiveMessage {
+  type: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+export type LiveStatus = 'connecting' | 'live' | 'offline';
+
+interface LiveValue {
+  status: LiveStatus;
+  subscribe(fn: (m: LiveMessage) => void): () => void;
+}
+
+const LiveContext = createContext<LiveValue>({ status: 'offline', subscribe: () => () => {} });
+
+/**
+ * One WebSocket to `/api/live?token=` for the whole console (browsers cannot send headers on a
+ * WebSocket). Reconnects with backoff; pages subscribe to the messages they care about.
+ */
+export function LiveProvider({ token, children }: { token: string; children: ReactNode }) {
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const subscribers = useRef(new Set<(m: LiveMessage) => void>());
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let ping: ReturnType<typeof setInterval> | undefined;
+    let attempts = 0;
+    let closed = false;
+    const open = () => {
+      setStatus('connecting');
+      const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+      socket = new WebSocket(`${proto}://${location.host}/api/live?token=${encodeURIComponent(token)}`);
+      socket.onopen = () => {
+        attempts = 0;
+        setStatus('live');
+        ping = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send('ping'), 25_000);
+      };
+      socket.onmessage = (e) => {
+        const message = JSON.parse(String(e.data)) as LiveMessage;
+        for (const fn of subscribers.current) fn(message);
+      };
+      socket.onclose = () => {
+        clearInterval(ping);
+        if (closed) return;
+        setStatus('offline');
+        attempts += 1;
+        retry = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5)));
+      };
+    };
+    open();
+    return () => {
+      closed = true;
+      clearTimeout(retry);
+      clearInterval(ping);
+      socket?.close();
+    };
+  }, [token]);
+
+  const subscribe = useCallback((fn: (m: LiveMessage) => void) => {
+    subscribers.current.add(fn);
+    return () => void subscribers.current.delete(fn);
+  }, []);
+  const value = useMemo<LiveValue>(() => ({ status, subscribe }), [status, subscribe]);
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive() {
+  return useContext(LiveContext);
+}
+
+/** Runs `fn` for each live message whose type starts with `prefix`. */
+export function useLiveEvents(prefix: string, fn: (m: LiveMessage) => void) {
+  const { subscribe } = useLive();
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => subscribe((m) => m.type.startsWith(prefix) && latest.current(m)), [subscribe, prefix]);
+}
+
+export function LiveIndicator() {
+  const { status } = useLive();
+  const label = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline';
+  return (
+    <span className={`live live-${status}`} role="status" aria-live="polite" title="Live updates connection">
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,86 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { api, messageOf, session, type Answer } from '../../api/client';
+import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
+import { CameraScanner, useEventChoice } from './common';
+
+type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
+
+/** An exhibitor scans visitors' badges at the stand; each visitor counts once a day. */
+export function ExhibitorScanner() {
+  const { event, picker } = useEventChoice(['exposant']);
+  const [visit, setVisit] = useState<Visit | null>(null);
+  const [error, setError] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const visits = useLoad(() => (event ? api.get('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, query: { limit: 100 } }) : Promise.resolve(null)), [event?.id, visit]);
+
+  async function scan(raw: string) {
+    if (!event || !raw.trim()) return;
+    setError('');
+    try {
+      setVisit(await api.post('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, body: { qr: raw.trim() } }));
+      if (input.current) input.current.value = '';
+    } catch (err) {
+      setVisit(null);
+      setError(messageOf(err));
+    }
+    input.current?.focus();
+  }
+  async function exportCsv() {
+    if (!event) return;
+    const res = await fetch(`/api/events/events/${event.id}/exposant-scans/export.csv`, { headers: { authorization: `Bearer ${session.token}` } });
+    if (!res.ok) return setError(`Export failed (${res.status})`);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(await res.blob());
+    a.download = 'visitors.csv';
+    a.click();
+  }
+  if (!event) return <Page title="Stand scanner">You exhibit at no event.</Page>;
+  return (
+    <Page
+      title="Stand scanner"
+      actions={
+        <>
+          {picker}
+          <button type="button" className="ghost" onClick={() => void exportCsv()}>
+            Export CSV
+          </button>
+        </>
+      }
+    >
+      <p className="muted">{event.name} · visitors of my stand</p>
+      <form
+        className="scan-form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void scan(input.current?.value ?? '');
+        }}
+      >
+        <label htmlFor="visitor">Visitor badge QR payload</label>
+        <div className="row">
+          <input id="visitor" ref={input} autoFocus autoComplete="off" placeholder="RB1.…" />
+          <button type="submit">Record visit</button>
+        </div>
+      </form>
+      <CameraScanner onCode={(c) => void scan(c)} />
+      <ErrorText>{error}</ErrorText>
+      <div aria-live="assertive" role="status">
+        {visit && (
+          <div className={`verdict ${visit.status === 'recorded' ? 'granted' : 'info'}`}>
+            <strong>{visit.status === 'recorded' ? 'RECORDED' : 'ALREADY TODAY'}</strong>
+            <span>
+              {visit.visit.visitor.full_name} · {visit.visit.visitor.badge_id}
+            </span>
+          </div>
+        )}
+      </div>
+      <h2>Visitors</h2>
+      <ul className="plain">
+        {visits.data?.items.map((v) => (
+          <li key={v.id}>
+            {fmtDateTime(v.scanned_at)} — <strong>{v.visitor.full_name}</strong> {v.visitor.email && <span className="muted">{v.visitor.email}</span>}
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}

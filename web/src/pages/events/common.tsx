@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../../api/client';
+import { useSession, type EventRole } from '../../auth';
+
+/** The event a page works on: the user's only one, or the one picked in the selector. */
+export function useEventChoice(roles?: EventRole[]) {
+  const { access } = useSession();
+  const events = access.events.filter((e) => !roles || roles.includes(e.role));
+  const [id, setId] = useState(events[0]?.id ?? '');
+  const picker =
+    events.length > 1 ? (
+      <label className="inline">
+        Event{' '}
+        <select value={id} onChange={(e) => setId(e.target.value)}>
+          {events.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    ) : null;
+  return { event: events.find((e) => e.id === id), picker };
+}
+
+/**
+ * A badge typed by hand is either the QR payload (`RB1.…`, e.g. from a USB scanner that types) or
+ * the printed badge id, which is looked up among the event's badges to get its signed payload.
+ */
+export async function qrFromInput(eventId: string, input: string): Promise<string> {
+  const value = input.trim();
+  if (value.startsWith('RB1.')) return value;
+  const found = await api.get('/api/events/events/{id}/participants', { path: { id: eventId }, query: { q: value, limit: 5 } });
+  const badge = found.items.find((p) => p.badge_id.toUpperCase() === value.toUpperCase());
+  if (!badge) throw new Error(`No badge ${value} in this event`);
+  return badge.qr_payload;
+}
+
+interface Detector {
+  detect(source: HTMLVideoElement): Promise<Array<{ rawValue: string }>>;
+}
+declare global {
+  interface Window {
+    BarcodeDetector?: new (opts: { formats: string[] }) => Detector;
+  }
+}
+
+/** The phone camera through the BarcodeDetector API, where the browser has it. */
+export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [on, setOn] = useState(false);
+  const [error, setError] = useState('');
+  const latest = useRef(onCode);
+  latest.current = onCode;
+  useEffect(() => {
+    if (!on || !window.BarcodeDetector) return;
+    let stream: MediaStream | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let last = '';
+    let lastAt = 0;
+    const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+    navigator.mediaDevices
+      .getUserMedia({ video: { facingMode: 'environment' } })
+      .then(async (s) => {
+        stream = s;
+        if (!video.current) return;
+        video.current.srcObject = s;
+        await video.current.play();
+        timer = setInterval(async () => {
+          if (!video.current) return;
+          const codes = await detector.detect(video.current).catch(() => []);
+          const code = codes[0]?.rawValue;
+          // The same badge held in front of the camera is one scan, not ten.
+          if (code && (code !== last || Date.now() - lastAt > 4000)) {
+            last = code;
+            lastAt = Date.now();
+            latest.current(code);
+          }
+        }, 300);
+      })
+      .catch((err: Error) => setError(`Camera unavailable: ${err.message}`));
+    return () => {
+      clearInterval(timer);
+      stream?.getTracks().forEach((t) => t.stop());
+    };
+  }, [on]);
+  if (!window.BarcodeDetector) return <p className="muted small">This browser cannot read QR codes from the camera: type or paste the badge instead.</p>;
+  return (
+    <div className="camera">
+      <button type="button" onClick={() => setOn((o) => !o)} aria-pressed={on}>
+        {on ? 'Stop camera' : 'Scan with camera'}
+      </button>
+      {on && <video ref={video} muted playsInline aria-label="Camera preview" />}
+      {error && <p role="alert" className="error">{error}</p>}
+    </div>
+  );
+}
+
+export const REASONS: Record<string, string> = {
+  controller_not_assigned: 'You hold no room right now',
+  invalid_badge: 'Not an authentic badge',
+  other_event: 'Badge of another event',
+  unknown_badge: 'Unknown or deactivated badge',
+  not_checked_in: 'Not checked in at the entrance',
+  payment_required: 'Payment required for this atelier',
+  already_in_room: 'Already in this room',
+  room_full: 'Room is full',
+};

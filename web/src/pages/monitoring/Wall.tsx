@@ -1,0 +1,229 @@
+import { useEffect, useState } from 'react';
+import { allPages, api, messageOf, type Answer, type Body } from '../../api/client';
+import { useSession } from '../../auth';
+import { useLiveEvents } from '../../live';
+import { ErrorText, Page, useLoad } from '../../ui';
+
+type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
+type Unit = Answer<'/api/monitoring/units/{id}', 'get'>;
+
+const PRIORITY_ORDER = { critical: 0, high: 1, normal: 2, low: 3 } as const;
+const TOGGLES = [
+  ['alert_on_battery_low', 'Battery low'],
+  ['alert_on_signal_loss', 'Signal loss'],
+  ['alert_on_audio_low', 'Audio low'],
+  ['alert_on_device_offline', 'Offline'],
+] as const;
+
+/** A tile's colour: offline/unknown grey, low battery or weak RF red/amber, otherwise green. */
+function health(u: Unit | undefined): 'ok' | 'warn' | 'bad' | 'off' {
+  if (!u || u.status === 'offline' || u.status === 'unknown') return 'off';
+  if ((u.battery ?? 100) <= 10 || (u.rf_signal ?? 100) <= 10) return 'bad';
+  if ((u.battery ?? 100) <= 25 || (u.rf_signal ?? 100) <= 30 || u.status === 'muted') return 'warn';
+  return 'ok';
+}
+
+function Bars({ value, of, label }: { value: number | null; of: number; label: string }) {
+  const n = value ?? 0;
+  return (
+    <span className="bars" role="img" aria-label={`${label}: ${value ?? 'unknown'} of ${of}`}>
+      {Array.from({ length: of }, (_, i) => (
+        <span key={i} className={i < n ? 'on' : ''} />
+      ))}
+    </span>
+  );
+}
+
+/** The live wall: one tile per active assignment, refreshed from `/api/live` without reload. */
+export function Wall() {
+  const { access } = useSession();
+  const [group, setGroup] = useState('');
+  const [units, setUnits] = useState<Record<string, Unit>>({});
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  const groups = useLoad(() => api.get('/api/monitoring/me/groups', { query: { limit: 100 } }), []);
+  const assignments = useLoad(async () => ({ items: await allPages((cursor) => api.get('/api/monitoring/assignments', { query: { monitoring_group_id: group || undefined, limit: 200, cursor } })) }), [group]);
+
+  useEffect(() => {
+    const ids = [...new Set(assignments.data?.items.map((a) => a.wireless_unit.id) ?? [])];
+    Promise.all(ids.map((id) => api.get('/api/monitoring/units/{id}', { path: { id } })))
+      .then((list) => setUnits(Object.fromEntries(list.map((u) => [u.id, u]))))
+      .catch((err) => setError(messageOf(err)));
+  }, [assignments.data]);
+
+  useLiveEvents('monitoring.unit.', (m) => {
+    const id = String(m.data.id ?? '');
+    if (!id) return;
+    // The payload may be partial; the unit's own endpoint is the source of truth for the tile.
+    api.get('/api/monitoring/units/{id}', { path: { id } }).then((u) => setUnits((prev) => ({ ...prev, [u.id]: u })), () => undefined);
+  });
+  useLiveEvents('monitoring.assignment.', () => assignments.reload());
+
+  const tiles = [...(assignments.data?.items ?? [])].filter((a) => a.is_active).sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.performer.name.localeCompare(b.performer.name));
+  const current = tiles.find((a) => a.id === editing);
+  return (
+    <Page
+      title="Mic wall"
+      actions={
+        <label className="inline">
+          Group{' '}
+          <select value={group} onChange={(e) => setGroup(e.target.value)}>
+            <option value="">All my groups</option>
+            {groups.data?.items.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
+      <ErrorText>{error || assignments.error || groups.error}</ErrorText>
+      {tiles.length === 0 && !assignments.loading && <p className="muted">No microphone is assigned in your groups.</p>}
+      <ul className="wall">
+        {tiles.map((a) => {
+          const u = units[a.wireless_unit.id];
+          return (
+            <li key={a.id} className={`tile ${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
+              <div className="tile-head">
+                <strong>{a.performer.name}</strong>
+                <span className={`prio prio-${a.priority}`}>{a.priority}</span>
+              </div>
+              <div className="muted small">
+                {a.wireless_unit.name} · {a.monitoring_group.name}
+              </div>
+              <dl>
+                <dt>Battery</dt>
+                <dd data-testid="battery">
+                  <Bars value={u?.battery_bars ?? null} of={5} label="Battery bars" /> {u?.battery ?? '—'}%
+                  {u?.battery_runtime_minutes != null && <span className="small"> · {Math.floor(u.battery_runtime_minutes / 60)}h{String(u.battery_runtime_minutes % 60).padStart(2, '0')}</span>}
+                </dd>
+                <dt>RF {u?.rf_antenna ?? ''}</dt>
+                <dd>
+                  <meter min={0} max={100} value={u?.rf_signal ?? 0} aria-label="RF signal" /> {u?.rf_signal ?? '—'}%
+                </dd>
+                <dt>Audio</dt>
+                <dd>
+                  <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" /> {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
+                </dd>
+              </dl>
+              <div className="row">
+                <span className="badge">{u?.status ?? '…'}</span>
+                {access.isOrgAdmin && (
+                  <button type="button" className="small ghost" onClick={() => setEditing(a.id)}>
+                    Alerts…
+                  </button>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <AlertsPanel />
+      {current && <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />}
+    </Page>
+  );
+}
+
+/** Priority and the four alert toggles of one assignment (admins). */
+function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onClose: () => void }) {
+  const [error, setError] = useState('');
+  async function save(body: Body<'/api/monitoring/assignments/{id}', 'patch'>) {
+    try {
+      await api.patch('/api/monitoring/assignments/{id}', { path: { id: assignment.id }, body });
+      onClose();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+  return (
+    <form
+      className="card form"
+      aria-label={`Alerts of ${assignment.performer.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        void save({
+          priority: String(f.get('priority')) as Assignment['priority'],
+          alert_on_battery_low: f.get('alert_on_battery_low') === 'on',
+          alert_on_signal_loss: f.get('alert_on_signal_loss') === 'on',
+          alert_on_audio_low: f.get('alert_on_audio_low') === 'on',
+          alert_on_device_offline: f.get('alert_on_device_offline') === 'on',
+        });
+      }}
+    >
+      <h2>
+        {assignment.performer.name} on {assignment.wireless_unit.name}
+      </h2>
+      <label>
+        Priority
+        <select name="priority" defaultValue={assignment.priority}>
+          {Object.keys(PRIORITY_ORDER).map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>Alert me on</legend>
+        {TOGGLES.map(([name, label]) => (
+          <label key={name} className="check">
+            <input type="checkbox" name={name} defaultChecked={assignment[name]} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorText>{error}</ErrorText>
+      <div className="row">
+        <button type="submit">Save</button>
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Open and acknowledged alerts of the units I reach, refreshed by `monitoring.alert.*` events. */
+function AlertsPanel() {
+  const [error, setError] = useState('');
+  const alerts = useLoad(async () => {
+    const [open, acknowledged] = await Promise.all([
+      api.get('/api/monitoring/alerts', { query: { state: 'open', limit: 100 } }),
+      api.get('/api/monitoring/alerts', { query: { state: 'acknowledged', limit: 50 } }),
+    ]);
+    return [...open.items, ...acknowledged.items];
+  }, []);
+  useLiveEvents('monitoring.alert.', () => alerts.reload());
+  return (
+    <section className="card alerts" aria-labelledby="alerts-title">
+      <h2 id="alerts-title">Alerts</h2>
+      <ErrorText>{error || alerts.error}</ErrorText>
+      {alerts.data?.length === 0 && <p className="muted">No open alert.</p>}
+      <ul className="plain">
+        {alerts.data?.map((a) => (
+          <li key={a.id} className={`alert ${a.severity} ${a.state}`} data-testid="alert">
+            <span className={`prio prio-${a.priority}`}>{a.severity}</span> <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
+            <span className="muted small">{new Date(a.raised_at).toLocaleTimeString()}</span>{' '}
+            {a.state === 'open' ? (
+              <button
+                type="button"
+                className="small"
+                onClick={async () => {
+                  try {
+                    await api.post('/api/monitoring/alerts/{id}/acknowledge', { path: { id: a.id } });
+                    alerts.reload();
+                  } catch (err) {
+                    setError(messageOf(err));
+                  }
+                }}
+              >
+                Acknowledge
+              </button>
+            ) : (
+              <span className="badge">acknowledged</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

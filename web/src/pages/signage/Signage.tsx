@@ -1,0 +1,304 @@
+import { useState, type FormEvent } from 'react';
+import { api, messageOf, session, type Answer } from '../../api/client';
+import { useSession } from '../../auth';
+import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
+
+type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
+type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
+
+export function Signage() {
+  const { access } = useSession();
+  const [error, setError] = useState('');
+  const assets = useLoad(() => api.get('/api/signage/assets', { query: { limit: 200 } }), []);
+  const playlists = useLoad(() => api.get('/api/signage/playlists', { query: { limit: 100 } }), []);
+  const devices = useLoad(() => api.get('/api/signage/devices', { query: { limit: 100 } }), []);
+  const limits = useLoad(() => (access.isOrgAdmin ? api.get('/api/signage/limits') : Promise.resolve(null)), [assets.data, devices.data]);
+  const run = async (fn: () => Promise<unknown>, reload: () => void) => {
+    setError('');
+    try {
+      await fn();
+      reload();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
+  return (
+    <Page title="Signage">
+      <ErrorText>{error || assets.error || playlists.error || devices.error}</ErrorText>
+      {limits.data && (
+        <section className="card usage" aria-label="Usage against plan limits">
+          <h2>Plan: {limits.data.plan}</h2>
+          <Usage label="Assets" used={limits.data.usage.assets} max={limits.data.limits.max_assets} />
+          <Usage label="Screens" used={limits.data.usage.devices} max={limits.data.limits.max_devices} />
+          <Usage label="Storage (GB)" used={Math.round(limits.data.usage.storage_gb * 100) / 100} max={limits.data.limits.max_storage_gb} />
+        </section>
+      )}
+
+      <section className="card" aria-labelledby="screens-title">
+        <h2 id="screens-title">Screens</h2>
+        {access.isOrgAdmin && (
+          <form
+            className="row wrap"
+            onSubmit={(e: FormEvent<HTMLFormElement>) => {
+              e.preventDefault();
+              const form = e.currentTarget;
+              const f = new FormData(form);
+              void run(async () => {
+                await api.post('/api/signage/devices/claim', { body: { code: String(f.get('code')), name: String(f.get('name')), playlist_id: String(f.get('playlist_id') || '') || null } });
+                form.reset();
+              }, devices.reload);
+            }}
+          >
+            <label>
+              Pairing code <input name="code" required autoComplete="off" />
+            </label>
+            <label>
+              Screen name <input name="name" required />
+            </label>
+            <label>
+              Playlist
+              <select name="playlist_id">
+                <option value="">Default playlist</option>
+                {playlists.data?.items.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit">Claim screen</button>
+          </form>
+        )}
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Screen</th>
+                <th>State</th>
+                <th>Last seen</th>
+                <th>Playlist</th>
+              </tr>
+            </thead>
+            <tbody>
+              {devices.data?.items.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    {d.name} <span className="muted small">{d.location}</span>
+                  </td>
+                  <td>
+                    <span className={`badge ${d.is_online ? 'on' : 'off'}`}>{d.is_online ? 'online' : 'offline'}</span>
+                  </td>
+                  <td>{d.last_seen ? fmtDateTime(d.last_seen) : 'never'}</td>
+                  <td>
+                    <select
+                      aria-label={`Playlist of ${d.name}`}
+                      value={d.playlist_id ?? ''}
+                      onChange={(e) => void run(() => api.patch('/api/signage/devices/{id}', { path: { id: d.id }, body: { playlist_id: e.target.value || null } }), devices.reload)}
+                    >
+                      <option value="">Default playlist</option>
+                      {playlists.data?.items.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.name}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="assets-title">
+        <h2 id="assets-title">Asset library</h2>
+        <Upload onDone={assets.reload} />
+        <form
+          className="row wrap"
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            const form = e.currentTarget;
+            const f = new FormData(form);
+            void run(async () => {
+              await api.post('/api/signage/assets', {
+                body: { name: String(f.get('name')), asset_type: String(f.get('asset_type')) as Asset['asset_type'], uri: String(f.get('uri')), duration: Number(f.get('duration')) || undefined },
+              });
+              form.reset();
+            }, assets.reload);
+          }}
+        >
+          <label>
+            Link name <input name="name" required />
+          </label>
+          <label>
+            Type
+            <select name="asset_type">
+              <option value="webpage">Web page</option>
+              <option value="image">Image URL</option>
+              <option value="video">Video URL</option>
+            </select>
+          </label>
+          <label>
+            URL <input name="uri" type="url" required />
+          </label>
+          <label>
+            Seconds <input name="duration" type="number" min={1} defaultValue={10} />
+          </label>
+          <button type="submit">Add link</button>
+        </form>
+        <ul className="assets">
+          {assets.data?.items.map((a) => (
+            <li key={a.id} className="card">
+              {a.asset_type === 'image' && a.is_uploaded ? <AuthImage id={a.id} alt={a.name} /> : <span className="thumb">{a.asset_type}</span>}
+              <strong>{a.name}</strong>
+              <span className="muted small">
+                {a.asset_type} · {a.duration ?? '—'} s
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="card" aria-labelledby="pl-title">
+        <h2 id="pl-title">Playlists</h2>
+        <form
+          className="row"
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            const form = e.currentTarget;
+            const name = String(new FormData(form).get('name'));
+            void run(async () => {
+              await api.post('/api/signage/playlists', { body: { name } });
+              form.reset();
+            }, playlists.reload);
+          }}
+        >
+          <label>
+            New playlist <input name="name" required />
+          </label>
+          <button type="submit">Create</button>
+        </form>
+        {playlists.data?.items.map((p) => (
+          <PlaylistEditor key={p.id} playlist={p} assets={byId} all={assets.data?.items ?? []} onChange={(ids) => run(() => api.put('/api/signage/playlists/{id}/assets', { path: { id: p.id }, body: { asset_ids: ids } }), playlists.reload)} />
+        ))}
+      </section>
+    </Page>
+  );
+}
+
+function Usage({ label, used, max }: { label: string; used: number; max: number }) {
+  return (
+    <div className="usage-row">
+      <span>{label}</span>
+      <meter min={0} max={max} high={max * 0.9} value={used} aria-label={`${label} used`} />
+      <span className="small">
+        {used} / {max}
+      </span>
+    </div>
+  );
+}
+
+/** An uploaded image needs the session token, so it is fetched and shown as a blob URL. */
+function AuthImage({ id, alt }: { id: string; alt: string }) {
+  const img = useLoad(async () => {
+    const res = await fetch(`/api/signage/assets/${id}/content`, { headers: { authorization: `Bearer ${session.token}` } });
+    return res.ok ? URL.createObjectURL(await res.blob()) : '';
+  }, [id]);
+  return img.data ? <img className="thumb" src={img.data} alt={alt} /> : <span className="thumb">image</span>;
+}
+
+/** Multipart upload through XMLHttpRequest, the only browser API that reports upload progress. */
+function Upload({ onDone }: { onDone: () => void }) {
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState('');
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const file = f.get('file') as File;
+    const body = new FormData();
+    body.set('name', String(f.get('name') || file.name));
+    body.set('duration', String(f.get('duration') || 10));
+    body.set('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/signage/assets/upload');
+    xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (ev) => ev.lengthComputable && setProgress(Math.round((ev.loaded / ev.total) * 100));
+    xhr.onload = () => {
+      setProgress(null);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        setError('');
+        form.reset();
+        onDone();
+      } else {
+        const problem = JSON.parse(xhr.responseText || '{}') as { detail?: string; title?: string };
+        setError(problem.detail || problem.title || `Upload failed (${xhr.status})`);
+      }
+    };
+    xhr.onerror = () => (setProgress(null), setError('Upload failed: network error'));
+    setProgress(0);
+    xhr.send(body);
+  }
+  return (
+    <form className="row wrap" onSubmit={submit}>
+      <label>
+        Image or video <input name="file" type="file" accept="image/*,video/*" required />
+      </label>
+      <label>
+        Name <input name="name" />
+      </label>
+      <label>
+        Seconds <input name="duration" type="number" min={1} defaultValue={10} />
+      </label>
+      <button type="submit" disabled={progress !== null}>
+        Upload
+      </button>
+      {progress !== null && <progress max={100} value={progress} aria-label="Upload progress" />}
+      <ErrorText>{error}</ErrorText>
+    </form>
+  );
+}
+
+function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlist; assets: Map<string, Asset>; all: Asset[]; onChange: (ids: string[]) => void }) {
+  const ids = playlist.asset_ids;
+  const move = (i: number, by: number) => {
+    const next = [...ids];
+    [next[i], next[i + by]] = [next[i + by], next[i]];
+    onChange(next);
+  };
+  return (
+    <details className="playlist" open>
+      <summary>
+        <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>} <span className="muted small">{ids.length} items</span>
+      </summary>
+      <ol>
+        {ids.map((id, i) => (
+          <li key={`${id}-${i}`} className="row">
+            <span className="grow">{assets.get(id)?.name ?? id}</span>
+            <button type="button" className="small ghost" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${assets.get(id)?.name} up`}>
+              ↑
+            </button>
+            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${assets.get(id)?.name} down`}>
+              ↓
+            </button>
+            <button type="button" className="small ghost" onClick={() => onChange(ids.filter((_, j) => j !== i))} aria-label={`Remove ${assets.get(id)?.name}`}>
+              ✕
+            </button>
+          </li>
+        ))}
+      </ol>
+      <label className="inline">
+        Add asset{' '}
+        <select value="" onChange={(e) => e.target.value && onChange([...ids, e.target.value])}>
+          <option value="">Choose…</option>
+          {all.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </details>
+  );
+}
