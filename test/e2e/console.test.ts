@@ -224,16 +224,29 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
 
     const admin = await signedIn('admin');
     await admin.goto(`${base}/signage`);
+    await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
+    // Upload a real image through the console (XMLHttpRequest with a progress bar) into a new playlist.
+    const slide = await admin.screenshot({ clip: { x: 0, y: 0, width: 320, height: 180 } });
+    await admin.getByLabel('Image or video').setInputFiles({ name: 'e2e-slide.png', mimeType: 'image/png', buffer: slide });
+    await admin.getByLabel('Name', { exact: true }).fill('E2E slide');
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    await admin.getByRole('listitem').filter({ hasText: 'E2E slide' }).first().waitFor();
+    await admin.getByLabel('New playlist').fill('E2E loop');
+    await admin.getByRole('button', { name: 'Create' }).click();
+    const playlist = admin.locator('details', { has: admin.getByText('E2E loop', { exact: true }) });
+    await playlist.getByLabel('Add asset').selectOption({ label: 'E2E slide' });
+    await playlist.getByText('1 items').waitFor();
     await admin.getByLabel('Pairing code').fill(code);
     await admin.getByLabel('Screen name').fill('E2E screen');
+    await admin.locator('form', { has: admin.getByLabel('Pairing code') }).getByLabel('Playlist').selectOption({ label: 'E2E loop' });
     await admin.getByRole('button', { name: 'Claim screen' }).click();
     await admin.getByRole('cell', { name: /E2E screen/ }).waitFor();
     await shot(admin, '08-signage');
 
     const player = screen.getByTestId('player');
     await player.waitFor({ timeout: 20_000 });
-    const first = await player.getAttribute('data-asset');
-    assert.ok(first, 'the player shows an asset of the default playlist');
+    assert.equal(await player.getAttribute('data-asset'), 'E2E slide');
+    await screen.waitForFunction(() => (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320);
     // The playlist survives a reload from localStorage even before the server answers.
     assert.ok(await screen.evaluate(() => localStorage.getItem('roster.player.playlist')));
     await shot(screen, '09-player-playing');
@@ -248,7 +261,7 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     const res = await fetch(`http://${receiver}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 1, battery: 4 }) });
     assert.ok(res.ok, `simulator control answered ${res.status}`);
     await textMatches(tile.getByTestId('battery'), /^\s*[0-4]%/);
-    assert.match((await tile.getAttribute('class')) ?? '', /\bbad\b/);
+    assert.match((await tile.getAttribute('class')) ?? '', /\bhealth-bad\b/);
     const alert = admin.getByTestId('alert').filter({ hasText: 'Alice Johnson' }).first();
     await alert.waitFor({ timeout: 15_000 });
     await shot(admin, '10-mic-wall');

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, messageOf, session, whenUnauthorized } from './api/client';
+import { api, ApiError, messageOf, session, whenUnauthorized } from './api/client';
 import { loadAccess, SessionContext, useSession, type Access, type Me, type SessionValue } from './auth';
 import { LiveIndicator, LiveProvider } from './live';
 import { Link, navigate, usePath } from './router';
@@ -50,7 +50,7 @@ export function App() {
 }
 
 function SignedIn() {
-  const [state, setState] = useState<{ token: string; me: Me; access: Access } | null | 'loading'>('loading');
+  const [state, setState] = useState<{ token: string; me: Me; access: Access } | null | 'loading' | 'unreachable'>('loading');
   const [error, setError] = useState('');
 
   const load = useCallback(async () => {
@@ -60,9 +60,10 @@ function SignedIn() {
       const me = await api.get('/api/auth/me');
       setState({ token, me, access: await loadAccess(me) });
     } catch (err) {
-      session.set(null);
+      // Only a rejected token signs out; a server that is briefly down keeps the session.
+      if (err instanceof ApiError && err.status === 401) session.set(null);
       setError(messageOf(err));
-      setState(null);
+      setState(err instanceof ApiError && err.status === 401 ? null : 'unreachable');
     }
   }, []);
 
@@ -75,6 +76,18 @@ function SignedIn() {
   }, [load]);
 
   if (state === 'loading') return <p className="center muted">Loading…</p>;
+  if (state === 'unreachable')
+    return (
+      <main className="auth" id="main">
+        <section className="card auth-card" role="alert">
+          <h1>Roster is not reachable</h1>
+          <p>{error}</p>
+          <button type="button" onClick={() => (setState('loading'), void load())}>
+            Try again
+          </button>
+        </section>
+      </main>
+    );
   if (state === null)
     return (
       <Login

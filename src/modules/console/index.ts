@@ -24,7 +24,7 @@ function serveConsole(app: RosterApp, dist: string) {
   const index = path.join(dist, 'index.html');
   const sendIndex = (reply: FastifyReply) => {
     if (!fs.existsSync(index)) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dist);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', dist, { cacheControl: false });
   };
   // Any GET outside the API is the single-page app: a file of web/dist when it exists (hashed
   // assets are immutable), otherwise index.html so that deep links such as /events/scanner load.

@@ -60,7 +60,7 @@ export async function scanVisitor(t: TenantTx, secret: string, eventId: string, 
   if (visitor.id === stand.id) throw invalidField('body.qr', 'an exposant cannot scan their own badge');
   const [inserted] = await t.tx
     .insert(exposantScans)
-    .values({ orgId: t.orgId, eventId, exposantId: stand.id, scannedParticipantId: visitor.id, visitDay: eventToday(event) as unknown as string, notes: notes ?? '' })
+    .values({ orgId: t.orgId, eventId, exposantId: stand.id, scannedParticipantId: visitor.id, visitDay: eventToday(event), notes: notes ?? '' })
     .onConflictDoNothing()
     .returning();
   if (inserted) {

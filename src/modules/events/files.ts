@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { HttpProblem, forbidden, notFound, unprocessable } from '../../core/http/problem.ts';
+import { forbidden, notFound, unprocessable } from '../../core/http/problem.ts';
 import { events, participants } from './schema.ts';
 import { getEvent } from './service.ts';
 
@@ -15,26 +14,8 @@ export type EventDocument = (typeof EVENT_DOCUMENTS)[number];
 
 const column = { programme: 'programmeFileKey', guide: 'guideFileKey' } as const;
 
-/**
- * Reads the upload into memory and refuses it past the limit before storage sees it, so a refused
- * file leaves nothing on disk; storage then checks the bytes really are a PDF.
- */
-async function readPdf(source: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    size += (chunk as Buffer).length;
-    if (size <= PDF_MAX_BYTES) chunks.push(chunk as Buffer);
-  }
-  if (size > PDF_MAX_BYTES || (source as Readable & { truncated?: boolean }).truncated) {
-    throw new HttpProblem(413, 'Payload Too Large', `File exceeds the ${PDF_MAX_BYTES / 1024 / 1024} MiB limit`);
-  }
-  return Buffer.concat(chunks);
-}
-
 async function storePdf(storage: FileStorage, key: string, source: Readable): Promise<void> {
-  const bytes = await readPdf(source);
-  await storage.put(key, ReadableStream.from([bytes]), { maxBytes: PDF_MAX_BYTES, accept: ['application/pdf'] });
+  await storage.put(key, source, { maxBytes: PDF_MAX_BYTES, accept: ['application/pdf'] });
 }
 
 /** Event managers upload the programme or the guide; the previous file is removed once replaced. */

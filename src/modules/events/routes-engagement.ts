@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
+import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
+import { uploadedFile } from '../../core/files/upload.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { badRequest } from '../../core/http/problem.ts';
-import type { FastifyRequest } from 'fastify';
 import * as ann from './annonces.ts';
 import * as ex from './exhibitors.ts';
 import * as files from './files.ts';
@@ -65,15 +64,6 @@ function badgePage(o: { eventName: string; eventDates: string; fullName: string;
   <div class="id">${escapeHtml(o.badgeId)}</div>
 </main></body></html>
 `;
-}
-
-/** The uploaded file of a multipart request (field "file"), or a 400 saying how to send it. */
-async function uploadedFile(req: FastifyRequest) {
-  actorOf(req);
-  if (!req.isMultipart()) throw badRequest('Send the PDF as multipart/form-data with a field named "file"', [{ path: 'file', message: 'missing' }]);
-  const file = await req.file();
-  if (!file) throw badRequest('No file in the upload', [{ path: 'file', message: 'missing' }]);
-  return file.file;
 }
 
 export function registerEngagementRoutes(app: RosterApp) {
@@ -163,7 +153,7 @@ export function registerEngagementRoutes(app: RosterApp) {
   // ---------------------------------------------------------------- documents (PDF)
   for (const kind of files.EVENT_DOCUMENTS) {
     app.put(`${base}/:id/${kind}`, { schema: { tags, summary: `Upload the event ${kind} (multipart field "file"; PDF only, max ${files.PDF_MAX_BYTES / 1024 / 1024} MiB; event managers)`, params: eventParams } }, async (req) => {
-      const source = await uploadedFile(req);
+      const source = await uploadedFile(req, 'PDF');
       const event = await tenant(req, (t) => files.setEventDocument(t, storage, req.params.id, kind, source));
       return { [`${kind}_url`]: `${base}/${event.id}/${kind}` };
     });
@@ -174,7 +164,7 @@ export function registerEngagementRoutes(app: RosterApp) {
   }
   const participantParams = z.object({ id: uuidParam, participantId: uuidParam });
   app.put(`${base}/:id/participants/:participantId/plan`, { schema: { tags, summary: 'Upload an exposant’s stand plan (PDF; the exposant or event managers)', params: participantParams } }, async (req) => {
-    const source = await uploadedFile(req);
+    const source = await uploadedFile(req, 'PDF');
     await tenant(req, (t) => files.setExposantPlan(t, storage, req.params.id, req.params.participantId, source));
     return { plan_url: `${base}/${req.params.id}/participants/${req.params.participantId}/plan` };
   });

@@ -143,7 +143,7 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
   const visits = stands.flatMap((stand, s) =>
     attendees
       .filter((p, i) => p.isCheckedIn && (i + s) % 7 === 0)
-      .map((p, i) => ({ orgId: t.orgId, eventId: event.id, exposantId: stand.id, scannedParticipantId: p.id, visitDay: sql`(${at(1 + (i % 3)).toISOString()}::timestamptz at time zone ${event.timezone})::date` as unknown as string, scannedAt: at(1 + (i % 3)) })),
+      .map((p, i) => ({ orgId: t.orgId, eventId: event.id, exposantId: stand.id, scannedParticipantId: p.id, visitDay: sql`(${at(1 + (i % 3)).toISOString()}::timestamptz at time zone ${event.timezone})::date`, scannedAt: at(1 + (i % 3)) })),
   );
   await insertChunked(visits, (chunk) => t.tx.insert(exposantScans).values(chunk));
 

@@ -3,7 +3,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { conflict, notFound } from '../../core/http/problem.ts';
+import { conflict } from '../../core/http/problem.ts';
 import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
 import { chassis, locations, wirelessUnits } from './schema.ts';
 import { publishUnitUpdated } from './live.ts';

@@ -1,10 +1,10 @@
 import { and, eq, ilike, or, sql } from 'drizzle-orm';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { HttpProblem, notFound } from '../../core/http/problem.ts';
+import { notFound } from '../../core/http/problem.ts';
 import { IMAGE_TYPES } from '../../core/files/sniff.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { performerPolicy } from './policy.ts';
@@ -105,29 +105,11 @@ export async function deletePerformer(t: TenantTx, id: string, storage: FileStor
  */
 export async function setPerformerPhoto(t: TenantTx, id: string, storage: FileStorage, source: Readable): Promise<Performer> {
   const before = await getPerformer(t, id, 'manage');
-  const bytes = await readPhoto(source);
   const key = `monitoring/${t.orgId}/performers/${id}-${Date.now()}`;
-  const stored = await storage.put(key, Readable.from([bytes]), { maxBytes: PHOTO_MAX_BYTES, accept: IMAGE_TYPES });
+  const stored = await storage.put(key, source, { maxBytes: PHOTO_MAX_BYTES, accept: IMAGE_TYPES });
   const [row] = await t.tx.update(performers).set({ photoKey: stored.key, photoType: stored.type, updatedAt: new Date() }).where(eq(performers.id, id)).returning();
   await audit(t, { action: 'monitoring.performer.photo', entityType: 'performer', entityId: id, message: `New photo for ${row.name} (${stored.type}, ${stored.size} bytes)` });
   if (before.photoKey) await storage.remove(before.photoKey);
   return row;
 }
 
-/**
- * Reads the whole upload into memory (photos are small) and refuses it past the limit before
- * storage sees it: when the local storage aborts mid-stream its temporary file can be re-created
- * after the cleanup, leaving a partial file behind; a refused photo must leave nothing.
- */
-async function readPhoto(source: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    size += (chunk as Buffer).length;
-    if (size <= PHOTO_MAX_BYTES) chunks.push(chunk as Buffer);
-  }
-  if (size > PHOTO_MAX_BYTES || (source as Readable & { truncated?: boolean }).truncated) {
-    throw new HttpProblem(413, 'Payload Too Large', `File exceeds the ${PHOTO_MAX_BYTES / 1024} KiB limit`);
-  }
-  return Buffer.concat(chunks);
-}

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { badRequest, notFound } from '../../core/http/problem.ts';
+import { notFound } from '../../core/http/problem.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
+import { uploadedFile } from '../../core/files/upload.ts';
 import * as hw from './hardware.ts';
 import * as perf from './performers.ts';
 import * as grp from './groups.ts';
@@ -206,10 +207,8 @@ export function registerMonitoringRoutes(app: RosterApp) {
   );
   app.post(`${base}/performers/:id/photo`, { schema: { tags, summary: `Upload the performer's photo (multipart field "file"; PNG/JPEG/GIF/WebP, max ${perf.PHOTO_MAX_BYTES / 1024 / 1024} MB; admins)`, params: idParams, response: { 200: performerOut } } }, async (req) => {
     actorOf(req);
-    if (!req.isMultipart()) throw badRequest('Send the photo as multipart/form-data with a field named "file"', [{ path: 'file', message: 'missing' }]);
-    const file = await req.file();
-    if (!file) throw badRequest('No file in the upload', [{ path: 'file', message: 'missing' }]);
-    return tenant(req, async (t) => perf.performerView(await perf.setPerformerPhoto(t, req.params.id, storage, file.file)));
+    const file = await uploadedFile(req, 'photo');
+    return tenant(req, async (t) => perf.performerView(await perf.setPerformerPhoto(t, req.params.id, storage, file)));
   });
   app.get(`${base}/performers/:id/photo`, { schema: { tags, summary: "The performer's photo", params: idParams } }, async (req, reply) => {
     const performer = await tenant(req, (t) => perf.getPerformer(t, req.params.id));

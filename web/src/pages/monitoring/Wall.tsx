@@ -84,7 +84,7 @@ export function Wall() {
         {tiles.map((a) => {
           const u = units[a.wireless_unit.id];
           return (
-            <li key={a.id} className={`tile ${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
+            <li key={a.id} className={`tile health-${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
               <div className="tile-head">
                 <strong>{a.performer.name}</strong>
                 <span className={`prio prio-${a.priority}`}>{a.priority}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 /**
  * `/player`: what a screen opens. It asks for a pairing code, shows it until an admin claims it,
@@ -30,25 +30,17 @@ export function Player() {
   useEffect(() => {
     document.title = 'Roster player';
   }, []);
-  if (!token)
-    return (
-      <Pairing
-        onPaired={(t) => {
-          localStorage.setItem(TOKEN, t);
-          setToken(t);
-        }}
-      />
-    );
-  return (
-    <Playback
-      token={token}
-      onRevoked={() => {
-        localStorage.removeItem(TOKEN);
-        localStorage.removeItem(CACHE);
-        setToken(null);
-      }}
-    />
-  );
+  const paired = useCallback((t: string) => {
+    localStorage.setItem(TOKEN, t);
+    setToken(t);
+  }, []);
+  const revoked = useCallback(() => {
+    localStorage.removeItem(TOKEN);
+    localStorage.removeItem(CACHE);
+    setToken(null);
+  }, []);
+  if (!token) return <Pairing onPaired={paired} />;
+  return <Playback token={token} onRevoked={revoked} />;
 }
 
 function Pairing({ onPaired }: { onPaired: (token: string) => void }) {

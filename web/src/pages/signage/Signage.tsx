@@ -122,7 +122,7 @@ export function Signage() {
             const f = new FormData(form);
             void run(async () => {
               await api.post('/api/signage/assets', {
-                body: { name: String(f.get('name')), asset_type: String(f.get('asset_type')) as Asset['asset_type'], uri: String(f.get('uri')), duration: Number(f.get('duration')) || undefined },
+                body: { name: String(f.get('name')), asset_type: String(f.get('asset_type')) as Asset['asset_type'], uri: String(f.get('uri')), duration: Number(f.get('duration')) || undefined, is_enabled: true },
               });
               form.reset();
             }, assets.reload);
@@ -153,8 +153,16 @@ export function Signage() {
               {a.asset_type === 'image' && a.is_uploaded ? <AuthImage id={a.id} alt={a.name} /> : <span className="thumb">{a.asset_type}</span>}
               <strong>{a.name}</strong>
               <span className="muted small">
-                {a.asset_type} · {a.duration ?? '—'} s
+                {a.asset_type} · {a.duration ?? '—'} s · {a.is_active ? 'playing' : a.is_enabled ? 'outside its dates' : 'disabled'}
               </span>
+              <label className="check small">
+                <input
+                  type="checkbox"
+                  checked={a.is_enabled}
+                  onChange={(e) => void run(() => api.patch('/api/signage/assets/{id}', { path: { id: a.id }, body: { is_enabled: e.target.checked } }), assets.reload)}
+                />{' '}
+                Enabled
+              </label>
             </li>
           ))}
         </ul>
@@ -220,6 +228,7 @@ function Upload({ onDone }: { onDone: () => void }) {
     const body = new FormData();
     body.set('name', String(f.get('name') || file.name));
     body.set('duration', String(f.get('duration') || 10));
+    body.set('is_enabled', f.get('is_enabled') === 'on' ? 'true' : 'false');
     body.set('file', file);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/signage/assets/upload');
@@ -250,6 +259,9 @@ function Upload({ onDone }: { onDone: () => void }) {
       </label>
       <label>
         Seconds <input name="duration" type="number" min={1} defaultValue={10} />
+      </label>
+      <label className="check">
+        <input name="is_enabled" type="checkbox" defaultChecked /> Enabled
       </label>
       <button type="submit" disabled={progress !== null}>
         Upload
