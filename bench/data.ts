@@ -9,7 +9,7 @@ import { assignEventRole, assignRoom, createEvent, createRoom, createSession } f
 
 /**
  * Realistic bench data in an org of its own (`bench`): a monitoring estate of 10,000 performers in
- * 500 groups on 1,000 wireless units, a technician who belongs to a handful of those groups, an
+ * 500 groups on 2,000 wireless units (500 four-channel receivers), a technician who belongs to a handful of those groups, an
  * event with 10 rooms, 500 checked-in participants and a controller in every room, and a pool of
  * console users for the login scenario. The monitoring estate is bulk-inserted through the same
  * tenant transaction (RLS applies) because 10,000 audited service calls would dominate the run;
@@ -18,7 +18,8 @@ import { assignEventRole, assignRoom, createEvent, createRoom, createSession } f
 export const BENCH = {
   performers: 10_000,
   groups: 500,
-  units: 1_000,
+  /** 500 receivers × 4 channels: the telemetry scenario polls them all at 1 Hz. */
+  units: 2_000,
   slotsPerChassis: 4,
   techGroups: 5,
   rooms: 10,
@@ -38,6 +39,8 @@ export interface BenchData {
   controllers: string[];
   qrs: string[];
   assignmentIds: string[];
+  /** Receivers in order, each with its units by slot (1-based), for the telemetry scenario. */
+  chassis: { id: string; units: string[] }[];
 }
 
 const HOUR = 3600_000;
@@ -51,6 +54,7 @@ async function monitoringEstate(t: TenantTx, technicianId: number) {
   const chassisRows = Array.from({ length: BENCH.units / BENCH.slotsPerChassis }, (_, i) => ({
     orgId: t.orgId, name: `Rack ${i + 1}`, manufacturer: 'Shure', model: 'ULXD4Q', serial: `BENCH-${String(i + 1).padStart(5, '0')}`, locationId: site.id, isOnline: true,
   }));
+  // No ip/port yet: the poller ignores them until the telemetry scenario points them at simulators.
   const racks = await t.tx.insert(chassis).values(chassisRows).returning({ id: chassis.id });
   const unitRows = racks.flatMap((rack, r) =>
     Array.from({ length: BENCH.slotsPerChassis }, (_, s) => ({
@@ -71,18 +75,21 @@ async function monitoringEstate(t: TenantTx, technicianId: number) {
     1000,
     async (c) => people.push(...(await t.tx.insert(performers).values(c).returning({ id: performers.id }))),
   );
+  // The last fifth of the performers have ended assignments; every unit keeps four active ones, so any channel can raise an alert.
+  const active = (i: number) => i < BENCH.performers * 0.8;
   const assignmentIds: string[] = [];
   await chunked(
     people.map((p, i) => ({
       orgId: t.orgId, performerId: p.id, wirelessUnitId: units[i % units.length].id, monitoringGroupId: groups[i % groups.length].id,
-      priority: PRIORITIES[i % PRIORITIES.length], isActive: i % 10 !== 9,
+      priority: PRIORITIES[i % PRIORITIES.length], isActive: active(i),
     })),
     1000,
     async (c) => assignmentIds.push(...(await t.tx.insert(performerAssignments).values(c).returning({ id: performerAssignments.id })).map((r) => r.id)),
   );
-  // Performer i is in group i % groups; the technician holds groups 0..techGroups-1; every tenth assignment is inactive.
-  const visible = people.filter((_, i) => i % groups.length < BENCH.techGroups && i % 10 !== 9).length;
-  return { visible, assignmentIds };
+  // Performer i is in group i % groups; the technician holds groups 0..techGroups-1.
+  const visible = people.filter((_, i) => i % groups.length < BENCH.techGroups && active(i)).length;
+  const receivers = racks.map((rack, r) => ({ id: rack.id, units: units.slice(r * BENCH.slotsPerChassis, (r + 1) * BENCH.slotsPerChassis).map((u) => u.id) }));
+  return { visible, assignmentIds, receivers };
 }
 
 export async function generate(db: Db, secret: string): Promise<BenchData> {
@@ -109,7 +116,7 @@ export async function generate(db: Db, secret: string): Promise<BenchData> {
     controllers.push(name);
   }
 
-  const { visible, assignmentIds } = await as((t) => monitoringEstate(t, technicianId));
+  const { visible, assignmentIds, receivers } = await as((t) => monitoringEstate(t, technicianId));
 
   const now = Date.now();
   const { eventId, qrs } = await as(async (t) => {
@@ -131,5 +138,5 @@ export async function generate(db: Db, secret: string): Promise<BenchData> {
     return { eventId: event.id, qrs };
   });
 
-  return { org, admin: 'bench.admin', technician: 'bench.tech', technicianPerformers: visible, loginUsers, eventId, controllers, qrs, assignmentIds };
+  return { org, admin: 'bench.admin', technician: 'bench.tech', technicianPerformers: visible, loginUsers, eventId, controllers, qrs, assignmentIds, chassis: receivers };
 }

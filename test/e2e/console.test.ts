@@ -117,7 +117,7 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
   });
 
   test('serves the console on deep links and keeps API 404s as problems', async () => {
-    const deep = await fetch(`${base}/events/scanner`);
+    const deep = await fetch(`${base}/events/scanner`, { headers: { accept: 'text/html' } });
     assert.equal(deep.status, 200);
     assert.match(await deep.text(), /<div id="root">/);
     const api404 = await fetch(`${base}/api/nope`, { headers: { authorization: 'Bearer x' } });
@@ -247,9 +247,13 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     await player.waitFor({ timeout: 20_000 });
     assert.equal(await player.getAttribute('data-asset'), 'E2E slide');
     await screen.waitForFunction(() => (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320);
-    // The playlist survives a reload from localStorage even before the server answers.
-    assert.ok(await screen.evaluate(() => localStorage.getItem('roster.player.playlist')));
     await shot(screen, '09-player-playing');
+    // The server becomes unreachable and the screen reloads: it keeps playing what it cached.
+    await context.route('**/api/device/**', (route) => route.abort('connectionrefused'));
+    await screen.reload();
+    await screen.getByText('offline — playing cached playlist').waitFor();
+    await screen.waitForFunction(() => (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320);
+    await shot(screen, '09b-player-offline');
   });
 
   test('the mic wall follows the simulator live: a drained battery changes the tile and raises an alert', async (t) => {

@@ -31,7 +31,7 @@ describe('console serving', () => {
 
   test('without web/dist, / and deep links explain how to build the console', async () => {
     for (const url of ['/', '/events/scanner']) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml' } });
       assert.equal(res.statusCode, 503);
       assert.match(res.headers['content-type'] as string, /text\/html/);
       assert.match(res.body, /npm run build:web/);
@@ -42,13 +42,17 @@ describe('console serving', () => {
     fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
     fs.writeFileSync(path.join(dist, 'assets', 'app-123.js'), 'console.log(1)');
-    const index = await app.inject({ method: 'GET', url: '/org/users?unit=1' });
+    const index = await app.inject({ method: 'GET', url: '/org/users?unit=1', headers: { accept: 'text/html,*/*;q=0.8' } });
     assert.equal(index.statusCode, 200);
     assert.equal(index.body, '<!doctype html><div id="root"></div>');
     assert.equal(index.headers['cache-control'], 'no-cache');
     const asset = await app.inject({ method: 'GET', url: '/assets/app-123.js' });
     assert.equal(asset.body, 'console.log(1)');
     assert.match(asset.headers['cache-control'] as string, /immutable/);
+    // Only a browser page load falls back to the app; other clients get the usual 404 problem.
+    const curl = await app.inject({ method: 'GET', url: '/org/users', headers: { accept: '*/*' } });
+    assert.equal(curl.statusCode, 404);
+    assert.equal(curl.json().detail, 'No route GET /org/users');
     const traversal = await app.inject({ method: 'GET', url: '/../../etc/passwd' });
     assert.doesNotMatch(traversal.body, /root:/);
     const api = await app.inject({ method: 'GET', url: '/api/does-not-exist' });

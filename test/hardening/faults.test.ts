@@ -125,12 +125,9 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     assert.equal(new Set(firsts).size, firsts.length, 'no badge was answered "checked_in" twice');
   });
 
-  // Known bug (reported; src/ is not this suite's to change): src/core/db/client.ts listens for
-  // 'error' on the pool, which only covers idle clients — pg-pool removes its listener while a
-  // client is checked out, so a backend terminated during a transaction emits an unhandled 'error'
-  // (57P01) and the process exits. Fix: `pool.on('connect', (c) => c.on('error', () => {}))`.
-  // A todo until then, so the suite stays green while still running the scenario.
-  test('Postgres drops the server’s connections under load: no request hangs, /readyz answers, the server recovers by itself', { todo: 'server exits on a terminated checked-out pg client (unhandled 57P01)' }, async (t) => {
+  // pg-pool stops listening for 'error' on a checked-out client, so a backend terminated mid-query
+  // must be caught by the listener client.ts adds on every new connection, or the process exits.
+  test('Postgres drops the server’s connections under load: no request hangs, /readyz answers, the server recovers by itself', async (t) => {
     server?.cleanup();
     server = await startServer({ name: 'faults-terminate', env: env() });
     const token = await login('admin');

@@ -90,8 +90,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server (Postgres restart) must not crash the process.
+  // A connection losing its server (Postgres restart, pg_terminate_backend) must not crash the
+  // process: the pool only listens for errors of idle clients, so checked-out ones get a listener
+  // too; the query in flight fails and the pool replaces the connection.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool) as unknown as Db;
   return {
     kind: 'postgres',

@@ -29,6 +29,9 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
       return new HttpProblem(422, 'Unprocessable Entity', `Refused by a business rule (${err.constraint ?? 'check constraint'})`);
     case '23P01':
       return new HttpProblem(409, 'Conflict', `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`);
+    case '22021': // NUL in text
+    case '22P05': // NUL (\u0000) inside jsonb
+      return new HttpProblem(400, 'Bad Request', 'Text contains a character that cannot be stored (NUL)');
     case '22P02':
     case '22003':
     case '22007':

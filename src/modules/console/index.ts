@@ -27,7 +27,8 @@ function serveConsole(app: RosterApp, dist: string) {
     return reply.header('cache-control', 'no-cache').sendFile('index.html', dist, { cacheControl: false });
   };
   // Any GET outside the API is the single-page app: a file of web/dist when it exists (hashed
-  // assets are immutable), otherwise index.html so that deep links such as /events/scanner load.
+  // assets are immutable), otherwise index.html for a browser page load, so that deep links such as
+  // /events/scanner work. A non-browser client (no text/html in Accept) still gets the 404 problem.
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const urlPath = decodeURIComponent(req.url.split('?')[0]);
     if (SERVER_PATHS.test(urlPath)) return notFoundHandler(req, reply);
@@ -37,6 +38,7 @@ function serveConsole(app: RosterApp, dist: string) {
       const immutable = relative.startsWith('assets/');
       return reply.sendFile(relative, dist, { immutable, maxAge: immutable ? '365d' : 0, cacheControl: true });
     }
+    if (urlPath !== '/' && !String(req.headers.accept ?? '').includes('text/html')) return notFoundHandler(req, reply);
     return sendIndex(reply);
   };
   app.get('/', { schema: { hide: true } }, handler);

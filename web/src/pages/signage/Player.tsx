@@ -20,6 +20,7 @@ interface Playlist {
 
 const TOKEN = 'roster.player.token';
 const CACHE = 'roster.player.playlist';
+const FILE_CACHE = 'roster-player-files';
 const PLAYLIST_POLL_MS = 15_000;
 const DEFAULT_SECONDS = 10;
 
@@ -88,11 +89,18 @@ function Pairing({ onPaired }: { onPaired: (token: string) => void }) {
   );
 }
 
-/** Files of uploaded assets need the device token, so they are fetched and shown as blob URLs. */
+/**
+ * Files of uploaded assets need the device token, so they are fetched and shown as blob URLs. Each
+ * file is also kept in Cache Storage (where the page is a secure context) so that a reload while the
+ * server is unreachable still plays the cached playlist with its files.
+ */
 async function sourceOf(item: Item, token: string): Promise<string> {
   if (!item.url.startsWith('/api/')) return item.url;
-  const res = await fetch(item.url, { headers: authed(token) });
-  if (!res.ok) throw new Error(`asset ${item.name}: ${res.status}`);
+  const cache = 'caches' in window ? await caches.open(FILE_CACHE).catch(() => null) : null;
+  let res = await fetch(item.url, { headers: authed(token) }).catch(() => null);
+  if (res?.ok) await cache?.put(item.url, res.clone()).catch(() => undefined);
+  else res = (await cache?.match(item.url)) ?? res;
+  if (!res?.ok) throw new Error(`asset ${item.name}: ${res?.status ?? 'unreachable'}`);
   return URL.createObjectURL(await res.blob());
 }
 
