@@ -38,10 +38,10 @@ export interface TenantMeta {
 export async function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta = {}): Promise<T> {
   const pending: LiveEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
+    // One round trip: the tenant, the user and the role (the same as SET LOCAL ROLE) for this transaction only.
     await tx.execute(
-      sql`select set_config('app.org_id', ${actor.orgId}, true), set_config('app.user_id', ${actor.userId === null ? '' : String(actor.userId)}, true)`,
+      sql`select set_config('app.org_id', ${actor.orgId}, true), set_config('app.user_id', ${actor.userId === null ? '' : String(actor.userId)}, true), set_config('role', ${APP_ROLE}, true)`,
     );
-    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
     return fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) });
   });
   if (deps.bus) for (const event of pending) await deps.bus.publish(event).catch(() => {});
