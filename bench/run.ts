@@ -17,7 +17,7 @@ import { WebSocket } from 'ws';
 import { startReceivers } from '../src/modules/monitoring/simulator.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/core/db/client.ts';
-import { call, createDatabase, freePort, ROOT, startServer, type ServerProcess } from '../test/scale/processes.ts';
+import { call, createDatabase, freePort, ROOT, startServer, type ServerProcess } from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { RouteOptions } from 'fastify';
 import { describeEachBackend, TEST_PASSWORD, type Client } from './support/env.ts';
+import { appWithRoutes, ident, jsonSchemaOf, sampleOf, type WalkedRoute } from './support/routes.ts';
 import { queryRows, type Queryable } from '../src/core/db/client.ts';
 import { newId } from '../src/core/db/columns.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { systemActor } from '../src/core/access/actor.ts';
-import { buildApp, type RosterApp, type RosterModule } from '../src/core/http/app.ts';
+import type { RosterApp } from '../src/core/http/app.ts';
 import { createApiKey } from '../src/modules/identity/api-keys.ts';
 import { createUser, findOrganizationBySlug, type Organization } from '../src/modules/identity/service.ts';
 import { modules } from '../src/server.ts';
@@ -23,76 +23,12 @@ import { DEMO_ORG, DEMO_USERS, seedDemo } from '../src/seed.ts';
 
 /** Ids of one table and column are interchangeable here; a few per column keep the walk fast. */
 const IDS_PER_COLUMN = 3;
-/** Non-API and ops routes carry no tenant data. */
-const SKIPPED = /^\/(docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
-
-interface WalkedRoute { method: string; url: string; params: string[]; options: RouteOptions }
 interface Call { method: string; url: string; body?: unknown; query?: Record<string, string>; control: string }
 
-type JsonSchema = {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  minItems?: number;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  exclusiveMinimum?: number;
-  $ref?: string;
-  $defs?: Record<string, JsonSchema>;
-};
-
-/**
- * A plausible body for a route's zod schema, so a handler gets past validation and reaches its
- * lookup of the path id (otherwise a required field would stop every call at the 400).
- */
-function sampleOf(s: JsonSchema, root: JsonSchema): unknown {
-  if (s.$ref) return sampleOf(root.$defs?.[s.$ref.split('/').pop()!] ?? {}, root);
-  if (s.const !== undefined) return s.const;
-  if (s.enum) return s.enum[0];
-  const options = s.anyOf ?? s.oneOf;
-  if (options) return sampleOf(options.find((o) => o.type !== 'null') ?? options[0], root);
-  if (s.allOf) return Object.assign({}, ...s.allOf.map((o) => sampleOf(o, root)));
-  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
-  switch (type) {
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const key of s.required ?? []) out[key] = sampleOf(s.properties?.[key] ?? {}, root);
-      return out;
-    }
-    case 'array':
-      return Array.from({ length: s.minItems ?? 0 }, () => sampleOf(s.items ?? {}, root));
-    case 'integer':
-    case 'number':
-      return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
-    case 'boolean':
-      return true;
-    case 'string':
-      switch (s.format) {
-        case 'uuid': return newId();
-        case 'date-time': return new Date().toISOString();
-        case 'date': return new Date().toISOString().slice(0, 10);
-        case 'email': return 'walker@example.test';
-        case 'uri':
-        case 'url': return 'https://example.test/walker';
-        default: return 'w'.repeat(Math.min(Math.max(s.minLength ?? 1, 6), s.maxLength ?? 6));
-      }
-    default:
-      return 'walker';
-  }
-}
-
+/** A plausible body for a route's zod schema, so a handler gets past validation and reaches its lookup of the path id. */
 function sampleFor(schema: unknown): unknown {
-  if (!schema || typeof schema !== 'object' || !('_zod' in schema)) return undefined;
-  const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return sampleOf(json, json);
+  const json = jsonSchemaOf(schema);
+  return json ? sampleOf(json, json) : undefined;
 }
 
 /** Tables with an `org_id` column: the tenant data, whatever module owns it. */
@@ -109,7 +45,6 @@ async function tenantTables(db: Queryable) {
   return rows.map((r) => ({ table: r.table_name, idColumns: r.columns.filter((c) => c === 'id' || (c.endsWith('_id') && c !== 'org_id')) }));
 }
 
-const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
 
 /** Every id-like value (columns `id` and `*_id`) of one org, per table, read on the owner connection. */
 async function idsOf(db: Queryable, orgId: string) {
@@ -256,23 +191,10 @@ describeEachBackend(
         await withTenant({ db }, systemActor(alpha.id, 'seed'), (t) => module.seedDemo!(t, alphaIds)).catch(() => {});
       }
 
-      const collector: RosterModule = {
-        name: 'route-walker',
-        register(app) {
-          app.addHook('onRoute', (options) => {
-            const methods = Array.isArray(options.method) ? options.method : [options.method];
-            const params = [...options.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
-            if (params.length === 0 || SKIPPED.test(options.url) || (options as { websocket?: boolean }).websocket) return;
-            // HEAD is Fastify's automatic twin of GET (same handler): walking GET covers it.
-            for (const method of methods.filter((m) => m !== 'HEAD')) routes.push({ method: String(method), url: options.url, params, options });
-          });
-        },
-      };
-      walker = await buildApp(
-        { config, database, bus: env().bus, rateLimiter: env().app.deps.rateLimiter },
-        { modules: [collector, ...modules] },
-      );
-      await walker.ready();
+      // Only routes that take an id can be walked with another org's ids.
+      const built = await appWithRoutes({ config, database, bus: env().bus, rateLimiter: env().app.deps.rateLimiter });
+      walker = built.app;
+      routes.push(...built.routes.filter((r) => r.params.length > 0));
     });
 
     after(async () => {

@@ -2,30 +2,17 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import { freePort, ROOT as root } from './support/processes.ts';
 
 /**
  * The real `roster start` process (PGlite, so no shared database is needed): it prints the demo
  * logins, and on SIGTERM it finishes the requests it is serving before exiting cleanly.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'shutdown-demo-pass';
 const IN_FLIGHT = 10;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One request on its own connection; `sent` resolves once the request is fully written. */
 function post(port: number, url: string, body: unknown): { sent: Promise<void>; response: Promise<{ status: number; body: any }> } {

@@ -6,7 +6,7 @@ import { queryRows } from '../../src/core/db/client.ts';
 import type { RosterApp } from '../../src/core/http/app.ts';
 import { modules } from '../../src/server.ts';
 import { DEMO_ORG, seedDemo } from '../../src/seed.ts';
-import { appWithRoutes, changedTables, databaseChecksum, jsonSchemaOf, resolve, sampleOf, samplePath, typeOf, type JsonSchema, type WalkedRoute } from './routes.ts';
+import { appWithRoutes, changedTables, databaseChecksum, jsonSchemaOf, resolve, sampleOf, samplePath, typeOf, type JsonSchema, type WalkedRoute } from '../support/routes.ts';
 
 /**
  * Bad input on every route (issue 8, "Bad input suite"): the demo org's owner — who may call

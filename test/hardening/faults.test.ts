@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { call, createDatabase, startServer, type ServerProcess } from '../scale/processes.ts';
+import { call, createDatabase, startServer, type ServerProcess } from '../support/processes.ts';
 
 /**
  * Faults against the real `roster start` on a real Postgres (issue 8, "Faults"):

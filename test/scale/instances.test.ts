@@ -11,7 +11,7 @@ import { createMemoryBus } from '../../src/core/events/bus.ts';
 import { buildApp } from '../../src/core/http/app.ts';
 import { createMemoryRateLimiter } from '../../src/core/http/rate-limit.ts';
 import { modules } from '../../src/server.ts';
-import { call, createDatabase, ROOT, startServer, type ServerProcess } from './processes.ts';
+import { call, createDatabase, ROOT, startServer, type ServerProcess } from '../support/processes.ts';
 
 /**
  * Two real `roster start` processes on one Postgres and one Redis (issue 8, "Several instances"):

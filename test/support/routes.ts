@@ -125,7 +125,8 @@ export function samplePath(route: WalkedRoute, value?: (param: string, type: str
   }, route.url);
 }
 
-const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
+/** A quoted SQL identifier (table and column names discovered at run time). */
+export const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
 
 /**
  * count + md5 of every public table (all orgs, platform tables included), in a stable order.
