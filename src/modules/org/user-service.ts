@@ -28,17 +28,8 @@ export interface NewOrgUser {
   assignments?: UnitAssignmentInput[];
 }
 
-export interface OrgUserPatch {
-  username?: string;
-  email?: string | null;
-  fullName?: string;
-  role?: OrgUserRole;
-  unitId?: number | null;
-  sectionId?: number | null;
-  /** Present = replace every assignment (`[]` removes them all); absent = leave them untouched. */
-  assignments?: UnitAssignmentInput[];
-  isActive?: boolean;
-}
+/** Only the given fields change; `assignments` present = replace every one (`[]` removes them all). */
+export type OrgUserPatch = Partial<NewOrgUser> & { isActive?: boolean };
 
 const unitRef = (u: { id: number; unitName: string; unitCode: string }) => ({ id: u.id, unit_name: u.unitName, unit_code: u.unitCode });
 
