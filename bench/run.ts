@@ -305,11 +305,13 @@ async function performerIds(url: string, orgId: string): Promise<string> {
 const TELEMETRY_SAMPLES = Number(process.env.BENCH_ALERT_SAMPLES ?? 40);
 
 /**
- * Telemetry to alert: 500 simulated four-channel receivers (2,000 channels) are polled by the
- * server's monitoring poller at the default 1 Hz; after a settling period, one channel at a time
- * has its battery dropped below the critical threshold on its receiver, and the time until the
- * admin's WebSocket receives `monitoring.alert.raised` for that unit is measured. The server's
- * CPU and RSS are sampled over the whole period (polling load included).
+ * Telemetry to alert: 500 simulated four-channel receivers (2,000 channels) sampling at 1 Hz; the
+ * server's `monitoring.poll` job subscribes to each (`/api/v1/subscribe`, pushed samples) and
+ * polls those it cannot subscribe to. After a settling period, one channel at a time has its
+ * battery dropped below the critical threshold on its receiver; the time from that moment (the
+ * simulator applies the drop and pushes it synchronously in `control`) until the admin's WebSocket
+ * receives `monitoring.alert.raised` for that unit is measured. The server's CPU and RSS are
+ * sampled over the whole period (streaming and tick load included).
  */
 async function telemetryToAlert(server: ServerProcess, data: BenchData, adminToken: string, dbUrl: string): Promise<Row> {
   const receivers = await startReceivers(data.chassis.length, { channels: BENCH.slotsPerChassis });
@@ -336,8 +338,13 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
       `update wireless_chassis c set ip = '127.0.0.1', port = v.port from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
       [data.chassis.map((c) => c.id), receivers.map((r) => r.port)],
     );
-    // Let the poller reach steady state (first polls write every unit).
+    // Let the job reach steady state: the first poll writes every unit, then every receiver streams.
     await new Promise((r) => setTimeout(r, Math.max(3, SECONDS / 2) * 1000));
+    const streamingBy = Date.now() + 15_000;
+    while (receivers.some((r) => r.subscribers() === 0) && Date.now() < streamingBy) await new Promise((r) => setTimeout(r, 100));
+    // The opening snapshots of the streams are applied in slices; let them drain.
+    await new Promise((r) => setTimeout(r, 2000));
+    const streaming = receivers.filter((r) => r.subscribers() > 0).length;
     for (let i = 0; i < TELEMETRY_SAMPLES; i++) {
       const r = Math.floor(((i * 7919) % data.chassis.length));
       const slot = 1 + (i % BENCH.slotsPerChassis);
@@ -354,7 +361,7 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
     const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
     return {
       scenario: 'telemetry → alert',
-      what: `${data.chassis.length * BENCH.slotsPerChassis} channels on ${data.chassis.length} simulated receivers polled at 1 Hz; battery dropped to 5 % on ${TELEMETRY_SAMPLES} channels, latency to monitoring.alert.raised on an admin WebSocket (${unitUpdates} unit updates seen)`,
+      what: `${data.chassis.length * BENCH.slotsPerChassis} channels on ${data.chassis.length} simulated receivers sampling at 1 Hz, ${streaming} streaming to the server (the rest polled); battery dropped to 5 % on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin WebSocket (${unitUpdates} unit updates seen)`,
       req_per_s: Math.round((data.chassis.length * BENCH.slotsPerChassis) / 1),
       p50_ms: pct(0.5),
       p99_ms: pct(0.99),
@@ -365,7 +372,7 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
       vs_pg_pk: 0,
       requests: latencies.length,
       unexpected: pending.size,
-      statuses: { alerts_received: latencies.length, alerts_missing: pending.size },
+      statuses: { alerts_received: latencies.length, alerts_missing: pending.size, receivers_streaming: streaming },
     };
   } finally {
     socket.close();

@@ -15,6 +15,8 @@ export interface Config {
   sessionTtlMs: number;
   /** Upload size ceiling for any single file, in bytes. */
   maxUploadBytes: number;
+  /** How long a resolved token is reused without a database check (0 = never); see core/auth/cache.ts. */
+  authCacheMs: number;
   /**
    * Server secret for signatures that must verify without a database read (QR badges, webhooks of
    * our own). ROSTER_SECRET; otherwise generated once into DATA_DIR/roster-secret. Several
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     sessionTtlMs: intFromEnv(env.SESSION_TTL_HOURS, 24 * 7, 'SESSION_TTL_HOURS') * 3600_000,
     maxUploadBytes: intFromEnv(env.MAX_UPLOAD_MB, 50, 'MAX_UPLOAD_MB') * 1024 * 1024,
+    authCacheMs: intFromEnv(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
     secret: env.ROSTER_SECRET || persistedSecret(path.resolve(env.DATA_DIR || './data')),
   };
 }

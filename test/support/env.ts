@@ -89,7 +89,9 @@ export async function startEnv(backend: Backend, overrides: Partial<Config> = {}
   const fresh = await freshDatabase(backend);
   // Each environment gets its own data directory (uploads) and a fixed secret: nothing lands in ./data.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
-  const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production' }), logLevel: 'silent', ...overrides };
+  // The credentials cache is off unless a suite asks for it: fixtures change roles and sessions
+  // straight in the database, which the cache (by design) only notices after its TTL.
+  const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production', AUTH_CACHE_MS: '0' }), logLevel: 'silent', ...overrides };
   const bus = createMemoryBus();
   const runtime: Runtime = { database: fresh.database, bus, rateLimiter: createMemoryRateLimiter(), close: async () => {} };
   const app = await createServer(config, runtime);

@@ -10,10 +10,15 @@ import { CheckIn } from './pages/events/CheckIn';
 import { Timetable } from './pages/events/Timetable';
 import { Announcements } from './pages/events/Announcements';
 import { ExhibitorScanner } from './pages/events/Exhibitor';
+import { ManageEvents } from './pages/events/Manage';
+import { RoomSlots } from './pages/events/Slots';
+import { Questions } from './pages/events/Questions';
+import { Badges } from './pages/events/Badges';
 import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
 import { Wall } from './pages/monitoring/Wall';
+import { Performers } from './pages/monitoring/Performers';
 import { Player } from './pages/signage/Player';
 import { Signage } from './pages/signage/Signage';
 
@@ -26,11 +31,16 @@ interface NavItem {
 }
 
 const controlling = (a: Access) => a.events.some((e) => e.role === 'controlleur_des_badges');
+const managing = (a: Access) => a.isOrgAdmin || a.events.some((e) => e.role === 'manager');
 const checkingIn = (a: Access) => a.events.some((e) => e.role === 'manager' || e.role === 'controlleur_des_badges');
 
 /** Every page of the console, grouped by module; `allowed` decides both the menu and the route. */
 export const NAV: NavItem[] = [
   { href: '/events/timetable', label: 'Timetable', module: 'Events', allowed: (a) => a.events.length > 0, page: () => <Timetable /> },
+  { href: '/events/manage', label: 'Events, rooms & sessions', module: 'Events', allowed: managing, page: () => <ManageEvents /> },
+  { href: '/events/slots', label: 'Room slots', module: 'Events', allowed: (a) => a.events.some((e) => e.role === 'manager'), page: () => <RoomSlots /> },
+  { href: '/events/questions', label: 'Questions', module: 'Events', allowed: (a) => a.events.some((e) => e.role !== 'controlleur_des_badges'), page: () => <Questions /> },
+  { href: '/events/badges', label: 'Badges', module: 'Events', allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'), page: () => <Badges /> },
   { href: '/events/announcements', label: 'Announcements', module: 'Events', allowed: (a) => a.events.length > 0, page: () => <Announcements /> },
   { href: '/events/stand', label: 'Stand scanner', module: 'Events', allowed: (a) => a.events.some((e) => e.role === 'exposant'), page: () => <ExhibitorScanner /> },
   { href: '/events/scanner', label: 'Scanner', module: 'Events', allowed: controlling, page: () => <Scanner /> },
@@ -39,6 +49,7 @@ export const NAV: NavItem[] = [
   { href: '/org/units', label: 'Units & departments', module: 'Organization', allowed: (a) => a.org, page: () => <Units /> },
   { href: '/org/audit', label: 'Audit log', module: 'Organization', allowed: (a) => a.audit, page: () => <Audit /> },
   { href: '/monitoring', label: 'Mic wall', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Wall /> },
+  { href: '/monitoring/performers', label: 'Performers & assignments', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Performers /> },
   { href: '/signage', label: 'Screens & playlists', module: 'Signage', allowed: (a) => a.signage, page: () => <Signage /> },
 ];
 

@@ -16,6 +16,8 @@ export interface Actor {
   sessionId?: string;
   apiKeyId?: string;
   deviceId?: string;
+  /** When the credentials expire (epoch ms); a cached actor is never used past it. */
+  validUntil?: number;
 }
 
 export function isOrgAdmin(actor: Actor): boolean {

@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/bus.ts';
+import { AUTH_INVALIDATE, createAuthCache, type AuthInvalidation } from '../auth/cache.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { Actor } from '../access/actor.ts';
 import { withTenant, type TenantTx } from '../db/tenant.ts';
@@ -105,7 +106,18 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  app.decorate('deps', deps);
+  // Auth invalidations also evict from this process's cache synchronously, before the bus carries
+  // them to the other instances: a logout must not race the next request on the same server.
+  const authCache = createAuthCache(deps.config.authCacheMs);
+  const bus: EventBus = {
+    ...deps.bus,
+    publish: async (event) => {
+      if (event.type === AUTH_INVALIDATE) authCache.evict(event.orgId, event.data as AuthInvalidation);
+      await deps.bus.publish(event);
+    },
+  };
+  authCache.follow(deps.bus);
+  app.decorate('deps', { ...deps, bus });
   app.decorate('authenticators', [] as Authenticator[]);
   // Jobs are registered by modules but only started by `roster start` (tests run them by hand).
   app.decorate('jobs', createJobRunner(deps.database, app.log));
@@ -153,10 +165,12 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   app.addHook('onRequest', async (request) => {
     const token = bearerToken(request) ?? liveQueryToken(request);
     if (token) {
-      for (const authenticate of app.authenticators) {
+      request.actor = authCache.get(token) ?? null;
+      for (const authenticate of request.actor ? [] : app.authenticators) {
         const actor = await authenticate(token, request);
         if (actor) {
           request.actor = actor;
+          authCache.set(token, actor);
           break;
         }
       }

@@ -208,6 +208,44 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     assert.equal(all.body.total_scans, await count('room_accesses'));
   });
 
+  test('one badge at two doors at once: decided one after the other, every scan recorded and heard by the right people', async () => {
+    const guest = await u.pres.client.post(url('/participants'), { full_name: 'Runner' });
+    await u.ctrl.client.post(url('/check-in'), { qr: guest.body.qr_payload });
+    const paidSession = (await u.pres.client.get(url(`/sessions?room_id=${room.C}`))).body.items.find((s: any) => s.is_paid).id;
+    await u.pres.client.put(url(`/sessions/${paidSession}/access`), { participant_id: guest.body.id, payment_status: 'paid' });
+    const occupancy = async () => {
+      const [a, c] = await Promise.all([room.A, room.C].map((id) => u.pres.client.get(url(`/rooms/${id}`))));
+      return a.body.current_occupancy + c.body.current_occupancy;
+    };
+    const before = { seats: await occupancy(), scans: await count('room_accesses') };
+    const heard: Array<{ type: string; data: any; audience: any }> = [];
+    const stop = env().bus.subscribe((e) => heard.push(e as never));
+    const rounds = 4;
+    const answers = [];
+    for (let i = 0; i < rounds; i++) {
+      answers.push(...(await Promise.all([u.ctrl.client, u.ctrl2.client].map((c) => c.post(url('/scans'), { qr: guest.body.qr_payload })))));
+    }
+    stop();
+    assert.ok(answers.every((a) => a.status === 200 && a.body.status === 'granted'), JSON.stringify(answers.map((a) => a.body.reason)));
+    assert.equal(await count('room_accesses'), before.scans + rounds * 2, 'every scan is recorded');
+    assert.equal(await occupancy(), before.seats + 1, 'the badge is counted in exactly one room');
+    const where = (await u.pres.client.get(url(`/participants/${guest.body.id}`))).body.current_room_id;
+    assert.ok([room.A, room.C].includes(where));
+
+    const atC = answers.find((a) => a.body.room.id === room.C)!.body;
+    assert.deepEqual([atC.session.id, atC.session.price, atC.session.is_paid, atC.participant.id, atC.scan.participant_id, atC.scan.verified_by], [paidSession, '25.00', true, guest.body.id, guest.body.id, u.ctrl2.id]);
+    assert.match(atC.scan.scanned_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const recorded = heard.filter((e) => e.type === 'events.scan.recorded');
+    assert.equal(recorded.length, rounds * 2);
+    assert.deepEqual(new Set(recorded.map((e) => e.data.id)), new Set(answers.map((a) => a.body.scan.id)));
+    // The last move took the badge from one door's room to the other's: both controllers hear it.
+    const moved = heard.filter((e) => e.type === 'events.room.occupancy').at(-1)!;
+    assert.ok(moved, 'a granted entry announces the occupancy');
+    assert.ok(moved.audience.userIds.includes(u.pres.id) && moved.audience.userIds.includes(u.ctrl.id) && moved.audience.userIds.includes(u.ctrl2.id), JSON.stringify(moved.audience));
+    assert.ok(!moved.audience.userIds.includes(u.gest.id), 'the gestionnaire does not hold a door');
+    assert.deepEqual(moved.audience.orgRoles, ['owner', 'admin']);
+  });
+
   test('the demo seed works whenever it runs: staff hold a room now and the participant gets in', async () => {
     const { org } = await env().makeOrg('demo-ev');
     const users: Record<string, number> = {};

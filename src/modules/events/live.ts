@@ -9,21 +9,12 @@ import { TARGET_OF_ROLE } from './policy.ts';
 const withAdmins = (ids: Array<string | number | null>): Audience => ({ userIds: [...new Set(ids.filter((id) => id !== null).map(Number))], orgRoles: ['owner', 'admin'] });
 
 /**
- * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of
- * `roomIds` right now — the same people `roomAccessPolicy` lets read those scans.
+ * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
+ * rooms concerned right now — the same people `roomAccessPolicy` lets read those scans. The user
+ * ids come from `events_scan_badge` (drizzle/events/0002), which computes them in the scan's own
+ * statement.
  */
-export async function doorAudience(t: TenantTx, eventId: string, roomIds: string[]): Promise<Audience> {
-  const rooms = roomIds.length ? sql.join(roomIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`;
-  const rows = await queryRows<{ user_id: string | number | null }>(
-    t.tx,
-    sql`select created_by as user_id from events where id = ${eventId}
-        union select president_id from events where id = ${eventId}
-        union select user_id from room_assignments
-          where event_id = ${eventId} and room_id in (${rooms}) and role = 'controlleur_des_badges'
-            and is_active and starts_at <= now() and ends_at > now()`,
-  );
-  return withAdmins(rows.map((r) => r.user_id));
-}
+export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);
 
 /** Entrance check-ins: the event's managers and every controller of the event. */
 export async function entranceAudience(t: TenantTx, eventId: string): Promise<Audience> {

@@ -1,13 +1,16 @@
 import { and, count, eq, gte, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
-import { liveEvent } from '../../core/events/bus.ts';
-import { doorAudience, entranceAudience } from './live.ts';
+import { liveEvent, type Audience } from '../../core/events/bus.ts';
+import { queryRows } from '../../core/db/client.ts';
+import { newId } from '../../core/db/columns.ts';
+import { doorAudienceOf, entranceAudience } from './live.ts';
+import { fromJson } from './rows.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { conflict, invalidField, unprocessable } from '../../core/http/problem.ts';
+import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
-import { participantPolicy, roomAccessPolicy } from './policy.ts';
-import { participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES } from './schema.ts';
+import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
+import { events, participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES } from './schema.ts';
 import { assertMember, currentRoom, getEvent, getSession, type Room, type Session } from './service.ts';
 
 export type Participant = typeof participants.$inferSelect;
@@ -123,22 +126,6 @@ export interface ScanDecision {
   session: Session | null;
 }
 
-/** The session running in the room now: the manager's "en_cours", else the one the clock is in. */
-async function sessionNow(t: TenantTx, roomId: string): Promise<Session | null> {
-  const [s] = await t.tx
-    .select()
-    .from(sessions)
-    .where(
-      and(
-        eq(sessions.roomId, roomId),
-        or(eq(sessions.statusOverride, 'en_cours'), and(sql`${sessions.statusOverride} is null`, sql`${sessions.startTime} <= now()`, sql`${sessions.endTime} > now()`)),
-      ),
-    )
-    .orderBy(sessions.startTime)
-    .limit(1);
-  return s ?? null;
-}
-
 export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
   const [a] = await t.tx
     .select({ id: sessionAccesses.id })
@@ -147,57 +134,47 @@ export async function hasPaidAccess(t: TenantTx, participantId: string, sessionI
   return Boolean(a);
 }
 
+/** What `events_scan_badge` answers: the decision with its rows as JSON (snake_case columns). */
+interface ScanRow {
+  refused?: 'not_found' | 'forbidden';
+  status: RoomAccess['status'];
+  reason: ScanDecision['reason'];
+  scan: Record<string, unknown>;
+  participant: Record<string, unknown> | null;
+  room: Record<string, unknown> | null;
+  session: Record<string, unknown> | null;
+  left: Record<string, unknown> | null;
+  audience: Array<number | string | null>;
+}
+
 /**
- * A controller scans a badge at the door of the room they hold now. Every scan is recorded. The
- * participant row is locked first, so one badge at two doors is decided one after the other; the
- * occupancy moves by one conditional UPDATE that can never pass the capacity.
+ * A controller scans a badge at the door of the room they hold now; the decision table of
+ * docs/events.md. The QR signature is checked here (no database read); everything else — the
+ * event policy, the controller's room now, the participant row lock, the session running, paid
+ * access, the conditional occupancy update, the scan row and the live audience — is one
+ * statement calling `events_scan_badge` (drizzle/events/0002), so a scan costs one round trip
+ * inside the tenant transaction. Every scan is recorded; occupancy can never pass capacity.
  */
 export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
-  await getEvent(t, eventId, 'scan');
-  const here = await currentRoom(t, eventId, 'controlleur_des_badges');
-  const room = here?.room ?? null;
-  let participant: Participant | null = null;
-  let session: Session | null = null;
-  /** The room a granted badge just left: its occupancy went down. */
-  let left: Room | null = null;
-
-  const record = async (status: RoomAccess['status'], reason: ScanDecision['reason']): Promise<ScanDecision> => {
-    const [scan] = await t.tx
-      .insert(roomAccesses)
-      .values({ orgId: t.orgId, eventId, roomId: room?.id ?? null, sessionId: session?.id ?? null, participantId: participant?.id ?? null, status, reason, verifiedBy: t.actor.userId })
-      .returning();
-    const [fresh] = room ? await t.tx.select().from(rooms).where(eq(rooms.id, room.id)) : [null];
-    await publishScan(t, eventId, scan, fresh, left);
-    return { status, reason, scan, participant, room: fresh, session };
-  };
-
-  if (!room) return record('denied', 'controller_not_assigned');
   const claims = verifyBadge(secret, qr);
-  if (!claims) return record('denied', 'invalid_badge');
-  if (claims.orgId !== t.orgId || claims.eventId !== eventId) return record('denied', 'other_event');
-  const [locked] = await t.tx.select().from(participants).where(participantRow(eventId, claims.participantId)).for('update');
-  if (!locked) return record('denied', 'unknown_badge');
-  participant = locked;
-  session = await sessionNow(t, room.id);
-  if (!participant.isCheckedIn) return record('denied', 'not_checked_in');
-  if (session?.sessionType === 'atelier' && session.isPaid && !(await hasPaidAccess(t, participant.id, session.id))) return record('denied', 'payment_required');
-  if (participant.currentRoomId === room.id) return record('granted', 'already_in_room');
-
-  const [entered] = await t.tx
-    .update(rooms)
-    .set({ currentOccupancy: sql`${rooms.currentOccupancy} + 1` })
-    .where(and(eq(rooms.id, room.id), lt(rooms.currentOccupancy, rooms.capacity)))
-    .returning({ id: rooms.id });
-  if (!entered) return record('denied', 'room_full');
-  if (participant.currentRoomId) {
-    [left] = await t.tx
-      .update(rooms)
-      .set({ currentOccupancy: sql`greatest(${rooms.currentOccupancy} - 1, 0)` })
-      .where(eq(rooms.id, participant.currentRoomId))
-      .returning();
-  }
-  [participant] = await t.tx.update(participants).set({ currentRoomId: room.id }).where(eq(participants.id, participant.id)).returning();
-  return record('granted', null);
+  const badgeDenial: DenialReason | null = !claims ? 'invalid_badge' : claims.orgId !== t.orgId || claims.eventId !== eventId ? 'other_event' : null;
+  const event = and(eq(events.id, eventId), eq(events.isActive, true));
+  const [{ decision: d }] = await queryRows<{ decision: ScanRow }>(
+    t.tx,
+    sql`select events_scan_badge(
+          ${t.orgId}::uuid, ${eventId}::uuid, ${t.actor.userId}::bigint, ${newId()}::uuid,
+          ${badgeDenial ? null : claims!.participantId}::uuid, ${badgeDenial}::text,
+          (select ${eventPolicy.visible(t.actor)} from ${events} where ${event}),
+          (select ${eventPolicy.allowed(t.actor, 'scan')} from ${events} where ${event})
+        ) as decision`,
+  );
+  if (d.refused === 'not_found') throw notFound('Event');
+  if (d.refused === 'forbidden') throw forbidden('You may not scan this event');
+  const scan = fromJson(roomAccesses, d.scan);
+  const room = d.room && fromJson(rooms, d.room);
+  const left = d.left && fromJson(rooms, d.left);
+  publishScan(t, eventId, scan, room, left, doorAudienceOf(d.audience));
+  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && fromJson(sessions, d.session) };
 }
 
 const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.capacity, current_occupancy: r.currentOccupancy });
@@ -206,9 +183,7 @@ const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.cap
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
  */
-async function publishScan(t: TenantTx, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null) {
-  const roomIds = [room?.id, left?.id].filter((id): id is string => Boolean(id));
-  const audience = await doorAudience(t, eventId, roomIds);
+function publishScan(t: TenantTx, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null, audience: Audience) {
   t.publish(liveEvent(t.orgId, 'events.scan.recorded', { event_id: eventId, id: scan.id, room_id: scan.roomId, session_id: scan.sessionId, participant_id: scan.participantId, status: scan.status, reason: scan.reason, scanned_at: scan.scannedAt.toISOString() }, audience));
   if (scan.status === 'granted' && scan.reason === null) {
     for (const r of [room, left]) if (r) t.publish(liveEvent(t.orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience));

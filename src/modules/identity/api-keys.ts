@@ -4,6 +4,7 @@ import { organizations } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
+import { authInvalidation } from '../../core/auth/cache.ts';
 import { hashToken, newToken } from '../../core/auth/secrets.ts';
 import { notFound, tooManyRequests } from '../../core/http/problem.ts';
 import type { RateLimiter } from '../../core/http/rate-limit.ts';
@@ -50,6 +51,7 @@ export async function revokeApiKey(t: TenantTx, id: string) {
     if (!revoked) throw notFound('API key');
     return revoked;
   }
+  t.publish(authInvalidation(t.orgId, { apiKeyId: key.id }));
   await audit(t, { action: 'revoke', entityType: 'api_key', entityId: key.id, message: `API key "${key.name}" revoked` });
   return key;
 }

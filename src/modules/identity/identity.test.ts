@@ -74,7 +74,8 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
 
   test('an expired session is 401', async () => {
     const alice = await env().login('alice');
-    await env().database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, (await alice.get('/api/auth/me')).body.user.id));
+    const [user] = await env().database.db.select().from(users).where(eq(users.username, 'alice'));
+    await env().database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
     assert.equal((await alice.get('/api/auth/me')).status, 401);
   });
 
@@ -161,3 +162,39 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     assert.equal((await admin.get('/api/api-keys')).body.items.length, 1, 'a refused create stored nothing');
   });
 });
+
+describeEachBackend(
+  'identity: the credentials cache never outlives a revocation',
+  (env) => {
+    test('logout, member removal, role change and API key revocation take effect on the very next request', async () => {
+      const { org, admin } = await env().makeOrg('cache');
+      const { id: zoeId, client: zoe } = await env().makeUser(org, 'zoe');
+      assert.equal((await zoe.get('/api/auth/me')).body.role, 'member', 'now cached');
+      assert.equal((await admin.patch(`/api/members/${zoeId}`, { role: 'viewer' })).status, 200);
+      assert.equal((await zoe.get('/api/auth/me')).body.role, 'viewer', 'the role change evicted the cached actor');
+      assert.equal((await admin.delete(`/api/members/${zoeId}`)).status, 204);
+      assert.equal((await zoe.get('/api/auth/me')).status, 401);
+
+      const key = await admin.post('/api/api-keys', { name: 'cached', role: 'member' });
+      const keyClient = env().client(key.body.key);
+      assert.equal((await keyClient.get('/api/auth/me')).status, 200, 'now cached');
+      await admin.delete(`/api/api-keys/${key.body.id}`);
+      assert.equal((await keyClient.get('/api/auth/me')).status, 401);
+
+      const again = await env().login('cache.admin');
+      assert.equal((await again.get('/api/auth/me')).status, 200, 'now cached');
+      assert.equal((await again.post('/api/auth/logout')).status, 204);
+      assert.equal((await again.get('/api/auth/me')).status, 401);
+    });
+
+    test('a cached session still ends at its expiry time, never later', async () => {
+      const { org } = await env().makeOrg('cache-expiry');
+      const { id, client } = await env().makeUser(org, 'yann');
+      await env().database.db.update(sessions).set({ expiresAt: new Date(Date.now() + 300) }).where(eq(sessions.userId, id));
+      assert.equal((await client.get('/api/auth/me')).status, 200, 'valid, and now cached');
+      await new Promise((r) => setTimeout(r, 350));
+      assert.equal((await client.get('/api/auth/me')).status, 401);
+    });
+  },
+  { authCacheMs: 60_000 },
+);

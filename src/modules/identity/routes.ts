@@ -3,6 +3,7 @@ import { ORG_ROLES, requireOrgAdmin } from '../../core/access/actor.ts';
 import { actorOf, SESSION_COOKIE, tenant, type RosterApp } from '../../core/http/app.ts';
 import { intId, uuidParam } from '../../core/db/ids.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { authInvalidation } from '../../core/auth/cache.ts';
 import { addMember, currentOrganization, getMember, listMembers, publicOrg, publicUser, removeMember, setMemberRole, updateCurrentOrganization } from './service.ts';
 import { changePassword, login, logout, orgsOfUser, revokeOtherSessions, switchOrg } from './sessions.ts';
 import { createApiKey, listApiKeys, publicApiKey, revokeApiKey } from './api-keys.ts';
@@ -57,7 +58,10 @@ export function registerIdentityRoutes(app: RosterApp) {
 
   app.post('/api/auth/logout', { schema: { tags, summary: 'End the current session' } }, async (req, reply) => {
     const actor = actorOf(req);
-    if (actor.sessionId) await logout(db, actor.sessionId);
+    if (actor.sessionId) {
+      await logout(db, actor.sessionId);
+      await app.deps.bus.publish(authInvalidation(actor.orgId, { sessionId: actor.sessionId }));
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -88,7 +92,11 @@ export function registerIdentityRoutes(app: RosterApp) {
     async (req, reply) => {
       const actor = actorOf(req);
       await tenant(req, (t) => changePassword(t, req.body.current_password, req.body.new_password));
-      if (actor.userId !== null) await revokeOtherSessions(db, actor.userId, actor.sessionId);
+      if (actor.userId !== null) {
+        await revokeOtherSessions(db, actor.userId, actor.sessionId);
+        // Every org's cache: the other sessions may be in any org the user belongs to.
+        for (const { org } of await orgsOfUser(db, actor.userId)) await app.deps.bus.publish(authInvalidation(org.id, { userId: actor.userId }));
+      }
       return reply.code(204).send();
     },
   );
@@ -97,7 +105,9 @@ export function registerIdentityRoutes(app: RosterApp) {
     '/api/auth/switch-org',
     { schema: { tags, summary: 'Move my session to another organization I belong to', body: z.strictObject({ org: z.string().min(1).max(100) }), response: { 200: z.object({ org: orgOut, role: orgRole }) } } },
     async (req) => {
-      const target = await switchOrg(db, actorOf(req), req.body.org);
+      const actor = actorOf(req);
+      const target = await switchOrg(db, actor, req.body.org);
+      await app.deps.bus.publish(authInvalidation(actor.orgId, { sessionId: actor.sessionId }));
       return { org: publicOrg(target.org), role: target.role };
     },
   );

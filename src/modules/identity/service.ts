@@ -1,5 +1,6 @@
 import { and, eq, ilike, ne, or, sql } from 'drizzle-orm';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { authInvalidation } from '../../core/auth/cache.ts';
 import { queryRows, type Db, type Queryable } from '../../core/db/client.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
@@ -163,6 +164,7 @@ export async function setMemberRole(t: TenantTx, userId: number, patch: { role?:
     .set({ ...(patch.role ? { role: patch.role } : {}), ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}), updatedAt: new Date() })
     .where(eq(memberships.userId, userId))
     .returning();
+  t.publish(authInvalidation(t.orgId, { userId }));
   await audit(t, {
     action: 'update',
     entityType: 'membership',
@@ -178,6 +180,7 @@ export async function removeMember(t: TenantTx, userId: number) {
   const before = await getMember(t, userId);
   if (before.role === 'owner') await assertAnotherOwner(t, userId);
   await t.tx.delete(memberships).where(eq(memberships.userId, userId));
+  t.publish(authInvalidation(t.orgId, { userId }));
   await audit(t, { action: 'delete', entityType: 'membership', entityId: userId, message: `${before.user.username} removed from the organization`, before: { role: before.role } });
 }
 

@@ -123,7 +123,7 @@ export async function authenticateSession(db: Db, token: string): Promise<Actor 
   if (Date.now() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, row.session.id));
   }
-  return { userId: row.user.id, label: row.user.username, orgId: row.session.orgId, orgRole: row.role, via: 'session', sessionId: row.session.id };
+  return { userId: row.user.id, label: row.user.username, orgId: row.session.orgId, orgRole: row.role, via: 'session', sessionId: row.session.id, validUntil: row.session.expiresAt.getTime() };
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {

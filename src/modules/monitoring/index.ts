@@ -58,7 +58,7 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
 
 const pollers = new WeakMap<RosterApp, Poller>();
 
-/** The poller of an app (tests call `poll(now)` on it with their own clock). */
+/** The poller of an app (tests call `poll(now)` on it with their own clock, without subscriptions). */
 export function pollerOf(app: RosterApp): Poller {
   const poller = pollers.get(app);
   if (!poller) throw new Error('monitoring module not registered on this app');
@@ -99,7 +99,12 @@ export const monitoringModule: RosterModule = {
     registerAlertRoutes(app);
     const poller = createPoller({ db: app.deps.database.db, bus: app.deps.bus, log: app.log, registry: app.metrics.registry });
     pollers.set(app, poller);
-    app.jobs.add({ name: POLL_JOB, everyMs: pollTickMs(), run: async () => void (await poller.poll(new Date())) });
+    // The leader of the job also holds the receivers' telemetry subscriptions (reconciled every tick).
+    app.jobs.add({ name: POLL_JOB, everyMs: pollTickMs(), run: async () => void (await poller.poll(new Date(), { subscribe: true })) });
+    app.addHook('onClose', async () => {
+      poller.close();
+      await poller.settled();
+    });
   },
   async onStart(app) {
     try {

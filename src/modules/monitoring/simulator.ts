@@ -5,9 +5,12 @@ import type { AddressInfo } from 'node:net';
  * A networked wireless receiver, simulated: one HTTP server per receiver (one port each, like real
  * hardware, so a chassis is configured by ip:port alone).
  *
- *   GET  /api/v1/device   what the poller reads: model, serial, firmware and every channel's
- *                         battery (bars 0–5, percent, runtime minutes), RF (dBm, %, antenna),
- *                         audio (dBFS, %), mute and online flags
+ *   GET  /api/v1/device     what the poller reads: model, serial, firmware and every channel's
+ *                           battery (bars 0–5, percent, runtime minutes), RF (dBm, %, antenna),
+ *                           audio (dBFS, %), mute and online flags
+ *   GET  /api/v1/subscribe  the same channels pushed as NDJSON, one line per channel sample: all
+ *                           channels on connect and at every sample (1 Hz), a scripted channel at
+ *                           once when it changes (how networked receivers report meters)
  *   GET  /control         the scripted state
  *   POST /control         script it: {"channel": 2, "battery": 8} … (see `ControlCommand`)
  */
@@ -40,6 +43,8 @@ export interface ReceiverState {
   malformedChannel: number | null;
   /** Small random movement of RF and audio, so a demo looks alive. Off in tests. */
   jitter: boolean;
+  /** Serves `/api/v1/subscribe`; false answers 404 there and ends open streams, as older firmware. */
+  streaming: boolean;
   channels: ChannelState[];
 }
 
@@ -55,6 +60,7 @@ export interface ControlCommand {
   online?: boolean;
   offline?: boolean;
   malformed?: MalformedMode;
+  streaming?: boolean;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -91,17 +97,29 @@ export function deviceTelemetry(state: ReceiverState, now = Date.now()) {
   return { serial: state.serial, model: state.model, firmware: state.firmware, channels: state.channels.map((ch) => channelTelemetry(ch, state.jitter, now)) };
 }
 
+type Telemetry = ReturnType<typeof channelTelemetry>;
+
+/** A channel broken as scripted (`schema`): wrong types where the numbers belong. */
+function brokenChannel(state: ReceiverState, ch: Telemetry): object {
+  return state.malformed === 'schema' && (state.malformedChannel === null || state.malformedChannel === ch.slot) ? { ...ch, battery: { bars: 'full', percent: 'lots' }, rf: 'strong' } : ch;
+}
+
 /** The body the device API sends, malformed as scripted. */
 function deviceBody(state: ReceiverState): string {
   const device = deviceTelemetry(state);
   if (state.malformed === 'json') return JSON.stringify(device).slice(0, 40);
-  if (state.malformed === 'schema') {
-    const broken = device.channels.map((ch) =>
-      state.malformedChannel === null || state.malformedChannel === ch.slot ? { ...ch, battery: { bars: 'full', percent: 'lots' }, rf: 'strong' } : ch,
-    );
-    return JSON.stringify({ ...device, channels: broken });
+  return JSON.stringify({ ...device, channels: device.channels.map((ch) => brokenChannel(state, ch)) });
+}
+
+/** One pushed line per channel, malformed as scripted (`json`: a truncated line). */
+function channelLines(state: ReceiverState, slots: Set<number> | null, now = Date.now()): string {
+  let out = '';
+  for (const ch of state.channels) {
+    if (slots && !slots.has(ch.slot)) continue;
+    const line = JSON.stringify(brokenChannel(state, channelTelemetry(ch, state.jitter, now)));
+    out += `${state.malformed === 'json' ? line.slice(0, 25) : line}\n`;
   }
-  return JSON.stringify(device);
+  return out;
 }
 
 export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Date.now()): string | null {
@@ -110,6 +128,7 @@ export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Da
     state.malformed = cmd.malformed;
     state.malformedChannel = cmd.channel ?? null;
   }
+  if (cmd.streaming !== undefined) state.streaming = cmd.streaming;
   const channelFields = [cmd.battery, cmd.drain_per_minute, cmd.rf, cmd.antenna, cmd.audio, cmd.muted, cmd.online].some((v) => v !== undefined);
   if (!channelFields) return null;
   const targets = cmd.channel === undefined ? state.channels : state.channels.filter((c) => c.slot === cmd.channel);
@@ -133,12 +152,12 @@ export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Da
 function validControl(body: unknown): ControlCommand | string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
   const b = body as Record<string, unknown>;
-  const known = new Set(['channel', 'battery', 'drain_per_minute', 'rf', 'antenna', 'audio', 'muted', 'online', 'offline', 'malformed']);
+  const known = new Set(['channel', 'battery', 'drain_per_minute', 'rf', 'antenna', 'audio', 'muted', 'online', 'offline', 'malformed', 'streaming']);
   for (const key of Object.keys(b)) if (!known.has(key)) return `unknown field ${key}`;
   const num = (k: string, lo: number, hi: number) => b[k] === undefined || (typeof b[k] === 'number' && (b[k] as number) >= lo && (b[k] as number) <= hi) || `${k} must be a number ${lo}–${hi}`;
   const bool = (k: string) => b[k] === undefined || typeof b[k] === 'boolean' || `${k} must be true or false`;
   const checks = [
-    num('channel', 0, 1024), num('battery', 0, 100), num('drain_per_minute', 0, 100), num('rf', 0, 100), num('audio', 0, 100), bool('muted'), bool('online'), bool('offline'),
+    num('channel', 0, 1024), num('battery', 0, 100), num('drain_per_minute', 0, 100), num('rf', 0, 100), num('audio', 0, 100), bool('muted'), bool('online'), bool('offline'), bool('streaming'),
     b.antenna === undefined || b.antenna === 'A' || b.antenna === 'B' || 'antenna must be A or B',
     b.malformed === undefined || b.malformed === null || b.malformed === 'json' || b.malformed === 'schema' || 'malformed must be "json", "schema" or null',
   ];
@@ -159,12 +178,18 @@ export interface ReceiverOptions {
   drainPerMinute?: number;
   /** Keep the process alive while serving (`roster simulate receivers`); the in-app demo does not. */
   keepProcessAlive?: boolean;
+  /** Serve `/api/v1/subscribe` (default true). */
+  streaming?: boolean;
+  /** Period of the pushed samples, ms (default 1000: 1 Hz). */
+  sampleIntervalMs?: number;
 }
 
 export interface SimulatedReceiver {
   host: string;
   port: number;
   state: ReceiverState;
+  /** Open `/api/v1/subscribe` streams. */
+  subscribers(): number;
   control(cmd: ControlCommand): void;
   close(): Promise<void>;
 }
@@ -187,10 +212,44 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
     malformed: null,
     malformedChannel: null,
     jitter: opts.jitter ?? false,
+    streaming: opts.streaming ?? true,
     channels: Array.from({ length: count }, (_, i) => ({
       slot: i + 1, name: `CH${i + 1}`, online: true, muted: false, battery: opts.batteries?.[i] ?? 100, drainPerMinute: opts.drainPerMinute ?? 0, batterySetAt: now,
       rfPercent: 80, antenna: i % 2 === 0 ? 'A' : 'B', audioPercent: 40, frequencyMhz: Math.round((470.125 + i * 0.6) * 1000) / 1000,
     })),
+  };
+
+  const streams = new Set<http.ServerResponse>();
+  let sampling: NodeJS.Timeout | null = null;
+  const push = (slots: Set<number> | null) => {
+    if (streams.size === 0) return;
+    const lines = channelLines(state, slots);
+    for (const res of streams) res.write(lines);
+  };
+  const subscribe = (res: http.ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    streams.add(res);
+    res.once('close', () => {
+      streams.delete(res);
+      if (streams.size === 0 && sampling) {
+        clearInterval(sampling);
+        sampling = null;
+      }
+    });
+    res.write(channelLines(state, null));
+    if (!sampling) {
+      sampling = setInterval(() => push(null), opts.sampleIntervalMs ?? 1000);
+      sampling.unref();
+    }
+  };
+  /** Applies a scripted change, then tells subscribers at once (or drops them, as the change says). */
+  const script = (cmd: ControlCommand): string | null => {
+    const refused = applyControl(state, cmd);
+    if (refused) return refused;
+    if (state.offline) for (const res of streams) res.socket?.destroy();
+    else if (!state.streaming) for (const res of streams) res.end();
+    else push(cmd.channel === undefined ? null : new Set([cmd.channel]));
+    return null;
   };
 
   const server = http.createServer((req, res) => {
@@ -198,6 +257,11 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
     if (req.method === 'GET' && url === '/api/v1/device') {
       if (state.offline) return req.socket.destroy();
       return send(res, 200, deviceBody(state));
+    }
+    if (req.method === 'GET' && url === '/api/v1/subscribe') {
+      if (state.offline) return req.socket.destroy();
+      if (!state.streaming) return send(res, 404, JSON.stringify({ error: 'not found' }));
+      return subscribe(res);
     }
     if (url === '/control' && req.method === 'GET') return send(res, 200, JSON.stringify(state));
     if (url === '/control' && req.method === 'POST') {
@@ -213,7 +277,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
         }
         const cmd = validControl(parsed);
         if (typeof cmd === 'string') return send(res, 400, JSON.stringify({ error: cmd }));
-        const refused = applyControl(state, cmd);
+        const refused = script(cmd);
         if (refused) return send(res, 404, JSON.stringify({ error: refused }));
         return send(res, 200, JSON.stringify(state));
       });
@@ -231,12 +295,14 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
     host,
     port: (server.address() as AddressInfo).port,
     state,
+    subscribers: () => streams.size,
     control: (cmd) => {
-      const refused = applyControl(state, cmd);
+      const refused = script(cmd);
       if (refused) throw new Error(refused);
     },
     close: () =>
       new Promise<void>((resolve) => {
+        if (sampling) clearInterval(sampling);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -265,7 +265,12 @@ function announceUser(t: TenantTx, type: string, id: number) {
   t.publish(liveEvent(t.orgId, type, { id }, { orgRoles: ['owner', 'admin'], userIds: [id] }));
 }
 
-/** Seed 002's replace semantics, keeping the rows (and their history) of units that stay. */
+/**
+ * Seed 002's replace semantics, keeping the rows (and their history) of units that stay. A kept
+ * row keeps its activation and time window too: the payload names units and departments only, so
+ * sending back what GET returned changes nothing — in particular it never puts an ended or
+ * deactivated assignment back in force (that would grant access nobody granted).
+ */
 async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedAssignment[]) {
   const existing = await t.tx.select().from(userUnits).where(eq(userUnits.userId, userId));
   const wantedUnits = new Set(wanted.map((w) => w.unitId));
@@ -278,7 +283,7 @@ async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedA
     if (kept) {
       id = kept.id;
       await t.tx.delete(userUnitDepartments).where(eq(userUnitDepartments.userUnitId, id));
-      await t.tx.update(userUnits).set({ isActive: true, startsAt: null, endsAt: null, assignedBy: t.actor.userId, updatedAt: now }).where(eq(userUnits.id, id));
+      await t.tx.update(userUnits).set({ assignedBy: t.actor.userId, updatedAt: now }).where(eq(userUnits.id, id));
     } else {
       [{ id }] = await t.tx.insert(userUnits).values({ orgId: t.orgId, userId, unitId: w.unitId, assignedBy: t.actor.userId }).returning({ id: userUnits.id });
     }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { authInvalidation } from '../../core/auth/cache.ts';
 import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
@@ -204,6 +205,7 @@ export async function deleteDevice(t: TenantTx, id: string) {
   await t.tx.delete(signageDevices).where(eq(signageDevices.id, id));
   await audit(t, { action: 'delete', entityType: 'signage_device', entityId: id, message: `Screen "${before.name}" removed`, before: publicDevice(before) });
   t.publish(liveEvent(t.orgId, 'signage.device.deleted', { id }, ADMINS));
+  t.publish(authInvalidation(t.orgId, { deviceId: id }));
 }
 
 // ---------------------------------------------------------------- screen-facing

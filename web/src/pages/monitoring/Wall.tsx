@@ -3,6 +3,7 @@ import { allPages, api, messageOf, type Answer, type Body } from '../../api/clie
 import { useSession } from '../../auth';
 import { useLiveEvents } from '../../live';
 import { ErrorText, Page, useLoad } from '../../ui';
+import { HistoryChart } from './History';
 
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
 type Unit = Answer<'/api/monitoring/units/{id}', 'get'>;
@@ -34,15 +35,33 @@ function Bars({ value, of, label }: { value: number | null; of: number; label: s
   );
 }
 
+type View = 'priority' | 'group' | 'location';
+const VIEWS: Record<View, string> = { priority: 'Priority', group: 'Group', location: 'Location' };
+
 /** The live wall: one tile per active assignment, refreshed from `/api/live` without reload. */
 export function Wall() {
   const { access } = useSession();
   const [group, setGroup] = useState('');
+  const [view, setView] = useState<View>('priority');
   const [units, setUnits] = useState<Record<string, Unit>>({});
   const [editing, setEditing] = useState<string | null>(null);
+  const [history, setHistory] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState('');
   const groups = useLoad(() => api.get('/api/monitoring/me/groups', { query: { limit: 100 } }), []);
   const assignments = useLoad(async () => ({ items: await allPages((cursor) => api.get('/api/monitoring/assignments', { query: { monitoring_group_id: group || undefined, limit: 200, cursor } })) }), [group]);
+  // Photos and where each receiver stands: reference data for the tiles and the location view.
+  const reference = useLoad(async () => {
+    const [performers, chassis, locations] = await Promise.all([
+      allPages((cursor) => api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } })),
+      allPages((cursor) => api.get('/api/monitoring/chassis', { query: { limit: 200, cursor } })),
+      allPages((cursor) => api.get('/api/monitoring/locations', { query: { limit: 200, cursor } })),
+    ]);
+    const place = new Map(locations.map((l) => [l.id, [l.building, l.room].filter(Boolean).join(' · ')]));
+    return {
+      photo: new Map(performers.map((p) => [p.id, p.photo_url])),
+      locationOfChassis: new Map(chassis.map((c) => [c.id, (c.location_id && place.get(c.location_id)) || 'No location'])),
+    };
+  }, []);
 
   useEffect(() => {
     const ids = [...new Set(assignments.data?.items.map((a) => a.wireless_unit.id) ?? [])];
@@ -60,70 +79,122 @@ export function Wall() {
   useLiveEvents('monitoring.assignment.', () => assignments.reload());
 
   const tiles = [...(assignments.data?.items ?? [])].filter((a) => a.is_active).sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.performer.name.localeCompare(b.performer.name));
+  const sectionOf = (a: Assignment): string => {
+    if (view === 'priority') return a.priority;
+    if (view === 'group') return a.monitoring_group.name;
+    const chassis = units[a.wireless_unit.id]?.chassis_id;
+    return (chassis && reference.data?.locationOfChassis.get(chassis)) || 'No location';
+  };
+  const sections = new Map<string, Assignment[]>();
+  for (const a of tiles) sections.set(sectionOf(a), [...(sections.get(sectionOf(a)) ?? []), a]);
+  const order = [...sections.keys()];
+  if (view !== 'priority') order.sort((x, y) => x.localeCompare(y));
   const current = tiles.find((a) => a.id === editing);
   return (
     <Page
       title="Mic wall"
       actions={
-        <label className="inline">
-          Group{' '}
-          <select value={group} onChange={(e) => setGroup(e.target.value)}>
-            <option value="">All my groups</option>
-            {groups.data?.items.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="row">
+          <label className="inline">
+            View by{' '}
+            <select value={view} onChange={(e) => setView(e.target.value as View)}>
+              {Object.entries(VIEWS).map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            Group{' '}
+            <select value={group} onChange={(e) => setGroup(e.target.value)}>
+              <option value="">All my groups</option>
+              {groups.data?.items.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
       }
     >
-      <ErrorText>{error || assignments.error || groups.error}</ErrorText>
+      <ErrorText>{error || assignments.error || groups.error || reference.error}</ErrorText>
       {tiles.length === 0 && !assignments.loading && <p className="muted">No microphone is assigned in your groups.</p>}
-      <ul className="wall">
-        {tiles.map((a) => {
-          const u = units[a.wireless_unit.id];
-          return (
-            <li key={a.id} className={`tile health-${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
-              <div className="tile-head">
-                <strong>{a.performer.name}</strong>
-                <span className={`prio prio-${a.priority}`}>{a.priority}</span>
-              </div>
-              <div className="muted small">
-                {a.wireless_unit.name} · {a.monitoring_group.name}
-              </div>
-              <dl>
-                <dt>Battery</dt>
-                <dd data-testid="battery">
-                  <Bars value={u?.battery_bars ?? null} of={5} label="Battery bars" /> {u?.battery ?? '—'}%
-                  {u?.battery_runtime_minutes != null && <span className="small"> · {Math.floor(u.battery_runtime_minutes / 60)}h{String(u.battery_runtime_minutes % 60).padStart(2, '0')}</span>}
-                </dd>
-                <dt>RF {u?.rf_antenna ?? ''}</dt>
-                <dd>
-                  <meter min={0} max={100} value={u?.rf_signal ?? 0} aria-label="RF signal" /> {u?.rf_signal ?? '—'}%
-                </dd>
-                <dt>Audio</dt>
-                <dd>
-                  <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" /> {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
-                </dd>
-              </dl>
-              <div className="row">
-                <span className="badge">{u?.status ?? '…'}</span>
-                {access.isOrgAdmin && (
-                  <button type="button" className="small ghost" onClick={() => setEditing(a.id)}>
-                    Alerts…
-                  </button>
-                )}
-              </div>
-            </li>
-          );
-        })}
-      </ul>
+      {order.map((name) => (
+        <section key={name} className="wall-section" aria-label={`${VIEWS[view]}: ${name}`}>
+          <h2>
+            {name} <span className="muted small">({sections.get(name)!.length})</span>
+          </h2>
+          <ul className="wall">
+            {sections.get(name)!.map((a) => (
+              <Tile
+                key={a.id}
+                assignment={a}
+                unit={units[a.wireless_unit.id]}
+                photo={reference.data?.photo.get(a.performer.id) ?? null}
+                onEdit={access.isOrgAdmin ? () => setEditing(a.id) : undefined}
+                onHistory={() => setHistory({ id: a.wireless_unit.id, name: `${a.wireless_unit.name} (${a.performer.name})` })}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+      {history && <HistoryChart unitId={history.id} name={history.name} onClose={() => setHistory(null)} />}
       <AlertsPanel />
       {current && <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />}
     </Page>
   );
 }
+
+function Tile({ assignment: a, unit: u, photo, onEdit, onHistory }: { assignment: Assignment; unit: Unit | undefined; photo: string | null; onEdit?: () => void; onHistory: () => void }) {
+  return (
+    <li className={`tile health-${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
+      <div className="tile-head">
+        {photo ? <img className="performer-photo" src={photo} alt="" /> : <span className="performer-photo initials" aria-hidden="true">{initials(a.performer.name)}</span>}
+        <strong className="grow">{a.performer.name}</strong>
+        <span className={`prio prio-${a.priority}`}>{a.priority}</span>
+      </div>
+      <div className="muted small">
+        {a.wireless_unit.name} · {a.monitoring_group.name}
+      </div>
+      <dl>
+        <dt>Battery</dt>
+        <dd data-testid="battery">
+          <Bars value={u?.battery_bars ?? null} of={5} label="Battery bars" /> {u?.battery ?? '—'}%
+          {u?.battery_runtime_minutes != null && <span className="small"> · {Math.floor(u.battery_runtime_minutes / 60)}h{String(u.battery_runtime_minutes % 60).padStart(2, '0')}</span>}
+        </dd>
+        <dt>RF {u?.rf_antenna ?? ''}</dt>
+        <dd>
+          <meter min={0} max={100} value={u?.rf_signal ?? 0} aria-label="RF signal" /> {u?.rf_signal ?? '—'}%
+        </dd>
+        <dt>Audio</dt>
+        <dd>
+          <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" /> {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
+        </dd>
+      </dl>
+      <div className="row">
+        <span className="badge">{u?.status ?? '…'}</span>
+        <button type="button" className="small ghost" onClick={onHistory}>
+          History
+        </button>
+        {onEdit && (
+          <button type="button" className="small ghost" onClick={onEdit}>
+            Alerts…
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
 
 /** Priority and the four alert toggles of one assignment (admins). */
 function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onClose: () => void }) {

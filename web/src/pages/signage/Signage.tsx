@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf, session, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
+import { ErrorText, Field, fmtDateTime, Page, useLoad, useSubmit } from '../../ui';
 
 type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
 type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
@@ -9,6 +9,7 @@ type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
 export function Signage() {
   const { access } = useSession();
   const [error, setError] = useState('');
+  const [editingId, setEditingId] = useState<string | null>(null);
   const assets = useLoad(() => api.get('/api/signage/assets', { query: { limit: 200 } }), []);
   const playlists = useLoad(() => api.get('/api/signage/playlists', { query: { limit: 100 } }), []);
   const devices = useLoad(() => api.get('/api/signage/devices', { query: { limit: 100 } }), []);
@@ -23,6 +24,7 @@ export function Signage() {
     }
   };
   const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
+  const editing = assets.data?.items.find((a) => a.id === editingId);
   return (
     <Page title="Signage">
       <ErrorText>{error || assets.error || playlists.error || devices.error}</ErrorText>
@@ -147,9 +149,10 @@ export function Signage() {
           </label>
           <button type="submit">Add link</button>
         </form>
+        {editing && <AssetEditor key={editing.id + editing.updated_at} asset={editing} onDone={(changed) => (setEditingId(null), changed && assets.reload())} />}
         <ul className="assets">
           {assets.data?.items.map((a) => (
-            <li key={a.id} className="card">
+            <li key={a.id} className="card" aria-label={`Asset ${a.name}`}>
               {a.asset_type === 'image' && a.is_uploaded ? <AuthImage id={a.id} alt={a.name} /> : <span className="thumb">{a.asset_type}</span>}
               <strong>{a.name}</strong>
               <span className="muted small">
@@ -163,6 +166,14 @@ export function Signage() {
                 />{' '}
                 Enabled
               </label>
+              {(a.start_date || a.end_date) && (
+                <span className="small" data-testid="schedule">
+                  {a.start_date ? a.start_date.slice(0, 16).replace('T', ' ') : '…'} → {a.end_date ? a.end_date.slice(0, 16).replace('T', ' ') : '…'}
+                </span>
+              )}
+              <button type="button" className="small ghost" onClick={() => setEditingId(a.id)} aria-label={`Schedule and preview of ${a.name}`}>
+                Schedule & preview
+              </button>
             </li>
           ))}
         </ul>
@@ -274,9 +285,13 @@ function Upload({ onDone }: { onDone: () => void }) {
 
 function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlist; assets: Map<string, Asset>; all: Asset[]; onChange: (ids: string[]) => void }) {
   const ids = playlist.asset_ids;
-  const move = (i: number, by: number) => {
+  const [dragged, setDragged] = useState<number | null>(null);
+  const [over, setOver] = useState<number | null>(null);
+  const moveTo = (from: number, to: number) => {
+    if (from === to) return;
     const next = [...ids];
-    [next[i], next[i + by]] = [next[i + by], next[i]];
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item);
     onChange(next);
   };
   return (
@@ -284,14 +299,42 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
       <summary>
         <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>} <span className="muted small">{ids.length} items</span>
       </summary>
-      <ol>
+      <p className="muted small">Drag an item by its handle to reorder, or use the arrow buttons.</p>
+      <ol aria-label={`Items of ${playlist.name}`}>
         {ids.map((id, i) => (
-          <li key={`${id}-${i}`} className="row">
+          <li
+            key={`${id}-${i}`}
+            className={`row playlist-item${dragged === i ? ' dragging' : ''}${over === i && dragged !== i ? ' drop-target' : ''}`}
+            draggable
+            data-testid="playlist-item"
+            onDragStart={(e) => {
+              setDragged(i);
+              e.dataTransfer.effectAllowed = 'move';
+              e.dataTransfer.setData('text/plain', String(i));
+            }}
+            onDragOver={(e) => {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+              setOver(i);
+            }}
+            onDragLeave={() => setOver((o) => (o === i ? null : o))}
+            onDrop={(e) => {
+              e.preventDefault();
+              const from = dragged ?? Number(e.dataTransfer.getData('text/plain'));
+              setDragged(null);
+              setOver(null);
+              if (Number.isInteger(from)) moveTo(from, i);
+            }}
+            onDragEnd={() => (setDragged(null), setOver(null))}
+          >
+            <span className="handle" aria-hidden="true" title="Drag to reorder">
+              ⠿
+            </span>
             <span className="grow">{assets.get(id)?.name ?? id}</span>
-            <button type="button" className="small ghost" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${assets.get(id)?.name} up`}>
+            <button type="button" className="small ghost" disabled={i === 0} onClick={() => moveTo(i, i - 1)} aria-label={`Move ${assets.get(id)?.name} up`}>
               ↑
             </button>
-            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${assets.get(id)?.name} down`}>
+            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => moveTo(i, i + 1)} aria-label={`Move ${assets.get(id)?.name} down`}>
               ↓
             </button>
             <button type="button" className="small ghost" onClick={() => onChange(ids.filter((_, j) => j !== i))} aria-label={`Remove ${assets.get(id)?.name}`}>
@@ -312,5 +355,99 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
         </select>
       </label>
     </details>
+  );
+}
+
+/** Files need the session token, so previews of uploaded images and videos play from a blob URL. */
+function useAuthBlob(asset: Asset) {
+  return useLoad(async () => {
+    if (!asset.is_uploaded) return asset.uri;
+    const res = await fetch(`/api/signage/assets/${asset.id}/content`, { headers: { authorization: `Bearer ${session.token}` } });
+    return res.ok ? URL.createObjectURL(await res.blob()) : '';
+  }, [asset.id, asset.updated_at]);
+}
+
+function Preview({ asset }: { asset: Asset }) {
+  const src = useAuthBlob(asset).data;
+  if (!src) return <div className="preview thumb">loading preview…</div>;
+  if (asset.asset_type === 'image') return <img className="preview" src={src} alt={`Preview of ${asset.name}`} />;
+  if (asset.asset_type === 'video') return <video className="preview" src={src} controls muted aria-label={`Preview of ${asset.name}`} />;
+  if (asset.asset_type === 'webpage') return <iframe className="preview" src={src} title={`Preview of ${asset.name}`} sandbox="allow-scripts allow-same-origin" />;
+  return (
+    <p className="preview thumb">
+      Stream <code>{asset.uri}</code>: no preview in the browser.
+    </p>
+  );
+}
+
+/**
+ * Start/end are wall-clock times in the asset's time zone (no offset), exactly what a
+ * `datetime-local` input holds; an empty bound means "no limit".
+ */
+function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolean) => void }) {
+  const form = useSubmit();
+  const wall = (v: FormDataEntryValue | null) => (String(v ?? '') ? `${String(v)}:00`.slice(0, 19) : null);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const ok = await form.run(() =>
+      api.patch('/api/signage/assets/{id}', {
+        path: { id: asset.id },
+        body: {
+          name: String(f.get('name')).trim(),
+          start_date: wall(f.get('start_date')),
+          end_date: wall(f.get('end_date')),
+          duration: Number(f.get('duration')),
+          timezone: String(f.get('timezone')).trim(),
+          is_enabled: f.get('is_enabled') === 'on',
+        },
+      }),
+    );
+    if (ok) onDone(true);
+  }
+  return (
+    <section className="card asset-editor" aria-label={`Schedule of ${asset.name}`}>
+      <div className="asset-editor-body">
+        <form className="form" onSubmit={submit} noValidate>
+          <h3>Schedule of {asset.name}</h3>
+          <Field label="Asset name" name="name" errors={form.fields}>
+            <input defaultValue={asset.name} />
+          </Field>
+          <div className="grid2">
+            <Field label="Plays from" name="start_date" errors={form.fields} hint="empty: no start limit">
+              <input type="datetime-local" defaultValue={asset.start_date?.slice(0, 16) ?? ''} />
+            </Field>
+            <Field label="Plays until" name="end_date" errors={form.fields} hint="empty: no end limit">
+              <input type="datetime-local" defaultValue={asset.end_date?.slice(0, 16) ?? ''} />
+            </Field>
+            <Field label="Duration (seconds)" name="duration" errors={form.fields}>
+              <input type="number" min={1} defaultValue={asset.duration} />
+            </Field>
+            <Field label="Time zone of the dates" name="timezone" errors={form.fields}>
+              <input defaultValue={asset.timezone} />
+            </Field>
+          </div>
+          <label className="check">
+            <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} /> Enabled
+          </label>
+          <ErrorText>{form.error}</ErrorText>
+          <div className="row">
+            <button type="submit" disabled={form.busy}>
+              Save schedule
+            </button>
+            <button type="button" className="ghost" onClick={() => onDone(false)}>
+              Close
+            </button>
+          </div>
+        </form>
+        <div>
+          <h3>Preview</h3>
+          <Preview asset={asset} />
+          <p className="muted small">
+            {asset.asset_type} · plays {asset.duration} s{asset.asset_type === 'video' ? ' or until the video ends' : ''} · {asset.is_active ? 'on air now' : asset.is_enabled ? 'outside its dates' : 'disabled'}
+          </p>
+        </div>
+      </div>
+    </section>
   );
 }

@@ -1,0 +1,215 @@
+import http from 'node:http';
+import { and, eq, inArray } from 'drizzle-orm';
+import client from 'prom-client';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { wirelessUnits } from './schema.ts';
+import { readSettings } from './settings.ts';
+import { emptyReport, parseChannel, type ChannelReading, type ChassisRow, type Reading, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
+
+/**
+ * Telemetry pushed by the receivers: one `GET /api/v1/subscribe` stream (NDJSON, one line per
+ * channel sample) per chassis, kept open by the process that leads the poll job. A line that
+ * differs from the channel's previous one is applied at once (alerts included); unchanged samples
+ * only refresh the cache the poll tick reads for history, last-seen and duration-based alerts.
+ * A chassis without a working stream is polled instead, and its stream retried with backoff.
+ */
+
+export interface SubscriptionOptions {
+  /** First reconnect delay after a stream drops; doubles per failure up to `reconnectMaxMs`. */
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+  /** A receiver that answers the subscribe request with 404/405/501 is polled, and asked again after this. */
+  unsupportedRetryMs?: number;
+  /** A stream silent for this long (no sample, no connect) is dropped; receivers push at least every second. */
+  stallMs?: number;
+  /** Without a reconcile for this long, this process no longer leads the poll job: close everything. */
+  orphanMs?: number;
+}
+
+interface Subscription {
+  orgId: string;
+  chassis: ChassisRow;
+  address: string;
+  request: http.ClientRequest | null;
+  live: boolean;
+  /** The last line of each slot as received, to spot a change without parsing. */
+  raw: Map<number, string>;
+  /** The last good reading of each slot. */
+  latest: Map<number, ChannelReading>;
+  failures: number;
+  retryAt: number;
+}
+
+type Pending = Map<string, { chassis: ChassisRow; channels: Map<number, ChannelReading> }>;
+
+const UNSUPPORTED = new Set([404, 405, 501]);
+const FLUSH_SLICE = 50;
+
+export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWriter }, opts: SubscriptionOptions = {}) {
+  const reconnectBaseMs = opts.reconnectBaseMs ?? 1000;
+  const reconnectMaxMs = opts.reconnectMaxMs ?? 30_000;
+  const unsupportedRetryMs = opts.unsupportedRetryMs ?? 300_000;
+  const stallMs = opts.stallMs ?? 3000;
+  const orphanMs = opts.orphanMs ?? 10_000;
+  const subs = new Map<string, Subscription>();
+  const pending = new Map<string, Pending>();
+  const flushQueued = new Set<string>();
+  let lastReconcileAt = 0;
+
+  const gauge = deps.registry.getSingleMetric('roster_monitoring_telemetry_subscriptions');
+  if (!gauge) {
+    new client.Gauge({
+      name: 'roster_monitoring_telemetry_subscriptions', help: 'Receivers streaming telemetry to this process (the others are polled)', registers: [deps.registry],
+      collect() {
+        this.set([...subs.values()].filter((s) => s.live).length);
+      },
+    });
+  }
+
+  function connect(s: Subscription) {
+    const request = http.get({ host: s.chassis.ip, port: s.chassis.port, path: '/api/v1/subscribe', headers: { accept: 'application/x-ndjson' } });
+    s.request = request;
+    // Socket idle time: covers both a receiver that never answers and a stream that goes quiet.
+    request.setTimeout(stallMs, () => request.destroy(new Error(`no telemetry for ${stallMs} ms`)));
+    request.on('error', (err) => drop(s, request, err.message));
+    request.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return drop(s, request, `HTTP ${res.statusCode}`, UNSUPPORTED.has(res.statusCode ?? 0));
+      }
+      s.live = true;
+      deps.log.info({ chassis: s.chassis.id, name: s.chassis.name }, 'telemetry subscription open');
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, end).trim();
+          buffer = buffer.slice(end + 1);
+          if (line && s.request === request) receive(s, line);
+        }
+      });
+      res.on('close', () => drop(s, request, 'stream closed by the receiver'));
+    });
+  }
+
+  /** Forgets a stream (if `request` is still its current one) and schedules the next attempt. */
+  function drop(s: Subscription, request: http.ClientRequest, reason: string, unsupported = false) {
+    if (s.request !== request) return;
+    request.destroy();
+    s.request = null;
+    const wasLive = s.live;
+    s.live = false;
+    s.raw.clear();
+    s.latest.clear();
+    s.failures++;
+    const delay = unsupported ? unsupportedRetryMs : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** (s.failures - 1));
+    s.retryAt = Date.now() + delay;
+    const context = { chassis: s.chassis.id, name: s.chassis.name, reason, retry_in_ms: delay };
+    if (wasLive) deps.log.warn(context, 'telemetry subscription dropped; polling the receiver until it reconnects');
+    else deps.log.info(context, unsupported ? 'receiver offers no telemetry subscription; polling it' : 'telemetry subscription failed; polling the receiver');
+  }
+
+  function close(s: Subscription) {
+    s.request?.destroy();
+    s.request = null;
+    s.live = false;
+    subs.delete(s.chassis.id);
+  }
+
+  function receive(s: Subscription, line: string) {
+    if (Date.now() - lastReconcileAt > orphanMs) {
+      // The poll job moved to another process (or stopped): it owns the receivers now.
+      for (const other of [...subs.values()]) close(other);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return deps.writer.countMalformed('device', { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) }, 'malformed pushed telemetry: not JSON');
+    }
+    const reading = parseChannel(parsed);
+    if (reading === null) return deps.writer.countMalformed('device', { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) }, 'malformed pushed telemetry: no slot');
+    const slot = (parsed as { slot: number }).slot;
+    if (reading === 'malformed') return deps.writer.countMalformed('channel', { chassis: s.chassis.id, slot }, 'malformed pushed channel telemetry');
+    s.failures = 0;
+    if (s.raw.get(slot) === line) return;
+    s.raw.set(slot, line);
+    s.latest.set(slot, reading);
+    queue(s, slot, reading);
+  }
+
+  /** Collects a changed channel for the org's next write; at most one write per org waits in line. */
+  function queue(s: Subscription, slot: number, reading: ChannelReading) {
+    let batch = pending.get(s.orgId);
+    if (!batch) pending.set(s.orgId, (batch = new Map()));
+    let entry = batch.get(s.chassis.id);
+    if (!entry) batch.set(s.chassis.id, (entry = { chassis: s.chassis, channels: new Map() }));
+    entry.channels.set(slot, reading);
+    schedule(s.orgId);
+  }
+
+  function schedule(orgId: string) {
+    if (flushQueued.has(orgId)) return;
+    flushQueued.add(orgId);
+    deps.writer.write(orgId, (t) => flush(t)).catch((err) => deps.log.error({ err, orgId }, 'applying pushed telemetry failed'));
+  }
+
+  async function flush(t: TenantTx) {
+    flushQueued.delete(t.orgId);
+    const batch = pending.get(t.orgId);
+    if (!batch) return;
+    // At most a slice of receivers per transaction (all of them report at once when streams open).
+    const entries = [...batch.values()].slice(0, FLUSH_SLICE);
+    for (const e of entries) batch.delete(e.chassis.id);
+    if (batch.size) schedule(t.orgId);
+    else pending.delete(t.orgId);
+    const settings = await readSettings(t);
+    const units = await t.tx.select().from(wirelessUnits).where(and(inArray(wirelessUnits.chassisId, entries.map((e) => e.chassis.id)), eq(wirelessUnits.isActive, true)));
+    const readings: Reading[] = entries.map((e) => ({ kind: 'ok', channels: e.channels }));
+    await deps.writer.apply(t, settings, entries.map((e) => e.chassis), units, readings, new Date(), emptyReport());
+  }
+
+  return {
+    /**
+     * The org's configured receivers (from the poll tick): opens missing streams whose backoff has
+     * passed, closes those of removed or re-addressed chassis.
+     */
+    reconcile(orgId: string, receivers: ChassisRow[]) {
+      lastReconcileAt = Date.now();
+      const wanted = new Set(receivers.map((c) => c.id));
+      for (const s of [...subs.values()]) if (s.orgId === orgId && !wanted.has(s.chassis.id)) close(s);
+      for (const c of receivers) {
+        const address = `${c.ip}:${c.port}`;
+        let s = subs.get(c.id);
+        if (s && s.address !== address) {
+          close(s);
+          s = undefined;
+        }
+        if (!s) subs.set(c.id, (s = { orgId, chassis: c, address, request: null, live: false, raw: new Map(), latest: new Map(), failures: 0, retryAt: 0 }));
+        s.chassis = c;
+        if (!s.request && Date.now() >= s.retryAt) connect(s);
+      }
+    },
+    /** Closes the streams of orgs that no longer have anything to poll. */
+    keepOrgs(orgIds: Set<string>) {
+      lastReconcileAt = Date.now();
+      for (const s of [...subs.values()]) if (!orgIds.has(s.orgId)) close(s);
+    },
+    /** What a live stream last said about each channel, or undefined when the chassis must be polled. */
+    reading(chassisId: string): Reading | undefined {
+      const s = subs.get(chassisId);
+      return s?.live ? { kind: 'ok', channels: new Map(s.latest) } : undefined;
+    },
+    /** Chassis ids with a live stream. */
+    live: () => [...subs.values()].filter((s) => s.live).map((s) => s.chassis.id),
+    close() {
+      for (const s of [...subs.values()]) close(s);
+      pending.clear();
+    },
+  };
+}
+
+export type Subscriptions = ReturnType<typeof createSubscriptions>;

@@ -1,0 +1,334 @@
+import { useState, type FormEvent } from 'react';
+import { allPages, api, type Answer, type Body } from '../../api/client';
+import { useSession } from '../../auth';
+import { ErrorText, Field, fmtDateTime, fromLocalInput, Page, toLocalInput, useLoad, useSubmit } from '../../ui';
+import { useEventChoice } from './common';
+
+type Event = Answer<'/api/events/events/{id}', 'get'>;
+type Room = Answer<'/api/events/events/{id}/rooms', 'get'>['items'][number];
+type Session = Answer<'/api/events/events/{id}/sessions', 'get'>['items'][number];
+
+const text = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
+
+/** Event managers: the event itself, its rooms and its sessions, each created and edited in place. */
+export function ManageEvents() {
+  const { refresh } = useSession();
+  const { event, picker } = useEventChoice(['manager']);
+  const [creating, setCreating] = useState(false);
+  const details = useLoad(() => (event ? api.get('/api/events/events/{id}', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id]);
+  return (
+    <Page
+      title={event && !creating ? `Manage — ${event.name}` : 'Manage events'}
+      actions={
+        <div className="row">
+          {!creating && picker}
+          <button type="button" className="ghost" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+            {creating ? 'Back to the event' : 'New event'}
+          </button>
+        </div>
+      }
+    >
+      {creating || !event ? (
+        <EventForm
+          onSaved={async () => {
+            setCreating(false);
+            await refresh();
+          }}
+        />
+      ) : (
+        <>
+          <ErrorText>{details.error}</ErrorText>
+          {details.data && <EventForm key={details.data.updated_at} event={details.data} onSaved={() => details.reload()} />}
+          <RoomsAndSessions eventId={event.id} />
+        </>
+      )}
+    </Page>
+  );
+}
+
+function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Promise<void> }) {
+  const form = useSubmit();
+  const [saved, setSaved] = useState('');
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved('');
+    const f = new FormData(e.currentTarget);
+    const body: Body<'/api/events/events', 'post'> = {
+      name: text(f, 'name'),
+      description: text(f, 'description'),
+      location: text(f, 'location'),
+      start_date: fromLocalInput(f.get('start_date')),
+      end_date: fromLocalInput(f.get('end_date')),
+      timezone: text(f, 'timezone'),
+      status: text(f, 'status') as Event['status'],
+    };
+    const ok = await form.run(() => (event ? api.patch('/api/events/events/{id}', { path: { id: event.id }, body }) : api.post('/api/events/events', { body })));
+    if (ok) {
+      setSaved(event ? 'Event saved' : `Event ${body.name} created`);
+      await onSaved();
+    }
+  }
+  return (
+    <form className="card form" onSubmit={submit} aria-label={event ? 'Event details' : 'New event'} noValidate>
+      <h2>{event ? 'Event' : 'New event'}</h2>
+      <div className="grid2">
+        <Field label="Event name" name="name" errors={form.fields}>
+          <input defaultValue={event?.name} required />
+        </Field>
+        <Field label="Location" name="location" errors={form.fields}>
+          <input defaultValue={event?.location} />
+        </Field>
+        <Field label="Starts" name="start_date" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toLocalInput(event?.start_date)} required />
+        </Field>
+        <Field label="Ends" name="end_date" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toLocalInput(event?.end_date)} required />
+        </Field>
+        <Field label="Time zone" name="timezone" errors={form.fields} hint="IANA name, e.g. Europe/Paris">
+          <input defaultValue={event?.timezone ?? 'Europe/Paris'} />
+        </Field>
+        <Field label="Status" name="status" errors={form.fields}>
+          <select defaultValue={event?.status ?? 'draft'}>
+            <option value="draft">draft</option>
+            <option value="published">published</option>
+            <option value="cancelled">cancelled</option>
+          </select>
+        </Field>
+      </div>
+      <Field label="Description" name="description" errors={form.fields}>
+        <textarea defaultValue={event?.description} rows={2} />
+      </Field>
+      <ErrorText>{form.error}</ErrorText>
+      <div className="row">
+        <button type="submit" disabled={form.busy}>
+          {event ? 'Save event' : 'Create event'}
+        </button>
+        {saved && <span role="status" className="ok">{saved}</span>}
+      </div>
+    </form>
+  );
+}
+
+function RoomsAndSessions({ eventId }: { eventId: string }) {
+  const data = useLoad(async () => {
+    const [rooms, sessions] = await Promise.all([
+      allPages((cursor) => api.get('/api/events/events/{id}/rooms', { path: { id: eventId }, query: { limit: 200, cursor } })),
+      allPages((cursor) => api.get('/api/events/events/{id}/sessions', { path: { id: eventId }, query: { limit: 200, cursor } })),
+    ]);
+    return { rooms, sessions: sessions.sort((a, b) => a.start_time.localeCompare(b.start_time)) };
+  }, [eventId]);
+  const [room, setRoom] = useState<Room | 'new' | null>(null);
+  const [session, setSession] = useState<Session | 'new' | null>(null);
+  const rooms = data.data?.rooms ?? [];
+  const roomName = (id: string) => rooms.find((r) => r.id === id)?.name ?? '—';
+  return (
+    <>
+      <ErrorText>{data.error}</ErrorText>
+      <section className="card" aria-labelledby="rooms-title">
+        <div className="page-head">
+          <h2 id="rooms-title">Rooms</h2>
+          <button type="button" className="small" onClick={() => setRoom('new')}>
+            New room
+          </button>
+        </div>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Location</th>
+                <th>Capacity</th>
+                <th>Inside</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {rooms.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.name}</td>
+                  <td>{r.location}</td>
+                  <td>{r.capacity}</td>
+                  <td>{r.current_occupancy}</td>
+                  <td>
+                    <button type="button" className="small ghost" onClick={() => setRoom(r)} aria-label={`Edit room ${r.name}`}>
+                      Edit
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {room && <RoomForm key={room === 'new' ? 'new' : room.id} eventId={eventId} room={room === 'new' ? undefined : room} onDone={(changed) => (setRoom(null), changed && data.reload())} />}
+      </section>
+      <section className="card" aria-labelledby="sessions-title">
+        <div className="page-head">
+          <h2 id="sessions-title">Sessions</h2>
+          <button type="button" className="small" onClick={() => setSession('new')} disabled={rooms.length === 0}>
+            New session
+          </button>
+        </div>
+        {session && (
+          <SessionForm key={session === 'new' ? 'new' : session.id} eventId={eventId} rooms={rooms} session={session === 'new' ? undefined : session} onDone={(changed) => (setSession(null), changed && data.reload())} />
+        )}
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Room</th>
+                <th>Title</th>
+                <th>Type</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {data.data?.sessions.map((s) => (
+                <tr key={s.id}>
+                  <td className="small">
+                    {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)}
+                  </td>
+                  <td>{roomName(s.room_id)}</td>
+                  <td>
+                    {s.title} <span className="muted small">{s.speaker_name}</span>
+                  </td>
+                  <td>
+                    {s.session_type}
+                    {s.is_paid && ` · ${s.price} €`}
+                  </td>
+                  <td>
+                    <button type="button" className="small ghost" onClick={() => setSession(s)} aria-label={`Edit session ${s.title}`}>
+                      Edit
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
+
+function RoomForm({ eventId, room, onDone }: { eventId: string; room?: Room; onDone: (changed: boolean) => void }) {
+  const form = useSubmit();
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const body = { name: text(f, 'name'), location: text(f, 'location'), description: text(f, 'description'), capacity: Number(text(f, 'capacity')) };
+    const ok = await form.run(() =>
+      room ? api.patch('/api/events/events/{id}/rooms/{roomId}', { path: { id: eventId, roomId: room.id }, body }) : api.post('/api/events/events/{id}/rooms', { path: { id: eventId }, body }),
+    );
+    if (ok) onDone(true);
+  }
+  return (
+    <form className="form subform" onSubmit={submit} aria-label={room ? `Edit room ${room.name}` : 'New room'} noValidate>
+      <div className="grid2">
+        <Field label="Room name" name="name" errors={form.fields}>
+          <input defaultValue={room?.name} required />
+        </Field>
+        <Field label="Capacity" name="capacity" errors={form.fields}>
+          <input type="number" min={0} defaultValue={room?.capacity ?? 50} />
+        </Field>
+        <Field label="Room location" name="location" errors={form.fields}>
+          <input defaultValue={room?.location} />
+        </Field>
+        <Field label="Room description" name="description" errors={form.fields}>
+          <input defaultValue={room?.description} />
+        </Field>
+      </div>
+      <ErrorText>{form.error}</ErrorText>
+      <div className="row">
+        <button type="submit" disabled={form.busy}>
+          {room ? 'Save room' : 'Create room'}
+        </button>
+        <button type="button" className="ghost" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; rooms: Room[]; session?: Session; onDone: (changed: boolean) => void }) {
+  const form = useSubmit();
+  const [type, setType] = useState(session?.session_type ?? 'conference');
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const paid = f.get('is_paid') === 'on';
+    const body: Body<'/api/events/events/{id}/sessions', 'post'> = {
+      room_id: text(f, 'room_id'),
+      title: text(f, 'title'),
+      speaker_name: text(f, 'speaker_name'),
+      description: text(f, 'description'),
+      start_time: fromLocalInput(f.get('start_time')),
+      end_time: fromLocalInput(f.get('end_time')),
+      session_type: type,
+      // A conference is free: price and is_paid are only sent for ateliers, so the API's rule is the one that speaks.
+      ...(type === 'atelier' ? { is_paid: paid, ...(paid ? { price: text(f, 'price') } : {}) } : {}),
+    };
+    const ok = await form.run(() =>
+      session
+        ? api.patch('/api/events/events/{id}/sessions/{sessionId}', { path: { id: eventId, sessionId: session.id }, body })
+        : api.post('/api/events/events/{id}/sessions', { path: { id: eventId }, body }),
+    );
+    if (ok) onDone(true);
+  }
+  return (
+    <form className="form subform" onSubmit={submit} aria-label={session ? `Edit session ${session.title}` : 'New session'} noValidate>
+      <div className="grid2">
+        <Field label="Title" name="title" errors={form.fields}>
+          <input defaultValue={session?.title} required />
+        </Field>
+        <Field label="Room" name="room_id" errors={form.fields}>
+          <select defaultValue={session?.room_id ?? rooms[0]?.id}>
+            {rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Session starts" name="start_time" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toLocalInput(session?.start_time)} required />
+        </Field>
+        <Field label="Session ends" name="end_time" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toLocalInput(session?.end_time)} required />
+        </Field>
+        <Field label="Speaker" name="speaker_name" errors={form.fields}>
+          <input defaultValue={session?.speaker_name} />
+        </Field>
+        <Field label="Type" name="session_type" errors={form.fields}>
+          <select value={type} onChange={(e) => setType(e.target.value as Session['session_type'])}>
+            <option value="conference">conference</option>
+            <option value="atelier">atelier</option>
+          </select>
+        </Field>
+      </div>
+      {type === 'atelier' && (
+        <div className="row wrap">
+          <label className="check">
+            <input type="checkbox" name="is_paid" defaultChecked={session?.is_paid} /> Paid atelier
+          </label>
+          <Field label="Price (€)" name="price" errors={form.fields}>
+            <input inputMode="decimal" defaultValue={session?.is_paid ? session.price : ''} />
+          </Field>
+        </div>
+      )}
+      <Field label="Session description" name="description" errors={form.fields}>
+        <textarea defaultValue={session?.description} rows={2} />
+      </Field>
+      <ErrorText>{form.error}</ErrorText>
+      <div className="row">
+        <button type="submit" disabled={form.busy}>
+          {session ? 'Save session' : 'Create session'}
+        </button>
+        <button type="button" className="ghost" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,352 @@
+import { useState, type FormEvent } from 'react';
+import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
+import { useSession } from '../../auth';
+import { ErrorText, Field, Page, useLoad, useSubmit } from '../../ui';
+
+type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
+type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
+type Priority = Assignment['priority'];
+
+const PRIORITIES: Priority[] = ['critical', 'high', 'normal', 'low'];
+const TOGGLES = [
+  ['alert_on_battery_low', 'Battery low'],
+  ['alert_on_signal_loss', 'Signal loss'],
+  ['alert_on_audio_low', 'Audio low'],
+  ['alert_on_device_offline', 'Offline'],
+] as const;
+
+/** Multipart upload with the bearer token; answers the API's problem as an ApiError. */
+async function uploadPhoto(performerId: string, file: File): Promise<Performer> {
+  const body = new FormData();
+  body.append('file', file);
+  const res = await fetch(`/api/monitoring/performers/${encodeURIComponent(performerId)}/photo`, { method: 'POST', headers: { authorization: `Bearer ${session.token ?? ''}`, accept: 'application/json' }, body });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, data.title ?? res.statusText, data.detail ?? '', data.errors ?? []);
+  return data as Performer;
+}
+
+/** Performers (admins create and edit them) and their mic assignments with the four alert toggles. */
+export function Performers() {
+  const { access } = useSession();
+  const [q, setQ] = useState('');
+  const [inactive, setInactive] = useState(false);
+  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const list = useLoad(
+    () => allPages((cursor) => (access.isOrgAdmin ? api.get('/api/monitoring/performers', { query: { q: q || undefined, include_inactive: inactive ? 'true' : undefined, limit: 200, cursor } }) : api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } }))),
+    [q, inactive, access.isOrgAdmin],
+  );
+  const performers = (list.data ?? []).filter((p) => access.isOrgAdmin || !q || p.name.toLowerCase().includes(q.toLowerCase()));
+  const current = performers.find((p) => p.id === selected);
+  return (
+    <Page
+      title="Performers & assignments"
+      actions={
+        access.isOrgAdmin && (
+          <button type="button" onClick={() => setSelected('new')}>
+            New performer
+          </button>
+        )
+      }
+    >
+      <div className="filters">
+        <label>
+          Search performers
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or title" />
+        </label>
+        {access.isOrgAdmin && (
+          <label className="check">
+            <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} /> Show deactivated
+          </label>
+        )}
+      </div>
+      <ErrorText>{list.error}</ErrorText>
+      <div className="split">
+        <ul className="plain performer-list" aria-label="Performers">
+          {performers.map((p) => (
+            <li key={p.id} className={p.is_active ? '' : 'inactive'}>
+              <button type="button" className={p.id === selected ? 'pick picked' : 'pick'} aria-pressed={p.id === selected} onClick={() => setSelected(p.id)}>
+                {p.photo_url ? <img className="performer-photo" src={`${p.photo_url}?v=${encodeURIComponent(p.updated_at)}`} alt="" /> : <span className="performer-photo" aria-hidden="true" />}
+                <span>
+                  {p.name}
+                  <span className="muted small"> {p.title}</span>
+                  {!p.is_active && <span className="badge off">deactivated</span>}
+                </span>
+              </button>
+            </li>
+          ))}
+          {!list.loading && performers.length === 0 && <li className="muted">No performer.</li>}
+        </ul>
+        <div className="grow">
+          {selected === 'new' && (
+            <PerformerForm
+              key="new"
+              onSaved={(p) => {
+                list.reload();
+                setSelected(p.id);
+              }}
+            />
+          )}
+          {current && (
+            <>
+              {access.isOrgAdmin && <PerformerForm key={current.id + current.updated_at} performer={current} onSaved={() => list.reload()} />}
+              <Assignments performer={current} />
+            </>
+          )}
+        </div>
+      </div>
+    </Page>
+  );
+}
+
+function PerformerForm({ performer, onSaved }: { performer?: Performer; onSaved: (p: Performer) => void }) {
+  const form = useSubmit();
+  const photo = useSubmit();
+  const [saved, setSaved] = useState('');
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved('');
+    const f = new FormData(e.currentTarget);
+    const opt = (k: string) => String(f.get(k) ?? '').trim() || null;
+    const body: Body<'/api/monitoring/performers', 'post'> = {
+      name: String(f.get('name') ?? '').trim(),
+      title: String(f.get('title') ?? '').trim(),
+      role_description: String(f.get('role_description') ?? '').trim(),
+      email: opt('email'),
+      phone: opt('phone'),
+      notes: String(f.get('notes') ?? '').trim(),
+    };
+    let result: Performer | undefined;
+    const ok = await form.run(async () => {
+      result = performer ? await api.patch('/api/monitoring/performers/{id}', { path: { id: performer.id }, body }) : await api.post('/api/monitoring/performers', { body });
+    });
+    if (ok && result) {
+      setSaved(performer ? 'Performer saved' : `${result.name} created`);
+      onSaved(result);
+    }
+  }
+  async function sendPhoto(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement).files?.[0];
+    if (!performer || !file) return photo.setError('Choose an image first');
+    let result: Performer | undefined;
+    if (await photo.run(async () => void (result = await uploadPhoto(performer.id, file)))) onSaved(result!);
+  }
+  async function setActive(active: boolean) {
+    if (!performer) return;
+    let result: Performer | undefined;
+    const path = { id: performer.id };
+    if (await form.run(async () => void (result = active ? await api.post('/api/monitoring/performers/{id}/reactivate', { path }) : await api.post('/api/monitoring/performers/{id}/deactivate', { path })))) onSaved(result!);
+  }
+  return (
+    <section className="card">
+      <form className="form" onSubmit={submit} aria-label={performer ? `Performer ${performer.name}` : 'New performer'} noValidate>
+        <h2>{performer ? performer.name : 'New performer'}</h2>
+        <div className="grid2">
+          <Field label="Name" name="name" errors={form.fields}>
+            <input defaultValue={performer?.name} required />
+          </Field>
+          <Field label="Title" name="title" errors={form.fields}>
+            <input defaultValue={performer?.title} />
+          </Field>
+          <Field label="E-mail" name="email" errors={form.fields}>
+            <input type="email" defaultValue={performer?.email ?? ''} />
+          </Field>
+          <Field label="Phone" name="phone" errors={form.fields}>
+            <input type="tel" defaultValue={performer?.phone ?? ''} />
+          </Field>
+        </div>
+        <Field label="Role" name="role_description" errors={form.fields}>
+          <input defaultValue={performer?.role_description} />
+        </Field>
+        <Field label="Notes" name="notes" errors={form.fields}>
+          <textarea rows={2} defaultValue={performer?.notes} />
+        </Field>
+        <ErrorText>{form.error}</ErrorText>
+        <div className="row">
+          <button type="submit" disabled={form.busy}>
+            {performer ? 'Save performer' : 'Create performer'}
+          </button>
+          {performer &&
+            (performer.is_active ? (
+              <button type="button" className="ghost" onClick={() => void setActive(false)}>
+                Deactivate
+              </button>
+            ) : (
+              <button type="button" className="ghost" onClick={() => void setActive(true)}>
+                Reactivate
+              </button>
+            ))}
+          {saved && <span role="status" className="ok">{saved}</span>}
+        </div>
+      </form>
+      {performer && (
+        <form className="row wrap photo-form" onSubmit={sendPhoto} aria-label="Photo">
+          {performer.photo_url ? <img className="photo-preview" src={`${performer.photo_url}?v=${encodeURIComponent(performer.updated_at)}`} alt={`Photo of ${performer.name}`} /> : <span className="photo-preview" aria-hidden="true" />}
+          <Field label="Photo (PNG, JPEG, GIF or WebP, up to 5 MB)" name="file" errors={photo.fields}>
+            <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" />
+          </Field>
+          <button type="submit" disabled={photo.busy}>
+            Upload photo
+          </button>
+          <ErrorText>{photo.error}</ErrorText>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Assignments({ performer }: { performer: Performer }) {
+  const { access } = useSession();
+  const [error, setError] = useState('');
+  const list = useLoad(() => allPages((cursor) => api.get('/api/monitoring/assignments', { query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor } })), [performer.id]);
+  async function change(fn: () => Promise<unknown>) {
+    setError('');
+    try {
+      await fn();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+    list.reload();
+  }
+  return (
+    <section className="card" aria-labelledby="assignments-title">
+      <h2 id="assignments-title">Microphones of {performer.name}</h2>
+      <ErrorText>{error || list.error}</ErrorText>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Unit</th>
+              <th>Group</th>
+              <th>Priority</th>
+              <th>Alert on</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.map((a) => (
+              <tr key={a.id} className={a.is_active ? '' : 'inactive'} aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}>
+                <td>{a.wireless_unit.name}</td>
+                <td>{a.monitoring_group.name}</td>
+                <td>
+                  <select aria-label={`Priority of ${a.wireless_unit.name}`} value={a.priority} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { priority: e.target.value as Priority } }))}>
+                    {PRIORITIES.map((p) => (
+                      <option key={p}>{p}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <div className="toggles">
+                    {TOGGLES.map(([key, label]) => (
+                      <label key={key} className="check small">
+                        <input type="checkbox" checked={a[key]} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { [key]: e.target.checked } }))} /> {label}
+                      </label>
+                    ))}
+                  </div>
+                </td>
+                <td>
+                  {a.is_active ? (
+                    <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/deactivate', { path: { id: a.id } }))}>
+                      Deactivate
+                    </button>
+                  ) : (
+                    <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/reactivate', { path: { id: a.id } }))}>
+                      Reactivate
+                    </button>
+                  )}{' '}
+                  <button
+                    type="button"
+                    className="small ghost"
+                    onClick={() => confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) && void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data?.length === 0 && <p className="muted">No microphone yet.</p>}
+      {access.monitoring && performer.is_active && <NewAssignment performer={performer} onCreated={list.reload} />}
+    </section>
+  );
+}
+
+function NewAssignment({ performer, onCreated }: { performer: Performer; onCreated: () => void }) {
+  const { access } = useSession();
+  const form = useSubmit();
+  const choices = useLoad(async () => {
+    const [units, groups] = await Promise.all([
+      allPages((cursor) => api.get('/api/monitoring/units', { query: { limit: 200, cursor } })),
+      allPages((cursor) => (access.isOrgAdmin ? api.get('/api/monitoring/groups', { query: { limit: 200, cursor } }) : api.get('/api/monitoring/me/groups', { query: { limit: 200, cursor } }))),
+    ]);
+    return { units, groups };
+  }, [access.isOrgAdmin]);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const body: Body<'/api/monitoring/assignments', 'post'> = {
+      performer_id: performer.id,
+      wireless_unit_id: String(f.get('wireless_unit_id')),
+      monitoring_group_id: String(f.get('monitoring_group_id')),
+      priority: String(f.get('priority')) as Priority,
+      notes: String(f.get('notes') ?? '').trim(),
+      alert_on_battery_low: f.get('alert_on_battery_low') === 'on',
+      alert_on_signal_loss: f.get('alert_on_signal_loss') === 'on',
+      alert_on_audio_low: f.get('alert_on_audio_low') === 'on',
+      alert_on_device_offline: f.get('alert_on_device_offline') === 'on',
+    };
+    if (await form.run(() => api.post('/api/monitoring/assignments', { body }))) onCreated();
+  }
+  return (
+    <form className="form subform" onSubmit={submit} aria-label="Assign a microphone" noValidate>
+      <h3>Assign a microphone</h3>
+      <ErrorText>{choices.error}</ErrorText>
+      <div className="grid2">
+        <Field label="Wireless unit" name="wireless_unit_id" errors={form.fields}>
+          <select>
+            {choices.data?.units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Monitoring group" name="monitoring_group_id" errors={form.fields}>
+          <select>
+            {choices.data?.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Priority" name="priority" errors={form.fields}>
+          <select defaultValue="normal">
+            {PRIORITIES.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Assignment notes" name="notes" errors={form.fields}>
+          <input />
+        </Field>
+      </div>
+      <fieldset>
+        <legend>Alert me on</legend>
+        {TOGGLES.map(([name, label]) => (
+          <label key={name} className="check">
+            <input type="checkbox" name={name} defaultChecked={name !== 'alert_on_audio_low'} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorText>{form.error}</ErrorText>
+      <div className="row">
+        <button type="submit" disabled={form.busy}>
+          Assign
+        </button>
+      </div>
+    </form>
+  );
+}
