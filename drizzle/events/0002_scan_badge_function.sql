@@ -118,8 +118,8 @@ BEGIN
     SELECT * INTO v_room FROM event_rooms WHERE id = v_room.id;
   END IF;
 
-  -- Who hears about it live (doorAudience in live.ts): the event's managers and the controllers
-  -- holding the rooms concerned now.
+  -- Who hears about it live (live.ts doorAudienceOf publishes to them): the event's managers and
+  -- the controllers holding the rooms concerned now.
   v_audience := ARRAY(
     SELECT created_by FROM events WHERE id = p_event_id
     UNION SELECT president_id FROM events WHERE id = p_event_id
