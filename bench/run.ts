@@ -127,7 +127,10 @@ async function pairScreens(server: ServerProcess, adminToken: string, wanted: nu
 
 function scenarios(data: BenchData, tokens: { admin: string; tech: string; controllers: string[]; screens: { token: string; etag: string }[] }): Scenario[] {
   const event = `/api/events/events/${data.eventId}`;
-  const scans = data.qrs.map((qr, i) => ({ qr, controller: tokens.controllers[i % tokens.controllers.length] }));
+  // Each pass over the badges shifts them one door further, so most scans move a badge from one
+  // room to another (occupancy out and in) rather than answering "already in room".
+  const doors = tokens.controllers.length;
+  const scans = Array.from({ length: doors }, (_, pass) => data.qrs.map((qr, i) => ({ qr, controller: tokens.controllers[(i + pass) % doors] }))).flat();
   return [
     { name: 'ceiling: constant', what: 'Fastify returning a constant (no application code)', target: 'ceiling', requests: [{ method: 'GET', path: '/constant' }], ok: [200] },
     { name: 'ceiling: pg pk select', what: 'Fastify + one primary-key select through pg (pool of 10)', target: 'ceiling', requests: [{ method: 'GET', path: '/pk' }], ok: [200] },
