@@ -68,7 +68,8 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
   if (!performer.isActive) throw unprocessable(`Performer ${performer.name} is inactive and cannot be assigned`, [{ path: 'body.performer_id', message: 'performer is inactive' }]);
   const [existing] = await t.tx.select({ id: pa.id }).from(pa).where(and(eq(pa.performerId, performer.id), eq(pa.wirelessUnitId, unit.id)));
   if (existing) {
-    throw conflict(`Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`, [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }]);
+    // Seed 001's troubleshooting: "reuse the existing assignment" — so the 409 carries its id.
+    throw conflict(`Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`, [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }], { existing_assignment_id: existing.id });
   }
   const { alertEnabled, alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline, ...fields } = input;
   const [created] = await uniqueOr409(

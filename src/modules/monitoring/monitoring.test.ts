@@ -169,6 +169,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(again.status, 409);
     assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
     assert.deepEqual(again.body.errors, [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` }]);
+    assert.equal(again.body.existing_assignment_id, aliceOnCh1.id, 'the existing assignment can be reused straight from the 409');
 
     // A shared unit: two performers on the same unit is allowed (seed 001).
     const bobOnCh1 = await admin.post(`${M}/assignments`, { performer_id: bob.id, wireless_unit_id: units[0].id, monitoring_group_id: stageGroup.id, alert_enabled: false, priority: 'low' });
@@ -268,6 +269,17 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await outsider.patch(`${M}/assignments/${aliceOnCh1.id}`, { priority: 'low' })).status, 404);
     assert.equal((await admin.get(`${M}/assignments/${aliceOnCh1.id}`)).body.priority, 'critical');
     assert.equal((await outsider.patch(`${M}/units/${units[0].id}`, { battery: 1 })).status, 404);
+  });
+
+  test('seed 001 troubleshooting: a user in no group sees nothing until added to one; then the group’s performers appear', async () => {
+    const { id: newcomerId, client: newcomer } = await env().makeUser(org, 'newcomer');
+    assert.deepEqual((await newcomer.get(`${M}/me/groups`)).body.items, [], '"MonitoringGroup not found": no groups yet');
+    assert.equal((await newcomer.get(`${M}/performers/${alice.id}`)).status, 404, 'access denied: the performer is in none of their groups');
+    const members = (await admin.get(`${M}/groups/${stageGroup.id}`)).body.members as number[];
+    assert.equal((await admin.patch(`${M}/groups/${stageGroup.id}`, { members: [...members, newcomerId] })).status, 200);
+    assert.deepEqual((await newcomer.get(`${M}/me/groups`)).body.items.map((g: any) => g.name), ['Main Stage']);
+    assert.equal((await newcomer.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
+    assert.equal((await admin.patch(`${M}/groups/${stageGroup.id}`, { members })).status, 200, 'membership restored for the next tests');
   });
 
   test('a technician manages assignments inside their group; performers stay admin-managed (403)', async () => {
