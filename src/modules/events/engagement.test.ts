@@ -117,6 +117,12 @@ describeEachBackend('events: announcements, questions, exhibitors, documents, st
     assert.equal(q1.status, 201);
     assert.deepEqual([q1.body.is_answered, q1.body.answer_text, q1.body.participant_id], [false, null, badge.part1.id]);
     questionId.conf = q1.body.id;
+    const heardAsked = lastLive('events.question.asked')!;
+    assert.deepEqual(heardAsked.data, { event_id: eventId, session_id: session.conf, question_id: q1.body.id });
+    assert.deepEqual(sorted(heardAsked.audience.userIds), sorted([u.pres.id, u.gest.id]), 'the event managers and room A’s gestionnaire now');
+    assert.deepEqual(heardAsked.audience.orgRoles, ['owner', 'admin']);
+    const questionEvents = () => live.filter((e) => e.type.startsWith('events.question.')).length;
+    const heardBefore = questionEvents();
     const unpaid = await ask(u.part2.client, session.paid, 'Can I join?');
     assert.equal(unpaid.status, 403);
     assert.match(unpaid.body.detail, /paid access/);
@@ -125,11 +131,14 @@ describeEachBackend('events: announcements, questions, exhibitors, documents, st
     assert.equal((await ask(u.part1.client, session.conf, '   ')).status, 400);
     assert.equal((await ask(u.part1.client, '01900000-0000-7000-8000-000000000000', 'Where?')).status, 404);
     assert.equal(await count('session_questions'), 1, 'refused questions stored nothing');
+    assert.equal(questionEvents(), heardBefore, 'and published nothing');
 
     await u.pres.client.put(url(`/sessions/${session.paid}/access`), { participant_id: badge.part1.id, payment_status: 'paid' });
     const q2 = await ask(u.part1.client, session.paid, 'Do we need a laptop?');
     assert.equal(q2.status, 201, 'paid access opens the atelier');
     questionId.paid = q2.body.id;
+    assert.deepEqual(lastLive('events.question.asked')!.data, { event_id: eventId, session_id: session.paid, question_id: q2.body.id });
+    assert.deepEqual(lastLive('events.question.asked')!.audience.userIds, [u.pres.id], 'room B’s gestionnaire holds it only later: managers alone');
     await ask(u.part2.client, session.conf, 'Is there a recording?');
 
     const texts = async (c: Client, q = '') => (await c.get(url(`/questions${q}`))).body.items.map((x: any) => x.question_text);
@@ -145,10 +154,16 @@ describeEachBackend('events: announcements, questions, exhibitors, documents, st
     assert.equal(answered.status, 200);
     assert.deepEqual([answered.body.is_answered, answered.body.answer_text, answered.body.answered_by], [true, 'Yes, after the talk.', u.gest.id]);
     assert.ok(answered.body.answered_at);
+    const heardAnswer = lastLive('events.question.answered')!;
+    assert.deepEqual(heardAnswer.data, { event_id: eventId, session_id: session.conf, question_id: questionId.conf });
+    assert.deepEqual(sorted(heardAnswer.audience.userIds), sorted([u.pres.id, u.gest.id, u.part1.id]), 'the asker, the managers and the room’s gestionnaire now');
+    assert.deepEqual(heardAnswer.audience.orgRoles, ['owner', 'admin']);
     assert.deepEqual(await texts(u.part2.client), ['Will the slides be shared?', 'Is there a recording?'], 'answered questions are visible to every participant');
     assert.deepEqual(await texts(u.part2.client, '?answered=true'), ['Will the slides be shared?']);
     assert.deepEqual(await texts(u.part1.client, `?session_id=${session.paid}`), ['Do we need a laptop?']);
     assert.equal((await u.pres.client.put(url(`/questions/${questionId.paid}/answer`), { answer_text: 'Bring one.' })).body.answered_by, u.pres.id, 'event managers answer anywhere');
+    assert.deepEqual(lastLive('events.question.answered')!.data, { event_id: eventId, session_id: session.paid, question_id: questionId.paid });
+    assert.deepEqual(sorted(lastLive('events.question.answered')!.audience.userIds), sorted([u.pres.id, u.part1.id]));
   });
 
   test('exhibitor scans: one visit per visitor per day, concurrent scans count once, forged badges refused, stats and CSV', async () => {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
+import { assignmentInForce } from '../../core/access/assignment.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { verifyBadge } from './badges.ts';
+import { roomAssignments } from './schema.ts';
 
 const HOUR = 3600_000;
 const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
@@ -37,6 +39,29 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     assert.deepEqual((await u.outsider.client.get('/api/events/events')).body, { items: [], next_cursor: null });
     assert.equal((await admin.get('/api/events/events')).body.items[0].name, 'Tech Days', 'org admins see every event');
     assert.equal((await u.outsider.client.patch(url(), { name: 'Mine' })).status, 404);
+  });
+
+  test('the door rules’ SQL "slot in force" answers exactly like assignmentInForce on every boundary', async () => {
+    // Both read now() of one statement; the VALUES list stands in for room_assignments rows.
+    const rows = await queryRows<{ name: string; sql_rule: boolean; js_rule: boolean }>(
+      env().database.db,
+      sql`select name, events_slot_in_force(is_active, starts_at, ends_at) as sql_rule, (${assignmentInForce(roomAssignments)}) as js_rule
+            from (values ('starts now', true, now(), now() + interval '1 hour'),
+                         ('ends now', true, now() - interval '1 hour', now()),
+                         ('inside', true, now() - interval '1 hour', now() + interval '1 hour'),
+                         ('not started', true, now() + interval '1 second', now() + interval '1 hour'),
+                         ('ended', true, now() - interval '2 hours', now() - interval '1 second'),
+                         ('inactive', false, now() - interval '1 hour', now() + interval '1 hour'),
+                         ('open start', true, null::timestamptz, now() + interval '1 hour'),
+                         ('open end', true, now() - interval '1 hour', null::timestamptz),
+                         ('open both', true, null::timestamptz, null::timestamptz)
+                 ) as room_assignments(name, is_active, starts_at, ends_at)`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.sql_rule]),
+      [['starts now', true], ['ends now', false], ['inside', true], ['not started', false], ['ended', false], ['inactive', false], ['open start', true], ['open end', true], ['open both', true]],
+    );
+    for (const r of rows) assert.equal(r.sql_rule, r.js_rule, r.name);
   });
 
   test('rooms: the president adds them; a duplicate name is a 409', async () => {

@@ -11,7 +11,7 @@ const withAdmins = (ids: Array<string | number | null>): Audience => ({ userIds:
 /**
  * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
  * rooms concerned right now — the same people `roomAccessPolicy` lets read those scans. The user
- * ids come from `events_scan_badge` (drizzle/events/0002), which computes them in the scan's own
+ * ids come from `events_scan_badge` (drizzle/events/0003), which computes them in the scan's own
  * statement.
  */
 export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);
@@ -20,8 +20,7 @@ export const doorAudienceOf = (userIds: Array<string | number | null>): Audience
 export async function entranceAudience(t: TenantTx, eventId: string): Promise<Audience> {
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
-    sql`select created_by as user_id from events where id = ${eventId}
-        union select president_id from events where id = ${eventId}
+    sql`select events_managers(${eventId}::uuid) as user_id
         union select user_id from event_assignments where event_id = ${eventId} and is_active and role = 'controlleur_des_badges'`,
   );
   return withAdmins(rows.map((r) => r.user_id));
@@ -32,9 +31,22 @@ export async function annonceAudience(t: TenantTx, eventId: string, target: (typ
   const roles = Object.entries(TARGET_OF_ROLE).filter(([, tg]) => target === 'all' || tg === target).map(([role]) => sql`${role}`);
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
-    sql`select created_by as user_id from events where id = ${eventId}
-        union select president_id from events where id = ${eventId}
+    sql`select events_managers(${eventId}::uuid) as user_id
         union select user_id from event_assignments where event_id = ${eventId} and is_active and role in (${sql.join(roles, sql`, `)})`,
   );
   return withAdmins([...rows.map((r) => r.user_id), authorId]);
+}
+
+/**
+ * A session's questions: the event's managers and the gestionnaires holding the session's room now
+ * (who `questionPolicy` lets read and answer them), plus, once answered, the participant who asked.
+ */
+export async function questionAudience(t: TenantTx, eventId: string, sessionId: string, askedBy?: string): Promise<Audience> {
+  const rows = await queryRows<{ user_id: string | number | null }>(
+    t.tx,
+    sql`select events_managers(${eventId}::uuid) as user_id
+        union select events_room_staff_now(${eventId}::uuid, array(select room_id from event_sessions where id = ${sessionId}), 'gestionnaire_des_salles')
+        ${askedBy ? sql`union select user_id from event_participants where id = ${askedBy}` : sql``}`,
+  );
+  return withAdmins(rows.map((r) => r.user_id));
 }

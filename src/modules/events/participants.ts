@@ -1,4 +1,4 @@
-import { and, count, eq, gte, ilike, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type Audience } from '../../core/events/bus.ts';
 import { queryRows } from '../../core/db/client.ts';
@@ -10,7 +10,7 @@ import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
 import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
-import { events, participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES } from './schema.ts';
+import { events, participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES, type SessionStatus } from './schema.ts';
 import { assertMember, currentRoom, getEvent, getSession, type Room, type Session } from './service.ts';
 
 export type Participant = typeof participants.$inferSelect;
@@ -126,12 +126,14 @@ export interface ScanDecision {
   session: Session | null;
 }
 
+/**
+ * Payment does not keep this participant out of this session: it is no paid atelier, or they hold a
+ * SessionAccess marked paid or free. `events_has_paid_access` (drizzle/events/0003), the rule the
+ * door scan applies.
+ */
 export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
-  const [a] = await t.tx
-    .select({ id: sessionAccesses.id })
-    .from(sessionAccesses)
-    .where(and(eq(sessionAccesses.participantId, participantId), eq(sessionAccesses.sessionId, sessionId), inArray(sessionAccesses.paymentStatus, ['paid', 'free'])));
-  return Boolean(a);
+  const [row] = await queryRows<{ ok: boolean }>(t.tx, sql`select events_has_paid_access(${participantId}::uuid, ${sessionId}::uuid) as ok`);
+  return row.ok;
 }
 
 /** What `events_scan_badge` answers: the decision with its rows as JSON (snake_case columns). */
@@ -142,7 +144,7 @@ interface ScanRow {
   scan: Record<string, unknown>;
   participant: Record<string, unknown> | null;
   room: Record<string, unknown> | null;
-  session: Record<string, unknown> | null;
+  session: (Record<string, unknown> & { status: SessionStatus }) | null;
   left: Record<string, unknown> | null;
   audience: Array<number | string | null>;
 }
@@ -152,7 +154,7 @@ interface ScanRow {
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
  * event policy, the controller's room now, the participant row lock, the session running, paid
  * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling `events_scan_badge` (drizzle/events/0002), so a scan costs one round trip
+ * statement calling `events_scan_badge` (drizzle/events/0003), so a scan costs one round trip
  * inside the tenant transaction. Every scan is recorded; occupancy can never pass capacity.
  */
 export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
@@ -174,7 +176,7 @@ export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr
   const room = d.room && fromJson(rooms, d.room);
   const left = d.left && fromJson(rooms, d.left);
   publishScan(t, eventId, scan, room, left, doorAudienceOf(d.audience));
-  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && fromJson(sessions, d.session) };
+  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && { ...fromJson(sessions, d.session), status: d.session.status } };
 }
 
 const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.capacity, current_occupancy: r.currentOccupancy });

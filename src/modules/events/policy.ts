@@ -1,7 +1,6 @@
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
-import { assignmentInForce } from '../../core/access/assignment.ts';
 import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
 import { annonces, eventAssignments, events, exposantScans, participants, roomAccesses, roomAssignments, rooms, sessionQuestions, sessions, type EventRole } from './schema.ts';
 
@@ -23,10 +22,13 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
   return sql`exists (select 1 from ${eventAssignments} as ${ea} where ${ea.eventId} = ${eventId} and ${ea.userId} = ${actor.userId} and ${ea.isActive} = true and ${ea.role} in (${list}))`;
 }
 
-/** The actor's room slot in that room, as `role`, is in force right now. */
-export function inRoomNow(actor: Actor, roomId: AnyColumn, role: 'gestionnaire_des_salles' | 'controlleur_des_badges', at: Date | SQL = sql`now()`): Condition {
+/**
+ * The actor's room slot in that room, as `role`, is in force right now (`events_slot_in_force`,
+ * drizzle/events/0003: the one definition the door scan and `currentRoom` use too).
+ */
+export function inRoomNow(actor: Actor, roomId: AnyColumn, role: 'gestionnaire_des_salles' | 'controlleur_des_badges'): Condition {
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and ${assignmentInForce(ra, at)})`;
+  return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
 }
 
 const anyEventRole = (actor: Actor, eventId: AnyColumn) => anyOf(managesEvent(actor, eventId), holdsEventRole(actor, eventId, ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant']));

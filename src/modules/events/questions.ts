@@ -1,14 +1,19 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
+import { liveEvent } from '../../core/events/bus.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, unprocessable } from '../../core/http/problem.ts';
+import { questionAudience } from './live.ts';
 import { hasPaidAccess } from './participants.ts';
 import { questionPolicy } from './policy.ts';
 import { participants, sessionQuestions } from './schema.ts';
 import { getEvent, getSession } from './service.ts';
 
 export type SessionQuestion = typeof sessionQuestions.$inferSelect;
+
+/** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
+const questionData = (q: SessionQuestion) => ({ event_id: q.eventId, session_id: q.sessionId, question_id: q.id });
 
 /**
  * A badge holder asks on a session they may attend: conferences and free ateliers are open to all,
@@ -22,11 +27,12 @@ export async function askQuestion(t: TenantTx, eventId: string, sessionId: strin
     .from(participants)
     .where(and(eq(participants.eventId, eventId), eq(participants.userId, t.actor.userId), eq(participants.isActive, true)));
   if (!badge) throw forbidden('Only participants of the event ask questions');
-  if (session.sessionType === 'atelier' && session.isPaid && !(await hasPaidAccess(t, badge.id, session.id))) {
+  if (!(await hasPaidAccess(t, badge.id, session.id))) {
     throw forbidden('This paid atelier needs paid access before you can ask a question');
   }
   const [question] = await t.tx.insert(sessionQuestions).values({ orgId: t.orgId, eventId, sessionId, participantId: badge.id, questionText: text }).returning();
   await audit(t, { action: 'create', entityType: 'session_question', entityId: question.id, message: `Question on "${session.title}"`, after: question });
+  t.publish(liveEvent(t.orgId, 'events.question.asked', questionData(question), await questionAudience(t, eventId, sessionId)));
   return question;
 }
 
@@ -73,5 +79,6 @@ export async function answerQuestion(t: TenantTx, eventId: string, id: string, a
     .where(eq(sessionQuestions.id, id))
     .returning();
   await audit(t, { action: 'update', entityType: 'session_question', entityId: id, message: 'Question answered', before, after });
+  t.publish(liveEvent(t.orgId, 'events.question.answered', questionData(after), await questionAudience(t, eventId, after.sessionId, after.participantId)));
   return after;
 }

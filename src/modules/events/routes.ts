@@ -44,7 +44,7 @@ const sessionOut = z.object({
 const sessionView = (s: svc.Session) => ({
   id: s.id, event_id: s.eventId, room_id: s.roomId, title: s.title, description: s.description, speaker_name: s.speakerName, speaker_bio: s.speakerBio,
   start_time: s.startTime.toISOString(), end_time: s.endTime.toISOString(), session_type: s.sessionType, is_paid: s.isPaid, price: Number(s.price).toFixed(2), youtube_live_url: s.youtubeLiveUrl,
-  status: svc.sessionStatus(s), status_is_manual: s.statusOverride !== null,
+  status: s.status, status_is_manual: s.statusOverride !== null,
 });
 
 const assignmentOut = z.object({ id: z.string(), event_id: z.string(), user_id: z.number(), role: z.enum(EVENT_ROLES), assigned_by: z.number().nullable(), assigned_at: z.string() });

@@ -1,7 +1,8 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, ne, sql } from 'drizzle-orm';
 import { requireWriter } from '../../core/access/actor.ts';
-import { windowsOverlap, assignmentInForce } from '../../core/access/assignment.ts';
+import { windowsOverlap } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
+import { queryRows } from '../../core/db/client.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
@@ -9,10 +10,12 @@ import { conflict, invalidField, notFound, unprocessable } from '../../core/http
 import { eventAssignmentPolicy, eventPolicy, roomAssignmentPolicy, roomPolicy, sessionPolicy } from './policy.ts';
 import { eventAssignments, events, participants, roomAccesses, roomAssignments, rooms, sessions, type EventRole, type SessionStatus } from './schema.ts';
 import { registerParticipant } from './participants.ts';
+import { fromJson } from './rows.ts';
 
 export type Event = typeof events.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
-export type Session = typeof sessions.$inferSelect;
+/** A session row with the status it shows now (`events_session_status`, drizzle/events/0003). */
+export type Session = typeof sessions.$inferSelect & { status: SessionStatus };
 export type EventAssignment = typeof eventAssignments.$inferSelect;
 export type RoomAssignment = typeof roomAssignments.$inferSelect;
 
@@ -172,12 +175,17 @@ export async function deleteRoom(t: TenantTx, eventId: string, roomId: string): 
 
 // ---------------------------------------------------------------- sessions
 
-/** The status a session shows: the manager's override, otherwise what the clock says. */
-export function sessionStatus(s: Pick<Session, 'startTime' | 'endTime' | 'statusOverride'>, now = new Date()): SessionStatus {
-  if (s.statusOverride) return s.statusOverride;
-  if (now < s.startTime) return 'pas_encore';
-  return now < s.endTime ? 'en_cours' : 'termine';
-}
+/**
+ * Session columns plus the status it shows: the manager's override, otherwise what the clock says.
+ * The rule is the SQL function the door scan uses to find the session running in a room.
+ */
+const sessionColumns = {
+  ...getTableColumns(sessions),
+  status: sql<SessionStatus>`events_session_status(${sessions.statusOverride}, ${sessions.startTime}, ${sessions.endTime})`,
+};
+
+/** The stored row, as audit snapshots record it (the status is derived, not stored). */
+const storedSession = ({ status: _status, ...row }: Session) => row;
 
 export interface SessionInput {
   roomId: string;
@@ -248,8 +256,8 @@ export async function createSession(t: TenantTx, eventId: string, input: Session
       youtubeLiveUrl: input.youtubeLiveUrl ?? '',
       statusOverride: input.statusOverride ?? null,
     })
-    .returning();
-  await audit(t, { action: 'create', entityType: 'event_session', entityId: session.id, message: `Session created: ${session.title}`, after: session });
+    .returning(sessionColumns);
+  await audit(t, { action: 'create', entityType: 'event_session', entityId: session.id, message: `Session created: ${session.title}`, after: storedSession(session) });
   return session;
 }
 
@@ -257,7 +265,7 @@ export async function listSessions(t: TenantTx, eventId: string, opts: { roomId?
   await getEvent(t, eventId);
   const ks = keyset<Session>({ columns: [sessions.startTime, sessions.id], key: (s) => [s.startTime, s.id], page: opts.page });
   const rows = await t.tx
-    .select()
+    .select(sessionColumns)
     .from(sessions)
     .where(and(eq(sessions.eventId, eventId), sessionPolicy.visible(t.actor), opts.roomId ? eq(sessions.roomId, opts.roomId) : undefined, ks.after))
     .orderBy(...ks.orderBy)
@@ -269,13 +277,13 @@ const sessionRow = (eventId: string, sessionId: string) => and(eq(sessions.id, s
 
 export async function getSession(t: TenantTx, eventId: string, sessionId: string, action: 'see' | 'edit' | 'remove' = 'see'): Promise<Session> {
   await sessionPolicy.authorize(t.tx, t.actor, action, sessionRow(eventId, sessionId));
-  const [session] = await t.tx.select().from(sessions).where(sessionRow(eventId, sessionId));
+  const [session] = await t.tx.select(sessionColumns).from(sessions).where(sessionRow(eventId, sessionId));
   return session;
 }
 
 export async function updateSession(t: TenantTx, eventId: string, sessionId: string, patch: Partial<SessionInput>): Promise<Session> {
   const before = await getSession(t, eventId, sessionId, 'edit');
-  const merged = { ...before, ...patch };
+  const merged = { ...storedSession(before), ...patch };
   // Moving a session to another room needs the right to schedule there too.
   if (patch.roomId && patch.roomId !== before.roomId) await getRoom(t, eventId, patch.roomId, 'schedule');
   checkPricing(merged);
@@ -284,8 +292,8 @@ export async function updateSession(t: TenantTx, eventId: string, sessionId: str
     .update(sessions)
     .set({ ...patch, updatedAt: new Date() })
     .where(eq(sessions.id, sessionId))
-    .returning();
-  await audit(t, { action: 'update', entityType: 'event_session', entityId: sessionId, message: `Session updated: ${after.title}`, before, after });
+    .returning(sessionColumns);
+  await audit(t, { action: 'update', entityType: 'event_session', entityId: sessionId, message: `Session updated: ${after.title}`, before: storedSession(before), after: storedSession(after) });
   return after;
 }
 
@@ -294,7 +302,7 @@ export async function deleteSession(t: TenantTx, eventId: string, sessionId: str
   // Scan history outlives the session; it just stops naming it.
   await t.tx.update(roomAccesses).set({ sessionId: null }).where(eq(roomAccesses.sessionId, sessionId));
   await t.tx.delete(sessions).where(eq(sessions.id, sessionId));
-  await audit(t, { action: 'delete', entityType: 'event_session', entityId: sessionId, message: `Session deleted: ${before.title}`, before });
+  await audit(t, { action: 'delete', entityType: 'event_session', entityId: sessionId, message: `Session deleted: ${before.title}`, before: storedSession(before) });
 }
 
 // ---------------------------------------------------------------- per-event roles (UserEventAssignment)
@@ -403,22 +411,17 @@ export async function endRoomAssignment(t: TenantTx, eventId: string, slotId: st
   await audit(t, { action: 'unassign', entityType: 'room_assignment', entityId: slotId, message: `Room slot of user ${before.userId} removed`, before, after: { ...before, isActive: false } });
 }
 
-/** The room the actor staffs right now in this event (as gestionnaire or controller), with its slot. */
+/**
+ * The room the actor staffs right now in this event (as gestionnaire or controller), with its slot:
+ * `events_room_held_now` (drizzle/events/0003), the same function the door scan asks.
+ */
 export async function currentRoom(t: TenantTx, eventId: string, role?: RoomSlotInput['role']): Promise<{ room: Room; slot: RoomAssignment } | null> {
   if (t.actor.userId === null) return null;
-  const [row] = await t.tx
-    .select({ room: rooms, slot: roomAssignments })
-    .from(roomAssignments)
-    .innerJoin(rooms, and(eq(rooms.orgId, roomAssignments.orgId), eq(rooms.id, roomAssignments.roomId)))
-    .where(
-      and(
-        eq(roomAssignments.eventId, eventId),
-        eq(roomAssignments.userId, t.actor.userId),
-        role ? eq(roomAssignments.role, role) : undefined,
-        eq(rooms.isActive, true),
-        assignmentInForce(roomAssignments),
-      ),
-    )
-    .limit(1);
-  return row ?? null;
+  const [row] = await queryRows<{ room: Record<string, unknown>; slot: Record<string, unknown> }>(
+    t.tx,
+    sql`select to_jsonb(r) as room, to_jsonb(a) as slot
+          from events_room_held_now(${eventId}::uuid, ${t.actor.userId}::bigint, ${role ?? null}::text) a
+          join ${rooms} r on r.org_id = a.org_id and r.id = a.room_id`,
+  );
+  return row ? { room: fromJson(rooms, row.room), slot: fromJson(roomAssignments, row.slot) } : null;
 }
