@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
+describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   let server: ChildProcess;
   let dataDir: string;
   let base: string;
@@ -317,9 +317,16 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     await shot(admin, '13-room-slots');
   });
 
-  test('session Q&A: a participant asks, the room manager answers, the participant reads the answer', async () => {
+  test('session Q&A: a participant asks, the room manager sees it live and answers, the participant sees the answer live', async () => {
+    // The room manager's page is open before the question exists: `events.question.asked` brings it in.
+    const gestionnaire = await signedIn('gestionnaire');
+    await gestionnaire.goto(`${base}/events/questions`);
+    await gestionnaire.getByRole('heading', { name: 'Questions to answer' }).waitFor();
+    await gestionnaire.locator('.live-live').waitFor();
+
     const participant = await signedIn('participant');
     await participant.goto(`${base}/events/questions`);
+    await participant.locator('.live-live').waitFor();
     const ask = participant.getByRole('form', { name: 'Ask a question' });
     await ask.getByLabel('About the session').selectOption({ label: await ask.getByLabel('About the session').locator('option', { hasText: 'The state of the web' }).innerText() });
     await ask.getByLabel('Your question').fill('Will the slides be shared?');
@@ -328,16 +335,15 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     const mine = participant.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
     await mine.getByText('yours — waiting').waitFor();
 
-    const gestionnaire = await signedIn('gestionnaire');
-    await gestionnaire.goto(`${base}/events/questions`);
     const q = gestionnaire.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
+    await q.waitFor({ timeout: 10_000 });
     await q.getByLabel('Answer to: Will the slides be shared?').fill('Yes, right after the talk.');
     await q.getByRole('button', { name: 'Send answer' }).click();
     await q.getByText('A: Yes, right after the talk.').waitFor();
     await shot(gestionnaire, '14-questions-answered');
 
-    await participant.reload();
-    await mine.getByText('A: Yes, right after the talk.').waitFor();
+    // No reload: `events.question.answered` refetches the participant's list.
+    await mine.getByText('A: Yes, right after the talk.').waitFor({ timeout: 10_000 });
     assert.match((await mine.textContent()) ?? '', /answered/);
   });
 
@@ -432,6 +438,127 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     assert.match((await chart.getAttribute('aria-label')) ?? '', /battery \d+–\d+ %/);
     await shot(admin, '16-wall-history');
   });
+  test('events management: deletes behind an accessible confirmation, and a manual session status', async () => {
+    const token = await apiLogin('admin');
+    const events = (await api<{ items: Array<{ id: string; name: string }> }>(token, 'GET', '/api/events/events?limit=100')).items;
+    const event = events[0];
+    const hour = Math.floor(Date.now() / HOUR) * HOUR;
+    const room = await api<{ id: string }>(token, 'POST', `/api/events/events/${event.id}/rooms`, { name: 'E2E spare room', capacity: 20 });
+    await api(token, 'POST', `/api/events/events/${event.id}/sessions`, {
+      room_id: room.id,
+      title: 'E2E cancelled talk',
+      start_time: new Date(hour + 2 * HOUR).toISOString(),
+      end_time: new Date(hour + 3 * HOUR).toISOString(),
+      session_type: 'conference',
+    });
+    const throwaway = await api<{ id: string }>(token, 'POST', '/api/events/events', {
+      name: 'E2E throwaway event',
+      start_date: new Date(hour + 48 * HOUR).toISOString(),
+      end_date: new Date(hour + 50 * HOUR).toISOString(),
+    });
+    const sessionTitles = async () => (await api<{ items: Array<{ title: string }> }>(token, 'GET', `/api/events/events/${event.id}/sessions?limit=200`)).items.map((x) => x.title);
+
+    const admin = await signedIn('admin');
+    await admin.goto(`${base}/events/manage`);
+    await admin.getByRole('combobox', { name: /^Event\b/ }).selectOption(event.id);
+    const row = admin.getByRole('row', { name: 'Session E2E cancelled talk' });
+    await row.getByRole('button', { name: 'Delete session E2E cancelled talk' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete the session E2E cancelled talk?' });
+    await dialog.waitFor();
+    // Focus starts on Cancel and Tab cycles inside the dialog; Escape cancels and nothing is deleted.
+    assert.equal(await admin.evaluate(() => document.activeElement?.textContent), 'Cancel');
+    for (let i = 0; i < 3; i++) {
+      await admin.keyboard.press('Tab');
+      assert.ok(await admin.evaluate(() => !!document.activeElement?.closest('dialog[open]')), 'focus left the dialog');
+    }
+    await shot(admin, '19-confirm-delete-session');
+    await admin.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok((await sessionTitles()).includes('E2E cancelled talk'));
+    await row.getByRole('button', { name: 'Delete session E2E cancelled talk' }).click();
+    await dialog.getByRole('button', { name: 'Delete session' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.ok(!(await sessionTitles()).includes('E2E cancelled talk'));
+
+    const roomRow = admin.getByRole('row', { name: 'Room E2E spare room' });
+    await roomRow.getByRole('button', { name: 'Delete room E2E spare room' }).click();
+    await admin.getByRole('dialog', { name: 'Delete the room E2E spare room?' }).getByRole('button', { name: 'Delete room' }).click();
+    await roomRow.waitFor({ state: 'detached' });
+    const rooms = (await api<{ items: Array<{ name: string }> }>(token, 'GET', `/api/events/events/${event.id}/rooms?limit=200`)).items.map((r) => r.name);
+    assert.ok(!rooms.includes('E2E spare room'), `room still listed: ${rooms}`);
+
+    await admin.getByRole('combobox', { name: /^Event\b/ }).selectOption(throwaway.id);
+    await admin.getByRole('button', { name: 'Delete event' }).click();
+    await admin.getByRole('dialog', { name: 'Delete the event E2E throwaway event?' }).getByRole('button', { name: 'Delete event' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Event E2E throwaway event deleted' }).waitFor();
+    const gone = await fetch(`${base}/api/events/events/${throwaway.id}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(gone.status, 404);
+
+    // The room manager holding Salle 1 forces a session's status; the event manager returns it to the clock.
+    const findSession = async () => (await api<{ items: Array<{ title: string; status: string; status_is_manual: boolean }> }>(token, 'GET', `/api/events/events/${event.id}/sessions?limit=200`)).items.find((x) => x.title === 'Closing panel')!;
+    const gestionnaire = await signedIn('gestionnaire');
+    await gestionnaire.goto(`${base}/events/timetable`);
+    const closing = gestionnaire.getByRole('listitem').filter({ hasText: 'Closing panel' });
+    await closing.getByLabel('Status of Closing panel').selectOption('en_cours');
+    await closing.getByText('Status set: now').waitFor();
+    await closing.getByText('(set by hand)').waitFor();
+    assert.deepEqual([(await findSession()).status, (await findSession()).status_is_manual], ['en_cours', true]);
+    await shot(gestionnaire, '20-session-status-override');
+    await admin.goto(`${base}/events/timetable`);
+    const closingAdmin = admin.getByRole('listitem').filter({ hasText: 'Closing panel' });
+    await closingAdmin.getByLabel('Status of Closing panel').selectOption('clock');
+    await closingAdmin.getByText('Status set: by the clock').waitFor();
+    assert.deepEqual([(await findSession()).status, (await findSession()).status_is_manual], ['pas_encore', false]);
+  });
+
+  test('monitoring admin: a performer is deleted with their assignments, and a monitoring group is created, staffed, renamed and deactivated', async () => {
+    const token = await apiLogin('admin');
+    const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', { name: 'Dora Delete' });
+    const [group] = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')).items;
+    const units = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/units?limit=10')).items;
+    for (const unit of units.slice(0, 2)) await api(token, 'POST', '/api/monitoring/assignments', { performer_id: performer.id, wireless_unit_id: unit.id, monitoring_group_id: group.id });
+
+    const admin = await signedIn('admin');
+    await admin.goto(`${base}/monitoring/performers`);
+    await admin.getByRole('list', { name: 'Performers' }).getByRole('button', { name: /Dora Delete/ }).click();
+    await admin.getByRole('button', { name: 'Delete performer' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete Dora Delete for good?' });
+    assert.match((await dialog.textContent()) ?? '', /2 microphone assignments will be deleted/);
+    await shot(admin, '21-confirm-delete-performer');
+    await dialog.getByRole('button', { name: 'Delete performer' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Dora Delete deleted, with 2 assignments' }).waitFor();
+    const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(gone.status, 404);
+
+    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Monitoring groups' }).click();
+    await admin.getByRole('button', { name: 'New group' }).click();
+    let form = admin.getByRole('form', { name: 'New group' });
+    await form.getByLabel('Group name').fill('Main Stage');
+    await form.getByLabel('Find a user to add').fill('gestion');
+    await form.getByRole('button', { name: /^Add / }).first().click();
+    const member = ((await form.getByRole('list', { name: 'Members' }).textContent()) ?? '').replace('✕', '').trim();
+    assert.ok(member.length > 0);
+    // A taken name is the API's 409, shown under the form; nothing is created.
+    await form.getByRole('button', { name: 'Create group' }).click();
+    await form.getByRole('alert').filter({ hasText: /already exists/ }).waitFor();
+    await form.getByLabel('Group name').fill('E2E Stage left');
+    await form.getByRole('button', { name: 'Create group' }).click();
+    const row = admin.getByRole('row', { name: 'Group E2E Stage left' });
+    await row.waitFor();
+    assert.ok(((await row.textContent()) ?? '').includes(member), `${member} not listed as a member`);
+    await row.getByRole('button', { name: 'Edit group E2E Stage left' }).click();
+    form = admin.getByRole('form', { name: 'Edit group E2E Stage left' });
+    await form.getByLabel('Group name').fill('E2E Stage right');
+    await form.getByRole('button', { name: 'Save group' }).click();
+    const renamed = admin.getByRole('row', { name: 'Group E2E Stage right' });
+    await renamed.getByRole('button', { name: 'Deactivate group E2E Stage right' }).click();
+    await renamed.getByText('deactivated', { exact: true }).waitFor();
+    await shot(admin, '22-monitoring-groups');
+    const stored = (await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(token, 'GET', '/api/monitoring/groups?include_inactive=true&limit=200')).items.filter((g) => g.name.startsWith('E2E Stage'));
+    const picked = (await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(token, 'GET', '/api/auth/users?limit=200')).items.find((u) => (u.full_name || u.username) === member)!;
+    assert.deepEqual(stored.map((g) => [g.name, g.is_active, g.members]), [['E2E Stage right', false, [picked.id]]]);
+  });
+
   test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {
     const admin = await signedIn('admin');
     await admin.goto(`${base}/signage`);
@@ -482,5 +609,17 @@ describe('web console in Chromium', { skip: missing, timeout: 150_000 }, () => {
     await playlist.getByRole('button', { name: 'Move E2E news page down' }).click();
     await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E lobby page'));
     assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
+
+    // On a phone: Top/Bottom exist and every reorder button is a 44 px target.
+    await admin.setViewportSize({ width: 390, height: 844 });
+    const sizes = await playlist.getByTestId('playlist-item').first().getByRole('button').evaluateAll((els) => els.map((el) => [el.getAttribute('aria-label'), el.getBoundingClientRect().width, el.getBoundingClientRect().height] as const));
+    for (const [label, w, h] of sizes) assert.ok(w >= 44 && h >= 44, `${label} is ${w}×${h}`);
+    await playlist.getByRole('button', { name: 'Move E2E news page to the top' }).click();
+    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'));
+    assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
+    await playlist.getByRole('button', { name: 'Move E2E news page to the bottom' }).click();
+    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li:last-child')?.textContent?.includes('E2E news page'));
+    assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
+    await shot(admin, '23-playlist-phone');
   });
 });

@@ -19,6 +19,7 @@ import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
 import { Wall } from './pages/monitoring/Wall';
 import { Performers } from './pages/monitoring/Performers';
+import { Groups } from './pages/monitoring/Groups';
 import { Player } from './pages/signage/Player';
 import { Signage } from './pages/signage/Signage';
 
@@ -50,6 +51,7 @@ export const NAV: NavItem[] = [
   { href: '/org/audit', label: 'Audit log', module: 'Organization', allowed: (a) => a.audit, page: () => <Audit /> },
   { href: '/monitoring', label: 'Mic wall', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Wall /> },
   { href: '/monitoring/performers', label: 'Performers & assignments', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Performers /> },
+  { href: '/monitoring/groups', label: 'Monitoring groups', module: 'Monitoring', allowed: (a) => a.isOrgAdmin, page: () => <Groups /> },
   { href: '/signage', label: 'Screens & playlists', module: 'Signage', allowed: (a) => a.signage, page: () => <Signage /> },
 ];
 

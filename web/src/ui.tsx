@@ -1,4 +1,4 @@
-import { cloneElement, useCallback, useEffect, useId, useState, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { ApiError, messageOf } from './api/client';
 
 /** Loads data for a page; `reload()` after a change. */
@@ -107,3 +107,122 @@ export const fromLocalInput = (value: FormDataEntryValue | null) => {
   const d = new Date(s);
   return s && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
 };
+
+interface ConfirmRequest {
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+}
+
+/**
+ * A modal confirmation (`<dialog>` opened with `showModal()`, so the rest of the page is inert):
+ * Tab and Shift+Tab cycle inside it, Escape or *Cancel* answer false, focus returns to the opener.
+ * `await ask({...})` resolves to the user's choice; render `dialog` somewhere in the page.
+ */
+export function useConfirm() {
+  const [request, setRequest] = useState<(ConfirmRequest & { resolve: (ok: boolean) => void }) | null>(null);
+  const ask = useCallback((r: ConfirmRequest) => new Promise<boolean>((resolve) => setRequest({ ...r, resolve })), []);
+  const dialog = request && (
+    <ConfirmDialog
+      {...request}
+      onClose={(ok) => {
+        request.resolve(ok);
+        setRequest(null);
+      }}
+    />
+  );
+  return { ask, dialog };
+}
+
+function ConfirmDialog({ title, message, confirmLabel, onClose }: ConfirmRequest & { onClose: (ok: boolean) => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const messageId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    dialog?.showModal();
+    // The safe choice has the focus, so an accidental Enter does not delete.
+    dialog?.querySelector<HTMLButtonElement>('button[data-cancel]')?.focus();
+    return () => {
+      if (dialog?.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  function trapTab(e: KeyboardEvent<HTMLDialogElement>) {
+    if (e.key !== 'Tab') return;
+    const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('button:not([disabled]), [href], input, select, textarea')];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last?.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first?.focus();
+    }
+  }
+  return (
+    <dialog
+      ref={ref}
+      className="confirm"
+      aria-labelledby={titleId}
+      aria-describedby={messageId}
+      onKeyDown={trapTab}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose(false);
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      <div id={messageId}>{message}</div>
+      <div className="row">
+        <button type="button" className="danger" onClick={() => onClose(true)}>
+          {confirmLabel}
+        </button>
+        <button type="button" className="ghost" data-cancel onClick={() => onClose(false)}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/**
+ * The API's answer to an action on one row of a list (a `409`/`422` reason, or what was done),
+ * kept per item id so it shows next to the item it concerns.
+ */
+export function useItemResults() {
+  const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
+  const set = useCallback((id: string, ok: boolean, text: string) => setResults((r) => ({ ...r, [id]: { ok, text } })), []);
+  const clear = useCallback((id: string) => setResults(({ [id]: _gone, ...rest }) => rest), []);
+  /** Runs `fn` for item `id`; a failure's message is kept next to the item. */
+  const run = useCallback(
+    async (id: string, fn: () => Promise<unknown>, success?: string) => {
+      clear(id);
+      try {
+        await fn();
+        if (success) set(id, true, success);
+        return true;
+      } catch (err) {
+        set(id, false, messageOf(err));
+        return false;
+      }
+    },
+    [clear, set],
+  );
+  const show = (id: string) => {
+    const r = results[id];
+    if (!r) return null;
+    return r.ok ? (
+      <span role="status" className="ok small" data-testid="item-result">
+        {r.text}
+      </span>
+    ) : (
+      <span role="alert" className="error small" data-testid="item-result">
+        {r.text}
+      </span>
+    );
+  };
+  return { run, show, set };
+}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, fmtDateTime, fromLocalInput, Page, toLocalInput, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, fmtDateTime, fromLocalInput, Page, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
 import { useEventChoice } from './common';
 
 type Event = Answer<'/api/events/events/{id}', 'get'>;
@@ -15,6 +15,21 @@ export function ManageEvents() {
   const { refresh } = useSession();
   const { event, picker } = useEventChoice(['manager']);
   const [creating, setCreating] = useState(false);
+  const confirm = useConfirm();
+  const results = useItemResults();
+  const [deleted, setDeleted] = useState('');
+  async function deleteEvent(e: Event) {
+    const ok = await confirm.ask({
+      title: `Delete the event ${e.name}?`,
+      message: <p>Its rooms, sessions, roles and badges stop being usable; the event is kept in the records (soft delete) but disappears from every list.</p>,
+      confirmLabel: 'Delete event',
+    });
+    if (!ok) return;
+    if (await results.run(e.id, () => api.del('/api/events/events/{id}', { path: { id: e.id } }))) {
+      setDeleted(`Event ${e.name} deleted`);
+      await refresh();
+    }
+  }
   const details = useLoad(() => (event ? api.get('/api/events/events/{id}', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id]);
   return (
     <Page
@@ -28,6 +43,12 @@ export function ManageEvents() {
         </div>
       }
     >
+      {confirm.dialog}
+      {deleted && (
+        <p role="status" className="ok">
+          {deleted}
+        </p>
+      )}
       {creating || !event ? (
         <EventForm
           onSaved={async () => {
@@ -39,6 +60,14 @@ export function ManageEvents() {
         <>
           <ErrorText>{details.error}</ErrorText>
           {details.data && <EventForm key={details.data.updated_at} event={details.data} onSaved={() => details.reload()} />}
+          {details.data && (
+            <div className="item-actions">
+              <button type="button" className="danger-ghost" onClick={() => void deleteEvent(details.data!)}>
+                Delete event
+              </button>
+              {results.show(details.data.id)}
+            </div>
+          )}
           <RoomsAndSessions eventId={event.id} />
         </>
       )}
@@ -119,11 +148,35 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
   }, [eventId]);
   const [room, setRoom] = useState<Room | 'new' | null>(null);
   const [session, setSession] = useState<Session | 'new' | null>(null);
+  const confirm = useConfirm();
+  const results = useItemResults();
+  async function deleteRoom(r: Room) {
+    const count = data.data?.sessions.filter((s) => s.room_id === r.id).length ?? 0;
+    const ok = await confirm.ask({
+      title: `Delete the room ${r.name}?`,
+      message: <p>{count > 0 ? `It has ${count} session${count === 1 ? '' : 's'}; its staff slots end with it.` : 'It has no session; its staff slots end with it.'}</p>,
+      confirmLabel: 'Delete room',
+    });
+    if (ok && (await results.run(r.id, () => api.del('/api/events/events/{id}/rooms/{roomId}', { path: { id: eventId, roomId: r.id } })))) data.reload();
+  }
+  async function deleteSession(s: Session) {
+    const ok = await confirm.ask({
+      title: `Delete the session ${s.title}?`,
+      message: (
+        <p>
+          {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)} in {roomName(s.room_id)}. It leaves the timetable.
+        </p>
+      ),
+      confirmLabel: 'Delete session',
+    });
+    if (ok && (await results.run(s.id, () => api.del('/api/events/events/{id}/sessions/{sessionId}', { path: { id: eventId, sessionId: s.id } })))) data.reload();
+  }
   const rooms = data.data?.rooms ?? [];
   const roomName = (id: string) => rooms.find((r) => r.id === id)?.name ?? '—';
   return (
     <>
       <ErrorText>{data.error}</ErrorText>
+      {confirm.dialog}
       <section className="card" aria-labelledby="rooms-title">
         <div className="page-head">
           <h2 id="rooms-title">Rooms</h2>
@@ -144,15 +197,21 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
             </thead>
             <tbody>
               {rooms.map((r) => (
-                <tr key={r.id}>
+                <tr key={r.id} aria-label={`Room ${r.name}`}>
                   <td>{r.name}</td>
                   <td>{r.location}</td>
                   <td>{r.capacity}</td>
                   <td>{r.current_occupancy}</td>
                   <td>
-                    <button type="button" className="small ghost" onClick={() => setRoom(r)} aria-label={`Edit room ${r.name}`}>
-                      Edit
-                    </button>
+                    <div className="item-actions">
+                      <button type="button" className="small ghost" onClick={() => setRoom(r)} aria-label={`Edit room ${r.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" className="small danger-ghost" onClick={() => void deleteRoom(r)} aria-label={`Delete room ${r.name}`}>
+                        Delete
+                      </button>
+                      {results.show(r.id)}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -184,7 +243,7 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
             </thead>
             <tbody>
               {data.data?.sessions.map((s) => (
-                <tr key={s.id}>
+                <tr key={s.id} aria-label={`Session ${s.title}`}>
                   <td className="small">
                     {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)}
                   </td>
@@ -197,9 +256,15 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
                     {s.is_paid && ` · ${s.price} €`}
                   </td>
                   <td>
-                    <button type="button" className="small ghost" onClick={() => setSession(s)} aria-label={`Edit session ${s.title}`}>
-                      Edit
-                    </button>
+                    <div className="item-actions">
+                      <button type="button" className="small ghost" onClick={() => setSession(s)} aria-label={`Edit session ${s.title}`}>
+                        Edit
+                      </button>
+                      <button type="button" className="small danger-ghost" onClick={() => void deleteSession(s)} aria-label={`Delete session ${s.title}`}>
+                        Delete
+                      </button>
+                      {results.show(s.id)}
+                    </div>
                   </td>
                 </tr>
               ))}

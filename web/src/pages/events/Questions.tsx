@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
 import { ErrorText, Field, fmtDateTime, fmtTime, Page, useLoad, useSubmit } from '../../ui';
+import { useLiveEvents } from '../../live';
 import { useEventChoice } from './common';
 
 type Question = Answer<'/api/events/events/{id}/questions', 'get'>['items'][number];
@@ -28,6 +29,12 @@ export function Questions() {
         : [],
     [event?.id, sessionId, waitingOnly],
   );
+  // Asked/answered elsewhere: refetch the list it changes. Without these events the page still works, it just waits for a reload.
+  useLiveEvents('events.question.', (m) => {
+    if (m.type !== 'events.question.asked' && m.type !== 'events.question.answered') return;
+    if (m.data.event_id !== event?.id || (sessionId && m.data.session_id !== sessionId)) return;
+    questions.reload();
+  });
   if (!event) return <Page title="Questions">You take part in no event where questions are asked.</Page>;
   const title = (id: string) => sessions.data?.find((s) => s.id === id)?.title ?? 'a session';
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, fmtTime, Page, useLoad } from '../../ui';
+import { ErrorText, fmtTime, Page, useItemResults, useLoad } from '../../ui';
 import { qrFromInput, useEventChoice } from './common';
 
 type Session = Answer<'/api/events/events/{id}/sessions', 'get'>['items'][number];
@@ -17,6 +17,14 @@ export function Timetable() {
     ]);
     return { rooms, sessions };
   }, [event?.id]);
+  const results = useItemResults();
+  // The API decides which sessions a room manager may change (their room, during their slot): a 403 shows next to the session.
+  const overriding = event?.role === 'manager' || event?.role === 'gestionnaire_des_salles';
+  async function setStatus(s: Session, value: string) {
+    const status = value === 'clock' ? null : (value as Session['status']);
+    const label = status ? STATUS[status] : 'by the clock';
+    if (await results.run(s.id, () => api.patch('/api/events/events/{id}/sessions/{sessionId}', { path: { id: event!.id, sessionId: s.id }, body: { status } }), `Status set: ${label}`)) data.reload();
+  }
   if (!event) return <Page title="Timetable">You take part in no event.</Page>;
   return (
     <Page title={`Timetable — ${event.name}`} actions={picker}>
@@ -41,7 +49,22 @@ export function Timetable() {
                     <span className="small">
                       {s.speaker_name} · {s.session_type}
                       {s.is_paid && ` · ${s.price} €`} · <span className="badge">{STATUS[s.status] ?? s.status}</span>
+                      {s.status_is_manual && <span className="muted"> (set by hand)</span>}
                     </span>
+                    {overriding && (
+                      <span className="row small-form status-override">
+                        <span className="small" aria-hidden="true">
+                          Status
+                        </span>
+                        <select aria-label={`Status of ${s.title}`} value={s.status_is_manual ? s.status : 'clock'} onChange={(e) => void setStatus(s, e.target.value)}>
+                          <option value="clock">by the clock</option>
+                          <option value="pas_encore">upcoming (pas encore)</option>
+                          <option value="en_cours">now (en cours)</option>
+                          <option value="termine">over (terminé)</option>
+                        </select>
+                        {results.show(s.id)}
+                      </span>
+                    )}
                     {s.is_paid && event.role === 'manager' && <MarkPaid eventId={event.id} session={s} />}
                   </li>
                 ))}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, Page, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, Page, useConfirm, useLoad, useSubmit } from '../../ui';
 
 type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
@@ -31,6 +31,7 @@ export function Performers() {
   const [q, setQ] = useState('');
   const [inactive, setInactive] = useState(false);
   const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const [deleted, setDeleted] = useState('');
   const list = useLoad(
     () => allPages((cursor) => (access.isOrgAdmin ? api.get('/api/monitoring/performers', { query: { q: q || undefined, include_inactive: inactive ? 'true' : undefined, limit: 200, cursor } }) : api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } }))),
     [q, inactive, access.isOrgAdmin],
@@ -60,6 +61,11 @@ export function Performers() {
         )}
       </div>
       <ErrorText>{list.error}</ErrorText>
+      {deleted && (
+        <p role="status" className="ok">
+          {deleted}
+        </p>
+      )}
       <div className="split">
         <ul className="plain performer-list" aria-label="Performers">
           {performers.map((p) => (
@@ -81,6 +87,7 @@ export function Performers() {
             <PerformerForm
               key="new"
               onSaved={(p) => {
+                setDeleted('');
                 list.reload();
                 setSelected(p.id);
               }}
@@ -88,7 +95,18 @@ export function Performers() {
           )}
           {current && (
             <>
-              {access.isOrgAdmin && <PerformerForm key={current.id + current.updated_at} performer={current} onSaved={() => list.reload()} />}
+              {access.isOrgAdmin && (
+                <PerformerForm
+                  key={current.id + current.updated_at}
+                  performer={current}
+                  onSaved={() => list.reload()}
+                  onDeleted={(message) => {
+                    setDeleted(message);
+                    setSelected(null);
+                    list.reload();
+                  }}
+                />
+              )}
               <Assignments performer={current} />
             </>
           )}
@@ -98,8 +116,9 @@ export function Performers() {
   );
 }
 
-function PerformerForm({ performer, onSaved }: { performer?: Performer; onSaved: (p: Performer) => void }) {
+function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performer; onSaved: (p: Performer) => void; onDeleted?: (message: string) => void }) {
   const form = useSubmit();
+  const confirm = useConfirm();
   const photo = useSubmit();
   const [saved, setSaved] = useState('');
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -137,8 +156,29 @@ function PerformerForm({ performer, onSaved }: { performer?: Performer; onSaved:
     const path = { id: performer.id };
     if (await form.run(async () => void (result = active ? await api.post('/api/monitoring/performers/{id}/reactivate', { path }) : await api.post('/api/monitoring/performers/{id}/deactivate', { path })))) onSaved(result!);
   }
+  /** Hard delete (admins): the confirmation names how many assignments go with the performer. */
+  async function remove() {
+    if (!performer) return;
+    let count = 0;
+    if (!(await form.run(async () => void (count = (await allPages((cursor) => api.get('/api/monitoring/assignments', { query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor } }))).length)))) return;
+    const ok = await confirm.ask({
+      title: `Delete ${performer.name} for good?`,
+      message: (
+        <p>
+          {count === 0 ? 'No microphone assignment goes with them.' : `${count} microphone assignment${count === 1 ? '' : 's'} will be deleted with them.`} This cannot be undone; <em>Deactivate</em> keeps
+          everything.
+        </p>
+      ),
+      confirmLabel: 'Delete performer',
+    });
+    if (!ok) return;
+    let gone = 0;
+    if (await form.run(async () => void ({ deleted_assignments: gone } = await api.del('/api/monitoring/performers/{id}', { path: { id: performer.id } }))))
+      onDeleted?.(`${performer.name} deleted, with ${gone} assignment${gone === 1 ? '' : 's'}`);
+  }
   return (
     <section className="card">
+      {confirm.dialog}
       <form className="form" onSubmit={submit} aria-label={performer ? `Performer ${performer.name}` : 'New performer'} noValidate>
         <h2>{performer ? performer.name : 'New performer'}</h2>
         <div className="grid2">
@@ -176,6 +216,11 @@ function PerformerForm({ performer, onSaved }: { performer?: Performer; onSaved:
                 Reactivate
               </button>
             ))}
+          {performer && (
+            <button type="button" className="danger-ghost" onClick={() => void remove()}>
+              Delete performer
+            </button>
+          )}
           {saved && <span role="status" className="ok">{saved}</span>}
         </div>
       </form>

@@ -299,7 +299,7 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
       <summary>
         <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>} <span className="muted small">{ids.length} items</span>
       </summary>
-      <p className="muted small">Drag an item by its handle to reorder, or use the arrow buttons.</p>
+      <p className="muted small">Drag an item by its handle to reorder, or use the buttons (Top, ↑, ↓, Bottom).</p>
       <ol aria-label={`Items of ${playlist.name}`}>
         {ids.map((id, i) => (
           <li
@@ -331,11 +331,17 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
               ⠿
             </span>
             <span className="grow">{assets.get(id)?.name ?? id}</span>
+            <button type="button" className="small ghost" disabled={i === 0} onClick={() => moveTo(i, 0)} aria-label={`Move ${assets.get(id)?.name} to the top`} title="Move to top">
+              Top
+            </button>
             <button type="button" className="small ghost" disabled={i === 0} onClick={() => moveTo(i, i - 1)} aria-label={`Move ${assets.get(id)?.name} up`}>
               ↑
             </button>
             <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => moveTo(i, i + 1)} aria-label={`Move ${assets.get(id)?.name} down`}>
               ↓
+            </button>
+            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => moveTo(i, ids.length - 1)} aria-label={`Move ${assets.get(id)?.name} to the bottom`} title="Move to bottom">
+              Bottom
             </button>
             <button type="button" className="small ghost" onClick={() => onChange(ids.filter((_, j) => j !== i))} aria-label={`Remove ${assets.get(id)?.name}`}>
               ✕
