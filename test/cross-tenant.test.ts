@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { describeEachBackend, TEST_PASSWORD, type Client } from './support/env.ts';
-import { appWithRoutes, ident, jsonSchemaOf, sampleOf, type WalkedRoute } from './support/routes.ts';
+import { appWithRoutes, ident, jsonSchemaOf, orgChecksum, sampleOf, type WalkedRoute } from './support/routes.ts';
 import { queryRows, type Queryable } from '../src/core/db/client.ts';
 import { newId } from '../src/core/db/columns.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
@@ -83,25 +83,6 @@ function nowhereLike(id: string): string {
 }
 
 /** count + md5 of every tenant table's rows of one org, plus its organization row and its users. */
-async function checksum(db: Queryable, orgId: string) {
-  const sums: Record<string, string> = {};
-  for (const { table } of await tenantTables(db)) {
-    const [row] = await queryRows<{ n: number; h: string }>(
-      db,
-      sql`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${ident(table)} x where x.org_id = ${orgId}`,
-    );
-    sums[table] = `${row.n}:${row.h}`;
-  }
-  const [org] = await queryRows<{ h: string }>(db, sql`select md5(o::text) as h from organizations o where o.id = ${orgId}`);
-  const [people] = await queryRows<{ n: number; h: string }>(
-    db,
-    sql`select count(*)::int as n, coalesce(md5(string_agg(u::text, '|' order by u.id)), '') as h from users u
-        where exists (select 1 from memberships m where m.user_id = u.id and m.org_id = ${orgId})`,
-  );
-  sums.organizations = org.h;
-  sums.users = `${people.n}:${people.h}`;
-  return sums;
-}
 
 /** Route name words ("eventId", "…/rooms/:id") matched to table names ("events", "event_rooms"). */
 function singular(word: string) {
@@ -215,7 +196,7 @@ describeEachBackend(
       const alphaOwn = await allIdsOf(db, alpha.id);
       const bIds = [...new Set([demo.id, ...[...bIdsByTable.values()].flat()])].filter((id) => !alphaOwn.has(id));
       assert.ok(bIds.length >= 10, `org B has ids to try (${bIds.length})`);
-      const before = await checksum(db, demo.id);
+      const before = await orgChecksum(db, demo.id);
 
       const token = alphaAdmin.token!;
       const send = (call: Call, url: string) =>
@@ -254,7 +235,7 @@ describeEachBackend(
       t.diagnostic(`${routes.length} routes, ${bIds.length} ids of org B, ${calls} calls in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
       assert.deepEqual(failures, []);
       assert.ok((statuses.get(404) ?? 0) > 0, 'some ids got past validation to the lookup');
-      assert.deepEqual(await checksum(db, demo.id), before, 'org B’s data is unchanged');
+      assert.deepEqual(await orgChecksum(db, demo.id), before, 'org B’s data is unchanged');
     });
 
     test('spot checks: B’s member and B’s API key are “not found” for A, while A’s own work', async () => {

@@ -3,8 +3,8 @@ import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { and, eq, sql } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../support/env.ts';
-import { changedTables, databaseChecksum } from '../support/routes.ts';
-import { queryRows, type Queryable } from '../../src/core/db/client.ts';
+import { changedTables, databaseChecksum, orgChecksum } from '../support/routes.ts';
+import { queryRows } from '../../src/core/db/client.ts';
 import { memberships } from '../../src/core/db/platform-schema.ts';
 import type { Organization } from '../../src/modules/identity/service.ts';
 import { orgUserProfiles, userUnitDepartments, userUnits, type OrgUserRole } from '../../src/modules/org/schema.ts';
@@ -110,29 +110,6 @@ const windowColumns = (w: Window) => {
   }
 };
 
-/** count + md5 of every tenant table's rows of one org, plus the global user rows of its members. */
-async function orgChecksum(db: Queryable, orgId: string) {
-  const tables = await queryRows<{ table_name: string }>(
-    db,
-    sql`select c.table_name from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-        where c.table_schema = 'public' and c.column_name = 'org_id' order by 1`,
-  );
-  const out: Record<string, string> = {};
-  for (const { table_name } of tables) {
-    const [r] = await queryRows<{ n: number; h: string }>(
-      db,
-      sql`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${sql.raw(`"${table_name}"`)} x where x.org_id = ${orgId}`,
-    );
-    out[table_name] = `${r.n}:${r.h}`;
-  }
-  const [people] = await queryRows<{ h: string }>(
-    db,
-    sql`select coalesce(md5(string_agg(concat_ws('|', u.id, u.username, u.email, u.full_name, u.password_hash, u.is_active, u.must_change_password), E'\n' order by u.id)), '') as h
-        from users u join memberships m on m.user_id = u.id and m.org_id = ${orgId}`,
-  );
-  out.users = people.h;
-  return out;
-}
 
 const same = (a: unknown[], b: unknown[]) => JSON.stringify([...a].map(String).sort()) === JSON.stringify([...b].map(String).sort());
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import fc from 'fast-check';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { orgChecksum } from '../support/routes.ts';
 import { describeEachBackend, type Client } from '../support/env.ts';
-import { queryRows, type Queryable } from '../../src/core/db/client.ts';
 import { memberships } from '../../src/core/db/platform-schema.ts';
 import type { Organization } from '../../src/modules/identity/service.ts';
 import { createAssignment } from '../../src/modules/monitoring/assignments.ts';
@@ -84,23 +84,6 @@ function model(fixture: Fixture, d: Draw, u: number) {
   return { performerVisible, groupVisible, eventVisible };
 }
 
-/** count + md5 of every tenant table's rows of one org. */
-async function orgChecksum(db: Queryable, orgId: string) {
-  const tables = await queryRows<{ table_name: string }>(
-    db,
-    sql`select c.table_name from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-        where c.table_schema = 'public' and c.column_name = 'org_id' order by 1`,
-  );
-  const out: Record<string, string> = {};
-  for (const { table_name } of tables) {
-    const [r] = await queryRows<{ n: number; h: string }>(
-      db,
-      sql`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${sql.raw(`"${table_name}"`)} x where x.org_id = ${orgId}`,
-    );
-    out[table_name] = `${r.n}:${r.h}`;
-  }
-  return out;
-}
 
 describeEachBackend('isolation and authorization: generated actors against the policies’ definitions', (env) => {
   let alpha: Organization;

@@ -158,3 +158,34 @@ export async function databaseChecksum(db: Queryable): Promise<Record<string, st
 export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((t) => before[t] !== after[t]).map((t) => `${t}: ${before[t]} → ${after[t]}`);
 }
+
+/**
+ * count + md5 of one org's rows in every tenant table, plus its organization row and the identity
+ * fields of its members' global user rows (not their last-login touch): "org B is unchanged".
+ * `except` leaves out tables that change on a timer by design (usage metering).
+ */
+export async function orgChecksum(db: Queryable, orgId: string, opts: { except?: string[] } = {}): Promise<Record<string, string>> {
+  const tables = await queryRows<{ table_name: string }>(
+    db,
+    sql`select c.table_name from information_schema.columns c
+        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+        where c.table_schema = 'public' and c.column_name = 'org_id' order by 1`,
+  );
+  const sums: Record<string, string> = {};
+  for (const { table_name } of tables.filter((t) => !opts.except?.includes(t.table_name))) {
+    const [r] = await queryRows<{ n: number; h: string }>(
+      db,
+      sql`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${ident(table_name)} x where x.org_id = ${orgId}`,
+    );
+    sums[table_name] = `${r.n}:${r.h}`;
+  }
+  const [org] = await queryRows<{ h: string }>(db, sql`select md5(o::text) as h from organizations o where o.id = ${orgId}`);
+  const [people] = await queryRows<{ n: number; h: string }>(
+    db,
+    sql`select count(*)::int as n, coalesce(md5(string_agg(concat_ws('|', u.id, u.username, u.email, u.full_name, u.password_hash, u.is_active, u.must_change_password), E'\n' order by u.id)), '') as h
+        from users u where exists (select 1 from memberships m where m.user_id = u.id and m.org_id = ${orgId})`,
+  );
+  sums.organizations = org.h;
+  sums.users = `${people.n}:${people.h}`;
+  return sums;
+}
