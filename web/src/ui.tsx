@@ -96,6 +96,61 @@ export function Field({ label, name, errors, children, hint }: { label: string; 
   );
 }
 
+/**
+ * The end of a form: its overall error, then one row with the submit button (disabled while the
+ * form runs), an optional cancel button, any further buttons, and the last success message.
+ */
+export function FormActions({ form, submit, onCancel, cancelLabel = 'Cancel', status, children }: { form: { error: string; busy: boolean }; submit: ReactNode; onCancel?: () => void; cancelLabel?: string; status?: string; children?: ReactNode }) {
+  return (
+    <>
+      <ErrorText>{form.error}</ErrorText>
+      <div className="row">
+        <button type="submit" disabled={form.busy}>
+          {submit}
+        </button>
+        {onCancel && (
+          <button type="button" className="ghost" onClick={onCancel}>
+            {cancelLabel}
+          </button>
+        )}
+        {children}
+        {status && <span role="status" className="ok">{status}</span>}
+      </div>
+    </>
+  );
+}
+
+/** A scrolling table with a header per column (`''` heads a column of buttons); the rows are the children. */
+export function Table({ columns, children }: { columns: string[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th key={i}>{c || null}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One `<option>` per item, valued by its id. */
+export function Options<T extends { id: string | number }>({ items, label }: { items: readonly T[] | undefined; label: (item: T) => ReactNode }) {
+  return (
+    <>
+      {items?.map((item) => (
+        <option key={item.id} value={item.id}>
+          {label(item)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** `<input type="datetime-local">` works in local time without zone; the API wants ISO instants. */
 export const toLocalInput = (iso: string | null | undefined) => {
   if (!iso) return '';

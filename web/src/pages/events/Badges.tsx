@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { allPages, api } from '../../api/client';
-import { ErrorText, Page, useLoad } from '../../ui';
+import { ErrorText, Page, Table, useLoad } from '../../ui';
 import { useEventChoice } from './common';
 
 const badgeUrl = (eventId: string, participantId: string) => `/api/events/events/${eventId}/participants/${participantId}/badge`;
@@ -66,36 +66,23 @@ export function Badges() {
         </label>
       </div>
       <ErrorText>{list.error}</ErrorText>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Badge id</th>
-              <th>Checked in</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {people.map((p) => (
-              <tr key={p.id}>
-                <td>{p.full_name}</td>
-                <td>{p.role}</td>
-                <td>
-                  <code>{p.badge_id}</code>
-                </td>
-                <td>{p.is_checked_in ? 'yes' : 'no'}</td>
-                <td>
-                  <a href={badgeUrl(event.id, p.id)} target="_blank" rel="noopener" aria-label={`Print the badge of ${p.full_name}`}>
-                    Print badge
-                  </a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Name', 'Role', 'Badge id', 'Checked in', '']}>
+        {people.map((p) => (
+          <tr key={p.id}>
+            <td>{p.full_name}</td>
+            <td>{p.role}</td>
+            <td>
+              <code>{p.badge_id}</code>
+            </td>
+            <td>{p.is_checked_in ? 'yes' : 'no'}</td>
+            <td>
+              <a href={badgeUrl(event.id, p.id)} target="_blank" rel="noopener" aria-label={`Print the badge of ${p.full_name}`}>
+                Print badge
+              </a>
+            </td>
+          </tr>
+        ))}
+      </Table>
       {!list.loading && people.length === 0 && <p className="muted">No badge matches.</p>}
     </Page>
   );

@@ -1,7 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, fmtTime, Page, useLoad } from '../../ui';
-import { CameraScanner, qrFromInput, useEventChoice } from './common';
+import { ErrorText, fmtTime, Page, Table, useLoad } from '../../ui';
+import { qrFromInput, ScanDesk, useEventChoice } from './common';
 
 type Result = Answer<'/api/events/events/{id}/check-in', 'post'>;
 
@@ -33,22 +33,7 @@ export function CheckIn() {
   return (
     <Page title="Check-in desk" actions={picker}>
       <p className="muted">{event.name} · entrance</p>
-      <form
-        className="scan-form"
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          void checkIn(input.current?.value ?? '');
-        }}
-      >
-        <label htmlFor="checkin-badge">Badge QR payload or badge id</label>
-        <div className="row">
-          <input id="checkin-badge" ref={input} autoFocus autoComplete="off" placeholder="RB1.… or BDG-XXXXX-XXXXX" />
-          <button type="submit">Check in</button>
-        </div>
-      </form>
-      <CameraScanner onCode={(c) => void checkIn(c)} />
-      <ErrorText>{error}</ErrorText>
-      <div aria-live="assertive" role="status">
+      <ScanDesk inputId="checkin-badge" label="Badge QR payload or badge id" placeholder="RB1.… or BDG-XXXXX-XXXXX" submit="Check in" inputRef={input} onScan={(raw) => void checkIn(raw)} error={error}>
         {result && (
           <div className={`verdict ${result.status === 'checked_in' ? 'granted' : 'info'}`}>
             <strong>{result.status === 'checked_in' ? 'CHECKED IN' : 'ALREADY IN'}</strong>
@@ -57,44 +42,31 @@ export function CheckIn() {
             </span>
           </div>
         )}
-      </div>
+      </ScanDesk>
       <h2>Badges</h2>
       <label className="inline">
         Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or badge id" />
       </label>
       <ErrorText>{list.error}</ErrorText>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Badge</th>
-              <th>Role</th>
-              <th>Checked in</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.items.map((p) => (
-              <tr key={p.id}>
-                <td>{p.full_name}</td>
-                <td>
-                  <code>{p.badge_id}</code>
-                </td>
-                <td>{p.role}</td>
-                <td>{p.checked_in_at ? fmtTime(p.checked_in_at) : '—'}</td>
-                <td>
-                  {!p.is_checked_in && (
-                    <button type="button" className="small" onClick={() => void checkIn(p.qr_payload)}>
-                      Check in
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Name', 'Badge', 'Role', 'Checked in', '']}>
+        {list.data?.items.map((p) => (
+          <tr key={p.id}>
+            <td>{p.full_name}</td>
+            <td>
+              <code>{p.badge_id}</code>
+            </td>
+            <td>{p.role}</td>
+            <td>{p.checked_in_at ? fmtTime(p.checked_in_at) : '—'}</td>
+            <td>
+              {!p.is_checked_in && (
+                <button type="button" className="small" onClick={() => void checkIn(p.qr_payload)}>
+                  Check in
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
     </Page>
   );
 }

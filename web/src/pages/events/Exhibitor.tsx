@@ -1,7 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { api, messageOf, session, type Answer } from '../../api/client';
-import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
-import { CameraScanner, useEventChoice } from './common';
+import { fmtDateTime, Page, useLoad } from '../../ui';
+import { ScanDesk, useEventChoice } from './common';
 
 type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
 
@@ -48,22 +48,7 @@ export function ExhibitorScanner() {
       }
     >
       <p className="muted">{event.name} · visitors of my stand</p>
-      <form
-        className="scan-form"
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          void scan(input.current?.value ?? '');
-        }}
-      >
-        <label htmlFor="visitor">Visitor badge QR payload</label>
-        <div className="row">
-          <input id="visitor" ref={input} autoFocus autoComplete="off" placeholder="RB1.…" />
-          <button type="submit">Record visit</button>
-        </div>
-      </form>
-      <CameraScanner onCode={(c) => void scan(c)} />
-      <ErrorText>{error}</ErrorText>
-      <div aria-live="assertive" role="status">
+      <ScanDesk inputId="visitor" label="Visitor badge QR payload" placeholder="RB1.…" submit="Record visit" inputRef={input} onScan={(raw) => void scan(raw)} error={error}>
         {visit && (
           <div className={`verdict ${visit.status === 'recorded' ? 'granted' : 'info'}`}>
             <strong>{visit.status === 'recorded' ? 'RECORDED' : 'ALREADY TODAY'}</strong>
@@ -72,7 +57,7 @@ export function ExhibitorScanner() {
             </span>
           </div>
         )}
-      </div>
+      </ScanDesk>
       <h2>Visitors</h2>
       <ul className="plain">
         {visits.data?.items.map((v) => (

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { allPages, api, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, fmtDateTime, fromLocalInput, Page, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, fmtDateTime, FormActions, fromLocalInput, Options, Page, Table, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
 import { useEventChoice } from './common';
 
 type Event = Answer<'/api/events/events/{id}', 'get'>;
@@ -127,13 +127,7 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
       <Field label="Description" name="description" errors={form.fields}>
         <textarea defaultValue={event?.description} rows={2} />
       </Field>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          {event ? 'Save event' : 'Create event'}
-        </button>
-        {saved && <span role="status" className="ok">{saved}</span>}
-      </div>
+      <FormActions form={form} submit={event ? 'Save event' : 'Create event'} status={saved} />
     </form>
   );
 }
@@ -184,40 +178,19 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
             New room
           </button>
         </div>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Location</th>
-                <th>Capacity</th>
-                <th>Inside</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rooms.map((r) => (
-                <tr key={r.id} aria-label={`Room ${r.name}`}>
-                  <td>{r.name}</td>
-                  <td>{r.location}</td>
-                  <td>{r.capacity}</td>
-                  <td>{r.current_occupancy}</td>
-                  <td>
-                    <div className="item-actions">
-                      <button type="button" className="small ghost" onClick={() => setRoom(r)} aria-label={`Edit room ${r.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" className="small danger-ghost" onClick={() => void deleteRoom(r)} aria-label={`Delete room ${r.name}`}>
-                        Delete
-                      </button>
-                      {results.show(r.id)}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Name', 'Location', 'Capacity', 'Inside', '']}>
+          {rooms.map((r) => (
+            <tr key={r.id} aria-label={`Room ${r.name}`}>
+              <td>{r.name}</td>
+              <td>{r.location}</td>
+              <td>{r.capacity}</td>
+              <td>{r.current_occupancy}</td>
+              <td>
+                <EditDelete what={`room ${r.name}`} onEdit={() => setRoom(r)} onDelete={() => void deleteRoom(r)} result={results.show(r.id)} />
+              </td>
+            </tr>
+          ))}
+        </Table>
         {room && <RoomForm key={room === 'new' ? 'new' : room.id} eventId={eventId} room={room === 'new' ? undefined : room} onDone={(changed) => (setRoom(null), changed && data.reload())} />}
       </section>
       <section className="card" aria-labelledby="sessions-title">
@@ -230,49 +203,43 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
         {session && (
           <SessionForm key={session === 'new' ? 'new' : session.id} eventId={eventId} rooms={rooms} session={session === 'new' ? undefined : session} onDone={(changed) => (setSession(null), changed && data.reload())} />
         )}
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Room</th>
-                <th>Title</th>
-                <th>Type</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {data.data?.sessions.map((s) => (
-                <tr key={s.id} aria-label={`Session ${s.title}`}>
-                  <td className="small">
-                    {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)}
-                  </td>
-                  <td>{roomName(s.room_id)}</td>
-                  <td>
-                    {s.title} <span className="muted small">{s.speaker_name}</span>
-                  </td>
-                  <td>
-                    {s.session_type}
-                    {s.is_paid && ` · ${s.price} €`}
-                  </td>
-                  <td>
-                    <div className="item-actions">
-                      <button type="button" className="small ghost" onClick={() => setSession(s)} aria-label={`Edit session ${s.title}`}>
-                        Edit
-                      </button>
-                      <button type="button" className="small danger-ghost" onClick={() => void deleteSession(s)} aria-label={`Delete session ${s.title}`}>
-                        Delete
-                      </button>
-                      {results.show(s.id)}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['When', 'Room', 'Title', 'Type', '']}>
+          {data.data?.sessions.map((s) => (
+            <tr key={s.id} aria-label={`Session ${s.title}`}>
+              <td className="small">
+                {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)}
+              </td>
+              <td>{roomName(s.room_id)}</td>
+              <td>
+                {s.title} <span className="muted small">{s.speaker_name}</span>
+              </td>
+              <td>
+                {s.session_type}
+                {s.is_paid && ` · ${s.price} €`}
+              </td>
+              <td>
+                <EditDelete what={`session ${s.title}`} onEdit={() => setSession(s)} onDelete={() => void deleteSession(s)} result={results.show(s.id)} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       </section>
     </>
+  );
+}
+
+/** A row's Edit and Delete buttons, named after the row (`room Hall A`) for screen readers, and the delete's answer. */
+function EditDelete({ what, onEdit, onDelete, result }: { what: string; onEdit: () => void; onDelete: () => void; result: ReactNode }) {
+  return (
+    <div className="item-actions">
+      <button type="button" className="small ghost" onClick={onEdit} aria-label={`Edit ${what}`}>
+        Edit
+      </button>
+      <button type="button" className="small danger-ghost" onClick={onDelete} aria-label={`Delete ${what}`}>
+        Delete
+      </button>
+      {result}
+    </div>
   );
 }
 
@@ -303,15 +270,7 @@ function RoomForm({ eventId, room, onDone }: { eventId: string; room?: Room; onD
           <input defaultValue={room?.description} />
         </Field>
       </div>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          {room ? 'Save room' : 'Create room'}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions form={form} submit={room ? 'Save room' : 'Create room'} onCancel={() => onDone(false)} />
     </form>
   );
 }
@@ -349,11 +308,7 @@ function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; roo
         </Field>
         <Field label="Room" name="room_id" errors={form.fields}>
           <select defaultValue={session?.room_id ?? rooms[0]?.id}>
-            {rooms.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <Options items={rooms} label={(r) => r.name} />
           </select>
         </Field>
         <Field label="Session starts" name="start_time" errors={form.fields}>
@@ -385,15 +340,7 @@ function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; roo
       <Field label="Session description" name="description" errors={form.fields}>
         <textarea defaultValue={session?.description} rows={2} />
       </Field>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          {session ? 'Save session' : 'Create session'}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions form={form} submit={session ? 'Save session' : 'Create session'} onCancel={() => onDone(false)} />
     </form>
   );
 }

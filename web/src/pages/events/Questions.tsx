@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
-import { ErrorText, Field, fmtDateTime, fmtTime, Page, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, fmtDateTime, fmtTime, FormActions, Options, Page, useLoad, useSubmit } from '../../ui';
 import { useLiveEvents } from '../../live';
 import { useEventChoice } from './common';
 
@@ -45,11 +45,7 @@ export function Questions() {
           Session
           <select value={sessionId} onChange={(e) => setSessionId(e.target.value)}>
             <option value="">All sessions</option>
-            {sessions.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {fmtTime(s.start_time)} {s.title}
-              </option>
-            ))}
+            <Options items={sessions.data} label={(s) => `${fmtTime(s.start_time)} ${s.title}`} />
           </select>
         </label>
         {answering && (
@@ -105,23 +101,13 @@ function AskForm({ eventId, sessions, sessionId, onAsked }: { eventId: string; s
       <h2>Ask a question</h2>
       <Field label="About the session" name="session_id" errors={form.fields}>
         <select key={sessionId} defaultValue={sessionId || sessions[0]?.id}>
-          {sessions.map((s) => (
-            <option key={s.id} value={s.id}>
-              {fmtTime(s.start_time)} {s.title}
-            </option>
-          ))}
+          <Options items={sessions} label={(s) => `${fmtTime(s.start_time)} ${s.title}`} />
         </select>
       </Field>
       <Field label="Your question" name="question_text" errors={form.fields}>
         <textarea rows={2} required />
       </Field>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          Ask
-        </button>
-        {sent && <span role="status" className="ok">{sent}</span>}
-      </div>
+      <FormActions form={form} submit="Ask" status={sent} />
     </form>
   );
 }

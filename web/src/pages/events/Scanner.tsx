@@ -1,7 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, Page, useLoad } from '../../ui';
-import { CameraScanner, qrFromInput, REASONS, useEventChoice } from './common';
+import { Page, useLoad } from '../../ui';
+import { qrFromInput, REASONS, ScanDesk, useEventChoice } from './common';
 
 type Decision = Answer<'/api/events/events/{id}/scans', 'post'>;
 
@@ -30,10 +30,6 @@ export function Scanner() {
       input.current?.focus();
     }
   }
-  function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    void scan(input.current?.value ?? '');
-  }
   if (!event) return <Page title="Scanner">You are not a badge controller in any event.</Page>;
   const granted = decision?.status === 'granted';
   return (
@@ -42,18 +38,7 @@ export function Scanner() {
         {event.name} · {room.data?.room ? `Door of ${room.data.room.name}` : 'You hold no room right now'}
         {stats.data && ` · ${stats.data.granted} granted, ${stats.data.denied} denied`}
       </p>
-      <form className="scan-form" onSubmit={submit}>
-        <label htmlFor="badge">Badge QR payload or badge id</label>
-        <div className="row">
-          <input id="badge" ref={input} autoFocus autoComplete="off" placeholder="RB1.… or BDG-XXXXX-XXXXX" />
-          <button type="submit" disabled={busy}>
-            Scan
-          </button>
-        </div>
-      </form>
-      <CameraScanner onCode={(c) => void scan(c)} />
-      <ErrorText>{error}</ErrorText>
-      <div aria-live="assertive" role="status">
+      <ScanDesk inputId="badge" label="Badge QR payload or badge id" placeholder="RB1.… or BDG-XXXXX-XXXXX" submit="Scan" busy={busy} inputRef={input} onScan={(raw) => void scan(raw)} error={error}>
         {decision && (
           <div className={`verdict ${granted ? 'granted' : 'denied'}`} data-testid="verdict">
             <strong>{granted ? 'GRANTED' : 'DENIED'}</strong>
@@ -71,7 +56,7 @@ export function Scanner() {
             )}
           </div>
         )}
-      </div>
+      </ScanDesk>
     </Page>
   );
 }

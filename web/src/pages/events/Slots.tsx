@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, type Answer } from '../../api/client';
-import { ErrorText, Field, fmtDateTime, fmtTime, fromLocalInput, Page, toLocalInput, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, fmtDateTime, fmtTime, fromLocalInput, Options, Page, toLocalInput, useLoad, useSubmit } from '../../ui';
 import { useEventChoice } from './common';
 
 type Slot = Answer<'/api/events/events/{id}/room-assignments', 'get'>['items'][number];
@@ -174,11 +174,7 @@ function SlotForm({
         </Field>
         <Field label="Room" name="room_id" errors={form.fields}>
           <select>
-            {rooms.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <Options items={rooms} label={(r) => r.name} />
           </select>
         </Field>
         <Field label="From" name="start_time" errors={form.fields}>

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
+import { ErrorText, Options } from '../../ui';
 
 /** The event a page works on: the user's only one, or the one picked in the selector. */
 export function useEventChoice(roles?: EventRole[]) {
@@ -12,11 +13,7 @@ export function useEventChoice(roles?: EventRole[]) {
       <label className="inline">
         Event{' '}
         <select value={id} onChange={(e) => setId(e.target.value)}>
-          {events.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name}
-            </option>
-          ))}
+          <Options items={events} label={(e) => e.name} />
         </select>
       </label>
     ) : null;
@@ -93,6 +90,47 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
       {on && <video ref={video} muted playsInline aria-label="Camera preview" />}
       {error && <p role="alert" className="error">{error}</p>}
     </div>
+  );
+}
+
+/**
+ * A desk where badges are read: typed or pasted (a USB scanner types too) into the input, or seen by
+ * the camera; both go to `onScan`. The last answer (`children`) is announced as soon as it changes.
+ */
+export function ScanDesk({ inputId, label, placeholder, submit, busy, inputRef, onScan, error, children }: {
+  inputId: string;
+  label: string;
+  placeholder: string;
+  submit: string;
+  busy?: boolean;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onScan: (raw: string) => void;
+  error: string;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <form
+        className="scan-form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          onScan(inputRef.current?.value ?? '');
+        }}
+      >
+        <label htmlFor={inputId}>{label}</label>
+        <div className="row">
+          <input id={inputId} ref={inputRef} autoFocus autoComplete="off" placeholder={placeholder} />
+          <button type="submit" disabled={busy}>
+            {submit}
+          </button>
+        </div>
+      </form>
+      <CameraScanner onCode={onScan} />
+      <ErrorText>{error}</ErrorText>
+      <div aria-live="assertive" role="status">
+        {children}
+      </div>
+    </>
   );
 }
 

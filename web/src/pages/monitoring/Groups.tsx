@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
-import { ErrorText, Field, Page, useItemResults, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, FormActions, Page, Table, useItemResults, useLoad, useSubmit } from '../../ui';
 
 type Group = Answer<'/api/monitoring/groups', 'get'>['items'][number];
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
@@ -47,41 +47,29 @@ export function Groups() {
       )}
       <section className="card" aria-labelledby="groups-title">
         <h2 id="groups-title">Groups</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Members</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {data.data?.groups.map((g) => (
-                <tr key={g.id} className={g.is_active ? '' : 'inactive'} aria-label={`Group ${g.name}`}>
-                  <td>
-                    {g.name}
-                    {g.description && <span className="muted small"> {g.description}</span>}
-                  </td>
-                  <td className="small">{g.members.length === 0 ? <span className="muted">nobody</span> : g.members.map((id) => userName(users.get(id), id)).join(', ')}</td>
-                  <td>{g.is_active ? <span className="badge on">active</span> : <span className="badge off">deactivated</span>}</td>
-                  <td>
-                    <div className="item-actions">
-                      <button type="button" className="small ghost" onClick={() => setEditing(g)} aria-label={`Edit group ${g.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" className="small ghost" onClick={() => void setActive(g, !g.is_active)} aria-label={`${g.is_active ? 'Deactivate' : 'Reactivate'} group ${g.name}`}>
-                        {g.is_active ? 'Deactivate' : 'Reactivate'}
-                      </button>
-                      {results.show(g.id)}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Name', 'Members', 'Status', '']}>
+          {data.data?.groups.map((g) => (
+            <tr key={g.id} className={g.is_active ? '' : 'inactive'} aria-label={`Group ${g.name}`}>
+              <td>
+                {g.name}
+                {g.description && <span className="muted small"> {g.description}</span>}
+              </td>
+              <td className="small">{g.members.length === 0 ? <span className="muted">nobody</span> : g.members.map((id) => userName(users.get(id), id)).join(', ')}</td>
+              <td>{g.is_active ? <span className="badge on">active</span> : <span className="badge off">deactivated</span>}</td>
+              <td>
+                <div className="item-actions">
+                  <button type="button" className="small ghost" onClick={() => setEditing(g)} aria-label={`Edit group ${g.name}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="small ghost" onClick={() => void setActive(g, !g.is_active)} aria-label={`${g.is_active ? 'Deactivate' : 'Reactivate'} group ${g.name}`}>
+                    {g.is_active ? 'Deactivate' : 'Reactivate'}
+                  </button>
+                  {results.show(g.id)}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </Table>
         {data.data?.groups.length === 0 && <p className="muted">No group yet.</p>}
       </section>
     </Page>
@@ -158,15 +146,7 @@ function GroupForm({ group, users, onDone }: { group?: Group; users: User[]; onD
           </span>
         )}
       </fieldset>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          {group ? 'Save group' : 'Create group'}
-        </button>
-        <button type="button" className="ghost" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions form={form} submit={group ? 'Save group' : 'Create group'} onCancel={() => onDone(false)} />
     </form>
   );
 }

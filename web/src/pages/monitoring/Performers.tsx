@@ -1,19 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, Page, useConfirm, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, FormActions, Options, Page, Table, useConfirm, useLoad, useSubmit } from '../../ui';
+import { ALERT_TOGGLES } from './alerts';
 
 type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
 type Priority = Assignment['priority'];
 
 const PRIORITIES: Priority[] = ['critical', 'high', 'normal', 'low'];
-const TOGGLES = [
-  ['alert_on_battery_low', 'Battery low'],
-  ['alert_on_signal_loss', 'Signal loss'],
-  ['alert_on_audio_low', 'Audio low'],
-  ['alert_on_device_offline', 'Offline'],
-] as const;
 
 /** Multipart upload with the bearer token; answers the API's problem as an ApiError. */
 async function uploadPhoto(performerId: string, file: File): Promise<Performer> {
@@ -201,11 +196,7 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
         <Field label="Notes" name="notes" errors={form.fields}>
           <textarea rows={2} defaultValue={performer?.notes} />
         </Field>
-        <ErrorText>{form.error}</ErrorText>
-        <div className="row">
-          <button type="submit" disabled={form.busy}>
-            {performer ? 'Save performer' : 'Create performer'}
-          </button>
+        <FormActions form={form} submit={performer ? 'Save performer' : 'Create performer'} status={saved}>
           {performer &&
             (performer.is_active ? (
               <button type="button" className="ghost" onClick={() => void setActive(false)}>
@@ -221,8 +212,7 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
               Delete performer
             </button>
           )}
-          {saved && <span role="status" className="ok">{saved}</span>}
-        </div>
+        </FormActions>
       </form>
       {performer && (
         <form className="row wrap photo-form" onSubmit={sendPhoto} aria-label="Photo">
@@ -257,61 +247,48 @@ function Assignments({ performer }: { performer: Performer }) {
     <section className="card" aria-labelledby="assignments-title">
       <h2 id="assignments-title">Microphones of {performer.name}</h2>
       <ErrorText>{error || list.error}</ErrorText>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Unit</th>
-              <th>Group</th>
-              <th>Priority</th>
-              <th>Alert on</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.map((a) => (
-              <tr key={a.id} className={a.is_active ? '' : 'inactive'} aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}>
-                <td>{a.wireless_unit.name}</td>
-                <td>{a.monitoring_group.name}</td>
-                <td>
-                  <select aria-label={`Priority of ${a.wireless_unit.name}`} value={a.priority} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { priority: e.target.value as Priority } }))}>
-                    {PRIORITIES.map((p) => (
-                      <option key={p}>{p}</option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <div className="toggles">
-                    {TOGGLES.map(([key, label]) => (
-                      <label key={key} className="check small">
-                        <input type="checkbox" checked={a[key]} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { [key]: e.target.checked } }))} /> {label}
-                      </label>
-                    ))}
-                  </div>
-                </td>
-                <td>
-                  {a.is_active ? (
-                    <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/deactivate', { path: { id: a.id } }))}>
-                      Deactivate
-                    </button>
-                  ) : (
-                    <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/reactivate', { path: { id: a.id } }))}>
-                      Reactivate
-                    </button>
-                  )}{' '}
-                  <button
-                    type="button"
-                    className="small ghost"
-                    onClick={() => confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) && void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Unit', 'Group', 'Priority', 'Alert on', '']}>
+        {list.data?.map((a) => (
+          <tr key={a.id} className={a.is_active ? '' : 'inactive'} aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}>
+            <td>{a.wireless_unit.name}</td>
+            <td>{a.monitoring_group.name}</td>
+            <td>
+              <select aria-label={`Priority of ${a.wireless_unit.name}`} value={a.priority} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { priority: e.target.value as Priority } }))}>
+                {PRIORITIES.map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            </td>
+            <td>
+              <div className="toggles">
+                {ALERT_TOGGLES.map(([key, label]) => (
+                  <label key={key} className="check small">
+                    <input type="checkbox" checked={a[key]} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { [key]: e.target.checked } }))} /> {label}
+                  </label>
+                ))}
+              </div>
+            </td>
+            <td>
+              {a.is_active ? (
+                <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/deactivate', { path: { id: a.id } }))}>
+                  Deactivate
+                </button>
+              ) : (
+                <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/reactivate', { path: { id: a.id } }))}>
+                  Reactivate
+                </button>
+              )}{' '}
+              <button
+                type="button"
+                className="small ghost"
+                onClick={() => confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) && void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))}
+              >
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </Table>
       {list.data?.length === 0 && <p className="muted">No microphone yet.</p>}
       {access.monitoring && performer.is_active && <NewAssignment performer={performer} onCreated={list.reload} />}
     </section>
@@ -351,20 +328,12 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
       <div className="grid2">
         <Field label="Wireless unit" name="wireless_unit_id" errors={form.fields}>
           <select>
-            {choices.data?.units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <Options items={choices.data?.units} label={(u) => u.name} />
           </select>
         </Field>
         <Field label="Monitoring group" name="monitoring_group_id" errors={form.fields}>
           <select>
-            {choices.data?.groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
+            <Options items={choices.data?.groups} label={(g) => g.name} />
           </select>
         </Field>
         <Field label="Priority" name="priority" errors={form.fields}>
@@ -380,18 +349,13 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
       </div>
       <fieldset>
         <legend>Alert me on</legend>
-        {TOGGLES.map(([name, label]) => (
+        {ALERT_TOGGLES.map(([name, label]) => (
           <label key={name} className="check">
             <input type="checkbox" name={name} defaultChecked={name !== 'alert_on_audio_low'} /> {label}
           </label>
         ))}
       </fieldset>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
-        <button type="submit" disabled={form.busy}>
-          Assign
-        </button>
-      </div>
+      <FormActions form={form} submit="Assign" />
     </form>
   );
 }

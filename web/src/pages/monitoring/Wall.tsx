@@ -2,19 +2,14 @@ import { useEffect, useState } from 'react';
 import { allPages, api, messageOf, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
 import { useLiveEvents } from '../../live';
-import { ErrorText, Page, useLoad } from '../../ui';
+import { ErrorText, Options, Page, useLoad } from '../../ui';
 import { HistoryChart } from './History';
+import { ALERT_TOGGLES } from './alerts';
 
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
 type Unit = Answer<'/api/monitoring/units/{id}', 'get'>;
 
 const PRIORITY_ORDER = { critical: 0, high: 1, normal: 2, low: 3 } as const;
-const TOGGLES = [
-  ['alert_on_battery_low', 'Battery low'],
-  ['alert_on_signal_loss', 'Signal loss'],
-  ['alert_on_audio_low', 'Audio low'],
-  ['alert_on_device_offline', 'Offline'],
-] as const;
 
 /** A tile's colour: offline/unknown grey, low battery or weak RF red/amber, otherwise green. */
 function health(u: Unit | undefined): 'ok' | 'warn' | 'bad' | 'off' {
@@ -109,11 +104,7 @@ export function Wall() {
             Group{' '}
             <select value={group} onChange={(e) => setGroup(e.target.value)}>
               <option value="">All my groups</option>
-              {groups.data?.items.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
+              <Options items={groups.data?.items} label={(g) => g.name} />
             </select>
           </label>
         </div>
@@ -236,7 +227,7 @@ function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onC
       </label>
       <fieldset>
         <legend>Alert me on</legend>
-        {TOGGLES.map(([name, label]) => (
+        {ALERT_TOGGLES.map(([name, label]) => (
           <label key={name} className="check">
             <input type="checkbox" name={name} defaultChecked={assignment[name]} /> {label}
           </label>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
+import { ErrorText, fmtDateTime, Page, Table, useLoad } from '../../ui';
 
 export function Audit() {
   const [entity, setEntity] = useState('');
@@ -18,46 +18,33 @@ export function Audit() {
         </label>
       </div>
       <ErrorText>{log.error}</ErrorText>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>What</th>
-              <th>Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data?.items.map((a) => (
-              <tr key={a.id}>
-                <td>{fmtDateTime(a.created_at)}</td>
-                <td>{a.actor}</td>
-                <td>{a.action}</td>
-                <td>
-                  {a.entity_type} {a.entity_id && <code className="small">{a.entity_id}</code>}
-                </td>
-                <td>
-                  {a.message}
-                  {a.diff && (
-                    <details>
-                      <summary className="small">changes</summary>
-                      <ul className="plain small">
-                        {Object.entries(a.diff).map(([k, v]) => (
-                          <li key={k}>
-                            {k}: {JSON.stringify(v.before)} → {JSON.stringify(v.after)}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['When', 'Who', 'Action', 'What', 'Message']}>
+        {log.data?.items.map((a) => (
+          <tr key={a.id}>
+            <td>{fmtDateTime(a.created_at)}</td>
+            <td>{a.actor}</td>
+            <td>{a.action}</td>
+            <td>
+              {a.entity_type} {a.entity_id && <code className="small">{a.entity_id}</code>}
+            </td>
+            <td>
+              {a.message}
+              {a.diff && (
+                <details>
+                  <summary className="small">changes</summary>
+                  <ul className="plain small">
+                    {Object.entries(a.diff).map(([k, v]) => (
+                      <li key={k}>
+                        {k}: {JSON.stringify(v.before)} → {JSON.stringify(v.after)}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {log.data?.next_cursor && (
         <button type="button" onClick={() => setCursor(log.data!.next_cursor ?? undefined)}>
           Older entries

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, Page, useLoad } from '../../ui';
+import { ErrorText, Options, Page, Table, useLoad } from '../../ui';
 
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
 type Unit = Answer<'/api/auth/units', 'get'>['items'][number];
@@ -61,22 +61,14 @@ export function Users() {
           Unit
           <select value={unit} onChange={(e) => (setUnit(e.target.value), setDepartment(''))}>
             <option value="">All units</option>
-            {ref.data?.units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.unit_name}
-              </option>
-            ))}
+            <Options items={ref.data?.units} label={(u) => u.unit_name} />
           </select>
         </label>
         <label>
           Department
           <select value={department} onChange={(e) => setDepartment(e.target.value)}>
             <option value="">All departments</option>
-            {departmentsOfUnit.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.department_name}
-              </option>
-            ))}
+            <Options items={departmentsOfUnit} label={(d) => d.department_name} />
           </select>
         </label>
         <label>
@@ -85,40 +77,27 @@ export function Users() {
         </label>
       </div>
       <ErrorText>{users.error || ref.error}</ErrorText>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Username</th>
-              <th>Role</th>
-              <th>Units and departments</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.items.map((u) => (
-              <tr key={u.id} className={u.is_active ? '' : 'inactive'}>
-                <td>{u.full_name || '—'}</td>
-                <td>{u.username}</td>
-                <td>{u.role}</td>
-                <td>
-                  {u.unit_assignments.map((a) => (
-                    <div key={a.id}>
-                      <strong>{a.unit.unit_name}</strong>: {a.departments.length ? a.departments.map((d) => d.department_name).join(', ') : 'All departments'}
-                    </div>
-                  ))}
-                </td>
-                <td>
-                  <button type="button" className="small" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
-                    Edit
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Name', 'Username', 'Role', 'Units and departments', '']}>
+        {users.data?.items.map((u) => (
+          <tr key={u.id} className={u.is_active ? '' : 'inactive'}>
+            <td>{u.full_name || '—'}</td>
+            <td>{u.username}</td>
+            <td>{u.role}</td>
+            <td>
+              {u.unit_assignments.map((a) => (
+                <div key={a.id}>
+                  <strong>{a.unit.unit_name}</strong>: {a.departments.length ? a.departments.map((d) => d.department_name).join(', ') : 'All departments'}
+                </div>
+              ))}
+            </td>
+            <td>
+              <button type="button" className="small" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
+                Edit
+              </button>
+            </td>
+          </tr>
+        ))}
+      </Table>
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf, session, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, fmtDateTime, Page, useLoad, useSubmit } from '../../ui';
+import { ErrorText, Field, fmtDateTime, FormActions, Options, Page, Table, useLoad, useSubmit } from '../../ui';
 
 type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
 type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
@@ -23,6 +23,16 @@ export function Signage() {
       setError(messageOf(err));
     }
   };
+  /** A quick-add form: sends what it holds, then empties itself and reloads its list. */
+  const quickAdd = (send: (f: FormData) => Promise<unknown>, reload: () => void) => (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    void run(async () => {
+      await send(f);
+      form.reset();
+    }, reload);
+  };
   const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
   const editing = assets.data?.items.find((a) => a.id === editingId);
   return (
@@ -42,15 +52,10 @@ export function Signage() {
         {access.isOrgAdmin && (
           <form
             className="row wrap"
-            onSubmit={(e: FormEvent<HTMLFormElement>) => {
-              e.preventDefault();
-              const form = e.currentTarget;
-              const f = new FormData(form);
-              void run(async () => {
-                await api.post('/api/signage/devices/claim', { body: { code: String(f.get('code')), name: String(f.get('name')), playlist_id: String(f.get('playlist_id') || '') || null } });
-                form.reset();
-              }, devices.reload);
-            }}
+            onSubmit={quickAdd(
+              (f) => api.post('/api/signage/devices/claim', { body: { code: String(f.get('code')), name: String(f.get('name')), playlist_id: String(f.get('playlist_id') || '') || null } }),
+              devices.reload,
+            )}
           >
             <label>
               Pairing code <input name="code" required autoComplete="off" />
@@ -62,55 +67,35 @@ export function Signage() {
               Playlist
               <select name="playlist_id">
                 <option value="">Default playlist</option>
-                {playlists.data?.items.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
+                <Options items={playlists.data?.items} label={(p) => p.name} />
               </select>
             </label>
             <button type="submit">Claim screen</button>
           </form>
         )}
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Screen</th>
-                <th>State</th>
-                <th>Last seen</th>
-                <th>Playlist</th>
-              </tr>
-            </thead>
-            <tbody>
-              {devices.data?.items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    {d.name} <span className="muted small">{d.location}</span>
-                  </td>
-                  <td>
-                    <span className={`badge ${d.is_online ? 'on' : 'off'}`}>{d.is_online ? 'online' : 'offline'}</span>
-                  </td>
-                  <td>{d.last_seen ? fmtDateTime(d.last_seen) : 'never'}</td>
-                  <td>
-                    <select
-                      aria-label={`Playlist of ${d.name}`}
-                      value={d.playlist_id ?? ''}
-                      onChange={(e) => void run(() => api.patch('/api/signage/devices/{id}', { path: { id: d.id }, body: { playlist_id: e.target.value || null } }), devices.reload)}
-                    >
-                      <option value="">Default playlist</option>
-                      {playlists.data?.items.map((p) => (
-                        <option key={p.id} value={p.id}>
-                          {p.name}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Screen', 'State', 'Last seen', 'Playlist']}>
+          {devices.data?.items.map((d) => (
+            <tr key={d.id}>
+              <td>
+                {d.name} <span className="muted small">{d.location}</span>
+              </td>
+              <td>
+                <span className={`badge ${d.is_online ? 'on' : 'off'}`}>{d.is_online ? 'online' : 'offline'}</span>
+              </td>
+              <td>{d.last_seen ? fmtDateTime(d.last_seen) : 'never'}</td>
+              <td>
+                <select
+                  aria-label={`Playlist of ${d.name}`}
+                  value={d.playlist_id ?? ''}
+                  onChange={(e) => void run(() => api.patch('/api/signage/devices/{id}', { path: { id: d.id }, body: { playlist_id: e.target.value || null } }), devices.reload)}
+                >
+                  <option value="">Default playlist</option>
+                  <Options items={playlists.data?.items} label={(p) => p.name} />
+                </select>
+              </td>
+            </tr>
+          ))}
+        </Table>
       </section>
 
       <section className="card" aria-labelledby="assets-title">
@@ -118,17 +103,13 @@ export function Signage() {
         <Upload onDone={assets.reload} />
         <form
           className="row wrap"
-          onSubmit={(e: FormEvent<HTMLFormElement>) => {
-            e.preventDefault();
-            const form = e.currentTarget;
-            const f = new FormData(form);
-            void run(async () => {
-              await api.post('/api/signage/assets', {
+          onSubmit={quickAdd(
+            (f) =>
+              api.post('/api/signage/assets', {
                 body: { name: String(f.get('name')), asset_type: String(f.get('asset_type')) as Asset['asset_type'], uri: String(f.get('uri')), duration: Number(f.get('duration')) || undefined, is_enabled: true },
-              });
-              form.reset();
-            }, assets.reload);
-          }}
+              }),
+            assets.reload,
+          )}
         >
           <label>
             Link name <input name="name" required />
@@ -353,11 +334,7 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
         Add asset{' '}
         <select value="" onChange={(e) => e.target.value && onChange([...ids, e.target.value])}>
           <option value="">Choose…</option>
-          {all.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
+          <Options items={all} label={(a) => a.name} />
         </select>
       </label>
     </details>
@@ -436,15 +413,7 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
           <label className="check">
             <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} /> Enabled
           </label>
-          <ErrorText>{form.error}</ErrorText>
-          <div className="row">
-            <button type="submit" disabled={form.busy}>
-              Save schedule
-            </button>
-            <button type="button" className="ghost" onClick={() => onDone(false)}>
-              Close
-            </button>
-          </div>
+          <FormActions form={form} submit="Save schedule" onCancel={() => onDone(false)} cancelLabel="Close" />
         </form>
         <div>
           <h3>Preview</h3>
