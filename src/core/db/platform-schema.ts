@@ -26,6 +26,9 @@ export const organizations = pgTable(
  * Users are global (one login, several orgs). Integer ids because seed 002's API addresses users
  * as `/api/auth/users/42/`. A tenant transaction sees a user only through a membership of its org.
  */
+/** The `org_id` column of every tenant table: NOT NULL, and the org's rows go when the org goes. */
+export const orgIdColumn = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
+
 export const users = pgTable(
   'users',
   {
@@ -54,7 +57,7 @@ export const users = pgTable(
 export const memberships = pgTable(
   'memberships',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'admin', 'member', 'viewer'] }).notNull().default('member'),
     isActive: boolean('is_active').notNull().default(true),
@@ -66,7 +69,7 @@ export const memberships = pgTable(
 export const auditLog = pgTable(
   'audit_log',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     actorUserId: bigint('actor_user_id', { mode: 'number' }),
     actorLabel: text('actor_label').notNull(),

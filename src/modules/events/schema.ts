@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
-import { organizations } from '../../core/db/platform-schema.ts';
+import { orgIdColumn } from '../../core/db/platform-schema.ts';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
 export const EVENT_ROLES = ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant'] as const;
@@ -17,12 +17,11 @@ export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleur
 export type EventRole = (typeof EVENT_ROLES)[number];
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-const orgId = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
 
 export const events = pgTable(
   'events',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -50,7 +49,7 @@ export const events = pgTable(
 export const rooms = pgTable(
   'event_rooms',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     name: text('name').notNull(),
@@ -75,7 +74,7 @@ export const rooms = pgTable(
 export const sessions = pgTable(
   'event_sessions',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     roomId: uuid('room_id').notNull(),
@@ -110,7 +109,7 @@ export const sessions = pgTable(
 export const eventAssignments = pgTable(
   'event_assignments',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     userId: bigint('user_id', { mode: 'number' }).notNull(),
@@ -133,7 +132,7 @@ export const eventAssignments = pgTable(
 export const roomAssignments = pgTable(
   'room_assignments',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     roomId: uuid('room_id').notNull(),
@@ -155,7 +154,7 @@ export const roomAssignments = pgTable(
 export const participants = pgTable(
   'event_participants',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     userId: bigint('user_id', { mode: 'number' }),
@@ -187,7 +186,7 @@ export const participants = pgTable(
 export const sessionAccesses = pgTable(
   'session_accesses',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     sessionId: uuid('session_id').notNull(),
@@ -211,7 +210,7 @@ export const sessionAccesses = pgTable(
 export const roomAccesses = pgTable(
   'room_accesses',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     /** Null when the controller had no room at the time of the scan. */
@@ -239,7 +238,7 @@ export const roomAccesses = pgTable(
 export const annonces = pgTable(
   'event_annonces',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     title: text('title').notNull(),
@@ -260,7 +259,7 @@ export const annonces = pgTable(
 export const sessionQuestions = pgTable(
   'session_questions',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     sessionId: uuid('session_id').notNull(),
@@ -289,7 +288,7 @@ export const sessionQuestions = pgTable(
 export const exposantScans = pgTable(
   'exposant_scans',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     exposantId: uuid('exposant_id').notNull(),

@@ -1,6 +1,6 @@
-import { bigint, index, inet, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, inet, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation } from '../../core/db/columns.ts';
-import { organizations, users } from '../../core/db/platform-schema.ts';
+import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
 
 /**
  * Login sessions. Platform table: read by the authentication step before any tenant is known, so
@@ -12,7 +12,7 @@ export const sessions = pgTable(
     id: idColumn().primaryKey(),
     tokenHash: text('token_hash').notNull().unique(),
     userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     ip: inet('ip'),
     userAgent: text('user_agent'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -26,7 +26,7 @@ export const sessions = pgTable(
 export const apiKeys = pgTable(
   'api_keys',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     /** First characters of the key, shown in lists so people can tell keys apart. */

@@ -2,9 +2,8 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, real, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
-import { organizations, users } from '../../core/db/platform-schema.ts';
+import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
 
-const orgId = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
 
 /**
  * A site where receivers stand. `unit_id` is the org module's unit (integer id); no FK because the
@@ -13,7 +12,7 @@ const orgId = () => uuid('org_id').notNull().references(() => organizations.id, 
 export const locations = pgTable(
   'monitoring_locations',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     building: text('building').notNull(),
     room: text('room').notNull().default(''),
@@ -28,7 +27,7 @@ export const locations = pgTable(
 export const chassis = pgTable(
   'wireless_chassis',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     manufacturer: text('manufacturer').notNull().default(''),
@@ -60,7 +59,7 @@ export const UNIT_STATUSES = ['online', 'offline', 'idle', 'muted', 'unknown'] a
 export const wirelessUnits = pgTable(
   'wireless_units',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     chassisId: uuid('chassis_id').notNull(),
     name: text('name').notNull(),
@@ -94,7 +93,7 @@ export const wirelessUnits = pgTable(
 export const performers = pgTable(
   'performers',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     title: text('title').notNull().default(''),
@@ -118,7 +117,7 @@ export const performers = pgTable(
 export const monitoringGroups = pgTable(
   'monitoring_groups',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -131,7 +130,7 @@ export const monitoringGroups = pgTable(
 export const groupMembers = pgTable(
   'monitoring_group_members',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     groupId: uuid('group_id').notNull(),
     userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
@@ -151,7 +150,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const performerAssignments = pgTable(
   'performer_assignments',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     performerId: uuid('performer_id').notNull(),
     wirelessUnitId: uuid('wireless_unit_id').notNull(),
@@ -183,7 +182,7 @@ export const performerAssignments = pgTable(
 export const deviceAssignments = pgTable(
   'device_assignments',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
     wirelessUnitId: uuid('wireless_unit_id').notNull(),
@@ -207,7 +206,7 @@ export const deviceAssignments = pgTable(
 export const monitoringSettings = pgTable(
   'monitoring_settings',
   {
-    orgId: orgId().primaryKey(),
+    orgId: orgIdColumn().primaryKey(),
     pollIntervalMs: integer('poll_interval_ms').notNull(),
     batteryWarningPercent: integer('battery_warning_percent').notNull(),
     batteryCriticalPercent: integer('battery_critical_percent').notNull(),
@@ -227,7 +226,7 @@ export const monitoringSettings = pgTable(
 export const telemetrySamples = pgTable(
   'unit_telemetry_samples',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     unitId: uuid('unit_id').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
@@ -253,7 +252,7 @@ export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
 export const alerts = pgTable(
   'monitoring_alerts',
   {
-    orgId: orgId(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     unitId: uuid('unit_id').notNull(),
     performerId: uuid('performer_id').notNull(),

@@ -1,7 +1,7 @@
-import { bigint, boolean, foreignKey, index, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
-import { memberships, organizations } from '../../core/db/platform-schema.ts';
+import { memberships, orgIdColumn } from '../../core/db/platform-schema.ts';
 
 /**
  * Integer ids throughout this module: seed 002's API addresses units, departments and sections as
@@ -9,7 +9,6 @@ import { memberships, organizations } from '../../core/db/platform-schema.ts';
  * unique across orgs and never reveal a neighbour's row by collision.
  */
 const intIdColumn = () => bigint('id', { mode: 'number' }).generatedByDefaultAsIdentity();
-const orgIdColumn = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
 
 /** The four roles of seed 002's RBAC. `Admin` is backed by an owner/admin membership. */
 export const ORG_USER_ROLES = ['Admin', 'Unit Head', 'Section Head', 'User'] as const;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, foreignKey, index, inet, integer, jsonb, numeric, pgPolicy, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { appRole, idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
-import { memberships, organizations } from '../../core/db/platform-schema.ts';
+import { memberships, organizations, orgIdColumn } from '../../core/db/platform-schema.ts';
 
 export const PLAN_NAMES = ['free', 'pro', 'enterprise'] as const;
 export type PlanName = (typeof PLAN_NAMES)[number];
@@ -14,7 +14,7 @@ export type PlanName = (typeof PLAN_NAMES)[number];
 export const signagePlans = pgTable(
   'signage_plans',
   {
-    orgId: uuid('org_id').notNull().primaryKey().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn().primaryKey(),
     plan: text('plan', { enum: PLAN_NAMES }).notNull().default('free'),
     maxAssets: integer('max_assets').notNull(),
     maxUsers: integer('max_users').notNull(),
@@ -30,7 +30,7 @@ export const signagePlans = pgTable(
 export const signageMemberPermissions = pgTable(
   'signage_member_permissions',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     userId: bigint('user_id', { mode: 'number' }).notNull(),
     /** Seed 003's `view_all_assets`: see every asset of the org, not only one's own. */
     viewAllAssets: boolean('view_all_assets').notNull().default(false),
@@ -54,7 +54,7 @@ export const PROCESSING_STATUSES = ['pending', 'processing', 'ready', 'failed'] 
 export const signageAssets = pgTable(
   'signage_assets',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -99,7 +99,7 @@ export const signageAssets = pgTable(
 export const signagePlaylists = pgTable(
   'signage_playlists',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     isDefault: boolean('is_default').notNull().default(false),
@@ -119,7 +119,7 @@ export const signagePlaylists = pgTable(
 export const signagePlaylistAssets = pgTable(
   'signage_playlist_assets',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     playlistId: uuid('playlist_id').notNull(),
     assetId: uuid('asset_id').notNull(),
     position: integer('position').notNull(),
@@ -144,7 +144,7 @@ export interface DeviceSettings {
 export const signageDevices = pgTable(
   'signage_devices',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     name: text('name').notNull(),
     mac: text('mac'),
@@ -203,7 +203,7 @@ export const signageExternalSubscriptions = pgTable(
   'signage_external_subscriptions',
   {
     externalId: text('external_id').primaryKey(),
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('signage_external_subscriptions_org').on(t.orgId, t.externalId)],
@@ -217,7 +217,7 @@ export const signageExternalSubscriptions = pgTable(
 export const signageSubscriptions = pgTable(
   'signage_subscriptions',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     planName: text('plan_name', { enum: PLAN_NAMES }).notNull(),
     planPrice: numeric('plan_price', { precision: 10, scale: 2 }).notNull().default('0'),
@@ -255,7 +255,7 @@ export type UsageMetricType = (typeof USAGE_METRIC_TYPES)[number];
 export const signageUsageMetrics = pgTable(
   'signage_usage_metrics',
   {
-    orgId: uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     id: idColumn(),
     metricType: text('metric_type', { enum: USAGE_METRIC_TYPES }).notNull(),
     date: date('date', { mode: 'string' }).notNull(),
