@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Pool, PoolClient } from 'pg';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
-export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+/** A handle bound to one open transaction (Drizzle's transaction object, or Drizzle on the transaction's client). */
+export type Tx = Db;
 /** Anything that can run a query: the database itself or an open transaction. */
-export type Queryable = Db | Tx;
+export type Queryable = Db;
 
 export interface ExclusiveLock {
   lost: Promise<void>;
@@ -96,6 +98,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool) as unknown as Db;
+  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db });
   return {
     kind: 'postgres',
     db,
@@ -143,3 +146,42 @@ export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQ
   const result = (await q.execute(query)) as { rows: T[] };
   return result.rows;
 }
+
+/** node-postgres databases: their pool, and Drizzle bound to one checked-out client. */
+const pooled = new WeakMap<Db, { pool: Pool; bind: (client: PoolClient) => Db }>();
+
+/**
+ * Runs `fn` in a transaction whose first act is `set_config(name, value, true)` for each setting.
+ * On node-postgres the transaction is driven here rather than by Drizzle, for two reasons: Drizzle
+ * sends BEGIN before its try/finally, so a connection dropped at that moment (Postgres restart,
+ * pg_terminate_backend) leaks its pool slot for good — after ten such drops the pool is empty and
+ * the server never recovers; and BEGIN with the settings goes as one message (values quoted by the
+ * driver), one round trip fewer per request. PGlite, in process, uses Drizzle's transaction.
+ */
+export async function transactionWithSettings<T>(db: Db, settings: Array<[string, string]>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const node = pooled.get(db);
+  if (!node) {
+    return db.transaction(async (tx) => {
+      if (settings.length) await tx.execute(sql`select ${sql.join(settings.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`);
+      return fn(tx as unknown as Tx);
+    });
+  }
+  const client = await node.pool.connect();
+  // A connection that cannot even roll back is destroyed instead of going back to the pool.
+  let broken: Error | undefined;
+  try {
+    const calls = settings.map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`).join(', ');
+    await client.query(calls ? `begin; select ${calls}` : 'begin');
+    const result = await fn(node.bind(client));
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { Db, Tx } from './client.ts';
+import { transactionWithSettings, type Db, type Tx } from './client.ts';
 import type { Actor } from '../access/actor.ts';
 import type { EventBus, LiveEvent } from '../events/bus.ts';
 
@@ -37,13 +36,15 @@ export interface TenantMeta {
  */
 export async function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta = {}): Promise<T> {
   const pending: LiveEvent[] = [];
-  const result = await deps.db.transaction(async (tx) => {
-    // One round trip: the tenant, the user and the role (the same as SET LOCAL ROLE) for this transaction only.
-    await tx.execute(
-      sql`select set_config('app.org_id', ${actor.orgId}, true), set_config('app.user_id', ${actor.userId === null ? '' : String(actor.userId)}, true), set_config('role', ${APP_ROLE}, true)`,
-    );
-    return fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) });
-  });
+  // The tenant, the user and the role (set_config('role') is SET LOCAL ROLE), for this transaction only.
+  const settings: Array<[string, string]> = [
+    ['app.org_id', actor.orgId],
+    ['app.user_id', actor.userId === null ? '' : String(actor.userId)],
+    ['role', APP_ROLE],
+  ];
+  const result = await transactionWithSettings(deps.db, settings, (tx) =>
+    fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) }),
+  );
   if (deps.bus) for (const event of pending) await deps.bus.publish(event).catch(() => {});
   return result;
 }

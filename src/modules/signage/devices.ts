@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { authInvalidation } from '../../core/auth/cache.ts';
 import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db/client.ts';
+import { transactionWithSettings, type Db } from '../../core/db/client.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/access/actor.ts';
@@ -76,7 +76,7 @@ export async function startPairing(db: Db) {
  * the pairing row is deleted in the same transaction, so a second poll finds nothing.
  */
 export async function collectPairing(db: Db, secret: string) {
-  return db.transaction(async (tx) => {
+  return transactionWithSettings(db, [], async (tx) => {
     const [pairing] = await tx.select().from(signagePairings).where(eq(signagePairings.secretHash, hashToken(secret))).for('update');
     if (!pairing) throw notFound('Pairing');
     if (!pairing.orgId || !pairing.deviceId) {

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../../core/db/client.ts';
+import { transactionWithSettings, type Db } from '../../core/db/client.ts';
 import type { EventBus, LiveEvent } from '../../core/events/bus.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
@@ -11,10 +10,8 @@ import { systemActor } from '../../core/access/actor.ts';
  */
 export async function asPlatformInOrg<T>(deps: { db: Db; bus: EventBus }, orgId: string, label: string, fn: (t: TenantTx) => Promise<T>): Promise<T> {
   const pending: LiveEvent[] = [];
-  const result = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.org_id', ${orgId}, true), set_config('app.user_id', '', true)`);
-    return fn({ tx, orgId, actor: systemActor(orgId, label), publish: (e) => pending.push(e) });
-  });
+  const settings: Array<[string, string]> = [['app.org_id', orgId], ['app.user_id', '']];
+  const result = await transactionWithSettings(deps.db, settings, (tx) => fn({ tx, orgId, actor: systemActor(orgId, label), publish: (e) => pending.push(e) }));
   for (const event of pending) await deps.bus.publish(event).catch(() => {});
   return result;
 }
