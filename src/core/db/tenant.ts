@@ -34,13 +34,26 @@ export interface TenantMeta {
  * transaction-locally and the role is switched to `roster_app`, so every query — even one that
  * forgets its WHERE — only reaches this org's rows.
  */
-export async function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta = {}): Promise<T> {
+export function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta = {}): Promise<T> {
+  return inOrg(deps, actor, { appRole: true }, fn, meta);
+}
+
+/**
+ * The same org scoping for services and audit, but as the owner role: for platform work that must
+ * write platform tables in the same commit as the org's change (a billing webhook records its
+ * event id with the plan change it makes). RLS does not apply, so only platform code may use it.
+ */
+export function withOrgAsPlatform<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>): Promise<T> {
+  return inOrg(deps, actor, { appRole: false }, fn, {});
+}
+
+async function inOrg<T>(deps: TenantDeps, actor: Actor, opts: { appRole: boolean }, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta): Promise<T> {
   const pending: LiveEvent[] = [];
   // The tenant, the user and the role (set_config('role') is SET LOCAL ROLE), for this transaction only.
   const settings: Array<[string, string]> = [
     ['app.org_id', actor.orgId],
     ['app.user_id', actor.userId === null ? '' : String(actor.userId)],
-    ['role', APP_ROLE],
+    ...(opts.appRole ? [['role', APP_ROLE] as [string, string]] : []),
   ];
   const result = await transactionWithSettings(deps.db, settings, (tx) =>
     fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) }),

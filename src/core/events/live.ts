@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { actorOf, bearerToken, liveQueryToken, type RosterApp } from '../http/app.ts';
+import { actorOf, bearerToken, liveQueryToken, resolveToken, type RosterApp } from '../http/app.ts';
 import { mayReceive } from './bus.ts';
 
 /** Credentials are re-checked this often so a revoked session stops receiving within a minute. */
@@ -17,11 +17,8 @@ export function registerLiveRoute(app: RosterApp) {
       if (socket.readyState === socket.OPEN && mayReceive(actor, event)) socket.send(JSON.stringify({ type: event.type, data: event.data, at: event.at }));
     });
     const recheck = setInterval(async () => {
-      let still = null;
-      for (const authenticate of app.authenticators) {
-        still = token ? await authenticate(token, req).catch(() => null) : null;
-        if (still) break;
-      }
+      // Straight to the authenticators, past the cache: this is the periodic database re-check.
+      const still = token ? await resolveToken(app, token, req).catch(() => null) : null;
       if (!still || still.orgId !== actor.orgId) socket.close(4401, 'credentials no longer valid');
     }, RECHECK_MS);
     recheck.unref();

@@ -166,13 +166,10 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
     const token = bearerToken(request) ?? liveQueryToken(request);
     if (token) {
       request.actor = authCache.get(token) ?? null;
-      for (const authenticate of request.actor ? [] : app.authenticators) {
-        const actor = await authenticate(token, request);
-        if (actor) {
-          request.actor = actor;
-          authCache.set(token, actor);
-          break;
-        }
+      if (!request.actor) {
+        request.actor = await resolveToken(app, token, request);
+        // Only a fresh database answer starts a cache window; hits never extend it.
+        if (request.actor) authCache.set(token, request.actor);
       }
     }
     const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
@@ -182,6 +179,15 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   registerOps(app, deps, metrics);
   for (const module of opts.modules) await module.register(app);
   return app;
+}
+
+/** The actor behind a bearer secret, asking each module's authenticator in turn (no cache). */
+export async function resolveToken(app: FastifyInstance, token: string, request: FastifyRequest): Promise<Actor | null> {
+  for (const authenticate of app.authenticators) {
+    const actor = await authenticate(token, request);
+    if (actor) return actor;
+  }
+  return null;
 }
 
 /** Browsers cannot set headers on a WebSocket, so `/api/live?token=` is accepted there only. */

@@ -3,13 +3,13 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { liveEvent } from '../../core/events/bus.ts';
-import type { TenantTx } from '../../core/db/tenant.ts';
+import { withOrgAsPlatform, type TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '../../core/http/problem.ts';
 import { currentPlan, setOrgPlan } from './plans.ts';
-import { asPlatformInOrg } from './platform.ts';
+import { systemActor } from '../../core/access/actor.ts';
 import {
   PLAN_NAMES, signageExternalSubscriptions, signageSubscriptions, signageWebhookEvents, type PlanName, type SubscriptionStatus,
 } from './schema.ts';
@@ -219,7 +219,7 @@ export async function applyStripeEvent(deps: { db: Db; bus: EventBus }, event: S
   if (!externalId) throw badRequest(`Event ${event.id} names no subscription`);
   const metadata = object.metadata as Record<string, string> | undefined;
   const orgId = await resolveOrg(deps.db, externalId, event.type === 'invoice.payment_failed' ? undefined : metadata?.org_id);
-  return asPlatformInOrg(deps, orgId, 'stripe-webhook', async (t) => {
+  return withOrgAsPlatform(deps, systemActor(orgId, 'stripe-webhook'), async (t) => {
     // Inserted first so two concurrent deliveries of one event serialize on its primary key.
     const [fresh] = await t.tx.insert(signageWebhookEvents).values({ eventId: event.id, type: event.type, orgId }).onConflictDoNothing().returning();
     if (!fresh) return { received: true, duplicate: true };
