@@ -23,11 +23,31 @@ import { BENCH, generate, type BenchData } from './data.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Door scanners scanning at once: three devices at each of the 10 doors. */
+const SCAN_CONNECTIONS = Number(process.env.BENCH_SCAN_CONNECTIONS ?? 30);
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-not-for-production';
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
 
-interface ProcSample { ticks: number; rssMb: number; at: number }
+interface ProcSample { ticks: number; pgTicks: number; rssMb: number; at: number }
+
+/** CPU ticks of every local `postgres` process (backends, WAL writer, checkpointer…), 0 when Postgres runs elsewhere. */
+function postgresTicks(): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ticks;
+}
 
 function sample(pid: number): ProcSample {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -35,7 +55,7 @@ function sample(pid: number): ProcSample {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { ticks, rssMb: rssKb / 1024, at: Date.now() };
+  return { ticks, pgTicks: postgresTicks(), rssMb: rssKb / 1024, at: Date.now() };
 }
 
 interface Scenario {
@@ -46,16 +66,20 @@ interface Scenario {
   requests: Request[];
   /** Status codes that count as a correct answer (others are reported as errors). */
   ok: number[];
+  /** Concurrent connections, when not BENCH_CONNECTIONS. */
+  connections?: number;
 }
 
 interface Row {
   scenario: string;
+  connections: number;
   what: string;
   req_per_s: number;
   p50_ms: number;
   p99_ms: number;
   server_cpu_pct: number;
   cpu_ms_per_req: number;
+  postgres_cpu_pct: number;
   server_rss_mb: number;
   vs_constant: number;
   vs_pg_pk: number;
@@ -64,14 +88,15 @@ interface Row {
   statuses: Record<string, number>;
 }
 
-async function run(url: string, requests: Request[], seconds: number): Promise<Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 10, requests });
+async function run(url: string, requests: Request[], seconds: number, connections: number): Promise<Result> {
+  return autocannon({ url, connections, duration: seconds, timeout: 10, requests });
 }
 
 async function measure(scenario: Scenario, url: string, pid: number): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
-  if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS);
+  const connections = scenario.connections ?? CONNECTIONS;
+  if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS, connections);
   const before = sample(pid);
-  const result = await run(url, scenario.requests, SECONDS);
+  const result = await run(url, scenario.requests, SECONDS, connections);
   const after = sample(pid);
   const wall = (after.at - before.at) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
@@ -80,12 +105,14 @@ async function measure(scenario: Scenario, url: string, pid: number): Promise<Om
   const good = scenario.ok.reduce((sum, code) => sum + (statuses[code] ?? 0), 0);
   return {
     scenario: scenario.name,
+    connections,
     what: scenario.what,
     req_per_s: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     server_cpu_pct: Math.round((cpuSeconds / wall) * 100),
     cpu_ms_per_req: total ? Number(((cpuSeconds * 1000) / total).toFixed(2)) : 0,
+    postgres_cpu_pct: Math.round(((after.pgTicks - before.pgTicks) / CLOCK_TICKS / wall) * 100),
     server_rss_mb: Math.round(after.rssMb),
     requests: total,
     unexpected: total - good + result.errors + result.timeouts,
@@ -130,7 +157,10 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
   // Each pass over the badges shifts them one door further, so most scans move a badge from one
   // room to another (occupancy out and in) rather than answering "already in room".
   const doors = tokens.controllers.length;
-  const scans = Array.from({ length: doors }, (_, pass) => data.qrs.map((qr, i) => ({ qr, controller: tokens.controllers[(i + pass) % doors] }))).flat();
+  // Built once: the load generator shares the two cores with what it measures.
+  const scans: Request[] = Array.from({ length: doors }, (_, pass) =>
+    data.qrs.map((qr, i) => ({ method: 'POST' as const, path: `${event}/scans`, headers: json(tokens.controllers[(i + pass) % doors]), body: JSON.stringify({ qr }) })),
+  ).flat();
   return [
     { name: 'ceiling: constant', what: 'Fastify returning a constant (no application code)', target: 'ceiling', requests: [{ method: 'GET', path: '/constant' }], ok: [200] },
     { name: 'ceiling: pg pk select', what: 'Fastify + one primary-key select through pg (pool of 10)', target: 'ceiling', requests: [{ method: 'GET', path: '/pk' }], ok: [200] },
@@ -153,8 +183,9 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
       name: 'badge scans',
       what: `POST ${'/api/events/events/:id/scans'}: ${BENCH.participants} checked-in badges at ${BENCH.rooms} room doors, one controller each`,
       target: 'roster',
-      requests: [rotating(scans, (s) => ({ method: 'POST', path: `${event}/scans`, headers: json(s.controller), body: JSON.stringify({ qr: s.qr }) }))],
+      requests: [rotating(scans, (s) => s)],
       ok: [200],
+      connections: SCAN_CONNECTIONS,
     },
     {
       name: 'device polls',
@@ -187,8 +218,8 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
 }
 
 function table(rows: Row[]) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'CPU ms/req', 'RSS MB', '÷ constant', '÷ pg pk', 'unexpected'];
-  const lines = rows.map((r) => [r.scenario, r.req_per_s, r.p50_ms, r.p99_ms, r.server_cpu_pct, r.cpu_ms_per_req, r.server_rss_mb, r.vs_constant ? r.vs_constant.toFixed(3) : '—', r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—', r.unexpected].map(String));
+  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'CPU ms/req', 'PG CPU %', 'RSS MB', '÷ constant', '÷ pg pk', 'unexpected'];
+  const lines = rows.map((r) => [r.scenario, r.connections || '—', r.req_per_s, r.p50_ms, r.p99_ms, r.server_cpu_pct, r.cpu_ms_per_req, r.postgres_cpu_pct, r.server_rss_mb, r.vs_constant ? r.vs_constant.toFixed(3) : '—', r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—', r.unexpected].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [fmt(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(fmt)].join('\n');
@@ -254,7 +285,7 @@ async function main() {
     if (probe.status !== 200 || probe.body.status !== 'granted') throw new Error(`scan: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
 
     const rows: Row[] = [];
-    const plan = scenarios(data, { admin, tech, controllers, screens });
+    const plan = scenarios(data, { admin, tech, controllers, screens }).filter((s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name));
     for (const s of plan) {
       process.stdout.write(`${s.name}… `);
       const [url, pid] = s.target === 'ceiling' ? [`http://127.0.0.1:${ceilingPort}`, ceiling.pid!] : [server.base, server.pid];
@@ -269,16 +300,18 @@ async function main() {
       r.vs_pg_pk = pk ? r.req_per_s / pk : 0;
     }
 
-    process.stdout.write('telemetry → alert… ');
-    const alertRow = await telemetryToAlert(server, data, admin, target.url);
-    rows.push(alertRow);
-    console.log(`p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`);
+    if (!ONLY || ONLY.test('telemetry → alert')) {
+      process.stdout.write('telemetry → alert… ');
+      const alertRow = await telemetryToAlert(server, data, admin, target.url);
+      rows.push(alertRow);
+      console.log(`p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`);
+    }
     const notDone: string[] = [];
     const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: version, platform: `${os.platform()} ${os.release()}`, loadavg_at_start: os.loadavg() };
-    const settings = { seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS, server_log_level: 'warn', data: BENCH };
+    const settings = { seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS, scan_connections: SCAN_CONNECTIONS, server_log_level: 'warn', data: BENCH };
     console.log(`\n${table(rows)}\n`);
     console.log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, ${version.split(' on ')[0]}; load average at start ${machine.loadavg_at_start.map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`each scenario: ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections; CPU and RSS are the measured process's (the Roster server, or the ceiling server for ceilings)`);
+    console.log(`each scenario: ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (badge scans: ${SCAN_CONNECTIONS}); CPU and RSS are the measured process's (the Roster server, or the ceiling server for ceilings)`);
     for (const line of notDone) console.log(`not measured: ${line}`);
     const file = path.join(ROOT, 'bench', 'results.json');
     fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings, results: rows, not_measured: notDone }, null, 2));
@@ -364,12 +397,14 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
     const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
     return {
       scenario: 'telemetry → alert',
+      connections: 0,
       what: `${data.chassis.length * BENCH.slotsPerChassis} channels on ${data.chassis.length} simulated receivers sampling at 1 Hz, ${streaming} streaming to the server (the rest polled); battery dropped to 5 % on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin WebSocket (${unitUpdates} unit updates seen)`,
       req_per_s: Math.round((data.chassis.length * BENCH.slotsPerChassis) / 1),
       p50_ms: pct(0.5),
       p99_ms: pct(0.99),
       server_cpu_pct: Math.round((cpu / wall) * 100),
       cpu_ms_per_req: 0,
+      postgres_cpu_pct: Math.round(((after.pgTicks - before.pgTicks) / CLOCK_TICKS / wall) * 100),
       server_rss_mb: Math.round(after.rssMb),
       vs_constant: 0,
       vs_pg_pk: 0,

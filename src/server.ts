@@ -24,7 +24,7 @@ export interface Runtime {
 
 /** Opens the database (PGlite under DATA_DIR unless DATABASE_URL is set), the bus and the limiter. */
 export async function openRuntime(config: Config, opts: { memory?: boolean } = {}): Promise<Runtime> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: opts.memory ? undefined : path.join(config.dataDir, 'pglite') });
+  const database = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: opts.memory ? undefined : path.join(config.dataDir, 'pglite') });
   let bus: EventBus = createMemoryBus();
   let rateLimiter: RateLimiter = createMemoryRateLimiter();
   let closeRedis = async () => {};

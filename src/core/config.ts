@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Connections this process keeps to Postgres (DATABASE_POOL_SIZE); PGlite is one in-process connection. */
+  databasePoolSize: number;
   redisUrl?: string;
   demoPassword?: string;
   logLevel: string;
@@ -32,12 +34,19 @@ function intFromEnv(value: string | undefined, fallback: number, name: string): 
   return n;
 }
 
+function positiveIntFromEnv(value: string | undefined, fallback: number, name: string): number {
+  const n = intFromEnv(value, fallback, name);
+  if (n === 0) throw new Error(`${name} must be at least 1`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: positiveIntFromEnv(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
     redisUrl: env.REDIS_URL || undefined,
     demoPassword: env.ROSTER_DEMO_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || 'info',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
@@ -98,7 +98,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool) as unknown as Db;
-  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db });
+  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db, dialect: new PgDialect(), quote: pg.escapeLiteral });
   return {
     kind: 'postgres',
     db,
@@ -147,8 +147,16 @@ export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQ
   return result.rows;
 }
 
-/** node-postgres databases: their pool, and Drizzle bound to one checked-out client. */
-const pooled = new WeakMap<Db, { pool: Pool; bind: (client: PoolClient) => Db }>();
+/** A node-postgres database: its pool, Drizzle bound to one checked-out client, and how to render SQL text. */
+export interface PooledDb { pool: Pool; bind: (client: PoolClient) => Db; dialect: PgDialect; quote: (value: string) => string }
+const pooled = new WeakMap<Db, PooledDb>();
+
+/** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
+export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
+
+/** `set_config(name, value, true)` for each setting, values quoted for a simple-protocol message. */
+export const settingCalls = (settings: Array<[string, string]>, quote: (value: string) => string) =>
+  settings.map(([name, value]) => `set_config(${quote(name)}, ${quote(value)}, true)`).join(', ');
 
 /**
  * Runs `fn` in a transaction whose first act is `set_config(name, value, true)` for each setting.
@@ -170,7 +178,7 @@ export async function transactionWithSettings<T>(db: Db, settings: Array<[string
   // A connection that cannot even roll back is destroyed instead of going back to the pool.
   let broken: Error | undefined;
   try {
-    const calls = settings.map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`).join(', ');
+    const calls = settingCalls(settings, node.quote);
     await client.query(calls ? `begin; select ${calls}` : 'begin');
     const result = await fn(node.bind(client));
     await client.query('commit');
@@ -184,4 +192,3 @@ export async function transactionWithSettings<T>(db: Db, settings: Array<[string
     client.release(broken);
   }
 }
-

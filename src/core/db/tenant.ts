@@ -1,4 +1,5 @@
 import { transactionWithSettings, type Db, type Tx } from './client.ts';
+import { statementWithSettings, type ShapedStatement } from './group-commit.ts';
 import type { Actor } from '../access/actor.ts';
 import type { EventBus, LiveEvent } from '../events/bus.ts';
 
@@ -49,15 +50,33 @@ export function withOrgAsPlatform<T>(deps: TenantDeps, actor: Actor, fn: (t: Ten
 
 async function inOrg<T>(deps: TenantDeps, actor: Actor, opts: { appRole: boolean }, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta): Promise<T> {
   const pending: LiveEvent[] = [];
-  // The tenant, the user and the role (set_config('role') is SET LOCAL ROLE), for this transaction only.
-  const settings: Array<[string, string]> = [
+  const result = await transactionWithSettings(deps.db, tenantSettings(actor, opts), (tx) =>
+    fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) }),
+  );
+  await publishAll(deps, pending);
+  return result;
+}
+
+/**
+ * `withTenant` for work that is exactly one SQL statement (no audit row, nothing read back first),
+ * group-committed on node-postgres (see group-commit.ts: concurrent calls share one transaction and
+ * one round trip). Returns the statement's rows once committed; live events are published with
+ * `publishAll`. The door scan, the hottest write, uses it.
+ */
+export function withTenantStatement<R>(deps: TenantDeps, actor: Actor, statement: ShapedStatement): Promise<R[]> {
+  return statementWithSettings<R>(deps.db, tenantSettings(actor, { appRole: true }), statement);
+}
+
+/** Publishes live events of a committed transaction; a bus failure never fails the request. */
+export async function publishAll(deps: TenantDeps, events: LiveEvent[]): Promise<void> {
+  if (deps.bus) for (const event of events) await deps.bus.publish(event).catch(() => {});
+}
+
+/** The tenant, the user and the role (set_config('role') is SET LOCAL ROLE), for one transaction only. */
+function tenantSettings(actor: Actor, opts: { appRole: boolean }): Array<[string, string]> {
+  return [
     ['app.org_id', actor.orgId],
     ['app.user_id', actor.userId === null ? '' : String(actor.userId)],
     ...(opts.appRole ? [['role', APP_ROLE] as [string, string]] : []),
   ];
-  const result = await transactionWithSettings(deps.db, settings, (tx) =>
-    fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) }),
-  );
-  if (deps.bus) for (const event of pending) await deps.bus.publish(event).catch(() => {});
-  return result;
 }

@@ -15,7 +15,7 @@ import type { EventBus } from '../events/bus.ts';
 import { AUTH_INVALIDATE, createAuthCache, type AuthInvalidation } from '../auth/cache.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { Actor } from '../access/actor.ts';
-import { withTenant, type TenantTx } from '../db/tenant.ts';
+import { withTenant, type TenantDeps, type TenantTx } from '../db/tenant.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { unauthorized } from './problem.ts';
 import { createMetrics, instrument, type Metrics } from './metrics.ts';
@@ -81,10 +81,14 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** What a tenant transaction needs from the server: the database and the live event bus. */
+export function tenantDeps(request: FastifyRequest): TenantDeps {
+  return { db: request.server.deps.database.db, bus: request.server.deps.bus };
+}
+
 /** Runs `fn` in a tenant transaction for the request's actor (RLS, audit metadata, live events). */
 export function tenant<T>(request: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
-  const app = request.server;
-  return withTenant({ db: app.deps.database.db, bus: app.deps.bus }, actorOf(request), fn, { requestId: request.id, ip: request.ip });
+  return withTenant(tenantDeps(request), actorOf(request), fn, { requestId: request.id, ip: request.ip });
 }
 
 export interface BuildOptions {

@@ -1,11 +1,12 @@
 import { and, count, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
-import { liveEvent, type Audience } from '../../core/events/bus.ts';
+import { liveEvent, type Audience, type LiveEvent } from '../../core/events/bus.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { newId } from '../../core/db/columns.ts';
 import { doorAudienceOf, entranceAudience } from './live.ts';
 import { fromJson } from './rows.ts';
-import type { TenantTx } from '../../core/db/tenant.ts';
+import { publishAll, withTenantStatement, type TenantDeps, type TenantTx } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/access/actor.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
@@ -154,28 +155,33 @@ interface ScanRow {
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
  * event policy, the controller's room now, the participant row lock, the session running, paid
  * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling `events_scan_badge` (drizzle/events/0003), so a scan costs one round trip
- * inside the tenant transaction. Every scan is recorded; occupancy can never pass capacity.
+ * statement calling `events_scan_badge` (drizzle/events/0003), run as a tenant transaction of its
+ * own that travels as one message (`withTenantStatement`): the room rows it locks are free again
+ * as soon as it commits. Every scan is recorded; occupancy can never pass capacity.
  */
-export async function scanBadge(t: TenantTx, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
+export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
   const claims = verifyBadge(secret, qr);
-  const badgeDenial: DenialReason | null = !claims ? 'invalid_badge' : claims.orgId !== t.orgId || claims.eventId !== eventId ? 'other_event' : null;
-  const event = and(eq(events.id, eventId), eq(events.isActive, true));
-  const [{ decision: d }] = await queryRows<{ decision: ScanRow }>(
-    t.tx,
-    sql`select events_scan_badge(
-          ${t.orgId}::uuid, ${eventId}::uuid, ${t.actor.userId}::bigint, ${newId()}::uuid,
-          ${badgeDenial ? null : claims!.participantId}::uuid, ${badgeDenial}::text,
-          (select ${eventPolicy.visible(t.actor)} from ${events} where ${event}),
-          (select ${eventPolicy.allowed(t.actor, 'scan')} from ${events} where ${event})
-        ) as decision`,
-  );
+  const badgeDenial: DenialReason | null = !claims ? 'invalid_badge' : claims.orgId !== actor.orgId || claims.eventId !== eventId ? 'other_event' : null;
+  const [{ decision: d }] = await withTenantStatement<{ decision: ScanRow }>(deps, actor, {
+    // The SQL text depends on the controller (the event policy) and the event only.
+    shape: `events.scan|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
+    values: { scanId: newId(), participantId: badgeDenial ? null : claims!.participantId, badgeDenial },
+    build: (v) => {
+      const event = and(eq(events.id, eventId), eq(events.isActive, true));
+      return sql`select events_scan_badge(
+          ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
+          ${v.participantId}::uuid, ${v.badgeDenial}::text,
+          (select ${eventPolicy.visible(actor)} from ${events} where ${event}),
+          (select ${eventPolicy.allowed(actor, 'scan')} from ${events} where ${event})
+        ) as decision`;
+    },
+  });
   if (d.refused === 'not_found') throw notFound('Event');
   if (d.refused === 'forbidden') throw forbidden('You may not scan this event');
   const scan = fromJson(roomAccesses, d.scan);
   const room = d.room && fromJson(rooms, d.room);
   const left = d.left && fromJson(rooms, d.left);
-  publishScan(t, eventId, scan, room, left, doorAudienceOf(d.audience));
+  await publishAll(deps, scanEvents(actor.orgId, eventId, scan, room, left, doorAudienceOf(d.audience)));
   return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && { ...fromJson(sessions, d.session), status: d.session.status } };
 }
 
@@ -185,11 +191,10 @@ const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.cap
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
  */
-function publishScan(t: TenantTx, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null, audience: Audience) {
-  t.publish(liveEvent(t.orgId, 'events.scan.recorded', { event_id: eventId, id: scan.id, room_id: scan.roomId, session_id: scan.sessionId, participant_id: scan.participantId, status: scan.status, reason: scan.reason, scanned_at: scan.scannedAt.toISOString() }, audience));
-  if (scan.status === 'granted' && scan.reason === null) {
-    for (const r of [room, left]) if (r) t.publish(liveEvent(t.orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience));
-  }
+function scanEvents(orgId: string, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null, audience: Audience): LiveEvent[] {
+  const recorded = liveEvent(orgId, 'events.scan.recorded', { event_id: eventId, id: scan.id, room_id: scan.roomId, session_id: scan.sessionId, participant_id: scan.participantId, status: scan.status, reason: scan.reason, scanned_at: scan.scannedAt.toISOString() }, audience);
+  const moved = scan.status === 'granted' && scan.reason === null ? [room, left].filter((r): r is Room => r !== null) : [];
+  return [recorded, ...moved.map((r) => liveEvent(orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience))];
 }
 
 export interface ScanFilter { roomId?: string; status?: RoomAccess['status']; from?: Date; to?: Date }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tenant, type RosterApp } from '../../core/http/app.ts';
+import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { bodyIntId, intId, uuidParam } from '../../core/db/ids.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { qrPng, qrSvg } from './badges.ts';
@@ -292,18 +292,17 @@ export function registerEventRoutes(app: RosterApp) {
         response: { 200: z.object({ status: z.enum(ACCESS_STATUSES), reason: z.string().nullable(), scan: scanOut, participant: z.object({ id: z.string(), full_name: z.string(), role: z.enum(BADGE_ROLES), badge_id: z.string() }).nullable(), room: roomOut.nullable(), session: sessionOut.nullable() }) },
       },
     },
-    async (req) =>
-      tenant(req, async (t) => {
-        const d = await access.scanBadge(t, secret, req.params.id, req.body.qr);
-        return {
-          status: d.status,
-          reason: d.reason,
-          scan: scanView(d.scan),
-          participant: d.participant ? { id: d.participant.id, full_name: d.participant.fullName, role: d.participant.role, badge_id: d.participant.badgeId } : null,
-          room: d.room ? roomView(d.room) : null,
-          session: d.session ? sessionView(d.session) : null,
-        };
-      }),
+    async (req) => {
+      const d = await access.scanBadge(tenantDeps(req), actorOf(req), secret, req.params.id, req.body.qr);
+      return {
+        status: d.status,
+        reason: d.reason,
+        scan: scanView(d.scan),
+        participant: d.participant ? { id: d.participant.id, full_name: d.participant.fullName, role: d.participant.role, badge_id: d.participant.badgeId } : null,
+        room: d.room ? roomView(d.room) : null,
+        session: d.session ? sessionView(d.session) : null,
+      };
+    },
   );
   const scanFilter = z.object({ room_id: uuidParam.optional(), status: z.enum(ACCESS_STATUSES).optional(), from: instant.optional(), to: instant.optional() });
   app.get(`${base}/:id/scans`, { schema: { tags, summary: 'Scans (a controller: those of the room they hold now), newest first', params: eventParams, querystring: pageQuery.extend(scanFilter.shape), response: { 200: pageOf(scanOut) } } }, async (req) =>

@@ -1,0 +1,174 @@
+import crypto from 'node:crypto';
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
+import type { PoolClient, QueryResult } from 'pg';
+import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
+
+/**
+ * Group commit for one-statement transactions on a hot path (a door scan): `statementWithSettings`
+ * runs one statement after the settings of `transactionWithSettings`, but on node-postgres the
+ * calls that arrive while a batch is in flight wait and go together in the next one — one message
+ * (BEGIN; per call its settings and EXECUTE; COMMIT), one round trip, one commit. What that buys
+ * on a 2-core machine: one socket write and one WAL flush per batch instead of three round trips
+ * per call, and no two transactions fighting over the same hot rows (a room's occupancy), because
+ * one batch runs at a time and its calls run one after the other (docs/performance.md).
+ *
+ * What the calls of a batch share: the transaction (a later call sees an earlier one's writes;
+ * `now()` is the batch's start) and its fate — when one fails, the batch is rolled back and every
+ * call is run again alone, so only the failing one fails. Each statement is PREPAREd once per
+ * connection and run with EXECUTE, so its plan is cached; meant for a few fixed statement shapes,
+ * whose parameters must be strings, numbers, booleans or null (sent as quoted literals).
+ * PGlite, one in-process connection, runs each call in `transactionWithSettings`.
+ */
+export function statementWithSettings<T>(db: Db, settings: Array<[string, string]>, statement: ShapedStatement): Promise<T[]> {
+  const node = pooledOf(db);
+  if (!node) return transactionWithSettings(db, settings, (tx) => queryRows<T>(tx, statement.build(statement.values)));
+  const { name, text, params } = renderedOnce(node, statement);
+  return new Promise<unknown[]>((resolve, reject) => {
+    const queue = queueOf(node);
+    queue.waiting.push({
+      name,
+      text,
+      settings: settingCalls(settings, node.quote),
+      args: fillPlaceholders(params, statement.values).map((p) => literal(p, node.quote)).join(', '),
+      resolve,
+      reject,
+    });
+    if (!queue.running) void drain(node, queue);
+  }) as Promise<T[]>;
+}
+
+/**
+ * A statement whose SQL text depends only on `shape` (everything else goes in `values`): `build`
+ * puts each value where it belongs. Rendering SQL through Drizzle costs about as much CPU as the
+ * rest of a door scan's request, so on node-postgres `build` is called once per shape with
+ * `sql.placeholder(key)` for each value, and later calls only fill the placeholders in. The shape
+ * must name everything the text is built from (for a policy: the actor's org, user and role).
+ */
+export interface ShapedStatement {
+  shape: string;
+  values: Record<string, unknown>;
+  build(values: Record<string, unknown>): SQL;
+}
+
+interface Rendered { name: string; text: string; params: unknown[] }
+
+/** Rendered shapes kept per database; emptied when full (shapes are few: actors × events at work). */
+const MAX_SHAPES = 5000;
+const renderedShapes = new WeakMap<PooledDb, Map<string, Rendered>>();
+
+function renderedOnce(node: PooledDb, statement: ShapedStatement): Rendered {
+  let shapes = renderedShapes.get(node);
+  if (!shapes) renderedShapes.set(node, (shapes = new Map()));
+  let rendered = shapes.get(statement.shape);
+  if (!rendered) {
+    const placeholders = Object.fromEntries(Object.keys(statement.values).map((key) => [key, sql.placeholder(key)]));
+    const { sql: text, params } = node.dialect.sqlToQuery(statement.build(placeholders));
+    rendered = { name: `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, params };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(statement.shape, rendered);
+  }
+  return rendered;
+}
+
+/** Calls per batch at most: enough to absorb a burst, few enough that one batch stays a few ms. */
+const MAX_BATCH = 64;
+/**
+ * Every batch takes this transaction-level advisory lock before anything else, so batches of
+ * several server processes also run one at a time: the calls of two batches lock rows (rooms) in
+ * no common order, and two batches running side by side could deadlock (Postgres breaks that after
+ * a second — the batch's calls would be retried alone, but everyone would have waited).
+ */
+const BATCH_LOCK = 727_002;
+
+interface Call {
+  /** Prepared statement name, derived from the text. */
+  name: string;
+  text: string;
+  settings: string;
+  args: string;
+  resolve(rows: unknown[]): void;
+  reject(err: unknown): void;
+}
+
+interface Queue { waiting: Call[]; running: boolean }
+
+const queues = new WeakMap<PooledDb, Queue>();
+/** Statements each connection has prepared, by name. */
+const preparedOn = new WeakMap<PoolClient, Set<string>>();
+
+function queueOf(node: PooledDb): Queue {
+  let queue = queues.get(node);
+  if (!queue) queues.set(node, (queue = { waiting: [], running: false }));
+  return queue;
+}
+
+async function drain(node: PooledDb, queue: Queue) {
+  queue.running = true;
+  try {
+    while (queue.waiting.length) await runBatch(node, byActor(queue.waiting.splice(0, MAX_BATCH)));
+  } finally {
+    queue.running = false;
+  }
+}
+
+/**
+ * The calls of one actor side by side, each actor's in their order (the sort is stable); calls
+ * waiting together were all in flight at once, so there is no other order to keep.
+ */
+const byActor = (batch: Call[]) => batch.sort((a, b) => (a.settings < b.settings ? -1 : a.settings > b.settings ? 1 : 0));
+
+async function runBatch(node: PooledDb, batch: Call[]): Promise<void> {
+  try {
+    const rows = await send(node, batch);
+    // Answered on the next turn of the event loop, so the next batch is on its way to Postgres
+    // before this one's callers build their responses: the two overlap instead of alternating.
+    setImmediate(() => batch.forEach((call, i) => call.resolve(rows[i])));
+  } catch (err) {
+    if (batch.length === 1) return batch[0].reject(err);
+    // The batch was rolled back as a whole: each call again, alone, so only the failing one fails.
+    for (const call of batch) await runBatch(node, [call]);
+  }
+}
+
+/** One transaction for the whole batch, as one message; the rows of each call's EXECUTE. */
+async function send(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
+  const client = await node.pool.connect();
+  let broken: Error | undefined;
+  try {
+    let prepared = preparedOn.get(client);
+    if (!prepared) preparedOn.set(client, (prepared = new Set()));
+    for (const call of batch) {
+      if (prepared.has(call.name)) continue;
+      await client.query(`prepare ${call.name} as ${call.text}`);
+      prepared.add(call.name);
+    }
+    const parts = ['begin', `select pg_advisory_xact_lock(${BATCH_LOCK})`];
+    const executes: number[] = [];
+    let settings = '';
+    for (const call of batch) {
+      // Settings last until the next set_config: a run of calls by the same actor sets them once.
+      if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
+      executes.push(parts.length);
+      parts.push(`execute ${call.name}${call.args ? `(${call.args})` : ''}`);
+    }
+    parts.push('commit');
+    const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];
+    return executes.map((i) => results[i].rows);
+  } catch (err) {
+    // The connection is dropped rather than rolled back: a failed message leaves its transaction
+    // open and aborted, and what it had prepared is uncertain. Failures here are exceptional (the
+    // statements answer refusals as rows, not errors).
+    broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A parameter as an SQL literal: the driver's quoting for text, so backslashes are safe too. */
+function literal(value: unknown, quote: (value: string) => string): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return quote(value);
+  throw new TypeError(`statementWithSettings takes strings, numbers, booleans and null as parameters, not ${typeof value}`);
+}
