@@ -131,15 +131,23 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     server?.cleanup();
     server = await startServer({ name: 'faults-terminate', env: env() });
     const token = await login('admin');
+    const controller = await login('controleur');
     const base = server.base;
+    const [event] = (await call(base, 'GET', '/api/events/events', { token })).body.items;
+    const badge = await call(base, 'POST', `/api/events/events/${event.id}/participants`, { token, body: { full_name: 'Fault visitor' } });
+    assert.equal(badge.status, 201, JSON.stringify(badge.body));
     const outcomes: { status: number | 'error'; ms: number; error?: string }[] = [];
     const ready: (number | 'error')[] = [];
     let loading = true;
-    const worker = async () => {
+    // Half the workers read a list (a transaction per request), half scan a badge at a door (the
+    // group-committed path, where a dropped connection fails a whole batch at once).
+    const worker = async (scanning: boolean) => {
       while (loading) {
         const started = Date.now();
         try {
-          const res = await call(base, 'GET', '/api/monitoring/performers?limit=20', { token, timeoutMs: REQUEST_TIMEOUT_MS });
+          const res = scanning
+            ? await call(base, 'POST', `/api/events/events/${event.id}/scans`, { token: controller, body: { qr: badge.body.qr_payload }, timeoutMs: REQUEST_TIMEOUT_MS })
+            : await call(base, 'GET', '/api/monitoring/performers?limit=20', { token, timeoutMs: REQUEST_TIMEOUT_MS });
           outcomes.push({ status: res.status, ms: Date.now() - started });
         } catch (e) {
           outcomes.push({ status: 'error', ms: Date.now() - started, error: (e as Error).name });
@@ -156,7 +164,7 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const load = [...Array.from({ length: 8 }, worker), probe()];
+    const load = [...Array.from({ length: 8 }, (_, i) => worker(i % 2 === 1)), probe()];
     let terminated = 0;
     for (let round = 0; round < 4; round++) {
       await new Promise((r) => setTimeout(r, 700));
@@ -168,7 +176,7 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     await Promise.all(load);
 
     const statuses = outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
-    t.diagnostic(`${terminated} backends terminated in 4 rounds; ${outcomes.length} requests ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+    t.diagnostic(`${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
     assert.ok(terminated > 0, 'the server had backends to terminate');
     assert.equal(server.proc.exitCode, null, `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\nstdout:\n${server.stdout().slice(-2000)}`);
     const slowest = Math.max(...outcomes.map((o) => o.ms));
@@ -189,5 +197,8 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const after = await call(base, 'GET', '/api/monitoring/performers?limit=20', { token });
     assert.equal(after.status, 200);
     assert.ok(after.body.items.length > 0);
+    const scanAfter = await call(base, 'POST', `/api/events/events/${event.id}/scans`, { token: controller, body: { qr: badge.body.qr_payload } });
+    assert.equal(scanAfter.status, 200, JSON.stringify(scanAfter.body));
+    assert.equal(scanAfter.body.scan.participant_id, badge.body.id);
   });
 });

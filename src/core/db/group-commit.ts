@@ -124,10 +124,20 @@ async function runBatch(node: PooledDb, batch: Call[]): Promise<void> {
     // before this one's callers build their responses: the two overlap instead of alternating.
     setImmediate(() => batch.forEach((call, i) => call.resolve(rows[i])));
   } catch (err) {
-    if (batch.length === 1) return batch[0].reject(err);
-    // The batch was rolled back as a whole: each call again, alone, so only the failing one fails.
+    if (batch.length === 1 || !statementFailed(err)) return batch.forEach((call) => call.reject(err));
+    // A statement failed and rolled the batch back: each call again, alone, so only it fails.
     for (const call of batch) await runBatch(node, [call]);
   }
+}
+
+/**
+ * Did a statement of the batch fail, rather than the way to Postgres (no connection, connection
+ * lost, server shutting down or out of resources)? Only then is retrying each call alone useful;
+ * otherwise every call would wait for its own connection timeout in turn.
+ */
+function statementFailed(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
 /** One transaction for the whole batch, as one message; the rows of each call's EXECUTE. */

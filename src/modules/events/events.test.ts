@@ -271,6 +271,44 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     assert.deepEqual(moved.audience.orgRoles, ['owner', 'admin']);
   });
 
+  test('a scan locks the two rooms it moves a badge between in id order, so opposite moves can never deadlock', async (t) => {
+    if (env().backend !== 'postgres') return t.skip('row locks held across connections need a Postgres server');
+    const [low, high] = [room.A, room.C].sort();
+    const doorOf = { [room.A]: u.ctrl.client, [room.C]: u.ctrl2.client };
+    // Room A was left full by the capacity test.
+    for (const id of [low, high]) assert.equal((await u.pres.client.patch(url(`/rooms/${id}`), { capacity: 50 })).status, 200);
+    const walker = await u.pres.client.post(url('/participants'), { full_name: 'Walker' });
+    await u.pres.client.post(url('/check-in'), { qr: walker.body.qr_payload });
+    const paidSession = (await u.pres.client.get(url(`/sessions?room_id=${room.C}`))).body.items.find((s: any) => s.is_paid).id;
+    await u.pres.client.put(url(`/sessions/${paidSession}/access`), { participant_id: walker.body.id, payment_status: 'paid' });
+    assert.equal((await doorOf[low].post(url('/scans'), { qr: walker.body.qr_payload })).body.status, 'granted');
+
+    // Another transaction holds the lower room; the walker now enters the higher one from it.
+    const pg = (await import('pg')).default;
+    const holder = new pg.Client({ connectionString: env().url });
+    const prober = new pg.Client({ connectionString: env().url });
+    await Promise.all([holder.connect(), prober.connect()]);
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from event_rooms where id = $1 for update', [low]);
+      const entering = doorOf[high].post(url('/scans'), { qr: walker.body.qr_payload });
+      const waitingBy = Date.now() + 10_000;
+      while (!(await holder.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).rowCount) {
+        assert.ok(Date.now() < waitingBy, 'the scan reached the held room');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // It waits for the lower room before touching the higher one: the higher one is still free.
+      await prober.query('begin');
+      await prober.query('select 1 from event_rooms where id = $1 for update nowait', [high]);
+      await prober.query('rollback');
+      await holder.query('rollback');
+      const entered = await entering;
+      assert.deepEqual([entered.status, entered.body.status, entered.body.reason, entered.body.room.id], [200, 'granted', null, high]);
+    } finally {
+      await Promise.all([holder.end(), prober.end()]);
+    }
+  });
+
   test('the demo seed works whenever it runs: staff hold a room now and the participant gets in', async () => {
     const { org } = await env().makeOrg('demo-ev');
     const users: Record<string, number> = {};
