@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { describeEachBackend } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
 import { systemActor, type Actor } from '../access/actor.ts';
-import { queryRows } from './client.ts';
+import { pooledOf, queryRows } from './client.ts';
 import { newId } from './columns.ts';
 import { withTenantStatement } from './tenant.ts';
 
@@ -66,12 +66,26 @@ describeEachBackend('group commit: one-statement tenant transactions sent togeth
     assert.deepEqual(new Set(stored.map((r) => r.id)), new Set(ids.filter((_, i) => i !== 5)));
   });
 
+  const tricky = ["it's", 'back\\slash \\\\ and \\n', "'); drop table audit_log; --", 'ünï©ødé', ''];
+  const echo = (value: string | null) =>
+    withTenantStatement<{ v: string | null }>(deps(), as(acme, 1), { shape: 'test.echo', values: { value }, build: (v) => sql`select ${v.value}::text as v` });
+
   test('parameters arrive exactly as given: quotes, backslashes, statement separators and null', async () => {
-    const tricky = ["it's", 'back\\slash \\\\ and \\n', "'); drop table audit_log; --", 'ünï©ødé', ''];
-    const echo = (value: string | null) =>
-      withTenantStatement<{ v: string | null }>(deps(), as(acme, 1), { shape: 'test.echo', values: { value }, build: (v) => sql`select ${v.value}::text as v` });
     const answers = await Promise.all([...tricky, null].map(echo));
     assert.deepEqual(answers.map(([row]) => row.v), [...tricky, null]);
     assert.ok((await queryRows(env().database.db, sql`select 1 from audit_log limit 1`)).length > 0, 'audit_log is still there');
+  });
+
+  test('connections that lost their prepared statements (PgBouncer in transaction mode) still answer, statements then sent inline', async (t) => {
+    const node = pooledOf(env().database.db);
+    if (!node) return t.skip('PGlite prepares nothing');
+    // What a transaction pooler does to us: the next transaction runs where our PREPAREs never were.
+    const clients = await Promise.all(Array.from({ length: node.pool.totalCount }, () => node.pool.connect()));
+    for (const client of clients) await client.query('deallocate all');
+    clients.forEach((client) => client.release());
+    const answers = await Promise.all([...tricky, null].map(echo));
+    assert.deepEqual(answers.map(([row]) => row.v), [...tricky, null]);
+    const [row] = await probe(as(globex, 7), 41);
+    assert.deepEqual([row.org, row.user, row.n], [globex.id, '7', 41]);
   });
 });

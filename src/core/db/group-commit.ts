@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
 import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
 
@@ -15,9 +16,11 @@ import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, ty
  * What the calls of a batch share: the transaction (a later call sees an earlier one's writes;
  * `now()` is the batch's start) and its fate — when one fails, the batch is rolled back and every
  * call is run again alone, so only the failing one fails. Each statement is PREPAREd once per
- * connection and run with EXECUTE, so its plan is cached; meant for a few fixed statement shapes,
- * whose parameters must be strings, numbers, booleans or null (sent as quoted literals).
- * PGlite, one in-process connection, runs each call in `transactionWithSettings`.
+ * connection and run with EXECUTE, so its plan is cached (where prepared statements do not survive
+ * between transactions, as behind PgBouncer in transaction mode, the statements are sent inline
+ * instead); meant for a few fixed statement shapes, whose parameters must be strings, numbers,
+ * booleans or null (sent as quoted literals). PGlite, one in-process connection, runs each call in
+ * `transactionWithSettings`.
  */
 export function statementWithSettings<T>(db: Db, settings: Array<[string, string]>, statement: ShapedStatement): Promise<T[]> {
   const node = pooledOf(db);
@@ -28,6 +31,7 @@ export function statementWithSettings<T>(db: Db, settings: Array<[string, string
     queue.waiting.push({
       name,
       text,
+      statement,
       settings: settingCalls(settings, node.quote),
       args: fillPlaceholders(params, statement.values).map((p) => literal(p, node.quote)).join(', '),
       resolve,
@@ -84,6 +88,8 @@ interface Call {
   /** Prepared statement name, derived from the text. */
   name: string;
   text: string;
+  /** For sending the statement itself, values inlined, where prepared statements do not hold. */
+  statement: ShapedStatement;
   settings: string;
   args: string;
   resolve(rows: unknown[]): void;
@@ -140,30 +146,44 @@ function statementFailed(err: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
-/** One transaction for the whole batch, as one message; the rows of each call's EXECUTE. */
+/**
+ * Databases where prepared statements do not last from one transaction to the next: behind
+ * PgBouncer in transaction mode each transaction may run on another server connection, which never
+ * saw our PREPARE. Found out by the first "does not exist" / "already exists" error; from then on
+ * the statements travel inline (rendered per call, with the driver's quoting for literals).
+ */
+const unprepared = new WeakSet<PooledDb>();
+const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
+
 async function send(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
+  try {
+    return await sendOnce(node, batch);
+  } catch (err) {
+    if (unprepared.has(node) || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
+    unprepared.add(node);
+    return sendOnce(node, batch);
+  }
+}
+
+/** One transaction for the whole batch, as one message; the rows of each call's statement. */
+async function sendOnce(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
   const client = await node.pool.connect();
   let broken: Error | undefined;
   try {
-    let prepared = preparedOn.get(client);
-    if (!prepared) preparedOn.set(client, (prepared = new Set()));
-    for (const call of batch) {
-      if (prepared.has(call.name)) continue;
-      await client.query(`prepare ${call.name} as ${call.text}`);
-      prepared.add(call.name);
-    }
+    const inline = unprepared.has(node);
+    if (!inline) await prepare(client, batch);
     const parts = ['begin', `select pg_advisory_xact_lock(${BATCH_LOCK})`];
-    const executes: number[] = [];
+    const statements: number[] = [];
     let settings = '';
     for (const call of batch) {
       // Settings last until the next set_config: a run of calls by the same actor sets them once.
       if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
-      executes.push(parts.length);
-      parts.push(`execute ${call.name}${call.args ? `(${call.args})` : ''}`);
+      statements.push(parts.length);
+      parts.push(inline ? inlined(node, call.statement) : `execute ${call.name}${call.args ? `(${call.args})` : ''}`);
     }
     parts.push('commit');
     const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];
-    return executes.map((i) => results[i].rows);
+    return statements.map((i) => results[i].rows);
   } catch (err) {
     // The connection is dropped rather than rolled back: a failed message leaves its transaction
     // open and aborted, and what it had prepared is uncertain. Failures here are exceptional (the
@@ -173,6 +193,32 @@ async function send(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
   } finally {
     client.release(broken);
   }
+}
+
+async function prepare(client: PoolClient, batch: Call[]) {
+  let prepared = preparedOn.get(client);
+  if (!prepared) preparedOn.set(client, (prepared = new Set()));
+  for (const call of batch) {
+    if (prepared.has(call.name)) continue;
+    await client.query(`prepare ${call.name} as ${call.text}`);
+    prepared.add(call.name);
+  }
+}
+
+/** Renders statements with their values as literals, quoted by the driver (backslashes included). */
+class LiteralDialect extends PgDialect {
+  constructor(quote: (value: string) => string) {
+    super();
+    // Drizzle hands escapeString around unbound, so it is set per instance rather than overridden.
+    this.escapeString = quote;
+  }
+}
+const literalDialects = new WeakMap<PooledDb, LiteralDialect>();
+
+function inlined(node: PooledDb, statement: ShapedStatement): string {
+  let dialect = literalDialects.get(node);
+  if (!dialect) literalDialects.set(node, (dialect = new LiteralDialect(node.quote)));
+  return dialect.sqlToQuery(statement.build(statement.values).inlineParams()).sql;
 }
 
 /** A parameter as an SQL literal: the driver's quoting for text, so backslashes are safe too. */

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from './config.ts';
+
+const base = { ROSTER_SECRET: 'config-test-secret', DATA_DIR: path.join(os.tmpdir(), 'roster-config-test') };
+
+test('DATABASE_POOL_SIZE: 10 by default, any positive integer, and a clear error for anything else', () => {
+  assert.equal(loadConfig(base).databasePoolSize, 10);
+  assert.equal(loadConfig({ ...base, DATABASE_POOL_SIZE: '' }).databasePoolSize, 10);
+  assert.equal(loadConfig({ ...base, DATABASE_POOL_SIZE: '4' }).databasePoolSize, 4);
+  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: '0' }), /DATABASE_POOL_SIZE must be at least 1/);
+  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: 'ten' }), /DATABASE_POOL_SIZE must be a non-negative integer, got "ten"/);
+  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: '2.5' }), /DATABASE_POOL_SIZE must be a non-negative integer/);
+});
+
+test('numeric settings refuse what they cannot mean; the secret is generated once into DATA_DIR', () => {
+  assert.throws(() => loadConfig({ ...base, PORT: '-1' }), /PORT must be a non-negative integer, got "-1"/);
+  assert.equal(loadConfig({ ...base, AUTH_CACHE_MS: '0' }).authCacheMs, 0);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-config-'));
+  try {
+    const first = loadConfig({ DATA_DIR: dataDir }).secret;
+    assert.ok(first.length >= 40, 'a random secret of 32 bytes');
+    assert.equal(loadConfig({ DATA_DIR: dataDir }).secret, first, 'the same secret on the next start');
+    assert.equal(fs.statSync(path.join(dataDir, 'roster-secret')).mode & 0o777, 0o600, 'readable by its owner only');
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
