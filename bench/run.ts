@@ -30,23 +30,33 @@ const SECRET = 'bench-secret-not-for-production';
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
 
-interface ProcSample { ticks: number; pgTicks: number; rssMb: number; at: number }
+interface ProcSample { ticks: number; pgTicks: Map<string, number>; rssMb: number; at: number }
 
-/** CPU ticks of every local `postgres` process (backends, WAL writer, checkpointer…), 0 when Postgres runs elsewhere. */
-function postgresTicks(): number {
-  let ticks = 0;
+/** CPU ticks of every local `postgres` process (backends, WAL writer, checkpointer…) by pid; empty when Postgres runs elsewhere. */
+function postgresTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.set(entry, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended between the listing and the read.
     }
   }
   return ticks;
+}
+
+/**
+ * Postgres CPU between two samples, as % of one core: processes alive at the end count from the
+ * start (or from birth); a backend that ended in between is missed, so this is a lower bound.
+ */
+function postgresCpuPct(before: ProcSample, after: ProcSample): number {
+  let ticks = 0;
+  for (const [pid, t] of after.pgTicks) ticks += t - (before.pgTicks.get(pid) ?? 0);
+  return Math.round((ticks / CLOCK_TICKS / ((after.at - before.at) / 1000)) * 100);
 }
 
 function sample(pid: number): ProcSample {
@@ -112,7 +122,7 @@ async function measure(scenario: Scenario, url: string, pid: number): Promise<Om
     p99_ms: result.latency.p99,
     server_cpu_pct: Math.round((cpuSeconds / wall) * 100),
     cpu_ms_per_req: total ? Number(((cpuSeconds * 1000) / total).toFixed(2)) : 0,
-    postgres_cpu_pct: Math.round(((after.pgTicks - before.pgTicks) / CLOCK_TICKS / wall) * 100),
+    postgres_cpu_pct: postgresCpuPct(before, after),
     server_rss_mb: Math.round(after.rssMb),
     requests: total,
     unexpected: total - good + result.errors + result.timeouts,
@@ -404,7 +414,7 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
       p99_ms: pct(0.99),
       server_cpu_pct: Math.round((cpu / wall) * 100),
       cpu_ms_per_req: 0,
-      postgres_cpu_pct: Math.round(((after.pgTicks - before.pgTicks) / CLOCK_TICKS / wall) * 100),
+      postgres_cpu_pct: postgresCpuPct(before, after),
       server_rss_mb: Math.round(after.rssMb),
       vs_constant: 0,
       vs_pg_pk: 0,

@@ -34,15 +34,19 @@ $$;
 --> statement-breakpoint
 
 -- A door scan decided, applied and recorded in one statement (docs/events.md § Scan decision table).
-CREATE OR REPLACE FUNCTION events_scan_badge(
+-- The caller's event policy now arrives as one answer (eventPolicy.access: 'not_found',
+-- 'forbidden' or 'allowed'), evaluated once instead of as two overlapping booleans.
+DROP FUNCTION events_scan_badge(uuid, uuid, bigint, uuid, uuid, text, boolean, boolean);
+--> statement-breakpoint
+
+CREATE FUNCTION events_scan_badge(
   p_org_id uuid,
   p_event_id uuid,
   p_user_id bigint,
   p_scan_id uuid,
   p_participant_id uuid,
   p_badge_denial text,
-  p_may_see boolean,
-  p_may_scan boolean
+  p_access text
 ) RETURNS jsonb
 LANGUAGE plpgsql
 VOLATILE
@@ -59,10 +63,10 @@ DECLARE
   v_audience bigint[];
 BEGIN
   -- Outside the caller's scope: nothing is recorded (404 / 403, like eventPolicy.authorize).
-  IF p_may_see IS NOT TRUE THEN
+  IF p_access IS NULL OR p_access = 'not_found' THEN
     RETURN jsonb_build_object('refused', 'not_found');
   END IF;
-  IF p_may_scan IS NOT TRUE THEN
+  IF p_access <> 'allowed' THEN
     RETURN jsonb_build_object('refused', 'forbidden');
   END IF;
 

@@ -48,6 +48,12 @@ export interface Policy<A extends string> {
   /** WHERE condition for rows the actor may act on with `action`. */
   allowed(actor: Actor, action: A): SQL;
   /**
+   * The single-row check as one SQL expression over the table's columns: 'not_found' when the
+   * actor may not see the row, 'forbidden' when they may see it but not do `action`, 'allowed'
+   * otherwise — for statements that check and act in one go (the door scan).
+   */
+  access(actor: Actor, action: A | 'see'): SQL<Access>;
+  /**
    * Checks one row (selected by `where`): throws 404 when it does not exist or is outside what the
    * actor may see, 403 when visible but the action is not allowed.
    */
@@ -56,21 +62,23 @@ export interface Policy<A extends string> {
   mayEver(actor: Actor, action: A): boolean;
 }
 
+export type Access = 'not_found' | 'forbidden' | 'allowed';
+
 export function definePolicy<A extends string>(def: PolicyDefinition<A>): Policy<A> {
   const visible = (actor: Actor) => toSql(def.see(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
+  // The "see" rule is evaluated once: a CASE stops at the first branch that holds.
+  const access = (actor: Actor, action: A | 'see') =>
+    sql<Access>`case when not (${visible(actor)}) then 'not_found' when not (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) then 'forbidden' else 'allowed' end`;
   return {
     entity: def.entity,
     visible,
     allowed,
+    access,
     async authorize(q, actor, action, where) {
-      const may = action === 'see' ? sql`true` : allowed(actor, action as A);
-      const [row] = await queryRows<{ visible: boolean; allowed: boolean }>(
-        q,
-        sql`select (${visible(actor)}) as visible, (${may}) as allowed from ${def.table} where ${where} limit 1`,
-      );
-      if (!row || !row.visible) throw notFound(def.entity);
-      if (!row.allowed) throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
+      const [row] = await queryRows<{ access: Access }>(q, sql`select ${access(actor, action)} as access from ${def.table} where ${where} limit 1`);
+      if (!row || row.access === 'not_found') throw notFound(def.entity);
+      if (row.access === 'forbidden') throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
     },
     mayEver(actor, action) {
       return def.actions[action](actor) !== false;

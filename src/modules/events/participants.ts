@@ -171,8 +171,7 @@ export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, 
       return sql`select events_scan_badge(
           ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
           ${v.participantId}::uuid, ${v.badgeDenial}::text,
-          (select ${eventPolicy.visible(actor)} from ${events} where ${event}),
-          (select ${eventPolicy.allowed(actor, 'scan')} from ${events} where ${event})
+          coalesce((select ${eventPolicy.access(actor, 'scan')} from ${events} where ${event}), 'not_found')
         ) as decision`;
     },
   });
