@@ -4,7 +4,7 @@
  * Creates its own database next to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * generates the bench data (bench/data.ts), starts `roster start` and a ceiling server as child
  * processes on 127.0.0.1, then drives each scenario with autocannon for BENCH_SECONDS (default 8)
- * with BENCH_CONNECTIONS (default 10) connections. Prints one table (req/s, p50/p99 latency,
+ * with BENCH_CONNECTIONS (default 10) connections (badge scans: BENCH_SCAN_CONNECTIONS, default 30). Prints one table (req/s, p50/p99 latency,
  * server CPU and RSS, ratio to both ceilings) and writes bench/results.json. Everything it created
  * is removed at the end.
  */
