@@ -107,6 +107,27 @@ describeEachBackend('policy: one rule gives the list filter and the single-row c
     await assert.rejects(authorize(pat, 'see', 999_999), problem(404, 'Membership not found'), 'a row that does not exist');
   });
 
+  test('access() and authorize(): a rule that comes out NULL refuses, exactly as it filters nothing in a WHERE', async () => {
+    // Rules comparing with NULL (a column with no value, an unknown id) are NULL, not false.
+    const nullish = definePolicy({
+      entity: 'Membership',
+      table: memberships,
+      see: (actor) => (actor.orgRole === 'viewer' ? sql`${memberships.userId} = ${null}` : true),
+      actions: { update: () => sql`${memberships.userId} = ${null}` },
+    });
+    const pat = actorFor('pat', 'admin');
+    const vic = actorFor('vic', 'viewer');
+    const access = (actor: Actor, action: 'see' | 'update') =>
+      withTenant(deps(), actor, async (t) => (await queryRows<{ a: string }>(t.tx, sql`select ${nullish.access(actor, action)} as a from ${memberships} where ${eq(memberships.userId, ids.max)}`))[0].a);
+    assert.equal(await access(pat, 'see'), 'allowed');
+    assert.equal(await access(pat, 'update'), 'forbidden', 'a NULL action is not allowed');
+    assert.equal(await access(vic, 'update'), 'not_found', 'a NULL see rule hides the row');
+    const listed = await withTenant(deps(), pat, (t) => t.tx.select().from(memberships).where(nullish.allowed(pat, 'update')));
+    assert.deepEqual(listed, [], 'the same rule as a WHERE matches nothing');
+    await assert.rejects(withTenant(deps(), pat, (t) => nullish.authorize(t.tx, pat, 'update', eq(memberships.userId, ids.max))), problem(403, 'You may not update this membership'));
+    await assert.rejects(withTenant(deps(), vic, (t) => nullish.authorize(t.tx, vic, 'see', eq(memberships.userId, ids.max))), problem(404, 'Membership not found'));
+  });
+
   test('authorize() on another org’s row is a 404 even for an admin: RLS hides it before the rule runs', async () => {
     const pat = actorFor('pat', 'admin');
     await assert.rejects(authorize(pat, 'update', ids.outsider), problem(404, 'Membership not found'));

@@ -67,9 +67,10 @@ export type Access = 'not_found' | 'forbidden' | 'allowed';
 export function definePolicy<A extends string>(def: PolicyDefinition<A>): Policy<A> {
   const visible = (actor: Actor) => toSql(def.see(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
-  // The "see" rule is evaluated once: a CASE stops at the first branch that holds.
+  // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
+  // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   const access = (actor: Actor, action: A | 'see') =>
-    sql<Access>`case when not (${visible(actor)}) then 'not_found' when not (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) then 'forbidden' else 'allowed' end`;
+    sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) is not true then 'forbidden' else 'allowed' end`;
   return {
     entity: def.entity,
     visible,
