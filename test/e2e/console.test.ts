@@ -500,7 +500,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.deepEqual([(await findSession()).status, (await findSession()).status_is_manual], ['pas_encore', false]);
   });
 
-  test('monitoring admin: a performer is deleted with their assignments, and a monitoring group is created, staffed, renamed and deactivated', async () => {
+  test('monitoring admin: a performer is deleted with their assignments, and a monitoring group is created, staffed, renamed, deactivated and another deleted', async () => {
     const token = await apiLogin('admin');
     const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', { name: 'Dora Delete' });
     const [group] = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')).items;
@@ -546,6 +546,28 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     const stored = (await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(token, 'GET', '/api/monitoring/groups?include_inactive=true&limit=200')).items.filter((g) => g.name.startsWith('E2E Stage'));
     const picked = (await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(token, 'GET', '/api/auth/users?limit=200')).items.find((u) => (u.full_name || u.username) === member)!;
     assert.deepEqual(stored.map((g) => [g.name, g.is_active, g.members]), [['E2E Stage right', false, [picked.id]]]);
+
+    // Deleting a group: the dialog counts the assignments that go with it; Cancel keeps all.
+    const doomed = await api<{ id: string }>(token, 'POST', '/api/monitoring/groups', { name: 'E2E Doomed stage' });
+    const guest = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', { name: 'Gil Guest' });
+    const assignment = await api<{ id: string }>(token, 'POST', '/api/monitoring/assignments', { performer_id: guest.id, wireless_unit_id: units[2].id, monitoring_group_id: doomed.id });
+    await admin.reload();
+    const doomedRow = admin.getByRole('row', { name: 'Group E2E Doomed stage' });
+    await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
+    let ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
+    assert.match((await ask.textContent()) ?? '', /1 microphone assignment will be deleted with it/);
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    assert.equal((await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'Cancel deletes nothing');
+    await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
+    ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
+    await ask.getByRole('button', { name: 'Delete group' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Group E2E Doomed stage deleted, with 1 microphone assignment' }).waitFor();
+    await doomedRow.waitFor({ state: 'detached' });
+    for (const gone of [`/api/monitoring/groups/${doomed.id}`, `/api/monitoring/assignments/${assignment.id}`]) {
+      assert.equal((await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status, 404, `${gone} is gone`);
+    }
+    assert.equal((await fetch(`${base}/api/monitoring/performers/${guest.id}`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the performer stays');
   });
 
   test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {

@@ -1,16 +1,18 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { allPages, api, type Answer } from '../../api/client';
-import { ErrorText, Field, FormActions, Page, Table, useItemResults, useLoad, useSubmit } from '../../ui';
+import { allPages, api, messageOf, type Answer } from '../../api/client';
+import { ErrorText, Field, FormActions, Page, Table, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
 
 type Group = Answer<'/api/monitoring/groups', 'get'>['items'][number];
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
 
 const userName = (u: User | undefined, id: number) => (u ? u.full_name || u.username : `user #${id}`);
 
-/** Org admins: monitoring groups (who sees which mics), created, renamed, staffed and (de)activated. */
+/** Org admins: monitoring groups (who sees which mics), created, renamed, staffed, (de)activated and deleted. */
 export function Groups() {
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const [deleted, setDeleted] = useState('');
   const results = useItemResults();
+  const confirm = useConfirm();
   const data = useLoad(async () => {
     const [groups, users] = await Promise.all([
       allPages((cursor) => api.get('/api/monitoring/groups', { query: { include_inactive: 'true', limit: 200, cursor } })),
@@ -23,6 +25,29 @@ export function Groups() {
     const ok = await results.run(g.id, () => api.patch('/api/monitoring/groups/{id}', { path: { id: g.id }, body: { is_active: active } }), active ? 'Reactivated' : 'Deactivated — its members no longer see its mics');
     if (ok) data.reload();
   }
+  async function remove(g: Group) {
+    // The dialog says what goes with the group: its assignments (deleted), not its members' accounts.
+    const assignments = await api.get('/api/monitoring/groups/{id}/assignments', { path: { id: g.id }, query: { limit: 200 } }).catch((err: unknown) => {
+      results.set(g.id, false, messageOf(err));
+      return null;
+    });
+    if (!assignments) return;
+    const n = assignments.items.length;
+    const count = assignments.next_cursor ? `More than ${n} microphone assignments` : n === 1 ? '1 microphone assignment' : `${n} microphone assignments`;
+    const ok = await confirm.ask({
+      title: `Delete the group ${g.name}?`,
+      message: (
+        <p>
+          {n === 0 ? 'It has no microphone assignment.' : `${count} will be deleted with it, and its members lose sight of those mics.`} Deactivating keeps everything for later.
+        </p>
+      ),
+      confirmLabel: 'Delete group',
+    });
+    if (ok && (await results.run(g.id, () => api.del('/api/monitoring/groups/{id}', { path: { id: g.id } })))) {
+      setDeleted(`Group ${g.name} deleted${n ? `, with ${count.toLowerCase()}` : ''}`);
+      data.reload();
+    }
+  }
   return (
     <Page
       title="Monitoring groups"
@@ -34,6 +59,12 @@ export function Groups() {
     >
       <p className="muted">A member of a group sees the performers and microphones assigned in it, and manages those assignments.</p>
       <ErrorText>{data.error}</ErrorText>
+      {confirm.dialog}
+      {deleted && (
+        <p role="status" className="ok">
+          {deleted}
+        </p>
+      )}
       {editing && (
         <GroupForm
           key={editing === 'new' ? 'new' : editing.id}
@@ -63,6 +94,9 @@ export function Groups() {
                   </button>
                   <button type="button" className="small ghost" onClick={() => void setActive(g, !g.is_active)} aria-label={`${g.is_active ? 'Deactivate' : 'Reactivate'} group ${g.name}`}>
                     {g.is_active ? 'Deactivate' : 'Reactivate'}
+                  </button>
+                  <button type="button" className="small danger-ghost" onClick={() => void remove(g)} aria-label={`Delete group ${g.name}`}>
+                    Delete
                   </button>
                   {results.show(g.id)}
                 </div>
