@@ -31,6 +31,9 @@ export function ManageEvents() {
     }
   }
   const details = useLoad(() => (event ? api.get('/api/events/events/{id}', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id]);
+  // Right after another event is picked, the loaded details are still the previous event's: its
+  // form and its Delete button must not be offered for the one now chosen.
+  const shown = details.data && details.data.id === event?.id ? details.data : undefined;
   return (
     <Page
       title={event && !creating ? `Manage — ${event.name}` : 'Manage events'}
@@ -59,13 +62,13 @@ export function ManageEvents() {
       ) : (
         <>
           <ErrorText>{details.error}</ErrorText>
-          {details.data && <EventForm key={details.data.updated_at} event={details.data} onSaved={() => details.reload()} />}
-          {details.data && (
+          {shown && <EventForm key={shown.updated_at} event={shown} onSaved={() => details.reload()} />}
+          {shown && (
             <div className="item-actions">
-              <button type="button" className="danger-ghost" onClick={() => void deleteEvent(details.data!)}>
+              <button type="button" className="danger-ghost" onClick={() => void deleteEvent(shown)}>
                 Delete event
               </button>
-              {results.show(details.data.id)}
+              {results.show(shown.id)}
             </div>
           )}
           <RoomsAndSessions eventId={event.id} />
