@@ -14,8 +14,9 @@ import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, ty
  * one batch runs at a time and its calls run one after the other (docs/performance.md).
  *
  * What the calls of a batch share: the transaction (a later call sees an earlier one's writes;
- * `now()` is the batch's start) and its fate — when one fails, the batch is rolled back and every
- * call is run again alone, so only the failing one fails. Each statement is PREPAREd once per
+ * `now()` is the batch's start) and its fate — when one statement fails, the batch is rolled back
+ * and every call is run again alone, so only the failing one fails (when the connection fails,
+ * every call of the batch gets that error). Each statement is PREPAREd once per
  * connection and run with EXECUTE, so its plan is cached (where prepared statements do not survive
  * between transactions, as behind PgBouncer in transaction mode, the statements are sent inline
  * instead); meant for a few fixed statement shapes, whose parameters must be strings, numbers,
