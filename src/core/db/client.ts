@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
@@ -98,7 +98,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool) as unknown as Db;
-  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db, dialect: new PgDialect(), quote: pg.escapeLiteral });
+  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db, quote: pg.escapeLiteral });
   return {
     kind: 'postgres',
     db,
@@ -147,8 +147,8 @@ export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQ
   return result.rows;
 }
 
-/** A node-postgres database: its pool, Drizzle bound to one checked-out client, and how to render SQL text. */
-export interface PooledDb { pool: Pool; bind: (client: PoolClient) => Db; dialect: PgDialect; quote: (value: string) => string }
+/** A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's literal quoting. */
+export interface PooledDb { pool: Pool; bind: (client: PoolClient) => Db; quote: (value: string) => string }
 const pooled = new WeakMap<Db, PooledDb>();
 
 /** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */

@@ -26,10 +26,10 @@ import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, ty
 export function statementWithSettings<T>(db: Db, settings: Array<[string, string]>, statement: ShapedStatement): Promise<T[]> {
   const node = pooledOf(db);
   if (!node) return transactionWithSettings(db, settings, (tx) => queryRows<T>(tx, statement.build(statement.values)));
-  const { name, text, params } = renderedOnce(node, statement);
+  const group = groupOf(node);
+  const { name, text, params } = renderedOnce(group, statement);
   return new Promise<unknown[]>((resolve, reject) => {
-    const queue = queueOf(node);
-    queue.waiting.push({
+    group.waiting.push({
       name,
       text,
       statement,
@@ -38,7 +38,7 @@ export function statementWithSettings<T>(db: Db, settings: Array<[string, string
       resolve,
       reject,
     });
-    if (!queue.running) void drain(node, queue);
+    if (!group.running) void drain(group);
   }) as Promise<T[]>;
 }
 
@@ -57,20 +57,65 @@ export interface ShapedStatement {
 
 interface Rendered { name: string; text: string; params: unknown[] }
 
-/** Rendered shapes kept per database; emptied when full (shapes are few: actors × events at work). */
-const MAX_SHAPES = 5000;
-const renderedShapes = new WeakMap<PooledDb, Map<string, Rendered>>();
+interface Call {
+  /** Prepared statement name, derived from the text. */
+  name: string;
+  text: string;
+  /** For sending the statement itself, values inlined, where prepared statements do not hold. */
+  statement: ShapedStatement;
+  settings: string;
+  args: string;
+  resolve(rows: unknown[]): void;
+  reject(err: unknown): void;
+}
 
-function renderedOnce(node: PooledDb, statement: ShapedStatement): Rendered {
-  let shapes = renderedShapes.get(node);
-  if (!shapes) renderedShapes.set(node, (shapes = new Map()));
-  let rendered = shapes.get(statement.shape);
+/** Renders SQL text; its literals (inline mode) are quoted by the driver, backslashes included. */
+class LiteralDialect extends PgDialect {
+  constructor(quote: (value: string) => string) {
+    super();
+    // Drizzle hands escapeString around unbound, so it is set per instance rather than overridden.
+    this.escapeString = quote;
+  }
+}
+
+/** What group commit keeps for one node-postgres database. */
+interface GroupCommit {
+  node: PooledDb;
+  /** Calls waiting for the next batch, and whether a batch is in flight. */
+  waiting: Call[];
+  running: boolean;
+  /** Rendered statements by shape; emptied when full (shapes are few: actors × events at work). */
+  shapes: Map<string, Rendered>;
+  dialect: LiteralDialect;
+  /**
+   * Prepared statements do not last from one transaction to the next here: behind PgBouncer in
+   * transaction mode each transaction may run on another server connection, which never saw our
+   * PREPARE. Found out by the first "does not exist" / "already exists" error; from then on the
+   * statements travel inline (rendered per call).
+   */
+  inline: boolean;
+}
+
+const groups = new WeakMap<PooledDb, GroupCommit>();
+/** Statements each connection has prepared, by name. */
+const preparedOn = new WeakMap<PoolClient, Set<string>>();
+
+function groupOf(node: PooledDb): GroupCommit {
+  let group = groups.get(node);
+  if (!group) groups.set(node, (group = { node, waiting: [], running: false, shapes: new Map(), dialect: new LiteralDialect(node.quote), inline: false }));
+  return group;
+}
+
+const MAX_SHAPES = 5000;
+
+function renderedOnce(group: GroupCommit, statement: ShapedStatement): Rendered {
+  let rendered = group.shapes.get(statement.shape);
   if (!rendered) {
     const placeholders = Object.fromEntries(Object.keys(statement.values).map((key) => [key, sql.placeholder(key)]));
-    const { sql: text, params } = node.dialect.sqlToQuery(statement.build(placeholders));
+    const { sql: text, params } = group.dialect.sqlToQuery(statement.build(placeholders));
     rendered = { name: `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, params };
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(statement.shape, rendered);
+    if (group.shapes.size >= MAX_SHAPES) group.shapes.clear();
+    group.shapes.set(statement.shape, rendered);
   }
   return rendered;
 }
@@ -85,36 +130,12 @@ const MAX_BATCH = 64;
  */
 const BATCH_LOCK = 727_002;
 
-interface Call {
-  /** Prepared statement name, derived from the text. */
-  name: string;
-  text: string;
-  /** For sending the statement itself, values inlined, where prepared statements do not hold. */
-  statement: ShapedStatement;
-  settings: string;
-  args: string;
-  resolve(rows: unknown[]): void;
-  reject(err: unknown): void;
-}
-
-interface Queue { waiting: Call[]; running: boolean }
-
-const queues = new WeakMap<PooledDb, Queue>();
-/** Statements each connection has prepared, by name. */
-const preparedOn = new WeakMap<PoolClient, Set<string>>();
-
-function queueOf(node: PooledDb): Queue {
-  let queue = queues.get(node);
-  if (!queue) queues.set(node, (queue = { waiting: [], running: false }));
-  return queue;
-}
-
-async function drain(node: PooledDb, queue: Queue) {
-  queue.running = true;
+async function drain(group: GroupCommit) {
+  group.running = true;
   try {
-    while (queue.waiting.length) await runBatch(node, byActor(queue.waiting.splice(0, MAX_BATCH)));
+    while (group.waiting.length) await runBatch(group, byActor(group.waiting.splice(0, MAX_BATCH)));
   } finally {
-    queue.running = false;
+    group.running = false;
   }
 }
 
@@ -124,16 +145,16 @@ async function drain(node: PooledDb, queue: Queue) {
  */
 const byActor = (batch: Call[]) => batch.sort((a, b) => (a.settings < b.settings ? -1 : a.settings > b.settings ? 1 : 0));
 
-async function runBatch(node: PooledDb, batch: Call[]): Promise<void> {
+async function runBatch(group: GroupCommit, batch: Call[]): Promise<void> {
   try {
-    const rows = await send(node, batch);
+    const rows = await send(group, batch);
     // Answered on the next turn of the event loop, so the next batch is on its way to Postgres
     // before this one's callers build their responses: the two overlap instead of alternating.
     setImmediate(() => batch.forEach((call, i) => call.resolve(rows[i])));
   } catch (err) {
     if (batch.length === 1 || !statementFailed(err)) return batch.forEach((call) => call.reject(err));
     // A statement failed and rolled the batch back: each call again, alone, so only it fails.
-    for (const call of batch) await runBatch(node, [call]);
+    for (const call of batch) await runBatch(group, [call]);
   }
 }
 
@@ -147,32 +168,25 @@ function statementFailed(err: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
-/**
- * Databases where prepared statements do not last from one transaction to the next: behind
- * PgBouncer in transaction mode each transaction may run on another server connection, which never
- * saw our PREPARE. Found out by the first "does not exist" / "already exists" error; from then on
- * the statements travel inline (rendered per call, with the driver's quoting for literals).
- */
-const unprepared = new WeakSet<PooledDb>();
+/** SQLSTATEs of a prepared statement that is not where we left it: switch to inline statements. */
 const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
 
-async function send(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
+async function send(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
   try {
-    return await sendOnce(node, batch);
+    return await sendOnce(group, batch);
   } catch (err) {
-    if (unprepared.has(node) || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
-    unprepared.add(node);
-    return sendOnce(node, batch);
+    if (group.inline || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
+    group.inline = true;
+    return sendOnce(group, batch);
   }
 }
 
 /** One transaction for the whole batch, as one message; the rows of each call's statement. */
-async function sendOnce(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
-  const client = await node.pool.connect();
+async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
+  const client = await group.node.pool.connect();
   let broken: Error | undefined;
   try {
-    const inline = unprepared.has(node);
-    if (!inline) await prepare(client, batch);
+    if (!group.inline) await prepare(client, batch);
     const parts = ['begin', `select pg_advisory_xact_lock(${BATCH_LOCK})`];
     const statements: number[] = [];
     let settings = '';
@@ -180,7 +194,7 @@ async function sendOnce(node: PooledDb, batch: Call[]): Promise<unknown[][]> {
       // Settings last until the next set_config: a run of calls by the same actor sets them once.
       if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
       statements.push(parts.length);
-      parts.push(inline ? inlined(node, call.statement) : `execute ${call.name}${call.args ? `(${call.args})` : ''}`);
+      parts.push(group.inline ? inlined(group, call.statement) : `execute ${call.name}${call.args ? `(${call.args})` : ''}`);
     }
     parts.push('commit');
     const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];
@@ -206,21 +220,7 @@ async function prepare(client: PoolClient, batch: Call[]) {
   }
 }
 
-/** Renders statements with their values as literals, quoted by the driver (backslashes included). */
-class LiteralDialect extends PgDialect {
-  constructor(quote: (value: string) => string) {
-    super();
-    // Drizzle hands escapeString around unbound, so it is set per instance rather than overridden.
-    this.escapeString = quote;
-  }
-}
-const literalDialects = new WeakMap<PooledDb, LiteralDialect>();
-
-function inlined(node: PooledDb, statement: ShapedStatement): string {
-  let dialect = literalDialects.get(node);
-  if (!dialect) literalDialects.set(node, (dialect = new LiteralDialect(node.quote)));
-  return dialect.sqlToQuery(statement.build(statement.values).inlineParams()).sql;
-}
+const inlined = (group: GroupCommit, statement: ShapedStatement) => group.dialect.sqlToQuery(statement.build(statement.values).inlineParams()).sql;
 
 /** A parameter as an SQL literal: the driver's quoting for text, so backslashes are safe too. */
 function literal(value: unknown, quote: (value: string) => string): string {

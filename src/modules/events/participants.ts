@@ -129,7 +129,7 @@ export interface ScanDecision {
 
 /**
  * Payment does not keep this participant out of this session: it is no paid atelier, or they hold a
- * SessionAccess marked paid or free. `events_has_paid_access` (drizzle/events/0003), the rule the
+ * SessionAccess marked paid or free. `events_has_paid_access` (drizzle/events/0003, plpgsql since 0004), the rule the
  * door scan applies.
  */
 export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
@@ -155,9 +155,10 @@ interface ScanRow {
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
  * event policy, the controller's room now, the participant row lock, the session running, paid
  * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling `events_scan_badge` (drizzle/events/0003), run as a tenant transaction of its
- * own that travels as one message (`withTenantStatement`): the room rows it locks are free again
- * as soon as it commits. Every scan is recorded; occupancy can never pass capacity.
+ * statement calling `events_scan_badge` (drizzle/events/0004), group-committed with the scans
+ * arriving at the same moment (`withTenantStatement`): one round trip, and the room rows it locks
+ * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
+ * capacity.
  */
 export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
   const claims = verifyBadge(secret, qr);
