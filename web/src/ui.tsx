@@ -32,6 +32,16 @@ export function ErrorText({ children }: { children: ReactNode }) {
   );
 }
 
+/** What a page-level action did ("… deleted"), announced politely; nothing when empty. */
+export function StatusText({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p role="status" className="ok">
+      {children}
+    </p>
+  );
+}
+
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   return (
     <>

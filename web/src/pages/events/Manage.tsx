@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { allPages, api, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, fmtDateTime, FormActions, fromLocalInput, Options, Page, Table, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
+import { ErrorText, StatusText, Field, fmtDateTime, FormActions, fromLocalInput, Options, Page, Table, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
 import { useEventChoice } from './common';
 
 type Event = Answer<'/api/events/events/{id}', 'get'>;
@@ -47,11 +47,7 @@ export function ManageEvents() {
       }
     >
       {confirm.dialog}
-      {deleted && (
-        <p role="status" className="ok">
-          {deleted}
-        </p>
-      )}
+      <StatusText>{deleted}</StatusText>
       {creating || !event ? (
         <EventForm
           onSaved={async () => {

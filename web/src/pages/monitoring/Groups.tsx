@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, Field, FormActions, Page, Table, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
+import { ErrorText, StatusText, Field, FormActions, Page, Table, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
 
 type Group = Answer<'/api/monitoring/groups', 'get'>['items'][number];
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
@@ -60,11 +60,7 @@ export function Groups() {
       <p className="muted">A member of a group sees the performers and microphones assigned in it, and manages those assignments.</p>
       <ErrorText>{data.error}</ErrorText>
       {confirm.dialog}
-      {deleted && (
-        <p role="status" className="ok">
-          {deleted}
-        </p>
-      )}
+      <StatusText>{deleted}</StatusText>
       {editing && (
         <GroupForm
           key={editing === 'new' ? 'new' : editing.id}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, FormActions, Options, Page, Table, useConfirm, useLoad, useSubmit } from '../../ui';
+import { ErrorText, StatusText, Field, FormActions, Options, Page, Table, useConfirm, useLoad, useSubmit } from '../../ui';
 import { ALERT_TOGGLES } from './alerts';
 
 type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
@@ -56,11 +56,7 @@ export function Performers() {
         )}
       </div>
       <ErrorText>{list.error}</ErrorText>
-      {deleted && (
-        <p role="status" className="ok">
-          {deleted}
-        </p>
-      )}
+      <StatusText>{deleted}</StatusText>
       <div className="split">
         <ul className="plain performer-list" aria-label="Performers">
           {performers.map((p) => (
