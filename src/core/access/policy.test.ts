@@ -107,6 +107,17 @@ describeEachBackend('policy: one rule gives the list filter and the single-row c
     await assert.rejects(authorize(pat, 'see', 999_999), problem(404, 'Membership not found'), 'a row that does not exist');
   });
 
+  test('load(): the row itself when allowed, the same 404 and 403 as authorize() otherwise', async () => {
+    const mia = actorFor('mia', 'member');
+    const load = (actor: Actor, action: 'see' | 'update' | 'leave', userId: number) =>
+      withTenant(deps(), actor, (t) => membershipPolicy.load(t.tx, actor, action, eq(memberships.userId, userId)));
+    const own = await load(mia, 'leave', ids.mia);
+    assert.deepEqual([own.userId, own.orgId, own.role], [ids.mia, org.id, 'member']);
+    await assert.rejects(load(mia, 'see', ids.max), problem(404, 'Membership not found'));
+    await assert.rejects(load(mia, 'update', ids.mia), problem(403, 'You may not update this membership'));
+    await assert.rejects(load(actorFor('pat', 'admin'), 'see', 999_999), problem(404, 'Membership not found'), 'a row that does not exist');
+  });
+
   test('access() and authorize(): a rule that comes out NULL refuses, exactly as it filters nothing in a WHERE', async () => {
     // Rules comparing with NULL (a column with no value, an unknown id) are NULL, not false.
     const nullish = definePolicy({

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from './actor.ts';
 import { queryRows, type Queryable } from '../db/client.ts';
@@ -31,17 +31,17 @@ export function allOf(...conds: Condition[]): Condition {
   return rest.length === 1 ? rest[0] : sql`(${sql.join(rest, sql` and `)})`;
 }
 
-export interface PolicyDefinition<A extends string> {
+export interface PolicyDefinition<A extends string, T extends PgTable = PgTable> {
   /** Name of the entity in error messages ("Performer not found"). */
   entity: string;
-  table: PgTable;
+  table: T;
   /** Rows the actor may see at all; anything else is answered 404. */
   see: Rule;
   /** Rows the actor may act on per action; visible rows outside it are answered 403. */
   actions: Record<A, Rule>;
 }
 
-export interface Policy<A extends string> {
+export interface Policy<A extends string, T extends PgTable = PgTable> {
   entity: string;
   /** WHERE condition for lists: only rows the actor may see. */
   visible(actor: Actor): SQL;
@@ -58,17 +58,24 @@ export interface Policy<A extends string> {
    * actor may see, 403 when visible but the action is not allowed.
    */
   authorize(q: Queryable, actor: Actor, action: A | 'see', where: SQL): Promise<void>;
+  /** `authorize`, and the row itself from the same query: what a service reads before acting on it. */
+  load(q: Queryable, actor: Actor, action: A | 'see', where: SQL): Promise<InferSelectModel<T>>;
   /** True when the actor may do `action` on some rows (to hide buttons, guard creates). */
   mayEver(actor: Actor, action: A): boolean;
 }
 
 export type Access = 'not_found' | 'forbidden' | 'allowed';
 
-export function definePolicy<A extends string>(def: PolicyDefinition<A>): Policy<A> {
+export function definePolicy<A extends string, T extends PgTable>(def: PolicyDefinition<A, T>): Policy<A, T> {
   const visible = (actor: Actor) => toSql(def.see(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
   // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
   // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
+  /** 404 for a row that is missing or not visible, 403 for one visible but not open to `action`. */
+  const refuseUnlessAllowed = (answer: Access | undefined, action: A | 'see') => {
+    if (!answer || answer === 'not_found') throw notFound(def.entity);
+    if (answer === 'forbidden') throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
+  };
   const access = (actor: Actor, action: A | 'see') =>
     sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) is not true then 'forbidden' else 'allowed' end`;
   return {
@@ -78,8 +85,16 @@ export function definePolicy<A extends string>(def: PolicyDefinition<A>): Policy
     access,
     async authorize(q, actor, action, where) {
       const [row] = await queryRows<{ access: Access }>(q, sql`select ${access(actor, action)} as access from ${def.table} where ${where} limit 1`);
-      if (!row || row.access === 'not_found') throw notFound(def.entity);
-      if (row.access === 'forbidden') throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
+      refuseUnlessAllowed(row?.access, action);
+    },
+    async load(q, actor, action, where) {
+      const [found] = await q
+        .select({ access: access(actor, action), row: getTableColumns(def.table) })
+        .from(def.table as PgTable)
+        .where(where)
+        .limit(1);
+      refuseUnlessAllowed(found?.access, action);
+      return found.row as InferSelectModel<T>;
     },
     mayEver(actor, action) {
       return def.actions[action](actor) !== false;

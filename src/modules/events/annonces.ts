@@ -44,9 +44,7 @@ const annonceRow = (eventId: string, id: string) => and(eq(annonces.id, id), eq(
 
 export async function getAnnonce(t: TenantTx, eventId: string, id: string, action: 'see' | 'edit' = 'see'): Promise<Annonce> {
   await getEvent(t, eventId);
-  await annoncePolicy.authorize(t.tx, t.actor, action, annonceRow(eventId, id));
-  const [a] = await t.tx.select().from(annonces).where(annonceRow(eventId, id));
-  return a;
+  return annoncePolicy.load(t.tx, t.actor, action, annonceRow(eventId, id));
 }
 
 /** Only the author edits; a new target re-sends it to whoever it now reaches. */

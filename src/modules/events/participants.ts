@@ -71,9 +71,7 @@ export async function listParticipants(t: TenantTx, eventId: string, opts: { q?:
 const participantRow = (eventId: string, participantId: string) => and(eq(participants.id, participantId), eq(participants.eventId, eventId), eq(participants.isActive, true))!;
 
 export async function getParticipant(t: TenantTx, eventId: string, participantId: string, action: 'see' | 'manage' | 'checkIn' = 'see'): Promise<Participant> {
-  await participantPolicy.authorize(t.tx, t.actor, action, participantRow(eventId, participantId));
-  const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
-  return p;
+  return participantPolicy.load(t.tx, t.actor, action, participantRow(eventId, participantId));
 }
 
 /** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */

@@ -64,9 +64,7 @@ const questionRow = (eventId: string, id: string) => and(eq(sessionQuestions.id,
 
 export async function getQuestion(t: TenantTx, eventId: string, id: string, action: 'see' | 'answer' = 'see'): Promise<SessionQuestion> {
   await getEvent(t, eventId);
-  await questionPolicy.authorize(t.tx, t.actor, action, questionRow(eventId, id));
-  const [q] = await t.tx.select().from(sessionQuestions).where(questionRow(eventId, id));
-  return q;
+  return questionPolicy.load(t.tx, t.actor, action, questionRow(eventId, id));
 }
 
 /** The gestionnaire holding the session's room right now answers; a second answer replaces the first. */

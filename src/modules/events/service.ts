@@ -145,9 +145,7 @@ export async function listRooms(t: TenantTx, eventId: string, page: PageQuery) {
 const roomRow = (eventId: string, roomId: string) => and(eq(rooms.id, roomId), eq(rooms.eventId, eventId), eq(rooms.isActive, true))!;
 
 export async function getRoom(t: TenantTx, eventId: string, roomId: string, action: 'see' | 'manage' | 'schedule' = 'see'): Promise<Room> {
-  await roomPolicy.authorize(t.tx, t.actor, action, roomRow(eventId, roomId));
-  const [room] = await t.tx.select().from(rooms).where(roomRow(eventId, roomId));
-  return room;
+  return roomPolicy.load(t.tx, t.actor, action, roomRow(eventId, roomId));
 }
 
 export async function updateRoom(t: TenantTx, eventId: string, roomId: string, patch: Partial<RoomInput> & { currentOccupancy?: number }): Promise<Room> {
@@ -339,8 +337,7 @@ export async function listEventAssignments(t: TenantTx, eventId: string, opts: {
 /** Ends a role in the event: its room slots end with it, and a badge stops opening doors. */
 export async function removeEventRole(t: TenantTx, eventId: string, assignmentId: string): Promise<void> {
   const where = and(eq(eventAssignments.id, assignmentId), eq(eventAssignments.eventId, eventId), eq(eventAssignments.isActive, true))!;
-  await eventAssignmentPolicy.authorize(t.tx, t.actor, 'manage', where);
-  const [before] = await t.tx.select().from(eventAssignments).where(where);
+  const before = await eventAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
   await t.tx.update(eventAssignments).set({ isActive: false, updatedAt: new Date() }).where(eq(eventAssignments.id, assignmentId));
   await t.tx.update(roomAssignments).set({ isActive: false, updatedAt: new Date() }).where(and(eq(roomAssignments.eventId, eventId), eq(roomAssignments.userId, before.userId)));
   await t.tx.update(participants).set({ isActive: false, updatedAt: new Date() }).where(and(eq(participants.eventId, eventId), eq(participants.userId, before.userId)));
@@ -405,8 +402,7 @@ export async function listRoomAssignments(t: TenantTx, eventId: string, opts: { 
 
 export async function endRoomAssignment(t: TenantTx, eventId: string, slotId: string): Promise<void> {
   const where = and(eq(roomAssignments.id, slotId), eq(roomAssignments.eventId, eventId), eq(roomAssignments.isActive, true))!;
-  await roomAssignmentPolicy.authorize(t.tx, t.actor, 'manage', where);
-  const [before] = await t.tx.select().from(roomAssignments).where(where);
+  const before = await roomAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
   await t.tx.update(roomAssignments).set({ isActive: false, updatedAt: new Date() }).where(eq(roomAssignments.id, slotId));
   await audit(t, { action: 'unassign', entityType: 'room_assignment', entityId: slotId, message: `Room slot of user ${before.userId} removed`, before, after: { ...before, isActive: false } });
 }

@@ -53,8 +53,7 @@ export async function createGroup(t: TenantTx, input: GroupInput): Promise<Group
 }
 
 export async function getGroup(t: TenantTx, id: string, action: 'see' | 'manage' | 'assign' = 'see'): Promise<GroupWithMembers> {
-  await groupPolicy.authorize(t.tx, t.actor, action, eq(monitoringGroups.id, id));
-  const [row] = await t.tx.select().from(monitoringGroups).where(eq(monitoringGroups.id, id));
+  const row = await groupPolicy.load(t.tx, t.actor, action, eq(monitoringGroups.id, id));
   return { ...row, members: (await membersOf(t, [id])).get(id)! };
 }
 

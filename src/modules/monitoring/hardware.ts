@@ -48,9 +48,7 @@ export async function createLocation(t: TenantTx, input: LocationInput): Promise
 }
 
 export async function getLocation(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Location> {
-  await locationPolicy.authorize(t.tx, t.actor, action, eq(locations.id, id));
-  const [row] = await t.tx.select().from(locations).where(eq(locations.id, id));
-  return row;
+  return locationPolicy.load(t.tx, t.actor, action, eq(locations.id, id));
 }
 
 export async function listLocations(t: TenantTx, page: PageQuery) {
@@ -93,9 +91,7 @@ export async function createChassis(t: TenantTx, input: ChassisInput): Promise<C
 }
 
 export async function getChassis(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Chassis> {
-  await chassisPolicy.authorize(t.tx, t.actor, action, eq(chassis.id, id));
-  const [row] = await t.tx.select().from(chassis).where(eq(chassis.id, id));
-  return row;
+  return chassisPolicy.load(t.tx, t.actor, action, eq(chassis.id, id));
 }
 
 export async function listChassis(t: TenantTx, opts: { locationId?: string; page: PageQuery }) {
@@ -138,9 +134,7 @@ export async function createUnit(t: TenantTx, input: UnitInput): Promise<Wireles
 }
 
 export async function getUnit(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<WirelessUnit> {
-  await unitPolicy.authorize(t.tx, t.actor, action, eq(wirelessUnits.id, id));
-  const [row] = await t.tx.select().from(wirelessUnits).where(eq(wirelessUnits.id, id));
-  return row;
+  return unitPolicy.load(t.tx, t.actor, action, eq(wirelessUnits.id, id));
 }
 
 export async function listUnits(t: TenantTx, opts: { chassisId?: string; includeInactive?: boolean; page: PageQuery }) {

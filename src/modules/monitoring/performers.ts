@@ -31,9 +31,7 @@ export async function createPerformer(t: TenantTx, input: PerformerInput): Promi
 
 /** 404 unless the performer exists and the actor's groups reach it (or the actor is an org admin). */
 export async function getPerformer(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Performer> {
-  await performerPolicy.authorize(t.tx, t.actor, action, eq(performers.id, id));
-  const [row] = await t.tx.select().from(performers).where(eq(performers.id, id));
-  return row;
+  return performerPolicy.load(t.tx, t.actor, action, eq(performers.id, id));
 }
 
 /** `get_performer_by_name`: exact name, case-insensitive; the oldest match when names repeat. */

@@ -53,9 +53,7 @@ export async function listUnits(t: TenantTx, f: ListFilter) {
 }
 
 export async function getUnit(t: TenantTx, id: number): Promise<Unit> {
-  await unitPolicy.authorize(t.tx, t.actor, 'see', eq(units.id, id));
-  const [unit] = await t.tx.select().from(units).where(eq(units.id, id));
-  return unit;
+  return unitPolicy.load(t.tx, t.actor, 'see', eq(units.id, id));
 }
 
 async function assertUnitCodeFree(t: TenantTx, code: string, exceptId?: number) {
@@ -79,8 +77,7 @@ export async function createUnit(t: TenantTx, input: { unitName: string; unitCod
 }
 
 export async function updateUnit(t: TenantTx, id: number, patch: { unitName?: string; unitCode?: string; location?: string | null; isActive?: boolean }): Promise<Unit> {
-  await unitPolicy.authorize(t.tx, t.actor, 'manage', eq(units.id, id));
-  const [before] = await t.tx.select().from(units).where(eq(units.id, id));
+  const before = await unitPolicy.load(t.tx, t.actor, 'manage', eq(units.id, id));
   if (patch.unitCode !== undefined) await assertUnitCodeFree(t, patch.unitCode, id);
   const [after] = await t.tx
     .update(units)
@@ -116,9 +113,7 @@ export async function listDepartments(t: TenantTx, f: ListFilter & { unitId?: nu
 }
 
 export async function getDepartment(t: TenantTx, id: number): Promise<Department> {
-  await departmentPolicy.authorize(t.tx, t.actor, 'see', eq(departments.id, id));
-  const [department] = await t.tx.select().from(departments).where(eq(departments.id, id));
-  return department;
+  return departmentPolicy.load(t.tx, t.actor, 'see', eq(departments.id, id));
 }
 
 async function assertDepartmentNameFree(t: TenantTx, unitId: number, name: string, exceptId?: number) {
@@ -147,8 +142,7 @@ export async function createDepartment(t: TenantTx, input: { unitId: number; dep
 }
 
 export async function updateDepartment(t: TenantTx, id: number, patch: { departmentName?: string; isActive?: boolean }): Promise<Department> {
-  await departmentPolicy.authorize(t.tx, t.actor, 'manage', eq(departments.id, id));
-  const [before] = await t.tx.select().from(departments).where(eq(departments.id, id));
+  const before = await departmentPolicy.load(t.tx, t.actor, 'manage', eq(departments.id, id));
   if (patch.departmentName !== undefined) await assertDepartmentNameFree(t, before.unitId, patch.departmentName, id);
   const [after] = await t.tx
     .update(departments)
@@ -182,9 +176,7 @@ export async function listSections(t: TenantTx, f: ListFilter) {
 }
 
 export async function getSection(t: TenantTx, id: number): Promise<Section> {
-  await sectionPolicy.authorize(t.tx, t.actor, 'see', eq(sections.id, id));
-  const [section] = await t.tx.select().from(sections).where(eq(sections.id, id));
-  return section;
+  return sectionPolicy.load(t.tx, t.actor, 'see', eq(sections.id, id));
 }
 
 async function assertSectionNameFree(t: TenantTx, name: string, exceptId?: number) {
@@ -205,8 +197,7 @@ export async function createSection(t: TenantTx, input: { sectionName: string })
 }
 
 export async function updateSection(t: TenantTx, id: number, patch: { sectionName?: string; isActive?: boolean }): Promise<Section> {
-  await sectionPolicy.authorize(t.tx, t.actor, 'manage', eq(sections.id, id));
-  const [before] = await t.tx.select().from(sections).where(eq(sections.id, id));
+  const before = await sectionPolicy.load(t.tx, t.actor, 'manage', eq(sections.id, id));
   if (patch.sectionName !== undefined) await assertSectionNameFree(t, patch.sectionName, id);
   const [after] = await t.tx
     .update(sections)

@@ -36,8 +36,7 @@ async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
 }
 
 export async function getPlaylist(t: TenantTx, id: string) {
-  await playlistPolicy.authorize(t.tx, t.actor, 'see', sql`${signagePlaylists.id} = ${id}`);
-  const [row] = await t.tx.select().from(signagePlaylists).where(eq(signagePlaylists.id, id));
+  const row = await playlistPolicy.load(t.tx, t.actor, 'see', eq(signagePlaylists.id, id));
   return publicPlaylist(row, (await assetIdsOf(t, [id])).get(id)!);
 }
 
