@@ -261,6 +261,10 @@ async function main() {
     const database = await openDatabase({ url: target.url, poolSize: 4 });
     await database.migrate();
     const data = await generate(database.db, SECRET);
+    // Planner statistics, as autovacuum would have gathered them on a database in service: this
+    // machine's Postgres runs with autovacuum off, and without statistics the planner guesses at
+    // which index finds a badge (docs/performance.md).
+    await queryRows(database.db, sql`analyze`);
     const [{ version }] = await queryRows<{ version: string }>(database.db, sql`select version()`);
     await database.close();
     console.log(`data ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${BENCH.performers} performers, ${BENCH.groups} groups, ${BENCH.participants} badges; technician sees ${data.technicianPerformers}`);

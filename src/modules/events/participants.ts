@@ -143,7 +143,10 @@ interface ScanRow {
   scan: Record<string, unknown>;
   participant: Record<string, unknown> | null;
   room: Record<string, unknown> | null;
-  session: (Record<string, unknown> & { status: SessionStatus }) | null;
+  session: Record<string, unknown> | null;
+  /** The session's price as text (a JSON number would turn "25.00" into 25) and its status now. */
+  session_price: string | null;
+  session_status: SessionStatus | null;
   left: Record<string, unknown> | null;
   audience: Array<number | string | null>;
 }
@@ -180,7 +183,7 @@ export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, 
   const room = d.room && fromJson(rooms, d.room);
   const left = d.left && fromJson(rooms, d.left);
   await publishAll(deps, scanEvents(actor.orgId, eventId, scan, room, left, doorAudienceOf(d.audience)));
-  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && { ...fromJson(sessions, d.session), status: d.session.status } };
+  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && { ...fromJson(sessions, { ...d.session, price: d.session_price }), status: d.session_status! } };
 }
 
 const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.capacity, current_occupancy: r.currentOccupancy });
