@@ -1,6 +1,7 @@
 -- The door scan does less per call (the badge-scan benchmark, docs/performance.md): every statement
 -- a plpgsql function runs pays for an executor start-up, about as much as the work it does here.
--- * the room the controller holds now and the session running in it: one statement instead of two;
+-- * the room the controller holds now and the session running in it: one statement instead of two
+--   (the room found by primary key once the slot is known, not joined to every room of the org);
 -- * the paid-atelier rule is asked only about paid ateliers (conferences and free ateliers are open
 --   to every participant, events_has_paid_access answers true for them without being asked);
 -- * the two rooms are locked first only when the badge moves between two rooms;
@@ -49,9 +50,10 @@ BEGIN
   BEGIN
     -- 1. The room the controller holds now, and the session in it now (recorded once the badge is known).
     SELECT r AS room, s AS session INTO v_here
-      FROM events_room_held_now(p_event_id, p_user_id, 'controlleur_des_badges') a
-      JOIN event_rooms r ON r.org_id = a.org_id AND r.id = a.room_id
-      LEFT JOIN LATERAL events_session_now(r.id) s ON true;
+      FROM event_rooms r
+      LEFT JOIN LATERAL events_session_now(r.id) s ON true
+     WHERE r.org_id = p_org_id
+       AND r.id = (SELECT a.room_id FROM events_room_held_now(p_event_id, p_user_id, 'controlleur_des_badges') a);
     v_room := v_here.room;
     v_session_now := v_here.session;
     IF v_room.id IS NULL THEN
