@@ -4,7 +4,8 @@
 --   (the room found by primary key once the slot is known, not joined to every room of the org);
 -- * the paid-atelier rule is asked only about paid ateliers (conferences and free ateliers are open
 --   to every participant, events_has_paid_access answers true for them without being asked);
--- * the two rooms are locked first only when the badge moves between two rooms;
+-- * of the two rooms of a move, only the room left is locked ahead, and only when it comes first in
+--   id order (the UPDATEs lock the room entered, then the room left);
 -- * who hears about the scan: one expression instead of a nested function with a UNION (the server
 --   drops duplicates, live.ts doorAudienceOf);
 -- * the answer is json, not jsonb: built as text, without sorting keys only to print them again.
@@ -92,10 +93,12 @@ BEGIN
       v_reason := 'already_in_room';
       EXIT decide;
     END IF;
-    -- The rooms this scan may move the badge between, locked in id order: a badge entering A from B
-    -- and another entering B from A would otherwise each hold one room and wait for the other.
-    IF v_participant.current_room_id IS NOT NULL THEN
-      PERFORM 1 FROM event_rooms WHERE id IN (v_room.id, v_participant.current_room_id) ORDER BY id FOR NO KEY UPDATE;
+    -- The two rooms of a move are locked in id order: a badge entering A from B and another
+    -- entering B from A would otherwise each hold one room and wait for the other. The UPDATEs
+    -- below lock the room entered, then the room left; when the room left comes first, it is
+    -- locked before them.
+    IF v_participant.current_room_id < v_room.id THEN
+      PERFORM 1 FROM event_rooms WHERE id = v_participant.current_room_id FOR NO KEY UPDATE;
     END IF;
     -- 8. One conditional UPDATE: parallel scans can never pass the capacity.
     UPDATE event_rooms SET current_occupancy = current_occupancy + 1

@@ -283,27 +283,30 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     await u.pres.client.put(url(`/sessions/${paidSession}/access`), { participant_id: walker.body.id, payment_status: 'paid' });
     assert.equal((await doorOf[low].post(url('/scans'), { qr: walker.body.qr_payload })).body.status, 'granted');
 
-    // Another transaction holds the lower room; the walker now enters the higher one from it.
+    // Another transaction holds the lower room while the walker moves: from it into the higher
+    // one, then back. Either way the scan waits for the lower room before touching the higher one.
     const pg = (await import('pg')).default;
     const holder = new pg.Client({ connectionString: env().url });
     const prober = new pg.Client({ connectionString: env().url });
     await Promise.all([holder.connect(), prober.connect()]);
     try {
-      await holder.query('begin');
-      await holder.query('select 1 from event_rooms where id = $1 for update', [low]);
-      const entering = doorOf[high].post(url('/scans'), { qr: walker.body.qr_payload });
-      const waitingBy = Date.now() + 10_000;
-      while (!(await holder.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).rowCount) {
-        assert.ok(Date.now() < waitingBy, 'the scan reached the held room');
-        await new Promise((r) => setTimeout(r, 20));
+      for (const into of [high, low]) {
+        await holder.query('begin');
+        await holder.query('select 1 from event_rooms where id = $1 for update', [low]);
+        const entering = doorOf[into].post(url('/scans'), { qr: walker.body.qr_payload });
+        const waitingBy = Date.now() + 10_000;
+        while (!(await holder.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).rowCount) {
+          assert.ok(Date.now() < waitingBy, 'the scan reached the held room');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // The higher room is still free.
+        await prober.query('begin');
+        await prober.query('select 1 from event_rooms where id = $1 for update nowait', [high]);
+        await prober.query('rollback');
+        await holder.query('rollback');
+        const entered = await entering;
+        assert.deepEqual([entered.status, entered.body.status, entered.body.reason, entered.body.room.id], [200, 'granted', null, into], `entering ${into === high ? 'the higher' : 'the lower'} room`);
       }
-      // It waits for the lower room before touching the higher one: the higher one is still free.
-      await prober.query('begin');
-      await prober.query('select 1 from event_rooms where id = $1 for update nowait', [high]);
-      await prober.query('rollback');
-      await holder.query('rollback');
-      const entered = await entering;
-      assert.deepEqual([entered.status, entered.body.status, entered.body.reason, entered.body.room.id], [200, 'granted', null, high]);
     } finally {
       await Promise.all([holder.end(), prober.end()]);
     }
