@@ -210,12 +210,7 @@ export const sessionAccesses = pgTable(
 export const roomAccesses = pgTable(
   'room_accesses',
   {
-    /**
-     * No foreign key of its own to organizations: the one to the event (org_id, event_id) already
-     * ties each scan to its organization and cascades with it, and a door scan would otherwise pay
-     * for the same check twice (drizzle/events/0006).
-     */
-    orgId: uuid('org_id').notNull(),
+    orgId: orgIdColumn(),
     id: idColumn(),
     eventId: uuid('event_id').notNull(),
     /** Null when the controller had no room at the time of the scan. */
