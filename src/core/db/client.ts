@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,7 +99,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool) as unknown as Db;
-  pooled.set(db, { pool, bind: (client) => drizzle(client) as unknown as Db, quote: pg.escapeLiteral });
+  const node: PooledDb = {
+    pool,
+    bind: (client) => {
+      const bound = drizzle(client) as unknown as Db;
+      pooled.set(bound, node);
+      return bound;
+    },
+    quote: pg.escapeLiteral,
+    statementsKept: true,
+  };
+  pooled.set(db, node);
   return {
     kind: 'postgres',
     db,
@@ -148,11 +159,54 @@ export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQ
 }
 
 /** A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's literal quoting. */
-export interface PooledDb { pool: Pool; bind: (client: PoolClient) => Db; quote: (value: string) => string }
+export interface PooledDb {
+  pool: Pool;
+  bind: (client: PoolClient) => Db;
+  quote: (value: string) => string;
+  /**
+   * Whether a statement prepared on a connection is still there in its next transaction. Not
+   * behind a transaction pooler (PgBouncer in transaction mode before 1.21): each transaction may
+   * run on another server connection. Found out by the first statement that vanished
+   * (`PREPARED_STATEMENT_LOST`); from then on nothing is prepared by name on this database.
+   */
+  statementsKept: boolean;
+}
 const pooled = new WeakMap<Db, PooledDb>();
 
-/** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
-export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
+/** The node-postgres side of a database (or of a transaction on it), or undefined on PGlite. */
+export const pooledOf = (db: Db | Tx): PooledDb | undefined => pooled.get(db as Db);
+
+/** SQLSTATEs of a prepared statement that is not where we left it: it does not exist / it already exists. */
+export const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
+
+/** A Drizzle query that can run as a named prepared statement. */
+interface Preparable<T> extends PromiseLike<T> {
+  toSQL(): { sql: string };
+  prepare(name: string): { execute(): Promise<T> };
+}
+
+/**
+ * Runs a hot read as a named prepared statement on node-postgres, so that Postgres plans it once
+ * per connection rather than at every request: for a list filtered by an access policy, planning
+ * the policy's SQL costs about as much as running it (docs/performance.md). The name is a hash of
+ * the SQL text, so each distinct text is its own statement — meant for queries whose text takes a
+ * few shapes (values travel as parameters). Where prepared statements do not last (see
+ * `statementsKept`), the request that finds out fails and later ones run unnamed. PGlite runs the
+ * query as it is.
+ */
+export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promise<T> {
+  const node = pooledOf(db);
+  if (!node?.statementsKept) return query;
+  const name = `roster_${crypto.createHash('sha1').update(query.toSQL().sql).digest('hex').slice(0, 20)}`;
+  try {
+    return await query.prepare(name).execute();
+  } catch (err) {
+    // Drizzle wraps the driver's error (the SQLSTATE is on its cause).
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (PREPARED_STATEMENT_LOST.has(cause?.code ?? '')) node.statementsKept = false;
+    throw err;
+  }
+}
 
 /** `set_config(name, value, true)` for each setting, values quoted for a simple-protocol message. */
 export const settingCalls = (settings: Array<[string, string]>, quote: (value: string) => string) =>

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
-import { pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
+import { PREPARED_STATEMENT_LOST, pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
 
 /**
  * Group commit for one-statement transactions on a hot path (a door scan): `statementWithSettings`
@@ -87,13 +87,6 @@ interface GroupCommit {
   /** Rendered statements by shape; emptied when full (shapes are few: actors × events at work). */
   shapes: Map<string, Rendered>;
   dialect: LiteralDialect;
-  /**
-   * Prepared statements do not last from one transaction to the next here: behind PgBouncer in
-   * transaction mode each transaction may run on another server connection, which never saw our
-   * PREPARE. Found out by the first "does not exist" / "already exists" error; from then on the
-   * statements travel inline (rendered per call).
-   */
-  inline: boolean;
 }
 
 const groups = new WeakMap<PooledDb, GroupCommit>();
@@ -102,7 +95,7 @@ const preparedOn = new WeakMap<PoolClient, Set<string>>();
 
 function groupOf(node: PooledDb): GroupCommit {
   let group = groups.get(node);
-  if (!group) groups.set(node, (group = { node, waiting: [], running: false, shapes: new Map(), dialect: new LiteralDialect(node.quote), inline: false }));
+  if (!group) groups.set(node, (group = { node, waiting: [], running: false, shapes: new Map(), dialect: new LiteralDialect(node.quote) }));
   return group;
 }
 
@@ -168,15 +161,13 @@ function statementFailed(err: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
-/** SQLSTATEs of a prepared statement that is not where we left it: switch to inline statements. */
-const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
-
 async function send(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
   try {
     return await sendOnce(group, batch);
   } catch (err) {
-    if (group.inline || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
-    group.inline = true;
+    // Prepared statements do not last here (PooledDb.statementsKept): from now on they travel inline.
+    if (!group.node.statementsKept || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
+    group.node.statementsKept = false;
     return sendOnce(group, batch);
   }
 }
@@ -186,7 +177,7 @@ async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]>
   const client = await group.node.pool.connect();
   let broken: Error | undefined;
   try {
-    if (!group.inline) await prepare(client, batch);
+    if (group.node.statementsKept) await prepare(client, batch);
     const parts = ['begin', `select pg_advisory_xact_lock(${BATCH_LOCK})`];
     const statements: number[] = [];
     let settings = '';
@@ -194,7 +185,7 @@ async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]>
       // Settings last until the next set_config: a run of calls by the same actor sets them once.
       if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
       statements.push(parts.length);
-      parts.push(group.inline ? inlined(group, call.statement) : `execute ${call.name}${call.args ? `(${call.args})` : ''}`);
+      parts.push(group.node.statementsKept ? `execute ${call.name}${call.args ? `(${call.args})` : ''}` : inlined(group, call.statement));
     }
     parts.push('commit');
     const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];

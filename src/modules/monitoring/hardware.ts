@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { withKeptPlan } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -139,10 +140,13 @@ export async function getUnit(t: TenantTx, id: string, action: 'see' | 'manage' 
 
 export async function listUnits(t: TenantTx, opts: { chassisId?: string; includeInactive?: boolean; page: PageQuery }) {
   const k = keyset({ columns: [wirelessUnits.id], key: (r: WirelessUnit) => [r.id], page: opts.page });
-  const rows = await t.tx
-    .select().from(wirelessUnits)
-    .where(and(unitPolicy.visible(t.actor), opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined, opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true), k.after))
-    .orderBy(...k.orderBy).limit(k.limit);
+  const rows = await withKeptPlan(
+    t.tx,
+    t.tx
+      .select().from(wirelessUnits)
+      .where(and(unitPolicy.visible(t.actor), opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined, opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true), k.after))
+      .orderBy(...k.orderBy).limit(k.limit),
+  );
   return k.finish(rows, unitView);
 }
 

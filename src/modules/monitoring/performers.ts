@@ -1,5 +1,6 @@
 import { and, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
+import { withKeptPlan } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -59,7 +60,8 @@ function performerWhere(t: TenantTx, f: PerformerFilter) {
 /** `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers` in one query. */
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
   const k = keyset({ columns: [performers.id], key: (r: Performer) => [r.id], page });
-  const rows = await t.tx.select().from(performers).where(and(performerWhere(t, f), k.after)).orderBy(...k.orderBy).limit(k.limit);
+  // The technician's "my performers" (me/performers): its plan kept per connection (withKeptPlan).
+  const rows = await withKeptPlan(t.tx, t.tx.select().from(performers).where(and(performerWhere(t, f), k.after)).orderBy(...k.orderBy).limit(k.limit));
   return k.finish(rows, performerView);
 }
 
