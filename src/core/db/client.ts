@@ -103,7 +103,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     pool,
     bind: (client) => {
       const bound = drizzle(client) as unknown as Db;
-      pooled.set(bound, node);
+      boundTo.set(bound, node);
       return bound;
     },
     quote: pg.escapeLiteral,
@@ -172,9 +172,11 @@ export interface PooledDb {
   statementsKept: boolean;
 }
 const pooled = new WeakMap<Db, PooledDb>();
+/** Drizzle bound to one checked-out client (a transaction in progress) → its database. */
+const boundTo = new WeakMap<Db, PooledDb>();
 
-/** The node-postgres side of a database (or of a transaction on it), or undefined on PGlite. */
-export const pooledOf = (db: Db | Tx): PooledDb | undefined => pooled.get(db as Db);
+/** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
+export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
 
 /** SQLSTATEs of a prepared statement that is not where we left it: it does not exist / it already exists. */
 export const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
@@ -195,7 +197,7 @@ interface Preparable<T> extends PromiseLike<T> {
  * query as it is.
  */
 export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promise<T> {
-  const node = pooledOf(db);
+  const node = boundTo.get(db as Db) ?? pooled.get(db as Db);
   if (!node?.statementsKept) return query;
   const name = `roster_${crypto.createHash('sha1').update(query.toSQL().sql).digest('hex').slice(0, 20)}`;
   try {
