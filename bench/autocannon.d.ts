@@ -12,6 +12,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: Request[];
+    /** Requests per second from all connections (one worker). */
+    overallRate?: number;
   }
   export interface Result {
     requests: Histogram;

@@ -78,6 +78,8 @@ interface Scenario {
   ok: number[];
   /** Concurrent connections, when not BENCH_CONNECTIONS. */
   connections?: number;
+  /** A fixed request rate (requests/s) instead of as fast as the server answers. */
+  rate?: number;
 }
 
 interface Row {
@@ -98,15 +100,15 @@ interface Row {
   statuses: Record<string, number>;
 }
 
-async function run(url: string, requests: Request[], seconds: number, connections: number): Promise<Result> {
-  return autocannon({ url, connections, duration: seconds, timeout: 10, requests });
+async function run(url: string, requests: Request[], seconds: number, connections: number, rate?: number): Promise<Result> {
+  return autocannon({ url, connections, duration: seconds, timeout: 10, requests, ...(rate ? { overallRate: rate } : {}) });
 }
 
 async function measure(scenario: Scenario, url: string, pid: number): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
   const connections = scenario.connections ?? CONNECTIONS;
-  if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS, connections);
+  if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS, connections, scenario.rate);
   const before = sample(pid);
-  const result = await run(url, scenario.requests, SECONDS, connections);
+  const result = await run(url, scenario.requests, SECONDS, connections, scenario.rate);
   const after = sample(pid);
   const wall = (after.at - before.at) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
@@ -171,6 +173,7 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
   const scans: Request[] = Array.from({ length: doors }, (_, pass) =>
     data.qrs.map((qr, i) => ({ method: 'POST' as const, path: `${event}/scans`, headers: json(tokens.controllers[(i + pass) % doors]), body: JSON.stringify({ qr }) })),
   ).flat();
+  const polls = [rotating(tokens.screens, (s, i) => ({ method: 'GET' as const, path: '/api/device/playlist', headers: json(s.token, i % 10 === 9 ? {} : { 'if-none-match': s.etag }) }))];
   return [
     { name: 'ceiling: constant', what: 'Fastify returning a constant (no application code)', target: 'ceiling', requests: [{ method: 'GET', path: '/constant' }], ok: [200] },
     { name: 'ceiling: pg pk select', what: 'Fastify + one primary-key select through pg (pool of 10)', target: 'ceiling', requests: [{ method: 'GET', path: '/pk' }], ok: [200] },
@@ -201,10 +204,18 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
       name: 'device polls',
       what: `GET /api/device/playlist from ${tokens.screens.length} screens, 9 in 10 with If-None-Match (304)`,
       target: 'roster',
-      requests: [
-        rotating(tokens.screens, (s, i) => ({ method: 'GET', path: '/api/device/playlist', headers: json(s.token, i % 10 === 9 ? {} : { 'if-none-match': s.etag }) })),
-      ],
+      requests: polls,
       ok: [200, 304],
+    },
+    {
+      // The signage target is stated at this rate (10,000 screens polling every 10 s): the server's
+      // CPU at 1,000 polls/s, measured rather than extrapolated from the saturated run.
+      name: 'device polls at 1,000/s',
+      what: `the same polls at a fixed 1,000 requests/s`,
+      target: 'roster',
+      requests: polls,
+      ok: [200, 304],
+      rate: 1000,
     },
     {
       name: 'write mix',

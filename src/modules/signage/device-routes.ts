@@ -4,13 +4,19 @@ import { z } from 'zod';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
+import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { forbidden } from '../../core/http/problem.ts';
 import { assetContent } from './assets.ts';
 import { collectPairing, devicePlaylist, heartbeat, startPairing } from './devices.ts';
 
+function deviceActor(req: FastifyRequest) {
+  const actor = actorOf(req);
+  if (actor.via !== 'device') throw forbidden('Only a screen (device token) may call /api/device/');
+  return actor;
+}
+
 function deviceTenant<T>(req: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
-  if (actorOf(req).via !== 'device') throw forbidden('Only a screen (device token) may call /api/device/');
+  deviceActor(req);
   return tenant(req, fn);
 }
 
@@ -55,7 +61,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
   );
 
   app.get('/api/device/playlist', { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } }, async (req, reply) => {
-    const body = await deviceTenant(req, devicePlaylist);
+    const body = await devicePlaylist(tenantDeps(req), deviceActor(req));
     const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();

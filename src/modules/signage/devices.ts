@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { authInvalidation } from '../../core/auth/cache.ts';
-import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
 import { transactionWithSettings, type Db } from '../../core/db/client.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
-import type { TenantTx } from '../../core/db/tenant.ts';
+import { withTenantStatement, type TenantDeps, type TenantTx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { hashToken, newToken } from '../../core/auth/secrets.ts';
@@ -14,7 +14,7 @@ import { assetIsActiveSql, deviceContentPath } from './assets.ts';
 import { devicePolicy } from './policy.ts';
 import { ensureDeviceRoom } from './plans.ts';
 import { isTimeZone } from './schedule.ts';
-import { signageAssets, signageDevices, signagePairings, signagePlaylistAssets, signagePlaylists, type DeviceSettings } from './schema.ts';
+import { signageAssets, signageDevices, signagePairings, signagePlaylists, type DeviceSettings } from './schema.ts';
 
 /** Screens send a heartbeat this often; three missed ones and the screen counts as offline. */
 export const HEARTBEAT_SECONDS = 30;
@@ -231,46 +231,55 @@ function shuffled<T>(items: T[], seed: string): T[] {
  * What the screen plays now: its playlist (or the org's default), keeping only assets enabled and
  * inside their window on the screen's local clock (settings.timezone, else UTC).
  */
-export async function devicePlaylist(t: TenantTx) {
-  const deviceId = deviceIdOf(t);
-  const [device] = await t.tx.select({ playlistId: signageDevices.playlistId, settings: signageDevices.settings }).from(signageDevices).where(eq(signageDevices.id, deviceId));
-  if (!device) throw notFound('Device');
-  const tz = typeof device.settings.timezone === 'string' && isTimeZone(device.settings.timezone) ? device.settings.timezone : 'UTC';
-  const [playlist] = await t.tx
-    .select()
-    .from(signagePlaylists)
-    .where(device.playlistId ? eq(signagePlaylists.id, device.playlistId) : eq(signagePlaylists.isDefault, true));
-  if (!playlist) return { playlist: null, timezone: tz, items: [] };
-  const rows = await t.tx
-    .select({
-      id: signageAssets.id,
-      name: signageAssets.name,
-      assetType: signageAssets.assetType,
-      mimetype: signageAssets.mimetype,
-      uri: signageAssets.uri,
-      storageKey: signageAssets.storageKey,
-      md5: signageAssets.md5,
-      duration: signageAssets.duration,
-      nocache: signageAssets.nocache,
-      skipAssetCheck: signageAssets.skipAssetCheck,
-    })
-    .from(signagePlaylistAssets)
-    .innerJoin(signageAssets, and(eq(signageAssets.orgId, signagePlaylistAssets.orgId), eq(signageAssets.id, signagePlaylistAssets.assetId)))
-    .where(and(eq(signagePlaylistAssets.playlistId, playlist.id), assetIsActiveSql(sql`(now() at time zone ${tz})`)))
-    .orderBy(asc(signagePlaylistAssets.position));
-  const items = rows.map((r) => ({
+export async function devicePlaylist(deps: TenantDeps, actor: Actor) {
+  if (actor.via !== 'device' || !actor.deviceId) throw forbidden('Only a screen may call this');
+  const deviceId = actor.deviceId;
+  // One statement, group-committed with whatever else is being sent (core/db/group-commit.ts):
+  // screens poll often, and three queries in a transaction were five round trips per poll.
+  const [row] = await withTenantStatement<PollRow>(deps, actor, {
+    shape: 'signage.device-playlist',
+    values: { deviceId },
+    build: (v) => {
+      const clock = sql`(now() at time zone signage_device_time_zone(d.settings))`;
+      return sql`select signage_device_time_zone(d.settings) as timezone, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
+          coalesce((
+            select json_agg(json_build_object(
+                'id', ${signageAssets.id}, 'name', ${signageAssets.name}, 'asset_type', ${signageAssets.assetType}, 'mimetype', ${signageAssets.mimetype},
+                'uri', ${signageAssets.uri}, 'storage_key', ${signageAssets.storageKey}, 'md5', ${signageAssets.md5}, 'duration', ${signageAssets.duration},
+                'nocache', ${signageAssets.nocache}, 'skip_asset_check', ${signageAssets.skipAssetCheck}) order by pa.position)
+              from signage_playlist_assets pa
+              join ${signageAssets} on ${signageAssets.orgId} = pa.org_id and ${signageAssets.id} = pa.asset_id
+             where pa.playlist_id = p.id and ${assetIsActiveSql(clock)}), '[]') as items
+        from signage_devices d
+        -- Its own playlist, else the org's default.
+        left join signage_playlists p on p.org_id = d.org_id
+          and p.id = coalesce(d.playlist_id, (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
+       where d.id = ${v.deviceId}::uuid`;
+    },
+  });
+  if (!row) throw notFound('Device');
+  if (!row.playlist_id) return { playlist: null, timezone: row.timezone, items: [] };
+  const items = row.items.map((r) => ({
     id: r.id,
     name: r.name,
-    asset_type: r.assetType,
+    asset_type: r.asset_type,
     mimetype: r.mimetype,
-    url: r.storageKey ? deviceContentPath(r.id) : r.uri,
+    url: r.storage_key ? deviceContentPath(r.id) : r.uri,
     md5: r.md5,
     duration: r.duration,
     nocache: r.nocache,
-    skip_asset_check: r.skipAssetCheck,
+    skip_asset_check: r.skip_asset_check,
   }));
-  const ordered = playlist.shuffle ? shuffled(items, `${deviceId}:${JSON.stringify(items)}`) : items;
-  return { playlist: { id: playlist.id, name: playlist.name, shuffle: playlist.shuffle }, timezone: tz, items: ordered };
+  const ordered = row.playlist_shuffle ? shuffled(items, `${deviceId}:${JSON.stringify(items)}`) : items;
+  return { playlist: { id: row.playlist_id, name: row.playlist_name!, shuffle: row.playlist_shuffle! }, timezone: row.timezone, items: ordered };
+}
+
+interface PollRow {
+  timezone: string;
+  playlist_id: string | null;
+  playlist_name: string | null;
+  playlist_shuffle: boolean | null;
+  items: Array<{ id: string; name: string; asset_type: string; mimetype: string; uri: string; storage_key: string | null; md5: string; duration: number; nocache: boolean; skip_asset_check: boolean }>;
 }
 
 /** The screen is alive: record when and from where; announce it when it comes back online. */

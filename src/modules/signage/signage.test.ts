@@ -269,6 +269,10 @@ describeEachBackend('signage: plans, assets, playlists, screens', (env) => {
     const utc = await screen.request('GET', '/api/device/playlist', undefined, { 'if-none-match': etag });
     assert.equal(utc.status, 200);
     assert.deepEqual(utc.body.items.map((i: any) => i.name), ['always', 'photo']);
+    // A zone name Postgres does not know (stored behind the API's back) plays in UTC instead of failing.
+    await env().database.db.update(signageDevices).set({ settings: { timezone: 'Mars/Olympus_Mons' } }).where(eq(signageDevices.id, claim.body.id));
+    const unknownZone = await screen.get('/api/device/playlist');
+    assert.deepEqual([unknownZone.status, unknownZone.body.timezone, unknownZone.body.items.map((i: any) => i.name)], [200, 'UTC', ['always', 'photo']]);
 
     assert.equal((await screen.get('/api/signage/assets')).status, 403, 'a screen token does not open the console API');
     const beat = await screen.post('/api/device/heartbeat');
