@@ -61,7 +61,7 @@ async function inOrg<T>(deps: TenantDeps, actor: Actor, opts: { appRole: boolean
  * `withTenant` for work that is exactly one SQL statement (no audit row, nothing read back first),
  * group-committed on node-postgres (see group-commit.ts: concurrent calls share one transaction and
  * one round trip). Returns the statement's rows once committed; live events are published with
- * `publishAll`. The door scan, the hottest write, uses it.
+ * `publishAll`. The door scan (the hottest write) and the screens' playlist poll use it.
  */
 export function withTenantStatement<R>(deps: TenantDeps, actor: Actor, statement: ShapedStatement): Promise<R[]> {
   return statementWithSettings<R>(deps.db, tenantSettings(actor, { appRole: true }), statement);
