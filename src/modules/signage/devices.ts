@@ -210,9 +210,9 @@ export async function deleteDevice(t: TenantTx, id: string) {
 
 // ---------------------------------------------------------------- screen-facing
 
-function deviceIdOf(t: TenantTx): string {
-  if (t.actor.via !== 'device' || !t.actor.deviceId) throw forbidden('Only a screen may call this');
-  return t.actor.deviceId;
+function deviceIdOf(actor: Actor): string {
+  if (actor.via !== 'device' || !actor.deviceId) throw forbidden('Only a screen may call this');
+  return actor.deviceId;
 }
 
 /** Deterministic shuffle: the same content gives the same order, so unchanged polls stay 304. */
@@ -232,16 +232,15 @@ function shuffled<T>(items: T[], seed: string): T[] {
  * inside their window on the screen's local clock (settings.timezone, else UTC).
  */
 export async function devicePlaylist(deps: TenantDeps, actor: Actor) {
-  if (actor.via !== 'device' || !actor.deviceId) throw forbidden('Only a screen may call this');
-  const deviceId = actor.deviceId;
+  const deviceId = deviceIdOf(actor);
   // One statement, group-committed with whatever else is being sent (core/db/group-commit.ts):
   // screens poll often, and three queries in a transaction were five round trips per poll.
   const [row] = await withTenantStatement<PollRow>(deps, actor, {
     shape: 'signage.device-playlist',
     values: { deviceId },
     build: (v) => {
-      const clock = sql`(now() at time zone signage_device_time_zone(d.settings))`;
-      return sql`select signage_device_time_zone(d.settings) as timezone, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
+      const clock = sql`(now() at time zone z.timezone)`;
+      return sql`select z.timezone, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
           coalesce((
             select json_agg(json_build_object(
                 'id', ${signageAssets.id}, 'name', ${signageAssets.name}, 'asset_type', ${signageAssets.assetType}, 'mimetype', ${signageAssets.mimetype},
@@ -251,6 +250,9 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor) {
               join ${signageAssets} on ${signageAssets.orgId} = pa.org_id and ${signageAssets.id} = pa.asset_id
              where pa.playlist_id = p.id and ${assetIsActiveSql(clock)}), '[]') as items
         from signage_devices d
+        -- The screen's zone, resolved once for the answer and every asset's window (OFFSET 0 keeps
+        -- Postgres from pulling the call up into each place that uses it).
+        cross join lateral (select signage_device_time_zone(d.settings) as timezone offset 0) z
         -- Its own playlist, else the org's default.
         left join signage_playlists p on p.org_id = d.org_id
           and p.id = coalesce(d.playlist_id, (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
@@ -284,7 +286,7 @@ interface PollRow {
 
 /** The screen is alive: record when and from where; announce it when it comes back online. */
 export async function heartbeat(t: TenantTx, ip: string | undefined) {
-  const deviceId = deviceIdOf(t);
+  const deviceId = deviceIdOf(t.actor);
   const [before] = await t.tx.select({ online: onlineSql, name: signageDevices.name }).from(signageDevices).where(eq(signageDevices.id, deviceId));
   if (!before) throw notFound('Device');
   const [row] = await t.tx
