@@ -167,7 +167,7 @@ export interface PooledDb {
    * Whether a statement prepared on a connection is still there in its next transaction. Not
    * behind a transaction pooler (PgBouncer in transaction mode before 1.21): each transaction may
    * run on another server connection. Found out by the first statement that vanished
-   * (`PREPARED_STATEMENT_LOST`); from then on nothing is prepared by name on this database.
+   * (`preparedStatementLost`); from then on nothing is prepared by name on this database.
    */
   statementsKept: boolean;
 }
@@ -178,8 +178,15 @@ const boundTo = new WeakMap<Db, PooledDb>();
 /** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
 export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
 
-/** SQLSTATEs of a prepared statement that is not where we left it: it does not exist / it already exists. */
-export const PREPARED_STATEMENT_LOST = new Set(['26000', '42P05']);
+/**
+ * Did `err` say a prepared statement is not where we left it (26000 does not exist / 42P05 already
+ * exists)? The driver's error, or Drizzle's wrapping it (the SQLSTATE then on its cause).
+ */
+export function preparedStatementLost(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  return code === '26000' || code === '42P05';
+}
 
 /** A Drizzle query that can run as a named prepared statement. */
 interface Preparable<T> extends PromiseLike<T> {
@@ -203,9 +210,7 @@ export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promis
   try {
     return await query.prepare(name).execute();
   } catch (err) {
-    // Drizzle wraps the driver's error (the SQLSTATE is on its cause).
-    const cause = (err as { cause?: { code?: string } }).cause;
-    if (PREPARED_STATEMENT_LOST.has(cause?.code ?? '')) node.statementsKept = false;
+    if (preparedStatementLost(err)) node.statementsKept = false;
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
-import { PREPARED_STATEMENT_LOST, pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
+import { preparedStatementLost, pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
 
 /**
  * Group commit for one-statement transactions on hot paths (a door scan, a screen's playlist
@@ -167,7 +167,7 @@ async function send(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
     return await sendOnce(group, batch);
   } catch (err) {
     // Prepared statements do not last here (PooledDb.statementsKept): from now on they travel inline.
-    if (!group.node.statementsKept || !PREPARED_STATEMENT_LOST.has((err as { code?: string }).code ?? '')) throw err;
+    if (!group.node.statementsKept || !preparedStatementLost(err)) throw err;
     group.node.statementsKept = false;
     return sendOnce(group, batch);
   }
