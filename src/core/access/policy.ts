@@ -69,13 +69,13 @@ export type Access = 'not_found' | 'forbidden' | 'allowed';
 export function definePolicy<A extends string, T extends PgTable>(def: PolicyDefinition<A, T>): Policy<A, T> {
   const visible = (actor: Actor) => toSql(def.see(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
-  // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
-  // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   /** 404 for a row that is missing or not visible, 403 for one visible but not open to `action`. */
   const refuseUnlessAllowed = (answer: Access | undefined, action: A | 'see') => {
     if (!answer || answer === 'not_found') throw notFound(def.entity);
     if (answer === 'forbidden') throw forbidden(`You may not ${action} this ${def.entity.toLowerCase()}`);
   };
+  // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
+  // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   const access = (actor: Actor, action: A | 'see') =>
     sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) is not true then 'forbidden' else 'allowed' end`;
   return {

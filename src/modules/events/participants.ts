@@ -156,7 +156,7 @@ interface ScanRow {
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
  * event policy, the controller's room now, the participant row lock, the session running, paid
  * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling `events_scan_badge` (drizzle/events/0004), group-committed with the scans
+ * statement calling `events_scan_badge` (drizzle/events/0005), group-committed with the scans
  * arriving at the same moment (`withTenantStatement`): one round trip, and the room rows it locks
  * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
  * capacity.
