@@ -32,6 +32,12 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time i
 
 interface ProcSample { ticks: number; pgTicks: Map<string, number>; rssMb: number; at: number }
 
+/** utime + stime of a `/proc/<pid>/stat` line: fields 14 and 15, counted after the command name (which may contain spaces). */
+function cpuTicksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** CPU ticks of every local `postgres` process (backends, WAL writer, checkpointer…) by pid; empty when Postgres runs elsewhere. */
 function postgresTicks(): Map<string, number> {
   const ticks = new Map<string, number>();
@@ -39,9 +45,7 @@ function postgresTicks(): Map<string, number> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(entry, Number(fields[11]) + Number(fields[12]));
+      if (stat.includes('(postgres)')) ticks.set(entry, cpuTicksOf(stat));
     } catch {
       // The process ended between the listing and the read.
     }
@@ -60,10 +64,7 @@ function postgresCpuPct(before: ProcSample, after: ProcSample): number {
 }
 
 function sample(pid: number): ProcSample {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may contain spaces) start at ")"; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  const ticks = cpuTicksOf(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return { ticks, pgTicks: postgresTicks(), rssMb: rssKb / 1024, at: Date.now() };
 }
