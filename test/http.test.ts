@@ -111,8 +111,10 @@ describeEachBackend('HTTP conventions', (env) => {
     assert.equal(audit.body.items[0].message, 'API key "traced" created with role viewer');
   });
 
-  test('security headers are set on API and ops responses; CORS is closed by default', async () => {
-    for (const res of [await admin.get('/api/auth/me'), await env().client().get('/healthz')]) {
+  test('security headers are set on API, ops and 404 responses; CORS is closed by default', async () => {
+    const missing = await admin.get('/api/no-such-route');
+    assert.equal(missing.status, 404);
+    for (const res of [await admin.get('/api/auth/me'), await env().client().get('/healthz'), missing]) {
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.match(String(res.headers['content-security-policy']), /default-src 'self'/);
       assert.match(String(res.headers['content-security-policy']), /connect-src 'self' ws: wss:/);

@@ -3,7 +3,6 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyBaseLog
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,6 +18,7 @@ import { withTenant, type TenantDeps, type TenantTx } from '../db/tenant.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { unauthorized } from './problem.ts';
 import { createMetrics, instrument, type Metrics } from './metrics.ts';
+import { addSecurityHeaders } from './security-headers.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 
 /** Turns a bearer secret into an actor, or null when this authenticator does not know it. */
@@ -136,20 +136,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-        mediaSrc: ["'self'", 'blob:', 'https:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        frameSrc: ["'self'", 'https:'],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  addSecurityHeaders(app);
   const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
   await app.register(cookie);
