@@ -97,7 +97,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // process: the pool only listens for errors of idle clients, so checked-out ones get a listener
   // too; the query in flight fails and the pool replaces the connection.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    nameKeptPlans(client);
+  });
   const db = drizzle(pool) as unknown as Db;
   const node: PooledDb = {
     pool,
@@ -190,25 +193,43 @@ export function preparedStatementLost(err: unknown): boolean {
 
 /** A Drizzle query that can run as a named prepared statement. */
 interface Preparable<T> extends PromiseLike<T> {
-  toSQL(): { sql: string };
   prepare(name: string): { execute(): Promise<T> };
+}
+
+/**
+ * The name a statement is prepared under on a connection: a hash of its text, so each distinct text
+ * is its own statement and equal texts share one plan.
+ */
+export const statementName = (text: string) => `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+
+/** What `withKeptPlan` names its query; the driver puts `statementName(text)` in its place. */
+const KEPT_PLAN = 'roster_kept_plan';
+
+/**
+ * The text of a query is known only once Drizzle has rendered it, and rendering a policy-filtered
+ * list costs about as much server CPU as the rest of its request. So `withKeptPlan` lets Drizzle
+ * render once, under the placeholder name, and each pooled connection names the statement here,
+ * where the text arrives.
+ */
+function nameKeptPlans(client: PoolClient) {
+  const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
+  const isKeptPlan = (config: unknown): config is { name: string; text: string } => (config as { name?: unknown } | null)?.name === KEPT_PLAN;
+  client.query = ((config: unknown, ...rest: unknown[]) => query(isKeptPlan(config) ? { ...config, name: statementName(config.text) } : config, ...rest)) as PoolClient['query'];
 }
 
 /**
  * Runs a hot read as a named prepared statement on node-postgres, so that Postgres plans it once
  * per connection rather than at every request: for a list filtered by an access policy, planning
- * the policy's SQL costs about as much as running it (docs/performance.md). The name is a hash of
- * the SQL text, so each distinct text is its own statement — meant for queries whose text takes a
- * few shapes (values travel as parameters). Where prepared statements do not last (see
- * `statementsKept`), the request that finds out fails and later ones run unnamed. PGlite runs the
- * query as it is.
+ * the policy's SQL costs about as much as running it (docs/performance.md). Named by its text
+ * (`statementName`), so meant for queries whose text takes a few shapes (values travel as
+ * parameters). Where prepared statements do not last (see `statementsKept`), the request that finds
+ * out fails and later ones run unnamed. PGlite runs the query as it is.
  */
 export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promise<T> {
   const node = boundTo.get(db as Db) ?? pooled.get(db as Db);
   if (!node?.statementsKept) return query;
-  const name = `roster_${crypto.createHash('sha1').update(query.toSQL().sql).digest('hex').slice(0, 20)}`;
   try {
-    return await query.prepare(name).execute();
+    return await query.prepare(KEPT_PLAN).execute();
   } catch (err) {
     if (preparedStatementLost(err)) node.statementsKept = false;
     throw err;

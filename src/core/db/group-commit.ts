@@ -1,8 +1,7 @@
-import crypto from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
-import { preparedStatementLost, pooledOf, queryRows, settingCalls, transactionWithSettings, type Db, type PooledDb } from './client.ts';
+import { preparedStatementLost, pooledOf, queryRows, settingCalls, statementName, transactionWithSettings, type Db, type PooledDb } from './client.ts';
 
 /**
  * Group commit for one-statement transactions on hot paths (a door scan, a screen's playlist
@@ -107,7 +106,7 @@ function renderedOnce(group: GroupCommit, statement: ShapedStatement): Rendered 
   if (!rendered) {
     const placeholders = Object.fromEntries(Object.keys(statement.values).map((key) => [key, sql.placeholder(key)]));
     const { sql: text, params } = group.dialect.sqlToQuery(statement.build(placeholders));
-    rendered = { name: `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, params };
+    rendered = { name: statementName(text), text, params };
     if (group.shapes.size >= MAX_SHAPES) group.shapes.clear();
     group.shapes.set(statement.shape, rendered);
   }

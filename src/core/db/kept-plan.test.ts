@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { describeEachBackend } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
-import { pooledOf, queryRows, transactionWithSettings, withKeptPlan, type Tx } from './client.ts';
+import { pooledOf, queryRows, statementName, transactionWithSettings, withKeptPlan, type Tx } from './client.ts';
 import { organizations } from './platform-schema.ts';
 
 describeEachBackend('kept plans: hot reads as named prepared statements', (env) => {
@@ -13,21 +13,27 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
   });
 
   const orgSlug = (tx: Tx, id: string) => tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, id));
+  const orgName = (tx: Tx, slug: string) => tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.slug, slug));
   /** Statements this connection holds under a kept-plan name. */
-  const keptOn = (tx: Tx) => queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements where name like 'roster\\_%'`);
+  const keptOn = (tx: Tx) => queryRows<{ name: string; statement: string }>(tx, sql`select name, statement from pg_prepared_statements where name like 'roster\\_%'`);
 
-  test('a kept plan answers what the query answers, and is prepared once per connection for any value', async () => {
+  test('a kept plan answers what the query answers, and is prepared once per connection and text, for any value', async () => {
     const db = env().database.db;
     const answers = await transactionWithSettings(db, [], async (tx) => {
       const first = await withKeptPlan(tx, orgSlug(tx, acme.id));
       const again = await withKeptPlan(tx, orgSlug(tx, acme.id));
       const none = await withKeptPlan(tx, orgSlug(tx, '00000000-0000-0000-0000-000000000000'));
-      return { first, again, none, kept: env().backend === 'postgres' ? await keptOn(tx) : [] };
+      const other = await withKeptPlan(tx, orgName(tx, 'kept-acme'));
+      return { first, again, none, other, kept: env().backend === 'postgres' ? await keptOn(tx) : [] };
     });
     assert.deepEqual([answers.first, answers.again, answers.none], [[{ slug: 'kept-acme' }], [{ slug: 'kept-acme' }], []]);
+    assert.deepEqual(answers.other, [{ name: acme.name }]);
     if (env().backend === 'postgres') {
-      const mine = answers.kept.filter((s) => s.statement.includes('select "slug" from "organizations"'));
-      assert.equal(mine.length, 1, 'one statement for the three calls (the id is a parameter)');
+      const slugs = answers.kept.filter((s) => s.statement.includes('select "slug" from "organizations"'));
+      const names = answers.kept.filter((s) => s.statement.includes('select "name" from "organizations"'));
+      assert.equal(slugs.length, 1, 'one statement for the three calls (the id is a parameter)');
+      assert.equal(names.length, 1, 'another text is another statement');
+      assert.equal(slugs[0].name, statementName(slugs[0].statement), 'named by its text');
     }
   });
 
