@@ -5,9 +5,9 @@ import { preparedStatementLost, pooledOf, queryRows, settingCalls, statementName
 
 /**
  * Group commit for one-statement transactions on hot paths (a door scan, a screen's playlist
- * poll): `statementWithSettings` runs one statement after the settings of
- * `transactionWithSettings`, but on node-postgres the
- * calls that arrive while a batch is in flight wait and go together in the next one — one message
+ * poll): `statementWithSettings` runs one statement after the settings of `transactionWithSettings`,
+ * but on node-postgres the calls that arrive while a batch is in flight wait and go together in
+ * the next one — one message
  * (BEGIN; per call its settings and EXECUTE; COMMIT), one round trip, one commit. What that buys
  * on a 2-core machine: one socket write and one WAL flush per batch instead of three round trips
  * per call, and no two transactions fighting over the same hot rows (a room's occupancy), because

@@ -22,7 +22,7 @@ const OPTIONS: HelmetOptions = {
  * `setHeader`/`removeHeader` on the response, and with no function-valued directive (no nonces)
  * what it sets does not depend on the request, so it is run once, against a recorder.
  */
-export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
