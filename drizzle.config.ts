@@ -6,7 +6,10 @@ import { defineConfig } from 'drizzle-kit';
  * The order of application is MIGRATION_SETS in src/core/db/client.ts.
  */
 const module = process.env.MODULE ?? 'core';
-const schema = module === 'core' ? ['./src/core/db/platform-schema.ts', './src/modules/identity/schema.ts'] : [`./src/modules/${module}/schema.ts`];
+const schema =
+  module === 'core'
+    ? ['./src/core/db/platform-schema.ts', './src/modules/identity/schema.ts']
+    : [`./src/modules/${module}/schema.ts`];
 
 export default defineConfig({
   dialect: 'postgresql',

@@ -15,9 +15,19 @@ let next = 0;
 app.get('/constant', async () => ({ status: 'ok' }));
 app.get('/pk', async () => {
   const id = ids[next++ % ids.length];
-  const { rows } = await pool.query('select id, name, title from performers where org_id = $1 and id = $2', [orgId, id]);
+  const { rows } = await pool.query('select id, name, title from performers where org_id = $1 and id = $2', [
+    orgId,
+    id,
+  ]);
   return rows[0];
 });
 await app.listen({ port, host: '127.0.0.1' });
 console.log(`ceiling server ready on ${port}`);
-process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

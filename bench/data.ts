@@ -2,10 +2,25 @@ import { systemActor } from '../src/core/access/actor.ts';
 import type { Db } from '../src/core/db/client.ts';
 import { withTenant, type TenantTx } from '../src/core/db/tenant.ts';
 import { createOrganization, createUser, type Organization } from '../src/modules/identity/service.ts';
-import { chassis, groupMembers, locations, monitoringGroups, performerAssignments, performers, PRIORITIES, wirelessUnits } from '../src/modules/monitoring/schema.ts';
+import {
+  chassis,
+  groupMembers,
+  locations,
+  monitoringGroups,
+  performerAssignments,
+  performers,
+  PRIORITIES,
+  wirelessUnits,
+} from '../src/modules/monitoring/schema.ts';
 import { checkInParticipant, qrPayloadOf, registerParticipant } from '../src/modules/events/participants.ts';
 import { setOrgPlan } from '../src/modules/signage/plans.ts';
-import { assignEventRole, assignRoom, createEvent, createRoom, createSession } from '../src/modules/events/service.ts';
+import {
+  assignEventRole,
+  assignRoom,
+  createEvent,
+  createRoom,
+  createSession,
+} from '../src/modules/events/service.ts';
 
 /**
  * Realistic bench data in an org of its own (`bench`): a monitoring estate of 10,000 performers in
@@ -50,28 +65,59 @@ async function chunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promi
 }
 
 async function monitoringEstate(t: TenantTx, technicianId: number) {
-  const [site] = await t.tx.insert(locations).values({ orgId: t.orgId, building: 'Bench Arena', room: 'Racks' }).returning();
+  const [site] = await t.tx
+    .insert(locations)
+    .values({ orgId: t.orgId, building: 'Bench Arena', room: 'Racks' })
+    .returning();
   const chassisRows = Array.from({ length: BENCH.units / BENCH.slotsPerChassis }, (_, i) => ({
-    orgId: t.orgId, name: `Rack ${i + 1}`, manufacturer: 'Shure', model: 'ULXD4Q', serial: `BENCH-${String(i + 1).padStart(5, '0')}`, locationId: site.id, isOnline: true,
+    orgId: t.orgId,
+    name: `Rack ${i + 1}`,
+    manufacturer: 'Shure',
+    model: 'ULXD4Q',
+    serial: `BENCH-${String(i + 1).padStart(5, '0')}`,
+    locationId: site.id,
+    isOnline: true,
   }));
   // No ip/port yet: the poller ignores them until the telemetry scenario points them at simulators.
   const racks = await t.tx.insert(chassis).values(chassisRows).returning({ id: chassis.id });
   const unitRows = racks.flatMap((rack, r) =>
     Array.from({ length: BENCH.slotsPerChassis }, (_, s) => ({
-      orgId: t.orgId, chassisId: rack.id, name: `CH${r * BENCH.slotsPerChassis + s + 1}`, model: 'ULXD2', slot: s + 1,
-      battery: 20 + ((r * 7 + s * 13) % 80), status: 'online' as const, lastSeen: new Date(),
+      orgId: t.orgId,
+      chassisId: rack.id,
+      name: `CH${r * BENCH.slotsPerChassis + s + 1}`,
+      model: 'ULXD2',
+      slot: s + 1,
+      battery: 20 + ((r * 7 + s * 13) % 80),
+      status: 'online' as const,
+      lastSeen: new Date(),
     })),
   );
   const units: { id: string }[] = [];
-  await chunked(unitRows, 500, async (c) => units.push(...(await t.tx.insert(wirelessUnits).values(c).returning({ id: wirelessUnits.id }))));
+  await chunked(unitRows, 500, async (c) =>
+    units.push(...(await t.tx.insert(wirelessUnits).values(c).returning({ id: wirelessUnits.id }))),
+  );
   const groups = await t.tx
     .insert(monitoringGroups)
-    .values(Array.from({ length: BENCH.groups }, (_, i) => ({ orgId: t.orgId, name: `Zone ${String(i + 1).padStart(3, '0')}`, description: 'bench' })))
+    .values(
+      Array.from({ length: BENCH.groups }, (_, i) => ({
+        orgId: t.orgId,
+        name: `Zone ${String(i + 1).padStart(3, '0')}`,
+        description: 'bench',
+      })),
+    )
     .returning({ id: monitoringGroups.id });
-  await t.tx.insert(groupMembers).values(groups.slice(0, BENCH.techGroups).map((g) => ({ orgId: t.orgId, groupId: g.id, userId: technicianId })));
+  await t.tx
+    .insert(groupMembers)
+    .values(
+      groups.slice(0, BENCH.techGroups).map((g) => ({ orgId: t.orgId, groupId: g.id, userId: technicianId })),
+    );
   const people: { id: string }[] = [];
   await chunked(
-    Array.from({ length: BENCH.performers }, (_, i) => ({ orgId: t.orgId, name: `Performer ${String(i + 1).padStart(5, '0')}`, title: ['Vocals', 'Guitar', 'Host', 'Keys', 'Drums'][i % 5] })),
+    Array.from({ length: BENCH.performers }, (_, i) => ({
+      orgId: t.orgId,
+      name: `Performer ${String(i + 1).padStart(5, '0')}`,
+      title: ['Vocals', 'Guitar', 'Host', 'Keys', 'Drums'][i % 5],
+    })),
     1000,
     async (c) => people.push(...(await t.tx.insert(performers).values(c).returning({ id: performers.id }))),
   );
@@ -80,15 +126,27 @@ async function monitoringEstate(t: TenantTx, technicianId: number) {
   const assignmentIds: string[] = [];
   await chunked(
     people.map((p, i) => ({
-      orgId: t.orgId, performerId: p.id, wirelessUnitId: units[i % units.length].id, monitoringGroupId: groups[i % groups.length].id,
-      priority: PRIORITIES[i % PRIORITIES.length], isActive: active(i),
+      orgId: t.orgId,
+      performerId: p.id,
+      wirelessUnitId: units[i % units.length].id,
+      monitoringGroupId: groups[i % groups.length].id,
+      priority: PRIORITIES[i % PRIORITIES.length],
+      isActive: active(i),
     })),
     1000,
-    async (c) => assignmentIds.push(...(await t.tx.insert(performerAssignments).values(c).returning({ id: performerAssignments.id })).map((r) => r.id)),
+    async (c) =>
+      assignmentIds.push(
+        ...(await t.tx.insert(performerAssignments).values(c).returning({ id: performerAssignments.id })).map(
+          (r) => r.id,
+        ),
+      ),
   );
   // Performer i is in group i % groups; the technician holds groups 0..techGroups-1.
   const visible = people.filter((_, i) => i % groups.length < BENCH.techGroups && active(i)).length;
-  const receivers = racks.map((rack, r) => ({ id: rack.id, units: units.slice(r * BENCH.slotsPerChassis, (r + 1) * BENCH.slotsPerChassis).map((u) => u.id) }));
+  const receivers = racks.map((rack, r) => ({
+    id: rack.id,
+    units: units.slice(r * BENCH.slotsPerChassis, (r + 1) * BENCH.slotsPerChassis).map((u) => u.id),
+  }));
   return { visible, assignmentIds, receivers };
 }
 
@@ -96,7 +154,18 @@ export async function generate(db: Db, secret: string): Promise<BenchData> {
   const org = await createOrganization(db, { name: 'Bench Corp', slug: 'bench' });
   const as = <T>(fn: (t: TenantTx) => Promise<T>) => withTenant({ db }, systemActor(org.id, 'bench'), fn);
   const make = (username: string, orgRole: 'owner' | 'admin' | 'member' | 'viewer') =>
-    as(async (t) => (await createUser(t, { username, email: `${username}@bench.test`, fullName: username, password: BENCH.password, orgRole })).user.id);
+    as(
+      async (t) =>
+        (
+          await createUser(t, {
+            username,
+            email: `${username}@bench.test`,
+            fullName: username,
+            password: BENCH.password,
+            orgRole,
+          })
+        ).user.id,
+    );
 
   // A venue of this size runs on the enterprise plan (the free plan stops at 5 members and 3 screens).
   await as((t) => setOrgPlan(t, 'enterprise'));
@@ -120,23 +189,59 @@ export async function generate(db: Db, secret: string): Promise<BenchData> {
 
   const now = Date.now();
   const { eventId, qrs } = await as(async (t) => {
-    const event = await createEvent(t, { name: 'Bench Expo', startDate: new Date(now - 24 * HOUR), endDate: new Date(now + 24 * HOUR), status: 'published', presidentId: adminId });
+    const event = await createEvent(t, {
+      name: 'Bench Expo',
+      startDate: new Date(now - 24 * HOUR),
+      endDate: new Date(now + 24 * HOUR),
+      status: 'published',
+      presidentId: adminId,
+    });
     const rooms = [];
     for (let i = 0; i < BENCH.rooms; i++) {
       const room = await createRoom(t, event.id, { name: `Hall ${i + 1}`, capacity: 10_000 });
       rooms.push(room);
-      await createSession(t, event.id, { roomId: room.id, title: `Talk ${i + 1}`, speakerName: 'Bench Speaker', startTime: new Date(now - 2 * HOUR), endTime: new Date(now + 12 * HOUR), sessionType: 'conference', isPaid: false, price: '0' });
+      await createSession(t, event.id, {
+        roomId: room.id,
+        title: `Talk ${i + 1}`,
+        speakerName: 'Bench Speaker',
+        startTime: new Date(now - 2 * HOUR),
+        endTime: new Date(now + 12 * HOUR),
+        sessionType: 'conference',
+        isPaid: false,
+        price: '0',
+      });
       await assignEventRole(t, event.id, { userId: controllerIds[i], role: 'controlleur_des_badges' });
-      await assignRoom(t, event.id, { userId: controllerIds[i], roomId: room.id, role: 'controlleur_des_badges', startsAt: new Date(now - 2 * HOUR), endsAt: new Date(now + 12 * HOUR) });
+      await assignRoom(t, event.id, {
+        userId: controllerIds[i],
+        roomId: room.id,
+        role: 'controlleur_des_badges',
+        startsAt: new Date(now - 2 * HOUR),
+        endsAt: new Date(now + 12 * HOUR),
+      });
     }
     const qrs: string[] = [];
     for (let i = 0; i < BENCH.participants; i++) {
-      const p = await registerParticipant(t, event.id, { fullName: `Visitor ${i + 1}`, email: null, role: 'participant' });
+      const p = await registerParticipant(t, event.id, {
+        fullName: `Visitor ${i + 1}`,
+        email: null,
+        role: 'participant',
+      });
       await checkInParticipant(t, event.id, p.id);
       qrs.push(qrPayloadOf(secret, p));
     }
     return { eventId: event.id, qrs };
   });
 
-  return { org, admin: 'bench.admin', technician: 'bench.tech', technicianPerformers: visible, loginUsers, eventId, controllers, qrs, assignmentIds, chassis: receivers };
+  return {
+    org,
+    admin: 'bench.admin',
+    technician: 'bench.tech',
+    technicianPerformers: visible,
+    loginUsers,
+    eventId,
+    controllers,
+    qrs,
+    assignmentIds,
+    chassis: receivers,
+  };
 }

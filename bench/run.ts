@@ -17,7 +17,14 @@ import { WebSocket } from 'ws';
 import { startReceivers } from '../src/modules/monitoring/simulator.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/core/db/client.ts';
-import { call, createDatabase, freePort, ROOT, startServer, type ServerProcess } from '../test/support/processes.ts';
+import {
+  call,
+  createDatabase,
+  freePort,
+  ROOT,
+  startServer,
+  type ServerProcess,
+} from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -30,7 +37,12 @@ const SECRET = 'bench-secret-not-for-production';
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
 
-interface ProcSample { ticks: number; pgTicks: Map<string, number>; rssMb: number; at: number }
+interface ProcSample {
+  ticks: number;
+  pgTicks: Map<string, number>;
+  rssMb: number;
+  at: number;
+}
 
 /** utime + stime of a `/proc/<pid>/stat` line: fields 14 and 15, counted after the command name (which may contain spaces). */
 function cpuTicksOf(stat: string): number {
@@ -101,11 +113,28 @@ interface Row {
   statuses: Record<string, number>;
 }
 
-async function run(url: string, requests: Request[], seconds: number, connections: number, rate?: number): Promise<Result> {
-  return autocannon({ url, connections, duration: seconds, timeout: 10, requests, ...(rate ? { overallRate: rate } : {}) });
+async function run(
+  url: string,
+  requests: Request[],
+  seconds: number,
+  connections: number,
+  rate?: number,
+): Promise<Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests,
+    ...(rate ? { overallRate: rate } : {}),
+  });
 }
 
-async function measure(scenario: Scenario, url: string, pid: number): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
+async function measure(
+  scenario: Scenario,
+  url: string,
+  pid: number,
+): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
   const connections = scenario.connections ?? CONNECTIONS;
   if (WARMUP_SECONDS > 0) await run(url, scenario.requests, WARMUP_SECONDS, connections, scenario.rate);
   const before = sample(pid);
@@ -113,7 +142,9 @@ async function measure(scenario: Scenario, url: string, pid: number): Promise<Om
   const after = sample(pid);
   const wall = (after.at - before.at) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
+  );
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
   const good = scenario.ok.reduce((sum, code) => sum + (statuses[code] ?? 0), 0);
   return {
@@ -133,7 +164,11 @@ async function measure(scenario: Scenario, url: string, pid: number): Promise<Om
   };
 }
 
-const json = (token?: string, extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra });
+const json = (token?: string, extra: Record<string, string> = {}) => ({
+  'content-type': 'application/json',
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+  ...extra,
+});
 
 /** A request whose headers/body change on every call, cycling through `values`. */
 function rotating<T>(values: T[], build: (v: T, i: number) => Request): Request {
@@ -147,7 +182,9 @@ function rotating<T>(values: T[], build: (v: T, i: number) => Request): Request 
 }
 
 async function login(server: ServerProcess, username: string) {
-  const res = await call(server.base, 'POST', '/api/auth/login', { body: { username, password: BENCH.password, org: 'bench' } });
+  const res = await call(server.base, 'POST', '/api/auth/login', {
+    body: { username, password: BENCH.password, org: 'bench' },
+  });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
 }
@@ -157,40 +194,85 @@ async function pairScreens(server: ServerProcess, adminToken: string, wanted: nu
   const tokens: string[] = [];
   for (let i = 0; i < wanted; i++) {
     const pairing = await call(server.base, 'POST', '/api/device/pair');
-    const claim = await call(server.base, 'POST', '/api/signage/devices/claim', { token: adminToken, body: { code: pairing.body.code, name: `Bench screen ${i + 1}` } });
-    if (claim.status !== 201) throw new Error(`claiming a screen: ${claim.status} ${JSON.stringify(claim.body)}`);
+    const claim = await call(server.base, 'POST', '/api/signage/devices/claim', {
+      token: adminToken,
+      body: { code: pairing.body.code, name: `Bench screen ${i + 1}` },
+    });
+    if (claim.status !== 201)
+      throw new Error(`claiming a screen: ${claim.status} ${JSON.stringify(claim.body)}`);
     const collected = await call(server.base, 'GET', `/api/device/pair/${pairing.body.pairing_secret}`);
     tokens.push(collected.body.device_token);
   }
   return tokens;
 }
 
-function scenarios(data: BenchData, tokens: { admin: string; tech: string; controllers: string[]; screens: { token: string; etag: string }[] }): Scenario[] {
+function scenarios(
+  data: BenchData,
+  tokens: { admin: string; tech: string; controllers: string[]; screens: { token: string; etag: string }[] },
+): Scenario[] {
   const event = `/api/events/events/${data.eventId}`;
   // Each pass over the badges shifts them one door further, so most scans move a badge from one
   // room to another (occupancy out and in) rather than answering "already in room".
   const doors = tokens.controllers.length;
   // Built once: the load generator shares the two cores with what it measures.
   const scans: Request[] = Array.from({ length: doors }, (_, pass) =>
-    data.qrs.map((qr, i) => ({ method: 'POST' as const, path: `${event}/scans`, headers: json(tokens.controllers[(i + pass) % doors]), body: JSON.stringify({ qr }) })),
+    data.qrs.map((qr, i) => ({
+      method: 'POST' as const,
+      path: `${event}/scans`,
+      headers: json(tokens.controllers[(i + pass) % doors]),
+      body: JSON.stringify({ qr }),
+    })),
   ).flat();
-  const polls = [rotating(tokens.screens, (s, i) => ({ method: 'GET' as const, path: '/api/device/playlist', headers: json(s.token, i % 10 === 9 ? {} : { 'if-none-match': s.etag }) }))];
+  const polls = [
+    rotating(tokens.screens, (s, i) => ({
+      method: 'GET' as const,
+      path: '/api/device/playlist',
+      headers: json(s.token, i % 10 === 9 ? {} : { 'if-none-match': s.etag }),
+    })),
+  ];
   return [
-    { name: 'ceiling: constant', what: 'Fastify returning a constant (no application code)', target: 'ceiling', requests: [{ method: 'GET', path: '/constant' }], ok: [200] },
-    { name: 'ceiling: pg pk select', what: 'Fastify + one primary-key select through pg (pool of 10)', target: 'ceiling', requests: [{ method: 'GET', path: '/pk' }], ok: [200] },
+    {
+      name: 'ceiling: constant',
+      what: 'Fastify returning a constant (no application code)',
+      target: 'ceiling',
+      requests: [{ method: 'GET', path: '/constant' }],
+      ok: [200],
+    },
+    {
+      name: 'ceiling: pg pk select',
+      what: 'Fastify + one primary-key select through pg (pool of 10)',
+      target: 'ceiling',
+      requests: [{ method: 'GET', path: '/pk' }],
+      ok: [200],
+    },
     {
       name: 'login',
       what: `POST /api/auth/login, ${data.loginUsers.length} users in turn (scrypt)`,
       target: 'roster',
-      requests: [rotating(data.loginUsers, (username) => ({ method: 'POST', path: '/api/auth/login', headers: json(), body: JSON.stringify({ username, password: BENCH.password, org: 'bench' }) }))],
+      requests: [
+        rotating(data.loginUsers, (username) => ({
+          method: 'POST',
+          path: '/api/auth/login',
+          headers: json(),
+          body: JSON.stringify({ username, password: BENCH.password, org: 'bench' }),
+        })),
+      ],
       ok: [200],
     },
-    { name: 'auth/me', what: 'GET /api/auth/me with a session token', target: 'roster', requests: [{ method: 'GET', path: '/api/auth/me', headers: json(tokens.admin) }], ok: [200] },
+    {
+      name: 'auth/me',
+      what: 'GET /api/auth/me with a session token',
+      target: 'roster',
+      requests: [{ method: 'GET', path: '/api/auth/me', headers: json(tokens.admin) }],
+      ok: [200],
+    },
     {
       name: 'performers I may see',
       what: `GET /api/monitoring/me/performers?limit=50 as a technician in ${BENCH.techGroups} of ${BENCH.groups} groups, ${BENCH.performers} performers in the org`,
       target: 'roster',
-      requests: [{ method: 'GET', path: '/api/monitoring/me/performers?limit=50', headers: json(tokens.tech) }],
+      requests: [
+        { method: 'GET', path: '/api/monitoring/me/performers?limit=50', headers: json(tokens.tech) },
+      ],
       ok: [200],
     },
     {
@@ -226,11 +308,26 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
         rotating(data.assignmentIds, (id, i) => {
           switch (i % 3) {
             case 0:
-              return { method: 'PATCH', path: `/api/monitoring/assignments/${id}`, headers: json(tokens.admin), body: JSON.stringify({ notes: `bench note ${i}` }) };
+              return {
+                method: 'PATCH',
+                path: `/api/monitoring/assignments/${id}`,
+                headers: json(tokens.admin),
+                body: JSON.stringify({ notes: `bench note ${i}` }),
+              };
             case 1:
-              return { method: 'POST', path: `${event}/participants`, headers: json(tokens.admin), body: JSON.stringify({ full_name: `Walk-in ${i}` }) };
+              return {
+                method: 'POST',
+                path: `${event}/participants`,
+                headers: json(tokens.admin),
+                body: JSON.stringify({ full_name: `Walk-in ${i}` }),
+              };
             default:
-              return { method: 'POST', path: '/api/monitoring/performers', headers: json(tokens.admin), body: JSON.stringify({ name: `Extra ${i}`, title: 'Bench' }) };
+              return {
+                method: 'POST',
+                path: '/api/monitoring/performers',
+                headers: json(tokens.admin),
+                body: JSON.stringify({ name: `Extra ${i}`, title: 'Bench' }),
+              };
           }
         }),
       ],
@@ -240,11 +337,44 @@ function scenarios(data: BenchData, tokens: { admin: string; tech: string; contr
 }
 
 function table(rows: Row[]) {
-  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'CPU ms/req', 'PG CPU %', 'RSS MB', '÷ constant', '÷ pg pk', 'unexpected'];
-  const lines = rows.map((r) => [r.scenario, r.connections || '—', r.req_per_s, r.p50_ms, r.p99_ms, r.server_cpu_pct, r.cpu_ms_per_req, r.postgres_cpu_pct, r.server_rss_mb, r.vs_constant ? r.vs_constant.toFixed(3) : '—', r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—', r.unexpected].map(String));
+  const header = [
+    'scenario',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU %',
+    'CPU ms/req',
+    'PG CPU %',
+    'RSS MB',
+    '÷ constant',
+    '÷ pg pk',
+    'unexpected',
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.scenario,
+      r.connections || '—',
+      r.req_per_s,
+      r.p50_ms,
+      r.p99_ms,
+      r.server_cpu_pct,
+      r.cpu_ms_per_req,
+      r.postgres_cpu_pct,
+      r.server_rss_mb,
+      r.vs_constant ? r.vs_constant.toFixed(3) : '—',
+      r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—',
+      r.unexpected,
+    ].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [fmt(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(fmt)].join('\n');
+  const fmt = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [
+    fmt(header),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...lines.map(fmt),
+  ].join('\n');
 }
 
 function waitForLine(proc: ChildProcess, text: string, ms: number) {
@@ -279,17 +409,31 @@ async function main() {
     await queryRows(database.db, sql`analyze`);
     const [{ version }] = await queryRows<{ version: string }>(database.db, sql`select version()`);
     await database.close();
-    console.log(`data ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${BENCH.performers} performers, ${BENCH.groups} groups, ${BENCH.participants} badges; technician sees ${data.technicianPerformers}`);
+    console.log(
+      `data ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${BENCH.performers} performers, ${BENCH.groups} groups, ${BENCH.participants} badges; technician sees ${data.technicianPerformers}`,
+    );
 
     server = await startServer({
       name: 'bench',
       // LOG_LEVEL=warn: one JSON line per request would measure the log pipe as much as the server.
-      env: { DATABASE_URL: target.url, REDIS_URL: '', ROSTER_SECRET: SECRET, ROSTER_DEMO_PASSWORD: BENCH.password, LOG_LEVEL: 'warn' },
+      env: {
+        DATABASE_URL: target.url,
+        REDIS_URL: '',
+        ROSTER_SECRET: SECRET,
+        ROSTER_DEMO_PASSWORD: BENCH.password,
+        LOG_LEVEL: 'warn',
+      },
     });
     const ceilingPort = await freePort();
     ceiling = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling-server.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(ceilingPort), DATABASE_URL: target.url, BENCH_ORG_ID: data.org.id, BENCH_PK_IDS: await performerIds(target.url, data.org.id) },
+      env: {
+        ...process.env,
+        PORT: String(ceilingPort),
+        DATABASE_URL: target.url,
+        BENCH_ORG_ID: data.org.id,
+        BENCH_PK_IDS: await performerIds(target.url, data.org.id),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await waitForLine(ceiling, 'ceiling server ready', 30_000);
@@ -306,15 +450,25 @@ async function main() {
     }
     // Sanity: the scenarios measure real answers, not refusals.
     const mine = await call(server.base, 'GET', '/api/monitoring/me/performers?limit=50', { token: tech });
-    if (mine.status !== 200 || mine.body.items.length !== Math.min(50, data.technicianPerformers)) throw new Error(`me/performers: ${mine.status} ${JSON.stringify(mine.body).slice(0, 300)}`);
-    const probe = await call(server.base, 'POST', `/api/events/events/${data.eventId}/scans`, { token: controllers[0], body: { qr: data.qrs[0] } });
-    if (probe.status !== 200 || probe.body.status !== 'granted') throw new Error(`scan: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
+    if (mine.status !== 200 || mine.body.items.length !== Math.min(50, data.technicianPerformers))
+      throw new Error(`me/performers: ${mine.status} ${JSON.stringify(mine.body).slice(0, 300)}`);
+    const probe = await call(server.base, 'POST', `/api/events/events/${data.eventId}/scans`, {
+      token: controllers[0],
+      body: { qr: data.qrs[0] },
+    });
+    if (probe.status !== 200 || probe.body.status !== 'granted')
+      throw new Error(`scan: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
 
     const rows: Row[] = [];
-    const plan = scenarios(data, { admin, tech, controllers, screens }).filter((s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name));
+    const plan = scenarios(data, { admin, tech, controllers, screens }).filter(
+      (s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name),
+    );
     for (const s of plan) {
       process.stdout.write(`${s.name}… `);
-      const [url, pid] = s.target === 'ceiling' ? [`http://127.0.0.1:${ceilingPort}`, ceiling.pid!] : [server.base, server.pid];
+      const [url, pid] =
+        s.target === 'ceiling'
+          ? [`http://127.0.0.1:${ceilingPort}`, ceiling.pid!]
+          : [server.base, server.pid];
       const m = await measure(s, url, pid);
       rows.push({ ...m, vs_constant: 0, vs_pg_pk: 0 });
       console.log(`${m.req_per_s} req/s`);
@@ -330,18 +484,48 @@ async function main() {
       process.stdout.write('telemetry → alert… ');
       const alertRow = await telemetryToAlert(server, data, admin, target.url);
       rows.push(alertRow);
-      console.log(`p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`);
+      console.log(
+        `p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`,
+      );
     }
     const notDone: string[] = [];
-    const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: version, platform: `${os.platform()} ${os.release()}`, loadavg_at_start: os.loadavg() };
-    const settings = { seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS, scan_connections: SCAN_CONNECTIONS, server_log_level: 'warn', data: BENCH };
+    const machine = {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model,
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavg_at_start: os.loadavg(),
+    };
+    const settings = {
+      seconds: SECONDS,
+      warmup_seconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      scan_connections: SCAN_CONNECTIONS,
+      server_log_level: 'warn',
+      data: BENCH,
+    };
     console.log(`\n${table(rows)}\n`);
-    console.log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, ${version.split(' on ')[0]}; load average at start ${machine.loadavg_at_start.map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`each scenario: ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (badge scans: ${SCAN_CONNECTIONS}); CPU and RSS are the measured process's (the Roster server, or the ceiling server for ceilings)`);
+    console.log(
+      `machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, ${version.split(' on ')[0]}; load average at start ${machine.loadavg_at_start.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    console.log(
+      `each scenario: ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections (badge scans: ${SCAN_CONNECTIONS}); CPU and RSS are the measured process's (the Roster server, or the ceiling server for ceilings)`,
+    );
     for (const line of notDone) console.log(`not measured: ${line}`);
     const file = path.join(ROOT, 'bench', 'results.json');
-    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings, results: rows, not_measured: notDone }, null, 2));
-    console.log(`wrote ${path.relative(process.cwd(), file)} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        { at: new Date().toISOString(), machine, settings, results: rows, not_measured: notDone },
+        null,
+        2,
+      ),
+    );
+    console.log(
+      `wrote ${path.relative(process.cwd(), file)} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+    );
   } finally {
     if (ceiling && ceiling.exitCode === null) {
       ceiling.kill('SIGKILL');
@@ -359,7 +543,9 @@ async function performerIds(url: string, orgId: string): Promise<string> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query('select id from performers where org_id = $1 order by id limit 1000', [orgId]);
+  const { rows } = await client.query('select id from performers where org_id = $1 order by id limit 1000', [
+    orgId,
+  ]);
   await client.end();
   return rows.map((r: { id: string }) => r.id).join(',');
 }
@@ -375,12 +561,19 @@ const TELEMETRY_SAMPLES = Number(process.env.BENCH_ALERT_SAMPLES ?? 40);
  * receives `monitoring.alert.raised` for that unit is measured. The server's CPU and RSS are
  * sampled over the whole period (streaming and tick load included).
  */
-async function telemetryToAlert(server: ServerProcess, data: BenchData, adminToken: string, dbUrl: string): Promise<Row> {
+async function telemetryToAlert(
+  server: ServerProcess,
+  data: BenchData,
+  adminToken: string,
+  dbUrl: string,
+): Promise<Row> {
   const receivers = await startReceivers(data.chassis.length, { channels: BENCH.slotsPerChassis });
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
-  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/live?token=${encodeURIComponent(adminToken)}`);
+  const socket = new WebSocket(
+    `ws://127.0.0.1:${server.port}/api/live?token=${encodeURIComponent(adminToken)}`,
+  );
   const pending = new Map<string, number>();
   const latencies: number[] = [];
   let unitUpdates = 0;
@@ -403,12 +596,13 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
     // Let the job reach steady state: the first poll writes every unit, then every receiver streams.
     await new Promise((r) => setTimeout(r, Math.max(3, SECONDS / 2) * 1000));
     const streamingBy = Date.now() + 15_000;
-    while (receivers.some((r) => r.subscribers() === 0) && Date.now() < streamingBy) await new Promise((r) => setTimeout(r, 100));
+    while (receivers.some((r) => r.subscribers() === 0) && Date.now() < streamingBy)
+      await new Promise((r) => setTimeout(r, 100));
     // The opening snapshots of the streams are applied in slices; let them drain.
     await new Promise((r) => setTimeout(r, 2000));
     const streaming = receivers.filter((r) => r.subscribers() > 0).length;
     for (let i = 0; i < TELEMETRY_SAMPLES; i++) {
-      const r = Math.floor(((i * 7919) % data.chassis.length));
+      const r = Math.floor((i * 7919) % data.chassis.length);
       const slot = 1 + (i % BENCH.slotsPerChassis);
       pending.set(data.chassis[r].units[slot - 1], Date.now());
       receivers[r].control({ channel: slot, battery: 5 });
@@ -420,7 +614,8 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
     const wall = (after.at - before.at) / 1000;
     const cpu = (after.ticks - before.ticks) / CLOCK_TICKS;
     latencies.sort((a, b) => a - b);
-    const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
+    const pct = (q: number) =>
+      latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0;
     return {
       scenario: 'telemetry → alert',
       connections: 0,
@@ -436,7 +631,11 @@ async function telemetryToAlert(server: ServerProcess, data: BenchData, adminTok
       vs_pg_pk: 0,
       requests: latencies.length,
       unexpected: pending.size,
-      statuses: { alerts_received: latencies.length, alerts_missing: pending.size, receivers_streaming: streaming },
+      statuses: {
+        alerts_received: latencies.length,
+        alerts_missing: pending.size,
+        receivers_streaming: streaming,
+      },
     };
   } finally {
     socket.close();

@@ -15,7 +15,8 @@ function newestSource() {
     if (st.isDirectory()) for (const name of fs.readdirSync(p)) visit(path.join(p, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['src', 'index.html', 'vite.config.ts']) if (fs.existsSync(path.join(web, p))) visit(path.join(web, p));
+  for (const p of ['src', 'index.html', 'vite.config.ts'])
+    if (fs.existsSync(path.join(web, p))) visit(path.join(web, p));
   return newest;
 }
 

@@ -8,12 +8,20 @@ const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'te
 const files = roots.flatMap((root) =>
   fs.statSync(root).isFile()
     ? [root]
-    : fs.readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(root, f)),
+    : fs
+        .readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => path.join(root, f)),
 );
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
 files.sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

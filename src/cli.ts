@@ -30,11 +30,16 @@ function findModuleCommand(argv: string[]) {
 
 /** The fixed commands, then each module's own. */
 function usage(): string {
-  const extra = modules.flatMap((m) => Object.entries(m.commands ?? {}).map(([phrase, c]) => `  ${phrase.padEnd(27)}${c.summary}`));
+  const extra = modules.flatMap((m) =>
+    Object.entries(m.commands ?? {}).map(([phrase, c]) => `  ${phrase.padEnd(27)}${c.summary}`),
+  );
   return extra.length ? `${USAGE.replace('\n\nEnvironment', `\n${extra.join('\n')}\n\nEnvironment`)}` : USAGE;
 }
 
-async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
+async function withRuntime<T>(
+  config: Config,
+  fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>,
+): Promise<T> {
   const rt = await openRuntime(config);
   try {
     await rt.database.migrate();
@@ -47,7 +52,11 @@ async function withRuntime<T>(config: Config, fn: (rt: Awaited<ReturnType<typeof
 function printDemo(url: string, password: string | undefined) {
   const lines = [`Demo organization "${DEMO_ORG}" — log in at ${url} (API docs: ${url}/docs)`];
   for (const u of DEMO_USERS) lines.push(`  ${u.username.padEnd(13)} ${u.shows}`);
-  lines.push(password ? `  password for every demo user: ${password}` : '  password: set by ROSTER_DEMO_PASSWORD when the demo was created');
+  lines.push(
+    password
+      ? `  password for every demo user: ${password}`
+      : '  password: set by ROSTER_DEMO_PASSWORD when the demo was created',
+  );
   console.log(lines.join('\n'));
 }
 
@@ -110,7 +119,11 @@ async function main(argv: string[]) {
     case 'create-org':
       if (!values.name || !values.slug) throw new Error('create-org needs --name and --slug');
       return withRuntime(config, async (rt) => {
-        const org = await createOrganization(rt.database.db, { name: values.name!, slug: values.slug!, domain: values.domain });
+        const org = await createOrganization(rt.database.db, {
+          name: values.name!,
+          slug: values.slug!,
+          domain: values.domain,
+        });
         console.log(`organization ${org.slug} created (${org.id})`);
       });
     case 'create-user': {
@@ -120,11 +133,21 @@ async function main(argv: string[]) {
       return withRuntime(config, async (rt) => {
         const org = await findOrganizationBySlug(rt.database.db, values.org!);
         if (!org) throw new Error(`no organization with slug ${values.org}`);
-        const { user, temporaryPassword } = await withTenant({ db: rt.database.db }, systemActor(org.id, 'cli'), (t) =>
-          createUser(t, { username: values.username!, email: values.email, fullName: values['full-name'], password: values.password, orgRole: role }),
+        const { user, temporaryPassword } = await withTenant(
+          { db: rt.database.db },
+          systemActor(org.id, 'cli'),
+          (t) =>
+            createUser(t, {
+              username: values.username!,
+              email: values.email,
+              fullName: values['full-name'],
+              password: values.password,
+              orgRole: role,
+            }),
         );
         console.log(`user ${user.username} (id ${user.id}) created in ${org.slug} as ${role}`);
-        if (temporaryPassword) console.log(`temporary password (must be changed at first login): ${temporaryPassword}`);
+        if (temporaryPassword)
+          console.log(`temporary password (must be changed at first login): ${temporaryPassword}`);
       });
     }
     default: {

@@ -13,12 +13,42 @@ export const DEMO_ORG = 'demo';
 /** The demo users of DESIGN.md § Fixed conventions, with their org role and what they show. */
 export const DEMO_USERS: Array<{ username: string; fullName: string; orgRole: OrgRole; shows: string }> = [
   { username: 'admin', fullName: 'Ada Admin', orgRole: 'owner', shows: 'org owner: everything' },
-  { username: 'tech', fullName: 'Theo Technician', orgRole: 'member', shows: 'monitoring technician in one group' },
-  { username: 'plant.user', fullName: 'Priya Plant', orgRole: 'member', shows: 'org User assigned to two units' },
-  { username: 'gestionnaire', fullName: 'Gaston Gestionnaire', orgRole: 'member', shows: 'room manager in the demo event' },
-  { username: 'controleur', fullName: 'Chloé Contrôleur', orgRole: 'member', shows: 'badge controller in the demo event' },
-  { username: 'participant', fullName: 'Paul Participant', orgRole: 'member', shows: 'participant of the demo event' },
-  { username: 'exposant', fullName: 'Emma Exposant', orgRole: 'member', shows: 'exhibitor at the demo event' },
+  {
+    username: 'tech',
+    fullName: 'Theo Technician',
+    orgRole: 'member',
+    shows: 'monitoring technician in one group',
+  },
+  {
+    username: 'plant.user',
+    fullName: 'Priya Plant',
+    orgRole: 'member',
+    shows: 'org User assigned to two units',
+  },
+  {
+    username: 'gestionnaire',
+    fullName: 'Gaston Gestionnaire',
+    orgRole: 'member',
+    shows: 'room manager in the demo event',
+  },
+  {
+    username: 'controleur',
+    fullName: 'Chloé Contrôleur',
+    orgRole: 'member',
+    shows: 'badge controller in the demo event',
+  },
+  {
+    username: 'participant',
+    fullName: 'Paul Participant',
+    orgRole: 'member',
+    shows: 'participant of the demo event',
+  },
+  {
+    username: 'exposant',
+    fullName: 'Emma Exposant',
+    orgRole: 'member',
+    shows: 'exhibitor at the demo event',
+  },
 ];
 
 export interface DemoResult {
@@ -37,7 +67,8 @@ function credentialsFile(config: Config) {
 export async function seedDemo(db: Db, config: Config, modules: RosterModule[]): Promise<DemoResult> {
   if (await findOrganizationBySlug(db, DEMO_ORG)) {
     const file = credentialsFile(config);
-    const password = config.demoPassword ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
+    const password =
+      config.demoPassword ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
     return { created: false, password };
   }
   const password = config.demoPassword ?? temporaryPassword(14);
@@ -45,12 +76,19 @@ export async function seedDemo(db: Db, config: Config, modules: RosterModule[]):
   const ids: Record<string, number> = {};
   await withTenant({ db }, systemActor(org.id, 'seed'), async (t) => {
     for (const u of DEMO_USERS) {
-      const { user } = await createUser(t, { username: u.username, fullName: u.fullName, email: `${u.username}@demo.roster.test`, password, orgRole: u.orgRole });
+      const { user } = await createUser(t, {
+        username: u.username,
+        fullName: u.fullName,
+        email: `${u.username}@demo.roster.test`,
+        password,
+        orgRole: u.orgRole,
+      });
       ids[u.username] = user.id;
     }
   });
   for (const module of modules) {
-    if (module.seedDemo) await withTenant({ db }, systemActor(org.id, 'seed'), (t) => module.seedDemo!(t, ids));
+    if (module.seedDemo)
+      await withTenant({ db }, systemActor(org.id, 'seed'), (t) => module.seedDemo!(t, ids));
   }
   if (!config.demoPassword) {
     fs.mkdirSync(config.dataDir, { recursive: true });

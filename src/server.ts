@@ -13,7 +13,15 @@ import { consoleModule } from './modules/console/index.ts';
 import path from 'node:path';
 
 /** Every module, in registration order. */
-export const modules: RosterModule[] = [coreModule, identityModule, orgModule, eventsModule, monitoringModule, signageModule, consoleModule];
+export const modules: RosterModule[] = [
+  coreModule,
+  identityModule,
+  orgModule,
+  eventsModule,
+  monitoringModule,
+  signageModule,
+  consoleModule,
+];
 
 export interface Runtime {
   database: Database;
@@ -24,7 +32,11 @@ export interface Runtime {
 
 /** Opens the database (PGlite under DATA_DIR unless DATABASE_URL is set), the bus and the limiter. */
 export async function openRuntime(config: Config, opts: { memory?: boolean } = {}): Promise<Runtime> {
-  const database = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: opts.memory ? undefined : path.join(config.dataDir, 'pglite') });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    dataDir: opts.memory ? undefined : path.join(config.dataDir, 'pglite'),
+  });
   let bus: EventBus = createMemoryBus();
   let rateLimiter: RateLimiter = createMemoryRateLimiter();
   let closeRedis = async () => {};
@@ -47,7 +59,14 @@ export async function openRuntime(config: Config, opts: { memory?: boolean } = {
   };
 }
 
-export async function createServer(config: Config, runtime: Runtime, opts: { logger?: boolean | object } = {}): Promise<RosterApp> {
-  const app = await buildApp({ config, database: runtime.database, bus: runtime.bus, rateLimiter: runtime.rateLimiter }, { modules, logger: opts.logger });
+export async function createServer(
+  config: Config,
+  runtime: Runtime,
+  opts: { logger?: boolean | object } = {},
+): Promise<RosterApp> {
+  const app = await buildApp(
+    { config, database: runtime.database, bus: runtime.bus, rateLimiter: runtime.rateLimiter },
+    { modules, logger: opts.logger },
+  );
   return app;
 }

@@ -3,7 +3,14 @@ import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { describeEachBackend, TEST_PASSWORD, type Client } from './support/env.ts';
-import { appWithRoutes, ident, jsonSchemaOf, orgChecksum, sampleOf, type WalkedRoute } from './support/routes.ts';
+import {
+  appWithRoutes,
+  ident,
+  jsonSchemaOf,
+  orgChecksum,
+  sampleOf,
+  type WalkedRoute,
+} from './support/routes.ts';
 import { queryRows, type Queryable } from '../src/core/db/client.ts';
 import { newId } from '../src/core/db/columns.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
@@ -23,7 +30,13 @@ import { DEMO_ORG, DEMO_USERS, seedDemo } from '../src/seed.ts';
 
 /** Ids of one table and column are interchangeable here; a few per column keep the walk fast. */
 const IDS_PER_COLUMN = 3;
-interface Call { method: string; url: string; body?: unknown; query?: Record<string, string>; control: string }
+interface Call {
+  method: string;
+  url: string;
+  body?: unknown;
+  query?: Record<string, string>;
+  control: string;
+}
 
 /** A plausible body for a route's zod schema, so a handler gets past validation and reaches its lookup of the path id. */
 function sampleFor(schema: unknown): unknown {
@@ -42,9 +55,11 @@ async function tenantTables(db: Queryable) {
           and exists (select 1 from information_schema.columns o where o.table_schema = 'public' and o.table_name = c.table_name and o.column_name = 'org_id')
         group by c.table_name order by c.table_name`,
   );
-  return rows.map((r) => ({ table: r.table_name, idColumns: r.columns.filter((c) => c === 'id' || (c.endsWith('_id') && c !== 'org_id')) }));
+  return rows.map((r) => ({
+    table: r.table_name,
+    idColumns: r.columns.filter((c) => c === 'id' || (c.endsWith('_id') && c !== 'org_id')),
+  }));
 }
-
 
 /** Every id-like value (columns `id` and `*_id`) of one org, per table, read on the owner connection. */
 async function idsOf(db: Queryable, orgId: string) {
@@ -68,7 +83,10 @@ async function allIdsOf(db: Queryable, orgId: string) {
   const values = new Set<string>();
   for (const { table, idColumns } of await tenantTables(db)) {
     for (const column of idColumns) {
-      const rows = await queryRows<{ v: string }>(db, sql`select distinct ${ident(column)}::text as v from ${ident(table)} where org_id = ${orgId} and ${ident(column)} is not null`);
+      const rows = await queryRows<{ v: string }>(
+        db,
+        sql`select distinct ${ident(column)}::text as v from ${ident(table)} where org_id = ${orgId} and ${ident(column)} is not null`,
+      );
       for (const r of rows) values.add(r.v);
     }
   }
@@ -86,7 +104,11 @@ function nowhereLike(id: string): string {
 
 /** Route name words ("eventId", "…/rooms/:id") matched to table names ("events", "event_rooms"). */
 function singular(word: string) {
-  return word.toLowerCase().replace(/[^a-z]/g, '').replace(/(ies)$/, 'y').replace(/s$/, '');
+  return word
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .replace(/(ies)$/, 'y')
+    .replace(/s$/, '');
 }
 function tableHint(url: string, param: string): string {
   if (param !== 'id') return singular(param.replace(/_?id$/i, ''));
@@ -103,22 +125,40 @@ function product<T>(lists: T[][]): T[][] {
  * The calls for one route: every param set to each of B's ids; and for nested routes, one param
  * set to B's id while the others hold A's own ids of the table they name (A's event + B's room).
  */
-function callsFor(route: WalkedRoute, bIds: string[], aIdsByTable: Map<string, string[]>, bIdsByTable: Map<string, string[]>): Call[] {
+function callsFor(
+  route: WalkedRoute,
+  bIds: string[],
+  aIdsByTable: Map<string, string[]>,
+  bIdsByTable: Map<string, string[]>,
+): Call[] {
   const body = sampleFor(route.options.schema?.body);
   const querySample = sampleFor(route.options.schema?.querystring) as Record<string, unknown> | undefined;
-  const query = querySample ? Object.fromEntries(Object.entries(querySample).map(([k, v]) => [k, String(v)])) : undefined;
-  const fill = (values: string[]) => route.params.reduce((url, p, i) => url.replace(`:${p}`, encodeURIComponent(values[i])), route.url);
+  const query = querySample
+    ? Object.fromEntries(Object.entries(querySample).map(([k, v]) => [k, String(v)]))
+    : undefined;
+  const fill = (values: string[]) =>
+    route.params.reduce((url, p, i) => url.replace(`:${p}`, encodeURIComponent(values[i])), route.url);
   // Ids the params schema refuses are a 400 before any handler runs: one such call says nothing per id.
   const paramsSchema = route.options.schema?.params as z.ZodType | undefined;
-  const accepted = (values: string[]) => !paramsSchema?.safeParse || paramsSchema.safeParse(Object.fromEntries(route.params.map((p, i) => [p, values[i]]))).success;
+  const accepted = (values: string[]) =>
+    !paramsSchema?.safeParse ||
+    paramsSchema.safeParse(Object.fromEntries(route.params.map((p, i) => [p, values[i]]))).success;
   const calls: Call[] = bIds
     .map((b) => route.params.map(() => b))
     .filter(accepted)
-    .map((values) => ({ method: route.method, url: fill(values), body, query, control: fill(values.map(nowhereLike)) }));
+    .map((values) => ({
+      method: route.method,
+      url: fill(values),
+      body,
+      query,
+      control: fill(values.map(nowhereLike)),
+    }));
   if (route.params.length > 1) {
     const named = (byTable: Map<string, string[]>, p: string) => {
       const hint = tableHint(route.url, p);
-      return [...byTable].filter(([table]) => hint && singular(table.replace(/_/g, '')).endsWith(hint)).flatMap(([, ids]) => ids);
+      return [...byTable]
+        .filter(([table]) => hint && singular(table.replace(/_/g, '')).endsWith(hint))
+        .flatMap(([, ids]) => ids);
     };
     const aFor = route.params.map((p) => named(aIdsByTable, p));
     route.params.forEach((param, position) => {
@@ -127,8 +167,16 @@ function callsFor(route: WalkedRoute, bIds: string[], aIdsByTable: Map<string, s
       // B's ids of the table the param names when it can be told ("rooms/:roomId"), otherwise all of them.
       const bNamed = named(bIdsByTable, param).filter((id) => bIds.includes(id));
       for (const b of bNamed.length ? bNamed : bIds) {
-        for (const combo of product(others.map((list, i) => (i === position ? [b] : list))).filter(accepted)) {
-          calls.push({ method: route.method, url: fill(combo), body, query, control: fill(combo.map((v, i) => (i === position ? nowhereLike(v) : v))) });
+        for (const combo of product(others.map((list, i) => (i === position ? [b] : list))).filter(
+          accepted,
+        )) {
+          calls.push({
+            method: route.method,
+            url: fill(combo),
+            body,
+            query,
+            control: fill(combo.map((v, i) => (i === position ? nowhereLike(v) : v))),
+          });
         }
       }
     });
@@ -161,7 +209,13 @@ describeEachBackend(
       const alphaIds: Record<string, number> = {};
       await withTenant({ db }, systemActor(alpha.id, 'seed'), async (t) => {
         for (const u of DEMO_USERS.filter((d) => d.orgRole !== 'owner')) {
-          alphaIds[u.username] = (await createUser(t, { username: `alpha-${u.username}`, password: TEST_PASSWORD, orgRole: u.orgRole })).user.id;
+          alphaIds[u.username] = (
+            await createUser(t, {
+              username: `alpha-${u.username}`,
+              password: TEST_PASSWORD,
+              orgRole: u.orgRole,
+            })
+          ).user.id;
         }
         await createApiKey(t, { name: 'alpha-ci', role: 'member' });
       });
@@ -169,11 +223,18 @@ describeEachBackend(
       for (const module of modules) {
         if (!module.seedDemo) continue;
         // A module whose demo data is global (unique across orgs) cannot be seeded twice: A then only lacks that module's rows.
-        await withTenant({ db }, systemActor(alpha.id, 'seed'), (t) => module.seedDemo!(t, alphaIds)).catch(() => {});
+        await withTenant({ db }, systemActor(alpha.id, 'seed'), (t) => module.seedDemo!(t, alphaIds)).catch(
+          () => {},
+        );
       }
 
       // Only routes that take an id can be walked with another org's ids.
-      const built = await appWithRoutes({ config, database, bus: env().bus, rateLimiter: env().app.deps.rateLimiter });
+      const built = await appWithRoutes({
+        config,
+        database,
+        bus: env().bus,
+        rateLimiter: env().app.deps.rateLimiter,
+      });
       walker = built.app;
       routes.push(...built.routes.filter((r) => r.params.length > 0));
     });
@@ -184,7 +245,11 @@ describeEachBackend(
 
     test('the walker finds the routes with ids, including the identity ones', () => {
       const names = routes.map((r) => `${r.method} ${r.url}`);
-      for (const expected of ['PATCH /api/members/:userId', 'DELETE /api/members/:userId', 'DELETE /api/api-keys/:id']) {
+      for (const expected of [
+        'PATCH /api/members/:userId',
+        'DELETE /api/members/:userId',
+        'DELETE /api/api-keys/:id',
+      ]) {
         assert.ok(names.includes(expected), `${expected} is walked (found: ${names.join(', ')})`);
       }
     });
@@ -194,7 +259,9 @@ describeEachBackend(
       const aIdsByTable = await idsOf(db, alpha.id);
       const bIdsByTable = await idsOf(db, demo.id);
       const alphaOwn = await allIdsOf(db, alpha.id);
-      const bIds = [...new Set([demo.id, ...[...bIdsByTable.values()].flat()])].filter((id) => !alphaOwn.has(id));
+      const bIds = [...new Set([demo.id, ...[...bIdsByTable.values()].flat()])].filter(
+        (id) => !alphaOwn.has(id),
+      );
       assert.ok(bIds.length >= 10, `org B has ids to try (${bIds.length})`);
       const before = await orgChecksum(db, demo.id);
 
@@ -204,7 +271,10 @@ describeEachBackend(
           method: call.method as never,
           url,
           query: call.query,
-          headers: { authorization: `Bearer ${token}`, ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
           ...(call.body !== undefined ? { payload: JSON.stringify(call.body) } : {}),
         });
       const failures: string[] = [];
@@ -221,18 +291,22 @@ describeEachBackend(
               calls++;
               statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
               const failure = `${call.method} ${call.url} (route ${route.url}) → ${res.statusCode} ${res.body.slice(0, 200)}`;
-              if ((res.statusCode >= 200 && res.statusCode < 300) || res.statusCode >= 500) failures.push(failure);
+              if ((res.statusCode >= 200 && res.statusCode < 300) || res.statusCode >= 500)
+                failures.push(failure);
               if (res.statusCode === 403) {
                 // A refusal that ignores the id (e.g. "only a screen may call /api/device/") reveals nothing;
                 // a 403 that an id existing nowhere does not get confirms B's row exists.
                 const control = await send(call, call.control);
-                if (control.statusCode !== 403 || control.body !== res.body) failures.push(`${failure} — but ${control.statusCode} for an id that exists nowhere`);
+                if (control.statusCode !== 403 || control.body !== res.body)
+                  failures.push(`${failure} — but ${control.statusCode} for an id that exists nowhere`);
               }
             }),
           );
         }
       }
-      t.diagnostic(`${routes.length} routes, ${bIds.length} ids of org B, ${calls} calls in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+      t.diagnostic(
+        `${routes.length} routes, ${bIds.length} ids of org B, ${calls} calls in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+      );
       assert.deepEqual(failures, []);
       assert.ok((statuses.get(404) ?? 0) > 0, 'some ids got past validation to the lookup');
       assert.deepEqual(await orgChecksum(db, demo.id), before, 'org B’s data is unchanged');
@@ -240,14 +314,28 @@ describeEachBackend(
 
     test('spot checks: B’s member and B’s API key are “not found” for A, while A’s own work', async () => {
       const db = env().database.db;
-      const [bKey] = await queryRows<{ id: string }>(db, sql`select id from api_keys where org_id = ${demo.id} and revoked_at is null limit 1`);
-      const [bUser] = await queryRows<{ user_id: string }>(db, sql`select user_id::text from memberships where org_id = ${demo.id} limit 1`);
+      const [bKey] = await queryRows<{ id: string }>(
+        db,
+        sql`select id from api_keys where org_id = ${demo.id} and revoked_at is null limit 1`,
+      );
+      const [bUser] = await queryRows<{ user_id: string }>(
+        db,
+        sql`select user_id::text from memberships where org_id = ${demo.id} limit 1`,
+      );
       const key = await alphaAdmin.delete(`/api/api-keys/${bKey.id}`);
       assert.deepEqual([key.status, key.body.detail], [404, 'API key not found']);
       const member = await alphaAdmin.patch(`/api/members/${bUser.user_id}`, { role: 'viewer' });
       assert.deepEqual([member.status, member.body.detail], [404, 'User not found']);
-      const [aMember] = await queryRows<{ user_id: string }>(db, sql`select user_id::text from memberships where org_id = ${alpha.id} and role = 'member' limit 1`);
-      const own = await walker.inject({ method: 'PATCH', url: `/api/members/${aMember.user_id}`, headers: { authorization: `Bearer ${alphaAdmin.token}` }, payload: { role: 'member' } });
+      const [aMember] = await queryRows<{ user_id: string }>(
+        db,
+        sql`select user_id::text from memberships where org_id = ${alpha.id} and role = 'member' limit 1`,
+      );
+      const own = await walker.inject({
+        method: 'PATCH',
+        url: `/api/members/${aMember.user_id}`,
+        headers: { authorization: `Bearer ${alphaAdmin.token}` },
+        payload: { role: 'member' },
+      });
       assert.equal(own.statusCode, 200, 'the walker app serves A’s own rows');
       assert.equal(own.json().role, 'member');
     });

@@ -9,7 +9,11 @@ import type { Organization } from '../src/modules/identity/service.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-function assertProblem(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, detail?: string | RegExp) {
+function assertProblem(
+  res: { status: number; body: any; headers: Record<string, unknown> },
+  status: number,
+  detail?: string | RegExp,
+) {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.headers['content-type'], PROBLEM_JSON);
   assert.equal(res.body.status, status);
@@ -40,14 +44,21 @@ describeEachBackend('HTTP conventions', (env) => {
 
   test('an API route without credentials is a 401; with unknown credentials too', async () => {
     assertProblem(await env().client().get('/api/auth/me'), 401, 'Authentication required');
-    assertProblem(await env().client('rs_not-a-real-token').get('/api/auth/me'), 401, 'Invalid, expired or revoked credentials');
+    assertProblem(
+      await env().client('rs_not-a-real-token').get('/api/auth/me'),
+      401,
+      'Invalid, expired or revoked credentials',
+    );
     assertProblem(await env().client().get('/api/no-such-thing'), 401, 'Authentication required');
   });
 
   test('validation errors are a 400 listing each field path in body and query', async () => {
     const login = await env().client().post('/api/auth/login', { username: '', password: 'x' });
     assertProblem(login, 400, /body\.username/);
-    assert.deepEqual(login.body.errors.map((e: any) => e.path), ['body.username']);
+    assert.deepEqual(
+      login.body.errors.map((e: any) => e.path),
+      ['body.username'],
+    );
     assert.equal(typeof login.body.errors[0].message, 'string');
 
     const missing = await env().client().post('/api/auth/login', {});
@@ -56,17 +67,28 @@ describeEachBackend('HTTP conventions', (env) => {
 
     const limit = await admin.get('/api/members?limit=0');
     assertProblem(limit, 400, /query\.limit/);
-    assert.deepEqual(limit.body.errors.map((e: any) => e.path), ['query.limit']);
+    assert.deepEqual(
+      limit.body.errors.map((e: any) => e.path),
+      ['query.limit'],
+    );
     const notNumber = await admin.get('/api/audit?limit=many');
-    assert.deepEqual(notNumber.body.errors.map((e: any) => e.path), ['query.limit']);
+    assert.deepEqual(
+      notNumber.body.errors.map((e: any) => e.path),
+      ['query.limit'],
+    );
 
     const param = await admin.patch('/api/members/abc', { role: 'admin' });
     assertProblem(param, 400);
-    assert.deepEqual(param.body.errors.map((e: any) => e.path), ['params.userId']);
+    assert.deepEqual(
+      param.body.errors.map((e: any) => e.path),
+      ['params.userId'],
+    );
   });
 
   test('a malformed JSON body is a 400 problem', async () => {
-    const res = await admin.request('POST', '/api/api-keys', '{"name": "ci",', { 'content-type': 'application/json' });
+    const res = await admin.request('POST', '/api/api-keys', '{"name": "ci",', {
+      'content-type': 'application/json',
+    });
     assertProblem(res, 400);
     assert.equal(res.body.title, 'Bad Request');
     assert.match(res.body.detail, /JSON/i);
@@ -76,7 +98,12 @@ describeEachBackend('HTTP conventions', (env) => {
 
   test('an unknown body field is a 400 naming it, and nothing is stored', async () => {
     const before = await env().database.db.select().from(apiKeys).where(eq(apiKeys.orgId, org.id));
-    const res = await admin.post('/api/api-keys', { name: 'sneaky', role: 'viewer', org_id: org.id, key_hash: 'x' });
+    const res = await admin.post('/api/api-keys', {
+      name: 'sneaky',
+      role: 'viewer',
+      org_id: org.id,
+      key_hash: 'x',
+    });
     assertProblem(res, 400);
     assert.deepEqual(
       res.body.errors.sort((a: any, b: any) => a.path.localeCompare(b.path)),
@@ -93,16 +120,26 @@ describeEachBackend('HTTP conventions', (env) => {
     assert.equal(given.status, 200);
     assert.equal(given.headers['x-request-id'], 'trace-abc-123');
     const generated = await admin.get('/api/auth/me');
-    assert.match(String(generated.headers['x-request-id']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(
+      String(generated.headers['x-request-id']),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     const other = await admin.get('/api/auth/me');
     assert.notEqual(other.headers['x-request-id'], generated.headers['x-request-id']);
-    const failed = await env().client().request('GET', '/api/auth/me', undefined, { 'x-request-id': 'trace-401' });
+    const failed = await env()
+      .client()
+      .request('GET', '/api/auth/me', undefined, { 'x-request-id': 'trace-401' });
     assert.equal(failed.status, 401);
     assert.equal(failed.headers['x-request-id'], 'trace-401');
   });
 
   test('the request id reaches the audit row written by the request', async () => {
-    const res = await admin.request('POST', '/api/api-keys', { name: 'traced', role: 'viewer' }, { 'x-request-id': 'trace-audit-1' });
+    const res = await admin.request(
+      'POST',
+      '/api/api-keys',
+      { name: 'traced', role: 'viewer' },
+      { 'x-request-id': 'trace-audit-1' },
+    );
     assert.equal(res.status, 201);
     const audit = await admin.get(`/api/audit?entity_type=api_key&entity_id=${res.body.id}`);
     assert.equal(audit.body.items.length, 1);
@@ -122,7 +159,9 @@ describeEachBackend('HTTP conventions', (env) => {
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
       assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/);
     }
-    const cors = await env().client().request('GET', '/healthz', undefined, { origin: 'https://evil.example' });
+    const cors = await env()
+      .client()
+      .request('GET', '/healthz', undefined, { origin: 'https://evil.example' });
     assert.equal(cors.headers['access-control-allow-origin'], undefined);
   });
 
@@ -132,14 +171,32 @@ describeEachBackend('HTTP conventions', (env) => {
     assert.equal(res.body.openapi, '3.1.0');
     assert.equal(res.body.info.title, 'Roster API');
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/switch-org', '/api/org', '/api/members', '/api/members/{userId}', '/api/api-keys', '/api/api-keys/{id}', '/api/audit']) {
+    for (const p of [
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/password',
+      '/api/auth/switch-org',
+      '/api/org',
+      '/api/members',
+      '/api/members/{userId}',
+      '/api/api-keys',
+      '/api/api-keys/{id}',
+      '/api/audit',
+    ]) {
       assert.ok(paths.includes(p), `${p} is documented`);
     }
-    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/api/live']) assert.ok(!paths.includes(p), `${p} is hidden`);
+    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/api/live'])
+      assert.ok(!paths.includes(p), `${p} is hidden`);
     const login = res.body.paths['/api/auth/login'].post;
-    assert.deepEqual(login.requestBody.content['application/json'].schema.required.sort(), ['password', 'username']);
+    assert.deepEqual(login.requestBody.content['application/json'].schema.required.sort(), [
+      'password',
+      'username',
+    ]);
     assert.deepEqual(login.security, [], 'login needs no token');
-    assert.ok(res.body.paths['/api/audit'].get.parameters.some((p: any) => p.name === 'cursor' && p.in === 'query'));
+    assert.ok(
+      res.body.paths['/api/audit'].get.parameters.some((p: any) => p.name === 'cursor' && p.in === 'query'),
+    );
   });
 
   test('/docs serves the Swagger UI page', async () => {
@@ -154,7 +211,10 @@ describeEachBackend('HTTP conventions', (env) => {
     const health = await env().client().get('/healthz');
     assert.deepEqual([health.status, health.body], [200, { status: 'ok' }]);
     const ready = await env().client().get('/readyz');
-    assert.deepEqual([ready.status, ready.body], [200, { status: 'ready', database: env().backend, bus: 'memory' }]);
+    assert.deepEqual(
+      [ready.status, ready.body],
+      [200, { status: 'ready', database: env().backend, bus: 'memory' }],
+    );
   });
 
   test('/metrics exposes request counts by route pattern and the DB pool', async () => {
@@ -165,16 +225,22 @@ describeEachBackend('HTTP conventions', (env) => {
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     const text = String(res.body);
     assert.match(text, /^roster_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m);
-    assert.match(text, /^roster_http_requests_total\{method="PATCH",route="\/api\/members\/:userId",status="404"\} \d+$/m, 'the route pattern, not the id');
+    assert.match(
+      text,
+      /^roster_http_requests_total\{method="PATCH",route="\/api\/members\/:userId",status="404"\} \d+$/m,
+      'the route pattern, not the id',
+    );
     assert.doesNotMatch(text, /route="\/api\/members\/\d/);
     assert.match(text, /^roster_http_request_duration_seconds_bucket\{.*route="\/healthz".*\} \d+$/m);
-    for (const state of ['total', 'idle', 'waiting']) assert.match(text, new RegExp(`^roster_db_pool_connections\\{state="${state}"\\} \\d+$`, 'm'));
+    for (const state of ['total', 'idle', 'waiting'])
+      assert.match(text, new RegExp(`^roster_db_pool_connections\\{state="${state}"\\} \\d+$`, 'm'));
   });
 
   test('audit pagination: limit and cursor walk newest-first pages without overlap', async () => {
     const { admin: pager } = await env().makeOrg('pager');
     const created: string[] = [];
-    for (let i = 1; i <= 5; i++) created.push((await pager.post('/api/api-keys', { name: `key-${i}`, role: 'viewer' })).body.id);
+    for (let i = 1; i <= 5; i++)
+      created.push((await pager.post('/api/api-keys', { name: `key-${i}`, role: 'viewer' })).body.id);
     const seen: any[] = [];
     let url = '/api/audit?limit=2&entity_type=api_key';
     const pages: number[] = [];
@@ -187,8 +253,15 @@ describeEachBackend('HTTP conventions', (env) => {
       url = `/api/audit?limit=2&entity_type=api_key&cursor=${res.body.next_cursor}`;
     }
     assert.deepEqual(pages, [2, 2, 1]);
-    assert.deepEqual(seen.map((a) => a.entity_id), [...created].reverse(), 'newest first, each exactly once');
-    assert.deepEqual(seen.map((a) => a.message), [5, 4, 3, 2, 1].map((i) => `API key "key-${i}" created with role viewer`));
+    assert.deepEqual(
+      seen.map((a) => a.entity_id),
+      [...created].reverse(),
+      'newest first, each exactly once',
+    );
+    assert.deepEqual(
+      seen.map((a) => a.message),
+      [5, 4, 3, 2, 1].map((i) => `API key "key-${i}" created with role viewer`),
+    );
     assert.equal(new Set(seen.map((a) => a.id)).size, 5);
   });
 
@@ -197,39 +270,88 @@ describeEachBackend('HTTP conventions', (env) => {
     const key = (await boss.post('/api/api-keys', { name: 'short-lived', role: 'viewer' })).body;
     await boss.delete(`/api/api-keys/${key.id}`);
     const revoked = await boss.get('/api/audit?action=revoke');
-    assert.deepEqual(revoked.body.items.map((a: any) => [a.action, a.entity_type, a.entity_id, a.message]), [['revoke', 'api_key', key.id, 'API key "short-lived" revoked']]);
+    assert.deepEqual(
+      revoked.body.items.map((a: any) => [a.action, a.entity_type, a.entity_id, a.message]),
+      [['revoke', 'api_key', key.id, 'API key "short-lived" revoked']],
+    );
     const orgRows = await boss.get('/api/audit?entity_type=organization');
-    assert.deepEqual(orgRows.body.items.map((a: any) => a.message), ['Organization created: Org filters (filters)']);
+    assert.deepEqual(
+      orgRows.body.items.map((a: any) => a.message),
+      ['Organization created: Org filters (filters)'],
+    );
     const bossId = (await boss.get('/api/auth/me')).body.user.id;
     const byBoss = await boss.get(`/api/audit?actor=${bossId}`);
-    assert.ok(byBoss.body.items.length >= 3 && byBoss.body.items.every((a: any) => a.actor_user_id === bossId));
+    assert.ok(
+      byBoss.body.items.length >= 3 && byBoss.body.items.every((a: any) => a.actor_user_id === bossId),
+    );
 
     // Rows at fixed past instants make the time window exact.
     const hour = (h: number) => new Date(Date.UTC(2020, 0, 1, h));
-    await env().database.db.insert(auditLog).values(
-      [8, 9, 10, 11].map((h) => ({ orgId: filtered.id, id: newId(), actorLabel: 'import', action: 'import', entityType: 'shift', entityId: String(h), message: `shift ${h}`, createdAt: hour(h) })),
+    await env()
+      .database.db.insert(auditLog)
+      .values(
+        [8, 9, 10, 11].map((h) => ({
+          orgId: filtered.id,
+          id: newId(),
+          actorLabel: 'import',
+          action: 'import',
+          entityType: 'shift',
+          entityId: String(h),
+          message: `shift ${h}`,
+          createdAt: hour(h),
+        })),
+      );
+    const window = await boss.get(
+      `/api/audit?entity_type=shift&from=${hour(9).toISOString()}&to=${hour(11).toISOString()}`,
     );
-    const window = await boss.get(`/api/audit?entity_type=shift&from=${hour(9).toISOString()}&to=${hour(11).toISOString()}`);
-    assert.deepEqual(window.body.items.map((a: any) => a.message), ['shift 10', 'shift 9']);
-    assert.deepEqual(window.body.items.map((a: any) => a.created_at), [hour(10).toISOString(), hour(9).toISOString()]);
+    assert.deepEqual(
+      window.body.items.map((a: any) => a.message),
+      ['shift 10', 'shift 9'],
+    );
+    assert.deepEqual(
+      window.body.items.map((a: any) => a.created_at),
+      [hour(10).toISOString(), hour(9).toISOString()],
+    );
     const since = await boss.get(`/api/audit?entity_type=shift&from=2020-01-01T10:30:00%2B00:00`);
-    assert.deepEqual(since.body.items.map((a: any) => a.message), ['shift 11']);
+    assert.deepEqual(
+      since.body.items.map((a: any) => a.message),
+      ['shift 11'],
+    );
     const badDate = await boss.get('/api/audit?from=yesterday');
     assertProblem(badDate, 400);
-    assert.deepEqual(badDate.body.errors.map((e: any) => e.path), ['query.from']);
+    assert.deepEqual(
+      badDate.body.errors.map((e: any) => e.path),
+      ['query.from'],
+    );
   });
 
   test('a cursor that this list did not return is a 400 on query.cursor', async () => {
     const forged = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
     // Garbled text, the wrong shape, and well-formed arrays whose value does not fit the key column.
-    for (const cursor of ['garbage', forged([]), forged({ a: 1 }), forged(['not-a-uuid']), forged([5]), forged([null])]) {
+    for (const cursor of [
+      'garbage',
+      forged([]),
+      forged({ a: 1 }),
+      forged(['not-a-uuid']),
+      forged([5]),
+      forged([null]),
+    ]) {
       const res = await admin.get(`/api/audit?cursor=${cursor}`);
       assertProblem(res, 400);
-      assert.deepEqual(res.body.errors, [{ path: 'query.cursor', message: 'not a cursor returned by this list' }]);
+      assert.deepEqual(res.body.errors, [
+        { path: 'query.cursor', message: 'not a cursor returned by this list' },
+      ]);
     }
     const members = await admin.get(`/api/members?cursor=${forged(['twelve'])}`);
-    assert.deepEqual([members.status, members.body.errors], [400, [{ path: 'query.cursor', message: 'not a cursor returned by this list' }]]);
-    assert.equal((await admin.get(`/api/members?cursor=${forged([1])}`)).status, 200, 'an integer key is a valid members cursor');
+    assert.deepEqual(
+      [members.status, members.body.errors],
+      [400, [{ path: 'query.cursor', message: 'not a cursor returned by this list' }]],
+    );
+    assert.equal(
+      (await admin.get(`/api/members?cursor=${forged([1])}`)).status,
+      200,
+      'an integer key is a valid members cursor',
+    );
   });
 
   test('a member (not admin) gets 403 on the audit log', async () => {

@@ -7,7 +7,13 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { describeEachBackend, type Client } from './support/env.ts';
-import { createRedisBus, liveEvent, type Audience, type EventBus, type LiveEvent } from '../src/core/events/bus.ts';
+import {
+  createRedisBus,
+  liveEvent,
+  type Audience,
+  type EventBus,
+  type LiveEvent,
+} from '../src/core/events/bus.ts';
 import { createMemoryRateLimiter } from '../src/core/http/rate-limit.ts';
 import type { RosterApp } from '../src/core/http/app.ts';
 import { createServer } from '../src/server.ts';
@@ -16,7 +22,11 @@ import type { Organization } from '../src/modules/identity/service.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT_MS = 5000;
 
-interface LiveMessage { type: string; data: any; at: string }
+interface LiveMessage {
+  type: string;
+  data: any;
+  at: string;
+}
 
 /** One open `/api/live` connection and everything it has received so far. */
 interface LiveClient {
@@ -28,7 +38,9 @@ interface LiveClient {
 
 function connect(port: number, auth: { token?: string; bearer?: string }): Promise<LiveClient> {
   const query = auth.token ? `?token=${encodeURIComponent(auth.token)}` : '';
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live${query}`, { headers: auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {} });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live${query}`, {
+    headers: auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {},
+  });
   const messages: LiveMessage[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (raw) => {
@@ -48,7 +60,11 @@ function connect(port: number, auth: { token?: string; bearer?: string }): Promi
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching live message within ${TIMEOUT_MS} ms; got ${JSON.stringify(messages.map((m) => m.type))}`));
+          reject(
+            new Error(
+              `no matching live message within ${TIMEOUT_MS} ms; got ${JSON.stringify(messages.map((m) => m.type))}`,
+            ),
+          );
         }, TIMEOUT_MS);
         waiters.add(check);
         check();
@@ -59,7 +75,11 @@ function connect(port: number, auth: { token?: string; bearer?: string }): Promi
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c));
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body }),
+        ),
+      );
     });
     ws.once('error', reject);
     // Connected means greeted: the server sends `hello` once the credentials are checked.
@@ -88,7 +108,8 @@ describeEachBackend('live events over WebSocket', (env) => {
     users.vera = await env().makeUser(alpha, 'vera', 'viewer');
     users.bob = await env().makeUser(beta, 'bob', 'member');
     users.bea = await env().makeUser(beta, 'bea', 'owner');
-    for (const name of Object.keys(users)) live[name] = await connect(port, { token: users[name].client.token });
+    for (const name of Object.keys(users))
+      live[name] = await connect(port, { token: users[name].client.token });
   });
 
   after(() => {
@@ -102,7 +123,8 @@ describeEachBackend('live events over WebSocket', (env) => {
   async function receivers(audience: Audience, orgId = alpha.id): Promise<string[]> {
     const tag = crypto.randomUUID();
     await env().bus.publish(liveEvent(orgId, 'test.event', { tag }, audience));
-    for (const org of [alpha, beta]) await env().bus.publish(liveEvent(org.id, 'test.marker', { tag }, { everyone: true }));
+    for (const org of [alpha, beta])
+      await env().bus.publish(liveEvent(org.id, 'test.marker', { tag }, { everyone: true }));
     const got: string[] = [];
     for (const [name, c] of Object.entries(live)) {
       await c.next((m) => m.type === 'test.marker' && m.data.tag === tag);
@@ -112,8 +134,16 @@ describeEachBackend('live events over WebSocket', (env) => {
   }
 
   test('an upgrade without credentials, or with unknown ones, is refused with 401', async () => {
-    await assert.rejects(connect(port, {}), (e: { status?: number; body?: string }) => e.status === 401 && JSON.parse(e.body!).detail === 'Authentication required');
-    await assert.rejects(connect(port, { token: 'rs_nope' }), (e: { status?: number; body?: string }) => e.status === 401 && JSON.parse(e.body!).detail === 'Invalid, expired or revoked credentials');
+    await assert.rejects(
+      connect(port, {}),
+      (e: { status?: number; body?: string }) =>
+        e.status === 401 && JSON.parse(e.body!).detail === 'Authentication required',
+    );
+    await assert.rejects(
+      connect(port, { token: 'rs_nope' }),
+      (e: { status?: number; body?: string }) =>
+        e.status === 401 && JSON.parse(e.body!).detail === 'Invalid, expired or revoked credentials',
+    );
     await assert.rejects(connect(port, { bearer: 'rs_nope' }), (e: { status?: number }) => e.status === 401);
   });
 
@@ -176,7 +206,13 @@ describeEachBackend('live events over WebSocket', (env) => {
         return seen.length;
       });
       assert.equal(duringTx, 0, 'nothing is published while the transaction is open');
-      assert.deepEqual(seen.map((e) => [e.type, e.data]), [['test.committed', { n: 1 }], ['test.committed', { n: 2 }]]);
+      assert.deepEqual(
+        seen.map((e) => [e.type, e.data]),
+        [
+          ['test.committed', { n: 1 }],
+          ['test.committed', { n: 2 }],
+        ],
+      );
 
       await assert.rejects(
         env().inOrg(alpha, async (t) => {
@@ -185,7 +221,11 @@ describeEachBackend('live events over WebSocket', (env) => {
         }),
         /refused/,
       );
-      assert.deepEqual(seen.map((e) => e.type), ['test.committed', 'test.committed'], 'a rolled-back change announces nothing');
+      assert.deepEqual(
+        seen.map((e) => e.type),
+        ['test.committed', 'test.committed'],
+        'a rolled-back change announces nothing',
+      );
       const c = await live.yuri.next((m) => m.type === 'test.committed' && m.data.n === 2);
       assert.equal(c.type, 'test.committed');
       assert.ok(!live.yuri.messages.some((m) => m.type === 'test.rolled-back'));
@@ -194,43 +234,72 @@ describeEachBackend('live events over WebSocket', (env) => {
     }
   });
 
-  test('two processes on one Redis: an event published by another process reaches this one’s sockets', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set: start Redis and set REDIS_URL to run the multi-process test' }, async () => {
-    const url = process.env.REDIS_URL!;
-    const bus: EventBus = await createRedisBus(url);
-    let app: RosterApp | undefined;
-    let socket: LiveClient | undefined;
-    try {
-      const { database, config } = env();
-      app = await createServer(config, { database, bus, rateLimiter: createMemoryRateLimiter(), close: async () => {} });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      socket = await connect((app.server.address() as { port: number }).port, { token: users.xena.client.token });
-      const received: LiveEvent[] = [];
-      const tag = crypto.randomUUID();
-      bus.subscribe((e) => {
-        if ((e.data as { tag?: string })?.tag === tag) received.push(e);
-      });
+  test(
+    'two processes on one Redis: an event published by another process reaches this one’s sockets',
+    {
+      skip:
+        !process.env.REDIS_URL &&
+        'REDIS_URL is not set: start Redis and set REDIS_URL to run the multi-process test',
+    },
+    async () => {
+      const url = process.env.REDIS_URL!;
+      const bus: EventBus = await createRedisBus(url);
+      let app: RosterApp | undefined;
+      let socket: LiveClient | undefined;
+      try {
+        const { database, config } = env();
+        app = await createServer(config, {
+          database,
+          bus,
+          rateLimiter: createMemoryRateLimiter(),
+          close: async () => {},
+        });
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        socket = await connect((app.server.address() as { port: number }).port, {
+          token: users.xena.client.token,
+        });
+        const received: LiveEvent[] = [];
+        const tag = crypto.randomUUID();
+        bus.subscribe((e) => {
+          if ((e.data as { tag?: string })?.tag === tag) received.push(e);
+        });
 
-      // Other tests may share this Redis: the tag keeps this run's events apart.
-      const events = [
-        liveEvent(beta.id, 'redis.other-org', { tag }, { everyone: true }),
-        liveEvent(alpha.id, 'redis.for-yuri', { tag }, { userIds: [users.yuri.id] }),
-        liveEvent(alpha.id, 'redis.for-xena', { tag, from: 'child' }, { userIds: [users.xena.id] }),
-      ];
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/publish-live-event.ts'), url, JSON.stringify(events)], { cwd: root, timeout: 20_000 });
-      const child = Number(/published from pid (\d+)/.exec(stdout)?.[1]);
-      assert.ok(child && child !== process.pid, 'published by another process');
+        // Other tests may share this Redis: the tag keeps this run's events apart.
+        const events = [
+          liveEvent(beta.id, 'redis.other-org', { tag }, { everyone: true }),
+          liveEvent(alpha.id, 'redis.for-yuri', { tag }, { userIds: [users.yuri.id] }),
+          liveEvent(alpha.id, 'redis.for-xena', { tag, from: 'child' }, { userIds: [users.xena.id] }),
+        ];
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(root, 'test/support/publish-live-event.ts'),
+            url,
+            JSON.stringify(events),
+          ],
+          { cwd: root, timeout: 20_000 },
+        );
+        const child = Number(/published from pid (\d+)/.exec(stdout)?.[1]);
+        assert.ok(child && child !== process.pid, 'published by another process');
 
-      const m = await socket.next((x) => x.type === 'redis.for-xena' && x.data.tag === tag);
-      assert.deepEqual(m.data, { tag, from: 'child' });
-      assert.deepEqual(received, events, 'the parent’s bus received every event unchanged and in order');
-      assert.deepEqual(socket.messages.filter((x) => x.data?.tag === tag).map((x) => x.type), ['redis.for-xena'], 'the socket got only what its user may see');
-      assert.deepEqual((await env().client().get('/readyz')).body.bus, 'memory');
-      const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      assert.equal(ready.json().bus, 'redis');
-    } finally {
-      socket?.close();
-      await app?.close();
-      await bus.close();
-    }
-  });
+        const m = await socket.next((x) => x.type === 'redis.for-xena' && x.data.tag === tag);
+        assert.deepEqual(m.data, { tag, from: 'child' });
+        assert.deepEqual(received, events, 'the parent’s bus received every event unchanged and in order');
+        assert.deepEqual(
+          socket.messages.filter((x) => x.data?.tag === tag).map((x) => x.type),
+          ['redis.for-xena'],
+          'the socket got only what its user may see',
+        );
+        assert.deepEqual((await env().client().get('/readyz')).body.bus, 'memory');
+        const ready = await app.inject({ method: 'GET', url: '/readyz' });
+        assert.equal(ready.json().bus, 'redis');
+      } finally {
+        socket?.close();
+        await app?.close();
+        await bus.close();
+      }
+    },
+  );
 });

@@ -46,13 +46,33 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
       keys: await owner.select().from(apiKeys),
     };
     for (const table of ['memberships', 'audit', 'keys'] as const) {
-      assert.ok(all[table].some((r) => r.orgId === globex.id), `globex has ${table} rows`);
+      assert.ok(
+        all[table].some((r) => r.orgId === globex.id),
+        `globex has ${table} rows`,
+      );
       assert.ok(seen[table].length > 0, `acme sees its own ${table}`);
-      assert.deepEqual([...new Set(seen[table].map((r) => r.orgId))], [acme.id], `only acme ${table} rows are visible`);
-      assert.equal(seen[table].length, all[table].filter((r) => r.orgId === acme.id).length, `every acme ${table} row is visible`);
+      assert.deepEqual(
+        [...new Set(seen[table].map((r) => r.orgId))],
+        [acme.id],
+        `only acme ${table} rows are visible`,
+      );
+      assert.equal(
+        seen[table].length,
+        all[table].filter((r) => r.orgId === acme.id).length,
+        `every acme ${table} row is visible`,
+      );
     }
-    assert.deepEqual(seen.keys.map((k) => k.name), ['acme-ci']);
-    assert.deepEqual(seen.memberships.map((m) => m.userId).sort((a, b) => a - b), all.memberships.filter((m) => m.orgId === acme.id).map((m) => m.userId).sort((a, b) => a - b));
+    assert.deepEqual(
+      seen.keys.map((k) => k.name),
+      ['acme-ci'],
+    );
+    assert.deepEqual(
+      seen.memberships.map((m) => m.userId).sort((a, b) => a - b),
+      all.memberships
+        .filter((m) => m.orgId === acme.id)
+        .map((m) => m.userId)
+        .sort((a, b) => a - b),
+    );
   });
 
   test('inserting a row that names another org is refused by WITH CHECK and stores nothing', async () => {
@@ -63,36 +83,68 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
     const keysBefore = await countFor(apiKeys);
 
     await assert.rejects(
-      env().inOrg(acme, (t) => t.tx.insert(auditLog).values({ orgId: globex.id, actorLabel: 'intruder', action: 'create', entityType: 'x', message: 'planted' })),
+      env().inOrg(acme, (t) =>
+        t.tx
+          .insert(auditLog)
+          .values({
+            orgId: globex.id,
+            actorLabel: 'intruder',
+            action: 'create',
+            entityType: 'x',
+            message: 'planted',
+          }),
+      ),
       isRlsRefusal,
     );
     await assert.rejects(
-      env().inOrg(acme, (t) => t.tx.insert(apiKeys).values({ orgId: globex.id, name: 'planted', prefix: 'rk_x', keyHash: 'x', role: 'admin' })),
+      env().inOrg(acme, (t) =>
+        t.tx
+          .insert(apiKeys)
+          .values({ orgId: globex.id, name: 'planted', prefix: 'rk_x', keyHash: 'x', role: 'admin' }),
+      ),
       isRlsRefusal,
     );
-    await assert.rejects(env().inOrg(acme, (t) => t.tx.insert(memberships).values({ orgId: globex.id, userId: acmeMember, role: 'owner' })), isRlsRefusal);
+    await assert.rejects(
+      env().inOrg(acme, (t) =>
+        t.tx.insert(memberships).values({ orgId: globex.id, userId: acmeMember, role: 'owner' }),
+      ),
+      isRlsRefusal,
+    );
 
     assert.equal(await countFor(auditLog), auditBefore);
     assert.equal(await countFor(apiKeys), keysBefore);
-    const planted = (await owner.select().from(memberships)).filter((m) => m.orgId === globex.id && m.userId === acmeMember);
+    const planted = (await owner.select().from(memberships)).filter(
+      (m) => m.orgId === globex.id && m.userId === acmeMember,
+    );
     assert.deepEqual(planted, []);
   });
 
   test('an UPDATE or DELETE without WHERE touches only the current org', async () => {
     const owner = env().database.db;
     const globexKeysBefore = (await owner.select().from(apiKeys)).filter((k) => k.orgId === globex.id);
-    const touched = await env().inOrg(acme, async (t) => {
-      const updated = await t.tx.update(apiKeys).set({ name: 'renamed' }).returning();
-      // Roll back so the fixture stays as it was for the other tests.
-      throw Object.assign(new Error('rollback'), { updated });
-    }).catch((e: { updated?: ApiKey[] }) => e.updated ?? []);
-    assert.deepEqual(touched.map((k) => [k.orgId, k.id]), [[acme.id, acmeKey.id]]);
-    assert.deepEqual((await owner.select().from(apiKeys)).filter((k) => k.orgId === globex.id), globexKeysBefore);
+    const touched = await env()
+      .inOrg(acme, async (t) => {
+        const updated = await t.tx.update(apiKeys).set({ name: 'renamed' }).returning();
+        // Roll back so the fixture stays as it was for the other tests.
+        throw Object.assign(new Error('rollback'), { updated });
+      })
+      .catch((e: { updated?: ApiKey[] }) => e.updated ?? []);
+    assert.deepEqual(
+      touched.map((k) => [k.orgId, k.id]),
+      [[acme.id, acmeKey.id]],
+    );
+    assert.deepEqual(
+      (await owner.select().from(apiKeys)).filter((k) => k.orgId === globex.id),
+      globexKeysBefore,
+    );
   });
 
   test('current_user is roster_app inside withTenant and the owner again afterwards, also after a rollback', async () => {
     const owner = env().database.db;
-    const [{ current_user: ownerRole }] = await queryRows<{ current_user: string }>(owner, sql`select current_user`);
+    const [{ current_user: ownerRole }] = await queryRows<{ current_user: string }>(
+      owner,
+      sql`select current_user`,
+    );
     assert.notEqual(ownerRole, 'roster_app');
     const inside = await env().inOrg(acme, async (t) => {
       const [row] = await queryRows<{ current_user: string; org: string; user_id: string }>(
@@ -102,12 +154,20 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
       return row;
     });
     assert.deepEqual(inside, { current_user: 'roster_app', org: acme.id, user_id: '' });
-    await assert.rejects(env().inOrg(acme, async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      env().inOrg(acme, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
 
     // On Postgres the pool may hand out any connection: ask several of them, concurrently.
     const after = await Promise.all(
       Array.from({ length: 5 }, () =>
-        queryRows<{ current_user: string; org: string | null }>(owner, sql`select current_user, nullif(current_setting('app.org_id', true), '') as org`),
+        queryRows<{ current_user: string; org: string | null }>(
+          owner,
+          sql`select current_user, nullif(current_setting('app.org_id', true), '') as org`,
+        ),
       ),
     );
     for (const [row] of after) assert.deepEqual(row, { current_user: ownerRole, org: null });
@@ -115,13 +175,25 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
 
   test('users of another org are invisible, the org’s own members are visible', async () => {
     const usernames = await env().inOrg(acme, async (t) =>
-      (await queryRows<{ id: string; username: string }>(t.tx, sql`select id, username from users order by id`)).map((u) => u.username),
+      (
+        await queryRows<{ id: string; username: string }>(
+          t.tx,
+          sql`select id, username from users order by id`,
+        )
+      ).map((u) => u.username),
     );
     assert.deepEqual(usernames, ['acme.admin', 'wile']);
-    const globexUser = await env().inOrg(acme, (t) => queryRows(t.tx, sql`select * from users where id = ${globexMember}`));
+    const globexUser = await env().inOrg(acme, (t) =>
+      queryRows(t.tx, sql`select * from users where id = ${globexMember}`),
+    );
     assert.deepEqual(globexUser, []);
-    const own = await env().inOrg(acme, (t) => queryRows<{ username: string }>(t.tx, sql`select username from users where id = ${acmeMember}`));
-    assert.deepEqual(own.map((u) => u.username), ['wile']);
+    const own = await env().inOrg(acme, (t) =>
+      queryRows<{ username: string }>(t.tx, sql`select username from users where id = ${acmeMember}`),
+    );
+    assert.deepEqual(
+      own.map((u) => u.username),
+      ['wile'],
+    );
   });
 
   test('sessions and the security log are unreadable from a tenant transaction', async () => {
@@ -131,7 +203,10 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
       owner,
       sql`select (select count(*)::int from sessions) as sessions, (select count(*)::int from security_log) as security`,
     );
-    assert.ok(ownerCounts.sessions > 0 && ownerCounts.security > 0, 'the owner sees sessions and security events');
+    assert.ok(
+      ownerCounts.sessions > 0 && ownerCounts.security > 0,
+      'the owner sees sessions and security events',
+    );
     const tenantCounts = await env().inOrg(acme, async (t) => {
       const [row] = await queryRows<{ sessions: number; security: number }>(
         t.tx,
@@ -141,7 +216,9 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
     });
     assert.deepEqual(tenantCounts, { sessions: 0, security: 0 });
     await assert.rejects(
-      env().inOrg(acme, (t) => t.tx.execute(sql`insert into security_log (id, event) values (gen_random_uuid(), 'forged')`)),
+      env().inOrg(acme, (t) =>
+        t.tx.execute(sql`insert into security_log (id, event) values (gen_random_uuid(), 'forged')`),
+      ),
       isRlsRefusal,
     );
   });

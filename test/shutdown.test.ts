@@ -15,13 +15,24 @@ const PASSWORD = 'shutdown-demo-pass';
 const IN_FLIGHT = 10;
 
 /** One request on its own connection; `sent` resolves once the request is fully written. */
-function post(port: number, url: string, body: unknown): { sent: Promise<void>; response: Promise<{ status: number; body: any }> } {
+function post(
+  port: number,
+  url: string,
+  body: unknown,
+): { sent: Promise<void>; response: Promise<{ status: number; body: any }> } {
   const payload = JSON.stringify(body);
   let markSent!: () => void;
   const sent = new Promise<void>((r) => (markSent = r));
   const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: url, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -51,7 +62,16 @@ describe('graceful shutdown of `roster start`', () => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
       cwd: root,
       // An empty DATABASE_URL/REDIS_URL means "not set": this server stands alone on PGlite.
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROSTER_DEMO_PASSWORD: PASSWORD, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ROSTER_DEMO_PASSWORD: PASSWORD,
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -78,27 +98,50 @@ describe('graceful shutdown of `roster start`', () => {
         }, ms);
         lineWaiters.add(check);
         exited.then(() => {
-          if (!done()) reject(new Error(`server exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+          if (!done())
+            reject(new Error(`server exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
         });
         check();
       });
 
-    await waitFor(() => stdout.includes(`Roster listening on http://127.0.0.1:${port}`), 'the listening line');
+    await waitFor(
+      () => stdout.includes(`Roster listening on http://127.0.0.1:${port}`),
+      'the listening line',
+    );
     await waitFor(() => stdout.includes('password for every demo user'), 'the demo logins');
     assert.match(stdout, /Demo organization "demo"/);
-    for (const username of ['admin', 'tech', 'plant.user', 'gestionnaire', 'controleur', 'participant', 'exposant']) {
-      assert.match(stdout, new RegExp(`^\\s+${username.replace('.', '\\.')}\\s+\\S`, 'm'), `${username} is listed`);
+    for (const username of [
+      'admin',
+      'tech',
+      'plant.user',
+      'gestionnaire',
+      'controleur',
+      'participant',
+      'exposant',
+    ]) {
+      assert.match(
+        stdout,
+        new RegExp(`^\\s+${username.replace('.', '\\.')}\\s+\\S`, 'm'),
+        `${username} is listed`,
+      );
     }
     assert.match(stdout, new RegExp(`password for every demo user: ${PASSWORD}`));
 
     const first = await post(port, '/api/auth/login', { username: 'admin', password: PASSWORD }).response;
     assert.equal(first.status, 200);
-    assert.deepEqual([first.body.user.username, first.body.org.slug, first.body.role], ['admin', 'demo', 'owner']);
+    assert.deepEqual(
+      [first.body.user.username, first.body.org.slug, first.body.role],
+      ['admin', 'demo', 'owner'],
+    );
 
     // Fire the logins (each spends time in scrypt), and signal once the server has begun every one of them.
-    const incoming = () => stdout.split('\n').filter((l) => l.includes('"incoming request"') && l.includes('/api/auth/login')).length;
+    const incoming = () =>
+      stdout.split('\n').filter((l) => l.includes('"incoming request"') && l.includes('/api/auth/login'))
+        .length;
     const already = incoming();
-    const requests = Array.from({ length: IN_FLIGHT }, () => post(port, '/api/auth/login', { username: 'admin', password: PASSWORD }));
+    const requests = Array.from({ length: IN_FLIGHT }, () =>
+      post(port, '/api/auth/login', { username: 'admin', password: PASSWORD }),
+    );
     await Promise.all(requests.map((r) => r.sent));
     await waitFor(() => incoming() >= already + IN_FLIGHT, 'the server to start every login', 20_000);
     const completedBeforeSignal = (stdout.match(/"request completed"/g) ?? []).length;
@@ -111,7 +154,10 @@ describe('graceful shutdown of `roster start`', () => {
       assert.equal(res.body.user.username, 'admin');
     }
     assert.equal(await exited, 0, `exit code\nstderr:\n${stderr}`);
-    assert.match(stdout, /"signal":"SIGTERM".*draining in-flight requests|draining in-flight requests.*"signal":"SIGTERM"/);
+    assert.match(
+      stdout,
+      /"signal":"SIGTERM".*draining in-flight requests|draining in-flight requests.*"signal":"SIGTERM"/,
+    );
     const completedAfterSignal = (stdout.match(/"request completed"/g) ?? []).length - completedBeforeSignal;
     t.diagnostic(`${completedAfterSignal} of ${IN_FLIGHT} logins completed after SIGTERM`);
     assert.ok(completedAfterSignal > 0, 'some logins were still running when the signal came');

@@ -11,9 +11,18 @@ test('DATABASE_POOL_SIZE: 10 by default, any positive integer, and a clear error
   assert.equal(loadConfig(base).databasePoolSize, 10);
   assert.equal(loadConfig({ ...base, DATABASE_POOL_SIZE: '' }).databasePoolSize, 10);
   assert.equal(loadConfig({ ...base, DATABASE_POOL_SIZE: '4' }).databasePoolSize, 4);
-  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: '0' }), /DATABASE_POOL_SIZE must be at least 1/);
-  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: 'ten' }), /DATABASE_POOL_SIZE must be a non-negative integer, got "ten"/);
-  assert.throws(() => loadConfig({ ...base, DATABASE_POOL_SIZE: '2.5' }), /DATABASE_POOL_SIZE must be a non-negative integer/);
+  assert.throws(
+    () => loadConfig({ ...base, DATABASE_POOL_SIZE: '0' }),
+    /DATABASE_POOL_SIZE must be at least 1/,
+  );
+  assert.throws(
+    () => loadConfig({ ...base, DATABASE_POOL_SIZE: 'ten' }),
+    /DATABASE_POOL_SIZE must be a non-negative integer, got "ten"/,
+  );
+  assert.throws(
+    () => loadConfig({ ...base, DATABASE_POOL_SIZE: '2.5' }),
+    /DATABASE_POOL_SIZE must be a non-negative integer/,
+  );
 });
 
 test('numeric settings refuse what they cannot mean; the secret is generated once into DATA_DIR', () => {
@@ -24,7 +33,11 @@ test('numeric settings refuse what they cannot mean; the secret is generated onc
     const first = loadConfig({ DATA_DIR: dataDir }).secret;
     assert.ok(first.length >= 40, 'a random secret of 32 bytes');
     assert.equal(loadConfig({ DATA_DIR: dataDir }).secret, first, 'the same secret on the next start');
-    assert.equal(fs.statSync(path.join(dataDir, 'roster-secret')).mode & 0o777, 0o600, 'readable by its owner only');
+    assert.equal(
+      fs.statSync(path.join(dataDir, 'roster-secret')).mode & 0o777,
+      0o600,
+      'readable by its owner only',
+    );
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

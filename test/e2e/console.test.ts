@@ -13,8 +13,9 @@ import { freePort, ROOT } from '../support/processes.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const PASSWORD = 'e2e-demo-password';
-const missing = fs.existsSync(CHROMIUM) ? false : `chromium not installed: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
-
+const missing = fs.existsSync(CHROMIUM)
+  ? false
+  : `chromium not installed: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
 
 describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   let server: ChildProcess;
@@ -28,14 +29,18 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   async function api<T = any>(token: string | null, method: string, url: string, body?: unknown): Promise<T> {
     const res = await fetch(base + url, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     assert.ok(res.ok, `${method} ${url} → ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
-  const apiLogin = async (username: string) => (await api<{ token: string }>(null, 'POST', '/api/auth/login', { username, password: PASSWORD })).token;
+  const apiLogin = async (username: string) =>
+    (await api<{ token: string }>(null, 'POST', '/api/auth/login', { username, password: PASSWORD })).token;
 
   async function signedIn(username: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
     const context = await browser.newContext({ viewport });
@@ -60,28 +65,50 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     }
     assert.fail(`"${last}" never matched ${pattern}`);
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   /** The value a `datetime-local` input shows for an instant, in the page's own time zone. */
   const localInput = (page: Page, ms: number) =>
-    page.evaluate((t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16), ms);
+    page.evaluate(
+      (t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+      ms,
+    );
   const HOUR = 3_600_000;
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-e2e-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ROSTER_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'info', MONITORING_POLL_MS: '250' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ROSTER_DEMO_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'info',
+      MONITORING_POLL_MS: '250',
+    };
     // One backend is enough for the browser journeys: PGlite, in-process bus.
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60_000);
       const onData = (chunk: Buffer) => {
         serverLog += chunk.toString();
-        const sim = /"address":"([^"]+)","msg":"demo receiver simulator started"|demo receiver simulator started[^\n]*"address":"([^"]+)"/.exec(serverLog);
+        const sim =
+          /"address":"([^"]+)","msg":"demo receiver simulator started"|demo receiver simulator started[^\n]*"address":"([^"]+)"/.exec(
+            serverLog,
+          );
         if (sim) receiver = sim[1] ?? sim[2];
         if (serverLog.includes('Roster listening on')) {
           clearTimeout(timer);
@@ -94,7 +121,16 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       // playwright gives every launch a fresh temporary profile of its own (no --user-data-dir).
     });
   });
@@ -144,10 +180,23 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.ok(temporary, `no temporary password in "${notice}"`);
 
     const token = await apiLogin('admin');
-    const found = await api<{ items: Array<{ username: string; unit_assignments: Array<{ unit: { unit_name: string }; departments: Array<{ department_name: string }> }> }> }>(token, 'GET', '/api/auth/users?q=e2e.inspector');
+    const found = await api<{
+      items: Array<{
+        username: string;
+        unit_assignments: Array<{
+          unit: { unit_name: string };
+          departments: Array<{ department_name: string }>;
+        }>;
+      }>;
+    }>(token, 'GET', '/api/auth/users?q=e2e.inspector');
     assert.deepEqual(
-      found.items[0].unit_assignments.map((a) => [a.unit.unit_name, a.departments.map((d) => d.department_name).sort()]).sort(),
-      [['Mumbai Plant', ['QC', 'R&D']], ['Pune Plant', []]],
+      found.items[0].unit_assignments
+        .map((a) => [a.unit.unit_name, a.departments.map((d) => d.department_name).sort()])
+        .sort(),
+      [
+        ['Mumbai Plant', ['QC', 'R&D']],
+        ['Pune Plant', []],
+      ],
     );
     // The list filtered by a department shows the user with their assignments.
     await page.getByLabel('Unit').selectOption({ label: 'Mumbai Plant' });
@@ -178,7 +227,13 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   test('a controller scans a badge: denied for payment, granted once the payment is marked', async () => {
     const token = await apiLogin('admin');
     const [event] = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/events/events')).items;
-    const [paul] = (await api<{ items: Array<{ badge_id: string; full_name: string }> }>(token, 'GET', `/api/events/events/${event.id}/participants?role=participant`)).items;
+    const [paul] = (
+      await api<{ items: Array<{ badge_id: string; full_name: string }> }>(
+        token,
+        'GET',
+        `/api/events/events/${event.id}/participants?role=participant`,
+      )
+    ).items;
 
     const phone = await signedIn('controleur', { width: 390, height: 844 });
     await phone.goto(`${base}/events/scanner`);
@@ -211,7 +266,9 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     const screen = await context.newPage();
     await screen.goto(`${base}/player`);
     const codeEl = screen.getByTestId('pair-code');
-    await screen.waitForFunction(() => /\w{4,}/.test(document.querySelector('[data-testid=pair-code]')?.textContent ?? ''));
+    await screen.waitForFunction(() =>
+      /\w{4,}/.test(document.querySelector('[data-testid=pair-code]')?.textContent ?? ''),
+    );
     const code = ((await codeEl.textContent()) ?? '').trim();
     await shot(screen, '07-player-pairing');
 
@@ -220,7 +277,9 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
     // Upload a real image through the console (XMLHttpRequest with a progress bar) into a new playlist.
     const slide = await admin.screenshot({ clip: { x: 0, y: 0, width: 320, height: 180 } });
-    await admin.getByLabel('Image or video').setInputFiles({ name: 'e2e-slide.png', mimeType: 'image/png', buffer: slide });
+    await admin
+      .getByLabel('Image or video')
+      .setInputFiles({ name: 'e2e-slide.png', mimeType: 'image/png', buffer: slide });
     await admin.getByLabel('Name', { exact: true }).fill('E2E slide');
     await admin.getByRole('button', { name: 'Upload' }).click();
     await admin.getByRole('listitem').filter({ hasText: 'E2E slide' }).first().waitFor();
@@ -231,7 +290,10 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await playlist.getByText('1 items').waitFor();
     await admin.getByLabel('Pairing code').fill(code);
     await admin.getByLabel('Screen name').fill('E2E screen');
-    await admin.locator('form', { has: admin.getByLabel('Pairing code') }).getByLabel('Playlist').selectOption({ label: 'E2E loop' });
+    await admin
+      .locator('form', { has: admin.getByLabel('Pairing code') })
+      .getByLabel('Playlist')
+      .selectOption({ label: 'E2E loop' });
     await admin.getByRole('button', { name: 'Claim screen' }).click();
     await admin.getByRole('cell', { name: /E2E screen/ }).waitFor();
     await shot(admin, '08-signage');
@@ -239,13 +301,19 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     const player = screen.getByTestId('player');
     await player.waitFor({ timeout: 20_000 });
     assert.equal(await player.getAttribute('data-asset'), 'E2E slide');
-    await screen.waitForFunction(() => (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320);
+    await screen.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320,
+    );
     await shot(screen, '09-player-playing');
     // The server becomes unreachable and the screen reloads: it keeps playing what it cached.
     await context.route('**/api/device/**', (route) => route.abort('connectionrefused'));
     await screen.reload();
     await screen.getByText('offline — playing cached playlist').waitFor();
-    await screen.waitForFunction(() => (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320);
+    await screen.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320,
+    );
     await shot(screen, '09b-player-offline');
   });
 
@@ -273,12 +341,21 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Timetable' }).click();
     const salle3 = admin.getByRole('region', { name: 'Salle 3' });
     await salle3.getByText('E2E: browsers in CI').waitFor();
-    assert.match((await salle3.getByRole('listitem').filter({ hasText: 'E2E: browsers in CI' }).textContent()) ?? '', /Eve Example · conference/);
+    assert.match(
+      (await salle3.getByRole('listitem').filter({ hasText: 'E2E: browsers in CI' }).textContent()) ?? '',
+      /Eve Example · conference/,
+    );
   });
 
   test('room slots: an overlapping slot is refused with the reason, a free one lands on the room timeline', async () => {
     const token = await apiLogin('admin');
-    const [controleur] = (await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(token, 'GET', '/api/auth/users?q=controleur')).items;
+    const [controleur] = (
+      await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(
+        token,
+        'GET',
+        '/api/auth/users?q=controleur',
+      )
+    ).items;
     const admin = await signedIn('admin');
     await admin.goto(`${base}/events/slots`);
     const form = admin.getByRole('form', { name: 'New room slot' });
@@ -317,7 +394,14 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await participant.goto(`${base}/events/questions`);
     await participant.locator('.live-live').waitFor();
     const ask = participant.getByRole('form', { name: 'Ask a question' });
-    await ask.getByLabel('About the session').selectOption({ label: await ask.getByLabel('About the session').locator('option', { hasText: 'The state of the web' }).innerText() });
+    await ask
+      .getByLabel('About the session')
+      .selectOption({
+        label: await ask
+          .getByLabel('About the session')
+          .locator('option', { hasText: 'The state of the web' })
+          .innerText(),
+      });
     await ask.getByLabel('Your question').fill('Will the slides be shared?');
     await ask.getByRole('button', { name: 'Ask' }).click();
     await ask.getByText('Question sent').waitFor();
@@ -358,7 +442,11 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.goto(`${base}/monitoring`);
     const tile = admin.getByRole('listitem', { name: /Alice Johnson on CH1/ });
     await textMatches(tile.getByTestId('battery'), /\b(9\d|100)%/);
-    const res = await fetch(`http://${receiver}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 1, battery: 4 }) });
+    const res = await fetch(`http://${receiver}/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 1, battery: 4 }),
+    });
     assert.ok(res.ok, `simulator control answered ${res.status}`);
     await textMatches(tile.getByTestId('battery'), /^\s*[0-4]%/);
     assert.match((await tile.getAttribute('class')) ?? '', /\bhealth-bad\b/);
@@ -366,7 +454,12 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await alert.waitFor({ timeout: 15_000 });
     await shot(admin, '10-mic-wall');
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
-    await admin.getByTestId('alert').filter({ hasText: 'Alice Johnson' }).getByText('acknowledged').first().waitFor();
+    await admin
+      .getByTestId('alert')
+      .filter({ hasText: 'Alice Johnson' })
+      .getByText('acknowledged')
+      .first()
+      .waitFor();
   });
   test('monitoring: a performer is created with a photo and a mic, shows on the wall by group and location, with a history chart', async () => {
     const admin = await signedIn('admin');
@@ -383,7 +476,9 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('form', { name: 'Performer Eddie Encore' }).waitFor();
 
     const face = await admin.screenshot({ clip: { x: 0, y: 0, width: 96, height: 96 } });
-    await admin.getByLabel(/^Photo \(PNG/).setInputFiles({ name: 'eddie.png', mimeType: 'image/png', buffer: face });
+    await admin
+      .getByLabel(/^Photo \(PNG/)
+      .setInputFiles({ name: 'eddie.png', mimeType: 'image/png', buffer: face });
     await admin.getByRole('button', { name: 'Upload photo' }).click();
     await admin.getByRole('img', { name: 'Photo of Eddie Encore' }).waitFor();
 
@@ -404,35 +499,61 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await row.getByRole('checkbox', { name: 'Audio low', checked: true }).waitFor();
     await shot(admin, '15-performer-assignments');
     const token = await apiLogin('admin');
-    const [mine] = (await api<{ items: Array<{ id: string; priority: string; alert_on_audio_low: boolean; alert_on_device_offline: boolean }> }>(token, 'GET', '/api/monitoring/assignments?limit=200')).items.filter(
-      (a: any) => a.performer.name === 'Eddie Encore',
-    );
+    const [mine] = (
+      await api<{
+        items: Array<{
+          id: string;
+          priority: string;
+          alert_on_audio_low: boolean;
+          alert_on_device_offline: boolean;
+        }>;
+      }>(token, 'GET', '/api/monitoring/assignments?limit=200')
+    ).items.filter((a: any) => a.performer.name === 'Eddie Encore');
     const until = Date.now() + 5000;
     let prefs = mine;
-    while (!prefs.alert_on_audio_low && Date.now() < until) prefs = await api(token, 'GET', `/api/monitoring/assignments/${mine.id}`);
-    assert.deepEqual([prefs.priority, prefs.alert_on_audio_low, prefs.alert_on_device_offline], ['high', true, false]);
+    while (!prefs.alert_on_audio_low && Date.now() < until)
+      prefs = await api(token, 'GET', `/api/monitoring/assignments/${mine.id}`);
+    assert.deepEqual(
+      [prefs.priority, prefs.alert_on_audio_low, prefs.alert_on_device_offline],
+      ['high', true, false],
+    );
 
     await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Mic wall' }).click();
     const tile = admin.getByRole('listitem', { name: `Eddie Encore on ${unitName}` });
     await tile.locator('img.performer-photo').waitFor();
-    await admin.getByRole('region', { name: 'Priority: high' }).getByRole('listitem', { name: /Eddie Encore/ }).waitFor();
+    await admin
+      .getByRole('region', { name: 'Priority: high' })
+      .getByRole('listitem', { name: /Eddie Encore/ })
+      .waitFor();
     await admin.getByLabel('View by').selectOption('location');
     assert.ok((await admin.getByRole('region', { name: /^Location: / }).count()) >= 1);
     await admin.getByLabel('View by').selectOption('group');
     assert.ok((await admin.getByRole('region', { name: /^Group: / }).count()) >= 1);
-    await admin.getByRole('listitem', { name: /Alice Johnson on CH1/ }).getByRole('button', { name: 'History' }).click();
+    await admin
+      .getByRole('listitem', { name: /Alice Johnson on CH1/ })
+      .getByRole('button', { name: 'History' })
+      .click();
     const chart = admin.getByTestId('history-chart');
     await chart.waitFor();
-    await admin.waitForFunction(() => Number(document.querySelector('[data-testid=history-chart]')?.getAttribute('data-samples')) > 0, undefined, { timeout: 20_000 });
+    await admin.waitForFunction(
+      () => Number(document.querySelector('[data-testid=history-chart]')?.getAttribute('data-samples')) > 0,
+      undefined,
+      { timeout: 20_000 },
+    );
     assert.match((await chart.getAttribute('aria-label')) ?? '', /battery \d+–\d+ %/);
     await shot(admin, '16-wall-history');
   });
   test('events management: deletes behind an accessible confirmation, and a manual session status', async () => {
     const token = await apiLogin('admin');
-    const events = (await api<{ items: Array<{ id: string; name: string }> }>(token, 'GET', '/api/events/events?limit=100')).items;
+    const events = (
+      await api<{ items: Array<{ id: string; name: string }> }>(token, 'GET', '/api/events/events?limit=100')
+    ).items;
     const event = events[0];
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
-    const room = await api<{ id: string }>(token, 'POST', `/api/events/events/${event.id}/rooms`, { name: 'E2E spare room', capacity: 20 });
+    const room = await api<{ id: string }>(token, 'POST', `/api/events/events/${event.id}/rooms`, {
+      name: 'E2E spare room',
+      capacity: 20,
+    });
     await api(token, 'POST', `/api/events/events/${event.id}/sessions`, {
       room_id: room.id,
       title: 'E2E cancelled talk',
@@ -445,7 +566,14 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       start_date: new Date(hour + 48 * HOUR).toISOString(),
       end_date: new Date(hour + 50 * HOUR).toISOString(),
     });
-    const sessionTitles = async () => (await api<{ items: Array<{ title: string }> }>(token, 'GET', `/api/events/events/${event.id}/sessions?limit=200`)).items.map((x) => x.title);
+    const sessionTitles = async () =>
+      (
+        await api<{ items: Array<{ title: string }> }>(
+          token,
+          'GET',
+          `/api/events/events/${event.id}/sessions?limit=200`,
+        )
+      ).items.map((x) => x.title);
 
     const admin = await signedIn('admin');
     await admin.goto(`${base}/events/manage`);
@@ -458,7 +586,10 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.equal(await admin.evaluate(() => document.activeElement?.textContent), 'Cancel');
     for (let i = 0; i < 3; i++) {
       await admin.keyboard.press('Tab');
-      assert.ok(await admin.evaluate(() => !!document.activeElement?.closest('dialog[open]')), 'focus left the dialog');
+      assert.ok(
+        await admin.evaluate(() => !!document.activeElement?.closest('dialog[open]')),
+        'focus left the dialog',
+      );
     }
     await shot(admin, '19-confirm-delete-session');
     await admin.keyboard.press('Escape');
@@ -471,65 +602,116 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
 
     const roomRow = admin.getByRole('row', { name: 'Room E2E spare room' });
     await roomRow.getByRole('button', { name: 'Delete room E2E spare room' }).click();
-    await admin.getByRole('dialog', { name: 'Delete the room E2E spare room?' }).getByRole('button', { name: 'Delete room' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete the room E2E spare room?' })
+      .getByRole('button', { name: 'Delete room' })
+      .click();
     await roomRow.waitFor({ state: 'detached' });
-    const rooms = (await api<{ items: Array<{ name: string }> }>(token, 'GET', `/api/events/events/${event.id}/rooms?limit=200`)).items.map((r) => r.name);
+    const rooms = (
+      await api<{ items: Array<{ name: string }> }>(
+        token,
+        'GET',
+        `/api/events/events/${event.id}/rooms?limit=200`,
+      )
+    ).items.map((r) => r.name);
     assert.ok(!rooms.includes('E2E spare room'), `room still listed: ${rooms}`);
 
     await admin.getByRole('combobox', { name: /^Event\b/ }).selectOption(throwaway.id);
     await admin.getByRole('button', { name: 'Delete event' }).click();
-    await admin.getByRole('dialog', { name: 'Delete the event E2E throwaway event?' }).getByRole('button', { name: 'Delete event' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete the event E2E throwaway event?' })
+      .getByRole('button', { name: 'Delete event' })
+      .click();
     await admin.getByRole('status').filter({ hasText: 'Event E2E throwaway event deleted' }).waitFor();
-    const gone = await fetch(`${base}/api/events/events/${throwaway.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const gone = await fetch(`${base}/api/events/events/${throwaway.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(gone.status, 404);
 
     // The room manager holding Salle 1 forces a session's status; the event manager returns it to the clock.
-    const findSession = async () => (await api<{ items: Array<{ title: string; status: string; status_is_manual: boolean }> }>(token, 'GET', `/api/events/events/${event.id}/sessions?limit=200`)).items.find((x) => x.title === 'Closing panel')!;
+    const findSession = async () =>
+      (
+        await api<{ items: Array<{ title: string; status: string; status_is_manual: boolean }> }>(
+          token,
+          'GET',
+          `/api/events/events/${event.id}/sessions?limit=200`,
+        )
+      ).items.find((x) => x.title === 'Closing panel')!;
     const gestionnaire = await signedIn('gestionnaire');
     await gestionnaire.goto(`${base}/events/timetable`);
     const closing = gestionnaire.getByRole('listitem').filter({ hasText: 'Closing panel' });
     await closing.getByLabel('Status of Closing panel').selectOption('en_cours');
     await closing.getByText('Status set: now').waitFor();
     await closing.getByText('(set by hand)').waitFor();
-    assert.deepEqual([(await findSession()).status, (await findSession()).status_is_manual], ['en_cours', true]);
+    assert.deepEqual(
+      [(await findSession()).status, (await findSession()).status_is_manual],
+      ['en_cours', true],
+    );
     await shot(gestionnaire, '20-session-status-override');
     await admin.goto(`${base}/events/timetable`);
     const closingAdmin = admin.getByRole('listitem').filter({ hasText: 'Closing panel' });
     await closingAdmin.getByLabel('Status of Closing panel').selectOption('clock');
     await closingAdmin.getByText('Status set: by the clock').waitFor();
-    assert.deepEqual([(await findSession()).status, (await findSession()).status_is_manual], ['pas_encore', false]);
+    assert.deepEqual(
+      [(await findSession()).status, (await findSession()).status_is_manual],
+      ['pas_encore', false],
+    );
   });
 
   test('monitoring admin: a performer is deleted with their assignments, and a monitoring group is created, staffed, renamed, deactivated and another deleted', async () => {
     const token = await apiLogin('admin');
-    const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', { name: 'Dora Delete' });
-    const [group] = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')).items;
-    const units = (await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/units?limit=10')).items;
-    for (const unit of units.slice(0, 2)) await api(token, 'POST', '/api/monitoring/assignments', { performer_id: performer.id, wireless_unit_id: unit.id, monitoring_group_id: group.id });
+    const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
+      name: 'Dora Delete',
+    });
+    const [group] = (
+      await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')
+    ).items;
+    const units = (
+      await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/units?limit=10')
+    ).items;
+    for (const unit of units.slice(0, 2))
+      await api(token, 'POST', '/api/monitoring/assignments', {
+        performer_id: performer.id,
+        wireless_unit_id: unit.id,
+        monitoring_group_id: group.id,
+      });
 
     const admin = await signedIn('admin');
     await admin.goto(`${base}/monitoring/performers`);
-    await admin.getByRole('list', { name: 'Performers' }).getByRole('button', { name: /Dora Delete/ }).click();
+    await admin
+      .getByRole('list', { name: 'Performers' })
+      .getByRole('button', { name: /Dora Delete/ })
+      .click();
     await admin.getByRole('button', { name: 'Delete performer' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Delete Dora Delete for good?' });
     assert.match((await dialog.textContent()) ?? '', /2 microphone assignments will be deleted/);
     await shot(admin, '21-confirm-delete-performer');
     await dialog.getByRole('button', { name: 'Delete performer' }).click();
     await admin.getByRole('status').filter({ hasText: 'Dora Delete deleted, with 2 assignments' }).waitFor();
-    const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(gone.status, 404);
 
-    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Monitoring groups' }).click();
+    await admin
+      .getByRole('navigation', { name: 'Modules' })
+      .getByRole('link', { name: 'Monitoring groups' })
+      .click();
     await admin.getByRole('button', { name: 'New group' }).click();
     let form = admin.getByRole('form', { name: 'New group' });
     await form.getByLabel('Group name').fill('Main Stage');
     await form.getByLabel('Find a user to add').fill('gestion');
     await form.getByRole('button', { name: /^Add / }).first().click();
-    const member = ((await form.getByRole('list', { name: 'Members' }).textContent()) ?? '').replace('✕', '').trim();
+    const member = ((await form.getByRole('list', { name: 'Members' }).textContent()) ?? '')
+      .replace('✕', '')
+      .trim();
     assert.ok(member.length > 0);
     // A taken name is the API's 409, shown under the form; nothing is created.
     await form.getByRole('button', { name: 'Create group' }).click();
-    await form.getByRole('alert').filter({ hasText: /already exists/ }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /already exists/ })
+      .waitFor();
     await form.getByLabel('Group name').fill('E2E Stage left');
     await form.getByRole('button', { name: 'Create group' }).click();
     const row = admin.getByRole('row', { name: 'Group E2E Stage left' });
@@ -543,14 +725,37 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await renamed.getByRole('button', { name: 'Deactivate group E2E Stage right' }).click();
     await renamed.getByText('deactivated', { exact: true }).waitFor();
     await shot(admin, '22-monitoring-groups');
-    const stored = (await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(token, 'GET', '/api/monitoring/groups?include_inactive=true&limit=200')).items.filter((g) => g.name.startsWith('E2E Stage'));
-    const picked = (await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(token, 'GET', '/api/auth/users?limit=200')).items.find((u) => (u.full_name || u.username) === member)!;
-    assert.deepEqual(stored.map((g) => [g.name, g.is_active, g.members]), [['E2E Stage right', false, [picked.id]]]);
+    const stored = (
+      await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(
+        token,
+        'GET',
+        '/api/monitoring/groups?include_inactive=true&limit=200',
+      )
+    ).items.filter((g) => g.name.startsWith('E2E Stage'));
+    const picked = (
+      await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(
+        token,
+        'GET',
+        '/api/auth/users?limit=200',
+      )
+    ).items.find((u) => (u.full_name || u.username) === member)!;
+    assert.deepEqual(
+      stored.map((g) => [g.name, g.is_active, g.members]),
+      [['E2E Stage right', false, [picked.id]]],
+    );
 
     // Deleting a group: the dialog counts the assignments that go with it; Cancel keeps all.
-    const doomed = await api<{ id: string }>(token, 'POST', '/api/monitoring/groups', { name: 'E2E Doomed stage' });
-    const guest = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', { name: 'Gil Guest' });
-    const assignment = await api<{ id: string }>(token, 'POST', '/api/monitoring/assignments', { performer_id: guest.id, wireless_unit_id: units[2].id, monitoring_group_id: doomed.id });
+    const doomed = await api<{ id: string }>(token, 'POST', '/api/monitoring/groups', {
+      name: 'E2E Doomed stage',
+    });
+    const guest = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
+      name: 'Gil Guest',
+    });
+    const assignment = await api<{ id: string }>(token, 'POST', '/api/monitoring/assignments', {
+      performer_id: guest.id,
+      wireless_unit_id: units[2].id,
+      monitoring_group_id: doomed.id,
+    });
     await admin.reload();
     const doomedRow = admin.getByRole('row', { name: 'Group E2E Doomed stage' });
     await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
@@ -558,16 +763,42 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.match((await ask.textContent()) ?? '', /1 microphone assignment will be deleted with it/);
     await ask.getByRole('button', { name: 'Cancel' }).click();
     await ask.waitFor({ state: 'detached' });
-    assert.equal((await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'Cancel deletes nothing');
+    assert.equal(
+      (
+        await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+      200,
+      'Cancel deletes nothing',
+    );
     await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
     ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
     await ask.getByRole('button', { name: 'Delete group' }).click();
-    await admin.getByRole('status').filter({ hasText: 'Group E2E Doomed stage deleted, with 1 microphone assignment' }).waitFor();
+    await admin
+      .getByRole('status')
+      .filter({ hasText: 'Group E2E Doomed stage deleted, with 1 microphone assignment' })
+      .waitFor();
     await doomedRow.waitFor({ state: 'detached' });
-    for (const gone of [`/api/monitoring/groups/${doomed.id}`, `/api/monitoring/assignments/${assignment.id}`]) {
-      assert.equal((await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status, 404, `${gone} is gone`);
+    for (const gone of [
+      `/api/monitoring/groups/${doomed.id}`,
+      `/api/monitoring/assignments/${assignment.id}`,
+    ]) {
+      assert.equal(
+        (await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status,
+        404,
+        `${gone} is gone`,
+      );
     }
-    assert.equal((await fetch(`${base}/api/monitoring/performers/${guest.id}`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the performer stays');
+    assert.equal(
+      (
+        await fetch(`${base}/api/monitoring/performers/${guest.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+      200,
+      'the performer stays',
+    );
   });
 
   test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {
@@ -590,14 +821,32 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.match((await editor.locator('[data-field=end_date]').textContent()) ?? '', /after start_date/);
     await shot(admin, '17-asset-schedule-error');
     const token = await apiLogin('admin');
-    const find = async () => (await api<{ items: Array<{ id: string; name: string; start_date: string | null; end_date: string | null; duration: number }> }>(token, 'GET', '/api/signage/assets?limit=200')).items.find((a) => a.name === 'E2E lobby page')!;
+    const find = async () =>
+      (
+        await api<{
+          items: Array<{
+            id: string;
+            name: string;
+            start_date: string | null;
+            end_date: string | null;
+            duration: number;
+          }>;
+        }>(token, 'GET', '/api/signage/assets?limit=200')
+      ).items.find((a) => a.name === 'E2E lobby page')!;
     assert.deepEqual([(await find()).start_date, (await find()).duration], [null, 10]);
     await editor.getByLabel('Plays until').fill('2030-06-30T20:00');
     await editor.getByRole('button', { name: 'Save schedule' }).click();
     await editor.waitFor({ state: 'detached' });
-    await admin.getByRole('listitem', { name: 'Asset E2E lobby page' }).getByTestId('schedule').getByText('2030-06-01 18:00 → 2030-06-30 20:00').waitFor();
+    await admin
+      .getByRole('listitem', { name: 'Asset E2E lobby page' })
+      .getByTestId('schedule')
+      .getByText('2030-06-01 18:00 → 2030-06-30 20:00')
+      .waitFor();
     const saved = await find();
-    assert.deepEqual([saved.start_date?.slice(0, 16), saved.end_date?.slice(0, 16), saved.duration], ['2030-06-01T18:00', '2030-06-30T20:00', 25]);
+    assert.deepEqual(
+      [saved.start_date?.slice(0, 16), saved.end_date?.slice(0, 16), saved.duration],
+      ['2030-06-01T18:00', '2030-06-30T20:00', 25],
+    );
 
     await admin.getByLabel('New playlist').fill('E2E order');
     await admin.getByRole('button', { name: 'Create' }).click();
@@ -608,28 +857,65 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await playlist.getByText('2 items').waitFor();
     const items = playlist.getByTestId('playlist-item');
     await items.nth(1).dragTo(items.nth(0));
-    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'));
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'),
+    );
     const order = async () => {
-      const pl = (await api<{ items: Array<{ name: string; asset_ids: string[] }> }>(token, 'GET', '/api/signage/playlists?limit=100')).items.find((p) => p.name === 'E2E order')!;
-      const names = new Map((await api<{ items: Array<{ id: string; name: string }> }>(token, 'GET', '/api/signage/assets?limit=200')).items.map((a) => [a.id, a.name]));
+      const pl = (
+        await api<{ items: Array<{ name: string; asset_ids: string[] }> }>(
+          token,
+          'GET',
+          '/api/signage/playlists?limit=100',
+        )
+      ).items.find((p) => p.name === 'E2E order')!;
+      const names = new Map(
+        (
+          await api<{ items: Array<{ id: string; name: string }> }>(
+            token,
+            'GET',
+            '/api/signage/assets?limit=200',
+          )
+        ).items.map((a) => [a.id, a.name]),
+      );
       return pl.asset_ids.map((id) => names.get(id));
     };
     assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
     await shot(admin, '18-playlist-dragged');
     // The keyboard path stays: the arrow buttons move an item too.
     await playlist.getByRole('button', { name: 'Move E2E news page down' }).click();
-    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E lobby page'));
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E lobby page'),
+    );
     assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
 
     // On a phone: Top/Bottom exist and every reorder button is a 44 px target.
     await admin.setViewportSize({ width: 390, height: 844 });
-    const sizes = await playlist.getByTestId('playlist-item').first().getByRole('button').evaluateAll((els) => els.map((el) => [el.getAttribute('aria-label'), el.getBoundingClientRect().width, el.getBoundingClientRect().height] as const));
+    const sizes = await playlist
+      .getByTestId('playlist-item')
+      .first()
+      .getByRole('button')
+      .evaluateAll((els) =>
+        els.map(
+          (el) =>
+            [
+              el.getAttribute('aria-label'),
+              el.getBoundingClientRect().width,
+              el.getBoundingClientRect().height,
+            ] as const,
+        ),
+      );
     for (const [label, w, h] of sizes) assert.ok(w >= 44 && h >= 44, `${label} is ${w}×${h}`);
     await playlist.getByRole('button', { name: 'Move E2E news page to the top' }).click();
-    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'));
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'),
+    );
     assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
     await playlist.getByRole('button', { name: 'Move E2E news page to the bottom' }).click();
-    await admin.waitForFunction(() => document.querySelector('[aria-label="Items of E2E order"] li:last-child')?.textContent?.includes('E2E news page'));
+    await admin.waitForFunction(() =>
+      document
+        .querySelector('[aria-label="Items of E2E order"] li:last-child')
+        ?.textContent?.includes('E2E news page'),
+    );
     assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
     await shot(admin, '23-playlist-phone');
   });

@@ -31,7 +31,11 @@ describe('console serving', () => {
 
   test('without web/dist, / and deep links explain how to build the console', async () => {
     for (const url of ['/', '/events/scanner']) {
-      const res = await app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml' } });
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: { accept: 'text/html,application/xhtml+xml' },
+      });
       assert.equal(res.statusCode, 503);
       assert.match(res.headers['content-type'] as string, /text\/html/);
       assert.match(res.body, /npm run build:web/);
@@ -42,7 +46,11 @@ describe('console serving', () => {
     fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
     fs.writeFileSync(path.join(dist, 'assets', 'app-123.js'), 'console.log(1)');
-    const index = await app.inject({ method: 'GET', url: '/org/users?unit=1', headers: { accept: 'text/html,*/*;q=0.8' } });
+    const index = await app.inject({
+      method: 'GET',
+      url: '/org/users?unit=1',
+      headers: { accept: 'text/html,*/*;q=0.8' },
+    });
     assert.equal(index.statusCode, 200);
     assert.equal(index.body, '<!doctype html><div id="root"></div>');
     assert.equal(index.headers['cache-control'], 'no-cache');

@@ -6,7 +6,18 @@ import { queryRows } from '../../src/core/db/client.ts';
 import type { RosterApp } from '../../src/core/http/app.ts';
 import { modules } from '../../src/server.ts';
 import { DEMO_ORG, seedDemo } from '../../src/seed.ts';
-import { appWithRoutes, changedTables, databaseChecksum, jsonSchemaOf, resolve, sampleOf, samplePath, typeOf, type JsonSchema, type WalkedRoute } from '../support/routes.ts';
+import {
+  appWithRoutes,
+  changedTables,
+  databaseChecksum,
+  jsonSchemaOf,
+  resolve,
+  sampleOf,
+  samplePath,
+  typeOf,
+  type JsonSchema,
+  type WalkedRoute,
+} from '../support/routes.ts';
 
 /**
  * Bad input on every route (issue 8, "Bad input suite"): the demo org's owner — who may call
@@ -23,17 +34,31 @@ import { appWithRoutes, changedTables, databaseChecksum, jsonSchemaOf, resolve, 
 const MB = 1_000_000;
 const HUGE = 'x'.repeat(MB);
 
-interface Attempt { route: WalkedRoute; what: string; url: string; payload?: string; contentType?: string }
+interface Attempt {
+  route: WalkedRoute;
+  what: string;
+  url: string;
+  payload?: string;
+  contentType?: string;
+}
 
 /** Values of the wrong JSON type for a field of type `type`. */
 function wrongTypes(type: string | undefined): unknown[] {
   switch (type) {
-    case 'string': case 'enum': return [12345, true, { nested: 'x' }, ['x']];
-    case 'integer': case 'number': return ['12', 'abc', true, { n: 1 }, [1]];
-    case 'boolean': return ['true', 1, 'yes', [true]];
-    case 'array': return ['x', 1, { a: 1 }];
-    case 'object': return ['x', 1, [1]];
-    default: return [{ unexpected: { deep: [1, 2, 3] } }];
+    case 'string':
+    case 'enum':
+      return [12345, true, { nested: 'x' }, ['x']];
+    case 'integer':
+    case 'number':
+      return ['12', 'abc', true, { n: 1 }, [1]];
+    case 'boolean':
+      return ['true', 1, 'yes', [true]];
+    case 'array':
+      return ['x', 1, { a: 1 }];
+    case 'object':
+      return ['x', 1, [1]];
+    default:
+      return [{ unexpected: { deep: [1, 2, 3] } }];
   }
 }
 
@@ -58,31 +83,59 @@ function bodyAttempts(route: WalkedRoute, url: string): { strict: Attempt[]; len
   const strict: Attempt[] = [];
   const lenient: Attempt[] = [];
   if (!root) return { strict, lenient };
-  const json = (what: string, body: unknown, into: Attempt[] = strict) => into.push({ route, what, url, payload: JSON.stringify(body), contentType: 'application/json' });
-  strict.push({ route, what: 'malformed JSON', url, payload: '{"name": "unterminated', contentType: 'application/json' });
+  const json = (what: string, body: unknown, into: Attempt[] = strict) =>
+    into.push({ route, what, url, payload: JSON.stringify(body), contentType: 'application/json' });
+  strict.push({
+    route,
+    what: 'malformed JSON',
+    url,
+    payload: '{"name": "unterminated',
+    contentType: 'application/json',
+  });
   strict.push({ route, what: 'trailing garbage', url, payload: '{} {}', contentType: 'application/json' });
-  strict.push({ route, what: 'body over the 1 MiB limit', url, payload: JSON.stringify({ blob: 'x'.repeat(2 * MB) }), contentType: 'application/json' });
+  strict.push({
+    route,
+    what: 'body over the 1 MiB limit',
+    url,
+    payload: JSON.stringify({ blob: 'x'.repeat(2 * MB) }),
+    contentType: 'application/json',
+  });
   const base = sampleOf(root, root);
   const top = resolve(root, root);
   if (typeOf(root, root) === 'object') {
     for (const body of [[], 'a string', 42, null]) json(`body ${JSON.stringify(body)}`, body);
     for (const field of ['org_id', 'id', '__proto__', 'constructor', 'created_by']) {
       if (top.properties?.[field]) continue;
-      strict.push({ route, what: `mass assignment: ${field}`, url, payload: JSON.stringify(base).replace(/^\{/, `{"${field}": ${field === '__proto__' ? '{"isAdmin": true}' : '"00000000-0000-0000-0000-000000000001"'}${Object.keys(base as object).length ? ',' : ''}`), contentType: 'application/json' });
+      strict.push({
+        route,
+        what: `mass assignment: ${field}`,
+        url,
+        payload: JSON.stringify(base).replace(
+          /^\{/,
+          `{"${field}": ${field === '__proto__' ? '{"isAdmin": true}' : '"00000000-0000-0000-0000-000000000001"'}${Object.keys(base as object).length ? ',' : ''}`,
+        ),
+        contentType: 'application/json',
+      });
     }
     for (const [field, prop] of Object.entries(top.properties ?? {})) {
       const type = typeOf(prop, root);
       const withField = (value: unknown) => ({ ...(base as object), [field]: value });
-      for (const value of wrongTypes(type)) json(`${field}: wrong type ${JSON.stringify(value)}`, withField(value));
+      for (const value of wrongTypes(type))
+        json(`${field}: wrong type ${JSON.stringify(value)}`, withField(value));
       const r = resolve(prop, root);
       const options = (r.anyOf ?? r.oneOf ?? [r]).map((o) => resolve(o, root));
       const stringy = type === 'string' || options.some((o) => o.type === 'string');
       if (stringy) json(`${field}: 1 MB string`, withField(HUGE));
       if (type === 'integer' || type === 'number') {
-        for (const value of impossibleNumbers(options.find((o) => o.type === 'integer' || o.type === 'number') ?? r)) json(`${field}: ${value}`, withField(value));
+        for (const value of impossibleNumbers(
+          options.find((o) => o.type === 'integer' || o.type === 'number') ?? r,
+        ))
+          json(`${field}: ${value}`, withField(value));
         for (const value of [-1, 0, -2147483649]) json(`${field}: ${value}`, withField(value), lenient);
       }
-      if (stringy) for (const [name, value] of Object.entries(UNICODE)) json(`${field}: unicode ${name}`, withField(value), lenient);
+      if (stringy)
+        for (const [name, value] of Object.entries(UNICODE))
+          json(`${field}: unicode ${name}`, withField(value), lenient);
     }
   }
   return { strict, lenient };
@@ -94,12 +147,14 @@ function queryAttempts(route: WalkedRoute, url: string): { strict: Attempt[]; le
   const lenient: Attempt[] = [];
   if (!root) return { strict, lenient };
   const top = resolve(root, root);
-  const q = (what: string, query: string, into: Attempt[] = strict) => into.push({ route, what, url: `${url}?${query}` });
+  const q = (what: string, query: string, into: Attempt[] = strict) =>
+    into.push({ route, what, url: `${url}?${query}` });
   for (const [field, prop] of Object.entries(top.properties ?? {})) {
     const type = typeOf(prop, root);
     const r = resolve(prop, root);
     if (type === 'integer' || type === 'number') {
-      for (const v of ['abc', '1e400', '99999999999999999999999', '1.5', '']) if (!(v === '1.5' && type === 'number')) q(`${field}=${v}`, `${field}=${encodeURIComponent(v)}`);
+      for (const v of ['abc', '1e400', '99999999999999999999999', '1.5', ''])
+        if (!(v === '1.5' && type === 'number')) q(`${field}=${v}`, `${field}=${encodeURIComponent(v)}`);
       // Query numbers are coerced with Number(): "0x10" is read as 16. Harmless, so only "never 5xx".
       q(`${field}=-1`, `${field}=-1`, lenient);
       q(`${field}=0x10`, `${field}=0x10`, lenient);
@@ -130,7 +185,12 @@ describeEachBackend(
       const { database, config } = env();
       await seedDemo(database.db, config, modules);
       token = (await env().login('admin', DEMO_ORG, TEST_PASSWORD)).token!;
-      ({ app, routes } = await appWithRoutes({ config, database, bus: env().bus, rateLimiter: env().app.deps.rateLimiter }));
+      ({ app, routes } = await appWithRoutes({
+        config,
+        database,
+        bus: env().bus,
+        rateLimiter: env().app.deps.rateLimiter,
+      }));
     });
     after(async () => {
       await app?.close();
@@ -140,7 +200,10 @@ describeEachBackend(
       app.inject({
         method: a.route.method as never,
         url: a.url,
-        headers: { authorization: `Bearer ${token}`, ...(a.contentType ? { 'content-type': a.contentType } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(a.contentType ? { 'content-type': a.contentType } : {}),
+        },
         ...(a.payload !== undefined ? { payload: a.payload } : {}),
       });
 
@@ -158,9 +221,22 @@ describeEachBackend(
     };
 
     test('the walk covers the JSON routes of every module', () => {
-      const withInput = routes.filter((r) => r.options.schema?.body || r.options.schema?.querystring).map((r) => r.url);
-      for (const prefix of ['/api/auth/login', '/api/members', '/api/auth/units', '/api/monitoring/', '/api/signage/', '/api/events/', '/api/audit']) {
-        assert.ok(withInput.some((u) => u.startsWith(prefix)), `a route under ${prefix} takes JSON or a query (found ${withInput.length})`);
+      const withInput = routes
+        .filter((r) => r.options.schema?.body || r.options.schema?.querystring)
+        .map((r) => r.url);
+      for (const prefix of [
+        '/api/auth/login',
+        '/api/members',
+        '/api/auth/units',
+        '/api/monitoring/',
+        '/api/signage/',
+        '/api/events/',
+        '/api/audit',
+      ]) {
+        assert.ok(
+          withInput.some((u) => u.startsWith(prefix)),
+          `a route under ${prefix} takes JSON or a query (found ${withInput.length})`,
+        );
       }
     });
 
@@ -177,9 +253,11 @@ describeEachBackend(
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
             const where = `${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode} ${res.body.slice(0, 160)}`;
             if (res.statusCode < 400 || res.statusCode >= 500) return failures.push(where);
-            if (!String(res.headers['content-type']).startsWith('application/problem+json')) return failures.push(`${where} (content-type ${res.headers['content-type']})`);
+            if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+              return failures.push(`${where} (content-type ${res.headers['content-type']})`);
             const body = res.json();
-            if (body.status !== res.statusCode || typeof body.title !== 'string') failures.push(`${where} (not a problem document)`);
+            if (body.status !== res.statusCode || typeof body.title !== 'string')
+              failures.push(`${where} (not a problem document)`);
           }),
         );
       }
@@ -204,12 +282,19 @@ describeEachBackend(
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
             const where = `${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode} ${res.body.slice(0, 160)}`;
             if (res.statusCode >= 500) return failures.push(where);
-            if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) return failures.push(`${where} (content-type ${res.headers['content-type']})`);
-            if (res.statusCode < 300 && a.route.method !== 'GET') accepted.push(`${a.route.method} ${a.route.url} [${a.what}]`);
+            if (
+              res.statusCode >= 400 &&
+              !String(res.headers['content-type']).startsWith('application/problem+json')
+            )
+              return failures.push(`${where} (content-type ${res.headers['content-type']})`);
+            if (res.statusCode < 300 && a.route.method !== 'GET')
+              accepted.push(`${a.route.method} ${a.route.url} [${a.what}]`);
           }),
         );
       }
-      t.diagnostic(`${lenient.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${accepted.length} writes accepted`);
+      t.diagnostic(
+        `${lenient.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${accepted.length} writes accepted`,
+      );
       if (accepted.length) t.diagnostic(`accepted writes: ${accepted.slice(0, 30).join('; ')}`);
       assert.deepEqual(failures, []);
       const changed = changedTables(before, await databaseChecksum(db));
@@ -222,21 +307,32 @@ describeEachBackend(
       const db = env().database.db;
       const nul = plan().lenient.filter(isNul);
       const before = await databaseChecksum(db);
-      const otherSecurityEvents = () => queryRows<{ n: number }>(db, sql`select count(*)::int as n from security_log where event not in ('login.failed', 'login.throttled')`);
+      const otherSecurityEvents = () =>
+        queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from security_log where event not in ('login.failed', 'login.throttled')`,
+        );
       const [othersBefore] = await otherSecurityEvents();
       const failures: string[] = [];
       for (const a of nul) {
         const res = await send(a);
-        if (res.statusCode < 400 || res.statusCode >= 500) failures.push(`${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode}`);
+        if (res.statusCode < 400 || res.statusCode >= 500)
+          failures.push(`${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode}`);
       }
       t.diagnostic(`${nul.length} requests, ${failures.length} not refused with a 4xx`);
       assert.deepEqual(failures, []);
       // A NUL in a login *password* is a well-formed attempt with a wrong password: it is refused
       // (401, or 429 once the attempts add up) and, by design, recorded in the security log.
       // Nothing else may change.
-      const changed = changedTables(before, await databaseChecksum(db)).filter((c) => !c.startsWith('security_log:'));
+      const changed = changedTables(before, await databaseChecksum(db)).filter(
+        (c) => !c.startsWith('security_log:'),
+      );
       assert.deepEqual(changed, []);
-      assert.deepEqual(await otherSecurityEvents(), [othersBefore], 'only failed or throttled logins were logged');
+      assert.deepEqual(
+        await otherSecurityEvents(),
+        [othersBefore],
+        'only failed or throttled logins were logged',
+      );
     });
   },
   { demoPassword: TEST_PASSWORD },

@@ -16,15 +16,29 @@ import { call, createDatabase, startServer, type ServerProcess } from '../suppor
 const PASSWORD = 'faults-demo-pass';
 const SECRET = 'faults-test-secret';
 const REQUEST_TIMEOUT_MS = 10_000;
-const skip = process.env.DATABASE_URL ? false : 'needs DATABASE_URL (kills a server process and terminates Postgres backends)';
+const skip = process.env.DATABASE_URL
+  ? false
+  : 'needs DATABASE_URL (kills a server process and terminates Postgres backends)';
 
-interface Outcome { kind: 'check-in' | 'scan'; participant: string; status: number | 'error'; body?: any; ms: number }
+interface Outcome {
+  kind: 'check-in' | 'scan';
+  participant: string;
+  status: number | 'error';
+  body?: any;
+  ms: number;
+}
 
 describe('faults: kill -9 and dropped database connections', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let server: ServerProcess | undefined;
   let admin: pg.Client;
-  const env = () => ({ DATABASE_URL: database.url, REDIS_URL: '', ROSTER_DEMO_PASSWORD: PASSWORD, ROSTER_SECRET: SECRET, LOG_LEVEL: 'warn' });
+  const env = () => ({
+    DATABASE_URL: database.url,
+    REDIS_URL: '',
+    ROSTER_DEMO_PASSWORD: PASSWORD,
+    ROSTER_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+  });
 
   before(async () => {
     database = await createDatabase(process.env.DATABASE_URL!, 'roster_faults');
@@ -39,7 +53,9 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
   });
 
   const login = async (username: string) => {
-    const res = await call(server!.base, 'POST', '/api/auth/login', { body: { username, password: PASSWORD } });
+    const res = await call(server!.base, 'POST', '/api/auth/login', {
+      body: { username, password: PASSWORD },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.token as string;
   };
@@ -51,7 +67,10 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const [event] = (await call(server.base, 'GET', '/api/events/events', { token: owner })).body.items;
     const badges: { id: string; qr: string }[] = [];
     for (let i = 0; i < 120; i++) {
-      const p = await call(server.base, 'POST', `/api/events/events/${event.id}/participants`, { token: owner, body: { full_name: `Burst visitor ${i}` } });
+      const p = await call(server.base, 'POST', `/api/events/events/${event.id}/participants`, {
+        token: owner,
+        body: { full_name: `Burst visitor ${i}` },
+      });
       assert.equal(p.status, 201, JSON.stringify(p.body));
       badges.push({ id: p.body.id, qr: p.body.qr_payload });
     }
@@ -75,14 +94,29 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
         const started = Date.now();
         const url = `/api/events/events/${event.id}/${next.kind === 'scan' ? 'scans' : 'check-in'}`;
         try {
-          const res = await call(base, 'POST', url, { token: next.kind === 'scan' ? controller : owner, body: { qr: next.b.qr }, timeoutMs: REQUEST_TIMEOUT_MS });
-          outcomes.push({ kind: next.kind, participant: next.b.id, status: res.status, body: res.body, ms: Date.now() - started });
+          const res = await call(base, 'POST', url, {
+            token: next.kind === 'scan' ? controller : owner,
+            body: { qr: next.b.qr },
+            timeoutMs: REQUEST_TIMEOUT_MS,
+          });
+          outcomes.push({
+            kind: next.kind,
+            participant: next.b.id,
+            status: res.status,
+            body: res.body,
+            ms: Date.now() - started,
+          });
           if (res.status < 300 && ++ok >= killAt && !killed) {
             killed = true;
             server!.proc.kill('SIGKILL');
           }
         } catch {
-          outcomes.push({ kind: next.kind, participant: next.b.id, status: 'error', ms: Date.now() - started });
+          outcomes.push({
+            kind: next.kind,
+            participant: next.b.id,
+            status: 'error',
+            ms: Date.now() - started,
+          });
         }
       }
     };
@@ -92,13 +126,24 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
 
     const succeeded = outcomes.filter((o) => typeof o.status === 'number' && o.status < 300);
     const failed = outcomes.filter((o) => o.status === 'error');
-    t.diagnostic(`${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, statuses ${JSON.stringify(outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {}))}`);
-    assert.ok(succeeded.length >= killAt && failed.length > 0, 'some requests succeeded before the kill and some were cut off');
-    assert.ok(outcomes.every((o) => o.ms <= REQUEST_TIMEOUT_MS + 1000), 'no request hung past its timeout');
+    t.diagnostic(
+      `${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, statuses ${JSON.stringify(outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {}))}`,
+    );
+    assert.ok(
+      succeeded.length >= killAt && failed.length > 0,
+      'some requests succeeded before the kill and some were cut off',
+    );
+    assert.ok(
+      outcomes.every((o) => o.ms <= REQUEST_TIMEOUT_MS + 1000),
+      'no request hung past its timeout',
+    );
 
     // Every answered scan is a row with the answered id, status and participant.
     const scans = succeeded.filter((o) => o.kind === 'scan');
-    const { rows: stored } = await admin.query<{ id: string; status: string; participant_id: string }>('select id, status, participant_id from room_accesses where event_id = $1', [event.id]);
+    const { rows: stored } = await admin.query<{ id: string; status: string; participant_id: string }>(
+      'select id, status, participant_id from room_accesses where event_id = $1',
+      [event.id],
+    );
     const byId = new Map(stored.map((r) => [r.id, r]));
     for (const s of scans) {
       const row = byId.get(s.body.scan.id);
@@ -106,11 +151,18 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
       assert.deepEqual([row.status, row.participant_id], [s.body.status, s.participant]);
     }
     assert.equal(new Set(stored.map((r) => r.id)).size, stored.length);
-    assert.ok(stored.length <= badges.length * 2, `at most one row per scan request (${stored.length} rows for ${badges.length * 2} requests)`);
+    assert.ok(
+      stored.length <= badges.length * 2,
+      `at most one row per scan request (${stored.length} rows for ${badges.length * 2} requests)`,
+    );
 
     // Every answered check-in is stored with the answered time, and no badge was checked in twice.
     const checkIns = succeeded.filter((o) => o.kind === 'check-in');
-    const { rows: people } = await admin.query<{ id: string; is_checked_in: boolean; checked_in_at: Date | null }>('select id, is_checked_in, checked_in_at from event_participants where event_id = $1', [event.id]);
+    const { rows: people } = await admin.query<{
+      id: string;
+      is_checked_in: boolean;
+      checked_in_at: Date | null;
+    }>('select id, is_checked_in, checked_in_at from event_participants where event_id = $1', [event.id]);
     const person = new Map(people.map((p) => [p.id, p]));
     for (const c of checkIns) {
       const p = person.get(c.participant)!;
@@ -134,7 +186,10 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const controller = await login('controleur');
     const base = server.base;
     const [event] = (await call(base, 'GET', '/api/events/events', { token })).body.items;
-    const badge = await call(base, 'POST', `/api/events/events/${event.id}/participants`, { token, body: { full_name: 'Fault visitor' } });
+    const badge = await call(base, 'POST', `/api/events/events/${event.id}/participants`, {
+      token,
+      body: { full_name: 'Fault visitor' },
+    });
     assert.equal(badge.status, 201, JSON.stringify(badge.body));
     const outcomes: { status: number | 'error'; ms: number; error?: string }[] = [];
     const ready: (number | 'error')[] = [];
@@ -146,8 +201,15 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
         const started = Date.now();
         try {
           const res = scanning
-            ? await call(base, 'POST', `/api/events/events/${event.id}/scans`, { token: controller, body: { qr: badge.body.qr_payload }, timeoutMs: REQUEST_TIMEOUT_MS })
-            : await call(base, 'GET', '/api/monitoring/performers?limit=20', { token, timeoutMs: REQUEST_TIMEOUT_MS });
+            ? await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
+                token: controller,
+                body: { qr: badge.body.qr_payload },
+                timeoutMs: REQUEST_TIMEOUT_MS,
+              })
+            : await call(base, 'GET', '/api/monitoring/performers?limit=20', {
+                token,
+                timeoutMs: REQUEST_TIMEOUT_MS,
+              });
           outcomes.push({ status: res.status, ms: Date.now() - started });
         } catch (e) {
           outcomes.push({ status: 'error', ms: Date.now() - started, error: (e as Error).name });
@@ -168,22 +230,46 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     let terminated = 0;
     for (let round = 0; round < 4; round++) {
       await new Promise((r) => setTimeout(r, 700));
-      const { rows } = await admin.query('select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database.name]);
+      const { rows } = await admin.query(
+        'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database.name],
+      );
       terminated += rows[0].n;
     }
     await new Promise((r) => setTimeout(r, 1500));
     loading = false;
     await Promise.all(load);
 
-    const statuses = outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
-    t.diagnostic(`${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+    const statuses = outcomes.reduce<Record<string, number>>(
+      (m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }),
+      {},
+    );
+    t.diagnostic(
+      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`,
+    );
     assert.ok(terminated > 0, 'the server had backends to terminate');
-    assert.equal(server.proc.exitCode, null, `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\nstdout:\n${server.stdout().slice(-2000)}`);
+    assert.equal(
+      server.proc.exitCode,
+      null,
+      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\nstdout:\n${server.stdout().slice(-2000)}`,
+    );
     const slowest = Math.max(...outcomes.map((o) => o.ms));
-    assert.ok(slowest < REQUEST_TIMEOUT_MS, `every request completed within ${REQUEST_TIMEOUT_MS} ms (slowest ${slowest} ms)`);
-    assert.ok(outcomes.every((o) => o.status !== 'error'), 'every request got an HTTP answer (no dropped connection, no timeout)');
-    assert.ok(outcomes.every((o) => o.status === 200 || o.status === 500 || o.status === 503), `answers are 200, or 500/503 while a connection dropped: ${JSON.stringify(statuses)}`);
-    assert.ok(ready.every((s) => s === 200 || s === 503), '/readyz answers ready or not ready, never hangs');
+    assert.ok(
+      slowest < REQUEST_TIMEOUT_MS,
+      `every request completed within ${REQUEST_TIMEOUT_MS} ms (slowest ${slowest} ms)`,
+    );
+    assert.ok(
+      outcomes.every((o) => o.status !== 'error'),
+      'every request got an HTTP answer (no dropped connection, no timeout)',
+    );
+    assert.ok(
+      outcomes.every((o) => o.status === 200 || o.status === 500 || o.status === 503),
+      `answers are 200, or 500/503 while a connection dropped: ${JSON.stringify(statuses)}`,
+    );
+    assert.ok(
+      ready.every((s) => s === 200 || s === 503),
+      '/readyz answers ready or not ready, never hangs',
+    );
 
     // Recovered by itself: the process is alive, ready, and serves the same request again.
     assert.equal(server.proc.exitCode, null, 'the server is still running');
@@ -197,7 +283,10 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const after = await call(base, 'GET', '/api/monitoring/performers?limit=20', { token });
     assert.equal(after.status, 200);
     assert.ok(after.body.items.length > 0);
-    const scanAfter = await call(base, 'POST', `/api/events/events/${event.id}/scans`, { token: controller, body: { qr: badge.body.qr_payload } });
+    const scanAfter = await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
+      token: controller,
+      body: { qr: badge.body.qr_payload },
+    });
     assert.equal(scanAfter.status, 200, JSON.stringify(scanAfter.body));
     assert.equal(scanAfter.body.scan.participant_id, badge.body.id);
   });

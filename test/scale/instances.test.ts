@@ -23,7 +23,10 @@ const PASSWORD = 'instances-demo-pass';
 const SECRET = 'instances-test-secret-shared-by-both';
 /** The runner's follower retry is 5 s; the lock of a SIGKILLed process is released as soon as Postgres sees the socket close. */
 const TAKEOVER_MS = 10_000;
-const skip = !process.env.DATABASE_URL || !process.env.REDIS_URL ? 'needs DATABASE_URL and REDIS_URL (two processes must share a real Postgres and Redis)' : false;
+const skip =
+  !process.env.DATABASE_URL || !process.env.REDIS_URL
+    ? 'needs DATABASE_URL and REDIS_URL (two processes must share a real Postgres and Redis)'
+    : false;
 
 /** Jobs the modules register, read from an app built in-process (registration needs no database access). */
 async function registeredJobNames(): Promise<string[]> {
@@ -31,7 +34,10 @@ async function registeredJobNames(): Promise<string[]> {
   const database = await openDatabase({});
   try {
     const config = { ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: SECRET }), logLevel: 'silent' };
-    const app = await buildApp({ config, database, bus: createMemoryBus(), rateLimiter: createMemoryRateLimiter() }, { modules });
+    const app = await buildApp(
+      { config, database, bus: createMemoryBus(), rateLimiter: createMemoryRateLimiter() },
+      { modules },
+    );
     const names = app.jobs.names();
     await app.close();
     return names;
@@ -42,14 +48,22 @@ async function registeredJobNames(): Promise<string[]> {
 }
 
 function ledJobs(server: ServerProcess): string[] {
-  return server.logLines().filter((l) => l.msg === 'leading job').map((l) => String(l.job));
+  return server
+    .logLines()
+    .filter((l) => l.msg === 'leading job')
+    .map((l) => String(l.job));
 }
 
 describe('two instances on one Postgres and one Redis', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let a: ServerProcess;
   let b: ServerProcess;
-  const env = () => ({ DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL!, ROSTER_DEMO_PASSWORD: PASSWORD, ROSTER_SECRET: SECRET });
+  const env = () => ({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL!,
+    ROSTER_DEMO_PASSWORD: PASSWORD,
+    ROSTER_SECRET: SECRET,
+  });
 
   before(async () => {
     database = await createDatabase(process.env.DATABASE_URL!, 'roster_instances');
@@ -66,7 +80,9 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   });
 
   const login = async (server: ServerProcess, username = 'admin') => {
-    const res = await call(server.base, 'POST', '/api/auth/login', { body: { username, password: PASSWORD } });
+    const res = await call(server.base, 'POST', '/api/auth/login', {
+      body: { username, password: PASSWORD },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.token as string;
   };
@@ -106,7 +122,11 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no ${what} on A's socket within 5 s; got ${JSON.stringify(messages.map((m) => m.type))}`));
+          reject(
+            new Error(
+              `no ${what} on A's socket within 5 s; got ${JSON.stringify(messages.map((m) => m.type))}`,
+            ),
+          );
         }, 5_000);
         waiters.add(check);
         check();
@@ -115,9 +135,15 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
       const hello = await waitMessage((m) => m.type === 'hello', 'hello');
       assert.equal(hello.data.role, 'owner');
       // A playlist is announced to everyone in the org (signage.playlist.created).
-      const created = await call(b.base, 'POST', '/api/signage/playlists', { token: tokenB, body: { name: `Across instances ${Date.now()}` } });
+      const created = await call(b.base, 'POST', '/api/signage/playlists', {
+        token: tokenB,
+        body: { name: `Across instances ${Date.now()}` },
+      });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      const event = await waitMessage((m) => m.type === 'signage.playlist.created' && m.data?.id === created.body.id, 'signage.playlist.created');
+      const event = await waitMessage(
+        (m) => m.type === 'signage.playlist.created' && m.data?.id === created.body.id,
+        'signage.playlist.created',
+      );
       assert.equal(event.data.id, created.body.id);
     } finally {
       socket.close();
@@ -129,21 +155,48 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
     const owner = await login(a);
     const [c1, c2] = [await login(a, 'tech'), await login(b, 'plant.user')];
-    const idOf = async (server: ServerProcess, token: string) => (await call(server.base, 'GET', '/api/auth/me', { token })).body.user.id as number;
+    const idOf = async (server: ServerProcess, token: string) =>
+      (await call(server.base, 'GET', '/api/auth/me', { token })).body.user.id as number;
     const ids = [await idOf(a, c1), await idOf(b, c2)];
-    const created = await call(a.base, 'POST', '/api/events/events', { token: owner, body: { name: 'Two doors', start_date: at(-2), end_date: at(4) } });
+    const created = await call(a.base, 'POST', '/api/events/events', {
+      token: owner,
+      body: { name: 'Two doors', start_date: at(-2), end_date: at(4) },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const url = (p: string) => `/api/events/events/${created.body.id}${p}`;
     const rooms: string[] = [];
-    for (const name of ['North', 'South']) rooms.push((await call(a.base, 'POST', url('/rooms'), { token: owner, body: { name, capacity: 100 } })).body.id);
+    for (const name of ['North', 'South'])
+      rooms.push(
+        (await call(a.base, 'POST', url('/rooms'), { token: owner, body: { name, capacity: 100 } })).body.id,
+      );
     for (const [i, userId] of ids.entries()) {
-      assert.equal((await call(a.base, 'POST', url('/assignments'), { token: owner, body: { user_id: userId, role: 'controlleur_des_badges' } })).status, 201);
-      const slot = await call(a.base, 'POST', url('/room-assignments'), { token: owner, body: { user_id: userId, room_id: rooms[i], role: 'controlleur_des_badges', start_time: at(-1), end_time: at(2) } });
+      assert.equal(
+        (
+          await call(a.base, 'POST', url('/assignments'), {
+            token: owner,
+            body: { user_id: userId, role: 'controlleur_des_badges' },
+          })
+        ).status,
+        201,
+      );
+      const slot = await call(a.base, 'POST', url('/room-assignments'), {
+        token: owner,
+        body: {
+          user_id: userId,
+          room_id: rooms[i],
+          role: 'controlleur_des_badges',
+          start_time: at(-1),
+          end_time: at(2),
+        },
+      });
       assert.equal(slot.status, 201, JSON.stringify(slot.body));
     }
     const badges: string[] = [];
     for (let i = 0; i < 16; i++) {
-      const p = await call(a.base, 'POST', url('/participants'), { token: owner, body: { full_name: `Walker ${i}` } });
+      const p = await call(a.base, 'POST', url('/participants'), {
+        token: owner,
+        body: { full_name: `Walker ${i}` },
+      });
       await call(a.base, 'POST', url('/check-in'), { token: owner, body: { qr: p.body.qr_payload } });
       badges.push(p.body.qr_payload);
     }
@@ -160,11 +213,28 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
       );
     }
     const refused = answers.filter((x) => x.status !== 200 || x.body.status !== 'granted');
-    assert.deepEqual(refused.map((x) => [x.status, x.body.reason ?? x.body.detail]), [], 'every scan answered 200 granted');
-    const occupancy = await Promise.all(rooms.map(async (id) => (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy as number));
-    assert.equal(occupancy[0] + occupancy[1], badges.length, `each badge is in exactly one room (${occupancy.join(' + ')})`);
+    assert.deepEqual(
+      refused.map((x) => [x.status, x.body.reason ?? x.body.detail]),
+      [],
+      'every scan answered 200 granted',
+    );
+    const occupancy = await Promise.all(
+      rooms.map(
+        async (id) =>
+          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy as number,
+      ),
+    );
+    assert.equal(
+      occupancy[0] + occupancy[1],
+      badges.length,
+      `each badge is in exactly one room (${occupancy.join(' + ')})`,
+    );
     const stats = await call(b.base, 'GET', url('/stats/scans'), { token: owner });
-    assert.deepEqual([stats.body.total_scans, stats.body.granted], [rounds * badges.length * 2, rounds * badges.length * 2], 'every scan is recorded');
+    assert.deepEqual(
+      [stats.body.total_scans, stats.body.granted],
+      [rounds * badges.length * 2, rounds * badges.length * 2],
+      'every scan is recorded',
+    );
   });
 
   test('each periodic job runs in exactly one instance, and the other takes over within 10 s of a SIGKILL', async (t) => {
@@ -182,14 +252,22 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     await new Promise((r) => setTimeout(r, 6_000));
     for (const name of names) {
       const leaders = [a, b].filter((s) => ledJobs(s).includes(name)).map((s) => s.name);
-      assert.equal(leaders.length, 1, `${name} is led by exactly one instance (led by: ${leaders.join(', ') || 'none'})`);
+      assert.equal(
+        leaders.length,
+        1,
+        `${name} is led by exactly one instance (led by: ${leaders.join(', ') || 'none'})`,
+      );
     }
 
     const job = names[0];
     const [leader, follower] = ledJobs(a).includes(job) ? [a, b] : [b, a];
     const killedAt = Date.now();
     await leader.kill('SIGKILL');
-    await follower.waitFor(() => ledJobs(follower).includes(job), `${follower.name} to lead ${job} after ${leader.name} was killed`, TAKEOVER_MS + 2_000);
+    await follower.waitFor(
+      () => ledJobs(follower).includes(job),
+      `${follower.name} to lead ${job} after ${leader.name} was killed`,
+      TAKEOVER_MS + 2_000,
+    );
     const took = Date.now() - killedAt;
     t.diagnostic(`${follower.name} took over ${job} ${took} ms after ${leader.name} was killed`);
     assert.ok(took <= TAKEOVER_MS, `takeover within ${TAKEOVER_MS} ms (took ${took} ms)`);
@@ -203,61 +281,77 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
  * modules register: two processes compete for one job on one database; the loser never runs it
  * while the leader lives, and takes it over after the leader's SIGKILL.
  */
-describe('job runner: one leader across processes', { skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (advisory locks of a real Postgres)' }, () => {
-  let database: Awaited<ReturnType<typeof createDatabase>>;
-  const procs: ReturnType<typeof spawn>[] = [];
-  before(async () => {
-    database = await createDatabase(process.env.DATABASE_URL!, 'roster_jobs');
-  });
-  after(async () => {
-    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    await Promise.all(procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null)));
-    await database?.drop();
-  });
+describe(
+  'job runner: one leader across processes',
+  { skip: process.env.DATABASE_URL ? false : 'needs DATABASE_URL (advisory locks of a real Postgres)' },
+  () => {
+    let database: Awaited<ReturnType<typeof createDatabase>>;
+    const procs: ReturnType<typeof spawn>[] = [];
+    before(async () => {
+      database = await createDatabase(process.env.DATABASE_URL!, 'roster_jobs');
+    });
+    after(async () => {
+      for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+      await Promise.all(
+        procs.map((p) =>
+          p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null,
+        ),
+      );
+      await database?.drop();
+    });
 
-  test('exactly one of two processes runs the job; the other takes over within 10 s of a SIGKILL', async (t) => {
-    const start = () => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'test/scale/job-process.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-      procs.push(proc);
-      const state = { out: '', leading: false, runs: 0, leadingAt: 0 };
-      proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
-        state.out += c;
-        for (const l of c.split('\n')) {
-          if (l.includes('"leading job"') && !state.leading) {
-            state.leading = true;
-            state.leadingAt = Date.now();
+    test('exactly one of two processes runs the job; the other takes over within 10 s of a SIGKILL', async (t) => {
+      const start = () => {
+        const proc = spawn(process.execPath, ['--import', 'tsx', 'test/scale/job-process.ts'], {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: database.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        procs.push(proc);
+        const state = { out: '', leading: false, runs: 0, leadingAt: 0 };
+        proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+          state.out += c;
+          for (const l of c.split('\n')) {
+            if (l.includes('"leading job"') && !state.leading) {
+              state.leading = true;
+              state.leadingAt = Date.now();
+            }
+            const m = /"runs":(\d+)/.exec(l);
+            if (m) state.runs = Number(m[1]);
           }
-          const m = /"runs":(\d+)/.exec(l);
-          if (m) state.runs = Number(m[1]);
+        });
+        proc.stderr!.setEncoding('utf8').on('data', (c: string) => (state.out += c));
+        return { proc, state };
+      };
+      const until = async (done: () => boolean, what: string, ms: number) => {
+        const deadline = Date.now() + ms;
+        while (!done()) {
+          if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+          await new Promise((r) => setTimeout(r, 50));
         }
-      });
-      proc.stderr!.setEncoding('utf8').on('data', (c: string) => (state.out += c));
-      return { proc, state };
-    };
-    const until = async (done: () => boolean, what: string, ms: number) => {
-      const deadline = Date.now() + ms;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    const one = start();
-    const two = start();
-    await until(() => one.state.out.includes('job process ready') && two.state.out.includes('job process ready'), 'both processes ready', 30_000);
-    await until(() => one.state.leading || two.state.leading, 'a leader', 10_000);
-    // Past one follower retry (5 s): a second leader would have appeared by now.
-    await new Promise((r) => setTimeout(r, 6_000));
-    assert.equal(Number(one.state.leading) + Number(two.state.leading), 1, 'exactly one process leads');
-    const [leader, follower] = one.state.leading ? [one, two] : [two, one];
-    assert.ok(leader.state.runs > 5, `the leader runs the job (${leader.state.runs} runs)`);
-    assert.equal(follower.state.runs, 0, 'the follower never ran it');
+      };
+      const one = start();
+      const two = start();
+      await until(
+        () => one.state.out.includes('job process ready') && two.state.out.includes('job process ready'),
+        'both processes ready',
+        30_000,
+      );
+      await until(() => one.state.leading || two.state.leading, 'a leader', 10_000);
+      // Past one follower retry (5 s): a second leader would have appeared by now.
+      await new Promise((r) => setTimeout(r, 6_000));
+      assert.equal(Number(one.state.leading) + Number(two.state.leading), 1, 'exactly one process leads');
+      const [leader, follower] = one.state.leading ? [one, two] : [two, one];
+      assert.ok(leader.state.runs > 5, `the leader runs the job (${leader.state.runs} runs)`);
+      assert.equal(follower.state.runs, 0, 'the follower never ran it');
 
-    const killedAt = Date.now();
-    leader.proc.kill('SIGKILL');
-    await until(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
-    const took = follower.state.leadingAt - killedAt;
-    t.diagnostic(`takeover after ${took} ms`);
-    assert.ok(took <= TAKEOVER_MS, `takeover within ${TAKEOVER_MS} ms (took ${took})`);
-    await until(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
-  });
-});
+      const killedAt = Date.now();
+      leader.proc.kill('SIGKILL');
+      await until(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
+      const took = follower.state.leadingAt - killedAt;
+      t.diagnostic(`takeover after ${took} ms`);
+      assert.ok(took <= TAKEOVER_MS, `takeover within ${TAKEOVER_MS} ms (took ${took})`);
+      await until(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
+    });
+  },
+);

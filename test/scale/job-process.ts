@@ -5,8 +5,21 @@
 import { openDatabase } from '../../src/core/db/client.ts';
 import { createJobRunner } from '../../src/core/jobs/runner.ts';
 
-const line = (level: string) => (obj: unknown, msg?: string) => console.log(JSON.stringify({ level, ...(typeof obj === 'object' ? obj : { msg: obj }), ...(msg ? { msg } : {}) }));
-const log = { info: line('info'), warn: line('warn'), error: line('error'), debug: () => {}, trace: () => {}, fatal: line('fatal'), child: () => log, level: 'info', silent: () => {} };
+const line = (level: string) => (obj: unknown, msg?: string) =>
+  console.log(
+    JSON.stringify({ level, ...(typeof obj === 'object' ? obj : { msg: obj }), ...(msg ? { msg } : {}) }),
+  );
+const log = {
+  info: line('info'),
+  warn: line('warn'),
+  error: line('error'),
+  debug: () => {},
+  trace: () => {},
+  fatal: line('fatal'),
+  child: () => log,
+  level: 'info',
+  silent: () => {},
+};
 
 const database = await openDatabase({ url: process.env.DATABASE_URL!, poolSize: 1 });
 const runner = createJobRunner(database, log as never);

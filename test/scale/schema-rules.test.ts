@@ -33,23 +33,37 @@ const GLOBAL_LOOKUP_TABLES: Record<string, string> = {
   signage_webhook_events: 'payment-provider event ids, deduplicated before the org is known',
 };
 
-interface TableInfo { name: string; rls: boolean; policies: number }
-interface ConstraintInfo { table: string; name: string; kind: 'p' | 'u' | 'f'; columns: string[]; refTable: string | null; refColumns: string[]; def: string }
+interface TableInfo {
+  name: string;
+  rls: boolean;
+  policies: number;
+}
+interface ConstraintInfo {
+  table: string;
+  name: string;
+  kind: 'p' | 'u' | 'f';
+  columns: string[];
+  refTable: string | null;
+  refColumns: string[];
+  def: string;
+}
 
-describeEachBackend('schema rules: every tenant table is keyed, constrained and isolated by org_id', (env) => {
-  const load = async () => {
-    const db = env().database.db;
-    const tables = await queryRows<TableInfo>(
-      db,
-      sql`select c.relname as name, c.relrowsecurity as rls, (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies
+describeEachBackend(
+  'schema rules: every tenant table is keyed, constrained and isolated by org_id',
+  (env) => {
+    const load = async () => {
+      const db = env().database.db;
+      const tables = await queryRows<TableInfo>(
+        db,
+        sql`select c.relname as name, c.relrowsecurity as rls, (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and c.relkind in ('r', 'p')
             and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'org_id' and not a.attisdropped)
           order by 1`,
-    );
-    const constraints = await queryRows<ConstraintInfo>(
-      db,
-      sql`select c.relname as table, k.conname as name, k.contype as kind,
+      );
+      const constraints = await queryRows<ConstraintInfo>(
+        db,
+        sql`select c.relname as table, k.conname as name, k.contype as kind,
                  array(select a.attname::text from unnest(k.conkey) with ordinality u(n, i) join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n order by u.i) as columns,
                  r.relname as "refTable",
                  coalesce(array(select a.attname::text from unnest(k.confkey) with ordinality u(n, i) join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.n order by u.i), '{}') as "refColumns",
@@ -58,76 +72,109 @@ describeEachBackend('schema rules: every tenant table is keyed, constrained and 
           left join pg_class r on r.oid = k.confrelid
           where n.nspname = 'public' and k.contype in ('p', 'u', 'f')
           order by 1, 2`,
-    );
-    // Unique indexes that are not constraints (partial or expression uniqueness, `create unique index`).
-    const uniqueIndexes = await queryRows<{ table: string; name: string; columns: string[]; def: string }>(
-      db,
-      sql`select c.relname as table, i.relname as name,
+      );
+      // Unique indexes that are not constraints (partial or expression uniqueness, `create unique index`).
+      const uniqueIndexes = await queryRows<{ table: string; name: string; columns: string[]; def: string }>(
+        db,
+        sql`select c.relname as table, i.relname as name,
                  array(select a.attname::text from unnest(x.indkey) with ordinality u(n, o) join pg_attribute a on a.attrelid = x.indrelid and a.attnum = u.n order by u.o) as columns,
                  pg_get_indexdef(x.indexrelid) as def
           from pg_index x join pg_class c on c.oid = x.indrelid join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and x.indisunique and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
           order by 1, 2`,
-    );
-    const tenant = new Set(tables.map((t) => t.name).filter((t) => !(t in GLOBAL_LOOKUP_TABLES)));
-    return { tables, constraints, uniqueIndexes, tenant };
-  };
+      );
+      const tenant = new Set(tables.map((t) => t.name).filter((t) => !(t in GLOBAL_LOOKUP_TABLES)));
+      return { tables, constraints, uniqueIndexes, tenant };
+    };
 
-  test('the migrated schema has tenant tables of every module, and each exception still exists', async () => {
-    const { tables, tenant } = await load();
-    for (const expected of ['memberships', 'audit_log', 'units', 'performers', 'performer_assignments', 'events', 'room_accesses', 'signage_devices']) {
-      assert.ok(tenant.has(expected), `${expected} is a tenant table (found ${[...tenant].join(', ')})`);
-    }
-    // An exception whose table disappeared must be removed from the list, not silently kept.
-    for (const name of Object.keys(GLOBAL_LOOKUP_TABLES)) assert.ok(tables.some((t) => t.name === name), `${name} still exists`);
-  });
+    test('the migrated schema has tenant tables of every module, and each exception still exists', async () => {
+      const { tables, tenant } = await load();
+      for (const expected of [
+        'memberships',
+        'audit_log',
+        'units',
+        'performers',
+        'performer_assignments',
+        'events',
+        'room_accesses',
+        'signage_devices',
+      ]) {
+        assert.ok(tenant.has(expected), `${expected} is a tenant table (found ${[...tenant].join(', ')})`);
+      }
+      // An exception whose table disappeared must be removed from the list, not silently kept.
+      for (const name of Object.keys(GLOBAL_LOOKUP_TABLES))
+        assert.ok(
+          tables.some((t) => t.name === name),
+          `${name} still exists`,
+        );
+    });
 
-  test('row-level security is enabled on every table with org_id, with a policy on every tenant table', async () => {
-    const { tables, tenant } = await load();
-    const noRls = tables.filter((t) => !t.rls).map((t) => t.name);
-    assert.deepEqual(noRls, [], 'tables with org_id but RLS disabled');
-    const noPolicy = tables.filter((t) => tenant.has(t.name) && t.policies === 0).map((t) => t.name);
-    assert.deepEqual(noPolicy, [], 'tenant tables without any policy (RLS on, no policy = invisible to roster_app)');
-  });
+    test('row-level security is enabled on every table with org_id, with a policy on every tenant table', async () => {
+      const { tables, tenant } = await load();
+      const noRls = tables.filter((t) => !t.rls).map((t) => t.name);
+      assert.deepEqual(noRls, [], 'tables with org_id but RLS disabled');
+      const noPolicy = tables.filter((t) => tenant.has(t.name) && t.policies === 0).map((t) => t.name);
+      assert.deepEqual(
+        noPolicy,
+        [],
+        'tenant tables without any policy (RLS on, no policy = invisible to roster_app)',
+      );
+    });
 
-  test('every tenant table has a primary key that includes org_id (first column)', async () => {
-    const { constraints, tenant } = await load();
-    const failures: string[] = [];
-    for (const table of tenant) {
-      const pk = constraints.find((c) => c.table === table && c.kind === 'p');
-      if (!pk) failures.push(`${table}: no primary key`);
-      else if (pk.columns[0] !== 'org_id') failures.push(`${table}: ${pk.def}`);
-    }
-    assert.deepEqual(failures, []);
-  });
+    test('every tenant table has a primary key that includes org_id (first column)', async () => {
+      const { constraints, tenant } = await load();
+      const failures: string[] = [];
+      for (const table of tenant) {
+        const pk = constraints.find((c) => c.table === table && c.kind === 'p');
+        if (!pk) failures.push(`${table}: no primary key`);
+        else if (pk.columns[0] !== 'org_id') failures.push(`${table}: ${pk.def}`);
+      }
+      assert.deepEqual(failures, []);
+    });
 
-  test('every unique constraint and unique index of a tenant table includes org_id', async () => {
-    const { constraints, uniqueIndexes, tenant } = await load();
-    const failures = [
-      ...constraints.filter((c) => tenant.has(c.table) && c.kind === 'u' && !c.columns.includes('org_id')).map((c) => `${c.table}.${c.name}: ${c.def}`),
-      ...uniqueIndexes.filter((i) => tenant.has(i.table) && !i.columns.includes('org_id')).map((i) => `${i.table}.${i.name}: ${i.def}`),
-    ];
-    assert.deepEqual(failures, []);
-  });
+    test('every unique constraint and unique index of a tenant table includes org_id', async () => {
+      const { constraints, uniqueIndexes, tenant } = await load();
+      const failures = [
+        ...constraints
+          .filter((c) => tenant.has(c.table) && c.kind === 'u' && !c.columns.includes('org_id'))
+          .map((c) => `${c.table}.${c.name}: ${c.def}`),
+        ...uniqueIndexes
+          .filter((i) => tenant.has(i.table) && !i.columns.includes('org_id'))
+          .map((i) => `${i.table}.${i.name}: ${i.def}`),
+      ];
+      assert.deepEqual(failures, []);
+    });
 
-  test('every foreign key between two tenant tables includes org_id on both sides, matched to each other', async () => {
-    const { constraints, tenant } = await load();
-    const fks = constraints.filter((c) => c.kind === 'f' && tenant.has(c.table) && c.refTable !== null && tenant.has(c.refTable));
-    assert.ok(fks.length >= 10, `tenant-to-tenant foreign keys found (${fks.length})`);
-    const failures = fks
-      .filter((c) => {
-        const at = c.columns.indexOf('org_id');
-        return at === -1 || c.refColumns[at] !== 'org_id';
-      })
-      .map((c) => `${c.table}.${c.name}: ${c.def}`);
-    assert.deepEqual(failures, []);
-  });
+    test('every foreign key between two tenant tables includes org_id on both sides, matched to each other', async () => {
+      const { constraints, tenant } = await load();
+      const fks = constraints.filter(
+        (c) => c.kind === 'f' && tenant.has(c.table) && c.refTable !== null && tenant.has(c.refTable),
+      );
+      assert.ok(fks.length >= 10, `tenant-to-tenant foreign keys found (${fks.length})`);
+      const failures = fks
+        .filter((c) => {
+          const at = c.columns.indexOf('org_id');
+          return at === -1 || c.refColumns[at] !== 'org_id';
+        })
+        .map((c) => `${c.table}.${c.name}: ${c.def}`);
+      assert.deepEqual(failures, []);
+    });
 
-  test('every tenant table references organizations through org_id (cascade on org deletion)', async () => {
-    const { constraints, tenant } = await load();
-    const missing = [...tenant].filter(
-      (table) => !constraints.some((c) => c.table === table && c.kind === 'f' && c.refTable === 'organizations' && c.columns.length === 1 && c.columns[0] === 'org_id' && /on delete cascade/i.test(c.def)),
-    );
-    assert.deepEqual(missing, []);
-  });
-});
+    test('every tenant table references organizations through org_id (cascade on org deletion)', async () => {
+      const { constraints, tenant } = await load();
+      const missing = [...tenant].filter(
+        (table) =>
+          !constraints.some(
+            (c) =>
+              c.table === table &&
+              c.kind === 'f' &&
+              c.refTable === 'organizations' &&
+              c.columns.length === 1 &&
+              c.columns[0] === 'org_id' &&
+              /on delete cascade/i.test(c.def),
+          ),
+      );
+      assert.deepEqual(missing, []);
+    });
+  },
+);

@@ -21,7 +21,9 @@ export const BACKENDS: Backend[] = process.env.DATABASE_URL ? ['pglite', 'postgr
 export const TEST_PASSWORD = 'correct horse battery';
 
 /** A fresh, migrated database of its own: in-memory PGlite, or a new database on the Postgres server. */
-export async function freshDatabase(backend: Backend): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
+export async function freshDatabase(
+  backend: Backend,
+): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
   if (backend === 'pglite') {
     const database = await openDatabase({});
     await database.migrate();
@@ -59,7 +61,12 @@ export interface Response<T = any> {
 /** An HTTP client bound to one token, driving the app in-process (no socket). */
 export interface Client {
   token?: string;
-  request<T = any>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
+  request<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response<T>>;
   get<T = any>(url: string): Promise<Response<T>>;
   post<T = any>(url: string, body?: unknown): Promise<Response<T>>;
   put<T = any>(url: string, body?: unknown): Promise<Response<T>>;
@@ -85,29 +92,51 @@ export interface TestEnv {
   inOrg<T>(org: Organization, fn: (t: TenantTx) => Promise<T>): Promise<T>;
 }
 
-export async function startEnv(backend: Backend, overrides: Partial<Config> = {}): Promise<TestEnv & { close(): Promise<void> }> {
+export async function startEnv(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+): Promise<TestEnv & { close(): Promise<void> }> {
   const fresh = await freshDatabase(backend);
   // Each environment gets its own data directory (uploads) and a fixed secret: nothing lands in ./data.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
   // The credentials cache is off unless a suite asks for it: fixtures change roles and sessions
   // straight in the database, which the cache (by design) only notices after its TTL.
-  const config: Config = { ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production', AUTH_CACHE_MS: '0' }), logLevel: 'silent', ...overrides };
+  const config: Config = {
+    ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production', AUTH_CACHE_MS: '0' }),
+    logLevel: 'silent',
+    ...overrides,
+  };
   const bus = createMemoryBus();
-  const runtime: Runtime = { database: fresh.database, bus, rateLimiter: createMemoryRateLimiter(), close: async () => {} };
+  const runtime: Runtime = {
+    database: fresh.database,
+    bus,
+    rateLimiter: createMemoryRateLimiter(),
+    close: async () => {},
+  };
   const app = await createServer(config, runtime);
   await app.ready();
 
   const client = (token?: string): Client => {
-    const request = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    const request = async (
+      method: string,
+      url: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<Response> => {
       // A string body is sent as-is (malformed JSON tests); objects are JSON-encoded.
       const res = await app.inject({
         method: method as never,
         url,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       let parsed: unknown = res.body;
-      if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body) parsed = JSON.parse(res.body);
+      if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body)
+        parsed = JSON.parse(res.body);
       return { status: res.statusCode, body: parsed as any, headers: res.headers };
     };
     return {
@@ -123,14 +152,24 @@ export async function startEnv(backend: Backend, overrides: Partial<Config> = {}
 
   const login = async (username: string, org?: string, password = TEST_PASSWORD) => {
     const res = await client().post('/api/auth/login', { username, password, ...(org ? { org } : {}) });
-    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return client(res.body.token);
   };
 
-  const inOrg = <T>(org: Organization, fn: (t: TenantTx) => Promise<T>) => withTenant({ db: fresh.database.db, bus }, systemActor(org.id, 'test'), fn);
+  const inOrg = <T>(org: Organization, fn: (t: TenantTx) => Promise<T>) =>
+    withTenant({ db: fresh.database.db, bus }, systemActor(org.id, 'test'), fn);
 
   const makeUser = async (org: Organization, username: string, orgRole: OrgRole = 'member') => {
-    const { user } = await inOrg(org, (t) => createUser(t, { username, email: `${username}@test.roster`, fullName: username, password: TEST_PASSWORD, orgRole }));
+    const { user } = await inOrg(org, (t) =>
+      createUser(t, {
+        username,
+        email: `${username}@test.roster`,
+        fullName: username,
+        password: TEST_PASSWORD,
+        orgRole,
+      }),
+    );
     return { id: user.id, client: await login(username, org.slug) };
   };
 
@@ -165,7 +204,11 @@ export async function startEnv(backend: Backend, overrides: Partial<Config> = {}
  * Declares a suite once per backend; `env()` gives the running environment inside tests.
  * Each suite owns its database, so test files never share state.
  */
-export function describeEachBackend(title: string, body: (env: () => TestEnv) => void, overrides: Partial<Config> = {}) {
+export function describeEachBackend(
+  title: string,
+  body: (env: () => TestEnv) => void,
+  overrides: Partial<Config> = {},
+) {
   for (const backend of BACKENDS) {
     describe(`${title} [${backend}]`, () => {
       let current: (TestEnv & { close(): Promise<void> }) | undefined;

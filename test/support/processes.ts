@@ -24,7 +24,10 @@ export function freePort(): Promise<number> {
 }
 
 /** A new empty database next to the one DATABASE_URL names; `drop()` removes it (forcing out connections). */
-export async function createDatabase(baseUrl: string, prefix = 'roster_scale'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  baseUrl: string,
+  prefix = 'roster_scale',
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const pg = (await import('pg')).default;
   const name = `${prefix}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
@@ -76,7 +79,14 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `roster-${opts.name}-`));
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -112,12 +122,20 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
         } else if (hasExited) {
           waiters.delete(check);
           clearTimeout(timer);
-          reject(new Error(`${opts.name} exited before ${what}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`));
+          reject(
+            new Error(
+              `${opts.name} exited before ${what}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what} on ${opts.name}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`));
+        reject(
+          new Error(
+            `timed out after ${ms} ms waiting for ${what} on ${opts.name}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
+          ),
+        );
       }, ms);
       waiters.add(check);
       check();
@@ -153,7 +171,11 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
     cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }),
   };
   try {
-    await waitFor(() => out.includes(`Roster listening on http://127.0.0.1:${port}`), 'the listening line', opts.readyTimeoutMs ?? 90_000);
+    await waitFor(
+      () => out.includes(`Roster listening on http://127.0.0.1:${port}`),
+      'the listening line',
+      opts.readyTimeoutMs ?? 90_000,
+    );
   } catch (e) {
     await server.kill();
     server.cleanup();
@@ -163,10 +185,19 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
 }
 
 /** JSON over fetch with a hard timeout, so a hung server fails the test instead of stalling it. */
-export async function call(base: string, method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}) {
+export async function call(
+  base: string,
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+) {
   const res = await fetch(base + url, {
     method,
-    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
   });

@@ -11,7 +11,12 @@ import { modules } from '../../src/server.ts';
  * test/cross-tenant.test.ts, so routes added later are covered), JSON-schema samples of their zod
  * schemas, and a checksum of the whole database.
  */
-export interface WalkedRoute { method: string; url: string; params: string[]; options: RouteOptions }
+export interface WalkedRoute {
+  method: string;
+  url: string;
+  params: string[];
+  options: RouteOptions;
+}
 
 /** Ops and docs routes carry no tenant data and take no JSON input. */
 const SKIPPED = /^\/(docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
@@ -27,7 +32,8 @@ export async function appWithRoutes(deps: AppDeps): Promise<{ app: RosterApp; ro
         if (SKIPPED.test(options.url) || (options as { websocket?: boolean }).websocket) return;
         const params = [...options.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
         // HEAD is Fastify's automatic twin of GET.
-        for (const method of methods.filter((m) => m !== 'HEAD')) routes.push({ method: String(method), url: options.url, params, options });
+        for (const method of methods.filter((m) => m !== 'HEAD'))
+          routes.push({ method: String(method), url: options.url, params, options });
       });
     },
   };
@@ -101,13 +107,19 @@ export function sampleOf(s: JsonSchema, root: JsonSchema): unknown {
       return true;
     case 'string':
       switch (s.format) {
-        case 'uuid': return newId();
-        case 'date-time': return new Date().toISOString();
-        case 'date': return new Date().toISOString().slice(0, 10);
-        case 'email': return 'sample@example.test';
+        case 'uuid':
+          return newId();
+        case 'date-time':
+          return new Date().toISOString();
+        case 'date':
+          return new Date().toISOString().slice(0, 10);
+        case 'email':
+          return 'sample@example.test';
         case 'uri':
-        case 'url': return 'https://example.test/sample';
-        default: return 'x'.repeat(Math.min(Math.max(s.minLength ?? 1, 6), s.maxLength ?? 6));
+        case 'url':
+          return 'https://example.test/sample';
+        default:
+          return 'x'.repeat(Math.min(Math.max(s.minLength ?? 1, 6), s.maxLength ?? 6));
       }
     default:
       return 'sample';
@@ -115,12 +127,22 @@ export function sampleOf(s: JsonSchema, root: JsonSchema): unknown {
 }
 
 /** A path with each param replaced by a well-formed id (uuid or integer, as its schema wants). */
-export function samplePath(route: WalkedRoute, value?: (param: string, type: string | undefined) => string): string {
+export function samplePath(
+  route: WalkedRoute,
+  value?: (param: string, type: string | undefined) => string,
+): string {
   const params = jsonSchemaOf(route.options.schema?.params);
   return route.params.reduce((url, p) => {
     const prop = params?.properties?.[p];
     const type = prop ? typeOf(prop, params!) : undefined;
-    const fallback = prop && resolve(prop, params!).format === 'uuid' ? newId() : type === 'integer' || type === 'number' ? '1' : prop ? String(sampleOf(prop, params!)) : newId();
+    const fallback =
+      prop && resolve(prop, params!).format === 'uuid'
+        ? newId()
+        : type === 'integer' || type === 'number'
+          ? '1'
+          : prop
+            ? String(sampleOf(prop, params!))
+            : newId();
     return url.replace(`:${p}`, encodeURIComponent(value?.(p, type) ?? fallback));
   }, route.url);
 }
@@ -144,7 +166,10 @@ export async function databaseChecksum(db: Queryable): Promise<Record<string, st
   const sums: Record<string, string> = {};
   for (const { table_name, columns } of tables) {
     const kept = columns.filter((c) => !/^last_(seen|used)(_at)?$/.test(c));
-    const row = sql.join(kept.map((c) => sql`x.${ident(c)}::text`), sql`, `);
+    const row = sql.join(
+      kept.map((c) => sql`x.${ident(c)}::text`),
+      sql`, `,
+    );
     const [r] = await queryRows<{ n: number; h: string }>(
       db,
       sql`select count(*)::int as n, coalesce(md5(string_agg(concat_ws('|', ${row}), E'\n' order by concat_ws('|', ${row}))), '') as h from ${ident(table_name)} x`,
@@ -156,7 +181,9 @@ export async function databaseChecksum(db: Queryable): Promise<Record<string, st
 
 /** Tables whose checksum differs, with before → after. */
 export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((t) => before[t] !== after[t]).map((t) => `${t}: ${before[t]} → ${after[t]}`);
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((t) => before[t] !== after[t])
+    .map((t) => `${t}: ${before[t]} → ${after[t]}`);
 }
 
 /**
@@ -164,7 +191,11 @@ export function changedTables(before: Record<string, string>, after: Record<stri
  * fields of its members' global user rows (not their last-login touch): "org B is unchanged".
  * `except` leaves out tables that change on a timer by design (usage metering).
  */
-export async function orgChecksum(db: Queryable, orgId: string, opts: { except?: string[] } = {}): Promise<Record<string, string>> {
+export async function orgChecksum(
+  db: Queryable,
+  orgId: string,
+  opts: { except?: string[] } = {},
+): Promise<Record<string, string>> {
   const tables = await queryRows<{ table_name: string }>(
     db,
     sql`select c.table_name from information_schema.columns c
@@ -179,7 +210,10 @@ export async function orgChecksum(db: Queryable, orgId: string, opts: { except?:
     );
     sums[table_name] = `${r.n}:${r.h}`;
   }
-  const [org] = await queryRows<{ h: string }>(db, sql`select md5(o::text) as h from organizations o where o.id = ${orgId}`);
+  const [org] = await queryRows<{ h: string }>(
+    db,
+    sql`select md5(o::text) as h from organizations o where o.id = ${orgId}`,
+  );
   const [people] = await queryRows<{ n: number; h: string }>(
     db,
     sql`select count(*)::int as n, coalesce(md5(string_agg(concat_ws('|', u.id, u.username, u.email, u.full_name, u.password_hash, u.is_active, u.must_change_password), E'\n' order by u.id)), '') as h

@@ -33,26 +33,123 @@ interface NavItem {
 
 const controlling = (a: Access) => a.events.some((e) => e.role === 'controlleur_des_badges');
 const managing = (a: Access) => a.isOrgAdmin || a.events.some((e) => e.role === 'manager');
-const checkingIn = (a: Access) => a.events.some((e) => e.role === 'manager' || e.role === 'controlleur_des_badges');
+const checkingIn = (a: Access) =>
+  a.events.some((e) => e.role === 'manager' || e.role === 'controlleur_des_badges');
 
 /** Every page of the console, grouped by module; `allowed` decides both the menu and the route. */
 export const NAV: NavItem[] = [
-  { href: '/events/timetable', label: 'Timetable', module: 'Events', allowed: (a) => a.events.length > 0, page: () => <Timetable /> },
-  { href: '/events/manage', label: 'Events, rooms & sessions', module: 'Events', allowed: managing, page: () => <ManageEvents /> },
-  { href: '/events/slots', label: 'Room slots', module: 'Events', allowed: (a) => a.events.some((e) => e.role === 'manager'), page: () => <RoomSlots /> },
-  { href: '/events/questions', label: 'Questions', module: 'Events', allowed: (a) => a.events.some((e) => e.role !== 'controlleur_des_badges'), page: () => <Questions /> },
-  { href: '/events/badges', label: 'Badges', module: 'Events', allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'), page: () => <Badges /> },
-  { href: '/events/announcements', label: 'Announcements', module: 'Events', allowed: (a) => a.events.length > 0, page: () => <Announcements /> },
-  { href: '/events/stand', label: 'Stand scanner', module: 'Events', allowed: (a) => a.events.some((e) => e.role === 'exposant'), page: () => <ExhibitorScanner /> },
-  { href: '/events/scanner', label: 'Scanner', module: 'Events', allowed: controlling, page: () => <Scanner /> },
-  { href: '/events/check-in', label: 'Check-in desk', module: 'Events', allowed: checkingIn, page: () => <CheckIn /> },
-  { href: '/org/users', label: 'Users', module: 'Organization', allowed: (a) => a.org, page: () => <Users /> },
-  { href: '/org/units', label: 'Units & departments', module: 'Organization', allowed: (a) => a.org, page: () => <Units /> },
-  { href: '/org/audit', label: 'Audit log', module: 'Organization', allowed: (a) => a.audit, page: () => <Audit /> },
-  { href: '/monitoring', label: 'Mic wall', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Wall /> },
-  { href: '/monitoring/performers', label: 'Performers & assignments', module: 'Monitoring', allowed: (a) => a.monitoring, page: () => <Performers /> },
-  { href: '/monitoring/groups', label: 'Monitoring groups', module: 'Monitoring', allowed: (a) => a.isOrgAdmin, page: () => <Groups /> },
-  { href: '/signage', label: 'Screens & playlists', module: 'Signage', allowed: (a) => a.signage, page: () => <Signage /> },
+  {
+    href: '/events/timetable',
+    label: 'Timetable',
+    module: 'Events',
+    allowed: (a) => a.events.length > 0,
+    page: () => <Timetable />,
+  },
+  {
+    href: '/events/manage',
+    label: 'Events, rooms & sessions',
+    module: 'Events',
+    allowed: managing,
+    page: () => <ManageEvents />,
+  },
+  {
+    href: '/events/slots',
+    label: 'Room slots',
+    module: 'Events',
+    allowed: (a) => a.events.some((e) => e.role === 'manager'),
+    page: () => <RoomSlots />,
+  },
+  {
+    href: '/events/questions',
+    label: 'Questions',
+    module: 'Events',
+    allowed: (a) => a.events.some((e) => e.role !== 'controlleur_des_badges'),
+    page: () => <Questions />,
+  },
+  {
+    href: '/events/badges',
+    label: 'Badges',
+    module: 'Events',
+    allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'),
+    page: () => <Badges />,
+  },
+  {
+    href: '/events/announcements',
+    label: 'Announcements',
+    module: 'Events',
+    allowed: (a) => a.events.length > 0,
+    page: () => <Announcements />,
+  },
+  {
+    href: '/events/stand',
+    label: 'Stand scanner',
+    module: 'Events',
+    allowed: (a) => a.events.some((e) => e.role === 'exposant'),
+    page: () => <ExhibitorScanner />,
+  },
+  {
+    href: '/events/scanner',
+    label: 'Scanner',
+    module: 'Events',
+    allowed: controlling,
+    page: () => <Scanner />,
+  },
+  {
+    href: '/events/check-in',
+    label: 'Check-in desk',
+    module: 'Events',
+    allowed: checkingIn,
+    page: () => <CheckIn />,
+  },
+  {
+    href: '/org/users',
+    label: 'Users',
+    module: 'Organization',
+    allowed: (a) => a.org,
+    page: () => <Users />,
+  },
+  {
+    href: '/org/units',
+    label: 'Units & departments',
+    module: 'Organization',
+    allowed: (a) => a.org,
+    page: () => <Units />,
+  },
+  {
+    href: '/org/audit',
+    label: 'Audit log',
+    module: 'Organization',
+    allowed: (a) => a.audit,
+    page: () => <Audit />,
+  },
+  {
+    href: '/monitoring',
+    label: 'Mic wall',
+    module: 'Monitoring',
+    allowed: (a) => a.monitoring,
+    page: () => <Wall />,
+  },
+  {
+    href: '/monitoring/performers',
+    label: 'Performers & assignments',
+    module: 'Monitoring',
+    allowed: (a) => a.monitoring,
+    page: () => <Performers />,
+  },
+  {
+    href: '/monitoring/groups',
+    label: 'Monitoring groups',
+    module: 'Monitoring',
+    allowed: (a) => a.isOrgAdmin,
+    page: () => <Groups />,
+  },
+  {
+    href: '/signage',
+    label: 'Screens & playlists',
+    module: 'Signage',
+    allowed: (a) => a.signage,
+    page: () => <Signage />,
+  },
 ];
 
 export function App() {
@@ -63,7 +160,9 @@ export function App() {
 }
 
 function SignedIn() {
-  const [state, setState] = useState<{ token: string; me: Me; access: Access } | null | 'loading' | 'unreachable'>('loading');
+  const [state, setState] = useState<
+    { token: string; me: Me; access: Access } | null | 'loading' | 'unreachable'
+  >('loading');
   const [error, setError] = useState('');
 
   const load = useCallback(async () => {
@@ -152,7 +251,10 @@ function Shell() {
   let content: ReactNode;
   if (path === '/' || path === '/login') content = <Home items={items} />;
   else if (current && current.allowed(access)) content = current.page();
-  else if (current) content = <Notice title="Not available">Your role and assignments do not give you access to this page.</Notice>;
+  else if (current)
+    content = (
+      <Notice title="Not available">Your role and assignments do not give you access to this page.</Notice>
+    );
   else content = <Notice title="Page not found">There is no page at {path}.</Notice>;
 
   return (
@@ -161,7 +263,13 @@ function Shell() {
         Skip to content
       </a>
       <header className="topbar">
-        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen((o) => !o)}>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           <span aria-hidden="true">☰</span>
           <span className="sr-only">Menu</span>
         </button>
@@ -227,7 +335,11 @@ function OrgSwitcher() {
           </option>
         ))}
       </select>
-      {error && <span role="alert" className="error small">{error}</span>}
+      {error && (
+        <span role="alert" className="error small">
+          {error}
+        </span>
+      )}
     </label>
   );
 }

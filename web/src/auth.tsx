@@ -2,7 +2,8 @@ import { createContext, useContext } from 'react';
 import { api, type Answer } from './api/client';
 
 export type Me = Answer<'/api/auth/me', 'get'>;
-export type EventRole = 'gestionnaire_des_salles' | 'controlleur_des_badges' | 'participant' | 'exposant' | 'manager';
+export type EventRole =
+  'gestionnaire_des_salles' | 'controlleur_des_badges' | 'participant' | 'exposant' | 'manager';
 
 /** What the signed-in user may open, derived from their org role and their assignments. */
 export interface Access {
@@ -30,7 +31,11 @@ export function useSession(): SessionValue {
   return value;
 }
 
-const ok = <T,>(p: Promise<T>) => p.then((v) => v, () => null);
+const ok = <T,>(p: Promise<T>) =>
+  p.then(
+    (v) => v,
+    () => null,
+  );
 
 /**
  * Asks each module what this user reaches. Org admins see everything; others see a module when
@@ -50,7 +55,9 @@ export async function loadAccess(me: Me): Promise<Access> {
       eventRoles.push({ id: ev.id, name: ev.name, role: 'manager' });
       continue;
     }
-    const mine = await ok(api.get('/api/events/events/{id}/assignments', { path: { id: ev.id }, query: { limit: 10 } }));
+    const mine = await ok(
+      api.get('/api/events/events/{id}/assignments', { path: { id: ev.id }, query: { limit: 10 } }),
+    );
     const own = mine?.items.find((a) => a.user_id === me.user?.id);
     if (own) eventRoles.push({ id: ev.id, name: ev.name, role: own.role as EventRole });
   }

@@ -1,8 +1,21 @@
-import { cloneElement, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import {
+  cloneElement,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 import { ApiError, messageOf } from './api/client';
 
 /** Loads data for a page; `reload()` after a change. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string; loading: boolean; reload: () => void } {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: string; loading: boolean; reload: () => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(true);
@@ -42,7 +55,15 @@ export function StatusText({ children }: { children: ReactNode }) {
   );
 }
 
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Page({
+  title,
+  actions,
+  children,
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <>
       <div className="page-head">
@@ -54,8 +75,10 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
   );
 }
 
-export const fmtTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-export const fmtDateTime = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+export const fmtTime = (iso: string) =>
+  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+export const fmtDateTime = (iso: string) =>
+  new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 
 /**
  * A form's submit state: the overall error, and the field errors of a problem+json answer keyed by
@@ -88,14 +111,31 @@ export function useSubmit() {
 }
 
 /** A labelled control with the API's error for that field right below it. */
-export function Field({ label, name, errors, children, hint }: { label: string; name: string; errors: Record<string, string>; children: ReactElement<Record<string, unknown>>; hint?: string }) {
+export function Field({
+  label,
+  name,
+  errors,
+  children,
+  hint,
+}: {
+  label: string;
+  name: string;
+  errors: Record<string, string>;
+  children: ReactElement<Record<string, unknown>>;
+  hint?: string;
+}) {
   const message = errors[name];
   const id = useId();
   // A wrapping <label> would fold a select's option text into its accessible name: use `for`.
   return (
     <div className={message ? 'field invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
-      {cloneElement(children, { id, name, 'aria-invalid': message ? true : undefined, 'aria-describedby': message ? `${id}-error` : undefined })}
+      {cloneElement(children, {
+        id,
+        name,
+        'aria-invalid': message ? true : undefined,
+        'aria-describedby': message ? `${id}-error` : undefined,
+      })}
       {hint && !message && <span className="muted small">{hint}</span>}
       {message && (
         <span id={`${id}-error`} className="error small field-error" data-field={name}>
@@ -110,7 +150,21 @@ export function Field({ label, name, errors, children, hint }: { label: string; 
  * The end of a form: its overall error, then one row with the submit button (disabled while the
  * form runs), an optional cancel button, any further buttons, and the last success message.
  */
-export function FormActions({ form, submit, onCancel, cancelLabel = 'Cancel', status, children }: { form: { error: string; busy: boolean }; submit: ReactNode; onCancel?: () => void; cancelLabel?: string; status?: string; children?: ReactNode }) {
+export function FormActions({
+  form,
+  submit,
+  onCancel,
+  cancelLabel = 'Cancel',
+  status,
+  children,
+}: {
+  form: { error: string; busy: boolean };
+  submit: ReactNode;
+  onCancel?: () => void;
+  cancelLabel?: string;
+  status?: string;
+  children?: ReactNode;
+}) {
   return (
     <>
       <ErrorText>{form.error}</ErrorText>
@@ -124,7 +178,11 @@ export function FormActions({ form, submit, onCancel, cancelLabel = 'Cancel', st
           </button>
         )}
         {children}
-        {status && <span role="status" className="ok">{status}</span>}
+        {status && (
+          <span role="status" className="ok">
+            {status}
+          </span>
+        )}
       </div>
     </>
   );
@@ -149,7 +207,13 @@ export function Table({ columns, children }: { columns: string[]; children: Reac
 }
 
 /** One `<option>` per item, valued by its id. */
-export function Options<T extends { id: string | number }>({ items, label }: { items: readonly T[] | undefined; label: (item: T) => ReactNode }) {
+export function Options<T extends { id: string | number }>({
+  items,
+  label,
+}: {
+  items: readonly T[] | undefined;
+  label: (item: T) => ReactNode;
+}) {
   return (
     <>
       {items?.map((item) => (
@@ -186,7 +250,10 @@ interface ConfirmRequest {
  */
 export function useConfirm() {
   const [request, setRequest] = useState<(ConfirmRequest & { resolve: (ok: boolean) => void }) | null>(null);
-  const ask = useCallback((r: ConfirmRequest) => new Promise<boolean>((resolve) => setRequest({ ...r, resolve })), []);
+  const ask = useCallback(
+    (r: ConfirmRequest) => new Promise<boolean>((resolve) => setRequest({ ...r, resolve })),
+    [],
+  );
   const dialog = request && (
     <ConfirmDialog
       {...request}
@@ -199,7 +266,12 @@ export function useConfirm() {
   return { ask, dialog };
 }
 
-function ConfirmDialog({ title, message, confirmLabel, onClose }: ConfirmRequest & { onClose: (ok: boolean) => void }) {
+function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  onClose,
+}: ConfirmRequest & { onClose: (ok: boolean) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const messageId = useId();
@@ -216,7 +288,11 @@ function ConfirmDialog({ title, message, confirmLabel, onClose }: ConfirmRequest
   }, []);
   function trapTab(e: KeyboardEvent<HTMLDialogElement>) {
     if (e.key !== 'Tab') return;
-    const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('button:not([disabled]), [href], input, select, textarea')];
+    const focusable = [
+      ...e.currentTarget.querySelectorAll<HTMLElement>(
+        'button:not([disabled]), [href], input, select, textarea',
+      ),
+    ];
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (e.shiftKey && document.activeElement === first) {
@@ -259,7 +335,10 @@ function ConfirmDialog({ title, message, confirmLabel, onClose }: ConfirmRequest
  */
 export function useItemResults() {
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
-  const set = useCallback((id: string, ok: boolean, text: string) => setResults((r) => ({ ...r, [id]: { ok, text } })), []);
+  const set = useCallback(
+    (id: string, ok: boolean, text: string) => setResults((r) => ({ ...r, [id]: { ok, text } })),
+    [],
+  );
   const clear = useCallback((id: string) => setResults(({ [id]: _gone, ...rest }) => rest), []);
   /** Runs `fn` for item `id`; a failure's message is kept next to the item. */
   const run = useCallback(

@@ -38,6 +38,11 @@ export function assignmentInForce(cols: AssignmentWindowColumns, at: Date | SQL 
 }
 
 /** Condition for two windows [aStart, aEnd) and [bStart, bEnd) sharing at least one instant. */
-export function windowsOverlap(aStart: AnyColumn | SQL, aEnd: AnyColumn | SQL, bStart: Date, bEnd: Date): SQL {
+export function windowsOverlap(
+  aStart: AnyColumn | SQL,
+  aEnd: AnyColumn | SQL,
+  bStart: Date,
+  bEnd: Date,
+): SQL {
   return sql`(${aStart} < ${bEnd.toISOString()}::timestamptz and ${aEnd} > ${bStart.toISOString()}::timestamptz)`;
 }

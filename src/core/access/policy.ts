@@ -84,7 +84,10 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
     allowed,
     access,
     async authorize(q, actor, action, where) {
-      const [row] = await queryRows<{ access: Access }>(q, sql`select ${access(actor, action)} as access from ${def.table} where ${where} limit 1`);
+      const [row] = await queryRows<{ access: Access }>(
+        q,
+        sql`select ${access(actor, action)} as access from ${def.table} where ${where} limit 1`,
+      );
       refuseUnlessAllowed(row?.access, action);
     },
     async load(q, actor, action, where) {

@@ -7,7 +7,10 @@ export type Diff = Record<string, { before: unknown; after: unknown }>;
 const SECRET_FIELDS = new Set(['passwordHash', 'password_hash', 'password', 'keyHash', 'tokenHash']);
 
 function same(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) return String(a instanceof Date ? a.toISOString() : a) === String(b instanceof Date ? b.toISOString() : b);
+  if (a instanceof Date || b instanceof Date)
+    return (
+      String(a instanceof Date ? a.toISOString() : a) === String(b instanceof Date ? b.toISOString() : b)
+    );
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -19,7 +22,9 @@ export function diffOf(before: Record<string, unknown> | null, after: Record<str
     const b = before?.[key];
     const a = after?.[key];
     if (same(b, a)) continue;
-    diff[key] = SECRET_FIELDS.has(key) ? { before: '***', after: '***' } : { before: b ?? null, after: a ?? null };
+    diff[key] = SECRET_FIELDS.has(key)
+      ? { before: '***', after: '***' }
+      : { before: b ?? null, after: a ?? null };
   }
   return diff;
 }
@@ -35,7 +40,10 @@ export interface AuditEntry {
 
 /** Writes one audit row in the caller's transaction, so the trail commits or rolls back with the change. */
 export async function audit(t: TenantTx, entry: AuditEntry): Promise<void> {
-  const diff = entry.before !== undefined || entry.after !== undefined ? diffOf(entry.before ?? null, entry.after ?? null) : null;
+  const diff =
+    entry.before !== undefined || entry.after !== undefined
+      ? diffOf(entry.before ?? null, entry.after ?? null)
+      : null;
   await t.tx.insert(auditLog).values({
     orgId: t.orgId,
     actorUserId: t.actor.userId,

@@ -19,7 +19,10 @@ export function authInvalidation(orgId: string, match: AuthInvalidation): LiveEv
   return liveEvent(orgId, AUTH_INVALIDATE, match, {});
 }
 
-interface Entry { actor: Actor; until: number }
+interface Entry {
+  actor: Actor;
+  until: number;
+}
 
 /**
  * Token → actor for a few seconds, so a busy client (a badge scanner, a screen polling its
@@ -51,7 +54,8 @@ export function createAuthCache(ttlMs: number, maxEntries = 50_000) {
       entries.set(token, { actor, until: Math.min(Date.now() + ttlMs, actor.validUntil ?? Infinity) });
     },
     evict(orgId: string, m: AuthInvalidation) {
-      for (const [token, e] of entries) if (e.actor.orgId === orgId && matches(e.actor, m)) entries.delete(token);
+      for (const [token, e] of entries)
+        if (e.actor.orgId === orgId && matches(e.actor, m)) entries.delete(token);
     },
     /** Applies invalidations published by any process (this one included). */
     follow(bus: EventBus) {

@@ -18,7 +18,11 @@ export interface ExclusiveLock {
   release(): Promise<void>;
 }
 
-export interface PoolStats { total: number; idle: number; waiting: number }
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -45,7 +49,9 @@ const migrationsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export const MIGRATION_SETS = ['core', 'org', 'monitoring', 'signage', 'events'];
 
 function migrationSets() {
-  return MIGRATION_SETS.filter((name) => fs.existsSync(path.join(migrationsRoot, name, 'meta', '_journal.json'))).map((name) => ({
+  return MIGRATION_SETS.filter((name) =>
+    fs.existsSync(path.join(migrationsRoot, name, 'meta', '_journal.json')),
+  ).map((name) => ({
     migrationsFolder: path.join(migrationsRoot, name),
     migrationsTable: `migrations_${name}`,
     migrationsSchema: 'drizzle',
@@ -76,7 +82,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     db,
-    ping: async () => { await client.query('select 1'); },
+    ping: async () => {
+      await client.query('select 1');
+    },
     // PGlite is one in-process connection: report it as a pool of one.
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     migrate: async () => {
@@ -116,7 +124,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
-    ping: async () => { await pool.query('select 1'); },
+    ping: async () => {
+      await pool.query('select 1');
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');
@@ -200,7 +210,8 @@ interface Preparable<T> extends PromiseLike<T> {
  * The name a statement is prepared under on a connection: a hash of its text, so each distinct text
  * is its own statement and equal texts share one plan.
  */
-export const statementName = (text: string) => `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+export const statementName = (text: string) =>
+  `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 
 /** What `withKeptPlan` names its query; the driver puts `statementName(text)` in its place. */
 const KEPT_PLAN = 'roster_kept_plan';
@@ -213,8 +224,13 @@ const KEPT_PLAN = 'roster_kept_plan';
  */
 function nameKeptPlans(client: PoolClient) {
   const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
-  const isKeptPlan = (config: unknown): config is { name: string; text: string } => (config as { name?: unknown } | null)?.name === KEPT_PLAN;
-  client.query = ((config: unknown, ...rest: unknown[]) => query(isKeptPlan(config) ? { ...config, name: statementName(config.text) } : config, ...rest)) as PoolClient['query'];
+  const isKeptPlan = (config: unknown): config is { name: string; text: string } =>
+    (config as { name?: unknown } | null)?.name === KEPT_PLAN;
+  client.query = ((config: unknown, ...rest: unknown[]) =>
+    query(
+      isKeptPlan(config) ? { ...config, name: statementName(config.text) } : config,
+      ...rest,
+    )) as PoolClient['query'];
 }
 
 /**
@@ -248,11 +264,21 @@ export const settingCalls = (settings: Array<[string, string]>, quote: (value: s
  * the server never recovers; and BEGIN with the settings goes as one message (values quoted by the
  * driver), one round trip fewer per request. PGlite, in process, uses Drizzle's transaction.
  */
-export async function transactionWithSettings<T>(db: Db, settings: Array<[string, string]>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function transactionWithSettings<T>(
+  db: Db,
+  settings: Array<[string, string]>,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const node = pooled.get(db);
   if (!node) {
     return db.transaction(async (tx) => {
-      if (settings.length) await tx.execute(sql`select ${sql.join(settings.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`);
+      if (settings.length)
+        await tx.execute(
+          sql`select ${sql.join(
+            settings.map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
+            sql`, `,
+          )}`,
+        );
       return fn(tx as unknown as Tx);
     });
   }

@@ -1,7 +1,16 @@
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
-import { preparedStatementLost, pooledOf, queryRows, settingCalls, statementName, transactionWithSettings, type Db, type PooledDb } from './client.ts';
+import {
+  preparedStatementLost,
+  pooledOf,
+  queryRows,
+  settingCalls,
+  statementName,
+  transactionWithSettings,
+  type Db,
+  type PooledDb,
+} from './client.ts';
 
 /**
  * Group commit for one-statement transactions on hot paths (a door scan, a screen's playlist
@@ -23,9 +32,14 @@ import { preparedStatementLost, pooledOf, queryRows, settingCalls, statementName
  * booleans or null (sent as quoted literals). PGlite, one in-process connection, runs each call in
  * `transactionWithSettings`.
  */
-export function statementWithSettings<T>(db: Db, settings: Array<[string, string]>, statement: ShapedStatement): Promise<T[]> {
+export function statementWithSettings<T>(
+  db: Db,
+  settings: Array<[string, string]>,
+  statement: ShapedStatement,
+): Promise<T[]> {
   const node = pooledOf(db);
-  if (!node) return transactionWithSettings(db, settings, (tx) => queryRows<T>(tx, statement.build(statement.values)));
+  if (!node)
+    return transactionWithSettings(db, settings, (tx) => queryRows<T>(tx, statement.build(statement.values)));
   const group = groupOf(node);
   const { name, text, params } = renderedOnce(group, statement);
   return new Promise<unknown[]>((resolve, reject) => {
@@ -34,7 +48,9 @@ export function statementWithSettings<T>(db: Db, settings: Array<[string, string
       text,
       statement,
       settings: settingCalls(settings, node.quote),
-      args: fillPlaceholders(params, statement.values).map((p) => literal(p, node.quote)).join(', '),
+      args: fillPlaceholders(params, statement.values)
+        .map((p) => literal(p, node.quote))
+        .join(', '),
       resolve,
       reject,
     });
@@ -55,7 +71,11 @@ export interface ShapedStatement {
   build(values: Record<string, unknown>): SQL;
 }
 
-interface Rendered { name: string; text: string; params: unknown[] }
+interface Rendered {
+  name: string;
+  text: string;
+  params: unknown[];
+}
 
 interface Call {
   /** Prepared statement name, derived from the text. */
@@ -95,7 +115,17 @@ const preparedOn = new WeakMap<PoolClient, Set<string>>();
 
 function groupOf(node: PooledDb): GroupCommit {
   let group = groups.get(node);
-  if (!group) groups.set(node, (group = { node, waiting: [], running: false, shapes: new Map(), dialect: new LiteralDialect(node.quote) }));
+  if (!group)
+    groups.set(
+      node,
+      (group = {
+        node,
+        waiting: [],
+        running: false,
+        shapes: new Map(),
+        dialect: new LiteralDialect(node.quote),
+      }),
+    );
   return group;
 }
 
@@ -104,7 +134,9 @@ const MAX_SHAPES = 5000;
 function renderedOnce(group: GroupCommit, statement: ShapedStatement): Rendered {
   let rendered = group.shapes.get(statement.shape);
   if (!rendered) {
-    const placeholders = Object.fromEntries(Object.keys(statement.values).map((key) => [key, sql.placeholder(key)]));
+    const placeholders = Object.fromEntries(
+      Object.keys(statement.values).map((key) => [key, sql.placeholder(key)]),
+    );
     const { sql: text, params } = group.dialect.sqlToQuery(statement.build(placeholders));
     rendered = { name: statementName(text), text, params };
     if (group.shapes.size >= MAX_SHAPES) group.shapes.clear();
@@ -136,7 +168,8 @@ async function drain(group: GroupCommit) {
  * The calls of one actor side by side, each actor's in their order (the sort is stable); calls
  * waiting together were all in flight at once, so there is no other order to keep.
  */
-const byActor = (batch: Call[]) => batch.sort((a, b) => (a.settings < b.settings ? -1 : a.settings > b.settings ? 1 : 0));
+const byActor = (batch: Call[]) =>
+  batch.sort((a, b) => (a.settings < b.settings ? -1 : a.settings > b.settings ? 1 : 0));
 
 async function runBatch(group: GroupCommit, batch: Call[]): Promise<void> {
   try {
@@ -185,7 +218,11 @@ async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]>
       // Settings last until the next set_config: a run of calls by the same actor sets them once.
       if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
       statements.push(parts.length);
-      parts.push(group.node.statementsKept ? `execute ${call.name}${call.args ? `(${call.args})` : ''}` : inlined(group, call.statement));
+      parts.push(
+        group.node.statementsKept
+          ? `execute ${call.name}${call.args ? `(${call.args})` : ''}`
+          : inlined(group, call.statement),
+      );
     }
     parts.push('commit');
     const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];
@@ -211,12 +248,15 @@ async function prepare(client: PoolClient, batch: Call[]) {
   }
 }
 
-const inlined = (group: GroupCommit, statement: ShapedStatement) => group.dialect.sqlToQuery(statement.build(statement.values).inlineParams()).sql;
+const inlined = (group: GroupCommit, statement: ShapedStatement) =>
+  group.dialect.sqlToQuery(statement.build(statement.values).inlineParams()).sql;
 
 /** A parameter as an SQL literal: the driver's quoting for text, so backslashes are safe too. */
 function literal(value: unknown, quote: (value: string) => string): string {
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return quote(value);
-  throw new TypeError(`statementWithSettings takes strings, numbers, booleans and null as parameters, not ${typeof value}`);
+  throw new TypeError(
+    `statementWithSettings takes strings, numbers, booleans and null as parameters, not ${typeof value}`,
+  );
 }

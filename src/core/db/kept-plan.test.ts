@@ -3,7 +3,14 @@ import { before, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { describeEachBackend } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
-import { pooledOf, queryRows, statementName, transactionWithSettings, withKeptPlan, type Tx } from './client.ts';
+import {
+  pooledOf,
+  queryRows,
+  statementName,
+  transactionWithSettings,
+  withKeptPlan,
+  type Tx,
+} from './client.ts';
 import { organizations } from './platform-schema.ts';
 
 describeEachBackend('kept plans: hot reads as named prepared statements', (env) => {
@@ -12,10 +19,16 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
     ({ org: acme } = await env().makeOrg('kept-acme'));
   });
 
-  const orgSlug = (tx: Tx, id: string) => tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, id));
-  const orgName = (tx: Tx, slug: string) => tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.slug, slug));
+  const orgSlug = (tx: Tx, id: string) =>
+    tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, id));
+  const orgName = (tx: Tx, slug: string) =>
+    tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.slug, slug));
   /** Statements this connection holds under a kept-plan name. */
-  const keptOn = (tx: Tx) => queryRows<{ name: string; statement: string }>(tx, sql`select name, statement from pg_prepared_statements where name like 'roster\\_%'`);
+  const keptOn = (tx: Tx) =>
+    queryRows<{ name: string; statement: string }>(
+      tx,
+      sql`select name, statement from pg_prepared_statements where name like 'roster\\_%'`,
+    );
 
   test('a kept plan answers what the query answers, and is prepared once per connection and text, for any value', async () => {
     const db = env().database.db;
@@ -26,7 +39,10 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
       const other = await withKeptPlan(tx, orgName(tx, 'kept-acme'));
       return { first, again, none, other, kept: env().backend === 'postgres' ? await keptOn(tx) : [] };
     });
-    assert.deepEqual([answers.first, answers.again, answers.none], [[{ slug: 'kept-acme' }], [{ slug: 'kept-acme' }], []]);
+    assert.deepEqual(
+      [answers.first, answers.again, answers.none],
+      [[{ slug: 'kept-acme' }], [{ slug: 'kept-acme' }], []],
+    );
     assert.deepEqual(answers.other, [{ name: acme.name }]);
     if (env().backend === 'postgres') {
       const slugs = answers.kept.filter((s) => s.statement.includes('select "slug" from "organizations"'));
@@ -43,7 +59,9 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
     if (!node) return t.skip('PGlite prepares nothing by name');
     // Every pooled connection prepares the statement, then loses it, as when the next
     // transaction runs on a server connection that never saw it.
-    const clients = await Promise.all(Array.from({ length: node.pool.totalCount }, () => node.pool.connect()));
+    const clients = await Promise.all(
+      Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
+    );
     for (const client of clients) {
       const tx = node.bind(client) as unknown as Tx;
       await withKeptPlan(tx, orgSlug(tx, acme.id));
@@ -51,7 +69,10 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
     }
     clients.forEach((client) => client.release());
 
-    await assert.rejects(transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id))), (err: { cause?: { code?: string } }) => err.cause?.code === '26000');
+    await assert.rejects(
+      transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id))),
+      (err: { cause?: { code?: string } }) => err.cause?.code === '26000',
+    );
     assert.equal(node.statementsKept, false);
     const after = await transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id)));
     assert.deepEqual(after, [{ slug: 'kept-acme' }]);

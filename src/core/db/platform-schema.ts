@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, inet, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  inet,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { appRole, idColumn, tenantIsolation, timestamps } from './columns.ts';
 
 /**
@@ -17,8 +29,16 @@ export const organizations = pgTable(
     ...timestamps(),
   },
   () => [
-    pgPolicy('organizations_current_only', { for: 'select', to: appRole, using: sql`id = app_current_org()` }),
-    pgPolicy('organizations_update_current', { for: 'update', to: appRole, using: sql`id = app_current_org()` }),
+    pgPolicy('organizations_current_only', {
+      for: 'select',
+      to: appRole,
+      using: sql`id = app_current_org()`,
+    }),
+    pgPolicy('organizations_update_current', {
+      for: 'update',
+      to: appRole,
+      using: sql`id = app_current_org()`,
+    }),
   ],
 );
 
@@ -27,7 +47,10 @@ export const organizations = pgTable(
  * as `/api/auth/users/42/`. A tenant transaction sees a user only through a membership of its org.
  */
 /** The `org_id` column of every tenant table: NOT NULL, and the org's rows go when the org goes. */
-export const orgIdColumn = () => uuid('org_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
+export const orgIdColumn = () =>
+  uuid('org_id')
+    .notNull()
+    .references(() => organizations.id, { onDelete: 'cascade' });
 
 export const users = pgTable(
   'users',
@@ -58,12 +81,20 @@ export const memberships = pgTable(
   'memberships',
   {
     orgId: orgIdColumn(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['owner', 'admin', 'member', 'viewer'] }).notNull().default('member'),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'admin', 'member', 'viewer'] })
+      .notNull()
+      .default('member'),
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('memberships_user_idx').on(t.userId), tenantIsolation('memberships')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+    tenantIsolation('memberships'),
+  ],
 );
 
 export const auditLog = pgTable(

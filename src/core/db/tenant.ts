@@ -35,7 +35,12 @@ export interface TenantMeta {
  * transaction-locally and the role is switched to `roster_app`, so every query — even one that
  * forgets its WHERE — only reaches this org's rows.
  */
-export function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta = {}): Promise<T> {
+export function withTenant<T>(
+  deps: TenantDeps,
+  actor: Actor,
+  fn: (t: TenantTx) => Promise<T>,
+  meta: TenantMeta = {},
+): Promise<T> {
   return inOrg(deps, actor, { appRole: true }, fn, meta);
 }
 
@@ -44,14 +49,31 @@ export function withTenant<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) 
  * write platform tables in the same commit as the org's change (a billing webhook records its
  * event id with the plan change it makes). RLS does not apply, so only platform code may use it.
  */
-export function withOrgAsPlatform<T>(deps: TenantDeps, actor: Actor, fn: (t: TenantTx) => Promise<T>): Promise<T> {
+export function withOrgAsPlatform<T>(
+  deps: TenantDeps,
+  actor: Actor,
+  fn: (t: TenantTx) => Promise<T>,
+): Promise<T> {
   return inOrg(deps, actor, { appRole: false }, fn, {});
 }
 
-async function inOrg<T>(deps: TenantDeps, actor: Actor, opts: { appRole: boolean }, fn: (t: TenantTx) => Promise<T>, meta: TenantMeta): Promise<T> {
+async function inOrg<T>(
+  deps: TenantDeps,
+  actor: Actor,
+  opts: { appRole: boolean },
+  fn: (t: TenantTx) => Promise<T>,
+  meta: TenantMeta,
+): Promise<T> {
   const pending: LiveEvent[] = [];
   const result = await transactionWithSettings(deps.db, tenantSettings(actor, opts), (tx) =>
-    fn({ tx, orgId: actor.orgId, actor, requestId: meta.requestId, ip: meta.ip, publish: (e) => pending.push(e) }),
+    fn({
+      tx,
+      orgId: actor.orgId,
+      actor,
+      requestId: meta.requestId,
+      ip: meta.ip,
+      publish: (e) => pending.push(e),
+    }),
   );
   await publishAll(deps, pending);
   return result;
@@ -63,7 +85,11 @@ async function inOrg<T>(deps: TenantDeps, actor: Actor, opts: { appRole: boolean
  * one round trip). Returns the statement's rows once committed; live events are published with
  * `publishAll`. The door scan (the hottest write) and the screens' playlist poll use it.
  */
-export function withTenantStatement<R>(deps: TenantDeps, actor: Actor, statement: ShapedStatement): Promise<R[]> {
+export function withTenantStatement<R>(
+  deps: TenantDeps,
+  actor: Actor,
+  statement: ShapedStatement,
+): Promise<R[]> {
   return statementWithSettings<R>(deps.db, tenantSettings(actor, { appRole: true }), statement);
 }
 

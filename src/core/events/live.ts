@@ -14,7 +14,8 @@ export function registerLiveRoute(app: RosterApp) {
     const actor = actorOf(req);
     const token = bearerToken(req) ?? liveQueryToken(req);
     const unsubscribe = app.deps.bus.subscribe((event) => {
-      if (socket.readyState === socket.OPEN && mayReceive(actor, event)) socket.send(JSON.stringify({ type: event.type, data: event.data, at: event.at }));
+      if (socket.readyState === socket.OPEN && mayReceive(actor, event))
+        socket.send(JSON.stringify({ type: event.type, data: event.data, at: event.at }));
     });
     const recheck = setInterval(async () => {
       // Straight to the authenticators, past the cache: this is the periodic database re-check.
@@ -27,8 +28,15 @@ export function registerLiveRoute(app: RosterApp) {
       unsubscribe();
     });
     socket.on('message', (raw) => {
-      if (raw.toString() === 'ping') socket.send(JSON.stringify({ type: 'pong', at: new Date().toISOString() }));
+      if (raw.toString() === 'ping')
+        socket.send(JSON.stringify({ type: 'pong', at: new Date().toISOString() }));
     });
-    socket.send(JSON.stringify({ type: 'hello', data: { org_id: actor.orgId, user_id: actor.userId, role: actor.orgRole }, at: new Date().toISOString() }));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        data: { org_id: actor.orgId, user_id: actor.userId, role: actor.orgRole },
+        at: new Date().toISOString(),
+      }),
+    );
   });
 }

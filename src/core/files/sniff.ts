@@ -13,7 +13,8 @@ export type SniffedType =
   | 'video/quicktime';
 
 const startsWith = (buf: Buffer, bytes: number[], offset = 0) => bytes.every((b, i) => buf[offset + i] === b);
-const ascii = (buf: Buffer, text: string, offset = 0) => buf.subarray(offset, offset + text.length).toString('latin1') === text;
+const ascii = (buf: Buffer, text: string, offset = 0) =>
+  buf.subarray(offset, offset + text.length).toString('latin1') === text;
 
 export function sniffType(head: Buffer): SniffedType | null {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';

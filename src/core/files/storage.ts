@@ -54,8 +54,16 @@ export function createLocalStorage(root: string): FileStorage {
       const meter = new Transform({
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
-          if (size > limits.maxBytes) return done(new HttpProblem(413, 'Payload Too Large', `File exceeds the ${Math.floor(limits.maxBytes / 1024)} KiB limit`));
-          if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+          if (size > limits.maxBytes)
+            return done(
+              new HttpProblem(
+                413,
+                'Payload Too Large',
+                `File exceeds the ${Math.floor(limits.maxBytes / 1024)} KiB limit`,
+              ),
+            );
+          if (head.length < SNIFF_BYTES)
+            head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
           md5.update(chunk);
           sha256.update(chunk);
           done(null, chunk);
@@ -65,11 +73,14 @@ export function createLocalStorage(root: string): FileStorage {
       try {
         await pipeline(source, meter, sink);
         // @fastify/multipart truncates silently at its own limit: treat that as too large too.
-        if ((source as Readable & { truncated?: boolean }).truncated) throw new HttpProblem(413, 'Payload Too Large', 'File exceeds the upload limit');
+        if ((source as Readable & { truncated?: boolean }).truncated)
+          throw new HttpProblem(413, 'Payload Too Large', 'File exceeds the upload limit');
         if (size === 0) throw badRequest('The file is empty', [{ path: 'file', message: 'empty file' }]);
         const type = sniffType(head);
         if (!type || !limits.accept.includes(type)) {
-          throw badRequest(`The file content is not an accepted type (${limits.accept.join(', ')})`, [{ path: 'file', message: type ? `content is ${type}` : 'unrecognised content' }]);
+          throw badRequest(`The file content is not an accepted type (${limits.accept.join(', ')})`, [
+            { path: 'file', message: type ? `content is ${type}` : 'unrecognised content' },
+          ]);
         }
         fs.renameSync(tmp, target);
         return { key, size, md5: md5.digest('hex'), sha256: sha256.digest('hex'), type };

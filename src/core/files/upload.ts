@@ -7,7 +7,10 @@ import { badRequest } from '../http/problem.ts';
  * that is not multipart or carries no file is a 400 saying how to send it.
  */
 export async function uploadedFile(req: FastifyRequest, what = 'file'): Promise<Readable> {
-  if (!req.isMultipart()) throw badRequest(`Send the ${what} as multipart/form-data with a field named "file"`, [{ path: 'file', message: 'missing' }]);
+  if (!req.isMultipart())
+    throw badRequest(`Send the ${what} as multipart/form-data with a field named "file"`, [
+      { path: 'file', message: 'missing' },
+    ]);
   const part = await req.file();
   if (!part) throw badRequest('No file in the upload', [{ path: 'file', message: 'missing' }]);
   return part.file;

@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyBaseLogger,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
@@ -7,7 +12,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -31,7 +41,13 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
 }
 
-export type RosterApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type RosterApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** A `roster …` command of a module; runs with the app built (deps, jobs) but not listening. */
 export interface ModuleCommand {
@@ -137,7 +153,10 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   });
 
   addSecurityHeaders(app);
-  const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });
@@ -145,7 +164,11 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Roster API', version: '0.1.0', description: 'Multi-tenant operations platform: access follows assignment.' },
+      info: {
+        title: 'Roster API',
+        version: '0.1.0',
+        description: 'Multi-tenant operations platform: access follows assignment.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -164,7 +187,8 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
       }
     }
     const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
-    if (!isPublic && !request.actor) throw unauthorized(token ? 'Invalid, expired or revoked credentials' : 'Authentication required');
+    if (!isPublic && !request.actor)
+      throw unauthorized(token ? 'Invalid, expired or revoked credentials' : 'Authentication required');
   });
 
   registerOps(app, deps, metrics);
@@ -173,7 +197,11 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
 }
 
 /** The actor behind a bearer secret, asking each module's authenticator in turn (no cache). */
-export async function resolveToken(app: FastifyInstance, token: string, request: FastifyRequest): Promise<Actor | null> {
+export async function resolveToken(
+  app: FastifyInstance,
+  token: string,
+  request: FastifyRequest,
+): Promise<Actor | null> {
   for (const authenticate of app.authenticators) {
     const actor = await authenticate(token, request);
     if (actor) return actor;
@@ -196,7 +224,9 @@ function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
     try {
       await Promise.race([
         deps.database.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('database ping timed out')), 2000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('database ping timed out')), 2000).unref(),
+        ),
       ]);
       return { status: 'ready', database: deps.database.kind, bus: deps.bus.kind };
     } catch (err) {

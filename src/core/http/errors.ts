@@ -2,9 +2,22 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpProblem, type FieldError } from './problem.ts';
 
-const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+const CONTEXT_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
 
-function validationErrors(error: { validation: Array<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }>; validationContext?: string }): FieldError[] {
+function validationErrors(error: {
+  validation: Array<{
+    instancePath: string;
+    message?: string;
+    keyword: string;
+    params: Record<string, unknown>;
+  }>;
+  validationContext?: string;
+}): FieldError[] {
   const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
   return error.validation.flatMap((v) => {
     const base = [context, ...v.instancePath.split('/').filter(Boolean)].join('.');
@@ -16,7 +29,11 @@ function validationErrors(error: { validation: Array<{ instancePath: string; mes
   });
 }
 
-interface PgError { code?: string; constraint?: string; detail?: string }
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
 
 /** Database refusals the services did not pre-check become 4xx instead of 500s. */
 function fromDatabase(err: PgError): HttpProblem | undefined {
@@ -24,11 +41,23 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
     case '23505':
       return new HttpProblem(409, 'Conflict', `Already exists (${err.constraint ?? 'unique constraint'})`);
     case '23503':
-      return new HttpProblem(400, 'Bad Request', `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`);
+      return new HttpProblem(
+        400,
+        'Bad Request',
+        `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`,
+      );
     case '23514':
-      return new HttpProblem(422, 'Unprocessable Entity', `Refused by a business rule (${err.constraint ?? 'check constraint'})`);
+      return new HttpProblem(
+        422,
+        'Unprocessable Entity',
+        `Refused by a business rule (${err.constraint ?? 'check constraint'})`,
+      );
     case '23P01':
-      return new HttpProblem(409, 'Conflict', `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`);
+      return new HttpProblem(
+        409,
+        'Conflict',
+        `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`,
+      );
     case '22021': // NUL in text
     case '22P05': // NUL (\u0000) inside jsonb
       return new HttpProblem(400, 'Bad Request', 'Text contains a character that cannot be stored (NUL)');
@@ -49,14 +78,32 @@ function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = validationErrors(error as never);
-    return new HttpProblem(400, 'Bad Request', `Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+    return new HttpProblem(
+      400,
+      'Bad Request',
+      `Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
   if (isResponseSerializationError(error as never) && 'method' in error) return undefined;
-  const fromDb = fromDatabase(error.cause && typeof error.cause === 'object' && 'code' in error.cause ? (error.cause as PgError) : error);
+  const fromDb = fromDatabase(
+    error.cause && typeof error.cause === 'object' && 'code' in error.cause
+      ? (error.cause as PgError)
+      : error,
+  );
   if (fromDb) return fromDb;
   const status = error.statusCode;
   if (status && status >= 400 && status < 500) {
-    const title = status === 413 ? 'Payload Too Large' : status === 415 ? 'Unsupported Media Type' : status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Bad Request';
+    const title =
+      status === 413
+        ? 'Payload Too Large'
+        : status === 415
+          ? 'Unsupported Media Type'
+          : status === 429
+            ? 'Too Many Requests'
+            : status === 404
+              ? 'Not Found'
+              : 'Bad Request';
     return new HttpProblem(status, title, error.message);
   }
   return undefined;
@@ -71,9 +118,15 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   const problem = toProblem(error as FastifyError & PgError);
   if (problem) return sendProblem(reply, problem);
   request.log.error({ err: error }, 'unhandled error');
-  return sendProblem(reply, new HttpProblem(500, 'Internal Server Error', `Unexpected error (request ${request.id})`));
+  return sendProblem(
+    reply,
+    new HttpProblem(500, 'Internal Server Error', `Unexpected error (request ${request.id})`),
+  );
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  return sendProblem(reply, new HttpProblem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  return sendProblem(
+    reply,
+    new HttpProblem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
 }

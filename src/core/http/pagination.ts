@@ -16,7 +16,10 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 }
 
-export interface Page<T> { items: T[]; next_cursor: string | null }
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
 
 type KeyValue = string | number | boolean | null;
 
@@ -31,8 +34,12 @@ function fitsColumn(value: unknown, column: AnyColumn): boolean {
   if (value === null) return !column.notNull;
   const type = sqlTypeOf(column);
   if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
-  if (/^(integer|bigint|smallint)$/.test(type)) return typeof value === 'number' ? Number.isSafeInteger(value) : typeof value === 'string' && /^-?\d{1,19}$/.test(value);
-  if (type.startsWith('timestamp') || type === 'date') return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  if (/^(integer|bigint|smallint)$/.test(type))
+    return typeof value === 'number'
+      ? Number.isSafeInteger(value)
+      : typeof value === 'string' && /^-?\d{1,19}$/.test(value);
+  if (type.startsWith('timestamp') || type === 'date')
+    return typeof value === 'string' && !Number.isNaN(Date.parse(value));
   if (type === 'boolean') return typeof value === 'boolean';
   return typeof value === 'string' || typeof value === 'number';
 }
@@ -40,7 +47,12 @@ function fitsColumn(value: unknown, column: AnyColumn): boolean {
 function decodeCursor(cursor: string, columns: AnyColumn[]): KeyValue[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === columns.length && values.every((v, i) => fitsColumn(v, columns[i]))) return values;
+    if (
+      Array.isArray(values) &&
+      values.length === columns.length &&
+      values.every((v, i) => fitsColumn(v, columns[i]))
+    )
+      return values;
   } catch {
     // fall through to the 400 below
   }
@@ -57,13 +69,24 @@ function keyValue(v: unknown): KeyValue {
  * Keyset pagination over a unique ordering (last column must be unique, usually the id):
  * stable under concurrent inserts and as fast on page 1000 as on page 1.
  */
-export function keyset<Row>(opts: { columns: AnyColumn[]; key: (row: Row) => unknown[]; page: PageQuery; descending?: boolean }) {
+export function keyset<Row>(opts: {
+  columns: AnyColumn[];
+  key: (row: Row) => unknown[];
+  page: PageQuery;
+  descending?: boolean;
+}) {
   const { columns, page } = opts;
   let after: SQL | undefined;
   if (page.cursor) {
     const values = decodeCursor(page.cursor, columns);
-    const left = sql.join(columns.map((c) => sql`${c}`), sql`, `);
-    const right = sql.join(values.map((v, i) => sql`${v}::${sql.raw(sqlTypeOf(columns[i]))}`), sql`, `);
+    const left = sql.join(
+      columns.map((c) => sql`${c}`),
+      sql`, `,
+    );
+    const right = sql.join(
+      values.map((v, i) => sql`${v}::${sql.raw(sqlTypeOf(columns[i]))}`),
+      sql`, `,
+    );
     after = opts.descending ? sql`(${left}) < (${right})` : sql`(${left}) > (${right})`;
   }
   return {
@@ -76,7 +99,10 @@ export function keyset<Row>(opts: { columns: AnyColumn[]; key: (row: Row) => unk
       const more = rows.length > page.limit;
       const items = more ? rows.slice(0, page.limit) : rows;
       const last = items[items.length - 1];
-      return { items: items.map(map), next_cursor: more && last ? encodeCursor(opts.key(last).map(keyValue)) : null };
+      return {
+        items: items.map(map),
+        next_cursor: more && last ? encodeCursor(opts.key(last).map(keyValue)) : null,
+      };
     },
   };
 }

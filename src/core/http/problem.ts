@@ -1,5 +1,8 @@
 /** One invalid field: its path in the request (`body.unit_assignments_data.1.unit_id`) and why. */
-export interface FieldError { path: string; message: string }
+export interface FieldError {
+  path: string;
+  message: string;
+}
 
 /**
  * An RFC 9457 problem: every error the API returns has this shape
@@ -23,18 +26,30 @@ export class HttpProblem extends Error {
   }
 
   toJSON() {
-    return { ...this.extensions, type: this.type, title: this.title, status: this.status, detail: this.detail, ...(this.errors ? { errors: this.errors } : {}) };
+    return {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) => new HttpProblem(400, 'Bad Request', detail, errors);
-export const invalidField = (path: string, message: string) => badRequest(`${path}: ${message}`, [{ path, message }]);
-export const unauthorized = (detail = 'Authentication required') => new HttpProblem(401, 'Unauthorized', detail);
-export const forbidden = (detail = 'You are not allowed to do this') => new HttpProblem(403, 'Forbidden', detail);
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new HttpProblem(400, 'Bad Request', detail, errors);
+export const invalidField = (path: string, message: string) =>
+  badRequest(`${path}: ${message}`, [{ path, message }]);
+export const unauthorized = (detail = 'Authentication required') =>
+  new HttpProblem(401, 'Unauthorized', detail);
+export const forbidden = (detail = 'You are not allowed to do this') =>
+  new HttpProblem(403, 'Forbidden', detail);
 /** 404 also for rows outside the caller's scope: never reveal that another tenant's id exists. */
 export const notFound = (entity = 'Resource') => new HttpProblem(404, 'Not Found', `${entity} not found`);
 export const conflict = (detail: string, errors?: FieldError[], extensions?: Record<string, unknown>) =>
   new HttpProblem(409, 'Conflict', detail, errors, undefined, extensions);
-export const unprocessable = (detail: string, errors?: FieldError[]) => new HttpProblem(422, 'Unprocessable Entity', detail, errors);
+export const unprocessable = (detail: string, errors?: FieldError[]) =>
+  new HttpProblem(422, 'Unprocessable Entity', detail, errors);
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new HttpProblem(429, 'Too Many Requests', detail, undefined, { 'retry-after': String(retryAfterSeconds) });

@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
 
-export interface RateDecision { allowed: boolean; remaining: number; retryAfterSeconds: number }
+export interface RateDecision {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
 
 /** Fixed-window counters: "at most `limit` hits per `windowSeconds` for this key". */
 export interface RateLimiter {
@@ -20,7 +24,11 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
         if (windows.size > 100_000) for (const [k, v] of windows) if (v.endsAt <= t) windows.delete(k);
       }
       w.count += 1;
-      return { allowed: w.count <= limit, remaining: Math.max(0, limit - w.count), retryAfterSeconds: Math.max(1, Math.ceil((w.endsAt - t) / 1000)) };
+      return {
+        allowed: w.count <= limit,
+        remaining: Math.max(0, limit - w.count),
+        retryAfterSeconds: Math.max(1, Math.ceil((w.endsAt - t) / 1000)),
+      };
     },
     async reset(key) {
       windows.delete(key);
@@ -33,10 +41,17 @@ export function createRedisRateLimiter(redis: Redis): RateLimiter {
   return {
     async hit(key, limit, windowSeconds) {
       const k = `roster:rl:${key}`;
-      const [[, count], [, ttl]] = (await redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
+      const [[, count], [, ttl]] = (await redis.multi().incr(k).pttl(k).exec()) as [
+        [null, number],
+        [null, number],
+      ];
       if (ttl < 0) await redis.pexpire(k, windowSeconds * 1000);
       const ms = ttl < 0 ? windowSeconds * 1000 : ttl;
-      return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) };
+      return {
+        allowed: count <= limit,
+        remaining: Math.max(0, limit - count),
+        retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
+      };
     },
     async reset(key) {
       await redis.del(`roster:rl:${key}`);

@@ -32,13 +32,21 @@ function serveConsole(app: RosterApp, dist: string) {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const urlPath = decodeURIComponent(req.url.split('?')[0]);
     if (SERVER_PATHS.test(urlPath)) return notFoundHandler(req, reply);
-    const relative = path.normalize(urlPath).replace(/^(\.\.[/\\])+/, '').replace(/^[/\\]+/, '');
+    const relative = path
+      .normalize(urlPath)
+      .replace(/^(\.\.[/\\])+/, '')
+      .replace(/^[/\\]+/, '');
     const file = path.join(dist, relative);
     if (relative && file.startsWith(dist + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
       const immutable = relative.startsWith('assets/');
-      return reply.sendFile(relative, dist, { immutable, maxAge: immutable ? '365d' : 0, cacheControl: true });
+      return reply.sendFile(relative, dist, {
+        immutable,
+        maxAge: immutable ? '365d' : 0,
+        cacheControl: true,
+      });
     }
-    if (urlPath !== '/' && !String(req.headers.accept ?? '').includes('text/html')) return notFoundHandler(req, reply);
+    if (urlPath !== '/' && !String(req.headers.accept ?? '').includes('text/html'))
+      return notFoundHandler(req, reply);
     return sendIndex(reply);
   };
   app.get('/', { schema: { hide: true } }, handler);

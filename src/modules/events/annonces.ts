@@ -10,31 +10,81 @@ import { annonces } from './schema.ts';
 import { getEvent } from './service.ts';
 
 export type Annonce = typeof annonces.$inferSelect;
-export interface AnnonceInput { title: string; description: string; target: Annonce['target'] }
+export interface AnnonceInput {
+  title: string;
+  description: string;
+  target: Annonce['target'];
+}
 
-export const annonceData = (a: Annonce) => ({ id: a.id, event_id: a.eventId, title: a.title, description: a.description, target: a.target, created_by: a.createdBy, created_at: a.createdAt.toISOString(), updated_at: a.updatedAt.toISOString() });
+export const annonceData = (a: Annonce) => ({
+  id: a.id,
+  event_id: a.eventId,
+  title: a.title,
+  description: a.description,
+  target: a.target,
+  created_by: a.createdBy,
+  created_at: a.createdAt.toISOString(),
+  updated_at: a.updatedAt.toISOString(),
+});
 
 /** Gestionnaires (and event managers) publish; the announcement is pushed live to the roles it targets. */
 export async function createAnnonce(t: TenantTx, eventId: string, input: AnnonceInput): Promise<Annonce> {
   await getEvent(t, eventId, 'announce');
   // Only the author may later edit it, so an announcement must have a user as author.
-  if (t.actor.userId === null) throw forbidden('Announcements are published by a user, not an API key or job');
+  if (t.actor.userId === null)
+    throw forbidden('Announcements are published by a user, not an API key or job');
   const [annonce] = await t.tx
     .insert(annonces)
-    .values({ orgId: t.orgId, eventId, title: input.title, description: input.description, target: input.target, createdBy: t.actor.userId })
+    .values({
+      orgId: t.orgId,
+      eventId,
+      title: input.title,
+      description: input.description,
+      target: input.target,
+      createdBy: t.actor.userId,
+    })
     .returning();
-  await audit(t, { action: 'create', entityType: 'event_annonce', entityId: annonce.id, message: `Annonce "${annonce.title}" for ${annonce.target}`, after: annonce });
-  t.publish(liveEvent(t.orgId, 'events.annonce.created', annonceData(annonce), await annonceAudience(t, eventId, annonce.target, annonce.createdBy)));
+  await audit(t, {
+    action: 'create',
+    entityType: 'event_annonce',
+    entityId: annonce.id,
+    message: `Annonce "${annonce.title}" for ${annonce.target}`,
+    after: annonce,
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.annonce.created',
+      annonceData(annonce),
+      await annonceAudience(t, eventId, annonce.target, annonce.createdBy),
+    ),
+  );
   return annonce;
 }
 
-export async function listAnnonces(t: TenantTx, eventId: string, opts: { target?: Annonce['target']; page: PageQuery }) {
+export async function listAnnonces(
+  t: TenantTx,
+  eventId: string,
+  opts: { target?: Annonce['target']; page: PageQuery },
+) {
   await getEvent(t, eventId);
-  const ks = keyset<Annonce>({ columns: [annonces.createdAt, annonces.id], key: (a) => [a.createdAt, a.id], page: opts.page, descending: true });
+  const ks = keyset<Annonce>({
+    columns: [annonces.createdAt, annonces.id],
+    key: (a) => [a.createdAt, a.id],
+    page: opts.page,
+    descending: true,
+  });
   const rows = await t.tx
     .select()
     .from(annonces)
-    .where(and(eq(annonces.eventId, eventId), annoncePolicy.visible(t.actor), opts.target ? eq(annonces.target, opts.target) : undefined, ks.after))
+    .where(
+      and(
+        eq(annonces.eventId, eventId),
+        annoncePolicy.visible(t.actor),
+        opts.target ? eq(annonces.target, opts.target) : undefined,
+        ks.after,
+      ),
+    )
     .orderBy(...ks.orderBy)
     .limit(ks.limit);
   return ks.finish(rows);
@@ -42,23 +92,64 @@ export async function listAnnonces(t: TenantTx, eventId: string, opts: { target?
 
 const annonceRow = (eventId: string, id: string) => and(eq(annonces.id, id), eq(annonces.eventId, eventId))!;
 
-export async function getAnnonce(t: TenantTx, eventId: string, id: string, action: 'see' | 'edit' = 'see'): Promise<Annonce> {
+export async function getAnnonce(
+  t: TenantTx,
+  eventId: string,
+  id: string,
+  action: 'see' | 'edit' = 'see',
+): Promise<Annonce> {
   await getEvent(t, eventId);
   return annoncePolicy.load(t.tx, t.actor, action, annonceRow(eventId, id));
 }
 
 /** Only the author edits; a new target re-sends it to whoever it now reaches. */
-export async function updateAnnonce(t: TenantTx, eventId: string, id: string, patch: Partial<AnnonceInput>): Promise<Annonce> {
+export async function updateAnnonce(
+  t: TenantTx,
+  eventId: string,
+  id: string,
+  patch: Partial<AnnonceInput>,
+): Promise<Annonce> {
   const before = await getAnnonce(t, eventId, id, 'edit');
-  const [after] = await t.tx.update(annonces).set({ ...patch, updatedAt: new Date() }).where(eq(annonces.id, id)).returning();
-  await audit(t, { action: 'update', entityType: 'event_annonce', entityId: id, message: `Annonce "${after.title}" updated`, before, after });
-  t.publish(liveEvent(t.orgId, 'events.annonce.updated', annonceData(after), await annonceAudience(t, eventId, after.target, after.createdBy)));
+  const [after] = await t.tx
+    .update(annonces)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(annonces.id, id))
+    .returning();
+  await audit(t, {
+    action: 'update',
+    entityType: 'event_annonce',
+    entityId: id,
+    message: `Annonce "${after.title}" updated`,
+    before,
+    after,
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.annonce.updated',
+      annonceData(after),
+      await annonceAudience(t, eventId, after.target, after.createdBy),
+    ),
+  );
   return after;
 }
 
 export async function deleteAnnonce(t: TenantTx, eventId: string, id: string): Promise<void> {
   const before = await getAnnonce(t, eventId, id, 'edit');
   await t.tx.delete(annonces).where(eq(annonces.id, id));
-  await audit(t, { action: 'delete', entityType: 'event_annonce', entityId: id, message: `Annonce "${before.title}" deleted`, before });
-  t.publish(liveEvent(t.orgId, 'events.annonce.deleted', { id, event_id: eventId }, await annonceAudience(t, eventId, before.target, before.createdBy)));
+  await audit(t, {
+    action: 'delete',
+    entityType: 'event_annonce',
+    entityId: id,
+    message: `Annonce "${before.title}" deleted`,
+    before,
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.annonce.deleted',
+      { id, event_id: eventId },
+      await annonceAudience(t, eventId, before.target, before.createdBy),
+    ),
+  );
 }

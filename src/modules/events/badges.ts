@@ -9,10 +9,17 @@ import QRCode from 'qrcode';
 const VERSION = 'RB1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface BadgeClaims { orgId: string; eventId: string; participantId: string }
+export interface BadgeClaims {
+  orgId: string;
+  eventId: string;
+  participantId: string;
+}
 
 function signature(secret: string, c: BadgeClaims): string {
-  return crypto.createHmac('sha256', secret).update(`${VERSION}.${c.orgId}.${c.eventId}.${c.participantId}`).digest('base64url');
+  return crypto
+    .createHmac('sha256', secret)
+    .update(`${VERSION}.${c.orgId}.${c.eventId}.${c.participantId}`)
+    .digest('base64url');
 }
 
 export function badgePayload(secret: string, c: BadgeClaims): string {
@@ -41,5 +48,7 @@ export function newBadgeId(): string {
   return `BDG-${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-export const qrSvg = (payload: string) => QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-export const qrPng = (payload: string) => QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 });
+export const qrSvg = (payload: string) =>
+  QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+export const qrPng = (payload: string) =>
+  QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 });

@@ -25,9 +25,24 @@ export async function seedEventsDemo(t: TenantTx, users: Record<string, number>)
     presidentId: users.admin ?? null,
   });
   const [salle1, salle2, salle3] = [
-    await createRoom(t, event.id, { name: 'Salle 1', description: 'Main auditorium', location: 'Ground floor', capacity: 300 }),
-    await createRoom(t, event.id, { name: 'Salle 2', description: 'Atelier room', location: 'First floor', capacity: 30 }),
-    await createRoom(t, event.id, { name: 'Salle 3', description: 'Small conference room', location: 'First floor', capacity: 80 }),
+    await createRoom(t, event.id, {
+      name: 'Salle 1',
+      description: 'Main auditorium',
+      location: 'Ground floor',
+      capacity: 300,
+    }),
+    await createRoom(t, event.id, {
+      name: 'Salle 2',
+      description: 'Atelier room',
+      location: 'First floor',
+      capacity: 30,
+    }),
+    await createRoom(t, event.id, {
+      name: 'Salle 3',
+      description: 'Small conference room',
+      location: 'First floor',
+      capacity: 80,
+    }),
   ];
   const programme: Array<[typeof salle1, number, number, string, 'conference' | 'atelier', string]> = [
     [salle1, -3, -1, 'Opening keynote', 'conference', '0'],
@@ -52,21 +67,41 @@ export async function seedEventsDemo(t: TenantTx, users: Record<string, number>)
       price,
     });
   }
-  const staff: Array<[string, 'gestionnaire_des_salles' | 'controlleur_des_badges', typeof salle1, typeof salle1]> = [
+  const staff: Array<
+    [string, 'gestionnaire_des_salles' | 'controlleur_des_badges', typeof salle1, typeof salle1]
+  > = [
     ['gestionnaire', 'gestionnaire_des_salles', salle1, salle3],
     ['controleur', 'controlleur_des_badges', salle2, salle1],
   ];
   for (const [username, role, morning, evening] of staff) {
     if (!users[username]) continue;
     await assignEventRole(t, event.id, { userId: users[username], role });
-    await assignRoom(t, event.id, { userId: users[username], roomId: morning.id, role, startsAt: new Date(now - 4 * HOUR), endsAt: new Date(now + 8 * HOUR) });
-    await assignRoom(t, event.id, { userId: users[username], roomId: evening.id, role, startsAt: new Date(now + 8 * HOUR), endsAt: new Date(now + 20 * HOUR) });
+    await assignRoom(t, event.id, {
+      userId: users[username],
+      roomId: morning.id,
+      role,
+      startsAt: new Date(now - 4 * HOUR),
+      endsAt: new Date(now + 8 * HOUR),
+    });
+    await assignRoom(t, event.id, {
+      userId: users[username],
+      roomId: evening.id,
+      role,
+      startsAt: new Date(now + 8 * HOUR),
+      endsAt: new Date(now + 20 * HOUR),
+    });
   }
   const badges: Participant[] = [];
-  for (const [username, role] of [['participant', 'participant'], ['exposant', 'exposant']] as const) {
+  for (const [username, role] of [
+    ['participant', 'participant'],
+    ['exposant', 'exposant'],
+  ] as const) {
     if (!users[username]) continue;
     await assignEventRole(t, event.id, { userId: users[username], role });
-    const [p] = await t.tx.select().from(participants).where(and(eq(participants.eventId, event.id), eq(participants.userId, users[username])));
+    const [p] = await t.tx
+      .select()
+      .from(participants)
+      .where(and(eq(participants.eventId, event.id), eq(participants.userId, users[username])));
     badges.push(p);
   }
   // The participant is already through the entrance, so a door scan works straight away.

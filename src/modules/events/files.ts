@@ -19,12 +19,29 @@ async function storePdf(storage: FileStorage, key: string, source: Readable): Pr
 }
 
 /** Event managers upload the programme or the guide; the previous file is removed once replaced. */
-export async function setEventDocument(t: TenantTx, storage: FileStorage, eventId: string, kind: EventDocument, source: Readable) {
+export async function setEventDocument(
+  t: TenantTx,
+  storage: FileStorage,
+  eventId: string,
+  kind: EventDocument,
+  source: Readable,
+) {
   const before = await getEvent(t, eventId, 'manage');
   const key = `events/${t.orgId}/${eventId}/${kind}-${Date.now()}.pdf`;
   await storePdf(storage, key, source);
-  const [after] = await t.tx.update(events).set({ [column[kind]]: key, updatedAt: new Date() }).where(eq(events.id, eventId)).returning();
-  await audit(t, { action: 'update', entityType: 'event', entityId: eventId, message: `Event ${kind} uploaded`, before: { [column[kind]]: before[column[kind]] }, after: { [column[kind]]: key } });
+  const [after] = await t.tx
+    .update(events)
+    .set({ [column[kind]]: key, updatedAt: new Date() })
+    .where(eq(events.id, eventId))
+    .returning();
+  await audit(t, {
+    action: 'update',
+    entityType: 'event',
+    entityId: eventId,
+    message: `Event ${kind} uploaded`,
+    before: { [column[kind]]: before[column[kind]] },
+    after: { [column[kind]]: key },
+  });
   const old = before[column[kind]];
   if (old) await storage.remove(old);
   return after;
@@ -40,21 +57,57 @@ export async function eventDocumentKey(t: TenantTx, eventId: string, kind: Event
 
 async function exposantBadge(t: TenantTx, eventId: string, participantId: string) {
   await getEvent(t, eventId);
-  const [p] = await t.tx.select().from(participants).where(and(eq(participants.id, participantId), eq(participants.eventId, eventId), eq(participants.isActive, true)));
+  const [p] = await t.tx
+    .select()
+    .from(participants)
+    .where(
+      and(
+        eq(participants.id, participantId),
+        eq(participants.eventId, eventId),
+        eq(participants.isActive, true),
+      ),
+    );
   if (!p) throw notFound('Participant');
   return p;
 }
 
 /** The exposant uploads their own stand plan; event managers may upload it for them. */
-export async function setExposantPlan(t: TenantTx, storage: FileStorage, eventId: string, participantId: string, source: Readable) {
+export async function setExposantPlan(
+  t: TenantTx,
+  storage: FileStorage,
+  eventId: string,
+  participantId: string,
+  source: Readable,
+) {
   const stand = await exposantBadge(t, eventId, participantId);
   const own = stand.userId !== null && stand.userId === t.actor.userId;
-  if (!own && !(await getEvent(t, eventId, 'manage').then(() => true, () => false))) throw forbidden('Only the exposant or the event managers upload a stand plan');
-  if (stand.role !== 'exposant') throw unprocessable('Only exposants have a stand plan', [{ path: 'participantId', message: 'not an exposant' }]);
+  if (
+    !own &&
+    !(await getEvent(t, eventId, 'manage').then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw forbidden('Only the exposant or the event managers upload a stand plan');
+  if (stand.role !== 'exposant')
+    throw unprocessable('Only exposants have a stand plan', [
+      { path: 'participantId', message: 'not an exposant' },
+    ]);
   const key = `events/${t.orgId}/${eventId}/plans/${participantId}-${Date.now()}.pdf`;
   await storePdf(storage, key, source);
-  const [after] = await t.tx.update(participants).set({ planFileKey: key, updatedAt: new Date() }).where(eq(participants.id, participantId)).returning();
-  await audit(t, { action: 'update', entityType: 'event_participant', entityId: participantId, message: `Stand plan uploaded for ${stand.fullName}`, before: { planFileKey: stand.planFileKey }, after: { planFileKey: key } });
+  const [after] = await t.tx
+    .update(participants)
+    .set({ planFileKey: key, updatedAt: new Date() })
+    .where(eq(participants.id, participantId))
+    .returning();
+  await audit(t, {
+    action: 'update',
+    entityType: 'event_participant',
+    entityId: participantId,
+    message: `Stand plan uploaded for ${stand.fullName}`,
+    before: { planFileKey: stand.planFileKey },
+    after: { planFileKey: key },
+  });
   if (stand.planFileKey) await storage.remove(stand.planFileKey);
   return after;
 }

@@ -18,13 +18,18 @@ export const eventsModule: RosterModule = {
   seedDemo: (t, users) => seedEventsDemo(t, users),
   commands: {
     'events seed-demo': {
-      summary: 'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants [--org demo] [--participants 500]',
+      summary:
+        'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants [--org demo] [--participants 500]',
       run: async (app, args) => {
         const summary = await inOrgFromArgs(
           app,
           args,
           'cli:events-seed-demo',
-          (t, flags) => seedDemoEvent(t, { participants: flags.participants === undefined ? 500 : Number(flags.participants), password: app.deps.config.demoPassword }),
+          (t, flags) =>
+            seedDemoEvent(t, {
+              participants: flags.participants === undefined ? 500 : Number(flags.participants),
+              password: app.deps.config.demoPassword,
+            }),
           { participants: { type: 'string' } },
         );
         printSummary(summary);

@@ -6,7 +6,10 @@ import type { annonces } from './schema.ts';
 import { TARGET_OF_ROLE } from './policy.ts';
 
 /** Org owners/admins manage every event, so they hear everything an event's managers hear. */
-const withAdmins = (ids: Array<string | number | null>): Audience => ({ userIds: [...new Set(ids.filter((id) => id !== null).map(Number))], orgRoles: ['owner', 'admin'] });
+const withAdmins = (ids: Array<string | number | null>): Audience => ({
+  userIds: [...new Set(ids.filter((id) => id !== null).map(Number))],
+  orgRoles: ['owner', 'admin'],
+});
 
 /**
  * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
@@ -27,8 +30,15 @@ export async function entranceAudience(t: TenantTx, eventId: string): Promise<Au
 }
 
 /** Exactly who `annoncePolicy` lets read an announcement of this target (author included). */
-export async function annonceAudience(t: TenantTx, eventId: string, target: (typeof annonces.$inferSelect)['target'], authorId: number): Promise<Audience> {
-  const roles = Object.entries(TARGET_OF_ROLE).filter(([, tg]) => target === 'all' || tg === target).map(([role]) => sql`${role}`);
+export async function annonceAudience(
+  t: TenantTx,
+  eventId: string,
+  target: (typeof annonces.$inferSelect)['target'],
+  authorId: number,
+): Promise<Audience> {
+  const roles = Object.entries(TARGET_OF_ROLE)
+    .filter(([, tg]) => target === 'all' || tg === target)
+    .map(([role]) => sql`${role}`);
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
@@ -41,7 +51,12 @@ export async function annonceAudience(t: TenantTx, eventId: string, target: (typ
  * A session's questions: the event's managers and the gestionnaires holding the session's room now
  * (who `questionPolicy` lets read and answer them), plus, once answered, the participant who asked.
  */
-export async function questionAudience(t: TenantTx, eventId: string, sessionId: string, askedBy?: string): Promise<Audience> {
+export async function questionAudience(
+  t: TenantTx,
+  eventId: string,
+  sessionId: string,
+  askedBy?: string,
+): Promise<Audience> {
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id

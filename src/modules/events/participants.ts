@@ -11,43 +11,102 @@ import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
 import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
-import { events, participants, roomAccesses, rooms, sessionAccesses, sessions, ACCESS_STATUSES, PAYMENT_STATUSES, type SessionStatus } from './schema.ts';
+import {
+  events,
+  participants,
+  roomAccesses,
+  rooms,
+  sessionAccesses,
+  sessions,
+  ACCESS_STATUSES,
+  PAYMENT_STATUSES,
+  type SessionStatus,
+} from './schema.ts';
 import { assertMember, currentRoom, getEvent, getSession, type Room, type Session } from './service.ts';
 
 export type Participant = typeof participants.$inferSelect;
 export type RoomAccess = typeof roomAccesses.$inferSelect;
 export type SessionAccess = typeof sessionAccesses.$inferSelect;
 
-export const qrPayloadOf = (secret: string, p: Pick<Participant, 'orgId' | 'eventId' | 'id'>) => badgePayload(secret, { orgId: p.orgId, eventId: p.eventId, participantId: p.id });
+export const qrPayloadOf = (secret: string, p: Pick<Participant, 'orgId' | 'eventId' | 'id'>) =>
+  badgePayload(secret, { orgId: p.orgId, eventId: p.eventId, participantId: p.id });
 
 // ---------------------------------------------------------------- participants and badges
 
-export interface ParticipantInput { userId?: number | null; fullName: string; email?: string | null; role: Participant['role'] }
+export interface ParticipantInput {
+  userId?: number | null;
+  fullName: string;
+  email?: string | null;
+  role: Participant['role'];
+}
 
 /** Issues a badge for a participant or exposant; a user already registered keeps their badge. */
-export async function registerParticipant(t: TenantTx, eventId: string, input: ParticipantInput): Promise<Participant> {
+export async function registerParticipant(
+  t: TenantTx,
+  eventId: string,
+  input: ParticipantInput,
+): Promise<Participant> {
   await getEvent(t, eventId, 'manage');
   if (input.userId != null) {
     await assertMember(t, input.userId, 'body.user_id');
-    const [existing] = await t.tx.select().from(participants).where(and(eq(participants.eventId, eventId), eq(participants.userId, input.userId)));
-    if (existing?.isActive && existing.role === input.role) throw conflict('This user already has a badge for this event', [{ path: 'body.user_id', message: 'already registered' }]);
+    const [existing] = await t.tx
+      .select()
+      .from(participants)
+      .where(and(eq(participants.eventId, eventId), eq(participants.userId, input.userId)));
+    if (existing?.isActive && existing.role === input.role)
+      throw conflict('This user already has a badge for this event', [
+        { path: 'body.user_id', message: 'already registered' },
+      ]);
     if (existing) {
-      const [after] = await t.tx.update(participants).set({ role: input.role, isActive: true, updatedAt: new Date() }).where(eq(participants.id, existing.id)).returning();
-      await audit(t, { action: 'update', entityType: 'event_participant', entityId: after.id, message: `Badge ${after.badgeId} reactivated as ${after.role}`, before: existing, after });
+      const [after] = await t.tx
+        .update(participants)
+        .set({ role: input.role, isActive: true, updatedAt: new Date() })
+        .where(eq(participants.id, existing.id))
+        .returning();
+      await audit(t, {
+        action: 'update',
+        entityType: 'event_participant',
+        entityId: after.id,
+        message: `Badge ${after.badgeId} reactivated as ${after.role}`,
+        before: existing,
+        after,
+      });
       return after;
     }
   }
   const [participant] = await t.tx
     .insert(participants)
-    .values({ orgId: t.orgId, eventId, userId: input.userId ?? null, role: input.role, fullName: input.fullName, email: input.email ?? null, badgeId: newBadgeId() })
+    .values({
+      orgId: t.orgId,
+      eventId,
+      userId: input.userId ?? null,
+      role: input.role,
+      fullName: input.fullName,
+      email: input.email ?? null,
+      badgeId: newBadgeId(),
+    })
     .returning();
-  await audit(t, { action: 'create', entityType: 'event_participant', entityId: participant.id, message: `Badge ${participant.badgeId} issued to ${participant.fullName} (${participant.role})`, after: participant });
+  await audit(t, {
+    action: 'create',
+    entityType: 'event_participant',
+    entityId: participant.id,
+    message: `Badge ${participant.badgeId} issued to ${participant.fullName} (${participant.role})`,
+    after: participant,
+  });
   return participant;
 }
 
-export async function listParticipants(t: TenantTx, eventId: string, opts: { q?: string; role?: Participant['role']; checkedIn?: boolean; page: PageQuery }) {
+export async function listParticipants(
+  t: TenantTx,
+  eventId: string,
+  opts: { q?: string; role?: Participant['role']; checkedIn?: boolean; page: PageQuery },
+) {
   await getEvent(t, eventId);
-  const ks = keyset<Participant>({ columns: [participants.fullName, participants.id], key: (p) => [p.fullName, p.id], page: opts.page });
+  const ks = keyset<Participant>({
+    columns: [participants.fullName, participants.id],
+    key: (p) => [p.fullName, p.id],
+    page: opts.page,
+  });
   const search = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const rows = await t.tx
     .select()
@@ -57,7 +116,13 @@ export async function listParticipants(t: TenantTx, eventId: string, opts: { q?:
         eq(participants.eventId, eventId),
         eq(participants.isActive, true),
         participantPolicy.visible(t.actor),
-        search ? or(ilike(participants.fullName, search), ilike(participants.badgeId, search), ilike(participants.email, search)) : undefined,
+        search
+          ? or(
+              ilike(participants.fullName, search),
+              ilike(participants.badgeId, search),
+              ilike(participants.email, search),
+            )
+          : undefined,
         opts.role ? eq(participants.role, opts.role) : undefined,
         opts.checkedIn !== undefined ? eq(participants.isCheckedIn, opts.checkedIn) : undefined,
         ks.after,
@@ -68,27 +133,51 @@ export async function listParticipants(t: TenantTx, eventId: string, opts: { q?:
   return ks.finish(rows);
 }
 
-const participantRow = (eventId: string, participantId: string) => and(eq(participants.id, participantId), eq(participants.eventId, eventId), eq(participants.isActive, true))!;
+const participantRow = (eventId: string, participantId: string) =>
+  and(
+    eq(participants.id, participantId),
+    eq(participants.eventId, eventId),
+    eq(participants.isActive, true),
+  )!;
 
-export async function getParticipant(t: TenantTx, eventId: string, participantId: string, action: 'see' | 'manage' | 'checkIn' = 'see'): Promise<Participant> {
+export async function getParticipant(
+  t: TenantTx,
+  eventId: string,
+  participantId: string,
+  action: 'see' | 'manage' | 'checkIn' = 'see',
+): Promise<Participant> {
   return participantPolicy.load(t.tx, t.actor, action, participantRow(eventId, participantId));
 }
 
 /** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */
 export function claimsFor(t: TenantTx, secret: string, eventId: string, qr: string) {
   const claims = verifyBadge(secret, qr);
-  if (!claims) throw unprocessable('Forged, altered or unreadable badge', [{ path: 'body.qr', message: 'not an authentic badge' }]);
-  if (claims.orgId !== t.orgId || claims.eventId !== eventId) throw unprocessable('This badge belongs to another event', [{ path: 'body.qr', message: 'badge of another event' }]);
+  if (!claims)
+    throw unprocessable('Forged, altered or unreadable badge', [
+      { path: 'body.qr', message: 'not an authentic badge' },
+    ]);
+  if (claims.orgId !== t.orgId || claims.eventId !== eventId)
+    throw unprocessable('This badge belongs to another event', [
+      { path: 'body.qr', message: 'badge of another event' },
+    ]);
   return claims;
 }
 
-export interface CheckInResult { alreadyCheckedIn: boolean; participant: Participant }
+export interface CheckInResult {
+  alreadyCheckedIn: boolean;
+  participant: Participant;
+}
 
 /**
  * Entrance check-in. One conditional UPDATE flips the flag, so of several concurrent check-ins of
  * one badge exactly one wins; the others answer "already checked in at T".
  */
-export async function checkIn(t: TenantTx, secret: string, eventId: string, qr: string): Promise<CheckInResult> {
+export async function checkIn(
+  t: TenantTx,
+  secret: string,
+  eventId: string,
+  qr: string,
+): Promise<CheckInResult> {
   await getEvent(t, eventId);
   const claims = claimsFor(t, secret, eventId, qr);
   await getParticipant(t, eventId, claims.participantId, 'checkIn');
@@ -96,15 +185,39 @@ export async function checkIn(t: TenantTx, secret: string, eventId: string, qr: 
 }
 
 /** The check-in itself, once the badge is authentic and the actor may check people in. */
-export async function checkInParticipant(t: TenantTx, eventId: string, participantId: string): Promise<CheckInResult> {
+export async function checkInParticipant(
+  t: TenantTx,
+  eventId: string,
+  participantId: string,
+): Promise<CheckInResult> {
   const [won] = await t.tx
     .update(participants)
     .set({ isCheckedIn: true, checkedInAt: sql`now()`, checkedInBy: t.actor.userId, updatedAt: new Date() })
     .where(and(participantRow(eventId, participantId), eq(participants.isCheckedIn, false)))
     .returning();
   if (won) {
-    await audit(t, { action: 'check_in', entityType: 'event_participant', entityId: won.id, message: `${won.fullName} checked in (${won.badgeId})`, before: { isCheckedIn: false }, after: { isCheckedIn: true, checkedInAt: won.checkedInAt } });
-    t.publish(liveEvent(t.orgId, 'events.participant.checked_in', { event_id: eventId, participant_id: won.id, full_name: won.fullName, badge_id: won.badgeId, checked_in_at: won.checkedInAt!.toISOString() }, await entranceAudience(t, eventId)));
+    await audit(t, {
+      action: 'check_in',
+      entityType: 'event_participant',
+      entityId: won.id,
+      message: `${won.fullName} checked in (${won.badgeId})`,
+      before: { isCheckedIn: false },
+      after: { isCheckedIn: true, checkedInAt: won.checkedInAt },
+    });
+    t.publish(
+      liveEvent(
+        t.orgId,
+        'events.participant.checked_in',
+        {
+          event_id: eventId,
+          participant_id: won.id,
+          full_name: won.fullName,
+          badge_id: won.badgeId,
+          checked_in_at: won.checkedInAt!.toISOString(),
+        },
+        await entranceAudience(t, eventId),
+      ),
+    );
     return { alreadyCheckedIn: false, participant: won };
   }
   const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
@@ -113,7 +226,15 @@ export async function checkInParticipant(t: TenantTx, eventId: string, participa
 
 // ---------------------------------------------------------------- room access control
 
-export const DENIAL_REASONS = ['controller_not_assigned', 'invalid_badge', 'other_event', 'unknown_badge', 'not_checked_in', 'payment_required', 'room_full'] as const;
+export const DENIAL_REASONS = [
+  'controller_not_assigned',
+  'invalid_badge',
+  'other_event',
+  'unknown_badge',
+  'not_checked_in',
+  'payment_required',
+  'room_full',
+] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 export interface ScanDecision {
@@ -131,7 +252,10 @@ export interface ScanDecision {
  * door scan applies.
  */
 export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
-  const [row] = await queryRows<{ ok: boolean }>(t.tx, sql`select events_has_paid_access(${participantId}::uuid, ${sessionId}::uuid) as ok`);
+  const [row] = await queryRows<{ ok: boolean }>(
+    t.tx,
+    sql`select events_has_paid_access(${participantId}::uuid, ${sessionId}::uuid) as ok`,
+  );
   return row.ok;
 }
 
@@ -161,9 +285,19 @@ interface ScanRow {
  * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
  * capacity.
  */
-export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, eventId: string, qr: string): Promise<ScanDecision> {
+export async function scanBadge(
+  deps: TenantDeps,
+  actor: Actor,
+  secret: string,
+  eventId: string,
+  qr: string,
+): Promise<ScanDecision> {
   const claims = verifyBadge(secret, qr);
-  const badgeDenial: DenialReason | null = !claims ? 'invalid_badge' : claims.orgId !== actor.orgId || claims.eventId !== eventId ? 'other_event' : null;
+  const badgeDenial: DenialReason | null = !claims
+    ? 'invalid_badge'
+    : claims.orgId !== actor.orgId || claims.eventId !== eventId
+      ? 'other_event'
+      : null;
   const [{ decision: d }] = await withTenantStatement<{ decision: ScanRow }>(deps, actor, {
     // The SQL text depends on the controller (the event policy) and the event only.
     shape: `events.scan|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
@@ -183,22 +317,71 @@ export async function scanBadge(deps: TenantDeps, actor: Actor, secret: string, 
   const room = d.room && fromJson(rooms, d.room);
   const left = d.left && fromJson(rooms, d.left);
   await publishAll(deps, scanEvents(actor.orgId, eventId, scan, room, left, doorAudienceOf(d.audience)));
-  return { status: d.status, reason: d.reason, scan, participant: d.participant && fromJson(participants, d.participant), room, session: d.session && { ...fromJson(sessions, { ...d.session, price: d.session_price }), status: d.session_status! } };
+  return {
+    status: d.status,
+    reason: d.reason,
+    scan,
+    participant: d.participant && fromJson(participants, d.participant),
+    room,
+    session: d.session && {
+      ...fromJson(sessions, { ...d.session, price: d.session_price }),
+      status: d.session_status!,
+    },
+  };
 }
 
-const occupancyOf = (r: Room) => ({ room_id: r.id, name: r.name, capacity: r.capacity, current_occupancy: r.currentOccupancy });
+const occupancyOf = (r: Room) => ({
+  room_id: r.id,
+  name: r.name,
+  capacity: r.capacity,
+  current_occupancy: r.currentOccupancy,
+});
 
 /**
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
  */
-function scanEvents(orgId: string, eventId: string, scan: RoomAccess, room: Room | null, left: Room | null, audience: Audience): LiveEvent[] {
-  const recorded = liveEvent(orgId, 'events.scan.recorded', { event_id: eventId, id: scan.id, room_id: scan.roomId, session_id: scan.sessionId, participant_id: scan.participantId, status: scan.status, reason: scan.reason, scanned_at: scan.scannedAt.toISOString() }, audience);
-  const moved = scan.status === 'granted' && scan.reason === null ? [room, left].filter((r): r is Room => r !== null) : [];
-  return [recorded, ...moved.map((r) => liveEvent(orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience))];
+function scanEvents(
+  orgId: string,
+  eventId: string,
+  scan: RoomAccess,
+  room: Room | null,
+  left: Room | null,
+  audience: Audience,
+): LiveEvent[] {
+  const recorded = liveEvent(
+    orgId,
+    'events.scan.recorded',
+    {
+      event_id: eventId,
+      id: scan.id,
+      room_id: scan.roomId,
+      session_id: scan.sessionId,
+      participant_id: scan.participantId,
+      status: scan.status,
+      reason: scan.reason,
+      scanned_at: scan.scannedAt.toISOString(),
+    },
+    audience,
+  );
+  const moved =
+    scan.status === 'granted' && scan.reason === null
+      ? [room, left].filter((r): r is Room => r !== null)
+      : [];
+  return [
+    recorded,
+    ...moved.map((r) =>
+      liveEvent(orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience),
+    ),
+  ];
 }
 
-export interface ScanFilter { roomId?: string; status?: RoomAccess['status']; from?: Date; to?: Date }
+export interface ScanFilter {
+  roomId?: string;
+  status?: RoomAccess['status'];
+  from?: Date;
+  to?: Date;
+}
 
 function scanWhere(t: TenantTx, eventId: string, f: ScanFilter) {
   return and(
@@ -214,8 +397,18 @@ function scanWhere(t: TenantTx, eventId: string, f: ScanFilter) {
 /** Scans the actor may see (a controller: those of the room they hold now), newest first. */
 export async function listScans(t: TenantTx, eventId: string, f: ScanFilter, page: PageQuery) {
   await getEvent(t, eventId);
-  const ks = keyset<RoomAccess>({ columns: [roomAccesses.scannedAt, roomAccesses.id], key: (s) => [s.scannedAt, s.id], page, descending: true });
-  const rows = await t.tx.select().from(roomAccesses).where(and(scanWhere(t, eventId, f), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  const ks = keyset<RoomAccess>({
+    columns: [roomAccesses.scannedAt, roomAccesses.id],
+    key: (s) => [s.scannedAt, s.id],
+    page,
+    descending: true,
+  });
+  const rows = await t.tx
+    .select()
+    .from(roomAccesses)
+    .where(and(scanWhere(t, eventId, f), ks.after))
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
   return ks.finish(rows);
 }
 
@@ -237,17 +430,38 @@ export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter) {
 
 // ---------------------------------------------------------------- paid ateliers (SessionAccess)
 
-export interface SessionAccessInput { participantId: string; paymentStatus: SessionAccess['paymentStatus']; amountPaid?: string }
+export interface SessionAccessInput {
+  participantId: string;
+  paymentStatus: SessionAccess['paymentStatus'];
+  amountPaid?: string;
+}
 
 /** Event managers mark payments by hand (no gateway, seed 004); one row per participant and session. */
-export async function setSessionAccess(t: TenantTx, eventId: string, sessionId: string, input: SessionAccessInput): Promise<SessionAccess> {
+export async function setSessionAccess(
+  t: TenantTx,
+  eventId: string,
+  sessionId: string,
+  input: SessionAccessInput,
+): Promise<SessionAccess> {
   await getEvent(t, eventId, 'manage');
   const session = await getSession(t, eventId, sessionId);
-  if (session.sessionType !== 'atelier' || !session.isPaid) throw unprocessable('Only paid ateliers need access; conferences and free ateliers are open to every participant');
-  const [participant] = await t.tx.select({ id: participants.id }).from(participants).where(participantRow(eventId, input.participantId));
+  if (session.sessionType !== 'atelier' || !session.isPaid)
+    throw unprocessable(
+      'Only paid ateliers need access; conferences and free ateliers are open to every participant',
+    );
+  const [participant] = await t.tx
+    .select({ id: participants.id })
+    .from(participants)
+    .where(participantRow(eventId, input.participantId));
   if (!participant) throw invalidField('body.participant_id', 'no such participant in this event');
-  if (!PAYMENT_STATUSES.includes(input.paymentStatus)) throw invalidField('body.payment_status', 'unknown payment status');
-  const [before] = await t.tx.select().from(sessionAccesses).where(and(eq(sessionAccesses.participantId, input.participantId), eq(sessionAccesses.sessionId, sessionId)));
+  if (!PAYMENT_STATUSES.includes(input.paymentStatus))
+    throw invalidField('body.payment_status', 'unknown payment status');
+  const [before] = await t.tx
+    .select()
+    .from(sessionAccesses)
+    .where(
+      and(eq(sessionAccesses.participantId, input.participantId), eq(sessionAccesses.sessionId, sessionId)),
+    );
   const paid = input.paymentStatus === 'paid';
   const values = {
     paymentStatus: input.paymentStatus,
@@ -258,9 +472,19 @@ export async function setSessionAccess(t: TenantTx, eventId: string, sessionId: 
   const [after] = await t.tx
     .insert(sessionAccesses)
     .values({ orgId: t.orgId, eventId, sessionId, participantId: input.participantId, ...values })
-    .onConflictDoUpdate({ target: [sessionAccesses.orgId, sessionAccesses.participantId, sessionAccesses.sessionId], set: values })
+    .onConflictDoUpdate({
+      target: [sessionAccesses.orgId, sessionAccesses.participantId, sessionAccesses.sessionId],
+      set: values,
+    })
     .returning();
-  await audit(t, { action: before ? 'update' : 'create', entityType: 'session_access', entityId: after.id, message: `Access to "${session.title}" for participant ${input.participantId}: ${after.paymentStatus}`, before: before ?? null, after });
+  await audit(t, {
+    action: before ? 'update' : 'create',
+    entityType: 'session_access',
+    entityId: after.id,
+    message: `Access to "${session.title}" for participant ${input.participantId}: ${after.paymentStatus}`,
+    before: before ?? null,
+    after,
+  });
   return after;
 }
 
@@ -268,6 +492,11 @@ export async function listSessionAccesses(t: TenantTx, eventId: string, sessionI
   await getEvent(t, eventId, 'manage');
   await getSession(t, eventId, sessionId);
   const ks = keyset<SessionAccess>({ columns: [sessionAccesses.id], key: (a) => [a.id], page });
-  const rows = await t.tx.select().from(sessionAccesses).where(and(eq(sessionAccesses.sessionId, sessionId), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  const rows = await t.tx
+    .select()
+    .from(sessionAccesses)
+    .where(and(eq(sessionAccesses.sessionId, sessionId), ks.after))
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
   return ks.finish(rows);
 }

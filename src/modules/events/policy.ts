@@ -2,7 +2,19 @@ import { sql, type AnyColumn } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
-import { annonces, eventAssignments, events, exposantScans, participants, roomAccesses, roomAssignments, rooms, sessionQuestions, sessions, type EventRole } from './schema.ts';
+import {
+  annonces,
+  eventAssignments,
+  events,
+  exposantScans,
+  participants,
+  roomAccesses,
+  roomAssignments,
+  rooms,
+  sessionQuestions,
+  sessions,
+  type EventRole,
+} from './schema.ts';
 
 const ev = alias(events, 'ev');
 const ea = alias(eventAssignments, 'ea');
@@ -18,7 +30,10 @@ export function managesEvent(actor: Actor, eventId: AnyColumn): Condition {
 /** The actor holds one of `roles` in the event (UserEventAssignment). */
 export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly EventRole[]): Condition {
   if (actor.userId === null) return false;
-  const list = sql.join(roles.map((r) => sql`${r}`), sql`, `);
+  const list = sql.join(
+    roles.map((r) => sql`${r}`),
+    sql`, `,
+  );
   return sql`exists (select 1 from ${eventAssignments} as ${ea} where ${ea.eventId} = ${eventId} and ${ea.userId} = ${actor.userId} and ${ea.isActive} = true and ${ea.role} in (${list}))`;
 }
 
@@ -26,12 +41,25 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
  * The actor's room slot in that room, as `role`, is in force right now (`events_slot_in_force`,
  * drizzle/events/0003: the one definition the door scan and `currentRoom` use too).
  */
-export function inRoomNow(actor: Actor, roomId: AnyColumn, role: 'gestionnaire_des_salles' | 'controlleur_des_badges'): Condition {
+export function inRoomNow(
+  actor: Actor,
+  roomId: AnyColumn,
+  role: 'gestionnaire_des_salles' | 'controlleur_des_badges',
+): Condition {
   if (actor.userId === null) return false;
   return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
 }
 
-const anyEventRole = (actor: Actor, eventId: AnyColumn) => anyOf(managesEvent(actor, eventId), holdsEventRole(actor, eventId, ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant']));
+const anyEventRole = (actor: Actor, eventId: AnyColumn) =>
+  anyOf(
+    managesEvent(actor, eventId),
+    holdsEventRole(actor, eventId, [
+      'gestionnaire_des_salles',
+      'controlleur_des_badges',
+      'participant',
+      'exposant',
+    ]),
+  );
 
 export const eventPolicy = definePolicy({
   entity: 'Event',
@@ -42,7 +70,8 @@ export const eventPolicy = definePolicy({
     /** Scan badges at room doors and check people in at the entrance. */
     scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
     /** Gestionnaires publish announcements (seed 004 § 4), and so do the event's managers. */
-    announce: (actor) => anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
+    announce: (actor) =>
+      anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
   },
 });
 
@@ -53,7 +82,8 @@ export const roomPolicy = definePolicy({
   actions: {
     manage: (actor) => managesEvent(actor, rooms.eventId),
     /** Put sessions in this room: event managers, or the room's gestionnaire during their slot. */
-    schedule: (actor) => anyOf(managesEvent(actor, rooms.eventId), inRoomNow(actor, rooms.id, 'gestionnaire_des_salles')),
+    schedule: (actor) =>
+      anyOf(managesEvent(actor, rooms.eventId), inRoomNow(actor, rooms.id, 'gestionnaire_des_salles')),
   },
 });
 
@@ -71,7 +101,11 @@ export const sessionPolicy = definePolicy({
       inRoomNow(actor, sessions.roomId, 'gestionnaire_des_salles'),
     ),
   actions: {
-    edit: (actor) => anyOf(managesEvent(actor, sessions.eventId), inRoomNow(actor, sessions.roomId, 'gestionnaire_des_salles')),
+    edit: (actor) =>
+      anyOf(
+        managesEvent(actor, sessions.eventId),
+        inRoomNow(actor, sessions.roomId, 'gestionnaire_des_salles'),
+      ),
     remove: (actor) => managesEvent(actor, sessions.eventId),
   },
 });
@@ -88,7 +122,11 @@ export const participantPolicy = definePolicy({
     ),
   actions: {
     manage: (actor) => managesEvent(actor, participants.eventId),
-    checkIn: (actor) => anyOf(managesEvent(actor, participants.eventId), holdsEventRole(actor, participants.eventId, ['controlleur_des_badges'])),
+    checkIn: (actor) =>
+      anyOf(
+        managesEvent(actor, participants.eventId),
+        holdsEventRole(actor, participants.eventId, ['controlleur_des_badges']),
+      ),
   },
 });
 
@@ -96,7 +134,11 @@ export const participantPolicy = definePolicy({
 export const roomAccessPolicy = definePolicy({
   entity: 'Scan',
   table: roomAccesses,
-  see: (actor) => anyOf(managesEvent(actor, roomAccesses.eventId), inRoomNow(actor, roomAccesses.roomId, 'controlleur_des_badges')),
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, roomAccesses.eventId),
+      inRoomNow(actor, roomAccesses.roomId, 'controlleur_des_badges'),
+    ),
   actions: {},
 });
 
@@ -104,7 +146,11 @@ export const roomAccessPolicy = definePolicy({
 export const roomAssignmentPolicy = definePolicy({
   entity: 'Room assignment',
   table: roomAssignments,
-  see: (actor) => anyOf(managesEvent(actor, roomAssignments.eventId), actor.userId === null ? false : sql`${roomAssignments.userId} = ${actor.userId}`),
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, roomAssignments.eventId),
+      actor.userId === null ? false : sql`${roomAssignments.userId} = ${actor.userId}`,
+    ),
   actions: {
     manage: (actor) => managesEvent(actor, roomAssignments.eventId),
   },
@@ -114,7 +160,11 @@ export const roomAssignmentPolicy = definePolicy({
 export const eventAssignmentPolicy = definePolicy({
   entity: 'Assignment',
   table: eventAssignments,
-  see: (actor) => anyOf(managesEvent(actor, eventAssignments.eventId), actor.userId === null ? false : sql`${eventAssignments.userId} = ${actor.userId}`),
+  see: (actor) =>
+    anyOf(
+      managesEvent(actor, eventAssignments.eventId),
+      actor.userId === null ? false : sql`${eventAssignments.userId} = ${actor.userId}`,
+    ),
   actions: {
     manage: (actor) => managesEvent(actor, eventAssignments.eventId),
   },
@@ -133,7 +183,10 @@ export const TARGET_OF_ROLE: Record<EventRole, (typeof annonces.$inferSelect)['t
   gestionnaire_des_salles: 'gestionnaires',
 };
 const targetOfRole = (role: AnyColumn) =>
-  sql`case ${role} ${sql.join(Object.entries(TARGET_OF_ROLE).map(([r, target]) => sql`when ${r} then ${target}`), sql` `)} end`;
+  sql`case ${role} ${sql.join(
+    Object.entries(TARGET_OF_ROLE).map(([r, target]) => sql`when ${r} then ${target}`),
+    sql` `,
+  )} end`;
 
 /**
  * Every user reads exactly the announcements aimed at their role in the event (plus `all`); the
@@ -157,7 +210,9 @@ export const annoncePolicy = definePolicy({
 
 /** The gestionnaire holding the question's session room right now. */
 const gestionnaireOfQuestionNow = (actor: Actor): Condition =>
-  actor.userId === null ? false : sql`exists (select 1 from ${sessions} as ${qs} where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
+  actor.userId === null
+    ? false
+    : sql`exists (select 1 from ${sessions} as ${qs} where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
 
 /**
  * Questions: the asker sees their own; answered ones are public to the event's badge holders; the
@@ -170,7 +225,9 @@ export const questionPolicy = definePolicy({
     anyOf(
       managesEvent(actor, sessionQuestions.eventId),
       gestionnaireOfQuestionNow(actor),
-      actor.userId === null ? false : sql`exists (select 1 from ${participants} as ${qp} where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
+      actor.userId === null
+        ? false
+        : sql`exists (select 1 from ${participants} as ${qp} where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
       sql`(${sessionQuestions.answeredAt} is not null and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
     ),
   actions: {
@@ -185,7 +242,9 @@ export const exposantScanPolicy = definePolicy({
   see: (actor) =>
     anyOf(
       managesEvent(actor, exposantScans.eventId),
-      actor.userId === null ? false : sql`exists (select 1 from ${participants} as ${xp} where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
+      actor.userId === null
+        ? false
+        : sql`exists (select 1 from ${participants} as ${xp} where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
     ),
   actions: {},
 });

@@ -13,36 +13,77 @@ import { getEvent, getSession } from './service.ts';
 export type SessionQuestion = typeof sessionQuestions.$inferSelect;
 
 /** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
-const questionData = (q: SessionQuestion) => ({ event_id: q.eventId, session_id: q.sessionId, question_id: q.id });
+const questionData = (q: SessionQuestion) => ({
+  event_id: q.eventId,
+  session_id: q.sessionId,
+  question_id: q.id,
+});
 
 /**
  * A badge holder asks on a session they may attend: conferences and free ateliers are open to all,
  * a paid atelier needs a SessionAccess marked paid or free (seed 004 § 6).
  */
-export async function askQuestion(t: TenantTx, eventId: string, sessionId: string, text: string): Promise<SessionQuestion> {
+export async function askQuestion(
+  t: TenantTx,
+  eventId: string,
+  sessionId: string,
+  text: string,
+): Promise<SessionQuestion> {
   await getEvent(t, eventId);
   const session = await getSession(t, eventId, sessionId);
-  const [badge] = t.actor.userId === null ? [] : await t.tx
-    .select()
-    .from(participants)
-    .where(and(eq(participants.eventId, eventId), eq(participants.userId, t.actor.userId), eq(participants.isActive, true)));
+  const [badge] =
+    t.actor.userId === null
+      ? []
+      : await t.tx
+          .select()
+          .from(participants)
+          .where(
+            and(
+              eq(participants.eventId, eventId),
+              eq(participants.userId, t.actor.userId),
+              eq(participants.isActive, true),
+            ),
+          );
   if (!badge) throw forbidden('Only participants of the event ask questions');
   if (!(await hasPaidAccess(t, badge.id, session.id))) {
     throw forbidden('This paid atelier needs paid access before you can ask a question');
   }
-  const [question] = await t.tx.insert(sessionQuestions).values({ orgId: t.orgId, eventId, sessionId, participantId: badge.id, questionText: text }).returning();
-  await audit(t, { action: 'create', entityType: 'session_question', entityId: question.id, message: `Question on "${session.title}"`, after: question });
-  t.publish(liveEvent(t.orgId, 'events.question.asked', questionData(question), await questionAudience(t, eventId, sessionId)));
+  const [question] = await t.tx
+    .insert(sessionQuestions)
+    .values({ orgId: t.orgId, eventId, sessionId, participantId: badge.id, questionText: text })
+    .returning();
+  await audit(t, {
+    action: 'create',
+    entityType: 'session_question',
+    entityId: question.id,
+    message: `Question on "${session.title}"`,
+    after: question,
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.question.asked',
+      questionData(question),
+      await questionAudience(t, eventId, sessionId),
+    ),
+  );
   return question;
 }
 
-export interface QuestionFilter { sessionId?: string; answered?: boolean }
+export interface QuestionFilter {
+  sessionId?: string;
+  answered?: boolean;
+}
 
 /** Questions the actor may see, oldest first (the order they were asked in the room). */
 export async function listQuestions(t: TenantTx, eventId: string, f: QuestionFilter, page: PageQuery) {
   await getEvent(t, eventId);
   if (f.sessionId) await getSession(t, eventId, f.sessionId);
-  const ks = keyset<SessionQuestion>({ columns: [sessionQuestions.askedAt, sessionQuestions.id], key: (q) => [q.askedAt, q.id], page });
+  const ks = keyset<SessionQuestion>({
+    columns: [sessionQuestions.askedAt, sessionQuestions.id],
+    key: (q) => [q.askedAt, q.id],
+    page,
+  });
   const rows = await t.tx
     .select()
     .from(sessionQuestions)
@@ -51,7 +92,11 @@ export async function listQuestions(t: TenantTx, eventId: string, f: QuestionFil
         eq(sessionQuestions.eventId, eventId),
         questionPolicy.visible(t.actor),
         f.sessionId ? eq(sessionQuestions.sessionId, f.sessionId) : undefined,
-        f.answered === undefined ? undefined : f.answered ? isNotNull(sessionQuestions.answeredAt) : isNull(sessionQuestions.answeredAt),
+        f.answered === undefined
+          ? undefined
+          : f.answered
+            ? isNotNull(sessionQuestions.answeredAt)
+            : isNull(sessionQuestions.answeredAt),
         ks.after,
       ),
     )
@@ -60,23 +105,49 @@ export async function listQuestions(t: TenantTx, eventId: string, f: QuestionFil
   return ks.finish(rows);
 }
 
-const questionRow = (eventId: string, id: string) => and(eq(sessionQuestions.id, id), eq(sessionQuestions.eventId, eventId))!;
+const questionRow = (eventId: string, id: string) =>
+  and(eq(sessionQuestions.id, id), eq(sessionQuestions.eventId, eventId))!;
 
-export async function getQuestion(t: TenantTx, eventId: string, id: string, action: 'see' | 'answer' = 'see'): Promise<SessionQuestion> {
+export async function getQuestion(
+  t: TenantTx,
+  eventId: string,
+  id: string,
+  action: 'see' | 'answer' = 'see',
+): Promise<SessionQuestion> {
   await getEvent(t, eventId);
   return questionPolicy.load(t.tx, t.actor, action, questionRow(eventId, id));
 }
 
 /** The gestionnaire holding the session's room right now answers; a second answer replaces the first. */
-export async function answerQuestion(t: TenantTx, eventId: string, id: string, answer: string): Promise<SessionQuestion> {
+export async function answerQuestion(
+  t: TenantTx,
+  eventId: string,
+  id: string,
+  answer: string,
+): Promise<SessionQuestion> {
   const before = await getQuestion(t, eventId, id, 'answer');
-  if (!answer.trim()) throw unprocessable('An answer cannot be empty', [{ path: 'body.answer_text', message: 'empty' }]);
+  if (!answer.trim())
+    throw unprocessable('An answer cannot be empty', [{ path: 'body.answer_text', message: 'empty' }]);
   const [after] = await t.tx
     .update(sessionQuestions)
     .set({ answerText: answer, answeredBy: t.actor.userId, answeredAt: new Date() })
     .where(eq(sessionQuestions.id, id))
     .returning();
-  await audit(t, { action: 'update', entityType: 'session_question', entityId: id, message: 'Question answered', before, after });
-  t.publish(liveEvent(t.orgId, 'events.question.answered', questionData(after), await questionAudience(t, eventId, after.sessionId, after.participantId)));
+  await audit(t, {
+    action: 'update',
+    entityType: 'session_question',
+    entityId: id,
+    message: 'Question answered',
+    before,
+    after,
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.question.answered',
+      questionData(after),
+      await questionAudience(t, eventId, after.sessionId, after.participantId),
+    ),
+  );
   return after;
 }

@@ -1,11 +1,31 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { orgIdColumn } from '../../core/db/platform-schema.ts';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
-export const EVENT_ROLES = ['gestionnaire_des_salles', 'controlleur_des_badges', 'participant', 'exposant'] as const;
+export const EVENT_ROLES = [
+  'gestionnaire_des_salles',
+  'controlleur_des_badges',
+  'participant',
+  'exposant',
+] as const;
 export const ROOM_ROLES = ['gestionnaire_des_salles', 'controlleur_des_badges'] as const;
 export const BADGE_ROLES = ['participant', 'exposant'] as const;
 export const SESSION_TYPES = ['conference', 'atelier'] as const;
@@ -16,7 +36,6 @@ export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleur
 
 export type EventRole = (typeof EVENT_ROLES)[number];
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
-
 
 export const events = pgTable(
   'events',
@@ -62,10 +81,15 @@ export const rooms = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     unique('event_rooms_name_unique').on(t.orgId, t.eventId, t.name),
     // The scan path's conditional UPDATE keeps this true under concurrency; the check is the backstop.
-    check('event_rooms_occupancy_bounds', sql`${t.currentOccupancy} >= 0 and ${t.currentOccupancy} <= ${t.capacity}`),
+    check(
+      'event_rooms_occupancy_bounds',
+      sql`${t.currentOccupancy} >= 0 and ${t.currentOccupancy} <= ${t.capacity}`,
+    ),
     check('event_rooms_capacity_positive', sql`${t.capacity} >= 0`),
     tenantIsolation('event_rooms'),
   ],
@@ -94,11 +118,16 @@ export const sessions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
     check('event_sessions_times_ordered', sql`${t.endTime} > ${t.startTime}`),
     // Conferences are free for every participant (seed 004 § Session Types).
-    check('event_sessions_conference_free', sql`${t.sessionType} = 'atelier' or (${t.isPaid} = false and ${t.price} = 0)`),
+    check(
+      'event_sessions_conference_free',
+      sql`${t.sessionType} = 'atelier' or (${t.isPaid} = false and ${t.price} = 0)`,
+    ),
     index('event_sessions_room_time_idx').on(t.orgId, t.roomId, t.startTime),
     index('event_sessions_event_time_idx').on(t.orgId, t.eventId, t.startTime),
     tenantIsolation('event_sessions'),
@@ -121,7 +150,9 @@ export const eventAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     unique('event_assignments_user_unique').on(t.orgId, t.eventId, t.userId),
     index('event_assignments_user_idx').on(t.orgId, t.userId),
     tenantIsolation('event_assignments'),
@@ -141,9 +172,14 @@ export const roomAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
-    check('room_assignments_slot', sql`${t.startsAt} is not null and ${t.endsAt} is not null and ${t.endsAt} > ${t.startsAt}`),
+    check(
+      'room_assignments_slot',
+      sql`${t.startsAt} is not null and ${t.endsAt} is not null and ${t.endsAt} > ${t.startsAt}`,
+    ),
     index('room_assignments_user_time_idx').on(t.orgId, t.userId, t.startsAt),
     index('room_assignments_event_idx').on(t.orgId, t.eventId, t.isActive),
     tenantIsolation('room_assignments'),
@@ -174,7 +210,9 @@ export const participants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.orgId, t.currentRoomId], foreignColumns: [rooms.orgId, rooms.id] }),
     unique('event_participants_badge_unique').on(t.orgId, t.badgeId),
     unique('event_participants_user_unique').on(t.orgId, t.eventId, t.userId),
@@ -198,9 +236,16 @@ export const sessionAccesses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({
+      columns: [t.orgId, t.participantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
     unique('session_accesses_pair_unique').on(t.orgId, t.participantId, t.sessionId),
     tenantIsolation('session_accesses'),
   ],
@@ -225,10 +270,15 @@ export const roomAccesses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }),
-    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.participantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
     index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
     tenantIsolation('room_accesses'),
   ],
@@ -249,7 +299,9 @@ export const annonces = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
     index('event_annonces_event_target_idx').on(t.orgId, t.eventId, t.target, t.createdAt),
     tenantIsolation('event_annonces'),
   ],
@@ -272,9 +324,16 @@ export const sessionQuestions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({
+      columns: [t.orgId, t.participantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
     check('session_questions_answer_complete', sql`(${t.answeredAt} is null) = (${t.answerText} is null)`),
     index('session_questions_session_idx').on(t.orgId, t.sessionId, t.askedAt),
     tenantIsolation('session_questions'),
@@ -299,9 +358,17 @@ export const exposantScans = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.exposantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.scannedParticipantId], foreignColumns: [participants.orgId, participants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({
+      columns: [t.orgId, t.exposantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.scannedParticipantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
     unique('exposant_scans_visit_unique').on(t.orgId, t.exposantId, t.scannedParticipantId, t.visitDay),
     check('exposant_scans_not_self', sql`${t.exposantId} <> ${t.scannedParticipantId}`),
     index('exposant_scans_exposant_time_idx').on(t.orgId, t.exposantId, t.scannedAt),

@@ -8,17 +8,80 @@ import { invalidField } from '../../core/http/problem.ts';
 import { createUser } from '../identity/service.ts';
 import { newBadgeId } from './badges.ts';
 import { exposantScans, participants, sessionAccesses } from './schema.ts';
-import { assignEventRole, assignRoom, createEvent, createRoom, createSession, type Session } from './service.ts';
+import {
+  assignEventRole,
+  assignRoom,
+  createEvent,
+  createRoom,
+  createSession,
+  type Session,
+} from './service.ts';
 
 const HOUR = 3600_000;
-const FIRST = ['Amina', 'Louis', 'Chloé', 'Karim', 'Inès', 'Hugo', 'Léa', 'Yanis', 'Manon', 'Théo', 'Sarah', 'Nathan', 'Camille', 'Mehdi', 'Jade', 'Lucas', 'Emma', 'Adam', 'Zoé', 'Gabriel'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'Benali', 'Roux', 'Fournier', 'Girard', 'Bonnet'];
-const TOPICS = ['Opening keynote', 'Cloud costs', 'Postgres at scale', 'Security in practice', 'Design systems', 'Observability', 'Edge computing', 'Accessibility', 'Data privacy', 'Closing panel'];
+const FIRST = [
+  'Amina',
+  'Louis',
+  'Chloé',
+  'Karim',
+  'Inès',
+  'Hugo',
+  'Léa',
+  'Yanis',
+  'Manon',
+  'Théo',
+  'Sarah',
+  'Nathan',
+  'Camille',
+  'Mehdi',
+  'Jade',
+  'Lucas',
+  'Emma',
+  'Adam',
+  'Zoé',
+  'Gabriel',
+];
+const LAST = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'Benali',
+  'Roux',
+  'Fournier',
+  'Girard',
+  'Bonnet',
+];
+const TOPICS = [
+  'Opening keynote',
+  'Cloud costs',
+  'Postgres at scale',
+  'Security in practice',
+  'Design systems',
+  'Observability',
+  'Edge computing',
+  'Accessibility',
+  'Data privacy',
+  'Closing panel',
+];
 const ROOMS = 10;
 const SESSIONS_PER_ROOM = 6;
 const CHUNK = 1000;
 
-export interface SeedDemoOptions { participants: number; password?: string }
+export interface SeedDemoOptions {
+  participants: number;
+  password?: string;
+}
 
 export interface SeedDemoSummary {
   eventId: string;
@@ -48,7 +111,8 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
  */
 export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise<SeedDemoSummary> {
   const started = Date.now();
-  if (!Number.isInteger(opts.participants) || opts.participants < 1 || opts.participants > 100_000) throw invalidField('--participants', 'must be an integer between 1 and 100000');
+  if (!Number.isInteger(opts.participants) || opts.participants < 1 || opts.participants > 100_000)
+    throw invalidField('--participants', 'must be an integer between 1 and 100000');
   const tag = crypto.randomBytes(3).toString('hex');
   const dayStart = Math.floor(Date.now() / HOUR) * HOUR - 4 * HOUR;
   const at = (h: number) => new Date(dayStart + h * HOUR);
@@ -72,7 +136,14 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
 
   const rooms = [];
   for (let i = 0; i < ROOMS; i++) {
-    rooms.push(await createRoom(t, event.id, { name: `Salle ${i + 1}`, description: i === 0 ? 'Main auditorium' : 'Conference room', location: `Level ${Math.floor(i / 4)}`, capacity: i === 0 ? 400 : 40 + 10 * i }));
+    rooms.push(
+      await createRoom(t, event.id, {
+        name: `Salle ${i + 1}`,
+        description: i === 0 ? 'Main auditorium' : 'Conference room',
+        location: `Level ${Math.floor(i / 4)}`,
+        capacity: i === 0 ? 400 : 40 + 10 * i,
+      }),
+    );
   }
   const sessions: Session[] = [];
   for (const [r, room] of rooms.entries()) {
@@ -100,12 +171,33 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
   const staff: SeedDemoSummary['staff'] = [];
   for (const [i, room] of rooms.entries()) {
     const evening = rooms[(i + 1) % rooms.length];
-    for (const [kind, role] of [['gest', 'gestionnaire_des_salles'], ['ctrl', 'controlleur_des_badges']] as const) {
+    for (const [kind, role] of [
+      ['gest', 'gestionnaire_des_salles'],
+      ['ctrl', 'controlleur_des_badges'],
+    ] as const) {
       const username = `${tag}.${kind}${String(i + 1).padStart(2, '0')}`;
-      const { user } = await createUser(t, { username, fullName: `${kind === 'gest' ? 'Gestionnaire' : 'Contrôleur'} ${i + 1}`, email: `${username}@demo.roster.test`, password, orgRole: 'member' });
+      const { user } = await createUser(t, {
+        username,
+        fullName: `${kind === 'gest' ? 'Gestionnaire' : 'Contrôleur'} ${i + 1}`,
+        email: `${username}@demo.roster.test`,
+        password,
+        orgRole: 'member',
+      });
       await assignEventRole(t, event.id, { userId: user.id, role });
-      await assignRoom(t, event.id, { userId: user.id, roomId: room.id, role, startsAt: at(0), endsAt: midday });
-      await assignRoom(t, event.id, { userId: user.id, roomId: evening.id, role, startsAt: midday, endsAt: at(12) });
+      await assignRoom(t, event.id, {
+        userId: user.id,
+        roomId: room.id,
+        role,
+        startsAt: at(0),
+        endsAt: midday,
+      });
+      await assignRoom(t, event.id, {
+        userId: user.id,
+        roomId: evening.id,
+        role,
+        startsAt: midday,
+        endsAt: at(12),
+      });
       staff.push({ username, role, morning: room.name, evening: evening.name });
     }
   }
@@ -115,7 +207,9 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
     const exposant = i >= opts.participants;
     const first = FIRST[i % FIRST.length];
     const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
-    const fullName = exposant ? `Stand ${i - opts.participants + 1} — ${first} ${last}` : `${first} ${last} ${i + 1}`;
+    const fullName = exposant
+      ? `Stand ${i - opts.participants + 1} — ${first} ${last}`
+      : `${first} ${last} ${i + 1}`;
     // Seven in ten participants are already through the entrance.
     const checkedIn = !exposant && i % 10 < 7;
     return {
@@ -124,7 +218,10 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
       eventId: event.id,
       role: exposant ? ('exposant' as const) : ('participant' as const),
       fullName,
-      email: `${first}.${last}.${i + 1}@${tag}.demo.test`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
+      email: `${first}.${last}.${i + 1}@${tag}.demo.test`
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, ''),
       badgeId: newBadgeId(),
       isCheckedIn: checkedIn || exposant,
       checkedInAt: checkedIn || exposant ? at(0) : null,
@@ -135,7 +232,17 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
   const attendees = people.filter((p) => p.role === 'participant');
   const paidSessions = sessions.filter((s) => s.isPaid);
   const accesses = paidSessions.flatMap((s) =>
-    attendees.filter((_, i) => i % 5 === 0).map((p) => ({ orgId: t.orgId, eventId: event.id, sessionId: s.id, participantId: p.id, paymentStatus: 'paid' as const, paidAt: at(0), amountPaid: s.price })),
+    attendees
+      .filter((_, i) => i % 5 === 0)
+      .map((p) => ({
+        orgId: t.orgId,
+        eventId: event.id,
+        sessionId: s.id,
+        participantId: p.id,
+        paymentStatus: 'paid' as const,
+        paidAt: at(0),
+        amountPaid: s.price,
+      })),
   );
   await insertChunked(accesses, (chunk) => t.tx.insert(sessionAccesses).values(chunk));
 
@@ -143,7 +250,14 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
   const visits = stands.flatMap((stand, s) =>
     attendees
       .filter((p, i) => p.isCheckedIn && (i + s) % 7 === 0)
-      .map((p, i) => ({ orgId: t.orgId, eventId: event.id, exposantId: stand.id, scannedParticipantId: p.id, visitDay: sql`(${at(1 + (i % 3)).toISOString()}::timestamptz at time zone ${event.timezone})::date`, scannedAt: at(1 + (i % 3)) })),
+      .map((p, i) => ({
+        orgId: t.orgId,
+        eventId: event.id,
+        exposantId: stand.id,
+        scannedParticipantId: p.id,
+        visitDay: sql`(${at(1 + (i % 3)).toISOString()}::timestamptz at time zone ${event.timezone})::date`,
+        scannedAt: at(1 + (i % 3)),
+      })),
   );
   await insertChunked(visits, (chunk) => t.tx.insert(exposantScans).values(chunk));
 
@@ -175,9 +289,14 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
 export function printSummary(s: SeedDemoSummary, log: (line: string) => void = console.log) {
   log(`Event "${s.eventName}" (${s.eventId})`);
   log(`  rooms: ${s.rooms}, sessions: ${s.sessions} (${s.paidAteliers} paid ateliers)`);
-  log(`  participants: ${s.participants} (${s.checkedIn} checked in incl. exposants), exposants: ${s.exposants}`);
+  log(
+    `  participants: ${s.participants} (${s.checkedIn} checked in incl. exposants), exposants: ${s.exposants}`,
+  );
   log(`  paid atelier accesses: ${s.paidAccesses}, booth visits: ${s.boothVisits}`);
   log(`  staff (${s.staff.length}, password ${s.password}):`);
-  for (const m of s.staff) log(`    ${m.username.padEnd(16)} ${m.role.padEnd(24)} morning ${m.morning.padEnd(9)} evening ${m.evening}`);
+  for (const m of s.staff)
+    log(
+      `    ${m.username.padEnd(16)} ${m.role.padEnd(24)} morning ${m.morning.padEnd(9)} evening ${m.evening}`,
+    );
   log(`  built in ${s.millis} ms`);
 }

@@ -7,8 +7,24 @@ import { memberships, users } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
-import { eventAssignmentPolicy, eventPolicy, roomAssignmentPolicy, roomPolicy, sessionPolicy } from './policy.ts';
-import { eventAssignments, events, participants, roomAccesses, roomAssignments, rooms, sessions, type EventRole, type SessionStatus } from './schema.ts';
+import {
+  eventAssignmentPolicy,
+  eventPolicy,
+  roomAssignmentPolicy,
+  roomPolicy,
+  sessionPolicy,
+} from './policy.ts';
+import {
+  eventAssignments,
+  events,
+  participants,
+  roomAccesses,
+  roomAssignments,
+  rooms,
+  sessions,
+  type EventRole,
+  type SessionStatus,
+} from './schema.ts';
 import { registerParticipant } from './participants.ts';
 import { fromJson } from './rows.ts';
 
@@ -38,7 +54,10 @@ function checkDates(start: Date, end: Date, path = 'body.end_date') {
 
 /** A user of this org (active membership), or a 400 on `path`. */
 export async function assertMember(t: TenantTx, userId: number, path: string) {
-  const [m] = await t.tx.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.isActive, true)));
+  const [m] = await t.tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.isActive, true)));
   if (!m) throw invalidField(path, 'is not a member of this organization');
 }
 
@@ -61,7 +80,13 @@ export async function createEvent(t: TenantTx, input: EventInput): Promise<Event
       presidentId: input.presidentId ?? t.actor.userId,
     })
     .returning();
-  await audit(t, { action: 'create', entityType: 'event', entityId: event.id, message: `Event created: ${event.name}`, after: event });
+  await audit(t, {
+    action: 'create',
+    entityType: 'event',
+    entityId: event.id,
+    message: `Event created: ${event.name}`,
+    after: event,
+  });
   return event;
 }
 
@@ -77,12 +102,19 @@ export async function listEvents(t: TenantTx, page: PageQuery) {
 }
 
 async function loadEvent(t: TenantTx, eventId: string): Promise<Event> {
-  const [event] = await t.tx.select().from(events).where(and(eq(events.id, eventId), eq(events.isActive, true)));
+  const [event] = await t.tx
+    .select()
+    .from(events)
+    .where(and(eq(events.id, eventId), eq(events.isActive, true)));
   if (!event) throw notFound('Event');
   return event;
 }
 
-export async function getEvent(t: TenantTx, eventId: string, action: 'see' | 'manage' | 'scan' | 'announce' = 'see'): Promise<Event> {
+export async function getEvent(
+  t: TenantTx,
+  eventId: string,
+  action: 'see' | 'manage' | 'scan' | 'announce' = 'see',
+): Promise<Event> {
   await eventPolicy.authorize(t.tx, t.actor, action, and(eq(events.id, eventId), eq(events.isActive, true))!);
   return loadEvent(t, eventId);
 }
@@ -96,7 +128,12 @@ export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<E
   const [outside] = await t.tx
     .select({ id: sessions.id })
     .from(sessions)
-    .where(and(eq(sessions.eventId, eventId), sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`))
+    .where(
+      and(
+        eq(sessions.eventId, eventId),
+        sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`,
+      ),
+    )
     .limit(1);
   if (outside) throw unprocessable('Sessions would fall outside the new event dates; move them first');
   const [after] = await t.tx
@@ -104,29 +141,67 @@ export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<E
     .set({ ...patch, updatedAt: new Date() })
     .where(eq(events.id, eventId))
     .returning();
-  await audit(t, { action: 'update', entityType: 'event', entityId: eventId, message: `Event updated: ${after.name}`, before, after });
+  await audit(t, {
+    action: 'update',
+    entityType: 'event',
+    entityId: eventId,
+    message: `Event updated: ${after.name}`,
+    before,
+    after,
+  });
   return after;
 }
 
 export async function deleteEvent(t: TenantTx, eventId: string): Promise<void> {
   const before = await getEvent(t, eventId, 'manage');
   await t.tx.update(events).set({ isActive: false, updatedAt: new Date() }).where(eq(events.id, eventId));
-  await audit(t, { action: 'delete', entityType: 'event', entityId: eventId, message: `Event deleted: ${before.name}`, before: { isActive: true }, after: { isActive: false } });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'event',
+    entityId: eventId,
+    message: `Event deleted: ${before.name}`,
+    before: { isActive: true },
+    after: { isActive: false },
+  });
 }
 
 // ---------------------------------------------------------------- rooms
 
-export interface RoomInput { name: string; description?: string; location?: string; capacity: number }
+export interface RoomInput {
+  name: string;
+  description?: string;
+  location?: string;
+  capacity: number;
+}
 
 export async function createRoom(t: TenantTx, eventId: string, input: RoomInput): Promise<Room> {
   await getEvent(t, eventId, 'manage');
-  const [taken] = await t.tx.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.eventId, eventId), eq(rooms.name, input.name)));
-  if (taken) throw conflict(`A room named "${input.name}" already exists in this event`, [{ path: 'body.name', message: 'already used in this event' }]);
+  const [taken] = await t.tx
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(and(eq(rooms.eventId, eventId), eq(rooms.name, input.name)));
+  if (taken)
+    throw conflict(`A room named "${input.name}" already exists in this event`, [
+      { path: 'body.name', message: 'already used in this event' },
+    ]);
   const [room] = await t.tx
     .insert(rooms)
-    .values({ orgId: t.orgId, eventId, name: input.name, description: input.description ?? '', location: input.location ?? '', capacity: input.capacity })
+    .values({
+      orgId: t.orgId,
+      eventId,
+      name: input.name,
+      description: input.description ?? '',
+      location: input.location ?? '',
+      capacity: input.capacity,
+    })
     .returning();
-  await audit(t, { action: 'create', entityType: 'event_room', entityId: room.id, message: `Room created: ${room.name}`, after: room });
+  await audit(t, {
+    action: 'create',
+    entityType: 'event_room',
+    entityId: room.id,
+    message: `Room created: ${room.name}`,
+    after: room,
+  });
   return room;
 }
 
@@ -142,33 +217,76 @@ export async function listRooms(t: TenantTx, eventId: string, page: PageQuery) {
   return ks.finish(rows);
 }
 
-const roomRow = (eventId: string, roomId: string) => and(eq(rooms.id, roomId), eq(rooms.eventId, eventId), eq(rooms.isActive, true))!;
+const roomRow = (eventId: string, roomId: string) =>
+  and(eq(rooms.id, roomId), eq(rooms.eventId, eventId), eq(rooms.isActive, true))!;
 
-export async function getRoom(t: TenantTx, eventId: string, roomId: string, action: 'see' | 'manage' | 'schedule' = 'see'): Promise<Room> {
+export async function getRoom(
+  t: TenantTx,
+  eventId: string,
+  roomId: string,
+  action: 'see' | 'manage' | 'schedule' = 'see',
+): Promise<Room> {
   return roomPolicy.load(t.tx, t.actor, action, roomRow(eventId, roomId));
 }
 
-export async function updateRoom(t: TenantTx, eventId: string, roomId: string, patch: Partial<RoomInput> & { currentOccupancy?: number }): Promise<Room> {
+export async function updateRoom(
+  t: TenantTx,
+  eventId: string,
+  roomId: string,
+  patch: Partial<RoomInput> & { currentOccupancy?: number },
+): Promise<Room> {
   const before = await getRoom(t, eventId, roomId, 'manage');
   const capacity = patch.capacity ?? before.capacity;
   const occupancy = patch.currentOccupancy ?? before.currentOccupancy;
   if (occupancy > capacity) {
-    throw unprocessable(`Capacity ${capacity} is below the current occupancy ${occupancy}`, [{ path: patch.capacity !== undefined ? 'body.capacity' : 'body.current_occupancy', message: 'capacity below occupancy' }]);
+    throw unprocessable(`Capacity ${capacity} is below the current occupancy ${occupancy}`, [
+      {
+        path: patch.capacity !== undefined ? 'body.capacity' : 'body.current_occupancy',
+        message: 'capacity below occupancy',
+      },
+    ]);
   }
   if (patch.name && patch.name !== before.name) {
-    const [taken] = await t.tx.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.eventId, eventId), eq(rooms.name, patch.name)));
-    if (taken) throw conflict(`A room named "${patch.name}" already exists in this event`, [{ path: 'body.name', message: 'already used in this event' }]);
+    const [taken] = await t.tx
+      .select({ id: rooms.id })
+      .from(rooms)
+      .where(and(eq(rooms.eventId, eventId), eq(rooms.name, patch.name)));
+    if (taken)
+      throw conflict(`A room named "${patch.name}" already exists in this event`, [
+        { path: 'body.name', message: 'already used in this event' },
+      ]);
   }
-  const [after] = await t.tx.update(rooms).set({ ...patch, updatedAt: new Date() }).where(eq(rooms.id, roomId)).returning();
-  await audit(t, { action: 'update', entityType: 'event_room', entityId: roomId, message: `Room updated: ${after.name}`, before, after });
+  const [after] = await t.tx
+    .update(rooms)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(rooms.id, roomId))
+    .returning();
+  await audit(t, {
+    action: 'update',
+    entityType: 'event_room',
+    entityId: roomId,
+    message: `Room updated: ${after.name}`,
+    before,
+    after,
+  });
   return after;
 }
 
 export async function deleteRoom(t: TenantTx, eventId: string, roomId: string): Promise<void> {
   const before = await getRoom(t, eventId, roomId, 'manage');
   await t.tx.update(rooms).set({ isActive: false, updatedAt: new Date() }).where(eq(rooms.id, roomId));
-  await t.tx.update(roomAssignments).set({ isActive: false, updatedAt: new Date() }).where(eq(roomAssignments.roomId, roomId));
-  await audit(t, { action: 'delete', entityType: 'event_room', entityId: roomId, message: `Room deleted: ${before.name}`, before: { isActive: true }, after: { isActive: false } });
+  await t.tx
+    .update(roomAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(eq(roomAssignments.roomId, roomId));
+  await audit(t, {
+    action: 'delete',
+    entityType: 'event_room',
+    entityId: roomId,
+    message: `Room deleted: ${before.name}`,
+    before: { isActive: true },
+    after: { isActive: false },
+  });
 }
 
 // ---------------------------------------------------------------- sessions
@@ -203,31 +321,60 @@ export interface SessionInput {
 /** Seed 004: conferences are free for all; only an atelier may be paid, and a paid one has a price. */
 function checkPricing(s: Pick<SessionInput, 'sessionType' | 'isPaid' | 'price'>) {
   const price = Number(s.price);
-  if (s.sessionType === 'conference' && s.isPaid) throw invalidField('body.is_paid', 'a conference is free for every participant');
-  if (s.sessionType === 'conference' && price !== 0) throw invalidField('body.price', 'a conference has no price');
-  if (s.sessionType === 'atelier' && s.isPaid && price <= 0) throw invalidField('body.price', 'a paid atelier needs a price above 0');
-  if (s.sessionType === 'atelier' && !s.isPaid && price !== 0) throw invalidField('body.price', 'a free atelier has no price (set is_paid)');
+  if (s.sessionType === 'conference' && s.isPaid)
+    throw invalidField('body.is_paid', 'a conference is free for every participant');
+  if (s.sessionType === 'conference' && price !== 0)
+    throw invalidField('body.price', 'a conference has no price');
+  if (s.sessionType === 'atelier' && s.isPaid && price <= 0)
+    throw invalidField('body.price', 'a paid atelier needs a price above 0');
+  if (s.sessionType === 'atelier' && !s.isPaid && price !== 0)
+    throw invalidField('body.price', 'a free atelier has no price (set is_paid)');
 }
 
 /**
  * Checks the session fits the event and its room is free then. The room row is locked first so two
  * concurrent bookings of one room serialize and the second sees the first.
  */
-async function checkSlot(t: TenantTx, event: Event, s: Pick<SessionInput, 'roomId' | 'startTime' | 'endTime'>, exceptId?: string) {
+async function checkSlot(
+  t: TenantTx,
+  event: Event,
+  s: Pick<SessionInput, 'roomId' | 'startTime' | 'endTime'>,
+  exceptId?: string,
+) {
   if (s.endTime <= s.startTime) throw invalidField('body.end_time', 'must be after start_time');
   if (s.startTime < event.startDate || s.endTime > event.endDate) {
-    throw unprocessable(`The session must take place within the event (${event.startDate.toISOString()} – ${event.endDate.toISOString()})`, [
-      { path: s.startTime < event.startDate ? 'body.start_time' : 'body.end_time', message: 'outside the event' },
-    ]);
+    throw unprocessable(
+      `The session must take place within the event (${event.startDate.toISOString()} – ${event.endDate.toISOString()})`,
+      [
+        {
+          path: s.startTime < event.startDate ? 'body.start_time' : 'body.end_time',
+          message: 'outside the event',
+        },
+      ],
+    );
   }
   await t.tx.execute(sql`select 1 from ${rooms} where ${rooms.id} = ${s.roomId} for update`);
   const [clash] = await t.tx
-    .select({ id: sessions.id, title: sessions.title, startTime: sessions.startTime, endTime: sessions.endTime })
+    .select({
+      id: sessions.id,
+      title: sessions.title,
+      startTime: sessions.startTime,
+      endTime: sessions.endTime,
+    })
     .from(sessions)
-    .where(and(eq(sessions.roomId, s.roomId), windowsOverlap(sessions.startTime, sessions.endTime, s.startTime, s.endTime), exceptId ? ne(sessions.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(sessions.roomId, s.roomId),
+        windowsOverlap(sessions.startTime, sessions.endTime, s.startTime, s.endTime),
+        exceptId ? ne(sessions.id, exceptId) : undefined,
+      ),
+    )
     .limit(1);
   if (clash) {
-    throw conflict(`The room is taken by "${clash.title}" (${clash.startTime.toISOString()} – ${clash.endTime.toISOString()})`, [{ path: 'body.start_time', message: 'overlaps another session in this room' }]);
+    throw conflict(
+      `The room is taken by "${clash.title}" (${clash.startTime.toISOString()} – ${clash.endTime.toISOString()})`,
+      [{ path: 'body.start_time', message: 'overlaps another session in this room' }],
+    );
   }
 }
 
@@ -255,43 +402,79 @@ export async function createSession(t: TenantTx, eventId: string, input: Session
       statusOverride: input.statusOverride ?? null,
     })
     .returning(sessionColumns);
-  await audit(t, { action: 'create', entityType: 'event_session', entityId: session.id, message: `Session created: ${session.title}`, after: storedSession(session) });
+  await audit(t, {
+    action: 'create',
+    entityType: 'event_session',
+    entityId: session.id,
+    message: `Session created: ${session.title}`,
+    after: storedSession(session),
+  });
   return session;
 }
 
 export async function listSessions(t: TenantTx, eventId: string, opts: { roomId?: string; page: PageQuery }) {
   await getEvent(t, eventId);
-  const ks = keyset<Session>({ columns: [sessions.startTime, sessions.id], key: (s) => [s.startTime, s.id], page: opts.page });
+  const ks = keyset<Session>({
+    columns: [sessions.startTime, sessions.id],
+    key: (s) => [s.startTime, s.id],
+    page: opts.page,
+  });
   const rows = await t.tx
     .select(sessionColumns)
     .from(sessions)
-    .where(and(eq(sessions.eventId, eventId), sessionPolicy.visible(t.actor), opts.roomId ? eq(sessions.roomId, opts.roomId) : undefined, ks.after))
+    .where(
+      and(
+        eq(sessions.eventId, eventId),
+        sessionPolicy.visible(t.actor),
+        opts.roomId ? eq(sessions.roomId, opts.roomId) : undefined,
+        ks.after,
+      ),
+    )
     .orderBy(...ks.orderBy)
     .limit(ks.limit);
   return ks.finish(rows);
 }
 
-const sessionRow = (eventId: string, sessionId: string) => and(eq(sessions.id, sessionId), eq(sessions.eventId, eventId))!;
+const sessionRow = (eventId: string, sessionId: string) =>
+  and(eq(sessions.id, sessionId), eq(sessions.eventId, eventId))!;
 
-export async function getSession(t: TenantTx, eventId: string, sessionId: string, action: 'see' | 'edit' | 'remove' = 'see'): Promise<Session> {
+export async function getSession(
+  t: TenantTx,
+  eventId: string,
+  sessionId: string,
+  action: 'see' | 'edit' | 'remove' = 'see',
+): Promise<Session> {
   await sessionPolicy.authorize(t.tx, t.actor, action, sessionRow(eventId, sessionId));
   const [session] = await t.tx.select(sessionColumns).from(sessions).where(sessionRow(eventId, sessionId));
   return session;
 }
 
-export async function updateSession(t: TenantTx, eventId: string, sessionId: string, patch: Partial<SessionInput>): Promise<Session> {
+export async function updateSession(
+  t: TenantTx,
+  eventId: string,
+  sessionId: string,
+  patch: Partial<SessionInput>,
+): Promise<Session> {
   const before = await getSession(t, eventId, sessionId, 'edit');
   const merged = { ...storedSession(before), ...patch };
   // Moving a session to another room needs the right to schedule there too.
   if (patch.roomId && patch.roomId !== before.roomId) await getRoom(t, eventId, patch.roomId, 'schedule');
   checkPricing(merged);
-  if (patch.roomId || patch.startTime || patch.endTime) await checkSlot(t, await loadEvent(t, eventId), merged, sessionId);
+  if (patch.roomId || patch.startTime || patch.endTime)
+    await checkSlot(t, await loadEvent(t, eventId), merged, sessionId);
   const [after] = await t.tx
     .update(sessions)
     .set({ ...patch, updatedAt: new Date() })
     .where(eq(sessions.id, sessionId))
     .returning(sessionColumns);
-  await audit(t, { action: 'update', entityType: 'event_session', entityId: sessionId, message: `Session updated: ${after.title}`, before: storedSession(before), after: storedSession(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'event_session',
+    entityId: sessionId,
+    message: `Session updated: ${after.title}`,
+    before: storedSession(before),
+    after: storedSession(after),
+  });
   return after;
 }
 
@@ -300,35 +483,87 @@ export async function deleteSession(t: TenantTx, eventId: string, sessionId: str
   // Scan history outlives the session; it just stops naming it.
   await t.tx.update(roomAccesses).set({ sessionId: null }).where(eq(roomAccesses.sessionId, sessionId));
   await t.tx.delete(sessions).where(eq(sessions.id, sessionId));
-  await audit(t, { action: 'delete', entityType: 'event_session', entityId: sessionId, message: `Session deleted: ${before.title}`, before: storedSession(before) });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'event_session',
+    entityId: sessionId,
+    message: `Session deleted: ${before.title}`,
+    before: storedSession(before),
+  });
 }
 
 // ---------------------------------------------------------------- per-event roles (UserEventAssignment)
 
-export async function assignEventRole(t: TenantTx, eventId: string, input: { userId: number; role: EventRole }): Promise<EventAssignment> {
+export async function assignEventRole(
+  t: TenantTx,
+  eventId: string,
+  input: { userId: number; role: EventRole },
+): Promise<EventAssignment> {
   await getEvent(t, eventId, 'manage');
   await assertMember(t, input.userId, 'body.user_id');
-  const [existing] = await t.tx.select().from(eventAssignments).where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId)));
-  if (existing?.isActive) throw conflict(`This user already holds the role ${existing.role} in this event`, [{ path: 'body.user_id', message: 'already assigned in this event' }]);
-  const values = { role: input.role, isActive: true, assignedBy: t.actor.userId, assignedAt: new Date(), updatedAt: new Date() };
+  const [existing] = await t.tx
+    .select()
+    .from(eventAssignments)
+    .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId)));
+  if (existing?.isActive)
+    throw conflict(`This user already holds the role ${existing.role} in this event`, [
+      { path: 'body.user_id', message: 'already assigned in this event' },
+    ]);
+  const values = {
+    role: input.role,
+    isActive: true,
+    assignedBy: t.actor.userId,
+    assignedAt: new Date(),
+    updatedAt: new Date(),
+  };
   const [assignment] = existing
     ? await t.tx.update(eventAssignments).set(values).where(eq(eventAssignments.id, existing.id)).returning()
-    : await t.tx.insert(eventAssignments).values({ orgId: t.orgId, eventId, userId: input.userId, ...values }).returning();
+    : await t.tx
+        .insert(eventAssignments)
+        .values({ orgId: t.orgId, eventId, userId: input.userId, ...values })
+        .returning();
   if (input.role === 'participant' || input.role === 'exposant') {
-    const [user] = await t.tx.select({ fullName: users.fullName, username: users.username, email: users.email }).from(users).where(eq(users.id, input.userId));
-    await registerParticipant(t, eventId, { userId: input.userId, fullName: user.fullName || user.username, email: user.email, role: input.role });
+    const [user] = await t.tx
+      .select({ fullName: users.fullName, username: users.username, email: users.email })
+      .from(users)
+      .where(eq(users.id, input.userId));
+    await registerParticipant(t, eventId, {
+      userId: input.userId,
+      fullName: user.fullName || user.username,
+      email: user.email,
+      role: input.role,
+    });
   }
-  await audit(t, { action: 'assign', entityType: 'event_assignment', entityId: assignment.id, message: `User ${input.userId} assigned as ${input.role}`, before: existing ?? null, after: assignment });
+  await audit(t, {
+    action: 'assign',
+    entityType: 'event_assignment',
+    entityId: assignment.id,
+    message: `User ${input.userId} assigned as ${input.role}`,
+    before: existing ?? null,
+    after: assignment,
+  });
   return assignment;
 }
 
-export async function listEventAssignments(t: TenantTx, eventId: string, opts: { role?: EventRole; page: PageQuery }) {
+export async function listEventAssignments(
+  t: TenantTx,
+  eventId: string,
+  opts: { role?: EventRole; page: PageQuery },
+) {
   await getEvent(t, eventId);
   const ks = keyset<EventAssignment>({ columns: [eventAssignments.id], key: (a) => [a.id], page: opts.page });
   const rows = await t.tx
     .select()
     .from(eventAssignments)
-    .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.isActive, true), eventAssignmentPolicy.visible(t.actor), opts.role ? eq(eventAssignments.role, opts.role) : undefined, ks.after))
+    .where(
+      and(
+        eq(eventAssignments.eventId, eventId),
+        eq(eventAssignments.isActive, true),
+        eventAssignmentPolicy.visible(t.actor),
+        opts.role ? eq(eventAssignments.role, opts.role) : undefined,
+        ks.after,
+      ),
+    )
     .orderBy(...ks.orderBy)
     .limit(ks.limit);
   return ks.finish(rows);
@@ -336,52 +571,127 @@ export async function listEventAssignments(t: TenantTx, eventId: string, opts: {
 
 /** Ends a role in the event: its room slots end with it, and a badge stops opening doors. */
 export async function removeEventRole(t: TenantTx, eventId: string, assignmentId: string): Promise<void> {
-  const where = and(eq(eventAssignments.id, assignmentId), eq(eventAssignments.eventId, eventId), eq(eventAssignments.isActive, true))!;
+  const where = and(
+    eq(eventAssignments.id, assignmentId),
+    eq(eventAssignments.eventId, eventId),
+    eq(eventAssignments.isActive, true),
+  )!;
   const before = await eventAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
-  await t.tx.update(eventAssignments).set({ isActive: false, updatedAt: new Date() }).where(eq(eventAssignments.id, assignmentId));
-  await t.tx.update(roomAssignments).set({ isActive: false, updatedAt: new Date() }).where(and(eq(roomAssignments.eventId, eventId), eq(roomAssignments.userId, before.userId)));
-  await t.tx.update(participants).set({ isActive: false, updatedAt: new Date() }).where(and(eq(participants.eventId, eventId), eq(participants.userId, before.userId)));
-  await audit(t, { action: 'unassign', entityType: 'event_assignment', entityId: assignmentId, message: `User ${before.userId} removed from role ${before.role}`, before, after: { ...before, isActive: false } });
+  await t.tx
+    .update(eventAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(eq(eventAssignments.id, assignmentId));
+  await t.tx
+    .update(roomAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(and(eq(roomAssignments.eventId, eventId), eq(roomAssignments.userId, before.userId)));
+  await t.tx
+    .update(participants)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(and(eq(participants.eventId, eventId), eq(participants.userId, before.userId)));
+  await audit(t, {
+    action: 'unassign',
+    entityType: 'event_assignment',
+    entityId: assignmentId,
+    message: `User ${before.userId} removed from role ${before.role}`,
+    before,
+    after: { ...before, isActive: false },
+  });
 }
 
 // ---------------------------------------------------------------- room slots (RoomAssignment)
 
-export interface RoomSlotInput { userId: number; roomId: string; role: 'gestionnaire_des_salles' | 'controlleur_des_badges'; startsAt: Date; endsAt: Date }
+export interface RoomSlotInput {
+  userId: number;
+  roomId: string;
+  role: 'gestionnaire_des_salles' | 'controlleur_des_badges';
+  startsAt: Date;
+  endsAt: Date;
+}
 
-export async function assignRoom(t: TenantTx, eventId: string, input: RoomSlotInput): Promise<RoomAssignment> {
+export async function assignRoom(
+  t: TenantTx,
+  eventId: string,
+  input: RoomSlotInput,
+): Promise<RoomAssignment> {
   await getEvent(t, eventId, 'manage');
   await getRoom(t, eventId, input.roomId);
   if (input.endsAt <= input.startsAt) throw invalidField('body.end_time', 'must be after start_time');
   const [role] = await t.tx
     .select({ role: eventAssignments.role })
     .from(eventAssignments)
-    .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId), eq(eventAssignments.isActive, true)));
+    .where(
+      and(
+        eq(eventAssignments.eventId, eventId),
+        eq(eventAssignments.userId, input.userId),
+        eq(eventAssignments.isActive, true),
+      ),
+    );
   if (role?.role !== input.role) {
-    throw unprocessable(`User ${input.userId} does not hold the role ${input.role} in this event`, [{ path: 'body.role', message: 'assign the event role first' }]);
+    throw unprocessable(`User ${input.userId} does not hold the role ${input.role} in this event`, [
+      { path: 'body.role', message: 'assign the event role first' },
+    ]);
   }
   // One room at a time, across every event: serialize slot changes per user, then look for overlaps.
-  await t.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`room_assignment:${t.orgId}:${input.userId}`}))`);
+  await t.tx.execute(
+    sql`select pg_advisory_xact_lock(hashtext(${`room_assignment:${t.orgId}:${input.userId}`}))`,
+  );
   const [clash] = await t.tx
-    .select({ id: roomAssignments.id, roomId: roomAssignments.roomId, startsAt: roomAssignments.startsAt, endsAt: roomAssignments.endsAt })
+    .select({
+      id: roomAssignments.id,
+      roomId: roomAssignments.roomId,
+      startsAt: roomAssignments.startsAt,
+      endsAt: roomAssignments.endsAt,
+    })
     .from(roomAssignments)
-    .where(and(eq(roomAssignments.userId, input.userId), eq(roomAssignments.isActive, true), windowsOverlap(roomAssignments.startsAt, roomAssignments.endsAt, input.startsAt, input.endsAt)))
+    .where(
+      and(
+        eq(roomAssignments.userId, input.userId),
+        eq(roomAssignments.isActive, true),
+        windowsOverlap(roomAssignments.startsAt, roomAssignments.endsAt, input.startsAt, input.endsAt),
+      ),
+    )
     .limit(1);
   if (clash) {
-    throw conflict(`User ${input.userId} is already assigned to a room from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`, [
-      { path: 'body.start_time', message: 'overlaps another room slot of this user' },
-    ]);
+    throw conflict(
+      `User ${input.userId} is already assigned to a room from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
+      [{ path: 'body.start_time', message: 'overlaps another room slot of this user' }],
+    );
   }
   const [slot] = await t.tx
     .insert(roomAssignments)
-    .values({ orgId: t.orgId, eventId, roomId: input.roomId, userId: input.userId, role: input.role, startsAt: input.startsAt, endsAt: input.endsAt, assignedBy: t.actor.userId })
+    .values({
+      orgId: t.orgId,
+      eventId,
+      roomId: input.roomId,
+      userId: input.userId,
+      role: input.role,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      assignedBy: t.actor.userId,
+    })
     .returning();
-  await audit(t, { action: 'assign', entityType: 'room_assignment', entityId: slot.id, message: `User ${input.userId} assigned to room ${input.roomId} as ${input.role}`, after: slot });
+  await audit(t, {
+    action: 'assign',
+    entityType: 'room_assignment',
+    entityId: slot.id,
+    message: `User ${input.userId} assigned to room ${input.roomId} as ${input.role}`,
+    after: slot,
+  });
   return slot;
 }
 
-export async function listRoomAssignments(t: TenantTx, eventId: string, opts: { roomId?: string; userId?: number; page: PageQuery }) {
+export async function listRoomAssignments(
+  t: TenantTx,
+  eventId: string,
+  opts: { roomId?: string; userId?: number; page: PageQuery },
+) {
   await getEvent(t, eventId);
-  const ks = keyset<RoomAssignment>({ columns: [roomAssignments.startsAt, roomAssignments.id], key: (a) => [a.startsAt, a.id], page: opts.page });
+  const ks = keyset<RoomAssignment>({
+    columns: [roomAssignments.startsAt, roomAssignments.id],
+    key: (a) => [a.startsAt, a.id],
+    page: opts.page,
+  });
   const rows = await t.tx
     .select()
     .from(roomAssignments)
@@ -401,17 +711,35 @@ export async function listRoomAssignments(t: TenantTx, eventId: string, opts: { 
 }
 
 export async function endRoomAssignment(t: TenantTx, eventId: string, slotId: string): Promise<void> {
-  const where = and(eq(roomAssignments.id, slotId), eq(roomAssignments.eventId, eventId), eq(roomAssignments.isActive, true))!;
+  const where = and(
+    eq(roomAssignments.id, slotId),
+    eq(roomAssignments.eventId, eventId),
+    eq(roomAssignments.isActive, true),
+  )!;
   const before = await roomAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
-  await t.tx.update(roomAssignments).set({ isActive: false, updatedAt: new Date() }).where(eq(roomAssignments.id, slotId));
-  await audit(t, { action: 'unassign', entityType: 'room_assignment', entityId: slotId, message: `Room slot of user ${before.userId} removed`, before, after: { ...before, isActive: false } });
+  await t.tx
+    .update(roomAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(eq(roomAssignments.id, slotId));
+  await audit(t, {
+    action: 'unassign',
+    entityType: 'room_assignment',
+    entityId: slotId,
+    message: `Room slot of user ${before.userId} removed`,
+    before,
+    after: { ...before, isActive: false },
+  });
 }
 
 /**
  * The room the actor staffs right now in this event (as gestionnaire or controller), with its slot:
  * `events_room_held_now` (drizzle/events/0003), the same function the door scan asks.
  */
-export async function currentRoom(t: TenantTx, eventId: string, role?: RoomSlotInput['role']): Promise<{ room: Room; slot: RoomAssignment } | null> {
+export async function currentRoom(
+  t: TenantTx,
+  eventId: string,
+  role?: RoomSlotInput['role'],
+): Promise<{ room: Room; slot: RoomAssignment } | null> {
   if (t.actor.userId === null) return null;
   const [row] = await queryRows<{ room: Record<string, unknown>; slot: Record<string, unknown> }>(
     t.tx,

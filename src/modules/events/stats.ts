@@ -7,9 +7,22 @@ import { getEvent } from './service.ts';
 export interface EventStats {
   participantsByRole: Record<EventRole, number>;
   badges: { total: number; checkedIn: number };
-  rooms: Array<{ id: string; name: string; capacity: number; currentOccupancy: number; granted: number; denied: number }>;
+  rooms: Array<{
+    id: string;
+    name: string;
+    capacity: number;
+    currentOccupancy: number;
+    granted: number;
+    denied: number;
+  }>;
   sessions: Array<{ id: string; title: string; roomId: string; questions: number; answered: number }>;
-  exhibitors: Array<{ id: string; fullName: string; totalVisits: number; todayVisits: number; uniqueVisitors: number }>;
+  exhibitors: Array<{
+    id: string;
+    fullName: string;
+    totalVisits: number;
+    todayVisits: number;
+    uniqueVisitors: number;
+  }>;
 }
 
 /**
@@ -30,7 +43,14 @@ export async function eventStats(t: TenantTx, eventId: string): Promise<EventSta
     t.tx,
     sql`select count(*)::int as total, count(*) filter (where is_checked_in)::int as checked_in from event_participants where event_id = ${eventId} and is_active`,
   );
-  const rooms = await queryRows<{ id: string; name: string; capacity: number; current_occupancy: number; granted: number; denied: number }>(
+  const rooms = await queryRows<{
+    id: string;
+    name: string;
+    capacity: number;
+    current_occupancy: number;
+    granted: number;
+    denied: number;
+  }>(
     t.tx,
     sql`select r.id, r.name, r.capacity, r.current_occupancy,
                count(a.id) filter (where a.status = 'granted')::int as granted,
@@ -39,14 +59,26 @@ export async function eventStats(t: TenantTx, eventId: string): Promise<EventSta
         where r.event_id = ${eventId} and r.is_active
         group by r.id, r.name, r.capacity, r.current_occupancy order by r.name`,
   );
-  const sessions = await queryRows<{ id: string; title: string; room_id: string; questions: number; answered: number }>(
+  const sessions = await queryRows<{
+    id: string;
+    title: string;
+    room_id: string;
+    questions: number;
+    answered: number;
+  }>(
     t.tx,
     sql`select s.id, s.title, s.room_id, count(q.id)::int as questions, count(q.answered_at)::int as answered
         from event_sessions s left join session_questions q on q.org_id = s.org_id and q.session_id = s.id
         where s.event_id = ${eventId}
         group by s.id, s.title, s.room_id, s.start_time order by s.start_time, s.id`,
   );
-  const exhibitors = await queryRows<{ id: string; full_name: string; total: number; today: number; uniq: number }>(
+  const exhibitors = await queryRows<{
+    id: string;
+    full_name: string;
+    total: number;
+    today: number;
+    uniq: number;
+  }>(
     t.tx,
     sql`select p.id, p.full_name, count(x.id)::int as total,
                count(x.id) filter (where x.visit_day = (now() at time zone ${event.timezone})::date)::int as today,
@@ -58,8 +90,27 @@ export async function eventStats(t: TenantTx, eventId: string): Promise<EventSta
   return {
     participantsByRole,
     badges: { total: Number(badges.total), checkedIn: Number(badges.checked_in) },
-    rooms: rooms.map((r) => ({ id: r.id, name: r.name, capacity: Number(r.capacity), currentOccupancy: Number(r.current_occupancy), granted: Number(r.granted), denied: Number(r.denied) })),
-    sessions: sessions.map((s) => ({ id: s.id, title: s.title, roomId: s.room_id, questions: Number(s.questions), answered: Number(s.answered) })),
-    exhibitors: exhibitors.map((x) => ({ id: x.id, fullName: x.full_name, totalVisits: Number(x.total), todayVisits: Number(x.today), uniqueVisitors: Number(x.uniq) })),
+    rooms: rooms.map((r) => ({
+      id: r.id,
+      name: r.name,
+      capacity: Number(r.capacity),
+      currentOccupancy: Number(r.current_occupancy),
+      granted: Number(r.granted),
+      denied: Number(r.denied),
+    })),
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      title: s.title,
+      roomId: s.room_id,
+      questions: Number(s.questions),
+      answered: Number(s.answered),
+    })),
+    exhibitors: exhibitors.map((x) => ({
+      id: x.id,
+      fullName: x.full_name,
+      totalVisits: Number(x.total),
+      todayVisits: Number(x.today),
+      uniqueVisitors: Number(x.uniq),
+    })),
   };
 }

@@ -34,9 +34,22 @@ export async function createApiKey(t: TenantTx, input: { name: string; role: Api
   const secret = newToken('rk');
   const [key] = await t.tx
     .insert(apiKeys)
-    .values({ orgId: t.orgId, name: input.name, role: input.role, prefix: secret.slice(0, 10), keyHash: hashToken(secret), createdBy: t.actor.userId })
+    .values({
+      orgId: t.orgId,
+      name: input.name,
+      role: input.role,
+      prefix: secret.slice(0, 10),
+      keyHash: hashToken(secret),
+      createdBy: t.actor.userId,
+    })
     .returning();
-  await audit(t, { action: 'create', entityType: 'api_key', entityId: key.id, message: `API key "${key.name}" created with role ${key.role}`, after: publicApiKey(key) });
+  await audit(t, {
+    action: 'create',
+    entityType: 'api_key',
+    entityId: key.id,
+    message: `API key "${key.name}" created with role ${key.role}`,
+    after: publicApiKey(key),
+  });
   return { key, secret };
 }
 
@@ -45,35 +58,62 @@ export async function listApiKeys(t: TenantTx) {
 }
 
 export async function revokeApiKey(t: TenantTx, id: string) {
-  const [key] = await t.tx.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning();
+  const [key] = await t.tx
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
   if (!key) {
     const [revoked] = await t.tx.select().from(apiKeys).where(eq(apiKeys.id, id));
     if (!revoked) throw notFound('API key');
     return revoked;
   }
   t.publish(authInvalidation(t.orgId, { apiKeyId: key.id }));
-  await audit(t, { action: 'revoke', entityType: 'api_key', entityId: key.id, message: `API key "${key.name}" revoked` });
+  await audit(t, {
+    action: 'revoke',
+    entityType: 'api_key',
+    entityId: key.id,
+    message: `API key "${key.name}" revoked`,
+  });
   return key;
 }
 
 /** Resolves an org API key (`rk_…`); unknown keys count against the caller's address. */
-export async function authenticateApiKey(db: Db, rateLimiter: RateLimiter, token: string, ip: string): Promise<Actor | null> {
+export async function authenticateApiKey(
+  db: Db,
+  rateLimiter: RateLimiter,
+  token: string,
+  ip: string,
+): Promise<Actor | null> {
   if (!token.startsWith('rk_')) return null;
   const gateKey = `apikey:${ip}`;
   const [row] = await db
     .select({ key: apiKeys })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
-    .where(and(eq(apiKeys.keyHash, hashToken(token)), isNull(apiKeys.revokedAt), eq(organizations.isActive, true)));
+    .where(
+      and(eq(apiKeys.keyHash, hashToken(token)), isNull(apiKeys.revokedAt), eq(organizations.isActive, true)),
+    );
   if (!row) {
     const gate = await rateLimiter.hit(gateKey, KEY_ATTEMPT_LIMIT.attempts, KEY_ATTEMPT_LIMIT.windowSeconds);
     await db.insert(securityLog).values({ event: 'api_key.rejected', ip, detail: token.slice(0, 10) });
-    if (!gate.allowed) throw tooManyRequests('Too many invalid API keys from this address', gate.retryAfterSeconds);
+    if (!gate.allowed)
+      throw tooManyRequests('Too many invalid API keys from this address', gate.retryAfterSeconds);
     return null;
   }
   const { key } = row;
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(sql`${apiKeys.orgId} = ${key.orgId} and ${apiKeys.id} = ${key.id}`);
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(sql`${apiKeys.orgId} = ${key.orgId} and ${apiKeys.id} = ${key.id}`);
   }
-  return { userId: null, label: `api-key:${key.name}`, orgId: key.orgId, orgRole: key.role, via: 'api_key', apiKeyId: key.id };
+  return {
+    userId: null,
+    label: `api-key:${key.name}`,
+    orgId: key.orgId,
+    orgRole: key.role,
+    via: 'api_key',
+    apiKeyId: key.id,
+  };
 }

@@ -20,13 +20,21 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     assert.match(String(res.headers['set-cookie']), /roster_session=rs_.*HttpOnly/i);
     const me = await env().client(res.body.token).get('/api/auth/me');
     assert.equal(me.status, 200);
-    assert.deepEqual([me.body.user.username, me.body.org.slug, me.body.role, me.body.via], ['alice', 'acme', 'member', 'session']);
-    assert.deepEqual(me.body.orgs.map((o: any) => o.org.slug), ['acme']);
+    assert.deepEqual(
+      [me.body.user.username, me.body.org.slug, me.body.role, me.body.via],
+      ['alice', 'acme', 'member', 'session'],
+    );
+    assert.deepEqual(
+      me.body.orgs.map((o: any) => o.org.slug),
+      ['acme'],
+    );
   });
 
   test('the session cookie authenticates like the bearer token', async () => {
     const alice = await env().login('alice');
-    const me = await env().client().request('GET', '/api/auth/me', undefined, { cookie: `roster_session=${alice.token}` });
+    const me = await env()
+      .client()
+      .request('GET', '/api/auth/me', undefined, { cookie: `roster_session=${alice.token}` });
     assert.equal(me.body.user.username, 'alice');
   });
 
@@ -57,7 +65,11 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     const { org } = await env().makeOrg('throttle');
     await env().makeUser(org, 'bob');
     for (let i = 0; i < LOGIN_LIMIT.attempts; i++) {
-      assert.equal((await env().client().post('/api/auth/login', { username: 'bob', password: 'wrong-password' })).status, 401);
+      assert.equal(
+        (await env().client().post('/api/auth/login', { username: 'bob', password: 'wrong-password' }))
+          .status,
+        401,
+      );
     }
     const res = await env().client().post('/api/auth/login', { username: 'bob', password: TEST_PASSWORD });
     assert.equal(res.status, 429);
@@ -75,7 +87,10 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
   test('an expired session is 401', async () => {
     const alice = await env().login('alice');
     const [user] = await env().database.db.select().from(users).where(eq(users.username, 'alice'));
-    await env().database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
+    await env()
+      .database.db.update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, user.id));
     assert.equal((await alice.get('/api/auth/me')).status, 401);
   });
 
@@ -88,18 +103,42 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     const second = await env().login('carol', undefined, temporaryPassword!);
     assert.equal((await first.get('/api/auth/me')).body.user.must_change_password, true);
 
-    const wrong = await first.post('/api/auth/password', { current_password: 'not-it-at-all', new_password: 'new-password-1' });
+    const wrong = await first.post('/api/auth/password', {
+      current_password: 'not-it-at-all',
+      new_password: 'new-password-1',
+    });
     assert.equal(wrong.status, 400);
-    assert.deepEqual(wrong.body.errors, [{ path: 'body.current_password', message: 'is not your current password' }]);
-    const short = await first.post('/api/auth/password', { current_password: temporaryPassword, new_password: 'short' });
+    assert.deepEqual(wrong.body.errors, [
+      { path: 'body.current_password', message: 'is not your current password' },
+    ]);
+    const short = await first.post('/api/auth/password', {
+      current_password: temporaryPassword,
+      new_password: 'short',
+    });
     assert.equal(short.status, 400);
     assert.equal(short.body.errors[0].path, 'body.new_password');
-    assert.equal((await first.get('/api/auth/me')).body.user.must_change_password, true, 'refused changes leave the flag');
+    assert.equal(
+      (await first.get('/api/auth/me')).body.user.must_change_password,
+      true,
+      'refused changes leave the flag',
+    );
 
-    assert.equal((await first.post('/api/auth/password', { current_password: temporaryPassword, new_password: 'new-password-1' })).status, 204);
+    assert.equal(
+      (
+        await first.post('/api/auth/password', {
+          current_password: temporaryPassword,
+          new_password: 'new-password-1',
+        })
+      ).status,
+      204,
+    );
     assert.equal((await first.get('/api/auth/me')).body.user.must_change_password, false);
     assert.equal((await second.get('/api/auth/me')).status, 401, 'the other session ended');
-    assert.equal((await env().client().post('/api/auth/login', { username: 'carol', password: temporaryPassword })).status, 401);
+    assert.equal(
+      (await env().client().post('/api/auth/login', { username: 'carol', password: temporaryPassword }))
+        .status,
+      401,
+    );
     await env().login('carol', undefined, 'new-password-1');
     void admin;
   });
@@ -116,8 +155,19 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     assert.equal(sw.status, 200);
     assert.deepEqual([sw.body.org.slug, sw.body.role], ['one', 'member']);
     assert.equal((await dave.get('/api/auth/me')).body.org.slug, 'one');
-    assert.equal((await dave.post('/api/auth/switch-org', { org: 'acme' })).status, 404, 'not a member of acme');
-    assert.equal((await env().client().post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD, org: 'acme' })).status, 401);
+    assert.equal(
+      (await dave.post('/api/auth/switch-org', { org: 'acme' })).status,
+      404,
+      'not a member of acme',
+    );
+    assert.equal(
+      (
+        await env()
+          .client()
+          .post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD, org: 'acme' })
+      ).status,
+      401,
+    );
   });
 
   test('members: admins add, change and remove; the last owner cannot be demoted; members may not manage', async () => {
@@ -155,7 +205,10 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     assert.equal(listed.body.items[0].key, undefined, 'the secret is never listed');
     const key = env().client(created.body.key);
     const me = await key.get('/api/auth/me');
-    assert.deepEqual([me.status, me.body.via, me.body.role, me.body.org.slug], [200, 'api_key', 'viewer', 'keys']);
+    assert.deepEqual(
+      [me.status, me.body.via, me.body.role, me.body.org.slug],
+      [200, 'api_key', 'viewer', 'keys'],
+    );
     assert.equal((await key.post('/api/api-keys', { name: 'escalate', role: 'admin' })).status, 403);
     assert.equal((await admin.delete(`/api/api-keys/${created.body.id}`)).status, 200);
     assert.equal((await key.get('/api/auth/me')).status, 401);
@@ -171,7 +224,11 @@ describeEachBackend(
       const { id: zoeId, client: zoe } = await env().makeUser(org, 'zoe');
       assert.equal((await zoe.get('/api/auth/me')).body.role, 'member', 'now cached');
       assert.equal((await admin.patch(`/api/members/${zoeId}`, { role: 'viewer' })).status, 200);
-      assert.equal((await zoe.get('/api/auth/me')).body.role, 'viewer', 'the role change evicted the cached actor');
+      assert.equal(
+        (await zoe.get('/api/auth/me')).body.role,
+        'viewer',
+        'the role change evicted the cached actor',
+      );
       assert.equal((await admin.delete(`/api/members/${zoeId}`)).status, 204);
       assert.equal((await zoe.get('/api/auth/me')).status, 401);
 
@@ -190,7 +247,10 @@ describeEachBackend(
     test('a cached session still ends at its expiry time, never later', async () => {
       const { org } = await env().makeOrg('cache-expiry');
       const { id, client } = await env().makeUser(org, 'yann');
-      await env().database.db.update(sessions).set({ expiresAt: new Date(Date.now() + 300) }).where(eq(sessions.userId, id));
+      await env()
+        .database.db.update(sessions)
+        .set({ expiresAt: new Date(Date.now() + 300) })
+        .where(eq(sessions.userId, id));
       assert.equal((await client.get('/api/auth/me')).status, 200, 'valid, and now cached');
       await new Promise((r) => setTimeout(r, 350));
       assert.equal((await client.get('/api/auth/me')).status, 401);

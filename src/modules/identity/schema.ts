@@ -11,7 +11,9 @@ export const sessions = pgTable(
   {
     id: idColumn().primaryKey(),
     tokenHash: text('token_hash').notNull().unique(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     orgId: orgIdColumn(),
     ip: inet('ip'),
     userAgent: text('user_agent'),
@@ -39,7 +41,11 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   // Not unique: unique constraints must include org_id (Citus); a 256-bit hash does not collide.
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('api_keys_hash_idx').on(t.keyHash), tenantIsolation('api_keys')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('api_keys_hash_idx').on(t.keyHash),
+    tenantIsolation('api_keys'),
+  ],
 );
 
 /** Failed logins and key attempts, before any org is known (platform security log). */

@@ -36,13 +36,29 @@ export function publicOrg(o: Organization) {
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Creating a tenant is a platform action (CLI, signup): it runs on the owner connection. */
-export async function createOrganization(db: Db, input: { name: string; slug: string; domain?: string | null }): Promise<Organization> {
-  if (!SLUG.test(input.slug)) throw invalidField('slug', 'lowercase letters, digits and dashes, 1-63 characters');
-  const [existing] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug));
+export async function createOrganization(
+  db: Db,
+  input: { name: string; slug: string; domain?: string | null },
+): Promise<Organization> {
+  if (!SLUG.test(input.slug))
+    throw invalidField('slug', 'lowercase letters, digits and dashes, 1-63 characters');
+  const [existing] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, input.slug));
   if (existing) throw conflict(`An organization with slug "${input.slug}" already exists`);
-  const [org] = await db.insert(organizations).values({ name: input.name, slug: input.slug, domain: input.domain ?? null }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ name: input.name, slug: input.slug, domain: input.domain ?? null })
+    .returning();
   await withTenant({ db }, systemActor(org.id), (t) =>
-    audit(t, { action: 'create', entityType: 'organization', entityId: org.id, message: `Organization created: ${org.name} (${org.slug})`, after: publicOrg(org) }),
+    audit(t, {
+      action: 'create',
+      entityType: 'organization',
+      entityId: org.id,
+      message: `Organization created: ${org.name} (${org.slug})`,
+      after: publicOrg(org),
+    }),
   );
   return org;
 }
@@ -52,15 +68,29 @@ export async function findOrganizationBySlug(db: Queryable, slug: string): Promi
   return org;
 }
 
-export async function updateCurrentOrganization(t: TenantTx, patch: { name?: string; domain?: string | null }) {
+export async function updateCurrentOrganization(
+  t: TenantTx,
+  patch: { name?: string; domain?: string | null },
+) {
   const [before] = await t.tx.select().from(organizations).where(eq(organizations.id, t.orgId));
   if (!before) throw notFound('Organization');
   const [after] = await t.tx
     .update(organizations)
-    .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.domain !== undefined ? { domain: patch.domain } : {}), updatedAt: new Date() })
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.domain !== undefined ? { domain: patch.domain } : {}),
+      updatedAt: new Date(),
+    })
     .where(eq(organizations.id, t.orgId))
     .returning();
-  await audit(t, { action: 'update', entityType: 'organization', entityId: t.orgId, message: `Organization updated: ${after.name}`, before: publicOrg(before), after: publicOrg(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'organization',
+    entityId: t.orgId,
+    message: `Organization updated: ${after.name}`,
+    before: publicOrg(before),
+    after: publicOrg(after),
+  });
   return after;
 }
 
@@ -76,23 +106,39 @@ export interface NewUser {
 }
 
 function checkPassword(password: string, path = 'password') {
-  if (password.length < MIN_PASSWORD_LENGTH) throw invalidField(path, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw invalidField(path, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
 }
 
 /**
  * Creates a user and their membership in the current org. The id is drawn first because the new
  * row is invisible to the app role (RLS) until the membership exists, so INSERT … RETURNING fails.
  */
-export async function createUser(t: TenantTx, input: NewUser): Promise<{ user: User; temporaryPassword: string | null }> {
+export async function createUser(
+  t: TenantTx,
+  input: NewUser,
+): Promise<{ user: User; temporaryPassword: string | null }> {
   const username = input.username.trim();
   const email = input.email?.trim().toLowerCase() || null;
   await assertUsernameFree(t.tx, username, email);
   const generated = input.password === undefined ? temporaryPassword() : null;
   if (input.password !== undefined) checkPassword(input.password);
   const passwordHash = await hashPassword(input.password ?? generated!);
-  const [next] = await queryRows<{ id: string }>(t.tx, sql`select nextval(pg_get_serial_sequence('users', 'id')) as id`);
+  const [next] = await queryRows<{ id: string }>(
+    t.tx,
+    sql`select nextval(pg_get_serial_sequence('users', 'id')) as id`,
+  );
   const id = Number(next.id);
-  await t.tx.insert(users).values({ id, username, email, fullName: input.fullName ?? '', passwordHash, mustChangePassword: generated !== null });
+  await t.tx
+    .insert(users)
+    .values({
+      id,
+      username,
+      email,
+      fullName: input.fullName ?? '',
+      passwordHash,
+      mustChangePassword: generated !== null,
+    });
   await t.tx.insert(memberships).values({ orgId: t.orgId, userId: id, role: input.orgRole ?? 'member' });
   const [user] = await t.tx.select().from(users).where(eq(users.id, id));
   return { user, temporaryPassword: generated };
@@ -102,17 +148,30 @@ export async function createUser(t: TenantTx, input: NewUser): Promise<{ user: U
  * Usernames and emails are global (one login across orgs). RLS hides users of other orgs, so the
  * check goes through SECURITY DEFINER functions that answer only "which id has this login".
  */
-export async function assertUsernameFree(q: Queryable, username: string, email: string | null, exceptId?: number) {
+export async function assertUsernameFree(
+  q: Queryable,
+  username: string,
+  email: string | null,
+  exceptId?: number,
+) {
   const [row] = await queryRows<{ by_username: string | null; by_email: string | null }>(
     q,
     sql`select app_user_id_by_username(${username}) as by_username, app_user_id_by_email(${email}) as by_email`,
   );
   const other = (id: string | null) => id !== null && Number(id) !== exceptId;
-  if (other(row.by_username)) throw conflict(`Username "${username}" is already taken`, [{ path: 'body.username', message: 'already taken' }]);
-  if (other(row.by_email)) throw conflict(`Email "${email}" is already in use`, [{ path: 'body.email', message: 'already in use' }]);
+  if (other(row.by_username))
+    throw conflict(`Username "${username}" is already taken`, [
+      { path: 'body.username', message: 'already taken' },
+    ]);
+  if (other(row.by_email))
+    throw conflict(`Email "${email}" is already in use`, [{ path: 'body.email', message: 'already in use' }]);
 }
 
-export interface Member { user: User; role: OrgRole; membershipActive: boolean }
+export interface Member {
+  user: User;
+  role: OrgRole;
+  membershipActive: boolean;
+}
 
 export async function getMember(t: TenantTx, userId: number): Promise<Member> {
   const [row] = await t.tx
@@ -131,7 +190,15 @@ export async function listMembers(t: TenantTx, opts: { q?: string; role?: OrgRol
     .select({ user: users, role: memberships.role, membershipActive: memberships.isActive })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(like ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like)) : undefined, opts.role ? eq(memberships.role, opts.role) : undefined, page.after))
+    .where(
+      and(
+        like
+          ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like))
+          : undefined,
+        opts.role ? eq(memberships.role, opts.role) : undefined,
+        page.after,
+      ),
+    )
     .orderBy(...page.orderBy)
     .limit(page.limit);
   return page.finish(rows);
@@ -145,23 +212,44 @@ export async function currentOrganization(t: TenantTx): Promise<Organization> {
 
 /** Adds an existing user (found by username or email) to the current org. */
 export async function addMember(t: TenantTx, login: string, role: OrgRole) {
-  const [{ id }] = await queryRows<{ id: string | null }>(t.tx, sql`select coalesce(app_user_id_by_username(${login}), app_user_id_by_email(${login})) as id`);
+  const [{ id }] = await queryRows<{ id: string | null }>(
+    t.tx,
+    sql`select coalesce(app_user_id_by_username(${login}), app_user_id_by_email(${login})) as id`,
+  );
   if (id === null) throw notFound('User');
   const userId = Number(id);
   const [existing] = await t.tx.select().from(memberships).where(eq(memberships.userId, userId));
   if (existing) throw conflict(`${login} is already a member of this organization`);
   await t.tx.insert(memberships).values({ orgId: t.orgId, userId, role });
   const member = await getMember(t, userId);
-  await audit(t, { action: 'create', entityType: 'membership', entityId: userId, message: `${member.user.username} added to the organization as ${role}`, after: { role } });
+  await audit(t, {
+    action: 'create',
+    entityType: 'membership',
+    entityId: userId,
+    message: `${member.user.username} added to the organization as ${role}`,
+    after: { role },
+  });
   return member;
 }
 
-export async function setMemberRole(t: TenantTx, userId: number, patch: { role?: OrgRole; isActive?: boolean }) {
+export async function setMemberRole(
+  t: TenantTx,
+  userId: number,
+  patch: { role?: OrgRole; isActive?: boolean },
+) {
   const before = await getMember(t, userId);
-  if (before.role === 'owner' && (patch.role !== undefined && patch.role !== 'owner' || patch.isActive === false)) await assertAnotherOwner(t, userId);
+  if (
+    before.role === 'owner' &&
+    ((patch.role !== undefined && patch.role !== 'owner') || patch.isActive === false)
+  )
+    await assertAnotherOwner(t, userId);
   const [after] = await t.tx
     .update(memberships)
-    .set({ ...(patch.role ? { role: patch.role } : {}), ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}), updatedAt: new Date() })
+    .set({
+      ...(patch.role ? { role: patch.role } : {}),
+      ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}),
+      updatedAt: new Date(),
+    })
     .where(eq(memberships.userId, userId))
     .returning();
   t.publish(authInvalidation(t.orgId, { userId }));
@@ -181,7 +269,13 @@ export async function removeMember(t: TenantTx, userId: number) {
   if (before.role === 'owner') await assertAnotherOwner(t, userId);
   await t.tx.delete(memberships).where(eq(memberships.userId, userId));
   t.publish(authInvalidation(t.orgId, { userId }));
-  await audit(t, { action: 'delete', entityType: 'membership', entityId: userId, message: `${before.user.username} removed from the organization`, before: { role: before.role } });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'membership',
+    entityId: userId,
+    message: `${before.user.username} removed from the organization`,
+    before: { role: before.role },
+  });
 }
 
 /** An org always keeps one active owner: otherwise nobody could manage it any more. */
@@ -189,7 +283,13 @@ async function assertAnotherOwner(t: TenantTx, exceptUserId: number) {
   const [other] = await t.tx
     .select({ id: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.role, 'owner'), eq(memberships.isActive, true), ne(memberships.userId, exceptUserId)))
+    .where(
+      and(
+        eq(memberships.role, 'owner'),
+        eq(memberships.isActive, true),
+        ne(memberships.userId, exceptUserId),
+      ),
+    )
     .limit(1);
   if (!other) throw unprocessable('The organization must keep at least one active owner');
 }

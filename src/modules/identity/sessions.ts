@@ -4,7 +4,13 @@ import { memberships, organizations, users } from '../../core/db/platform-schema
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { systemActor, type Actor, type OrgRole } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
-import { burnPasswordCheck, hashPassword, hashToken, newToken, verifyPassword } from '../../core/auth/secrets.ts';
+import {
+  burnPasswordCheck,
+  hashPassword,
+  hashToken,
+  newToken,
+  verifyPassword,
+} from '../../core/auth/secrets.ts';
 import { invalidField, notFound, tooManyRequests, unauthorized } from '../../core/http/problem.ts';
 import type { RateLimiter } from '../../core/http/rate-limit.ts';
 import { securityLog, sessions } from './schema.ts';
@@ -38,13 +44,32 @@ export interface LoginResult {
 }
 
 async function recordFailure(db: Db, input: LoginInput, user: User | undefined, reason: string) {
-  await db.insert(securityLog).values({ event: 'login.failed', username: input.username, userId: user?.id ?? null, ip: input.ip, detail: reason });
+  await db
+    .insert(securityLog)
+    .values({
+      event: 'login.failed',
+      username: input.username,
+      userId: user?.id ?? null,
+      ip: input.ip,
+      detail: reason,
+    });
   if (!user) return;
   // Org admins see failed logins of their members in their own audit log.
-  const orgs = await db.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.userId, user.id));
+  const orgs = await db
+    .select({ orgId: memberships.orgId })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id));
   for (const { orgId } of orgs) {
-    await withTenant({ db }, systemActor(orgId, 'auth'), (t) =>
-      audit(t, { action: 'login.failed', entityType: 'user', entityId: user.id, message: `Failed login for ${user.username} from ${input.ip}: ${reason}` }),
+    await withTenant(
+      { db },
+      systemActor(orgId, 'auth'),
+      (t) =>
+        audit(t, {
+          action: 'login.failed',
+          entityType: 'user',
+          entityId: user.id,
+          message: `Failed login for ${user.username} from ${input.ip}: ${reason}`,
+        }),
       { ip: input.ip },
     );
   }
@@ -56,7 +81,9 @@ export async function orgsOfUser(db: Db, userId: number) {
     .select({ org: organizations, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(and(eq(memberships.userId, userId), eq(memberships.isActive, true), eq(organizations.isActive, true)))
+    .where(
+      and(eq(memberships.userId, userId), eq(memberships.isActive, true), eq(organizations.isActive, true)),
+    )
     .orderBy(asc(memberships.createdAt), asc(organizations.slug));
 }
 
@@ -68,7 +95,10 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginRe
     await db.insert(securityLog).values({ event: 'login.throttled', username: input.username, ip: input.ip });
     throw tooManyRequests('Too many login attempts; try again later', gate.retryAfterSeconds);
   }
-  const [user] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${input.username})`);
   if (!user) {
     await burnPasswordCheck(input.password);
     await recordFailure(db, input, undefined, 'unknown user');
@@ -85,16 +115,46 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginRe
   const orgs = await orgsOfUser(db, user.id);
   const chosen = input.org ? orgs.find((o) => o.org.slug === input.org || o.org.id === input.org) : orgs[0];
   if (!chosen) {
-    await recordFailure(db, input, user, input.org ? `no membership in ${input.org}` : 'no active membership');
-    throw unauthorized(input.org ? `You are not a member of organization "${input.org}"` : 'You are not a member of any active organization');
+    await recordFailure(
+      db,
+      input,
+      user,
+      input.org ? `no membership in ${input.org}` : 'no active membership',
+    );
+    throw unauthorized(
+      input.org
+        ? `You are not a member of organization "${input.org}"`
+        : 'You are not a member of any active organization',
+    );
   }
   await deps.rateLimiter.reset(limitKey);
   const token = newToken('rs');
   const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
-  await db.insert(sessions).values({ tokenHash: hashToken(token), userId: user.id, orgId: chosen.org.id, ip: input.ip, userAgent: input.userAgent?.slice(0, 300), expiresAt });
-  const [updated] = await db.update(users).set({ lastLogin: new Date(), lastLoginIp: input.ip }).where(eq(users.id, user.id)).returning();
-  await withTenant({ db }, { ...systemActor(chosen.org.id), userId: user.id, label: user.username, via: 'session' }, (t) =>
-    audit(t, { action: 'login', entityType: 'user', entityId: user.id, message: `${user.username} logged in from ${input.ip}` }),
+  await db
+    .insert(sessions)
+    .values({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      orgId: chosen.org.id,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300),
+      expiresAt,
+    });
+  const [updated] = await db
+    .update(users)
+    .set({ lastLogin: new Date(), lastLoginIp: input.ip })
+    .where(eq(users.id, user.id))
+    .returning();
+  await withTenant(
+    { db },
+    { ...systemActor(chosen.org.id), userId: user.id, label: user.username, via: 'session' },
+    (t) =>
+      audit(t, {
+        action: 'login',
+        entityType: 'user',
+        entityId: user.id,
+        message: `${user.username} logged in from ${input.ip}`,
+      }),
     { ip: input.ip },
   );
   return { token, user: updated, org: chosen.org, role: chosen.role, expiresAt };
@@ -107,7 +167,10 @@ export async function authenticateSession(db: Db, token: string): Promise<Actor 
     .select({ session: sessions, user: users, role: memberships.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.orgId, sessions.orgId)))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, sessions.userId), eq(memberships.orgId, sessions.orgId)),
+    )
     .innerJoin(organizations, eq(organizations.id, sessions.orgId))
     .where(
       and(
@@ -123,7 +186,15 @@ export async function authenticateSession(db: Db, token: string): Promise<Actor 
   if (Date.now() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, row.session.id));
   }
-  return { userId: row.user.id, label: row.user.username, orgId: row.session.orgId, orgRole: row.role, via: 'session', sessionId: row.session.id, validUntil: row.session.expiresAt.getTime() };
+  return {
+    userId: row.user.id,
+    label: row.user.username,
+    orgId: row.session.orgId,
+    orgRole: row.role,
+    via: 'session',
+    sessionId: row.session.id,
+    validUntil: row.session.expiresAt.getTime(),
+  };
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {
@@ -132,7 +203,8 @@ export async function logout(db: Db, sessionId: string): Promise<void> {
 
 /** Moves the session to another org the user belongs to (the console's org switcher). */
 export async function switchOrg(db: Db, actor: Actor, org: string) {
-  if (!actor.sessionId || actor.userId === null) throw unauthorized('Only a login session can switch organization');
+  if (!actor.sessionId || actor.userId === null)
+    throw unauthorized('Only a login session can switch organization');
   const orgs = await orgsOfUser(db, actor.userId);
   const target = orgs.find((o) => o.org.slug === org || o.org.id === org);
   if (!target) throw notFound('Organization');
@@ -144,11 +216,21 @@ export async function changePassword(t: TenantTx, current: string, next: string)
   const userId = t.actor.userId;
   if (userId === null) throw unauthorized('Only a user can change a password');
   const [user] = await t.tx.select().from(users).where(eq(users.id, userId));
-  if (!user || !(await verifyPassword(current, user.passwordHash))) throw invalidField('body.current_password', 'is not your current password');
-  if (next.length < MIN_PASSWORD_LENGTH) throw invalidField('body.new_password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (!user || !(await verifyPassword(current, user.passwordHash)))
+    throw invalidField('body.current_password', 'is not your current password');
+  if (next.length < MIN_PASSWORD_LENGTH)
+    throw invalidField('body.new_password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (next === current) throw invalidField('body.new_password', 'must differ from the current password');
-  await t.tx.update(users).set({ passwordHash: await hashPassword(next), mustChangePassword: false, updatedAt: new Date() }).where(eq(users.id, userId));
-  await audit(t, { action: 'password.change', entityType: 'user', entityId: userId, message: `${user.username} changed their password` });
+  await t.tx
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), mustChangePassword: false, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+  await audit(t, {
+    action: 'password.change',
+    entityType: 'user',
+    entityId: userId,
+    message: `${user.username} changed their password`,
+  });
 }
 
 /** After a password change the user's other sessions end: it must lock out whoever knew the old one. */
@@ -156,5 +238,11 @@ export async function revokeOtherSessions(db: Db, userId: number, keepSessionId?
   await db
     .update(sessions)
     .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? sql`${sessions.id} <> ${keepSessionId}` : undefined));
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepSessionId ? sql`${sessions.id} <> ${keepSessionId}` : undefined,
+      ),
+    );
 }

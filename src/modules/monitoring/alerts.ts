@@ -6,7 +6,15 @@ import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict } from '../../core/http/problem.ts';
 import { alertPolicy } from './policy.ts';
 import { unitAudiences } from './live.ts';
-import { ALERT_KINDS, alerts, performerAssignments as pa, performers, wirelessUnits, type AlertKind, type Priority } from './schema.ts';
+import {
+  ALERT_KINDS,
+  alerts,
+  performerAssignments as pa,
+  performers,
+  wirelessUnits,
+  type AlertKind,
+  type Priority,
+} from './schema.ts';
 
 export type Alert = typeof alerts.$inferSelect;
 type Severity = Alert['severity'];
@@ -15,9 +23,21 @@ type AlertRow = { a: Alert; unitName: string; performerName: string };
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const alertView = (r: AlertRow) => ({
-  id: r.a.id, kind: r.a.kind, severity: r.a.severity, state: r.a.state, priority: r.a.priority, message: r.a.message, value: r.a.value,
-  unit: { id: r.a.unitId, name: r.unitName }, performer: { id: r.a.performerId, name: r.performerName }, assignment_id: r.a.assignmentId,
-  raised_at: r.a.raisedAt.toISOString(), acknowledged_at: iso(r.a.acknowledgedAt), acknowledged_by: r.a.acknowledgedBy, resolved_at: iso(r.a.resolvedAt), updated_at: r.a.updatedAt.toISOString(),
+  id: r.a.id,
+  kind: r.a.kind,
+  severity: r.a.severity,
+  state: r.a.state,
+  priority: r.a.priority,
+  message: r.a.message,
+  value: r.a.value,
+  unit: { id: r.a.unitId, name: r.unitName },
+  performer: { id: r.a.performerId, name: r.performerName },
+  assignment_id: r.a.assignmentId,
+  raised_at: r.a.raisedAt.toISOString(),
+  acknowledged_at: iso(r.a.acknowledgedAt),
+  acknowledged_by: r.a.acknowledgedBy,
+  resolved_at: iso(r.a.resolvedAt),
+  updated_at: r.a.updatedAt.toISOString(),
 });
 export type AlertView = ReturnType<typeof alertView>;
 
@@ -29,16 +49,25 @@ function alertRows(t: TenantTx) {
     .innerJoin(performers, and(eq(performers.orgId, alerts.orgId), eq(performers.id, alerts.performerId)));
 }
 
-export async function getAlert(t: TenantTx, id: string, action: 'see' | 'acknowledge' = 'see'): Promise<AlertRow> {
+export async function getAlert(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'acknowledge' = 'see',
+): Promise<AlertRow> {
   await alertPolicy.authorize(t.tx, t.actor, action, eq(alerts.id, id));
   const [row] = await alertRows(t).where(eq(alerts.id, id));
   return row;
 }
 
 export interface AlertFilter {
-  state?: Alert['state']; kind?: AlertKind; priority?: Priority; unitId?: string; performerId?: string;
+  state?: Alert['state'];
+  kind?: AlertKind;
+  priority?: Priority;
+  unitId?: string;
+  performerId?: string;
   /** Raised at or after `from`, before `to`. */
-  from?: Date; to?: Date;
+  from?: Date;
+  to?: Date;
 }
 
 /** Alert history, newest first, limited to the units the caller's groups reach. */
@@ -66,9 +95,25 @@ export async function listAlerts(t: TenantTx, f: AlertFilter, page: PageQuery) {
 export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRow> {
   const before = await getAlert(t, id, 'acknowledge');
   if (before.a.state !== 'open') throw conflict(`Alert ${id} is already ${before.a.state}`);
-  const [a] = await t.tx.update(alerts).set({ state: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: t.actor.userId, updatedAt: new Date() }).where(eq(alerts.id, id)).returning();
+  const [a] = await t.tx
+    .update(alerts)
+    .set({
+      state: 'acknowledged',
+      acknowledgedAt: new Date(),
+      acknowledgedBy: t.actor.userId,
+      updatedAt: new Date(),
+    })
+    .where(eq(alerts.id, id))
+    .returning();
   const row = { ...before, a };
-  await audit(t, { action: 'monitoring.alert.acknowledged', entityType: 'monitoring_alert', entityId: id, message: `Acknowledged ${a.kind} alert on ${row.unitName} (${row.performerName})`, before: { state: before.a.state }, after: { state: a.state } });
+  await audit(t, {
+    action: 'monitoring.alert.acknowledged',
+    entityType: 'monitoring_alert',
+    entityId: id,
+    message: `Acknowledged ${a.kind} alert on ${row.unitName} (${row.performerName})`,
+    before: { state: before.a.state },
+    after: { state: a.state },
+  });
   const audiences = await unitAudiences(t, [a.unitId]);
   t.publish(liveEvent(t.orgId, 'monitoring.alert.acknowledged', alertView(row), audiences.get(a.unitId)!));
   return row;
@@ -81,14 +126,23 @@ export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRo
  * holds, `false` when it is clear, absent when the reading cannot tell (a transmitter that is off
  * says nothing about its battery), in which case an open alert stays as it is.
  */
-export type Conditions = Partial<Record<AlertKind, { severity: Severity; value: number | null; message: string } | false>>;
+export type Conditions = Partial<
+  Record<AlertKind, { severity: Severity; value: number | null; message: string } | false>
+>;
 
 const TOGGLE: Record<AlertKind, keyof typeof pa.$inferSelect> = {
-  battery_low: 'alertOnBatteryLow', signal_loss: 'alertOnSignalLoss', audio_low: 'alertOnAudioLow', device_offline: 'alertOnDeviceOffline',
+  battery_low: 'alertOnBatteryLow',
+  signal_loss: 'alertOnSignalLoss',
+  audio_low: 'alertOnAudioLow',
+  device_offline: 'alertOnDeviceOffline',
 };
 const RANK = sql`case ${pa.priority} when 'critical' then 4 when 'high' then 3 when 'normal' then 2 else 1 end`;
 
-export interface EngineResult { raised: number; escalated: number; resolved: number }
+export interface EngineResult {
+  raised: number;
+  escalated: number;
+  resolved: number;
+}
 
 /**
  * Raises, escalates and resolves alerts for the evaluated units. An alert needs an active
@@ -96,7 +150,11 @@ export interface EngineResult { raised: number; escalated: number; resolved: num
  * qualify, the highest priority one is named (the mic of the lead singer first). One unresolved
  * alert per (unit, kind), guarded by a partial unique index.
  */
-export async function evaluateAlerts(t: TenantTx, units: Map<string, { name: string; conditions: Conditions }>, now: Date): Promise<EngineResult> {
+export async function evaluateAlerts(
+  t: TenantTx,
+  units: Map<string, { name: string; conditions: Conditions }>,
+  now: Date,
+): Promise<EngineResult> {
   const result: EngineResult = { raised: 0, escalated: 0, resolved: 0 };
   const ids = [...units.keys()];
   if (ids.length === 0) return result;
@@ -106,7 +164,10 @@ export async function evaluateAlerts(t: TenantTx, units: Map<string, { name: str
     .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
     .where(and(inArray(pa.wirelessUnitId, ids), eq(pa.isActive, true), eq(performers.isActive, true)))
     .orderBy(sql`${RANK} desc`, pa.assignedAt, pa.id);
-  const open = await t.tx.select().from(alerts).where(and(inArray(alerts.unitId, ids), ne(alerts.state, 'resolved')));
+  const open = await t.tx
+    .select()
+    .from(alerts)
+    .where(and(inArray(alerts.unitId, ids), ne(alerts.state, 'resolved')));
   const openOf = new Map(open.map((a) => [`${a.unitId}:${a.kind}`, a]));
   const events: { type: string; row: AlertRow }[] = [];
 
@@ -115,14 +176,31 @@ export async function evaluateAlerts(t: TenantTx, units: Map<string, { name: str
       const cond = conditions[kind];
       if (cond === undefined) continue;
       const existing = openOf.get(`${unitId}:${kind}`);
-      const target = cond ? assignments.find((r) => r.a.wirelessUnitId === unitId && r.a[TOGGLE[kind]] === true) : undefined;
+      const target = cond
+        ? assignments.find((r) => r.a.wirelessUnitId === unitId && r.a[TOGGLE[kind]] === true)
+        : undefined;
       if (cond && target) {
         const names = { unitName: name, performerName: target.performerName };
         if (!existing) {
           const [a] = await t.tx
             .insert(alerts)
-            .values({ orgId: t.orgId, unitId, performerId: target.a.performerId, assignmentId: target.a.id, kind, severity: cond.severity, priority: target.a.priority, message: cond.message, value: cond.value, raisedAt: now, updatedAt: now })
-            .onConflictDoNothing({ target: [alerts.orgId, alerts.unitId, alerts.kind], where: sql`state <> 'resolved'` })
+            .values({
+              orgId: t.orgId,
+              unitId,
+              performerId: target.a.performerId,
+              assignmentId: target.a.id,
+              kind,
+              severity: cond.severity,
+              priority: target.a.priority,
+              message: cond.message,
+              value: cond.value,
+              raisedAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing({
+              target: [alerts.orgId, alerts.unitId, alerts.kind],
+              where: sql`state <> 'resolved'`,
+            })
             .returning();
           if (a) {
             result.raised++;
@@ -132,7 +210,16 @@ export async function evaluateAlerts(t: TenantTx, units: Map<string, { name: str
           // Worse than what was acknowledged: it needs someone's attention again.
           const [a] = await t.tx
             .update(alerts)
-            .set({ severity: 'critical', state: 'open', acknowledgedAt: null, acknowledgedBy: null, message: cond.message, value: cond.value, priority: target.a.priority, updatedAt: now })
+            .set({
+              severity: 'critical',
+              state: 'open',
+              acknowledgedAt: null,
+              acknowledgedBy: null,
+              message: cond.message,
+              value: cond.value,
+              priority: target.a.priority,
+              updatedAt: now,
+            })
             .where(eq(alerts.id, existing.id))
             .returning();
           result.escalated++;
@@ -140,16 +227,34 @@ export async function evaluateAlerts(t: TenantTx, units: Map<string, { name: str
         }
       } else if (existing) {
         // The condition cleared, or nobody is watching it any more (toggle off, assignment ended).
-        const [a] = await t.tx.update(alerts).set({ state: 'resolved', resolvedAt: now, updatedAt: now }).where(eq(alerts.id, existing.id)).returning();
-        const [names] = await t.tx.select({ performerName: performers.name }).from(performers).where(eq(performers.id, a.performerId));
+        const [a] = await t.tx
+          .update(alerts)
+          .set({ state: 'resolved', resolvedAt: now, updatedAt: now })
+          .where(eq(alerts.id, existing.id))
+          .returning();
+        const [names] = await t.tx
+          .select({ performerName: performers.name })
+          .from(performers)
+          .where(eq(performers.id, a.performerId));
         result.resolved++;
-        events.push({ type: 'resolved', row: { a, unitName: name, performerName: names?.performerName ?? '' } });
+        events.push({
+          type: 'resolved',
+          row: { a, unitName: name, performerName: names?.performerName ?? '' },
+        });
       }
     }
   }
   if (events.length) {
     const audiences = await unitAudiences(t, [...new Set(events.map((e) => e.row.a.unitId))]);
-    for (const e of events) t.publish(liveEvent(t.orgId, `monitoring.alert.${e.type}`, alertView(e.row), audiences.get(e.row.a.unitId) as Audience));
+    for (const e of events)
+      t.publish(
+        liveEvent(
+          t.orgId,
+          `monitoring.alert.${e.type}`,
+          alertView(e.row),
+          audiences.get(e.row.a.unitId) as Audience,
+        ),
+      );
   }
   return result;
 }

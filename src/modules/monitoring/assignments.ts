@@ -7,7 +7,13 @@ import { uniqueOr409, getUnit } from './hardware.ts';
 import { getGroup } from './groups.ts';
 import { getPerformer } from './performers.ts';
 import { assignmentPolicy } from './policy.ts';
-import { monitoringGroups, performerAssignments as pa, performers, wirelessUnits, type Priority } from './schema.ts';
+import {
+  monitoringGroups,
+  performerAssignments as pa,
+  performers,
+  wirelessUnits,
+  type Priority,
+} from './schema.ts';
 import { publishAssignmentEvent, unitAudience } from './live.ts';
 
 export type PerformerAssignment = typeof pa.$inferSelect;
@@ -15,7 +21,10 @@ type Row = { a: PerformerAssignment; performerName: string; unitName: string; gr
 
 /** `get_alert_preferences()` of seed 001: the four toggles as a dict. */
 export const alertPreferences = (a: PerformerAssignment) => ({
-  battery_low: a.alertOnBatteryLow, signal_loss: a.alertOnSignalLoss, audio_low: a.alertOnAudioLow, device_offline: a.alertOnDeviceOffline,
+  battery_low: a.alertOnBatteryLow,
+  signal_loss: a.alertOnSignalLoss,
+  audio_low: a.alertOnAudioLow,
+  device_offline: a.alertOnDeviceOffline,
 });
 
 export const assignmentView = (r: Row) => ({
@@ -23,20 +32,35 @@ export const assignmentView = (r: Row) => ({
   performer: { id: r.a.performerId, name: r.performerName },
   wireless_unit: { id: r.a.wirelessUnitId, name: r.unitName },
   monitoring_group: { id: r.a.monitoringGroupId, name: r.groupName },
-  priority: r.a.priority, notes: r.a.notes, is_active: r.a.isActive,
-  alert_on_battery_low: r.a.alertOnBatteryLow, alert_on_signal_loss: r.a.alertOnSignalLoss, alert_on_audio_low: r.a.alertOnAudioLow, alert_on_device_offline: r.a.alertOnDeviceOffline,
+  priority: r.a.priority,
+  notes: r.a.notes,
+  is_active: r.a.isActive,
+  alert_on_battery_low: r.a.alertOnBatteryLow,
+  alert_on_signal_loss: r.a.alertOnSignalLoss,
+  alert_on_audio_low: r.a.alertOnAudioLow,
+  alert_on_device_offline: r.a.alertOnDeviceOffline,
   alert_preferences: alertPreferences(r.a),
-  assigned_by: r.a.assignedBy, assigned_at: r.a.assignedAt.toISOString(), updated_at: r.a.updatedAt.toISOString(),
+  assigned_by: r.a.assignedBy,
+  assigned_at: r.a.assignedAt.toISOString(),
+  updated_at: r.a.updatedAt.toISOString(),
 });
 
 /** Assignments with their performer, unit and group names (`with_performer_and_unit`), one query. */
 async function rows(t: TenantTx, where: SQL | undefined, k?: ReturnType<typeof keyset<Row>>): Promise<Row[]> {
   const q = t.tx
-    .select({ a: pa, performerName: performers.name, unitName: wirelessUnits.name, groupName: monitoringGroups.name })
+    .select({
+      a: pa,
+      performerName: performers.name,
+      unitName: wirelessUnits.name,
+      groupName: monitoringGroups.name,
+    })
     .from(pa)
     .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
     .innerJoin(wirelessUnits, and(eq(wirelessUnits.orgId, pa.orgId), eq(wirelessUnits.id, pa.wirelessUnitId)))
-    .innerJoin(monitoringGroups, and(eq(monitoringGroups.orgId, pa.orgId), eq(monitoringGroups.id, pa.monitoringGroupId)))
+    .innerJoin(
+      monitoringGroups,
+      and(eq(monitoringGroups.orgId, pa.orgId), eq(monitoringGroups.id, pa.monitoringGroupId)),
+    )
     .where(and(assignmentPolicy.visible(t.actor), where, k?.after));
   return k ? q.orderBy(...k.orderBy).limit(k.limit) : q;
 }
@@ -47,17 +71,35 @@ export async function getAssignment(t: TenantTx, id: string, action: 'see' | 'ma
   return row;
 }
 
-export type AlertToggles = { alertOnBatteryLow?: boolean; alertOnSignalLoss?: boolean; alertOnAudioLow?: boolean; alertOnDeviceOffline?: boolean };
+export type AlertToggles = {
+  alertOnBatteryLow?: boolean;
+  alertOnSignalLoss?: boolean;
+  alertOnAudioLow?: boolean;
+  alertOnDeviceOffline?: boolean;
+};
 
 /** `alert_enabled` of seed 001 is shorthand for all four toggles; explicit toggles win over it. */
 function toggles(alertEnabled: boolean | undefined, explicit: AlertToggles): AlertToggles {
-  const all = alertEnabled === undefined ? {} : { alertOnBatteryLow: alertEnabled, alertOnSignalLoss: alertEnabled, alertOnAudioLow: alertEnabled, alertOnDeviceOffline: alertEnabled };
+  const all =
+    alertEnabled === undefined
+      ? {}
+      : {
+          alertOnBatteryLow: alertEnabled,
+          alertOnSignalLoss: alertEnabled,
+          alertOnAudioLow: alertEnabled,
+          alertOnDeviceOffline: alertEnabled,
+        };
   const given = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined));
   return { ...all, ...given };
 }
 
 export interface AssignmentInput extends AlertToggles {
-  performerId: string; wirelessUnitId: string; monitoringGroupId: string; priority?: Priority; notes?: string; alertEnabled?: boolean;
+  performerId: string;
+  wirelessUnitId: string;
+  monitoringGroupId: string;
+  priority?: Priority;
+  notes?: string;
+  alertEnabled?: boolean;
 }
 
 export async function createAssignment(t: TenantTx, input: AssignmentInput): Promise<Row> {
@@ -65,34 +107,106 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
   await getGroup(t, input.monitoringGroupId, 'assign');
   const performer = await getPerformer(t, input.performerId);
   const unit = await getUnit(t, input.wirelessUnitId);
-  if (!performer.isActive) throw unprocessable(`Performer ${performer.name} is inactive and cannot be assigned`, [{ path: 'body.performer_id', message: 'performer is inactive' }]);
-  const [existing] = await t.tx.select({ id: pa.id }).from(pa).where(and(eq(pa.performerId, performer.id), eq(pa.wirelessUnitId, unit.id)));
+  if (!performer.isActive)
+    throw unprocessable(`Performer ${performer.name} is inactive and cannot be assigned`, [
+      { path: 'body.performer_id', message: 'performer is inactive' },
+    ]);
+  const [existing] = await t.tx
+    .select({ id: pa.id })
+    .from(pa)
+    .where(and(eq(pa.performerId, performer.id), eq(pa.wirelessUnitId, unit.id)));
   if (existing) {
     // Seed 001's troubleshooting: "reuse the existing assignment" — so the 409 carries its id.
-    throw conflict(`Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`, [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }], { existing_assignment_id: existing.id });
+    throw conflict(
+      `Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`,
+      [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }],
+      { existing_assignment_id: existing.id },
+    );
   }
-  const { alertEnabled, alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline, ...fields } = input;
+  const {
+    alertEnabled,
+    alertOnBatteryLow,
+    alertOnSignalLoss,
+    alertOnAudioLow,
+    alertOnDeviceOffline,
+    ...fields
+  } = input;
   const [created] = await uniqueOr409(
-    () => t.tx.insert(pa).values({ orgId: t.orgId, ...fields, ...toggles(alertEnabled, { alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline }), assignedBy: t.actor.userId }).returning(),
+    () =>
+      t.tx
+        .insert(pa)
+        .values({
+          orgId: t.orgId,
+          ...fields,
+          ...toggles(alertEnabled, {
+            alertOnBatteryLow,
+            alertOnSignalLoss,
+            alertOnAudioLow,
+            alertOnDeviceOffline,
+          }),
+          assignedBy: t.actor.userId,
+        })
+        .returning(),
     `Performer ${performer.name} is already assigned to unit ${unit.name}`,
   );
   const row = await getAssignment(t, created.id);
   const view = assignmentView(row);
-  await audit(t, { action: 'monitoring.assignment.created', entityType: 'performer_assignment', entityId: created.id, message: `Assigned ${performer.name} to ${unit.name} in ${row.groupName} (${created.priority})`, after: view });
+  await audit(t, {
+    action: 'monitoring.assignment.created',
+    entityType: 'performer_assignment',
+    entityId: created.id,
+    message: `Assigned ${performer.name} to ${unit.name} in ${row.groupName} (${created.priority})`,
+    after: view,
+  });
   await publishAssignmentEvent(t, 'created', { ...view, wireless_unit_id: unit.id });
   return row;
 }
 
-export interface AssignmentPatch extends AlertToggles { priority?: Priority; notes?: string; alertEnabled?: boolean }
+export interface AssignmentPatch extends AlertToggles {
+  priority?: Priority;
+  notes?: string;
+  alertEnabled?: boolean;
+}
 
 /** Priority, notes and alert toggles (`update_assignment`, `update_alert_status`). */
-export async function updateAssignment(t: TenantTx, id: string, patch: AssignmentPatch, action = 'updated'): Promise<Row> {
+export async function updateAssignment(
+  t: TenantTx,
+  id: string,
+  patch: AssignmentPatch,
+  action = 'updated',
+): Promise<Row> {
   const before = await getAssignment(t, id, 'manage');
-  const { alertEnabled, alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline, ...fields } = patch;
-  await t.tx.update(pa).set({ ...fields, ...toggles(alertEnabled, { alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline }), updatedAt: new Date() }).where(eq(pa.id, id));
+  const {
+    alertEnabled,
+    alertOnBatteryLow,
+    alertOnSignalLoss,
+    alertOnAudioLow,
+    alertOnDeviceOffline,
+    ...fields
+  } = patch;
+  await t.tx
+    .update(pa)
+    .set({
+      ...fields,
+      ...toggles(alertEnabled, {
+        alertOnBatteryLow,
+        alertOnSignalLoss,
+        alertOnAudioLow,
+        alertOnDeviceOffline,
+      }),
+      updatedAt: new Date(),
+    })
+    .where(eq(pa.id, id));
   const after = await getAssignment(t, id);
   const view = assignmentView(after);
-  await audit(t, { action: `monitoring.assignment.${action}`, entityType: 'performer_assignment', entityId: id, message: `Assignment of ${after.performerName} to ${after.unitName} ${action}`, before: assignmentView(before), after: view });
+  await audit(t, {
+    action: `monitoring.assignment.${action}`,
+    entityType: 'performer_assignment',
+    entityId: id,
+    message: `Assignment of ${after.performerName} to ${after.unitName} ${action}`,
+    before: assignmentView(before),
+    after: view,
+  });
   await publishAssignmentEvent(t, action, { ...view, wireless_unit_id: after.a.wirelessUnitId });
   return after;
 }
@@ -104,8 +218,20 @@ export async function setAssignmentActive(t: TenantTx, id: string, isActive: boo
   await t.tx.update(pa).set({ isActive, updatedAt: new Date() }).where(eq(pa.id, id));
   const after = await getAssignment(t, id);
   const what = isActive ? 'reactivated' : 'deactivated';
-  await audit(t, { action: `monitoring.assignment.${what}`, entityType: 'performer_assignment', entityId: id, message: `Assignment of ${after.performerName} to ${after.unitName} ${what}`, before: { is_active: before.a.isActive }, after: { is_active: isActive } });
-  await publishAssignmentEvent(t, what, { ...assignmentView(after), wireless_unit_id: after.a.wirelessUnitId }, audience);
+  await audit(t, {
+    action: `monitoring.assignment.${what}`,
+    entityType: 'performer_assignment',
+    entityId: id,
+    message: `Assignment of ${after.performerName} to ${after.unitName} ${what}`,
+    before: { is_active: before.a.isActive },
+    after: { is_active: isActive },
+  });
+  await publishAssignmentEvent(
+    t,
+    what,
+    { ...assignmentView(after), wireless_unit_id: after.a.wirelessUnitId },
+    audience,
+  );
   return after;
 }
 
@@ -113,14 +239,29 @@ export async function deleteAssignment(t: TenantTx, id: string): Promise<void> {
   const before = await getAssignment(t, id, 'manage');
   const audience = await unitAudience(t, before.a.wirelessUnitId);
   await t.tx.delete(pa).where(eq(pa.id, id));
-  await audit(t, { action: 'monitoring.assignment.deleted', entityType: 'performer_assignment', entityId: id, message: `Removed ${before.performerName} from ${before.unitName}`, before: assignmentView(before) });
+  await audit(t, {
+    action: 'monitoring.assignment.deleted',
+    entityType: 'performer_assignment',
+    entityId: id,
+    message: `Removed ${before.performerName} from ${before.unitName}`,
+    before: assignmentView(before),
+  });
   await publishAssignmentEvent(t, 'deleted', { id, wireless_unit_id: before.a.wirelessUnitId }, audience);
 }
 
-const anyAlert = or(eq(pa.alertOnBatteryLow, true), eq(pa.alertOnSignalLoss, true), eq(pa.alertOnAudioLow, true), eq(pa.alertOnDeviceOffline, true));
+const anyAlert = or(
+  eq(pa.alertOnBatteryLow, true),
+  eq(pa.alertOnSignalLoss, true),
+  eq(pa.alertOnAudioLow, true),
+  eq(pa.alertOnDeviceOffline, true),
+);
 
 export interface AssignmentFilter {
-  performerId?: string; wirelessUnitId?: string; monitoringGroupId?: string; priority?: Priority; includeInactive?: boolean;
+  performerId?: string;
+  wirelessUnitId?: string;
+  monitoringGroupId?: string;
+  priority?: Priority;
+  includeInactive?: boolean;
   /** `needing_alerts`: active with at least one alert toggle on. */
   needingAlerts?: boolean;
   /** With `needingAlerts`: only those created or changed at/after this instant (seed 001 `after`). */
@@ -149,7 +290,10 @@ export async function listAssignments(t: TenantTx, f: AssignmentFilter, page: Pa
 /** `count_total_assignments` and `count_assignments_with_alerts`, over what the caller sees. */
 export async function countAssignments(t: TenantTx, f: AssignmentFilter = {}) {
   const [r] = await t.tx
-    .select({ total: sql<number>`count(*)::int`, withAlerts: sql<number>`(count(*) filter (where ${anyAlert}))::int` })
+    .select({
+      total: sql<number>`count(*)::int`,
+      withAlerts: sql<number>`(count(*) filter (where ${anyAlert}))::int`,
+    })
     .from(pa)
     .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
     .where(and(assignmentPolicy.visible(t.actor), assignmentWhere({ ...f, needingAlerts: false })));
@@ -160,17 +304,36 @@ export async function countAssignments(t: TenantTx, f: AssignmentFilter = {}) {
  * Bulk `update_alert_status`: switches the toggles of the listed assignments (or of every assignment
  * of a group) at once. All listed ids must be ones the caller may manage, else nothing changes.
  */
-export async function setAlertStatus(t: TenantTx, target: { ids?: string[]; monitoringGroupId?: string }, alertEnabled: boolean | undefined, explicit: AlertToggles) {
+export async function setAlertStatus(
+  t: TenantTx,
+  target: { ids?: string[]; monitoringGroupId?: string },
+  alertEnabled: boolean | undefined,
+  explicit: AlertToggles,
+) {
   const set = toggles(alertEnabled, explicit);
   if (target.monitoringGroupId) await getGroup(t, target.monitoringGroupId);
-  const scope = and(assignmentPolicy.allowed(t.actor, 'manage'), target.ids ? inArray(pa.id, target.ids) : undefined, target.monitoringGroupId ? eq(pa.monitoringGroupId, target.monitoringGroupId) : undefined);
+  const scope = and(
+    assignmentPolicy.allowed(t.actor, 'manage'),
+    target.ids ? inArray(pa.id, target.ids) : undefined,
+    target.monitoringGroupId ? eq(pa.monitoringGroupId, target.monitoringGroupId) : undefined,
+  );
   if (target.ids) {
     const found = await t.tx.select({ id: pa.id }).from(pa).where(scope);
     const missing = target.ids.find((id) => !found.some((f) => f.id === id));
     if (missing) throw notFound(`Assignment ${missing}`);
   }
-  const updated = await t.tx.update(pa).set({ ...set, updatedAt: new Date() }).where(scope).returning({ id: pa.id, wirelessUnitId: pa.wirelessUnitId });
-  await audit(t, { action: 'monitoring.assignment.alerts', entityType: 'performer_assignment', message: `Alert toggles set on ${updated.length} assignment(s)`, after: { ids: updated.map((u) => u.id), ...set } });
-  for (const u of updated) await publishAssignmentEvent(t, 'updated', { id: u.id, wireless_unit_id: u.wirelessUnitId });
+  const updated = await t.tx
+    .update(pa)
+    .set({ ...set, updatedAt: new Date() })
+    .where(scope)
+    .returning({ id: pa.id, wirelessUnitId: pa.wirelessUnitId });
+  await audit(t, {
+    action: 'monitoring.assignment.alerts',
+    entityType: 'performer_assignment',
+    message: `Alert toggles set on ${updated.length} assignment(s)`,
+    after: { ids: updated.map((u) => u.id), ...set },
+  });
+  for (const u of updated)
+    await publishAssignmentEvent(t, 'updated', { id: u.id, wireless_unit_id: u.wirelessUnitId });
   return { updated: updated.length, ids: updated.map((u) => u.id) };
 }

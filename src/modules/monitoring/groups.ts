@@ -13,13 +13,23 @@ export type MonitoringGroup = typeof monitoringGroups.$inferSelect;
 type GroupWithMembers = MonitoringGroup & { members: number[] };
 
 export const groupView = (g: GroupWithMembers) => ({
-  id: g.id, name: g.name, description: g.description, is_active: g.isActive, members: g.members, created_at: g.createdAt.toISOString(), updated_at: g.updatedAt.toISOString(),
+  id: g.id,
+  name: g.name,
+  description: g.description,
+  is_active: g.isActive,
+  members: g.members,
+  created_at: g.createdAt.toISOString(),
+  updated_at: g.updatedAt.toISOString(),
 });
 
 async function membersOf(t: TenantTx, groupIds: string[]): Promise<Map<string, number[]>> {
   const map = new Map<string, number[]>(groupIds.map((id) => [id, []]));
   if (groupIds.length === 0) return map;
-  const rows = await t.tx.select({ groupId: groupMembers.groupId, userId: groupMembers.userId }).from(groupMembers).where(inArray(groupMembers.groupId, groupIds)).orderBy(groupMembers.userId);
+  const rows = await t.tx
+    .select({ groupId: groupMembers.groupId, userId: groupMembers.userId })
+    .from(groupMembers)
+    .where(inArray(groupMembers.groupId, groupIds))
+    .orderBy(groupMembers.userId);
   for (const r of rows) map.get(r.groupId)!.push(r.userId);
   return map;
 }
@@ -27,32 +37,65 @@ async function membersOf(t: TenantTx, groupIds: string[]): Promise<Map<string, n
 /** Members must be members of this org: anyone else is a 400 naming the id (never who exists elsewhere). */
 async function checkMembers(t: TenantTx, userIds: number[]) {
   if (userIds.length === 0) return;
-  const rows = await queryRows<{ user_id: string | number }>(t.tx, sql`select user_id from memberships where user_id in (${sql.join(userIds.map((u) => sql`${u}`), sql`, `)})`);
+  const rows = await queryRows<{ user_id: string | number }>(
+    t.tx,
+    sql`select user_id from memberships where user_id in (${sql.join(
+      userIds.map((u) => sql`${u}`),
+      sql`, `,
+    )})`,
+  );
   const known = new Set(rows.map((r) => Number(r.user_id)));
   const index = userIds.findIndex((u) => !known.has(u));
-  if (index >= 0) throw invalidField(`body.members.${index}`, `user ${userIds[index]} is not a member of this organization`);
+  if (index >= 0)
+    throw invalidField(
+      `body.members.${index}`,
+      `user ${userIds[index]} is not a member of this organization`,
+    );
 }
 
 async function replaceMembers(t: TenantTx, groupId: string, userIds: number[]) {
   await t.tx.delete(groupMembers).where(eq(groupMembers.groupId, groupId));
   const unique = [...new Set(userIds)];
-  if (unique.length) await t.tx.insert(groupMembers).values(unique.map((userId) => ({ orgId: t.orgId, groupId, userId })));
+  if (unique.length)
+    await t.tx.insert(groupMembers).values(unique.map((userId) => ({ orgId: t.orgId, groupId, userId })));
 }
 
-export interface GroupInput { name: string; description?: string; isActive?: boolean; members?: number[] }
+export interface GroupInput {
+  name: string;
+  description?: string;
+  isActive?: boolean;
+  members?: number[];
+}
 
 export async function createGroup(t: TenantTx, input: GroupInput): Promise<GroupWithMembers> {
   requireOrgAdmin(t.actor, 'create monitoring groups');
   const { members = [], ...fields } = input;
   await checkMembers(t, members);
-  const [row] = await uniqueOr409(() => t.tx.insert(monitoringGroups).values({ orgId: t.orgId, ...fields }).returning(), `A monitoring group named ${input.name} already exists`);
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .insert(monitoringGroups)
+        .values({ orgId: t.orgId, ...fields })
+        .returning(),
+    `A monitoring group named ${input.name} already exists`,
+  );
   await replaceMembers(t, row.id, members);
   const group = await getGroup(t, row.id);
-  await audit(t, { action: 'monitoring.group.created', entityType: 'monitoring_group', entityId: row.id, message: `Created monitoring group ${row.name}`, after: groupView(group) });
+  await audit(t, {
+    action: 'monitoring.group.created',
+    entityType: 'monitoring_group',
+    entityId: row.id,
+    message: `Created monitoring group ${row.name}`,
+    after: groupView(group),
+  });
   return group;
 }
 
-export async function getGroup(t: TenantTx, id: string, action: 'see' | 'manage' | 'assign' = 'see'): Promise<GroupWithMembers> {
+export async function getGroup(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' | 'assign' = 'see',
+): Promise<GroupWithMembers> {
   const row = await groupPolicy.load(t.tx, t.actor, action, eq(monitoringGroups.id, id));
   return { ...row, members: (await membersOf(t, [id])).get(id)! };
 }
@@ -61,15 +104,33 @@ export async function getGroup(t: TenantTx, id: string, action: 'see' | 'manage'
 export async function listGroups(t: TenantTx, opts: { includeInactive?: boolean; page: PageQuery }) {
   const k = keyset({ columns: [monitoringGroups.id], key: (r: MonitoringGroup) => [r.id], page: opts.page });
   const rows = await t.tx
-    .select().from(monitoringGroups)
-    .where(and(groupPolicy.visible(t.actor), opts.includeInactive ? undefined : eq(monitoringGroups.isActive, true), k.after))
-    .orderBy(...k.orderBy).limit(k.limit);
+    .select()
+    .from(monitoringGroups)
+    .where(
+      and(
+        groupPolicy.visible(t.actor),
+        opts.includeInactive ? undefined : eq(monitoringGroups.isActive, true),
+        k.after,
+      ),
+    )
+    .orderBy(...k.orderBy)
+    .limit(k.limit);
   const page = k.finish(rows);
-  const members = await membersOf(t, page.items.map((g) => g.id));
-  return { items: page.items.map((g) => groupView({ ...g, members: members.get(g.id)! })), next_cursor: page.next_cursor };
+  const members = await membersOf(
+    t,
+    page.items.map((g) => g.id),
+  );
+  return {
+    items: page.items.map((g) => groupView({ ...g, members: members.get(g.id)! })),
+    next_cursor: page.next_cursor,
+  };
 }
 
-export async function updateGroup(t: TenantTx, id: string, patch: Partial<GroupInput>): Promise<GroupWithMembers> {
+export async function updateGroup(
+  t: TenantTx,
+  id: string,
+  patch: Partial<GroupInput>,
+): Promise<GroupWithMembers> {
   const before = await getGroup(t, id, 'manage');
   const { members, ...fields } = patch;
   if (members) {
@@ -77,10 +138,24 @@ export async function updateGroup(t: TenantTx, id: string, patch: Partial<GroupI
     await replaceMembers(t, id, members);
   }
   if (Object.keys(fields).length) {
-    await uniqueOr409(() => t.tx.update(monitoringGroups).set({ ...fields, updatedAt: new Date() }).where(eq(monitoringGroups.id, id)), `A monitoring group named ${fields.name} already exists`);
+    await uniqueOr409(
+      () =>
+        t.tx
+          .update(monitoringGroups)
+          .set({ ...fields, updatedAt: new Date() })
+          .where(eq(monitoringGroups.id, id)),
+      `A monitoring group named ${fields.name} already exists`,
+    );
   }
   const after = await getGroup(t, id);
-  await audit(t, { action: 'monitoring.group.updated', entityType: 'monitoring_group', entityId: id, message: `Updated monitoring group ${after.name}`, before: groupView(before), after: groupView(after) });
+  await audit(t, {
+    action: 'monitoring.group.updated',
+    entityType: 'monitoring_group',
+    entityId: id,
+    message: `Updated monitoring group ${after.name}`,
+    before: groupView(before),
+    after: groupView(after),
+  });
   return after;
 }
 
@@ -88,5 +163,11 @@ export async function updateGroup(t: TenantTx, id: string, patch: Partial<GroupI
 export async function deleteGroup(t: TenantTx, id: string): Promise<void> {
   const before = await getGroup(t, id, 'manage');
   await t.tx.delete(monitoringGroups).where(eq(monitoringGroups.id, id));
-  await audit(t, { action: 'monitoring.group.deleted', entityType: 'monitoring_group', entityId: id, message: `Deleted monitoring group ${before.name} and its assignments`, before: groupView(before) });
+  await audit(t, {
+    action: 'monitoring.group.deleted',
+    entityType: 'monitoring_group',
+    entityId: id,
+    message: `Deleted monitoring group ${before.name} and its assignments`,
+    before: groupView(before),
+  });
 }

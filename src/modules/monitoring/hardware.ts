@@ -15,15 +15,51 @@ export type WirelessUnit = typeof wirelessUnits.$inferSelect;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export const locationView = (l: Location) => ({ id: l.id, building: l.building, room: l.room, unit_id: l.unitId, description: l.description, created_at: iso(l.createdAt), updated_at: iso(l.updatedAt) });
+export const locationView = (l: Location) => ({
+  id: l.id,
+  building: l.building,
+  room: l.room,
+  unit_id: l.unitId,
+  description: l.description,
+  created_at: iso(l.createdAt),
+  updated_at: iso(l.updatedAt),
+});
 export const chassisView = (c: Chassis) => ({
-  id: c.id, name: c.name, manufacturer: c.manufacturer, model: c.model, serial: c.serial, ip: c.ip, port: c.port, firmware: c.firmware,
-  location_id: c.locationId, is_online: c.isOnline, is_active: c.isActive, missed_polls: c.missedPolls, last_polled_at: iso(c.lastPolledAt), created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+  id: c.id,
+  name: c.name,
+  manufacturer: c.manufacturer,
+  model: c.model,
+  serial: c.serial,
+  ip: c.ip,
+  port: c.port,
+  firmware: c.firmware,
+  location_id: c.locationId,
+  is_online: c.isOnline,
+  is_active: c.isActive,
+  missed_polls: c.missedPolls,
+  last_polled_at: iso(c.lastPolledAt),
+  created_at: iso(c.createdAt),
+  updated_at: iso(c.updatedAt),
 });
 export const unitView = (u: WirelessUnit) => ({
-  id: u.id, chassis_id: u.chassisId, name: u.name, model: u.model, serial: u.serial, slot: u.slot, frequency: u.frequency, battery: u.battery,
-  rf_signal: u.rfSignal, audio_level: u.audioLevel, status: u.status, battery_bars: u.batteryBars, battery_runtime_minutes: u.batteryRuntimeMinutes,
-  rf_antenna: u.rfAntenna, is_muted: u.isMuted, is_active: u.isActive, last_seen: iso(u.lastSeen), updated_at: iso(u.updatedAt),
+  id: u.id,
+  chassis_id: u.chassisId,
+  name: u.name,
+  model: u.model,
+  serial: u.serial,
+  slot: u.slot,
+  frequency: u.frequency,
+  battery: u.battery,
+  rf_signal: u.rfSignal,
+  audio_level: u.audioLevel,
+  status: u.status,
+  battery_bars: u.batteryBars,
+  battery_runtime_minutes: u.batteryRuntimeMinutes,
+  rf_antenna: u.rfAntenna,
+  is_muted: u.isMuted,
+  is_active: u.isActive,
+  last_seen: iso(u.lastSeen),
+  updated_at: iso(u.updatedAt),
 });
 
 /** Postgres unique violations become 409s naming what clashed. */
@@ -31,7 +67,9 @@ export async function uniqueOr409<T>(run: () => Promise<T>, detail: string): Pro
   try {
     return await run();
   } catch (err) {
-    const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+    const code =
+      (err as { code?: string; cause?: { code?: string } }).code ??
+      (err as { cause?: { code?: string } }).cause?.code;
     if (code === '23505') throw conflict(detail);
     throw err;
   }
@@ -39,44 +77,108 @@ export async function uniqueOr409<T>(run: () => Promise<T>, detail: string): Pro
 
 // Locations
 
-export interface LocationInput { building: string; room?: string; unitId?: number | null; description?: string }
+export interface LocationInput {
+  building: string;
+  room?: string;
+  unitId?: number | null;
+  description?: string;
+}
 
 export async function createLocation(t: TenantTx, input: LocationInput): Promise<Location> {
   requireOrgAdmin(t.actor, 'create locations');
-  const [row] = await uniqueOr409(() => t.tx.insert(locations).values({ orgId: t.orgId, ...input }).returning(), `A location ${input.building} / ${input.room ?? ''} already exists`);
-  await audit(t, { action: 'monitoring.location.created', entityType: 'monitoring_location', entityId: row.id, message: `Created location ${row.building} ${row.room}`.trim(), after: locationView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .insert(locations)
+        .values({ orgId: t.orgId, ...input })
+        .returning(),
+    `A location ${input.building} / ${input.room ?? ''} already exists`,
+  );
+  await audit(t, {
+    action: 'monitoring.location.created',
+    entityType: 'monitoring_location',
+    entityId: row.id,
+    message: `Created location ${row.building} ${row.room}`.trim(),
+    after: locationView(row),
+  });
   return row;
 }
 
-export async function getLocation(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Location> {
+export async function getLocation(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' = 'see',
+): Promise<Location> {
   return locationPolicy.load(t.tx, t.actor, action, eq(locations.id, id));
 }
 
 export async function listLocations(t: TenantTx, page: PageQuery) {
   const k = keyset({ columns: [locations.id], key: (r: Location) => [r.id], page });
-  const rows = await t.tx.select().from(locations).where(and(locationPolicy.visible(t.actor), k.after)).orderBy(...k.orderBy).limit(k.limit);
+  const rows = await t.tx
+    .select()
+    .from(locations)
+    .where(and(locationPolicy.visible(t.actor), k.after))
+    .orderBy(...k.orderBy)
+    .limit(k.limit);
   return k.finish(rows, locationView);
 }
 
-export async function updateLocation(t: TenantTx, id: string, patch: Partial<LocationInput>): Promise<Location> {
+export async function updateLocation(
+  t: TenantTx,
+  id: string,
+  patch: Partial<LocationInput>,
+): Promise<Location> {
   const before = await getLocation(t, id, 'manage');
-  const [row] = await uniqueOr409(() => t.tx.update(locations).set({ ...patch, updatedAt: new Date() }).where(eq(locations.id, id)).returning(), 'Another location has this building and room');
-  await audit(t, { action: 'monitoring.location.updated', entityType: 'monitoring_location', entityId: id, message: `Updated location ${row.building} ${row.room}`.trim(), before: locationView(before), after: locationView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .update(locations)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(locations.id, id))
+        .returning(),
+    'Another location has this building and room',
+  );
+  await audit(t, {
+    action: 'monitoring.location.updated',
+    entityType: 'monitoring_location',
+    entityId: id,
+    message: `Updated location ${row.building} ${row.room}`.trim(),
+    before: locationView(before),
+    after: locationView(row),
+  });
   return row;
 }
 
 /** The receivers of a deleted location stay, without a location. */
 export async function deleteLocation(t: TenantTx, id: string): Promise<void> {
   const before = await getLocation(t, id, 'manage');
-  await t.tx.update(chassis).set({ locationId: null, updatedAt: new Date() }).where(eq(chassis.locationId, id));
+  await t.tx
+    .update(chassis)
+    .set({ locationId: null, updatedAt: new Date() })
+    .where(eq(chassis.locationId, id));
   await t.tx.delete(locations).where(eq(locations.id, id));
-  await audit(t, { action: 'monitoring.location.deleted', entityType: 'monitoring_location', entityId: id, message: `Deleted location ${before.building} ${before.room}`.trim(), before: locationView(before) });
+  await audit(t, {
+    action: 'monitoring.location.deleted',
+    entityType: 'monitoring_location',
+    entityId: id,
+    message: `Deleted location ${before.building} ${before.room}`.trim(),
+    before: locationView(before),
+  });
 }
 
 // Chassis
 
 export interface ChassisInput {
-  name: string; manufacturer?: string; model?: string; serial?: string | null; ip?: string | null; port?: number | null; firmware?: string; locationId?: string | null; isOnline?: boolean; isActive?: boolean;
+  name: string;
+  manufacturer?: string;
+  model?: string;
+  serial?: string | null;
+  ip?: string | null;
+  port?: number | null;
+  firmware?: string;
+  locationId?: string | null;
+  isOnline?: boolean;
+  isActive?: boolean;
 }
 
 async function requireLocation(t: TenantTx, locationId: string | null | undefined) {
@@ -86,29 +188,69 @@ async function requireLocation(t: TenantTx, locationId: string | null | undefine
 export async function createChassis(t: TenantTx, input: ChassisInput): Promise<Chassis> {
   requireOrgAdmin(t.actor, 'create chassis');
   await requireLocation(t, input.locationId);
-  const [row] = await uniqueOr409(() => t.tx.insert(chassis).values({ orgId: t.orgId, ...input }).returning(), `A chassis with serial ${input.serial} already exists`);
-  await audit(t, { action: 'monitoring.chassis.created', entityType: 'wireless_chassis', entityId: row.id, message: `Created chassis ${row.name}`, after: chassisView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .insert(chassis)
+        .values({ orgId: t.orgId, ...input })
+        .returning(),
+    `A chassis with serial ${input.serial} already exists`,
+  );
+  await audit(t, {
+    action: 'monitoring.chassis.created',
+    entityType: 'wireless_chassis',
+    entityId: row.id,
+    message: `Created chassis ${row.name}`,
+    after: chassisView(row),
+  });
   return row;
 }
 
-export async function getChassis(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Chassis> {
+export async function getChassis(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' = 'see',
+): Promise<Chassis> {
   return chassisPolicy.load(t.tx, t.actor, action, eq(chassis.id, id));
 }
 
 export async function listChassis(t: TenantTx, opts: { locationId?: string; page: PageQuery }) {
   const k = keyset({ columns: [chassis.id], key: (r: Chassis) => [r.id], page: opts.page });
   const rows = await t.tx
-    .select().from(chassis)
-    .where(and(chassisPolicy.visible(t.actor), opts.locationId ? eq(chassis.locationId, opts.locationId) : undefined, k.after))
-    .orderBy(...k.orderBy).limit(k.limit);
+    .select()
+    .from(chassis)
+    .where(
+      and(
+        chassisPolicy.visible(t.actor),
+        opts.locationId ? eq(chassis.locationId, opts.locationId) : undefined,
+        k.after,
+      ),
+    )
+    .orderBy(...k.orderBy)
+    .limit(k.limit);
   return k.finish(rows, chassisView);
 }
 
 export async function updateChassis(t: TenantTx, id: string, patch: Partial<ChassisInput>): Promise<Chassis> {
   const before = await getChassis(t, id, 'manage');
   await requireLocation(t, patch.locationId);
-  const [row] = await uniqueOr409(() => t.tx.update(chassis).set({ ...patch, updatedAt: new Date() }).where(eq(chassis.id, id)).returning(), `A chassis with serial ${patch.serial} already exists`);
-  await audit(t, { action: 'monitoring.chassis.updated', entityType: 'wireless_chassis', entityId: id, message: `Updated chassis ${row.name}`, before: chassisView(before), after: chassisView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .update(chassis)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(chassis.id, id))
+        .returning(),
+    `A chassis with serial ${patch.serial} already exists`,
+  );
+  await audit(t, {
+    action: 'monitoring.chassis.updated',
+    entityType: 'wireless_chassis',
+    entityId: id,
+    message: `Updated chassis ${row.name}`,
+    before: chassisView(before),
+    after: chassisView(row),
+  });
   return row;
 }
 
@@ -116,44 +258,108 @@ export async function updateChassis(t: TenantTx, id: string, patch: Partial<Chas
 export async function deleteChassis(t: TenantTx, id: string): Promise<void> {
   const before = await getChassis(t, id, 'manage');
   await t.tx.delete(chassis).where(eq(chassis.id, id));
-  await audit(t, { action: 'monitoring.chassis.deleted', entityType: 'wireless_chassis', entityId: id, message: `Deleted chassis ${before.name} with its units`, before: chassisView(before) });
+  await audit(t, {
+    action: 'monitoring.chassis.deleted',
+    entityType: 'wireless_chassis',
+    entityId: id,
+    message: `Deleted chassis ${before.name} with its units`,
+    before: chassisView(before),
+  });
 }
 
 // Wireless units
 
 export interface UnitInput {
-  chassisId: string; name: string; model?: string; serial?: string | null; slot: number; frequency?: number | null; battery?: number | null;
-  rfSignal?: number | null; audioLevel?: number | null; status?: WirelessUnit['status']; isActive?: boolean; lastSeen?: Date | null;
+  chassisId: string;
+  name: string;
+  model?: string;
+  serial?: string | null;
+  slot: number;
+  frequency?: number | null;
+  battery?: number | null;
+  rfSignal?: number | null;
+  audioLevel?: number | null;
+  status?: WirelessUnit['status'];
+  isActive?: boolean;
+  lastSeen?: Date | null;
 }
 
 export async function createUnit(t: TenantTx, input: UnitInput): Promise<WirelessUnit> {
   requireOrgAdmin(t.actor, 'create wireless units');
   const parent = await getChassis(t, input.chassisId);
-  const [row] = await uniqueOr409(() => t.tx.insert(wirelessUnits).values({ orgId: t.orgId, ...input }).returning(), `Slot ${input.slot} of chassis ${parent.name} is already taken`);
-  await audit(t, { action: 'monitoring.unit.created', entityType: 'wireless_unit', entityId: row.id, message: `Created unit ${row.name} in slot ${row.slot} of ${parent.name}`, after: unitView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .insert(wirelessUnits)
+        .values({ orgId: t.orgId, ...input })
+        .returning(),
+    `Slot ${input.slot} of chassis ${parent.name} is already taken`,
+  );
+  await audit(t, {
+    action: 'monitoring.unit.created',
+    entityType: 'wireless_unit',
+    entityId: row.id,
+    message: `Created unit ${row.name} in slot ${row.slot} of ${parent.name}`,
+    after: unitView(row),
+  });
   return row;
 }
 
-export async function getUnit(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<WirelessUnit> {
+export async function getUnit(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' = 'see',
+): Promise<WirelessUnit> {
   return unitPolicy.load(t.tx, t.actor, action, eq(wirelessUnits.id, id));
 }
 
-export async function listUnits(t: TenantTx, opts: { chassisId?: string; includeInactive?: boolean; page: PageQuery }) {
+export async function listUnits(
+  t: TenantTx,
+  opts: { chassisId?: string; includeInactive?: boolean; page: PageQuery },
+) {
   const k = keyset({ columns: [wirelessUnits.id], key: (r: WirelessUnit) => [r.id], page: opts.page });
   const rows = await withKeptPlan(
     t.tx,
     t.tx
-      .select().from(wirelessUnits)
-      .where(and(unitPolicy.visible(t.actor), opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined, opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true), k.after))
-      .orderBy(...k.orderBy).limit(k.limit),
+      .select()
+      .from(wirelessUnits)
+      .where(
+        and(
+          unitPolicy.visible(t.actor),
+          opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined,
+          opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true),
+          k.after,
+        ),
+      )
+      .orderBy(...k.orderBy)
+      .limit(k.limit),
   );
   return k.finish(rows, unitView);
 }
 
-export async function updateUnit(t: TenantTx, id: string, patch: Partial<Omit<UnitInput, 'chassisId'>>): Promise<WirelessUnit> {
+export async function updateUnit(
+  t: TenantTx,
+  id: string,
+  patch: Partial<Omit<UnitInput, 'chassisId'>>,
+): Promise<WirelessUnit> {
   const before = await getUnit(t, id, 'manage');
-  const [row] = await uniqueOr409(() => t.tx.update(wirelessUnits).set({ ...patch, updatedAt: new Date() }).where(eq(wirelessUnits.id, id)).returning(), `Slot ${patch.slot} of this chassis is already taken`);
-  await audit(t, { action: 'monitoring.unit.updated', entityType: 'wireless_unit', entityId: id, message: `Updated unit ${row.name}`, before: unitView(before), after: unitView(row) });
+  const [row] = await uniqueOr409(
+    () =>
+      t.tx
+        .update(wirelessUnits)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(wirelessUnits.id, id))
+        .returning(),
+    `Slot ${patch.slot} of this chassis is already taken`,
+  );
+  await audit(t, {
+    action: 'monitoring.unit.updated',
+    entityType: 'wireless_unit',
+    entityId: id,
+    message: `Updated unit ${row.name}`,
+    before: unitView(before),
+    after: unitView(row),
+  });
   await publishUnitUpdated(t, unitView(row));
   return row;
 }
@@ -161,5 +367,11 @@ export async function updateUnit(t: TenantTx, id: string, patch: Partial<Omit<Un
 export async function deleteUnit(t: TenantTx, id: string): Promise<void> {
   const before = await getUnit(t, id, 'manage');
   await t.tx.delete(wirelessUnits).where(eq(wirelessUnits.id, id));
-  await audit(t, { action: 'monitoring.unit.deleted', entityType: 'wireless_unit', entityId: id, message: `Deleted unit ${before.name} and its assignments`, before: unitView(before) });
+  await audit(t, {
+    action: 'monitoring.unit.deleted',
+    entityType: 'wireless_unit',
+    entityId: id,
+    message: `Deleted unit ${before.name} and its assignments`,
+    before: unitView(before),
+  });
 }

@@ -6,16 +6,34 @@ import { telemetrySamples } from './schema.ts';
 
 type Sample = typeof telemetrySamples.$inferSelect;
 
-export const sampleView = (s: Sample) => ({ at: s.at.toISOString(), battery: s.battery, rf_signal: s.rfSignal, audio_level: s.audioLevel, status: s.status });
+export const sampleView = (s: Sample) => ({
+  at: s.at.toISOString(),
+  battery: s.battery,
+  rf_signal: s.rfSignal,
+  audio_level: s.audioLevel,
+  status: s.status,
+});
 
 /** Sampled telemetry of one unit the caller reaches, newest first, optionally within [from, to). */
-export async function listUnitHistory(t: TenantTx, unitId: string, range: { from?: Date; to?: Date }, page: PageQuery) {
+export async function listUnitHistory(
+  t: TenantTx,
+  unitId: string,
+  range: { from?: Date; to?: Date },
+  page: PageQuery,
+) {
   await getUnit(t, unitId);
   const k = keyset({ columns: [telemetrySamples.id], key: (r: Sample) => [r.id], page, descending: true });
   const rows = await t.tx
     .select()
     .from(telemetrySamples)
-    .where(and(eq(telemetrySamples.unitId, unitId), range.from ? gte(telemetrySamples.at, range.from) : undefined, range.to ? lt(telemetrySamples.at, range.to) : undefined, k.after))
+    .where(
+      and(
+        eq(telemetrySamples.unitId, unitId),
+        range.from ? gte(telemetrySamples.at, range.from) : undefined,
+        range.to ? lt(telemetrySamples.at, range.to) : undefined,
+        k.after,
+      ),
+    )
     .orderBy(...k.orderBy)
     .limit(k.limit);
   return k.finish(rows, sampleView);

@@ -36,23 +36,56 @@ const DEMO_STAGE: { performer: string; title: string; priority: Priority; batter
  * "Main Stage" group whose member is the demo technician `tech`; the sixth channel is a spare.
  */
 async function seedDemo(t: TenantTx, users: Record<string, number>) {
-  const stage = await createLocation(t, { building: 'Main Hall', room: 'Stage', description: 'Main stage, stage-left rack' });
-  const rack = await createChassis(t, { name: 'Stage Rack A', manufacturer: 'Shure', model: 'ULXD4Q', serial: DEMO_SERIAL, ip: '127.0.0.1', port: 2202, firmware: '2.7.6', locationId: stage.id, isOnline: true });
+  const stage = await createLocation(t, {
+    building: 'Main Hall',
+    room: 'Stage',
+    description: 'Main stage, stage-left rack',
+  });
+  const rack = await createChassis(t, {
+    name: 'Stage Rack A',
+    manufacturer: 'Shure',
+    model: 'ULXD4Q',
+    serial: DEMO_SERIAL,
+    ip: '127.0.0.1',
+    port: 2202,
+    firmware: '2.7.6',
+    locationId: stage.id,
+    isOnline: true,
+  });
   const units = [];
   for (let slot = 1; slot <= 6; slot++) {
     const seat = DEMO_STAGE[slot - 1];
     units.push(
       await createUnit(t, {
-        chassisId: rack.id, name: `CH${slot}`, model: 'ULXD2', serial: `DEMO-CH${slot}`, slot, frequency: 470.125 + slot * 0.6,
-        battery: seat?.battery ?? null, rfSignal: seat ? 80 : null, audioLevel: seat ? 40 : null, status: seat ? 'online' : 'idle', lastSeen: seat ? new Date() : null,
+        chassisId: rack.id,
+        name: `CH${slot}`,
+        model: 'ULXD2',
+        serial: `DEMO-CH${slot}`,
+        slot,
+        frequency: 470.125 + slot * 0.6,
+        battery: seat?.battery ?? null,
+        rfSignal: seat ? 80 : null,
+        audioLevel: seat ? 40 : null,
+        status: seat ? 'online' : 'idle',
+        lastSeen: seat ? new Date() : null,
       }),
     );
   }
   const members = users.tech ? [users.tech] : [];
-  const group = await createGroup(t, { name: 'Main Stage', description: 'Everything on the main stage', members });
+  const group = await createGroup(t, {
+    name: 'Main Stage',
+    description: 'Everything on the main stage',
+    members,
+  });
   for (const [i, seat] of DEMO_STAGE.entries()) {
     const performer = await createPerformer(t, { name: seat.performer, title: seat.title });
-    await createAssignment(t, { performerId: performer.id, wirelessUnitId: units[i].id, monitoringGroupId: group.id, priority: seat.priority, notes: `${seat.title} microphone` });
+    await createAssignment(t, {
+      performerId: performer.id,
+      wirelessUnitId: units[i].id,
+      monitoringGroupId: group.id,
+      priority: seat.priority,
+      notes: `${seat.title} microphone`,
+    });
   }
 }
 
@@ -77,17 +110,33 @@ function pollTickMs(): number {
  */
 async function startDemoReceiver(app: RosterApp) {
   const db = app.deps.database.db;
-  const [demo] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'demo'));
+  const [demo] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, 'demo'));
   if (!demo) return;
   await withTenant({ db, bus: app.deps.bus }, systemActor(demo.id, 'demo-simulator'), async (t) => {
     const [rack] = await t.tx.select().from(chassis).where(eq(chassis.serial, DEMO_SERIAL));
     if (!rack) return;
-    const units = await t.tx.select().from(wirelessUnits).where(eq(wirelessUnits.chassisId, rack.id)).orderBy(wirelessUnits.slot);
-    const receiver = await startReceiver({ channels: units.length, serial: DEMO_SERIAL, model: rack.model, jitter: true, batteries: units.map((u) => u.battery ?? 100) });
+    const units = await t.tx
+      .select()
+      .from(wirelessUnits)
+      .where(eq(wirelessUnits.chassisId, rack.id))
+      .orderBy(wirelessUnits.slot);
+    const receiver = await startReceiver({
+      channels: units.length,
+      serial: DEMO_SERIAL,
+      model: rack.model,
+      jitter: true,
+      batteries: units.map((u) => u.battery ?? 100),
+    });
     const low = units.find((u) => u.battery !== null && u.battery <= 25);
     if (low) receiver.control({ channel: low.slot, drain_per_minute: 0.5 });
     await updateChassis(t, rack.id, { ip: receiver.host, port: receiver.port });
-    app.log.info({ chassis: rack.name, address: `${receiver.host}:${receiver.port}` }, 'demo receiver simulator started');
+    app.log.info(
+      { chassis: rack.name, address: `${receiver.host}:${receiver.port}` },
+      'demo receiver simulator started',
+    );
   });
 }
 
@@ -97,10 +146,19 @@ export const monitoringModule: RosterModule = {
   register(app) {
     registerMonitoringRoutes(app);
     registerAlertRoutes(app);
-    const poller = createPoller({ db: app.deps.database.db, bus: app.deps.bus, log: app.log, registry: app.metrics.registry });
+    const poller = createPoller({
+      db: app.deps.database.db,
+      bus: app.deps.bus,
+      log: app.log,
+      registry: app.metrics.registry,
+    });
     pollers.set(app, poller);
     // The leader of the job also holds the receivers' telemetry subscriptions (reconciled every tick).
-    app.jobs.add({ name: POLL_JOB, everyMs: pollTickMs(), run: async () => void (await poller.poll(new Date(), { subscribe: true })) });
+    app.jobs.add({
+      name: POLL_JOB,
+      everyMs: pollTickMs(),
+      run: async () => void (await poller.poll(new Date(), { subscribe: true })),
+    });
     app.addHook('onClose', async () => {
       poller.close();
       await poller.settled();
@@ -116,23 +174,45 @@ export const monitoringModule: RosterModule = {
   seedDemo,
   commands: {
     'simulate receivers': {
-      summary: 'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] [--drain %/min]',
+      summary:
+        'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] [--drain %/min]',
       run: async (_app, args) => {
-        const { values } = parseArgs({ args, options: { count: { type: 'string' }, port: { type: 'string' }, channels: { type: 'string' }, drain: { type: 'string' } }, allowPositionals: false });
+        const { values } = parseArgs({
+          args,
+          options: {
+            count: { type: 'string' },
+            port: { type: 'string' },
+            channels: { type: 'string' },
+            drain: { type: 'string' },
+          },
+          allowPositionals: false,
+        });
         const int = (v: string | undefined, fallback: number, name: string, min: number, max: number) => {
           const n = v === undefined ? fallback : Number(v);
-          if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer ${min}–${max}`);
+          if (!Number.isInteger(n) || n < min || n > max)
+            throw new Error(`--${name} must be an integer ${min}–${max}`);
           return n;
         };
         const count = int(values.count, 1, 'count', 1, 1000);
         const channels = int(values.channels, 4, 'channels', 1, 64);
         const basePort = int(values.port, 0, 'port', 0, 65535 - count);
         const drain = values.drain === undefined ? 0 : Number(values.drain);
-        if (!Number.isFinite(drain) || drain < 0 || drain > 100) throw new Error('--drain must be a number 0–100 (percent per minute)');
-        const receivers = await startReceivers(count, { basePort, channels, jitter: true, drainPerMinute: drain, keepProcessAlive: true });
-        console.log(`${count} simulated receiver(s), ${channels} channel(s) each. Configure these chassis (ip:port):`);
+        if (!Number.isFinite(drain) || drain < 0 || drain > 100)
+          throw new Error('--drain must be a number 0–100 (percent per minute)');
+        const receivers = await startReceivers(count, {
+          basePort,
+          channels,
+          jitter: true,
+          drainPerMinute: drain,
+          keepProcessAlive: true,
+        });
+        console.log(
+          `${count} simulated receiver(s), ${channels} channel(s) each. Configure these chassis (ip:port):`,
+        );
         for (const r of receivers) console.log(`  ${r.state.serial}  ${r.host}:${r.port}`);
-        console.log(`Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`);
+        console.log(
+          `Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`,
+        );
         console.log('Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -142,10 +222,15 @@ export const monitoringModule: RosterModule = {
       },
     },
     'monitoring migrate-legacy': {
-      summary: 'turn legacy user→channel DeviceAssignments into performers and PerformerAssignments [--org slug]',
+      summary:
+        'turn legacy user→channel DeviceAssignments into performers and PerformerAssignments [--org slug]',
       run: async (app, args) => {
-        const report = await inOrgFromArgs(app, args, 'cli:migrate-legacy', (t) => migrateLegacyAssignments(t));
-        console.log(`created performers: ${report.created_performers}, created assignments: ${report.created_assignments}, skipped (already migrated): ${report.skipped}`);
+        const report = await inOrgFromArgs(app, args, 'cli:migrate-legacy', (t) =>
+          migrateLegacyAssignments(t),
+        );
+        console.log(
+          `created performers: ${report.created_performers}, created assignments: ${report.created_assignments}, skipped (already migrated): ${report.skipped}`,
+        );
       },
     },
   },

@@ -4,16 +4,33 @@ import { audit } from '../../core/audit/service.ts';
 import { users } from '../../core/db/platform-schema.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
-import { deviceAssignments as da, groupMembers, monitoringGroups, performerAssignments, performers, wirelessUnits } from './schema.ts';
+import {
+  deviceAssignments as da,
+  groupMembers,
+  monitoringGroups,
+  performerAssignments,
+  performers,
+  wirelessUnits,
+} from './schema.ts';
 
 /** The group that receives migrated assignments; its members are the legacy assignees. */
 export const LEGACY_GROUP = 'Legacy assignments';
 
-type LegacyRow = { d: typeof da.$inferSelect; username: string | null; fullName: string | null; unitName: string };
+type LegacyRow = {
+  d: typeof da.$inferSelect;
+  username: string | null;
+  fullName: string | null;
+  unitName: string;
+};
 
 const legacyView = (r: LegacyRow) => ({
-  id: r.d.id, user: { id: r.d.userId, username: r.username }, wireless_unit: { id: r.d.wirelessUnitId, name: r.unitName },
-  alert_enabled: r.d.alertEnabled, notes: r.d.notes, is_active: r.d.isActive, assigned_at: r.d.assignedAt.toISOString(),
+  id: r.d.id,
+  user: { id: r.d.userId, username: r.username },
+  wireless_unit: { id: r.d.wirelessUnitId, name: r.unitName },
+  alert_enabled: r.d.alertEnabled,
+  notes: r.d.notes,
+  is_active: r.d.isActive,
+  assigned_at: r.d.assignedAt.toISOString(),
 });
 
 function legacyRows(t: TenantTx) {
@@ -28,10 +45,20 @@ function legacyRows(t: TenantTx) {
 export async function listLegacyAssignments(t: TenantTx, page: PageQuery) {
   requireOrgAdmin(t.actor, 'read legacy device assignments');
   const k = keyset({ columns: [da.id], key: (r: LegacyRow) => [r.d.id], page });
-  return k.finish(await legacyRows(t).where(k.after).orderBy(...k.orderBy).limit(k.limit), legacyView);
+  return k.finish(
+    await legacyRows(t)
+      .where(k.after)
+      .orderBy(...k.orderBy)
+      .limit(k.limit),
+    legacyView,
+  );
 }
 
-export interface MigrationReport { created_performers: number; created_assignments: number; skipped: number }
+export interface MigrationReport {
+  created_performers: number;
+  created_assignments: number;
+  skipped: number;
+}
 
 /**
  * Seed 000 phase 3: every active legacy assignment becomes a performer (named after the user, reused
@@ -47,25 +74,61 @@ export async function migrateLegacyAssignments(t: TenantTx): Promise<MigrationRe
 
   let [group] = await t.tx.select().from(monitoringGroups).where(eq(monitoringGroups.name, LEGACY_GROUP));
   if (!group) {
-    [group] = await t.tx.insert(monitoringGroups).values({ orgId: t.orgId, name: LEGACY_GROUP, description: 'Created by the DeviceAssignment migration' }).returning();
-    await audit(t, { action: 'monitoring.group.created', entityType: 'monitoring_group', entityId: group.id, message: `Created monitoring group ${LEGACY_GROUP} for migrated assignments` });
+    [group] = await t.tx
+      .insert(monitoringGroups)
+      .values({
+        orgId: t.orgId,
+        name: LEGACY_GROUP,
+        description: 'Created by the DeviceAssignment migration',
+      })
+      .returning();
+    await audit(t, {
+      action: 'monitoring.group.created',
+      entityType: 'monitoring_group',
+      entityId: group.id,
+      message: `Created monitoring group ${LEGACY_GROUP} for migrated assignments`,
+    });
   }
 
   for (const row of legacy) {
     const name = row.fullName || row.username || `User ${row.d.userId}`;
-    let [performer] = await t.tx.select().from(performers).where(sql`lower(${performers.name}) = lower(${name})`).orderBy(performers.id).limit(1);
+    let [performer] = await t.tx
+      .select()
+      .from(performers)
+      .where(sql`lower(${performers.name}) = lower(${name})`)
+      .orderBy(performers.id)
+      .limit(1);
     if (!performer) {
-      [performer] = await t.tx.insert(performers).values({ orgId: t.orgId, name, email: null, notes: 'Created from a legacy device assignment' }).returning();
+      [performer] = await t.tx
+        .insert(performers)
+        .values({ orgId: t.orgId, name, email: null, notes: 'Created from a legacy device assignment' })
+        .returning();
       report.created_performers++;
-      await audit(t, { action: 'monitoring.performer.created', entityType: 'performer', entityId: performer.id, message: `Created performer ${name} from legacy assignment ${row.d.id}` });
+      await audit(t, {
+        action: 'monitoring.performer.created',
+        entityType: 'performer',
+        entityId: performer.id,
+        message: `Created performer ${name} from legacy assignment ${row.d.id}`,
+      });
     }
-    await t.tx.insert(groupMembers).values({ orgId: t.orgId, groupId: group.id, userId: row.d.userId }).onConflictDoNothing();
+    await t.tx
+      .insert(groupMembers)
+      .values({ orgId: t.orgId, groupId: group.id, userId: row.d.userId })
+      .onConflictDoNothing();
     const inserted = await t.tx
       .insert(performerAssignments)
       .values({
-        orgId: t.orgId, performerId: performer.id, wirelessUnitId: row.d.wirelessUnitId, monitoringGroupId: group.id, notes: row.d.notes,
-        alertOnBatteryLow: row.d.alertEnabled, alertOnSignalLoss: row.d.alertEnabled, alertOnAudioLow: row.d.alertEnabled, alertOnDeviceOffline: row.d.alertEnabled,
-        assignedBy: t.actor.userId, assignedAt: row.d.assignedAt,
+        orgId: t.orgId,
+        performerId: performer.id,
+        wirelessUnitId: row.d.wirelessUnitId,
+        monitoringGroupId: group.id,
+        notes: row.d.notes,
+        alertOnBatteryLow: row.d.alertEnabled,
+        alertOnSignalLoss: row.d.alertEnabled,
+        alertOnAudioLow: row.d.alertEnabled,
+        alertOnDeviceOffline: row.d.alertEnabled,
+        assignedBy: t.actor.userId,
+        assignedAt: row.d.assignedAt,
       })
       .onConflictDoNothing()
       .returning({ id: performerAssignments.id });
@@ -74,8 +137,18 @@ export async function migrateLegacyAssignments(t: TenantTx): Promise<MigrationRe
       continue;
     }
     report.created_assignments++;
-    await audit(t, { action: 'monitoring.assignment.created', entityType: 'performer_assignment', entityId: inserted[0].id, message: `Migrated legacy assignment ${row.d.id}: ${name} on ${row.unitName}` });
+    await audit(t, {
+      action: 'monitoring.assignment.created',
+      entityType: 'performer_assignment',
+      entityId: inserted[0].id,
+      message: `Migrated legacy assignment ${row.d.id}: ${name} on ${row.unitName}`,
+    });
   }
-  await audit(t, { action: 'monitoring.legacy.migrated', entityType: 'device_assignment', message: `Legacy migration: ${report.created_performers} performer(s), ${report.created_assignments} assignment(s) created, ${report.skipped} skipped`, after: { ...report } });
+  await audit(t, {
+    action: 'monitoring.legacy.migrated',
+    entityType: 'device_assignment',
+    message: `Legacy migration: ${report.created_performers} performer(s), ${report.created_assignments} assignment(s) created, ${report.skipped} skipped`,
+    after: { ...report },
+  });
   return report;
 }

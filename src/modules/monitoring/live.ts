@@ -13,7 +13,9 @@ export async function unitAudience(t: TenantTx, unitId: string): Promise<Audienc
 
 /** `unitAudience` of many units in one query (the poller publishes for hundreds per tick). */
 export async function unitAudiences(t: TenantTx, unitIds: string[]): Promise<Map<string, Audience>> {
-  const audiences = new Map<string, Audience>(unitIds.map((id) => [id, { userIds: [], orgRoles: ['owner', 'admin'] }]));
+  const audiences = new Map<string, Audience>(
+    unitIds.map((id) => [id, { userIds: [], orgRoles: ['owner', 'admin'] }]),
+  );
   if (unitIds.length === 0) return audiences;
   const rows = await queryRows<{ unit_id: string; user_id: string | number }>(
     t.tx,
@@ -21,7 +23,10 @@ export async function unitAudiences(t: TenantTx, unitIds: string[]): Promise<Map
         join performers p on p.org_id = a.org_id and p.id = a.performer_id
         join monitoring_groups g on g.org_id = a.org_id and g.id = a.monitoring_group_id
         join monitoring_group_members m on m.org_id = a.org_id and m.group_id = a.monitoring_group_id
-        where a.wireless_unit_id in (${sql.join(unitIds.map((id) => sql`${id}::uuid`), sql`, `)}) and a.is_active and p.is_active and g.is_active
+        where a.wireless_unit_id in (${sql.join(
+          unitIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) and a.is_active and p.is_active and g.is_active
         order by m.user_id`,
   );
   for (const r of rows) audiences.get(r.unit_id)?.userIds!.push(Number(r.user_id));
@@ -36,6 +41,18 @@ export async function publishUnitUpdated(t: TenantTx, unit: { id: string }) {
  * `monitoring.assignment.<what>`: the audience is computed after the change for creates/updates,
  * and before it for deletes (pass `audience`), so those who lose sight of the unit still hear it.
  */
-export async function publishAssignmentEvent(t: TenantTx, what: string, data: { id: string; wireless_unit_id: string }, audience?: Audience) {
-  t.publish(liveEvent(t.orgId, `monitoring.assignment.${what}`, data, audience ?? (await unitAudience(t, data.wireless_unit_id))));
+export async function publishAssignmentEvent(
+  t: TenantTx,
+  what: string,
+  data: { id: string; wireless_unit_id: string },
+  audience?: Audience,
+) {
+  t.publish(
+    liveEvent(
+      t.orgId,
+      `monitoring.assignment.${what}`,
+      data,
+      audience ?? (await unitAudience(t, data.wireless_unit_id)),
+    ),
+  );
 }

@@ -16,33 +16,71 @@ export type Performer = typeof performers.$inferSelect;
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 export const performerView = (p: Performer) => ({
-  id: p.id, name: p.name, title: p.title, role_description: p.roleDescription, email: p.email, phone: p.phone, notes: p.notes,
-  has_photo: p.photoKey !== null, photo_url: p.photoKey ? `/api/monitoring/performers/${p.id}/photo` : null,
-  is_active: p.isActive, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString(),
+  id: p.id,
+  name: p.name,
+  title: p.title,
+  role_description: p.roleDescription,
+  email: p.email,
+  phone: p.phone,
+  notes: p.notes,
+  has_photo: p.photoKey !== null,
+  photo_url: p.photoKey ? `/api/monitoring/performers/${p.id}/photo` : null,
+  is_active: p.isActive,
+  created_at: p.createdAt.toISOString(),
+  updated_at: p.updatedAt.toISOString(),
 });
 
-export interface PerformerInput { name: string; title?: string; roleDescription?: string; email?: string | null; phone?: string | null; notes?: string }
+export interface PerformerInput {
+  name: string;
+  title?: string;
+  roleDescription?: string;
+  email?: string | null;
+  phone?: string | null;
+  notes?: string;
+}
 
 export async function createPerformer(t: TenantTx, input: PerformerInput): Promise<Performer> {
   requireOrgAdmin(t.actor, 'create performers');
-  const [row] = await t.tx.insert(performers).values({ orgId: t.orgId, ...input }).returning();
-  await audit(t, { action: 'monitoring.performer.created', entityType: 'performer', entityId: row.id, message: `Created performer ${row.name}`, after: performerView(row) });
+  const [row] = await t.tx
+    .insert(performers)
+    .values({ orgId: t.orgId, ...input })
+    .returning();
+  await audit(t, {
+    action: 'monitoring.performer.created',
+    entityType: 'performer',
+    entityId: row.id,
+    message: `Created performer ${row.name}`,
+    after: performerView(row),
+  });
   return row;
 }
 
 /** 404 unless the performer exists and the actor's groups reach it (or the actor is an org admin). */
-export async function getPerformer(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Performer> {
+export async function getPerformer(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' = 'see',
+): Promise<Performer> {
   return performerPolicy.load(t.tx, t.actor, action, eq(performers.id, id));
 }
 
 /** `get_performer_by_name`: exact name, case-insensitive; the oldest match when names repeat. */
 export async function getPerformerByName(t: TenantTx, name: string): Promise<Performer> {
-  const [row] = await t.tx.select().from(performers).where(and(performerPolicy.visible(t.actor), sql`lower(${performers.name}) = lower(${name})`)).orderBy(performers.id).limit(1);
+  const [row] = await t.tx
+    .select()
+    .from(performers)
+    .where(and(performerPolicy.visible(t.actor), sql`lower(${performers.name}) = lower(${name})`))
+    .orderBy(performers.id)
+    .limit(1);
   if (!row) throw notFound('Performer');
   return row;
 }
 
-export interface PerformerFilter { includeInactive?: boolean; q?: string; withAssignments?: boolean }
+export interface PerformerFilter {
+  includeInactive?: boolean;
+  q?: string;
+  withAssignments?: boolean;
+}
 
 /** Active performers with at least one active assignment (`get_performers_with_assignments`). */
 const hasActiveAssignment = sql`exists (select 1 from performer_assignments a where a.performer_id = ${performers.id} and a.is_active)`;
@@ -61,40 +99,87 @@ function performerWhere(t: TenantTx, f: PerformerFilter) {
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
   const k = keyset({ columns: [performers.id], key: (r: Performer) => [r.id], page });
   // The technician's "my performers" (me/performers): its plan kept per connection (withKeptPlan).
-  const rows = await withKeptPlan(t.tx, t.tx.select().from(performers).where(and(performerWhere(t, f), k.after)).orderBy(...k.orderBy).limit(k.limit));
+  const rows = await withKeptPlan(
+    t.tx,
+    t.tx
+      .select()
+      .from(performers)
+      .where(and(performerWhere(t, f), k.after))
+      .orderBy(...k.orderBy)
+      .limit(k.limit),
+  );
   return k.finish(rows, performerView);
 }
 
 export async function countPerformers(t: TenantTx, f: PerformerFilter): Promise<number> {
-  const [{ n }] = await t.tx.select({ n: sql<number>`count(*)::int` }).from(performers).where(performerWhere(t, f));
+  const [{ n }] = await t.tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(performers)
+    .where(performerWhere(t, f));
   return n;
 }
 
 /** Only the given fields change (`update_performer`). */
-export async function updatePerformer(t: TenantTx, id: string, patch: Partial<PerformerInput>): Promise<Performer> {
+export async function updatePerformer(
+  t: TenantTx,
+  id: string,
+  patch: Partial<PerformerInput>,
+): Promise<Performer> {
   const before = await getPerformer(t, id, 'manage');
-  const [row] = await t.tx.update(performers).set({ ...patch, updatedAt: new Date() }).where(eq(performers.id, id)).returning();
-  await audit(t, { action: 'monitoring.performer.updated', entityType: 'performer', entityId: id, message: `Updated performer ${row.name}`, before: performerView(before), after: performerView(row) });
+  const [row] = await t.tx
+    .update(performers)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(performers.id, id))
+    .returning();
+  await audit(t, {
+    action: 'monitoring.performer.updated',
+    entityType: 'performer',
+    entityId: id,
+    message: `Updated performer ${row.name}`,
+    before: performerView(before),
+    after: performerView(row),
+  });
   return row;
 }
 
 /** Soft delete: the performer's assignments stay but drop out of every assignment query. */
 export async function setPerformerActive(t: TenantTx, id: string, isActive: boolean): Promise<Performer> {
   const before = await getPerformer(t, id, 'manage');
-  const [row] = await t.tx.update(performers).set({ isActive, updatedAt: new Date() }).where(eq(performers.id, id)).returning();
+  const [row] = await t.tx
+    .update(performers)
+    .set({ isActive, updatedAt: new Date() })
+    .where(eq(performers.id, id))
+    .returning();
   await audit(t, {
-    action: isActive ? 'monitoring.performer.reactivated' : 'monitoring.performer.deactivated', entityType: 'performer', entityId: id,
-    message: `${isActive ? 'Reactivated' : 'Deactivated'} performer ${row.name}`, before: { is_active: before.isActive }, after: { is_active: row.isActive },
+    action: isActive ? 'monitoring.performer.reactivated' : 'monitoring.performer.deactivated',
+    entityType: 'performer',
+    entityId: id,
+    message: `${isActive ? 'Reactivated' : 'Deactivated'} performer ${row.name}`,
+    before: { is_active: before.isActive },
+    after: { is_active: row.isActive },
   });
   return row;
 }
 
 /** Hard delete; the FK cascade removes the assignments, counted in the audit message. */
-export async function deletePerformer(t: TenantTx, id: string, storage: FileStorage): Promise<{ deletedAssignments: number }> {
+export async function deletePerformer(
+  t: TenantTx,
+  id: string,
+  storage: FileStorage,
+): Promise<{ deletedAssignments: number }> {
   const before = await getPerformer(t, id, 'manage');
-  const [{ n }] = await t.tx.select({ n: sql<number>`count(*)::int` }).from(performerAssignments).where(eq(performerAssignments.performerId, id));
+  const [{ n }] = await t.tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(performerAssignments)
+    .where(eq(performerAssignments.performerId, id));
   await t.tx.delete(performers).where(eq(performers.id, id));
-  await audit(t, { action: 'monitoring.performer.deleted', entityType: 'performer', entityId: id, message: `Deleted performer ${before.name} and ${n} assignment(s)`, before: performerView(before) });
+  await audit(t, {
+    action: 'monitoring.performer.deleted',
+    entityType: 'performer',
+    entityId: id,
+    message: `Deleted performer ${before.name} and ${n} assignment(s)`,
+    before: performerView(before),
+  });
   if (before.photoKey) await storage.remove(before.photoKey);
   return { deletedAssignments: n };
 }
@@ -103,13 +188,26 @@ export async function deletePerformer(t: TenantTx, id: string, storage: FileStor
  * Stores the photo under a fresh key (sniffed as an image, size-limited) and points the performer
  * at it; a refused upload throws before the row changes, and storage leaves no file behind.
  */
-export async function setPerformerPhoto(t: TenantTx, id: string, storage: FileStorage, source: Readable): Promise<Performer> {
+export async function setPerformerPhoto(
+  t: TenantTx,
+  id: string,
+  storage: FileStorage,
+  source: Readable,
+): Promise<Performer> {
   const before = await getPerformer(t, id, 'manage');
   const key = `monitoring/${t.orgId}/performers/${id}-${Date.now()}`;
   const stored = await storage.put(key, source, { maxBytes: PHOTO_MAX_BYTES, accept: IMAGE_TYPES });
-  const [row] = await t.tx.update(performers).set({ photoKey: stored.key, photoType: stored.type, updatedAt: new Date() }).where(eq(performers.id, id)).returning();
-  await audit(t, { action: 'monitoring.performer.photo', entityType: 'performer', entityId: id, message: `New photo for ${row.name} (${stored.type}, ${stored.size} bytes)` });
+  const [row] = await t.tx
+    .update(performers)
+    .set({ photoKey: stored.key, photoType: stored.type, updatedAt: new Date() })
+    .where(eq(performers.id, id))
+    .returning();
+  await audit(t, {
+    action: 'monitoring.performer.photo',
+    entityType: 'performer',
+    entityId: id,
+    message: `New photo for ${row.name} (${stored.type}, ${stored.size} bytes)`,
+  });
   if (before.photoKey) await storage.remove(before.photoKey);
   return row;
 }
-

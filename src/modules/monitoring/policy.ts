@@ -2,7 +2,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
 import { unitScope } from '../org/scope.ts';
-import { alerts, chassis, locations, monitoringGroups, performerAssignments, performers, wirelessUnits } from './schema.ts';
+import {
+  alerts,
+  chassis,
+  locations,
+  monitoringGroups,
+  performerAssignments,
+  performers,
+  wirelessUnits,
+} from './schema.ts';
 
 /**
  * Monitoring access follows group membership (seeds 000/001): a technician reaches what the active
@@ -52,7 +60,11 @@ export const unitPolicy = definePolicy({
 export const chassisPolicy = definePolicy({
   entity: 'Chassis',
   table: chassis,
-  see: (actor) => reaches(actor, sql`a.wireless_unit_id in (select u.id from wireless_units u where u.chassis_id = ${chassis.id})`),
+  see: (actor) =>
+    reaches(
+      actor,
+      sql`a.wireless_unit_id in (select u.id from wireless_units u where u.chassis_id = ${chassis.id})`,
+    ),
   actions: { manage: adminOnly },
 });
 

@@ -5,7 +5,16 @@ import { systemActor } from '../../core/access/actor.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { chassis, wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
-import { createTelemetryWriter, emptyReport, parseChannel, type ChannelReading, type ChassisRow, type Reading, type TelemetryDeps, type TelemetryReport } from './telemetry.ts';
+import {
+  createTelemetryWriter,
+  emptyReport,
+  parseChannel,
+  type ChannelReading,
+  type ChassisRow,
+  type Reading,
+  type TelemetryDeps,
+  type TelemetryReport,
+} from './telemetry.ts';
 import { createSubscriptions, type SubscriptionOptions } from './subscriptions.ts';
 
 const deviceReading = z.object({ channels: z.array(z.unknown()) });
@@ -63,7 +72,9 @@ export function createPoller(deps: PollerDeps) {
     const host = c.ip.includes(':') ? `[${c.ip}]` : c.ip;
     let body: string;
     try {
-      const res = await fetch(`http://${host}:${c.port}/api/v1/device`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`http://${host}:${c.port}/api/v1/device`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (!res.ok) return { kind: 'unreachable', error: `HTTP ${res.status}` };
       body = await res.text();
     } catch (err) {
@@ -117,7 +128,14 @@ export function createPoller(deps: PollerDeps) {
       // A little slack so a 1 s job tick is not skipped for arriving a few ms early.
       if (last !== undefined && now.getTime() - last < settings.pollIntervalMs - 50) return null;
       const receivers = await t.tx
-        .select({ id: chassis.id, name: chassis.name, ip: chassis.ip, port: chassis.port, missedPolls: chassis.missedPolls, isOnline: chassis.isOnline })
+        .select({
+          id: chassis.id,
+          name: chassis.name,
+          ip: chassis.ip,
+          port: chassis.port,
+          missedPolls: chassis.missedPolls,
+          isOnline: chassis.isOnline,
+        })
         .from(chassis)
         .where(and(eq(chassis.isActive, true), isNotNull(chassis.ip), isNotNull(chassis.port)));
       return { settings, receivers: receivers as ChassisRow[] };
@@ -127,19 +145,42 @@ export function createPoller(deps: PollerDeps) {
     report.orgs++;
     if (subscribe) subscriptions.reconcile(orgId, plan.receivers);
     const streamed = new Set(subscribe ? subscriptions.live() : []);
-    const polled = await mapLimit(plan.receivers, concurrency, async (c) => (streamed.has(c.id) ? undefined : read(c)));
+    const polled = await mapLimit(plan.receivers, concurrency, async (c) =>
+      streamed.has(c.id) ? undefined : read(c),
+    );
     // In slices, each its own turn in the org's write queue: a pushed change waits for one slice
     // of a large org's tick, not the whole of it.
     for (let from = 0; from < plan.receivers.length; from += SLICE) {
       const slice = plan.receivers.slice(from, from + SLICE);
       await writer.write(orgId, async (t) => {
         // Taken in the org's turn, so it is at least as new as any pushed change already applied.
-        const readings = slice.map((c, i) => (subscribe ? subscriptions.reading(c.id) : undefined) ?? polled[from + i]);
+        const readings = slice.map(
+          (c, i) => (subscribe ? subscriptions.reading(c.id) : undefined) ?? polled[from + i],
+        );
         const receivers = slice.filter((_, i) => readings[i] !== undefined);
         const units = receivers.length
-          ? await t.tx.select().from(wirelessUnits).where(and(inArray(wirelessUnits.chassisId, receivers.map((r) => r.id)), eq(wirelessUnits.isActive, true)))
+          ? await t.tx
+              .select()
+              .from(wirelessUnits)
+              .where(
+                and(
+                  inArray(
+                    wirelessUnits.chassisId,
+                    receivers.map((r) => r.id),
+                  ),
+                  eq(wirelessUnits.isActive, true),
+                ),
+              )
           : [];
-        await writer.apply(t, plan.settings, receivers, units, readings.filter((r): r is Reading => r !== undefined), now, report);
+        await writer.apply(
+          t,
+          plan.settings,
+          receivers,
+          units,
+          readings.filter((r): r is Reading => r !== undefined),
+          now,
+          report,
+        );
       });
     }
   }

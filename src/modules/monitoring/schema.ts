@@ -1,9 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, real, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
-
 
 /**
  * A site where receivers stand. `unit_id` is the org module's unit (integer id); no FK because the
@@ -20,7 +33,11 @@ export const locations = pgTable(
     description: text('description').notNull().default(''),
     ...timestamps(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), unique('monitoring_locations_place_uq').on(t.orgId, t.building, t.room), tenantIsolation('monitoring_locations')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('monitoring_locations_place_uq').on(t.orgId, t.building, t.room),
+    tenantIsolation('monitoring_locations'),
+  ],
 );
 
 /** A networked receiver (chassis) holding several wireless units (channel slots). */
@@ -84,7 +101,9 @@ export const wirelessUnits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.chassisId], foreignColumns: [chassis.orgId, chassis.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.chassisId], foreignColumns: [chassis.orgId, chassis.id] }).onDelete(
+      'cascade',
+    ),
     unique('wireless_units_slot_uq').on(t.orgId, t.chassisId, t.slot),
     tenantIsolation('wireless_units'),
   ],
@@ -124,7 +143,11 @@ export const monitoringGroups = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), unique('monitoring_groups_name_uq').on(t.orgId, t.name), tenantIsolation('monitoring_groups')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('monitoring_groups_name_uq').on(t.orgId, t.name),
+    tenantIsolation('monitoring_groups'),
+  ],
 );
 
 export const groupMembers = pgTable(
@@ -132,12 +155,17 @@ export const groupMembers = pgTable(
   {
     orgId: orgIdColumn(),
     groupId: uuid('group_id').notNull(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.groupId, t.userId] }),
-    foreignKey({ columns: [t.orgId, t.groupId], foreignColumns: [monitoringGroups.orgId, monitoringGroups.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.groupId],
+      foreignColumns: [monitoringGroups.orgId, monitoringGroups.id],
+    }).onDelete('cascade'),
     // "Which groups am I in" is the hot path of every technician query.
     index('monitoring_group_members_user_idx').on(t.orgId, t.userId),
     tenantIsolation('monitoring_group_members'),
@@ -167,9 +195,18 @@ export const performerAssignments = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     // One assignment per performer-unit pair (seed 000).
     unique('performer_assignments_pair_uq').on(t.orgId, t.performerId, t.wirelessUnitId),
-    foreignKey({ columns: [t.orgId, t.performerId], foreignColumns: [performers.orgId, performers.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.wirelessUnitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.monitoringGroupId], foreignColumns: [monitoringGroups.orgId, monitoringGroups.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.performerId],
+      foreignColumns: [performers.orgId, performers.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.wirelessUnitId],
+      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.monitoringGroupId],
+      foreignColumns: [monitoringGroups.orgId, monitoringGroups.id],
+    }).onDelete('cascade'),
     index('performer_assignments_performer_idx').on(t.orgId, t.performerId, t.isActive),
     index('performer_assignments_unit_idx').on(t.orgId, t.wirelessUnitId, t.isActive),
     index('performer_assignments_group_idx').on(t.orgId, t.monitoringGroupId, t.isActive),
@@ -184,7 +221,9 @@ export const deviceAssignments = pgTable(
   {
     orgId: orgIdColumn(),
     id: idColumn(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     wirelessUnitId: uuid('wireless_unit_id').notNull(),
     alertEnabled: boolean('alert_enabled').notNull().default(true),
     notes: text('notes').notNull().default(''),
@@ -193,7 +232,10 @@ export const deviceAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.wirelessUnitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.wirelessUnitId],
+      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
+    }).onDelete('cascade'),
     unique('device_assignments_pair_uq').on(t.orgId, t.userId, t.wirelessUnitId),
     tenantIsolation('device_assignments'),
   ],
@@ -237,7 +279,10 @@ export const telemetrySamples = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId],
+      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
+    }).onDelete('cascade'),
     index('unit_telemetry_samples_unit_at_idx').on(t.orgId, t.unitId, t.at),
     index('unit_telemetry_samples_at_idx').on(t.orgId, t.at),
     tenantIsolation('unit_telemetry_samples'),
@@ -273,10 +318,18 @@ export const alerts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [wirelessUnits.orgId, wirelessUnits.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.performerId], foreignColumns: [performers.orgId, performers.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId],
+      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.performerId],
+      foreignColumns: [performers.orgId, performers.id],
+    }).onDelete('cascade'),
     // One unresolved alert per (unit, kind): the poller updates it instead of piling up duplicates.
-    uniqueIndex('monitoring_alerts_one_unresolved_uq').on(t.orgId, t.unitId, t.kind).where(sql`state <> 'resolved'`),
+    uniqueIndex('monitoring_alerts_one_unresolved_uq')
+      .on(t.orgId, t.unitId, t.kind)
+      .where(sql`state <> 'resolved'`),
     index('monitoring_alerts_state_idx').on(t.orgId, t.state, t.id),
     index('monitoring_alerts_unit_idx').on(t.orgId, t.unitId, t.id),
     tenantIsolation('monitoring_alerts'),

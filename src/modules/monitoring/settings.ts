@@ -62,20 +62,31 @@ export async function getSettings(t: TenantTx): Promise<MonitoringSettings> {
   return readSettings(t);
 }
 
-export async function updateSettings(t: TenantTx, patch: Partial<MonitoringSettings>): Promise<MonitoringSettings> {
+export async function updateSettings(
+  t: TenantTx,
+  patch: Partial<MonitoringSettings>,
+): Promise<MonitoringSettings> {
   requireOrgAdmin(t.actor, 'change monitoring settings');
   const before = await readSettings(t);
   const after = { ...before, ...patch };
   // A critical level at or above the warning level would skip the warning entirely.
   if (after.batteryCriticalPercent >= after.batteryWarningPercent) {
-    throw unprocessable(`battery_critical_percent (${after.batteryCriticalPercent}) must be below battery_warning_percent (${after.batteryWarningPercent})`, [
-      { path: 'body.battery_critical_percent', message: 'must be below battery_warning_percent' },
-    ]);
+    throw unprocessable(
+      `battery_critical_percent (${after.batteryCriticalPercent}) must be below battery_warning_percent (${after.batteryWarningPercent})`,
+      [{ path: 'body.battery_critical_percent', message: 'must be below battery_warning_percent' }],
+    );
   }
   await t.tx
     .insert(monitoringSettings)
     .values({ orgId: t.orgId, ...after })
     .onConflictDoUpdate({ target: monitoringSettings.orgId, set: { ...after, updatedAt: new Date() } });
-  await audit(t, { action: 'monitoring.settings.updated', entityType: 'monitoring_settings', entityId: t.orgId, message: 'Changed monitoring thresholds', before: settingsView(before), after: settingsView(after) });
+  await audit(t, {
+    action: 'monitoring.settings.updated',
+    entityType: 'monitoring_settings',
+    entityId: t.orgId,
+    message: 'Changed monitoring thresholds',
+    before: settingsView(before),
+    after: settingsView(after),
+  });
   return after;
 }

@@ -74,9 +74,19 @@ const RUNTIME_AT_FULL_MINUTES = 600;
 
 export function channelTelemetry(ch: ChannelState, jitter: boolean, now = Date.now()) {
   if (!ch.online) {
-    return { slot: ch.slot, name: ch.name, online: false, muted: ch.muted, frequency_mhz: ch.frequencyMhz, battery: null, rf: null, audio: null };
+    return {
+      slot: ch.slot,
+      name: ch.name,
+      online: false,
+      muted: ch.muted,
+      frequency_mhz: ch.frequencyMhz,
+      battery: null,
+      rf: null,
+      audio: null,
+    };
   }
-  const wobble = (v: number, by: number) => (jitter ? clamp(Math.round(v + (Math.random() * 2 - 1) * by), 0, 100) : v);
+  const wobble = (v: number, by: number) =>
+    jitter ? clamp(Math.round(v + (Math.random() * 2 - 1) * by), 0, 100) : v;
   const percent = batteryNow(ch, now);
   const rf = wobble(ch.rfPercent, 3);
   const audio = ch.muted ? 0 : ch.audioPercent > 0 ? wobble(ch.audioPercent, 10) : 0;
@@ -86,7 +96,11 @@ export function channelTelemetry(ch: ChannelState, jitter: boolean, now = Date.n
     online: true,
     muted: ch.muted,
     frequency_mhz: ch.frequencyMhz,
-    battery: { bars: Math.ceil(percent / 20), percent, runtime_minutes: Math.round((percent / 100) * RUNTIME_AT_FULL_MINUTES) },
+    battery: {
+      bars: Math.ceil(percent / 20),
+      percent,
+      runtime_minutes: Math.round((percent / 100) * RUNTIME_AT_FULL_MINUTES),
+    },
     // -100 dBm (nothing) to -20 dBm (transmitter next to the antenna).
     rf: { level_percent: rf, level_dbm: Math.round(-100 + rf * 0.8), antenna: ch.antenna },
     audio: { level_percent: audio, level_dbfs: audio === 0 ? -120 : Math.round(-60 + audio * 0.6) },
@@ -94,14 +108,22 @@ export function channelTelemetry(ch: ChannelState, jitter: boolean, now = Date.n
 }
 
 export function deviceTelemetry(state: ReceiverState, now = Date.now()) {
-  return { serial: state.serial, model: state.model, firmware: state.firmware, channels: state.channels.map((ch) => channelTelemetry(ch, state.jitter, now)) };
+  return {
+    serial: state.serial,
+    model: state.model,
+    firmware: state.firmware,
+    channels: state.channels.map((ch) => channelTelemetry(ch, state.jitter, now)),
+  };
 }
 
 type Telemetry = ReturnType<typeof channelTelemetry>;
 
 /** A channel broken as scripted (`schema`): wrong types where the numbers belong. */
 function brokenChannel(state: ReceiverState, ch: Telemetry): object {
-  return state.malformed === 'schema' && (state.malformedChannel === null || state.malformedChannel === ch.slot) ? { ...ch, battery: { bars: 'full', percent: 'lots' }, rf: 'strong' } : ch;
+  return state.malformed === 'schema' &&
+    (state.malformedChannel === null || state.malformedChannel === ch.slot)
+    ? { ...ch, battery: { bars: 'full', percent: 'lots' }, rf: 'strong' }
+    : ch;
 }
 
 /** The body the device API sends, malformed as scripted. */
@@ -129,9 +151,18 @@ export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Da
     state.malformedChannel = cmd.channel ?? null;
   }
   if (cmd.streaming !== undefined) state.streaming = cmd.streaming;
-  const channelFields = [cmd.battery, cmd.drain_per_minute, cmd.rf, cmd.antenna, cmd.audio, cmd.muted, cmd.online].some((v) => v !== undefined);
+  const channelFields = [
+    cmd.battery,
+    cmd.drain_per_minute,
+    cmd.rf,
+    cmd.antenna,
+    cmd.audio,
+    cmd.muted,
+    cmd.online,
+  ].some((v) => v !== undefined);
   if (!channelFields) return null;
-  const targets = cmd.channel === undefined ? state.channels : state.channels.filter((c) => c.slot === cmd.channel);
+  const targets =
+    cmd.channel === undefined ? state.channels : state.channels.filter((c) => c.slot === cmd.channel);
   if (targets.length === 0) return `no channel ${cmd.channel}`;
   for (const ch of targets) {
     if (cmd.battery !== undefined || cmd.drain_per_minute !== undefined) {
@@ -152,14 +183,41 @@ export function applyControl(state: ReceiverState, cmd: ControlCommand, now = Da
 function validControl(body: unknown): ControlCommand | string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
   const b = body as Record<string, unknown>;
-  const known = new Set(['channel', 'battery', 'drain_per_minute', 'rf', 'antenna', 'audio', 'muted', 'online', 'offline', 'malformed', 'streaming']);
+  const known = new Set([
+    'channel',
+    'battery',
+    'drain_per_minute',
+    'rf',
+    'antenna',
+    'audio',
+    'muted',
+    'online',
+    'offline',
+    'malformed',
+    'streaming',
+  ]);
   for (const key of Object.keys(b)) if (!known.has(key)) return `unknown field ${key}`;
-  const num = (k: string, lo: number, hi: number) => b[k] === undefined || (typeof b[k] === 'number' && (b[k] as number) >= lo && (b[k] as number) <= hi) || `${k} must be a number ${lo}–${hi}`;
+  const num = (k: string, lo: number, hi: number) =>
+    b[k] === undefined ||
+    (typeof b[k] === 'number' && (b[k] as number) >= lo && (b[k] as number) <= hi) ||
+    `${k} must be a number ${lo}–${hi}`;
   const bool = (k: string) => b[k] === undefined || typeof b[k] === 'boolean' || `${k} must be true or false`;
   const checks = [
-    num('channel', 0, 1024), num('battery', 0, 100), num('drain_per_minute', 0, 100), num('rf', 0, 100), num('audio', 0, 100), bool('muted'), bool('online'), bool('offline'), bool('streaming'),
+    num('channel', 0, 1024),
+    num('battery', 0, 100),
+    num('drain_per_minute', 0, 100),
+    num('rf', 0, 100),
+    num('audio', 0, 100),
+    bool('muted'),
+    bool('online'),
+    bool('offline'),
+    bool('streaming'),
     b.antenna === undefined || b.antenna === 'A' || b.antenna === 'B' || 'antenna must be A or B',
-    b.malformed === undefined || b.malformed === null || b.malformed === 'json' || b.malformed === 'schema' || 'malformed must be "json", "schema" or null',
+    b.malformed === undefined ||
+      b.malformed === null ||
+      b.malformed === 'json' ||
+      b.malformed === 'schema' ||
+      'malformed must be "json", "schema" or null',
   ];
   const failed = checks.find((c) => c !== true);
   return typeof failed === 'string' ? failed : (b as ControlCommand);
@@ -214,8 +272,17 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
     jitter: opts.jitter ?? false,
     streaming: opts.streaming ?? true,
     channels: Array.from({ length: count }, (_, i) => ({
-      slot: i + 1, name: `CH${i + 1}`, online: true, muted: false, battery: opts.batteries?.[i] ?? 100, drainPerMinute: opts.drainPerMinute ?? 0, batterySetAt: now,
-      rfPercent: 80, antenna: i % 2 === 0 ? 'A' : 'B', audioPercent: 40, frequencyMhz: Math.round((470.125 + i * 0.6) * 1000) / 1000,
+      slot: i + 1,
+      name: `CH${i + 1}`,
+      online: true,
+      muted: false,
+      battery: opts.batteries?.[i] ?? 100,
+      drainPerMinute: opts.drainPerMinute ?? 0,
+      batterySetAt: now,
+      rfPercent: 80,
+      antenna: i % 2 === 0 ? 'A' : 'B',
+      audioPercent: 40,
+      frequencyMhz: Math.round((470.125 + i * 0.6) * 1000) / 1000,
     })),
   };
 
@@ -310,11 +377,20 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
 }
 
 /** `count` receivers on consecutive ports from `basePort` (0: any free ports). */
-export async function startReceivers(count: number, opts: ReceiverOptions & { basePort?: number } = {}): Promise<SimulatedReceiver[]> {
+export async function startReceivers(
+  count: number,
+  opts: ReceiverOptions & { basePort?: number } = {},
+): Promise<SimulatedReceiver[]> {
   const started: SimulatedReceiver[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      started.push(await startReceiver({ ...opts, port: opts.basePort ? opts.basePort + i : 0, serial: `SIM-${String(i + 1).padStart(3, '0')}` }));
+      started.push(
+        await startReceiver({
+          ...opts,
+          port: opts.basePort ? opts.basePort + i : 0,
+          serial: `SIM-${String(i + 1).padStart(3, '0')}`,
+        }),
+      );
     }
   } catch (err) {
     await Promise.all(started.map((r) => r.close()));

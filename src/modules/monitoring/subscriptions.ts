@@ -4,7 +4,15 @@ import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
-import { emptyReport, parseChannel, type ChannelReading, type ChassisRow, type Reading, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
+import {
+  emptyReport,
+  parseChannel,
+  type ChannelReading,
+  type ChassisRow,
+  type Reading,
+  type TelemetryDeps,
+  type TelemetryWriter,
+} from './telemetry.ts';
 
 /**
  * Telemetry pushed by the receivers: one `GET /api/v1/subscribe` stream (NDJSON, one line per
@@ -45,7 +53,10 @@ type Pending = Map<string, { chassis: ChassisRow; channels: Map<number, ChannelR
 const UNSUPPORTED = new Set([404, 405, 501]);
 const FLUSH_SLICE = 50;
 
-export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWriter }, opts: SubscriptionOptions = {}) {
+export function createSubscriptions(
+  deps: TelemetryDeps & { writer: TelemetryWriter },
+  opts: SubscriptionOptions = {},
+) {
   const reconnectBaseMs = opts.reconnectBaseMs ?? 1000;
   const reconnectMaxMs = opts.reconnectMaxMs ?? 30_000;
   const unsupportedRetryMs = opts.unsupportedRetryMs ?? 300_000;
@@ -59,7 +70,9 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
   const gauge = deps.registry.getSingleMetric('roster_monitoring_telemetry_subscriptions');
   if (!gauge) {
     new client.Gauge({
-      name: 'roster_monitoring_telemetry_subscriptions', help: 'Receivers streaming telemetry to this process (the others are polled)', registers: [deps.registry],
+      name: 'roster_monitoring_telemetry_subscriptions',
+      help: 'Receivers streaming telemetry to this process (the others are polled)',
+      registers: [deps.registry],
       collect() {
         this.set([...subs.values()].filter((s) => s.live).length);
       },
@@ -67,7 +80,12 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
   }
 
   function connect(s: Subscription) {
-    const request = http.get({ host: s.chassis.ip, port: s.chassis.port, path: '/api/v1/subscribe', headers: { accept: 'application/x-ndjson' } });
+    const request = http.get({
+      host: s.chassis.ip,
+      port: s.chassis.port,
+      path: '/api/v1/subscribe',
+      headers: { accept: 'application/x-ndjson' },
+    });
     s.request = request;
     // Socket idle time: covers both a receiver that never answers and a stream that goes quiet.
     request.setTimeout(stallMs, () => request.destroy(new Error(`no telemetry for ${stallMs} ms`)));
@@ -104,11 +122,20 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
     s.raw.clear();
     s.latest.clear();
     s.failures++;
-    const delay = unsupported ? unsupportedRetryMs : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** (s.failures - 1));
+    const delay = unsupported
+      ? unsupportedRetryMs
+      : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** (s.failures - 1));
     s.retryAt = Date.now() + delay;
     const context = { chassis: s.chassis.id, name: s.chassis.name, reason, retry_in_ms: delay };
-    if (wasLive) deps.log.warn(context, 'telemetry subscription dropped; polling the receiver until it reconnects');
-    else deps.log.info(context, unsupported ? 'receiver offers no telemetry subscription; polling it' : 'telemetry subscription failed; polling the receiver');
+    if (wasLive)
+      deps.log.warn(context, 'telemetry subscription dropped; polling the receiver until it reconnects');
+    else
+      deps.log.info(
+        context,
+        unsupported
+          ? 'receiver offers no telemetry subscription; polling it'
+          : 'telemetry subscription failed; polling the receiver',
+      );
   }
 
   function close(s: Subscription) {
@@ -128,12 +155,26 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
     try {
       parsed = JSON.parse(line);
     } catch {
-      return deps.writer.countMalformed('device', { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) }, 'malformed pushed telemetry: not JSON');
+      return deps.writer.countMalformed(
+        'device',
+        { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) },
+        'malformed pushed telemetry: not JSON',
+      );
     }
     const reading = parseChannel(parsed);
-    if (reading === null) return deps.writer.countMalformed('device', { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) }, 'malformed pushed telemetry: no slot');
+    if (reading === null)
+      return deps.writer.countMalformed(
+        'device',
+        { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) },
+        'malformed pushed telemetry: no slot',
+      );
     const slot = (parsed as { slot: number }).slot;
-    if (reading === 'malformed') return deps.writer.countMalformed('channel', { chassis: s.chassis.id, slot }, 'malformed pushed channel telemetry');
+    if (reading === 'malformed')
+      return deps.writer.countMalformed(
+        'channel',
+        { chassis: s.chassis.id, slot },
+        'malformed pushed channel telemetry',
+      );
     s.failures = 0;
     if (s.raw.get(slot) === line) return;
     s.raw.set(slot, line);
@@ -154,7 +195,9 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
   function schedule(orgId: string) {
     if (flushQueued.has(orgId)) return;
     flushQueued.add(orgId);
-    deps.writer.write(orgId, (t) => flush(t)).catch((err) => deps.log.error({ err, orgId }, 'applying pushed telemetry failed'));
+    deps.writer
+      .write(orgId, (t) => flush(t))
+      .catch((err) => deps.log.error({ err, orgId }, 'applying pushed telemetry failed'));
   }
 
   async function flush(t: TenantTx) {
@@ -167,9 +210,28 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
     if (batch.size) schedule(t.orgId);
     else pending.delete(t.orgId);
     const settings = await readSettings(t);
-    const units = await t.tx.select().from(wirelessUnits).where(and(inArray(wirelessUnits.chassisId, entries.map((e) => e.chassis.id)), eq(wirelessUnits.isActive, true)));
+    const units = await t.tx
+      .select()
+      .from(wirelessUnits)
+      .where(
+        and(
+          inArray(
+            wirelessUnits.chassisId,
+            entries.map((e) => e.chassis.id),
+          ),
+          eq(wirelessUnits.isActive, true),
+        ),
+      );
     const readings: Reading[] = entries.map((e) => ({ kind: 'ok', channels: e.channels }));
-    await deps.writer.apply(t, settings, entries.map((e) => e.chassis), units, readings, new Date(), emptyReport());
+    await deps.writer.apply(
+      t,
+      settings,
+      entries.map((e) => e.chassis),
+      units,
+      readings,
+      new Date(),
+      emptyReport(),
+    );
   }
 
   return {
@@ -188,7 +250,21 @@ export function createSubscriptions(deps: TelemetryDeps & { writer: TelemetryWri
           close(s);
           s = undefined;
         }
-        if (!s) subs.set(c.id, (s = { orgId, chassis: c, address, request: null, live: false, raw: new Map(), latest: new Map(), failures: 0, retryAt: 0 }));
+        if (!s)
+          subs.set(
+            c.id,
+            (s = {
+              orgId,
+              chassis: c,
+              address,
+              request: null,
+              live: false,
+              raw: new Map(),
+              latest: new Map(),
+              failures: 0,
+              retryAt: 0,
+            }),
+          );
         s.chassis = c;
         if (!s.request && Date.now() >= s.retryAt) connect(s);
       }

@@ -42,12 +42,21 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.deepEqual(device.channels[0].battery, { bars: 5, percent: 90, runtime_minutes: 540 });
     assert.deepEqual(device.channels[0].rf, { level_percent: 80, level_dbm: -36, antenna: 'A' });
     assert.equal(device.channels[1].rf.antenna, 'B');
-    assert.deepEqual([device.channels[0].audio.level_percent, device.channels[0].muted, device.channels[0].online], [40, false, true]);
+    assert.deepEqual(
+      [device.channels[0].audio.level_percent, device.channels[0].muted, device.channels[0].online],
+      [40, false, true],
+    );
 
-    const scripted = await fetch(`http://${rx.host}:${rx.port}/control`, { method: 'POST', body: JSON.stringify({ channel: 2, battery: 30 }) });
+    const scripted = await fetch(`http://${rx.host}:${rx.port}/control`, {
+      method: 'POST',
+      body: JSON.stringify({ channel: 2, battery: 30 }),
+    });
     assert.equal(scripted.status, 200);
     assert.equal(rx.state.channels[1].battery, 30);
-    const bad = await fetch(`http://${rx.host}:${rx.port}/control`, { method: 'POST', body: JSON.stringify({ channel: 2, battery: 300 }) });
+    const bad = await fetch(`http://${rx.host}:${rx.port}/control`, {
+      method: 'POST',
+      body: JSON.stringify({ channel: 2, battery: 300 }),
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(await bad.json(), { error: 'battery must be a number 0–100' });
     assert.equal(rx.state.channels[1].battery, 30, 'a refused command changes nothing');
@@ -58,8 +67,17 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     ({ org, admin } = await env().makeOrg('live-stage'));
     ({ id: techId, client: tech } = await env().makeUser(org, 'live.tech'));
     ({ id: outsiderId, client: outsider } = await env().makeUser(org, 'live.outsider'));
-    rack = (await admin.post(`${M}/chassis`, { name: 'Rack T', serial: 'SIM-T1', ip: rx.host, port: rx.port, is_online: false })).body;
-    for (let slot = 1; slot <= 4; slot++) units.push((await admin.post(`${M}/units`, { chassis_id: rack.id, name: `CH${slot}`, slot })).body);
+    rack = (
+      await admin.post(`${M}/chassis`, {
+        name: 'Rack T',
+        serial: 'SIM-T1',
+        ip: rx.host,
+        port: rx.port,
+        is_online: false,
+      })
+    ).body;
+    for (let slot = 1; slot <= 4; slot++)
+      units.push((await admin.post(`${M}/units`, { chassis_id: rack.id, name: `CH${slot}`, slot })).body);
     const stage = (await admin.post(`${M}/groups`, { name: 'Stage', members: [techId] })).body;
     await admin.post(`${M}/groups`, { name: 'Side', members: [outsiderId] });
     const people = [
@@ -70,7 +88,13 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     ] as const;
     for (const [i, [key, name, priority, toggles]] of people.entries()) {
       const p = (await admin.post(`${M}/performers`, { name })).body;
-      const a = await admin.post(`${M}/assignments`, { performer_id: p.id, wireless_unit_id: units[i].id, monitoring_group_id: stage.id, priority, ...toggles });
+      const a = await admin.post(`${M}/assignments`, {
+        performer_id: p.id,
+        wireless_unit_id: units[i].id,
+        monitoring_group_id: stage.id,
+        priority,
+        ...toggles,
+      });
       assert.equal(a.status, 201, JSON.stringify(a.body));
       assignment[key] = { ...a.body, performerId: p.id };
     }
@@ -80,18 +104,40 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
 
   test('the poller reads the receiver and updates unit state, chassis state and sampled history', async () => {
     const report = await poll();
-    assert.deepEqual([report.orgs, report.chassis, report.unreachable, report.malformed, report.unitsUpdated], [1, 1, 0, 0, 4]);
+    assert.deepEqual(
+      [report.orgs, report.chassis, report.unreachable, report.malformed, report.unitsUpdated],
+      [1, 1, 0, 0, 4],
+    );
     const ch1 = await unit(0);
     assert.deepEqual(
-      [ch1.battery, ch1.battery_bars, ch1.battery_runtime_minutes, ch1.rf_signal, ch1.rf_antenna, ch1.audio_level, ch1.is_muted, ch1.status, ch1.last_seen],
+      [
+        ch1.battery,
+        ch1.battery_bars,
+        ch1.battery_runtime_minutes,
+        ch1.rf_signal,
+        ch1.rf_antenna,
+        ch1.audio_level,
+        ch1.is_muted,
+        ch1.status,
+        ch1.last_seen,
+      ],
       [90, 5, 540, 80, 'A', 40, false, 'online', new Date(clock).toISOString()],
     );
     const c = (await admin.get(`${M}/chassis/${rack.id}`)).body;
-    assert.deepEqual([c.is_online, c.missed_polls, c.last_polled_at], [true, 0, new Date(clock).toISOString()]);
+    assert.deepEqual(
+      [c.is_online, c.missed_polls, c.last_polled_at],
+      [true, 0, new Date(clock).toISOString()],
+    );
     const history = (await admin.get(`${M}/units/${units[0].id}/history`)).body;
-    assert.deepEqual(history.items, [{ at: new Date(clock).toISOString(), battery: 90, rf_signal: 80, audio_level: 40, status: 'online' }]);
+    assert.deepEqual(history.items, [
+      { at: new Date(clock).toISOString(), battery: 90, rf_signal: 80, audio_level: 40, status: 'online' },
+    ]);
     await poll();
-    assert.equal((await admin.get(`${M}/units/${units[0].id}/history`)).body.items.length, 1, 'one sample per unit per history_every_seconds (10 s)');
+    assert.equal(
+      (await admin.get(`${M}/units/${units[0].id}/history`)).body.items.length,
+      1,
+      'one sample per unit per history_every_seconds (10 s)',
+    );
     assert.equal((await tech.get(`${M}/units/${units[0].id}/history`)).status, 200);
     assert.equal((await outsider.get(`${M}/units/${units[0].id}/history`)).status, 404);
   });
@@ -101,10 +147,32 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     const first = await poll();
     assert.equal(first.raised, 1);
     let open = await alertsOf(admin, '?state=open');
-    assert.equal(open.length, 1, 'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer');
+    assert.equal(
+      open.length,
+      1,
+      'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer',
+    );
     assert.deepEqual(
-      [open[0].kind, open[0].severity, open[0].priority, open[0].performer, open[0].unit, open[0].value, open[0].assignment_id, open[0].message],
-      ['battery_low', 'warning', 'critical', { id: assignment.alice.performerId, name: 'Alice' }, { id: units[0].id, name: 'CH1' }, 20, assignment.alice.id, 'Battery low on CH1: 20 %'],
+      [
+        open[0].kind,
+        open[0].severity,
+        open[0].priority,
+        open[0].performer,
+        open[0].unit,
+        open[0].value,
+        open[0].assignment_id,
+        open[0].message,
+      ],
+      [
+        'battery_low',
+        'warning',
+        'critical',
+        { id: assignment.alice.performerId, name: 'Alice' },
+        { id: units[0].id, name: 'CH1' },
+        20,
+        assignment.alice.id,
+        'Battery low on CH1: 20 %',
+      ],
     );
 
     rx.control({ channel: 1, battery: 8 });
@@ -113,7 +181,10 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     for (let i = 0; i < 5; i++) await poll();
     open = await alertsOf(admin, '?state=open');
     assert.equal(open.length, 1, 'one unresolved alert per (unit, kind), however many polls');
-    assert.deepEqual([open[0].severity, open[0].value, open[0].message], ['critical', 8, 'Battery critical on CH1: 8 %']);
+    assert.deepEqual(
+      [open[0].severity, open[0].value, open[0].message],
+      ['critical', 8, 'Battery critical on CH1: 8 %'],
+    );
   });
 
   test('the database refuses a second unresolved alert for the same unit and kind', async () => {
@@ -121,10 +192,25 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     await assert.rejects(
       env().inOrg(org, async (t) => {
         const { alerts } = await import('./schema.ts');
-        await t.tx.insert(alerts).values({ orgId: org.id, unitId: units[0].id, performerId: assignment.alice.performerId, assignmentId: assignment.alice.id, kind: 'battery_low', severity: 'warning', priority: 'low', message: 'dup', raisedAt: new Date() });
+        await t.tx
+          .insert(alerts)
+          .values({
+            orgId: org.id,
+            unitId: units[0].id,
+            performerId: assignment.alice.performerId,
+            assignmentId: assignment.alice.id,
+            kind: 'battery_low',
+            severity: 'warning',
+            priority: 'low',
+            message: 'dup',
+            raisedAt: new Date(),
+          });
       }),
     );
-    assert.deepEqual((await alertsOf(admin)).map((a) => a.id), [existing.id]);
+    assert.deepEqual(
+      (await alertsOf(admin)).map((a) => a.id),
+      [existing.id],
+    );
   });
 
   test('alerts are scoped by group: the technician sees and acknowledges; outside the group it is 404 and an empty list', async () => {
@@ -134,18 +220,32 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await outsider.get(`${M}/alerts/${alert.id}`)).status, 404);
     const refused = await outsider.post(`${M}/alerts/${alert.id}/acknowledge`);
     assert.equal(refused.status, 404);
-    assert.equal((await admin.get(`${M}/alerts/${alert.id}`)).body.state, 'open', 'a refused acknowledge changes nothing');
+    assert.equal(
+      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+      'open',
+      'a refused acknowledge changes nothing',
+    );
 
     const ack = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
     assert.equal(ack.status, 200);
-    assert.deepEqual([ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at], ['acknowledged', techId, 'string']);
+    assert.deepEqual(
+      [ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at],
+      ['acknowledged', techId, 'string'],
+    );
     const again = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
     assert.equal(again.status, 409);
     assert.match(again.body.detail, /already acknowledged/);
-    assert.deepEqual((await alertsOf(admin, '?state=acknowledged')).map((a) => a.id), [alert.id]);
+    assert.deepEqual(
+      (await alertsOf(admin, '?state=acknowledged')).map((a) => a.id),
+      [alert.id],
+    );
     assert.deepEqual(await alertsOf(admin, '?state=open'), []);
     await poll();
-    assert.equal((await admin.get(`${M}/alerts/${alert.id}`)).body.state, 'acknowledged', 'polling does not reopen an acknowledged alert of the same severity');
+    assert.equal(
+      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+      'acknowledged',
+      'polling does not reopen an acknowledged alert of the same severity',
+    );
   });
 
   test('the alert resolves itself when the battery is replaced; history keeps it and filters work', async () => {
@@ -158,8 +258,14 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await alertsOf(admin, '?kind=battery_low&priority=critical')).length, 1);
     assert.equal((await alertsOf(admin, '?priority=low')).length, 0);
     assert.equal((await alertsOf(admin, `?unit=${units[1].id}`)).length, 0);
-    assert.equal((await alertsOf(admin, `?from=${encodeURIComponent(new Date(clock).toISOString())}`)).length, 0);
-    assert.equal((await alertsOf(admin, `?to=${encodeURIComponent(new Date(clock).toISOString())}`)).length, 1);
+    assert.equal(
+      (await alertsOf(admin, `?from=${encodeURIComponent(new Date(clock).toISOString())}`)).length,
+      0,
+    );
+    assert.equal(
+      (await alertsOf(admin, `?to=${encodeURIComponent(new Date(clock).toISOString())}`)).length,
+      1,
+    );
     const bad = await admin.get(`${M}/alerts?state=sleeping`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].path, 'query.state');
@@ -181,7 +287,11 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     await poll();
     assert.equal((await unit(1)).battery, 70, 'a truncated answer changes nothing');
     assert.equal(await malformedCount(), before + 2);
-    assert.equal((await admin.get(`${M}/chassis/${rack.id}`)).body.is_online, true, 'a receiver that answers is not offline');
+    assert.equal(
+      (await admin.get(`${M}/chassis/${rack.id}`)).body.is_online,
+      true,
+      'a receiver that answers is not offline',
+    );
 
     rx.control({ malformed: null });
     await poll();
@@ -203,8 +313,15 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     rx.control({ channel: 1, audio: 0 });
     await poll();
     await poll(40);
-    assert.deepEqual(await alertsOf(admin, '?kind=audio_low'), [], 'audio low is off by default on an assignment');
-    assert.equal((await admin.patch(`${M}/assignments/${assignment.alice.id}`, { alert_on_audio_low: true })).status, 200);
+    assert.deepEqual(
+      await alertsOf(admin, '?kind=audio_low'),
+      [],
+      'audio low is off by default on an assignment',
+    );
+    assert.equal(
+      (await admin.patch(`${M}/assignments/${assignment.alice.id}`, { alert_on_audio_low: true })).status,
+      200,
+    );
     assert.equal((await poll()).raised, 1);
     assert.equal((await alertsOf(admin, '?kind=audio_low&state=open')).length, 1);
     rx.control({ channel: 1, muted: true });
@@ -229,7 +346,10 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await unit(0)).status, 'offline');
     assert.equal((await unit(0)).battery, 100, 'the last known battery stays readable');
     const offline = await alertsOf(admin, '?kind=device_offline&state=open');
-    assert.deepEqual(offline.map((a) => [a.performer.name, a.priority, a.severity]).sort(), [['Alice', 'critical', 'critical'], ['Bob', 'high', 'critical']]);
+    assert.deepEqual(offline.map((a) => [a.performer.name, a.priority, a.severity]).sort(), [
+      ['Alice', 'critical', 'critical'],
+      ['Bob', 'high', 'critical'],
+    ]);
 
     rx.control({ offline: false });
     const back = await poll();
@@ -251,16 +371,28 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     } finally {
       off();
     }
-    const as = (userId: number, orgRole: Actor['orgRole'] = 'member'): Actor => ({ userId, label: 'x', orgId: org.id, orgRole, via: 'session' });
+    const as = (userId: number, orgRole: Actor['orgRole'] = 'member'): Actor => ({
+      userId,
+      label: 'x',
+      orgId: org.id,
+      orgRole,
+      via: 'session',
+    });
     const types = seen.filter((e) => e.type.startsWith('monitoring.alert.')).map((e) => e.type);
-    assert.deepEqual(types, ['monitoring.alert.raised', 'monitoring.alert.acknowledged', 'monitoring.alert.resolved']);
+    assert.deepEqual(types, [
+      'monitoring.alert.raised',
+      'monitoring.alert.acknowledged',
+      'monitoring.alert.resolved',
+    ]);
     for (const e of seen.filter((e) => e.type.startsWith('monitoring.alert.'))) {
       assert.equal((e.data as any).unit.id, units[0].id);
       assert.ok(mayReceive(as(techId), e), `${e.type} reaches the group member`);
       assert.ok(!mayReceive(as(outsiderId), e), `${e.type} does not reach a technician of another group`);
       assert.ok(mayReceive(as(999_999, 'admin'), e), `${e.type} reaches org admins`);
     }
-    const unitEvent = seen.find((e) => e.type === 'monitoring.unit.updated' && (e.data as any).id === units[0].id)!;
+    const unitEvent = seen.find(
+      (e) => e.type === 'monitoring.unit.updated' && (e.data as any).id === units[0].id,
+    )!;
     assert.equal((unitEvent.data as any).battery, 15);
     assert.ok(mayReceive(as(techId), unitEvent) && !mayReceive(as(outsiderId), unitEvent));
   });
@@ -268,8 +400,16 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
   test('thresholds are per org: admins read and change them; bad values are refused and change nothing', async () => {
     const defaults = await admin.get(`${M}/settings`);
     assert.deepEqual(defaults.body, {
-      poll_interval_ms: 1000, battery_warning_percent: 25, battery_critical_percent: 10, rf_loss_below_percent: 15, rf_loss_seconds: 5, silence_below_percent: 5,
-      silence_seconds: 30, offline_after_missed_polls: 3, history_every_seconds: 10, history_retention_hours: 48,
+      poll_interval_ms: 1000,
+      battery_warning_percent: 25,
+      battery_critical_percent: 10,
+      rf_loss_below_percent: 15,
+      rf_loss_seconds: 5,
+      silence_below_percent: 5,
+      silence_seconds: 30,
+      offline_after_missed_polls: 3,
+      history_every_seconds: 10,
+      history_retention_hours: 48,
     });
     assert.equal((await tech.get(`${M}/settings`)).status, 403);
     assert.equal((await tech.put(`${M}/settings`, { battery_warning_percent: 50 })).status, 403);
@@ -279,7 +419,11 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     const unknown = await admin.put(`${M}/settings`, { battery: 5 });
     assert.equal(unknown.status, 400);
     assert.deepEqual(unknown.body.errors, [{ path: 'body.battery', message: 'unknown field' }]);
-    assert.deepEqual((await admin.get(`${M}/settings`)).body, defaults.body, 'refused changes stored nothing');
+    assert.deepEqual(
+      (await admin.get(`${M}/settings`)).body,
+      defaults.body,
+      'refused changes stored nothing',
+    );
 
     const changed = await admin.put(`${M}/settings`, { battery_warning_percent: 40 });
     assert.equal(changed.status, 200);

@@ -22,8 +22,16 @@ export const channelReading = z.object({
   slot: z.number().int().min(0),
   online: z.boolean(),
   muted: z.boolean(),
-  battery: z.object({ bars: z.number().int().min(0).max(5), percent: z.number().min(0).max(100), runtime_minutes: z.number().min(0) }).nullable(),
-  rf: z.object({ level_percent: z.number().min(0).max(100), level_dbm: z.number(), antenna: z.string().max(8) }).nullable(),
+  battery: z
+    .object({
+      bars: z.number().int().min(0).max(5),
+      percent: z.number().min(0).max(100),
+      runtime_minutes: z.number().min(0),
+    })
+    .nullable(),
+  rf: z
+    .object({ level_percent: z.number().min(0).max(100), level_dbm: z.number(), antenna: z.string().max(8) })
+    .nullable(),
   audio: z.object({ level_percent: z.number().min(0).max(100), level_dbfs: z.number() }).nullable(),
 });
 export type ChannelReading = z.infer<typeof channelReading>;
@@ -36,16 +44,41 @@ export function parseChannel(raw: unknown): ChannelReading | 'malformed' | null 
   return typeof slot === 'number' ? 'malformed' : null;
 }
 
-export type ChassisRow = { id: string; name: string; ip: string; port: number; missedPolls: number; isOnline: boolean };
+export type ChassisRow = {
+  id: string;
+  name: string;
+  ip: string;
+  port: number;
+  missedPolls: number;
+  isOnline: boolean;
+};
 export type Reading =
   | { kind: 'ok'; channels: Map<number, ChannelReading | 'malformed'> }
   | { kind: 'unreachable'; error: string }
   | { kind: 'malformed'; error: string };
 
 export interface TelemetryReport {
-  orgs: number; chassis: number; unreachable: number; malformed: number; unitsUpdated: number; samples: number; raised: number; escalated: number; resolved: number;
+  orgs: number;
+  chassis: number;
+  unreachable: number;
+  malformed: number;
+  unitsUpdated: number;
+  samples: number;
+  raised: number;
+  escalated: number;
+  resolved: number;
 }
-export const emptyReport = (): TelemetryReport => ({ orgs: 0, chassis: 0, unreachable: 0, malformed: 0, unitsUpdated: 0, samples: 0, raised: 0, escalated: 0, resolved: 0 });
+export const emptyReport = (): TelemetryReport => ({
+  orgs: 0,
+  chassis: 0,
+  unreachable: 0,
+  malformed: 0,
+  unitsUpdated: 0,
+  samples: 0,
+  raised: 0,
+  escalated: 0,
+  resolved: 0,
+});
 
 export interface TelemetryDeps {
   db: Db;
@@ -60,7 +93,12 @@ const PRUNE_EVERY_MS = 60_000;
 function malformedCounter(registry: client.Registry) {
   const existing = registry.getSingleMetric(MALFORMED_METRIC);
   if (existing) return existing as client.Counter<'reason'>;
-  return new client.Counter({ name: MALFORMED_METRIC, help: 'Receiver telemetry that could not be used (whole answer or one channel, polled or pushed)', labelNames: ['reason'] as const, registers: [registry] });
+  return new client.Counter({
+    name: MALFORMED_METRIC,
+    help: 'Receiver telemetry that could not be used (whole answer or one channel, polled or pushed)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
 }
 
 /**
@@ -82,7 +120,9 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
   /** Runs `fn` in a tenant transaction of the org as the system actor, after the org's earlier writes. */
   function write<T>(orgId: string, fn: (t: TenantTx) => Promise<T>): Promise<T> {
     const previous = queues.get(orgId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => withTenant({ db: deps.db, bus: deps.bus }, systemActor(orgId, 'monitoring-poller'), fn));
+    const run = previous
+      .catch(() => {})
+      .then(() => withTenant({ db: deps.db, bus: deps.bus }, systemActor(orgId, 'monitoring-poller'), fn));
     queues.set(orgId, run);
     const forget = () => {
       if (queues.get(orgId) === run) queues.delete(orgId);
@@ -101,7 +141,15 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
    * (at most one per unit per `history_every_seconds`), live `monitoring.unit.updated`, alerts.
    * A channel missing from a reading leaves its unit untouched.
    */
-  async function apply(t: TenantTx, settings: MonitoringSettings, receivers: ChassisRow[], units: WirelessUnit[], readings: Reading[], now: Date, report: TelemetryReport) {
+  async function apply(
+    t: TenantTx,
+    settings: MonitoringSettings,
+    receivers: ChassisRow[],
+    units: WirelessUnit[],
+    readings: Reading[],
+    now: Date,
+    report: TelemetryReport,
+  ) {
     const evaluated = new Map<string, { name: string; conditions: Conditions }>();
     const changed: WirelessUnit[] = [];
     const seen: string[] = [];
@@ -116,13 +164,26 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
         report.unreachable++;
         const missed = c.missedPolls + 1;
         const offline = missed >= settings.offlineAfterMissedPolls;
-        if (offline && c.isOnline) deps.log.warn({ chassis: c.id, name: c.name, error: reading.error, missed }, 'receiver offline');
-        await t.tx.update(chassis).set({ missedPolls: missed, isOnline: c.isOnline && !offline, lastPolledAt: now }).where(eq(chassis.id, c.id));
+        if (offline && c.isOnline)
+          deps.log.warn({ chassis: c.id, name: c.name, error: reading.error, missed }, 'receiver offline');
+        await t.tx
+          .update(chassis)
+          .set({ missedPolls: missed, isOnline: c.isOnline && !offline, lastPolledAt: now })
+          .where(eq(chassis.id, c.id));
         if (!offline) continue;
         for (const u of mine) {
           const next = { ...u, status: 'offline' as const, rfLowSince: null, silentSince: null };
           if (u.status !== 'offline') changed.push(next);
-          evaluated.set(u.id, { name: u.name, conditions: { device_offline: { severity: 'critical', value: null, message: `${u.name} is offline: receiver ${c.name} not answering` } } });
+          evaluated.set(u.id, {
+            name: u.name,
+            conditions: {
+              device_offline: {
+                severity: 'critical',
+                value: null,
+                message: `${u.name} is offline: receiver ${c.name} not answering`,
+              },
+            },
+          });
         }
         continue;
       }
@@ -130,7 +191,11 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
       if (reading.kind === 'malformed') {
         // The receiver answers, but with nothing usable: its units keep their last good state.
         report.malformed++;
-        countMalformed('device', { chassis: c.id, name: c.name, error: reading.error }, 'malformed receiver telemetry');
+        countMalformed(
+          'device',
+          { chassis: c.id, name: c.name, error: reading.error },
+          'malformed receiver telemetry',
+        );
         continue;
       }
       for (const u of mine) {
@@ -138,7 +203,11 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
         if (ch === undefined) continue;
         if (ch === 'malformed') {
           report.malformed++;
-          countMalformed('channel', { chassis: c.id, unit: u.id, slot: u.slot }, 'malformed channel telemetry');
+          countMalformed(
+            'channel',
+            { chassis: c.id, unit: u.id, slot: u.slot },
+            'malformed channel telemetry',
+          );
           continue;
         }
         const next = nextState(u, ch, settings, now);
@@ -148,22 +217,44 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
         const lastSample = lastSampled.get(u.id);
         if (lastSample === undefined || now.getTime() - lastSample >= settings.historyEverySeconds * 1000) {
           lastSampled.set(u.id, now.getTime());
-          samples.push({ orgId: t.orgId, unitId: u.id, at: now, battery: next.battery, rfSignal: next.rfSignal, audioLevel: next.audioLevel, status: next.status });
+          samples.push({
+            orgId: t.orgId,
+            unitId: u.id,
+            at: now,
+            battery: next.battery,
+            rfSignal: next.rfSignal,
+            audioLevel: next.audioLevel,
+            status: next.status,
+          });
         }
       }
     }
 
-    if (answered.length) await t.tx.update(chassis).set({ missedPolls: 0, isOnline: true, lastPolledAt: now }).where(inArray(chassis.id, answered));
+    if (answered.length)
+      await t.tx
+        .update(chassis)
+        .set({ missedPolls: 0, isOnline: true, lastPolledAt: now })
+        .where(inArray(chassis.id, answered));
     for (const u of changed) {
       await t.tx
         .update(wirelessUnits)
         .set({
-          status: u.status, battery: u.battery, batteryBars: u.batteryBars, batteryRuntimeMinutes: u.batteryRuntimeMinutes, rfSignal: u.rfSignal, rfAntenna: u.rfAntenna,
-          audioLevel: u.audioLevel, isMuted: u.isMuted, rfLowSince: u.rfLowSince, silentSince: u.silentSince, updatedAt: now,
+          status: u.status,
+          battery: u.battery,
+          batteryBars: u.batteryBars,
+          batteryRuntimeMinutes: u.batteryRuntimeMinutes,
+          rfSignal: u.rfSignal,
+          rfAntenna: u.rfAntenna,
+          audioLevel: u.audioLevel,
+          isMuted: u.isMuted,
+          rfLowSince: u.rfLowSince,
+          silentSince: u.silentSince,
+          updatedAt: now,
         })
         .where(eq(wirelessUnits.id, u.id));
     }
-    if (seen.length) await t.tx.update(wirelessUnits).set({ lastSeen: now }).where(inArray(wirelessUnits.id, seen));
+    if (seen.length)
+      await t.tx.update(wirelessUnits).set({ lastSeen: now }).where(inArray(wirelessUnits.id, seen));
     if (samples.length) await t.tx.insert(telemetrySamples).values(samples);
     report.unitsUpdated += changed.length;
     report.samples += samples.length;
@@ -171,13 +262,31 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
     const lastPrune = lastPruned.get(t.orgId);
     if (lastPrune === undefined || now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
       lastPruned.set(t.orgId, now.getTime());
-      await t.tx.delete(telemetrySamples).where(lt(telemetrySamples.at, new Date(now.getTime() - settings.historyRetentionHours * 3600_000)));
+      await t.tx
+        .delete(telemetrySamples)
+        .where(lt(telemetrySamples.at, new Date(now.getTime() - settings.historyRetentionHours * 3600_000)));
     }
 
-    const visible = changed.filter((u) => visibleChange(units.find((o) => o.id === u.id)!, u));
+    const visible = changed.filter((u) =>
+      visibleChange(
+        units.find((o) => o.id === u.id)!,
+        u,
+      ),
+    );
     if (visible.length) {
-      const audiences = await unitAudiences(t, visible.map((u) => u.id));
-      for (const u of visible) t.publish(liveEvent(t.orgId, 'monitoring.unit.updated', unitView({ ...u, lastSeen: seen.includes(u.id) ? now : u.lastSeen, updatedAt: now }), audiences.get(u.id)!));
+      const audiences = await unitAudiences(
+        t,
+        visible.map((u) => u.id),
+      );
+      for (const u of visible)
+        t.publish(
+          liveEvent(
+            t.orgId,
+            'monitoring.unit.updated',
+            unitView({ ...u, lastSeen: seen.includes(u.id) ? now : u.lastSeen, updatedAt: now }),
+            audiences.get(u.id)!,
+          ),
+        );
     }
     const engine = await evaluateAlerts(t, evaluated, now);
     report.raised += engine.raised;
@@ -214,17 +323,44 @@ function nextState(u: WirelessUnit, ch: ChannelReading, s: MonitoringSettings, n
 }
 
 function conditionsOf(u: WirelessUnit, s: MonitoringSettings, now: Date): Conditions {
-  if (u.status === 'offline') return { device_offline: { severity: 'critical', value: null, message: `${u.name} is offline: transmitter not reporting` } };
-  const lasted = (since: Date | null, seconds: number) => since !== null && now.getTime() - since.getTime() >= seconds * 1000;
+  if (u.status === 'offline')
+    return {
+      device_offline: {
+        severity: 'critical',
+        value: null,
+        message: `${u.name} is offline: transmitter not reporting`,
+      },
+    };
+  const lasted = (since: Date | null, seconds: number) =>
+    since !== null && now.getTime() - since.getTime() >= seconds * 1000;
   return {
     device_offline: false,
     battery_low:
-      u.battery === null ? undefined
-      : u.battery <= s.batteryCriticalPercent ? { severity: 'critical', value: u.battery, message: `Battery critical on ${u.name}: ${u.battery} %` }
-      : u.battery <= s.batteryWarningPercent ? { severity: 'warning', value: u.battery, message: `Battery low on ${u.name}: ${u.battery} %` }
+      u.battery === null
+        ? undefined
+        : u.battery <= s.batteryCriticalPercent
+          ? {
+              severity: 'critical',
+              value: u.battery,
+              message: `Battery critical on ${u.name}: ${u.battery} %`,
+            }
+          : u.battery <= s.batteryWarningPercent
+            ? { severity: 'warning', value: u.battery, message: `Battery low on ${u.name}: ${u.battery} %` }
+            : false,
+    signal_loss: lasted(u.rfLowSince, s.rfLossSeconds)
+      ? {
+          severity: 'critical',
+          value: u.rfSignal,
+          message: `RF lost on ${u.name}: ${u.rfSignal} % for ${s.rfLossSeconds} s or more`,
+        }
       : false,
-    signal_loss: lasted(u.rfLowSince, s.rfLossSeconds) ? { severity: 'critical', value: u.rfSignal, message: `RF lost on ${u.name}: ${u.rfSignal} % for ${s.rfLossSeconds} s or more` } : false,
-    audio_low: lasted(u.silentSince, s.silenceSeconds) ? { severity: 'warning', value: u.audioLevel, message: `No audio on ${u.name} for ${s.silenceSeconds} s or more while unmuted` } : false,
+    audio_low: lasted(u.silentSince, s.silenceSeconds)
+      ? {
+          severity: 'warning',
+          value: u.audioLevel,
+          message: `No audio on ${u.name} for ${s.silenceSeconds} s or more while unmuted`,
+        }
+      : false,
   };
 }
 
@@ -232,10 +368,22 @@ const time = (d: Date | null) => d?.getTime() ?? null;
 
 /** What a technician sees on screen. */
 function visibleChange(a: WirelessUnit, b: WirelessUnit): boolean {
-  return a.status !== b.status || a.battery !== b.battery || a.batteryBars !== b.batteryBars || a.batteryRuntimeMinutes !== b.batteryRuntimeMinutes || a.rfSignal !== b.rfSignal
-    || a.rfAntenna !== b.rfAntenna || a.audioLevel !== b.audioLevel || a.isMuted !== b.isMuted;
+  return (
+    a.status !== b.status ||
+    a.battery !== b.battery ||
+    a.batteryBars !== b.batteryBars ||
+    a.batteryRuntimeMinutes !== b.batteryRuntimeMinutes ||
+    a.rfSignal !== b.rfSignal ||
+    a.rfAntenna !== b.rfAntenna ||
+    a.audioLevel !== b.audioLevel ||
+    a.isMuted !== b.isMuted
+  );
 }
 
 function stateChanged(a: WirelessUnit, b: WirelessUnit): boolean {
-  return visibleChange(a, b) || time(a.rfLowSince) !== time(b.rfLowSince) || time(a.silentSince) !== time(b.silentSince);
+  return (
+    visibleChange(a, b) ||
+    time(a.rfLowSince) !== time(b.rfLowSince) ||
+    time(a.silentSince) !== time(b.silentSince)
+  );
 }

@@ -8,7 +8,12 @@ export { unitScope } from './scope.ts';
 
 /** Seed 002's plants and their departments. */
 const PLANTS = [
-  { unitName: 'Mumbai Plant', unitCode: 'MUM', location: 'Mumbai', departments: ['QC', 'Production', 'R&D', 'Regulatory'] },
+  {
+    unitName: 'Mumbai Plant',
+    unitCode: 'MUM',
+    location: 'Mumbai',
+    departments: ['QC', 'Production', 'R&D', 'Regulatory'],
+  },
   { unitName: 'Pune Plant', unitCode: 'PUN', location: 'Pune', departments: ['QA', 'QC', 'Production'] },
   { unitName: 'Bangalore Plant', unitCode: 'BLR', location: 'Bangalore', departments: ['QC', 'Packaging'] },
 ];
@@ -20,7 +25,8 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
     const u = await createUnit(t, p);
     unit[p.unitCode] = u.id;
     dept[p.unitCode] = {};
-    for (const name of p.departments) dept[p.unitCode][name] = (await createDepartment(t, { unitId: u.id, departmentName: name })).id;
+    for (const name of p.departments)
+      dept[p.unitCode][name] = (await createDepartment(t, { unitId: u.id, departmentName: name })).id;
   }
   const qualityControl = await createSection(t, { sectionName: 'Quality Control' });
   await createSection(t, { sectionName: 'Production' });
@@ -47,7 +53,13 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
       { unitId: unit.BLR, departmentIds: [dept.BLR.QC] },
     ],
   });
-  await createOrgUser(t, { username: 'plant.manager', fullName: 'Plant Manager', role: 'Unit Head', unitId: unit.MUM, assignments: [{ unitId: unit.MUM, departmentIds: [] }] });
+  await createOrgUser(t, {
+    username: 'plant.manager',
+    fullName: 'Plant Manager',
+    role: 'Unit Head',
+    unitId: unit.MUM,
+    assignments: [{ unitId: unit.MUM, departmentIds: [] }],
+  });
   await createOrgUser(t, {
     username: 'crossfunctional.lead',
     fullName: 'Cross-functional Lead',

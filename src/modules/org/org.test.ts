@@ -14,8 +14,10 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     const names = { MUM: 'Mumbai Plant', PUN: 'Pune Plant', BLR: 'Bangalore Plant', DEL: 'Delhi Plant' };
     return { id: p.unit[code], unit_name: names[code], unit_code: code };
   };
-  const auditOf = async (id: number) => (await admin.get(`/api/audit?entity_type=user&entity_id=${id}`)).body.items;
-  const assignmentsOf = async (id: number) => (await admin.get(`/api/auth/users/${id}/`)).body.unit_assignments;
+  const auditOf = async (id: number) =>
+    (await admin.get(`/api/audit?entity_type=user&entity_id=${id}`)).body.items;
+  const assignmentsOf = async (id: number) =>
+    (await admin.get(`/api/auth/users/${id}/`)).body.unit_assignments;
 
   before(async () => {
     ({ org, admin } = await env().makeOrg('plants'));
@@ -54,14 +56,27 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.deepEqual(
       unit_assignments.map((a: any) => ({ unit: a.unit, departments: a.departments })),
       [
-        { unit: unitRef('MUM'), departments: [{ id: p.dept.MUM.QC, department_name: 'QC' }, { id: p.dept.MUM.Production, department_name: 'Production' }, { id: p.dept.MUM['R&D'], department_name: 'R&D' }] },
+        {
+          unit: unitRef('MUM'),
+          departments: [
+            { id: p.dept.MUM.QC, department_name: 'QC' },
+            { id: p.dept.MUM.Production, department_name: 'Production' },
+            { id: p.dept.MUM['R&D'], department_name: 'R&D' },
+          ],
+        },
         { unit: unitRef('PUN'), departments: [{ id: p.dept.PUN.QA, department_name: 'QA' }] },
         { unit: unitRef('BLR'), departments: [] },
       ],
     );
-    assert.ok(unit_assignments.every((a: any) => Number.isInteger(a.id) && Object.keys(a).join() === 'id,unit,departments'));
+    assert.ok(
+      unit_assignments.every(
+        (a: any) => Number.isInteger(a.id) && Object.keys(a).join() === 'id,unit,departments',
+      ),
+    );
     // The temporary password works once, and the account must change it.
-    const login = await env().client().post('/api/auth/login', { username: 'jane.doe', password: temporary_password });
+    const login = await env()
+      .client()
+      .post('/api/auth/login', { username: 'jane.doe', password: temporary_password });
     assert.equal(login.status, 200);
     assert.equal(login.body.user.must_change_password, true);
   });
@@ -107,7 +122,10 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.equal(res.status, 200);
     assert.equal(res.body.role, 'Section Head');
     const [entry] = await auditOf(john.id);
-    assert.equal(entry.message, 'User updated: john.doe (John Doe) - Role: User → Section Head, Unit Assignments: [Mumbai Plant (Departments: QC, Production); Bangalore Plant (Departments: All)]');
+    assert.equal(
+      entry.message,
+      'User updated: john.doe (John Doe) - Role: User → Section Head, Unit Assignments: [Mumbai Plant (Departments: QC, Production); Bangalore Plant (Departments: All)]',
+    );
     assert.deepEqual(entry.diff.role, { before: 'User', after: 'Section Head' });
     assert.deepEqual(entry.diff.unit_assignments.after, [
       { unit_id: p.unit.MUM, department_ids: [p.dept.MUM.QC, p.dept.MUM.Production] },
@@ -134,8 +152,14 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.deepEqual(res.body.unit, unitRef('MUM'));
     assert.equal(res.body.section, null);
     assert.deepEqual(
-      res.body.unit_assignments.map((a: any) => [a.unit.unit_code, a.departments.map((d: any) => d.department_name)]),
-      [['MUM', ['QC', 'Production']], ['PUN', ['QA']]],
+      res.body.unit_assignments.map((a: any) => [
+        a.unit.unit_code,
+        a.departments.map((d: any) => d.department_name),
+      ]),
+      [
+        ['MUM', ['QC', 'Production']],
+        ['PUN', ['QA']],
+      ],
     );
     const [entry] = await auditOf(multiId);
     assert.equal(
@@ -166,7 +190,9 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.equal(res.body.id, multiId);
     assert.equal(res.body.username, 'multi.user');
     assert.deepEqual(res.body.unit_assignments[0].unit, unitRef('MUM'));
-    assert.deepEqual(res.body.unit_assignments[0].departments, [{ id: p.dept.MUM.QC, department_name: 'QC' }]);
+    assert.deepEqual(res.body.unit_assignments[0].departments, [
+      { id: p.dept.MUM.QC, department_name: 'QC' },
+    ]);
     assert.equal(res.body.temporary_password, undefined, 'the password is shown only once');
   });
 
@@ -180,7 +206,10 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.unit_assignments.map((a: any) => [a.unit.unit_code, a.departments.map((d: any) => d.id)]),
-      [['MUM', [p.dept.MUM.QC, p.dept.MUM.Production]], ['DEL', [p.dept.DEL.Stores, p.dept.DEL.Dispatch]]],
+      [
+        ['MUM', [p.dept.MUM.QC, p.dept.MUM.Production]],
+        ['DEL', [p.dept.DEL.Stores, p.dept.DEL.Dispatch]],
+      ],
     );
   });
 
@@ -214,13 +243,18 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
       { unit_id: p.unit.PUN, department_ids: [p.dept.PUN.QC] },
       { unit_id: p.unit.BLR, department_ids: [p.dept.BLR.QC] },
     ]);
-    assert.deepEqual(res.body.unit_assignments.map((a: any) => a.departments.map((d: any) => d.department_name)), [['QC'], ['QC'], ['QC']]);
+    assert.deepEqual(
+      res.body.unit_assignments.map((a: any) => a.departments.map((d: any) => d.department_name)),
+      [['QC'], ['QC'], ['QC']],
+    );
     assert.deepEqual(visible, sorted([p.dept.MUM.QC, p.dept.PUN.QC, p.dept.BLR.QC]));
   });
 
   test('scenario 2: a Plant Manager with an empty department list sees all Mumbai departments', async () => {
     const { res, visible } = await scenario('scenario.pm', [{ unit_id: p.unit.MUM, department_ids: [] }]);
-    assert.deepEqual(res.body.unit_assignments, [{ id: res.body.unit_assignments[0].id, unit: unitRef('MUM'), departments: [] }]);
+    assert.deepEqual(res.body.unit_assignments, [
+      { id: res.body.unit_assignments[0].id, unit: unitRef('MUM'), departments: [] },
+    ]);
     assert.deepEqual(visible, sorted(Object.values(p.dept.MUM)));
   });
 
@@ -229,15 +263,25 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
       { unit_id: p.unit.MUM, department_ids: [] },
       { unit_id: p.unit.PUN, department_ids: [p.dept.PUN.QC, p.dept.PUN.Production] },
     ]);
-    assert.deepEqual(res.body.unit_assignments.map((a: any) => a.departments.length), [0, 2]);
+    assert.deepEqual(
+      res.body.unit_assignments.map((a: any) => a.departments.length),
+      [0, 2],
+    );
     assert.deepEqual(visible, sorted([...Object.values(p.dept.MUM), p.dept.PUN.QC, p.dept.PUN.Production]));
   });
 
   test('lists filter by unit, department (all-department assignments included), role and search, with pagination', async () => {
     const names = async (url: string) => (await admin.get(url)).body.items.map((u: any) => u.username).sort();
-    assert.deepEqual(await names(`/api/auth/users/?unit=${p.unit.BLR}`), ['jane.doe', 'john.doe', 'scenario.qm']);
+    assert.deepEqual(await names(`/api/auth/users/?unit=${p.unit.BLR}`), [
+      'jane.doe',
+      'john.doe',
+      'scenario.qm',
+    ]);
     assert.deepEqual(await names(`/api/auth/users/?department=${p.dept.PUN.Production}`), ['scenario.lead']);
-    assert.deepEqual(await names(`/api/auth/users/?department=${p.dept.MUM.Regulatory}`), ['scenario.lead', 'scenario.pm']);
+    assert.deepEqual(await names(`/api/auth/users/?department=${p.dept.MUM.Regulatory}`), [
+      'scenario.lead',
+      'scenario.pm',
+    ]);
     assert.deepEqual(await names('/api/auth/users/?role=Section%20Head'), ['john.doe']);
     assert.deepEqual(await names('/api/auth/users/?role=Admin'), ['plants.admin']);
     assert.deepEqual(await names('/api/auth/users/?q=doe'), ['jane.doe', 'john.doe']);
@@ -255,7 +299,11 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     const res = await admin.put(`/api/auth/users/${id}/`, body);
     assert.equal(res.status, status, JSON.stringify(res.body));
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
-    if (path) assert.ok(res.body.errors.some((e: any) => e.path === path), `${path} in ${JSON.stringify(res.body.errors)}`);
+    if (path)
+      assert.ok(
+        res.body.errors.some((e: any) => e.path === path),
+        `${path} in ${JSON.stringify(res.body.errors)}`,
+      );
     const after = await admin.get(`/api/auth/users/${id}/`);
     assert.deepEqual(after.body, before.body, 'nothing changed');
     return res;
@@ -263,19 +311,56 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
 
   test('bad input is a 400 naming the offending path, and the user is unchanged', async () => {
     const { id } = await env().makeUser(org, 'victim');
-    const ok = await admin.put(`/api/auth/users/${id}/`, { unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [p.dept.MUM.QC] }] });
+    const ok = await admin.put(`/api/auth/users/${id}/`, {
+      unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [p.dept.MUM.QC] }],
+    });
     assert.equal(ok.status, 200);
     const good = { unit_id: p.unit.PUN, department_ids: [p.dept.PUN.QA] };
     // Also carries a valid role change: the whole update is one transaction.
-    const res = await refused(id, { role: 'Section Head', unit_assignments_data: [good, { unit_id: 999999, department_ids: [] }] }, 400, 'body.unit_assignments_data.1.unit_id');
+    const res = await refused(
+      id,
+      { role: 'Section Head', unit_assignments_data: [good, { unit_id: 999999, department_ids: [] }] },
+      400,
+      'body.unit_assignments_data.1.unit_id',
+    );
     assert.match(res.body.detail, /body\.unit_assignments_data\.1\.unit_id no such unit/);
-    await refused(id, { unit_assignments_data: [good, { unit_id: p.unit.MUM, department_ids: [p.dept.PUN.QC] }] }, 400, 'body.unit_assignments_data.1.department_ids.0');
-    const dupe = await refused(id, { unit_assignments_data: [good, { unit_id: p.unit.PUN, department_ids: [] }] }, 400, 'body.unit_assignments_data.1.unit_id');
+    await refused(
+      id,
+      { unit_assignments_data: [good, { unit_id: p.unit.MUM, department_ids: [p.dept.PUN.QC] }] },
+      400,
+      'body.unit_assignments_data.1.department_ids.0',
+    );
+    const dupe = await refused(
+      id,
+      { unit_assignments_data: [good, { unit_id: p.unit.PUN, department_ids: [] }] },
+      400,
+      'body.unit_assignments_data.1.unit_id',
+    );
     assert.match(dupe.body.detail, /already assigned at body\.unit_assignments_data\.0/);
-    await refused(id, { unit_assignments_data: [{ unit_id: p.unit.PUN, department_ids: [p.dept.PUN.QA, p.dept.PUN.QA] }] }, 400, 'body.unit_assignments_data.0.department_ids.1');
-    await refused(id, { unit_assignments_data: [{ unit_id: String(p.unit.PUN), department_ids: [] }] }, 400, 'body.unit_assignments_data.0.unit_id');
-    await refused(id, { unit_assignments_data: [good, { unit_id: p.unit.MUM, department_ids: [1.5] }] }, 400, 'body.unit_assignments_data.1.department_ids.0');
-    await refused(id, { unit_assignments_data: [{ unit_id: p.unit.MUM, departments: [] }] }, 400, 'body.unit_assignments_data.0.departments');
+    await refused(
+      id,
+      { unit_assignments_data: [{ unit_id: p.unit.PUN, department_ids: [p.dept.PUN.QA, p.dept.PUN.QA] }] },
+      400,
+      'body.unit_assignments_data.0.department_ids.1',
+    );
+    await refused(
+      id,
+      { unit_assignments_data: [{ unit_id: String(p.unit.PUN), department_ids: [] }] },
+      400,
+      'body.unit_assignments_data.0.unit_id',
+    );
+    await refused(
+      id,
+      { unit_assignments_data: [good, { unit_id: p.unit.MUM, department_ids: [1.5] }] },
+      400,
+      'body.unit_assignments_data.1.department_ids.0',
+    );
+    await refused(
+      id,
+      { unit_assignments_data: [{ unit_id: p.unit.MUM, departments: [] }] },
+      400,
+      'body.unit_assignments_data.0.departments',
+    );
     await refused(id, { unit_assignments_data: { unit_id: p.unit.MUM } }, 400, 'body.unit_assignments_data');
     await refused(id, { unit: 999999 }, 400, 'body.unit');
     await refused(id, { section: -3 }, 400, 'body.section');
@@ -289,16 +374,32 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     const other = await env().makeOrg('elsewhere');
     const otherPlants = await createPlants(other.admin);
     const [victim] = (await admin.get('/api/auth/users/?q=victim')).body.items;
-    await refused(victim.id, { unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [otherPlants.dept.MUM.QC] }] }, 400, 'body.unit_assignments_data.0.department_ids.0');
-    await refused(victim.id, { unit_assignments_data: [{ unit_id: otherPlants.unit.MUM, department_ids: [] }] }, 400, 'body.unit_assignments_data.0.unit_id');
+    await refused(
+      victim.id,
+      { unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [otherPlants.dept.MUM.QC] }] },
+      400,
+      'body.unit_assignments_data.0.department_ids.0',
+    );
+    await refused(
+      victim.id,
+      { unit_assignments_data: [{ unit_id: otherPlants.unit.MUM, department_ids: [] }] },
+      400,
+      'body.unit_assignments_data.0.unit_id',
+    );
     // And the other org cannot even see our user.
     assert.equal((await other.admin.get(`/api/auth/users/${victim.id}/`)).status, 404);
-    assert.equal((await other.admin.put(`/api/auth/users/${victim.id}/`, { full_name: 'hacked' })).status, 404);
+    assert.equal(
+      (await other.admin.put(`/api/auth/users/${victim.id}/`, { full_name: 'hacked' })).status,
+      404,
+    );
   });
 
   test('create refuses bad assignments and an existing username without creating anyone', async () => {
     const count = (await admin.get('/api/auth/users/')).body.count;
-    const res = await admin.post('/api/auth/users/', { username: 'ghost', unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [p.dept.BLR.QC] }] });
+    const res = await admin.post('/api/auth/users/', {
+      username: 'ghost',
+      unit_assignments_data: [{ unit_id: p.unit.MUM, department_ids: [p.dept.BLR.QC] }],
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.errors[0].path, 'body.unit_assignments_data.0.department_ids.0');
     const taken = await admin.post('/api/auth/users/', { username: 'john.doe' });
@@ -314,15 +415,36 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     const dup = await admin.post('/api/auth/units/', { unit_name: 'Mumbai Two', unit_code: 'MUM' });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.errors[0].path, 'body.unit_code');
-    const chennai = await admin.post('/api/auth/units/', { unit_name: 'Chennai Plant', unit_code: 'CHE', location: 'Chennai' });
-    assert.deepEqual(chennai.body, { id: chennai.body.id, unit_name: 'Chennai Plant', unit_code: 'CHE', location: 'Chennai', is_active: true });
+    const chennai = await admin.post('/api/auth/units/', {
+      unit_name: 'Chennai Plant',
+      unit_code: 'CHE',
+      location: 'Chennai',
+    });
+    assert.deepEqual(chennai.body, {
+      id: chennai.body.id,
+      unit_name: 'Chennai Plant',
+      unit_code: 'CHE',
+      location: 'Chennai',
+      is_active: true,
+    });
     const search = await admin.get('/api/auth/units/?q=chen');
-    assert.deepEqual(search.body.items.map((u: any) => u.unit_code), ['CHE']);
+    assert.deepEqual(
+      search.body.items.map((u: any) => u.unit_code),
+      ['CHE'],
+    );
     assert.equal((await admin.delete(`/api/auth/units/${chennai.body.id}/`)).status, 204);
     assert.deepEqual((await admin.get('/api/auth/units/?q=chen')).body.items, []);
-    assert.equal((await admin.get('/api/auth/units/?q=chen&include_inactive=true')).body.items[0].is_active, false);
+    assert.equal(
+      (await admin.get('/api/auth/units/?q=chen&include_inactive=true')).body.items[0].is_active,
+      false,
+    );
     const [victim] = (await admin.get('/api/auth/users/?q=victim')).body.items;
-    await refused(victim.id, { unit_assignments_data: [{ unit_id: chennai.body.id, department_ids: [] }] }, 400, 'body.unit_assignments_data.0.unit_id');
+    await refused(
+      victim.id,
+      { unit_assignments_data: [{ unit_id: chennai.body.id, department_ids: [] }] },
+      400,
+      'body.unit_assignments_data.0.unit_id',
+    );
     const renamed = await admin.put(`/api/auth/units/${p.unit.DEL}/`, { location: 'New Delhi' });
     assert.equal(renamed.body.location, 'New Delhi');
     const [entry] = (await admin.get(`/api/audit?entity_type=unit&entity_id=${p.unit.DEL}`)).body.items;
@@ -336,34 +458,73 @@ describeEachBackend('org: seed 002 users with multiple unit assignments', (env) 
     assert.equal(unknownUnit.status, 400);
     assert.equal(unknownUnit.body.errors[0].path, 'body.unit_id');
     const list = await admin.get(`/api/auth/departments/?unit=${p.unit.BLR}`);
-    assert.deepEqual(list.body.items.map((d: any) => d.department_name), ['QC', 'Packaging']);
-    assert.deepEqual(list.body.items[0], { id: p.dept.BLR.QC, unit_id: p.unit.BLR, department_name: 'QC', is_active: true });
+    assert.deepEqual(
+      list.body.items.map((d: any) => d.department_name),
+      ['QC', 'Packaging'],
+    );
+    assert.deepEqual(list.body.items[0], {
+      id: p.dept.BLR.QC,
+      unit_id: p.unit.BLR,
+      department_name: 'QC',
+      is_active: true,
+    });
     assert.equal((await admin.delete(`/api/auth/departments/${p.dept.BLR.Packaging}/`)).status, 204);
-    assert.deepEqual((await admin.get(`/api/auth/departments/?unit=${p.unit.BLR}`)).body.items.map((d: any) => d.department_name), ['QC']);
+    assert.deepEqual(
+      (await admin.get(`/api/auth/departments/?unit=${p.unit.BLR}`)).body.items.map(
+        (d: any) => d.department_name,
+      ),
+      ['QC'],
+    );
     const sections = await admin.get('/api/auth/sections/');
-    assert.deepEqual(sections.body.items.map((s: any) => s.section_name), ['Quality Control', 'QC']);
+    assert.deepEqual(
+      sections.body.items.map((s: any) => s.section_name),
+      ['Quality Control', 'QC'],
+    );
     assert.equal((await admin.post('/api/auth/sections/', { section_name: 'QC' })).status, 409);
     assert.equal((await admin.get('/api/auth/sections/999999/')).status, 404);
   });
 
   test('the demo seed has the plants, plant.user in two units and admin as Admin', async () => {
-    const result = await seedDemo(env().database.db, { ...env().config, demoPassword: 'demo-password-1' }, [orgModule]);
+    const result = await seedDemo(env().database.db, { ...env().config, demoPassword: 'demo-password-1' }, [
+      orgModule,
+    ]);
     assert.equal(result.created, true);
     const plantUser = await env().login('plant.user', 'demo', 'demo-password-1');
     const me = (await plantUser.get('/api/auth/users/')).body.items;
-    assert.deepEqual(me.map((u: any) => [u.username, u.role]), [['plant.user', 'User']]);
     assert.deepEqual(
-      me[0].unit_assignments.map((a: any) => [a.unit.unit_code, a.departments.map((d: any) => d.department_name)]),
-      [['MUM', ['QC', 'Production']], ['PUN', ['QA']]],
+      me.map((u: any) => [u.username, u.role]),
+      [['plant.user', 'User']],
     );
-    assert.deepEqual((await plantUser.get('/api/auth/units/?assigned=true')).body.items.map((u: any) => u.unit_name), ['Mumbai Plant', 'Pune Plant']);
+    assert.deepEqual(
+      me[0].unit_assignments.map((a: any) => [
+        a.unit.unit_code,
+        a.departments.map((d: any) => d.department_name),
+      ]),
+      [
+        ['MUM', ['QC', 'Production']],
+        ['PUN', ['QA']],
+      ],
+    );
+    assert.deepEqual(
+      (await plantUser.get('/api/auth/units/?assigned=true')).body.items.map((u: any) => u.unit_name),
+      ['Mumbai Plant', 'Pune Plant'],
+    );
     const demoAdmin = await env().login('admin', 'demo', 'demo-password-1');
     const everyone = (await demoAdmin.get('/api/auth/users/?limit=200')).body.items;
     assert.equal(everyone.find((u: any) => u.username === 'admin').role, 'Admin');
     assert.deepEqual(
-      everyone.filter((u: any) => ['quality.manager', 'plant.manager', 'crossfunctional.lead'].includes(u.username)).map((u: any) => [u.username, u.role, u.unit_assignments.length]),
-      [['quality.manager', 'Section Head', 3], ['plant.manager', 'Unit Head', 1], ['crossfunctional.lead', 'User', 2]],
+      everyone
+        .filter((u: any) => ['quality.manager', 'plant.manager', 'crossfunctional.lead'].includes(u.username))
+        .map((u: any) => [u.username, u.role, u.unit_assignments.length]),
+      [
+        ['quality.manager', 'Section Head', 3],
+        ['plant.manager', 'Unit Head', 1],
+        ['crossfunctional.lead', 'User', 2],
+      ],
     );
-    assert.deepEqual((await demoAdmin.get('/api/auth/units/')).body.items.map((u: any) => u.unit_code), ['MUM', 'PUN', 'BLR']);
+    assert.deepEqual(
+      (await demoAdmin.get('/api/auth/units/')).body.items.map((u: any) => u.unit_code),
+      ['MUM', 'PUN', 'BLR'],
+    );
   });
 });

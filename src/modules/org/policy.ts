@@ -5,7 +5,15 @@ import { assignmentInForce } from '../../core/access/assignment.ts';
 import { allOf, anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { departments, orgUserProfiles, sections, units, userUnitDepartments, userUnits, type OrgUserRole } from './schema.ts';
+import {
+  departments,
+  orgUserProfiles,
+  sections,
+  units,
+  userUnitDepartments,
+  userUnits,
+  type OrgUserRole,
+} from './schema.ts';
 import { unitScope } from './scope.ts';
 
 /*
@@ -23,7 +31,10 @@ const actorProfile = alias(orgUserProfiles, 'org_actor_profile');
 /** The actor's org-module role is one of `roles` (Admin comes from the membership, not from here). */
 function actorRoleIn(actor: Actor, roles: OrgUserRole[]): Condition {
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${orgUserProfiles} ${actorProfile} where ${actorProfile.userId} = ${actor.userId} and ${actorProfile.role} in (${sql.join(roles.map((r) => sql`${r}`), sql`, `)}))`;
+  return sql`exists (select 1 from ${orgUserProfiles} ${actorProfile} where ${actorProfile.userId} = ${actor.userId} and ${actorProfile.role} in (${sql.join(
+    roles.map((r) => sql`${r}`),
+    sql`, `,
+  )}))`;
 }
 
 const theirAssignment = alias(userUnits, 'org_their_uu');
@@ -53,10 +64,14 @@ export const userPolicy = definePolicy({
   see: (actor) => {
     if (isOrgAdmin(actor)) return true;
     if (actor.userId === null) return false;
-    return anyOf(eq(users.id, actor.userId), allOf(actorRoleIn(actor, ['Unit Head', 'Section Head']), sharesUnitWith(actor)));
+    return anyOf(
+      eq(users.id, actor.userId),
+      allOf(actorRoleIn(actor, ['Unit Head', 'Section Head']), sharesUnitWith(actor)),
+    );
   },
   actions: {
-    manage: (actor) => (isOrgAdmin(actor) ? true : allOf(actorRoleIn(actor, ['Unit Head']), sql`not ${targetIsAdmin}`)),
+    manage: (actor) =>
+      isOrgAdmin(actor) ? true : allOf(actorRoleIn(actor, ['Unit Head']), sql`not ${targetIsAdmin}`),
   },
 });
 
@@ -66,7 +81,10 @@ export const unitPolicy = definePolicy({
   see: () => true,
   actions: {
     manage: (actor) => isOrgAdmin(actor),
-    manageDepartments: (actor) => (isOrgAdmin(actor) ? true : allOf(actorRoleIn(actor, ['Unit Head']), unitScope(actor, { unitId: units.id }))),
+    manageDepartments: (actor) =>
+      isOrgAdmin(actor)
+        ? true
+        : allOf(actorRoleIn(actor, ['Unit Head']), unitScope(actor, { unitId: units.id })),
   },
 });
 
@@ -75,7 +93,10 @@ export const departmentPolicy = definePolicy({
   table: departments,
   see: () => true,
   actions: {
-    manage: (actor) => (isOrgAdmin(actor) ? true : allOf(actorRoleIn(actor, ['Unit Head']), unitScope(actor, { unitId: departments.unitId }))),
+    manage: (actor) =>
+      isOrgAdmin(actor)
+        ? true
+        : allOf(actorRoleIn(actor, ['Unit Head']), unitScope(actor, { unitId: departments.unitId })),
   },
 });
 
@@ -93,7 +114,10 @@ export const sectionPolicy = definePolicy({
 export async function actorRole(t: TenantTx): Promise<OrgUserRole> {
   if (isOrgAdmin(t.actor)) return 'Admin';
   if (t.actor.userId === null) return 'User';
-  const [profile] = await t.tx.select({ role: orgUserProfiles.role }).from(orgUserProfiles).where(eq(orgUserProfiles.userId, t.actor.userId));
+  const [profile] = await t.tx
+    .select({ role: orgUserProfiles.role })
+    .from(orgUserProfiles)
+    .where(eq(orgUserProfiles.userId, t.actor.userId));
   return !profile || profile.role === 'Admin' ? 'User' : profile.role;
 }
 

@@ -1,4 +1,14 @@
-import { bigint, boolean, foreignKey, index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { memberships, orgIdColumn } from '../../core/db/platform-schema.ts';
@@ -26,7 +36,11 @@ export const units = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), unique('units_code_unique').on(t.orgId, t.unitCode), tenantIsolation('units')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('units_code_unique').on(t.orgId, t.unitCode),
+    tenantIsolation('units'),
+  ],
 );
 
 /**
@@ -45,7 +59,11 @@ export const departments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [units.orgId, units.id], name: 'departments_unit_fk' }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId],
+      foreignColumns: [units.orgId, units.id],
+      name: 'departments_unit_fk',
+    }).onDelete('cascade'),
     unique('departments_name_unique').on(t.orgId, t.unitId, t.departmentName),
     // Target of user_unit_departments' FK: the database itself refuses a department of another unit.
     unique('departments_unit_id_unique').on(t.orgId, t.unitId, t.id),
@@ -63,7 +81,11 @@ export const sections = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), unique('sections_name_unique').on(t.orgId, t.sectionName), tenantIsolation('sections')],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('sections_name_unique').on(t.orgId, t.sectionName),
+    tenantIsolation('sections'),
+  ],
 );
 
 /**
@@ -83,9 +105,21 @@ export const orgUserProfiles = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
-    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [memberships.orgId, memberships.userId], name: 'org_user_profiles_membership_fk' }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [units.orgId, units.id], name: 'org_user_profiles_unit_fk' }),
-    foreignKey({ columns: [t.orgId, t.sectionId], foreignColumns: [sections.orgId, sections.id], name: 'org_user_profiles_section_fk' }),
+    foreignKey({
+      columns: [t.orgId, t.userId],
+      foreignColumns: [memberships.orgId, memberships.userId],
+      name: 'org_user_profiles_membership_fk',
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId],
+      foreignColumns: [units.orgId, units.id],
+      name: 'org_user_profiles_unit_fk',
+    }),
+    foreignKey({
+      columns: [t.orgId, t.sectionId],
+      foreignColumns: [sections.orgId, sections.id],
+      name: 'org_user_profiles_section_fk',
+    }),
     tenantIsolation('org_user_profiles'),
   ],
 );
@@ -106,8 +140,16 @@ export const userUnits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [memberships.orgId, memberships.userId], name: 'user_units_membership_fk' }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.unitId], foreignColumns: [units.orgId, units.id], name: 'user_units_unit_fk' }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.userId],
+      foreignColumns: [memberships.orgId, memberships.userId],
+      name: 'user_units_membership_fk',
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId],
+      foreignColumns: [units.orgId, units.id],
+      name: 'user_units_unit_fk',
+    }).onDelete('cascade'),
     unique('user_units_user_unit_unique').on(t.orgId, t.userId, t.unitId),
     unique('user_units_id_unit_unique').on(t.orgId, t.id, t.unitId),
     index('user_units_unit_idx').on(t.orgId, t.unitId),
@@ -129,8 +171,16 @@ export const userUnitDepartments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userUnitId, t.departmentId] }),
-    foreignKey({ columns: [t.orgId, t.userUnitId, t.unitId], foreignColumns: [userUnits.orgId, userUnits.id, userUnits.unitId], name: 'user_unit_departments_assignment_fk' }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.unitId, t.departmentId], foreignColumns: [departments.orgId, departments.unitId, departments.id], name: 'user_unit_departments_department_fk' }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.userUnitId, t.unitId],
+      foreignColumns: [userUnits.orgId, userUnits.id, userUnits.unitId],
+      name: 'user_unit_departments_assignment_fk',
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.unitId, t.departmentId],
+      foreignColumns: [departments.orgId, departments.unitId, departments.id],
+      name: 'user_unit_departments_department_fk',
+    }).onDelete('cascade'),
     index('user_unit_departments_department_idx').on(t.orgId, t.departmentId),
     tenantIsolation('user_unit_departments'),
   ],

@@ -13,9 +13,24 @@ export type Unit = typeof units.$inferSelect;
 export type Department = typeof departments.$inferSelect;
 export type Section = typeof sections.$inferSelect;
 
-export const publicUnit = (u: Unit) => ({ id: u.id, unit_name: u.unitName, unit_code: u.unitCode, location: u.location, is_active: u.isActive });
-export const publicDepartment = (d: Department) => ({ id: d.id, unit_id: d.unitId, department_name: d.departmentName, is_active: d.isActive });
-export const publicSection = (s: Section) => ({ id: s.id, section_name: s.sectionName, is_active: s.isActive });
+export const publicUnit = (u: Unit) => ({
+  id: u.id,
+  unit_name: u.unitName,
+  unit_code: u.unitCode,
+  location: u.location,
+  is_active: u.isActive,
+});
+export const publicDepartment = (d: Department) => ({
+  id: d.id,
+  unit_id: d.unitId,
+  department_name: d.departmentName,
+  is_active: d.isActive,
+});
+export const publicSection = (s: Section) => ({
+  id: s.id,
+  section_name: s.sectionName,
+  is_active: s.isActive,
+});
 
 /** Reference data changes reach every member: they all list units, departments and sections. */
 function announce(t: TenantTx, type: string, data: unknown) {
@@ -43,7 +58,9 @@ export async function listUnits(t: TenantTx, f: ListFilter) {
         unitPolicy.visible(t.actor),
         f.includeInactive ? undefined : eq(units.isActive, true),
         f.assigned ? toSql(unitScope(t.actor, { unitId: units.id })) : undefined,
-        like ? or(ilike(units.unitName, like), ilike(units.unitCode, like), ilike(units.location, like)) : undefined,
+        like
+          ? or(ilike(units.unitName, like), ilike(units.unitCode, like), ilike(units.location, like))
+          : undefined,
         page.after,
       ),
     )
@@ -61,31 +78,67 @@ async function assertUnitCodeFree(t: TenantTx, code: string, exceptId?: number) 
     .select({ id: units.id })
     .from(units)
     .where(and(eq(units.unitCode, code), exceptId === undefined ? undefined : ne(units.id, exceptId)));
-  if (other) throw conflict(`Unit code "${code}" is already used`, [{ path: 'body.unit_code', message: 'already used' }]);
+  if (other)
+    throw conflict(`Unit code "${code}" is already used`, [
+      { path: 'body.unit_code', message: 'already used' },
+    ]);
 }
 
-export async function createUnit(t: TenantTx, input: { unitName: string; unitCode: string; location?: string | null }): Promise<Unit> {
+export async function createUnit(
+  t: TenantTx,
+  input: { unitName: string; unitCode: string; location?: string | null },
+): Promise<Unit> {
   if (!unitPolicy.mayEver(t.actor, 'manage')) throw forbidden('Only Admins may create units');
   await assertUnitCodeFree(t, input.unitCode);
   const [unit] = await t.tx
     .insert(units)
-    .values({ orgId: t.orgId, unitName: input.unitName, unitCode: input.unitCode, location: input.location ?? null })
+    .values({
+      orgId: t.orgId,
+      unitName: input.unitName,
+      unitCode: input.unitCode,
+      location: input.location ?? null,
+    })
     .returning();
-  await audit(t, { action: 'create', entityType: 'unit', entityId: unit.id, message: `Unit created: ${unit.unitName} (${unit.unitCode})`, after: publicUnit(unit) });
+  await audit(t, {
+    action: 'create',
+    entityType: 'unit',
+    entityId: unit.id,
+    message: `Unit created: ${unit.unitName} (${unit.unitCode})`,
+    after: publicUnit(unit),
+  });
   announce(t, 'org.unit.created', publicUnit(unit));
   return unit;
 }
 
-export async function updateUnit(t: TenantTx, id: number, patch: { unitName?: string; unitCode?: string; location?: string | null; isActive?: boolean }): Promise<Unit> {
+export async function updateUnit(
+  t: TenantTx,
+  id: number,
+  patch: { unitName?: string; unitCode?: string; location?: string | null; isActive?: boolean },
+): Promise<Unit> {
   const before = await unitPolicy.load(t.tx, t.actor, 'manage', eq(units.id, id));
   if (patch.unitCode !== undefined) await assertUnitCodeFree(t, patch.unitCode, id);
   const [after] = await t.tx
     .update(units)
-    .set({ ...defined({ unitName: patch.unitName, unitCode: patch.unitCode, location: patch.location, isActive: patch.isActive }), updatedAt: new Date() })
+    .set({
+      ...defined({
+        unitName: patch.unitName,
+        unitCode: patch.unitCode,
+        location: patch.location,
+        isActive: patch.isActive,
+      }),
+      updatedAt: new Date(),
+    })
     .where(eq(units.id, id))
     .returning();
   const action = before.isActive && !after.isActive ? 'deactivated' : 'updated';
-  await audit(t, { action: 'update', entityType: 'unit', entityId: id, message: `Unit ${action}: ${after.unitName} (${after.unitCode})`, before: publicUnit(before), after: publicUnit(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'unit',
+    entityId: id,
+    message: `Unit ${action}: ${after.unitName} (${after.unitCode})`,
+    before: publicUnit(before),
+    after: publicUnit(after),
+  });
   announce(t, 'org.unit.updated', publicUnit(after));
   return after;
 }
@@ -102,7 +155,9 @@ export async function listDepartments(t: TenantTx, f: ListFilter & { unitId?: nu
         departmentPolicy.visible(t.actor),
         f.includeInactive ? undefined : eq(departments.isActive, true),
         f.unitId === undefined ? undefined : eq(departments.unitId, f.unitId),
-        f.assigned ? toSql(unitScope(t.actor, { unitId: departments.unitId, departmentId: departments.id })) : undefined,
+        f.assigned
+          ? toSql(unitScope(t.actor, { unitId: departments.unitId, departmentId: departments.id }))
+          : undefined,
         f.q ? ilike(departments.departmentName, `%${f.q}%`) : undefined,
         page.after,
       ),
@@ -120,16 +175,31 @@ async function assertDepartmentNameFree(t: TenantTx, unitId: number, name: strin
   const [other] = await t.tx
     .select({ id: departments.id })
     .from(departments)
-    .where(and(eq(departments.unitId, unitId), eq(departments.departmentName, name), exceptId === undefined ? undefined : ne(departments.id, exceptId)));
-  if (other) throw conflict(`The unit already has a department "${name}"`, [{ path: 'body.department_name', message: 'already exists in this unit' }]);
+    .where(
+      and(
+        eq(departments.unitId, unitId),
+        eq(departments.departmentName, name),
+        exceptId === undefined ? undefined : ne(departments.id, exceptId),
+      ),
+    );
+  if (other)
+    throw conflict(`The unit already has a department "${name}"`, [
+      { path: 'body.department_name', message: 'already exists in this unit' },
+    ]);
 }
 
-export async function createDepartment(t: TenantTx, input: { unitId: number; departmentName: string }): Promise<Department> {
+export async function createDepartment(
+  t: TenantTx,
+  input: { unitId: number; departmentName: string },
+): Promise<Department> {
   const [unit] = await t.tx.select().from(units).where(eq(units.id, input.unitId));
   if (!unit) throw invalidField('body.unit_id', 'no such unit');
   await unitPolicy.authorize(t.tx, t.actor, 'manageDepartments', eq(units.id, input.unitId));
   await assertDepartmentNameFree(t, input.unitId, input.departmentName);
-  const [department] = await t.tx.insert(departments).values({ orgId: t.orgId, unitId: input.unitId, departmentName: input.departmentName }).returning();
+  const [department] = await t.tx
+    .insert(departments)
+    .values({ orgId: t.orgId, unitId: input.unitId, departmentName: input.departmentName })
+    .returning();
   await audit(t, {
     action: 'create',
     entityType: 'department',
@@ -141,16 +211,31 @@ export async function createDepartment(t: TenantTx, input: { unitId: number; dep
   return department;
 }
 
-export async function updateDepartment(t: TenantTx, id: number, patch: { departmentName?: string; isActive?: boolean }): Promise<Department> {
+export async function updateDepartment(
+  t: TenantTx,
+  id: number,
+  patch: { departmentName?: string; isActive?: boolean },
+): Promise<Department> {
   const before = await departmentPolicy.load(t.tx, t.actor, 'manage', eq(departments.id, id));
-  if (patch.departmentName !== undefined) await assertDepartmentNameFree(t, before.unitId, patch.departmentName, id);
+  if (patch.departmentName !== undefined)
+    await assertDepartmentNameFree(t, before.unitId, patch.departmentName, id);
   const [after] = await t.tx
     .update(departments)
-    .set({ ...defined({ departmentName: patch.departmentName, isActive: patch.isActive }), updatedAt: new Date() })
+    .set({
+      ...defined({ departmentName: patch.departmentName, isActive: patch.isActive }),
+      updatedAt: new Date(),
+    })
     .where(eq(departments.id, id))
     .returning();
   const action = before.isActive && !after.isActive ? 'deactivated' : 'updated';
-  await audit(t, { action: 'update', entityType: 'department', entityId: id, message: `Department ${action}: ${after.departmentName}`, before: publicDepartment(before), after: publicDepartment(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'department',
+    entityId: id,
+    message: `Department ${action}: ${after.departmentName}`,
+    before: publicDepartment(before),
+    after: publicDepartment(after),
+  });
   announce(t, 'org.department.updated', publicDepartment(after));
   return after;
 }
@@ -183,20 +268,38 @@ async function assertSectionNameFree(t: TenantTx, name: string, exceptId?: numbe
   const [other] = await t.tx
     .select({ id: sections.id })
     .from(sections)
-    .where(and(eq(sections.sectionName, name), exceptId === undefined ? undefined : ne(sections.id, exceptId)));
-  if (other) throw conflict(`A section "${name}" already exists`, [{ path: 'body.section_name', message: 'already exists' }]);
+    .where(
+      and(eq(sections.sectionName, name), exceptId === undefined ? undefined : ne(sections.id, exceptId)),
+    );
+  if (other)
+    throw conflict(`A section "${name}" already exists`, [
+      { path: 'body.section_name', message: 'already exists' },
+    ]);
 }
 
 export async function createSection(t: TenantTx, input: { sectionName: string }): Promise<Section> {
   if (!sectionPolicy.mayEver(t.actor, 'manage')) throw forbidden('Only Admins may create sections');
   await assertSectionNameFree(t, input.sectionName);
-  const [section] = await t.tx.insert(sections).values({ orgId: t.orgId, sectionName: input.sectionName }).returning();
-  await audit(t, { action: 'create', entityType: 'section', entityId: section.id, message: `Section created: ${section.sectionName}`, after: publicSection(section) });
+  const [section] = await t.tx
+    .insert(sections)
+    .values({ orgId: t.orgId, sectionName: input.sectionName })
+    .returning();
+  await audit(t, {
+    action: 'create',
+    entityType: 'section',
+    entityId: section.id,
+    message: `Section created: ${section.sectionName}`,
+    after: publicSection(section),
+  });
   announce(t, 'org.section.created', publicSection(section));
   return section;
 }
 
-export async function updateSection(t: TenantTx, id: number, patch: { sectionName?: string; isActive?: boolean }): Promise<Section> {
+export async function updateSection(
+  t: TenantTx,
+  id: number,
+  patch: { sectionName?: string; isActive?: boolean },
+): Promise<Section> {
   const before = await sectionPolicy.load(t.tx, t.actor, 'manage', eq(sections.id, id));
   if (patch.sectionName !== undefined) await assertSectionNameFree(t, patch.sectionName, id);
   const [after] = await t.tx
@@ -205,7 +308,14 @@ export async function updateSection(t: TenantTx, id: number, patch: { sectionNam
     .where(eq(sections.id, id))
     .returning();
   const action = before.isActive && !after.isActive ? 'deactivated' : 'updated';
-  await audit(t, { action: 'update', entityType: 'section', entityId: id, message: `Section ${action}: ${after.sectionName}`, before: publicSection(before), after: publicSection(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'section',
+    entityId: id,
+    message: `Section ${action}: ${after.sectionName}`,
+    before: publicSection(before),
+    after: publicSection(after),
+  });
   announce(t, 'org.section.updated', publicSection(after));
   return after;
 }

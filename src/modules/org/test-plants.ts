@@ -24,7 +24,11 @@ export async function createPlants(admin: Client): Promise<Plants> {
   const unit: Record<string, number> = {};
   const dept: Record<string, Record<string, number>> = {};
   for (const [code, [name, departments]] of Object.entries(LAYOUT)) {
-    const u = await admin.post('/api/auth/units/', { unit_name: name, unit_code: code, location: name.split(' ')[0] });
+    const u = await admin.post('/api/auth/units/', {
+      unit_name: name,
+      unit_code: code,
+      location: name.split(' ')[0],
+    });
     assert.equal(u.status, 201, JSON.stringify(u.body));
     unit[code] = u.body.id;
     dept[code] = {};

@@ -9,7 +9,15 @@ import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
 import { assertUsernameFree, createUser, getMember, setMemberRole } from '../identity/service.ts';
 import { actorRole, effectiveRole, heldUnitIds, userPolicy } from './policy.ts';
-import { departments, orgUserProfiles, sections, units, userUnitDepartments, userUnits, type OrgUserRole } from './schema.ts';
+import {
+  departments,
+  orgUserProfiles,
+  sections,
+  units,
+  userUnitDepartments,
+  userUnits,
+  type OrgUserRole,
+} from './schema.ts';
 
 /** One entry of seed 002's `unit_assignments_data`; no departments means all departments. */
 export interface UnitAssignmentInput {
@@ -31,7 +39,11 @@ export interface NewOrgUser {
 /** Only the given fields change; `assignments` present = replace every one (`[]` removes them all). */
 export type OrgUserPatch = Partial<NewOrgUser> & { isActive?: boolean };
 
-const unitRef = (u: { id: number; unitName: string; unitCode: string }) => ({ id: u.id, unit_name: u.unitName, unit_code: u.unitCode });
+const unitRef = (u: { id: number; unitName: string; unitCode: string }) => ({
+  id: u.id,
+  unit_name: u.unitName,
+  unit_code: u.unitCode,
+});
 
 export interface OrgUserView {
   id: number;
@@ -43,7 +55,11 @@ export interface OrgUserView {
   must_change_password: boolean;
   unit: { id: number; unit_name: string; unit_code: string } | null;
   section: { id: number; section_name: string } | null;
-  unit_assignments: Array<{ id: number; unit: { id: number; unit_name: string; unit_code: string }; departments: Array<{ id: number; department_name: string }> }>;
+  unit_assignments: Array<{
+    id: number;
+    unit: { id: number; unit_name: string; unit_code: string };
+    departments: Array<{ id: number; department_name: string }>;
+  }>;
 }
 
 const legacyUnit = alias(units, 'org_legacy_unit');
@@ -66,7 +82,11 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserV
     .leftJoin(sections, eq(sections.id, orgUserProfiles.sectionId))
     .where(inArray(memberships.userId, ids));
   const assignments = await t.tx
-    .select({ id: userUnits.id, userId: userUnits.userId, unit: { id: units.id, unitName: units.unitName, unitCode: units.unitCode } })
+    .select({
+      id: userUnits.id,
+      userId: userUnits.userId,
+      unit: { id: units.id, unitName: units.unitName, unitCode: units.unitCode },
+    })
     .from(userUnits)
     .innerJoin(units, eq(units.id, userUnits.unitId))
     .where(inArray(userUnits.userId, ids))
@@ -74,10 +94,19 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserV
     .orderBy(asc(userUnits.id));
   const depts = assignments.length
     ? await t.tx
-        .select({ userUnitId: userUnitDepartments.userUnitId, id: departments.id, name: departments.departmentName })
+        .select({
+          userUnitId: userUnitDepartments.userUnitId,
+          id: departments.id,
+          name: departments.departmentName,
+        })
         .from(userUnitDepartments)
         .innerJoin(departments, eq(departments.id, userUnitDepartments.departmentId))
-        .where(inArray(userUnitDepartments.userUnitId, assignments.map((a) => a.id)))
+        .where(
+          inArray(
+            userUnitDepartments.userUnitId,
+            assignments.map((a) => a.id),
+          ),
+        )
         .orderBy(asc(departments.id))
     : [];
   const byId = new Map(people.map((p) => [p.user.id, p]));
@@ -97,7 +126,13 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserV
         section: p.section ? { id: p.section.id, section_name: p.section.sectionName } : null,
         unit_assignments: assignments
           .filter((a) => a.userId === id)
-          .map((a) => ({ id: a.id, unit: unitRef(a.unit), departments: depts.filter((d) => d.userUnitId === a.id).map((d) => ({ id: d.id, department_name: d.name })) })),
+          .map((a) => ({
+            id: a.id,
+            unit: unitRef(a.unit),
+            departments: depts
+              .filter((d) => d.userUnitId === a.id)
+              .map((d) => ({ id: d.id, department_name: d.name })),
+          })),
       },
     ];
   });
@@ -143,7 +178,14 @@ export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
     .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
     .where(where);
   const result = page.finish(rows);
-  return { items: await loadOrgUsers(t, result.items.map((r) => r.id)), next_cursor: result.next_cursor, count };
+  return {
+    items: await loadOrgUsers(
+      t,
+      result.items.map((r) => r.id),
+    ),
+    next_cursor: result.next_cursor,
+    count,
+  };
 }
 
 const filterAssignment = alias(userUnits, 'org_filter_uu');
@@ -184,14 +226,28 @@ async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Pro
   const errors: FieldError[] = [];
   const unitIds = [...new Set(list.map((a) => a.unitId))];
   const deptIds = [...new Set(list.flatMap((a) => a.departmentIds))];
-  const foundUnits = unitIds.length ? await t.tx.select().from(units).where(and(inArray(units.id, unitIds), eq(units.isActive, true))) : [];
-  const foundDepts = deptIds.length ? await t.tx.select().from(departments).where(and(inArray(departments.id, deptIds), eq(departments.isActive, true))) : [];
+  const foundUnits = unitIds.length
+    ? await t.tx
+        .select()
+        .from(units)
+        .where(and(inArray(units.id, unitIds), eq(units.isActive, true)))
+    : [];
+  const foundDepts = deptIds.length
+    ? await t.tx
+        .select()
+        .from(departments)
+        .where(and(inArray(departments.id, deptIds), eq(departments.isActive, true)))
+    : [];
   const unitMap = new Map(foundUnits.map((u) => [u.id, u]));
   const deptMap = new Map(foundDepts.map((d) => [d.id, d]));
   const seenUnits = new Map<number, number>();
   const resolved = list.map((a, i) => {
     const unit = unitMap.get(a.unitId);
-    if (seenUnits.has(a.unitId)) errors.push({ path: `${ASSIGNMENTS_PATH}.${i}.unit_id`, message: `unit ${a.unitId} is already assigned at ${ASSIGNMENTS_PATH}.${seenUnits.get(a.unitId)}` });
+    if (seenUnits.has(a.unitId))
+      errors.push({
+        path: `${ASSIGNMENTS_PATH}.${i}.unit_id`,
+        message: `unit ${a.unitId} is already assigned at ${ASSIGNMENTS_PATH}.${seenUnits.get(a.unitId)}`,
+      });
     else seenUnits.set(a.unitId, i);
     if (!unit) errors.push({ path: `${ASSIGNMENTS_PATH}.${i}.unit_id`, message: 'no such unit' });
     const seenDepts = new Set<number>();
@@ -200,26 +256,43 @@ async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Pro
       const path = `${ASSIGNMENTS_PATH}.${i}.department_ids.${j}`;
       if (seenDepts.has(id)) errors.push({ path, message: `department ${id} is listed twice` });
       seenDepts.add(id);
-      if (unit && (!dept || dept.unitId !== unit.id)) errors.push({ path, message: `not a department of ${unit.unitName}` });
+      if (unit && (!dept || dept.unitId !== unit.id))
+        errors.push({ path, message: `not a department of ${unit.unitName}` });
       return dept?.departmentName ?? '';
     });
-    return { unitId: a.unitId, unitName: unit?.unitName ?? '', departmentIds: a.departmentIds, departmentNames: names };
+    return {
+      unitId: a.unitId,
+      unitName: unit?.unitName ?? '',
+      departmentIds: a.departmentIds,
+      departmentNames: names,
+    };
   });
-  if (errors.length) throw badRequest(`Invalid unit assignments: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  if (errors.length)
+    throw badRequest(
+      `Invalid unit assignments: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      errors,
+    );
   return resolved;
 }
 
 async function checkLegacyRefs(t: TenantTx, input: { unitId?: number | null; sectionId?: number | null }) {
   const errors: FieldError[] = [];
   if (input.unitId != null) {
-    const [unit] = await t.tx.select({ id: units.id }).from(units).where(and(eq(units.id, input.unitId), eq(units.isActive, true)));
+    const [unit] = await t.tx
+      .select({ id: units.id })
+      .from(units)
+      .where(and(eq(units.id, input.unitId), eq(units.isActive, true)));
     if (!unit) errors.push({ path: 'body.unit', message: 'no such unit' });
   }
   if (input.sectionId != null) {
-    const [section] = await t.tx.select({ id: sections.id }).from(sections).where(and(eq(sections.id, input.sectionId), eq(sections.isActive, true)));
+    const [section] = await t.tx
+      .select({ id: sections.id })
+      .from(sections)
+      .where(and(eq(sections.id, input.sectionId), eq(sections.isActive, true)));
     if (!section) errors.push({ path: 'body.section', message: 'no such section' });
   }
-  if (errors.length) throw badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  if (errors.length)
+    throw badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
 }
 
 // ---------------------------------------------------------------- role rules
@@ -228,24 +301,43 @@ async function checkLegacyRefs(t: TenantTx, input: { unitId?: number | null; sec
 async function checkGrantsOfActor(
   t: TenantTx,
   role: OrgUserRole,
-  change: { role?: OrgUserRole; unitId?: number | null; changedUnits: Array<{ unitId: number; unitName: string; path: string }> },
+  change: {
+    role?: OrgUserRole;
+    unitId?: number | null;
+    changedUnits: Array<{ unitId: number; unitName: string; path: string }>;
+  },
 ) {
   if (role === 'Admin') return;
   if (change.role === 'Admin') throw forbidden('Only Admins may give the Admin role');
   const held = await heldUnitIds(t);
   for (const c of change.changedUnits) {
-    if (!held.has(c.unitId)) throw forbidden(`You may only change assignments to units you are assigned to; ${c.unitName} is not one of them (${c.path})`);
+    if (!held.has(c.unitId))
+      throw forbidden(
+        `You may only change assignments to units you are assigned to; ${c.unitName} is not one of them (${c.path})`,
+      );
   }
-  if (change.unitId != null && !held.has(change.unitId)) throw forbidden('You may only set a unit you are assigned to (body.unit)');
+  if (change.unitId != null && !held.has(change.unitId))
+    throw forbidden('You may only set a unit you are assigned to (body.unit)');
 }
 
 // ---------------------------------------------------------------- writes
 
 function summary(list: Array<{ unitName: string; departmentNames: string[] }>): string {
-  return list.map((a) => `${a.unitName} (Departments: ${a.departmentNames.length ? a.departmentNames.join(', ') : 'All'})`).join('; ');
+  return list
+    .map(
+      (a) =>
+        `${a.unitName} (Departments: ${a.departmentNames.length ? a.departmentNames.join(', ') : 'All'})`,
+    )
+    .join('; ');
 }
 
-const viewSummary = (v: OrgUserView) => summary(v.unit_assignments.map((a) => ({ unitName: a.unit.unit_name, departmentNames: a.departments.map((d) => d.department_name) })));
+const viewSummary = (v: OrgUserView) =>
+  summary(
+    v.unit_assignments.map((a) => ({
+      unitName: a.unit.unit_name,
+      departmentNames: a.departments.map((d) => d.department_name),
+    })),
+  );
 
 /** The structured side of the audit row: what changed, field by field. */
 function snapshot(v: OrgUserView) {
@@ -257,7 +349,10 @@ function snapshot(v: OrgUserView) {
     is_active: v.is_active,
     unit: v.unit?.id ?? null,
     section: v.section?.id ?? null,
-    unit_assignments: v.unit_assignments.map((a) => ({ unit_id: a.unit.id, department_ids: a.departments.map((d) => d.id) })),
+    unit_assignments: v.unit_assignments.map((a) => ({
+      unit_id: a.unit.id,
+      department_ids: a.departments.map((d) => d.id),
+    })),
   };
 }
 
@@ -283,33 +378,72 @@ async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedA
     if (kept) {
       id = kept.id;
       await t.tx.delete(userUnitDepartments).where(eq(userUnitDepartments.userUnitId, id));
-      await t.tx.update(userUnits).set({ assignedBy: t.actor.userId, updatedAt: now }).where(eq(userUnits.id, id));
+      await t.tx
+        .update(userUnits)
+        .set({ assignedBy: t.actor.userId, updatedAt: now })
+        .where(eq(userUnits.id, id));
     } else {
-      [{ id }] = await t.tx.insert(userUnits).values({ orgId: t.orgId, userId, unitId: w.unitId, assignedBy: t.actor.userId }).returning({ id: userUnits.id });
+      [{ id }] = await t.tx
+        .insert(userUnits)
+        .values({ orgId: t.orgId, userId, unitId: w.unitId, assignedBy: t.actor.userId })
+        .returning({ id: userUnits.id });
     }
     if (w.departmentIds.length) {
-      await t.tx.insert(userUnitDepartments).values(w.departmentIds.map((departmentId) => ({ orgId: t.orgId, userUnitId: id, unitId: w.unitId, departmentId })));
+      await t.tx
+        .insert(userUnitDepartments)
+        .values(
+          w.departmentIds.map((departmentId) => ({
+            orgId: t.orgId,
+            userUnitId: id,
+            unitId: w.unitId,
+            departmentId,
+          })),
+        );
     }
   }
 }
 
-export async function createOrgUser(t: TenantTx, input: NewOrgUser): Promise<{ user: OrgUserView; temporaryPassword: string }> {
+export async function createOrgUser(
+  t: TenantTx,
+  input: NewOrgUser,
+): Promise<{ user: OrgUserView; temporaryPassword: string }> {
   const role = input.role ?? 'User';
   const mine = await actorRole(t);
-  if (mine !== 'Admin' && mine !== 'Unit Head') throw forbidden('Only Admins and Unit Heads may create users');
+  if (mine !== 'Admin' && mine !== 'Unit Head')
+    throw forbidden('Only Admins and Unit Heads may create users');
   await checkLegacyRefs(t, input);
   const assignments = input.assignments ? await resolveAssignments(t, input.assignments) : [];
   await checkGrantsOfActor(t, mine, {
     role,
     unitId: input.unitId,
-    changedUnits: assignments.map((a, i) => ({ unitId: a.unitId, unitName: a.unitName, path: `${ASSIGNMENTS_PATH}.${i}.unit_id` })),
+    changedUnits: assignments.map((a, i) => ({
+      unitId: a.unitId,
+      unitName: a.unitName,
+      path: `${ASSIGNMENTS_PATH}.${i}.unit_id`,
+    })),
   });
   // Otherwise the new user would vanish from the creating Unit Head's own scope at once.
-  if (mine === 'Unit Head' && assignments.length === 0) throw unprocessable('A Unit Head must assign the new user to at least one of their units', [{ path: ASSIGNMENTS_PATH, message: 'at least one unit' }]);
+  if (mine === 'Unit Head' && assignments.length === 0)
+    throw unprocessable('A Unit Head must assign the new user to at least one of their units', [
+      { path: ASSIGNMENTS_PATH, message: 'at least one unit' },
+    ]);
 
-  const created = await createUser(t, { username: input.username, email: input.email, fullName: input.fullName, orgRole: role === 'Admin' ? 'admin' : 'member' });
+  const created = await createUser(t, {
+    username: input.username,
+    email: input.email,
+    fullName: input.fullName,
+    orgRole: role === 'Admin' ? 'admin' : 'member',
+  });
   const id = created.user.id;
-  await t.tx.insert(orgUserProfiles).values({ orgId: t.orgId, userId: id, role, unitId: input.unitId ?? null, sectionId: input.sectionId ?? null });
+  await t.tx
+    .insert(orgUserProfiles)
+    .values({
+      orgId: t.orgId,
+      userId: id,
+      role,
+      unitId: input.unitId ?? null,
+      sectionId: input.sectionId ?? null,
+    });
   await replaceAssignments(t, id, assignments);
   const [view] = await loadOrgUsers(t, [id]);
   const assigned = input.assignments?.length ? `, Unit Assignments: [${viewSummary(view)}]` : '';
@@ -338,23 +472,40 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     const old = new Map(before.unit_assignments.map((a) => [a.unit.id, a]));
     assignments.forEach((a, i) => {
       const prior = old.get(a.unitId);
-      const same = prior && prior.departments.map((d) => d.id).sort().join() === [...a.departmentIds].sort().join();
-      if (!same) changedUnits.push({ unitId: a.unitId, unitName: a.unitName, path: `${ASSIGNMENTS_PATH}.${i}.unit_id` });
+      const same =
+        prior &&
+        prior.departments
+          .map((d) => d.id)
+          .sort()
+          .join() === [...a.departmentIds].sort().join();
+      if (!same)
+        changedUnits.push({
+          unitId: a.unitId,
+          unitName: a.unitName,
+          path: `${ASSIGNMENTS_PATH}.${i}.unit_id`,
+        });
     });
     for (const prior of before.unit_assignments) {
-      if (!assignments.some((a) => a.unitId === prior.unit.id)) changedUnits.push({ unitId: prior.unit.id, unitName: prior.unit.unit_name, path: ASSIGNMENTS_PATH });
+      if (!assignments.some((a) => a.unitId === prior.unit.id))
+        changedUnits.push({ unitId: prior.unit.id, unitName: prior.unit.unit_name, path: ASSIGNMENTS_PATH });
     }
   }
   await checkGrantsOfActor(t, mine, { role: patch.role, unitId: patch.unitId, changedUnits });
   if (patch.role !== undefined && patch.role !== 'Admin' && member.role === 'owner') {
-    throw unprocessable(`${before.username} owns the organization and is therefore Admin; change the membership first`, [{ path: 'body.role', message: 'owners are Admin' }]);
+    throw unprocessable(
+      `${before.username} owns the organization and is therefore Admin; change the membership first`,
+      [{ path: 'body.role', message: 'owners are Admin' }],
+    );
   }
 
   if (patch.username !== undefined || patch.email !== undefined || patch.fullName !== undefined) {
     const email = patch.email === undefined ? before.email : patch.email?.trim().toLowerCase() || null;
     const username = patch.username?.trim() ?? before.username;
     await assertUsernameFree(t.tx, username, email, id);
-    await t.tx.update(users).set({ username, email, fullName: patch.fullName ?? before.full_name, updatedAt: new Date() }).where(eq(users.id, id));
+    await t.tx
+      .update(users)
+      .set({ username, email, fullName: patch.fullName ?? before.full_name, updatedAt: new Date() })
+      .where(eq(users.id, id));
   }
   if (patch.role !== undefined || patch.unitId !== undefined || patch.sectionId !== undefined) {
     const values = { role: patch.role, unitId: patch.unitId, sectionId: patch.sectionId };
@@ -362,12 +513,23 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     await t.tx
       .insert(orgUserProfiles)
       .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
-      .onConflictDoUpdate({ target: [orgUserProfiles.orgId, orgUserProfiles.userId], set: { ...set, updatedAt: new Date() } });
+      .onConflictDoUpdate({
+        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
+        set: { ...set, updatedAt: new Date() },
+      });
   }
   const wantsAdmin = patch.role === undefined ? undefined : patch.role === 'Admin';
   const isAdmin = member.role === 'owner' || member.role === 'admin';
-  const membershipRole = wantsAdmin === true && !isAdmin ? 'admin' : wantsAdmin === false && member.role === 'admin' ? 'member' : undefined;
-  if (membershipRole !== undefined || (patch.isActive !== undefined && patch.isActive !== member.membershipActive)) {
+  const membershipRole =
+    wantsAdmin === true && !isAdmin
+      ? 'admin'
+      : wantsAdmin === false && member.role === 'admin'
+        ? 'member'
+        : undefined;
+  if (
+    membershipRole !== undefined ||
+    (patch.isActive !== undefined && patch.isActive !== member.membershipActive)
+  ) {
     await setMemberRole(t, id, { role: membershipRole, isActive: patch.isActive });
   }
   if (assignments) await replaceAssignments(t, id, assignments);

@@ -3,7 +3,14 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
-import { assetColumnsWithActive, createUrlAsset, getAsset, updateAsset, type AssetPatch, type AssetRow } from './assets.ts';
+import {
+  assetColumnsWithActive,
+  createUrlAsset,
+  getAsset,
+  updateAsset,
+  type AssetPatch,
+  type AssetRow,
+} from './assets.ts';
 import { assetPolicy } from './policy.ts';
 import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
 import { signageAssets, type AssetType } from './schema.ts';
@@ -13,7 +20,8 @@ import { signageAssets, type AssetType } from './schema.ts';
  * instants in UTC, as Anthias's DRF serializers render them.
  */
 export function anthiasAsset(a: AssetRow & { isActive: boolean }) {
-  const instant = (v: string | null) => (v === null ? null : wallClockToInstant(fromDbTimestamp(v)!, a.timezone));
+  const instant = (v: string | null) =>
+    v === null ? null : wallClockToInstant(fromDbTimestamp(v)!, a.timezone);
   return {
     asset_id: a.id,
     name: a.name,
@@ -49,14 +57,25 @@ export function normalizeAssetId(raw: string): string | null {
 }
 
 export async function listAnthiasAssets(t: TenantTx) {
-  const rows = await t.tx.select(assetColumnsWithActive).from(signageAssets).where(assetPolicy.visible(t.actor)).orderBy(asc(signageAssets.playOrder), asc(signageAssets.id));
+  const rows = await t.tx
+    .select(assetColumnsWithActive)
+    .from(signageAssets)
+    .where(assetPolicy.visible(t.actor))
+    .orderBy(asc(signageAssets.playOrder), asc(signageAssets.id));
   return rows.map(anthiasAsset);
 }
 
 /** Anthias's `get_unique_name`: a taken name becomes `name-1`, `name-2`… instead of a conflict. */
 async function uniqueName(t: TenantTx, name: string) {
   const taken = new Set(
-    (await t.tx.select({ name: signageAssets.name }).from(signageAssets).where(or(eq(signageAssets.name, name), like(signageAssets.name, `${name.replace(/[%_\\]/g, '\\$&')}-%`)))).map((r) => r.name),
+    (
+      await t.tx
+        .select({ name: signageAssets.name })
+        .from(signageAssets)
+        .where(
+          or(eq(signageAssets.name, name), like(signageAssets.name, `${name.replace(/[%_\\]/g, '\\$&')}-%`)),
+        )
+    ).map((r) => r.name),
   );
   if (!taken.has(name)) return name;
   for (let i = 1; ; i++) if (!taken.has(`${name}-${i}`)) return `${name}-${i}`;
@@ -80,7 +99,11 @@ export interface AnthiasAssetInput {
 const durationOf = (d: number | undefined) => (d === undefined ? undefined : d === 0 ? 10 : d);
 
 export async function createAnthiasAsset(t: TenantTx, input: AnthiasAssetInput) {
-  if (input.uri.startsWith('/')) throw invalidField('body.uri', 'file paths of a player are not accepted: upload the file with POST /api/signage/assets/upload');
+  if (input.uri.startsWith('/'))
+    throw invalidField(
+      'body.uri',
+      'file paths of a player are not accepted: upload the file with POST /api/signage/assets/upload',
+    );
   const assetType = assetTypeOfMimetype(input.mimetype);
   const asset = await createUrlAsset(t, {
     name: await uniqueName(t, input.name),
@@ -105,7 +128,10 @@ export type AnthiasAssetPatch = Omit<Partial<AnthiasAssetInput>, 'uri' | 'mimety
 export async function updateAnthiasAsset(t: TenantTx, id: string, patch: AnthiasAssetPatch) {
   const current = await getAsset(t, id);
   const { duration, ...rest } = patch;
-  const changes: AssetPatch = { ...rest, ...(current.mimetype.includes('video') ? {} : { duration: durationOf(duration) }) };
+  const changes: AssetPatch = {
+    ...rest,
+    ...(current.mimetype.includes('video') ? {} : { duration: durationOf(duration) }),
+  };
   return anthiasAsset(await updateAsset(t, id, changes));
 }
 
@@ -114,23 +140,48 @@ export async function updateAnthiasAsset(t: TenantTx, id: string, patch: Anthias
  * position as play_order; others keep theirs. Every id must be an asset the caller may change.
  */
 export async function orderAnthiasAssets(t: TenantTx, idsCsv: string) {
-  const raw = idsCsv.split(',').map((s) => s.trim()).filter(Boolean);
+  const raw = idsCsv
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ids = raw.map((r, i) => {
     const id = normalizeAssetId(r);
-    if (!id) throw badRequest(`Unknown asset id ${r}`, [{ path: `body.ids.${i}`, message: 'asset not found' }]);
+    if (!id)
+      throw badRequest(`Unknown asset id ${r}`, [{ path: `body.ids.${i}`, message: 'asset not found' }]);
     return id;
   });
   if (ids.length === 0) return;
   if (new Set(ids).size !== ids.length) throw invalidField('body.ids', 'an asset is listed twice');
   const found = new Set(
-    (await t.tx.select({ id: signageAssets.id }).from(signageAssets).where(and(inArray(signageAssets.id, ids), assetPolicy.allowed(t.actor, 'manage')))).map((r) => r.id),
+    (
+      await t.tx
+        .select({ id: signageAssets.id })
+        .from(signageAssets)
+        .where(and(inArray(signageAssets.id, ids), assetPolicy.allowed(t.actor, 'manage')))
+    ).map((r) => r.id),
   );
   const missing = ids.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
-  if (missing.length > 0) throw badRequest(`Unknown assets: ${missing.map((m) => m.id).join(', ')}`, missing.map((m) => ({ path: `body.ids.${m.i}`, message: 'asset not found' })));
+  if (missing.length > 0)
+    throw badRequest(
+      `Unknown assets: ${missing.map((m) => m.id).join(', ')}`,
+      missing.map((m) => ({ path: `body.ids.${m.i}`, message: 'asset not found' })),
+    );
   await t.tx
     .update(signageAssets)
-    .set({ playOrder: sql`(case ${signageAssets.id} ${sql.join(ids.map((id, i) => sql`when ${id}::uuid then ${i}::int`), sql` `)} end)`, updatedAt: new Date() })
+    .set({
+      playOrder: sql`(case ${signageAssets.id} ${sql.join(
+        ids.map((id, i) => sql`when ${id}::uuid then ${i}::int`),
+        sql` `,
+      )} end)`,
+      updatedAt: new Date(),
+    })
     .where(inArray(signageAssets.id, ids));
-  await audit(t, { action: 'update', entityType: 'signage_asset', entityId: null, message: `Play order set for ${ids.length} assets`, after: { ids } });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_asset',
+    entityId: null,
+    message: `Play order set for ${ids.length} assets`,
+    after: { ids },
+  });
   t.publish(liveEvent(t.orgId, 'signage.asset.updated', { ids }, { everyone: true }));
 }

@@ -26,8 +26,18 @@ export const assetColumnsWithActive = { ...getTableColumns(signageAssets), isAct
 const withActive = assetColumnsWithActive;
 
 /** Anthias's mimetype values for assets that are links rather than files. */
-const URL_MIMETYPES: Record<AssetType, string> = { image: 'image', video: 'video', webpage: 'webpage', stream: 'streaming' };
-const URL_SCHEMES: Record<AssetType, string[]> = { image: ['http:', 'https:'], video: ['http:', 'https:'], webpage: ['http:', 'https:'], stream: ['http:', 'https:', 'rtsp:', 'rtmp:'] };
+const URL_MIMETYPES: Record<AssetType, string> = {
+  image: 'image',
+  video: 'video',
+  webpage: 'webpage',
+  stream: 'streaming',
+};
+const URL_SCHEMES: Record<AssetType, string[]> = {
+  image: ['http:', 'https:'],
+  video: ['http:', 'https:'],
+  webpage: ['http:', 'https:'],
+  stream: ['http:', 'https:', 'rtsp:', 'rtmp:'],
+};
 
 export function deviceContentPath(id: string) {
   return `/api/device/assets/${id}/content`;
@@ -93,10 +103,15 @@ function scheduleColumns(input: Partial<AssetFields>, current?: AssetRow) {
   const timezone = input.timezone ?? current?.timezone ?? 'UTC';
   if (!isTimeZone(timezone)) throw invalidField('body.timezone', 'unknown IANA timezone');
   const pick = (value: string | null | undefined, existing: string | null | undefined, field: string) =>
-    value === undefined ? fromDbTimestamp(existing ?? null) : value === null ? null : toWallClock(value, timezone, `body.${field}`);
+    value === undefined
+      ? fromDbTimestamp(existing ?? null)
+      : value === null
+        ? null
+        : toWallClock(value, timezone, `body.${field}`);
   const startDate = pick(input.start_date, current?.startDate, 'start_date');
   const endDate = pick(input.end_date, current?.endDate, 'end_date');
-  if (startDate && endDate && endDate <= startDate) throw invalidField('body.end_date', 'must be after start_date');
+  if (startDate && endDate && endDate <= startDate)
+    throw invalidField('body.end_date', 'must be after start_date');
   return { timezone, startDate, endDate };
 }
 
@@ -122,7 +137,8 @@ function checkUrl(type: AssetType, uri: string) {
   } catch {
     throw invalidField('body.uri', 'must be an absolute URL');
   }
-  if (!URL_SCHEMES[type].includes(url.protocol)) throw invalidField('body.uri', `must use ${URL_SCHEMES[type].join(' or ')} for a ${type} asset`);
+  if (!URL_SCHEMES[type].includes(url.protocol))
+    throw invalidField('body.uri', `must use ${URL_SCHEMES[type].join(' or ')} for a ${type} asset`);
 }
 
 /** Validates everything about an upload that does not need the bytes, before they are streamed. */
@@ -133,8 +149,16 @@ export function checkAssetFields(input: AssetFields) {
 async function insertAsset(t: TenantTx, values: typeof signageAssets.$inferInsert) {
   const [row] = await t.tx.insert(signageAssets).values(values).returning({ id: signageAssets.id });
   const asset = await getAsset(t, row.id);
-  await audit(t, { action: 'create', entityType: 'signage_asset', entityId: asset.id, message: `Asset "${asset.name}" created`, after: publicAsset(asset) });
-  t.publish(liveEvent(t.orgId, 'signage.asset.created', { id: asset.id, name: asset.name }, { everyone: true }));
+  await audit(t, {
+    action: 'create',
+    entityType: 'signage_asset',
+    entityId: asset.id,
+    message: `Asset "${asset.name}" created`,
+    after: publicAsset(asset),
+  });
+  t.publish(
+    liveEvent(t.orgId, 'signage.asset.created', { id: asset.id, name: asset.name }, { everyone: true }),
+  );
   return asset;
 }
 
@@ -199,7 +223,11 @@ export interface AssetFilters {
 }
 
 export async function listAssets(t: TenantTx, page: PageQuery, filters: AssetFilters) {
-  const ks = keyset<AssetRow & { isActive: boolean }>({ columns: [signageAssets.id], key: (r) => [r.id], page });
+  const ks = keyset<AssetRow & { isActive: boolean }>({
+    columns: [signageAssets.id],
+    key: (r) => [r.id],
+    page,
+  });
   const rows = await t.tx
     .select(withActive)
     .from(signageAssets)
@@ -209,7 +237,9 @@ export async function listAssets(t: TenantTx, page: PageQuery, filters: AssetFil
         ks.after,
         filters.q ? ilike(signageAssets.name, `%${filters.q.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
         filters.category !== undefined ? eq(signageAssets.category, filters.category) : undefined,
-        filters.tag !== undefined ? sql`${signageAssets.tags} @> ${JSON.stringify([filters.tag])}::jsonb` : undefined,
+        filters.tag !== undefined
+          ? sql`${signageAssets.tags} @> ${JSON.stringify([filters.tag])}::jsonb`
+          : undefined,
         filters.asset_type ? eq(signageAssets.assetType, filters.asset_type) : undefined,
         filters.is_enabled !== undefined ? eq(signageAssets.isEnabled, filters.is_enabled) : undefined,
       ),
@@ -228,7 +258,11 @@ export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch) {
   await assetPolicy.authorize(t.tx, t.actor, 'manage', sql`${signageAssets.id} = ${id}`);
   const before = await getAsset(t, id);
   if (patch.uri !== undefined || patch.mimetype !== undefined) {
-    if (before.storageKey !== null) throw invalidField(patch.uri !== undefined ? 'body.uri' : 'body.mimetype', 'is set by the server for uploaded files');
+    if (before.storageKey !== null)
+      throw invalidField(
+        patch.uri !== undefined ? 'body.uri' : 'body.mimetype',
+        'is set by the server for uploaded files',
+      );
     if (patch.uri !== undefined) checkUrl(before.assetType, patch.uri);
   }
   const schedule = scheduleColumns(patch, before);
@@ -243,7 +277,14 @@ export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch) {
     })
     .where(eq(signageAssets.id, id));
   const after = await getAsset(t, id);
-  await audit(t, { action: 'update', entityType: 'signage_asset', entityId: id, message: `Asset "${after.name}" updated`, before: publicAsset(before), after: publicAsset(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_asset',
+    entityId: id,
+    message: `Asset "${after.name}" updated`,
+    before: publicAsset(before),
+    after: publicAsset(after),
+  });
   t.publish(liveEvent(t.orgId, 'signage.asset.updated', { id }, { everyone: true }));
   return after;
 }
@@ -253,7 +294,13 @@ export async function deleteAsset(t: TenantTx, id: string) {
   await assetPolicy.authorize(t.tx, t.actor, 'manage', sql`${signageAssets.id} = ${id}`);
   const before = await getAsset(t, id);
   await t.tx.delete(signageAssets).where(eq(signageAssets.id, id));
-  await audit(t, { action: 'delete', entityType: 'signage_asset', entityId: id, message: `Asset "${before.name}" deleted`, before: publicAsset(before) });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'signage_asset',
+    entityId: id,
+    message: `Asset "${before.name}" deleted`,
+    before: publicAsset(before),
+  });
   t.publish(liveEvent(t.orgId, 'signage.asset.deleted', { id }, { everyone: true }));
   return before.storageKey;
 }

@@ -4,7 +4,13 @@ import { actorOf, type RosterApp } from '../../core/http/app.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { badRequest } from '../../core/http/problem.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { applyStripeEvent, getSubscription, verifyStripeSignature, webhookSecret, type StripeEvent } from './billing.ts';
+import {
+  applyStripeEvent,
+  getSubscription,
+  verifyStripeSignature,
+  webhookSecret,
+  type StripeEvent,
+} from './billing.ts';
 import { consoleTenant } from './routes.ts';
 import { BILLING_CYCLES, PLAN_NAMES, SUBSCRIPTION_STATUSES, USAGE_METRIC_TYPES } from './schema.ts';
 import { listUsage } from './usage.ts';
@@ -24,16 +30,31 @@ const subscriptionOut = z.object({
   updated_at: z.string(),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-01-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'not a calendar date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-01-31')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'not a calendar date');
 
-const stripeEvent = z.object({ id: z.string().min(1).max(255), type: z.string().min(1).max(255), data: z.object({ object: z.record(z.string(), z.unknown()) }) });
+const stripeEvent = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
 
 export async function registerBillingRoutes(app: RosterApp) {
   const tags = ['signage billing'];
   const { database, bus, config } = app.deps;
 
-  app.get('/api/signage/subscription', { schema: { tags, summary: "The org's subscription (admins); 404 when it has none (free plan)", response: { 200: subscriptionOut } } }, async (req) =>
-    consoleTenant(req, getSubscription),
+  app.get(
+    '/api/signage/subscription',
+    {
+      schema: {
+        tags,
+        summary: "The org's subscription (admins); 404 when it has none (free plan)",
+        response: { 200: subscriptionOut },
+      },
+    },
+    async (req) => consoleTenant(req, getSubscription),
   );
 
   app.get(
@@ -42,8 +63,21 @@ export async function registerBillingRoutes(app: RosterApp) {
       schema: {
         tags,
         summary: 'Daily usage metrics (admins); default the last 30 days',
-        querystring: pageQuery.extend({ from: day.optional(), to: day.optional(), type: z.enum(USAGE_METRIC_TYPES).optional() }),
-        response: { 200: pageOf(z.object({ date: z.string(), metric_type: z.enum(USAGE_METRIC_TYPES), value: z.number(), updated_at: z.string() })).extend({ from: z.string(), to: z.string() }) },
+        querystring: pageQuery.extend({
+          from: day.optional(),
+          to: day.optional(),
+          type: z.enum(USAGE_METRIC_TYPES).optional(),
+        }),
+        response: {
+          200: pageOf(
+            z.object({
+              date: z.string(),
+              metric_type: z.enum(USAGE_METRIC_TYPES),
+              value: z.number(),
+              updated_at: z.string(),
+            }),
+          ).extend({ from: z.string(), to: z.string() }),
+        },
       },
     },
     async (req) => {
@@ -56,16 +90,35 @@ export async function registerBillingRoutes(app: RosterApp) {
   // The signature covers the exact bytes Stripe sent, so this route alone keeps the body raw.
   await app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
     scope.post(
       '/api/signage/webhooks/stripe',
       {
         config: { public: true },
-        schema: { tags, security: [], summary: 'Stripe webhook (Stripe-Signature verified; idempotent on event id)', response: { 200: z.object({ received: z.boolean(), duplicate: z.boolean().optional(), ignored: z.boolean().optional(), status: z.enum(SUBSCRIPTION_STATUSES).optional(), plan_name: z.enum(PLAN_NAMES).optional() }) } },
+        schema: {
+          tags,
+          security: [],
+          summary: 'Stripe webhook (Stripe-Signature verified; idempotent on event id)',
+          response: {
+            200: z.object({
+              received: z.boolean(),
+              duplicate: z.boolean().optional(),
+              ignored: z.boolean().optional(),
+              status: z.enum(SUBSCRIPTION_STATUSES).optional(),
+              plan_name: z.enum(PLAN_NAMES).optional(),
+            }),
+          },
+        },
       },
       async (req) => {
         const raw = typeof req.body === 'string' ? req.body : '';
-        verifyStripeSignature(req.headers['stripe-signature'] as string | undefined, raw, webhookSecret(config.secret));
+        verifyStripeSignature(
+          req.headers['stripe-signature'] as string | undefined,
+          raw,
+          webhookSecret(config.secret),
+        );
         let parsed: unknown;
         try {
           parsed = JSON.parse(raw);
@@ -73,7 +126,10 @@ export async function registerBillingRoutes(app: RosterApp) {
           throw badRequest('The body is not JSON');
         }
         const event = stripeEvent.safeParse(parsed);
-        if (!event.success) throw badRequest(`Not a Stripe event: ${event.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        if (!event.success)
+          throw badRequest(
+            `Not a Stripe event: ${event.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+          );
         return applyStripeEvent({ db: database.db, bus }, event.data as StripeEvent);
       },
     );

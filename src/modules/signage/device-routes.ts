@@ -33,7 +33,14 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         tags,
         security: [],
         summary: 'A new screen asks for a pairing code to show',
-        response: { 201: z.object({ code: z.string(), pairing_secret: z.string(), expires_at: z.string(), poll_interval_seconds: z.number() }) },
+        response: {
+          201: z.object({
+            code: z.string(),
+            pairing_secret: z.string(),
+            expires_at: z.string(),
+            poll_interval_seconds: z.number(),
+          }),
+        },
       },
     },
     async (_req, reply) => reply.code(201).send(await startPairing(db)),
@@ -49,7 +56,12 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         summary: 'The screen polls: 202 while unclaimed, then 200 with its device token (once)',
         params: z.object({ pairingSecret: z.string().min(10).max(200) }),
         response: {
-          200: z.object({ status: z.literal('paired'), device_id: z.string(), device_token: z.string(), heartbeat_interval_seconds: z.number() }),
+          200: z.object({
+            status: z.literal('paired'),
+            device_id: z.string(),
+            device_token: z.string(),
+            heartbeat_interval_seconds: z.number(),
+          }),
           202: z.object({ status: z.literal('pending'), code: z.string(), expires_at: z.string() }),
         },
       },
@@ -60,22 +72,53 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
     },
   );
 
-  app.get('/api/device/playlist', { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } }, async (req, reply) => {
-    const body = await devicePlaylist(tenantDeps(req), deviceActor(req));
-    const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
-    reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-    return body;
-  });
+  app.get(
+    '/api/device/playlist',
+    { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
+    async (req, reply) => {
+      const body = await devicePlaylist(tenantDeps(req), deviceActor(req));
+      const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      return body;
+    },
+  );
 
   app.post(
     '/api/device/heartbeat',
-    { schema: { tags, summary: 'I am alive (every heartbeat_interval_seconds)', body: z.strictObject({}).optional(), response: { 200: z.object({ last_seen: z.string(), heartbeat_interval_seconds: z.number(), offline_after_seconds: z.number() }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'I am alive (every heartbeat_interval_seconds)',
+        body: z.strictObject({}).optional(),
+        response: {
+          200: z.object({
+            last_seen: z.string(),
+            heartbeat_interval_seconds: z.number(),
+            offline_after_seconds: z.number(),
+          }),
+        },
+      },
+    },
     async (req) => deviceTenant(req, (t) => heartbeat(t, req.ip)),
   );
 
-  app.get('/api/device/assets/:id/content', { schema: { tags, summary: 'The uploaded file of an asset of my org', params: z.object({ id: uuidParam }) } }, async (req, reply) => {
-    const content = await deviceTenant(req, (t) => assetContent(t, req.params.id));
-    return reply.type(content.mimetype).header('content-length', content.size).header('etag', `"${content.md5}"`).send(storage.open(content.key));
-  });
+  app.get(
+    '/api/device/assets/:id/content',
+    {
+      schema: {
+        tags,
+        summary: 'The uploaded file of an asset of my org',
+        params: z.object({ id: uuidParam }),
+      },
+    },
+    async (req, reply) => {
+      const content = await deviceTenant(req, (t) => assetContent(t, req.params.id));
+      return reply
+        .type(content.mimetype)
+        .header('content-length', content.size)
+        .header('etag', `"${content.md5}"`)
+        .send(storage.open(content.key));
+    },
+  );
 }

@@ -14,7 +14,13 @@ import { assetIsActiveSql, deviceContentPath } from './assets.ts';
 import { devicePolicy } from './policy.ts';
 import { ensureDeviceRoom } from './plans.ts';
 import { isTimeZone } from './schedule.ts';
-import { signageAssets, signageDevices, signagePairings, signagePlaylists, type DeviceSettings } from './schema.ts';
+import {
+  signageAssets,
+  signageDevices,
+  signagePairings,
+  signagePlaylists,
+  type DeviceSettings,
+} from './schema.ts';
 
 /** Screens send a heartbeat this often; three missed ones and the screen counts as offline. */
 export const HEARTBEAT_SECONDS = 30;
@@ -60,13 +66,20 @@ function pairingCode(): string {
  * (never shown) until the claim hands it its device token.
  */
 export async function startPairing(db: Db) {
-  await db.delete(signagePairings).where(and(isNull(signagePairings.orgId), lt(signagePairings.expiresAt, new Date())));
+  await db
+    .delete(signagePairings)
+    .where(and(isNull(signagePairings.orgId), lt(signagePairings.expiresAt, new Date())));
   const secret = newToken('rp');
   const expiresAt = new Date(Date.now() + PAIRING_TTL_MS);
   for (let attempt = 0; ; attempt++) {
     const code = pairingCode();
-    const [row] = await db.insert(signagePairings).values({ code, secretHash: hashToken(secret), expiresAt }).onConflictDoNothing().returning();
-    if (row) return { code, pairing_secret: secret, expires_at: expiresAt.toISOString(), poll_interval_seconds: 5 };
+    const [row] = await db
+      .insert(signagePairings)
+      .values({ code, secretHash: hashToken(secret), expiresAt })
+      .onConflictDoNothing()
+      .returning();
+    if (row)
+      return { code, pairing_secret: secret, expires_at: expiresAt.toISOString(), poll_interval_seconds: 5 };
     if (attempt > 5) throw new Error('could not allocate a pairing code');
   }
 }
@@ -77,16 +90,28 @@ export async function startPairing(db: Db) {
  */
 export async function collectPairing(db: Db, secret: string) {
   return transactionWithSettings(db, [], async (tx) => {
-    const [pairing] = await tx.select().from(signagePairings).where(eq(signagePairings.secretHash, hashToken(secret))).for('update');
+    const [pairing] = await tx
+      .select()
+      .from(signagePairings)
+      .where(eq(signagePairings.secretHash, hashToken(secret)))
+      .for('update');
     if (!pairing) throw notFound('Pairing');
     if (!pairing.orgId || !pairing.deviceId) {
       if (pairing.expiresAt < new Date()) throw notFound('Pairing');
       return { status: 'pending' as const, code: pairing.code, expires_at: pairing.expiresAt.toISOString() };
     }
     const token = newToken('rd');
-    await tx.update(signageDevices).set({ tokenHash: hashToken(token), updatedAt: new Date() }).where(and(eq(signageDevices.orgId, pairing.orgId), eq(signageDevices.id, pairing.deviceId)));
+    await tx
+      .update(signageDevices)
+      .set({ tokenHash: hashToken(token), updatedAt: new Date() })
+      .where(and(eq(signageDevices.orgId, pairing.orgId), eq(signageDevices.id, pairing.deviceId)));
     await tx.delete(signagePairings).where(eq(signagePairings.id, pairing.id));
-    return { status: 'paired' as const, device_id: pairing.deviceId, device_token: token, heartbeat_interval_seconds: HEARTBEAT_SECONDS };
+    return {
+      status: 'paired' as const,
+      device_id: pairing.deviceId,
+      device_token: token,
+      heartbeat_interval_seconds: HEARTBEAT_SECONDS,
+    };
   });
 }
 
@@ -99,7 +124,14 @@ export async function authenticateDevice(db: Db, token: string): Promise<Actor |
     .innerJoin(organizations, eq(organizations.id, signageDevices.orgId))
     .where(and(eq(signageDevices.tokenHash, hashToken(token)), eq(organizations.isActive, true)));
   if (!row) return null;
-  return { userId: null, label: `device:${row.name}`, orgId: row.orgId, orgRole: 'viewer', via: 'device', deviceId: row.id };
+  return {
+    userId: null,
+    label: `device:${row.name}`,
+    orgId: row.orgId,
+    orgRole: 'viewer',
+    via: 'device',
+    deviceId: row.id,
+  };
 }
 
 // ---------------------------------------------------------------- console: screens of the org
@@ -114,11 +146,17 @@ export interface DeviceFields {
 }
 
 async function checkFields(t: TenantTx, input: Partial<DeviceFields>) {
-  if (input.settings?.timezone !== undefined && (typeof input.settings.timezone !== 'string' || !isTimeZone(input.settings.timezone))) {
+  if (
+    input.settings?.timezone !== undefined &&
+    (typeof input.settings.timezone !== 'string' || !isTimeZone(input.settings.timezone))
+  ) {
     throw invalidField('body.settings.timezone', 'unknown IANA timezone');
   }
   if (input.playlist_id) {
-    const [found] = await t.tx.select({ id: signagePlaylists.id }).from(signagePlaylists).where(eq(signagePlaylists.id, input.playlist_id));
+    const [found] = await t.tx
+      .select({ id: signagePlaylists.id })
+      .from(signagePlaylists)
+      .where(eq(signagePlaylists.id, input.playlist_id));
     if (!found) throw invalidField('body.playlist_id', 'playlist not found');
   }
 }
@@ -140,7 +178,11 @@ export async function getDevice(t: TenantTx, id: string) {
   return row;
 }
 
-export async function listDevices(t: TenantTx, page: PageQuery, filters: { online?: boolean; playlist_id?: string }) {
+export async function listDevices(
+  t: TenantTx,
+  page: PageQuery,
+  filters: { online?: boolean; playlist_id?: string },
+) {
   const ks = keyset<DeviceView>({ columns: [signageDevices.id], key: (r) => [r.id], page });
   const rows = await t.tx
     .select(withOnline)
@@ -166,9 +208,18 @@ export async function addDevice(t: TenantTx, input: DeviceFields) {
   if (!devicePolicy.mayEver(t.actor, 'manage')) throw forbidden('Only organization admins may add screens');
   await checkFields(t, input);
   await ensureDeviceRoom(t);
-  const [device] = await t.tx.insert(signageDevices).values({ orgId: t.orgId, ...columnsOf(input), name: input.name }).returning({ id: signageDevices.id });
+  const [device] = await t.tx
+    .insert(signageDevices)
+    .values({ orgId: t.orgId, ...columnsOf(input), name: input.name })
+    .returning({ id: signageDevices.id });
   const after = await getDevice(t, device.id);
-  await audit(t, { action: 'create', entityType: 'signage_device', entityId: device.id, message: `Screen "${after.name}" added`, after: publicDevice(after) });
+  await audit(t, {
+    action: 'create',
+    entityType: 'signage_device',
+    entityId: device.id,
+    message: `Screen "${after.name}" added`,
+    after: publicDevice(after),
+  });
   t.publish(liveEvent(t.orgId, 'signage.device.added', { id: device.id, name: after.name }, ADMINS));
   return after;
 }
@@ -180,10 +231,21 @@ export async function claimDevice(t: TenantTx, input: DeviceFields & { code: str
   const [claimed] = await t.tx
     .update(signagePairings)
     .set({ orgId: t.orgId, deviceId: device.id, claimedAt: new Date() })
-    .where(and(eq(signagePairings.code, code.toUpperCase()), isNull(signagePairings.orgId), gt(signagePairings.expiresAt, new Date())))
+    .where(
+      and(
+        eq(signagePairings.code, code.toUpperCase()),
+        isNull(signagePairings.orgId),
+        gt(signagePairings.expiresAt, new Date()),
+      ),
+    )
     .returning({ id: signagePairings.id });
   if (!claimed) throw notFound('Pairing code');
-  await audit(t, { action: 'assign', entityType: 'signage_device', entityId: device.id, message: `Screen "${device.name}" paired with code ${code.toUpperCase()}` });
+  await audit(t, {
+    action: 'assign',
+    entityType: 'signage_device',
+    entityId: device.id,
+    message: `Screen "${device.name}" paired with code ${code.toUpperCase()}`,
+  });
   return device;
 }
 
@@ -191,9 +253,19 @@ export async function updateDevice(t: TenantTx, id: string, patch: Partial<Devic
   await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
   const before = await getDevice(t, id);
   await checkFields(t, patch);
-  await t.tx.update(signageDevices).set({ ...columnsOf(patch), updatedAt: new Date() }).where(eq(signageDevices.id, id));
+  await t.tx
+    .update(signageDevices)
+    .set({ ...columnsOf(patch), updatedAt: new Date() })
+    .where(eq(signageDevices.id, id));
   const after = await getDevice(t, id);
-  await audit(t, { action: 'update', entityType: 'signage_device', entityId: id, message: `Screen "${after.name}" updated`, before: publicDevice(before), after: publicDevice(after) });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_device',
+    entityId: id,
+    message: `Screen "${after.name}" updated`,
+    before: publicDevice(before),
+    after: publicDevice(after),
+  });
   t.publish(liveEvent(t.orgId, 'signage.device.updated', { id }, ADMINS));
   return after;
 }
@@ -203,7 +275,13 @@ export async function deleteDevice(t: TenantTx, id: string) {
   await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
   const before = await getDevice(t, id);
   await t.tx.delete(signageDevices).where(eq(signageDevices.id, id));
-  await audit(t, { action: 'delete', entityType: 'signage_device', entityId: id, message: `Screen "${before.name}" removed`, before: publicDevice(before) });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'signage_device',
+    entityId: id,
+    message: `Screen "${before.name}" removed`,
+    before: publicDevice(before),
+  });
   t.publish(liveEvent(t.orgId, 'signage.device.deleted', { id }, ADMINS));
   t.publish(authInvalidation(t.orgId, { deviceId: id }));
 }
@@ -273,7 +351,11 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor) {
     skip_asset_check: r.skip_asset_check,
   }));
   const ordered = row.playlist_shuffle ? shuffled(items, `${deviceId}:${JSON.stringify(items)}`) : items;
-  return { playlist: { id: row.playlist_id, name: row.playlist_name!, shuffle: row.playlist_shuffle! }, timezone: row.timezone, items: ordered };
+  return {
+    playlist: { id: row.playlist_id, name: row.playlist_name!, shuffle: row.playlist_shuffle! },
+    timezone: row.timezone,
+    items: ordered,
+  };
 }
 
 interface PollRow {
@@ -281,21 +363,40 @@ interface PollRow {
   playlist_id: string | null;
   playlist_name: string | null;
   playlist_shuffle: boolean | null;
-  items: Array<{ id: string; name: string; asset_type: string; mimetype: string; uri: string; storage_key: string | null; md5: string; duration: number; nocache: boolean; skip_asset_check: boolean }>;
+  items: Array<{
+    id: string;
+    name: string;
+    asset_type: string;
+    mimetype: string;
+    uri: string;
+    storage_key: string | null;
+    md5: string;
+    duration: number;
+    nocache: boolean;
+    skip_asset_check: boolean;
+  }>;
 }
 
 /** The screen is alive: record when and from where; announce it when it comes back online. */
 export async function heartbeat(t: TenantTx, ip: string | undefined) {
   const deviceId = deviceIdOf(t.actor);
-  const [before] = await t.tx.select({ online: onlineSql, name: signageDevices.name }).from(signageDevices).where(eq(signageDevices.id, deviceId));
+  const [before] = await t.tx
+    .select({ online: onlineSql, name: signageDevices.name })
+    .from(signageDevices)
+    .where(eq(signageDevices.id, deviceId));
   if (!before) throw notFound('Device');
   const [row] = await t.tx
     .update(signageDevices)
     .set({ isOnline: true, lastSeen: sql`now()`, ...(ip ? { ip } : {}) })
     .where(eq(signageDevices.id, deviceId))
     .returning({ lastSeen: signageDevices.lastSeen });
-  if (!before.online) t.publish(liveEvent(t.orgId, 'signage.device.online', { id: deviceId, name: before.name }, ADMINS));
-  return { last_seen: row.lastSeen!.toISOString(), heartbeat_interval_seconds: HEARTBEAT_SECONDS, offline_after_seconds: OFFLINE_AFTER_SECONDS };
+  if (!before.online)
+    t.publish(liveEvent(t.orgId, 'signage.device.online', { id: deviceId, name: before.name }, ADMINS));
+  return {
+    last_seen: row.lastSeen!.toISOString(),
+    heartbeat_interval_seconds: HEARTBEAT_SECONDS,
+    offline_after_seconds: OFFLINE_AFTER_SECONDS,
+  };
 }
 
 /**
@@ -307,10 +408,29 @@ export async function markOfflineDevices(db: Db, bus: EventBus) {
   const gone = await db
     .update(signageDevices)
     .set({ isOnline: false })
-    .where(and(eq(signageDevices.isOnline, true), sql`${signageDevices.lastSeen} <= now() - make_interval(secs => ${OFFLINE_AFTER_SECONDS})`))
-    .returning({ orgId: signageDevices.orgId, id: signageDevices.id, name: signageDevices.name, lastSeen: signageDevices.lastSeen });
+    .where(
+      and(
+        eq(signageDevices.isOnline, true),
+        sql`${signageDevices.lastSeen} <= now() - make_interval(secs => ${OFFLINE_AFTER_SECONDS})`,
+      ),
+    )
+    .returning({
+      orgId: signageDevices.orgId,
+      id: signageDevices.id,
+      name: signageDevices.name,
+      lastSeen: signageDevices.lastSeen,
+    });
   for (const d of gone) {
-    await bus.publish(liveEvent(d.orgId, 'signage.device.offline', { id: d.id, name: d.name, last_seen: d.lastSeen?.toISOString() ?? null }, ADMINS)).catch(() => {});
+    await bus
+      .publish(
+        liveEvent(
+          d.orgId,
+          'signage.device.offline',
+          { id: d.id, name: d.name, last_seen: d.lastSeen?.toISOString() ?? null },
+          ADMINS,
+        ),
+      )
+      .catch(() => {});
   }
   return gone.length;
 }

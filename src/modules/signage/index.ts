@@ -37,7 +37,11 @@ function meterRequests(app: RosterApp, counter: ApiCallCounter) {
     const limit = await rateOf(actor.orgId);
     const decision = await app.deps.rateLimiter.hit(`signage:org:${actor.orgId}`, limit, 60);
     reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', decision.remaining);
-    if (!decision.allowed) throw tooManyRequests(`This organization's plan allows ${limit} API requests per minute; retry in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+    if (!decision.allowed)
+      throw tooManyRequests(
+        `This organization's plan allows ${limit} API requests per minute; retry in ${decision.retryAfterSeconds} s`,
+        decision.retryAfterSeconds,
+      );
     counter.add(actor.orgId);
   });
 }
@@ -65,11 +69,21 @@ export const signageModule: RosterModule = {
         await snapshotUsage(database.db);
       },
     });
-    app.jobs.add({ name: OFFLINE_JOB, everyMs: HEARTBEAT_SECONDS * 1000, run: async () => void (await markOfflineDevices(database.db, bus)) });
+    app.jobs.add({
+      name: OFFLINE_JOB,
+      everyMs: HEARTBEAT_SECONDS * 1000,
+      run: async () => void (await markOfflineDevices(database.db, bus)),
+    });
     // Jobs run in one process; API calls are counted in every process, so each flushes its own.
     let flusher: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
-      flusher = setInterval(() => void flushApiCalls(database.db, counter).catch((err) => app.log.warn({ err }, 'api call flush failed')), FLUSH_EVERY_MS);
+      flusher = setInterval(
+        () =>
+          void flushApiCalls(database.db, counter).catch((err) =>
+            app.log.warn({ err }, 'api call flush failed'),
+          ),
+        FLUSH_EVERY_MS,
+      );
       flusher.unref();
     });
     app.addHook('onClose', async () => {
@@ -80,7 +94,8 @@ export const signageModule: RosterModule = {
 
   commands: {
     'signage webhook-secret': {
-      summary: 'print the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET, else derived from ROSTER_SECRET)',
+      summary:
+        'print the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET, else derived from ROSTER_SECRET)',
       run: async (app) => {
         console.log(webhookSecret(app.deps.config.secret));
       },
@@ -97,14 +112,61 @@ export const signageModule: RosterModule = {
   async seedDemo(t) {
     await setOrgPlan(t, 'pro');
     const assets = [
-      await createUrlAsset(t, { name: 'Welcome page', asset_type: 'webpage', uri: 'https://example.com/', duration: 20, is_enabled: true, category: 'lobby', tags: ['welcome'] }),
-      await createUrlAsset(t, { name: 'Product photo', asset_type: 'image', uri: 'https://picsum.photos/id/1/1920/1080', duration: 10, is_enabled: true, category: 'marketing', tags: ['product'] }),
-      await createUrlAsset(t, { name: 'Opening hours', asset_type: 'image', uri: 'https://picsum.photos/id/20/1920/1080', duration: 8, is_enabled: true, start_date: '2024-01-01T08:00:00', end_date: '2099-12-31T20:00:00', category: 'lobby' }),
-      await createUrlAsset(t, { name: 'Live stream', asset_type: 'stream', uri: 'https://example.com/live.m3u8', duration: 60, is_enabled: false, category: 'events' }),
+      await createUrlAsset(t, {
+        name: 'Welcome page',
+        asset_type: 'webpage',
+        uri: 'https://example.com/',
+        duration: 20,
+        is_enabled: true,
+        category: 'lobby',
+        tags: ['welcome'],
+      }),
+      await createUrlAsset(t, {
+        name: 'Product photo',
+        asset_type: 'image',
+        uri: 'https://picsum.photos/id/1/1920/1080',
+        duration: 10,
+        is_enabled: true,
+        category: 'marketing',
+        tags: ['product'],
+      }),
+      await createUrlAsset(t, {
+        name: 'Opening hours',
+        asset_type: 'image',
+        uri: 'https://picsum.photos/id/20/1920/1080',
+        duration: 8,
+        is_enabled: true,
+        start_date: '2024-01-01T08:00:00',
+        end_date: '2099-12-31T20:00:00',
+        category: 'lobby',
+      }),
+      await createUrlAsset(t, {
+        name: 'Live stream',
+        asset_type: 'stream',
+        uri: 'https://example.com/live.m3u8',
+        duration: 60,
+        is_enabled: false,
+        category: 'events',
+      }),
     ];
-    const playlist = await createPlaylist(t, { name: 'Lobby loop', is_default: true, asset_ids: assets.map((a) => a.id) });
+    const playlist = await createPlaylist(t, {
+      name: 'Lobby loop',
+      is_default: true,
+      asset_ids: assets.map((a) => a.id),
+    });
     // Demo screens hold no token: a real screen pairs with a code instead.
-    await addDevice(t, { name: 'Lobby screen', location: 'Main entrance', mac: '02:00:00:00:00:01', playlist_id: playlist.id, settings: { timezone: 'Europe/Paris' } });
-    await addDevice(t, { name: 'Cafeteria screen', location: 'Cafeteria', mac: '02:00:00:00:00:02', settings: { timezone: 'Europe/Paris' } });
+    await addDevice(t, {
+      name: 'Lobby screen',
+      location: 'Main entrance',
+      mac: '02:00:00:00:00:01',
+      playlist_id: playlist.id,
+      settings: { timezone: 'Europe/Paris' },
+    });
+    await addDevice(t, {
+      name: 'Cafeteria screen',
+      location: 'Cafeteria',
+      mac: '02:00:00:00:00:02',
+      settings: { timezone: 'Europe/Paris' },
+    });
   },
 };

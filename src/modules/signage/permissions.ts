@@ -15,22 +15,44 @@ export interface MemberPermissions {
 export async function listMemberPermissions(t: TenantTx): Promise<MemberPermissions[]> {
   requireOrgAdmin(t.actor, 'see signage permissions');
   const rows = await t.tx
-    .select({ userId: memberships.userId, viewAllAssets: sql<boolean>`coalesce(${signageMemberPermissions.viewAllAssets}, false)` })
+    .select({
+      userId: memberships.userId,
+      viewAllAssets: sql<boolean>`coalesce(${signageMemberPermissions.viewAllAssets}, false)`,
+    })
     .from(memberships)
-    .leftJoin(signageMemberPermissions, and(eq(signageMemberPermissions.orgId, memberships.orgId), eq(signageMemberPermissions.userId, memberships.userId)))
+    .leftJoin(
+      signageMemberPermissions,
+      and(
+        eq(signageMemberPermissions.orgId, memberships.orgId),
+        eq(signageMemberPermissions.userId, memberships.userId),
+      ),
+    )
     .orderBy(memberships.userId);
   return rows.map((r) => ({ user_id: r.userId, view_all_assets: r.viewAllAssets }));
 }
 
-export async function setMemberPermissions(t: TenantTx, userId: number, input: { view_all_assets: boolean }): Promise<MemberPermissions> {
+export async function setMemberPermissions(
+  t: TenantTx,
+  userId: number,
+  input: { view_all_assets: boolean },
+): Promise<MemberPermissions> {
   requireOrgAdmin(t.actor, 'change signage permissions');
-  const [member] = await t.tx.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.userId, userId));
+  const [member] = await t.tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
   if (!member) throw notFound('Member');
-  const [before] = await t.tx.select().from(signageMemberPermissions).where(eq(signageMemberPermissions.userId, userId));
+  const [before] = await t.tx
+    .select()
+    .from(signageMemberPermissions)
+    .where(eq(signageMemberPermissions.userId, userId));
   await t.tx
     .insert(signageMemberPermissions)
     .values({ orgId: t.orgId, userId, viewAllAssets: input.view_all_assets })
-    .onConflictDoUpdate({ target: [signageMemberPermissions.orgId, signageMemberPermissions.userId], set: { viewAllAssets: input.view_all_assets, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [signageMemberPermissions.orgId, signageMemberPermissions.userId],
+      set: { viewAllAssets: input.view_all_assets, updatedAt: new Date() },
+    });
   await audit(t, {
     action: 'assign',
     entityType: 'signage_permission',

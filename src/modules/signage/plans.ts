@@ -18,7 +18,13 @@ export interface PlanLimits {
 export const PLAN_LIMITS: Record<PlanName, PlanLimits> = {
   free: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 600 },
   pro: { max_assets: 1000, max_users: 25, max_storage_gb: 100, max_devices: 50, api_rate_per_minute: 6000 },
-  enterprise: { max_assets: 100_000, max_users: 1000, max_storage_gb: 5000, max_devices: 10_000, api_rate_per_minute: 60_000 },
+  enterprise: {
+    max_assets: 100_000,
+    max_users: 1000,
+    max_storage_gb: 5000,
+    max_devices: 10_000,
+    api_rate_per_minute: 60_000,
+  },
 };
 
 const GB = 1024 ** 3;
@@ -54,8 +60,15 @@ function rowValues(orgId: string, plan: PlanName, limits: PlanLimits) {
  * committed. The free row is materialised on first use: there must be a row to lock.
  */
 export async function lockPlan(t: TenantTx) {
-  await t.tx.insert(signagePlans).values(rowValues(t.orgId, 'free', PLAN_LIMITS.free)).onConflictDoNothing();
-  const [row] = await t.tx.select().from(signagePlans).where(sql`${signagePlans.orgId} = ${t.orgId}`).for('update');
+  await t.tx
+    .insert(signagePlans)
+    .values(rowValues(t.orgId, 'free', PLAN_LIMITS.free))
+    .onConflictDoNothing();
+  const [row] = await t.tx
+    .select()
+    .from(signagePlans)
+    .where(sql`${signagePlans.orgId} = ${t.orgId}`)
+    .for('update');
   return limitsOf(row);
 }
 
@@ -68,7 +81,10 @@ export function createRateLookup(db: Db, ttlMs = 10_000) {
   return async (orgId: string): Promise<number> => {
     const hit = cache.get(orgId);
     if (hit && hit.until > Date.now()) return hit.rate;
-    const [row] = await db.select({ rate: signagePlans.apiRatePerMinute }).from(signagePlans).where(eq(signagePlans.orgId, orgId));
+    const [row] = await db
+      .select({ rate: signagePlans.apiRatePerMinute })
+      .from(signagePlans)
+      .where(eq(signagePlans.orgId, orgId));
     const rate = row?.rate ?? PLAN_LIMITS.free.api_rate_per_minute;
     if (cache.size > 50_000) cache.clear();
     cache.set(orgId, { rate, until: Date.now() + ttlMs });
@@ -77,7 +93,10 @@ export function createRateLookup(db: Db, ttlMs = 10_000) {
 }
 
 export async function currentPlan(t: TenantTx) {
-  const [row] = await t.tx.select().from(signagePlans).where(sql`${signagePlans.orgId} = ${t.orgId}`);
+  const [row] = await t.tx
+    .select()
+    .from(signagePlans)
+    .where(sql`${signagePlans.orgId} = ${t.orgId}`);
   return row ? limitsOf(row) : { plan: 'free' as PlanName, ...PLAN_LIMITS.free };
 }
 
@@ -92,26 +111,53 @@ export async function setOrgPlan(t: TenantTx, plan: PlanName, overrides: Partial
     .onConflictDoUpdate({ target: signagePlans.orgId, set: { ...set, updatedAt: new Date() } })
     .returning();
   const after = limitsOf(row);
-  await audit(t, { action: 'update', entityType: 'signage_plan', entityId: t.orgId, message: `Signage plan set to ${plan}`, before: { ...before }, after: { ...after } });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_plan',
+    entityId: t.orgId,
+    message: `Signage plan set to ${plan}`,
+    before: { ...before },
+    after: { ...after },
+  });
   return after;
 }
 
 export async function usageOf(t: TenantTx) {
-  const [assets] = await queryRows<{ assets: string | number; storage_bytes: string | number }>(t.tx, sql`select * from signage_asset_usage()`);
-  const [devices] = await queryRows<{ n: string | number }>(t.tx, sql`select count(*) as n from ${signageDevices}`);
-  const [users] = await queryRows<{ n: string | number }>(t.tx, sql`select count(*) as n from memberships where is_active`);
-  return { assets: Number(assets.assets), storage_bytes: Number(assets.storage_bytes), devices: Number(devices.n), users: Number(users.n) };
+  const [assets] = await queryRows<{ assets: string | number; storage_bytes: string | number }>(
+    t.tx,
+    sql`select * from signage_asset_usage()`,
+  );
+  const [devices] = await queryRows<{ n: string | number }>(
+    t.tx,
+    sql`select count(*) as n from ${signageDevices}`,
+  );
+  const [users] = await queryRows<{ n: string | number }>(
+    t.tx,
+    sql`select count(*) as n from memberships where is_active`,
+  );
+  return {
+    assets: Number(assets.assets),
+    storage_bytes: Number(assets.storage_bytes),
+    devices: Number(devices.n),
+    users: Number(users.n),
+  };
 }
 
 /** Limits and how much of each is used (GET /api/signage/limits). */
 export async function limitsReport(t: TenantTx) {
   const [plan, usage] = [await currentPlan(t), await usageOf(t)];
   const { plan: name, ...limits } = plan;
-  return { plan: name, limits, usage: { ...usage, storage_gb: Math.round((usage.storage_bytes / GB) * 1000) / 1000 } };
+  return {
+    plan: name,
+    limits,
+    usage: { ...usage, storage_gb: Math.round((usage.storage_bytes / GB) * 1000) / 1000 },
+  };
 }
 
 function refuse(limit: keyof PlanLimits, max: number, what: string) {
-  return unprocessable(`Plan limit reached: ${limit} is ${max} (${what})`, [{ path: limit, message: `limit of ${max} reached` }]);
+  return unprocessable(`Plan limit reached: ${limit} is ${max} (${what})`, [
+    { path: limit, message: `limit of ${max} reached` },
+  ]);
 }
 
 /**
@@ -119,7 +165,8 @@ function refuse(limit: keyof PlanLimits, max: number, what: string) {
  * refuse to grow an org that is over its seat limit (after a downgrade, or members added anyway).
  */
 function ensureSeats(plan: PlanLimits, usage: { users: number }) {
-  if (usage.users > plan.max_users) throw refuse('max_users', plan.max_users, `${usage.users} active members; remove members or upgrade`);
+  if (usage.users > plan.max_users)
+    throw refuse('max_users', plan.max_users, `${usage.users} active members; remove members or upgrade`);
 }
 
 /** Locks the plan and refuses when one more asset of `addBytes` would exceed it. */
@@ -127,8 +174,10 @@ export async function ensureAssetRoom(t: TenantTx, addBytes: number) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
-  if (usage.assets + 1 > plan.max_assets) throw refuse('max_assets', plan.max_assets, `${usage.assets} assets stored`);
-  if (usage.storage_bytes + addBytes > plan.max_storage_gb * GB) throw refuse('max_storage_gb', plan.max_storage_gb, `${usage.storage_bytes} bytes stored`);
+  if (usage.assets + 1 > plan.max_assets)
+    throw refuse('max_assets', plan.max_assets, `${usage.assets} assets stored`);
+  if (usage.storage_bytes + addBytes > plan.max_storage_gb * GB)
+    throw refuse('max_storage_gb', plan.max_storage_gb, `${usage.storage_bytes} bytes stored`);
 }
 
 /** Locks the plan and refuses when one more screen would exceed it. */
@@ -136,5 +185,6 @@ export async function ensureDeviceRoom(t: TenantTx) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
-  if (usage.devices + 1 > plan.max_devices) throw refuse('max_devices', plan.max_devices, `${usage.devices} screens claimed`);
+  if (usage.devices + 1 > plan.max_devices)
+    throw refuse('max_devices', plan.max_devices, `${usage.devices} screens claimed`);
 }

@@ -28,7 +28,13 @@ async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
   const rows = await t.tx
     .select({ playlistId: signagePlaylistAssets.playlistId, assetId: signagePlaylistAssets.assetId })
     .from(signagePlaylistAssets)
-    .innerJoin(signageAssets, and(eq(signageAssets.orgId, signagePlaylistAssets.orgId), eq(signageAssets.id, signagePlaylistAssets.assetId)))
+    .innerJoin(
+      signageAssets,
+      and(
+        eq(signageAssets.orgId, signagePlaylistAssets.orgId),
+        eq(signageAssets.id, signagePlaylistAssets.assetId),
+      ),
+    )
     .where(and(inArray(signagePlaylistAssets.playlistId, playlistIds), assetPolicy.visible(t.actor)))
     .orderBy(asc(signagePlaylistAssets.position));
   for (const r of rows) byPlaylist.get(r.playlistId)!.push(r.assetId);
@@ -42,15 +48,29 @@ export async function getPlaylist(t: TenantTx, id: string) {
 
 export async function listPlaylists(t: TenantTx, page: PageQuery) {
   const ks = keyset<PlaylistRow>({ columns: [signagePlaylists.id], key: (r) => [r.id], page });
-  const rows = await t.tx.select().from(signagePlaylists).where(and(playlistPolicy.visible(t.actor), ks.after)).orderBy(...ks.orderBy).limit(ks.limit);
+  const rows = await t.tx
+    .select()
+    .from(signagePlaylists)
+    .where(and(playlistPolicy.visible(t.actor), ks.after))
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
   const result = ks.finish(rows);
-  const ids = await assetIdsOf(t, result.items.map((p) => p.id));
-  return { items: result.items.map((p) => publicPlaylist(p, ids.get(p.id)!)), next_cursor: result.next_cursor };
+  const ids = await assetIdsOf(
+    t,
+    result.items.map((p) => p.id),
+  );
+  return {
+    items: result.items.map((p) => publicPlaylist(p, ids.get(p.id)!)),
+    next_cursor: result.next_cursor,
+  };
 }
 
 /** One default per org: making this one the default demotes the previous one. */
 async function demoteOtherDefaults(t: TenantTx, keep: string) {
-  await t.tx.update(signagePlaylists).set({ isDefault: false, updatedAt: new Date() }).where(and(eq(signagePlaylists.isDefault, true), ne(signagePlaylists.id, keep)));
+  await t.tx
+    .update(signagePlaylists)
+    .set({ isDefault: false, updatedAt: new Date() })
+    .where(and(eq(signagePlaylists.isDefault, true), ne(signagePlaylists.id, keep)));
 }
 
 /**
@@ -60,7 +80,10 @@ async function demoteOtherDefaults(t: TenantTx, keep: string) {
 async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]) {
   const seen = new Set<string>();
   assetIds.forEach((id, i) => {
-    if (seen.has(id)) throw badRequest(`Asset ${id} is listed twice`, [{ path: `body.asset_ids.${i}`, message: 'duplicate asset' }]);
+    if (seen.has(id))
+      throw badRequest(`Asset ${id} is listed twice`, [
+        { path: `body.asset_ids.${i}`, message: 'duplicate asset' },
+      ]);
     seen.add(id);
   });
   if (assetIds.length > 0) {
@@ -71,12 +94,17 @@ async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]
     const known = new Set(found.map((r) => r.id));
     const missing = assetIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
     if (missing.length > 0) {
-      throw badRequest(`Unknown assets: ${missing.map((m) => m.id).join(', ')}`, missing.map((m) => ({ path: `body.asset_ids.${m.i}`, message: 'asset not found' })));
+      throw badRequest(
+        `Unknown assets: ${missing.map((m) => m.id).join(', ')}`,
+        missing.map((m) => ({ path: `body.asset_ids.${m.i}`, message: 'asset not found' })),
+      );
     }
   }
   await t.tx.delete(signagePlaylistAssets).where(eq(signagePlaylistAssets.playlistId, playlistId));
   if (assetIds.length > 0) {
-    await t.tx.insert(signagePlaylistAssets).values(assetIds.map((assetId, position) => ({ orgId: t.orgId, playlistId, assetId, position })));
+    await t.tx
+      .insert(signagePlaylistAssets)
+      .values(assetIds.map((assetId, position) => ({ orgId: t.orgId, playlistId, assetId, position })));
   }
 }
 
@@ -99,7 +127,13 @@ export async function createPlaylist(t: TenantTx, input: PlaylistInput) {
   }
   if (input.asset_ids) await replaceAssets(t, row.id, input.asset_ids);
   const after = await getPlaylist(t, row.id);
-  await audit(t, { action: 'create', entityType: 'signage_playlist', entityId: row.id, message: `Playlist "${row.name}" created`, after });
+  await audit(t, {
+    action: 'create',
+    entityType: 'signage_playlist',
+    entityId: row.id,
+    message: `Playlist "${row.name}" created`,
+    after,
+  });
   t.publish(liveEvent(t.orgId, 'signage.playlist.created', { id: row.id }, { everyone: true }));
   return after;
 }
@@ -119,7 +153,14 @@ export async function updatePlaylist(t: TenantTx, id: string, patch: Partial<Pla
     .where(eq(signagePlaylists.id, id));
   if (patch.asset_ids) await replaceAssets(t, id, patch.asset_ids);
   const after = await getPlaylist(t, id);
-  await audit(t, { action: 'update', entityType: 'signage_playlist', entityId: id, message: `Playlist "${after.name}" updated`, before, after });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_playlist',
+    entityId: id,
+    message: `Playlist "${after.name}" updated`,
+    before,
+    after,
+  });
   t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
 }
@@ -131,7 +172,14 @@ export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: strin
   await replaceAssets(t, id, assetIds);
   await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
   const after = await getPlaylist(t, id);
-  await audit(t, { action: 'update', entityType: 'signage_playlist', entityId: id, message: `Playlist "${after.name}" assets set (${assetIds.length})`, before: { asset_ids: before.asset_ids }, after: { asset_ids: after.asset_ids } });
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_playlist',
+    entityId: id,
+    message: `Playlist "${after.name}" assets set (${assetIds.length})`,
+    before: { asset_ids: before.asset_ids },
+    after: { asset_ids: after.asset_ids },
+  });
   t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
 }
@@ -140,8 +188,17 @@ export async function deletePlaylist(t: TenantTx, id: string) {
   await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
   const before = await getPlaylist(t, id);
   // Screens on this playlist fall back to the default one.
-  await t.tx.update(signageDevices).set({ playlistId: null, updatedAt: new Date() }).where(eq(signageDevices.playlistId, id));
+  await t.tx
+    .update(signageDevices)
+    .set({ playlistId: null, updatedAt: new Date() })
+    .where(eq(signageDevices.playlistId, id));
   await t.tx.delete(signagePlaylists).where(eq(signagePlaylists.id, id));
-  await audit(t, { action: 'delete', entityType: 'signage_playlist', entityId: id, message: `Playlist "${before.name}" deleted`, before });
+  await audit(t, {
+    action: 'delete',
+    entityType: 'signage_playlist',
+    entityId: id,
+    message: `Playlist "${before.name}" deleted`,
+    before,
+  });
   t.publish(liveEvent(t.orgId, 'signage.playlist.deleted', { id }, { everyone: true }));
 }

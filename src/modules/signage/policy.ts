@@ -6,7 +6,8 @@ import { signageAssets, signageDevices, signageMemberPermissions, signagePlaylis
 /** Requests without a user (API keys, screens, system jobs) act for the whole org. */
 const orgWide = (actor: Actor) => actor.userId === null || isOrgAdmin(actor);
 
-const createdByActor = (actor: Actor): Condition => (actor.userId === null ? false : sql`${signageAssets.createdBy} = ${actor.userId}`);
+const createdByActor = (actor: Actor): Condition =>
+  actor.userId === null ? false : sql`${signageAssets.createdBy} = ${actor.userId}`;
 
 const holdsViewAllAssets = (actor: Actor): Condition =>
   actor.userId === null

@@ -9,12 +9,29 @@ import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, invalidField } from '../../core/http/problem.ts';
 import {
-  assetContent, checkAssetFields, createUploadedAsset, createUrlAsset, deleteAsset, getAsset, listAssets, newAssetId, publicAsset, storageKeyFor, updateAsset,
+  assetContent,
+  checkAssetFields,
+  createUploadedAsset,
+  createUrlAsset,
+  deleteAsset,
+  getAsset,
+  listAssets,
+  newAssetId,
+  publicAsset,
+  storageKeyFor,
+  updateAsset,
 } from './assets.ts';
 import { claimDevice, deleteDevice, getDevice, listDevices, publicDevice, updateDevice } from './devices.ts';
 import { listMemberPermissions, setMemberPermissions } from './permissions.ts';
 import { limitsReport } from './plans.ts';
-import { createPlaylist, deletePlaylist, getPlaylist, listPlaylists, setPlaylistAssets, updatePlaylist } from './playlists.ts';
+import {
+  createPlaylist,
+  deletePlaylist,
+  getPlaylist,
+  listPlaylists,
+  setPlaylistAssets,
+  updatePlaylist,
+} from './playlists.ts';
 import { ASSET_TYPES, PLAN_NAMES } from './schema.ts';
 
 /** Console routes are for people and API keys; a screen's token only opens /api/device/. */
@@ -84,7 +101,11 @@ const playlistOut = z.object({
 const settingsIn = z.object({ timezone: z.string().max(64).optional() }).catchall(z.unknown());
 const deviceFields = {
   name: z.string().trim().min(1).max(255),
-  mac: z.string().regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, 'must be a MAC address like 00:11:22:33:44:55').nullable().optional(),
+  mac: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, 'must be a MAC address like 00:11:22:33:44:55')
+    .nullable()
+    .optional(),
   location: z.string().max(255).optional(),
   unit_id: z.number().int().positive().nullable().optional(),
   settings: settingsIn.optional(),
@@ -106,11 +127,23 @@ const deviceOut = z.object({
   updated_at: z.string(),
 });
 
-const limitsShape = z.object({ max_assets: z.number(), max_users: z.number(), max_storage_gb: z.number(), max_devices: z.number(), api_rate_per_minute: z.number() });
+const limitsShape = z.object({
+  max_assets: z.number(),
+  max_users: z.number(),
+  max_storage_gb: z.number(),
+  max_devices: z.number(),
+  api_rate_per_minute: z.number(),
+});
 const limitsOut = z.object({
   plan: z.enum(PLAN_NAMES),
   limits: limitsShape,
-  usage: z.object({ assets: z.number(), users: z.number(), devices: z.number(), storage_bytes: z.number(), storage_gb: z.number() }),
+  usage: z.object({
+    assets: z.number(),
+    users: z.number(),
+    devices: z.number(),
+    storage_bytes: z.number(),
+    storage_gb: z.number(),
+  }),
 });
 
 /** Multipart fields are strings: booleans are "true"/"false", tags a JSON array or comma list. */
@@ -127,7 +160,14 @@ const uploadFields = z.strictObject({
   tags: z
     .string()
     .max(2000)
-    .transform((v) => (v.trim().startsWith('[') ? (JSON.parse(v) as unknown) : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .transform((v) =>
+      v.trim().startsWith('[')
+        ? (JSON.parse(v) as unknown)
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
     .pipe(tags)
     .optional(),
   category: assetFields.category,
@@ -142,14 +182,32 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
   const tags = ['signage'];
 
   // ---------------------------------------------------------------- plan and limits
-  app.get('/api/signage/limits', { schema: { tags, summary: 'The plan, its limits and current usage (admins)', response: { 200: limitsOut } } }, async (req) => {
-    requireOrgAdmin(actorOf(req), 'see plan usage');
-    return consoleTenant(req, limitsReport);
-  });
+  app.get(
+    '/api/signage/limits',
+    {
+      schema: {
+        tags,
+        summary: 'The plan, its limits and current usage (admins)',
+        response: { 200: limitsOut },
+      },
+    },
+    async (req) => {
+      requireOrgAdmin(actorOf(req), 'see plan usage');
+      return consoleTenant(req, limitsReport);
+    },
+  );
 
   app.get(
     '/api/signage/permissions',
-    { schema: { tags, summary: 'Signage permissions of each member (admins)', response: { 200: z.object({ items: z.array(z.object({ user_id: z.number(), view_all_assets: z.boolean() })) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Signage permissions of each member (admins)',
+        response: {
+          200: z.object({ items: z.array(z.object({ user_id: z.number(), view_all_assets: z.boolean() })) }),
+        },
+      },
+    },
     async (req) => ({ items: await consoleTenant(req, listMemberPermissions) }),
   );
 
@@ -179,7 +237,10 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
           category: z.string().max(100).optional(),
           tag: z.string().max(50).optional(),
           asset_type: z.enum(ASSET_TYPES).optional(),
-          is_enabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+          is_enabled: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
         }),
         response: { 200: pageOf(assetOut) },
       },
@@ -196,16 +257,29 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
       schema: {
         tags,
         summary: 'Create a link asset (image, video, web page or stream URL)',
-        body: z.strictObject({ ...assetFields, asset_type: z.enum(ASSET_TYPES), uri: z.string().min(1).max(4000), mimetype: z.string().min(1).max(100).optional() }),
+        body: z.strictObject({
+          ...assetFields,
+          asset_type: z.enum(ASSET_TYPES),
+          uri: z.string().min(1).max(4000),
+          mimetype: z.string().min(1).max(100).optional(),
+        }),
         response: { 201: assetOut },
       },
     },
-    async (req, reply) => reply.code(201).send(publicAsset(await consoleTenant(req, (t) => createUrlAsset(t, req.body)))),
+    async (req, reply) =>
+      reply.code(201).send(publicAsset(await consoleTenant(req, (t) => createUrlAsset(t, req.body)))),
   );
 
   app.post(
     '/api/signage/assets/upload',
-    { schema: { tags, summary: 'Upload an image or video (multipart: fields first, then the `file` part)', consumes: ['multipart/form-data'], response: { 201: assetOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Upload an image or video (multipart: fields first, then the `file` part)',
+        consumes: ['multipart/form-data'],
+        response: { 201: assetOut },
+      },
+    },
     async (req, reply) => {
       requireWriter(actorOf(req));
       if (actorOf(req).via === 'device') throw forbidden('Device tokens may only call /api/device/');
@@ -223,8 +297,17 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
         return err;
       };
       if (!parsed.success) {
-        const errors = parsed.error.issues.map((i) => ({ path: ['body', ...i.path.map(String), ...(i.code === 'unrecognized_keys' ? [i.keys.join(',')] : [])].join('.'), message: i.message }));
-        throw refuse(badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors));
+        const errors = parsed.error.issues.map((i) => ({
+          path: [
+            'body',
+            ...i.path.map(String),
+            ...(i.code === 'unrecognized_keys' ? [i.keys.join(',')] : []),
+          ].join('.'),
+          message: i.message,
+        }));
+        throw refuse(
+          badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors),
+        );
       }
       const { asset_type, ...fields } = parsed.data;
       try {
@@ -235,12 +318,16 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
       let accept = asset_type === 'image' ? IMAGE_TYPES : asset_type === 'video' ? VIDEO_TYPES : UPLOAD_TYPES;
       // A claimed type narrows what the bytes must be; a generic one leaves the decision to sniffing.
       if (part.mimetype && part.mimetype !== 'application/octet-stream') {
-        if (!accept.includes(part.mimetype as SniffedType)) throw refuse(invalidField('file', `type ${part.mimetype} is not accepted (${accept.join(', ')})`));
+        if (!accept.includes(part.mimetype as SniffedType))
+          throw refuse(invalidField('file', `type ${part.mimetype} is not accepted (${accept.join(', ')})`));
         accept = [part.mimetype as SniffedType];
       }
       const actor = actorOf(req);
       const id = newAssetId();
-      const stored = await storage.put(storageKeyFor(actor.orgId, id), part.file, { maxBytes: app.deps.config.maxUploadBytes, accept });
+      const stored = await storage.put(storageKeyFor(actor.orgId, id), part.file, {
+        maxBytes: app.deps.config.maxUploadBytes,
+        accept,
+      });
       try {
         const asset = await consoleTenant(req, (t) => createUploadedAsset(t, id, fields, stored));
         return reply.code(201).send(publicAsset(asset));
@@ -251,14 +338,24 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
     },
   );
 
-  app.get('/api/signage/assets/:id', { schema: { tags, summary: 'One asset', params: idParams, response: { 200: assetOut } } }, async (req) =>
-    publicAsset(await consoleTenant(req, (t) => getAsset(t, req.params.id))),
+  app.get(
+    '/api/signage/assets/:id',
+    { schema: { tags, summary: 'One asset', params: idParams, response: { 200: assetOut } } },
+    async (req) => publicAsset(await consoleTenant(req, (t) => getAsset(t, req.params.id))),
   );
 
-  app.get('/api/signage/assets/:id/content', { schema: { tags, summary: 'The uploaded file of an asset', params: idParams } }, async (req, reply) => {
-    const content = await consoleTenant(req, (t) => assetContent(t, req.params.id));
-    return reply.type(content.mimetype).header('content-length', content.size).header('etag', `"${content.md5}"`).send(storage.open(content.key));
-  });
+  app.get(
+    '/api/signage/assets/:id/content',
+    { schema: { tags, summary: 'The uploaded file of an asset', params: idParams } },
+    async (req, reply) => {
+      const content = await consoleTenant(req, (t) => assetContent(t, req.params.id));
+      return reply
+        .type(content.mimetype)
+        .header('content-length', content.size)
+        .header('etag', `"${content.md5}"`)
+        .send(storage.open(content.key));
+    },
+  );
 
   app.patch(
     '/api/signage/assets/:id',
@@ -267,50 +364,106 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
         tags,
         summary: 'Change an asset (its creator, or admins)',
         params: idParams,
-        body: z.strictObject({ ...assetFields, name: assetFields.name.optional(), uri: z.string().min(1).max(4000).optional(), mimetype: z.string().min(1).max(100).optional() }),
+        body: z.strictObject({
+          ...assetFields,
+          name: assetFields.name.optional(),
+          uri: z.string().min(1).max(4000).optional(),
+          mimetype: z.string().min(1).max(100).optional(),
+        }),
         response: { 200: assetOut },
       },
     },
     async (req) => publicAsset(await consoleTenant(req, (t) => updateAsset(t, req.params.id, req.body))),
   );
 
-  app.delete('/api/signage/assets/:id', { schema: { tags, summary: 'Delete an asset and its file', params: idParams } }, async (req, reply) => {
-    const key = await consoleTenant(req, (t) => deleteAsset(t, req.params.id));
-    if (key) await storage.remove(key);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/signage/assets/:id',
+    { schema: { tags, summary: 'Delete an asset and its file', params: idParams } },
+    async (req, reply) => {
+      const key = await consoleTenant(req, (t) => deleteAsset(t, req.params.id));
+      if (key) await storage.remove(key);
+      return reply.code(204).send();
+    },
+  );
 
   // ---------------------------------------------------------------- playlists
-  const playlistBody = { name: z.string().trim().min(1).max(255), is_default: z.boolean().optional(), shuffle: z.boolean().optional(), asset_ids: z.array(uuidParam).max(1000).optional() };
+  const playlistBody = {
+    name: z.string().trim().min(1).max(255),
+    is_default: z.boolean().optional(),
+    shuffle: z.boolean().optional(),
+    asset_ids: z.array(uuidParam).max(1000).optional(),
+  };
 
-  app.get('/api/signage/playlists', { schema: { tags, summary: 'Playlists with their assets in order', querystring: pageQuery, response: { 200: pageOf(playlistOut) } } }, async (req) =>
-    consoleTenant(req, (t) => listPlaylists(t, req.query)),
+  app.get(
+    '/api/signage/playlists',
+    {
+      schema: {
+        tags,
+        summary: 'Playlists with their assets in order',
+        querystring: pageQuery,
+        response: { 200: pageOf(playlistOut) },
+      },
+    },
+    async (req) => consoleTenant(req, (t) => listPlaylists(t, req.query)),
   );
 
-  app.post('/api/signage/playlists', { schema: { tags, summary: 'Create a playlist', body: z.strictObject(playlistBody), response: { 201: playlistOut } } }, async (req, reply) =>
-    reply.code(201).send(await consoleTenant(req, (t) => createPlaylist(t, req.body))),
+  app.post(
+    '/api/signage/playlists',
+    {
+      schema: {
+        tags,
+        summary: 'Create a playlist',
+        body: z.strictObject(playlistBody),
+        response: { 201: playlistOut },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await consoleTenant(req, (t) => createPlaylist(t, req.body))),
   );
 
-  app.get('/api/signage/playlists/:id', { schema: { tags, summary: 'One playlist', params: idParams, response: { 200: playlistOut } } }, async (req) =>
-    consoleTenant(req, (t) => getPlaylist(t, req.params.id)),
+  app.get(
+    '/api/signage/playlists/:id',
+    { schema: { tags, summary: 'One playlist', params: idParams, response: { 200: playlistOut } } },
+    async (req) => consoleTenant(req, (t) => getPlaylist(t, req.params.id)),
   );
 
   app.patch(
     '/api/signage/playlists/:id',
-    { schema: { tags, summary: 'Rename, make default, toggle shuffle, or replace the assets', params: idParams, body: z.strictObject({ ...playlistBody, name: playlistBody.name.optional() }), response: { 200: playlistOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Rename, make default, toggle shuffle, or replace the assets',
+        params: idParams,
+        body: z.strictObject({ ...playlistBody, name: playlistBody.name.optional() }),
+        response: { 200: playlistOut },
+      },
+    },
     async (req) => consoleTenant(req, (t) => updatePlaylist(t, req.params.id, req.body)),
   );
 
   app.put(
     '/api/signage/playlists/:id/assets',
-    { schema: { tags, summary: 'Set the ordered asset list in one call (reorder, add, remove)', params: idParams, body: z.strictObject({ asset_ids: z.array(uuidParam).max(1000) }), response: { 200: playlistOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Set the ordered asset list in one call (reorder, add, remove)',
+        params: idParams,
+        body: z.strictObject({ asset_ids: z.array(uuidParam).max(1000) }),
+        response: { 200: playlistOut },
+      },
+    },
     async (req) => consoleTenant(req, (t) => setPlaylistAssets(t, req.params.id, req.body.asset_ids)),
   );
 
-  app.delete('/api/signage/playlists/:id', { schema: { tags, summary: 'Delete a playlist (its screens fall back to the default)', params: idParams } }, async (req, reply) => {
-    await consoleTenant(req, (t) => deletePlaylist(t, req.params.id));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/signage/playlists/:id',
+    {
+      schema: { tags, summary: 'Delete a playlist (its screens fall back to the default)', params: idParams },
+    },
+    async (req, reply) => {
+      await consoleTenant(req, (t) => deletePlaylist(t, req.params.id));
+      return reply.code(204).send();
+    },
+  );
 
   // ---------------------------------------------------------------- devices (screens)
   app.get(
@@ -319,7 +472,13 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
       schema: {
         tags,
         summary: 'Screens; is_online is false after three missed heartbeats',
-        querystring: pageQuery.extend({ online: z.enum(['true', 'false']).transform((v) => v === 'true').optional(), playlist_id: uuidParam.optional() }),
+        querystring: pageQuery.extend({
+          online: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
+          playlist_id: uuidParam.optional(),
+        }),
         response: { 200: pageOf(deviceOut) },
       },
     },
@@ -331,22 +490,44 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
 
   app.post(
     '/api/signage/devices/claim',
-    { schema: { tags, summary: 'Claim the screen showing a pairing code into this org (admins)', body: z.strictObject({ code: z.string().trim().min(4).max(12), ...deviceFields }), response: { 201: deviceOut } } },
-    async (req, reply) => reply.code(201).send(publicDevice(await consoleTenant(req, (t) => claimDevice(t, req.body)))),
+    {
+      schema: {
+        tags,
+        summary: 'Claim the screen showing a pairing code into this org (admins)',
+        body: z.strictObject({ code: z.string().trim().min(4).max(12), ...deviceFields }),
+        response: { 201: deviceOut },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(publicDevice(await consoleTenant(req, (t) => claimDevice(t, req.body)))),
   );
 
-  app.get('/api/signage/devices/:id', { schema: { tags, summary: 'One screen', params: idParams, response: { 200: deviceOut } } }, async (req) =>
-    publicDevice(await consoleTenant(req, (t) => getDevice(t, req.params.id))),
+  app.get(
+    '/api/signage/devices/:id',
+    { schema: { tags, summary: 'One screen', params: idParams, response: { 200: deviceOut } } },
+    async (req) => publicDevice(await consoleTenant(req, (t) => getDevice(t, req.params.id))),
   );
 
   app.patch(
     '/api/signage/devices/:id',
-    { schema: { tags, summary: 'Rename, move, configure or assign a playlist to a screen (admins)', params: idParams, body: z.strictObject({ ...deviceFields, name: deviceFields.name.optional() }), response: { 200: deviceOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Rename, move, configure or assign a playlist to a screen (admins)',
+        params: idParams,
+        body: z.strictObject({ ...deviceFields, name: deviceFields.name.optional() }),
+        response: { 200: deviceOut },
+      },
+    },
     async (req) => publicDevice(await consoleTenant(req, (t) => updateDevice(t, req.params.id, req.body))),
   );
 
-  app.delete('/api/signage/devices/:id', { schema: { tags, summary: 'Remove a screen (its token stops working)', params: idParams } }, async (req, reply) => {
-    await consoleTenant(req, (t) => deleteDevice(t, req.params.id));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/signage/devices/:id',
+    { schema: { tags, summary: 'Remove a screen (its token stops working)', params: idParams } },
+    async (req, reply) => {
+      await consoleTenant(req, (t) => deleteDevice(t, req.params.id));
+      return reply.code(204).send();
+    },
+  );
 }

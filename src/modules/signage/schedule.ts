@@ -15,7 +15,16 @@ export function isTimeZone(tz: string): boolean {
 /** `YYYY-MM-DDTHH:mm:ss` as the wall clock reads in `tz` at `instant`. */
 export function wallClockAt(instant: Date, tz: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -47,6 +56,7 @@ export function wallClockToInstant(wall: string, tz: string): string {
   const asUtc = Date.parse(`${wall}Z`);
   let instant = asUtc;
   // Two passes settle the zone offset, including across a DST change between guess and answer.
-  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(`${wallClockAt(new Date(instant), tz)}Z`) - instant);
+  for (let i = 0; i < 2; i++)
+    instant = asUtc - (Date.parse(`${wallClockAt(new Date(instant), tz)}Z`) - instant);
   return new Date(instant).toISOString().replace('.000Z', 'Z');
 }

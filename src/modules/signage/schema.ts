@@ -1,5 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, foreignKey, index, inet, integer, jsonb, numeric, pgPolicy, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  inet,
+  integer,
+  jsonb,
+  numeric,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { appRole, idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { memberships, organizations, orgIdColumn } from '../../core/db/platform-schema.ts';
 
@@ -38,7 +57,10 @@ export const signageMemberPermissions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
-    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [memberships.orgId, memberships.userId] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.userId],
+      foreignColumns: [memberships.orgId, memberships.userId],
+    }).onDelete('cascade'),
     tenantIsolation('signage_member_permissions'),
   ],
 );
@@ -90,7 +112,10 @@ export const signageAssets = pgTable(
     index('signage_assets_window_idx').on(t.orgId, t.startDate, t.endDate),
     index('signage_assets_created_idx').on(t.orgId, t.createdAt),
     index('signage_assets_creator_idx').on(t.orgId, t.createdBy),
-    check('signage_assets_window_order', sql`${t.endDate} is null or ${t.startDate} is null or ${t.endDate} > ${t.startDate}`),
+    check(
+      'signage_assets_window_order',
+      sql`${t.endDate} is null or ${t.startDate} is null or ${t.endDate} > ${t.startDate}`,
+    ),
     check('signage_assets_duration_positive', sql`${t.duration} > 0`),
     tenantIsolation('signage_assets'),
   ],
@@ -110,7 +135,9 @@ export const signagePlaylists = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('signage_playlists_name_per_org').on(t.orgId, t.name),
     // At most one default playlist per org: the one unassigned screens play.
-    uniqueIndex('signage_playlists_one_default').on(t.orgId).where(sql`${t.isDefault}`),
+    uniqueIndex('signage_playlists_one_default')
+      .on(t.orgId)
+      .where(sql`${t.isDefault}`),
     tenantIsolation('signage_playlists'),
   ],
 );
@@ -128,8 +155,14 @@ export const signagePlaylistAssets = pgTable(
     primaryKey({ columns: [t.orgId, t.playlistId, t.assetId] }),
     unique('signage_playlist_assets_position').on(t.orgId, t.playlistId, t.position),
     index('signage_playlist_assets_asset_idx').on(t.orgId, t.assetId),
-    foreignKey({ columns: [t.orgId, t.playlistId], foreignColumns: [signagePlaylists.orgId, signagePlaylists.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.assetId], foreignColumns: [signageAssets.orgId, signageAssets.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.playlistId],
+      foreignColumns: [signagePlaylists.orgId, signagePlaylists.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.orgId, t.assetId],
+      foreignColumns: [signageAssets.orgId, signageAssets.id],
+    }).onDelete('cascade'),
     tenantIsolation('signage_playlist_assets'),
   ],
 );
@@ -163,7 +196,10 @@ export const signageDevices = pgTable(
     unique('signage_devices_mac_per_org').on(t.orgId, t.mac),
     index('signage_devices_token_idx').on(t.tokenHash),
     // No ON DELETE action: deleting a playlist unassigns its screens first (set null would clear org_id too).
-    foreignKey({ columns: [t.orgId, t.playlistId], foreignColumns: [signagePlaylists.orgId, signagePlaylists.id] }),
+    foreignKey({
+      columns: [t.orgId, t.playlistId],
+      foreignColumns: [signagePlaylists.orgId, signagePlaylists.id],
+    }),
     tenantIsolation('signage_devices'),
   ],
 );
@@ -185,8 +221,17 @@ export const signagePairings = pgTable(
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
   },
   () => [
-    pgPolicy('signage_pairings_select', { for: 'select', to: appRole, using: sql`org_id is null or org_id = app_current_org()` }),
-    pgPolicy('signage_pairings_claim', { for: 'update', to: appRole, using: sql`org_id is null`, withCheck: sql`org_id = app_current_org()` }),
+    pgPolicy('signage_pairings_select', {
+      for: 'select',
+      to: appRole,
+      using: sql`org_id is null or org_id = app_current_org()`,
+    }),
+    pgPolicy('signage_pairings_claim', {
+      for: 'update',
+      to: appRole,
+      using: sql`org_id is null`,
+      withCheck: sql`org_id = app_current_org()`,
+    }),
   ],
 ).enableRLS();
 
@@ -235,7 +280,10 @@ export const signageSubscriptions = pgTable(
     unique('signage_subscriptions_one_per_org').on(t.orgId),
     unique('signage_subscriptions_external_per_org').on(t.orgId, t.externalSubscriptionId),
     // The lookup row must name the same org: a subscription cannot claim another tenant's provider id.
-    foreignKey({ columns: [t.orgId, t.externalSubscriptionId], foreignColumns: [signageExternalSubscriptions.orgId, signageExternalSubscriptions.externalId] }),
+    foreignKey({
+      columns: [t.orgId, t.externalSubscriptionId],
+      foreignColumns: [signageExternalSubscriptions.orgId, signageExternalSubscriptions.externalId],
+    }),
     tenantIsolation('signage_subscriptions'),
   ],
 );

@@ -38,7 +38,9 @@ export type ApiCallCounter = ReturnType<typeof createApiCallCounter>;
 export async function flushApiCalls(db: Db, counter: ApiCallCounter, day = utcDay()) {
   const taken = counter.drain();
   if (taken.size === 0) return 0;
-  const rows = [...taken].map(([orgId, n]) => sql`(${orgId}::uuid, gen_random_uuid(), 'api_calls', ${day}::date, ${n}::bigint)`);
+  const rows = [...taken].map(
+    ([orgId, n]) => sql`(${orgId}::uuid, gen_random_uuid(), 'api_calls', ${day}::date, ${n}::bigint)`,
+  );
   try {
     await db.execute(sql`
       insert into signage_usage_metrics (org_id, id, metric_type, date, value)
@@ -85,13 +87,29 @@ export async function listUsage(t: TenantTx, page: PageQuery, filters: UsageFilt
   const to = filters.to ?? utcDay();
   const from = filters.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000));
   if (from > to) throw invalidField('query.to', 'must not be before from');
-  const ks = keyset<typeof signageUsageMetrics.$inferSelect>({ columns: [signageUsageMetrics.date, signageUsageMetrics.metricType], key: (r) => [r.date, r.metricType], page });
+  const ks = keyset<typeof signageUsageMetrics.$inferSelect>({
+    columns: [signageUsageMetrics.date, signageUsageMetrics.metricType],
+    key: (r) => [r.date, r.metricType],
+    page,
+  });
   const rows = await t.tx
     .select()
     .from(signageUsageMetrics)
-    .where(and(gte(signageUsageMetrics.date, from), lte(signageUsageMetrics.date, to), filters.type ? eq(signageUsageMetrics.metricType, filters.type) : undefined, ks.after))
+    .where(
+      and(
+        gte(signageUsageMetrics.date, from),
+        lte(signageUsageMetrics.date, to),
+        filters.type ? eq(signageUsageMetrics.metricType, filters.type) : undefined,
+        ks.after,
+      ),
+    )
     .orderBy(asc(signageUsageMetrics.date), asc(signageUsageMetrics.metricType))
     .limit(ks.limit);
-  const result = ks.finish(rows, (r) => ({ date: r.date, metric_type: r.metricType, value: r.value, updated_at: r.updatedAt.toISOString() }));
+  const result = ks.finish(rows, (r) => ({
+    date: r.date,
+    metric_type: r.metricType,
+    value: r.value,
+    updated_at: r.updatedAt.toISOString(),
+  }));
   return { from, to, ...result };
 }

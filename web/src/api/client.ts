@@ -5,10 +5,19 @@ import type { paths } from './schema';
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type Json<C> = C extends { content: { 'application/json': infer T } } ? T : undefined;
-type Success<R> = (R extends { 200: infer A } ? Json<A> : never) | (R extends { 201: infer A } ? Json<A> : never);
-type OkOf<O> = O extends { responses: infer R } ? ([Success<R>] extends [never] ? undefined : Success<R>) : undefined;
+type Success<R> =
+  (R extends { 200: infer A } ? Json<A> : never) | (R extends { 201: infer A } ? Json<A> : never);
+type OkOf<O> = O extends { responses: infer R }
+  ? [Success<R>] extends [never]
+    ? undefined
+    : Success<R>
+  : undefined;
 type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
-type PathOf<O> = O extends { parameters: { path: infer P } } ? (P extends Record<string, unknown> ? P : never) : never;
+type PathOf<O> = O extends { parameters: { path: infer P } }
+  ? P extends Record<string, unknown>
+    ? P
+    : never
+  : never;
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
 
 export type Answer<P extends keyof paths, M extends Method> = OkOf<Op<P, M>>;
@@ -57,18 +66,30 @@ function fill(template: string, params: Record<string, unknown> | undefined): st
 function queryString(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
   const s = qs.toString();
   return s ? `?${s}` : '';
 }
 
-export async function call<P extends keyof paths, M extends Method>(method: M, path: P, opts: CallOptions<Op<P, M>> = {}): Promise<Answer<P, M>> {
+export async function call<P extends keyof paths, M extends Method>(
+  method: M,
+  path: P,
+  opts: CallOptions<Op<P, M>> = {},
+): Promise<Answer<P, M>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const url = fill(path as string, opts.path as Record<string, unknown>) + queryString(opts.query as Record<string, unknown>);
-  const res = await fetch(url, { method: method.toUpperCase(), headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: opts.signal });
+  const url =
+    fill(path as string, opts.path as Record<string, unknown>) +
+    queryString(opts.query as Record<string, unknown>);
+  const res = await fetch(url, {
+    method: method.toUpperCase(),
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: opts.signal,
+  });
   if (res.status === 204) return undefined as Answer<P, M>;
   const text = await res.text();
   const data = text ? JSON.parse(text) : undefined;
@@ -97,7 +118,9 @@ export function messageOf(err: unknown): string {
 }
 
 /** Every item of a keyset-paginated list (reference data such as units; pages of 200). */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>): Promise<T[]> {
+export async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {

@@ -8,7 +8,8 @@ export function Home({ items }: { items: Array<{ href: string; label: string; mo
       <h1>Hello {me.user?.full_name ?? ''}</h1>
       <p className="muted">
         {me.org.name} · {me.role}
-        {access.events.length > 0 && ` · ${access.events.map((e) => `${e.name}: ${e.role.replaceAll('_', ' ')}`).join(', ')}`}
+        {access.events.length > 0 &&
+          ` · ${access.events.map((e) => `${e.name}: ${e.role.replaceAll('_', ' ')}`).join(', ')}`}
       </p>
       {items.length === 0 ? (
         <p>Nothing is assigned to you yet. Ask an administrator of {me.org.name} for an assignment.</p>

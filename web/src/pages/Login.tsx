@@ -14,7 +14,11 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
     try {
       const org = String(form.get('org') ?? '').trim();
       const result = await api.post('/api/auth/login', {
-        body: { username: String(form.get('username')), password: String(form.get('password')), ...(org ? { org } : {}) },
+        body: {
+          username: String(form.get('username')),
+          password: String(form.get('password')),
+          ...(org ? { org } : {}),
+        },
       });
       onLoggedIn(result.token);
     } catch (err) {
@@ -59,7 +63,9 @@ export function ChangePassword({ onChanged }: { onChanged: () => void }) {
     const next = String(form.get('new_password'));
     if (next !== String(form.get('confirm'))) return setError('The two new passwords differ.');
     try {
-      await api.post('/api/auth/password', { body: { current_password: String(form.get('current_password')), new_password: next } });
+      await api.post('/api/auth/password', {
+        body: { current_password: String(form.get('current_password')), new_password: next },
+      });
       onChanged();
     } catch (err) {
       setError(messageOf(err));
@@ -69,9 +75,7 @@ export function ChangePassword({ onChanged }: { onChanged: () => void }) {
     <main className="auth" id="main">
       <form className="card auth-card" onSubmit={submit} aria-labelledby="pw-title">
         <h1 id="pw-title">Choose a new password</h1>
-        <p>
-          Welcome {me.user?.full_name}. Your password is temporary: choose your own to continue.
-        </p>
+        <p>Welcome {me.user?.full_name}. Your password is temporary: choose your own to continue.</p>
         <label>
           Temporary password
           <input name="current_password" type="password" autoComplete="current-password" required />

@@ -10,7 +10,13 @@ const TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnai
 export function Announcements() {
   const { event, picker } = useEventChoice();
   const [error, setError] = useState('');
-  const feed = useLoad(() => (event ? api.get('/api/events/events/{id}/annonces', { path: { id: event.id }, query: { limit: 50 } }) : Promise.resolve(null)), [event?.id]);
+  const feed = useLoad(
+    () =>
+      event
+        ? api.get('/api/events/events/{id}/annonces', { path: { id: event.id }, query: { limit: 50 } })
+        : Promise.resolve(null),
+    [event?.id],
+  );
   useLiveEvents('events.annonce.', (m) => m.data.event_id === event?.id && feed.reload());
   const mayPublish = event?.role === 'manager' || event?.role === 'gestionnaire_des_salles';
   async function publish(e: FormEvent<HTMLFormElement>) {
@@ -21,7 +27,11 @@ export function Announcements() {
     try {
       await api.post('/api/events/events/{id}/annonces', {
         path: { id: event.id },
-        body: { title: String(f.get('title')), description: String(f.get('description')), target: String(f.get('target')) as (typeof TARGETS)[number] },
+        body: {
+          title: String(f.get('title')),
+          description: String(f.get('description')),
+          target: String(f.get('target')) as (typeof TARGETS)[number],
+        },
       });
       form.reset();
       setError('');

@@ -3,7 +3,8 @@ import { allPages, api } from '../../api/client';
 import { ErrorText, Page, Table, useLoad } from '../../ui';
 import { useEventChoice } from './common';
 
-const badgeUrl = (eventId: string, participantId: string) => `/api/events/events/${eventId}/participants/${participantId}/badge`;
+const badgeUrl = (eventId: string, participantId: string) =>
+  `/api/events/events/${eventId}/participants/${participantId}/badge`;
 
 /**
  * Printable badges: the API renders each one as an A6 HTML page (QR code inline). The browser
@@ -18,7 +19,14 @@ export function Badges() {
   const [printing, setPrinting] = useState(false);
   const list = useLoad(
     async () =>
-      event ? allPages((cursor) => api.get('/api/events/events/{id}/participants', { path: { id: event.id }, query: { q: q || undefined, role: role || undefined, limit: 200, cursor } })) : [],
+      event
+        ? allPages((cursor) =>
+            api.get('/api/events/events/{id}/participants', {
+              path: { id: event.id },
+              query: { q: q || undefined, role: role || undefined, limit: 200, cursor },
+            }),
+          )
+        : [],
     [event?.id, q, role],
   );
   if (!event) return <Page title="Badges">You take part in no event.</Page>;
@@ -35,7 +43,12 @@ export function Badges() {
           </button>
         </div>
         {people.map((p) => (
-          <iframe key={p.id} className="badge-frame" src={badgeUrl(event.id, p.id)} title={`Badge of ${p.full_name}`} />
+          <iframe
+            key={p.id}
+            className="badge-frame"
+            src={badgeUrl(event.id, p.id)}
+            title={`Badge of ${p.full_name}`}
+          />
         ))}
       </div>
     );
@@ -54,7 +67,12 @@ export function Badges() {
       <div className="filters">
         <label>
           Search
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name, e-mail, badge id" />
+          <input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="name, e-mail, badge id"
+          />
         </label>
         <label>
           Role
@@ -76,7 +94,12 @@ export function Badges() {
             </td>
             <td>{p.is_checked_in ? 'yes' : 'no'}</td>
             <td>
-              <a href={badgeUrl(event.id, p.id)} target="_blank" rel="noopener" aria-label={`Print the badge of ${p.full_name}`}>
+              <a
+                href={badgeUrl(event.id, p.id)}
+                target="_blank"
+                rel="noopener"
+                aria-label={`Print the badge of ${p.full_name}`}
+              >
                 Print badge
               </a>
             </td>

@@ -12,7 +12,13 @@ export function CheckIn() {
   const [q, setQ] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const list = useLoad(
-    () => (event ? api.get('/api/events/events/{id}/participants', { path: { id: event.id }, query: { q: q || undefined, limit: 50 } }) : Promise.resolve(null)),
+    () =>
+      event
+        ? api.get('/api/events/events/{id}/participants', {
+            path: { id: event.id },
+            query: { q: q || undefined, limit: 50 },
+          })
+        : Promise.resolve(null),
     [event?.id, q, result],
   );
 
@@ -33,19 +39,34 @@ export function CheckIn() {
   return (
     <Page title="Check-in desk" actions={picker}>
       <p className="muted">{event.name} · entrance</p>
-      <ScanDesk inputId="checkin-badge" label="Badge QR payload or badge id" placeholder="RB1.… or BDG-XXXXX-XXXXX" submit="Check in" inputRef={input} onScan={(raw) => void checkIn(raw)} error={error}>
+      <ScanDesk
+        inputId="checkin-badge"
+        label="Badge QR payload or badge id"
+        placeholder="RB1.… or BDG-XXXXX-XXXXX"
+        submit="Check in"
+        inputRef={input}
+        onScan={(raw) => void checkIn(raw)}
+        error={error}
+      >
         {result && (
           <div className={`verdict ${result.status === 'checked_in' ? 'granted' : 'info'}`}>
             <strong>{result.status === 'checked_in' ? 'CHECKED IN' : 'ALREADY IN'}</strong>
             <span>
-              {result.participant.full_name} · {result.participant.role} · since {fmtTime(result.checked_in_at)}
+              {result.participant.full_name} · {result.participant.role} · since{' '}
+              {fmtTime(result.checked_in_at)}
             </span>
           </div>
         )}
       </ScanDesk>
       <h2>Badges</h2>
       <label className="inline">
-        Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or badge id" />
+        Search{' '}
+        <input
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder="name or badge id"
+        />
       </label>
       <ErrorText>{list.error}</ErrorText>
       <Table columns={['Name', 'Badge', 'Role', 'Checked in', '']}>

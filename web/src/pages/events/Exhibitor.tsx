@@ -11,13 +11,24 @@ export function ExhibitorScanner() {
   const [visit, setVisit] = useState<Visit | null>(null);
   const [error, setError] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  const visits = useLoad(() => (event ? api.get('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, query: { limit: 100 } }) : Promise.resolve(null)), [event?.id, visit]);
+  const visits = useLoad(
+    () =>
+      event
+        ? api.get('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, query: { limit: 100 } })
+        : Promise.resolve(null),
+    [event?.id, visit],
+  );
 
   async function scan(raw: string) {
     if (!event || !raw.trim()) return;
     setError('');
     try {
-      setVisit(await api.post('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, body: { qr: raw.trim() } }));
+      setVisit(
+        await api.post('/api/events/events/{id}/exposant-scans', {
+          path: { id: event.id },
+          body: { qr: raw.trim() },
+        }),
+      );
       if (input.current) input.current.value = '';
     } catch (err) {
       setVisit(null);
@@ -27,7 +38,9 @@ export function ExhibitorScanner() {
   }
   async function exportCsv() {
     if (!event) return;
-    const res = await fetch(`/api/events/events/${event.id}/exposant-scans/export.csv`, { headers: { authorization: `Bearer ${session.token}` } });
+    const res = await fetch(`/api/events/events/${event.id}/exposant-scans/export.csv`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
     if (!res.ok) return setError(`Export failed (${res.status})`);
     const a = document.createElement('a');
     a.href = URL.createObjectURL(await res.blob());
@@ -48,7 +61,15 @@ export function ExhibitorScanner() {
       }
     >
       <p className="muted">{event.name} · visitors of my stand</p>
-      <ScanDesk inputId="visitor" label="Visitor badge QR payload" placeholder="RB1.…" submit="Record visit" inputRef={input} onScan={(raw) => void scan(raw)} error={error}>
+      <ScanDesk
+        inputId="visitor"
+        label="Visitor badge QR payload"
+        placeholder="RB1.…"
+        submit="Record visit"
+        inputRef={input}
+        onScan={(raw) => void scan(raw)}
+        error={error}
+      >
         {visit && (
           <div className={`verdict ${visit.status === 'recorded' ? 'granted' : 'info'}`}>
             <strong>{visit.status === 'recorded' ? 'RECORDED' : 'ALREADY TODAY'}</strong>
@@ -62,7 +83,8 @@ export function ExhibitorScanner() {
       <ul className="plain">
         {visits.data?.items.map((v) => (
           <li key={v.id}>
-            {fmtDateTime(v.scanned_at)} — <strong>{v.visitor.full_name}</strong> {v.visitor.email && <span className="muted">{v.visitor.email}</span>}
+            {fmtDateTime(v.scanned_at)} — <strong>{v.visitor.full_name}</strong>{' '}
+            {v.visitor.email && <span className="muted">{v.visitor.email}</span>}
           </li>
         ))}
       </ul>

@@ -1,7 +1,22 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { allPages, api, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, StatusText, Field, fmtDateTime, FormActions, fromLocalInput, Options, Page, Table, toLocalInput, useConfirm, useItemResults, useLoad, useSubmit } from '../../ui';
+import {
+  ErrorText,
+  StatusText,
+  Field,
+  fmtDateTime,
+  FormActions,
+  fromLocalInput,
+  Options,
+  Page,
+  Table,
+  toLocalInput,
+  useConfirm,
+  useItemResults,
+  useLoad,
+  useSubmit,
+} from '../../ui';
 import { useEventChoice } from './common';
 
 type Event = Answer<'/api/events/events/{id}', 'get'>;
@@ -21,7 +36,12 @@ export function ManageEvents() {
   async function deleteEvent(e: Event) {
     const ok = await confirm.ask({
       title: `Delete the event ${e.name}?`,
-      message: <p>Its rooms, sessions, roles and badges stop being usable; the event is kept in the records (soft delete) but disappears from every list.</p>,
+      message: (
+        <p>
+          Its rooms, sessions, roles and badges stop being usable; the event is kept in the records (soft
+          delete) but disappears from every list.
+        </p>
+      ),
       confirmLabel: 'Delete event',
     });
     if (!ok) return;
@@ -30,7 +50,10 @@ export function ManageEvents() {
       await refresh();
     }
   }
-  const details = useLoad(() => (event ? api.get('/api/events/events/{id}', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id]);
+  const details = useLoad(
+    () => (event ? api.get('/api/events/events/{id}', { path: { id: event.id } }) : Promise.resolve(null)),
+    [event?.id],
+  );
   // Right after another event is picked, the loaded details are still the previous event's: its
   // form and its Delete button must not be offered for the one now chosen.
   const shown = details.data && details.data.id === event?.id ? details.data : undefined;
@@ -40,7 +63,12 @@ export function ManageEvents() {
       actions={
         <div className="row">
           {!creating && picker}
-          <button type="button" className="ghost" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => setCreating((c) => !c)}
+            aria-expanded={creating}
+          >
             {creating ? 'Back to the event' : 'New event'}
           </button>
         </div>
@@ -90,14 +118,23 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
       timezone: text(f, 'timezone'),
       status: text(f, 'status') as Event['status'],
     };
-    const ok = await form.run(() => (event ? api.patch('/api/events/events/{id}', { path: { id: event.id }, body }) : api.post('/api/events/events', { body })));
+    const ok = await form.run(() =>
+      event
+        ? api.patch('/api/events/events/{id}', { path: { id: event.id }, body })
+        : api.post('/api/events/events', { body }),
+    );
     if (ok) {
       setSaved(event ? 'Event saved' : `Event ${body.name} created`);
       await onSaved();
     }
   }
   return (
-    <form className="card form" onSubmit={submit} aria-label={event ? 'Event details' : 'New event'} noValidate>
+    <form
+      className="card form"
+      onSubmit={submit}
+      aria-label={event ? 'Event details' : 'New event'}
+      noValidate
+    >
       <h2>{event ? 'Event' : 'New event'}</h2>
       <div className="grid2">
         <Field label="Event name" name="name" errors={form.fields}>
@@ -134,8 +171,12 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
 function RoomsAndSessions({ eventId }: { eventId: string }) {
   const data = useLoad(async () => {
     const [rooms, sessions] = await Promise.all([
-      allPages((cursor) => api.get('/api/events/events/{id}/rooms', { path: { id: eventId }, query: { limit: 200, cursor } })),
-      allPages((cursor) => api.get('/api/events/events/{id}/sessions', { path: { id: eventId }, query: { limit: 200, cursor } })),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/rooms', { path: { id: eventId }, query: { limit: 200, cursor } }),
+      ),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/sessions', { path: { id: eventId }, query: { limit: 200, cursor } }),
+      ),
     ]);
     return { rooms, sessions: sessions.sort((a, b) => a.start_time.localeCompare(b.start_time)) };
   }, [eventId]);
@@ -147,22 +188,41 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
     const count = data.data?.sessions.filter((s) => s.room_id === r.id).length ?? 0;
     const ok = await confirm.ask({
       title: `Delete the room ${r.name}?`,
-      message: <p>{count > 0 ? `It has ${count} session${count === 1 ? '' : 's'}; its staff slots end with it.` : 'It has no session; its staff slots end with it.'}</p>,
+      message: (
+        <p>
+          {count > 0
+            ? `It has ${count} session${count === 1 ? '' : 's'}; its staff slots end with it.`
+            : 'It has no session; its staff slots end with it.'}
+        </p>
+      ),
       confirmLabel: 'Delete room',
     });
-    if (ok && (await results.run(r.id, () => api.del('/api/events/events/{id}/rooms/{roomId}', { path: { id: eventId, roomId: r.id } })))) data.reload();
+    if (
+      ok &&
+      (await results.run(r.id, () =>
+        api.del('/api/events/events/{id}/rooms/{roomId}', { path: { id: eventId, roomId: r.id } }),
+      ))
+    )
+      data.reload();
   }
   async function deleteSession(s: Session) {
     const ok = await confirm.ask({
       title: `Delete the session ${s.title}?`,
       message: (
         <p>
-          {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)} in {roomName(s.room_id)}. It leaves the timetable.
+          {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)} in {roomName(s.room_id)}. It leaves the
+          timetable.
         </p>
       ),
       confirmLabel: 'Delete session',
     });
-    if (ok && (await results.run(s.id, () => api.del('/api/events/events/{id}/sessions/{sessionId}', { path: { id: eventId, sessionId: s.id } })))) data.reload();
+    if (
+      ok &&
+      (await results.run(s.id, () =>
+        api.del('/api/events/events/{id}/sessions/{sessionId}', { path: { id: eventId, sessionId: s.id } }),
+      ))
+    )
+      data.reload();
   }
   const rooms = data.data?.rooms ?? [];
   const roomName = (id: string) => rooms.find((r) => r.id === id)?.name ?? '—';
@@ -185,22 +245,45 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
               <td>{r.capacity}</td>
               <td>{r.current_occupancy}</td>
               <td>
-                <EditDelete what={`room ${r.name}`} onEdit={() => setRoom(r)} onDelete={() => void deleteRoom(r)} result={results.show(r.id)} />
+                <EditDelete
+                  what={`room ${r.name}`}
+                  onEdit={() => setRoom(r)}
+                  onDelete={() => void deleteRoom(r)}
+                  result={results.show(r.id)}
+                />
               </td>
             </tr>
           ))}
         </Table>
-        {room && <RoomForm key={room === 'new' ? 'new' : room.id} eventId={eventId} room={room === 'new' ? undefined : room} onDone={(changed) => (setRoom(null), changed && data.reload())} />}
+        {room && (
+          <RoomForm
+            key={room === 'new' ? 'new' : room.id}
+            eventId={eventId}
+            room={room === 'new' ? undefined : room}
+            onDone={(changed) => (setRoom(null), changed && data.reload())}
+          />
+        )}
       </section>
       <section className="card" aria-labelledby="sessions-title">
         <div className="page-head">
           <h2 id="sessions-title">Sessions</h2>
-          <button type="button" className="small" onClick={() => setSession('new')} disabled={rooms.length === 0}>
+          <button
+            type="button"
+            className="small"
+            onClick={() => setSession('new')}
+            disabled={rooms.length === 0}
+          >
             New session
           </button>
         </div>
         {session && (
-          <SessionForm key={session === 'new' ? 'new' : session.id} eventId={eventId} rooms={rooms} session={session === 'new' ? undefined : session} onDone={(changed) => (setSession(null), changed && data.reload())} />
+          <SessionForm
+            key={session === 'new' ? 'new' : session.id}
+            eventId={eventId}
+            rooms={rooms}
+            session={session === 'new' ? undefined : session}
+            onDone={(changed) => (setSession(null), changed && data.reload())}
+          />
         )}
         <Table columns={['When', 'Room', 'Title', 'Type', '']}>
           {data.data?.sessions.map((s) => (
@@ -217,7 +300,12 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
                 {s.is_paid && ` · ${s.price} €`}
               </td>
               <td>
-                <EditDelete what={`session ${s.title}`} onEdit={() => setSession(s)} onDelete={() => void deleteSession(s)} result={results.show(s.id)} />
+                <EditDelete
+                  what={`session ${s.title}`}
+                  onEdit={() => setSession(s)}
+                  onDelete={() => void deleteSession(s)}
+                  result={results.show(s.id)}
+                />
               </td>
             </tr>
           ))}
@@ -228,7 +316,17 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
 }
 
 /** A row's Edit and Delete buttons, named after the row (`room Hall A`) for screen readers, and the delete's answer. */
-function EditDelete({ what, onEdit, onDelete, result }: { what: string; onEdit: () => void; onDelete: () => void; result: ReactNode }) {
+function EditDelete({
+  what,
+  onEdit,
+  onDelete,
+  result,
+}: {
+  what: string;
+  onEdit: () => void;
+  onDelete: () => void;
+  result: ReactNode;
+}) {
   return (
     <div className="item-actions">
       <button type="button" className="small ghost" onClick={onEdit} aria-label={`Edit ${what}`}>
@@ -242,19 +340,42 @@ function EditDelete({ what, onEdit, onDelete, result }: { what: string; onEdit: 
   );
 }
 
-function RoomForm({ eventId, room, onDone }: { eventId: string; room?: Room; onDone: (changed: boolean) => void }) {
+function RoomForm({
+  eventId,
+  room,
+  onDone,
+}: {
+  eventId: string;
+  room?: Room;
+  onDone: (changed: boolean) => void;
+}) {
   const form = useSubmit();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const body = { name: text(f, 'name'), location: text(f, 'location'), description: text(f, 'description'), capacity: Number(text(f, 'capacity')) };
+    const body = {
+      name: text(f, 'name'),
+      location: text(f, 'location'),
+      description: text(f, 'description'),
+      capacity: Number(text(f, 'capacity')),
+    };
     const ok = await form.run(() =>
-      room ? api.patch('/api/events/events/{id}/rooms/{roomId}', { path: { id: eventId, roomId: room.id }, body }) : api.post('/api/events/events/{id}/rooms', { path: { id: eventId }, body }),
+      room
+        ? api.patch('/api/events/events/{id}/rooms/{roomId}', {
+            path: { id: eventId, roomId: room.id },
+            body,
+          })
+        : api.post('/api/events/events/{id}/rooms', { path: { id: eventId }, body }),
     );
     if (ok) onDone(true);
   }
   return (
-    <form className="form subform" onSubmit={submit} aria-label={room ? `Edit room ${room.name}` : 'New room'} noValidate>
+    <form
+      className="form subform"
+      onSubmit={submit}
+      aria-label={room ? `Edit room ${room.name}` : 'New room'}
+      noValidate
+    >
       <div className="grid2">
         <Field label="Room name" name="name" errors={form.fields}>
           <input defaultValue={room?.name} required />
@@ -274,7 +395,17 @@ function RoomForm({ eventId, room, onDone }: { eventId: string; room?: Room; onD
   );
 }
 
-function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; rooms: Room[]; session?: Session; onDone: (changed: boolean) => void }) {
+function SessionForm({
+  eventId,
+  rooms,
+  session,
+  onDone,
+}: {
+  eventId: string;
+  rooms: Room[];
+  session?: Session;
+  onDone: (changed: boolean) => void;
+}) {
   const form = useSubmit();
   const [type, setType] = useState(session?.session_type ?? 'conference');
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -294,13 +425,21 @@ function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; roo
     };
     const ok = await form.run(() =>
       session
-        ? api.patch('/api/events/events/{id}/sessions/{sessionId}', { path: { id: eventId, sessionId: session.id }, body })
+        ? api.patch('/api/events/events/{id}/sessions/{sessionId}', {
+            path: { id: eventId, sessionId: session.id },
+            body,
+          })
         : api.post('/api/events/events/{id}/sessions', { path: { id: eventId }, body }),
     );
     if (ok) onDone(true);
   }
   return (
-    <form className="form subform" onSubmit={submit} aria-label={session ? `Edit session ${session.title}` : 'New session'} noValidate>
+    <form
+      className="form subform"
+      onSubmit={submit}
+      aria-label={session ? `Edit session ${session.title}` : 'New session'}
+      noValidate
+    >
       <div className="grid2">
         <Field label="Title" name="title" errors={form.fields}>
           <input defaultValue={session?.title} required />
@@ -339,7 +478,11 @@ function SessionForm({ eventId, rooms, session, onDone }: { eventId: string; roo
       <Field label="Session description" name="description" errors={form.fields}>
         <textarea defaultValue={session?.description} rows={2} />
       </Field>
-      <FormActions form={form} submit={session ? 'Save session' : 'Create session'} onCancel={() => onDone(false)} />
+      <FormActions
+        form={form}
+        submit={session ? 'Save session' : 'Create session'}
+        onCancel={() => onDone(false)}
+      />
     </form>
   );
 }

@@ -1,6 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
-import { ErrorText, Field, fmtDateTime, fmtTime, FormActions, Options, Page, useLoad, useSubmit } from '../../ui';
+import {
+  ErrorText,
+  Field,
+  fmtDateTime,
+  fmtTime,
+  FormActions,
+  Options,
+  Page,
+  useLoad,
+  useSubmit,
+} from '../../ui';
 import { useLiveEvents } from '../../live';
 import { useEventChoice } from './common';
 
@@ -17,14 +27,32 @@ export function Questions() {
   const answering = event?.role === 'gestionnaire_des_salles' || event?.role === 'manager';
   const asking = event?.role === 'participant' || event?.role === 'exposant';
   const sessions = useLoad(
-    async () => (event ? (await allPages((cursor) => api.get('/api/events/events/{id}/sessions', { path: { id: event.id }, query: { limit: 200, cursor } }))).sort((a, b) => a.start_time.localeCompare(b.start_time)) : []),
+    async () =>
+      event
+        ? (
+            await allPages((cursor) =>
+              api.get('/api/events/events/{id}/sessions', {
+                path: { id: event.id },
+                query: { limit: 200, cursor },
+              }),
+            )
+          ).sort((a, b) => a.start_time.localeCompare(b.start_time))
+        : [],
     [event?.id],
   );
   const questions = useLoad(
     async () =>
       event
         ? allPages((cursor) =>
-            api.get('/api/events/events/{id}/questions', { path: { id: event.id }, query: { session_id: sessionId || undefined, answered: waitingOnly ? 'false' : undefined, limit: 200, cursor } }),
+            api.get('/api/events/events/{id}/questions', {
+              path: { id: event.id },
+              query: {
+                session_id: sessionId || undefined,
+                answered: waitingOnly ? 'false' : undefined,
+                limit: 200,
+                cursor,
+              },
+            }),
           )
         : [],
     [event?.id, sessionId, waitingOnly],
@@ -50,22 +78,39 @@ export function Questions() {
         </label>
         {answering && (
           <label className="check">
-            <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} /> Waiting for an answer only
+            <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />{' '}
+            Waiting for an answer only
           </label>
         )}
       </div>
-      {asking && <AskForm eventId={event.id} sessions={sessions.data ?? []} sessionId={sessionId} onAsked={questions.reload} />}
+      {asking && (
+        <AskForm
+          eventId={event.id}
+          sessions={sessions.data ?? []}
+          sessionId={sessionId}
+          onAsked={questions.reload}
+        />
+      )}
       <section className="card" aria-labelledby="questions-title">
-        <h2 id="questions-title">{asking ? 'Your questions and the answered ones' : 'Questions to answer'}</h2>
+        <h2 id="questions-title">
+          {asking ? 'Your questions and the answered ones' : 'Questions to answer'}
+        </h2>
         {questions.data?.length === 0 && <p className="muted">No question yet.</p>}
         <ul className="plain questions">
           {questions.data?.map((q) => (
-            <li key={q.id} className={q.is_answered ? 'question answered' : 'question'} data-testid="question">
+            <li
+              key={q.id}
+              className={q.is_answered ? 'question answered' : 'question'}
+              data-testid="question"
+            >
               <p className="q-text">
                 <strong>Q:</strong> {q.question_text}
               </p>
               <p className="muted small">
-                {title(q.session_id)} · asked {fmtDateTime(q.asked_at)} · <span className={q.is_answered ? 'badge on' : 'badge'}>{q.is_answered ? 'answered' : asking ? 'yours — waiting' : 'waiting'}</span>
+                {title(q.session_id)} · asked {fmtDateTime(q.asked_at)} ·{' '}
+                <span className={q.is_answered ? 'badge on' : 'badge'}>
+                  {q.is_answered ? 'answered' : asking ? 'yours — waiting' : 'waiting'}
+                </span>
               </p>
               {q.is_answered && (
                 <p className="a-text">
@@ -81,7 +126,17 @@ export function Questions() {
   );
 }
 
-function AskForm({ eventId, sessions, sessionId, onAsked }: { eventId: string; sessions: Array<{ id: string; title: string; start_time: string }>; sessionId: string; onAsked: () => void }) {
+function AskForm({
+  eventId,
+  sessions,
+  sessionId,
+  onAsked,
+}: {
+  eventId: string;
+  sessions: Array<{ id: string; title: string; start_time: string }>;
+  sessionId: string;
+  onAsked: () => void;
+}) {
   const form = useSubmit();
   const [sent, setSent] = useState('');
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -89,7 +144,15 @@ function AskForm({ eventId, sessions, sessionId, onAsked }: { eventId: string; s
     setSent('');
     const el = e.currentTarget;
     const f = new FormData(el);
-    const ok = await form.run(() => api.post('/api/events/events/{id}/questions', { path: { id: eventId }, body: { session_id: String(f.get('session_id')), question_text: String(f.get('question_text')).trim() } }));
+    const ok = await form.run(() =>
+      api.post('/api/events/events/{id}/questions', {
+        path: { id: eventId },
+        body: {
+          session_id: String(f.get('session_id')),
+          question_text: String(f.get('question_text')).trim(),
+        },
+      }),
+    );
     if (ok) {
       el.reset();
       setSent('Question sent');
@@ -112,17 +175,40 @@ function AskForm({ eventId, sessions, sessionId, onAsked }: { eventId: string; s
   );
 }
 
-function AnswerForm({ eventId, question, onAnswered }: { eventId: string; question: Question; onAnswered: () => void }) {
+function AnswerForm({
+  eventId,
+  question,
+  onAnswered,
+}: {
+  eventId: string;
+  question: Question;
+  onAnswered: () => void;
+}) {
   const form = useSubmit();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const answer = String(new FormData(e.currentTarget).get('answer_text')).trim();
-    if (await form.run(() => api.put('/api/events/events/{id}/questions/{questionId}/answer', { path: { id: eventId, questionId: question.id }, body: { answer_text: answer } }))) onAnswered();
+    if (
+      await form.run(() =>
+        api.put('/api/events/events/{id}/questions/{questionId}/answer', {
+          path: { id: eventId, questionId: question.id },
+          body: { answer_text: answer },
+        }),
+      )
+    )
+      onAnswered();
   }
   return (
     <form className="row small-form" onSubmit={submit} noValidate>
-      <Field label={question.is_answered ? 'Replace the answer' : 'Answer'} name="answer_text" errors={form.fields}>
-        <input defaultValue={question.answer_text ?? ''} aria-label={`Answer to: ${question.question_text}`} />
+      <Field
+        label={question.is_answered ? 'Replace the answer' : 'Answer'}
+        name="answer_text"
+        errors={form.fields}
+      >
+        <input
+          defaultValue={question.answer_text ?? ''}
+          aria-label={`Answer to: ${question.question_text}`}
+        />
       </Field>
       <button type="submit" className="small" disabled={form.busy}>
         {question.is_answered ? 'Update answer' : 'Send answer'}

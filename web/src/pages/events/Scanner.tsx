@@ -11,8 +11,18 @@ export function Scanner() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const room = useLoad(() => (event ? api.get('/api/events/events/{id}/my-room', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id]);
-  const stats = useLoad(() => (event ? api.get('/api/events/events/{id}/stats/scans', { path: { id: event.id } }) : Promise.resolve(null)), [event?.id, decision]);
+  const room = useLoad(
+    () =>
+      event ? api.get('/api/events/events/{id}/my-room', { path: { id: event.id } }) : Promise.resolve(null),
+    [event?.id],
+  );
+  const stats = useLoad(
+    () =>
+      event
+        ? api.get('/api/events/events/{id}/stats/scans', { path: { id: event.id } })
+        : Promise.resolve(null),
+    [event?.id, decision],
+  );
 
   async function scan(raw: string) {
     if (!event || !raw.trim()) return;
@@ -38,14 +48,24 @@ export function Scanner() {
         {event.name} · {room.data?.room ? `Door of ${room.data.room.name}` : 'You hold no room right now'}
         {stats.data && ` · ${stats.data.granted} granted, ${stats.data.denied} denied`}
       </p>
-      <ScanDesk inputId="badge" label="Badge QR payload or badge id" placeholder="RB1.… or BDG-XXXXX-XXXXX" submit="Scan" busy={busy} inputRef={input} onScan={(raw) => void scan(raw)} error={error}>
+      <ScanDesk
+        inputId="badge"
+        label="Badge QR payload or badge id"
+        placeholder="RB1.… or BDG-XXXXX-XXXXX"
+        submit="Scan"
+        busy={busy}
+        inputRef={input}
+        onScan={(raw) => void scan(raw)}
+        error={error}
+      >
         {decision && (
           <div className={`verdict ${granted ? 'granted' : 'denied'}`} data-testid="verdict">
             <strong>{granted ? 'GRANTED' : 'DENIED'}</strong>
             <span>{decision.reason ? (REASONS[decision.reason] ?? decision.reason) : 'Welcome'}</span>
             {decision.participant && (
               <span className="who-line">
-                {decision.participant.full_name} · {decision.participant.badge_id} · {decision.participant.role}
+                {decision.participant.full_name} · {decision.participant.badge_id} ·{' '}
+                {decision.participant.role}
               </span>
             )}
             {decision.room && (

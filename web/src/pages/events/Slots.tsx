@@ -1,12 +1,26 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, type Answer } from '../../api/client';
-import { ErrorText, Field, fmtDateTime, fmtTime, fromLocalInput, Options, Page, toLocalInput, useLoad, useSubmit } from '../../ui';
+import {
+  ErrorText,
+  Field,
+  fmtDateTime,
+  fmtTime,
+  fromLocalInput,
+  Options,
+  Page,
+  toLocalInput,
+  useLoad,
+  useSubmit,
+} from '../../ui';
 import { useEventChoice } from './common';
 
 type Slot = Answer<'/api/events/events/{id}/room-assignments', 'get'>['items'][number];
 type StaffRole = Slot['role'];
 
-const ROLE_LABEL: Record<StaffRole, string> = { gestionnaire_des_salles: 'room manager', controlleur_des_badges: 'badge controller' };
+const ROLE_LABEL: Record<StaffRole, string> = {
+  gestionnaire_des_salles: 'room manager',
+  controlleur_des_badges: 'badge controller',
+};
 const HOUR = 3_600_000;
 
 /** Morning 08:00–13:00 and evening 13:00–20:00 of a day, in the browser's time zone. */
@@ -22,18 +36,36 @@ export function RoomSlots() {
     if (!event) return null;
     const [ev, rooms, slots, staff, users] = await Promise.all([
       api.get('/api/events/events/{id}', { path: { id: event.id } }),
-      allPages((cursor) => api.get('/api/events/events/{id}/rooms', { path: { id: event.id }, query: { limit: 200, cursor } })),
-      allPages((cursor) => api.get('/api/events/events/{id}/room-assignments', { path: { id: event.id }, query: { limit: 200, cursor } })),
-      allPages((cursor) => api.get('/api/events/events/{id}/assignments', { path: { id: event.id }, query: { limit: 200, cursor } })),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/rooms', { path: { id: event.id }, query: { limit: 200, cursor } }),
+      ),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/room-assignments', {
+          path: { id: event.id },
+          query: { limit: 200, cursor },
+        }),
+      ),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/assignments', {
+          path: { id: event.id },
+          query: { limit: 200, cursor },
+        }),
+      ),
       // Names only: a manager who may not list org users still sees the slots, by user number.
-      api.get('/api/auth/users', { query: { limit: 200 } }).then((p) => p.items, () => []),
+      api.get('/api/auth/users', { query: { limit: 200 } }).then(
+        (p) => p.items,
+        () => [],
+      ),
     ]);
     const names = new Map(users.map((u) => [u.id, u.full_name || u.username]));
     return {
       event: ev,
       rooms,
       slots: slots.filter((s) => s.is_active),
-      staff: staff.filter((a): a is typeof a & { role: StaffRole } => a.role === 'gestionnaire_des_salles' || a.role === 'controlleur_des_badges'),
+      staff: staff.filter(
+        (a): a is typeof a & { role: StaffRole } =>
+          a.role === 'gestionnaire_des_salles' || a.role === 'controlleur_des_badges',
+      ),
       name: (id: number) => names.get(id) ?? `User #${id}`,
     };
   }, [event?.id]);
@@ -42,8 +74,10 @@ export function RoomSlots() {
   const d = data.data;
   // The timeline spans the slots themselves (whole hours), or the event when there is none.
   const times = d?.slots.flatMap((s) => [Date.parse(s.start_time), Date.parse(s.end_time)]) ?? [];
-  const from = Math.floor((times.length ? Math.min(...times) : Date.parse(d?.event.start_date ?? '')) / HOUR) * HOUR;
-  const to = Math.ceil((times.length ? Math.max(...times) : Date.parse(d?.event.end_date ?? '')) / HOUR) * HOUR;
+  const from =
+    Math.floor((times.length ? Math.min(...times) : Date.parse(d?.event.start_date ?? '')) / HOUR) * HOUR;
+  const to =
+    Math.ceil((times.length ? Math.max(...times) : Date.parse(d?.event.end_date ?? '')) / HOUR) * HOUR;
   const span = Math.max(to - from, HOUR);
   const pct = (t: number) => `${(((t - from) / span) * 100).toFixed(3)}%`;
   const ticks = Array.from({ length: Math.floor(span / (6 * HOUR)) + 1 }, (_, i) => from + i * 6 * HOUR);
@@ -52,11 +86,18 @@ export function RoomSlots() {
       <ErrorText>{data.error || remove}</ErrorText>
       {d && (
         <>
-          <SlotForm eventId={event.id} rooms={d.rooms} staff={d.staff.map((s) => ({ ...s, name: d.name(s.user_id) }))} defaultDay={toLocalInput(new Date().toISOString()).slice(0, 10)} onCreated={data.reload} />
+          <SlotForm
+            eventId={event.id}
+            rooms={d.rooms}
+            staff={d.staff.map((s) => ({ ...s, name: d.name(s.user_id) }))}
+            defaultDay={toLocalInput(new Date().toISOString()).slice(0, 10)}
+            onCreated={data.reload}
+          />
           <section className="card" aria-labelledby="slots-title">
             <h2 id="slots-title">Timeline</h2>
             <p className="muted small">
-              {fmtDateTime(new Date(from).toISOString())} → {fmtDateTime(new Date(to).toISOString())}; slots are [start, end): 08:00–13:00 and 13:00–20:00 do not overlap.
+              {fmtDateTime(new Date(from).toISOString())} → {fmtDateTime(new Date(to).toISOString())}; slots
+              are [start, end): 08:00–13:00 and 13:00–20:00 do not overlap.
             </p>
             <div className="slot-axis" aria-hidden="true">
               {ticks.map((t) => (
@@ -66,7 +107,9 @@ export function RoomSlots() {
               ))}
             </div>
             {d.rooms.map((room) => {
-              const slots = d.slots.filter((s) => s.room_id === room.id).sort((a, b) => a.start_time.localeCompare(b.start_time));
+              const slots = d.slots
+                .filter((s) => s.room_id === room.id)
+                .sort((a, b) => a.start_time.localeCompare(b.start_time));
               return (
                 <div key={room.id} className="slot-row" role="group" aria-label={`Slots of ${room.name}`}>
                   <strong className="slot-room">{room.name}</strong>
@@ -76,7 +119,10 @@ export function RoomSlots() {
                       <li
                         key={s.id}
                         className={`slot-block role-${s.role}`}
-                        style={{ left: pct(Date.parse(s.start_time)), width: `calc(${pct(Date.parse(s.end_time))} - ${pct(Date.parse(s.start_time))})` }}
+                        style={{
+                          left: pct(Date.parse(s.start_time)),
+                          width: `calc(${pct(Date.parse(s.end_time))} - ${pct(Date.parse(s.start_time))})`,
+                        }}
                         title={`${d.name(s.user_id)} · ${ROLE_LABEL[s.role]} · ${fmtDateTime(s.start_time)}–${fmtTime(s.end_time)}`}
                       >
                         <span className="slot-who">{d.name(s.user_id)}</span>
@@ -90,7 +136,9 @@ export function RoomSlots() {
                           onClick={async () => {
                             setRemove('');
                             try {
-                              await api.del('/api/events/events/{id}/room-assignments/{slotId}', { path: { id: event.id, slotId: s.id } });
+                              await api.del('/api/events/events/{id}/room-assignments/{slotId}', {
+                                path: { id: event.id, slotId: s.id },
+                              });
                               data.reload();
                             } catch (err) {
                               setRemove(err instanceof Error ? err.message : String(err));
@@ -141,7 +189,13 @@ function SlotForm({
       try {
         await api.post('/api/events/events/{id}/room-assignments', {
           path: { id: eventId },
-          body: { user_id: Number(f.get('user_id')), room_id: String(f.get('room_id')), role: user?.role ?? 'controlleur_des_badges', start_time: fromLocalInput(start), end_time: fromLocalInput(end) },
+          body: {
+            user_id: Number(f.get('user_id')),
+            room_id: String(f.get('room_id')),
+            role: user?.role ?? 'controlleur_des_badges',
+            start_time: fromLocalInput(start),
+            end_time: fromLocalInput(end),
+          },
         });
       } catch (err) {
         // One person is in one room at a time: say plainly which slot is in the way.
@@ -153,7 +207,9 @@ function SlotForm({
       }
     });
     if (ok) {
-      setCreated(`${user?.name} holds ${room?.name} ${fmtDateTime(fromLocalInput(start))}–${fmtTime(fromLocalInput(end))}`);
+      setCreated(
+        `${user?.name} holds ${room?.name} ${fmtDateTime(fromLocalInput(start))}–${fmtTime(fromLocalInput(end))}`,
+      );
       onCreated();
     }
   }
@@ -161,7 +217,9 @@ function SlotForm({
   return (
     <form className="card form" onSubmit={submit} aria-label="New room slot" noValidate>
       <h2>New room slot</h2>
-      {staff.length === 0 && <p className="muted">Give someone the role room manager or badge controller in this event first.</p>}
+      {staff.length === 0 && (
+        <p className="muted">Give someone the role room manager or badge controller in this event first.</p>
+      )}
       <div className="grid2">
         <Field label="Staff member" name="user_id" errors={form.fields}>
           <select>
@@ -186,11 +244,16 @@ function SlotForm({
       </div>
       <div className="row wrap">
         {(['morning', 'evening'] as const).map((part) => (
-          <button key={part} type="button" className="small ghost" onClick={() => {
+          <button
+            key={part}
+            type="button"
+            className="small ghost"
+            onClick={() => {
               const [a, b] = preset(day, part);
               setStart(a);
               setEnd(b);
-            }}>
+            }}
+          >
             {part === 'morning' ? 'Morning 08:00–13:00' : 'Evening 13:00–20:00'}
           </button>
         ))}
@@ -205,7 +268,11 @@ function SlotForm({
         <button type="submit" disabled={form.busy || staff.length === 0}>
           Add slot
         </button>
-        {created && <span role="status" className="ok">{created}</span>}
+        {created && (
+          <span role="status" className="ok">
+            {created}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -12,8 +12,15 @@ export function Timetable() {
   const data = useLoad(async () => {
     if (!event) return null;
     const [rooms, sessions] = await Promise.all([
-      allPages((cursor) => api.get('/api/events/events/{id}/rooms', { path: { id: event.id }, query: { limit: 200, cursor } })),
-      allPages((cursor) => api.get('/api/events/events/{id}/sessions', { path: { id: event.id }, query: { limit: 200, cursor } })),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/rooms', { path: { id: event.id }, query: { limit: 200, cursor } }),
+      ),
+      allPages((cursor) =>
+        api.get('/api/events/events/{id}/sessions', {
+          path: { id: event.id },
+          query: { limit: 200, cursor },
+        }),
+      ),
     ]);
     return { rooms, sessions };
   }, [event?.id]);
@@ -23,7 +30,18 @@ export function Timetable() {
   async function setStatus(s: Session, value: string) {
     const status = value === 'clock' ? null : (value as Session['status']);
     const label = status ? STATUS[status] : 'by the clock';
-    if (await results.run(s.id, () => api.patch('/api/events/events/{id}/sessions/{sessionId}', { path: { id: event!.id, sessionId: s.id }, body: { status } }), `Status set: ${label}`)) data.reload();
+    if (
+      await results.run(
+        s.id,
+        () =>
+          api.patch('/api/events/events/{id}/sessions/{sessionId}', {
+            path: { id: event!.id, sessionId: s.id },
+            body: { status },
+          }),
+        `Status set: ${label}`,
+      )
+    )
+      data.reload();
   }
   if (!event) return <Page title="Timetable">You take part in no event.</Page>;
   return (
@@ -31,7 +49,9 @@ export function Timetable() {
       <ErrorText>{data.error}</ErrorText>
       <div className="rooms">
         {data.data?.rooms.map((room) => {
-          const sessions = data.data!.sessions.filter((s) => s.room_id === room.id).sort((a, b) => a.start_time.localeCompare(b.start_time));
+          const sessions = data
+            .data!.sessions.filter((s) => s.room_id === room.id)
+            .sort((a, b) => a.start_time.localeCompare(b.start_time));
           return (
             <section key={room.id} className="card room" aria-labelledby={`room-${room.id}`}>
               <h2 id={`room-${room.id}`}>{room.name}</h2>
@@ -48,7 +68,8 @@ export function Timetable() {
                     <strong>{s.title}</strong>
                     <span className="small">
                       {s.speaker_name} · {s.session_type}
-                      {s.is_paid && ` · ${s.price} €`} · <span className="badge">{STATUS[s.status] ?? s.status}</span>
+                      {s.is_paid && ` · ${s.price} €`} ·{' '}
+                      <span className="badge">{STATUS[s.status] ?? s.status}</span>
                       {s.status_is_manual && <span className="muted"> (set by hand)</span>}
                     </span>
                     {overriding && (
@@ -56,7 +77,11 @@ export function Timetable() {
                         <span className="small" aria-hidden="true">
                           Status
                         </span>
-                        <select aria-label={`Status of ${s.title}`} value={s.status_is_manual ? s.status : 'clock'} onChange={(e) => void setStatus(s, e.target.value)}>
+                        <select
+                          aria-label={`Status of ${s.title}`}
+                          value={s.status_is_manual ? s.status : 'clock'}
+                          onChange={(e) => void setStatus(s, e.target.value)}
+                        >
                           <option value="clock">by the clock</option>
                           <option value="pas_encore">upcoming (pas encore)</option>
                           <option value="en_cours">now (en cours)</option>
@@ -88,7 +113,10 @@ function MarkPaid({ eventId, session }: { eventId: string; session: Session }) {
     setMessage('');
     try {
       const qr = await qrFromInput(eventId, badge);
-      const found = await api.get('/api/events/events/{id}/participants', { path: { id: eventId }, query: { q: badge.trim(), limit: 20 } });
+      const found = await api.get('/api/events/events/{id}/participants', {
+        path: { id: eventId },
+        query: { q: badge.trim(), limit: 20 },
+      });
       const participant = found.items.find((p) => p.qr_payload === qr);
       if (!participant) throw new Error('Unknown badge');
       await api.put('/api/events/events/{id}/sessions/{sessionId}/access', {
@@ -109,7 +137,11 @@ function MarkPaid({ eventId, session }: { eventId: string; session: Session }) {
       <button type="submit" className="small">
         Mark paid
       </button>
-      {message && <span role="status" className="ok small">{message}</span>}
+      {message && (
+        <span role="status" className="ok small">
+          {message}
+        </span>
+      )}
       <ErrorText>{error}</ErrorText>
     </form>
   );

@@ -27,7 +27,10 @@ export function useEventChoice(roles?: EventRole[]) {
 export async function qrFromInput(eventId: string, input: string): Promise<string> {
   const value = input.trim();
   if (value.startsWith('RB1.')) return value;
-  const found = await api.get('/api/events/events/{id}/participants', { path: { id: eventId }, query: { q: value, limit: 5 } });
+  const found = await api.get('/api/events/events/{id}/participants', {
+    path: { id: eventId },
+    query: { q: value, limit: 5 },
+  });
   const badge = found.items.find((p) => p.badge_id.toUpperCase() === value.toUpperCase());
   if (!badge) throw new Error(`No badge ${value} in this event`);
   return badge.qr_payload;
@@ -81,14 +84,23 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
       stream?.getTracks().forEach((t) => t.stop());
     };
   }, [on]);
-  if (!window.BarcodeDetector) return <p className="muted small">This browser cannot read QR codes from the camera: type or paste the badge instead.</p>;
+  if (!window.BarcodeDetector)
+    return (
+      <p className="muted small">
+        This browser cannot read QR codes from the camera: type or paste the badge instead.
+      </p>
+    );
   return (
     <div className="camera">
       <button type="button" onClick={() => setOn((o) => !o)} aria-pressed={on}>
         {on ? 'Stop camera' : 'Scan with camera'}
       </button>
       {on && <video ref={video} muted playsInline aria-label="Camera preview" />}
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
@@ -97,7 +109,17 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
  * A desk where badges are read: typed or pasted (a USB scanner types too) into the input, or seen by
  * the camera; both go to `onScan`. The last answer (`children`) is announced as soon as it changes.
  */
-export function ScanDesk({ inputId, label, placeholder, submit, busy, inputRef, onScan, error, children }: {
+export function ScanDesk({
+  inputId,
+  label,
+  placeholder,
+  submit,
+  busy,
+  inputRef,
+  onScan,
+  error,
+  children,
+}: {
   inputId: string;
   label: string;
   placeholder: string;

@@ -2,19 +2,43 @@ import { useState } from 'react';
 import { allPages, api } from '../../api/client';
 import { ErrorText, fmtTime, useLoad } from '../../ui';
 
-const PERIODS = { '15': 'last 15 minutes', '60': 'last hour', '360': 'last 6 hours', '1440': 'last 24 hours' } as const;
+const PERIODS = {
+  '15': 'last 15 minutes',
+  '60': 'last hour',
+  '360': 'last 6 hours',
+  '1440': 'last 24 hours',
+} as const;
 const W = 640;
 const H = 200;
 const PAD = { left: 36, right: 28, top: 10, bottom: 24 };
 
 /** Battery and RF of one unit over time, drawn as inline SVG from the sampled telemetry. */
-export function HistoryChart({ unitId, name, onClose }: { unitId: string; name: string; onClose: () => void }) {
+export function HistoryChart({
+  unitId,
+  name,
+  onClose,
+}: {
+  unitId: string;
+  name: string;
+  onClose: () => void;
+}) {
   const [minutes, setMinutes] = useState<keyof typeof PERIODS>('15');
   const data = useLoad(async () => {
     const to = Date.now();
     const from = to - Number(minutes) * 60_000;
-    const items = await allPages((cursor) => api.get('/api/monitoring/units/{id}/history', { path: { id: unitId }, query: { from: new Date(from).toISOString(), limit: 200, cursor } }));
-    return { from, to, samples: items.map((s) => ({ at: Date.parse(s.at), battery: s.battery, rf: s.rf_signal, status: s.status })).sort((a, b) => a.at - b.at) };
+    const items = await allPages((cursor) =>
+      api.get('/api/monitoring/units/{id}/history', {
+        path: { id: unitId },
+        query: { from: new Date(from).toISOString(), limit: 200, cursor },
+      }),
+    );
+    return {
+      from,
+      to,
+      samples: items
+        .map((s) => ({ at: Date.parse(s.at), battery: s.battery, rf: s.rf_signal, status: s.status }))
+        .sort((a, b) => a.at - b.at),
+    };
   }, [unitId, minutes]);
   const d = data.data;
   const x = (t: number) => (d ? PAD.left + ((t - d.from) / (d.to - d.from)) * (W - PAD.left - PAD.right) : 0);
@@ -35,12 +59,15 @@ export function HistoryChart({ unitId, name, onClose }: { unitId: string; name: 
     return out;
   };
   const last = d?.samples.at(-1);
-  const values = (key: 'battery' | 'rf') => (d?.samples.map((s) => s[key]).filter((v): v is number => v != null) ?? []);
+  const values = (key: 'battery' | 'rf') =>
+    d?.samples.map((s) => s[key]).filter((v): v is number => v != null) ?? [];
   const range = (key: 'battery' | 'rf') => {
     const v = values(key);
     return v.length ? `${Math.min(...v)}–${Math.max(...v)} %` : 'no data';
   };
-  const summary = d ? `${name}, ${PERIODS[minutes]}: ${d.samples.length} samples; battery ${range('battery')}, now ${last?.battery ?? '—'} %; RF ${range('rf')}, now ${last?.rf ?? '—'} %` : 'Loading';
+  const summary = d
+    ? `${name}, ${PERIODS[minutes]}: ${d.samples.length} samples; battery ${range('battery')}, now ${last?.battery ?? '—'} %; RF ${range('rf')}, now ${last?.rf ?? '—'} %`
+    : 'Loading';
   const ticks = d ? Array.from({ length: 5 }, (_, i) => d.from + ((d.to - d.from) * i) / 4) : [];
   return (
     <section className="card history" aria-labelledby="history-title">
@@ -63,7 +90,14 @@ export function HistoryChart({ unitId, name, onClose }: { unitId: string; name: 
         </div>
       </div>
       <ErrorText>{data.error}</ErrorText>
-      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={summary} data-testid="history-chart" data-samples={d?.samples.length ?? 0}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="chart"
+        role="img"
+        aria-label={summary}
+        data-testid="history-chart"
+        data-samples={d?.samples.length ?? 0}
+      >
         {[0, 25, 50, 75, 100].map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
@@ -81,7 +115,8 @@ export function HistoryChart({ unitId, name, onClose }: { unitId: string; name: 
         <path d={path('rf')} className="line rf" />
       </svg>
       <p className="legend small">
-        <span className="key battery" /> Battery % <span className="key rf" /> RF signal % <span className="muted">· {summary}</span>
+        <span className="key battery" /> Battery % <span className="key rf" /> RF signal %{' '}
+        <span className="muted">· {summary}</span>
       </p>
       {d && d.samples.length === 0 && <p className="muted">No sample in this period yet.</p>}
     </section>

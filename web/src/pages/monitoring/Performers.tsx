@@ -1,7 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, StatusText, Field, FormActions, Options, Page, Table, useConfirm, useLoad, useSubmit } from '../../ui';
+import {
+  ErrorText,
+  StatusText,
+  Field,
+  FormActions,
+  Options,
+  Page,
+  Table,
+  useConfirm,
+  useLoad,
+  useSubmit,
+} from '../../ui';
 import { ALERT_TOGGLES } from './alerts';
 
 type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
@@ -14,9 +25,14 @@ const PRIORITIES: Priority[] = ['critical', 'high', 'normal', 'low'];
 async function uploadPhoto(performerId: string, file: File): Promise<Performer> {
   const body = new FormData();
   body.append('file', file);
-  const res = await fetch(`/api/monitoring/performers/${encodeURIComponent(performerId)}/photo`, { method: 'POST', headers: { authorization: `Bearer ${session.token ?? ''}`, accept: 'application/json' }, body });
+  const res = await fetch(`/api/monitoring/performers/${encodeURIComponent(performerId)}/photo`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.token ?? ''}`, accept: 'application/json' },
+    body,
+  });
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, data.title ?? res.statusText, data.detail ?? '', data.errors ?? []);
+  if (!res.ok)
+    throw new ApiError(res.status, data.title ?? res.statusText, data.detail ?? '', data.errors ?? []);
   return data as Performer;
 }
 
@@ -28,10 +44,24 @@ export function Performers() {
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   const [deleted, setDeleted] = useState('');
   const list = useLoad(
-    () => allPages((cursor) => (access.isOrgAdmin ? api.get('/api/monitoring/performers', { query: { q: q || undefined, include_inactive: inactive ? 'true' : undefined, limit: 200, cursor } }) : api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } }))),
+    () =>
+      allPages((cursor) =>
+        access.isOrgAdmin
+          ? api.get('/api/monitoring/performers', {
+              query: {
+                q: q || undefined,
+                include_inactive: inactive ? 'true' : undefined,
+                limit: 200,
+                cursor,
+              },
+            })
+          : api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } }),
+      ),
     [q, inactive, access.isOrgAdmin],
   );
-  const performers = (list.data ?? []).filter((p) => access.isOrgAdmin || !q || p.name.toLowerCase().includes(q.toLowerCase()));
+  const performers = (list.data ?? []).filter(
+    (p) => access.isOrgAdmin || !q || p.name.toLowerCase().includes(q.toLowerCase()),
+  );
   const current = performers.find((p) => p.id === selected);
   return (
     <Page
@@ -51,7 +81,8 @@ export function Performers() {
         </label>
         {access.isOrgAdmin && (
           <label className="check">
-            <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} /> Show deactivated
+            <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} /> Show
+            deactivated
           </label>
         )}
       </div>
@@ -61,8 +92,21 @@ export function Performers() {
         <ul className="plain performer-list" aria-label="Performers">
           {performers.map((p) => (
             <li key={p.id} className={p.is_active ? '' : 'inactive'}>
-              <button type="button" className={p.id === selected ? 'pick picked' : 'pick'} aria-pressed={p.id === selected} onClick={() => setSelected(p.id)}>
-                {p.photo_url ? <img className="performer-photo" src={`${p.photo_url}?v=${encodeURIComponent(p.updated_at)}`} alt="" /> : <span className="performer-photo" aria-hidden="true" />}
+              <button
+                type="button"
+                className={p.id === selected ? 'pick picked' : 'pick'}
+                aria-pressed={p.id === selected}
+                onClick={() => setSelected(p.id)}
+              >
+                {p.photo_url ? (
+                  <img
+                    className="performer-photo"
+                    src={`${p.photo_url}?v=${encodeURIComponent(p.updated_at)}`}
+                    alt=""
+                  />
+                ) : (
+                  <span className="performer-photo" aria-hidden="true" />
+                )}
                 <span>
                   {p.name}
                   <span className="muted small"> {p.title}</span>
@@ -107,7 +151,15 @@ export function Performers() {
   );
 }
 
-function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performer; onSaved: (p: Performer) => void; onDeleted?: (message: string) => void }) {
+function PerformerForm({
+  performer,
+  onSaved,
+  onDeleted,
+}: {
+  performer?: Performer;
+  onSaved: (p: Performer) => void;
+  onDeleted?: (message: string) => void;
+}) {
   const form = useSubmit();
   const confirm = useConfirm();
   const photo = useSubmit();
@@ -127,7 +179,9 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
     };
     let result: Performer | undefined;
     const ok = await form.run(async () => {
-      result = performer ? await api.patch('/api/monitoring/performers/{id}', { path: { id: performer.id }, body }) : await api.post('/api/monitoring/performers', { body });
+      result = performer
+        ? await api.patch('/api/monitoring/performers/{id}', { path: { id: performer.id }, body })
+        : await api.post('/api/monitoring/performers', { body });
     });
     if (ok && result) {
       setSaved(performer ? 'Performer saved' : `${result.name} created`);
@@ -145,32 +199,66 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
     if (!performer) return;
     let result: Performer | undefined;
     const path = { id: performer.id };
-    if (await form.run(async () => void (result = active ? await api.post('/api/monitoring/performers/{id}/reactivate', { path }) : await api.post('/api/monitoring/performers/{id}/deactivate', { path })))) onSaved(result!);
+    if (
+      await form.run(
+        async () =>
+          void (result = active
+            ? await api.post('/api/monitoring/performers/{id}/reactivate', { path })
+            : await api.post('/api/monitoring/performers/{id}/deactivate', { path })),
+      )
+    )
+      onSaved(result!);
   }
   /** Hard delete (admins): the confirmation names how many assignments go with the performer. */
   async function remove() {
     if (!performer) return;
     let count = 0;
-    if (!(await form.run(async () => void (count = (await allPages((cursor) => api.get('/api/monitoring/assignments', { query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor } }))).length)))) return;
+    if (
+      !(await form.run(
+        async () =>
+          void (count = (
+            await allPages((cursor) =>
+              api.get('/api/monitoring/assignments', {
+                query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor },
+              }),
+            )
+          ).length),
+      ))
+    )
+      return;
     const ok = await confirm.ask({
       title: `Delete ${performer.name} for good?`,
       message: (
         <p>
-          {count === 0 ? 'No microphone assignment goes with them.' : `${count} microphone assignment${count === 1 ? '' : 's'} will be deleted with them.`} This cannot be undone; <em>Deactivate</em> keeps
-          everything.
+          {count === 0
+            ? 'No microphone assignment goes with them.'
+            : `${count} microphone assignment${count === 1 ? '' : 's'} will be deleted with them.`}{' '}
+          This cannot be undone; <em>Deactivate</em> keeps everything.
         </p>
       ),
       confirmLabel: 'Delete performer',
     });
     if (!ok) return;
     let gone = 0;
-    if (await form.run(async () => void ({ deleted_assignments: gone } = await api.del('/api/monitoring/performers/{id}', { path: { id: performer.id } }))))
+    if (
+      await form.run(
+        async () =>
+          void ({ deleted_assignments: gone } = await api.del('/api/monitoring/performers/{id}', {
+            path: { id: performer.id },
+          })),
+      )
+    )
       onDeleted?.(`${performer.name} deleted, with ${gone} assignment${gone === 1 ? '' : 's'}`);
   }
   return (
     <section className="card">
       {confirm.dialog}
-      <form className="form" onSubmit={submit} aria-label={performer ? `Performer ${performer.name}` : 'New performer'} noValidate>
+      <form
+        className="form"
+        onSubmit={submit}
+        aria-label={performer ? `Performer ${performer.name}` : 'New performer'}
+        noValidate
+      >
         <h2>{performer ? performer.name : 'New performer'}</h2>
         <div className="grid2">
           <Field label="Name" name="name" errors={form.fields}>
@@ -212,7 +300,15 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
       </form>
       {performer && (
         <form className="row wrap photo-form" onSubmit={sendPhoto} aria-label="Photo">
-          {performer.photo_url ? <img className="photo-preview" src={`${performer.photo_url}?v=${encodeURIComponent(performer.updated_at)}`} alt={`Photo of ${performer.name}`} /> : <span className="photo-preview" aria-hidden="true" />}
+          {performer.photo_url ? (
+            <img
+              className="photo-preview"
+              src={`${performer.photo_url}?v=${encodeURIComponent(performer.updated_at)}`}
+              alt={`Photo of ${performer.name}`}
+            />
+          ) : (
+            <span className="photo-preview" aria-hidden="true" />
+          )}
           <Field label="Photo (PNG, JPEG, GIF or WebP, up to 5 MB)" name="file" errors={photo.fields}>
             <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" />
           </Field>
@@ -229,7 +325,15 @@ function PerformerForm({ performer, onSaved, onDeleted }: { performer?: Performe
 function Assignments({ performer }: { performer: Performer }) {
   const { access } = useSession();
   const [error, setError] = useState('');
-  const list = useLoad(() => allPages((cursor) => api.get('/api/monitoring/assignments', { query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor } })), [performer.id]);
+  const list = useLoad(
+    () =>
+      allPages((cursor) =>
+        api.get('/api/monitoring/assignments', {
+          query: { performer_id: performer.id, include_inactive: 'true', limit: 200, cursor },
+        }),
+      ),
+    [performer.id],
+  );
   async function change(fn: () => Promise<unknown>) {
     setError('');
     try {
@@ -245,11 +349,26 @@ function Assignments({ performer }: { performer: Performer }) {
       <ErrorText>{error || list.error}</ErrorText>
       <Table columns={['Unit', 'Group', 'Priority', 'Alert on', '']}>
         {list.data?.map((a) => (
-          <tr key={a.id} className={a.is_active ? '' : 'inactive'} aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}>
+          <tr
+            key={a.id}
+            className={a.is_active ? '' : 'inactive'}
+            aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}
+          >
             <td>{a.wireless_unit.name}</td>
             <td>{a.monitoring_group.name}</td>
             <td>
-              <select aria-label={`Priority of ${a.wireless_unit.name}`} value={a.priority} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { priority: e.target.value as Priority } }))}>
+              <select
+                aria-label={`Priority of ${a.wireless_unit.name}`}
+                value={a.priority}
+                onChange={(e) =>
+                  void change(() =>
+                    api.patch('/api/monitoring/assignments/{id}', {
+                      path: { id: a.id },
+                      body: { priority: e.target.value as Priority },
+                    }),
+                  )
+                }
+              >
                 {PRIORITIES.map((p) => (
                   <option key={p}>{p}</option>
                 ))}
@@ -259,25 +378,56 @@ function Assignments({ performer }: { performer: Performer }) {
               <div className="toggles">
                 {ALERT_TOGGLES.map(([key, label]) => (
                   <label key={key} className="check small">
-                    <input type="checkbox" checked={a[key]} onChange={(e) => void change(() => api.patch('/api/monitoring/assignments/{id}', { path: { id: a.id }, body: { [key]: e.target.checked } }))} /> {label}
+                    <input
+                      type="checkbox"
+                      checked={a[key]}
+                      onChange={(e) =>
+                        void change(() =>
+                          api.patch('/api/monitoring/assignments/{id}', {
+                            path: { id: a.id },
+                            body: { [key]: e.target.checked },
+                          }),
+                        )
+                      }
+                    />{' '}
+                    {label}
                   </label>
                 ))}
               </div>
             </td>
             <td>
               {a.is_active ? (
-                <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/deactivate', { path: { id: a.id } }))}>
+                <button
+                  type="button"
+                  className="small ghost"
+                  onClick={() =>
+                    void change(() =>
+                      api.post('/api/monitoring/assignments/{id}/deactivate', { path: { id: a.id } }),
+                    )
+                  }
+                >
                   Deactivate
                 </button>
               ) : (
-                <button type="button" className="small ghost" onClick={() => void change(() => api.post('/api/monitoring/assignments/{id}/reactivate', { path: { id: a.id } }))}>
+                <button
+                  type="button"
+                  className="small ghost"
+                  onClick={() =>
+                    void change(() =>
+                      api.post('/api/monitoring/assignments/{id}/reactivate', { path: { id: a.id } }),
+                    )
+                  }
+                >
                   Reactivate
                 </button>
               )}{' '}
               <button
                 type="button"
                 className="small ghost"
-                onClick={() => confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) && void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))}
+                onClick={() =>
+                  confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) &&
+                  void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))
+                }
               >
                 Delete
               </button>
@@ -286,7 +436,9 @@ function Assignments({ performer }: { performer: Performer }) {
         ))}
       </Table>
       {list.data?.length === 0 && <p className="muted">No microphone yet.</p>}
-      {access.monitoring && performer.is_active && <NewAssignment performer={performer} onCreated={list.reload} />}
+      {access.monitoring && performer.is_active && (
+        <NewAssignment performer={performer} onCreated={list.reload} />
+      )}
     </section>
   );
 }
@@ -297,7 +449,11 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
   const choices = useLoad(async () => {
     const [units, groups] = await Promise.all([
       allPages((cursor) => api.get('/api/monitoring/units', { query: { limit: 200, cursor } })),
-      allPages((cursor) => (access.isOrgAdmin ? api.get('/api/monitoring/groups', { query: { limit: 200, cursor } }) : api.get('/api/monitoring/me/groups', { query: { limit: 200, cursor } }))),
+      allPages((cursor) =>
+        access.isOrgAdmin
+          ? api.get('/api/monitoring/groups', { query: { limit: 200, cursor } })
+          : api.get('/api/monitoring/me/groups', { query: { limit: 200, cursor } }),
+      ),
     ]);
     return { units, groups };
   }, [access.isOrgAdmin]);

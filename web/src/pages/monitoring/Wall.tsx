@@ -43,7 +43,16 @@ export function Wall() {
   const [history, setHistory] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState('');
   const groups = useLoad(() => api.get('/api/monitoring/me/groups', { query: { limit: 100 } }), []);
-  const assignments = useLoad(async () => ({ items: await allPages((cursor) => api.get('/api/monitoring/assignments', { query: { monitoring_group_id: group || undefined, limit: 200, cursor } })) }), [group]);
+  const assignments = useLoad(
+    async () => ({
+      items: await allPages((cursor) =>
+        api.get('/api/monitoring/assignments', {
+          query: { monitoring_group_id: group || undefined, limit: 200, cursor },
+        }),
+      ),
+    }),
+    [group],
+  );
   // Photos and where each receiver stands: reference data for the tiles and the location view.
   const reference = useLoad(async () => {
     const [performers, chassis, locations] = await Promise.all([
@@ -54,7 +63,9 @@ export function Wall() {
     const place = new Map(locations.map((l) => [l.id, [l.building, l.room].filter(Boolean).join(' · ')]));
     return {
       photo: new Map(performers.map((p) => [p.id, p.photo_url])),
-      locationOfChassis: new Map(chassis.map((c) => [c.id, (c.location_id && place.get(c.location_id)) || 'No location'])),
+      locationOfChassis: new Map(
+        chassis.map((c) => [c.id, (c.location_id && place.get(c.location_id)) || 'No location']),
+      ),
     };
   }, []);
 
@@ -69,11 +80,20 @@ export function Wall() {
     const id = String(m.data.id ?? '');
     if (!id) return;
     // The payload may be partial; the unit's own endpoint is the source of truth for the tile.
-    api.get('/api/monitoring/units/{id}', { path: { id } }).then((u) => setUnits((prev) => ({ ...prev, [u.id]: u })), () => undefined);
+    api.get('/api/monitoring/units/{id}', { path: { id } }).then(
+      (u) => setUnits((prev) => ({ ...prev, [u.id]: u })),
+      () => undefined,
+    );
   });
   useLiveEvents('monitoring.assignment.', () => assignments.reload());
 
-  const tiles = [...(assignments.data?.items ?? [])].filter((a) => a.is_active).sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.performer.name.localeCompare(b.performer.name));
+  const tiles = [...(assignments.data?.items ?? [])]
+    .filter((a) => a.is_active)
+    .sort(
+      (a, b) =>
+        PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+        a.performer.name.localeCompare(b.performer.name),
+    );
   const sectionOf = (a: Assignment): string => {
     if (view === 'priority') return a.priority;
     if (view === 'group') return a.monitoring_group.name;
@@ -111,7 +131,9 @@ export function Wall() {
       }
     >
       <ErrorText>{error || assignments.error || groups.error || reference.error}</ErrorText>
-      {tiles.length === 0 && !assignments.loading && <p className="muted">No microphone is assigned in your groups.</p>}
+      {tiles.length === 0 && !assignments.loading && (
+        <p className="muted">No microphone is assigned in your groups.</p>
+      )}
       {order.map((name) => (
         <section key={name} className="wall-section" aria-label={`${VIEWS[view]}: ${name}`}>
           <h2>
@@ -125,7 +147,12 @@ export function Wall() {
                 unit={units[a.wireless_unit.id]}
                 photo={reference.data?.photo.get(a.performer.id) ?? null}
                 onEdit={access.isOrgAdmin ? () => setEditing(a.id) : undefined}
-                onHistory={() => setHistory({ id: a.wireless_unit.id, name: `${a.wireless_unit.name} (${a.performer.name})` })}
+                onHistory={() =>
+                  setHistory({
+                    id: a.wireless_unit.id,
+                    name: `${a.wireless_unit.name} (${a.performer.name})`,
+                  })
+                }
               />
             ))}
           </ul>
@@ -133,16 +160,40 @@ export function Wall() {
       ))}
       {history && <HistoryChart unitId={history.id} name={history.name} onClose={() => setHistory(null)} />}
       <AlertsPanel />
-      {current && <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />}
+      {current && (
+        <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />
+      )}
     </Page>
   );
 }
 
-function Tile({ assignment: a, unit: u, photo, onEdit, onHistory }: { assignment: Assignment; unit: Unit | undefined; photo: string | null; onEdit?: () => void; onHistory: () => void }) {
+function Tile({
+  assignment: a,
+  unit: u,
+  photo,
+  onEdit,
+  onHistory,
+}: {
+  assignment: Assignment;
+  unit: Unit | undefined;
+  photo: string | null;
+  onEdit?: () => void;
+  onHistory: () => void;
+}) {
   return (
-    <li className={`tile health-${health(u)}`} data-unit={a.wireless_unit.id} aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}>
+    <li
+      className={`tile health-${health(u)}`}
+      data-unit={a.wireless_unit.id}
+      aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}
+    >
       <div className="tile-head">
-        {photo ? <img className="performer-photo" src={photo} alt="" /> : <span className="performer-photo initials" aria-hidden="true">{initials(a.performer.name)}</span>}
+        {photo ? (
+          <img className="performer-photo" src={photo} alt="" />
+        ) : (
+          <span className="performer-photo initials" aria-hidden="true">
+            {initials(a.performer.name)}
+          </span>
+        )}
         <strong className="grow">{a.performer.name}</strong>
         <span className={`prio prio-${a.priority}`}>{a.priority}</span>
       </div>
@@ -153,7 +204,13 @@ function Tile({ assignment: a, unit: u, photo, onEdit, onHistory }: { assignment
         <dt>Battery</dt>
         <dd data-testid="battery">
           <Bars value={u?.battery_bars ?? null} of={5} label="Battery bars" /> {u?.battery ?? '—'}%
-          {u?.battery_runtime_minutes != null && <span className="small"> · {Math.floor(u.battery_runtime_minutes / 60)}h{String(u.battery_runtime_minutes % 60).padStart(2, '0')}</span>}
+          {u?.battery_runtime_minutes != null && (
+            <span className="small">
+              {' '}
+              · {Math.floor(u.battery_runtime_minutes / 60)}h
+              {String(u.battery_runtime_minutes % 60).padStart(2, '0')}
+            </span>
+          )}
         </dd>
         <dt>RF {u?.rf_antenna ?? ''}</dt>
         <dd>
@@ -161,7 +218,8 @@ function Tile({ assignment: a, unit: u, photo, onEdit, onHistory }: { assignment
         </dd>
         <dt>Audio</dt>
         <dd>
-          <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" /> {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
+          <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" />{' '}
+          {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
         </dd>
       </dl>
       <div className="row">
@@ -263,7 +321,8 @@ function AlertsPanel() {
       <ul className="plain">
         {alerts.data?.map((a) => (
           <li key={a.id} className={`alert ${a.severity} ${a.state}`} data-testid="alert">
-            <span className={`prio prio-${a.priority}`}>{a.severity}</span> <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
+            <span className={`prio prio-${a.priority}`}>{a.severity}</span>{' '}
+            <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
             <span className="muted small">{new Date(a.raised_at).toLocaleTimeString()}</span>{' '}
             {a.state === 'open' ? (
               <button

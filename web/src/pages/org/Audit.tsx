@@ -6,15 +6,31 @@ export function Audit() {
   const [entity, setEntity] = useState('');
   const [action, setAction] = useState('');
   const [cursor, setCursor] = useState<string | undefined>();
-  const log = useLoad(() => api.get('/api/audit', { query: { entity_type: entity || undefined, action: action || undefined, cursor, limit: 50 } }), [entity, action, cursor]);
+  const log = useLoad(
+    () =>
+      api.get('/api/audit', {
+        query: { entity_type: entity || undefined, action: action || undefined, cursor, limit: 50 },
+      }),
+    [entity, action, cursor],
+  );
   return (
     <Page title="Audit log">
       <div className="filters" role="search">
         <label>
-          Entity type <input value={entity} onChange={(e) => (setEntity(e.target.value), setCursor(undefined))} placeholder="e.g. user, unit" />
+          Entity type{' '}
+          <input
+            value={entity}
+            onChange={(e) => (setEntity(e.target.value), setCursor(undefined))}
+            placeholder="e.g. user, unit"
+          />
         </label>
         <label>
-          Action <input value={action} onChange={(e) => (setAction(e.target.value), setCursor(undefined))} placeholder="e.g. create" />
+          Action{' '}
+          <input
+            value={action}
+            onChange={(e) => (setAction(e.target.value), setCursor(undefined))}
+            placeholder="e.g. create"
+          />
         </label>
       </div>
       <ErrorText>{log.error}</ErrorText>

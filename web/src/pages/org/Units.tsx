@@ -6,8 +6,12 @@ export function Units() {
   const [error, setError] = useState('');
   const data = useLoad(async () => {
     const [units, departments] = await Promise.all([
-      allPages((cursor) => api.get('/api/auth/units', { query: { limit: 200, cursor, include_inactive: 'true' } })),
-      allPages((cursor) => api.get('/api/auth/departments', { query: { limit: 200, cursor, include_inactive: 'true' } })),
+      allPages((cursor) =>
+        api.get('/api/auth/units', { query: { limit: 200, cursor, include_inactive: 'true' } }),
+      ),
+      allPages((cursor) =>
+        api.get('/api/auth/departments', { query: { limit: 200, cursor, include_inactive: 'true' } }),
+      ),
     ]);
     return { units, departments };
   }, []);
@@ -25,7 +29,13 @@ export function Units() {
     const form = e.currentTarget;
     const f = new FormData(form);
     void run(async () => {
-      await api.post('/api/auth/units', { body: { unit_name: String(f.get('unit_name')), unit_code: String(f.get('unit_code')), location: String(f.get('location') || '') || null } });
+      await api.post('/api/auth/units', {
+        body: {
+          unit_name: String(f.get('unit_name')),
+          unit_code: String(f.get('unit_code')),
+          location: String(f.get('location') || '') || null,
+        },
+      });
       form.reset();
     });
   }
@@ -46,30 +56,52 @@ export function Units() {
       <ErrorText>{error || data.error}</ErrorText>
       <div className="rooms">
         {data.data?.units.map((u) => (
-          <section key={u.id} className={`card ${u.is_active ? '' : 'inactive'}`} aria-labelledby={`unit-${u.id}`}>
+          <section
+            key={u.id}
+            className={`card ${u.is_active ? '' : 'inactive'}`}
+            aria-labelledby={`unit-${u.id}`}
+          >
             <div className="page-head">
               <h2 id={`unit-${u.id}`}>
                 {u.unit_name} <span className="muted small">{u.unit_code}</span>
               </h2>
               {u.is_active ? (
-                <button type="button" className="small ghost" onClick={() => void run(() => api.del('/api/auth/units/{id}', { path: { id: u.id } }))}>
+                <button
+                  type="button"
+                  className="small ghost"
+                  onClick={() => void run(() => api.del('/api/auth/units/{id}', { path: { id: u.id } }))}
+                >
                   Deactivate
                 </button>
               ) : (
-                <button type="button" className="small ghost" onClick={() => void run(() => api.patch('/api/auth/units/{id}', { path: { id: u.id }, body: { is_active: true } }))}>
+                <button
+                  type="button"
+                  className="small ghost"
+                  onClick={() =>
+                    void run(() =>
+                      api.patch('/api/auth/units/{id}', { path: { id: u.id }, body: { is_active: true } }),
+                    )
+                  }
+                >
                   Reactivate
                 </button>
               )}
             </div>
             {u.location && <p className="muted small">{u.location}</p>}
             <ul className="plain">
-              {data.data!.departments
-                .filter((d) => d.unit_id === u.id)
+              {data
+                .data!.departments.filter((d) => d.unit_id === u.id)
                 .map((d) => (
                   <li key={d.id} className={d.is_active ? '' : 'inactive'}>
                     {d.department_name}{' '}
                     {d.is_active && (
-                      <button type="button" className="link small" onClick={() => void run(() => api.del('/api/auth/departments/{id}', { path: { id: d.id } }))}>
+                      <button
+                        type="button"
+                        className="link small"
+                        onClick={() =>
+                          void run(() => api.del('/api/auth/departments/{id}', { path: { id: d.id } }))
+                        }
+                      >
                         deactivate
                       </button>
                     )}
@@ -84,7 +116,9 @@ export function Units() {
                   const form = e.currentTarget;
                   const name = String(new FormData(form).get('department_name'));
                   void run(async () => {
-                    await api.post('/api/auth/departments', { body: { unit_id: u.id, department_name: name } });
+                    await api.post('/api/auth/departments', {
+                      body: { unit_id: u.id, department_name: name },
+                    });
                     form.reset();
                   });
                 }}

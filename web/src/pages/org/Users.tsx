@@ -25,7 +25,15 @@ export function Users() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [created, setCreated] = useState('');
   const users = useLoad(
-    () => api.get('/api/auth/users', { query: { unit: unit ? Number(unit) : undefined, department: department ? Number(department) : undefined, q: q || undefined, limit: 200 } }),
+    () =>
+      api.get('/api/auth/users', {
+        query: {
+          unit: unit ? Number(unit) : undefined,
+          department: department ? Number(department) : undefined,
+          q: q || undefined,
+          limit: 200,
+        },
+      }),
     [unit, department, q],
   );
   const departmentsOfUnit = ref.data?.departments.filter((d) => !unit || d.unit_id === Number(unit)) ?? [];
@@ -73,7 +81,12 @@ export function Users() {
         </label>
         <label>
           Search
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name, username, email" />
+          <input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="name, username, email"
+          />
         </label>
       </div>
       <ErrorText>{users.error || ref.error}</ErrorText>
@@ -86,12 +99,20 @@ export function Users() {
             <td>
               {u.unit_assignments.map((a) => (
                 <div key={a.id}>
-                  <strong>{a.unit.unit_name}</strong>: {a.departments.length ? a.departments.map((d) => d.department_name).join(', ') : 'All departments'}
+                  <strong>{a.unit.unit_name}</strong>:{' '}
+                  {a.departments.length
+                    ? a.departments.map((d) => d.department_name).join(', ')
+                    : 'All departments'}
                 </div>
               ))}
             </td>
             <td>
-              <button type="button" className="small" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => setEditing(u)}
+                aria-label={`Edit ${u.username}`}
+              >
                 Edit
               </button>
             </td>
@@ -106,9 +127,22 @@ export function Users() {
  * Seed 002's form: a checkbox per unit; checking a unit shows its departments; a unit with no
  * department checked means "All departments" of that unit.
  */
-function UserForm({ user, units, departments, onDone, onCancel }: { user: User | null; units: Unit[]; departments: Department[]; onDone: (m: string) => void; onCancel: () => void }) {
+function UserForm({
+  user,
+  units,
+  departments,
+  onDone,
+  onCancel,
+}: {
+  user: User | null;
+  units: Unit[];
+  departments: Department[];
+  onDone: (m: string) => void;
+  onCancel: () => void;
+}) {
   const [picked, setPicked] = useState<Map<number, Set<number>>>(
-    () => new Map(user?.unit_assignments.map((a) => [a.unit.id, new Set(a.departments.map((d) => d.id))]) ?? []),
+    () =>
+      new Map(user?.unit_assignments.map((a) => [a.unit.id, new Set(a.departments.map((d) => d.id))]) ?? []),
   );
   const [error, setError] = useState('');
   const toggleUnit = (id: number) =>
@@ -142,7 +176,10 @@ function UserForm({ user, units, departments, onDone, onCancel }: { user: User |
     setError('');
     try {
       if (user) {
-        await api.patch('/api/auth/users/{id}', { path: { id: user.id }, body: { ...common, is_active: f.get('is_active') === 'on' } });
+        await api.patch('/api/auth/users/{id}', {
+          path: { id: user.id },
+          body: { ...common, is_active: f.get('is_active') === 'on' },
+        });
         onDone(`${common.username} saved.`);
       } else {
         const created = await api.post('/api/auth/users', { body: common });
@@ -185,7 +222,9 @@ function UserForm({ user, units, departments, onDone, onCancel }: { user: User |
       </div>
       <fieldset className="tree">
         <legend>Units and departments</legend>
-        {units.length === 0 && <p className="muted">No unit yet: create one under Units &amp; departments.</p>}
+        {units.length === 0 && (
+          <p className="muted">No unit yet: create one under Units &amp; departments.</p>
+        )}
         <ul>
           {units.map((u) => {
             const chosen = picked.get(u.id);
@@ -193,17 +232,24 @@ function UserForm({ user, units, departments, onDone, onCancel }: { user: User |
             return (
               <li key={u.id}>
                 <label className="check">
-                  <input type="checkbox" checked={!!chosen} onChange={() => toggleUnit(u.id)} /> {u.unit_name} <span className="muted">({u.unit_code})</span>
+                  <input type="checkbox" checked={!!chosen} onChange={() => toggleUnit(u.id)} /> {u.unit_name}{' '}
+                  <span className="muted">({u.unit_code})</span>
                 </label>
                 {chosen && (
                   <fieldset className="departments">
                     <legend className="small">
-                      Departments of {u.unit_name}: {chosen.size === 0 ? <em>All departments</em> : `${chosen.size} selected`}
+                      Departments of {u.unit_name}:{' '}
+                      {chosen.size === 0 ? <em>All departments</em> : `${chosen.size} selected`}
                     </legend>
                     {own.length === 0 && <span className="muted small">This unit has no department.</span>}
                     {own.map((d) => (
                       <label key={d.id} className="check">
-                        <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggleDepartment(u.id, d.id)} /> {d.department_name}
+                        <input
+                          type="checkbox"
+                          checked={chosen.has(d.id)}
+                          onChange={() => toggleDepartment(u.id, d.id)}
+                        />{' '}
+                        {d.department_name}
                       </label>
                     ))}
                   </fieldset>

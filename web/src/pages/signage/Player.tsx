@@ -54,13 +54,20 @@ function Pairing({ onPaired }: { onPaired: (token: string) => void }) {
       try {
         const res = await fetch('/api/device/pair', { method: 'POST' });
         if (!res.ok) throw new Error(`pairing answered ${res.status}`);
-        const pair = (await res.json()) as { code: string; pairing_secret: string; expires_at: string; poll_interval_seconds: number };
+        const pair = (await res.json()) as {
+          code: string;
+          pairing_secret: string;
+          expires_at: string;
+          poll_interval_seconds: number;
+        };
         setCode(pair.code);
         setError('');
         const poll = async () => {
           if (stop) return;
           if (Date.now() > Date.parse(pair.expires_at)) return void start();
-          const r = await fetch(`/api/device/pair/${encodeURIComponent(pair.pairing_secret)}`).catch(() => null);
+          const r = await fetch(`/api/device/pair/${encodeURIComponent(pair.pairing_secret)}`).catch(
+            () => null,
+          );
           if (r?.status === 200) return onPaired(((await r.json()) as { device_token: string }).device_token);
           if (r && r.status !== 202) return void start();
           timer = setTimeout(poll, pair.poll_interval_seconds * 1000);
@@ -130,7 +137,11 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
           setPlaylist(body);
         } else if (res.status !== 304) throw new Error(String(res.status));
         setOffline(false);
-        void fetch('/api/device/heartbeat', { method: 'POST', headers: { ...authed(token), 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+        void fetch('/api/device/heartbeat', {
+          method: 'POST',
+          headers: { ...authed(token), 'content-type': 'application/json' },
+          body: '{}',
+        }).catch(() => undefined);
       } catch {
         // Keep playing what we have; try again on the next tick.
         setOffline(true);
@@ -159,7 +170,8 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
       );
     const seconds = item.duration ?? DEFAULT_SECONDS;
     // Videos advance when they end; everything else after its duration.
-    const timer = item.asset_type === 'video' ? undefined : setTimeout(() => setIndex((i) => i + 1), seconds * 1000);
+    const timer =
+      item.asset_type === 'video' ? undefined : setTimeout(() => setIndex((i) => i + 1), seconds * 1000);
     return () => {
       live = false;
       clearTimeout(timer);
@@ -170,7 +182,11 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
   if (!item)
     return (
       <main className="player idle">
-        <p>{playlist?.playlist ? `Playlist “${playlist.playlist.name}” is empty.` : 'Paired. Waiting for a playlist…'}</p>
+        <p>
+          {playlist?.playlist
+            ? `Playlist “${playlist.playlist.name}” is empty.`
+            : 'Paired. Waiting for a playlist…'}
+        </p>
         {offline && <p className="muted">Server unreachable; retrying…</p>}
       </main>
     );
@@ -178,9 +194,18 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
     <main className="player" data-testid="player" data-asset={item.name}>
       {src && item.asset_type === 'image' && <img src={src} alt={item.name} />}
       {src && (item.asset_type === 'video' || item.asset_type === 'stream') && (
-        <video src={src} autoPlay muted playsInline onEnded={() => setIndex((i) => i + 1)} onError={() => setIndex((i) => i + 1)} />
+        <video
+          src={src}
+          autoPlay
+          muted
+          playsInline
+          onEnded={() => setIndex((i) => i + 1)}
+          onError={() => setIndex((i) => i + 1)}
+        />
       )}
-      {src && item.asset_type === 'webpage' && <iframe src={src} title={item.name} sandbox="allow-scripts allow-same-origin" />}
+      {src && item.asset_type === 'webpage' && (
+        <iframe src={src} title={item.name} sandbox="allow-scripts allow-same-origin" />
+      )}
       {offline && <span className="offline-flag">offline — playing cached playlist</span>}
     </main>
   );

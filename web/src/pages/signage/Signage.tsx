@@ -1,7 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf, session, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
-import { ErrorText, Field, fmtDateTime, FormActions, Options, Page, Table, useLoad, useSubmit } from '../../ui';
+import {
+  ErrorText,
+  Field,
+  fmtDateTime,
+  FormActions,
+  Options,
+  Page,
+  Table,
+  useLoad,
+  useSubmit,
+} from '../../ui';
 
 type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
 type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
@@ -13,7 +23,10 @@ export function Signage() {
   const assets = useLoad(() => api.get('/api/signage/assets', { query: { limit: 200 } }), []);
   const playlists = useLoad(() => api.get('/api/signage/playlists', { query: { limit: 100 } }), []);
   const devices = useLoad(() => api.get('/api/signage/devices', { query: { limit: 100 } }), []);
-  const limits = useLoad(() => (access.isOrgAdmin ? api.get('/api/signage/limits') : Promise.resolve(null)), [assets.data, devices.data]);
+  const limits = useLoad(
+    () => (access.isOrgAdmin ? api.get('/api/signage/limits') : Promise.resolve(null)),
+    [assets.data, devices.data],
+  );
   const run = async (fn: () => Promise<unknown>, reload: () => void) => {
     setError('');
     try {
@@ -24,15 +37,16 @@ export function Signage() {
     }
   };
   /** A quick-add form: sends what it holds, then empties itself and reloads its list. */
-  const quickAdd = (send: (f: FormData) => Promise<unknown>, reload: () => void) => (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    void run(async () => {
-      await send(f);
-      form.reset();
-    }, reload);
-  };
+  const quickAdd =
+    (send: (f: FormData) => Promise<unknown>, reload: () => void) => (e: FormEvent<HTMLFormElement>) => {
+      e.preventDefault();
+      const form = e.currentTarget;
+      const f = new FormData(form);
+      void run(async () => {
+        await send(f);
+        form.reset();
+      }, reload);
+    };
   const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
   const editing = assets.data?.items.find((a) => a.id === editingId);
   return (
@@ -43,7 +57,11 @@ export function Signage() {
           <h2>Plan: {limits.data.plan}</h2>
           <Usage label="Assets" used={limits.data.usage.assets} max={limits.data.limits.max_assets} />
           <Usage label="Screens" used={limits.data.usage.devices} max={limits.data.limits.max_devices} />
-          <Usage label="Storage (GB)" used={Math.round(limits.data.usage.storage_gb * 100) / 100} max={limits.data.limits.max_storage_gb} />
+          <Usage
+            label="Storage (GB)"
+            used={Math.round(limits.data.usage.storage_gb * 100) / 100}
+            max={limits.data.limits.max_storage_gb}
+          />
         </section>
       )}
 
@@ -53,7 +71,14 @@ export function Signage() {
           <form
             className="row wrap"
             onSubmit={quickAdd(
-              (f) => api.post('/api/signage/devices/claim', { body: { code: String(f.get('code')), name: String(f.get('name')), playlist_id: String(f.get('playlist_id') || '') || null } }),
+              (f) =>
+                api.post('/api/signage/devices/claim', {
+                  body: {
+                    code: String(f.get('code')),
+                    name: String(f.get('name')),
+                    playlist_id: String(f.get('playlist_id') || '') || null,
+                  },
+                }),
               devices.reload,
             )}
           >
@@ -80,14 +105,25 @@ export function Signage() {
                 {d.name} <span className="muted small">{d.location}</span>
               </td>
               <td>
-                <span className={`badge ${d.is_online ? 'on' : 'off'}`}>{d.is_online ? 'online' : 'offline'}</span>
+                <span className={`badge ${d.is_online ? 'on' : 'off'}`}>
+                  {d.is_online ? 'online' : 'offline'}
+                </span>
               </td>
               <td>{d.last_seen ? fmtDateTime(d.last_seen) : 'never'}</td>
               <td>
                 <select
                   aria-label={`Playlist of ${d.name}`}
                   value={d.playlist_id ?? ''}
-                  onChange={(e) => void run(() => api.patch('/api/signage/devices/{id}', { path: { id: d.id }, body: { playlist_id: e.target.value || null } }), devices.reload)}
+                  onChange={(e) =>
+                    void run(
+                      () =>
+                        api.patch('/api/signage/devices/{id}', {
+                          path: { id: d.id },
+                          body: { playlist_id: e.target.value || null },
+                        }),
+                      devices.reload,
+                    )
+                  }
                 >
                   <option value="">Default playlist</option>
                   <Options items={playlists.data?.items} label={(p) => p.name} />
@@ -106,7 +142,13 @@ export function Signage() {
           onSubmit={quickAdd(
             (f) =>
               api.post('/api/signage/assets', {
-                body: { name: String(f.get('name')), asset_type: String(f.get('asset_type')) as Asset['asset_type'], uri: String(f.get('uri')), duration: Number(f.get('duration')) || undefined, is_enabled: true },
+                body: {
+                  name: String(f.get('name')),
+                  asset_type: String(f.get('asset_type')) as Asset['asset_type'],
+                  uri: String(f.get('uri')),
+                  duration: Number(f.get('duration')) || undefined,
+                  is_enabled: true,
+                },
               }),
             assets.reload,
           )}
@@ -130,29 +172,55 @@ export function Signage() {
           </label>
           <button type="submit">Add link</button>
         </form>
-        {editing && <AssetEditor key={editing.id + editing.updated_at} asset={editing} onDone={(changed) => (setEditingId(null), changed && assets.reload())} />}
+        {editing && (
+          <AssetEditor
+            key={editing.id + editing.updated_at}
+            asset={editing}
+            onDone={(changed) => (setEditingId(null), changed && assets.reload())}
+          />
+        )}
         <ul className="assets">
           {assets.data?.items.map((a) => (
             <li key={a.id} className="card" aria-label={`Asset ${a.name}`}>
-              {a.asset_type === 'image' && a.is_uploaded ? <AuthImage id={a.id} alt={a.name} /> : <span className="thumb">{a.asset_type}</span>}
+              {a.asset_type === 'image' && a.is_uploaded ? (
+                <AuthImage id={a.id} alt={a.name} />
+              ) : (
+                <span className="thumb">{a.asset_type}</span>
+              )}
               <strong>{a.name}</strong>
               <span className="muted small">
-                {a.asset_type} · {a.duration ?? '—'} s · {a.is_active ? 'playing' : a.is_enabled ? 'outside its dates' : 'disabled'}
+                {a.asset_type} · {a.duration ?? '—'} s ·{' '}
+                {a.is_active ? 'playing' : a.is_enabled ? 'outside its dates' : 'disabled'}
               </span>
               <label className="check small">
                 <input
                   type="checkbox"
                   checked={a.is_enabled}
-                  onChange={(e) => void run(() => api.patch('/api/signage/assets/{id}', { path: { id: a.id }, body: { is_enabled: e.target.checked } }), assets.reload)}
+                  onChange={(e) =>
+                    void run(
+                      () =>
+                        api.patch('/api/signage/assets/{id}', {
+                          path: { id: a.id },
+                          body: { is_enabled: e.target.checked },
+                        }),
+                      assets.reload,
+                    )
+                  }
                 />{' '}
                 Enabled
               </label>
               {(a.start_date || a.end_date) && (
                 <span className="small" data-testid="schedule">
-                  {a.start_date ? a.start_date.slice(0, 16).replace('T', ' ') : '…'} → {a.end_date ? a.end_date.slice(0, 16).replace('T', ' ') : '…'}
+                  {a.start_date ? a.start_date.slice(0, 16).replace('T', ' ') : '…'} →{' '}
+                  {a.end_date ? a.end_date.slice(0, 16).replace('T', ' ') : '…'}
                 </span>
               )}
-              <button type="button" className="small ghost" onClick={() => setEditingId(a.id)} aria-label={`Schedule and preview of ${a.name}`}>
+              <button
+                type="button"
+                className="small ghost"
+                onClick={() => setEditingId(a.id)}
+                aria-label={`Schedule and preview of ${a.name}`}
+              >
                 Schedule & preview
               </button>
             </li>
@@ -180,7 +248,22 @@ export function Signage() {
           <button type="submit">Create</button>
         </form>
         {playlists.data?.items.map((p) => (
-          <PlaylistEditor key={p.id} playlist={p} assets={byId} all={assets.data?.items ?? []} onChange={(ids) => run(() => api.put('/api/signage/playlists/{id}/assets', { path: { id: p.id }, body: { asset_ids: ids } }), playlists.reload)} />
+          <PlaylistEditor
+            key={p.id}
+            playlist={p}
+            assets={byId}
+            all={assets.data?.items ?? []}
+            onChange={(ids) =>
+              run(
+                () =>
+                  api.put('/api/signage/playlists/{id}/assets', {
+                    path: { id: p.id },
+                    body: { asset_ids: ids },
+                  }),
+                playlists.reload,
+              )
+            }
+          />
         ))}
       </section>
     </Page>
@@ -202,7 +285,9 @@ function Usage({ label, used, max }: { label: string; used: number; max: number 
 /** An uploaded image needs the session token, so it is fetched and shown as a blob URL. */
 function AuthImage({ id, alt }: { id: string; alt: string }) {
   const img = useLoad(async () => {
-    const res = await fetch(`/api/signage/assets/${id}/content`, { headers: { authorization: `Bearer ${session.token}` } });
+    const res = await fetch(`/api/signage/assets/${id}/content`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
     return res.ok ? URL.createObjectURL(await res.blob()) : '';
   }, [id]);
   return img.data ? <img className="thumb" src={img.data} alt={alt} /> : <span className="thumb">image</span>;
@@ -225,7 +310,8 @@ function Upload({ onDone }: { onDone: () => void }) {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/signage/assets/upload');
     xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
-    xhr.upload.onprogress = (ev) => ev.lengthComputable && setProgress(Math.round((ev.loaded / ev.total) * 100));
+    xhr.upload.onprogress = (ev) =>
+      ev.lengthComputable && setProgress(Math.round((ev.loaded / ev.total) * 100));
     xhr.onload = () => {
       setProgress(null);
       if (xhr.status >= 200 && xhr.status < 300) {
@@ -264,7 +350,17 @@ function Upload({ onDone }: { onDone: () => void }) {
   );
 }
 
-function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlist; assets: Map<string, Asset>; all: Asset[]; onChange: (ids: string[]) => void }) {
+function PlaylistEditor({
+  playlist,
+  assets,
+  all,
+  onChange,
+}: {
+  playlist: Playlist;
+  assets: Map<string, Asset>;
+  all: Asset[];
+  onChange: (ids: string[]) => void;
+}) {
   const ids = playlist.asset_ids;
   const [dragged, setDragged] = useState<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
@@ -278,9 +374,12 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
   return (
     <details className="playlist" open>
       <summary>
-        <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>} <span className="muted small">{ids.length} items</span>
+        <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>}{' '}
+        <span className="muted small">{ids.length} items</span>
       </summary>
-      <p className="muted small">Drag an item by its handle to reorder, or use the buttons (Top, ↑, ↓, Bottom).</p>
+      <p className="muted small">
+        Drag an item by its handle to reorder, or use the buttons (Top, ↑, ↓, Bottom).
+      </p>
       <ol aria-label={`Items of ${playlist.name}`}>
         {ids.map((id, i) => (
           <li
@@ -312,19 +411,50 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
               ⠿
             </span>
             <span className="grow">{assets.get(id)?.name ?? id}</span>
-            <button type="button" className="small ghost" disabled={i === 0} onClick={() => moveTo(i, 0)} aria-label={`Move ${assets.get(id)?.name} to the top`} title="Move to top">
+            <button
+              type="button"
+              className="small ghost"
+              disabled={i === 0}
+              onClick={() => moveTo(i, 0)}
+              aria-label={`Move ${assets.get(id)?.name} to the top`}
+              title="Move to top"
+            >
               Top
             </button>
-            <button type="button" className="small ghost" disabled={i === 0} onClick={() => moveTo(i, i - 1)} aria-label={`Move ${assets.get(id)?.name} up`}>
+            <button
+              type="button"
+              className="small ghost"
+              disabled={i === 0}
+              onClick={() => moveTo(i, i - 1)}
+              aria-label={`Move ${assets.get(id)?.name} up`}
+            >
               ↑
             </button>
-            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => moveTo(i, i + 1)} aria-label={`Move ${assets.get(id)?.name} down`}>
+            <button
+              type="button"
+              className="small ghost"
+              disabled={i === ids.length - 1}
+              onClick={() => moveTo(i, i + 1)}
+              aria-label={`Move ${assets.get(id)?.name} down`}
+            >
               ↓
             </button>
-            <button type="button" className="small ghost" disabled={i === ids.length - 1} onClick={() => moveTo(i, ids.length - 1)} aria-label={`Move ${assets.get(id)?.name} to the bottom`} title="Move to bottom">
+            <button
+              type="button"
+              className="small ghost"
+              disabled={i === ids.length - 1}
+              onClick={() => moveTo(i, ids.length - 1)}
+              aria-label={`Move ${assets.get(id)?.name} to the bottom`}
+              title="Move to bottom"
+            >
               Bottom
             </button>
-            <button type="button" className="small ghost" onClick={() => onChange(ids.filter((_, j) => j !== i))} aria-label={`Remove ${assets.get(id)?.name}`}>
+            <button
+              type="button"
+              className="small ghost"
+              onClick={() => onChange(ids.filter((_, j) => j !== i))}
+              aria-label={`Remove ${assets.get(id)?.name}`}
+            >
               ✕
             </button>
           </li>
@@ -345,7 +475,9 @@ function PlaylistEditor({ playlist, assets, all, onChange }: { playlist: Playlis
 function useAuthBlob(asset: Asset) {
   return useLoad(async () => {
     if (!asset.is_uploaded) return asset.uri;
-    const res = await fetch(`/api/signage/assets/${asset.id}/content`, { headers: { authorization: `Bearer ${session.token}` } });
+    const res = await fetch(`/api/signage/assets/${asset.id}/content`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
     return res.ok ? URL.createObjectURL(await res.blob()) : '';
   }, [asset.id, asset.updated_at]);
 }
@@ -353,9 +485,19 @@ function useAuthBlob(asset: Asset) {
 function Preview({ asset }: { asset: Asset }) {
   const src = useAuthBlob(asset).data;
   if (!src) return <div className="preview thumb">loading preview…</div>;
-  if (asset.asset_type === 'image') return <img className="preview" src={src} alt={`Preview of ${asset.name}`} />;
-  if (asset.asset_type === 'video') return <video className="preview" src={src} controls muted aria-label={`Preview of ${asset.name}`} />;
-  if (asset.asset_type === 'webpage') return <iframe className="preview" src={src} title={`Preview of ${asset.name}`} sandbox="allow-scripts allow-same-origin" />;
+  if (asset.asset_type === 'image')
+    return <img className="preview" src={src} alt={`Preview of ${asset.name}`} />;
+  if (asset.asset_type === 'video')
+    return <video className="preview" src={src} controls muted aria-label={`Preview of ${asset.name}`} />;
+  if (asset.asset_type === 'webpage')
+    return (
+      <iframe
+        className="preview"
+        src={src}
+        title={`Preview of ${asset.name}`}
+        sandbox="allow-scripts allow-same-origin"
+      />
+    );
   return (
     <p className="preview thumb">
       Stream <code>{asset.uri}</code>: no preview in the browser.
@@ -413,13 +555,20 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
           <label className="check">
             <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} /> Enabled
           </label>
-          <FormActions form={form} submit="Save schedule" onCancel={() => onDone(false)} cancelLabel="Close" />
+          <FormActions
+            form={form}
+            submit="Save schedule"
+            onCancel={() => onDone(false)}
+            cancelLabel="Close"
+          />
         </form>
         <div>
           <h3>Preview</h3>
           <Preview asset={asset} />
           <p className="muted small">
-            {asset.asset_type} · plays {asset.duration} s{asset.asset_type === 'video' ? ' or until the video ends' : ''} · {asset.is_active ? 'on air now' : asset.is_enabled ? 'outside its dates' : 'disabled'}
+            {asset.asset_type} · plays {asset.duration} s
+            {asset.asset_type === 'video' ? ' or until the video ends' : ''} ·{' '}
+            {asset.is_active ? 'on air now' : asset.is_enabled ? 'outside its dates' : 'disabled'}
           </p>
         </div>
       </div>
