@@ -11,6 +11,7 @@ import { createMemoryBus, type EventBus } from '../../src/core/events/bus.ts';
 import { createMemoryRateLimiter } from '../../src/core/http/rate-limit.ts';
 import type { RosterApp } from '../../src/core/http/app.ts';
 import { createServer, type Runtime } from '../../src/server.ts';
+import type { BodyOf } from './api-types.ts';
 import { createOrganization, createUser, type Organization } from '../../src/modules/identity/service.ts';
 
 export type Backend = 'pglite' | 'postgres';
@@ -52,26 +53,29 @@ export async function freshDatabase(
   };
 }
 
-export interface Response<T = any> {
+export interface Response<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, string | string[] | number | undefined>;
 }
 
-/** An HTTP client bound to one token, driving the app in-process (no socket). */
+/**
+ * An HTTP client bound to one token, driving the app in-process (no socket). Bodies are typed from
+ * the route the URL names (see api-types.ts); pass a type argument where a test needs another view.
+ */
 export interface Client {
   token?: string;
-  request<T = any>(
+  request<T = unknown>(
     method: string,
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Response<T>>;
-  get<T = any>(url: string): Promise<Response<T>>;
-  post<T = any>(url: string, body?: unknown): Promise<Response<T>>;
-  put<T = any>(url: string, body?: unknown): Promise<Response<T>>;
-  patch<T = any>(url: string, body?: unknown): Promise<Response<T>>;
-  delete<T = any>(url: string): Promise<Response<T>>;
+  get<U extends string, T = BodyOf<U, 'get'>>(url: U): Promise<Response<T>>;
+  post<U extends string, T = BodyOf<U, 'post'>>(url: U, body?: unknown): Promise<Response<T>>;
+  put<U extends string, T = BodyOf<U, 'put'>>(url: U, body?: unknown): Promise<Response<T>>;
+  patch<U extends string, T = BodyOf<U, 'patch'>>(url: U, body?: unknown): Promise<Response<T>>;
+  delete<U extends string, T = BodyOf<U, 'delete'>>(url: U): Promise<Response<T>>;
 }
 
 export interface TestEnv {
@@ -117,12 +121,12 @@ export async function startEnv(
   await app.ready();
 
   const client = (token?: string): Client => {
-    const request = async (
+    const request = async <T>(
       method: string,
       url: string,
       body?: unknown,
       headers: Record<string, string> = {},
-    ): Promise<Response> => {
+    ): Promise<Response<T>> => {
       // A string body is sent as-is (malformed JSON tests); objects are JSON-encoded.
       const res = await app.inject({
         method: method as never,
@@ -137,16 +141,16 @@ export async function startEnv(
       let parsed: unknown = res.body;
       if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body)
         parsed = JSON.parse(res.body);
-      return { status: res.statusCode, body: parsed as any, headers: res.headers };
+      return { status: res.statusCode, body: parsed as T, headers: res.headers };
     };
     return {
       token,
       request,
-      get: (url) => request('GET', url),
-      post: (url, body) => request('POST', url, body ?? {}),
-      put: (url, body) => request('PUT', url, body ?? {}),
-      patch: (url, body) => request('PATCH', url, body ?? {}),
-      delete: (url) => request('DELETE', url),
+      get: <U extends string, T>(url: U) => request<T>('GET', url),
+      post: <U extends string, T>(url: U, body?: unknown) => request<T>('POST', url, body ?? {}),
+      put: <U extends string, T>(url: U, body?: unknown) => request<T>('PUT', url, body ?? {}),
+      patch: <U extends string, T>(url: U, body?: unknown) => request<T>('PATCH', url, body ?? {}),
+      delete: <U extends string, T>(url: U) => request<T>('DELETE', url),
     };
   };
 

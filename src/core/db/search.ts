@@ -1,0 +1,17 @@
+import { ilike, like, or, type AnyColumn, type SQL } from 'drizzle-orm';
+
+/** A user's text taken literally in a LIKE pattern: `%`, `_` and the escape character itself. */
+export function escapeLike(text: string): string {
+  return text.replace(/[%_\\]/g, '\\$&');
+}
+
+/** Case-insensitive "contains" over one or more columns, the search box of every list. */
+export function containsText(text: string, ...columns: AnyColumn[]): SQL | undefined {
+  const pattern = `%${escapeLike(text)}%`;
+  return or(...columns.map((c) => ilike(c, pattern)));
+}
+
+/** Case-sensitive "starts with", the user's text taken literally. */
+export function startsWith(column: AnyColumn, text: string): SQL {
+  return like(column, `${escapeLike(text)}%`);
+}
