@@ -25,6 +25,14 @@ export interface Config {
    * instances must share it: set ROSTER_SECRET when running more than one.
    */
   secret: string;
+  /** TRUST_PROXY=1: take the client address and protocol from X-Forwarded-* (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** CORS_ORIGINS: comma-separated origins allowed to call the API from a browser; none by default. */
+  corsOrigins: string[];
+  /** MONITORING_POLL_MS: tick of the receiver poller (each org polls at its own interval within it). */
+  monitoringPollMs: number;
+  /** STRIPE_WEBHOOK_SECRET: the billing webhook's signing secret; derived from `secret` when unset. */
+  stripeWebhookSecret?: string;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -41,6 +49,28 @@ function positiveIntFromEnv(value: string | undefined, fallback: number, name: s
   return n;
 }
 
+function atLeast(n: number, min: number, name: string): number {
+  if (n < min) throw new Error(`${name} must be at least ${min}, got ${n}`);
+  return n;
+}
+
+function flagFromEnv(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got "${value}"`);
+}
+
+function originsFromEnv(value: string | undefined): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of origins)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new Error(`CORS_ORIGINS must list origins like https://console.example.org, got "${origin}"`);
+  return origins;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -55,6 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: intFromEnv(env.MAX_UPLOAD_MB, 50, 'MAX_UPLOAD_MB') * 1024 * 1024,
     authCacheMs: intFromEnv(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
     secret: env.ROSTER_SECRET || persistedSecret(path.resolve(env.DATA_DIR || './data')),
+    trustProxy: flagFromEnv(env.TRUST_PROXY, 'TRUST_PROXY'),
+    corsOrigins: originsFromEnv(env.CORS_ORIGINS),
+    monitoringPollMs: atLeast(
+      intFromEnv(env.MONITORING_POLL_MS, 1000, 'MONITORING_POLL_MS'),
+      100,
+      'MONITORING_POLL_MS',
+    ),
+    stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
   };
 }
 

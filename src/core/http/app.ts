@@ -115,7 +115,7 @@ export interface BuildOptions {
 export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<RosterApp> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -153,10 +153,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   });
 
   addSecurityHeaders(app);
-  const origins = (process.env.CORS_ORIGINS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const origins = deps.config.corsOrigins;
   await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 20 } });

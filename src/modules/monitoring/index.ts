@@ -98,12 +98,6 @@ export function pollerOf(app: RosterApp): Poller {
   return poller;
 }
 
-/** The job ticks at MONITORING_POLL_MS (default 1 s); each org is polled at its own `poll_interval_ms`. */
-function pollTickMs(): number {
-  const ms = Number(process.env.MONITORING_POLL_MS ?? 1000);
-  return Number.isInteger(ms) && ms >= 100 ? ms : 1000;
-}
-
 /**
  * `roster start` with the demo org: a simulated receiver for the demo rack, on a free port, with
  * the seeded battery levels (CH3 low and draining), so the poller raises an alert within seconds.
@@ -156,7 +150,8 @@ export const monitoringModule: RosterModule = {
     // The leader of the job also holds the receivers' telemetry subscriptions (reconciled every tick).
     app.jobs.add({
       name: POLL_JOB,
-      everyMs: pollTickMs(),
+      // Each org is polled at its own poll_interval_ms within this tick.
+      everyMs: app.deps.config.monitoringPollMs,
       run: async () => void (await poller.poll(new Date(), { subscribe: true })),
     });
     app.addHook('onClose', async () => {

@@ -117,7 +117,7 @@ export async function registerBillingRoutes(app: RosterApp) {
         verifyStripeSignature(
           req.headers['stripe-signature'] as string | undefined,
           raw,
-          webhookSecret(config.secret),
+          webhookSecret(config),
         );
         let parsed: unknown;
         try {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
+import type { Config } from '../../core/config.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { withOrgAsPlatform, type TenantTx } from '../../core/db/tenant.ts';
@@ -26,8 +27,9 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  * The webhook signing secret: STRIPE_WEBHOOK_SECRET, else one derived from the server secret
  * (`roster signage webhook-secret` prints it), so every instance sharing ROSTER_SECRET agrees.
  */
-export function webhookSecret(serverSecret: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
+export function webhookSecret(config: Pick<Config, 'secret' | 'stripeWebhookSecret'>): string {
+  if (config.stripeWebhookSecret) return config.stripeWebhookSecret;
+  const serverSecret = config.secret;
   return `whsec_${crypto.createHmac('sha256', serverSecret).update('roster:signage:stripe-webhook').digest('base64url')}`;
 }
 

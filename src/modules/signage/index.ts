@@ -97,7 +97,7 @@ export const signageModule: RosterModule = {
       summary:
         'print the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET, else derived from ROSTER_SECRET)',
       run: async (app) => {
-        console.log(webhookSecret(app.deps.config.secret));
+        console.log(webhookSecret(app.deps.config));
       },
     },
     'signage usage-snapshot': {

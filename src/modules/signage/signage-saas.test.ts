@@ -31,7 +31,7 @@ async function stripe(
   const raw = JSON.stringify(event);
   const t = opts.at ?? Math.floor(Date.now() / 1000);
   const signature =
-    opts.signature ?? `t=${t},v1=${signPayload(opts.secret ?? webhookSecret(env.config.secret), t, raw)}`;
+    opts.signature ?? `t=${t},v1=${signPayload(opts.secret ?? webhookSecret(env.config), t, raw)}`;
   const res = await env.app.inject({
     method: 'POST',
     url: '/api/signage/webhooks/stripe',
@@ -334,7 +334,7 @@ describeEachBackend(
       assert.equal(none.json().detail, 'Missing Stripe-Signature header');
       // A valid signature over a body that was altered afterwards.
       const t = Math.floor(Date.now() / 1000);
-      const sig = `t=${t},v1=${signPayload(webhookSecret(env().config.secret), t, JSON.stringify(event))}`;
+      const sig = `t=${t},v1=${signPayload(webhookSecret(env().config), t, JSON.stringify(event))}`;
       const tampered = await env().app.inject({
         method: 'POST',
         url: '/api/signage/webhooks/stripe',
@@ -443,16 +443,14 @@ describeEachBackend(
       // A tenant row cannot claim another org's provider id either: the composite FK refuses it.
       await assert.rejects(
         env().inOrg(org, (t) =>
-          t.tx
-            .insert(signageSubscriptions)
-            .values({
-              orgId: org.id,
-              planName: 'pro',
-              status: 'active',
-              currentPeriodStart: new Date(),
-              currentPeriodEnd: new Date(),
-              externalSubscriptionId: 'sub_A',
-            }),
+          t.tx.insert(signageSubscriptions).values({
+            orgId: org.id,
+            planName: 'pro',
+            status: 'active',
+            currentPeriodStart: new Date(),
+            currentPeriodEnd: new Date(),
+            externalSubscriptionId: 'sub_A',
+          }),
         ),
       );
       const unknownOrg = await stripe(

@@ -373,16 +373,14 @@ describeEachBackend(
       assert.equal(updated.length, 0);
       await assert.rejects(
         withTenant({ db }, actor, (t) =>
-          t.tx
-            .insert(signageAssets)
-            .values({
-              orgId: org.id,
-              name: 'forged',
-              assetType: 'webpage',
-              uri: 'https://e.com',
-              mimetype: 'webpage',
-              createdBy: mine.id,
-            }),
+          t.tx.insert(signageAssets).values({
+            orgId: org.id,
+            name: 'forged',
+            assetType: 'webpage',
+            uri: 'https://e.com',
+            mimetype: 'webpage',
+            createdBy: mine.id,
+          }),
         ),
       );
     });
