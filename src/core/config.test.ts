@@ -42,3 +42,29 @@ test('numeric settings refuse what they cannot mean; the secret is generated onc
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a bad value of any validated setting stops the start with a message naming the variable', () => {
+  const bad: Record<string, string> = {
+    PORT: 'eighty',
+    DATABASE_POOL_SIZE: '0',
+    SESSION_TTL_HOURS: '1.5',
+    MAX_UPLOAD_MB: '-3',
+    AUTH_CACHE_MS: 'soon',
+    TRUST_PROXY: 'yes',
+    CORS_ORIGINS: 'console.example.org',
+    MONITORING_POLL_MS: '50',
+    ROSTER_JOBS: 'sometimes',
+  };
+  for (const [name, value] of Object.entries(bad))
+    assert.throws(
+      () => loadConfig({ ...base, [name]: value }),
+      (err: Error) => err.message.startsWith(`${name} must `),
+      `${name}=${value} is refused by name`,
+    );
+});
+
+test('ROSTER_JOBS: on by default, off or on when set', () => {
+  assert.equal(loadConfig(base).jobs, true);
+  assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'off' }).jobs, false);
+  assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'on' }).jobs, true);
+});

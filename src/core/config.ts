@@ -33,6 +33,12 @@ export interface Config {
   monitoringPollMs: number;
   /** STRIPE_WEBHOOK_SECRET: the billing webhook's signing secret; derived from `secret` when unset. */
   stripeWebhookSecret?: string;
+  /**
+   * ROSTER_JOBS=off: `roster start` leaves the periodic jobs (receiver polling, usage metering,
+   * offline sweeps) stopped. For processes that only serve requests, and for tests, which run a
+   * job's tick by hand.
+   */
+  jobs: boolean;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -58,6 +64,13 @@ function flagFromEnv(value: string | undefined, name: string): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
   throw new Error(`${name} must be 1 or 0, got "${value}"`);
+}
+
+function switchFromEnv(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['on', '1', 'true'].includes(value)) return true;
+  if (['off', '0', 'false'].includes(value)) return false;
+  throw new Error(`${name} must be on or off, got "${value}"`);
 }
 
 function originsFromEnv(value: string | undefined): string[] {
@@ -93,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'MONITORING_POLL_MS',
     ),
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    jobs: switchFromEnv(env.ROSTER_JOBS, true, 'ROSTER_JOBS'),
   };
 }
 

@@ -94,6 +94,8 @@ export interface TestEnv {
   makeUser(org: Organization, username: string, orgRole?: OrgRole): Promise<{ id: number; client: Client }>;
   /** Runs `fn` as the system actor inside `org` (fixtures that bypass HTTP). */
   inOrg<T>(org: Organization, fn: (t: TenantTx) => Promise<T>): Promise<T>;
+  /** Runs one tick of the periodic job `name` now and waits for it (jobs never run by themselves). */
+  runJob(name: string): Promise<void>;
 }
 
 export async function startEnv(
@@ -104,9 +106,16 @@ export async function startEnv(
   // Each environment gets its own data directory (uploads) and a fixed secret: nothing lands in ./data.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
   // The credentials cache is off unless a suite asks for it: fixtures change roles and sessions
-  // straight in the database, which the cache (by design) only notices after its TTL.
+  // straight in the database, which the cache (by design) only notices after its TTL. Periodic jobs
+  // are off too, so no timer changes a table under a test: a test runs a tick with `runJob`, and a
+  // suite that needs the loop itself passes `{ jobs: true }`.
   const config: Config = {
-    ...loadConfig({ DATA_DIR: dataDir, ROSTER_SECRET: 'test-secret-not-for-production', AUTH_CACHE_MS: '0' }),
+    ...loadConfig({
+      DATA_DIR: dataDir,
+      ROSTER_SECRET: 'test-secret-not-for-production',
+      AUTH_CACHE_MS: '0',
+      ROSTER_JOBS: 'off',
+    }),
     logLevel: 'silent',
     ...overrides,
   };
@@ -119,6 +128,7 @@ export async function startEnv(
   };
   const app = await createServer(config, runtime);
   await app.ready();
+  app.jobs.start();
 
   const client = (token?: string): Client => {
     const request = async <T>(
@@ -195,6 +205,7 @@ export async function startEnv(
     makeOrg,
     makeUser,
     inOrg,
+    runJob: (name) => app.jobs.runNow(name),
     close: async () => {
       await app.close();
       await fresh.database.close();

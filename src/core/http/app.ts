@@ -139,8 +139,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   authCache.follow(deps.bus);
   app.decorate('deps', { ...deps, bus });
   app.decorate('authenticators', [] as Authenticator[]);
-  // Jobs are registered by modules but only started by `roster start` (tests run them by hand).
-  app.decorate('jobs', createJobRunner(deps.database, app.log));
+  // Jobs are registered by modules but only started by `roster start`, and only when ROSTER_JOBS is
+  // on; tests run one tick by hand (`runNow`).
+  app.decorate('jobs', createJobRunner(deps.database, app.log, { enabled: deps.config.jobs }));
   app.addHook('onClose', async () => app.jobs.stop());
   app.decorateRequest('actor', null);
 

@@ -2,11 +2,16 @@ import crypto from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, ExclusiveLock } from '../db/client.ts';
 
-/** A periodic job that must run in exactly one process at a time (telemetry poller, daily usage…). */
+/**
+ * A periodic job. By default it runs in exactly one process at a time (telemetry poller, daily
+ * usage…); `eachProcess` jobs run in every process on their own timer (work on what this process
+ * alone holds, such as the API calls it counted).
+ */
 export interface Job {
   name: string;
   everyMs: number;
   run(): Promise<void>;
+  eachProcess?: boolean;
 }
 
 /** How often a process that is not the leader of a job checks whether the leader went away. */
@@ -20,8 +25,13 @@ export function jobLockKey(name: string): number {
  * Runs each job in the one process that holds its Postgres advisory lock. When that process
  * dies its connection closes, the lock is released, and another instance takes over within
  * FOLLOWER_RETRY_MS. Runs of one job never overlap: the next is scheduled after the last ends.
+ * With `enabled: false` (ROSTER_JOBS=off) `start()` starts nothing; `runNow` still runs one tick.
  */
-export function createJobRunner(database: Database, log: FastifyBaseLogger) {
+export function createJobRunner(
+  database: Database,
+  log: FastifyBaseLogger,
+  opts: { enabled: boolean } = { enabled: true },
+) {
   const jobs = new Map<string, Job>();
   const timers = new Set<NodeJS.Timeout>();
   const locks = new Map<string, ExclusiveLock>();
@@ -35,6 +45,22 @@ export function createJobRunner(database: Database, log: FastifyBaseLogger) {
     t.unref();
     timers.add(t);
   };
+
+  const runLogged = async (job: Job) => {
+    try {
+      await job.run();
+    } catch (err) {
+      log.error({ err, job: job.name }, 'job run failed');
+    }
+  };
+
+  /** An `eachProcess` job: its first run one period after start, like the timer it replaces. */
+  function repeat(job: Job) {
+    later(job.everyMs, () => {
+      if (!running) return;
+      void runLogged(job).then(() => running && repeat(job));
+    });
+  }
 
   async function lead(job: Job) {
     if (!running) return;
@@ -57,11 +83,7 @@ export function createJobRunner(database: Database, log: FastifyBaseLogger) {
         locks.delete(job.name);
         return later(FOLLOWER_RETRY_MS, () => void lead(job));
       }
-      try {
-        await job.run();
-      } catch (err) {
-        log.error({ err, job: job.name }, 'job run failed');
-      }
+      await runLogged(job);
       later(job.everyMs, () => void tick());
     };
     await tick();
@@ -74,7 +96,9 @@ export function createJobRunner(database: Database, log: FastifyBaseLogger) {
     },
     /** Names of the registered jobs. */
     names: () => [...jobs.keys()],
-    /** Runs one job now in this process, lock or not (tests, `roster` commands). */
+    /** Whether `start()` starts the jobs (ROSTER_JOBS). */
+    enabled: opts.enabled,
+    /** Runs one tick of a job now in this process, lock or not, started or not (tests, `roster` commands). */
     async runNow(name: string) {
       const job = jobs.get(name);
       if (!job) throw new Error(`no job named ${name}`);
@@ -82,8 +106,15 @@ export function createJobRunner(database: Database, log: FastifyBaseLogger) {
     },
     start() {
       if (running) return;
+      if (!opts.enabled) {
+        log.info('periodic jobs are off (ROSTER_JOBS=off)');
+        return;
+      }
       running = true;
-      for (const job of jobs.values()) void lead(job);
+      for (const job of jobs.values()) {
+        if (job.eachProcess) repeat(job);
+        else void lead(job);
+      }
     },
     async stop() {
       running = false;
