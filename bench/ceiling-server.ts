@@ -12,7 +12,7 @@ const orgId = process.env.BENCH_ORG_ID!;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const app = Fastify({ logger: false });
 let next = 0;
-app.get('/constant', async () => ({ status: 'ok' }));
+app.get('/constant', () => Promise.resolve({ status: 'ok' }));
 app.get('/pk', async () => {
   const id = ids[next++ % ids.length];
   const { rows } = await pool.query('select id, name, title from performers where org_id = $1 and id = $2', [

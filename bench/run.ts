@@ -186,7 +186,7 @@ async function login(server: ServerProcess, username: string) {
     body: { username, password: BENCH.password, org: 'bench' },
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.token as string;
+  return res.body.token;
 }
 
 /** Pairs screens through the public pairing flow (claim by the admin, then the screen collects its token). */
@@ -200,7 +200,11 @@ async function pairScreens(server: ServerProcess, adminToken: string, wanted: nu
     });
     if (claim.status !== 201)
       throw new Error(`claiming a screen: ${claim.status} ${JSON.stringify(claim.body)}`);
-    const collected = await call(server.base, 'GET', `/api/device/pair/${pairing.body.pairing_secret}`);
+    const collected = await call<'GET', string, { device_token: string }>(
+      server.base,
+      'GET',
+      `/api/device/pair/${pairing.body.pairing_secret}`,
+    );
     tokens.push(collected.body.device_token);
   }
   return tokens;
@@ -578,7 +582,9 @@ async function telemetryToAlert(
   const latencies: number[] = [];
   let unitUpdates = 0;
   socket.on('message', (raw) => {
-    const m = JSON.parse(raw.toString()) as { type: string; data: any };
+    const m = JSON.parse(
+      Array.isArray(raw) ? Buffer.concat(raw).toString() : Buffer.from(raw).toString(),
+    ) as { type: string; data: { unit: { id: string } } };
     if (m.type === 'monitoring.unit.updated') unitUpdates++;
     if (m.type !== 'monitoring.alert.raised') return;
     const started = pending.get(m.data.unit.id);

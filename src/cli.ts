@@ -109,7 +109,10 @@ async function main(argv: string[]) {
     case 'start':
       return start(config);
     case 'migrate':
-      return withRuntime(config, async () => console.log('migrations applied'));
+      return withRuntime(config, () => {
+        console.log('migrations applied');
+        return Promise.resolve();
+      });
     case 'seed':
       return withRuntime(config, async (rt) => {
         const demo = await seedDemo(rt.database.db, config, modules);

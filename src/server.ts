@@ -45,7 +45,7 @@ export async function openRuntime(config: Config, opts: { memory?: boolean } = {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     bus = await createRedisBus(config.redisUrl);
     rateLimiter = createRedisRateLimiter(redis);
-    closeRedis = async () => void redis.disconnect();
+    closeRedis = () => Promise.resolve(redis.disconnect());
   }
   return {
     database,

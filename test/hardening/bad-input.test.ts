@@ -130,7 +130,7 @@ function bodyAttempts(route: WalkedRoute, url: string): { strict: Attempt[]; len
         for (const value of impossibleNumbers(
           options.find((o) => o.type === 'integer' || o.type === 'number') ?? r,
         ))
-          json(`${field}: ${value}`, withField(value));
+          json(`${field}: ${String(value)}`, withField(value));
         for (const value of [-1, 0, -2147483649]) json(`${field}: ${value}`, withField(value), lenient);
       }
       if (stringy)
@@ -254,8 +254,8 @@ describeEachBackend(
             const where = `${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode} ${res.body.slice(0, 160)}`;
             if (res.statusCode < 400 || res.statusCode >= 500) return failures.push(where);
             if (!String(res.headers['content-type']).startsWith('application/problem+json'))
-              return failures.push(`${where} (content-type ${res.headers['content-type']})`);
-            const body = res.json();
+              return failures.push(`${where} (content-type ${String(res.headers['content-type'])})`);
+            const body = res.json<{ status?: unknown; title?: unknown }>();
             if (body.status !== res.statusCode || typeof body.title !== 'string')
               failures.push(`${where} (not a problem document)`);
           }),
@@ -286,7 +286,7 @@ describeEachBackend(
               res.statusCode >= 400 &&
               !String(res.headers['content-type']).startsWith('application/problem+json')
             )
-              return failures.push(`${where} (content-type ${res.headers['content-type']})`);
+              return failures.push(`${where} (content-type ${String(res.headers['content-type'])})`);
             if (res.statusCode < 300 && a.route.method !== 'GET')
               accepted.push(`${a.route.method} ${a.route.url} [${a.what}]`);
           }),

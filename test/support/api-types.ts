@@ -14,7 +14,7 @@ type Pattern<P extends string> = P extends `${infer Head}{${string}}${infer Tail
 type PathPart<U extends string> = NoSlash<U extends `${infer P}?${string}` ? P : U>;
 type NoSlash<P extends string> = P extends `${infer Q}/` ? Q : P;
 
-type RouteKey = keyof paths & string;
+type RouteKey = Extract<keyof paths, string>;
 
 /** Routes whose shape accepts the URL (a `${string}` segment can swallow several path segments). */
 type Loose<U extends string, M extends Method> = {

@@ -1,3 +1,4 @@
+import type { BodyOf, Method } from './api-types.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -95,11 +96,11 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   const notify = () => {
     for (const w of [...waiters]) w();
   };
-  proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => {
     out += c;
     notify();
   });
-  proc.stderr!.setEncoding('utf8').on('data', (c: string) => {
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => {
     err += c;
     notify();
   });
@@ -185,12 +186,16 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
 }
 
 /** JSON over fetch with a hard timeout, so a hung server fails the test instead of stalling it. */
-export async function call(
+export async function call<
+  M extends Uppercase<Method>,
+  U extends string,
+  T = BodyOf<U, Lowercase<M> & Method>,
+>(
   base: string,
-  method: string,
-  url: string,
+  method: M,
+  url: U,
   opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
-) {
+): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(base + url, {
     method,
     headers: {
@@ -202,7 +207,7 @@ export async function call(
     signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
   });
   const text = await res.text();
-  let body: any = text;
+  let body: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-  return { status: res.status, body, headers: res.headers };
+  return { status: res.status, body: body as T, headers: res.headers };
 }

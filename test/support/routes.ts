@@ -134,14 +134,14 @@ export function samplePath(
   const params = jsonSchemaOf(route.options.schema?.params);
   return route.params.reduce((url, p) => {
     const prop = params?.properties?.[p];
-    const type = prop ? typeOf(prop, params!) : undefined;
+    const type = prop ? typeOf(prop, params) : undefined;
     const fallback =
-      prop && resolve(prop, params!).format === 'uuid'
+      prop && resolve(prop, params).format === 'uuid'
         ? newId()
         : type === 'integer' || type === 'number'
           ? '1'
           : prop
-            ? String(sampleOf(prop, params!))
+            ? String(sampleOf(prop, params))
             : newId();
     return url.replace(`:${p}`, encodeURIComponent(value?.(p, type) ?? fallback));
   }, route.url);

@@ -77,7 +77,7 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
   // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
   // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   const access = (actor: Actor, action: A | 'see') =>
-    sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action as A](actor))}) is not true then 'forbidden' else 'allowed' end`;
+    sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action](actor))}) is not true then 'forbidden' else 'allowed' end`;
   return {
     entity: def.entity,
     visible,
@@ -93,11 +93,11 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
     async load(q, actor, action, where) {
       const [found] = await q
         .select({ access: access(actor, action), row: getTableColumns(def.table) })
-        .from(def.table as PgTable)
+        .from(def.table)
         .where(where)
         .limit(1);
       refuseUnlessAllowed(found?.access, action);
-      return found.row as InferSelectModel<T>;
+      return found.row;
     },
     mayEver(actor, action) {
       return def.actions[action](actor) !== false;

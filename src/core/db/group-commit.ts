@@ -225,7 +225,9 @@ async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]>
       );
     }
     parts.push('commit');
-    const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult[];
+    const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult<
+      Record<string, unknown>
+    >[];
     return statements.map((i) => results[i].rows);
   } catch (err) {
     // The connection is dropped rather than rolled back: a failed message leaves its transaction

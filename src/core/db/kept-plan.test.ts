@@ -63,7 +63,7 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
       Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
     );
     for (const client of clients) {
-      const tx = node.bind(client) as unknown as Tx;
+      const tx = node.bind(client);
       await withKeptPlan(tx, orgSlug(tx, acme.id));
       await client.query('deallocate all');
     }

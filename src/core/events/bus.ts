@@ -51,15 +51,17 @@ export function createMemoryBus(): EventBus {
   const handlers = new Set<LiveHandler>();
   return {
     kind: 'memory',
-    async publish(event) {
+    publish(event) {
       fanOut(handlers, event);
+      return Promise.resolve();
     },
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
-    async close() {
+    close() {
       handlers.clear();
+      return Promise.resolve();
     },
   };
 }
@@ -95,7 +97,7 @@ export async function createRedisBus(url: string): Promise<EventBus> {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
-    async close() {
+    close() {
       handlers.clear();
       sub.disconnect();
       pub.disconnect();

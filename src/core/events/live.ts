@@ -17,10 +17,11 @@ export function registerLiveRoute(app: RosterApp) {
       if (socket.readyState === socket.OPEN && mayReceive(actor, event))
         socket.send(JSON.stringify({ type: event.type, data: event.data, at: event.at }));
     });
-    const recheck = setInterval(async () => {
+    const recheck = setInterval(() => {
       // Straight to the authenticators, past the cache: this is the periodic database re-check.
-      const still = token ? await resolveToken(app, token, req).catch(() => null) : null;
-      if (!still || still.orgId !== actor.orgId) socket.close(4401, 'credentials no longer valid');
+      void (token ? resolveToken(app, token, req).catch(() => null) : Promise.resolve(null)).then((still) => {
+        if (!still || still.orgId !== actor.orgId) socket.close(4401, 'credentials no longer valid');
+      });
     }, RECHECK_MS);
     recheck.unref();
     socket.on('close', () => {
@@ -28,8 +29,8 @@ export function registerLiveRoute(app: RosterApp) {
       unsubscribe();
     });
     socket.on('message', (raw) => {
-      if (raw.toString() === 'ping')
-        socket.send(JSON.stringify({ type: 'pong', at: new Date().toISOString() }));
+      const text = Array.isArray(raw) ? Buffer.concat(raw).toString() : Buffer.from(raw).toString();
+      if (text === 'ping') socket.send(JSON.stringify({ type: 'pong', at: new Date().toISOString() }));
     });
     socket.send(
       JSON.stringify({

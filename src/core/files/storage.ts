@@ -95,11 +95,12 @@ export function createLocalStorage(root: string): FileStorage {
     open(key) {
       return fs.createReadStream(full(key));
     },
-    async remove(key) {
+    remove(key) {
       fs.rmSync(full(key), { force: true });
+      return Promise.resolve();
     },
-    async exists(key) {
-      return fs.existsSync(full(key));
+    exists(key) {
+      return Promise.resolve(fs.existsSync(full(key)));
     },
   };
 }

@@ -64,7 +64,7 @@ export interface RosterModule {
   /** Keyed by the whole phrase after `roster`, e.g. `monitoring migrate-legacy`. */
   commands?: Record<string, ModuleCommand>;
   /** Adds the module's demo data to the demo org (first start); `users` maps demo usernames to ids. */
-  seedDemo?(t: import('../db/tenant.ts').TenantTx, users: Record<string, number>): Promise<void>;
+  seedDemo?(t: TenantTx, users: Record<string, number>): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -216,8 +216,10 @@ export function liveQueryToken(request: FastifyRequest): string | undefined {
 
 function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
   const hidden = { hide: true } as const;
-  app.get('/openapi.json', { config: { public: true }, schema: hidden }, async () => app.swagger());
-  app.get('/healthz', { config: { public: true }, schema: hidden }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { config: { public: true }, schema: hidden }, () =>
+    Promise.resolve(app.swagger()),
+  );
+  app.get('/healthz', { config: { public: true }, schema: hidden }, () => Promise.resolve({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: hidden }, async (_req, reply) => {
     try {
       await Promise.race([

@@ -77,7 +77,7 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
 function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = validationErrors(error as never);
+    const errors = validationErrors(error);
     return new HttpProblem(
       400,
       'Bad Request',
@@ -85,7 +85,7 @@ function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
       errors,
     );
   }
-  if (isResponseSerializationError(error as never) && 'method' in error) return undefined;
+  if (isResponseSerializationError(error) && 'method' in error) return undefined;
   const fromDb = fromDatabase(
     error.cause && typeof error.cause === 'object' && 'code' in error.cause
       ? (error.cause as PgError)
@@ -115,7 +115,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error as FastifyError & PgError);
+  const problem = toProblem(error);
   if (problem) return sendProblem(reply, problem);
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(

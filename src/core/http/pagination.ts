@@ -30,7 +30,7 @@ function encodeCursor(values: KeyValue[]): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A forged cursor must be the same 400 as a garbled one, not a database cast error. */
-function fitsColumn(value: unknown, column: AnyColumn): boolean {
+function fitsColumn(value: unknown, column: AnyColumn): value is KeyValue {
   if (value === null) return !column.notNull;
   const type = sqlTypeOf(column);
   if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
@@ -46,11 +46,11 @@ function fitsColumn(value: unknown, column: AnyColumn): boolean {
 
 function decodeCursor(cursor: string, columns: AnyColumn[]): KeyValue[] {
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(values) &&
       values.length === columns.length &&
-      values.every((v, i) => fitsColumn(v, columns[i]))
+      values.every((v, i): v is KeyValue => fitsColumn(v, columns[i]))
     )
       return values;
   } catch {

@@ -15,7 +15,7 @@ export interface RateLimiter {
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
   const windows = new Map<string, { count: number; endsAt: number }>();
   return {
-    async hit(key, limit, windowSeconds) {
+    hit(key, limit, windowSeconds) {
       const t = now();
       let w = windows.get(key);
       if (!w || w.endsAt <= t) {
@@ -24,14 +24,15 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
         if (windows.size > 100_000) for (const [k, v] of windows) if (v.endsAt <= t) windows.delete(k);
       }
       w.count += 1;
-      return {
+      return Promise.resolve({
         allowed: w.count <= limit,
         remaining: Math.max(0, limit - w.count),
         retryAfterSeconds: Math.max(1, Math.ceil((w.endsAt - t) / 1000)),
-      };
+      });
     },
-    async reset(key) {
+    reset(key) {
       windows.delete(key);
+      return Promise.resolve();
     },
   };
 }

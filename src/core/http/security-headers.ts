@@ -29,7 +29,7 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
     removeHeader: (name: string) => void delete headers[name.toLowerCase()],
   };
   helmet(options)({} as never, recorder as never, (err?: unknown) => {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('helmet refused its options', { cause: err });
   });
   return headers;
 }
