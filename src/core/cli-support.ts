@@ -21,7 +21,7 @@ export async function inOrgFromArgs<T>(
     options: { org: { type: 'string' }, ...extra },
     allowPositionals: false,
   });
-  const slug = (values.org) ?? 'demo';
+  const slug = values.org ?? 'demo';
   const [org] = await app.deps.database.db.select().from(organizations).where(eq(organizations.slug, slug));
   if (!org) throw new Error(`no organization with slug ${slug}`);
   return withTenant({ db: app.deps.database.db, bus: app.deps.bus }, systemActor(org.id, label), (t) =>

@@ -88,7 +88,7 @@ describeEachBackend('group commit: one-statement tenant transactions sent togeth
     const failed = outcomes[5];
     assert.equal(failed.status, 'rejected');
     // Drizzle (PGlite) wraps the driver's error in `cause`; node-postgres's arrives as is.
-    const reason = (failed).reason as { code?: string; cause?: { code?: string } };
+    const reason = failed.reason as { code?: string; cause?: { code?: string } };
     assert.equal(reason.cause?.code ?? reason.code, '22012', 'division by zero, reported to its caller');
     assert.ok(outcomes.every((o, i) => i === 5 || (o.status === 'fulfilled' && o.value[0].id === ids[i])));
     const stored = await queryRows<{ id: string }>(
