@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
+import { applyFunctionsFiles, functionsFiles } from './functions.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -29,7 +30,11 @@ export interface Database {
   db: Db;
   ping(): Promise<void>;
   poolStats(): PoolStats;
-  /** Applies the committed migrations (idempotent; safe when several instances start at once). */
+  /**
+   * Applies the committed migrations, then every set's functions file (the current definition of its
+   * database functions and triggers) in one transaction. Idempotent; safe when several instances
+   * start at once.
+   */
   migrate(): Promise<void>;
   /**
    * Tries to become the one holder of `key` across every process on this database (a session
@@ -90,6 +95,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       for (const set of migrationSets()) await migrate(db as never, set);
+      const files = functionsFiles(MIGRATION_SETS);
+      await client.transaction((tx) => applyFunctionsFiles(files, (script) => tx.exec(script)));
     },
     // PGlite's data directory belongs to one process, so this process is always the only holder.
     tryExclusive: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
@@ -130,12 +137,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-      // Session-level advisory lock on one dedicated client: concurrent starters wait, then find nothing to do.
+      // Session-level advisory lock on one dedicated client: concurrent starters wait, then find nothing
+      // to do. The functions files are applied under the same lock: two sessions replacing one function
+      // at once would fail ("tuple concurrently updated").
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         try {
           for (const set of migrationSets()) await migrate(drizzle(client) as never, set);
+          const files = functionsFiles(MIGRATION_SETS);
+          await client.query('begin');
+          try {
+            // No parameters: each file goes as one simple-protocol message, several statements in it.
+            await applyFunctionsFiles(files, (script) => client.query(script));
+            await client.query('commit');
+          } catch (err) {
+            await client.query('rollback').catch(() => {});
+            throw err;
+          }
         } finally {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
