@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
 import { applyFunctionsFiles, functionsFiles } from './functions.ts';
@@ -99,7 +99,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
       await client.transaction((tx) => applyFunctionsFiles(files, (script) => tx.exec(script)));
     },
     // PGlite's data directory belongs to one process, so this process is always the only holder.
-    tryExclusive: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
+    tryExclusive: () =>
+      Promise.resolve({ lost: new Promise<void>(() => {}), release: () => Promise.resolve() }),
     close: () => client.close(),
   };
 }
@@ -166,7 +167,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
       client.on('error', () => {});
       await client.connect();
-      const { rows } = await client.query('select pg_try_advisory_lock($1) as locked', [key]);
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+        key,
+      ]);
       if (!rows[0].locked) {
         await client.end();
         return null;
@@ -185,7 +188,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 /** Raw SQL returning rows, identical on both drivers (both answer `{ rows }`). */
-export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQL): Promise<T[]> {
+export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as { rows: T[] };
   return result.rows;
 }
@@ -260,8 +263,8 @@ function nameKeptPlans(client: PoolClient) {
  * parameters). Where prepared statements do not last (see `statementsKept`), the request that finds
  * out fails and later ones run unnamed. PGlite runs the query as it is.
  */
-export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promise<T> {
-  const node = boundTo.get(db as Db) ?? pooled.get(db as Db);
+export async function withKeptPlan<T>(db: Queryable, query: Preparable<T>): Promise<T> {
+  const node = boundTo.get(db) ?? pooled.get(db);
   if (!node?.statementsKept) return query;
   try {
     return await query.prepare(KEPT_PLAN).execute();
@@ -298,7 +301,7 @@ export async function transactionWithSettings<T>(
             sql`, `,
           )}`,
         );
-      return fn(tx as unknown as Tx);
+      return fn(tx);
     });
   }
   const client = await node.pool.connect();
