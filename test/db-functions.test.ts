@@ -111,7 +111,7 @@ for (const backend of BACKENDS) {
       await fresh?.drop();
     });
 
-    test('every function and trigger of the database has its current definition in one functions file', async () => {
+    test('every function and trigger has its current definition in one functions file', async () => {
       const functions = await functionsOf(database());
       assert.ok(functions.length > 0);
       const failures: string[] = [];
@@ -146,7 +146,7 @@ for (const backend of BACKENDS) {
     });
 
     if (backend === 'postgres')
-      test('several processes migrating at once all succeed (the migration lock serialises them)', async () => {
+      test('several processes migrating at once all succeed (the lock serialises them)', async () => {
         const definitionsBefore = await functionsOf(database());
         const others = await Promise.all([0, 1, 2].map(() => openDatabase({ url: fresh!.url, poolSize: 2 })));
         try {

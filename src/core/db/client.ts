@@ -9,7 +9,10 @@ import { applyFunctionsFiles, functionsFiles } from './functions.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
-/** A handle bound to one open transaction (Drizzle's transaction object, or Drizzle on the transaction's client). */
+/**
+ * A handle bound to one open transaction (Drizzle's transaction object, or Drizzle on the
+ * transaction's client).
+ */
 export type Tx = Db;
 /** Anything that can run a query: the database itself or an open transaction. */
 export type Queryable = Db;
@@ -193,7 +196,10 @@ export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-/** A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's literal quoting. */
+/**
+ * A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's
+ * literal quoting.
+ */
 export interface PooledDb {
   pool: Pool;
   bind: (client: PoolClient) => Db;
@@ -210,7 +216,10 @@ const pooled = new WeakMap<Db, PooledDb>();
 /** Drizzle bound to one checked-out client (a transaction in progress) → its database. */
 const boundTo = new WeakMap<Db, PooledDb>();
 
-/** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
+/**
+ * The node-postgres side of a database, or undefined on PGlite (for core code that drives
+ * connections itself).
+ */
 export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
 
 /**
