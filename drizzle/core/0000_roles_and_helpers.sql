@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/core/db/functions.sql, which migrate() applies after the migrations.
 -- Roster platform prerequisites. Hand-written (drizzle-kit --custom) because roles are
 -- cluster-wide: several databases on one server (tests, staging) must all be able to run this.
 DO $$

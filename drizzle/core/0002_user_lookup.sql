@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/core/db/functions.sql, which migrate() applies after the migrations.
 -- Logins are global but users are visible to a tenant only through a membership (RLS). These
 -- definer functions answer the one cross-tenant question the app needs — "which user id has this
 -- exact username / email?" — for uniqueness checks and for adding an existing user to an org.

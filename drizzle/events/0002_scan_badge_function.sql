@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/events/functions.sql, which migrate() applies after the migrations.
 -- A door scan decided, applied and recorded in one round trip (docs/events.md § Scan decision table).
 -- The caller verifies the QR signature (no database read) and evaluates eventPolicy in the same
 -- statement; this function does everything that needs rows. It runs as the caller (SECURITY

@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/events/functions.sql, which migrate() applies after the migrations.
 -- The door rules, each defined once. events_scan_badge (redefined below) and the JS services
 -- (service.ts currentRoom and the session views, policy.ts inRoomNow, participants.ts
 -- hasPaidAccess, live.ts audiences) all call these functions instead of restating them.
@@ -103,7 +105,7 @@ $$;
 --> statement-breakpoint
 
 -- A door scan decided, applied and recorded in one round trip (docs/events.md § Scan decision
--- table); as in 0002, but every rule above comes from its one definition.
+-- table); as before, but every rule above comes from its one definition.
 CREATE OR REPLACE FUNCTION events_scan_badge(
   p_org_id uuid,
   p_event_id uuid,

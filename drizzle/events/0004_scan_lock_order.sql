@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/events/functions.sql, which migrate() applies after the migrations.
 -- Door scans in parallel (the badge-scan benchmark found both):
 -- * two scans moving badges in opposite directions between the same two rooms deadlocked (each
 --   held one room's row and waited for the other's until Postgres's deadlock timeout, 1 s, broke
@@ -6,7 +8,7 @@
 -- * the two rules the scan evaluates as expressions were LANGUAGE sql functions with subqueries,
 --   which Postgres cannot inline and so planned again at every call (about half of the scan's
 --   database time): they become plpgsql, whose plans are cached per connection. Same contracts,
---   same answers; the inlinable set-returning rules of 0003 are unchanged.
+--   same answers; the inlinable set-returning door rules are unchanged.
 
 CREATE OR REPLACE FUNCTION events_has_paid_access(p_participant_id uuid, p_session_id uuid)
 RETURNS boolean

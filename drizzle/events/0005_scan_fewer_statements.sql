@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/events/functions.sql, which migrate() applies after the migrations.
 -- The door scan does less per call (the badge-scan benchmark, docs/performance.md): every statement
 -- a plpgsql function runs pays for an executor start-up, about as much as the work it does here.
 -- * the room the controller holds now and the session running in it: one statement instead of two
@@ -10,7 +12,7 @@
 --   drops duplicates, live.ts doorAudienceOf);
 -- * the answer is json, not jsonb: built as text, without sorting keys only to print them again.
 --   The session's price (numeric, as text) and status come as their own keys.
--- Same decisions, same rows written, same locks in the same order as 0004.
+-- Same decisions, same rows written, same locks in the same order as the scan it replaces.
 
 DROP FUNCTION events_scan_badge(uuid, uuid, bigint, uuid, uuid, text, text);
 --> statement-breakpoint

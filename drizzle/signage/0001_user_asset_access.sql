@@ -1,4 +1,6 @@
--- Seed 003's `user_asset_access` rule, enforced by the database on top of tenant isolation: a
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/signage/functions.sql, which migrate() applies after the migrations.
+-- The `user_asset_access` rule, enforced by the database on top of tenant isolation: a
 -- member sees (and so may change) only the assets they created, unless they administer the org
 -- or hold the signage permission `view_all_assets`. Requests without a user (API keys, screens,
 -- system jobs) act for the whole org. Mirrors assetPolicy.see in src/modules/signage/policy.ts.

@@ -1,3 +1,5 @@
+-- History: what this migration applied. The current definition of each function it creates is in
+-- src/modules/signage/functions.sql, which migrate() applies after the migrations.
 -- The time zone a screen plays its schedule by: its settings' `timezone` when Postgres knows the
 -- name, else UTC (devices.ts validates the name on write; this keeps a poll answering, in UTC,
 -- should Postgres not know a name JavaScript accepted). Used by the one-statement playlist poll.

@@ -2,13 +2,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
+import { applyFunctionsFiles, functionsFiles } from './functions.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
-/** A handle bound to one open transaction (Drizzle's transaction object, or Drizzle on the transaction's client). */
+/**
+ * A handle bound to one open transaction (Drizzle's transaction object, or Drizzle on the
+ * transaction's client).
+ */
 export type Tx = Db;
 /** Anything that can run a query: the database itself or an open transaction. */
 export type Queryable = Db;
@@ -29,7 +33,11 @@ export interface Database {
   db: Db;
   ping(): Promise<void>;
   poolStats(): PoolStats;
-  /** Applies the committed migrations (idempotent; safe when several instances start at once). */
+  /**
+   * Applies the committed migrations, then every set's functions file (the current definition of its
+   * database functions and triggers) in one transaction. Idempotent; safe when several instances
+   * start at once.
+   */
   migrate(): Promise<void>;
   /**
    * Tries to become the one holder of `key` across every process on this database (a session
@@ -90,9 +98,12 @@ async function openPglite(dataDir?: string): Promise<Database> {
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       for (const set of migrationSets()) await migrate(db as never, set);
+      const files = functionsFiles(MIGRATION_SETS);
+      await client.transaction((tx) => applyFunctionsFiles(files, (script) => tx.exec(script)));
     },
     // PGlite's data directory belongs to one process, so this process is always the only holder.
-    tryExclusive: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
+    tryExclusive: () =>
+      Promise.resolve({ lost: new Promise<void>(() => {}), release: () => Promise.resolve() }),
     close: () => client.close(),
   };
 }
@@ -130,12 +141,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-      // Session-level advisory lock on one dedicated client: concurrent starters wait, then find nothing to do.
+      // Session-level advisory lock on one dedicated client: concurrent starters wait, then find nothing
+      // to do. The functions files are applied under the same lock: two sessions replacing one function
+      // at once would fail ("tuple concurrently updated").
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         try {
           for (const set of migrationSets()) await migrate(drizzle(client) as never, set);
+          const files = functionsFiles(MIGRATION_SETS);
+          await client.query('begin');
+          try {
+            // No parameters: each file goes as one simple-protocol message, several statements in it.
+            await applyFunctionsFiles(files, (script) => client.query(script));
+            await client.query('commit');
+          } catch (err) {
+            await client.query('rollback').catch(() => {});
+            throw err;
+          }
         } finally {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
@@ -147,7 +170,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
       client.on('error', () => {});
       await client.connect();
-      const { rows } = await client.query('select pg_try_advisory_lock($1) as locked', [key]);
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+        key,
+      ]);
       if (!rows[0].locked) {
         await client.end();
         return null;
@@ -166,12 +191,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 /** Raw SQL returning rows, identical on both drivers (both answer `{ rows }`). */
-export async function queryRows<T>(q: Queryable, query: import('drizzle-orm').SQL): Promise<T[]> {
+export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as { rows: T[] };
   return result.rows;
 }
 
-/** A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's literal quoting. */
+/**
+ * A node-postgres database: its pool, Drizzle bound to one checked-out client, and the driver's
+ * literal quoting.
+ */
 export interface PooledDb {
   pool: Pool;
   bind: (client: PoolClient) => Db;
@@ -188,7 +216,10 @@ const pooled = new WeakMap<Db, PooledDb>();
 /** Drizzle bound to one checked-out client (a transaction in progress) → its database. */
 const boundTo = new WeakMap<Db, PooledDb>();
 
-/** The node-postgres side of a database, or undefined on PGlite (for core code that drives connections itself). */
+/**
+ * The node-postgres side of a database, or undefined on PGlite (for core code that drives
+ * connections itself).
+ */
 export const pooledOf = (db: Db): PooledDb | undefined => pooled.get(db);
 
 /**
@@ -241,8 +272,8 @@ function nameKeptPlans(client: PoolClient) {
  * parameters). Where prepared statements do not last (see `statementsKept`), the request that finds
  * out fails and later ones run unnamed. PGlite runs the query as it is.
  */
-export async function withKeptPlan<T>(db: Db | Tx, query: Preparable<T>): Promise<T> {
-  const node = boundTo.get(db as Db) ?? pooled.get(db as Db);
+export async function withKeptPlan<T>(db: Queryable, query: Preparable<T>): Promise<T> {
+  const node = boundTo.get(db) ?? pooled.get(db);
   if (!node?.statementsKept) return query;
   try {
     return await query.prepare(KEPT_PLAN).execute();
@@ -279,7 +310,7 @@ export async function transactionWithSettings<T>(
             sql`, `,
           )}`,
         );
-      return fn(tx as unknown as Tx);
+      return fn(tx);
     });
   }
   const client = await node.pool.connect();

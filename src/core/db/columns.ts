@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import { pgPolicy, pgRole, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
-/** Declared, not created, by Drizzle: migration 0000 creates it idempotently (it is cluster-wide). */
+/**
+ * Declared, not created, by Drizzle: the first core migration creates it idempotently (it is
+ * cluster-wide).
+ */
 export const appRole = pgRole('roster_app').existing();
 
 /** The row-level-security policy every tenant table carries (DESIGN.md § Data rules). */

@@ -1,0 +1,26 @@
+-- The platform's database functions: the one current definition of each. database.migrate() applies
+-- this file after the migrations, at every start, in one transaction, before the modules' own
+-- functions files; every statement is CREATE OR REPLACE, so applying it again changes nothing. To
+-- change a function, edit it here (no migration). A changed argument list or return type is a new
+-- function to Postgres: drop the old one first (DROP FUNCTION IF EXISTS with the old arguments).
+-- The row-level-security policies of every tenant table call app_current_org(), so it and
+-- app_current_user() are also created by the first core migration, before any table needs them.
+
+-- Current tenant and user of the transaction (set by withTenant with set_config(..., true)).
+-- NULLIF: after a transaction-local setting ends, the GUC reads '' rather than NULL.
+CREATE OR REPLACE FUNCTION app_current_org() RETURNS uuid LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('app.org_id', true), '')::uuid $$;
+
+CREATE OR REPLACE FUNCTION app_current_user() RETURNS bigint LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('app.user_id', true), '')::bigint $$;
+
+-- Logins are global but users are visible to a tenant only through a membership (RLS). These
+-- definer functions answer the one cross-tenant question the app needs — "which user id has this
+-- exact username / email?" — for uniqueness checks and for adding an existing user to an org.
+CREATE OR REPLACE FUNCTION app_user_id_by_username(login text) RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+  $$ SELECT id FROM users WHERE lower(username) = lower(login) $$;
+
+CREATE OR REPLACE FUNCTION app_user_id_by_email(login text) RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+  $$ SELECT id FROM users WHERE lower(email) = lower(login) $$;

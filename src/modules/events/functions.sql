@@ -1,0 +1,264 @@
+-- The events module's database functions: the one current definition of each. database.migrate()
+-- applies this file after the migrations, at every start, in one transaction; every statement is
+-- CREATE OR REPLACE, so applying it again changes nothing. To change a function, edit it here (no
+-- migration). A changed argument list or return type is a new function to Postgres: drop the old
+-- one first (DROP FUNCTION IF EXISTS with the old arguments, above its new definition).
+--
+-- The door rules are each defined once: events_scan_badge and the JS services (service.ts
+-- currentRoom and the session views, policy.ts inRoomNow, participants.ts hasPaidAccess, live.ts
+-- audiences) call these functions instead of restating them. All run as the caller (SECURITY
+-- INVOKER), so row-level security still applies; the small LANGUAGE sql ones are STABLE and simple
+-- enough for the planner to inline them into the statements that use them (no per-row function
+-- call in list filters). Functions come before those that call them.
+
+-- A room slot counts now: active, started (inclusive), not yet ended (exclusive); an open start or
+-- end is unbounded. Exactly assignmentInForce (src/core/access/assignment.ts) at now(); the events
+-- tests hold the two to the same answers on the boundaries.
+CREATE OR REPLACE FUNCTION events_slot_in_force(
+  p_is_active boolean, p_starts_at timestamptz, p_ends_at timestamptz
+)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT p_is_active = true
+     AND (p_starts_at IS NULL OR p_starts_at <= now())
+     AND (p_ends_at IS NULL OR p_ends_at > now())
+$$;
+
+-- The slot by which a user holds a room of the event now, as p_role (NULL: any role), in an active
+-- room. A user holds one room at a time (assignRoom refuses overlapping slots), so at most one row.
+CREATE OR REPLACE FUNCTION events_room_held_now(p_event_id uuid, p_user_id bigint, p_role text)
+RETURNS SETOF room_assignments
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT a.*
+    FROM room_assignments a
+   WHERE a.event_id = p_event_id AND a.user_id = p_user_id AND (p_role IS NULL OR a.role = p_role)
+     AND events_slot_in_force(a.is_active, a.starts_at, a.ends_at)
+     AND EXISTS (SELECT 1 FROM event_rooms r WHERE r.org_id = a.org_id AND r.id = a.room_id AND r.is_active)
+   LIMIT 1
+$$;
+
+-- The users holding one of these rooms of the event now as p_role.
+CREATE OR REPLACE FUNCTION events_room_staff_now(p_event_id uuid, p_room_ids uuid[], p_role text)
+RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT a.user_id
+    FROM room_assignments a
+   WHERE a.event_id = p_event_id AND a.room_id = ANY (p_room_ids) AND a.role = p_role
+     AND events_slot_in_force(a.is_active, a.starts_at, a.ends_at)
+$$;
+
+-- The event's managers who are named on the event row: its creator and its president (org
+-- owners/admins are reached by org role, see live.ts).
+CREATE OR REPLACE FUNCTION events_managers(p_event_id uuid)
+RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT created_by FROM events WHERE id = p_event_id
+  UNION SELECT president_id FROM events WHERE id = p_event_id
+$$;
+
+-- The status a session shows: the manager's override, otherwise what the clock says.
+CREATE OR REPLACE FUNCTION events_session_status(
+  p_status_override text, p_start_time timestamptz, p_end_time timestamptz
+)
+RETURNS text
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT coalesce(p_status_override, CASE WHEN now() < p_start_time THEN 'pas_encore'
+                                          WHEN now() < p_end_time THEN 'en_cours'
+                                          ELSE 'termine' END)
+$$;
+
+-- The session running in a room now: one showing "en_cours" (the manager's, else the clock's),
+-- the earliest if several do.
+CREATE OR REPLACE FUNCTION events_session_now(p_room_id uuid)
+RETURNS SETOF event_sessions
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT s.*
+    FROM event_sessions s
+   WHERE s.room_id = p_room_id
+     AND events_session_status(s.status_override, s.start_time, s.end_time) = 'en_cours'
+   ORDER BY s.start_time
+   LIMIT 1
+$$;
+
+-- May this participant attend this session as far as payment goes: conferences, free ateliers and
+-- "no session" need nothing; a paid atelier needs a SessionAccess marked paid or free. plpgsql, not
+-- sql: with its subqueries Postgres could not inline it and would plan it again at every call,
+-- whereas a plpgsql function's plans are kept per connection.
+CREATE OR REPLACE FUNCTION events_has_paid_access(p_participant_id uuid, p_session_id uuid)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+AS $$
+BEGIN
+  RETURN NOT EXISTS (
+        SELECT 1 FROM event_sessions s
+         WHERE s.id = p_session_id AND s.session_type = 'atelier' AND s.is_paid)
+      OR EXISTS (
+        SELECT 1 FROM session_accesses sa
+         WHERE sa.participant_id = p_participant_id AND sa.session_id = p_session_id
+           AND sa.payment_status IN ('paid', 'free'));
+END
+$$;
+
+-- A door scan decided, applied and recorded in one statement (docs/events.md § Scan decision
+-- table). The caller verifies the QR signature (no database read) and evaluates eventPolicy.access
+-- ('not_found', 'forbidden' or 'allowed') in the same statement; this function does everything
+-- that needs rows. It runs as the caller (SECURITY INVOKER), so row-level security applies to every
+-- statement in it, and each statement takes a fresh snapshot (READ COMMITTED), exactly as separate
+-- statements from the client would.
+-- Every statement a plpgsql function runs pays for an executor start-up, about as much as the work
+-- it does here (the badge-scan benchmark, docs/performance.md), so the scan runs few of them:
+-- * the room the controller holds now and the session running in it come in one statement (the
+--   room found by primary key once the slot is known, not joined to every room of the org);
+-- * the paid-atelier rule is asked only about paid ateliers (conferences and free ateliers are open
+--   to every participant, events_has_paid_access answers true for them without being asked);
+-- * who hears about the scan is one expression (the server drops duplicates, live.ts
+--   doorAudienceOf);
+-- * the answer is json, not jsonb: built as text, without sorting keys only to print them again.
+--   The session's price (numeric, as text) and status come as their own keys.
+-- Scans in parallel neither deadlock nor overfill a room: the two rooms of a move are locked in id
+-- order, and the room entered is counted by one conditional UPDATE.
+CREATE OR REPLACE FUNCTION events_scan_badge(
+  p_org_id uuid,
+  p_event_id uuid,
+  p_user_id bigint,
+  p_scan_id uuid,
+  p_participant_id uuid,
+  p_badge_denial text,
+  p_access text
+) RETURNS json
+LANGUAGE plpgsql
+VOLATILE
+AS $$
+DECLARE
+  v_here record;
+  v_room event_rooms;
+  v_session_now event_sessions;
+  v_participant event_participants;
+  v_session event_sessions;
+  v_entered event_rooms;
+  v_left event_rooms;
+  v_scan room_accesses;
+  v_status text := 'denied';
+  v_reason text;
+BEGIN
+  -- Outside the caller's scope: nothing is recorded (404 / 403, like eventPolicy.authorize).
+  IF p_access IS NULL OR p_access = 'not_found' THEN
+    RETURN json_build_object('refused', 'not_found');
+  END IF;
+  IF p_access <> 'allowed' THEN
+    RETURN json_build_object('refused', 'forbidden');
+  END IF;
+
+  <<decide>>
+  BEGIN
+    -- 1. The room the controller holds now, and the session in it now (recorded once the badge is known).
+    SELECT r AS room, s AS session INTO v_here
+      FROM event_rooms r
+      LEFT JOIN LATERAL events_session_now(r.id) s ON true
+     WHERE r.org_id = p_org_id
+       AND r.id = (SELECT a.room_id
+                     FROM events_room_held_now(p_event_id, p_user_id, 'controlleur_des_badges') a);
+    v_room := v_here.room;
+    v_session_now := v_here.session;
+    IF v_room.id IS NULL THEN
+      v_reason := 'controller_not_assigned';
+      EXIT decide;
+    END IF;
+    -- 2, 3. Decided by the caller from the QR signature and claims.
+    IF p_badge_denial IS NOT NULL THEN
+      v_reason := p_badge_denial;
+      EXIT decide;
+    END IF;
+    -- 4. The badge, locked: one badge at two doors is decided one after the other. NO KEY UPDATE:
+    -- the scan row's foreign key to the badge (FOR KEY SHARE) must not wait on it.
+    SELECT * INTO v_participant
+      FROM event_participants
+     WHERE org_id = p_org_id AND id = p_participant_id AND event_id = p_event_id AND is_active
+       FOR NO KEY UPDATE;
+    IF v_participant.id IS NULL THEN
+      v_reason := 'unknown_badge';
+      EXIT decide;
+    END IF;
+    v_session := v_session_now;
+    -- 5.
+    IF NOT v_participant.is_checked_in THEN
+      v_reason := 'not_checked_in';
+      EXIT decide;
+    END IF;
+    -- 6. (With no session now, session_type is NULL and the door is open, as events_has_paid_access says.)
+    IF v_session.session_type = 'atelier' AND v_session.is_paid
+       AND NOT events_has_paid_access(v_participant.id, v_session.id) THEN
+      v_reason := 'payment_required';
+      EXIT decide;
+    END IF;
+    -- 7.
+    IF v_participant.current_room_id = v_room.id THEN
+      v_status := 'granted';
+      v_reason := 'already_in_room';
+      EXIT decide;
+    END IF;
+    -- The two rooms of a move are locked in id order: a badge entering A from B and another
+    -- entering B from A would otherwise each hold one room and wait for the other. The UPDATEs
+    -- below lock the room entered, then the room left; when the room left comes first, it is
+    -- locked before them.
+    IF v_participant.current_room_id < v_room.id THEN
+      PERFORM 1 FROM event_rooms WHERE id = v_participant.current_room_id FOR NO KEY UPDATE;
+    END IF;
+    -- 8. One conditional UPDATE: parallel scans can never pass the capacity.
+    UPDATE event_rooms SET current_occupancy = current_occupancy + 1
+     WHERE id = v_room.id AND current_occupancy < capacity
+    RETURNING * INTO v_entered;
+    IF v_entered.id IS NULL THEN
+      SELECT * INTO v_room FROM event_rooms WHERE id = v_room.id; -- the count that made it full
+      v_reason := 'room_full';
+      EXIT decide;
+    END IF;
+    v_room := v_entered;
+    -- 9. Granted: the room the badge came from loses one.
+    IF v_participant.current_room_id IS NOT NULL THEN
+      UPDATE event_rooms SET current_occupancy = greatest(current_occupancy - 1, 0)
+       WHERE id = v_participant.current_room_id
+      RETURNING * INTO v_left;
+    END IF;
+    UPDATE event_participants SET current_room_id = v_room.id
+     WHERE id = v_participant.id
+    RETURNING * INTO v_participant;
+    v_status := 'granted';
+    v_reason := NULL;
+  END decide;
+
+  -- Every decision is recorded.
+  INSERT INTO room_accesses
+    (org_id, id, event_id, room_id, session_id, participant_id, status, reason, verified_by)
+  VALUES
+    (p_org_id, p_scan_id, p_event_id, v_room.id, v_session.id, v_participant.id, v_status, v_reason,
+     p_user_id)
+  RETURNING * INTO v_scan;
+
+  RETURN json_build_object(
+    'status', v_status,
+    'reason', v_reason,
+    'scan', to_json(v_scan),
+    'participant', CASE WHEN v_participant.id IS NULL THEN NULL ELSE to_json(v_participant) END,
+    'room', CASE WHEN v_room.id IS NULL THEN NULL ELSE to_json(v_room) END,
+    'session', CASE WHEN v_session.id IS NULL THEN NULL ELSE to_json(v_session) END,
+    -- numeric as text: JSON numbers would turn "25.00" into 25.
+    'session_price', v_session.price::text,
+    'session_status',
+      events_session_status(v_session.status_override, v_session.start_time, v_session.end_time),
+    'left', CASE WHEN v_left.id IS NULL THEN NULL ELSE to_json(v_left) END,
+    -- Who hears about it live (live.ts doorAudienceOf publishes to them): the controllers of the
+    -- rooms concerned and the event's managers.
+    'audience',
+      ARRAY(SELECT s
+              FROM events_room_staff_now(p_event_id, ARRAY[v_room.id, v_left.id], 'controlleur_des_badges') s)
+      || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+  );
+END;
+$$;
