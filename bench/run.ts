@@ -26,6 +26,7 @@ import {
   type ServerProcess,
 } from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
+import { messageText } from '../src/core/events/live.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -582,9 +583,7 @@ async function telemetryToAlert(
   const latencies: number[] = [];
   let unitUpdates = 0;
   socket.on('message', (raw) => {
-    const m = JSON.parse(
-      Array.isArray(raw) ? Buffer.concat(raw).toString() : Buffer.from(raw).toString(),
-    ) as { type: string; data: { unit: { id: string } } };
+    const m = JSON.parse(messageText(raw)) as { type: string; data: { unit: { id: string } } };
     if (m.type === 'monitoring.unit.updated') unitUpdates++;
     if (m.type !== 'monitoring.alert.raised') return;
     const started = pending.get(m.data.unit.id);

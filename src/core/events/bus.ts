@@ -101,6 +101,7 @@ export async function createRedisBus(url: string): Promise<EventBus> {
       handlers.clear();
       sub.disconnect();
       pub.disconnect();
+      return Promise.resolve();
     },
   };
 }

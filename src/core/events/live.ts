@@ -29,7 +29,7 @@ export function registerLiveRoute(app: RosterApp) {
       unsubscribe();
     });
     socket.on('message', (raw) => {
-      const text = Array.isArray(raw) ? Buffer.concat(raw).toString() : Buffer.from(raw).toString();
+      const text = messageText(raw);
       if (text === 'ping') socket.send(JSON.stringify({ type: 'pong', at: new Date().toISOString() }));
     });
     socket.send(
@@ -40,4 +40,10 @@ export function registerLiveRoute(app: RosterApp) {
       }),
     );
   });
+}
+
+/** The text of a WebSocket message, whichever of its three shapes `ws` delivers it in. */
+export function messageText(raw: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString();
+  return Buffer.isBuffer(raw) ? raw.toString() : Buffer.from(new Uint8Array(raw)).toString();
 }
