@@ -9,6 +9,7 @@ import { hashToken, newToken } from '../../core/auth/secrets.ts';
 import { notFound, tooManyRequests } from '../../core/http/problem.ts';
 import type { RateLimiter } from '../../core/http/rate-limit.ts';
 import { apiKeys, securityLog } from './schema.ts';
+import { apiKeyView } from './views.ts';
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type ApiKeyRole = ApiKey['role'];
@@ -16,18 +17,6 @@ export type ApiKeyRole = ApiKey['role'];
 /** Twenty unknown keys per address per minute: enough for a misconfigured script, not for guessing. */
 export const KEY_ATTEMPT_LIMIT = { attempts: 20, windowSeconds: 60 };
 const TOUCH_EVERY_MS = 60_000;
-
-export function publicApiKey(k: ApiKey) {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    role: k.role,
-    created_at: k.createdAt.toISOString(),
-    last_used_at: k.lastUsedAt?.toISOString() ?? null,
-    revoked_at: k.revokedAt?.toISOString() ?? null,
-  };
-}
 
 /** Creates a key; the secret is returned here once and only its hash is stored. */
 export async function createApiKey(t: TenantTx, input: { name: string; role: ApiKeyRole }) {
@@ -48,7 +37,7 @@ export async function createApiKey(t: TenantTx, input: { name: string; role: Api
     entityType: 'api_key',
     entityId: key.id,
     message: `API key "${key.name}" created with role ${key.role}`,
-    after: publicApiKey(key),
+    after: apiKeyView(key),
   });
   return { key, secret };
 }

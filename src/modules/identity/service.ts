@@ -1,35 +1,21 @@
-import { and, eq, ilike, ne, or, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { authInvalidation } from '../../core/auth/cache.ts';
 import { queryRows, type Db, type Queryable } from '../../core/db/client.ts';
+import { containsText } from '../../core/db/search.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { systemActor, type OrgRole } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
 import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
+import { definedOnly } from '../../core/util/objects.ts';
+import { orgView } from './views.ts';
 
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 
 export const MIN_PASSWORD_LENGTH = 8;
-
-/** The user as the API shows it: never the hash. */
-export function publicUser(u: User) {
-  return {
-    id: u.id,
-    username: u.username,
-    email: u.email,
-    full_name: u.fullName,
-    is_active: u.isActive,
-    last_login: u.lastLogin?.toISOString() ?? null,
-    must_change_password: u.mustChangePassword,
-  };
-}
-
-export function publicOrg(o: Organization) {
-  return { id: o.id, name: o.name, slug: o.slug, domain: o.domain, is_active: o.isActive };
-}
 
 // ---------------------------------------------------------------- organizations (platform)
 
@@ -57,7 +43,7 @@ export async function createOrganization(
       entityType: 'organization',
       entityId: org.id,
       message: `Organization created: ${org.name} (${org.slug})`,
-      after: publicOrg(org),
+      after: orgView(org),
     }),
   );
   return org;
@@ -76,11 +62,7 @@ export async function updateCurrentOrganization(
   if (!before) throw notFound('Organization');
   const [after] = await t.tx
     .update(organizations)
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.domain !== undefined ? { domain: patch.domain } : {}),
-      updatedAt: new Date(),
-    })
+    .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(organizations.id, t.orgId))
     .returning();
   await audit(t, {
@@ -88,8 +70,8 @@ export async function updateCurrentOrganization(
     entityType: 'organization',
     entityId: t.orgId,
     message: `Organization updated: ${after.name}`,
-    before: publicOrg(before),
-    after: publicOrg(after),
+    before: orgView(before),
+    after: orgView(after),
   });
   return after;
 }
@@ -129,16 +111,14 @@ export async function createUser(
     sql`select nextval(pg_get_serial_sequence('users', 'id')) as id`,
   );
   const id = Number(next.id);
-  await t.tx
-    .insert(users)
-    .values({
-      id,
-      username,
-      email,
-      fullName: input.fullName ?? '',
-      passwordHash,
-      mustChangePassword: generated !== null,
-    });
+  await t.tx.insert(users).values({
+    id,
+    username,
+    email,
+    fullName: input.fullName ?? '',
+    passwordHash,
+    mustChangePassword: generated !== null,
+  });
   await t.tx.insert(memberships).values({ orgId: t.orgId, userId: id, role: input.orgRole ?? 'member' });
   const [user] = await t.tx.select().from(users).where(eq(users.id, id));
   return { user, temporaryPassword: generated };
@@ -156,7 +136,8 @@ export async function assertUsernameFree(
 ) {
   const [row] = await queryRows<{ by_username: string | null; by_email: string | null }>(
     q,
-    sql`select app_user_id_by_username(${username}) as by_username, app_user_id_by_email(${email}) as by_email`,
+    sql`select app_user_id_by_username(${username}) as by_username,
+      app_user_id_by_email(${email}) as by_email`,
   );
   const other = (id: string | null) => id !== null && Number(id) !== exceptId;
   if (other(row.by_username))
@@ -185,16 +166,13 @@ export async function getMember(t: TenantTx, userId: number): Promise<Member> {
 
 export async function listMembers(t: TenantTx, opts: { q?: string; role?: OrgRole; page: PageQuery }) {
   const page = keyset({ columns: [users.id], key: (r: Member) => [r.user.id], page: opts.page });
-  const like = opts.q ? `%${opts.q}%` : undefined;
   const rows = await t.tx
     .select({ user: users, role: memberships.role, membershipActive: memberships.isActive })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(
       and(
-        like
-          ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like))
-          : undefined,
+        opts.q ? containsText(opts.q, users.username, users.fullName, users.email) : undefined,
         opts.role ? eq(memberships.role, opts.role) : undefined,
         page.after,
       ),
@@ -245,11 +223,7 @@ export async function setMemberRole(
     await assertAnotherOwner(t, userId);
   const [after] = await t.tx
     .update(memberships)
-    .set({
-      ...(patch.role ? { role: patch.role } : {}),
-      ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}),
-      updatedAt: new Date(),
-    })
+    .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(memberships.userId, userId))
     .returning();
   t.publish(authInvalidation(t.orgId, { userId }));

@@ -44,15 +44,13 @@ export interface LoginResult {
 }
 
 async function recordFailure(db: Db, input: LoginInput, user: User | undefined, reason: string) {
-  await db
-    .insert(securityLog)
-    .values({
-      event: 'login.failed',
-      username: input.username,
-      userId: user?.id ?? null,
-      ip: input.ip,
-      detail: reason,
-    });
+  await db.insert(securityLog).values({
+    event: 'login.failed',
+    username: input.username,
+    userId: user?.id ?? null,
+    ip: input.ip,
+    detail: reason,
+  });
   if (!user) return;
   // Org admins see failed logins of their members in their own audit log.
   const orgs = await db
@@ -130,16 +128,14 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginRe
   await deps.rateLimiter.reset(limitKey);
   const token = newToken('rs');
   const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
-  await db
-    .insert(sessions)
-    .values({
-      tokenHash: hashToken(token),
-      userId: user.id,
-      orgId: chosen.org.id,
-      ip: input.ip,
-      userAgent: input.userAgent?.slice(0, 300),
-      expiresAt,
-    });
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId: user.id,
+    orgId: chosen.org.id,
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 300),
+    expiresAt,
+  });
   const [updated] = await db
     .update(users)
     .set({ lastLogin: new Date(), lastLoginIp: input.ip })

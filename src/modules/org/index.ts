@@ -6,7 +6,7 @@ import { createOrgUser, updateOrgUser } from './user-service.ts';
 
 export { unitScope } from './scope.ts';
 
-/** Seed 002's plants and their departments. */
+/** The demo organization's plants and their departments. */
 const PLANTS = [
   {
     unitName: 'Mumbai Plant',
@@ -41,8 +41,9 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
       { unitId: unit.PUN, departmentIds: [dept.PUN.QA] },
     ],
   });
-  // The three people of seed 002's example scenarios. They get temporary passwords nobody knows:
-  // they exist to be seen in the console; an admin resets them to log in as them.
+  // Three typical assignments: QC across plants, one whole plant, a whole plant plus two departments of
+  // another. Their temporary passwords nobody knows: they exist to be seen in the console; an admin
+  // resets them to log in as them.
   await createOrgUser(t, {
     username: 'quality.manager',
     fullName: 'Quality Manager',
@@ -71,7 +72,7 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
   });
 }
 
-/** Units, departments, sections and multi-unit user assignments (seed 002), under /api/auth/. */
+/** Units, departments, sections and multi-unit user assignments, under /api/auth/. */
 export const orgModule: RosterModule = {
   name: 'org',
   register(app) {

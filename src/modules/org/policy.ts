@@ -14,10 +14,10 @@ import {
   userUnits,
   type OrgUserRole,
 } from './schema.ts';
-import { unitScope } from './scope.ts';
+import { coversDepartment, unitScope } from './scope.ts';
 
 /*
- * Role matrix (docs/org.md):
+ * Role matrix (also in docs/org.md):
  *  - Admin (org owner/admin membership): everything in the org.
  *  - Unit Head: sees the users of their units; manages those users (never Admins, never raising
  *    anyone to Admin, only with units they hold) and the departments of their units.
@@ -31,10 +31,13 @@ const actorProfile = alias(orgUserProfiles, 'org_actor_profile');
 /** The actor's org-module role is one of `roles` (Admin comes from the membership, not from here). */
 function actorRoleIn(actor: Actor, roles: OrgUserRole[]): Condition {
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${orgUserProfiles} ${actorProfile} where ${actorProfile.userId} = ${actor.userId} and ${actorProfile.role} in (${sql.join(
+  const p = actorProfile;
+  const list = sql.join(
     roles.map((r) => sql`${r}`),
     sql`, `,
-  )}))`;
+  );
+  return sql`exists (select 1 from ${orgUserProfiles} ${p}
+    where ${p.userId} = ${actor.userId} and ${p.role} in (${list}))`;
 }
 
 const theirAssignment = alias(userUnits, 'org_their_uu');
@@ -50,13 +53,15 @@ function sharesUnitWith(actor: Actor): Condition {
   const d = theirDepartment;
   const unitWide = unitScope(actor, { unitId: a.unitId });
   if (typeof unitWide === 'boolean') return unitWide;
-  return sql`exists (select 1 from ${userUnits} ${a} where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and ${unitWide} and (
-    not exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id})
-    or exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id} and ${toSql(unitScope(actor, { unitId: d.unitId, departmentId: d.departmentId }))})))`;
+  const department = toSql(unitScope(actor, { unitId: d.unitId, departmentId: d.departmentId }));
+  const covered = coversDepartment(a, d, department);
+  return sql`exists (select 1 from ${userUnits} ${a}
+    where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and ${unitWide} and ${covered})`;
 }
 
 const targetMembership = alias(memberships, 'org_target_membership');
-const targetIsAdmin: SQL = sql`exists (select 1 from ${memberships} ${targetMembership} where ${targetMembership.userId} = ${users.id} and ${targetMembership.role} in ('owner', 'admin'))`;
+const targetIsAdmin: SQL = sql`exists (select 1 from ${memberships} ${targetMembership}
+  where ${targetMembership.userId} = ${users.id} and ${targetMembership.role} in ('owner', 'admin'))`;
 
 export const userPolicy = definePolicy({
   entity: 'User',
@@ -122,7 +127,10 @@ export async function actorRole(t: TenantTx): Promise<OrgUserRole> {
 }
 
 /** SQL form of the same rule, over a query joining memberships and org_user_profiles. */
-export const effectiveRole: SQL<OrgUserRole> = sql`(case when ${memberships.role} in ('owner', 'admin') then 'Admin' when ${orgUserProfiles.role} is null or ${orgUserProfiles.role} = 'Admin' then 'User' else ${orgUserProfiles.role} end)`;
+export const effectiveRole: SQL<OrgUserRole> = sql`(case
+  when ${memberships.role} in ('owner', 'admin') then 'Admin'
+  when ${orgUserProfiles.role} is null or ${orgUserProfiles.role} = 'Admin' then 'User'
+  else ${orgUserProfiles.role} end)`;
 
 /** Units in which the actor holds an assignment in force (what a Unit Head may hand out). */
 export async function heldUnitIds(t: TenantTx): Promise<Set<number>> {

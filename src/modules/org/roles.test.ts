@@ -25,7 +25,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
     as[username] = client;
   }
   const names = async (c: Client) =>
-    (await c.get('/api/auth/users/')).body.items.map((u: any) => u.username).sort();
+    (await c.get('/api/auth/users/')).body.items.map((u) => u.username).sort();
 
   before(async () => {
     ({ org, admin: owner } = await env().makeOrg('matrix'));
@@ -62,7 +62,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
 
   test('an org owner counts as Admin', async () => {
     const list = await owner.get('/api/auth/users/?role=Admin');
-    assert.deepEqual(list.body.items.map((u: any) => u.username).sort(), ['adm', 'matrix.admin']);
+    assert.deepEqual(list.body.items.map((u) => u.username).sort(), ['adm', 'matrix.admin']);
   });
 
   test('Unit Head sees the users of their unit, not the outsider (404)', async () => {
@@ -136,8 +136,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
     const none = await as.head.post('/api/auth/users/', newUser('x4', { unit_assignments_data: [] }));
     assert.equal(none.status, 422);
     assert.equal(
-      (await owner.get('/api/auth/users/?q=x')).body.items.filter((u: any) => /^x\d$/.test(u.username))
-        .length,
+      (await owner.get('/api/auth/users/?q=x')).body.items.filter((u) => /^x\d$/.test(u.username)).length,
       0,
     );
   });
@@ -164,6 +163,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
 
   test('update: the owner stays Admin (422) and nothing changes', async () => {
     const me = (await owner.get('/api/auth/me')).body.user;
+    assert.ok(me);
     const res = await unchangedAfter(as.adm, me.id, { role: 'User', full_name: 'Demoted' }, 422);
     assert.equal(res.body.errors[0].path, 'body.role');
   });
@@ -180,7 +180,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
     assert.equal((await as.head.put(`/api/auth/users/${ids.worker}/`, { role: 'User' })).status, 200);
   });
 
-  test('update: Unit Head gets 404 outside their units and 403 for Admins, raising to Admin, or units they do not hold', async () => {
+  test('update: a Unit Head gets 404 outside their units, 403 for Admins, raising to Admin, units not held', async () => {
     await unchangedAfter(as.head, ids.outsider, { full_name: 'x' }, 404);
     await unchangedAfter(as.head, ids.adm, { full_name: 'x' }, 403);
     await unchangedAfter(as.head, ids.worker, { role: 'Admin' }, 403);
@@ -233,11 +233,11 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
       assert.equal((await as[who].delete(`/api/auth/units/${p.unit.MUM}/`)).status, 403);
     }
     assert.deepEqual(
-      (await as.twoplants.get('/api/auth/units/?assigned=true')).body.items.map((u: any) => u.unit_code),
+      (await as.twoplants.get('/api/auth/units/?assigned=true')).body.items.map((u) => u.unit_code),
       ['MUM', 'PUN'],
     );
     assert.deepEqual(
-      (await as.outsider.get('/api/auth/units/?assigned=true')).body.items.map((u: any) => u.unit_code),
+      (await as.outsider.get('/api/auth/units/?assigned=true')).body.items.map((u) => u.unit_code),
       ['BLR'],
     );
     assert.equal(
@@ -282,9 +282,7 @@ describeEachBackend('org: role matrix (Admin, Unit Head, Section Head, User)', (
     assert.equal((await owner.get(`/api/auth/departments/${p.dept.PUN.QA}/`)).body.is_active, true);
     // A User restricted to R&D sees only R&D among Mumbai's departments.
     assert.deepEqual(
-      (await as.rnd.get('/api/auth/departments/?assigned=true')).body.items.map(
-        (d: any) => d.department_name,
-      ),
+      (await as.rnd.get('/api/auth/departments/?assigned=true')).body.items.map((d) => d.department_name),
       ['R&D'],
     );
   });

@@ -14,13 +14,13 @@ import { assignmentColumns } from '../../core/access/assignment.ts';
 import { memberships, orgIdColumn } from '../../core/db/platform-schema.ts';
 
 /**
- * Integer ids throughout this module: seed 002's API addresses units, departments and sections as
+ * Integer ids throughout this module: its API addresses units, departments and sections as
  * `unit_id: 5`, `department_ids: [10, 11]`. One identity sequence per table, so ids are also
  * unique across orgs and never reveal a neighbour's row by collision.
  */
 const intIdColumn = () => bigint('id', { mode: 'number' }).generatedByDefaultAsIdentity();
 
-/** The four roles of seed 002's RBAC. `Admin` is backed by an owner/admin membership. */
+/** The four roles of the org module. `Admin` is backed by an owner/admin membership. */
 export const ORG_USER_ROLES = ['Admin', 'Unit Head', 'Section Head', 'User'] as const;
 export type OrgUserRole = (typeof ORG_USER_ROLES)[number];
 
@@ -71,7 +71,7 @@ export const departments = pgTable(
   ],
 );
 
-/** The legacy `section` of a user (seed 002 keeps it for backward compatibility). */
+/** The legacy `section` of a user, kept so existing clients can still read and set it. */
 export const sections = pgTable(
   'sections',
   {
@@ -124,8 +124,9 @@ export const orgUserProfiles = pgTable(
   ],
 );
 
-/** Seed 002's UserUnit: one row per (user, unit); its departments are in user_unit_departments. */
-const { role: _unusedRole, ...assignmentWindow } = assignmentColumns();
+/** A user's unit assignment: one row per (user, unit); its departments are in user_unit_departments. */
+// The role lives on the user (org_user_profiles), not on each unit assignment: every column but it.
+const { startsAt, endsAt, isActive, assignedBy, assignedAt, updatedAt } = assignmentColumns();
 
 export const userUnits = pgTable(
   'user_units',
@@ -135,8 +136,12 @@ export const userUnits = pgTable(
     userId: bigint('user_id', { mode: 'number' }).notNull(),
     unitId: bigint('unit_id', { mode: 'number' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    // The role lives on the user (org_user_profiles), not on each unit assignment.
-    ...assignmentWindow,
+    startsAt,
+    endsAt,
+    isActive,
+    assignedBy,
+    assignedAt,
+    updatedAt,
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -158,7 +163,7 @@ export const userUnits = pgTable(
 );
 
 /**
- * Departments of one assignment. No rows means all departments of the unit (seed 002). unit_id
+ * Departments of one assignment. No rows means all departments of the unit. unit_id
  * is repeated so both FKs can insist the department belongs to the assignment's unit.
  */
 export const userUnitDepartments = pgTable(
@@ -185,3 +190,7 @@ export const userUnitDepartments = pgTable(
     tenantIsolation('user_unit_departments'),
   ],
 );
+
+export type Unit = typeof units.$inferSelect;
+export type Department = typeof departments.$inferSelect;
+export type Section = typeof sections.$inferSelect;

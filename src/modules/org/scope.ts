@@ -1,5 +1,5 @@
-import { sql, type AnyColumn } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { alias, type PgTable } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { assignmentInForce } from '../../core/access/assignment.ts';
 import type { Condition } from '../../core/access/policy.ts';
@@ -9,15 +9,29 @@ import { userUnitDepartments, userUnits } from './schema.ts';
 const scopeAssignment = alias(userUnits, 'unit_scope_uu');
 const scopeDepartment = alias(userUnitDepartments, 'unit_scope_uud');
 
+/** An alias of user_unit_departments: each query nesting the rule below needs a name of its own. */
+type DepartmentRows = PgTable & { orgId: AnyColumn; userUnitId: AnyColumn };
+
 /**
- * "Rows of the units (and departments) the actor is assigned to" — seed 002's unit-based data
- * filtering, for any module whose rows belong to a unit. Use it in a policy's `see` rule:
+ * "Assignment `a` covers a department that `match` accepts": an assignment listing no departments
+ * covers every department of its unit; otherwise one of its listed departments (rows of `d`,
+ * which `match` may refer to) must be accepted.
+ */
+export function coversDepartment(a: { orgId: AnyColumn; id: AnyColumn }, d: DepartmentRows, match: SQL): SQL {
+  const ofAssignment = sql`${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id}`;
+  return sql`(not exists (select 1 from ${userUnitDepartments} ${d} where ${ofAssignment})
+    or exists (select 1 from ${userUnitDepartments} ${d} where ${ofAssignment} and ${match}))`;
+}
+
+/**
+ * "Rows of the units (and departments) the actor is assigned to" — unit-based data filtering, for
+ * any module whose rows belong to a unit. Use it in a policy's `see` rule:
  *
  *   see: (actor) => unitScope(actor, { unitId: locations.unitId, departmentId: locations.departmentId })
  *
  * Org admins and owners see every unit. Otherwise a row counts when an assignment in force links
  * the actor to the row's unit and either the row has no department (unit-wide data), the
- * assignment lists no departments (all departments, seed 002), or the row's department is listed.
+ * assignment lists no departments (all departments), or the row's department is listed.
  * Actors without a user (API keys, devices) hold no assignment, so they see nothing unit-owned.
  */
 export function unitScope(actor: Actor, cols: { unitId: AnyColumn; departmentId?: AnyColumn }): Condition {
@@ -25,10 +39,9 @@ export function unitScope(actor: Actor, cols: { unitId: AnyColumn; departmentId?
   if (actor.userId === null) return false;
   const a = scopeAssignment;
   const d = scopeDepartment;
-  const department = cols.departmentId
-    ? sql` and (${cols.departmentId} is null
-        or not exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id})
-        or exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id} and ${d.departmentId} = ${cols.departmentId}))`
-    : sql``;
-  return sql`exists (select 1 from ${userUnits} ${a} where ${a.userId} = ${actor.userId} and ${a.unitId} = ${cols.unitId} and ${assignmentInForce(a)}${department})`;
+  const listed = cols.departmentId && coversDepartment(a, d, sql`${d.departmentId} = ${cols.departmentId}`);
+  const department = cols.departmentId ? sql` and (${cols.departmentId} is null or ${listed})` : sql``;
+  return sql`exists (select 1 from ${userUnits} ${a}
+    where ${a.userId} = ${actor.userId} and ${a.unitId} = ${cols.unitId}
+    and ${assignmentInForce(a)}${department})`;
 }

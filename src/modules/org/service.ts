@@ -1,36 +1,16 @@
-import { and, eq, ilike, ne, or } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { toSql } from '../../core/access/policy.ts';
 import { audit } from '../../core/audit/service.ts';
+import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField } from '../../core/http/problem.ts';
 import { departmentPolicy, sectionPolicy, unitPolicy } from './policy.ts';
-import { departments, sections, units } from './schema.ts';
+import { departments, sections, units, type Department, type Section, type Unit } from './schema.ts';
 import { unitScope } from './scope.ts';
-
-export type Unit = typeof units.$inferSelect;
-export type Department = typeof departments.$inferSelect;
-export type Section = typeof sections.$inferSelect;
-
-export const publicUnit = (u: Unit) => ({
-  id: u.id,
-  unit_name: u.unitName,
-  unit_code: u.unitCode,
-  location: u.location,
-  is_active: u.isActive,
-});
-export const publicDepartment = (d: Department) => ({
-  id: d.id,
-  unit_id: d.unitId,
-  department_name: d.departmentName,
-  is_active: d.isActive,
-});
-export const publicSection = (s: Section) => ({
-  id: s.id,
-  section_name: s.sectionName,
-  is_active: s.isActive,
-});
+import { definedOnly } from '../../core/util/objects.ts';
+import { departmentView, sectionView, unitView } from './views.ts';
 
 /** Reference data changes reach every member: they all list units, departments and sections. */
 function announce(t: TenantTx, type: string, data: unknown) {
@@ -49,7 +29,6 @@ export interface ListFilter {
 
 export async function listUnits(t: TenantTx, f: ListFilter) {
   const page = keyset({ columns: [units.id], key: (u: Unit) => [u.id], page: f.page });
-  const like = f.q ? `%${f.q}%` : undefined;
   const rows = await t.tx
     .select()
     .from(units)
@@ -58,9 +37,7 @@ export async function listUnits(t: TenantTx, f: ListFilter) {
         unitPolicy.visible(t.actor),
         f.includeInactive ? undefined : eq(units.isActive, true),
         f.assigned ? toSql(unitScope(t.actor, { unitId: units.id })) : undefined,
-        like
-          ? or(ilike(units.unitName, like), ilike(units.unitCode, like), ilike(units.location, like))
-          : undefined,
+        f.q ? containsText(f.q, units.unitName, units.unitCode, units.location) : undefined,
         page.after,
       ),
     )
@@ -104,9 +81,9 @@ export async function createUnit(
     entityType: 'unit',
     entityId: unit.id,
     message: `Unit created: ${unit.unitName} (${unit.unitCode})`,
-    after: publicUnit(unit),
+    after: unitView(unit),
   });
-  announce(t, 'org.unit.created', publicUnit(unit));
+  announce(t, 'org.unit.created', unitView(unit));
   return unit;
 }
 
@@ -120,12 +97,7 @@ export async function updateUnit(
   const [after] = await t.tx
     .update(units)
     .set({
-      ...defined({
-        unitName: patch.unitName,
-        unitCode: patch.unitCode,
-        location: patch.location,
-        isActive: patch.isActive,
-      }),
+      ...definedOnly(patch),
       updatedAt: new Date(),
     })
     .where(eq(units.id, id))
@@ -136,10 +108,10 @@ export async function updateUnit(
     entityType: 'unit',
     entityId: id,
     message: `Unit ${action}: ${after.unitName} (${after.unitCode})`,
-    before: publicUnit(before),
-    after: publicUnit(after),
+    before: unitView(before),
+    after: unitView(after),
   });
-  announce(t, 'org.unit.updated', publicUnit(after));
+  announce(t, 'org.unit.updated', unitView(after));
   return after;
 }
 
@@ -158,7 +130,7 @@ export async function listDepartments(t: TenantTx, f: ListFilter & { unitId?: nu
         f.assigned
           ? toSql(unitScope(t.actor, { unitId: departments.unitId, departmentId: departments.id }))
           : undefined,
-        f.q ? ilike(departments.departmentName, `%${f.q}%`) : undefined,
+        f.q ? containsText(f.q, departments.departmentName) : undefined,
         page.after,
       ),
     )
@@ -205,9 +177,9 @@ export async function createDepartment(
     entityType: 'department',
     entityId: department.id,
     message: `Department created: ${department.departmentName} in ${unit.unitName}`,
-    after: publicDepartment(department),
+    after: departmentView(department),
   });
-  announce(t, 'org.department.created', publicDepartment(department));
+  announce(t, 'org.department.created', departmentView(department));
   return department;
 }
 
@@ -222,7 +194,7 @@ export async function updateDepartment(
   const [after] = await t.tx
     .update(departments)
     .set({
-      ...defined({ departmentName: patch.departmentName, isActive: patch.isActive }),
+      ...definedOnly(patch),
       updatedAt: new Date(),
     })
     .where(eq(departments.id, id))
@@ -233,10 +205,10 @@ export async function updateDepartment(
     entityType: 'department',
     entityId: id,
     message: `Department ${action}: ${after.departmentName}`,
-    before: publicDepartment(before),
-    after: publicDepartment(after),
+    before: departmentView(before),
+    after: departmentView(after),
   });
-  announce(t, 'org.department.updated', publicDepartment(after));
+  announce(t, 'org.department.updated', departmentView(after));
   return after;
 }
 
@@ -251,7 +223,7 @@ export async function listSections(t: TenantTx, f: ListFilter) {
       and(
         sectionPolicy.visible(t.actor),
         f.includeInactive ? undefined : eq(sections.isActive, true),
-        f.q ? ilike(sections.sectionName, `%${f.q}%`) : undefined,
+        f.q ? containsText(f.q, sections.sectionName) : undefined,
         page.after,
       ),
     )
@@ -289,9 +261,9 @@ export async function createSection(t: TenantTx, input: { sectionName: string })
     entityType: 'section',
     entityId: section.id,
     message: `Section created: ${section.sectionName}`,
-    after: publicSection(section),
+    after: sectionView(section),
   });
-  announce(t, 'org.section.created', publicSection(section));
+  announce(t, 'org.section.created', sectionView(section));
   return section;
 }
 
@@ -304,7 +276,7 @@ export async function updateSection(
   if (patch.sectionName !== undefined) await assertSectionNameFree(t, patch.sectionName, id);
   const [after] = await t.tx
     .update(sections)
-    .set({ ...defined({ sectionName: patch.sectionName, isActive: patch.isActive }), updatedAt: new Date() })
+    .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(sections.id, id))
     .returning();
   const action = before.isActive && !after.isActive ? 'deactivated' : 'updated';
@@ -313,14 +285,9 @@ export async function updateSection(
     entityType: 'section',
     entityId: id,
     message: `Section ${action}: ${after.sectionName}`,
-    before: publicSection(before),
-    after: publicSection(after),
+    before: sectionView(before),
+    after: sectionView(after),
   });
-  announce(t, 'org.section.updated', publicSection(after));
+  announce(t, 'org.section.updated', sectionView(after));
   return after;
-}
-
-/** Only the fields the client sent: `undefined` means "leave as is", `null` means "clear". */
-export function defined<T extends Record<string, unknown>>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '../../../test/support/env.ts';
 
-/** Seed 002's plants, created through the API by an admin; ids differ from the seed's 5/6/7… */
+/** The demo plants (and one more), created through the API by an admin. */
 export interface Plants {
   unit: Record<'MUM' | 'PUN' | 'BLR' | 'DEL', number>;
   dept: {

@@ -1,14 +1,17 @@
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { assignmentInForce } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
+import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
+import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
 import { assertUsernameFree, createUser, getMember, setMemberRole } from '../identity/service.ts';
 import { actorRole, effectiveRole, heldUnitIds, userPolicy } from './policy.ts';
+import { coversDepartment } from './scope.ts';
 import {
   departments,
   orgUserProfiles,
@@ -19,7 +22,7 @@ import {
   type OrgUserRole,
 } from './schema.ts';
 
-/** One entry of seed 002's `unit_assignments_data`; no departments means all departments. */
+/** One unit assignment as a client sends it; no departments means all departments of the unit. */
 export interface UnitAssignmentInput {
   unitId: number;
   departmentIds: number[];
@@ -30,7 +33,7 @@ export interface NewOrgUser {
   email?: string | null;
   fullName?: string;
   role?: OrgUserRole;
-  /** Legacy single unit / section (seed 002 keeps them; access never comes from them). */
+  /** Legacy single unit / section (kept for existing clients; access never comes from them). */
   unitId?: number | null;
   sectionId?: number | null;
   assignments?: UnitAssignmentInput[];
@@ -39,33 +42,36 @@ export interface NewOrgUser {
 /** Only the given fields change; `assignments` present = replace every one (`[]` removes them all). */
 export type OrgUserPatch = Partial<NewOrgUser> & { isActive?: boolean };
 
-const unitRef = (u: { id: number; unitName: string; unitCode: string }) => ({
-  id: u.id,
-  unit_name: u.unitName,
-  unit_code: u.unitCode,
-});
+export interface UnitRef {
+  id: number;
+  unitName: string;
+  unitCode: string;
+}
 
-export interface OrgUserView {
+/** A user of the org module: account, effective role, legacy unit/section and unit assignments. */
+export interface OrgUser {
   id: number;
   username: string;
   email: string | null;
-  full_name: string;
+  fullName: string;
   role: OrgUserRole;
-  is_active: boolean;
-  must_change_password: boolean;
-  unit: { id: number; unit_name: string; unit_code: string } | null;
-  section: { id: number; section_name: string } | null;
-  unit_assignments: Array<{
+  isActive: boolean;
+  mustChangePassword: boolean;
+  /** Legacy single unit / section: shown and editable, but access never comes from them. */
+  unit: UnitRef | null;
+  section: { id: number; sectionName: string } | null;
+  assignments: Array<{
     id: number;
-    unit: { id: number; unit_name: string; unit_code: string };
-    departments: Array<{ id: number; department_name: string }>;
+    unit: UnitRef;
+    /** Empty: the assignment covers every department of the unit. */
+    departments: Array<{ id: number; departmentName: string }>;
   }>;
 }
 
 const legacyUnit = alias(units, 'org_legacy_unit');
 
-/** Users as seed 002 returns them, in the order of `ids`, in four queries whatever their number. */
-export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserView[]> {
+/** Users with profile and assignments, in the order of `ids`; three queries whatever their number. */
+export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[]> {
   if (ids.length === 0) return [];
   const people = await t.tx
     .select({
@@ -90,14 +96,14 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserV
     .from(userUnits)
     .innerJoin(units, eq(units.id, userUnits.unitId))
     .where(inArray(userUnits.userId, ids))
-    // Payload order: seed 002's examples list assignments in the order they were sent.
+    // Assignments are listed in the order they were sent.
     .orderBy(asc(userUnits.id));
   const depts = assignments.length
     ? await t.tx
         .select({
           userUnitId: userUnitDepartments.userUnitId,
           id: departments.id,
-          name: departments.departmentName,
+          departmentName: departments.departmentName,
         })
         .from(userUnitDepartments)
         .innerJoin(departments, eq(departments.id, userUnitDepartments.departmentId))
@@ -118,27 +124,27 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUserV
         id: p.user.id,
         username: p.user.username,
         email: p.user.email,
-        full_name: p.user.fullName,
+        fullName: p.user.fullName,
         role: p.role,
-        is_active: p.isActive && p.user.isActive,
-        must_change_password: p.user.mustChangePassword,
-        unit: p.unit ? unitRef(p.unit) : null,
-        section: p.section ? { id: p.section.id, section_name: p.section.sectionName } : null,
-        unit_assignments: assignments
+        isActive: p.isActive && p.user.isActive,
+        mustChangePassword: p.user.mustChangePassword,
+        unit: p.unit,
+        section: p.section,
+        assignments: assignments
           .filter((a) => a.userId === id)
           .map((a) => ({
             id: a.id,
-            unit: unitRef(a.unit),
+            unit: a.unit,
             departments: depts
               .filter((d) => d.userUnitId === a.id)
-              .map((d) => ({ id: d.id, department_name: d.name })),
+              .map((d) => ({ id: d.id, departmentName: d.departmentName })),
           })),
       },
     ];
   });
 }
 
-export async function getOrgUser(t: TenantTx, id: number): Promise<OrgUserView> {
+export async function getOrgUser(t: TenantTx, id: number): Promise<OrgUser> {
   await userPolicy.authorize(t.tx, t.actor, 'see', eq(users.id, id));
   const [view] = await loadOrgUsers(t, [id]);
   if (!view) throw notFound('User');
@@ -155,13 +161,12 @@ export interface UserListFilter {
 
 export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
   const page = keyset({ columns: [users.id], key: (r: { id: number }) => [r.id], page: f.page });
-  const like = f.q ? `%${f.q}%` : undefined;
   const where = and(
     userPolicy.visible(t.actor),
     f.unitId === undefined ? undefined : assignedToUnit(f.unitId),
     f.departmentId === undefined ? undefined : assignedToDepartment(f.departmentId),
     f.role ? sql`${effectiveRole} = ${f.role}` : undefined,
-    like ? or(ilike(users.username, like), ilike(users.fullName, like), ilike(users.email, like)) : undefined,
+    f.q ? containsText(f.q, users.username, users.fullName, users.email) : undefined,
   );
   const rows = await t.tx
     .select({ id: users.id })
@@ -193,17 +198,18 @@ const filterDepartment = alias(userUnitDepartments, 'org_filter_uud');
 
 function assignedToUnit(unitId: number): SQL {
   const a = filterAssignment;
-  return sql`exists (select 1 from ${userUnits} ${a} where ${a.userId} = ${users.id} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
+  return sql`exists (select 1 from ${userUnits} ${a}
+    where ${a.userId} = ${users.id} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
 }
 
 /** Who may work in the department: listed on an assignment, or assigned to all of its unit. */
 function assignedToDepartment(departmentId: number): SQL {
   const a = filterAssignment;
   const d = filterDepartment;
-  return sql`exists (select 1 from ${userUnits} ${a} join ${departments} on ${departments.id} = ${departmentId} and ${departments.unitId} = ${a.unitId}
-    where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and (
-      not exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id})
-      or exists (select 1 from ${userUnitDepartments} ${d} where ${d.orgId} = ${a.orgId} and ${d.userUnitId} = ${a.id} and ${d.departmentId} = ${departmentId})))`;
+  const listed = coversDepartment(a, d, sql`${d.departmentId} = ${departmentId}`);
+  return sql`exists (select 1 from ${userUnits} ${a}
+    join ${departments} on ${departments.id} = ${departmentId} and ${departments.unitId} = ${a.unitId}
+    where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and ${listed})`;
 }
 
 // ---------------------------------------------------------------- validation of references
@@ -331,25 +337,25 @@ function summary(list: Array<{ unitName: string; departmentNames: string[] }>): 
     .join('; ');
 }
 
-const viewSummary = (v: OrgUserView) =>
+const assignmentSummary = (u: OrgUser) =>
   summary(
-    v.unit_assignments.map((a) => ({
-      unitName: a.unit.unit_name,
-      departmentNames: a.departments.map((d) => d.department_name),
+    u.assignments.map((a) => ({
+      unitName: a.unit.unitName,
+      departmentNames: a.departments.map((d) => d.departmentName),
     })),
   );
 
-/** The structured side of the audit row: what changed, field by field. */
-function snapshot(v: OrgUserView) {
+/** The structured side of the audit row: what changed, field by field, in the API's field names. */
+function snapshot(u: OrgUser) {
   return {
-    username: v.username,
-    email: v.email,
-    full_name: v.full_name,
-    role: v.role,
-    is_active: v.is_active,
-    unit: v.unit?.id ?? null,
-    section: v.section?.id ?? null,
-    unit_assignments: v.unit_assignments.map((a) => ({
+    username: u.username,
+    email: u.email,
+    full_name: u.fullName,
+    role: u.role,
+    is_active: u.isActive,
+    unit: u.unit?.id ?? null,
+    section: u.section?.id ?? null,
+    unit_assignments: u.assignments.map((a) => ({
       unit_id: a.unit.id,
       department_ids: a.departments.map((d) => d.id),
     })),
@@ -361,10 +367,10 @@ function announceUser(t: TenantTx, type: string, id: number) {
 }
 
 /**
- * Seed 002's replace semantics, keeping the rows (and their history) of units that stay. A kept
- * row keeps its activation and time window too: the payload names units and departments only, so
- * sending back what GET returned changes nothing — in particular it never puts an ended or
- * deactivated assignment back in force (that would grant access nobody granted).
+ * Replaces every assignment of the user by `wanted`, keeping the rows (and their history) of
+ * units that stay. A kept row keeps its activation and time window too: the payload names units
+ * and departments only, so sending back what GET returned changes nothing — in particular it never
+ * puts an ended or deactivated assignment back in force (that would grant access nobody granted).
  */
 async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedAssignment[]) {
   const existing = await t.tx.select().from(userUnits).where(eq(userUnits.userId, userId));
@@ -389,16 +395,14 @@ async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedA
         .returning({ id: userUnits.id });
     }
     if (w.departmentIds.length) {
-      await t.tx
-        .insert(userUnitDepartments)
-        .values(
-          w.departmentIds.map((departmentId) => ({
-            orgId: t.orgId,
-            userUnitId: id,
-            unitId: w.unitId,
-            departmentId,
-          })),
-        );
+      await t.tx.insert(userUnitDepartments).values(
+        w.departmentIds.map((departmentId) => ({
+          orgId: t.orgId,
+          userUnitId: id,
+          unitId: w.unitId,
+          departmentId,
+        })),
+      );
     }
   }
 }
@@ -406,7 +410,7 @@ async function replaceAssignments(t: TenantTx, userId: number, wanted: ResolvedA
 export async function createOrgUser(
   t: TenantTx,
   input: NewOrgUser,
-): Promise<{ user: OrgUserView; temporaryPassword: string }> {
+): Promise<{ user: OrgUser; temporaryPassword: string }> {
   const role = input.role ?? 'User';
   const mine = await actorRole(t);
   if (mine !== 'Admin' && mine !== 'Unit Head')
@@ -435,31 +439,32 @@ export async function createOrgUser(
     orgRole: role === 'Admin' ? 'admin' : 'member',
   });
   const id = created.user.id;
-  await t.tx
-    .insert(orgUserProfiles)
-    .values({
-      orgId: t.orgId,
-      userId: id,
-      role,
-      unitId: input.unitId ?? null,
-      sectionId: input.sectionId ?? null,
-    });
+  await t.tx.insert(orgUserProfiles).values({
+    orgId: t.orgId,
+    userId: id,
+    role,
+    unitId: input.unitId ?? null,
+    sectionId: input.sectionId ?? null,
+  });
   await replaceAssignments(t, id, assignments);
-  const [view] = await loadOrgUsers(t, [id]);
-  const assigned = input.assignments?.length ? `, Unit Assignments: [${viewSummary(view)}]` : '';
+  const [user] = await loadOrgUsers(t, [id]);
+  const assigned = input.assignments?.length ? `, Unit Assignments: [${assignmentSummary(user)}]` : '';
   await audit(t, {
     action: 'create',
     entityType: 'user',
     entityId: id,
-    message: `User created: ${view.username} (${view.full_name}) with role ${view.role}, Unit: ${view.unit?.unit_name ?? 'None'}, Section: ${view.section?.section_name ?? 'None'}${assigned}. Temporary password assigned.`,
-    after: snapshot(view),
+    message:
+      `User created: ${user.username} (${user.fullName}) with role ${user.role}, ` +
+      `Unit: ${user.unit?.unitName ?? 'None'}, Section: ${user.section?.sectionName ?? 'None'}${assigned}. ` +
+      'Temporary password assigned.',
+    after: snapshot(user),
   });
   announceUser(t, 'org.user.created', id);
-  return { user: view, temporaryPassword: created.temporaryPassword! };
+  return { user, temporaryPassword: created.temporaryPassword! };
 }
 
-/** Partial update (seed 002's PUT sends only what changes); one transaction, so a refusal changes nothing. */
-export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch): Promise<OrgUserView> {
+/** Partial update (PUT too sends only what changes); one transaction, so a refusal changes nothing. */
+export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch): Promise<OrgUser> {
   await userPolicy.authorize(t.tx, t.actor, 'manage', eq(users.id, id));
   const mine = await actorRole(t);
   const [before] = await loadOrgUsers(t, [id]);
@@ -469,7 +474,7 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
 
   const changedUnits: Array<{ unitId: number; unitName: string; path: string }> = [];
   if (assignments) {
-    const old = new Map(before.unit_assignments.map((a) => [a.unit.id, a]));
+    const old = new Map(before.assignments.map((a) => [a.unit.id, a]));
     assignments.forEach((a, i) => {
       const prior = old.get(a.unitId);
       const same =
@@ -485,9 +490,9 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
           path: `${ASSIGNMENTS_PATH}.${i}.unit_id`,
         });
     });
-    for (const prior of before.unit_assignments) {
+    for (const prior of before.assignments) {
       if (!assignments.some((a) => a.unitId === prior.unit.id))
-        changedUnits.push({ unitId: prior.unit.id, unitName: prior.unit.unit_name, path: ASSIGNMENTS_PATH });
+        changedUnits.push({ unitId: prior.unit.id, unitName: prior.unit.unitName, path: ASSIGNMENTS_PATH });
     }
   }
   await checkGrantsOfActor(t, mine, { role: patch.role, unitId: patch.unitId, changedUnits });
@@ -504,12 +509,11 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     await assertUsernameFree(t.tx, username, email, id);
     await t.tx
       .update(users)
-      .set({ username, email, fullName: patch.fullName ?? before.full_name, updatedAt: new Date() })
+      .set({ username, email, fullName: patch.fullName ?? before.fullName, updatedAt: new Date() })
       .where(eq(users.id, id));
   }
   if (patch.role !== undefined || patch.unitId !== undefined || patch.sectionId !== undefined) {
-    const values = { role: patch.role, unitId: patch.unitId, sectionId: patch.sectionId };
-    const set = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    const set = definedOnly({ role: patch.role, unitId: patch.unitId, sectionId: patch.sectionId });
     await t.tx
       .insert(orgUserProfiles)
       .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
@@ -536,22 +540,22 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
 
   const [after] = await loadOrgUsers(t, [id]);
   const changes: string[] = [];
-  const change = (label: string, a: unknown, b: unknown) => {
+  const change = (label: string, a: string | null | undefined, b: string | null | undefined) => {
     if (a !== b) changes.push(`${label}: ${a ?? 'None'} → ${b ?? 'None'}`);
   };
   change('Username', before.username, after.username);
   change('Email', before.email, after.email);
-  change('Full name', before.full_name, after.full_name);
+  change('Full name', before.fullName, after.fullName);
   change('Role', before.role, after.role);
-  change('Unit', before.unit?.unit_name, after.unit?.unit_name);
-  change('Section', before.section?.section_name, after.section?.section_name);
-  change('Status', before.is_active ? 'active' : 'inactive', after.is_active ? 'active' : 'inactive');
-  if (assignments) changes.push(`Unit Assignments: [${viewSummary(after) || 'None'}]`);
+  change('Unit', before.unit?.unitName, after.unit?.unitName);
+  change('Section', before.section?.sectionName, after.section?.sectionName);
+  change('Status', before.isActive ? 'active' : 'inactive', after.isActive ? 'active' : 'inactive');
+  if (assignments) changes.push(`Unit Assignments: [${assignmentSummary(after) || 'None'}]`);
   await audit(t, {
     action: 'update',
     entityType: 'user',
     entityId: id,
-    message: `User updated: ${after.username} (${after.full_name}) - ${changes.length ? changes.join(', ') : 'No changes'}`,
+    message: `User updated: ${after.username} (${after.fullName}) - ${changes.join(', ') || 'No changes'}`,
     before: snapshot(before),
     after: snapshot(after),
   });
