@@ -124,7 +124,7 @@ export function Users() {
 }
 
 /**
- * Seed 002's form: a checkbox per unit; checking a unit shows its departments; a unit with no
+ * The user form: a checkbox per unit; checking a unit shows its departments; a unit with no
  * department checked means "All departments" of that unit.
  */
 function UserForm({
