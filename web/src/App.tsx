@@ -227,7 +227,7 @@ function SignedIn() {
   if (state.me.user?.must_change_password)
     return (
       <SessionContext.Provider value={value}>
-        <ChangePassword onChanged={load} />
+        <ChangePassword onChanged={() => void load()} />
       </SessionContext.Provider>
     );
   return (
@@ -313,22 +313,20 @@ function Shell() {
 function OrgSwitcher() {
   const { me, refresh } = useSession();
   const [error, setError] = useState('');
+  async function switchOrg(slug: string) {
+    try {
+      await api.post('/api/auth/switch-org', { body: { org: slug } });
+      navigate('/', { replace: true });
+      await refresh();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
   if (me.orgs.length < 2) return <span className="org-name">{me.org.name}</span>;
   return (
     <label className="org-switch">
       <span className="sr-only">Organization</span>
-      <select
-        value={me.org.slug}
-        onChange={async (e) => {
-          try {
-            await api.post('/api/auth/switch-org', { body: { org: e.target.value } });
-            navigate('/', { replace: true });
-            await refresh();
-          } catch (err) {
-            setError(messageOf(err));
-          }
-        }}
-      >
+      <select value={me.org.slug} onChange={(e) => void switchOrg(e.target.value)}>
         {me.orgs.map((o) => (
           <option key={o.org.id} value={o.org.slug}>
             {o.org.name} ({o.role})

@@ -19,8 +19,8 @@ export interface Access {
 export interface SessionValue {
   me: Me;
   access: Access;
-  refresh(): Promise<void>;
-  logout(): Promise<void>;
+  refresh: () => Promise<void>;
+  logout: () => Promise<void>;
 }
 
 export const SessionContext = createContext<SessionValue | null>(null);
@@ -59,7 +59,7 @@ export async function loadAccess(me: Me): Promise<Access> {
       api.get('/api/events/events/{id}/assignments', { path: { id: ev.id }, query: { limit: 10 } }),
     );
     const own = mine?.items.find((a) => a.user_id === me.user?.id);
-    if (own) eventRoles.push({ id: ev.id, name: ev.name, role: own.role as EventRole });
+    if (own) eventRoles.push({ id: ev.id, name: ev.name, role: own.role });
   }
   const orgRole = orgUser?.role;
   return {

@@ -8,7 +8,6 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { session } from './api/client';
 
 export interface LiveMessage {
   type: string;
@@ -19,7 +18,7 @@ export type LiveStatus = 'connecting' | 'live' | 'offline';
 
 interface LiveValue {
   status: LiveStatus;
-  subscribe(fn: (m: LiveMessage) => void): () => void;
+  subscribe: (fn: (m: LiveMessage) => void) => () => void;
 }
 
 const LiveContext = createContext<LiveValue>({ status: 'offline', subscribe: () => () => {} });

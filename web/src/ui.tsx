@@ -30,6 +30,7 @@ export function useLoad<T>(
     return () => {
       live = false;
     };
+    // `load` is a new closure on every render: the caller's `deps` name what it reads instead.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
@@ -232,10 +233,16 @@ export const toLocalInput = (iso: string | null | undefined) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 export const fromLocalInput = (value: FormDataEntryValue | null) => {
-  const s = String(value ?? '');
+  const s = typeof value === 'string' ? value : '';
   const d = new Date(s);
   return s && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
 };
+
+/** A form field's text: '' when the form has no such field (or it holds a file). */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
 
 interface ConfirmRequest {
   title: string;
@@ -339,7 +346,15 @@ export function useItemResults() {
     (id: string, ok: boolean, text: string) => setResults((r) => ({ ...r, [id]: { ok, text } })),
     [],
   );
-  const clear = useCallback((id: string) => setResults(({ [id]: _gone, ...rest }) => rest), []);
+  const clear = useCallback(
+    (id: string) =>
+      setResults((r) => {
+        const rest = { ...r };
+        delete rest[id];
+        return rest;
+      }),
+    [],
+  );
   /** Runs `fn` for item `id`; a failure's message is kept next to the item. */
   const run = useCallback(
     async (id: string, fn: () => Promise<unknown>, success?: string) => {

@@ -59,15 +59,20 @@ export function whenUnauthorized(fn: () => void) {
   onUnauthorized = fn;
 }
 
+/** A path or query parameter as text: the API's parameters are strings, numbers or booleans. */
+function paramText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 function fill(template: string, params: Record<string, unknown> | undefined): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(params?.[k] ?? '')));
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(paramText(params?.[k])));
 }
 
 function queryString(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query))
-    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+    if (v !== undefined && v !== null && v !== '') qs.set(k, paramText(v));
   const s = qs.toString();
   return s ? `?${s}` : '';
 }
@@ -81,9 +86,7 @@ export async function call<P extends keyof paths, M extends Method>(
   const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const url =
-    fill(path as string, opts.path as Record<string, unknown>) +
-    queryString(opts.query as Record<string, unknown>);
+  const url = fill(path, opts.path) + queryString(opts.query);
   const res = await fetch(url, {
     method: method.toUpperCase(),
     headers,
@@ -92,12 +95,29 @@ export async function call<P extends keyof paths, M extends Method>(
   });
   if (res.status === 204) return undefined as Answer<P, M>;
   const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
+  const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     if (res.status === 401 && token) onUnauthorized();
-    throw new ApiError(res.status, data?.title ?? res.statusText, data?.detail ?? '', data?.errors ?? []);
+    throw problemError(res, data);
   }
   return data as Answer<P, M>;
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+/** The error for a failed answer: its problem+json body when it has one, else the HTTP status text. */
+export function problemError(res: Response, body: unknown): ApiError {
+  const problem: Problem = typeof body === 'object' && body !== null ? body : {};
+  return new ApiError(
+    res.status,
+    problem.title ?? res.statusText,
+    problem.detail ?? '',
+    problem.errors ?? [],
+  );
 }
 
 export const api = {

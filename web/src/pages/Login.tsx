@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf } from '../api/client';
 import { useSession } from '../auth';
-import { ErrorText } from '../ui';
+import { ErrorText, formText } from '../ui';
 
 export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => void; notice?: string }) {
   const [error, setError] = useState('');
@@ -12,11 +12,11 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
     setBusy(true);
     setError('');
     try {
-      const org = String(form.get('org') ?? '').trim();
+      const org = formText(form, 'org').trim();
       const result = await api.post('/api/auth/login', {
         body: {
-          username: String(form.get('username')),
-          password: String(form.get('password')),
+          username: formText(form, 'username'),
+          password: formText(form, 'password'),
           ...(org ? { org } : {}),
         },
       });
@@ -29,7 +29,7 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
   }
   return (
     <main className="auth" id="main">
-      <form className="card auth-card" onSubmit={submit} aria-labelledby="login-title">
+      <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to Roster</h1>
         {notice && <p className="muted small">{notice}</p>}
         <label>
@@ -60,11 +60,11 @@ export function ChangePassword({ onChanged }: { onChanged: () => void }) {
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const next = String(form.get('new_password'));
-    if (next !== String(form.get('confirm'))) return setError('The two new passwords differ.');
+    const next = formText(form, 'new_password');
+    if (next !== formText(form, 'confirm')) return setError('The two new passwords differ.');
     try {
       await api.post('/api/auth/password', {
-        body: { current_password: String(form.get('current_password')), new_password: next },
+        body: { current_password: formText(form, 'current_password'), new_password: next },
       });
       onChanged();
     } catch (err) {
@@ -73,7 +73,7 @@ export function ChangePassword({ onChanged }: { onChanged: () => void }) {
   }
   return (
     <main className="auth" id="main">
-      <form className="card auth-card" onSubmit={submit} aria-labelledby="pw-title">
+      <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="pw-title">
         <h1 id="pw-title">Choose a new password</h1>
         <p>Welcome {me.user?.full_name}. Your password is temporary: choose your own to continue.</p>
         <label>

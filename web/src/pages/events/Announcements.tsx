@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf } from '../../api/client';
 import { useLiveEvents } from '../../live';
-import { ErrorText, fmtDateTime, Page, useLoad } from '../../ui';
+import { ErrorText, fmtDateTime, Page, useLoad, formText } from '../../ui';
 import { useEventChoice } from './common';
 
 const TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
@@ -28,9 +28,9 @@ export function Announcements() {
       await api.post('/api/events/events/{id}/annonces', {
         path: { id: event.id },
         body: {
-          title: String(f.get('title')),
-          description: String(f.get('description')),
-          target: String(f.get('target')) as (typeof TARGETS)[number],
+          title: formText(f, 'title'),
+          description: formText(f, 'description'),
+          target: formText(f, 'target') as (typeof TARGETS)[number],
         },
       });
       form.reset();
@@ -44,7 +44,7 @@ export function Announcements() {
   return (
     <Page title="Announcements" actions={picker}>
       {mayPublish && (
-        <form className="card form" onSubmit={publish} aria-label="Publish an announcement">
+        <form className="card form" onSubmit={(e) => void publish(e)} aria-label="Publish an announcement">
           <label>
             Title <input name="title" required maxLength={200} />
           </label>

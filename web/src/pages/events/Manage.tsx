@@ -16,6 +16,7 @@ import {
   useItemResults,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 import { useEventChoice } from './common';
 
@@ -23,7 +24,7 @@ type Event = Answer<'/api/events/events/{id}', 'get'>;
 type Room = Answer<'/api/events/events/{id}/rooms', 'get'>['items'][number];
 type Session = Answer<'/api/events/events/{id}/sessions', 'get'>['items'][number];
 
-const text = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
+const text = (f: FormData, k: string) => formText(f, k).trim();
 
 /** Event managers: the event itself, its rooms and its sessions, each created and edited in place. */
 export function ManageEvents() {
@@ -131,7 +132,7 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
   return (
     <form
       className="card form"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={event ? 'Event details' : 'New event'}
       noValidate
     >
@@ -315,7 +316,10 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
   );
 }
 
-/** A row's Edit and Delete buttons, named after the row (`room Hall A`) for screen readers, and the delete's answer. */
+/**
+ * A row's Edit and Delete buttons, named after the row (`room Hall A`) for screen readers, and the
+ * delete's answer.
+ */
 function EditDelete({
   what,
   onEdit,
@@ -372,7 +376,7 @@ function RoomForm({
   return (
     <form
       className="form subform"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={room ? `Edit room ${room.name}` : 'New room'}
       noValidate
     >
@@ -420,7 +424,8 @@ function SessionForm({
       start_time: fromLocalInput(f.get('start_time')),
       end_time: fromLocalInput(f.get('end_time')),
       session_type: type,
-      // A conference is free: price and is_paid are only sent for ateliers, so the API's rule is the one that speaks.
+      // A conference is free: price and is_paid are only sent for ateliers, so the API's rule is the
+      // one that speaks.
       ...(type === 'atelier' ? { is_paid: paid, ...(paid ? { price: text(f, 'price') } : {}) } : {}),
     };
     const ok = await form.run(() =>
@@ -436,7 +441,7 @@ function SessionForm({
   return (
     <form
       className="form subform"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={session ? `Edit session ${session.title}` : 'New session'}
       noValidate
     >

@@ -10,6 +10,7 @@ import {
   Page,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 import { useLiveEvents } from '../../live';
 import { useEventChoice } from './common';
@@ -57,7 +58,8 @@ export function Questions() {
         : [],
     [event?.id, sessionId, waitingOnly],
   );
-  // Asked/answered elsewhere: refetch the list it changes. Without these events the page still works, it just waits for a reload.
+  // Asked/answered elsewhere: refetch the list it changes. Without these events the page still works,
+  // it just waits for a reload.
   useLiveEvents('events.question.', (m) => {
     if (m.type !== 'events.question.asked' && m.type !== 'events.question.answered') return;
     if (m.data.event_id !== event?.id || (sessionId && m.data.session_id !== sessionId)) return;
@@ -78,8 +80,8 @@ export function Questions() {
         </label>
         {answering && (
           <label className="check">
-            <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />{' '}
-            Waiting for an answer only
+            <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />
+            {' Waiting for an answer only'}
           </label>
         )}
       </div>
@@ -148,8 +150,8 @@ function AskForm({
       api.post('/api/events/events/{id}/questions', {
         path: { id: eventId },
         body: {
-          session_id: String(f.get('session_id')),
-          question_text: String(f.get('question_text')).trim(),
+          session_id: formText(f, 'session_id'),
+          question_text: formText(f, 'question_text').trim(),
         },
       }),
     );
@@ -160,7 +162,7 @@ function AskForm({
     }
   }
   return (
-    <form className="card form" onSubmit={submit} aria-label="Ask a question" noValidate>
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="Ask a question" noValidate>
       <h2>Ask a question</h2>
       <Field label="About the session" name="session_id" errors={form.fields}>
         <select key={sessionId} defaultValue={sessionId || sessions[0]?.id}>
@@ -187,7 +189,7 @@ function AnswerForm({
   const form = useSubmit();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const answer = String(new FormData(e.currentTarget).get('answer_text')).trim();
+    const answer = formText(new FormData(e.currentTarget), 'answer_text').trim();
     if (
       await form.run(() =>
         api.put('/api/events/events/{id}/questions/{questionId}/answer', {
@@ -199,7 +201,7 @@ function AnswerForm({
       onAnswered();
   }
   return (
-    <form className="row small-form" onSubmit={submit} noValidate>
+    <form className="row small-form" onSubmit={(e) => void submit(e)} noValidate>
       <Field
         label={question.is_answered ? 'Replace the answer' : 'Answer'}
         name="answer_text"

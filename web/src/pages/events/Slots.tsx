@@ -11,6 +11,7 @@ import {
   toLocalInput,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 import { useEventChoice } from './common';
 
@@ -71,6 +72,15 @@ export function RoomSlots() {
   }, [event?.id]);
   const [remove, setRemove] = useState('');
   if (!event) return <Page title="Room slots">You manage no event.</Page>;
+  const removeSlot = async (slotId: string) => {
+    setRemove('');
+    try {
+      await api.del('/api/events/events/{id}/room-assignments/{slotId}', { path: { id: event.id, slotId } });
+      data.reload();
+    } catch (err) {
+      setRemove(err instanceof Error ? err.message : String(err));
+    }
+  };
   const d = data.data;
   // The timeline spans the slots themselves (whole hours), or the event when there is none.
   const times = d?.slots.flatMap((s) => [Date.parse(s.start_time), Date.parse(s.end_time)]) ?? [];
@@ -115,40 +125,35 @@ export function RoomSlots() {
                   <strong className="slot-room">{room.name}</strong>
                   <ol className="slot-track">
                     {slots.length === 0 && <li className="muted small slot-empty">nobody</li>}
-                    {slots.map((s) => (
-                      <li
-                        key={s.id}
-                        className={`slot-block role-${s.role}`}
-                        style={{
-                          left: pct(Date.parse(s.start_time)),
-                          width: `calc(${pct(Date.parse(s.end_time))} - ${pct(Date.parse(s.start_time))})`,
-                        }}
-                        title={`${d.name(s.user_id)} · ${ROLE_LABEL[s.role]} · ${fmtDateTime(s.start_time)}–${fmtTime(s.end_time)}`}
-                      >
-                        <span className="slot-who">{d.name(s.user_id)}</span>
-                        <span className="small">
-                          {ROLE_LABEL[s.role]} · {fmtTime(s.start_time)}–{fmtTime(s.end_time)}
-                        </span>
-                        <button
-                          type="button"
-                          className="link small"
-                          aria-label={`Remove the slot of ${d.name(s.user_id)} in ${room.name} from ${fmtDateTime(s.start_time)}`}
-                          onClick={async () => {
-                            setRemove('');
-                            try {
-                              await api.del('/api/events/events/{id}/room-assignments/{slotId}', {
-                                path: { id: event.id, slotId: s.id },
-                              });
-                              data.reload();
-                            } catch (err) {
-                              setRemove(err instanceof Error ? err.message : String(err));
-                            }
+                    {slots.map((s) => {
+                      const who = d.name(s.user_id);
+                      const starts = Date.parse(s.start_time);
+                      const since = fmtDateTime(s.start_time);
+                      return (
+                        <li
+                          key={s.id}
+                          className={`slot-block role-${s.role}`}
+                          style={{
+                            left: pct(starts),
+                            width: `calc(${pct(Date.parse(s.end_time))} - ${pct(starts)})`,
                           }}
+                          title={`${who} · ${ROLE_LABEL[s.role]} · ${since}–${fmtTime(s.end_time)}`}
                         >
-                          remove
-                        </button>
-                      </li>
-                    ))}
+                          <span className="slot-who">{who}</span>
+                          <span className="small">
+                            {ROLE_LABEL[s.role]} · {fmtTime(s.start_time)}–{fmtTime(s.end_time)}
+                          </span>
+                          <button
+                            type="button"
+                            className="link small"
+                            aria-label={`Remove the slot of ${who} in ${room.name} from ${since}`}
+                            onClick={() => void removeSlot(s.id)}
+                          >
+                            remove
+                          </button>
+                        </li>
+                      );
+                    })}
                   </ol>
                 </div>
               );
@@ -191,7 +196,7 @@ function SlotForm({
           path: { id: eventId },
           body: {
             user_id: Number(f.get('user_id')),
-            room_id: String(f.get('room_id')),
+            room_id: formText(f, 'room_id'),
             role: user?.role ?? 'controlleur_des_badges',
             start_time: fromLocalInput(start),
             end_time: fromLocalInput(end),
@@ -207,15 +212,14 @@ function SlotForm({
       }
     });
     if (ok) {
-      setCreated(
-        `${user?.name} holds ${room?.name} ${fmtDateTime(fromLocalInput(start))}–${fmtTime(fromLocalInput(end))}`,
-      );
+      const hours = `${fmtDateTime(fromLocalInput(start))}–${fmtTime(fromLocalInput(end))}`;
+      setCreated(`${user?.name} holds ${room?.name} ${hours}`);
       onCreated();
     }
   }
   const day = start.slice(0, 10) || defaultDay;
   return (
-    <form className="card form" onSubmit={submit} aria-label="New room slot" noValidate>
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="New room slot" noValidate>
       <h2>New room slot</h2>
       {staff.length === 0 && (
         <p className="muted">Give someone the role room manager or badge controller in this event first.</p>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, fmtTime, Page, useItemResults, useLoad } from '../../ui';
+import { ErrorText, fmtTime, Page, useItemResults, useLoad, formText } from '../../ui';
 import { qrFromInput, useEventChoice } from './common';
 
 type Session = Answer<'/api/events/events/{id}/sessions', 'get'>['items'][number];
@@ -25,7 +25,8 @@ export function Timetable() {
     return { rooms, sessions };
   }, [event?.id]);
   const results = useItemResults();
-  // The API decides which sessions a room manager may change (their room, during their slot): a 403 shows next to the session.
+  // The API decides which sessions a room manager may change (their room, during their slot): a 403
+  // shows next to the session.
   const overriding = event?.role === 'manager' || event?.role === 'gestionnaire_des_salles';
   async function setStatus(s: Session, value: string) {
     const status = value === 'clock' ? null : (value as Session['status']);
@@ -108,7 +109,7 @@ function MarkPaid({ eventId, session }: { eventId: string; session: Session }) {
   const [error, setError] = useState('');
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const badge = String(new FormData(e.currentTarget).get('badge'));
+    const badge = formText(new FormData(e.currentTarget), 'badge');
     setError('');
     setMessage('');
     try {
@@ -129,7 +130,7 @@ function MarkPaid({ eventId, session }: { eventId: string; session: Session }) {
     }
   }
   return (
-    <form className="row small-form" onSubmit={submit}>
+    <form className="row small-form" onSubmit={(e) => void submit(e)}>
       <label className="sr-only" htmlFor={`paid-${session.id}`}>
         Badge id that paid for {session.title}
       </label>

@@ -66,7 +66,7 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         if (!video.current) return;
         video.current.srcObject = s;
         await video.current.play();
-        timer = setInterval(async () => {
+        const look = async () => {
           if (!video.current) return;
           const codes = await detector.detect(video.current).catch(() => []);
           const code = codes[0]?.rawValue;
@@ -76,7 +76,8 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
             lastAt = Date.now();
             latest.current(code);
           }
-        }, 300);
+        };
+        timer = setInterval(() => void look(), 300);
       })
       .catch((err: Error) => setError(`Camera unavailable: ${err.message}`));
     return () => {

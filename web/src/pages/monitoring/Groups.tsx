@@ -11,6 +11,7 @@ import {
   useItemResults,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 
 type Group = Answer<'/api/monitoring/groups', 'get'>['items'][number];
@@ -18,7 +19,10 @@ type User = Answer<'/api/auth/users', 'get'>['items'][number];
 
 const userName = (u: User | undefined, id: number) => (u ? u.full_name || u.username : `user #${id}`);
 
-/** Org admins: monitoring groups (who sees which mics), created, renamed, staffed, (de)activated and deleted. */
+/**
+ * Org admins: monitoring groups (who sees which mics), created, renamed, staffed, (de)activated and
+ * deleted.
+ */
 export function Groups() {
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const [deleted, setDeleted] = useState('');
@@ -196,8 +200,8 @@ function GroupForm({
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const body = {
-      name: String(f.get('name') ?? '').trim(),
-      description: String(f.get('description') ?? '').trim(),
+      name: formText(f, 'name').trim(),
+      description: formText(f, 'description').trim(),
       members,
     };
     const ok = await form.run(() =>
@@ -210,7 +214,7 @@ function GroupForm({
   return (
     <form
       className="card form"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={group ? `Edit group ${group.name}` : 'New group'}
       noValidate
     >

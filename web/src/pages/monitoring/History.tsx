@@ -66,7 +66,9 @@ export function HistoryChart({
     return v.length ? `${Math.min(...v)}–${Math.max(...v)} %` : 'no data';
   };
   const summary = d
-    ? `${name}, ${PERIODS[minutes]}: ${d.samples.length} samples; battery ${range('battery')}, now ${last?.battery ?? '—'} %; RF ${range('rf')}, now ${last?.rf ?? '—'} %`
+    ? `${name}, ${PERIODS[minutes]}: ${d.samples.length} samples; ` +
+      `battery ${range('battery')}, now ${last?.battery ?? '—'} %; ` +
+      `RF ${range('rf')}, now ${last?.rf ?? '—'} %`
     : 'Loading';
   const ticks = d ? Array.from({ length: 5 }, (_, i) => d.from + ((d.to - d.from) * i) / 4) : [];
   return (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { allPages, api, ApiError, session, type Answer, type Body } from '../../api/client';
+import { allPages, api, problemError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
 import {
   ErrorText,
@@ -12,6 +12,7 @@ import {
   useConfirm,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 import { ALERT_TOGGLES } from './alerts';
 
@@ -30,9 +31,8 @@ async function uploadPhoto(performerId: string, file: File): Promise<Performer> 
     headers: { authorization: `Bearer ${session.token ?? ''}`, accept: 'application/json' },
     body,
   });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok)
-    throw new ApiError(res.status, data.title ?? res.statusText, data.detail ?? '', data.errors ?? []);
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) throw problemError(res, data);
   return data as Performer;
 }
 
@@ -41,7 +41,8 @@ export function Performers() {
   const { access } = useSession();
   const [q, setQ] = useState('');
   const [inactive, setInactive] = useState(false);
-  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  // A performer's id, 'new' for the creation form, or null when nothing is open.
+  const [selected, setSelected] = useState<string | null>(null);
   const [deleted, setDeleted] = useState('');
   const list = useLoad(
     () =>
@@ -168,14 +169,14 @@ function PerformerForm({
     e.preventDefault();
     setSaved('');
     const f = new FormData(e.currentTarget);
-    const opt = (k: string) => String(f.get(k) ?? '').trim() || null;
+    const opt = (k: string) => formText(f, k).trim() || null;
     const body: Body<'/api/monitoring/performers', 'post'> = {
-      name: String(f.get('name') ?? '').trim(),
-      title: String(f.get('title') ?? '').trim(),
-      role_description: String(f.get('role_description') ?? '').trim(),
+      name: formText(f, 'name').trim(),
+      title: formText(f, 'title').trim(),
+      role_description: formText(f, 'role_description').trim(),
       email: opt('email'),
       phone: opt('phone'),
-      notes: String(f.get('notes') ?? '').trim(),
+      notes: formText(f, 'notes').trim(),
     };
     let result: Performer | undefined;
     const ok = await form.run(async () => {
@@ -255,7 +256,7 @@ function PerformerForm({
       {confirm.dialog}
       <form
         className="form"
-        onSubmit={submit}
+        onSubmit={(e) => void submit(e)}
         aria-label={performer ? `Performer ${performer.name}` : 'New performer'}
         noValidate
       >
@@ -299,7 +300,7 @@ function PerformerForm({
         </FormActions>
       </form>
       {performer && (
-        <form className="row wrap photo-form" onSubmit={sendPhoto} aria-label="Photo">
+        <form className="row wrap photo-form" onSubmit={(e) => void sendPhoto(e)} aria-label="Photo">
           {performer.photo_url ? (
             <img
               className="photo-preview"
@@ -462,10 +463,10 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
     const f = new FormData(e.currentTarget);
     const body: Body<'/api/monitoring/assignments', 'post'> = {
       performer_id: performer.id,
-      wireless_unit_id: String(f.get('wireless_unit_id')),
-      monitoring_group_id: String(f.get('monitoring_group_id')),
-      priority: String(f.get('priority')) as Priority,
-      notes: String(f.get('notes') ?? '').trim(),
+      wireless_unit_id: formText(f, 'wireless_unit_id'),
+      monitoring_group_id: formText(f, 'monitoring_group_id'),
+      priority: formText(f, 'priority') as Priority,
+      notes: formText(f, 'notes').trim(),
       alert_on_battery_low: f.get('alert_on_battery_low') === 'on',
       alert_on_signal_loss: f.get('alert_on_signal_loss') === 'on',
       alert_on_audio_low: f.get('alert_on_audio_low') === 'on',
@@ -474,7 +475,12 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
     if (await form.run(() => api.post('/api/monitoring/assignments', { body }))) onCreated();
   }
   return (
-    <form className="form subform" onSubmit={submit} aria-label="Assign a microphone" noValidate>
+    <form
+      className="form subform"
+      onSubmit={(e) => void submit(e)}
+      aria-label="Assign a microphone"
+      noValidate
+    >
       <h3>Assign a microphone</h3>
       <ErrorText>{choices.error}</ErrorText>
       <div className="grid2">

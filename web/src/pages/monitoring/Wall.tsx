@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { allPages, api, messageOf, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
 import { useLiveEvents } from '../../live';
-import { ErrorText, Options, Page, useLoad } from '../../ui';
+import { ErrorText, Options, Page, useLoad, formText } from '../../ui';
 import { HistoryChart } from './History';
 import { ALERT_TOGGLES } from './alerts';
 
@@ -77,7 +77,7 @@ export function Wall() {
   }, [assignments.data]);
 
   useLiveEvents('monitoring.unit.', (m) => {
-    const id = String(m.data.id ?? '');
+    const id = typeof m.data.id === 'string' ? m.data.id : '';
     if (!id) return;
     // The payload may be partial; the unit's own endpoint is the source of truth for the tile.
     api.get('/api/monitoring/units/{id}', { path: { id } }).then(
@@ -264,7 +264,7 @@ function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onC
         e.preventDefault();
         const f = new FormData(e.currentTarget);
         void save({
-          priority: String(f.get('priority')) as Assignment['priority'],
+          priority: formText(f, 'priority') as Assignment['priority'],
           alert_on_battery_low: f.get('alert_on_battery_low') === 'on',
           alert_on_signal_loss: f.get('alert_on_signal_loss') === 'on',
           alert_on_audio_low: f.get('alert_on_audio_low') === 'on',
@@ -313,6 +313,14 @@ function AlertsPanel() {
     return [...open.items, ...acknowledged.items];
   }, []);
   useLiveEvents('monitoring.alert.', () => alerts.reload());
+  async function acknowledge(id: string) {
+    try {
+      await api.post('/api/monitoring/alerts/{id}/acknowledge', { path: { id } });
+      alerts.reload();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
   return (
     <section className="card alerts" aria-labelledby="alerts-title">
       <h2 id="alerts-title">Alerts</h2>
@@ -325,18 +333,7 @@ function AlertsPanel() {
             <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
             <span className="muted small">{new Date(a.raised_at).toLocaleTimeString()}</span>{' '}
             {a.state === 'open' ? (
-              <button
-                type="button"
-                className="small"
-                onClick={async () => {
-                  try {
-                    await api.post('/api/monitoring/alerts/{id}/acknowledge', { path: { id: a.id } });
-                    alerts.reload();
-                  } catch (err) {
-                    setError(messageOf(err));
-                  }
-                }}
-              >
+              <button type="button" className="small" onClick={() => void acknowledge(a.id)}>
                 Acknowledge
               </button>
             ) : (

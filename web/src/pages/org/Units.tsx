@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, messageOf } from '../../api/client';
-import { ErrorText, Page, useLoad } from '../../ui';
+import { ErrorText, Page, useLoad, formText } from '../../ui';
 
 export function Units() {
   const [error, setError] = useState('');
@@ -31,9 +31,9 @@ export function Units() {
     void run(async () => {
       await api.post('/api/auth/units', {
         body: {
-          unit_name: String(f.get('unit_name')),
-          unit_code: String(f.get('unit_code')),
-          location: String(f.get('location') || '') || null,
+          unit_name: formText(f, 'unit_name'),
+          unit_code: formText(f, 'unit_code'),
+          location: formText(f, 'location') || null,
         },
       });
       form.reset();
@@ -114,7 +114,7 @@ export function Units() {
                 onSubmit={(e) => {
                   e.preventDefault();
                   const form = e.currentTarget;
-                  const name = String(new FormData(form).get('department_name'));
+                  const name = formText(new FormData(form), 'department_name');
                   void run(async () => {
                     await api.post('/api/auth/departments', {
                       body: { unit_id: u.id, department_name: name },

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, Options, Page, Table, useLoad } from '../../ui';
+import { ErrorText, Options, Page, Table, useLoad, formText } from '../../ui';
 
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
 type Unit = Answer<'/api/auth/units', 'get'>['items'][number];
@@ -124,7 +124,7 @@ export function Users() {
 }
 
 /**
- * Seed 002's form: a checkbox per unit; checking a unit shows its departments; a unit with no
+ * The user form: a checkbox per unit; checking a unit shows its departments; a unit with no
  * department checked means "All departments" of that unit.
  */
 function UserForm({
@@ -167,10 +167,10 @@ function UserForm({
     const f = new FormData(e.currentTarget);
     const unit_assignments_data = [...picked].map(([unit_id, ds]) => ({ unit_id, department_ids: [...ds] }));
     const common = {
-      username: String(f.get('username')).trim(),
-      email: String(f.get('email') ?? '').trim() || null,
-      full_name: String(f.get('full_name') ?? ''),
-      role: String(f.get('role')) as (typeof ROLES)[number],
+      username: formText(f, 'username').trim(),
+      email: formText(f, 'email').trim() || null,
+      full_name: formText(f, 'full_name'),
+      role: formText(f, 'role') as (typeof ROLES)[number],
       unit_assignments_data,
     };
     setError('');
@@ -191,7 +191,7 @@ function UserForm({
   }
 
   return (
-    <form className="card form" onSubmit={submit} aria-labelledby="user-form-title">
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="user-form-title">
       <h2 id="user-form-title">{user ? `Edit ${user.username}` : 'New user'}</h2>
       <div className="grid2">
         <label>
@@ -232,7 +232,8 @@ function UserForm({
             return (
               <li key={u.id}>
                 <label className="check">
-                  <input type="checkbox" checked={!!chosen} onChange={() => toggleUnit(u.id)} /> {u.unit_name}{' '}
+                  <input type="checkbox" checked={!!chosen} onChange={() => toggleUnit(u.id)} />
+                  {` ${u.unit_name} `}
                   <span className="muted">({u.unit_code})</span>
                 </label>
                 {chosen && (

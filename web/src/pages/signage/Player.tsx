@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 /**
  * `/player`: what a screen opens. It asks for a pairing code, shows it until an admin claims it,
@@ -70,12 +70,12 @@ function Pairing({ onPaired }: { onPaired: (token: string) => void }) {
           );
           if (r?.status === 200) return onPaired(((await r.json()) as { device_token: string }).device_token);
           if (r && r.status !== 202) return void start();
-          timer = setTimeout(poll, pair.poll_interval_seconds * 1000);
+          timer = setTimeout(() => void poll(), pair.poll_interval_seconds * 1000);
         };
-        timer = setTimeout(poll, pair.poll_interval_seconds * 1000);
+        timer = setTimeout(() => void poll(), pair.poll_interval_seconds * 1000);
       } catch (err) {
         setError((err as Error).message);
-        timer = setTimeout(start, 5000);
+        timer = setTimeout(() => void start(), 5000);
       }
     };
     void start();
@@ -146,7 +146,7 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
         // Keep playing what we have; try again on the next tick.
         setOffline(true);
       }
-      timer = setTimeout(load, PLAYLIST_POLL_MS);
+      timer = setTimeout(() => void load(), PLAYLIST_POLL_MS);
     };
     void load();
     return () => clearTimeout(timer);
@@ -154,30 +154,34 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
 
   const items = playlist?.items ?? [];
   const item = items.length ? items[index % items.length] : undefined;
+  // Each playlist answer is a new object: `playing` keeps its identity while the item is unchanged, so
+  // a refresh does not restart what is on screen, and an edited item (its duration) takes effect.
+  const itemJson = item ? JSON.stringify(item) : '';
+  const playing = useMemo(() => (itemJson ? (JSON.parse(itemJson) as Item) : undefined), [itemJson]);
 
   useEffect(() => {
-    if (!item) return;
+    if (!playing) return;
     let live = true;
-    const known = sources.current.get(item.id);
+    const known = sources.current.get(playing.id);
     if (known) setSrc(known);
     else
-      sourceOf(item, token).then(
+      sourceOf(playing, token).then(
         (s) => {
-          sources.current.set(item.id, s);
+          sources.current.set(playing.id, s);
           if (live) setSrc(s);
         },
         () => live && setIndex((i) => i + 1),
       );
-    const seconds = item.duration ?? DEFAULT_SECONDS;
+    const seconds = playing.duration ?? DEFAULT_SECONDS;
     // Videos advance when they end; everything else after its duration.
     const timer =
-      item.asset_type === 'video' ? undefined : setTimeout(() => setIndex((i) => i + 1), seconds * 1000);
+      playing.asset_type === 'video' ? undefined : setTimeout(() => setIndex((i) => i + 1), seconds * 1000);
     return () => {
       live = false;
       clearTimeout(timer);
       setSrc(null);
     };
-  }, [item?.id, index, token]);
+  }, [playing, index, token]);
 
   if (!item)
     return (

@@ -11,6 +11,7 @@ import {
   Table,
   useLoad,
   useSubmit,
+  formText,
 } from '../../ui';
 
 type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
@@ -74,9 +75,9 @@ export function Signage() {
               (f) =>
                 api.post('/api/signage/devices/claim', {
                   body: {
-                    code: String(f.get('code')),
-                    name: String(f.get('name')),
-                    playlist_id: String(f.get('playlist_id') || '') || null,
+                    code: formText(f, 'code'),
+                    name: formText(f, 'name'),
+                    playlist_id: formText(f, 'playlist_id') || null,
                   },
                 }),
               devices.reload,
@@ -143,9 +144,9 @@ export function Signage() {
             (f) =>
               api.post('/api/signage/assets', {
                 body: {
-                  name: String(f.get('name')),
-                  asset_type: String(f.get('asset_type')) as Asset['asset_type'],
-                  uri: String(f.get('uri')),
+                  name: formText(f, 'name'),
+                  asset_type: formText(f, 'asset_type') as Asset['asset_type'],
+                  uri: formText(f, 'uri'),
                   duration: Number(f.get('duration')) || undefined,
                   is_enabled: true,
                 },
@@ -235,7 +236,7 @@ export function Signage() {
           onSubmit={(e: FormEvent<HTMLFormElement>) => {
             e.preventDefault();
             const form = e.currentTarget;
-            const name = String(new FormData(form).get('name'));
+            const name = formText(new FormData(form), 'name');
             void run(async () => {
               await api.post('/api/signage/playlists', { body: { name } });
               form.reset();
@@ -254,7 +255,7 @@ export function Signage() {
             assets={byId}
             all={assets.data?.items ?? []}
             onChange={(ids) =>
-              run(
+              void run(
                 () =>
                   api.put('/api/signage/playlists/{id}/assets', {
                     path: { id: p.id },
@@ -303,8 +304,8 @@ function Upload({ onDone }: { onDone: () => void }) {
     const f = new FormData(form);
     const file = f.get('file') as File;
     const body = new FormData();
-    body.set('name', String(f.get('name') || file.name));
-    body.set('duration', String(f.get('duration') || 10));
+    body.set('name', formText(f, 'name') || file.name);
+    body.set('duration', formText(f, 'duration') || '10');
     body.set('is_enabled', f.get('is_enabled') === 'on' ? 'true' : 'false');
     body.set('file', file);
     const xhr = new XMLHttpRequest();
@@ -384,7 +385,13 @@ function PlaylistEditor({
         {ids.map((id, i) => (
           <li
             key={`${id}-${i}`}
-            className={`row playlist-item${dragged === i ? ' dragging' : ''}${over === i && dragged !== i ? ' drop-target' : ''}`}
+            className={[
+              'row playlist-item',
+              dragged === i && 'dragging',
+              over === i && dragged !== i && 'drop-target',
+            ]
+              .filter(Boolean)
+              .join(' ')}
             draggable
             data-testid="playlist-item"
             onDragStart={(e) => {
@@ -511,7 +518,7 @@ function Preview({ asset }: { asset: Asset }) {
  */
 function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolean) => void }) {
   const form = useSubmit();
-  const wall = (v: FormDataEntryValue | null) => (String(v ?? '') ? `${String(v)}:00`.slice(0, 19) : null);
+  const wall = (v: string) => (v ? `${v}:00`.slice(0, 19) : null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -519,11 +526,11 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
       api.patch('/api/signage/assets/{id}', {
         path: { id: asset.id },
         body: {
-          name: String(f.get('name')).trim(),
-          start_date: wall(f.get('start_date')),
-          end_date: wall(f.get('end_date')),
+          name: formText(f, 'name').trim(),
+          start_date: wall(formText(f, 'start_date')),
+          end_date: wall(formText(f, 'end_date')),
           duration: Number(f.get('duration')),
-          timezone: String(f.get('timezone')).trim(),
+          timezone: formText(f, 'timezone').trim(),
           is_enabled: f.get('is_enabled') === 'on',
         },
       }),
@@ -533,7 +540,7 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
   return (
     <section className="card asset-editor" aria-label={`Schedule of ${asset.name}`}>
       <div className="asset-editor-body">
-        <form className="form" onSubmit={submit} noValidate>
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <h3>Schedule of {asset.name}</h3>
           <Field label="Asset name" name="name" errors={form.fields}>
             <input defaultValue={asset.name} />
