@@ -43,7 +43,7 @@ export const organizations = pgTable(
 );
 
 /**
- * Users are global (one login, several orgs). Integer ids because seed 002's API addresses users
+ * Users are global (one login, several orgs). Integer ids because the users API addresses users
  * as `/api/auth/users/42/`. A tenant transaction sees a user only through a membership of its org.
  */
 /** The `org_id` column of every tenant table: NOT NULL, and the org's rows go when the org goes. */
