@@ -42,9 +42,8 @@ function limitsOf(row: PlanRow): { plan: PlanName } & PlanLimits {
   };
 }
 
-function rowValues(orgId: string, plan: PlanName, limits: PlanLimits) {
+function planColumns(plan: PlanName, limits: PlanLimits) {
   return {
-    orgId,
     plan,
     maxAssets: limits.max_assets,
     maxUsers: limits.max_users,
@@ -62,7 +61,7 @@ function rowValues(orgId: string, plan: PlanName, limits: PlanLimits) {
 export async function lockPlan(t: TenantTx) {
   await t.tx
     .insert(signagePlans)
-    .values(rowValues(t.orgId, 'free', PLAN_LIMITS.free))
+    .values({ orgId: t.orgId, ...planColumns('free', PLAN_LIMITS.free) })
     .onConflictDoNothing();
   const [row] = await t.tx
     .select()
@@ -103,11 +102,10 @@ export async function currentPlan(t: TenantTx) {
 /** Puts the org on a plan (its standard limits, optionally overridden). Platform/billing action. */
 export async function setOrgPlan(t: TenantTx, plan: PlanName, overrides: Partial<PlanLimits> = {}) {
   const before = await currentPlan(t);
-  const values = rowValues(t.orgId, plan, { ...PLAN_LIMITS[plan], ...overrides });
-  const { orgId: _org, ...set } = values;
+  const set = planColumns(plan, { ...PLAN_LIMITS[plan], ...overrides });
   const [row] = await t.tx
     .insert(signagePlans)
-    .values(values)
+    .values({ orgId: t.orgId, ...set })
     .onConflictDoUpdate({ target: signagePlans.orgId, set: { ...set, updatedAt: new Date() } })
     .returning();
   const after = limitsOf(row);

@@ -105,11 +105,5 @@ export async function listUsage(t: TenantTx, page: PageQuery, filters: UsageFilt
     )
     .orderBy(asc(signageUsageMetrics.date), asc(signageUsageMetrics.metricType))
     .limit(ks.limit);
-  const result = ks.finish(rows, (r) => ({
-    date: r.date,
-    metric_type: r.metricType,
-    value: r.value,
-    updated_at: r.updatedAt.toISOString(),
-  }));
-  return { from, to, ...result };
+  return { from, to, page: ks.finish(rows) };
 }
