@@ -145,10 +145,9 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         },
       },
       async (req, reply) => {
-        const input = { ...anthiasFieldsOf(req.body), name: req.body.name, uri: req.body.uri };
-        const asset = await consoleTenant(req, (t) =>
-          createAnthiasAsset(t, { ...input, mimetype: req.body.mimetype }),
-        );
+        const { name, uri, mimetype } = req.body;
+        const input = { ...anthiasFieldsOf(req.body), name, uri, mimetype };
+        const asset = await consoleTenant(req, (t) => createAnthiasAsset(t, input));
         return reply.code(201).send(anthiasAssetView(asset));
       },
     );

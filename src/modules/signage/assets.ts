@@ -281,8 +281,15 @@ export async function deleteAsset(t: TenantTx, id: string) {
   return before.storageKey;
 }
 
+export interface AssetContent {
+  key: string;
+  mimetype: string;
+  size: number;
+  md5: string;
+}
+
 /** The stored file of an uploaded asset the actor may see; marks it accessed. */
-export async function assetContent(t: TenantTx, id: string) {
+export async function assetContent(t: TenantTx, id: string): Promise<AssetContent> {
   const asset = await getAsset(t, id);
   if (asset.storageKey === null) throw invalidField('id', 'this asset is a link, not an uploaded file');
   await t.tx.update(signageAssets).set({ lastAccessed: new Date() }).where(eq(signageAssets.id, id));

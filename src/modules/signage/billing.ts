@@ -167,7 +167,8 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
     .select()
     .from(signageSubscriptions)
     .where(eq(signageSubscriptions.orgId, t.orgId));
-  if (deleted && existing && existing.externalSubscriptionId !== sub.id) return null; // an older subscription ended; the current one stands
+  // An older subscription ended: the current one stands.
+  if (deleted && existing && existing.externalSubscriptionId !== sub.id) return null;
   const item = sub.items?.data?.[0];
   const plan = planOf(sub) ?? existing?.planName;
   if (!plan)

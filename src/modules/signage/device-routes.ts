@@ -5,6 +5,7 @@ import type { FileStorage } from '../../core/files/storage.ts';
 import { tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { assetContent } from './assets.ts';
 import { screenActor, screenTenant } from './credentials.ts';
+import { sendAssetContent } from './routes-assets.ts';
 import { devicePlaylist } from './device-playlist.ts';
 import { heartbeat } from './heartbeat.ts';
 import { collectPairing, startPairing } from './pairing.ts';
@@ -93,11 +94,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
     },
     async (req, reply) => {
       const content = await screenTenant(req, (t) => assetContent(t, req.params.id));
-      return reply
-        .type(content.mimetype)
-        .header('content-length', content.size)
-        .header('etag', `"${content.md5}"`)
-        .send(storage.open(content.key));
+      return sendAssetContent(reply, storage, content);
     },
   );
 }

@@ -12,7 +12,10 @@ const createdByActor = (actor: Actor): Condition =>
 const holdsViewAllAssets = (actor: Actor): Condition =>
   actor.userId === null
     ? false
-    : sql`exists (select 1 from ${signageMemberPermissions} where ${signageMemberPermissions.orgId} = ${signageAssets.orgId} and ${signageMemberPermissions.userId} = ${actor.userId} and ${signageMemberPermissions.viewAllAssets})`;
+    : sql`exists (select 1 from ${signageMemberPermissions}
+        where ${signageMemberPermissions.orgId} = ${signageAssets.orgId}
+          and ${signageMemberPermissions.userId} = ${actor.userId}
+          and ${signageMemberPermissions.viewAllAssets})`;
 
 /**
  * `user_asset_access`: a member sees the assets they created, or all of them with the

@@ -1,4 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { requireWriter } from '../../core/access/actor.ts';
 import { uuidParam } from '../../core/db/ids.ts';
@@ -19,6 +20,7 @@ import {
   newAssetId,
   storageKeyFor,
   updateAsset,
+  type AssetContent,
   type AssetFields,
 } from './assets.ts';
 import { consoleTenant, refuseScreens } from './credentials.ts';
@@ -143,6 +145,15 @@ function acceptedTypes(assetType: 'image' | 'video' | undefined, claimed: string
   return [claimed as SniffedType];
 }
 
+/** Streams an uploaded file with its type, size and checksum (the console's and the screens' route). */
+export function sendAssetContent(reply: FastifyReply, storage: FileStorage, content: AssetContent) {
+  return reply
+    .type(content.mimetype)
+    .header('content-length', content.size)
+    .header('etag', `"${content.md5}"`)
+    .send(storage.open(content.key));
+}
+
 /** Assets: links and uploaded files, each visible to its creator, admins and view_all_assets holders. */
 export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
   app.get(
@@ -240,11 +251,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     { schema: { tags, summary: 'The uploaded file of an asset', params: idParams } },
     async (req, reply) => {
       const content = await consoleTenant(req, (t) => assetContent(t, req.params.id));
-      return reply
-        .type(content.mimetype)
-        .header('content-length', content.size)
-        .header('etag', `"${content.md5}"`)
-        .send(storage.open(content.key));
+      return sendAssetContent(reply, storage, content);
     },
   );
 
