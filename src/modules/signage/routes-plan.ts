@@ -5,7 +5,7 @@ import { actorOf, type RosterApp } from '../../core/http/app.ts';
 import { consoleTenant } from './credentials.ts';
 import { listMemberPermissions, setMemberPermissions } from './permissions.ts';
 import { limitsReport } from './plans.ts';
-import { limitsOut, memberPermissionsOut, memberPermissionsView } from './views.ts';
+import { limitsOut, limitsView, memberPermissionsOut, memberPermissionsView } from './views.ts';
 
 const tags = ['signage'];
 
@@ -22,7 +22,7 @@ export function registerPlanRoutes(app: RosterApp) {
     },
     async (req) => {
       requireOrgAdmin(actorOf(req), 'see plan usage');
-      return consoleTenant(req, limitsReport);
+      return limitsView(await consoleTenant(req, limitsReport));
     },
   );
 

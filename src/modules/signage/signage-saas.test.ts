@@ -389,7 +389,7 @@ describeEachBackend(
           ).status,
           201,
         );
-      await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { max_assets: 1000 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { maxAssets: 1000 }));
       // Downgrade to free, whose limit we lower to 4 through the plan table for the test.
       const down = await stripe(
         env(),
@@ -402,7 +402,7 @@ describeEachBackend(
       assert.deepEqual(down.body, { received: true, status: 'active', plan_name: 'free' });
       const limits = (await admin.get('/api/signage/limits')).body;
       assert.deepEqual([limits.plan, limits.limits.max_assets], ['free', 100]);
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_assets: 4 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 4 }));
       const refused = await admin.post('/api/signage/assets', {
         name: 'one too many',
         asset_type: 'webpage',
@@ -524,7 +524,7 @@ describeEachBackend(
     test('rate limit per org by plan: 429 with Retry-After on signage, v2 and device routes; other orgs unaffected', async () => {
       const { org, admin } = await env().makeOrg('rate');
       const { admin: other } = await env().makeOrg('rate-other');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { api_rate_per_minute: 3 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { apiRatePerMinute: 3 }));
       const key = await apiKey(admin, env());
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await admin.get('/api/signage/assets')).status);
@@ -547,7 +547,7 @@ describeEachBackend(
     test('max_users: an org over its seat limit cannot add assets or screens (422 naming max_users)', async () => {
       const { org, admin } = await env().makeOrg('seats');
       await env().makeUser(org, 'seats.two');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_users: 1 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxUsers: 1 }));
       const before = (await env().database.db.select().from(signageAssets)).length;
       const res = await admin.post('/api/signage/assets', {
         name: 's',

@@ -271,7 +271,7 @@ describeEachBackend(
 
     test('two creates racing for the last asset slot: one wins, the other gets 422 naming max_assets', async () => {
       const { org, admin } = await env().makeOrg('sig-race');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_assets: 2, max_devices: 1 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 2, maxDevices: 1 }));
       assert.equal(
         (
           await admin.post('/api/signage/assets', {

@@ -9,6 +9,7 @@ import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
 import type { Device } from './devices.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { PairingStarted, PairingState } from './pairing.ts';
+import type { Plan, PlanLimits, Usage } from './plans.ts';
 import type { Playlist } from './playlists.ts';
 import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
 import {
@@ -286,6 +287,39 @@ export const limitsOut = z.object({
     storage_gb: z.number(),
   }),
 });
+
+/** A plan's limits as the console and the audit trail show them. */
+export function planLimitsView(p: PlanLimits): z.infer<typeof limitsShape> {
+  return {
+    max_assets: p.maxAssets,
+    max_users: p.maxUsers,
+    max_storage_gb: p.maxStorageGb,
+    max_devices: p.maxDevices,
+    api_rate_per_minute: p.apiRatePerMinute,
+  };
+}
+
+export function planView(p: Plan) {
+  return { plan: p.plan, ...planLimitsView(p) };
+}
+
+const GB = 1024 ** 3;
+
+export function limitsView(r: { plan: Plan; usage: Usage }): z.infer<typeof limitsOut> {
+  const { usage } = r;
+  return {
+    plan: r.plan.plan,
+    limits: planLimitsView(r.plan),
+    usage: {
+      assets: usage.assets,
+      storage_bytes: usage.storageBytes,
+      devices: usage.devices,
+      users: usage.users,
+      // Gigabytes to three decimals: enough to see a file's weight against the limit.
+      storage_gb: Math.round((usage.storageBytes / GB) * 1000) / 1000,
+    },
+  };
+}
 
 export const memberPermissionsOut = z.object({ user_id: z.number(), view_all_assets: z.boolean() });
 
