@@ -108,7 +108,7 @@ describeEachBackend(
       assert.match(refused.body.detail, /admins/);
     });
 
-    test('a link asset is created with the seed fields; is_active follows enabled and the window', async () => {
+    test('a link asset is created with all its fields; is_active follows enabled and the window', async () => {
       const admin = await env().login('sig-a.admin');
       const res = await admin.post('/api/signage/assets', {
         name: 'Lobby page',
