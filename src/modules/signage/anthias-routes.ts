@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { FileStorage } from '../../core/files/storage.ts';
 import type { RosterApp } from '../../core/http/app.ts';
 import { notFound } from '../../core/http/problem.ts';
+import { definedOnly } from '../../core/util/objects.ts';
 import {
-  anthiasAsset,
   createAnthiasAsset,
   listAnthiasAssets,
   normalizeAssetId,
@@ -13,7 +13,8 @@ import {
   updateAnthiasAsset,
 } from './anthias.ts';
 import { deleteAsset, getAsset } from './assets.ts';
-import { consoleTenant } from './routes.ts';
+import { consoleTenant } from './credentials.ts';
+import { anthiasAssetOut, anthiasAssetView } from './views.ts';
 
 /** Anthias clients post JSON or HTML forms; form values are strings ("true", "1", "10"). */
 const bool = z.union([
@@ -79,23 +80,24 @@ const updateFields = {
 const putBody = z.strictObject(updateFields);
 const patchBody = putBody.partial();
 
-const assetOut = z.object({
-  asset_id: z.string(),
-  name: z.string(),
-  uri: z.string(),
-  start_date: z.string().nullable(),
-  end_date: z.string().nullable(),
-  duration: z.number(),
-  mimetype: z.string(),
-  is_enabled: z.boolean(),
-  nocache: z.boolean(),
-  play_order: z.number(),
-  skip_asset_check: z.boolean(),
-  is_active: z.boolean(),
-  is_processing: z.boolean(),
-});
-
 const params = z.object({ asset_id: z.string().max(64) });
+
+/**
+ * The fields Anthias lets a script set, in the domain's names; the echoed read-only fields, and on
+ * update uri and mimetype, are dropped here (absent fields stay absent).
+ */
+function anthiasFieldsOf(body: z.infer<typeof patchBody>) {
+  return definedOnly({
+    startDate: body.start_date,
+    endDate: body.end_date,
+    duration: body.duration,
+    isEnabled: body.is_enabled,
+    isProcessing: body.is_processing,
+    nocache: body.nocache,
+    playOrder: body.play_order,
+    skipAssetCheck: body.skip_asset_check,
+  });
+}
 
 function assetIdOf(raw: string): string {
   const id = normalizeAssetId(raw);
@@ -109,7 +111,7 @@ function assetIdOf(raw: string): string {
  * user_asset_access); use an org API key (`Authorization: Bearer rk_…`).
  */
 export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage) {
-  await app.register(async (plugin) => {
+  await app.register((plugin, _opts, done) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -126,10 +128,10 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         schema: {
           tags,
           summary: 'List assets (Anthias AssetListViewV2)',
-          response: { 200: z.array(assetOut) },
+          response: { 200: z.array(anthiasAssetOut) },
         },
       },
-      async (req) => consoleTenant(req, listAnthiasAssets),
+      async (req) => (await consoleTenant(req, listAnthiasAssets)).map(anthiasAssetView),
     );
 
     scope.post(
@@ -139,41 +141,29 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           tags,
           summary: 'Create a link asset (Anthias CreateAssetSerializerV2; a taken name gets a -N suffix)',
           body: createBody,
-          response: { 201: assetOut },
+          response: { 201: anthiasAssetOut },
         },
       },
       async (req, reply) => {
-        const {
-          asset_id: _a,
-          is_active: _b,
-          is_reachable: _c,
-          last_reachability_check: _d,
-          ext: _e,
-          ...input
-        } = req.body;
-        return reply.code(201).send(await consoleTenant(req, (t) => createAnthiasAsset(t, input)));
+        const { name, uri, mimetype } = req.body;
+        const input = { ...anthiasFieldsOf(req.body), name, uri, mimetype };
+        const asset = await consoleTenant(req, (t) => createAnthiasAsset(t, input));
+        return reply.code(201).send(anthiasAssetView(asset));
       },
     );
 
     scope.get(
       '/api/v2/assets/:asset_id',
-      { schema: { tags, summary: 'One asset', params, response: { 200: assetOut } } },
+      { schema: { tags, summary: 'One asset', params, response: { 200: anthiasAssetOut } } },
       async (req) =>
-        anthiasAsset(await consoleTenant(req, (t) => getAsset(t, assetIdOf(req.params.asset_id)))),
+        anthiasAssetView(await consoleTenant(req, (t) => getAsset(t, assetIdOf(req.params.asset_id)))),
     );
 
-    const update = (req: FastifyRequest, body: z.infer<typeof patchBody>, rawId: string) => {
-      const {
-        asset_id: _a,
-        is_active: _b,
-        is_reachable: _c,
-        last_reachability_check: _d,
-        ext: _e,
-        uri: _u,
-        mimetype: _m,
-        ...patch
-      } = body;
-      return consoleTenant(req, (t) => updateAnthiasAsset(t, assetIdOf(rawId), patch));
+    const update = async (req: FastifyRequest, body: z.infer<typeof patchBody>, rawId: string) => {
+      const patch = { ...anthiasFieldsOf(body), ...definedOnly({ name: body.name }) };
+      return anthiasAssetView(
+        await consoleTenant(req, (t) => updateAnthiasAsset(t, assetIdOf(rawId), patch)),
+      );
     };
     scope.put(
       '/api/v2/assets/:asset_id',
@@ -183,7 +173,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           summary: 'Update an asset (all of name, start_date, end_date, duration, is_enabled)',
           params,
           body: putBody,
-          response: { 200: assetOut },
+          response: { 200: anthiasAssetOut },
         },
       },
       async (req) => update(req, req.body, req.params.asset_id),
@@ -196,7 +186,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           summary: 'Update some fields of an asset',
           params,
           body: patchBody,
-          response: { 200: assetOut },
+          response: { 200: anthiasAssetOut },
         },
       },
       async (req) => update(req, req.body, req.params.asset_id),
@@ -226,5 +216,6 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         return reply.code(204).send();
       },
     );
+    done();
   });
 }

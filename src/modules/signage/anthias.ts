@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { startsWith } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
@@ -8,36 +9,11 @@ import {
   createUrlAsset,
   getAsset,
   updateAsset,
+  type Asset,
   type AssetPatch,
-  type AssetRow,
 } from './assets.ts';
 import { assetPolicy } from './policy.ts';
-import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
 import { signageAssets, type AssetType } from './schema.ts';
-
-/**
- * Anthias's REST API v2 asset shape (api/serializers/v2.py, AssetSerializerV2). Dates are
- * instants in UTC, as Anthias's DRF serializers render them.
- */
-export function anthiasAsset(a: AssetRow & { isActive: boolean }) {
-  const instant = (v: string | null) =>
-    v === null ? null : wallClockToInstant(fromDbTimestamp(v)!, a.timezone);
-  return {
-    asset_id: a.id,
-    name: a.name,
-    uri: a.uri,
-    start_date: instant(a.startDate),
-    end_date: instant(a.endDate),
-    duration: a.duration,
-    mimetype: a.mimetype,
-    is_enabled: a.isEnabled,
-    nocache: a.nocache,
-    play_order: a.playOrder,
-    skip_asset_check: a.skipAssetCheck,
-    is_active: a.isActive,
-    is_processing: a.isProcessing,
-  };
-}
 
 /** Anthias's mimetype field says what a link is: image, video, webpage or streaming (or a full type). */
 export function assetTypeOfMimetype(mimetype: string): AssetType {
@@ -56,13 +32,12 @@ export function normalizeAssetId(raw: string): string | null {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export async function listAnthiasAssets(t: TenantTx) {
-  const rows = await t.tx
+export async function listAnthiasAssets(t: TenantTx): Promise<Asset[]> {
+  return t.tx
     .select(assetColumnsWithActive)
     .from(signageAssets)
     .where(assetPolicy.visible(t.actor))
     .orderBy(asc(signageAssets.playOrder), asc(signageAssets.id));
-  return rows.map(anthiasAsset);
 }
 
 /** Anthias's `get_unique_name`: a taken name becomes `name-1`, `name-2`… instead of a conflict. */
@@ -72,9 +47,7 @@ async function uniqueName(t: TenantTx, name: string) {
       await t.tx
         .select({ name: signageAssets.name })
         .from(signageAssets)
-        .where(
-          or(eq(signageAssets.name, name), like(signageAssets.name, `${name.replace(/[%_\\]/g, '\\$&')}-%`)),
-        )
+        .where(or(eq(signageAssets.name, name), startsWith(signageAssets.name, `${name}-`)))
     ).map((r) => r.name),
   );
   if (!taken.has(name)) return name;
@@ -85,54 +58,44 @@ export interface AnthiasAssetInput {
   name: string;
   uri: string;
   mimetype: string;
-  start_date?: string | null;
-  end_date?: string | null;
+  startDate?: string | null;
+  endDate?: string | null;
   duration?: number;
-  is_enabled?: boolean;
-  is_processing?: boolean;
+  isEnabled?: boolean;
+  isProcessing?: boolean;
   nocache?: boolean;
-  play_order?: number;
-  skip_asset_check?: boolean;
+  playOrder?: number;
+  skipAssetCheck?: boolean;
 }
 
 /** Anthias videos report duration 0 ("detect it"); Roster has no detector and plays them 10 s. */
 const durationOf = (d: number | undefined) => (d === undefined ? undefined : d === 0 ? 10 : d);
 
-export async function createAnthiasAsset(t: TenantTx, input: AnthiasAssetInput) {
+export async function createAnthiasAsset(t: TenantTx, input: AnthiasAssetInput): Promise<Asset> {
   if (input.uri.startsWith('/'))
     throw invalidField(
       'body.uri',
       'file paths of a player are not accepted: upload the file with POST /api/signage/assets/upload',
     );
-  const assetType = assetTypeOfMimetype(input.mimetype);
-  const asset = await createUrlAsset(t, {
+  return createUrlAsset(t, {
+    ...input,
     name: await uniqueName(t, input.name),
-    asset_type: assetType,
-    uri: input.uri,
-    mimetype: input.mimetype,
-    start_date: input.start_date,
-    end_date: input.end_date,
+    assetType: assetTypeOfMimetype(input.mimetype),
     duration: durationOf(input.duration),
-    is_enabled: input.is_enabled,
-    is_processing: input.is_processing,
-    nocache: input.nocache,
-    play_order: input.play_order,
-    skip_asset_check: input.skip_asset_check,
   });
-  return anthiasAsset(asset);
 }
 
 export type AnthiasAssetPatch = Omit<Partial<AnthiasAssetInput>, 'uri' | 'mimetype'>;
 
 /** Anthias's UpdateAssetSerializer: uri and mimetype are not updatable; a video keeps its duration. */
-export async function updateAnthiasAsset(t: TenantTx, id: string, patch: AnthiasAssetPatch) {
+export async function updateAnthiasAsset(t: TenantTx, id: string, patch: AnthiasAssetPatch): Promise<Asset> {
   const current = await getAsset(t, id);
   const { duration, ...rest } = patch;
   const changes: AssetPatch = {
     ...rest,
     ...(current.mimetype.includes('video') ? {} : { duration: durationOf(duration) }),
   };
-  return anthiasAsset(await updateAsset(t, id, changes));
+  return updateAsset(t, id, changes);
 }
 
 /**

@@ -1,21 +1,26 @@
-import { and, eq, getTableColumns, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { newId } from '../../core/db/columns.ts';
 import { audit } from '../../core/audit/service.ts';
 import { requireWriter } from '../../core/access/actor.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { invalidField } from '../../core/http/problem.ts';
-import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
+import { containsText } from '../../core/db/search.ts';
+import { definedOnly } from '../../core/util/objects.ts';
 import type { StoredFile } from '../../core/files/storage.ts';
 import { assetPolicy } from './policy.ts';
 import { ensureAssetRoom } from './plans.ts';
 import { fromDbTimestamp, isTimeZone, toWallClock } from './schedule.ts';
 import { signageAssets, type AssetType } from './schema.ts';
+import { assetView } from './views.ts';
 
 export type AssetRow = typeof signageAssets.$inferSelect;
+/** An asset with whether it plays now (`is_active`). */
+export type Asset = AssetRow & { isActive: boolean };
 
 /**
- * Seed 003's `Asset.is_active`: enabled and now strictly inside the window, read on the asset's
+ * An asset's `is_active`: enabled and now strictly inside the window, read on the asset's
  * own timezone clock. An open bound does not limit (Anthias requires both dates; Roster lets an
  * asset run without an end).
  */
@@ -43,57 +48,26 @@ export function deviceContentPath(id: string) {
   return `/api/device/assets/${id}/content`;
 }
 
-export function publicAsset(a: AssetRow & { isActive: boolean }) {
-  return {
-    id: a.id,
-    name: a.name,
-    description: a.description,
-    asset_type: a.assetType,
-    uri: a.uri,
-    is_uploaded: a.storageKey !== null,
-    md5: a.md5,
-    mimetype: a.mimetype,
-    file_size: a.fileSize,
-    start_date: fromDbTimestamp(a.startDate),
-    end_date: fromDbTimestamp(a.endDate),
-    duration: a.duration,
-    timezone: a.timezone,
-    is_enabled: a.isEnabled,
-    is_active: a.isActive,
-    is_processing: a.isProcessing,
-    processing_status: a.processingStatus,
-    play_order: a.playOrder,
-    tags: a.tags,
-    category: a.category,
-    nocache: a.nocache,
-    skip_asset_check: a.skipAssetCheck,
-    created_by: a.createdBy,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-    last_accessed: a.lastAccessed?.toISOString() ?? null,
-  };
-}
-
-/** Fields shared by URL and uploaded assets (API names). */
+/** Fields shared by URL and uploaded assets; the dates are as given (local or with an offset). */
 export interface AssetFields {
   name: string;
   description?: string;
-  start_date?: string | null;
-  end_date?: string | null;
+  startDate?: string | null;
+  endDate?: string | null;
   duration?: number;
   timezone?: string;
-  is_enabled?: boolean;
-  play_order?: number;
+  isEnabled?: boolean;
+  playOrder?: number;
   tags?: string[];
   category?: string;
   nocache?: boolean;
-  skip_asset_check?: boolean;
+  skipAssetCheck?: boolean;
   /** Anthias clients set this while they transcode; Roster stores what they say. */
-  is_processing?: boolean;
+  isProcessing?: boolean;
 }
 
 export interface UrlAssetInput extends AssetFields {
-  asset_type: AssetType;
+  assetType: AssetType;
   uri: string;
   mimetype?: string;
 }
@@ -108,26 +82,28 @@ function scheduleColumns(input: Partial<AssetFields>, current?: AssetRow) {
       : value === null
         ? null
         : toWallClock(value, timezone, `body.${field}`);
-  const startDate = pick(input.start_date, current?.startDate, 'start_date');
-  const endDate = pick(input.end_date, current?.endDate, 'end_date');
+  const startDate = pick(input.startDate, current?.startDate, 'start_date');
+  const endDate = pick(input.endDate, current?.endDate, 'end_date');
   if (startDate && endDate && endDate <= startDate)
     throw invalidField('body.end_date', 'must be after start_date');
   return { timezone, startDate, endDate };
 }
 
 function fieldColumns(input: Partial<AssetFields>) {
-  return {
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.duration !== undefined ? { duration: input.duration } : {}),
-    ...(input.is_enabled !== undefined ? { isEnabled: input.is_enabled } : {}),
-    ...(input.play_order !== undefined ? { playOrder: input.play_order } : {}),
-    ...(input.tags !== undefined ? { tags: input.tags } : {}),
-    ...(input.category !== undefined ? { category: input.category } : {}),
-    ...(input.nocache !== undefined ? { nocache: input.nocache } : {}),
-    ...(input.skip_asset_check !== undefined ? { skipAssetCheck: input.skip_asset_check } : {}),
-    ...(input.is_processing !== undefined ? { isProcessing: input.is_processing } : {}),
-  };
+  const { name, description, duration, isEnabled, playOrder, tags, category, nocache } = input;
+  const { skipAssetCheck, isProcessing } = input;
+  return definedOnly({
+    name,
+    description,
+    duration,
+    isEnabled,
+    playOrder,
+    tags,
+    category,
+    nocache,
+    skipAssetCheck,
+    isProcessing,
+  });
 }
 
 function checkUrl(type: AssetType, uri: string) {
@@ -154,7 +130,7 @@ async function insertAsset(t: TenantTx, values: typeof signageAssets.$inferInser
     entityType: 'signage_asset',
     entityId: asset.id,
     message: `Asset "${asset.name}" created`,
-    after: publicAsset(asset),
+    after: assetView(asset),
   });
   t.publish(
     liveEvent(t.orgId, 'signage.asset.created', { id: asset.id, name: asset.name }, { everyone: true }),
@@ -164,14 +140,14 @@ async function insertAsset(t: TenantTx, values: typeof signageAssets.$inferInser
 
 export async function createUrlAsset(t: TenantTx, input: UrlAssetInput) {
   requireWriter(t.actor);
-  checkUrl(input.asset_type, input.uri);
+  checkUrl(input.assetType, input.uri);
   const schedule = scheduleColumns(input);
   await ensureAssetRoom(t, 0);
   return insertAsset(t, {
     orgId: t.orgId,
-    assetType: input.asset_type,
+    assetType: input.assetType,
     uri: input.uri,
-    mimetype: input.mimetype ?? URL_MIMETYPES[input.asset_type],
+    mimetype: input.mimetype ?? URL_MIMETYPES[input.assetType],
     processingStatus: 'ready',
     createdBy: t.actor.userId,
     ...schedule,
@@ -208,26 +184,27 @@ export function storageKeyFor(orgId: string, id: string) {
   return `${orgId}/${id}`;
 }
 
-export async function getAsset(t: TenantTx, id: string) {
-  await assetPolicy.authorize(t.tx, t.actor, 'see', sql`${signageAssets.id} = ${id}`);
+/** The asset's row, for a caller that has already checked the actor's access to it. */
+async function readAsset(t: TenantTx, id: string): Promise<Asset> {
   const [row] = await t.tx.select(withActive).from(signageAssets).where(eq(signageAssets.id, id));
   return row;
+}
+
+export async function getAsset(t: TenantTx, id: string): Promise<Asset> {
+  await assetPolicy.authorize(t.tx, t.actor, 'see', sql`${signageAssets.id} = ${id}`);
+  return readAsset(t, id);
 }
 
 export interface AssetFilters {
   q?: string;
   category?: string;
   tag?: string;
-  asset_type?: AssetType;
-  is_enabled?: boolean;
+  assetType?: AssetType;
+  isEnabled?: boolean;
 }
 
-export async function listAssets(t: TenantTx, page: PageQuery, filters: AssetFilters) {
-  const ks = keyset<AssetRow & { isActive: boolean }>({
-    columns: [signageAssets.id],
-    key: (r) => [r.id],
-    page,
-  });
+export async function listAssets(t: TenantTx, page: PageQuery, filters: AssetFilters): Promise<Page<Asset>> {
+  const ks = keyset<Asset>({ columns: [signageAssets.id], key: (r) => [r.id], page });
   const rows = await t.tx
     .select(withActive)
     .from(signageAssets)
@@ -235,18 +212,18 @@ export async function listAssets(t: TenantTx, page: PageQuery, filters: AssetFil
       and(
         assetPolicy.visible(t.actor),
         ks.after,
-        filters.q ? ilike(signageAssets.name, `%${filters.q.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
+        filters.q ? containsText(filters.q, signageAssets.name) : undefined,
         filters.category !== undefined ? eq(signageAssets.category, filters.category) : undefined,
         filters.tag !== undefined
           ? sql`${signageAssets.tags} @> ${JSON.stringify([filters.tag])}::jsonb`
           : undefined,
-        filters.asset_type ? eq(signageAssets.assetType, filters.asset_type) : undefined,
-        filters.is_enabled !== undefined ? eq(signageAssets.isEnabled, filters.is_enabled) : undefined,
+        filters.assetType ? eq(signageAssets.assetType, filters.assetType) : undefined,
+        filters.isEnabled !== undefined ? eq(signageAssets.isEnabled, filters.isEnabled) : undefined,
       ),
     )
     .orderBy(...ks.orderBy)
     .limit(ks.limit);
-  return ks.finish(rows, publicAsset);
+  return ks.finish(rows);
 }
 
 export interface AssetPatch extends Partial<AssetFields> {
@@ -254,9 +231,9 @@ export interface AssetPatch extends Partial<AssetFields> {
   mimetype?: string;
 }
 
-export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch) {
+export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch): Promise<Asset> {
   await assetPolicy.authorize(t.tx, t.actor, 'manage', sql`${signageAssets.id} = ${id}`);
-  const before = await getAsset(t, id);
+  const before = await readAsset(t, id);
   if (patch.uri !== undefined || patch.mimetype !== undefined) {
     if (before.storageKey !== null)
       throw invalidField(
@@ -271,19 +248,18 @@ export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch) {
     .set({
       ...fieldColumns(patch),
       ...schedule,
-      ...(patch.uri !== undefined ? { uri: patch.uri } : {}),
-      ...(patch.mimetype !== undefined ? { mimetype: patch.mimetype } : {}),
+      ...definedOnly({ uri: patch.uri, mimetype: patch.mimetype }),
       updatedAt: new Date(),
     })
     .where(eq(signageAssets.id, id));
-  const after = await getAsset(t, id);
+  const after = await readAsset(t, id);
   await audit(t, {
     action: 'update',
     entityType: 'signage_asset',
     entityId: id,
     message: `Asset "${after.name}" updated`,
-    before: publicAsset(before),
-    after: publicAsset(after),
+    before: assetView(before),
+    after: assetView(after),
   });
   t.publish(liveEvent(t.orgId, 'signage.asset.updated', { id }, { everyone: true }));
   return after;
@@ -292,21 +268,28 @@ export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch) {
 /** Deletes the row; returns the storage key so the caller removes the file once committed. */
 export async function deleteAsset(t: TenantTx, id: string) {
   await assetPolicy.authorize(t.tx, t.actor, 'manage', sql`${signageAssets.id} = ${id}`);
-  const before = await getAsset(t, id);
+  const before = await readAsset(t, id);
   await t.tx.delete(signageAssets).where(eq(signageAssets.id, id));
   await audit(t, {
     action: 'delete',
     entityType: 'signage_asset',
     entityId: id,
     message: `Asset "${before.name}" deleted`,
-    before: publicAsset(before),
+    before: assetView(before),
   });
   t.publish(liveEvent(t.orgId, 'signage.asset.deleted', { id }, { everyone: true }));
   return before.storageKey;
 }
 
+export interface AssetContent {
+  key: string;
+  mimetype: string;
+  size: number;
+  md5: string;
+}
+
 /** The stored file of an uploaded asset the actor may see; marks it accessed. */
-export async function assetContent(t: TenantTx, id: string) {
+export async function assetContent(t: TenantTx, id: string): Promise<AssetContent> {
   const asset = await getAsset(t, id);
   if (asset.storageKey === null) throw invalidField('id', 'this asset is a link, not an uploaded file');
   await t.tx.update(signageAssets).set({ lastAccessed: new Date() }).where(eq(signageAssets.id, id));

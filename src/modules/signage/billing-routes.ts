@@ -4,31 +4,18 @@ import { actorOf, type RosterApp } from '../../core/http/app.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { badRequest } from '../../core/http/problem.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import {
-  applyStripeEvent,
-  getSubscription,
-  verifyStripeSignature,
-  webhookSecret,
-  type StripeEvent,
-} from './billing.ts';
-import { consoleTenant } from './routes.ts';
-import { BILLING_CYCLES, PLAN_NAMES, SUBSCRIPTION_STATUSES, USAGE_METRIC_TYPES } from './schema.ts';
+import { applyStripeEvent, getSubscription, verifyStripeSignature, webhookSecret } from './billing.ts';
+import { consoleTenant } from './credentials.ts';
+import { USAGE_METRIC_TYPES } from './schema.ts';
 import { listUsage } from './usage.ts';
-
-const subscriptionOut = z.object({
-  id: z.string(),
-  plan_name: z.enum(PLAN_NAMES),
-  plan_price: z.string(),
-  currency: z.string(),
-  billing_cycle: z.enum(BILLING_CYCLES),
-  status: z.enum(SUBSCRIPTION_STATUSES),
-  trial_ends_at: z.string().nullable(),
-  current_period_start: z.string(),
-  current_period_end: z.string(),
-  external_subscription_id: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
+import {
+  pageView,
+  stripeResultOut,
+  subscriptionOut,
+  subscriptionView,
+  usageMetricOut,
+  usageMetricView,
+} from './views.ts';
 
 const day = z
   .string()
@@ -54,7 +41,7 @@ export async function registerBillingRoutes(app: RosterApp) {
         response: { 200: subscriptionOut },
       },
     },
-    async (req) => consoleTenant(req, getSubscription),
+    async (req) => subscriptionView(await consoleTenant(req, getSubscription)),
   );
 
   app.get(
@@ -69,26 +56,20 @@ export async function registerBillingRoutes(app: RosterApp) {
           type: z.enum(USAGE_METRIC_TYPES).optional(),
         }),
         response: {
-          200: pageOf(
-            z.object({
-              date: z.string(),
-              metric_type: z.enum(USAGE_METRIC_TYPES),
-              value: z.number(),
-              updated_at: z.string(),
-            }),
-          ).extend({ from: z.string(), to: z.string() }),
+          200: pageOf(usageMetricOut).extend({ from: z.string(), to: z.string() }),
         },
       },
     },
     async (req) => {
       requireOrgAdmin(actorOf(req), 'see usage');
       const { limit, cursor, ...filters } = req.query;
-      return consoleTenant(req, (t) => listUsage(t, { limit, cursor }, filters));
+      const { from, to, page } = await consoleTenant(req, (t) => listUsage(t, { limit, cursor }, filters));
+      return { from, to, ...pageView(page, usageMetricView) };
     },
   );
 
   // The signature covers the exact bytes Stripe sent, so this route alone keeps the body raw.
-  await app.register(async (plugin) => {
+  await app.register((plugin, _opts, done) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
       done(null, body),
@@ -101,15 +82,7 @@ export async function registerBillingRoutes(app: RosterApp) {
           tags,
           security: [],
           summary: 'Stripe webhook (Stripe-Signature verified; idempotent on event id)',
-          response: {
-            200: z.object({
-              received: z.boolean(),
-              duplicate: z.boolean().optional(),
-              ignored: z.boolean().optional(),
-              status: z.enum(SUBSCRIPTION_STATUSES).optional(),
-              plan_name: z.enum(PLAN_NAMES).optional(),
-            }),
-          },
+          response: { 200: stripeResultOut },
         },
       },
       async (req) => {
@@ -130,8 +103,9 @@ export async function registerBillingRoutes(app: RosterApp) {
           throw badRequest(
             `Not a Stripe event: ${event.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
           );
-        return applyStripeEvent({ db: database.db, bus }, event.data as StripeEvent);
+        return applyStripeEvent({ db: database.db, bus }, event.data);
       },
     );
+    done();
   });
 }

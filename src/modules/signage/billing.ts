@@ -19,6 +19,8 @@ import {
   type PlanName,
   type SubscriptionStatus,
 } from './schema.ts';
+import { ORG_ADMINS } from './audiences.ts';
+import { subscriptionView } from './views.ts';
 
 /** Stripe's default: a signature older (or newer) than five minutes is refused as a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -65,28 +67,11 @@ export function verifyStripeSignature(
 
 type SubscriptionRow = typeof signageSubscriptions.$inferSelect;
 
-export function publicSubscription(s: SubscriptionRow) {
-  return {
-    id: s.id,
-    plan_name: s.planName,
-    plan_price: s.planPrice,
-    currency: s.currency,
-    billing_cycle: s.billingCycle,
-    status: s.status,
-    trial_ends_at: s.trialEndsAt?.toISOString() ?? null,
-    current_period_start: s.currentPeriodStart.toISOString(),
-    current_period_end: s.currentPeriodEnd.toISOString(),
-    external_subscription_id: s.externalSubscriptionId,
-    created_at: s.createdAt.toISOString(),
-    updated_at: s.updatedAt.toISOString(),
-  };
-}
-
-export async function getSubscription(t: TenantTx) {
+export async function getSubscription(t: TenantTx): Promise<SubscriptionRow> {
   requireOrgAdmin(t.actor, 'see the subscription');
   const [row] = await t.tx.select().from(signageSubscriptions);
   if (!row) throw notFound('Subscription');
-  return publicSubscription(row);
+  return row;
 }
 
 // ---------------------------------------------------------------- Stripe events
@@ -118,7 +103,7 @@ export interface StripeEvent {
 
 const unprocessableEvent = (detail: string) => new HttpProblem(422, 'Unprocessable Entity', detail);
 
-/** Stripe has more states than seed 003; the extra ones fold into the nearest of its four. */
+/** Stripe has more states than Roster's four; the extra ones fold into the nearest. */
 function statusOf(stripeStatus: string | undefined, deleted: boolean): SubscriptionStatus {
   if (deleted) return 'canceled';
   switch (stripeStatus) {
@@ -145,7 +130,7 @@ function planOf(sub: StripeSubscription): PlanName | undefined {
 
 const fromUnix = (s: number | null | undefined) => (typeof s === 'number' ? new Date(s * 1000) : null);
 
-async function orgOfExternalId(tx: TenantTx['tx'] | Db, externalId: string) {
+async function orgOfExternalId(tx: Db, externalId: string) {
   const [row] = await tx
     .select({ orgId: signageExternalSubscriptions.orgId })
     .from(signageExternalSubscriptions)
@@ -182,7 +167,8 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
     .select()
     .from(signageSubscriptions)
     .where(eq(signageSubscriptions.orgId, t.orgId));
-  if (deleted && existing && existing.externalSubscriptionId !== sub.id) return null; // an older subscription ended; the current one stands
+  // An older subscription ended: the current one stands.
+  if (deleted && existing && existing.externalSubscriptionId !== sub.id) return null;
   const item = sub.items?.data?.[0];
   const plan = planOf(sub) ?? existing?.planName;
   if (!plan)
@@ -246,8 +232,8 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
     entityType: 'signage_subscription',
     entityId: row.id,
     message: `Subscription ${sub.id}: ${row.planName}, ${row.status}`,
-    before: existing ? publicSubscription(existing) : null,
-    after: publicSubscription(row),
+    before: existing ? subscriptionView(existing) : null,
+    after: subscriptionView(row),
   });
   await applyPlan(t, row.planName, row.status);
   return row;
@@ -269,8 +255,8 @@ async function markPastDue(t: TenantTx, externalId: string) {
     entityType: 'signage_subscription',
     entityId: row.id,
     message: `Invoice payment failed for ${externalId}`,
-    before: publicSubscription(existing),
-    after: publicSubscription(row),
+    before: subscriptionView(existing),
+    after: subscriptionView(row),
   });
   return row;
 }
@@ -342,7 +328,7 @@ export async function applyStripeEvent(deps: { db: Db; bus: EventBus }, event: S
           orgId,
           'signage.subscription.updated',
           { status: row.status, plan_name: row.planName },
-          { orgRoles: ['owner', 'admin'] },
+          ORG_ADMINS,
         ),
       );
     return { received: true, ...(row ? { status: row.status, plan_name: row.planName } : {}) };

@@ -1,28 +1,29 @@
 import crypto from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { TenantTx } from '../../core/db/tenant.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
-import { forbidden } from '../../core/http/problem.ts';
+import { tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { assetContent } from './assets.ts';
-import { collectPairing, devicePlaylist, heartbeat, startPairing } from './devices.ts';
+import { screenActor, screenTenant } from './credentials.ts';
+import { sendAssetContent } from './routes-assets.ts';
+import { devicePlaylist } from './device-playlist.ts';
+import { heartbeat } from './heartbeat.ts';
+import { collectPairing, startPairing } from './pairing.ts';
+import {
+  heartbeatOut,
+  heartbeatView,
+  pairedOut,
+  pairingPendingOut,
+  pairingStartedOut,
+  pairingStartedView,
+  pairingStateView,
+  screenPlaylistView,
+} from './views.ts';
 
-function deviceActor(req: FastifyRequest) {
-  const actor = actorOf(req);
-  if (actor.via !== 'device') throw forbidden('Only a screen (device token) may call /api/device/');
-  return actor;
-}
-
-function deviceTenant<T>(req: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
-  deviceActor(req);
-  return tenant(req, fn);
-}
+const tags = ['signage device'];
 
 /** The screen-facing API: pairing (public), then everything with the screen's `rd_` token. */
 export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
-  const tags = ['signage device'];
   const db = app.deps.database.db;
 
   app.post(
@@ -33,17 +34,10 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         tags,
         security: [],
         summary: 'A new screen asks for a pairing code to show',
-        response: {
-          201: z.object({
-            code: z.string(),
-            pairing_secret: z.string(),
-            expires_at: z.string(),
-            poll_interval_seconds: z.number(),
-          }),
-        },
+        response: { 201: pairingStartedOut },
       },
     },
-    async (_req, reply) => reply.code(201).send(await startPairing(db)),
+    async (_req, reply) => reply.code(201).send(pairingStartedView(await startPairing(db))),
   );
 
   app.get(
@@ -55,20 +49,12 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         security: [],
         summary: 'The screen polls: 202 while unclaimed, then 200 with its device token (once)',
         params: z.object({ pairingSecret: z.string().min(10).max(200) }),
-        response: {
-          200: z.object({
-            status: z.literal('paired'),
-            device_id: z.string(),
-            device_token: z.string(),
-            heartbeat_interval_seconds: z.number(),
-          }),
-          202: z.object({ status: z.literal('pending'), code: z.string(), expires_at: z.string() }),
-        },
+        response: { 200: pairedOut, 202: pairingPendingOut },
       },
     },
     async (req, reply) => {
-      const result = await collectPairing(db, req.params.pairingSecret);
-      return reply.code(result.status === 'paired' ? 200 : 202).send(result);
+      const state = await collectPairing(db, req.params.pairingSecret);
+      return reply.code(state.status === 'paired' ? 200 : 202).send(pairingStateView(state));
     },
   );
 
@@ -76,7 +62,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
     '/api/device/playlist',
     { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
     async (req, reply) => {
-      const body = await devicePlaylist(tenantDeps(req), deviceActor(req));
+      const body = screenPlaylistView(await devicePlaylist(tenantDeps(req), screenActor(req)));
       const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -91,16 +77,10 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         tags,
         summary: 'I am alive (every heartbeat_interval_seconds)',
         body: z.strictObject({}).optional(),
-        response: {
-          200: z.object({
-            last_seen: z.string(),
-            heartbeat_interval_seconds: z.number(),
-            offline_after_seconds: z.number(),
-          }),
-        },
+        response: { 200: heartbeatOut },
       },
     },
-    async (req) => deviceTenant(req, (t) => heartbeat(t, req.ip)),
+    async (req) => heartbeatView(await screenTenant(req, (t) => heartbeat(t, req.ip))),
   );
 
   app.get(
@@ -113,12 +93,8 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
       },
     },
     async (req, reply) => {
-      const content = await deviceTenant(req, (t) => assetContent(t, req.params.id));
-      return reply
-        .type(content.mimetype)
-        .header('content-length', content.size)
-        .header('etag', `"${content.md5}"`)
-        .send(storage.open(content.key));
+      const content = await screenTenant(req, (t) => assetContent(t, req.params.id));
+      return sendAssetContent(reply, storage, content);
     },
   );
 }

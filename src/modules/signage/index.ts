@@ -6,7 +6,9 @@ import { registerAnthiasRoutes } from './anthias-routes.ts';
 import { createUrlAsset } from './assets.ts';
 import { webhookSecret } from './billing.ts';
 import { registerBillingRoutes } from './billing-routes.ts';
-import { addDevice, authenticateDevice, markOfflineDevices, HEARTBEAT_SECONDS } from './devices.ts';
+import { authenticateDevice } from './device-auth.ts';
+import { addDevice } from './devices.ts';
+import { HEARTBEAT_SECONDS, markOfflineDevices } from './heartbeat.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { createRateLookup, setOrgPlan } from './plans.ts';
 import { createPlaylist } from './playlists.ts';
@@ -46,7 +48,7 @@ function meterRequests(app: RosterApp, counter: ApiCallCounter) {
   });
 }
 
-/** Seed 003: digital signage — plans and limits, assets, playlists, screens, billing and usage. */
+/** Digital signage: plans and limits, assets, playlists, screens, billing and usage. */
 export const signageModule: RosterModule = {
   name: 'signage',
   async register(app) {
@@ -76,7 +78,7 @@ export const signageModule: RosterModule = {
     });
     // Jobs run in one process; API calls are counted in every process, so each flushes its own.
     let flusher: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
+    app.addHook('onReady', (done) => {
       flusher = setInterval(
         () =>
           void flushApiCalls(database.db, counter).catch((err) =>
@@ -85,6 +87,7 @@ export const signageModule: RosterModule = {
         FLUSH_EVERY_MS,
       );
       flusher.unref();
+      done();
     });
     app.addHook('onClose', async () => {
       clearInterval(flusher);
@@ -96,8 +99,9 @@ export const signageModule: RosterModule = {
     'signage webhook-secret': {
       summary:
         'print the Stripe webhook signing secret (STRIPE_WEBHOOK_SECRET, else derived from ROSTER_SECRET)',
-      run: async (app) => {
+      run: (app) => {
         console.log(webhookSecret(app.deps.config));
+        return Promise.resolve();
       },
     },
     'signage usage-snapshot': {
@@ -114,52 +118,52 @@ export const signageModule: RosterModule = {
     const assets = [
       await createUrlAsset(t, {
         name: 'Welcome page',
-        asset_type: 'webpage',
+        assetType: 'webpage',
         uri: 'https://example.com/',
         duration: 20,
-        is_enabled: true,
+        isEnabled: true,
         category: 'lobby',
         tags: ['welcome'],
       }),
       await createUrlAsset(t, {
         name: 'Product photo',
-        asset_type: 'image',
+        assetType: 'image',
         uri: 'https://picsum.photos/id/1/1920/1080',
         duration: 10,
-        is_enabled: true,
+        isEnabled: true,
         category: 'marketing',
         tags: ['product'],
       }),
       await createUrlAsset(t, {
         name: 'Opening hours',
-        asset_type: 'image',
+        assetType: 'image',
         uri: 'https://picsum.photos/id/20/1920/1080',
         duration: 8,
-        is_enabled: true,
-        start_date: '2024-01-01T08:00:00',
-        end_date: '2099-12-31T20:00:00',
+        isEnabled: true,
+        startDate: '2024-01-01T08:00:00',
+        endDate: '2099-12-31T20:00:00',
         category: 'lobby',
       }),
       await createUrlAsset(t, {
         name: 'Live stream',
-        asset_type: 'stream',
+        assetType: 'stream',
         uri: 'https://example.com/live.m3u8',
         duration: 60,
-        is_enabled: false,
+        isEnabled: false,
         category: 'events',
       }),
     ];
     const playlist = await createPlaylist(t, {
       name: 'Lobby loop',
-      is_default: true,
-      asset_ids: assets.map((a) => a.id),
+      isDefault: true,
+      assetIds: assets.map((a) => a.id),
     });
     // Demo screens hold no token: a real screen pairs with a code instead.
     await addDevice(t, {
       name: 'Lobby screen',
       location: 'Main entrance',
       mac: '02:00:00:00:00:01',
-      playlist_id: playlist.id,
+      playlistId: playlist.id,
       settings: { timezone: 'Europe/Paris' },
     });
     await addDevice(t, {

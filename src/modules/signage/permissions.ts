@@ -7,8 +7,8 @@ import { notFound } from '../../core/http/problem.ts';
 import { signageMemberPermissions } from './schema.ts';
 
 export interface MemberPermissions {
-  user_id: number;
-  view_all_assets: boolean;
+  userId: number;
+  viewAllAssets: boolean;
 }
 
 /** Signage permissions of every member of the org (members without a row hold none). */
@@ -28,13 +28,13 @@ export async function listMemberPermissions(t: TenantTx): Promise<MemberPermissi
       ),
     )
     .orderBy(memberships.userId);
-  return rows.map((r) => ({ user_id: r.userId, view_all_assets: r.viewAllAssets }));
+  return rows;
 }
 
 export async function setMemberPermissions(
   t: TenantTx,
   userId: number,
-  input: { view_all_assets: boolean },
+  viewAllAssets: boolean,
 ): Promise<MemberPermissions> {
   requireOrgAdmin(t.actor, 'change signage permissions');
   const [member] = await t.tx
@@ -48,18 +48,18 @@ export async function setMemberPermissions(
     .where(eq(signageMemberPermissions.userId, userId));
   await t.tx
     .insert(signageMemberPermissions)
-    .values({ orgId: t.orgId, userId, viewAllAssets: input.view_all_assets })
+    .values({ orgId: t.orgId, userId, viewAllAssets })
     .onConflictDoUpdate({
       target: [signageMemberPermissions.orgId, signageMemberPermissions.userId],
-      set: { viewAllAssets: input.view_all_assets, updatedAt: new Date() },
+      set: { viewAllAssets, updatedAt: new Date() },
     });
   await audit(t, {
     action: 'assign',
     entityType: 'signage_permission',
     entityId: userId,
-    message: `view_all_assets ${input.view_all_assets ? 'granted to' : 'withdrawn from'} user ${userId}`,
+    message: `view_all_assets ${viewAllAssets ? 'granted to' : 'withdrawn from'} user ${userId}`,
     before: { view_all_assets: before?.viewAllAssets ?? false },
-    after: { view_all_assets: input.view_all_assets },
+    after: { view_all_assets: viewAllAssets },
   });
-  return { user_id: userId, view_all_assets: input.view_all_assets };
+  return { userId, viewAllAssets };
 }

@@ -5,52 +5,51 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { unprocessable } from '../../core/http/problem.ts';
 import { signageDevices, signagePlans, type PlanName } from './schema.ts';
+import { planView } from './views.ts';
 
 export interface PlanLimits {
-  max_assets: number;
-  max_users: number;
-  max_storage_gb: number;
-  max_devices: number;
-  api_rate_per_minute: number;
+  maxAssets: number;
+  maxUsers: number;
+  maxStorageGb: number;
+  maxDevices: number;
+  apiRatePerMinute: number;
 }
+
+/** The wire (and error path) name of each limit. */
+export const LIMIT_NAMES: Record<keyof PlanLimits, string> = {
+  maxAssets: 'max_assets',
+  maxUsers: 'max_users',
+  maxStorageGb: 'max_storage_gb',
+  maxDevices: 'max_devices',
+  apiRatePerMinute: 'api_rate_per_minute',
+};
 
 /** What each plan grants; an org without a plan row is on `free`. */
 export const PLAN_LIMITS: Record<PlanName, PlanLimits> = {
-  free: { max_assets: 100, max_users: 5, max_storage_gb: 10, max_devices: 3, api_rate_per_minute: 600 },
-  pro: { max_assets: 1000, max_users: 25, max_storage_gb: 100, max_devices: 50, api_rate_per_minute: 6000 },
+  free: { maxAssets: 100, maxUsers: 5, maxStorageGb: 10, maxDevices: 3, apiRatePerMinute: 600 },
+  pro: { maxAssets: 1000, maxUsers: 25, maxStorageGb: 100, maxDevices: 50, apiRatePerMinute: 6000 },
   enterprise: {
-    max_assets: 100_000,
-    max_users: 1000,
-    max_storage_gb: 5000,
-    max_devices: 10_000,
-    api_rate_per_minute: 60_000,
+    maxAssets: 100_000,
+    maxUsers: 1000,
+    maxStorageGb: 5000,
+    maxDevices: 10_000,
+    apiRatePerMinute: 60_000,
   },
 };
 
 const GB = 1024 ** 3;
 
 type PlanRow = typeof signagePlans.$inferSelect;
+export type Plan = { plan: PlanName } & PlanLimits;
 
-function limitsOf(row: PlanRow): { plan: PlanName } & PlanLimits {
+function limitsOf(row: PlanRow): Plan {
   return {
     plan: row.plan,
-    max_assets: row.maxAssets,
-    max_users: row.maxUsers,
-    max_storage_gb: row.maxStorageGb,
-    max_devices: row.maxDevices,
-    api_rate_per_minute: row.apiRatePerMinute,
-  };
-}
-
-function rowValues(orgId: string, plan: PlanName, limits: PlanLimits) {
-  return {
-    orgId,
-    plan,
-    maxAssets: limits.max_assets,
-    maxUsers: limits.max_users,
-    maxStorageGb: limits.max_storage_gb,
-    maxDevices: limits.max_devices,
-    apiRatePerMinute: limits.api_rate_per_minute,
+    maxAssets: row.maxAssets,
+    maxUsers: row.maxUsers,
+    maxStorageGb: row.maxStorageGb,
+    maxDevices: row.maxDevices,
+    apiRatePerMinute: row.apiRatePerMinute,
   };
 }
 
@@ -62,7 +61,7 @@ function rowValues(orgId: string, plan: PlanName, limits: PlanLimits) {
 export async function lockPlan(t: TenantTx) {
   await t.tx
     .insert(signagePlans)
-    .values(rowValues(t.orgId, 'free', PLAN_LIMITS.free))
+    .values({ orgId: t.orgId, plan: 'free', ...PLAN_LIMITS.free })
     .onConflictDoNothing();
   const [row] = await t.tx
     .select()
@@ -85,14 +84,14 @@ export function createRateLookup(db: Db, ttlMs = 10_000) {
       .select({ rate: signagePlans.apiRatePerMinute })
       .from(signagePlans)
       .where(eq(signagePlans.orgId, orgId));
-    const rate = row?.rate ?? PLAN_LIMITS.free.api_rate_per_minute;
+    const rate = row?.rate ?? PLAN_LIMITS.free.apiRatePerMinute;
     if (cache.size > 50_000) cache.clear();
     cache.set(orgId, { rate, until: Date.now() + ttlMs });
     return rate;
   };
 }
 
-export async function currentPlan(t: TenantTx) {
+export async function currentPlan(t: TenantTx): Promise<Plan> {
   const [row] = await t.tx
     .select()
     .from(signagePlans)
@@ -103,11 +102,10 @@ export async function currentPlan(t: TenantTx) {
 /** Puts the org on a plan (its standard limits, optionally overridden). Platform/billing action. */
 export async function setOrgPlan(t: TenantTx, plan: PlanName, overrides: Partial<PlanLimits> = {}) {
   const before = await currentPlan(t);
-  const values = rowValues(t.orgId, plan, { ...PLAN_LIMITS[plan], ...overrides });
-  const { orgId: _org, ...set } = values;
+  const set = { plan, ...PLAN_LIMITS[plan], ...overrides };
   const [row] = await t.tx
     .insert(signagePlans)
-    .values(values)
+    .values({ orgId: t.orgId, ...set })
     .onConflictDoUpdate({ target: signagePlans.orgId, set: { ...set, updatedAt: new Date() } })
     .returning();
   const after = limitsOf(row);
@@ -116,13 +114,20 @@ export async function setOrgPlan(t: TenantTx, plan: PlanName, overrides: Partial
     entityType: 'signage_plan',
     entityId: t.orgId,
     message: `Signage plan set to ${plan}`,
-    before: { ...before },
-    after: { ...after },
+    before: planView(before),
+    after: planView(after),
   });
   return after;
 }
 
-export async function usageOf(t: TenantTx) {
+export interface Usage {
+  assets: number;
+  storageBytes: number;
+  devices: number;
+  users: number;
+}
+
+export async function usageOf(t: TenantTx): Promise<Usage> {
   const [assets] = await queryRows<{ assets: string | number; storage_bytes: string | number }>(
     t.tx,
     sql`select * from signage_asset_usage()`,
@@ -137,26 +142,22 @@ export async function usageOf(t: TenantTx) {
   );
   return {
     assets: Number(assets.assets),
-    storage_bytes: Number(assets.storage_bytes),
+    storageBytes: Number(assets.storage_bytes),
     devices: Number(devices.n),
     users: Number(users.n),
   };
 }
 
-/** Limits and how much of each is used (GET /api/signage/limits). */
-export async function limitsReport(t: TenantTx) {
-  const [plan, usage] = [await currentPlan(t), await usageOf(t)];
-  const { plan: name, ...limits } = plan;
-  return {
-    plan: name,
-    limits,
-    usage: { ...usage, storage_gb: Math.round((usage.storage_bytes / GB) * 1000) / 1000 },
-  };
+/** The plan and how much of each limit is used (GET /api/signage/limits). */
+export async function limitsReport(t: TenantTx): Promise<{ plan: Plan; usage: Usage }> {
+  return { plan: await currentPlan(t), usage: await usageOf(t) };
 }
 
-function refuse(limit: keyof PlanLimits, max: number, what: string) {
-  return unprocessable(`Plan limit reached: ${limit} is ${max} (${what})`, [
-    { path: limit, message: `limit of ${max} reached` },
+function refuse(plan: PlanLimits, limit: keyof PlanLimits, what: string) {
+  const name = LIMIT_NAMES[limit];
+  const max = plan[limit];
+  return unprocessable(`Plan limit reached: ${name} is ${max} (${what})`, [
+    { path: name, message: `limit of ${max} reached` },
   ]);
 }
 
@@ -165,8 +166,8 @@ function refuse(limit: keyof PlanLimits, max: number, what: string) {
  * refuse to grow an org that is over its seat limit (after a downgrade, or members added anyway).
  */
 function ensureSeats(plan: PlanLimits, usage: { users: number }) {
-  if (usage.users > plan.max_users)
-    throw refuse('max_users', plan.max_users, `${usage.users} active members; remove members or upgrade`);
+  if (usage.users > plan.maxUsers)
+    throw refuse(plan, 'maxUsers', `${usage.users} active members; remove members or upgrade`);
 }
 
 /** Locks the plan and refuses when one more asset of `addBytes` would exceed it. */
@@ -174,10 +175,9 @@ export async function ensureAssetRoom(t: TenantTx, addBytes: number) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
-  if (usage.assets + 1 > plan.max_assets)
-    throw refuse('max_assets', plan.max_assets, `${usage.assets} assets stored`);
-  if (usage.storage_bytes + addBytes > plan.max_storage_gb * GB)
-    throw refuse('max_storage_gb', plan.max_storage_gb, `${usage.storage_bytes} bytes stored`);
+  if (usage.assets + 1 > plan.maxAssets) throw refuse(plan, 'maxAssets', `${usage.assets} assets stored`);
+  if (usage.storageBytes + addBytes > plan.maxStorageGb * GB)
+    throw refuse(plan, 'maxStorageGb', `${usage.storageBytes} bytes stored`);
 }
 
 /** Locks the plan and refuses when one more screen would exceed it. */
@@ -185,6 +185,6 @@ export async function ensureDeviceRoom(t: TenantTx) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
-  if (usage.devices + 1 > plan.max_devices)
-    throw refuse('max_devices', plan.max_devices, `${usage.devices} screens claimed`);
+  if (usage.devices + 1 > plan.maxDevices)
+    throw refuse(plan, 'maxDevices', `${usage.devices} screens claimed`);
 }

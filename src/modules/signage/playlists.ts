@@ -1,25 +1,18 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, forbidden } from '../../core/http/problem.ts';
-import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
+import { definedOnly } from '../../core/util/objects.ts';
 import { assetPolicy, playlistPolicy } from './policy.ts';
 import { signageAssets, signageDevices, signagePlaylistAssets, signagePlaylists } from './schema.ts';
+import { playlistView } from './views.ts';
 
 export type PlaylistRow = typeof signagePlaylists.$inferSelect;
 
-export function publicPlaylist(p: PlaylistRow, assetIds: string[]) {
-  return {
-    id: p.id,
-    name: p.name,
-    is_default: p.isDefault,
-    shuffle: p.shuffle,
-    asset_ids: assetIds,
-    created_at: p.createdAt.toISOString(),
-    updated_at: p.updatedAt.toISOString(),
-  };
-}
+/** A playlist with its assets' ids in play order. */
+export type Playlist = PlaylistRow & { assetIds: string[] };
 
 /** Asset ids of each playlist in play order (only assets the actor may see, RLS included). */
 async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
@@ -41,12 +34,17 @@ async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
   return byPlaylist;
 }
 
-export async function getPlaylist(t: TenantTx, id: string) {
-  const row = await playlistPolicy.load(t.tx, t.actor, 'see', eq(signagePlaylists.id, id));
-  return publicPlaylist(row, (await assetIdsOf(t, [id])).get(id)!);
+/** The playlist if the actor may `action` it (404/403 otherwise), with its assets. */
+async function loadPlaylist(t: TenantTx, id: string, action: 'see' | 'manage'): Promise<Playlist> {
+  const row = await playlistPolicy.load(t.tx, t.actor, action, eq(signagePlaylists.id, id));
+  return { ...row, assetIds: (await assetIdsOf(t, [id])).get(id) ?? [] };
 }
 
-export async function listPlaylists(t: TenantTx, page: PageQuery) {
+export function getPlaylist(t: TenantTx, id: string): Promise<Playlist> {
+  return loadPlaylist(t, id, 'see');
+}
+
+export async function listPlaylists(t: TenantTx, page: PageQuery): Promise<Page<Playlist>> {
   const ks = keyset<PlaylistRow>({ columns: [signagePlaylists.id], key: (r) => [r.id], page });
   const rows = await t.tx
     .select()
@@ -60,7 +58,7 @@ export async function listPlaylists(t: TenantTx, page: PageQuery) {
     result.items.map((p) => p.id),
   );
   return {
-    items: result.items.map((p) => publicPlaylist(p, ids.get(p.id)!)),
+    items: result.items.map((p) => ({ ...p, assetIds: ids.get(p.id) ?? [] })),
     next_cursor: result.next_cursor,
   };
 }
@@ -110,9 +108,9 @@ async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]
 
 export interface PlaylistInput {
   name: string;
-  is_default?: boolean;
+  isDefault?: boolean;
   shuffle?: boolean;
-  asset_ids?: string[];
+  assetIds?: string[];
 }
 
 export async function createPlaylist(t: TenantTx, input: PlaylistInput) {
@@ -121,45 +119,44 @@ export async function createPlaylist(t: TenantTx, input: PlaylistInput) {
     .insert(signagePlaylists)
     .values({ orgId: t.orgId, name: input.name, isDefault: false, shuffle: input.shuffle ?? false })
     .returning();
-  if (input.is_default) {
+  if (input.isDefault) {
     await demoteOtherDefaults(t, row.id);
     await t.tx.update(signagePlaylists).set({ isDefault: true }).where(eq(signagePlaylists.id, row.id));
   }
-  if (input.asset_ids) await replaceAssets(t, row.id, input.asset_ids);
+  if (input.assetIds) await replaceAssets(t, row.id, input.assetIds);
   const after = await getPlaylist(t, row.id);
   await audit(t, {
     action: 'create',
     entityType: 'signage_playlist',
     entityId: row.id,
     message: `Playlist "${row.name}" created`,
-    after,
+    after: playlistView(after),
   });
   t.publish(liveEvent(t.orgId, 'signage.playlist.created', { id: row.id }, { everyone: true }));
   return after;
 }
 
-export async function updatePlaylist(t: TenantTx, id: string, patch: Partial<PlaylistInput>) {
-  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
-  const before = await getPlaylist(t, id);
-  if (patch.is_default) await demoteOtherDefaults(t, id);
+export async function updatePlaylist(
+  t: TenantTx,
+  id: string,
+  patch: Partial<PlaylistInput>,
+): Promise<Playlist> {
+  const before = await loadPlaylist(t, id, 'manage');
+  if (patch.isDefault) await demoteOtherDefaults(t, id);
+  const { name, isDefault, shuffle } = patch;
   await t.tx
     .update(signagePlaylists)
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.is_default !== undefined ? { isDefault: patch.is_default } : {}),
-      ...(patch.shuffle !== undefined ? { shuffle: patch.shuffle } : {}),
-      updatedAt: new Date(),
-    })
+    .set({ ...definedOnly({ name, isDefault, shuffle }), updatedAt: new Date() })
     .where(eq(signagePlaylists.id, id));
-  if (patch.asset_ids) await replaceAssets(t, id, patch.asset_ids);
+  if (patch.assetIds) await replaceAssets(t, id, patch.assetIds);
   const after = await getPlaylist(t, id);
   await audit(t, {
     action: 'update',
     entityType: 'signage_playlist',
     entityId: id,
     message: `Playlist "${after.name}" updated`,
-    before,
-    after,
+    before: playlistView(before),
+    after: playlistView(after),
   });
   t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
@@ -167,8 +164,7 @@ export async function updatePlaylist(t: TenantTx, id: string, patch: Partial<Pla
 
 /** PUT /playlists/:id/assets: the whole ordered list in one call (reorder, add, remove). */
 export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: string[]) {
-  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
-  const before = await getPlaylist(t, id);
+  const before = await loadPlaylist(t, id, 'manage');
   await replaceAssets(t, id, assetIds);
   await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
   const after = await getPlaylist(t, id);
@@ -177,16 +173,15 @@ export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: strin
     entityType: 'signage_playlist',
     entityId: id,
     message: `Playlist "${after.name}" assets set (${assetIds.length})`,
-    before: { asset_ids: before.asset_ids },
-    after: { asset_ids: after.asset_ids },
+    before: { asset_ids: before.assetIds },
+    after: { asset_ids: after.assetIds },
   });
   t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
 }
 
 export async function deletePlaylist(t: TenantTx, id: string) {
-  await playlistPolicy.authorize(t.tx, t.actor, 'manage', sql`${signagePlaylists.id} = ${id}`);
-  const before = await getPlaylist(t, id);
+  const before = await loadPlaylist(t, id, 'manage');
   // Screens on this playlist fall back to the default one.
   await t.tx
     .update(signageDevices)
@@ -198,7 +193,7 @@ export async function deletePlaylist(t: TenantTx, id: string) {
     entityType: 'signage_playlist',
     entityId: id,
     message: `Playlist "${before.name}" deleted`,
-    before,
+    before: playlistView(before),
   });
   t.publish(liveEvent(t.orgId, 'signage.playlist.deleted', { id }, { everyone: true }));
 }

@@ -12,13 +12,16 @@ const createdByActor = (actor: Actor): Condition =>
 const holdsViewAllAssets = (actor: Actor): Condition =>
   actor.userId === null
     ? false
-    : sql`exists (select 1 from ${signageMemberPermissions} where ${signageMemberPermissions.orgId} = ${signageAssets.orgId} and ${signageMemberPermissions.userId} = ${actor.userId} and ${signageMemberPermissions.viewAllAssets})`;
+    : sql`exists (select 1 from ${signageMemberPermissions}
+        where ${signageMemberPermissions.orgId} = ${signageAssets.orgId}
+          and ${signageMemberPermissions.userId} = ${actor.userId}
+          and ${signageMemberPermissions.viewAllAssets})`;
 
 /**
- * Seed 003's `user_asset_access`: a member sees the assets they created, or all of them with the
+ * `user_asset_access`: a member sees the assets they created, or all of them with the
  * `view_all_assets` permission; admins see all. Changing an asset needs write access and either
  * admin rights or authorship. The same rule is enforced by the restrictive RLS policy
- * `signage_assets_user_asset_access` (drizzle/signage/0001_user_asset_access.sql).
+ * `signage_assets_user_asset_access` on signage_assets.
  */
 export const assetPolicy = definePolicy({
   entity: 'Asset',

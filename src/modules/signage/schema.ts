@@ -51,7 +51,7 @@ export const signageMemberPermissions = pgTable(
   {
     orgId: orgIdColumn(),
     userId: bigint('user_id', { mode: 'number' }).notNull(),
-    /** Seed 003's `view_all_assets`: see every asset of the org, not only one's own. */
+    /** `view_all_assets`: see every asset of the org, not only one's own. */
     viewAllAssets: boolean('view_all_assets').notNull().default(false),
     ...timestamps(),
   },
@@ -70,7 +70,7 @@ export type AssetType = (typeof ASSET_TYPES)[number];
 export const PROCESSING_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
 
 /**
- * Seed 003's enhanced Asset. `start_date`/`end_date` are wall-clock times (no zone): a screen
+ * An asset: a link or an uploaded file. `start_date`/`end_date` are wall-clock times (no zone): a screen
  * evaluates them at its own local time, the console at the asset's `timezone`.
  */
 export const signageAssets = pgTable(
@@ -142,7 +142,7 @@ export const signagePlaylists = pgTable(
   ],
 );
 
-/** Seed 003's PlaylistAsset: an asset's position in a playlist (pair unique). */
+/** PlaylistAsset: an asset's position in a playlist (pair unique). */
 export const signagePlaylistAssets = pgTable(
   'signage_playlist_assets',
   {
@@ -255,7 +255,7 @@ export const signageExternalSubscriptions = pgTable(
 ).enableRLS();
 
 /**
- * Seed 003's Subscription: one per org (unique org_id), kept in step with the payment provider by
+ * A subscription: one per org (unique org_id), kept in step with the payment provider by
  * its webhook. The provider's id is unique per org here and globally through
  * `signage_external_subscriptions`, because a tenant unique constraint must include org_id.
  */
@@ -299,7 +299,7 @@ export const signageWebhookEvents = pgTable('signage_webhook_events', {
 export const USAGE_METRIC_TYPES = ['storage', 'api_calls', 'assets', 'devices'] as const;
 export type UsageMetricType = (typeof USAGE_METRIC_TYPES)[number];
 
-/** Seed 003's UsageMetric: one value per org, type and day (storage in bytes). */
+/** UsageMetric: one value per org, type and day (storage in bytes). */
 export const signageUsageMetrics = pgTable(
   'signage_usage_metrics',
   {

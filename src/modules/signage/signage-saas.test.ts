@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { LiveEvent } from '../../core/events/bus.ts';
@@ -15,6 +17,21 @@ import {
   signageWebhookEvents,
 } from './schema.ts';
 import { utcDay } from './usage.ts';
+import type {
+  anthiasAssetOut,
+  pairedOut,
+  pairingPendingOut,
+  screenPlaylistView,
+  stripeResultOut,
+} from './views.ts';
+
+type PairedBody = z.infer<typeof pairedOut>;
+type PendingBody = z.infer<typeof pairingPendingOut>;
+/** A pairing poll answers pending (202) or paired (200): a test reads the fields after the status. */
+type PairPollBody = Omit<PairedBody, 'status'> & Omit<PendingBody, 'status'> & { status: string };
+const pairPoll = (c: Client, secret: string) => c.get<string, PairPollBody>(`/api/device/pair/${secret}`);
+const playlistPoll = (c: Client) =>
+  c.get<string, ReturnType<typeof screenPlaylistView> & ProblemBody>('/api/device/playlist');
 
 async function apiKey(admin: Client, env: TestEnv, role = 'member') {
   const res = await admin.post('/api/api-keys', { name: `key-${role}-${Math.random()}`, role });
@@ -38,7 +55,10 @@ async function stripe(
     headers: { 'content-type': 'application/json', 'stripe-signature': signature },
     payload: raw,
   });
-  return { status: res.statusCode, body: res.json() };
+  return {
+    status: res.statusCode,
+    body: res.json<z.infer<typeof stripeResultOut> & Omit<ProblemBody, 'status'>>(),
+  };
 }
 
 let eventSeq = 0;
@@ -168,14 +188,15 @@ describeEachBackend(
         payload: 'name=Stream&uri=rtsp%3A%2F%2Fcam%2Flive&mimetype=streaming&duration=60&is_enabled=1',
       });
       assert.equal(form.statusCode, 201, form.body);
+      const formAsset = form.json<z.infer<typeof anthiasAssetOut>>();
       assert.deepEqual(
-        [form.json().mimetype, form.json().duration, form.json().is_enabled],
+        [formAsset.mimetype, formAsset.duration, formAsset.is_enabled],
         ['streaming', 60, true],
       );
 
       const list = await key.get('/api/v2/assets');
       assert.ok(Array.isArray(list.body));
-      assert.deepEqual(list.body.map((a: any) => a.name).sort(), ['Dashboard', 'Dashboard-1', 'Stream']);
+      assert.deepEqual(list.body.map((a) => a.name).sort(), ['Dashboard', 'Dashboard-1', 'Stream']);
 
       // A script that GETs an asset, edits it and PUTs the whole thing back (read-only fields included).
       const hexId = created.body.asset_id.replace(/-/g, '');
@@ -197,16 +218,16 @@ describeEachBackend(
       );
       const incomplete = await key.put(`/api/v2/assets/${created.body.asset_id}`, { name: 'only a name' });
       assert.equal(incomplete.status, 400);
-      assert.ok(incomplete.body.errors.some((e: any) => e.path === 'body.is_enabled'));
+      assert.ok(incomplete.body.errors.some((e) => e.path === 'body.is_enabled'));
       const patched = await key.patch(`/api/v2/assets/${created.body.asset_id}`, { duration: 45 });
       assert.deepEqual([patched.body.duration, patched.body.name], [45, 'Dashboard v2']);
 
       const order = await key.post('/api/v2/assets/order', {
-        ids: [form.json().asset_id, created.body.asset_id, again.body.asset_id].join(','),
+        ids: [formAsset.asset_id, created.body.asset_id, again.body.asset_id].join(','),
       });
       assert.equal(order.status, 204);
       assert.deepEqual(
-        (await key.get('/api/v2/assets')).body.map((a: any) => [a.name, a.play_order]),
+        (await key.get('/api/v2/assets')).body.map((a) => [a.name, a.play_order]),
         [
           ['Stream', 0],
           ['Dashboard v2', 1],
@@ -331,7 +352,7 @@ describeEachBackend(
         payload: JSON.stringify(event),
       });
       assert.equal(none.statusCode, 400);
-      assert.equal(none.json().detail, 'Missing Stripe-Signature header');
+      assert.equal(none.json<ProblemBody>().detail, 'Missing Stripe-Signature header');
       // A valid signature over a body that was altered afterwards.
       const t = Math.floor(Date.now() / 1000);
       const sig = `t=${t},v1=${signPayload(webhookSecret(env().config), t, JSON.stringify(event))}`;
@@ -368,7 +389,7 @@ describeEachBackend(
           ).status,
           201,
         );
-      await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { max_assets: 1000 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { maxAssets: 1000 }));
       // Downgrade to free, whose limit we lower to 4 through the plan table for the test.
       const down = await stripe(
         env(),
@@ -381,7 +402,7 @@ describeEachBackend(
       assert.deepEqual(down.body, { received: true, status: 'active', plan_name: 'free' });
       const limits = (await admin.get('/api/signage/limits')).body;
       assert.deepEqual([limits.plan, limits.limits.max_assets], ['free', 100]);
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_assets: 4 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 4 }));
       const refused = await admin.post('/api/signage/assets', {
         name: 'one too many',
         asset_type: 'webpage',
@@ -477,7 +498,7 @@ describeEachBackend(
       const today = utcDay();
       const usage = await admin.get(`/api/signage/usage?from=${today}&to=${today}`);
       assert.equal(usage.status, 200, JSON.stringify(usage.body));
-      const byType = Object.fromEntries(usage.body.items.map((i: any) => [i.metric_type, i.value]));
+      const byType = Object.fromEntries(usage.body.items.map((i) => [i.metric_type, i.value]));
       assert.deepEqual(Object.keys(byType).sort(), ['api_calls', 'assets', 'devices', 'storage']);
       assert.deepEqual([byType.assets, byType.devices, byType.storage], [1, 0, 0]);
       // post + get + get before the second run (the usage read itself is counted after).
@@ -488,7 +509,7 @@ describeEachBackend(
         .where(eq(signageUsageMetrics.orgId, org.id));
       assert.equal(rows.length, 4, 'running twice the same day upserts');
       assert.deepEqual(
-        (await admin.get(`/api/signage/usage?type=assets`)).body.items.map((i: any) => [i.date, i.value]),
+        (await admin.get(`/api/signage/usage?type=assets`)).body.items.map((i) => [i.date, i.value]),
         [[today, 1]],
       );
       const bad = await admin.get('/api/signage/usage?from=2025-02-01&to=2025-01-01');
@@ -503,7 +524,7 @@ describeEachBackend(
     test('rate limit per org by plan: 429 with Retry-After on signage, v2 and device routes; other orgs unaffected', async () => {
       const { org, admin } = await env().makeOrg('rate');
       const { admin: other } = await env().makeOrg('rate-other');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { api_rate_per_minute: 3 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { apiRatePerMinute: 3 }));
       const key = await apiKey(admin, env());
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await admin.get('/api/signage/assets')).status);
@@ -526,7 +547,7 @@ describeEachBackend(
     test('max_users: an org over its seat limit cannot add assets or screens (422 naming max_users)', async () => {
       const { org, admin } = await env().makeOrg('seats');
       await env().makeUser(org, 'seats.two');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_users: 1 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxUsers: 1 }));
       const before = (await env().database.db.select().from(signageAssets)).length;
       const res = await admin.post('/api/signage/assets', {
         name: 's',
@@ -558,12 +579,11 @@ describeEachBackend(
         playlist_id: playlist.id,
       });
       assert.equal(claim.status, 201);
-      const token = (await env().client().get(`/api/device/pair/${pair.body.pairing_secret}`)).body
-        .device_token;
+      const token = (await pairPoll(env().client(), pair.body.pairing_secret)).body.device_token;
       const screen = env().client(token);
-      const play = await screen.get('/api/device/playlist');
+      const play = await playlistPoll(screen);
       assert.deepEqual(
-        play.body.items.map((i: any) => i.url),
+        play.body.items.map((i) => i.url),
         ['https://example.com/w'],
       );
 
@@ -585,7 +605,7 @@ describeEachBackend(
       const offline = live.seen.filter((e) => e.type === 'signage.device.offline');
       assert.equal(offline.length, 1);
       assert.deepEqual(
-        [offline[0].orgId, (offline[0].data as any).id, offline[0].audience],
+        [offline[0].orgId, (offline[0].data as { id: string }).id, offline[0].audience],
         [org.id, claim.body.id, { orgRoles: ['owner', 'admin'] }],
       );
       const [stored] = await queryRows<{ is_online: boolean }>(

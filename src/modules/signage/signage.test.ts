@@ -4,12 +4,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { setOrgPlan } from './plans.ts';
 import { signageModule } from './index.ts';
+import type { assetOut, pairedOut, pairingPendingOut, screenPlaylistView } from './views.ts';
 import { signageAssets, signageDevices } from './schema.ts';
+
+type PairedBody = z.infer<typeof pairedOut>;
+type PendingBody = z.infer<typeof pairingPendingOut>;
+/** A pairing poll answers pending (202) or paired (200): a test reads the fields after the status. */
+type PairPollBody = Omit<PairedBody, 'status'> & Omit<PendingBody, 'status'> & { status: string };
+const pairPoll = (c: Client, secret: string) => c.get<string, PairPollBody>(`/api/device/pair/${secret}`);
+const playlistPoll = (c: Client) =>
+  c.get<string, ReturnType<typeof screenPlaylistView> & ProblemBody>('/api/device/playlist');
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -24,7 +35,8 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
   if (file) {
     chunks.push(
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n` +
+          `Content-Type: ${file.type}\r\n\r\n`,
       ),
       file.data,
       Buffer.from('\r\n'),
@@ -47,7 +59,7 @@ async function upload(
     headers: { authorization: `Bearer ${client.token}`, 'content-type': body.contentType },
     payload: body.payload,
   });
-  return { status: res.statusCode, body: res.json() };
+  return { status: res.statusCode, body: res.json<z.infer<typeof assetOut> & ProblemBody>() };
 }
 
 function uploadedFiles(env: TestEnv): string[] {
@@ -67,9 +79,9 @@ async function pairScreen(env: TestEnv, admin: Client, name: string, extra: Reco
   assert.equal(pair.status, 201);
   const claim = await admin.post('/api/signage/devices/claim', { code: pair.body.code, name, ...extra });
   assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const poll = await env.client().get(`/api/device/pair/${pair.body.pairing_secret}`);
+  const poll = await pairPoll(env.client(), pair.body.pairing_secret);
   assert.equal(poll.status, 200);
-  return { screen: env.client(poll.body.device_token), id: claim.body.id as string };
+  return { screen: env.client(poll.body.device_token), id: claim.body.id };
 }
 
 describeEachBackend(
@@ -96,7 +108,7 @@ describeEachBackend(
       assert.match(refused.body.detail, /admins/);
     });
 
-    test('a link asset is created with the seed fields; is_active follows enabled and the window', async () => {
+    test('a link asset is created with all its fields; is_active follows enabled and the window', async () => {
       const admin = await env().login('sig-a.admin');
       const res = await admin.post('/api/signage/assets', {
         name: 'Lobby page',
@@ -259,7 +271,7 @@ describeEachBackend(
 
     test('two creates racing for the last asset slot: one wins, the other gets 422 naming max_assets', async () => {
       const { org, admin } = await env().makeOrg('sig-race');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { max_assets: 2, max_devices: 1 }));
+      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 2, maxDevices: 1 }));
       assert.equal(
         (
           await admin.post('/api/signage/assets', {
@@ -325,7 +337,7 @@ describeEachBackend(
       ).body;
 
       assert.deepEqual(
-        (await mine.client.get('/api/signage/assets')).body.items.map((a: any) => a.name),
+        (await mine.client.get('/api/signage/assets')).body.items.map((a) => a.name),
         ['mia asset'],
       );
       assert.equal((await mine.client.get(`/api/signage/assets/${olafAsset.id}`)).status, 404);
@@ -335,10 +347,11 @@ describeEachBackend(
 
       const grant = await admin.put(`/api/signage/permissions/${mine.id}`, { view_all_assets: true });
       assert.deepEqual(grant.body, { user_id: mine.id, view_all_assets: true });
-      assert.deepEqual(
-        (await mine.client.get('/api/signage/assets')).body.items.map((a: any) => a.name).sort(),
-        ['admin asset', 'mia asset', 'olaf asset'],
-      );
+      assert.deepEqual((await mine.client.get('/api/signage/assets')).body.items.map((a) => a.name).sort(), [
+        'admin asset',
+        'mia asset',
+        'olaf asset',
+      ]);
       const stillNot = await mine.client.patch(`/api/signage/assets/${olafAsset.id}`, { name: 'hijacked' });
       assert.equal(stillNot.status, 403);
       assert.equal((await admin.get(`/api/signage/assets/${olafAsset.id}`)).body.name, 'olaf asset');
@@ -444,7 +457,7 @@ describeEachBackend(
       });
       const all = (await admin.get('/api/signage/playlists')).body.items;
       assert.deepEqual(
-        all.map((p: any) => [p.name, p.is_default]),
+        all.map((p) => [p.name, p.is_default]),
         [
           ['Main', false],
           ['Evening', true],
@@ -458,7 +471,7 @@ describeEachBackend(
       const pair = await env().client().post('/api/device/pair');
       assert.equal(pair.status, 201);
       assert.match(pair.body.code, /^[A-Z2-9]{6}$/);
-      const pending = await env().client().get(`/api/device/pair/${pair.body.pairing_secret}`);
+      const pending = await pairPoll(env().client(), pair.body.pairing_secret);
       assert.deepEqual(
         [pending.status, pending.body.status, pending.body.code],
         [202, 'pending', pair.body.code],
@@ -526,12 +539,12 @@ describeEachBackend(
         [claim.body.name, claim.body.mac, claim.body.unit_id, claim.body.is_online, claim.body.playlist_id],
         ['Hall', '00:11:22:33:44:55', 7, false, playlist.id],
       );
-      const paired = await env().client().get(`/api/device/pair/${pair.body.pairing_secret}`);
+      const paired = await pairPoll(env().client(), pair.body.pairing_secret);
       assert.equal(paired.status, 200);
       assert.match(paired.body.device_token, /^rd_/);
       assert.equal(paired.body.device_id, claim.body.id);
       assert.equal(
-        (await env().client().get(`/api/device/pair/${pair.body.pairing_secret}`)).status,
+        (await pairPoll(env().client(), pair.body.pairing_secret)).status,
         404,
         'the token is handed out once',
       );
@@ -542,11 +555,11 @@ describeEachBackend(
       assert.notEqual(stored.tokenHash, paired.body.device_token);
 
       const screen = env().client(paired.body.device_token);
-      const now = await screen.get('/api/device/playlist');
+      const now = await playlistPoll(screen);
       assert.equal(now.status, 200);
       assert.equal(now.body.timezone, 'Pacific/Kiritimati');
       assert.deepEqual(
-        now.body.items.map((i: any) => i.name),
+        now.body.items.map((i) => i.name),
         ['local hour', 'always', 'photo'],
       );
       assert.equal(now.body.items[2].url, `/api/device/assets/${photo.body.id}/content`);
@@ -564,10 +577,17 @@ describeEachBackend(
 
       // In UTC the local-hour asset is outside its window.
       await admin.patch(`/api/signage/devices/${claim.body.id}`, { settings: { timezone: 'UTC' } });
-      const utc = await screen.request('GET', '/api/device/playlist', undefined, { 'if-none-match': etag });
+      const utc = await screen.request<ReturnType<typeof screenPlaylistView>>(
+        'GET',
+        '/api/device/playlist',
+        undefined,
+        {
+          'if-none-match': etag,
+        },
+      );
       assert.equal(utc.status, 200);
       assert.deepEqual(
-        utc.body.items.map((i: any) => i.name),
+        utc.body.items.map((i) => i.name),
         ['always', 'photo'],
       );
       // A zone name Postgres does not know (stored behind the API's back) plays in UTC instead of failing.
@@ -575,9 +595,9 @@ describeEachBackend(
         .database.db.update(signageDevices)
         .set({ settings: { timezone: 'Mars/Olympus_Mons' } })
         .where(eq(signageDevices.id, claim.body.id));
-      const unknownZone = await screen.get('/api/device/playlist');
+      const unknownZone = await playlistPoll(screen);
       assert.deepEqual(
-        [unknownZone.status, unknownZone.body.timezone, unknownZone.body.items.map((i: any) => i.name)],
+        [unknownZone.status, unknownZone.body.timezone, unknownZone.body.items.map((i) => i.name)],
         [200, 'UTC', ['always', 'photo']],
       );
 
@@ -599,18 +619,18 @@ describeEachBackend(
       listed = (await admin.get('/api/signage/devices')).body.items[0];
       assert.equal(listed.is_online, false, 'three missed heartbeats');
       assert.deepEqual(
-        (await admin.get('/api/signage/devices?online=false')).body.items.map((d: any) => d.id),
+        (await admin.get('/api/signage/devices?online=false')).body.items.map((d) => d.id),
         [claim.body.id],
       );
 
       // An unassigned screen plays the default playlist.
       await admin.patch(`/api/signage/playlists/${playlist.id}`, { is_default: true });
       await admin.patch(`/api/signage/devices/${claim.body.id}`, { playlist_id: null });
-      assert.equal((await screen.get('/api/device/playlist')).body.playlist.id, playlist.id);
+      assert.equal((await playlistPoll(screen)).body.playlist?.id, playlist.id);
 
       // Removing the screen revokes its token.
       assert.equal((await admin.delete(`/api/signage/devices/${claim.body.id}`)).status, 204);
-      assert.equal((await screen.get('/api/device/playlist')).status, 401);
+      assert.equal((await playlistPoll(screen)).status, 401);
     });
 
     test("a device token of one org never reads another org's playlist or files", async () => {
@@ -628,7 +648,7 @@ describeEachBackend(
         asset_ids: [secret.body.id],
       });
       const { screen } = await pairScreen(env(), b, 'B screen');
-      const mine = await screen.get('/api/device/playlist');
+      const mine = await playlistPoll(screen);
       assert.deepEqual(mine.body, { playlist: null, timezone: 'UTC', items: [] });
       assert.equal((await screen.get(`/api/device/assets/${secret.body.id}/content`)).status, 404);
       const dupMac = await pairScreen(env(), b, 'B two', { mac: 'AA:BB:CC:DD:EE:01' });
@@ -641,7 +661,7 @@ describeEachBackend(
       });
       assert.equal(clash.status, 409);
       assert.equal(
-        (await env().client().get(`/api/device/pair/${pair.body.pairing_secret}`)).status,
+        (await pairPoll(env().client(), pair.body.pairing_secret)).status,
         202,
         'the refused claim left the code unclaimed',
       );
@@ -674,11 +694,11 @@ describeEachBackend(
       assert.deepEqual([limits.plan, limits.usage.assets, limits.usage.devices], ['pro', 4, 2]);
       const playlists = (await admin.get('/api/signage/playlists')).body.items;
       assert.deepEqual(
-        playlists.map((p: any) => [p.name, p.is_default, p.asset_ids.length]),
+        playlists.map((p) => [p.name, p.is_default, p.asset_ids.length]),
         [['Lobby loop', true, 4]],
       );
       assert.deepEqual(
-        (await admin.get('/api/signage/devices')).body.items.map((d: any) => d.name),
+        (await admin.get('/api/signage/devices')).body.items.map((d) => d.name),
         ['Lobby screen', 'Cafeteria screen'],
       );
     });

@@ -47,7 +47,8 @@ export async function flushApiCalls(db: Db, counter: ApiCallCounter, day = utcDa
       select v.org_id, v.id, v.metric_type, v.date, v.value
       from (values ${sql.join(rows, sql`, `)}) as v(org_id, id, metric_type, date, value)
       join organizations o on o.id = v.org_id
-      on conflict (org_id, metric_type, date) do update set value = signage_usage_metrics.value + excluded.value, updated_at = now()`);
+      on conflict (org_id, metric_type, date) do update
+        set value = signage_usage_metrics.value + excluded.value, updated_at = now()`);
   } catch (err) {
     counter.restore(taken);
     throw err;
@@ -72,7 +73,8 @@ export async function snapshotUsage(db: Db, day = utcDay()) {
     ) as m(metric_type, value)
     where o.is_active
     on conflict (org_id, metric_type, date) do update
-      set value = case when excluded.metric_type = 'api_calls' then signage_usage_metrics.value else excluded.value end, updated_at = now()`);
+      set value = case when excluded.metric_type = 'api_calls' then signage_usage_metrics.value else excluded.value end,
+        updated_at = now()`);
 }
 
 export interface UsageFilters {
@@ -105,11 +107,5 @@ export async function listUsage(t: TenantTx, page: PageQuery, filters: UsageFilt
     )
     .orderBy(asc(signageUsageMetrics.date), asc(signageUsageMetrics.metricType))
     .limit(ks.limit);
-  const result = ks.finish(rows, (r) => ({
-    date: r.date,
-    metric_type: r.metricType,
-    value: r.value,
-    updated_at: r.updatedAt.toISOString(),
-  }));
-  return { from, to, ...result };
+  return { from, to, page: ks.finish(rows) };
 }

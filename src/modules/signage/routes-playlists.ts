@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { uuidParam } from '../../core/db/ids.ts';
+import type { RosterApp } from '../../core/http/app.ts';
+import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { definedOnly } from '../../core/util/objects.ts';
+import { consoleTenant } from './credentials.ts';
+import {
+  createPlaylist,
+  deletePlaylist,
+  getPlaylist,
+  listPlaylists,
+  setPlaylistAssets,
+  updatePlaylist,
+} from './playlists.ts';
+import { pageView, playlistOut, playlistView } from './views.ts';
+
+const tags = ['signage'];
+const idParams = z.object({ id: uuidParam });
+const assetIds = z.array(uuidParam).max(1000);
+const playlistBody = {
+  name: z.string().trim().min(1).max(255),
+  is_default: z.boolean().optional(),
+  shuffle: z.boolean().optional(),
+  asset_ids: assetIds.optional(),
+};
+const patchBody = z.strictObject({ ...playlistBody, name: playlistBody.name.optional() });
+
+/** A playlist request body in the domain's names (absent fields stay absent). */
+function playlistFieldsOf(body: z.infer<typeof patchBody>) {
+  return definedOnly({
+    name: body.name,
+    isDefault: body.is_default,
+    shuffle: body.shuffle,
+    assetIds: body.asset_ids,
+  });
+}
+
+/** Playlists: ordered assets; a screen plays its own, else the org's default. */
+export function registerPlaylistRoutes(app: RosterApp) {
+  app.get(
+    '/api/signage/playlists',
+    {
+      schema: {
+        tags,
+        summary: 'Playlists with their assets in order',
+        querystring: pageQuery,
+        response: { 200: pageOf(playlistOut) },
+      },
+    },
+    async (req) => pageView(await consoleTenant(req, (t) => listPlaylists(t, req.query)), playlistView),
+  );
+
+  app.post(
+    '/api/signage/playlists',
+    {
+      schema: {
+        tags,
+        summary: 'Create a playlist',
+        body: z.strictObject(playlistBody),
+        response: { 201: playlistOut },
+      },
+    },
+    async (req, reply) => {
+      const input = { ...playlistFieldsOf(req.body), name: req.body.name };
+      return reply.code(201).send(playlistView(await consoleTenant(req, (t) => createPlaylist(t, input))));
+    },
+  );
+
+  app.get(
+    '/api/signage/playlists/:id',
+    { schema: { tags, summary: 'One playlist', params: idParams, response: { 200: playlistOut } } },
+    async (req) => playlistView(await consoleTenant(req, (t) => getPlaylist(t, req.params.id))),
+  );
+
+  app.patch(
+    '/api/signage/playlists/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename, make default, toggle shuffle, or replace the assets',
+        params: idParams,
+        body: patchBody,
+        response: { 200: playlistOut },
+      },
+    },
+    async (req) => {
+      const patch = playlistFieldsOf(req.body);
+      return playlistView(await consoleTenant(req, (t) => updatePlaylist(t, req.params.id, patch)));
+    },
+  );
+
+  app.put(
+    '/api/signage/playlists/:id/assets',
+    {
+      schema: {
+        tags,
+        summary: 'Set the ordered asset list in one call (reorder, add, remove)',
+        params: idParams,
+        body: z.strictObject({ asset_ids: assetIds }),
+        response: { 200: playlistOut },
+      },
+    },
+    async (req) => {
+      const { asset_ids } = req.body;
+      return playlistView(await consoleTenant(req, (t) => setPlaylistAssets(t, req.params.id, asset_ids)));
+    },
+  );
+
+  app.delete(
+    '/api/signage/playlists/:id',
+    {
+      schema: { tags, summary: 'Delete a playlist (its screens fall back to the default)', params: idParams },
+    },
+    async (req, reply) => {
+      await consoleTenant(req, (t) => deletePlaylist(t, req.params.id));
+      return reply.code(204).send();
+    },
+  );
+}

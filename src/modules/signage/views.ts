@@ -1,0 +1,381 @@
+/**
+ * The signage wire boundary: response schemas and row → JSON mappers. Services take and return
+ * domain types; routes turn them into these shapes (and the audit trail records the same shapes).
+ */
+import { z } from 'zod';
+import type { Page } from '../../core/http/pagination.ts';
+import type { Asset } from './assets.ts';
+import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
+import type { Device } from './devices.ts';
+import type { Heartbeat } from './heartbeat.ts';
+import type { PairingStarted, PairingState } from './pairing.ts';
+import type { Plan, PlanLimits, Usage } from './plans.ts';
+import type { Playlist } from './playlists.ts';
+import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
+import {
+  ASSET_TYPES,
+  BILLING_CYCLES,
+  PLAN_NAMES,
+  SUBSCRIPTION_STATUSES,
+  USAGE_METRIC_TYPES,
+  type signageSubscriptions,
+  type signageUsageMetrics,
+} from './schema.ts';
+
+/** A page of domain rows as the wire shows it. */
+export function pageView<Row, T>(page: Page<Row>, view: (row: Row) => T): Page<T> {
+  return { items: page.items.map(view), next_cursor: page.next_cursor };
+}
+
+const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
+
+// ---------------------------------------------------------------- assets
+
+export const assetOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  asset_type: z.enum(ASSET_TYPES),
+  uri: z.string(),
+  is_uploaded: z.boolean(),
+  md5: z.string(),
+  mimetype: z.string(),
+  file_size: z.number(),
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  duration: z.number(),
+  timezone: z.string(),
+  is_enabled: z.boolean(),
+  is_active: z.boolean(),
+  is_processing: z.boolean(),
+  processing_status: z.string(),
+  play_order: z.number(),
+  tags: z.array(z.string()),
+  category: z.string(),
+  nocache: z.boolean(),
+  skip_asset_check: z.boolean(),
+  created_by: z.number().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_accessed: z.string().nullable(),
+});
+
+export function assetView(a: Asset): z.infer<typeof assetOut> {
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    asset_type: a.assetType,
+    uri: a.uri,
+    is_uploaded: a.storageKey !== null,
+    md5: a.md5,
+    mimetype: a.mimetype,
+    file_size: a.fileSize,
+    start_date: fromDbTimestamp(a.startDate),
+    end_date: fromDbTimestamp(a.endDate),
+    duration: a.duration,
+    timezone: a.timezone,
+    is_enabled: a.isEnabled,
+    is_active: a.isActive,
+    is_processing: a.isProcessing,
+    processing_status: a.processingStatus,
+    play_order: a.playOrder,
+    tags: a.tags,
+    category: a.category,
+    nocache: a.nocache,
+    skip_asset_check: a.skipAssetCheck,
+    created_by: a.createdBy,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+    last_accessed: isoOrNull(a.lastAccessed),
+  };
+}
+
+/** Anthias's REST API v2 asset shape (api/serializers/v2.py, AssetSerializerV2). */
+export const anthiasAssetOut = z.object({
+  asset_id: z.string(),
+  name: z.string(),
+  uri: z.string(),
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  duration: z.number(),
+  mimetype: z.string(),
+  is_enabled: z.boolean(),
+  nocache: z.boolean(),
+  play_order: z.number(),
+  skip_asset_check: z.boolean(),
+  is_active: z.boolean(),
+  is_processing: z.boolean(),
+});
+
+/** Dates are instants in UTC, as Anthias's DRF serializers render them. */
+export function anthiasAssetView(a: Asset): z.infer<typeof anthiasAssetOut> {
+  const instant = (v: string | null) =>
+    v === null ? null : wallClockToInstant(fromDbTimestamp(v)!, a.timezone);
+  return {
+    asset_id: a.id,
+    name: a.name,
+    uri: a.uri,
+    start_date: instant(a.startDate),
+    end_date: instant(a.endDate),
+    duration: a.duration,
+    mimetype: a.mimetype,
+    is_enabled: a.isEnabled,
+    nocache: a.nocache,
+    play_order: a.playOrder,
+    skip_asset_check: a.skipAssetCheck,
+    is_active: a.isActive,
+    is_processing: a.isProcessing,
+  };
+}
+
+// ---------------------------------------------------------------- playlists
+
+export const playlistOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  is_default: z.boolean(),
+  shuffle: z.boolean(),
+  asset_ids: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export function playlistView(p: Playlist): z.infer<typeof playlistOut> {
+  return {
+    id: p.id,
+    name: p.name,
+    is_default: p.isDefault,
+    shuffle: p.shuffle,
+    asset_ids: p.assetIds,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- screens (console)
+
+export const deviceOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  mac: z.string().nullable(),
+  ip: z.string().nullable(),
+  location: z.string(),
+  unit_id: z.number().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  playlist_id: z.string().nullable(),
+  is_online: z.boolean(),
+  last_seen: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export function deviceView(d: Device): z.infer<typeof deviceOut> {
+  return {
+    id: d.id,
+    name: d.name,
+    mac: d.mac,
+    ip: d.ip,
+    location: d.location,
+    unit_id: d.unitId,
+    settings: d.settings,
+    playlist_id: d.playlistId,
+    is_online: d.online,
+    last_seen: isoOrNull(d.lastSeen),
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- the screen-facing API
+
+export const pairingStartedOut = z.object({
+  code: z.string(),
+  pairing_secret: z.string(),
+  expires_at: z.string(),
+  poll_interval_seconds: z.number(),
+});
+
+export function pairingStartedView(p: PairingStarted): z.infer<typeof pairingStartedOut> {
+  return {
+    code: p.code,
+    pairing_secret: p.pairingSecret,
+    expires_at: p.expiresAt.toISOString(),
+    poll_interval_seconds: p.pollIntervalSeconds,
+  };
+}
+
+export const pairedOut = z.object({
+  status: z.literal('paired'),
+  device_id: z.string(),
+  device_token: z.string(),
+  heartbeat_interval_seconds: z.number(),
+});
+export const pairingPendingOut = z.object({
+  status: z.literal('pending'),
+  code: z.string(),
+  expires_at: z.string(),
+});
+
+export function pairingStateView(
+  p: PairingState,
+): z.infer<typeof pairedOut> | z.infer<typeof pairingPendingOut> {
+  return p.status === 'pending'
+    ? { status: p.status, code: p.code, expires_at: p.expiresAt.toISOString() }
+    : {
+        status: p.status,
+        device_id: p.deviceId,
+        device_token: p.deviceToken,
+        heartbeat_interval_seconds: p.heartbeatIntervalSeconds,
+      };
+}
+
+export const heartbeatOut = z.object({
+  last_seen: z.string(),
+  heartbeat_interval_seconds: z.number(),
+  offline_after_seconds: z.number(),
+});
+
+export function heartbeatView(h: Heartbeat): z.infer<typeof heartbeatOut> {
+  return {
+    last_seen: h.lastSeen.toISOString(),
+    heartbeat_interval_seconds: h.heartbeatIntervalSeconds,
+    offline_after_seconds: h.offlineAfterSeconds,
+  };
+}
+
+export function screenItemView(i: ScreenItem) {
+  return {
+    id: i.id,
+    name: i.name,
+    asset_type: i.assetType,
+    mimetype: i.mimetype,
+    url: i.url,
+    md5: i.md5,
+    duration: i.duration,
+    nocache: i.nocache,
+    skip_asset_check: i.skipAssetCheck,
+  };
+}
+
+/** The screen hashes this answer for its ETag: key order and content are part of the contract. */
+export function screenPlaylistView(p: ScreenPlaylist) {
+  return {
+    playlist: p.playlist && { id: p.playlist.id, name: p.playlist.name, shuffle: p.playlist.shuffle },
+    timezone: p.timezone,
+    items: p.items.map(screenItemView),
+  };
+}
+
+// ---------------------------------------------------------------- plan, permissions, billing
+
+const limitsShape = z.object({
+  max_assets: z.number(),
+  max_users: z.number(),
+  max_storage_gb: z.number(),
+  max_devices: z.number(),
+  api_rate_per_minute: z.number(),
+});
+export const limitsOut = z.object({
+  plan: z.enum(PLAN_NAMES),
+  limits: limitsShape,
+  usage: z.object({
+    assets: z.number(),
+    users: z.number(),
+    devices: z.number(),
+    storage_bytes: z.number(),
+    storage_gb: z.number(),
+  }),
+});
+
+/** A plan's limits as the console and the audit trail show them. */
+export function planLimitsView(p: PlanLimits): z.infer<typeof limitsShape> {
+  return {
+    max_assets: p.maxAssets,
+    max_users: p.maxUsers,
+    max_storage_gb: p.maxStorageGb,
+    max_devices: p.maxDevices,
+    api_rate_per_minute: p.apiRatePerMinute,
+  };
+}
+
+export function planView(p: Plan) {
+  return { plan: p.plan, ...planLimitsView(p) };
+}
+
+const GB = 1024 ** 3;
+
+export function limitsView(r: { plan: Plan; usage: Usage }): z.infer<typeof limitsOut> {
+  const { usage } = r;
+  return {
+    plan: r.plan.plan,
+    limits: planLimitsView(r.plan),
+    usage: {
+      assets: usage.assets,
+      storage_bytes: usage.storageBytes,
+      devices: usage.devices,
+      users: usage.users,
+      // Gigabytes to three decimals: enough to see a file's weight against the limit.
+      storage_gb: Math.round((usage.storageBytes / GB) * 1000) / 1000,
+    },
+  };
+}
+
+export const memberPermissionsOut = z.object({ user_id: z.number(), view_all_assets: z.boolean() });
+
+export function memberPermissionsView(p: { userId: number; viewAllAssets: boolean }) {
+  return { user_id: p.userId, view_all_assets: p.viewAllAssets };
+}
+
+export const subscriptionOut = z.object({
+  id: z.string(),
+  plan_name: z.enum(PLAN_NAMES),
+  plan_price: z.string(),
+  currency: z.string(),
+  billing_cycle: z.enum(BILLING_CYCLES),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  trial_ends_at: z.string().nullable(),
+  current_period_start: z.string(),
+  current_period_end: z.string(),
+  external_subscription_id: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export function subscriptionView(
+  s: typeof signageSubscriptions.$inferSelect,
+): z.infer<typeof subscriptionOut> {
+  return {
+    id: s.id,
+    plan_name: s.planName,
+    plan_price: s.planPrice,
+    currency: s.currency,
+    billing_cycle: s.billingCycle,
+    status: s.status,
+    trial_ends_at: isoOrNull(s.trialEndsAt),
+    current_period_start: s.currentPeriodStart.toISOString(),
+    current_period_end: s.currentPeriodEnd.toISOString(),
+    external_subscription_id: s.externalSubscriptionId,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+export const stripeResultOut = z.object({
+  received: z.boolean(),
+  duplicate: z.boolean().optional(),
+  ignored: z.boolean().optional(),
+  status: z.enum(SUBSCRIPTION_STATUSES).optional(),
+  plan_name: z.enum(PLAN_NAMES).optional(),
+});
+
+export const usageMetricOut = z.object({
+  date: z.string(),
+  metric_type: z.enum(USAGE_METRIC_TYPES),
+  value: z.number(),
+  updated_at: z.string(),
+});
+
+export function usageMetricView(r: typeof signageUsageMetrics.$inferSelect): z.infer<typeof usageMetricOut> {
+  return { date: r.date, metric_type: r.metricType, value: r.value, updated_at: r.updatedAt.toISOString() };
+}
