@@ -76,21 +76,14 @@ export const signageModule: RosterModule = {
       everyMs: HEARTBEAT_SECONDS * 1000,
       run: async () => void (await markOfflineDevices(database.db, bus)),
     });
-    // Jobs run in one process; API calls are counted in every process, so each flushes its own.
-    let flusher: NodeJS.Timeout | undefined;
-    app.addHook('onReady', (done) => {
-      flusher = setInterval(
-        () =>
-          void flushApiCalls(database.db, counter).catch((err) =>
-            app.log.warn({ err }, 'api call flush failed'),
-          ),
-        FLUSH_EVERY_MS,
-      );
-      flusher.unref();
-      done();
+    // API calls are counted in every process, so each flushes its own (a job of every process).
+    app.jobs.add({
+      name: 'signage.api-call-flush',
+      everyMs: FLUSH_EVERY_MS,
+      eachProcess: true,
+      run: async () => void (await flushApiCalls(database.db, counter)),
     });
     app.addHook('onClose', async () => {
-      clearInterval(flusher);
       await flushApiCalls(database.db, counter).catch(() => {});
     });
   },
