@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { LiveEvent } from '../../core/events/bus.ts';
-import { csvField } from './exhibitors.ts';
+import { csvField } from './views.ts';
 
 const HOUR = 3600_000;
 const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();

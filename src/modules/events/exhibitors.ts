@@ -229,31 +229,3 @@ export async function allVisits(
   );
   return { stand, visits };
 }
-
-/**
- * RFC 4180 field: quoted when it holds a comma, quote or line break. A leading = + - @ is
- * neutralised so a spreadsheet does not run a visitor's name as a formula.
- */
-export function csvField(value: string | null): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function visitsCsv(visits: Visit[]): string {
-  const header = ['scanned_at', 'visit_day', 'full_name', 'email', 'badge_id', 'role', 'notes'];
-  const lines = visits.map((v) =>
-    [
-      v.scan.scannedAt.toISOString(),
-      v.scan.visitDay,
-      v.visitor.fullName,
-      v.visitor.email,
-      v.visitor.badgeId,
-      v.visitor.role,
-      v.scan.notes,
-    ]
-      .map(csvField)
-      .join(','),
-  );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
-}

@@ -14,7 +14,7 @@ const withAdmins = (ids: Array<string | number | null>): Audience => ({
 /**
  * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
  * rooms concerned right now — the same people `roomAccessPolicy` lets read those scans. The user
- * ids come from `events_scan_badge` (drizzle/events/0005), which computes them in the scan's own
+ * ids come from the SQL function `events_scan_badge`, which computes them in the scan's own
  * statement.
  */
 export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);

@@ -38,8 +38,8 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
 }
 
 /**
- * The actor's room slot in that room, as `role`, is in force right now (`events_slot_in_force`,
- * drizzle/events/0003: the one definition the door scan and `currentRoom` use too).
+ * The actor's room slot in that room, as `role`, is in force right now (the SQL function
+ * `events_slot_in_force`: the one definition the door scan and `currentRoom` use too).
  */
 export function inRoomNow(
   actor: Actor,
@@ -69,7 +69,7 @@ export const eventPolicy = definePolicy({
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
     scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
-    /** Gestionnaires publish announcements (seed 004 § 4), and so do the event's managers. */
+    /** Gestionnaires publish announcements, and so do the event's managers. */
     announce: (actor) =>
       anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
   },
@@ -89,7 +89,7 @@ export const roomPolicy = definePolicy({
 
 /**
  * Participants, exposants and controllers read the whole programme; a gestionnaire sees and edits
- * only the sessions of the room they are assigned to at this moment (seed 004 § 8).
+ * only the sessions of the room they are assigned to at this moment.
  */
 export const sessionPolicy = definePolicy({
   entity: 'Session',

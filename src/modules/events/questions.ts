@@ -21,7 +21,7 @@ const questionData = (q: SessionQuestion) => ({
 
 /**
  * A badge holder asks on a session they may attend: conferences and free ateliers are open to all,
- * a paid atelier needs a SessionAccess marked paid or free (seed 004 § 6).
+ * a paid atelier needs a SessionAccess marked paid or free.
  */
 export async function askQuestion(
   t: TenantTx,
