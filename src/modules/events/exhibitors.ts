@@ -3,7 +3,7 @@ import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
-import { claimsFor, type Participant } from './participants.ts';
+import { claimsFor, myBadge, type Participant } from './participants.ts';
 import { exposantScanPolicy } from './policy.ts';
 import { exposantScans, participants } from './schema.ts';
 import { getEvent, type Event } from './service.ts';
@@ -18,20 +18,7 @@ export interface Visit {
 const eventToday = (event: Event) => sql`(now() at time zone ${event.timezone})::date`;
 
 async function myStand(t: TenantTx, eventId: string): Promise<Participant> {
-  const [badge] =
-    t.actor.userId === null
-      ? []
-      : await t.tx
-          .select()
-          .from(participants)
-          .where(
-            and(
-              eq(participants.eventId, eventId),
-              eq(participants.userId, t.actor.userId),
-              eq(participants.isActive, true),
-              eq(participants.role, 'exposant'),
-            ),
-          );
+  const badge = await myBadge(t, eventId, 'exposant');
   if (!badge) throw forbidden('Only exposants of the event scan visitors');
   return badge;
 }

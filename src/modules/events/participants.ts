@@ -143,6 +143,27 @@ export async function getParticipant(
   return participantPolicy.load(t.tx, t.actor, action, participantRow(eventId, participantId));
 }
 
+/** The actor's own active badge in the event (of that role when given), if they hold one. */
+export async function myBadge(
+  t: TenantTx,
+  eventId: string,
+  role?: Participant['role'],
+): Promise<Participant | undefined> {
+  if (t.actor.userId === null) return undefined;
+  const [badge] = await t.tx
+    .select()
+    .from(participants)
+    .where(
+      and(
+        eq(participants.eventId, eventId),
+        eq(participants.userId, t.actor.userId),
+        eq(participants.isActive, true),
+        role ? eq(participants.role, role) : undefined,
+      ),
+    );
+  return badge;
+}
+
 /** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */
 export function claimsFor(t: TenantTx, secret: string, eventId: string, qr: string) {
   const claims = verifyBadge(secret, qr);

@@ -326,6 +326,13 @@ export const statsOut = z.object({
   ),
 });
 
+/** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
+export const questionData = (q: SessionQuestion) => ({
+  event_id: q.eventId,
+  session_id: q.sessionId,
+  question_id: q.id,
+});
+
 export const annonceView = (a: Annonce) => ({
   id: a.id,
   event_id: a.eventId,
