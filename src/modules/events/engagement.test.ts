@@ -28,7 +28,8 @@ function multipart(bytes: Buffer, filename: string, contentType: string) {
   const boundary = '----rosterEventsBoundary';
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: ${contentType}\r\n\r\n`,
     ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -152,7 +153,7 @@ describeEachBackend(
       assert.deepEqual(Object.keys(badge).sort(), ['expo', 'expo2', 'part1', 'part2']);
     });
 
-    test('announcements: gestionnaires publish, each role reads exactly its own, pushed live to that audience only', async () => {
+    test('announcements: gestionnaires publish, each role reads its own, pushed live to that audience only', async () => {
       const refused = await u.part1.client.post(url('/annonces'), {
         title: 'Hi',
         description: 'x',
@@ -251,7 +252,7 @@ describeEachBackend(
 
     const questionId: Record<string, string> = {};
 
-    test('questions: asked only on sessions the participant may attend; the room’s gestionnaire answers; answered ones are public', async () => {
+    test('questions: asked on sessions one may attend; the room’s gestionnaire answers; answered ones are public', async () => {
       const ask = (c: Client, sessionId: string, text: string) =>
         c.post(url('/questions'), { session_id: sessionId, question_text: text });
       const q1 = await ask(u.part1.client, session.conf, 'Will the slides be shared?');
@@ -383,7 +384,7 @@ describeEachBackend(
       );
     });
 
-    test('exhibitor scans: one visit per visitor per day, concurrent scans count once, forged badges refused, stats and CSV', async () => {
+    test('exhibitor scans: a visit per visitor a day, concurrent scans count once, forgeries refused, stats, CSV', async () => {
       const scan = (c: Client, qr: string, notes?: string) =>
         c.post(url('/exposant-scans'), notes === undefined ? { qr } : { qr, notes });
       const first = await scan(u.expo.client, badge.part1.qr, 'Interested in the API');
@@ -448,8 +449,11 @@ describeEachBackend(
         'each stand counts its own visitors',
       );
       // A visit yesterday (event time zone): counts in the total, not today, and not as a new visitor.
-      await rows(sql`insert into exposant_scans (org_id, id, event_id, exposant_id, scanned_participant_id, visit_day, scanned_at)
-      select org_id, gen_random_uuid(), event_id, id, ${badge.part1.id}::uuid, (now() at time zone 'Europe/Paris')::date - 1, now() - interval '1 day' from event_participants where id = ${badge.expo.id}`);
+      await rows(sql`insert into exposant_scans
+        (org_id, id, event_id, exposant_id, scanned_participant_id, visit_day, scanned_at)
+      select org_id, gen_random_uuid(), event_id, id, ${badge.part1.id}::uuid,
+             (now() at time zone 'Europe/Paris')::date - 1, now() - interval '1 day'
+        from event_participants where id = ${badge.expo.id}`);
 
       const stats = await u.expo.client.get(url('/exposant-scans/stats'));
       assert.deepEqual(stats.body, {
@@ -613,7 +617,7 @@ describeEachBackend(
       assert.match(textOf(await u.pres.client.get(url(`/participants/${badge.expo.id}/badge`))), /Exposant/);
     });
 
-    test('door activity is pushed live to event managers and the room’s controllers; event statistics for managers', async () => {
+    test('door activity is pushed live to event managers and the room’s controllers; statistics for managers', async () => {
       live.length = 0;
       await u.ctrl.client.post(url('/check-in'), { qr: badge.part1.qr });
       const checkedIn = lastLive('events.participant.checked_in')!;

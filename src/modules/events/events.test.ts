@@ -84,7 +84,8 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     // Both read now() of one statement; the VALUES list stands in for room_assignments rows.
     const rows = await queryRows<{ name: string; sql_rule: boolean; js_rule: boolean }>(
       env().database.db,
-      sql`select name, events_slot_in_force(is_active, starts_at, ends_at) as sql_rule, (${assignmentInForce(roomAssignments)}) as js_rule
+      sql`select name, events_slot_in_force(is_active, starts_at, ends_at) as sql_rule,
+                 (${assignmentInForce(roomAssignments)}) as js_rule
             from (values ('starts now', true, now(), now() + interval '1 hour'),
                          ('ends now', true, now() - interval '1 hour', now()),
                          ('inside', true, now() - interval '1 hour', now() + interval '1 hour'),
@@ -230,7 +231,7 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     );
   });
 
-  test('room slots: one room at a time (409); my-room follows the clock; a gestionnaire sees and edits only that room', async () => {
+  test('room slots: one room at a time (409); my-room tracks the clock; gestionnaires see and edit only that room', async () => {
     const slot = await u.pres.client.post(url('/room-assignments'), {
       user_id: u.gest.id,
       room_id: room.A,
@@ -457,7 +458,7 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     assert.equal(all.body.total_scans, await count('room_accesses'));
   });
 
-  test('one badge at two doors at once: decided one after the other, every scan recorded and heard by the right people', async () => {
+  test('one badge at two doors at once: decided in turn, every scan recorded and heard by the right people', async () => {
     const guest = await u.pres.client.post(url('/participants'), { full_name: 'Runner' });
     await u.ctrl.client.post(url('/check-in'), { qr: guest.body.qr_payload });
     const paidSession = (await u.pres.client.get(url(`/sessions?room_id=${room.C}`))).body.items.find(
@@ -562,7 +563,8 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
         while (
           !(
             await holder.query(
-              `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+              `select 1 from pg_stat_activity where datname = current_database()
+                  and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
             )
           ).rowCount
         ) {

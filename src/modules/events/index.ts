@@ -17,7 +17,8 @@ export const eventsModule: RosterModule = {
   commands: {
     'events seed-demo': {
       summary:
-        'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants [--org demo] [--participants 500]',
+        'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants ' +
+        '[--org demo] [--participants 500]',
       run: async (app, args) => {
         const summary = await inOrgFromArgs(
           app,

@@ -24,7 +24,8 @@ export async function entranceAudience(t: TenantTx, eventId: string): Promise<Au
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select user_id from event_assignments where event_id = ${eventId} and is_active and role = 'controlleur_des_badges'`,
+        union select user_id from event_assignments
+               where event_id = ${eventId} and is_active and role = 'controlleur_des_badges'`,
   );
   return withAdmins(rows.map((r) => r.user_id));
 }
@@ -42,7 +43,8 @@ export async function annonceAudience(
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select user_id from event_assignments where event_id = ${eventId} and is_active and role in (${sql.join(roles, sql`, `)})`,
+        union select user_id from event_assignments
+               where event_id = ${eventId} and is_active and role in (${sql.join(roles, sql`, `)})`,
   );
   return withAdmins([...rows.map((r) => r.user_id), authorId]);
 }
@@ -60,7 +62,10 @@ export async function questionAudience(
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select events_room_staff_now(${eventId}::uuid, array(select room_id from event_sessions where id = ${sessionId}), 'gestionnaire_des_salles')
+        union select events_room_staff_now(
+                 ${eventId}::uuid,
+                 array(select room_id from event_sessions where id = ${sessionId}),
+                 'gestionnaire_des_salles')
         ${askedBy ? sql`union select user_id from event_participants where id = ${askedBy}` : sql``}`,
   );
   return withAdmins(rows.map((r) => r.user_id));

@@ -47,7 +47,9 @@ export function inRoomNow(
   role: 'gestionnaire_des_salles' | 'controlleur_des_badges',
 ): Condition {
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
+  return sql`exists (select 1 from ${roomAssignments} as ${ra}
+    where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role}
+      and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
 }
 
 const anyEventRole = (actor: Actor, eventId: AnyColumn) =>
@@ -201,7 +203,9 @@ export const annoncePolicy = definePolicy({
       actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`,
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${eventAssignments} as ${ean} where ${ean.eventId} = ${annonces.eventId} and ${ean.userId} = ${actor.userId} and ${ean.isActive} = true and (${annonces.target} = 'all' or ${annonces.target} = ${targetOfRole(ean.role)}))`,
+        : sql`exists (select 1 from ${eventAssignments} as ${ean}
+            where ${ean.eventId} = ${annonces.eventId} and ${ean.userId} = ${actor.userId} and ${ean.isActive} = true
+              and (${annonces.target} = 'all' or ${annonces.target} = ${targetOfRole(ean.role)}))`,
     ),
   actions: {
     edit: (actor) => (actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`),
@@ -212,7 +216,8 @@ export const annoncePolicy = definePolicy({
 const gestionnaireOfQuestionNow = (actor: Actor): Condition =>
   actor.userId === null
     ? false
-    : sql`exists (select 1 from ${sessions} as ${qs} where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
+    : sql`exists (select 1 from ${sessions} as ${qs}
+        where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
 
 /**
  * Questions: the asker sees their own; answered ones are public to the event's badge holders; the
@@ -227,8 +232,10 @@ export const questionPolicy = definePolicy({
       gestionnaireOfQuestionNow(actor),
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${participants} as ${qp} where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
-      sql`(${sessionQuestions.answeredAt} is not null and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
+        : sql`exists (select 1 from ${participants} as ${qp}
+            where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
+      sql`(${sessionQuestions.answeredAt} is not null
+        and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
     ),
   actions: {
     answer: (actor) => anyOf(managesEvent(actor, sessionQuestions.eventId), gestionnaireOfQuestionNow(actor)),
@@ -244,7 +251,8 @@ export const exposantScanPolicy = definePolicy({
       managesEvent(actor, exposantScans.eventId),
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${participants} as ${xp} where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
+        : sql`exists (select 1 from ${participants} as ${xp}
+            where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
     ),
   actions: {},
 });

@@ -274,7 +274,9 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
     action: 'create',
     entityType: 'event',
     entityId: event.id,
-    message: `Demo data: ${attendees.length} participants, ${stands.length} exposants, ${accesses.length} paid accesses, ${visits.length} booth visits (bulk insert)`,
+    message:
+      `Demo data: ${attendees.length} participants, ${stands.length} exposants, ` +
+      `${accesses.length} paid accesses, ${visits.length} booth visits (bulk insert)`,
   });
   summary.millis = Date.now() - started;
   return summary;

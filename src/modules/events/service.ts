@@ -120,7 +120,8 @@ export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<E
     .where(
       and(
         eq(sessions.eventId, eventId),
-        sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`,
+        sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz
+          or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`,
       ),
     )
     .limit(1);
@@ -540,7 +541,8 @@ export async function assignRoom(
     .limit(1);
   if (clash) {
     throw conflict(
-      `User ${input.userId} is already assigned to a room from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
+      `User ${input.userId} is already assigned to a room ` +
+        `from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
       [{ path: 'body.start_time', message: 'overlaps another room slot of this user' }],
     );
   }
