@@ -8,7 +8,7 @@ import { annonceAudience } from './live.ts';
 import { annoncePolicy } from './policy.ts';
 import { annonces } from './schema.ts';
 import { getEvent } from './service.ts';
-import { annonceView } from './views.ts';
+import { annonceDeletedData, annonceView } from './views.ts';
 
 export type Annonce = typeof annonces.$inferSelect;
 export interface AnnonceInput {
@@ -138,7 +138,7 @@ export async function deleteAnnonce(t: TenantTx, eventId: string, id: string): P
     liveEvent(
       t.orgId,
       'events.annonce.deleted',
-      { id, event_id: eventId },
+      annonceDeletedData(eventId, id),
       await annonceAudience(t, eventId, before.target, before.createdBy),
     ),
   );

@@ -326,13 +326,6 @@ export const statsOut = z.object({
   ),
 });
 
-/** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
-export const questionData = (q: SessionQuestion) => ({
-  event_id: q.eventId,
-  session_id: q.sessionId,
-  question_id: q.id,
-});
-
 export const annonceView = (a: Annonce) => ({
   id: a.id,
   event_id: a.eventId,
@@ -461,6 +454,16 @@ export const statsView = (s: EventStats) => ({
 });
 
 // ---------------------------------------------------------------- live event payloads
+
+/** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
+export const questionData = (q: SessionQuestion) => ({
+  event_id: q.eventId,
+  session_id: q.sessionId,
+  question_id: q.id,
+});
+
+/** `events.annonce.deleted`: which announcement to drop. */
+export const annonceDeletedData = (eventId: string, id: string) => ({ id, event_id: eventId });
 
 /** `events.participant.checked_in`: who came in, for the entrance screens. */
 export const checkedInData = (eventId: string, p: Participant) => ({
