@@ -21,7 +21,7 @@ const renamed = (map: Record<string, string>) => (v: unknown) =>
 
 export const eventRole = z.preprocess(renamed(OLD_ROLES), z.enum(EVENT_ROLES));
 export const roomRole = z.preprocess(renamed(OLD_ROLES), z.enum(ROOM_ROLES));
-/** A session is no longer `cancelled` (it is deleted): that status is refused like any unknown one. */
+/** `cancelled` is no longer a session status: it is refused like any unknown status. */
 export const sessionStatus = z.preprocess(renamed(OLD_STATUSES), z.enum(SESSION_STATUSES));
 export const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
