@@ -8,6 +8,7 @@ import { annonceAudience } from './live.ts';
 import { annoncePolicy } from './policy.ts';
 import { annonces } from './schema.ts';
 import { getEvent } from './service.ts';
+import { annonceDeletedData, annonceView } from './views.ts';
 
 export type Annonce = typeof annonces.$inferSelect;
 export interface AnnonceInput {
@@ -15,17 +16,6 @@ export interface AnnonceInput {
   description: string;
   target: Annonce['target'];
 }
-
-export const annonceData = (a: Annonce) => ({
-  id: a.id,
-  event_id: a.eventId,
-  title: a.title,
-  description: a.description,
-  target: a.target,
-  created_by: a.createdBy,
-  created_at: a.createdAt.toISOString(),
-  updated_at: a.updatedAt.toISOString(),
-});
 
 /** Gestionnaires (and event managers) publish; the announcement is pushed live to the roles it targets. */
 export async function createAnnonce(t: TenantTx, eventId: string, input: AnnonceInput): Promise<Annonce> {
@@ -55,7 +45,7 @@ export async function createAnnonce(t: TenantTx, eventId: string, input: Annonce
     liveEvent(
       t.orgId,
       'events.annonce.created',
-      annonceData(annonce),
+      annonceView(annonce),
       await annonceAudience(t, eventId, annonce.target, annonce.createdBy),
     ),
   );
@@ -127,7 +117,7 @@ export async function updateAnnonce(
     liveEvent(
       t.orgId,
       'events.annonce.updated',
-      annonceData(after),
+      annonceView(after),
       await annonceAudience(t, eventId, after.target, after.createdBy),
     ),
   );
@@ -148,7 +138,7 @@ export async function deleteAnnonce(t: TenantTx, eventId: string, id: string): P
     liveEvent(
       t.orgId,
       'events.annonce.deleted',
-      { id, event_id: eventId },
+      annonceDeletedData(eventId, id),
       await annonceAudience(t, eventId, before.target, before.createdBy),
     ),
   );

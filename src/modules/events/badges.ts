@@ -26,6 +26,10 @@ export function badgePayload(secret: string, c: BadgeClaims): string {
   return `${VERSION}.${c.orgId}.${c.eventId}.${c.participantId}.${signature(secret, c)}`;
 }
 
+/** The QR payload printed on a participant's badge. */
+export const qrPayloadOf = (secret: string, p: { orgId: string; eventId: string; id: string }) =>
+  badgePayload(secret, { orgId: p.orgId, eventId: p.eventId, participantId: p.id });
+
 /** The claims of an authentic payload, or null for anything truncated, altered or forged. */
 export function verifyBadge(secret: string, payload: string): BadgeClaims | null {
   const parts = payload.trim().split('.');

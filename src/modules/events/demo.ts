@@ -1,6 +1,7 @@
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { checkInParticipant, type Participant } from './participants.ts';
-import { assignEventRole, assignRoom, createEvent, createRoom, createSession } from './service.ts';
+import { assignRoom, createEvent, createRoom, createSession } from './service.ts';
+import { assignEventRole } from './roles.ts';
 import { participants } from './schema.ts';
 import { and, eq } from 'drizzle-orm';
 

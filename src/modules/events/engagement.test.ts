@@ -3,10 +3,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
+import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { LiveEvent } from '../../core/events/bus.ts';
-import { csvField } from './exhibitors.ts';
+import {
+  csvField,
+  type annonceView,
+  type checkedInData,
+  type occupancyData,
+  type scanRecordedData,
+} from './views.ts';
+
+type AnnonceData = ReturnType<typeof annonceView>;
+type CheckedIn = ReturnType<typeof checkedInData>;
+type ScanRecorded = ReturnType<typeof scanRecordedData>;
+type Occupancy = ReturnType<typeof occupancyData>;
 
 const HOUR = 3600_000;
 const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
@@ -16,12 +28,19 @@ function multipart(bytes: Buffer, filename: string, contentType: string) {
   const boundary = '----rosterEventsBoundary';
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: ${contentType}\r\n\r\n`,
     ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** The body of a text answer (CSV, HTML, SVG): the test client hands it over as a string. */
+function textOf(res: { body: unknown }): string {
+  assert.ok(typeof res.body === 'string', 'a text body');
+  return res.body;
 }
 
 describeEachBackend(
@@ -34,7 +53,8 @@ describeEachBackend(
     const session: Record<string, string> = {};
     const badge: Record<string, { id: string; qr: string }> = {};
     const live: LiveEvent[] = [];
-    const url = (p = '') => `/api/events/events/${eventId}${p}`;
+    const url = <P extends string = ''>(p?: P) =>
+      `/api/events/events/${eventId}${p ?? ''}` as `/api/events/events/${string}${P}`;
     const rows = <T>(q: ReturnType<typeof sql>) => queryRows<T>(env().database.db, q);
     const count = async (table: string, where = 'true') =>
       Number(
@@ -133,7 +153,7 @@ describeEachBackend(
       assert.deepEqual(Object.keys(badge).sort(), ['expo', 'expo2', 'part1', 'part2']);
     });
 
-    test('announcements: gestionnaires publish, each role reads exactly its own, pushed live to that audience only', async () => {
+    test('announcements: gestionnaires publish, each role reads its own, pushed live to that audience only', async () => {
       const refused = await u.part1.client.post(url('/annonces'), {
         title: 'Hi',
         description: 'x',
@@ -164,7 +184,7 @@ describeEachBackend(
         ['participants', u.gest.id],
       );
       const pushed = lastLive('events.annonce.created')!;
-      assert.equal((pushed.data as any).title, 'Keynote moved');
+      assert.equal((pushed.data as AnnonceData).title, 'Keynote moved');
       assert.deepEqual(
         sorted(pushed.audience.userIds),
         sorted([u.pres.id, u.gest.id, u.part1.id, u.part2.id]),
@@ -187,7 +207,7 @@ describeEachBackend(
         target: 'exposants',
       });
 
-      const titles = async (c: Client) => (await c.get(url('/annonces'))).body.items.map((a: any) => a.title);
+      const titles = async (c: Client) => (await c.get(url('/annonces'))).body.items.map((a) => a.title);
       assert.deepEqual(await titles(u.part1.client), ['Lunch at noon', 'Keynote moved']);
       assert.deepEqual(await titles(u.expo.client), ['Stands open', 'Lunch at noon']);
       assert.deepEqual(await titles(u.ctrl.client), ['Lunch at noon']);
@@ -232,7 +252,7 @@ describeEachBackend(
 
     const questionId: Record<string, string> = {};
 
-    test('questions: asked only on sessions the participant may attend; the room’s gestionnaire answers; answered ones are public', async () => {
+    test('questions: asked on sessions one may attend; the room’s gestionnaire answers; answered ones are public', async () => {
       const ask = (c: Client, sessionId: string, text: string) =>
         c.post(url('/questions'), { session_id: sessionId, question_text: text });
       const q1 = await ask(u.part1.client, session.conf, 'Will the slides be shared?');
@@ -289,8 +309,8 @@ describeEachBackend(
       );
       await ask(u.part2.client, session.conf, 'Is there a recording?');
 
-      const texts = async (c: Client, q = '') =>
-        (await c.get(url(`/questions${q}`))).body.items.map((x: any) => x.question_text);
+      const texts = async (c: Client, query = '') =>
+        (await c.get(url(`/questions?${query}`))).body.items.map((x) => x.question_text);
       assert.deepEqual(await texts(u.part1.client), ['Will the slides be shared?', 'Do we need a laptop?']);
       assert.deepEqual(
         await texts(u.part2.client),
@@ -345,8 +365,8 @@ describeEachBackend(
         ['Will the slides be shared?', 'Is there a recording?'],
         'answered questions are visible to every participant',
       );
-      assert.deepEqual(await texts(u.part2.client, '?answered=true'), ['Will the slides be shared?']);
-      assert.deepEqual(await texts(u.part1.client, `?session_id=${session.paid}`), ['Do we need a laptop?']);
+      assert.deepEqual(await texts(u.part2.client, 'answered=true'), ['Will the slides be shared?']);
+      assert.deepEqual(await texts(u.part1.client, `session_id=${session.paid}`), ['Do we need a laptop?']);
       assert.equal(
         (await u.pres.client.put(url(`/questions/${questionId.paid}/answer`), { answer_text: 'Bring one.' }))
           .body.answered_by,
@@ -364,7 +384,7 @@ describeEachBackend(
       );
     });
 
-    test('exhibitor scans: one visit per visitor per day, concurrent scans count once, forged badges refused, stats and CSV', async () => {
+    test('exhibitor scans: a visit per visitor a day, concurrent scans count once, forgeries refused, stats, CSV', async () => {
       const scan = (c: Client, qr: string, notes?: string) =>
         c.post(url('/exposant-scans'), notes === undefined ? { qr } : { qr, notes });
       const first = await scan(u.expo.client, badge.part1.qr, 'Interested in the API');
@@ -429,8 +449,11 @@ describeEachBackend(
         'each stand counts its own visitors',
       );
       // A visit yesterday (event time zone): counts in the total, not today, and not as a new visitor.
-      await rows(sql`insert into exposant_scans (org_id, id, event_id, exposant_id, scanned_participant_id, visit_day, scanned_at)
-      select org_id, gen_random_uuid(), event_id, id, ${badge.part1.id}::uuid, (now() at time zone 'Europe/Paris')::date - 1, now() - interval '1 day' from event_participants where id = ${badge.expo.id}`);
+      await rows(sql`insert into exposant_scans
+        (org_id, id, event_id, exposant_id, scanned_participant_id, visit_day, scanned_at)
+      select org_id, gen_random_uuid(), event_id, id, ${badge.part1.id}::uuid,
+             (now() at time zone 'Europe/Paris')::date - 1, now() - interval '1 day'
+        from event_participants where id = ${badge.expo.id}`);
 
       const stats = await u.expo.client.get(url('/exposant-scans/stats'));
       assert.deepEqual(stats.body, {
@@ -455,7 +478,7 @@ describeEachBackend(
       const page1 = await u.expo.client.get(url('/exposant-scans?limit=3'));
       assert.equal(page1.body.items.length, 3);
       assert.deepEqual(
-        page1.body.items.map((v: any) => v.visitor.full_name),
+        page1.body.items.map((v) => v.visitor.full_name),
         ['Doe, "Jo"', 'part2', 'part1'],
         'newest first',
       );
@@ -465,18 +488,18 @@ describeEachBackend(
         [1, null, badge.part1.id],
       );
       assert.deepEqual(
-        (await u.expo2.client.get(url('/exposant-scans'))).body.items.map((v: any) => v.visitor.id),
+        (await u.expo2.client.get(url('/exposant-scans'))).body.items.map((v) => v.visitor.id),
         [badge.part1.id],
       );
 
       const csv = await u.expo.client.get(url('/exposant-scans/export.csv'));
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
       assert.match(String(csv.headers['content-disposition']), /attachment; filename="visitors-BDG-/);
-      const lines = (csv.body as string).split('\r\n');
+      const lines = textOf(csv).split('\r\n');
       assert.equal(lines[0], 'scanned_at,visit_day,full_name,email,badge_id,role,notes');
       assert.equal(lines.filter(Boolean).length, 5, 'header plus four visits');
       assert.ok(
-        (csv.body as string).includes(
+        textOf(csv).includes(
           `"Doe, ""Jo""",jo@example.test,${tricky.body.badge_id},participant,"'=HYPERLINK(""x"")\nsecond line"`,
         ),
       );
@@ -512,7 +535,7 @@ describeEachBackend(
         multipart(Buffer.from('MZ\x90\x00 an executable'), 'guide.pdf', 'application/pdf'),
       );
       assert.equal(fake.statusCode, 400);
-      assert.equal(JSON.parse(fake.body).errors[0].path, 'file');
+      assert.equal((JSON.parse(fake.body) as ProblemBody).errors[0].path, 'file');
       const huge = await upload(
         u.pres.client,
         '/guide',
@@ -584,25 +607,29 @@ describeEachBackend(
       const page = await u.part1.client.get(url(`/participants/${badge.part1.id}/badge`));
       assert.equal(page.status, 200);
       assert.match(String(page.headers['content-type']), /^text\/html/);
-      assert.match(page.body, /<div class="name">part1<\/div>/);
-      assert.match(page.body, /<div class="role">Participant<\/div>/);
-      assert.match(page.body, /Salon &lt;Tech&gt;/, 'event name escaped');
-      assert.match(page.body, /<svg[^>]*>/);
-      assert.match(page.body, /@media print/);
+      const html = textOf(page);
+      assert.match(html, /<div class="name">part1<\/div>/);
+      assert.match(html, /<div class="role">Participant<\/div>/);
+      assert.match(html, /Salon &lt;Tech&gt;/, 'event name escaped');
+      assert.match(html, /<svg[^>]*>/);
+      assert.match(html, /@media print/);
       assert.equal((await u.part2.client.get(url(`/participants/${badge.part1.id}/badge`))).status, 404);
-      assert.match((await u.pres.client.get(url(`/participants/${badge.expo.id}/badge`))).body, /Exposant/);
+      assert.match(textOf(await u.pres.client.get(url(`/participants/${badge.expo.id}/badge`))), /Exposant/);
     });
 
-    test('door activity is pushed live to event managers and the room’s controllers; event statistics for managers', async () => {
+    test('door activity is pushed live to event managers and the room’s controllers; statistics for managers', async () => {
       live.length = 0;
       await u.ctrl.client.post(url('/check-in'), { qr: badge.part1.qr });
       const checkedIn = lastLive('events.participant.checked_in')!;
-      assert.equal((checkedIn.data as any).participant_id, badge.part1.id);
+      assert.equal((checkedIn.data as CheckedIn).participant_id, badge.part1.id);
       assert.deepEqual(sorted(checkedIn.audience.userIds), sorted([u.pres.id, u.ctrl.id]));
       const door = await u.ctrl.client.post(url('/scans'), { qr: badge.part1.qr });
       assert.equal(door.body.status, 'granted');
       const scanned = lastLive('events.scan.recorded')!;
-      assert.deepEqual([(scanned.data as any).status, (scanned.data as any).room_id], ['granted', room.A]);
+      assert.deepEqual(
+        [(scanned.data as ScanRecorded).status, (scanned.data as ScanRecorded).room_id],
+        ['granted', room.A],
+      );
       assert.deepEqual(
         sorted(scanned.audience.userIds),
         sorted([u.pres.id, u.ctrl.id]),
@@ -610,11 +637,11 @@ describeEachBackend(
       );
       const occupancy = lastLive('events.room.occupancy')!;
       assert.deepEqual(
-        [(occupancy.data as any).room_id, (occupancy.data as any).current_occupancy],
+        [(occupancy.data as Occupancy).room_id, (occupancy.data as Occupancy).current_occupancy],
         [room.A, 1],
       );
       await u.ctrl.client.post(url('/scans'), { qr: badge.part2.qr });
-      assert.equal((lastLive('events.scan.recorded')!.data as any).reason, 'not_checked_in');
+      assert.equal((lastLive('events.scan.recorded')!.data as ScanRecorded).reason, 'not_checked_in');
 
       assert.equal((await u.ctrl.client.get(url('/stats'))).status, 403);
       assert.equal((await u.part1.client.get(url('/stats'))).status, 403);
@@ -628,23 +655,18 @@ describeEachBackend(
       });
       assert.deepEqual(stats.body.badges, { total: 5, checked_in: 1 });
       assert.deepEqual(
-        stats.body.rooms.map((r: any) => [r.name, r.current_occupancy, r.scans_granted, r.scans_denied]),
+        stats.body.rooms.map((r) => [r.name, r.current_occupancy, r.scans_granted, r.scans_denied]),
         [
           ['A', 1, 1, 1],
           ['B', 0, 0, 0],
         ],
       );
-      assert.deepEqual(stats.body.sessions.map((s: any) => [s.title, s.questions, s.answered]).sort(), [
+      assert.deepEqual(stats.body.sessions.map((s) => [s.title, s.questions, s.answered]).sort(), [
         ['Keynote', 2, 1],
         ['Paid atelier', 1, 1],
       ]);
       assert.deepEqual(
-        stats.body.exhibitors.map((x: any) => [
-          x.full_name,
-          x.total_visits,
-          x.today_visits,
-          x.unique_visitors,
-        ]),
+        stats.body.exhibitors.map((x) => [x.full_name, x.total_visits, x.today_visits, x.unique_visitors]),
         [
           ['expo', 4, 3, 3],
           ['expo2', 1, 1, 1],
@@ -681,7 +703,7 @@ describeEachBackend(
       const [ctrlName, password] = [/^\s+(\S+\.ctrl01)/m.exec(text)![1], /password (\S+)\)/.exec(text)![1]];
       const ctrl = await env().login(ctrlName, orgSlug, password);
       assert.equal(
-        (await ctrl.get(`/api/events/events/${demoId}/my-room`)).body.room.name,
+        (await ctrl.get(`/api/events/events/${demoId}/my-room`)).body.room?.name,
         'Salle 1',
         'the morning slot is in force now',
       );

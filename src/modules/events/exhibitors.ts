@@ -3,7 +3,7 @@ import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
-import { claimsFor, type Participant } from './participants.ts';
+import { claimsFor, myBadge, type Participant } from './participants.ts';
 import { exposantScanPolicy } from './policy.ts';
 import { exposantScans, participants } from './schema.ts';
 import { getEvent, type Event } from './service.ts';
@@ -18,20 +18,7 @@ export interface Visit {
 const eventToday = (event: Event) => sql`(now() at time zone ${event.timezone})::date`;
 
 async function myStand(t: TenantTx, eventId: string): Promise<Participant> {
-  const [badge] =
-    t.actor.userId === null
-      ? []
-      : await t.tx
-          .select()
-          .from(participants)
-          .where(
-            and(
-              eq(participants.eventId, eventId),
-              eq(participants.userId, t.actor.userId),
-              eq(participants.isActive, true),
-              eq(participants.role, 'exposant'),
-            ),
-          );
+  const badge = await myBadge(t, eventId, 'exposant');
   if (!badge) throw forbidden('Only exposants of the event scan visitors');
   return badge;
 }
@@ -228,32 +215,4 @@ export async function allVisits(
     desc(exposantScans.id),
   );
   return { stand, visits };
-}
-
-/**
- * RFC 4180 field: quoted when it holds a comma, quote or line break. A leading = + - @ is
- * neutralised so a spreadsheet does not run a visitor's name as a formula.
- */
-export function csvField(value: string | null): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function visitsCsv(visits: Visit[]): string {
-  const header = ['scanned_at', 'visit_day', 'full_name', 'email', 'badge_id', 'role', 'notes'];
-  const lines = visits.map((v) =>
-    [
-      v.scan.scannedAt.toISOString(),
-      v.scan.visitDay,
-      v.visitor.fullName,
-      v.visitor.email,
-      v.visitor.badgeId,
-      v.visitor.role,
-      v.scan.notes,
-    ]
-      .map(csvField)
-      .join(','),
-  );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }

@@ -1,25 +1,24 @@
 import type { RosterModule } from '../../core/http/app.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
 import { registerEventRoutes } from './routes.ts';
-import { registerEngagementRoutes } from './routes-engagement.ts';
 import { seedEventsDemo } from './demo.ts';
 import { printSummary, seedDemoEvent } from './seed-demo.ts';
 
 /**
  * Events, rooms, sessions, per-event roles, room slots, badges and door scans, announcements,
- * questions, exhibitor visits, documents and statistics (seed 004).
+ * questions, exhibitor visits, documents and statistics.
  */
 export const eventsModule: RosterModule = {
   name: 'events',
   register(app) {
     registerEventRoutes(app);
-    registerEngagementRoutes(app);
   },
   seedDemo: (t, users) => seedEventsDemo(t, users),
   commands: {
     'events seed-demo': {
       summary:
-        'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants [--org demo] [--participants 500]',
+        'build a realistic demo event: 10 rooms, a day of sessions, staff slots, N participants, exposants ' +
+        '[--org demo] [--participants 500]',
       run: async (app, args) => {
         const summary = await inOrgFromArgs(
           app,

@@ -14,7 +14,7 @@ const withAdmins = (ids: Array<string | number | null>): Audience => ({
 /**
  * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
  * rooms concerned right now — the same people `roomAccessPolicy` lets read those scans. The user
- * ids come from `events_scan_badge` (drizzle/events/0005), which computes them in the scan's own
+ * ids come from the SQL function `events_scan_badge`, which computes them in the scan's own
  * statement.
  */
 export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);
@@ -24,7 +24,8 @@ export async function entranceAudience(t: TenantTx, eventId: string): Promise<Au
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select user_id from event_assignments where event_id = ${eventId} and is_active and role = 'controlleur_des_badges'`,
+        union select user_id from event_assignments
+               where event_id = ${eventId} and is_active and role = 'controlleur_des_badges'`,
   );
   return withAdmins(rows.map((r) => r.user_id));
 }
@@ -42,7 +43,8 @@ export async function annonceAudience(
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select user_id from event_assignments where event_id = ${eventId} and is_active and role in (${sql.join(roles, sql`, `)})`,
+        union select user_id from event_assignments
+               where event_id = ${eventId} and is_active and role in (${sql.join(roles, sql`, `)})`,
   );
   return withAdmins([...rows.map((r) => r.user_id), authorId]);
 }
@@ -60,7 +62,10 @@ export async function questionAudience(
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
     sql`select events_managers(${eventId}::uuid) as user_id
-        union select events_room_staff_now(${eventId}::uuid, array(select room_id from event_sessions where id = ${sessionId}), 'gestionnaire_des_salles')
+        union select events_room_staff_now(
+                 ${eventId}::uuid,
+                 array(select room_id from event_sessions where id = ${sessionId}),
+                 'gestionnaire_des_salles')
         ${askedBy ? sql`union select user_id from event_participants where id = ${askedBy}` : sql``}`,
   );
   return withAdmins(rows.map((r) => r.user_id));

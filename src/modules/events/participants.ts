@@ -1,4 +1,5 @@
-import { and, count, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { containsText } from '../../core/db/search.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type Audience, type LiveEvent } from '../../core/events/bus.ts';
 import { queryRows } from '../../core/db/client.ts';
@@ -9,7 +10,7 @@ import { publishAll, withTenantStatement, type TenantDeps, type TenantTx } from 
 import type { Actor } from '../../core/access/actor.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
-import { badgePayload, newBadgeId, verifyBadge } from './badges.ts';
+import { newBadgeId, verifyBadge } from './badges.ts';
 import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
 import {
   events,
@@ -23,13 +24,11 @@ import {
   type SessionStatus,
 } from './schema.ts';
 import { assertMember, currentRoom, getEvent, getSession, type Room, type Session } from './service.ts';
+import { checkedInData, occupancyData, scanRecordedData } from './views.ts';
 
 export type Participant = typeof participants.$inferSelect;
 export type RoomAccess = typeof roomAccesses.$inferSelect;
 export type SessionAccess = typeof sessionAccesses.$inferSelect;
-
-export const qrPayloadOf = (secret: string, p: Pick<Participant, 'orgId' | 'eventId' | 'id'>) =>
-  badgePayload(secret, { orgId: p.orgId, eventId: p.eventId, participantId: p.id });
 
 // ---------------------------------------------------------------- participants and badges
 
@@ -107,7 +106,6 @@ export async function listParticipants(
     key: (p) => [p.fullName, p.id],
     page: opts.page,
   });
-  const search = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const rows = await t.tx
     .select()
     .from(participants)
@@ -116,12 +114,8 @@ export async function listParticipants(
         eq(participants.eventId, eventId),
         eq(participants.isActive, true),
         participantPolicy.visible(t.actor),
-        search
-          ? or(
-              ilike(participants.fullName, search),
-              ilike(participants.badgeId, search),
-              ilike(participants.email, search),
-            )
+        opts.q
+          ? containsText(opts.q, participants.fullName, participants.badgeId, participants.email)
           : undefined,
         opts.role ? eq(participants.role, opts.role) : undefined,
         opts.checkedIn !== undefined ? eq(participants.isCheckedIn, opts.checkedIn) : undefined,
@@ -147,6 +141,27 @@ export async function getParticipant(
   action: 'see' | 'manage' | 'checkIn' = 'see',
 ): Promise<Participant> {
   return participantPolicy.load(t.tx, t.actor, action, participantRow(eventId, participantId));
+}
+
+/** The actor's own active badge in the event (of that role when given), if they hold one. */
+export async function myBadge(
+  t: TenantTx,
+  eventId: string,
+  role?: Participant['role'],
+): Promise<Participant | undefined> {
+  if (t.actor.userId === null) return undefined;
+  const [badge] = await t.tx
+    .select()
+    .from(participants)
+    .where(
+      and(
+        eq(participants.eventId, eventId),
+        eq(participants.userId, t.actor.userId),
+        eq(participants.isActive, true),
+        role ? eq(participants.role, role) : undefined,
+      ),
+    );
+  return badge;
 }
 
 /** The participant a QR payload names in this event, or a 422 saying why the badge is refused. */
@@ -208,13 +223,7 @@ export async function checkInParticipant(
       liveEvent(
         t.orgId,
         'events.participant.checked_in',
-        {
-          event_id: eventId,
-          participant_id: won.id,
-          full_name: won.fullName,
-          badge_id: won.badgeId,
-          checked_in_at: won.checkedInAt!.toISOString(),
-        },
+        checkedInData(eventId, won),
         await entranceAudience(t, eventId),
       ),
     );
@@ -248,8 +257,8 @@ export interface ScanDecision {
 
 /**
  * Payment does not keep this participant out of this session: it is no paid atelier, or they hold a
- * SessionAccess marked paid or free. `events_has_paid_access` (drizzle/events/0003, plpgsql since 0004), the rule the
- * door scan applies.
+ * SessionAccess marked paid or free: the SQL function `events_has_paid_access`, the rule the door
+ * scan applies.
  */
 export async function hasPaidAccess(t: TenantTx, participantId: string, sessionId: string): Promise<boolean> {
   const [row] = await queryRows<{ ok: boolean }>(
@@ -280,7 +289,7 @@ interface ScanRow {
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
  * event policy, the controller's room now, the participant row lock, the session running, paid
  * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling `events_scan_badge` (drizzle/events/0005), group-committed with the scans
+ * statement calling the SQL function `events_scan_badge`, group-committed with the scans
  * arriving at the same moment (`withTenantStatement`): one round trip, and the room rows it locks
  * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
  * capacity.
@@ -330,13 +339,6 @@ export async function scanBadge(
   };
 }
 
-const occupancyOf = (r: Room) => ({
-  room_id: r.id,
-  name: r.name,
-  capacity: r.capacity,
-  current_occupancy: r.currentOccupancy,
-});
-
 /**
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
@@ -349,30 +351,14 @@ function scanEvents(
   left: Room | null,
   audience: Audience,
 ): LiveEvent[] {
-  const recorded = liveEvent(
-    orgId,
-    'events.scan.recorded',
-    {
-      event_id: eventId,
-      id: scan.id,
-      room_id: scan.roomId,
-      session_id: scan.sessionId,
-      participant_id: scan.participantId,
-      status: scan.status,
-      reason: scan.reason,
-      scanned_at: scan.scannedAt.toISOString(),
-    },
-    audience,
-  );
+  const recorded = liveEvent(orgId, 'events.scan.recorded', scanRecordedData(eventId, scan), audience);
   const moved =
     scan.status === 'granted' && scan.reason === null
       ? [room, left].filter((r): r is Room => r !== null)
       : [];
   return [
     recorded,
-    ...moved.map((r) =>
-      liveEvent(orgId, 'events.room.occupancy', { event_id: eventId, ...occupancyOf(r) }, audience),
-    ),
+    ...moved.map((r) => liveEvent(orgId, 'events.room.occupancy', occupancyData(eventId, r), audience)),
   ];
 }
 
@@ -436,7 +422,7 @@ export interface SessionAccessInput {
   amountPaid?: string;
 }
 
-/** Event managers mark payments by hand (no gateway, seed 004); one row per participant and session. */
+/** Event managers mark payments by hand (there is no payment gateway); one row per participant and session. */
 export async function setSessionAccess(
   t: TenantTx,
   eventId: string,

@@ -38,8 +38,8 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
 }
 
 /**
- * The actor's room slot in that room, as `role`, is in force right now (`events_slot_in_force`,
- * drizzle/events/0003: the one definition the door scan and `currentRoom` use too).
+ * The actor's room slot in that room, as `role`, is in force right now (the SQL function
+ * `events_slot_in_force`: the one definition the door scan and `currentRoom` use too).
  */
 export function inRoomNow(
   actor: Actor,
@@ -47,7 +47,9 @@ export function inRoomNow(
   role: 'gestionnaire_des_salles' | 'controlleur_des_badges',
 ): Condition {
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${roomAssignments} as ${ra} where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role} and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
+  return sql`exists (select 1 from ${roomAssignments} as ${ra}
+    where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role}
+      and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
 }
 
 const anyEventRole = (actor: Actor, eventId: AnyColumn) =>
@@ -69,7 +71,7 @@ export const eventPolicy = definePolicy({
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
     scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
-    /** Gestionnaires publish announcements (seed 004 § 4), and so do the event's managers. */
+    /** Gestionnaires publish announcements, and so do the event's managers. */
     announce: (actor) =>
       anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
   },
@@ -89,7 +91,7 @@ export const roomPolicy = definePolicy({
 
 /**
  * Participants, exposants and controllers read the whole programme; a gestionnaire sees and edits
- * only the sessions of the room they are assigned to at this moment (seed 004 § 8).
+ * only the sessions of the room they are assigned to at this moment.
  */
 export const sessionPolicy = definePolicy({
   entity: 'Session',
@@ -201,7 +203,9 @@ export const annoncePolicy = definePolicy({
       actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`,
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${eventAssignments} as ${ean} where ${ean.eventId} = ${annonces.eventId} and ${ean.userId} = ${actor.userId} and ${ean.isActive} = true and (${annonces.target} = 'all' or ${annonces.target} = ${targetOfRole(ean.role)}))`,
+        : sql`exists (select 1 from ${eventAssignments} as ${ean}
+            where ${ean.eventId} = ${annonces.eventId} and ${ean.userId} = ${actor.userId} and ${ean.isActive} = true
+              and (${annonces.target} = 'all' or ${annonces.target} = ${targetOfRole(ean.role)}))`,
     ),
   actions: {
     edit: (actor) => (actor.userId === null ? false : sql`${annonces.createdBy} = ${actor.userId}`),
@@ -212,7 +216,8 @@ export const annoncePolicy = definePolicy({
 const gestionnaireOfQuestionNow = (actor: Actor): Condition =>
   actor.userId === null
     ? false
-    : sql`exists (select 1 from ${sessions} as ${qs} where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
+    : sql`exists (select 1 from ${sessions} as ${qs}
+        where ${qs.id} = ${sessionQuestions.sessionId} and ${inRoomNow(actor, qs.roomId, 'gestionnaire_des_salles')})`;
 
 /**
  * Questions: the asker sees their own; answered ones are public to the event's badge holders; the
@@ -227,8 +232,10 @@ export const questionPolicy = definePolicy({
       gestionnaireOfQuestionNow(actor),
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${participants} as ${qp} where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
-      sql`(${sessionQuestions.answeredAt} is not null and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
+        : sql`exists (select 1 from ${participants} as ${qp}
+            where ${qp.id} = ${sessionQuestions.participantId} and ${qp.userId} = ${actor.userId})`,
+      sql`(${sessionQuestions.answeredAt} is not null
+        and ${toSql(holdsEventRole(actor, sessionQuestions.eventId, ['participant', 'exposant']))})`,
     ),
   actions: {
     answer: (actor) => anyOf(managesEvent(actor, sessionQuestions.eventId), gestionnaireOfQuestionNow(actor)),
@@ -244,7 +251,8 @@ export const exposantScanPolicy = definePolicy({
       managesEvent(actor, exposantScans.eventId),
       actor.userId === null
         ? false
-        : sql`exists (select 1 from ${participants} as ${xp} where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
+        : sql`exists (select 1 from ${participants} as ${xp}
+            where ${xp.id} = ${exposantScans.exposantId} and ${xp.userId} = ${actor.userId})`,
     ),
   actions: {},
 });

@@ -5,23 +5,17 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, unprocessable } from '../../core/http/problem.ts';
 import { questionAudience } from './live.ts';
-import { hasPaidAccess } from './participants.ts';
+import { hasPaidAccess, myBadge } from './participants.ts';
 import { questionPolicy } from './policy.ts';
-import { participants, sessionQuestions } from './schema.ts';
+import { sessionQuestions } from './schema.ts';
 import { getEvent, getSession } from './service.ts';
+import { questionData } from './views.ts';
 
 export type SessionQuestion = typeof sessionQuestions.$inferSelect;
 
-/** What `events.question.asked` / `.answered` carry; the console loads the question itself. */
-const questionData = (q: SessionQuestion) => ({
-  event_id: q.eventId,
-  session_id: q.sessionId,
-  question_id: q.id,
-});
-
 /**
  * A badge holder asks on a session they may attend: conferences and free ateliers are open to all,
- * a paid atelier needs a SessionAccess marked paid or free (seed 004 § 6).
+ * a paid atelier needs a SessionAccess marked paid or free.
  */
 export async function askQuestion(
   t: TenantTx,
@@ -31,19 +25,7 @@ export async function askQuestion(
 ): Promise<SessionQuestion> {
   await getEvent(t, eventId);
   const session = await getSession(t, eventId, sessionId);
-  const [badge] =
-    t.actor.userId === null
-      ? []
-      : await t.tx
-          .select()
-          .from(participants)
-          .where(
-            and(
-              eq(participants.eventId, eventId),
-              eq(participants.userId, t.actor.userId),
-              eq(participants.isActive, true),
-            ),
-          );
+  const badge = await myBadge(t, eventId);
   if (!badge) throw forbidden('Only participants of the event ask questions');
   if (!(await hasPaidAccess(t, badge.id, session.id))) {
     throw forbidden('This paid atelier needs paid access before you can ask a question');

@@ -123,7 +123,7 @@ export const sessions = pgTable(
     ),
     foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
     check('event_sessions_times_ordered', sql`${t.endTime} > ${t.startTime}`),
-    // Conferences are free for every participant (seed 004 § Session Types).
+    // Conferences are free for every participant.
     check(
       'event_sessions_conference_free',
       sql`${t.sessionType} = 'atelier' or (${t.isPaid} = false and ${t.price} = 0)`,
@@ -220,7 +220,7 @@ export const participants = pgTable(
   ],
 );
 
-/** SessionAccess: paid-atelier access, marked by hand (no payment gateway, seed 004). */
+/** SessionAccess: paid-atelier access, marked by hand (there is no payment gateway). */
 export const sessionAccesses = pgTable(
   'session_accesses',
   {

@@ -8,14 +8,8 @@ import { invalidField } from '../../core/http/problem.ts';
 import { createUser } from '../identity/service.ts';
 import { newBadgeId } from './badges.ts';
 import { exposantScans, participants, sessionAccesses } from './schema.ts';
-import {
-  assignEventRole,
-  assignRoom,
-  createEvent,
-  createRoom,
-  createSession,
-  type Session,
-} from './service.ts';
+import { assignEventRole } from './roles.ts';
+import { assignRoom, createEvent, createRoom, createSession, type Session } from './service.ts';
 
 const HOUR = 3600_000;
 const FIRST = [
@@ -280,7 +274,9 @@ export async function seedDemoEvent(t: TenantTx, opts: SeedDemoOptions): Promise
     action: 'create',
     entityType: 'event',
     entityId: event.id,
-    message: `Demo data: ${attendees.length} participants, ${stands.length} exposants, ${accesses.length} paid accesses, ${visits.length} booth visits (bulk insert)`,
+    message:
+      `Demo data: ${attendees.length} participants, ${stands.length} exposants, ` +
+      `${accesses.length} paid accesses, ${visits.length} booth visits (bulk insert)`,
   });
   summary.millis = Date.now() - started;
   return summary;

@@ -3,36 +3,26 @@ import { requireWriter } from '../../core/access/actor.ts';
 import { windowsOverlap } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
 import { queryRows } from '../../core/db/client.ts';
-import { memberships, users } from '../../core/db/platform-schema.ts';
+import { memberships } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
-import {
-  eventAssignmentPolicy,
-  eventPolicy,
-  roomAssignmentPolicy,
-  roomPolicy,
-  sessionPolicy,
-} from './policy.ts';
+import { eventPolicy, roomAssignmentPolicy, roomPolicy, sessionPolicy } from './policy.ts';
 import {
   eventAssignments,
   events,
-  participants,
   roomAccesses,
   roomAssignments,
   rooms,
   sessions,
-  type EventRole,
   type SessionStatus,
 } from './schema.ts';
-import { registerParticipant } from './participants.ts';
 import { fromJson } from './rows.ts';
 
 export type Event = typeof events.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
-/** A session row with the status it shows now (`events_session_status`, drizzle/events/0003). */
+/** A session row with the status it shows now (the SQL function `events_session_status`). */
 export type Session = typeof sessions.$inferSelect & { status: SessionStatus };
-export type EventAssignment = typeof eventAssignments.$inferSelect;
 export type RoomAssignment = typeof roomAssignments.$inferSelect;
 
 // ---------------------------------------------------------------- events
@@ -115,8 +105,7 @@ export async function getEvent(
   eventId: string,
   action: 'see' | 'manage' | 'scan' | 'announce' = 'see',
 ): Promise<Event> {
-  await eventPolicy.authorize(t.tx, t.actor, action, and(eq(events.id, eventId), eq(events.isActive, true))!);
-  return loadEvent(t, eventId);
+  return eventPolicy.load(t.tx, t.actor, action, and(eq(events.id, eventId), eq(events.isActive, true))!);
 }
 
 export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<EventInput>): Promise<Event> {
@@ -131,7 +120,8 @@ export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<E
     .where(
       and(
         eq(sessions.eventId, eventId),
-        sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`,
+        sql`(${sessions.startTime} < ${start.toISOString()}::timestamptz
+          or ${sessions.endTime} > ${end.toISOString()}::timestamptz)`,
       ),
     )
     .limit(1);
@@ -301,7 +291,11 @@ const sessionColumns = {
 };
 
 /** The stored row, as audit snapshots record it (the status is derived, not stored). */
-const storedSession = ({ status: _status, ...row }: Session) => row;
+function storedSession(s: Session): Omit<Session, 'status'> {
+  const row: Partial<Session> = { ...s };
+  delete row.status;
+  return row as Omit<Session, 'status'>;
+}
 
 export interface SessionInput {
   roomId: string;
@@ -318,7 +312,7 @@ export interface SessionInput {
   statusOverride?: SessionStatus | null;
 }
 
-/** Seed 004: conferences are free for all; only an atelier may be paid, and a paid one has a price. */
+/** Conferences are free for all; only an atelier may be paid, and a paid one has a price. */
 function checkPricing(s: Pick<SessionInput, 'sessionType' | 'isPaid' | 'price'>) {
   const price = Number(s.price);
   if (s.sessionType === 'conference' && s.isPaid)
@@ -492,113 +486,6 @@ export async function deleteSession(t: TenantTx, eventId: string, sessionId: str
   });
 }
 
-// ---------------------------------------------------------------- per-event roles (UserEventAssignment)
-
-export async function assignEventRole(
-  t: TenantTx,
-  eventId: string,
-  input: { userId: number; role: EventRole },
-): Promise<EventAssignment> {
-  await getEvent(t, eventId, 'manage');
-  await assertMember(t, input.userId, 'body.user_id');
-  const [existing] = await t.tx
-    .select()
-    .from(eventAssignments)
-    .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId)));
-  if (existing?.isActive)
-    throw conflict(`This user already holds the role ${existing.role} in this event`, [
-      { path: 'body.user_id', message: 'already assigned in this event' },
-    ]);
-  const values = {
-    role: input.role,
-    isActive: true,
-    assignedBy: t.actor.userId,
-    assignedAt: new Date(),
-    updatedAt: new Date(),
-  };
-  const [assignment] = existing
-    ? await t.tx.update(eventAssignments).set(values).where(eq(eventAssignments.id, existing.id)).returning()
-    : await t.tx
-        .insert(eventAssignments)
-        .values({ orgId: t.orgId, eventId, userId: input.userId, ...values })
-        .returning();
-  if (input.role === 'participant' || input.role === 'exposant') {
-    const [user] = await t.tx
-      .select({ fullName: users.fullName, username: users.username, email: users.email })
-      .from(users)
-      .where(eq(users.id, input.userId));
-    await registerParticipant(t, eventId, {
-      userId: input.userId,
-      fullName: user.fullName || user.username,
-      email: user.email,
-      role: input.role,
-    });
-  }
-  await audit(t, {
-    action: 'assign',
-    entityType: 'event_assignment',
-    entityId: assignment.id,
-    message: `User ${input.userId} assigned as ${input.role}`,
-    before: existing ?? null,
-    after: assignment,
-  });
-  return assignment;
-}
-
-export async function listEventAssignments(
-  t: TenantTx,
-  eventId: string,
-  opts: { role?: EventRole; page: PageQuery },
-) {
-  await getEvent(t, eventId);
-  const ks = keyset<EventAssignment>({ columns: [eventAssignments.id], key: (a) => [a.id], page: opts.page });
-  const rows = await t.tx
-    .select()
-    .from(eventAssignments)
-    .where(
-      and(
-        eq(eventAssignments.eventId, eventId),
-        eq(eventAssignments.isActive, true),
-        eventAssignmentPolicy.visible(t.actor),
-        opts.role ? eq(eventAssignments.role, opts.role) : undefined,
-        ks.after,
-      ),
-    )
-    .orderBy(...ks.orderBy)
-    .limit(ks.limit);
-  return ks.finish(rows);
-}
-
-/** Ends a role in the event: its room slots end with it, and a badge stops opening doors. */
-export async function removeEventRole(t: TenantTx, eventId: string, assignmentId: string): Promise<void> {
-  const where = and(
-    eq(eventAssignments.id, assignmentId),
-    eq(eventAssignments.eventId, eventId),
-    eq(eventAssignments.isActive, true),
-  )!;
-  const before = await eventAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
-  await t.tx
-    .update(eventAssignments)
-    .set({ isActive: false, updatedAt: new Date() })
-    .where(eq(eventAssignments.id, assignmentId));
-  await t.tx
-    .update(roomAssignments)
-    .set({ isActive: false, updatedAt: new Date() })
-    .where(and(eq(roomAssignments.eventId, eventId), eq(roomAssignments.userId, before.userId)));
-  await t.tx
-    .update(participants)
-    .set({ isActive: false, updatedAt: new Date() })
-    .where(and(eq(participants.eventId, eventId), eq(participants.userId, before.userId)));
-  await audit(t, {
-    action: 'unassign',
-    entityType: 'event_assignment',
-    entityId: assignmentId,
-    message: `User ${before.userId} removed from role ${before.role}`,
-    before,
-    after: { ...before, isActive: false },
-  });
-}
-
 // ---------------------------------------------------------------- room slots (RoomAssignment)
 
 export interface RoomSlotInput {
@@ -654,7 +541,8 @@ export async function assignRoom(
     .limit(1);
   if (clash) {
     throw conflict(
-      `User ${input.userId} is already assigned to a room from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
+      `User ${input.userId} is already assigned to a room ` +
+        `from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
       [{ path: 'body.start_time', message: 'overlaps another room slot of this user' }],
     );
   }
@@ -733,7 +621,7 @@ export async function endRoomAssignment(t: TenantTx, eventId: string, slotId: st
 
 /**
  * The room the actor staffs right now in this event (as gestionnaire or controller), with its slot:
- * `events_room_held_now` (drizzle/events/0003), the same function the door scan asks.
+ * the SQL function `events_room_held_now`, the same one the door scan asks.
  */
 export async function currentRoom(
   t: TenantTx,

@@ -33,7 +33,10 @@ export async function eventStats(t: TenantTx, eventId: string): Promise<EventSta
   const event = await getEvent(t, eventId, 'manage');
   const roles = await queryRows<{ role: EventRole; n: number }>(
     t.tx,
-    sql`select role, count(*)::int as n from event_assignments where event_id = ${eventId} and is_active and role in ('gestionnaire_des_salles', 'controlleur_des_badges') group by role
+    sql`select role, count(*)::int as n from event_assignments
+          where event_id = ${eventId} and is_active
+            and role in ('gestionnaire_des_salles', 'controlleur_des_badges')
+          group by role
         union all
         select role, count(*)::int from event_participants where event_id = ${eventId} and is_active group by role`,
   );
@@ -41,7 +44,8 @@ export async function eventStats(t: TenantTx, eventId: string): Promise<EventSta
   for (const r of roles) participantsByRole[r.role] = Number(r.n);
   const [badges] = await queryRows<{ total: number; checked_in: number }>(
     t.tx,
-    sql`select count(*)::int as total, count(*) filter (where is_checked_in)::int as checked_in from event_participants where event_id = ${eventId} and is_active`,
+    sql`select count(*)::int as total, count(*) filter (where is_checked_in)::int as checked_in
+          from event_participants where event_id = ${eventId} and is_active`,
   );
   const rooms = await queryRows<{
     id: string;

@@ -1,0 +1,121 @@
+import { and, eq } from 'drizzle-orm';
+import { audit } from '../../core/audit/service.ts';
+import { users } from '../../core/db/platform-schema.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { conflict } from '../../core/http/problem.ts';
+import { registerParticipant } from './participants.ts';
+import { eventAssignmentPolicy } from './policy.ts';
+import { eventAssignments, participants, roomAssignments, type EventRole } from './schema.ts';
+import { assertMember, getEvent } from './service.ts';
+
+/**
+ * The role a user holds in one event. It sits above both the event rules (service.ts) and the
+ * badges (participants.ts): a participant or exposant role issues a badge, ending a role ends it.
+ */
+export type EventAssignment = typeof eventAssignments.$inferSelect;
+
+export async function assignEventRole(
+  t: TenantTx,
+  eventId: string,
+  input: { userId: number; role: EventRole },
+): Promise<EventAssignment> {
+  await getEvent(t, eventId, 'manage');
+  await assertMember(t, input.userId, 'body.user_id');
+  const [existing] = await t.tx
+    .select()
+    .from(eventAssignments)
+    .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId)));
+  if (existing?.isActive)
+    throw conflict(`This user already holds the role ${existing.role} in this event`, [
+      { path: 'body.user_id', message: 'already assigned in this event' },
+    ]);
+  const values = {
+    role: input.role,
+    isActive: true,
+    assignedBy: t.actor.userId,
+    assignedAt: new Date(),
+    updatedAt: new Date(),
+  };
+  const [assignment] = existing
+    ? await t.tx.update(eventAssignments).set(values).where(eq(eventAssignments.id, existing.id)).returning()
+    : await t.tx
+        .insert(eventAssignments)
+        .values({ orgId: t.orgId, eventId, userId: input.userId, ...values })
+        .returning();
+  if (input.role === 'participant' || input.role === 'exposant') {
+    const [user] = await t.tx
+      .select({ fullName: users.fullName, username: users.username, email: users.email })
+      .from(users)
+      .where(eq(users.id, input.userId));
+    await registerParticipant(t, eventId, {
+      userId: input.userId,
+      fullName: user.fullName || user.username,
+      email: user.email,
+      role: input.role,
+    });
+  }
+  await audit(t, {
+    action: 'assign',
+    entityType: 'event_assignment',
+    entityId: assignment.id,
+    message: `User ${input.userId} assigned as ${input.role}`,
+    before: existing ?? null,
+    after: assignment,
+  });
+  return assignment;
+}
+
+export async function listEventAssignments(
+  t: TenantTx,
+  eventId: string,
+  opts: { role?: EventRole; page: PageQuery },
+) {
+  await getEvent(t, eventId);
+  const ks = keyset<EventAssignment>({ columns: [eventAssignments.id], key: (a) => [a.id], page: opts.page });
+  const rows = await t.tx
+    .select()
+    .from(eventAssignments)
+    .where(
+      and(
+        eq(eventAssignments.eventId, eventId),
+        eq(eventAssignments.isActive, true),
+        eventAssignmentPolicy.visible(t.actor),
+        opts.role ? eq(eventAssignments.role, opts.role) : undefined,
+        ks.after,
+      ),
+    )
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
+  return ks.finish(rows);
+}
+
+/** Ends a role in the event: its room slots end with it, and a badge stops opening doors. */
+export async function removeEventRole(t: TenantTx, eventId: string, assignmentId: string): Promise<void> {
+  const where = and(
+    eq(eventAssignments.id, assignmentId),
+    eq(eventAssignments.eventId, eventId),
+    eq(eventAssignments.isActive, true),
+  )!;
+  const before = await eventAssignmentPolicy.load(t.tx, t.actor, 'manage', where);
+  await t.tx
+    .update(eventAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(eq(eventAssignments.id, assignmentId));
+  await t.tx
+    .update(roomAssignments)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(and(eq(roomAssignments.eventId, eventId), eq(roomAssignments.userId, before.userId)));
+  await t.tx
+    .update(participants)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(and(eq(participants.eventId, eventId), eq(participants.userId, before.userId)));
+  await audit(t, {
+    action: 'unassign',
+    entityType: 'event_assignment',
+    entityId: assignmentId,
+    message: `User ${before.userId} removed from role ${before.role}`,
+    before,
+    after: { ...before, isActive: false },
+  });
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { bodyIntId, intId, uuidParam } from '../../core/db/ids.ts';
+import { tenant, type RosterApp } from '../../core/http/app.ts';
+import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { base, eventParams, eventRole, instant, roomRole, tags } from './inputs.ts';
+import * as roles from './roles.ts';
+import * as svc from './service.ts';
+import { assignmentOut, assignmentView, myRoomOut, myRoomView, slotOut, slotView } from './views.ts';
+
+/** Per-event roles: who is a gestionnaire, controller, participant or exposant of the event. */
+export function registerEventRoles(app: RosterApp) {
+  app.get(
+    `${base}/:id/assignments`,
+    {
+      schema: {
+        tags,
+        summary: 'Roles in the event (managers: all; others: their own)',
+        params: eventParams,
+        querystring: pageQuery.extend({ role: eventRole.optional() }),
+        response: { 200: pageOf(assignmentOut) },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => {
+        const { role, ...page } = req.query;
+        const result = await roles.listEventAssignments(t, req.params.id, { role, page });
+        return { items: result.items.map(assignmentView), next_cursor: result.next_cursor };
+      }),
+  );
+  app.post(
+    `${base}/:id/assignments`,
+    {
+      schema: {
+        tags,
+        summary: 'Give a user a role in the event (participants and exposants get a badge)',
+        params: eventParams,
+        body: z.strictObject({ user_id: bodyIntId, role: eventRole }),
+        response: { 201: assignmentOut },
+      },
+    },
+    async (req, reply) => {
+      const input = { userId: req.body.user_id, role: req.body.role };
+      const a = await tenant(req, (t) => roles.assignEventRole(t, req.params.id, input));
+      return reply.code(201).send(assignmentView(a));
+    },
+  );
+  app.delete(
+    `${base}/:id/assignments/:assignmentId`,
+    {
+      schema: {
+        tags,
+        summary: 'Take a role away (ends room slots, deactivates the badge)',
+        params: z.object({ id: uuidParam, assignmentId: uuidParam }),
+      },
+    },
+    async (req, reply) => {
+      await tenant(req, (t) => roles.removeEventRole(t, req.params.id, req.params.assignmentId));
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** Room slots: a gestionnaire or controller in one room for a time window. */
+export function registerRoomSlots(app: RosterApp) {
+  app.get(
+    `${base}/:id/room-assignments`,
+    {
+      schema: {
+        tags,
+        summary: 'Room slots (managers: all; staff: their own)',
+        params: eventParams,
+        querystring: pageQuery.extend({ room_id: uuidParam.optional(), user_id: intId.optional() }),
+        response: { 200: pageOf(slotOut) },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => {
+        const { room_id, user_id, ...page } = req.query;
+        const filter = { roomId: room_id, userId: user_id, page };
+        const result = await svc.listRoomAssignments(t, req.params.id, filter);
+        return { items: result.items.map(slotView), next_cursor: result.next_cursor };
+      }),
+  );
+  app.post(
+    `${base}/:id/room-assignments`,
+    {
+      schema: {
+        tags,
+        summary: 'Put a gestionnaire or controller in a room for a time slot (one room at a time)',
+        params: eventParams,
+        body: z.strictObject({
+          user_id: bodyIntId,
+          room_id: uuidParam,
+          role: roomRole,
+          start_time: instant,
+          end_time: instant,
+        }),
+        response: { 201: slotOut },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const input = {
+        userId: b.user_id,
+        roomId: b.room_id,
+        role: b.role,
+        startsAt: b.start_time,
+        endsAt: b.end_time,
+      };
+      const slot = await tenant(req, (t) => svc.assignRoom(t, req.params.id, input));
+      return reply.code(201).send(slotView(slot));
+    },
+  );
+  app.delete(
+    `${base}/:id/room-assignments/:slotId`,
+    { schema: { tags, summary: 'End a room slot', params: z.object({ id: uuidParam, slotId: uuidParam }) } },
+    async (req, reply) => {
+      await tenant(req, (t) => svc.endRoomAssignment(t, req.params.id, req.params.slotId));
+      return reply.code(204).send();
+    },
+  );
+  app.get(
+    `${base}/:id/my-room`,
+    {
+      schema: {
+        tags,
+        summary: 'The room I staff right now (from the clock), or null',
+        params: eventParams,
+        response: { 200: myRoomOut },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => {
+        await svc.getEvent(t, req.params.id);
+        return myRoomView(await svc.currentRoom(t, req.params.id));
+      }),
+  );
+}
