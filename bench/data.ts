@@ -12,15 +12,11 @@ import {
   PRIORITIES,
   wirelessUnits,
 } from '../src/modules/monitoring/schema.ts';
-import { checkInParticipant, qrPayloadOf, registerParticipant } from '../src/modules/events/participants.ts';
+import { checkInParticipant, registerParticipant } from '../src/modules/events/participants.ts';
+import { qrPayloadOf } from '../src/modules/events/badges.ts';
+import { assignEventRole } from '../src/modules/events/roles.ts';
 import { setOrgPlan } from '../src/modules/signage/plans.ts';
-import {
-  assignEventRole,
-  assignRoom,
-  createEvent,
-  createRoom,
-  createSession,
-} from '../src/modules/events/service.ts';
+import { assignRoom, createEvent, createRoom, createSession } from '../src/modules/events/service.ts';
 
 /**
  * Realistic bench data in an org of its own (`bench`): a monitoring estate of 10,000 performers in
