@@ -77,7 +77,9 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
   // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
   // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   const access = (actor: Actor, action: A | 'see') =>
-    sql<Access>`case when (${visible(actor)}) is not true then 'not_found' when (${action === 'see' ? sql`true` : toSql(def.actions[action](actor))}) is not true then 'forbidden' else 'allowed' end`;
+    sql<Access>`case when (${visible(actor)}) is not true then 'not_found'
+      when (${action === 'see' ? sql`true` : toSql(def.actions[action](actor))}) is not true then 'forbidden'
+      else 'allowed' end`;
   return {
     entity: def.entity,
     visible,

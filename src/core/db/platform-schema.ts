@@ -67,7 +67,8 @@ export const users = pgTable(
     ...timestamps(),
   },
   () => {
-    const member = sql`(id = app_current_user() or exists (select 1 from memberships m where m.user_id = users.id and m.org_id = app_current_org()))`;
+    const member = sql`(id = app_current_user() or exists (
+      select 1 from memberships m where m.user_id = users.id and m.org_id = app_current_org()))`;
     return [
       pgPolicy('users_visible_through_membership', { for: 'select', to: appRole, using: member }),
       pgPolicy('users_update_through_membership', { for: 'update', to: appRole, using: member }),

@@ -24,7 +24,8 @@ const ra = alias(roomAssignments, 'ra');
 export function managesEvent(actor: Actor, eventId: AnyColumn): Condition {
   if (isOrgAdmin(actor)) return true;
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from ${events} as ${ev} where ${ev.id} = ${eventId} and (${ev.createdBy} = ${actor.userId} or ${ev.presidentId} = ${actor.userId}))`;
+  return sql`exists (select 1 from ${events} as ${ev} where ${ev.id} = ${eventId}
+    and (${ev.createdBy} = ${actor.userId} or ${ev.presidentId} = ${actor.userId}))`;
 }
 
 /** The actor holds one of `roles` in the event (UserEventAssignment). */
@@ -34,7 +35,8 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
     roles.map((r) => sql`${r}`),
     sql`, `,
   );
-  return sql`exists (select 1 from ${eventAssignments} as ${ea} where ${ea.eventId} = ${eventId} and ${ea.userId} = ${actor.userId} and ${ea.isActive} = true and ${ea.role} in (${list}))`;
+  return sql`exists (select 1 from ${eventAssignments} as ${ea} where ${ea.eventId} = ${eventId}
+    and ${ea.userId} = ${actor.userId} and ${ea.isActive} = true and ${ea.role} in (${list}))`;
 }
 
 /**

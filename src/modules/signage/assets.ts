@@ -25,7 +25,9 @@ export type Asset = AssetRow & { isActive: boolean };
  * asset run without an end).
  */
 export const assetIsActiveSql = (clock: SQL = sql`(now() at time zone ${signageAssets.timezone})`) =>
-  sql<boolean>`(${signageAssets.isEnabled} and (${signageAssets.startDate} is null or ${signageAssets.startDate} < ${clock}) and (${signageAssets.endDate} is null or ${clock} < ${signageAssets.endDate}))`;
+  sql<boolean>`(${signageAssets.isEnabled}
+    and (${signageAssets.startDate} is null or ${signageAssets.startDate} < ${clock})
+    and (${signageAssets.endDate} is null or ${clock} < ${signageAssets.endDate}))`;
 
 export const assetColumnsWithActive = { ...getTableColumns(signageAssets), isActive: assetIsActiveSql() };
 const withActive = assetColumnsWithActive;

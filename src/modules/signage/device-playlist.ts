@@ -74,9 +74,12 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
       return sql`select z.timezone, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
           coalesce((
             select json_agg(json_build_object(
-                'id', ${signageAssets.id}, 'name', ${signageAssets.name}, 'asset_type', ${signageAssets.assetType}, 'mimetype', ${signageAssets.mimetype},
-                'uri', ${signageAssets.uri}, 'storage_key', ${signageAssets.storageKey}, 'md5', ${signageAssets.md5}, 'duration', ${signageAssets.duration},
-                'nocache', ${signageAssets.nocache}, 'skip_asset_check', ${signageAssets.skipAssetCheck}) order by pa.position)
+                'id', ${signageAssets.id}, 'name', ${signageAssets.name},
+                'asset_type', ${signageAssets.assetType}, 'mimetype', ${signageAssets.mimetype},
+                'uri', ${signageAssets.uri}, 'storage_key', ${signageAssets.storageKey},
+                'md5', ${signageAssets.md5}, 'duration', ${signageAssets.duration},
+                'nocache', ${signageAssets.nocache}, 'skip_asset_check', ${signageAssets.skipAssetCheck}
+              ) order by pa.position)
               from signage_playlist_assets pa
               join ${signageAssets} on ${signageAssets.orgId} = pa.org_id and ${signageAssets.id} = pa.asset_id
              where pa.playlist_id = p.id and ${assetIsActiveSql(clock)}), '[]') as items
@@ -86,7 +89,8 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
         cross join lateral (select signage_device_time_zone(d.settings) as timezone offset 0) z
         -- Its own playlist, else the org's default.
         left join signage_playlists p on p.org_id = d.org_id
-          and p.id = coalesce(d.playlist_id, (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
+          and p.id = coalesce(d.playlist_id,
+            (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
        where d.id = ${v.deviceId}::uuid`;
     },
   });
