@@ -13,7 +13,7 @@ import {
 } from './schema.ts';
 
 /**
- * Monitoring access follows group membership (seeds 000/001): a technician reaches what the active
+ * Monitoring access follows group membership: a technician reaches what the active
  * assignments of their active monitoring groups reach — those performers, those wireless units,
  * their chassis. Org owners/admins reach everything. Every list filter and every single-row check
  * below is built from `reaches`, so "what I can list" and "what I can open" never disagree.
@@ -81,7 +81,7 @@ export const assignmentPolicy = definePolicy({
 
 /**
  * Locations are sites, not anyone's devices: every member sees an untied location; one tied to an
- * org unit is seen by those the org module's unit scope admits (seed 002 unit-based filtering).
+ * org unit is seen by those the org module's unit scope admits (unit-based filtering).
  */
 export const locationPolicy = definePolicy({
   entity: 'Location',

@@ -192,19 +192,17 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     await assert.rejects(
       env().inOrg(org, async (t) => {
         const { alerts } = await import('./schema.ts');
-        await t.tx
-          .insert(alerts)
-          .values({
-            orgId: org.id,
-            unitId: units[0].id,
-            performerId: assignment.alice.performerId,
-            assignmentId: assignment.alice.id,
-            kind: 'battery_low',
-            severity: 'warning',
-            priority: 'low',
-            message: 'dup',
-            raisedAt: new Date(),
-          });
+        await t.tx.insert(alerts).values({
+          orgId: org.id,
+          unitId: units[0].id,
+          performerId: assignment.alice.performerId,
+          assignmentId: assignment.alice.id,
+          kind: 'battery_low',
+          severity: 'warning',
+          priority: 'low',
+          message: 'dup',
+          raisedAt: new Date(),
+        });
       }),
     );
     assert.deepEqual(

@@ -9,7 +9,8 @@ import { liveEvent, type EventBus } from '../../core/events/bus.ts';
 import { chassis, telemetrySamples, wirelessUnits } from './schema.ts';
 import type { MonitoringSettings } from './settings.ts';
 import { evaluateAlerts, type Conditions } from './alerts.ts';
-import { unitView, type WirelessUnit } from './hardware.ts';
+import type { WirelessUnit } from './hardware.ts';
+import { unitView } from './views.ts';
 import { unitAudiences } from './live.ts';
 
 /**
