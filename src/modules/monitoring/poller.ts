@@ -192,7 +192,7 @@ export function createPoller(deps: PollerDeps) {
     /** Chassis ids streaming telemetry right now. */
     streaming: subscriptions.live,
     /** Closes every telemetry subscription (shutdown). */
-    close: subscriptions.close,
+    close: () => subscriptions.close(),
   };
 }
 

@@ -48,7 +48,8 @@ interface Subscription {
   retryAt: number;
 }
 
-type Pending = Map<string, { chassis: ChassisRow; channels: Map<number, ChannelReading> }>;
+type PendingChassis = { chassis: ChassisRow; channels: Map<number, ChannelReading> };
+type Pending = Map<string, PendingChassis>;
 
 const UNSUPPORTED = new Set([404, 405, 501]);
 const FLUSH_SLICE = 50;
@@ -185,7 +186,7 @@ export function createSubscriptions(
   /** Collects a changed channel for the org's next write; at most one write per org waits in line. */
   function queue(s: Subscription, slot: number, reading: ChannelReading) {
     let batch = pending.get(s.orgId);
-    if (!batch) pending.set(s.orgId, (batch = new Map()));
+    if (!batch) pending.set(s.orgId, (batch = new Map<string, PendingChassis>()));
     let entry = batch.get(s.chassis.id);
     if (!entry) batch.set(s.chassis.id, (entry = { chassis: s.chassis, channels: new Map() }));
     entry.channels.set(slot, reading);
