@@ -8,8 +8,20 @@ import type { LiveEvent } from '../../core/events/bus.ts';
 import type { Organization } from '../identity/service.ts';
 import { deviceAssignments, performerAssignments, performers } from './schema.ts';
 import { migrateLegacyAssignments, monitoringModule } from './index.ts';
+import type { z } from 'zod';
+import type { BodyOf, ProblemBody } from '../../../test/support/api-types.ts';
+import type { assignmentOut, chassisOut, groupOut, locationOut, performerOut, unitOut } from './views.ts';
 
 const M = '/api/monitoring';
+
+type LocationJson = z.infer<typeof locationOut>;
+type ChassisJson = z.infer<typeof chassisOut>;
+type UnitJson = z.infer<typeof unitOut>;
+type GroupJson = z.infer<typeof groupOut>;
+type PerformerJson = z.infer<typeof performerOut>;
+type AssignmentJson = z.infer<typeof assignmentOut>;
+/** A duplicate pair's 409 names the assignment to reuse. */
+type DuplicatePair = ProblemBody & { existing_assignment_id: string };
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   Buffer.from('rest-of-a-tiny-png'),
@@ -35,14 +47,14 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
   let viewer: Client;
   let techId: number;
   let outsiderId: number;
-  let location: any;
-  let rack: any;
-  const units: any[] = [];
-  let stageGroup: any;
-  let sideGroup: any;
-  let alice: any;
-  let bob: any;
-  let aliceOnCh1: any;
+  let location: LocationJson;
+  let rack: ChassisJson;
+  const units: UnitJson[] = [];
+  let stageGroup: GroupJson;
+  let sideGroup: GroupJson;
+  let alice: PerformerJson;
+  let bob: PerformerJson;
+  let aliceOnCh1: AssignmentJson;
 
   test('admins build the inventory: location, chassis, units; bad input is a clear 4xx and stores nothing', async () => {
     ({ org, admin } = await env().makeOrg('stage'));
@@ -172,11 +184,11 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
     const search = await admin.get(`${M}/performers/search?q=voc`);
     assert.deepEqual(
-      search.body.items.map((p: any) => p.name),
+      search.body.items.map((p) => p.name),
       ['Alice Johnson'],
     );
     assert.deepEqual(
-      (await admin.get(`${M}/performers?q=stone`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers?q=stone`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     assert.equal((await admin.get(`${M}/performers/search`)).status, 400, 'search needs q');
@@ -198,7 +210,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(page1.body.items.length, 2);
     const page2 = await admin.get(`${M}/performers?limit=2&cursor=${page1.body.next_cursor}`);
     assert.deepEqual(
-      page2.body.items.map((p: any) => p.name),
+      page2.body.items.map((p) => p.name),
       ['Carla Keys'],
     );
     assert.equal(page2.body.next_cursor, null);
@@ -212,7 +224,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(off.status, 200);
     assert.equal(off.body.is_active, false);
     assert.deepEqual(
-      (await admin.get(`${M}/performers`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.equal((await admin.get(`${M}/performers?include_inactive=true`)).body.items.length, 3);
@@ -272,7 +284,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(typeof aliceOnCh1.assigned_by, 'number');
     assert.ok(aliceOnCh1.assigned_at && aliceOnCh1.updated_at);
 
-    const again = await admin.post(`${M}/assignments`, {
+    const again = await admin.post<string, DuplicatePair>(`${M}/assignments`, {
       performer_id: alice.id,
       wireless_unit_id: units[0].id,
       monitoring_group_id: sideGroup.id,
@@ -288,7 +300,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       'the existing assignment can be reused straight from the 409',
     );
 
-    // A shared unit: two performers on the same unit is allowed (seed 001).
+    // A shared unit: two performers on the same unit is allowed.
     const bobOnCh1 = await admin.post(`${M}/assignments`, {
       performer_id: bob.id,
       wireless_unit_id: units[0].id,
@@ -364,20 +376,16 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
   test('assignment queries: by performer, by unit, by group, by priority, counts, needing alerts with after', async () => {
     assert.deepEqual(
-      (await admin.get(`${M}/performers/${bob.id}/assignments`)).body.items.map(
-        (a: any) => a.wireless_unit.name,
-      ),
+      (await admin.get(`${M}/performers/${bob.id}/assignments`)).body.items.map((a) => a.wireless_unit.name),
       ['CH1', 'CH2', 'CH4'],
     );
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.equal((await admin.get(`${M}/groups/${stageGroup.id}/assignments`)).body.items.length, 3);
     assert.deepEqual(
-      (await admin.get(`${M}/assignments?priority=critical`)).body.items.map(
-        (a: any) => a.wireless_unit.name,
-      ),
+      (await admin.get(`${M}/assignments?priority=critical`)).body.items.map((a) => a.wireless_unit.name),
       ['CH2'],
     );
     assert.deepEqual((await admin.get(`${M}/assignments/count`)).body, { total: 4, with_alerts: 3 });
@@ -388,7 +396,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
     const needing = await admin.get(`${M}/assignments/needing-alerts?monitoring_group_id=${stageGroup.id}`);
     assert.deepEqual(
-      needing.body.items.map((a: any) => `${a.performer.name}@${a.wireless_unit.name}`),
+      needing.body.items.map((a) => `${a.performer.name}@${a.wireless_unit.name}`),
       ['Alice Johnson@CH1', 'Bob Stone@CH2'],
     );
     const future = new Date(Date.now() + 3600_000).toISOString();
@@ -464,7 +472,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     const off = await admin.post(`${M}/assignments/${aliceOnCh1.id}/deactivate`);
     assert.equal(off.body.is_active, false);
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Bob Stone'],
     );
     assert.equal(
@@ -478,33 +486,33 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
   test('a technician sees only what their groups reach: me/groups, me/performers, me/devices', async () => {
     assert.deepEqual(
-      (await tech.get(`${M}/me/groups`)).body.items.map((g: any) => g.name),
+      (await tech.get(`${M}/me/groups`)).body.items.map((g) => g.name),
       ['Main Stage'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await tech.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await tech.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['CH1', 'CH2'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/chassis`)).body.items.map((c: any) => c.name),
+      (await tech.get(`${M}/chassis`)).body.items.map((c) => c.name),
       ['Rack A'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/assignments`)).body.items.map((a: any) => a.wireless_unit.name),
+      (await tech.get(`${M}/assignments`)).body.items.map((a) => a.wireless_unit.name),
       ['CH1', 'CH1', 'CH2'],
     );
     assert.deepEqual((await tech.get(`${M}/assignments/count`)).body, { total: 3, with_alerts: 3 });
 
     assert.deepEqual(
-      (await outsider.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await outsider.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     assert.deepEqual(
-      (await outsider.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await outsider.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['CH4'],
     );
     assert.equal((await admin.get(`${M}/me/performers`)).body.items.length, 3, 'org admins see all');
@@ -520,7 +528,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       `${M}/groups/${stageGroup.id}`,
       `${M}/performers/${alice.id}/assignments`,
     ]) {
-      const res = await outsider.get(url);
+      const res = await outsider.get<string, ProblemBody>(url);
       assert.equal(res.status, 404, url);
       assert.match(res.body.detail, /not found$/);
     }
@@ -539,7 +547,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await outsider.patch(`${M}/units/${units[0].id}`, { battery: 1 })).status, 404);
   });
 
-  test('seed 001 troubleshooting: a user in no group sees nothing until added to one; then the group’s performers appear', async () => {
+  test('troubleshooting: a user in no group sees nothing until added to one; then the group’s performers appear', async () => {
     const { id: newcomerId, client: newcomer } = await env().makeUser(org, 'newcomer');
     assert.deepEqual(
       (await newcomer.get(`${M}/me/groups`)).body.items,
@@ -551,13 +559,13 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       404,
       'access denied: the performer is in none of their groups',
     );
-    const members = (await admin.get(`${M}/groups/${stageGroup.id}`)).body.members as number[];
+    const members = (await admin.get(`${M}/groups/${stageGroup.id}`)).body.members;
     assert.equal(
       (await admin.patch(`${M}/groups/${stageGroup.id}`, { members: [...members, newcomerId] })).status,
       200,
     );
     assert.deepEqual(
-      (await newcomer.get(`${M}/me/groups`)).body.items.map((g: any) => g.name),
+      (await newcomer.get(`${M}/me/groups`)).body.items.map((g) => g.name),
       ['Main Stage'],
     );
     assert.equal((await newcomer.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
@@ -570,8 +578,9 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
   test('a technician manages assignments inside their group; performers stay admin-managed (403)', async () => {
     const bobCh2 = (await tech.get(`${M}/assignments?performer_id=${bob.id}`)).body.items.find(
-      (a: any) => a.wireless_unit.name === 'CH2',
+      (a) => a.wireless_unit.name === 'CH2',
     );
+    assert.ok(bobCh2, 'Bob is on CH2');
     const up = await tech.patch(`${M}/assignments/${bobCh2.id}`, { notes: 'checked at soundcheck' });
     assert.equal(up.status, 200);
     assert.equal(up.body.notes, 'checked at soundcheck');
@@ -613,7 +622,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       off();
     }
     const unit = seen.find((e) => e.type === 'monitoring.unit.updated')!;
-    assert.equal((unit.data as any).battery, 15);
+    assert.equal((unit.data as UnitJson).battery, 15);
     assert.deepEqual(unit.audience, { userIds: [techId], orgRoles: ['owner', 'admin'] });
     assert.deepEqual(
       seen.filter((e) => e.type.startsWith('monitoring.assignment.')).map((e) => e.type),
@@ -625,33 +634,33 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
   test('a deactivated performer drops out of every assignment query and of me/performers', async () => {
     await admin.post(`${M}/performers/${alice.id}/deactivate`);
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Bob Stone'],
     );
     assert.equal(
       (await admin.get(`${M}/assignments?include_inactive=true`)).body.items.filter(
-        (a: any) => a.performer.id === alice.id,
+        (a) => a.performer.id === alice.id,
       ).length,
       0,
     );
     assert.equal(
       (await admin.get(`${M}/assignments/needing-alerts`)).body.items.filter(
-        (a: any) => a.performer.id === alice.id,
+        (a) => a.performer.id === alice.id,
       ).length,
       0,
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await tech.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     assert.equal((await tech.get(`${M}/performers/${alice.id}`)).status, 404);
     assert.deepEqual(
-      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     await admin.post(`${M}/performers/${alice.id}/reactivate`);
     assert.deepEqual(
-      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
   });
@@ -672,7 +681,10 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
         payload: part.body,
         headers: { ...part.headers, authorization: `Bearer ${who.token}` },
       });
-      return { status: res.statusCode, body: res.json() };
+      return {
+        status: res.statusCode,
+        body: res.json<BodyOf<`${typeof M}/performers/${string}/photo`, 'post'>>(),
+      };
     };
     const fake = multipart(Buffer.from('#!/bin/sh\necho not a picture\n'), 'photo.png', 'image/png');
     const refused = await upload(admin, fake);
@@ -718,7 +730,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(tied.status, 201);
     assert.equal(tied.body.unit_id, 987654);
     assert.deepEqual(
-      (await tech.get(`${M}/locations`)).body.items.map((l: any) => l.building),
+      (await tech.get(`${M}/locations`)).body.items.map((l) => l.building),
       ['Main Hall'],
     );
     assert.equal((await tech.get(`${M}/locations/${tied.body.id}`)).status, 404);
@@ -738,9 +750,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     );
     assert.equal(left.length, 0);
     const audit = await admin.get('/api/audit?action=monitoring.performer.deleted');
-    assert.ok(
-      audit.body.items.some((a: any) => a.message === 'Deleted performer Bob Stone and 3 assignment(s)'),
-    );
+    assert.ok(audit.body.items.some((a) => a.message === 'Deleted performer Bob Stone and 3 assignment(s)'));
   });
 
   test('legacy device assignments stay readable and migrate idempotently into performer assignments', async () => {
@@ -763,7 +773,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     );
     const legacy = await legacyAdmin.get(`${M}/legacy-assignments`);
     assert.deepEqual(
-      legacy.body.items.map((l: any) => [l.user.username, l.wireless_unit.name, l.alert_enabled]),
+      legacy.body.items.map((l) => [l.user.username, l.wireless_unit.name, l.alert_enabled]),
       [
         ['old.tech', 'OLD1', true],
         ['old.tech', 'OLD2', false],
@@ -778,7 +788,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
     const migrated = (await legacyAdmin.get(`${M}/assignments`)).body.items;
     assert.deepEqual(
-      migrated.map((a: any) => [
+      migrated.map((a) => [
         a.performer.name,
         a.wireless_unit.name,
         a.monitoring_group.name,
@@ -790,7 +800,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       ],
     );
     assert.deepEqual(
-      (await oldTech.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await oldTech.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['OLD1', 'OLD2'],
       'the legacy user keeps seeing their units',
     );
@@ -803,15 +813,13 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     const { id: demoTechId, client: demoTech } = await env().makeUser(demo, 'demo.tech');
     await env().inOrg(demo, (t) => monitoringModule.seedDemo!(t, { tech: demoTechId }));
     assert.deepEqual(
-      (await demoTech.get(`${M}/me/groups`)).body.items.map((g: any) => [g.name, g.members]),
+      (await demoTech.get(`${M}/me/groups`)).body.items.map((g) => [g.name, g.members]),
       [['Main Stage', [demoTechId]]],
     );
     assert.equal((await demoTech.get(`${M}/me/performers`)).body.items.length, 5);
     assert.equal((await demoAdmin.get(`${M}/units`)).body.items.length, 6);
     assert.deepEqual(
-      (await demoAdmin.get(`${M}/assignments?priority=critical`)).body.items.map(
-        (a: any) => a.performer.name,
-      ),
+      (await demoAdmin.get(`${M}/assignments?priority=critical`)).body.items.map((a) => a.performer.name),
       ['Alice Johnson'],
     );
   });
