@@ -90,6 +90,20 @@ function toggles(alertEnabled: boolean | undefined, explicit: AlertToggles): Ale
   return { ...all, ...definedOnly(explicit) };
 }
 
+/** The columns an assignment input writes: its fields, and the toggles with `alertEnabled` resolved. */
+function assignmentColumns<T extends AlertToggles & { alertEnabled?: boolean }>(input: T) {
+  const {
+    alertEnabled,
+    alertOnBatteryLow,
+    alertOnSignalLoss,
+    alertOnAudioLow,
+    alertOnDeviceOffline,
+    ...fields
+  } = input;
+  const explicit = { alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline };
+  return { ...fields, ...toggles(alertEnabled, explicit) };
+}
+
 export interface AssignmentInput extends AlertToggles {
   performerId: string;
   wirelessUnitId: string;
@@ -120,29 +134,11 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
       { existing_assignment_id: existing.id },
     );
   }
-  const {
-    alertEnabled,
-    alertOnBatteryLow,
-    alertOnSignalLoss,
-    alertOnAudioLow,
-    alertOnDeviceOffline,
-    ...fields
-  } = input;
   const [created] = await uniqueOr409(
     () =>
       t.tx
         .insert(pa)
-        .values({
-          orgId: t.orgId,
-          ...fields,
-          ...toggles(alertEnabled, {
-            alertOnBatteryLow,
-            alertOnSignalLoss,
-            alertOnAudioLow,
-            alertOnDeviceOffline,
-          }),
-          assignedBy: t.actor.userId,
-        })
+        .values({ orgId: t.orgId, ...assignmentColumns(input), assignedBy: t.actor.userId })
         .returning(),
     `Performer ${performer.name} is already assigned to unit ${unit.name}`,
   );
@@ -173,26 +169,9 @@ export async function updateAssignment(
   action = 'updated',
 ): Promise<AssignmentRow> {
   const before = await getAssignment(t, id, 'manage');
-  const {
-    alertEnabled,
-    alertOnBatteryLow,
-    alertOnSignalLoss,
-    alertOnAudioLow,
-    alertOnDeviceOffline,
-    ...fields
-  } = patch;
   await t.tx
     .update(pa)
-    .set({
-      ...fields,
-      ...toggles(alertEnabled, {
-        alertOnBatteryLow,
-        alertOnSignalLoss,
-        alertOnAudioLow,
-        alertOnDeviceOffline,
-      }),
-      updatedAt: new Date(),
-    })
+    .set({ ...assignmentColumns(patch), updatedAt: new Date() })
     .where(eq(pa.id, id));
   const after = await getAssignment(t, id);
   const view = assignmentView(after);
