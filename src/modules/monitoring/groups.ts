@@ -91,7 +91,10 @@ export async function getGroup(
   return { ...row, members: (await membersOf(t, [id])).get(id)! };
 }
 
-/** All groups for admins; for anyone else the groups they belong to (`me/groups`, `get_monitoring_groups`). */
+/**
+ * All groups for admins; for anyone else the groups they belong to (`me/groups`,
+ * `get_monitoring_groups`).
+ */
 export async function listGroups(
   t: TenantTx,
   opts: { includeInactive?: boolean; page: PageQuery },

@@ -222,7 +222,9 @@ export const monitoringModule: RosterModule = {
           migrateLegacyAssignments(t),
         );
         console.log(
-          `created performers: ${report.created_performers}, created assignments: ${report.created_assignments}, skipped (already migrated): ${report.skipped}`,
+          `created performers: ${report.created_performers}, ` +
+            `created assignments: ${report.created_assignments}, ` +
+            `skipped (already migrated): ${report.skipped}`,
         );
       },
     },

@@ -136,7 +136,9 @@ export async function migrateLegacyAssignments(t: TenantTx): Promise<MigrationRe
   await audit(t, {
     action: 'monitoring.legacy.migrated',
     entityType: 'device_assignment',
-    message: `Legacy migration: ${report.created_performers} performer(s), ${report.created_assignments} assignment(s) created, ${report.skipped} skipped`,
+    message:
+      `Legacy migration: ${report.created_performers} performer(s), ` +
+      `${report.created_assignments} assignment(s) created, ${report.skipped} skipped`,
     after: { ...report },
   });
   return report;

@@ -31,7 +31,9 @@ function multipart(bytes: Buffer, filename: string, contentType: string) {
   const boundary = '----rosterTestBoundary';
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+      `--${boundary}\r\n` +
+        `Content-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: ${contentType}\r\n\r\n`,
     ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -140,83 +142,87 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await admin.get(`${M}/locations`)).body.items.length, 1);
   });
 
-  test('performers: create, get by id and by name (case-insensitive), list, search, update only given fields, count', async () => {
-    const created = await admin.post(`${M}/performers`, {
-      name: 'Alice Johnson',
-      title: 'Lead Vocals',
-      email: 'alice@band.com',
-      phone: '+1234567890',
-      notes: 'Session singer',
-      role_description: 'Front',
-    });
-    assert.equal(created.status, 201);
-    alice = created.body;
-    assert.deepEqual(
-      [
-        alice.name,
-        alice.title,
-        alice.email,
-        alice.phone,
-        alice.notes,
-        alice.role_description,
-        alice.is_active,
-        alice.has_photo,
-      ],
-      [
-        'Alice Johnson',
-        'Lead Vocals',
-        'alice@band.com',
-        '+1234567890',
-        'Session singer',
-        'Front',
-        true,
-        false,
-      ],
-    );
-    bob = (await admin.post(`${M}/performers`, { name: 'Bob Stone', title: 'Guitar' })).body;
-    await admin.post(`${M}/performers`, { name: 'Carla Keys', title: 'Keys' });
+  test(
+    'performers: create, get by id and by name (case-insensitive), list, search, ' +
+      'update only given fields, count',
+    async () => {
+      const created = await admin.post(`${M}/performers`, {
+        name: 'Alice Johnson',
+        title: 'Lead Vocals',
+        email: 'alice@band.com',
+        phone: '+1234567890',
+        notes: 'Session singer',
+        role_description: 'Front',
+      });
+      assert.equal(created.status, 201);
+      alice = created.body;
+      assert.deepEqual(
+        [
+          alice.name,
+          alice.title,
+          alice.email,
+          alice.phone,
+          alice.notes,
+          alice.role_description,
+          alice.is_active,
+          alice.has_photo,
+        ],
+        [
+          'Alice Johnson',
+          'Lead Vocals',
+          'alice@band.com',
+          '+1234567890',
+          'Session singer',
+          'Front',
+          true,
+          false,
+        ],
+      );
+      bob = (await admin.post(`${M}/performers`, { name: 'Bob Stone', title: 'Guitar' })).body;
+      await admin.post(`${M}/performers`, { name: 'Carla Keys', title: 'Keys' });
 
-    assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
-    const byName = await admin.get(`${M}/performers/by-name?name=${encodeURIComponent('alice JOHNSON')}`);
-    assert.equal(byName.status, 200);
-    assert.equal(byName.body.id, alice.id);
-    assert.equal((await admin.get(`${M}/performers/by-name?name=nobody`)).status, 404);
+      assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
+      const byName = await admin.get(`${M}/performers/by-name?name=${encodeURIComponent('alice JOHNSON')}`);
+      assert.equal(byName.status, 200);
+      assert.equal(byName.body.id, alice.id);
+      assert.equal((await admin.get(`${M}/performers/by-name?name=nobody`)).status, 404);
 
-    const search = await admin.get(`${M}/performers/search?q=voc`);
-    assert.deepEqual(
-      search.body.items.map((p) => p.name),
-      ['Alice Johnson'],
-    );
-    assert.deepEqual(
-      (await admin.get(`${M}/performers?q=stone`)).body.items.map((p) => p.name),
-      ['Bob Stone'],
-    );
-    assert.equal((await admin.get(`${M}/performers/search`)).status, 400, 'search needs q');
+      const search = await admin.get(`${M}/performers/search?q=voc`);
+      assert.deepEqual(
+        search.body.items.map((p) => p.name),
+        ['Alice Johnson'],
+      );
+      assert.deepEqual(
+        (await admin.get(`${M}/performers?q=stone`)).body.items.map((p) => p.name),
+        ['Bob Stone'],
+      );
+      assert.equal((await admin.get(`${M}/performers/search`)).status, 400, 'search needs q');
 
-    const updated = await admin.patch(`${M}/performers/${alice.id}`, {
-      title: 'Co-Lead',
-      notes: 'Now co-lead',
-    });
-    assert.equal(updated.status, 200);
-    assert.deepEqual(
-      [updated.body.title, updated.body.notes, updated.body.email, updated.body.phone],
-      ['Co-Lead', 'Now co-lead', 'alice@band.com', '+1234567890'],
-    );
-    const badEmail = await admin.patch(`${M}/performers/${alice.id}`, { email: 'not-mail' });
-    assert.equal(badEmail.status, 400);
-    assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.email, 'alice@band.com');
+      const updated = await admin.patch(`${M}/performers/${alice.id}`, {
+        title: 'Co-Lead',
+        notes: 'Now co-lead',
+      });
+      assert.equal(updated.status, 200);
+      assert.deepEqual(
+        [updated.body.title, updated.body.notes, updated.body.email, updated.body.phone],
+        ['Co-Lead', 'Now co-lead', 'alice@band.com', '+1234567890'],
+      );
+      const badEmail = await admin.patch(`${M}/performers/${alice.id}`, { email: 'not-mail' });
+      assert.equal(badEmail.status, 400);
+      assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.email, 'alice@band.com');
 
-    const page1 = await admin.get(`${M}/performers?limit=2`);
-    assert.equal(page1.body.items.length, 2);
-    const page2 = await admin.get(`${M}/performers?limit=2&cursor=${page1.body.next_cursor}`);
-    assert.deepEqual(
-      page2.body.items.map((p) => p.name),
-      ['Carla Keys'],
-    );
-    assert.equal(page2.body.next_cursor, null);
-    assert.deepEqual((await admin.get(`${M}/performers/count`)).body, { count: 3 });
-    assert.equal((await tech.post(`${M}/performers`, { name: 'Sneaky' })).status, 403);
-  });
+      const page1 = await admin.get(`${M}/performers?limit=2`);
+      assert.equal(page1.body.items.length, 2);
+      const page2 = await admin.get(`${M}/performers?limit=2&cursor=${page1.body.next_cursor}`);
+      assert.deepEqual(
+        page2.body.items.map((p) => p.name),
+        ['Carla Keys'],
+      );
+      assert.equal(page2.body.next_cursor, null);
+      assert.deepEqual((await admin.get(`${M}/performers/count`)).body, { count: 3 });
+      assert.equal((await tech.post(`${M}/performers`, { name: 'Sneaky' })).status, 403);
+    },
+  );
 
   test('deactivated performers leave the default list and count; reactivate restores them', async () => {
     const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
@@ -259,120 +265,128 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await tech.post(`${M}/groups`, { name: 'Mine' })).status, 403);
   });
 
-  test('assignments: create with every field, 409 naming the existing pair, 422 for inactive performers, 404 for other orgs', async () => {
-    const res = await admin.post(`${M}/assignments`, {
-      performer_id: alice.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: stageGroup.id,
-      priority: 'high',
-      notes: 'Lead microphone',
-      alert_on_audio_low: true,
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    aliceOnCh1 = res.body;
-    assert.deepEqual(aliceOnCh1.performer, { id: alice.id, name: 'Alice Johnson' });
-    assert.deepEqual(aliceOnCh1.wireless_unit, { id: units[0].id, name: 'CH1' });
-    assert.deepEqual(aliceOnCh1.monitoring_group, { id: stageGroup.id, name: 'Main Stage' });
-    assert.equal(aliceOnCh1.priority, 'high');
-    assert.equal(aliceOnCh1.is_active, true);
-    assert.deepEqual(aliceOnCh1.alert_preferences, {
-      battery_low: true,
-      signal_loss: true,
-      audio_low: true,
-      device_offline: true,
-    });
-    assert.equal(typeof aliceOnCh1.assigned_by, 'number');
-    assert.ok(aliceOnCh1.assigned_at && aliceOnCh1.updated_at);
+  test(
+    'assignments: create with every field, 409 naming the existing pair, ' +
+      '422 for inactive performers, 404 for other orgs',
+    async () => {
+      const res = await admin.post(`${M}/assignments`, {
+        performer_id: alice.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: stageGroup.id,
+        priority: 'high',
+        notes: 'Lead microphone',
+        alert_on_audio_low: true,
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      aliceOnCh1 = res.body;
+      assert.deepEqual(aliceOnCh1.performer, { id: alice.id, name: 'Alice Johnson' });
+      assert.deepEqual(aliceOnCh1.wireless_unit, { id: units[0].id, name: 'CH1' });
+      assert.deepEqual(aliceOnCh1.monitoring_group, { id: stageGroup.id, name: 'Main Stage' });
+      assert.equal(aliceOnCh1.priority, 'high');
+      assert.equal(aliceOnCh1.is_active, true);
+      assert.deepEqual(aliceOnCh1.alert_preferences, {
+        battery_low: true,
+        signal_loss: true,
+        audio_low: true,
+        device_offline: true,
+      });
+      assert.equal(typeof aliceOnCh1.assigned_by, 'number');
+      assert.ok(aliceOnCh1.assigned_at && aliceOnCh1.updated_at);
 
-    const again = await admin.post<string, DuplicatePair>(`${M}/assignments`, {
-      performer_id: alice.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: sideGroup.id,
-    });
-    assert.equal(again.status, 409);
-    assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
-    assert.deepEqual(again.body.errors, [
-      { path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` },
-    ]);
-    assert.equal(
-      again.body.existing_assignment_id,
-      aliceOnCh1.id,
-      'the existing assignment can be reused straight from the 409',
-    );
+      const again = await admin.post<string, DuplicatePair>(`${M}/assignments`, {
+        performer_id: alice.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: sideGroup.id,
+      });
+      assert.equal(again.status, 409);
+      assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
+      assert.deepEqual(again.body.errors, [
+        { path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` },
+      ]);
+      assert.equal(
+        again.body.existing_assignment_id,
+        aliceOnCh1.id,
+        'the existing assignment can be reused straight from the 409',
+      );
 
-    // A shared unit: two performers on the same unit is allowed.
-    const bobOnCh1 = await admin.post(`${M}/assignments`, {
-      performer_id: bob.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: stageGroup.id,
-      alert_enabled: false,
-      priority: 'low',
-    });
-    assert.equal(bobOnCh1.status, 201);
-    assert.deepEqual(bobOnCh1.body.alert_preferences, {
-      battery_low: false,
-      signal_loss: false,
-      audio_low: false,
-      device_offline: false,
-    });
-    assert.equal(
-      (
-        await admin.post(`${M}/assignments`, {
-          performer_id: bob.id,
-          wireless_unit_id: units[1].id,
-          monitoring_group_id: stageGroup.id,
-          priority: 'critical',
-        })
-      ).status,
-      201,
-    );
-    assert.equal(
-      (
-        await admin.post(`${M}/assignments`, {
-          performer_id: bob.id,
-          wireless_unit_id: units[3].id,
-          monitoring_group_id: sideGroup.id,
-        })
-      ).status,
-      201,
-    );
+      // A shared unit: two performers on the same unit is allowed.
+      const bobOnCh1 = await admin.post(`${M}/assignments`, {
+        performer_id: bob.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: stageGroup.id,
+        alert_enabled: false,
+        priority: 'low',
+      });
+      assert.equal(bobOnCh1.status, 201);
+      assert.deepEqual(bobOnCh1.body.alert_preferences, {
+        battery_low: false,
+        signal_loss: false,
+        audio_low: false,
+        device_offline: false,
+      });
+      assert.equal(
+        (
+          await admin.post(`${M}/assignments`, {
+            performer_id: bob.id,
+            wireless_unit_id: units[1].id,
+            monitoring_group_id: stageGroup.id,
+            priority: 'critical',
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (
+          await admin.post(`${M}/assignments`, {
+            performer_id: bob.id,
+            wireless_unit_id: units[3].id,
+            monitoring_group_id: sideGroup.id,
+          })
+        ).status,
+        201,
+      );
 
-    const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
-    await admin.post(`${M}/performers/${carla.id}/deactivate`);
-    const inactive = await admin.post(`${M}/assignments`, {
-      performer_id: carla.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-    });
-    assert.equal(inactive.status, 422);
-    assert.equal(inactive.body.detail, 'Performer Carla Keys is inactive and cannot be assigned');
-    await admin.post(`${M}/performers/${carla.id}/reactivate`);
+      const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
+      await admin.post(`${M}/performers/${carla.id}/deactivate`);
+      const inactive = await admin.post(`${M}/assignments`, {
+        performer_id: carla.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+      });
+      assert.equal(inactive.status, 422);
+      assert.equal(inactive.body.detail, 'Performer Carla Keys is inactive and cannot be assigned');
+      await admin.post(`${M}/performers/${carla.id}/reactivate`);
 
-    const badPriority = await admin.post(`${M}/assignments`, {
-      performer_id: carla.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-      priority: 'urgent',
-    });
-    assert.equal(badPriority.status, 400);
-    assert.equal(badPriority.body.errors[0].path, 'body.priority');
+      const badPriority = await admin.post(`${M}/assignments`, {
+        performer_id: carla.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+        priority: 'urgent',
+      });
+      assert.equal(badPriority.status, 400);
+      assert.equal(badPriority.body.errors[0].path, 'body.priority');
 
-    const { admin: otherAdmin } = await env().makeOrg('rival');
-    const theirs = (await otherAdmin.post(`${M}/performers`, { name: 'Rival Singer' })).body;
-    const cross = await admin.post(`${M}/assignments`, {
-      performer_id: theirs.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-    });
-    assert.equal(cross.status, 404);
-    assert.equal(cross.body.detail, 'Performer not found');
-    assert.equal(
-      (await otherAdmin.get(`${M}/performers/${alice.id}`)).status,
-      404,
-      'another org never sees our performer',
-    );
-    assert.equal((await admin.get(`${M}/assignments/count`)).body.total, 4, 'refused creates stored nothing');
-  });
+      const { admin: otherAdmin } = await env().makeOrg('rival');
+      const theirs = (await otherAdmin.post(`${M}/performers`, { name: 'Rival Singer' })).body;
+      const cross = await admin.post(`${M}/assignments`, {
+        performer_id: theirs.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+      });
+      assert.equal(cross.status, 404);
+      assert.equal(cross.body.detail, 'Performer not found');
+      assert.equal(
+        (await otherAdmin.get(`${M}/performers/${alice.id}`)).status,
+        404,
+        'another org never sees our performer',
+      );
+      assert.equal(
+        (await admin.get(`${M}/assignments/count`)).body.total,
+        4,
+        'refused creates stored nothing',
+      );
+    },
+  );
 
   test('assignment queries: by performer, by unit, by group, by priority, counts, needing alerts with after', async () => {
     assert.deepEqual(

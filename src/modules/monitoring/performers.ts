@@ -70,7 +70,8 @@ export interface PerformerFilter {
 }
 
 /** Active performers with at least one active assignment (`get_performers_with_assignments`). */
-const hasActiveAssignment = sql`exists (select 1 from performer_assignments a where a.performer_id = ${performers.id} and a.is_active)`;
+const hasActiveAssignment = sql`exists (select 1 from performer_assignments a
+  where a.performer_id = ${performers.id} and a.is_active)`;
 
 function performerWhere(t: TenantTx, f: PerformerFilter) {
   return and(
@@ -81,7 +82,10 @@ function performerWhere(t: TenantTx, f: PerformerFilter) {
   );
 }
 
-/** `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers` in one query. */
+/**
+ * `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers`
+ * in one query.
+ */
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
   const k = keyset({ columns: [performers.id], key: (r: Performer) => [r.id], page });
   // The technician's "my performers" (me/performers): its plan kept per connection (withKeptPlan).

@@ -19,14 +19,18 @@ import {
  * below is built from `reaches`, so "what I can list" and "what I can open" never disagree.
  */
 export function myGroupIds(actor: Actor): SQL {
-  return sql`select m.group_id from monitoring_group_members m join monitoring_groups g on g.org_id = m.org_id and g.id = m.group_id where m.user_id = ${actor.userId} and g.is_active`;
+  return sql`select m.group_id from monitoring_group_members m
+    join monitoring_groups g on g.org_id = m.org_id and g.id = m.group_id
+    where m.user_id = ${actor.userId} and g.is_active`;
 }
 
 /** Some active assignment of an active performer, in one of the actor's groups, matching `link`. */
 function reaches(actor: Actor, link: SQL): Condition {
   if (isOrgAdmin(actor)) return true;
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from performer_assignments a join performers p on p.org_id = a.org_id and p.id = a.performer_id where a.is_active and p.is_active and a.monitoring_group_id in (${myGroupIds(actor)}) and ${link})`;
+  return sql`exists (select 1 from performer_assignments a
+    join performers p on p.org_id = a.org_id and p.id = a.performer_id
+    where a.is_active and p.is_active and a.monitoring_group_id in (${myGroupIds(actor)}) and ${link})`;
 }
 
 const adminOnly = (actor: Actor): Condition => isOrgAdmin(actor);

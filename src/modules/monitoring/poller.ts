@@ -106,7 +106,8 @@ export function createPoller(deps: PollerDeps) {
       .where(
         and(
           eq(organizations.isActive, true),
-          sql`exists (select 1 from ${chassis} c where c.org_id = ${organizations.id} and c.is_active and c.ip is not null and c.port is not null)`,
+          sql`exists (select 1 from ${chassis} c where c.org_id = ${organizations.id}
+            and c.is_active and c.ip is not null and c.port is not null)`,
         ),
       );
     if (opts.subscribe) subscriptions.keepOrgs(new Set(orgs.map((o) => o.id)));

@@ -264,7 +264,10 @@ export const monitoringSettings = pgTable(
   () => [tenantIsolation('monitoring_settings')],
 );
 
-/** Sampled telemetry history: at most one row per unit per `history_every_seconds`, pruned after the retention. */
+/**
+ * Sampled telemetry history: at most one row per unit per `history_every_seconds`, pruned after
+ * the retention.
+ */
 export const telemetrySamples = pgTable(
   'unit_telemetry_samples',
   {

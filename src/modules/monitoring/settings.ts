@@ -75,7 +75,8 @@ export async function updateSettings(
   // A critical level at or above the warning level would skip the warning entirely.
   if (after.batteryCriticalPercent >= after.batteryWarningPercent) {
     throw unprocessable(
-      `battery_critical_percent (${after.batteryCriticalPercent}) must be below battery_warning_percent (${after.batteryWarningPercent})`,
+      `battery_critical_percent (${after.batteryCriticalPercent}) must be below ` +
+        `battery_warning_percent (${after.batteryWarningPercent})`,
       [{ path: 'body.battery_critical_percent', message: 'must be below battery_warning_percent' }],
     );
   }

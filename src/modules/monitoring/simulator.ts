@@ -38,7 +38,10 @@ export interface ReceiverState {
   firmware: string;
   /** Not answering the device API at all (connection reset), as a receiver that lost power. */
   offline: boolean;
-  /** Broken telemetry: `json` = truncated body, `schema` = wrong types in `malformedChannel` (all when null). */
+  /**
+   * Broken telemetry: `json` = truncated body, `schema` = wrong types in `malformedChannel` (all
+   * when null).
+   */
   malformed: MalformedMode;
   malformedChannel: number | null;
   /** Small random movement of RF and audio, so a demo looks alive. Off in tests. */

@@ -41,7 +41,8 @@ describeEachBackend(
     const units: UnitJson[] = [];
     const events: LiveEvent[] = [];
     let unsubscribe = () => {};
-    // Each tick a poll interval (1 s) after the previous one, or now if that is later: no sleeping for the interval.
+    // Each tick a poll interval (1 s) after the previous one, or now if that is later: no sleeping
+    // for the interval.
     let clock = 0;
     const tick = () => {
       clock = Math.max(clock + 1000, Date.now());
@@ -173,25 +174,29 @@ describeEachBackend(
       assert.equal((await openAlerts()).length, 1);
     });
 
-    test('a malformed pushed line is counted and logged; the unit keeps its last good state; the stream stays open', async () => {
-      const before = await malformedCount();
-      rx.control({ channel: 2, malformed: 'schema' });
-      rx.control({ channel: 2, battery: 50 });
-      await until('the malformed line counted', async () => (await malformedCount()) >= before + 2);
-      await poller.settled();
-      assert.equal((await unit(1)).battery, 33, 'CH2 keeps its last good reading');
-      rx.control({ malformed: 'json' });
-      const truncated = await malformedCount();
-      await until('a truncated line counted', async () => (await malformedCount()) > truncated);
-      await tick();
-      assert.equal((await unit(1)).battery, 33, 'a tick re-applies the last good reading, not the garbage');
-      assert.ok(poller.streaming().includes(rack.id), 'garbage does not drop the subscription');
-      rx.control({ malformed: null });
-      await until(
-        'the good reading after the garbage',
-        async () => (await poller.settled(), (await unit(1)).battery === 50),
-      );
-    });
+    test(
+      'a malformed pushed line is counted and logged; the unit keeps its last good state; ' +
+        'the stream stays open',
+      async () => {
+        const before = await malformedCount();
+        rx.control({ channel: 2, malformed: 'schema' });
+        rx.control({ channel: 2, battery: 50 });
+        await until('the malformed line counted', async () => (await malformedCount()) >= before + 2);
+        await poller.settled();
+        assert.equal((await unit(1)).battery, 33, 'CH2 keeps its last good reading');
+        rx.control({ malformed: 'json' });
+        const truncated = await malformedCount();
+        await until('a truncated line counted', async () => (await malformedCount()) > truncated);
+        await tick();
+        assert.equal((await unit(1)).battery, 33, 'a tick re-applies the last good reading, not the garbage');
+        assert.ok(poller.streaming().includes(rack.id), 'garbage does not drop the subscription');
+        rx.control({ malformed: null });
+        await until(
+          'the good reading after the garbage',
+          async () => (await poller.settled(), (await unit(1)).battery === 50),
+        );
+      },
+    );
 
     test('a dropped subscription falls back to polling, then reconnects after the backoff', async () => {
       rx.control({ streaming: false });

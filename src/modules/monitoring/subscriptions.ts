@@ -28,7 +28,10 @@ export interface SubscriptionOptions {
   reconnectMaxMs?: number;
   /** A receiver that answers the subscribe request with 404/405/501 is polled, and asked again after this. */
   unsupportedRetryMs?: number;
-  /** A stream silent for this long (no sample, no connect) is dropped; receivers push at least every second. */
+  /**
+   * A stream silent for this long (no sample, no connect) is dropped; receivers push at least
+   * every second.
+   */
   stallMs?: number;
   /** Without a reconcile for this long, this process no longer leads the poll job: close everything. */
   orphanMs?: number;

@@ -172,50 +172,54 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await outsider.get(`${M}/units/${units[0].id}/history`)).status, 404);
   });
 
-  test('battery low raises a warning then a critical alert with the assignment priority, once, only where the toggle is on and the assignment and performer are active', async () => {
-    for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 20 });
-    const first = await poll();
-    assert.equal(first.raised, 1);
-    let open = await alertsOf(admin, '?state=open');
-    assert.equal(
-      open.length,
-      1,
-      'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer',
-    );
-    assert.deepEqual(
-      [
-        open[0].kind,
-        open[0].severity,
-        open[0].priority,
-        open[0].performer,
-        open[0].unit,
-        open[0].value,
-        open[0].assignment_id,
-        open[0].message,
-      ],
-      [
-        'battery_low',
-        'warning',
-        'critical',
-        { id: assignment.alice.performerId, name: 'Alice' },
-        { id: units[0].id, name: 'CH1' },
-        20,
-        assignment.alice.id,
-        'Battery low on CH1: 20 %',
-      ],
-    );
+  test(
+    'battery low raises a warning then a critical alert with the assignment priority, once, ' +
+      'only where the toggle is on and the assignment and performer are active',
+    async () => {
+      for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 20 });
+      const first = await poll();
+      assert.equal(first.raised, 1);
+      let open = await alertsOf(admin, '?state=open');
+      assert.equal(
+        open.length,
+        1,
+        'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer',
+      );
+      assert.deepEqual(
+        [
+          open[0].kind,
+          open[0].severity,
+          open[0].priority,
+          open[0].performer,
+          open[0].unit,
+          open[0].value,
+          open[0].assignment_id,
+          open[0].message,
+        ],
+        [
+          'battery_low',
+          'warning',
+          'critical',
+          { id: assignment.alice.performerId, name: 'Alice' },
+          { id: units[0].id, name: 'CH1' },
+          20,
+          assignment.alice.id,
+          'Battery low on CH1: 20 %',
+        ],
+      );
 
-    rx.control({ channel: 1, battery: 8 });
-    const worse = await poll();
-    assert.deepEqual([worse.raised, worse.escalated], [0, 1]);
-    for (let i = 0; i < 5; i++) await poll();
-    open = await alertsOf(admin, '?state=open');
-    assert.equal(open.length, 1, 'one unresolved alert per (unit, kind), however many polls');
-    assert.deepEqual(
-      [open[0].severity, open[0].value, open[0].message],
-      ['critical', 8, 'Battery critical on CH1: 8 %'],
-    );
-  });
+      rx.control({ channel: 1, battery: 8 });
+      const worse = await poll();
+      assert.deepEqual([worse.raised, worse.escalated], [0, 1]);
+      for (let i = 0; i < 5; i++) await poll();
+      open = await alertsOf(admin, '?state=open');
+      assert.equal(open.length, 1, 'one unresolved alert per (unit, kind), however many polls');
+      assert.deepEqual(
+        [open[0].severity, open[0].value, open[0].message],
+        ['critical', 8, 'Battery critical on CH1: 8 %'],
+      );
+    },
+  );
 
   test('the database refuses a second unresolved alert for the same unit and kind', async () => {
     const [existing] = await alertsOf(admin, '?state=open');
@@ -241,40 +245,44 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     );
   });
 
-  test('alerts are scoped by group: the technician sees and acknowledges; outside the group it is 404 and an empty list', async () => {
-    const [alert] = await alertsOf(tech, '?state=open');
-    assert.equal(alert.unit.name, 'CH1');
-    assert.deepEqual(await alertsOf(outsider), []);
-    assert.equal((await outsider.get(`${M}/alerts/${alert.id}`)).status, 404);
-    const refused = await outsider.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(refused.status, 404);
-    assert.equal(
-      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
-      'open',
-      'a refused acknowledge changes nothing',
-    );
+  test(
+    'alerts are scoped by group: the technician sees and acknowledges; ' +
+      'outside the group it is 404 and an empty list',
+    async () => {
+      const [alert] = await alertsOf(tech, '?state=open');
+      assert.equal(alert.unit.name, 'CH1');
+      assert.deepEqual(await alertsOf(outsider), []);
+      assert.equal((await outsider.get(`${M}/alerts/${alert.id}`)).status, 404);
+      const refused = await outsider.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(refused.status, 404);
+      assert.equal(
+        (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+        'open',
+        'a refused acknowledge changes nothing',
+      );
 
-    const ack = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(ack.status, 200);
-    assert.deepEqual(
-      [ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at],
-      ['acknowledged', techId, 'string'],
-    );
-    const again = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(again.status, 409);
-    assert.match(again.body.detail, /already acknowledged/);
-    assert.deepEqual(
-      (await alertsOf(admin, '?state=acknowledged')).map((a) => a.id),
-      [alert.id],
-    );
-    assert.deepEqual(await alertsOf(admin, '?state=open'), []);
-    await poll();
-    assert.equal(
-      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
-      'acknowledged',
-      'polling does not reopen an acknowledged alert of the same severity',
-    );
-  });
+      const ack = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(ack.status, 200);
+      assert.deepEqual(
+        [ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at],
+        ['acknowledged', techId, 'string'],
+      );
+      const again = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(again.status, 409);
+      assert.match(again.body.detail, /already acknowledged/);
+      assert.deepEqual(
+        (await alertsOf(admin, '?state=acknowledged')).map((a) => a.id),
+        [alert.id],
+      );
+      assert.deepEqual(await alertsOf(admin, '?state=open'), []);
+      await poll();
+      assert.equal(
+        (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+        'acknowledged',
+        'polling does not reopen an acknowledged alert of the same severity',
+      );
+    },
+  );
 
   test('the alert resolves itself when the battery is replaced; history keeps it and filters work', async () => {
     for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 100 });

@@ -37,7 +37,10 @@ export const channelReading = z.object({
 });
 export type ChannelReading = z.infer<typeof channelReading>;
 
-/** A channel that parsed, one with a slot but unusable values, or no slot at all (nothing to attribute it to). */
+/**
+ * A channel that parsed, one with a slot but unusable values, or no slot at all (nothing to
+ * attribute it to).
+ */
 export function parseChannel(raw: unknown): ChannelReading | 'malformed' | null {
   const ch = channelReading.safeParse(raw);
   if (ch.success) return ch.data;

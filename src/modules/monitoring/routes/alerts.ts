@@ -37,7 +37,8 @@ export function registerAlertRoutes(app: RosterApp) {
       schema: {
         tags,
         summary:
-          'Alert history of the units my groups reach, newest first; filter by state, kind, priority, unit, performer, raised from/to',
+          'Alert history of the units my groups reach, newest first; ' +
+          'filter by state, kind, priority, unit, performer, raised from/to',
         querystring: alertQuery,
         response: { 200: pageOf(alertOut) },
       },

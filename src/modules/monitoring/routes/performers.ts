@@ -186,7 +186,9 @@ export function registerPerformerRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: `Upload the performer's photo (multipart field "file"; PNG/JPEG/GIF/WebP, max ${perf.PHOTO_MAX_BYTES / 1024 / 1024} MB; admins)`,
+        summary:
+          `Upload the performer's photo (multipart field "file"; PNG/JPEG/GIF/WebP, ` +
+          `max ${perf.PHOTO_MAX_BYTES / 1024 / 1024} MB; admins)`,
         params: idParams,
         response: { 200: performerOut },
       },
