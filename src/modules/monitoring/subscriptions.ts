@@ -4,15 +4,8 @@ import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
-import {
-  emptyReport,
-  parseChannel,
-  type ChannelReading,
-  type ChassisRow,
-  type Reading,
-  type TelemetryDeps,
-  type TelemetryWriter,
-} from './telemetry.ts';
+import { emptyReport, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
+import { parseChannel, type ChannelReading, type ChassisRow, type Reading } from './receiver.ts';
 
 /**
  * Telemetry pushed by the receivers: one `GET /api/v1/subscribe` stream (NDJSON, one line per
