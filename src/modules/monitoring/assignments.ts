@@ -267,6 +267,17 @@ export async function listAssignments(t: TenantTx, f: AssignmentFilter, page: Pa
   return k.finish(await rows(t, assignmentWhere(f), k));
 }
 
+/**
+ * `listAssignments` of the performer, unit or group the filter names, each of which must be one
+ * the caller reaches (404 otherwise): an empty page means "none", never "not yours".
+ */
+export async function listAssignmentsOf(t: TenantTx, f: AssignmentFilter, page: PageQuery) {
+  if (f.performerId) await getPerformer(t, f.performerId);
+  if (f.wirelessUnitId) await getUnit(t, f.wirelessUnitId);
+  if (f.monitoringGroupId) await getGroup(t, f.monitoringGroupId);
+  return listAssignments(t, f, page);
+}
+
 /** `count_total_assignments` and `count_assignments_with_alerts`, over what the caller sees. */
 export async function countAssignments(t: TenantTx, f: AssignmentFilter = {}) {
   const [r] = await t.tx

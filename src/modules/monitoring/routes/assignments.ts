@@ -4,7 +4,6 @@ import { uuidParam } from '../../../core/db/ids.ts';
 import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as asg from '../assignments.ts';
-import { getGroup } from '../groups.ts';
 import { listLegacyAssignments } from '../legacy.ts';
 import { PRIORITIES } from '../schema.ts';
 import {
@@ -104,10 +103,7 @@ export function registerAssignmentRoutes(app: RosterApp) {
     (req) => {
       const { monitoring_group_id, after, ...page } = req.query;
       const filter = { needingAlerts: true, monitoringGroupId: monitoring_group_id, after };
-      return tenant(req, async (t) => {
-        if (monitoring_group_id) await getGroup(t, monitoring_group_id);
-        return mapPage(await asg.listAssignments(t, filter, page), assignmentView);
-      });
+      return tenant(req, async (t) => mapPage(await asg.listAssignmentsOf(t, filter, page), assignmentView));
     },
   );
   app.get(

@@ -3,7 +3,7 @@ import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as grp from '../groups.ts';
-import { listAssignments } from '../assignments.ts';
+import { listAssignmentsOf } from '../assignments.ts';
 import { assignmentOut, assignmentView, groupOut, groupView, mapPage } from '../views.ts';
 import { base, flag, idParams, tags, text } from './common.ts';
 
@@ -89,10 +89,8 @@ export function registerGroupRoutes(app: RosterApp) {
       },
     },
     (req) =>
-      tenant(req, async (t) => {
-        await grp.getGroup(t, req.params.id);
-        const page = await listAssignments(t, { monitoringGroupId: req.params.id }, req.query);
-        return mapPage(page, assignmentView);
-      }),
+      tenant(req, async (t) =>
+        mapPage(await listAssignmentsOf(t, { monitoringGroupId: req.params.id }, req.query), assignmentView),
+      ),
   );
 }

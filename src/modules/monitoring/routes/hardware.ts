@@ -4,7 +4,7 @@ import { uuidParam } from '../../../core/db/ids.ts';
 import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as hw from '../hardware.ts';
-import { listAssignments } from '../assignments.ts';
+import { listAssignmentsOf } from '../assignments.ts';
 import { UNIT_STATUSES } from '../schema.ts';
 import {
   assignmentOut,
@@ -297,12 +297,8 @@ export function registerUnitRoutes(app: RosterApp) {
       },
     },
     (req) =>
-      tenant(req, async (t) => {
-        await hw.getUnit(t, req.params.id);
-        return mapPage(
-          await listAssignments(t, { wirelessUnitId: req.params.id }, req.query),
-          assignmentView,
-        );
-      }),
+      tenant(req, async (t) =>
+        mapPage(await listAssignmentsOf(t, { wirelessUnitId: req.params.id }, req.query), assignmentView),
+      ),
   );
 }

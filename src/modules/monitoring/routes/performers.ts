@@ -7,7 +7,7 @@ import { createLocalStorage } from '../../../core/files/storage.ts';
 import { uploadedFile } from '../../../core/files/upload.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as perf from '../performers.ts';
-import { listAssignments } from '../assignments.ts';
+import { listAssignmentsOf } from '../assignments.ts';
 import { assignmentOut, assignmentView, mapPage, performerOut, performerView } from '../views.ts';
 import { base, flag, idParams, nullableText, tags, text } from './common.ts';
 
@@ -225,9 +225,8 @@ export function registerPerformerRoutes(app: RosterApp) {
       },
     },
     (req) =>
-      tenant(req, async (t) => {
-        await perf.getPerformer(t, req.params.id);
-        return mapPage(await listAssignments(t, { performerId: req.params.id }, req.query), assignmentView);
-      }),
+      tenant(req, async (t) =>
+        mapPage(await listAssignmentsOf(t, { performerId: req.params.id }, req.query), assignmentView),
+      ),
   );
 }
