@@ -5,6 +5,7 @@ import { liveEvent, type Audience } from '../../core/events/bus.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict } from '../../core/http/problem.ts';
 import { alertPolicy } from './policy.ts';
+import { alertView } from './views.ts';
 import { unitAudiences } from './live.ts';
 import {
   ALERT_KINDS,
@@ -18,28 +19,7 @@ import {
 
 export type Alert = typeof alerts.$inferSelect;
 type Severity = Alert['severity'];
-type AlertRow = { a: Alert; unitName: string; performerName: string };
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export const alertView = (r: AlertRow) => ({
-  id: r.a.id,
-  kind: r.a.kind,
-  severity: r.a.severity,
-  state: r.a.state,
-  priority: r.a.priority,
-  message: r.a.message,
-  value: r.a.value,
-  unit: { id: r.a.unitId, name: r.unitName },
-  performer: { id: r.a.performerId, name: r.performerName },
-  assignment_id: r.a.assignmentId,
-  raised_at: r.a.raisedAt.toISOString(),
-  acknowledged_at: iso(r.a.acknowledgedAt),
-  acknowledged_by: r.a.acknowledgedBy,
-  resolved_at: iso(r.a.resolvedAt),
-  updated_at: r.a.updatedAt.toISOString(),
-});
-export type AlertView = ReturnType<typeof alertView>;
+export type AlertRow = { a: Alert; unitName: string; performerName: string };
 
 function alertRows(t: TenantTx) {
   return t.tx
@@ -49,14 +29,23 @@ function alertRows(t: TenantTx) {
     .innerJoin(performers, and(eq(performers.orgId, alerts.orgId), eq(performers.id, alerts.performerId)));
 }
 
+/** The unit and performer names an alert is shown with. */
+async function alertNames(t: TenantTx, a: Alert): Promise<{ unitName: string; performerName: string }> {
+  const [names] = await t.tx
+    .select({ unitName: wirelessUnits.name, performerName: performers.name })
+    .from(wirelessUnits)
+    .innerJoin(performers, eq(performers.id, a.performerId))
+    .where(eq(wirelessUnits.id, a.unitId));
+  return names;
+}
+
 export async function getAlert(
   t: TenantTx,
   id: string,
   action: 'see' | 'acknowledge' = 'see',
 ): Promise<AlertRow> {
-  await alertPolicy.authorize(t.tx, t.actor, action, eq(alerts.id, id));
-  const [row] = await alertRows(t).where(eq(alerts.id, id));
-  return row;
+  const a = await alertPolicy.load(t.tx, t.actor, action, eq(alerts.id, id));
+  return { a, ...(await alertNames(t, a)) };
 }
 
 export interface AlertFilter {
@@ -89,7 +78,7 @@ export async function listAlerts(t: TenantTx, f: AlertFilter, page: PageQuery) {
     )
     .orderBy(...k.orderBy)
     .limit(k.limit);
-  return k.finish(rows, alertView);
+  return k.finish(rows);
 }
 
 export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRow> {

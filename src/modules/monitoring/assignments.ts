@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
+import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, notFound, unprocessable } from '../../core/http/problem.ts';
 import { uniqueOr409, getUnit } from './hardware.ts';
@@ -15,38 +16,22 @@ import {
   type Priority,
 } from './schema.ts';
 import { publishAssignmentEvent, unitAudience } from './live.ts';
+import { assignmentView } from './views.ts';
 
 export type PerformerAssignment = typeof pa.$inferSelect;
-type Row = { a: PerformerAssignment; performerName: string; unitName: string; groupName: string };
-
-/** `get_alert_preferences()` of seed 001: the four toggles as a dict. */
-export const alertPreferences = (a: PerformerAssignment) => ({
-  battery_low: a.alertOnBatteryLow,
-  signal_loss: a.alertOnSignalLoss,
-  audio_low: a.alertOnAudioLow,
-  device_offline: a.alertOnDeviceOffline,
-});
-
-export const assignmentView = (r: Row) => ({
-  id: r.a.id,
-  performer: { id: r.a.performerId, name: r.performerName },
-  wireless_unit: { id: r.a.wirelessUnitId, name: r.unitName },
-  monitoring_group: { id: r.a.monitoringGroupId, name: r.groupName },
-  priority: r.a.priority,
-  notes: r.a.notes,
-  is_active: r.a.isActive,
-  alert_on_battery_low: r.a.alertOnBatteryLow,
-  alert_on_signal_loss: r.a.alertOnSignalLoss,
-  alert_on_audio_low: r.a.alertOnAudioLow,
-  alert_on_device_offline: r.a.alertOnDeviceOffline,
-  alert_preferences: alertPreferences(r.a),
-  assigned_by: r.a.assignedBy,
-  assigned_at: r.a.assignedAt.toISOString(),
-  updated_at: r.a.updatedAt.toISOString(),
-});
+export type AssignmentRow = {
+  a: PerformerAssignment;
+  performerName: string;
+  unitName: string;
+  groupName: string;
+};
 
 /** Assignments with their performer, unit and group names (`with_performer_and_unit`), one query. */
-async function rows(t: TenantTx, where: SQL | undefined, k?: ReturnType<typeof keyset<Row>>): Promise<Row[]> {
+async function rows(
+  t: TenantTx,
+  where: SQL | undefined,
+  k?: ReturnType<typeof keyset<AssignmentRow>>,
+): Promise<AssignmentRow[]> {
   const q = t.tx
     .select({
       a: pa,
@@ -65,10 +50,23 @@ async function rows(t: TenantTx, where: SQL | undefined, k?: ReturnType<typeof k
   return k ? q.orderBy(...k.orderBy).limit(k.limit) : q;
 }
 
-export async function getAssignment(t: TenantTx, id: string, action: 'see' | 'manage' = 'see'): Promise<Row> {
-  await assignmentPolicy.authorize(t.tx, t.actor, action, eq(pa.id, id));
-  const [row] = await rows(t, eq(pa.id, id));
-  return row;
+export async function getAssignment(
+  t: TenantTx,
+  id: string,
+  action: 'see' | 'manage' = 'see',
+): Promise<AssignmentRow> {
+  const a = await assignmentPolicy.load(t.tx, t.actor, action, eq(pa.id, id));
+  const [names] = await t.tx
+    .select({
+      performerName: performers.name,
+      unitName: wirelessUnits.name,
+      groupName: monitoringGroups.name,
+    })
+    .from(performers)
+    .innerJoin(wirelessUnits, eq(wirelessUnits.id, a.wirelessUnitId))
+    .innerJoin(monitoringGroups, eq(monitoringGroups.id, a.monitoringGroupId))
+    .where(eq(performers.id, a.performerId));
+  return { a, ...names };
 }
 
 export type AlertToggles = {
@@ -78,7 +76,7 @@ export type AlertToggles = {
   alertOnDeviceOffline?: boolean;
 };
 
-/** `alert_enabled` of seed 001 is shorthand for all four toggles; explicit toggles win over it. */
+/** `alert_enabled` is shorthand for all four toggles; explicit toggles win over it. */
 function toggles(alertEnabled: boolean | undefined, explicit: AlertToggles): AlertToggles {
   const all =
     alertEnabled === undefined
@@ -89,8 +87,21 @@ function toggles(alertEnabled: boolean | undefined, explicit: AlertToggles): Ale
           alertOnAudioLow: alertEnabled,
           alertOnDeviceOffline: alertEnabled,
         };
-  const given = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined));
-  return { ...all, ...given };
+  return { ...all, ...definedOnly(explicit) };
+}
+
+/** The columns an assignment input writes: its fields, and the toggles with `alertEnabled` resolved. */
+function assignmentColumns<T extends AlertToggles & { alertEnabled?: boolean }>(input: T) {
+  const {
+    alertEnabled,
+    alertOnBatteryLow,
+    alertOnSignalLoss,
+    alertOnAudioLow,
+    alertOnDeviceOffline,
+    ...fields
+  } = input;
+  const explicit = { alertOnBatteryLow, alertOnSignalLoss, alertOnAudioLow, alertOnDeviceOffline };
+  return { ...fields, ...toggles(alertEnabled, explicit) };
 }
 
 export interface AssignmentInput extends AlertToggles {
@@ -102,7 +113,7 @@ export interface AssignmentInput extends AlertToggles {
   alertEnabled?: boolean;
 }
 
-export async function createAssignment(t: TenantTx, input: AssignmentInput): Promise<Row> {
+export async function createAssignment(t: TenantTx, input: AssignmentInput): Promise<AssignmentRow> {
   // Each part must be reachable by the caller: anything outside their org or groups is a 404.
   await getGroup(t, input.monitoringGroupId, 'assign');
   const performer = await getPerformer(t, input.performerId);
@@ -116,36 +127,18 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
     .from(pa)
     .where(and(eq(pa.performerId, performer.id), eq(pa.wirelessUnitId, unit.id)));
   if (existing) {
-    // Seed 001's troubleshooting: "reuse the existing assignment" — so the 409 carries its id.
+    // The remedy for a duplicate pair is to reuse the existing assignment, so the 409 carries its id.
     throw conflict(
       `Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`,
       [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }],
       { existing_assignment_id: existing.id },
     );
   }
-  const {
-    alertEnabled,
-    alertOnBatteryLow,
-    alertOnSignalLoss,
-    alertOnAudioLow,
-    alertOnDeviceOffline,
-    ...fields
-  } = input;
   const [created] = await uniqueOr409(
     () =>
       t.tx
         .insert(pa)
-        .values({
-          orgId: t.orgId,
-          ...fields,
-          ...toggles(alertEnabled, {
-            alertOnBatteryLow,
-            alertOnSignalLoss,
-            alertOnAudioLow,
-            alertOnDeviceOffline,
-          }),
-          assignedBy: t.actor.userId,
-        })
+        .values({ orgId: t.orgId, ...assignmentColumns(input), assignedBy: t.actor.userId })
         .returning(),
     `Performer ${performer.name} is already assigned to unit ${unit.name}`,
   );
@@ -174,28 +167,11 @@ export async function updateAssignment(
   id: string,
   patch: AssignmentPatch,
   action = 'updated',
-): Promise<Row> {
+): Promise<AssignmentRow> {
   const before = await getAssignment(t, id, 'manage');
-  const {
-    alertEnabled,
-    alertOnBatteryLow,
-    alertOnSignalLoss,
-    alertOnAudioLow,
-    alertOnDeviceOffline,
-    ...fields
-  } = patch;
   await t.tx
     .update(pa)
-    .set({
-      ...fields,
-      ...toggles(alertEnabled, {
-        alertOnBatteryLow,
-        alertOnSignalLoss,
-        alertOnAudioLow,
-        alertOnDeviceOffline,
-      }),
-      updatedAt: new Date(),
-    })
+    .set({ ...assignmentColumns(patch), updatedAt: new Date() })
     .where(eq(pa.id, id));
   const after = await getAssignment(t, id);
   const view = assignmentView(after);
@@ -211,7 +187,11 @@ export async function updateAssignment(
   return after;
 }
 
-export async function setAssignmentActive(t: TenantTx, id: string, isActive: boolean): Promise<Row> {
+export async function setAssignmentActive(
+  t: TenantTx,
+  id: string,
+  isActive: boolean,
+): Promise<AssignmentRow> {
   const before = await getAssignment(t, id, 'manage');
   // The audience before deactivating: those who lose sight of the unit must hear about it.
   const audience = isActive ? undefined : await unitAudience(t, before.a.wirelessUnitId);
@@ -264,11 +244,11 @@ export interface AssignmentFilter {
   includeInactive?: boolean;
   /** `needing_alerts`: active with at least one alert toggle on. */
   needingAlerts?: boolean;
-  /** With `needingAlerts`: only those created or changed at/after this instant (seed 001 `after`). */
+  /** With `needingAlerts`: only those created or changed at/after this instant. */
   after?: Date;
 }
 
-/** Deactivated performers drop out of every assignment query (seed 001 "Disable Performer for Event"). */
+/** Deactivated performers drop out of every assignment query: a performer disabled for an event is gone. */
 function assignmentWhere(f: AssignmentFilter): SQL | undefined {
   return and(
     eq(performers.isActive, true),
@@ -283,8 +263,19 @@ function assignmentWhere(f: AssignmentFilter): SQL | undefined {
 }
 
 export async function listAssignments(t: TenantTx, f: AssignmentFilter, page: PageQuery) {
-  const k = keyset<Row>({ columns: [pa.id], key: (r) => [r.a.id], page });
-  return k.finish(await rows(t, assignmentWhere(f), k), assignmentView);
+  const k = keyset<AssignmentRow>({ columns: [pa.id], key: (r) => [r.a.id], page });
+  return k.finish(await rows(t, assignmentWhere(f), k));
+}
+
+/**
+ * `listAssignments` of the performer, unit or group the filter names, each of which must be one
+ * the caller reaches (404 otherwise): an empty page means "none", never "not yours".
+ */
+export async function listAssignmentsOf(t: TenantTx, f: AssignmentFilter, page: PageQuery) {
+  if (f.performerId) await getPerformer(t, f.performerId);
+  if (f.wirelessUnitId) await getUnit(t, f.wirelessUnitId);
+  if (f.monitoringGroupId) await getGroup(t, f.monitoringGroupId);
+  return listAssignments(t, f, page);
 }
 
 /** `count_total_assignments` and `count_assignments_with_alerts`, over what the caller sees. */
@@ -297,7 +288,7 @@ export async function countAssignments(t: TenantTx, f: AssignmentFilter = {}) {
     .from(pa)
     .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
     .where(and(assignmentPolicy.visible(t.actor), assignmentWhere({ ...f, needingAlerts: false })));
-  return { total: r.total, with_alerts: r.withAlerts };
+  return r;
 }
 
 /**

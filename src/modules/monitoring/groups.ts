@@ -3,24 +3,15 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { queryRows } from '../../core/db/client.ts';
-import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
 import { uniqueOr409 } from './hardware.ts';
 import { groupPolicy } from './policy.ts';
 import { groupMembers, monitoringGroups } from './schema.ts';
+import { groupView } from './views.ts';
 
 export type MonitoringGroup = typeof monitoringGroups.$inferSelect;
-type GroupWithMembers = MonitoringGroup & { members: number[] };
-
-export const groupView = (g: GroupWithMembers) => ({
-  id: g.id,
-  name: g.name,
-  description: g.description,
-  is_active: g.isActive,
-  members: g.members,
-  created_at: g.createdAt.toISOString(),
-  updated_at: g.updatedAt.toISOString(),
-});
+export type GroupWithMembers = MonitoringGroup & { members: number[] };
 
 async function membersOf(t: TenantTx, groupIds: string[]): Promise<Map<string, number[]>> {
   const map = new Map<string, number[]>(groupIds.map((id) => [id, []]));
@@ -100,8 +91,14 @@ export async function getGroup(
   return { ...row, members: (await membersOf(t, [id])).get(id)! };
 }
 
-/** All groups for admins; for anyone else the groups they belong to (`me/groups`, `get_monitoring_groups`). */
-export async function listGroups(t: TenantTx, opts: { includeInactive?: boolean; page: PageQuery }) {
+/**
+ * All groups for admins; for anyone else the groups they belong to (`me/groups`,
+ * `get_monitoring_groups`).
+ */
+export async function listGroups(
+  t: TenantTx,
+  opts: { includeInactive?: boolean; page: PageQuery },
+): Promise<Page<GroupWithMembers>> {
   const k = keyset({ columns: [monitoringGroups.id], key: (r: MonitoringGroup) => [r.id], page: opts.page });
   const rows = await t.tx
     .select()
@@ -121,7 +118,7 @@ export async function listGroups(t: TenantTx, opts: { includeInactive?: boolean;
     page.items.map((g) => g.id),
   );
   return {
-    items: page.items.map((g) => groupView({ ...g, members: members.get(g.id)! })),
+    items: page.items.map((g) => ({ ...g, members: members.get(g.id)! })),
     next_cursor: page.next_cursor,
   };
 }

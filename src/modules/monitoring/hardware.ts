@@ -8,59 +8,11 @@ import { conflict } from '../../core/http/problem.ts';
 import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
 import { chassis, locations, wirelessUnits } from './schema.ts';
 import { publishUnitUpdated } from './live.ts';
+import { chassisView, locationView, unitView } from './views.ts';
 
 export type Location = typeof locations.$inferSelect;
 export type Chassis = typeof chassis.$inferSelect;
 export type WirelessUnit = typeof wirelessUnits.$inferSelect;
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export const locationView = (l: Location) => ({
-  id: l.id,
-  building: l.building,
-  room: l.room,
-  unit_id: l.unitId,
-  description: l.description,
-  created_at: iso(l.createdAt),
-  updated_at: iso(l.updatedAt),
-});
-export const chassisView = (c: Chassis) => ({
-  id: c.id,
-  name: c.name,
-  manufacturer: c.manufacturer,
-  model: c.model,
-  serial: c.serial,
-  ip: c.ip,
-  port: c.port,
-  firmware: c.firmware,
-  location_id: c.locationId,
-  is_online: c.isOnline,
-  is_active: c.isActive,
-  missed_polls: c.missedPolls,
-  last_polled_at: iso(c.lastPolledAt),
-  created_at: iso(c.createdAt),
-  updated_at: iso(c.updatedAt),
-});
-export const unitView = (u: WirelessUnit) => ({
-  id: u.id,
-  chassis_id: u.chassisId,
-  name: u.name,
-  model: u.model,
-  serial: u.serial,
-  slot: u.slot,
-  frequency: u.frequency,
-  battery: u.battery,
-  rf_signal: u.rfSignal,
-  audio_level: u.audioLevel,
-  status: u.status,
-  battery_bars: u.batteryBars,
-  battery_runtime_minutes: u.batteryRuntimeMinutes,
-  rf_antenna: u.rfAntenna,
-  is_muted: u.isMuted,
-  is_active: u.isActive,
-  last_seen: iso(u.lastSeen),
-  updated_at: iso(u.updatedAt),
-});
 
 /** Postgres unique violations become 409s naming what clashed. */
 export async function uniqueOr409<T>(run: () => Promise<T>, detail: string): Promise<T> {
@@ -120,7 +72,7 @@ export async function listLocations(t: TenantTx, page: PageQuery) {
     .where(and(locationPolicy.visible(t.actor), k.after))
     .orderBy(...k.orderBy)
     .limit(k.limit);
-  return k.finish(rows, locationView);
+  return k.finish(rows);
 }
 
 export async function updateLocation(
@@ -228,7 +180,7 @@ export async function listChassis(t: TenantTx, opts: { locationId?: string; page
     )
     .orderBy(...k.orderBy)
     .limit(k.limit);
-  return k.finish(rows, chassisView);
+  return k.finish(rows);
 }
 
 export async function updateChassis(t: TenantTx, id: string, patch: Partial<ChassisInput>): Promise<Chassis> {
@@ -334,7 +286,7 @@ export async function listUnits(
       .orderBy(...k.orderBy)
       .limit(k.limit),
   );
-  return k.finish(rows, unitView);
+  return k.finish(rows);
 }
 
 export async function updateUnit(

@@ -4,15 +4,7 @@ import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { getUnit } from './hardware.ts';
 import { telemetrySamples } from './schema.ts';
 
-type Sample = typeof telemetrySamples.$inferSelect;
-
-export const sampleView = (s: Sample) => ({
-  at: s.at.toISOString(),
-  battery: s.battery,
-  rf_signal: s.rfSignal,
-  audio_level: s.audioLevel,
-  status: s.status,
-});
+export type Sample = typeof telemetrySamples.$inferSelect;
 
 /** Sampled telemetry of one unit the caller reaches, newest first, optionally within [from, to). */
 export async function listUnitHistory(
@@ -36,5 +28,5 @@ export async function listUnitHistory(
     )
     .orderBy(...k.orderBy)
     .limit(k.limit);
-  return k.finish(rows, sampleView);
+  return k.finish(rows);
 }

@@ -5,8 +5,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
-import { registerMonitoringRoutes } from './routes.ts';
-import { registerAlertRoutes } from './alert-routes.ts';
+import { registerMonitoringRoutes } from './routes/index.ts';
 import { createChassis, createLocation, createUnit, updateChassis } from './hardware.ts';
 import { createPerformer } from './performers.ts';
 import { createGroup } from './groups.ts';
@@ -134,12 +133,11 @@ async function startDemoReceiver(app: RosterApp) {
   });
 }
 
-/** Performers, wireless hardware, monitoring groups, assignments, live telemetry and alerts (seeds 000, 001). */
+/** Performers, wireless hardware, monitoring groups, assignments, live telemetry and alerts. */
 export const monitoringModule: RosterModule = {
   name: 'monitoring',
   register(app) {
     registerMonitoringRoutes(app);
-    registerAlertRoutes(app);
     const poller = createPoller({
       db: app.deps.database.db,
       bus: app.deps.bus,
@@ -224,7 +222,9 @@ export const monitoringModule: RosterModule = {
           migrateLegacyAssignments(t),
         );
         console.log(
-          `created performers: ${report.created_performers}, created assignments: ${report.created_assignments}, skipped (already migrated): ${report.skipped}`,
+          `created performers: ${report.created_performers}, ` +
+            `created assignments: ${report.created_assignments}, ` +
+            `skipped (already migrated): ${report.skipped}`,
         );
       },
     },

@@ -16,22 +16,12 @@ import {
 /** The group that receives migrated assignments; its members are the legacy assignees. */
 export const LEGACY_GROUP = 'Legacy assignments';
 
-type LegacyRow = {
+export type LegacyRow = {
   d: typeof da.$inferSelect;
   username: string | null;
   fullName: string | null;
   unitName: string;
 };
-
-const legacyView = (r: LegacyRow) => ({
-  id: r.d.id,
-  user: { id: r.d.userId, username: r.username },
-  wireless_unit: { id: r.d.wirelessUnitId, name: r.unitName },
-  alert_enabled: r.d.alertEnabled,
-  notes: r.d.notes,
-  is_active: r.d.isActive,
-  assigned_at: r.d.assignedAt.toISOString(),
-});
 
 function legacyRows(t: TenantTx) {
   return t.tx
@@ -50,7 +40,6 @@ export async function listLegacyAssignments(t: TenantTx, page: PageQuery) {
       .where(k.after)
       .orderBy(...k.orderBy)
       .limit(k.limit),
-    legacyView,
   );
 }
 
@@ -61,7 +50,7 @@ export interface MigrationReport {
 }
 
 /**
- * Seed 000 phase 3: every active legacy assignment becomes a performer (named after the user, reused
+ * The legacy migration: every active legacy assignment becomes a performer (named after the user, reused
  * by case-insensitive name) assigned to the same unit in the "Legacy assignments" group, whose
  * members are the legacy users so they keep seeing their units. Pairs that already exist are
  * skipped, so running it twice changes nothing.
@@ -147,7 +136,9 @@ export async function migrateLegacyAssignments(t: TenantTx): Promise<MigrationRe
   await audit(t, {
     action: 'monitoring.legacy.migrated',
     entityType: 'device_assignment',
-    message: `Legacy migration: ${report.created_performers} performer(s), ${report.created_assignments} assignment(s) created, ${report.skipped} skipped`,
+    message:
+      `Legacy migration: ${report.created_performers} performer(s), ` +
+      `${report.created_assignments} assignment(s) created, ${report.skipped} skipped`,
     after: { ...report },
   });
   return report;

@@ -8,8 +8,20 @@ import type { LiveEvent } from '../../core/events/bus.ts';
 import type { Organization } from '../identity/service.ts';
 import { deviceAssignments, performerAssignments, performers } from './schema.ts';
 import { migrateLegacyAssignments, monitoringModule } from './index.ts';
+import type { z } from 'zod';
+import type { BodyOf, ProblemBody } from '../../../test/support/api-types.ts';
+import type { assignmentOut, chassisOut, groupOut, locationOut, performerOut, unitOut } from './views.ts';
 
 const M = '/api/monitoring';
+
+type LocationJson = z.infer<typeof locationOut>;
+type ChassisJson = z.infer<typeof chassisOut>;
+type UnitJson = z.infer<typeof unitOut>;
+type GroupJson = z.infer<typeof groupOut>;
+type PerformerJson = z.infer<typeof performerOut>;
+type AssignmentJson = z.infer<typeof assignmentOut>;
+/** A duplicate pair's 409 names the assignment to reuse. */
+type DuplicatePair = ProblemBody & { existing_assignment_id: string };
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   Buffer.from('rest-of-a-tiny-png'),
@@ -19,7 +31,9 @@ function multipart(bytes: Buffer, filename: string, contentType: string) {
   const boundary = '----rosterTestBoundary';
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+      `--${boundary}\r\n` +
+        `Content-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: ${contentType}\r\n\r\n`,
     ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -35,14 +49,14 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
   let viewer: Client;
   let techId: number;
   let outsiderId: number;
-  let location: any;
-  let rack: any;
-  const units: any[] = [];
-  let stageGroup: any;
-  let sideGroup: any;
-  let alice: any;
-  let bob: any;
-  let aliceOnCh1: any;
+  let location: LocationJson;
+  let rack: ChassisJson;
+  const units: UnitJson[] = [];
+  let stageGroup: GroupJson;
+  let sideGroup: GroupJson;
+  let alice: PerformerJson;
+  let bob: PerformerJson;
+  let aliceOnCh1: AssignmentJson;
 
   test('admins build the inventory: location, chassis, units; bad input is a clear 4xx and stores nothing', async () => {
     ({ org, admin } = await env().makeOrg('stage'));
@@ -128,83 +142,87 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await admin.get(`${M}/locations`)).body.items.length, 1);
   });
 
-  test('performers: create, get by id and by name (case-insensitive), list, search, update only given fields, count', async () => {
-    const created = await admin.post(`${M}/performers`, {
-      name: 'Alice Johnson',
-      title: 'Lead Vocals',
-      email: 'alice@band.com',
-      phone: '+1234567890',
-      notes: 'Session singer',
-      role_description: 'Front',
-    });
-    assert.equal(created.status, 201);
-    alice = created.body;
-    assert.deepEqual(
-      [
-        alice.name,
-        alice.title,
-        alice.email,
-        alice.phone,
-        alice.notes,
-        alice.role_description,
-        alice.is_active,
-        alice.has_photo,
-      ],
-      [
-        'Alice Johnson',
-        'Lead Vocals',
-        'alice@band.com',
-        '+1234567890',
-        'Session singer',
-        'Front',
-        true,
-        false,
-      ],
-    );
-    bob = (await admin.post(`${M}/performers`, { name: 'Bob Stone', title: 'Guitar' })).body;
-    await admin.post(`${M}/performers`, { name: 'Carla Keys', title: 'Keys' });
+  test(
+    'performers: create, get by id and by name (case-insensitive), list, search, ' +
+      'update only given fields, count',
+    async () => {
+      const created = await admin.post(`${M}/performers`, {
+        name: 'Alice Johnson',
+        title: 'Lead Vocals',
+        email: 'alice@band.com',
+        phone: '+1234567890',
+        notes: 'Session singer',
+        role_description: 'Front',
+      });
+      assert.equal(created.status, 201);
+      alice = created.body;
+      assert.deepEqual(
+        [
+          alice.name,
+          alice.title,
+          alice.email,
+          alice.phone,
+          alice.notes,
+          alice.role_description,
+          alice.is_active,
+          alice.has_photo,
+        ],
+        [
+          'Alice Johnson',
+          'Lead Vocals',
+          'alice@band.com',
+          '+1234567890',
+          'Session singer',
+          'Front',
+          true,
+          false,
+        ],
+      );
+      bob = (await admin.post(`${M}/performers`, { name: 'Bob Stone', title: 'Guitar' })).body;
+      await admin.post(`${M}/performers`, { name: 'Carla Keys', title: 'Keys' });
 
-    assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
-    const byName = await admin.get(`${M}/performers/by-name?name=${encodeURIComponent('alice JOHNSON')}`);
-    assert.equal(byName.status, 200);
-    assert.equal(byName.body.id, alice.id);
-    assert.equal((await admin.get(`${M}/performers/by-name?name=nobody`)).status, 404);
+      assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
+      const byName = await admin.get(`${M}/performers/by-name?name=${encodeURIComponent('alice JOHNSON')}`);
+      assert.equal(byName.status, 200);
+      assert.equal(byName.body.id, alice.id);
+      assert.equal((await admin.get(`${M}/performers/by-name?name=nobody`)).status, 404);
 
-    const search = await admin.get(`${M}/performers/search?q=voc`);
-    assert.deepEqual(
-      search.body.items.map((p: any) => p.name),
-      ['Alice Johnson'],
-    );
-    assert.deepEqual(
-      (await admin.get(`${M}/performers?q=stone`)).body.items.map((p: any) => p.name),
-      ['Bob Stone'],
-    );
-    assert.equal((await admin.get(`${M}/performers/search`)).status, 400, 'search needs q');
+      const search = await admin.get(`${M}/performers/search?q=voc`);
+      assert.deepEqual(
+        search.body.items.map((p) => p.name),
+        ['Alice Johnson'],
+      );
+      assert.deepEqual(
+        (await admin.get(`${M}/performers?q=stone`)).body.items.map((p) => p.name),
+        ['Bob Stone'],
+      );
+      assert.equal((await admin.get(`${M}/performers/search`)).status, 400, 'search needs q');
 
-    const updated = await admin.patch(`${M}/performers/${alice.id}`, {
-      title: 'Co-Lead',
-      notes: 'Now co-lead',
-    });
-    assert.equal(updated.status, 200);
-    assert.deepEqual(
-      [updated.body.title, updated.body.notes, updated.body.email, updated.body.phone],
-      ['Co-Lead', 'Now co-lead', 'alice@band.com', '+1234567890'],
-    );
-    const badEmail = await admin.patch(`${M}/performers/${alice.id}`, { email: 'not-mail' });
-    assert.equal(badEmail.status, 400);
-    assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.email, 'alice@band.com');
+      const updated = await admin.patch(`${M}/performers/${alice.id}`, {
+        title: 'Co-Lead',
+        notes: 'Now co-lead',
+      });
+      assert.equal(updated.status, 200);
+      assert.deepEqual(
+        [updated.body.title, updated.body.notes, updated.body.email, updated.body.phone],
+        ['Co-Lead', 'Now co-lead', 'alice@band.com', '+1234567890'],
+      );
+      const badEmail = await admin.patch(`${M}/performers/${alice.id}`, { email: 'not-mail' });
+      assert.equal(badEmail.status, 400);
+      assert.equal((await admin.get(`${M}/performers/${alice.id}`)).body.email, 'alice@band.com');
 
-    const page1 = await admin.get(`${M}/performers?limit=2`);
-    assert.equal(page1.body.items.length, 2);
-    const page2 = await admin.get(`${M}/performers?limit=2&cursor=${page1.body.next_cursor}`);
-    assert.deepEqual(
-      page2.body.items.map((p: any) => p.name),
-      ['Carla Keys'],
-    );
-    assert.equal(page2.body.next_cursor, null);
-    assert.deepEqual((await admin.get(`${M}/performers/count`)).body, { count: 3 });
-    assert.equal((await tech.post(`${M}/performers`, { name: 'Sneaky' })).status, 403);
-  });
+      const page1 = await admin.get(`${M}/performers?limit=2`);
+      assert.equal(page1.body.items.length, 2);
+      const page2 = await admin.get(`${M}/performers?limit=2&cursor=${page1.body.next_cursor}`);
+      assert.deepEqual(
+        page2.body.items.map((p) => p.name),
+        ['Carla Keys'],
+      );
+      assert.equal(page2.body.next_cursor, null);
+      assert.deepEqual((await admin.get(`${M}/performers/count`)).body, { count: 3 });
+      assert.equal((await tech.post(`${M}/performers`, { name: 'Sneaky' })).status, 403);
+    },
+  );
 
   test('deactivated performers leave the default list and count; reactivate restores them', async () => {
     const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
@@ -212,7 +230,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(off.status, 200);
     assert.equal(off.body.is_active, false);
     assert.deepEqual(
-      (await admin.get(`${M}/performers`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.equal((await admin.get(`${M}/performers?include_inactive=true`)).body.items.length, 3);
@@ -247,137 +265,141 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await tech.post(`${M}/groups`, { name: 'Mine' })).status, 403);
   });
 
-  test('assignments: create with every field, 409 naming the existing pair, 422 for inactive performers, 404 for other orgs', async () => {
-    const res = await admin.post(`${M}/assignments`, {
-      performer_id: alice.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: stageGroup.id,
-      priority: 'high',
-      notes: 'Lead microphone',
-      alert_on_audio_low: true,
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    aliceOnCh1 = res.body;
-    assert.deepEqual(aliceOnCh1.performer, { id: alice.id, name: 'Alice Johnson' });
-    assert.deepEqual(aliceOnCh1.wireless_unit, { id: units[0].id, name: 'CH1' });
-    assert.deepEqual(aliceOnCh1.monitoring_group, { id: stageGroup.id, name: 'Main Stage' });
-    assert.equal(aliceOnCh1.priority, 'high');
-    assert.equal(aliceOnCh1.is_active, true);
-    assert.deepEqual(aliceOnCh1.alert_preferences, {
-      battery_low: true,
-      signal_loss: true,
-      audio_low: true,
-      device_offline: true,
-    });
-    assert.equal(typeof aliceOnCh1.assigned_by, 'number');
-    assert.ok(aliceOnCh1.assigned_at && aliceOnCh1.updated_at);
+  test(
+    'assignments: create with every field, 409 naming the existing pair, ' +
+      '422 for inactive performers, 404 for other orgs',
+    async () => {
+      const res = await admin.post(`${M}/assignments`, {
+        performer_id: alice.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: stageGroup.id,
+        priority: 'high',
+        notes: 'Lead microphone',
+        alert_on_audio_low: true,
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      aliceOnCh1 = res.body;
+      assert.deepEqual(aliceOnCh1.performer, { id: alice.id, name: 'Alice Johnson' });
+      assert.deepEqual(aliceOnCh1.wireless_unit, { id: units[0].id, name: 'CH1' });
+      assert.deepEqual(aliceOnCh1.monitoring_group, { id: stageGroup.id, name: 'Main Stage' });
+      assert.equal(aliceOnCh1.priority, 'high');
+      assert.equal(aliceOnCh1.is_active, true);
+      assert.deepEqual(aliceOnCh1.alert_preferences, {
+        battery_low: true,
+        signal_loss: true,
+        audio_low: true,
+        device_offline: true,
+      });
+      assert.equal(typeof aliceOnCh1.assigned_by, 'number');
+      assert.ok(aliceOnCh1.assigned_at && aliceOnCh1.updated_at);
 
-    const again = await admin.post(`${M}/assignments`, {
-      performer_id: alice.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: sideGroup.id,
-    });
-    assert.equal(again.status, 409);
-    assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
-    assert.deepEqual(again.body.errors, [
-      { path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` },
-    ]);
-    assert.equal(
-      again.body.existing_assignment_id,
-      aliceOnCh1.id,
-      'the existing assignment can be reused straight from the 409',
-    );
+      const again = await admin.post<string, DuplicatePair>(`${M}/assignments`, {
+        performer_id: alice.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: sideGroup.id,
+      });
+      assert.equal(again.status, 409);
+      assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
+      assert.deepEqual(again.body.errors, [
+        { path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` },
+      ]);
+      assert.equal(
+        again.body.existing_assignment_id,
+        aliceOnCh1.id,
+        'the existing assignment can be reused straight from the 409',
+      );
 
-    // A shared unit: two performers on the same unit is allowed (seed 001).
-    const bobOnCh1 = await admin.post(`${M}/assignments`, {
-      performer_id: bob.id,
-      wireless_unit_id: units[0].id,
-      monitoring_group_id: stageGroup.id,
-      alert_enabled: false,
-      priority: 'low',
-    });
-    assert.equal(bobOnCh1.status, 201);
-    assert.deepEqual(bobOnCh1.body.alert_preferences, {
-      battery_low: false,
-      signal_loss: false,
-      audio_low: false,
-      device_offline: false,
-    });
-    assert.equal(
-      (
-        await admin.post(`${M}/assignments`, {
-          performer_id: bob.id,
-          wireless_unit_id: units[1].id,
-          monitoring_group_id: stageGroup.id,
-          priority: 'critical',
-        })
-      ).status,
-      201,
-    );
-    assert.equal(
-      (
-        await admin.post(`${M}/assignments`, {
-          performer_id: bob.id,
-          wireless_unit_id: units[3].id,
-          monitoring_group_id: sideGroup.id,
-        })
-      ).status,
-      201,
-    );
+      // A shared unit: two performers on the same unit is allowed.
+      const bobOnCh1 = await admin.post(`${M}/assignments`, {
+        performer_id: bob.id,
+        wireless_unit_id: units[0].id,
+        monitoring_group_id: stageGroup.id,
+        alert_enabled: false,
+        priority: 'low',
+      });
+      assert.equal(bobOnCh1.status, 201);
+      assert.deepEqual(bobOnCh1.body.alert_preferences, {
+        battery_low: false,
+        signal_loss: false,
+        audio_low: false,
+        device_offline: false,
+      });
+      assert.equal(
+        (
+          await admin.post(`${M}/assignments`, {
+            performer_id: bob.id,
+            wireless_unit_id: units[1].id,
+            monitoring_group_id: stageGroup.id,
+            priority: 'critical',
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (
+          await admin.post(`${M}/assignments`, {
+            performer_id: bob.id,
+            wireless_unit_id: units[3].id,
+            monitoring_group_id: sideGroup.id,
+          })
+        ).status,
+        201,
+      );
 
-    const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
-    await admin.post(`${M}/performers/${carla.id}/deactivate`);
-    const inactive = await admin.post(`${M}/assignments`, {
-      performer_id: carla.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-    });
-    assert.equal(inactive.status, 422);
-    assert.equal(inactive.body.detail, 'Performer Carla Keys is inactive and cannot be assigned');
-    await admin.post(`${M}/performers/${carla.id}/reactivate`);
+      const carla = (await admin.get(`${M}/performers/by-name?name=carla keys`)).body;
+      await admin.post(`${M}/performers/${carla.id}/deactivate`);
+      const inactive = await admin.post(`${M}/assignments`, {
+        performer_id: carla.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+      });
+      assert.equal(inactive.status, 422);
+      assert.equal(inactive.body.detail, 'Performer Carla Keys is inactive and cannot be assigned');
+      await admin.post(`${M}/performers/${carla.id}/reactivate`);
 
-    const badPriority = await admin.post(`${M}/assignments`, {
-      performer_id: carla.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-      priority: 'urgent',
-    });
-    assert.equal(badPriority.status, 400);
-    assert.equal(badPriority.body.errors[0].path, 'body.priority');
+      const badPriority = await admin.post(`${M}/assignments`, {
+        performer_id: carla.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+        priority: 'urgent',
+      });
+      assert.equal(badPriority.status, 400);
+      assert.equal(badPriority.body.errors[0].path, 'body.priority');
 
-    const { admin: otherAdmin } = await env().makeOrg('rival');
-    const theirs = (await otherAdmin.post(`${M}/performers`, { name: 'Rival Singer' })).body;
-    const cross = await admin.post(`${M}/assignments`, {
-      performer_id: theirs.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: stageGroup.id,
-    });
-    assert.equal(cross.status, 404);
-    assert.equal(cross.body.detail, 'Performer not found');
-    assert.equal(
-      (await otherAdmin.get(`${M}/performers/${alice.id}`)).status,
-      404,
-      'another org never sees our performer',
-    );
-    assert.equal((await admin.get(`${M}/assignments/count`)).body.total, 4, 'refused creates stored nothing');
-  });
+      const { admin: otherAdmin } = await env().makeOrg('rival');
+      const theirs = (await otherAdmin.post(`${M}/performers`, { name: 'Rival Singer' })).body;
+      const cross = await admin.post(`${M}/assignments`, {
+        performer_id: theirs.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: stageGroup.id,
+      });
+      assert.equal(cross.status, 404);
+      assert.equal(cross.body.detail, 'Performer not found');
+      assert.equal(
+        (await otherAdmin.get(`${M}/performers/${alice.id}`)).status,
+        404,
+        'another org never sees our performer',
+      );
+      assert.equal(
+        (await admin.get(`${M}/assignments/count`)).body.total,
+        4,
+        'refused creates stored nothing',
+      );
+    },
+  );
 
   test('assignment queries: by performer, by unit, by group, by priority, counts, needing alerts with after', async () => {
     assert.deepEqual(
-      (await admin.get(`${M}/performers/${bob.id}/assignments`)).body.items.map(
-        (a: any) => a.wireless_unit.name,
-      ),
+      (await admin.get(`${M}/performers/${bob.id}/assignments`)).body.items.map((a) => a.wireless_unit.name),
       ['CH1', 'CH2', 'CH4'],
     );
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.equal((await admin.get(`${M}/groups/${stageGroup.id}/assignments`)).body.items.length, 3);
     assert.deepEqual(
-      (await admin.get(`${M}/assignments?priority=critical`)).body.items.map(
-        (a: any) => a.wireless_unit.name,
-      ),
+      (await admin.get(`${M}/assignments?priority=critical`)).body.items.map((a) => a.wireless_unit.name),
       ['CH2'],
     );
     assert.deepEqual((await admin.get(`${M}/assignments/count`)).body, { total: 4, with_alerts: 3 });
@@ -388,7 +410,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
     const needing = await admin.get(`${M}/assignments/needing-alerts?monitoring_group_id=${stageGroup.id}`);
     assert.deepEqual(
-      needing.body.items.map((a: any) => `${a.performer.name}@${a.wireless_unit.name}`),
+      needing.body.items.map((a) => `${a.performer.name}@${a.wireless_unit.name}`),
       ['Alice Johnson@CH1', 'Bob Stone@CH2'],
     );
     const future = new Date(Date.now() + 3600_000).toISOString();
@@ -464,7 +486,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     const off = await admin.post(`${M}/assignments/${aliceOnCh1.id}/deactivate`);
     assert.equal(off.body.is_active, false);
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Bob Stone'],
     );
     assert.equal(
@@ -478,33 +500,33 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
   test('a technician sees only what their groups reach: me/groups, me/performers, me/devices', async () => {
     assert.deepEqual(
-      (await tech.get(`${M}/me/groups`)).body.items.map((g: any) => g.name),
+      (await tech.get(`${M}/me/groups`)).body.items.map((g) => g.name),
       ['Main Stage'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await tech.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await tech.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['CH1', 'CH2'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/chassis`)).body.items.map((c: any) => c.name),
+      (await tech.get(`${M}/chassis`)).body.items.map((c) => c.name),
       ['Rack A'],
     );
     assert.deepEqual(
-      (await tech.get(`${M}/assignments`)).body.items.map((a: any) => a.wireless_unit.name),
+      (await tech.get(`${M}/assignments`)).body.items.map((a) => a.wireless_unit.name),
       ['CH1', 'CH1', 'CH2'],
     );
     assert.deepEqual((await tech.get(`${M}/assignments/count`)).body, { total: 3, with_alerts: 3 });
 
     assert.deepEqual(
-      (await outsider.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await outsider.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     assert.deepEqual(
-      (await outsider.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await outsider.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['CH4'],
     );
     assert.equal((await admin.get(`${M}/me/performers`)).body.items.length, 3, 'org admins see all');
@@ -520,7 +542,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       `${M}/groups/${stageGroup.id}`,
       `${M}/performers/${alice.id}/assignments`,
     ]) {
-      const res = await outsider.get(url);
+      const res = await outsider.get<string, ProblemBody>(url);
       assert.equal(res.status, 404, url);
       assert.match(res.body.detail, /not found$/);
     }
@@ -539,7 +561,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal((await outsider.patch(`${M}/units/${units[0].id}`, { battery: 1 })).status, 404);
   });
 
-  test('seed 001 troubleshooting: a user in no group sees nothing until added to one; then the group’s performers appear', async () => {
+  test('troubleshooting: a user in no group sees nothing until added to one; then the group’s performers appear', async () => {
     const { id: newcomerId, client: newcomer } = await env().makeUser(org, 'newcomer');
     assert.deepEqual(
       (await newcomer.get(`${M}/me/groups`)).body.items,
@@ -551,13 +573,13 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       404,
       'access denied: the performer is in none of their groups',
     );
-    const members = (await admin.get(`${M}/groups/${stageGroup.id}`)).body.members as number[];
+    const members = (await admin.get(`${M}/groups/${stageGroup.id}`)).body.members;
     assert.equal(
       (await admin.patch(`${M}/groups/${stageGroup.id}`, { members: [...members, newcomerId] })).status,
       200,
     );
     assert.deepEqual(
-      (await newcomer.get(`${M}/me/groups`)).body.items.map((g: any) => g.name),
+      (await newcomer.get(`${M}/me/groups`)).body.items.map((g) => g.name),
       ['Main Stage'],
     );
     assert.equal((await newcomer.get(`${M}/performers/${alice.id}`)).body.name, 'Alice Johnson');
@@ -570,8 +592,9 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
   test('a technician manages assignments inside their group; performers stay admin-managed (403)', async () => {
     const bobCh2 = (await tech.get(`${M}/assignments?performer_id=${bob.id}`)).body.items.find(
-      (a: any) => a.wireless_unit.name === 'CH2',
+      (a) => a.wireless_unit.name === 'CH2',
     );
+    assert.ok(bobCh2, 'Bob is on CH2');
     const up = await tech.patch(`${M}/assignments/${bobCh2.id}`, { notes: 'checked at soundcheck' });
     assert.equal(up.status, 200);
     assert.equal(up.body.notes, 'checked at soundcheck');
@@ -613,7 +636,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       off();
     }
     const unit = seen.find((e) => e.type === 'monitoring.unit.updated')!;
-    assert.equal((unit.data as any).battery, 15);
+    assert.equal((unit.data as UnitJson).battery, 15);
     assert.deepEqual(unit.audience, { userIds: [techId], orgRoles: ['owner', 'admin'] });
     assert.deepEqual(
       seen.filter((e) => e.type.startsWith('monitoring.assignment.')).map((e) => e.type),
@@ -625,33 +648,33 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
   test('a deactivated performer drops out of every assignment query and of me/performers', async () => {
     await admin.post(`${M}/performers/${alice.id}/deactivate`);
     assert.deepEqual(
-      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a: any) => a.performer.name),
+      (await admin.get(`${M}/units/${units[0].id}/assignments`)).body.items.map((a) => a.performer.name),
       ['Bob Stone'],
     );
     assert.equal(
       (await admin.get(`${M}/assignments?include_inactive=true`)).body.items.filter(
-        (a: any) => a.performer.id === alice.id,
+        (a) => a.performer.id === alice.id,
       ).length,
       0,
     );
     assert.equal(
       (await admin.get(`${M}/assignments/needing-alerts`)).body.items.filter(
-        (a: any) => a.performer.id === alice.id,
+        (a) => a.performer.id === alice.id,
       ).length,
       0,
     );
     assert.deepEqual(
-      (await tech.get(`${M}/me/performers`)).body.items.map((p: any) => p.name),
+      (await tech.get(`${M}/me/performers`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     assert.equal((await tech.get(`${M}/performers/${alice.id}`)).status, 404);
     assert.deepEqual(
-      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p) => p.name),
       ['Bob Stone'],
     );
     await admin.post(`${M}/performers/${alice.id}/reactivate`);
     assert.deepEqual(
-      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p: any) => p.name),
+      (await admin.get(`${M}/performers/with-assignments`)).body.items.map((p) => p.name),
       ['Alice Johnson', 'Bob Stone'],
     );
   });
@@ -672,7 +695,10 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
         payload: part.body,
         headers: { ...part.headers, authorization: `Bearer ${who.token}` },
       });
-      return { status: res.statusCode, body: res.json() };
+      return {
+        status: res.statusCode,
+        body: res.json<BodyOf<`${typeof M}/performers/${string}/photo`, 'post'>>(),
+      };
     };
     const fake = multipart(Buffer.from('#!/bin/sh\necho not a picture\n'), 'photo.png', 'image/png');
     const refused = await upload(admin, fake);
@@ -718,7 +744,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(tied.status, 201);
     assert.equal(tied.body.unit_id, 987654);
     assert.deepEqual(
-      (await tech.get(`${M}/locations`)).body.items.map((l: any) => l.building),
+      (await tech.get(`${M}/locations`)).body.items.map((l) => l.building),
       ['Main Hall'],
     );
     assert.equal((await tech.get(`${M}/locations/${tied.body.id}`)).status, 404);
@@ -738,9 +764,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     );
     assert.equal(left.length, 0);
     const audit = await admin.get('/api/audit?action=monitoring.performer.deleted');
-    assert.ok(
-      audit.body.items.some((a: any) => a.message === 'Deleted performer Bob Stone and 3 assignment(s)'),
-    );
+    assert.ok(audit.body.items.some((a) => a.message === 'Deleted performer Bob Stone and 3 assignment(s)'));
   });
 
   test('legacy device assignments stay readable and migrate idempotently into performer assignments', async () => {
@@ -763,7 +787,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     );
     const legacy = await legacyAdmin.get(`${M}/legacy-assignments`);
     assert.deepEqual(
-      legacy.body.items.map((l: any) => [l.user.username, l.wireless_unit.name, l.alert_enabled]),
+      legacy.body.items.map((l) => [l.user.username, l.wireless_unit.name, l.alert_enabled]),
       [
         ['old.tech', 'OLD1', true],
         ['old.tech', 'OLD2', false],
@@ -778,7 +802,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
 
     const migrated = (await legacyAdmin.get(`${M}/assignments`)).body.items;
     assert.deepEqual(
-      migrated.map((a: any) => [
+      migrated.map((a) => [
         a.performer.name,
         a.wireless_unit.name,
         a.monitoring_group.name,
@@ -790,7 +814,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       ],
     );
     assert.deepEqual(
-      (await oldTech.get(`${M}/me/devices`)).body.items.map((u: any) => u.name),
+      (await oldTech.get(`${M}/me/devices`)).body.items.map((u) => u.name),
       ['OLD1', 'OLD2'],
       'the legacy user keeps seeing their units',
     );
@@ -803,15 +827,13 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     const { id: demoTechId, client: demoTech } = await env().makeUser(demo, 'demo.tech');
     await env().inOrg(demo, (t) => monitoringModule.seedDemo!(t, { tech: demoTechId }));
     assert.deepEqual(
-      (await demoTech.get(`${M}/me/groups`)).body.items.map((g: any) => [g.name, g.members]),
+      (await demoTech.get(`${M}/me/groups`)).body.items.map((g) => [g.name, g.members]),
       [['Main Stage', [demoTechId]]],
     );
     assert.equal((await demoTech.get(`${M}/me/performers`)).body.items.length, 5);
     assert.equal((await demoAdmin.get(`${M}/units`)).body.items.length, 6);
     assert.deepEqual(
-      (await demoAdmin.get(`${M}/assignments?priority=critical`)).body.items.map(
-        (a: any) => a.performer.name,
-      ),
+      (await demoAdmin.get(`${M}/assignments?priority=critical`)).body.items.map((a) => a.performer.name),
       ['Alice Johnson'],
     );
   });

@@ -1,6 +1,7 @@
-import { and, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import { withKeptPlan } from '../../core/db/client.ts';
+import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -10,25 +11,11 @@ import { IMAGE_TYPES } from '../../core/files/sniff.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { performerPolicy } from './policy.ts';
 import { performerAssignments, performers } from './schema.ts';
+import { performerView } from './views.ts';
 
 export type Performer = typeof performers.$inferSelect;
 
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
-
-export const performerView = (p: Performer) => ({
-  id: p.id,
-  name: p.name,
-  title: p.title,
-  role_description: p.roleDescription,
-  email: p.email,
-  phone: p.phone,
-  notes: p.notes,
-  has_photo: p.photoKey !== null,
-  photo_url: p.photoKey ? `/api/monitoring/performers/${p.id}/photo` : null,
-  is_active: p.isActive,
-  created_at: p.createdAt.toISOString(),
-  updated_at: p.updatedAt.toISOString(),
-});
 
 export interface PerformerInput {
   name: string;
@@ -83,19 +70,22 @@ export interface PerformerFilter {
 }
 
 /** Active performers with at least one active assignment (`get_performers_with_assignments`). */
-const hasActiveAssignment = sql`exists (select 1 from performer_assignments a where a.performer_id = ${performers.id} and a.is_active)`;
+const hasActiveAssignment = sql`exists (select 1 from performer_assignments a
+  where a.performer_id = ${performers.id} and a.is_active)`;
 
 function performerWhere(t: TenantTx, f: PerformerFilter) {
-  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   return and(
     performerPolicy.visible(t.actor),
     f.includeInactive ? undefined : eq(performers.isActive, true),
-    like ? or(ilike(performers.name, like), ilike(performers.title, like)) : undefined,
+    f.q ? containsText(f.q, performers.name, performers.title) : undefined,
     f.withAssignments ? hasActiveAssignment : undefined,
   );
 }
 
-/** `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers` in one query. */
+/**
+ * `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers`
+ * in one query.
+ */
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
   const k = keyset({ columns: [performers.id], key: (r: Performer) => [r.id], page });
   // The technician's "my performers" (me/performers): its plan kept per connection (withKeptPlan).
@@ -108,7 +98,7 @@ export async function listPerformers(t: TenantTx, f: PerformerFilter, page: Page
       .orderBy(...k.orderBy)
       .limit(k.limit),
   );
-  return k.finish(rows, performerView);
+  return k.finish(rows);
 }
 
 export async function countPerformers(t: TenantTx, f: PerformerFilter): Promise<number> {

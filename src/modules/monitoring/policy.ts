@@ -13,20 +13,24 @@ import {
 } from './schema.ts';
 
 /**
- * Monitoring access follows group membership (seeds 000/001): a technician reaches what the active
+ * Monitoring access follows group membership: a technician reaches what the active
  * assignments of their active monitoring groups reach — those performers, those wireless units,
  * their chassis. Org owners/admins reach everything. Every list filter and every single-row check
  * below is built from `reaches`, so "what I can list" and "what I can open" never disagree.
  */
 export function myGroupIds(actor: Actor): SQL {
-  return sql`select m.group_id from monitoring_group_members m join monitoring_groups g on g.org_id = m.org_id and g.id = m.group_id where m.user_id = ${actor.userId} and g.is_active`;
+  return sql`select m.group_id from monitoring_group_members m
+    join monitoring_groups g on g.org_id = m.org_id and g.id = m.group_id
+    where m.user_id = ${actor.userId} and g.is_active`;
 }
 
 /** Some active assignment of an active performer, in one of the actor's groups, matching `link`. */
 function reaches(actor: Actor, link: SQL): Condition {
   if (isOrgAdmin(actor)) return true;
   if (actor.userId === null) return false;
-  return sql`exists (select 1 from performer_assignments a join performers p on p.org_id = a.org_id and p.id = a.performer_id where a.is_active and p.is_active and a.monitoring_group_id in (${myGroupIds(actor)}) and ${link})`;
+  return sql`exists (select 1 from performer_assignments a
+    join performers p on p.org_id = a.org_id and p.id = a.performer_id
+    where a.is_active and p.is_active and a.monitoring_group_id in (${myGroupIds(actor)}) and ${link})`;
 }
 
 const adminOnly = (actor: Actor): Condition => isOrgAdmin(actor);
@@ -81,7 +85,7 @@ export const assignmentPolicy = definePolicy({
 
 /**
  * Locations are sites, not anyone's devices: every member sees an untied location; one tied to an
- * org unit is seen by those the org module's unit scope admits (seed 002 unit-based filtering).
+ * org unit is seen by those the org module's unit scope admits (unit-based filtering).
  */
 export const locationPolicy = definePolicy({
   entity: 'Location',

@@ -1,23 +1,13 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { chassis, wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
-import {
-  createTelemetryWriter,
-  emptyReport,
-  parseChannel,
-  type ChannelReading,
-  type ChassisRow,
-  type Reading,
-  type TelemetryDeps,
-  type TelemetryReport,
-} from './telemetry.ts';
+import { createTelemetryWriter, emptyReport, type TelemetryDeps, type TelemetryReport } from './telemetry.ts';
+import { readDevice, type ChassisRow, type Reading } from './receiver.ts';
 import { createSubscriptions, type SubscriptionOptions } from './subscriptions.ts';
 
-const deviceReading = z.object({ channels: z.array(z.unknown()) });
 /** Receivers applied per transaction of a tick. */
 const SLICE = 50;
 
@@ -68,34 +58,7 @@ export function createPoller(deps: PollerDeps) {
   const concurrency = deps.concurrency ?? 32;
   const lastPolled = new Map<string, number>();
 
-  async function read(c: ChassisRow): Promise<Reading> {
-    const host = c.ip.includes(':') ? `[${c.ip}]` : c.ip;
-    let body: string;
-    try {
-      const res = await fetch(`http://${host}:${c.port}/api/v1/device`, {
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!res.ok) return { kind: 'unreachable', error: `HTTP ${res.status}` };
-      body = await res.text();
-    } catch (err) {
-      return { kind: 'unreachable', error: (err as Error).message };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return { kind: 'malformed', error: 'not JSON' };
-    }
-    const device = deviceReading.safeParse(parsed);
-    if (!device.success) return { kind: 'malformed', error: 'no channel list' };
-    const channels = new Map<number, ChannelReading | 'malformed'>();
-    for (const raw of device.data.channels) {
-      const ch = parseChannel(raw);
-      if (ch === null) return { kind: 'malformed', error: 'channel without a slot' };
-      channels.set((raw as { slot: number }).slot, ch);
-    }
-    return { kind: 'ok', channels };
-  }
+  const read = (c: ChassisRow) => readDevice(c, timeoutMs);
 
   async function poll(now = new Date(), opts: PollOptions = {}): Promise<PollReport> {
     const report = emptyReport();
@@ -106,7 +69,8 @@ export function createPoller(deps: PollerDeps) {
       .where(
         and(
           eq(organizations.isActive, true),
-          sql`exists (select 1 from ${chassis} c where c.org_id = ${organizations.id} and c.is_active and c.ip is not null and c.port is not null)`,
+          sql`exists (select 1 from ${chassis} c where c.org_id = ${organizations.id}
+            and c.is_active and c.ip is not null and c.port is not null)`,
         ),
       );
     if (opts.subscribe) subscriptions.keepOrgs(new Set(orgs.map((o) => o.id)));
@@ -192,7 +156,7 @@ export function createPoller(deps: PollerDeps) {
     /** Chassis ids streaming telemetry right now. */
     streaming: subscriptions.live,
     /** Closes every telemetry subscription (shutdown). */
-    close: subscriptions.close,
+    close: () => subscriptions.close(),
   };
 }
 

@@ -193,7 +193,7 @@ export const performerAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    // One assignment per performer-unit pair (seed 000).
+    // One assignment per performer-unit pair.
     unique('performer_assignments_pair_uq').on(t.orgId, t.performerId, t.wirelessUnitId),
     foreignKey({
       columns: [t.orgId, t.performerId],
@@ -215,7 +215,7 @@ export const performerAssignments = pgTable(
   ],
 );
 
-/** LEGACY (seed 000): a user directly on a channel. Read-only; `migrateLegacyAssignments` maps it over. */
+/** LEGACY: a user directly on a channel. Read-only; `migrateLegacyAssignments` maps it over. */
 export const deviceAssignments = pgTable(
   'device_assignments',
   {
@@ -264,7 +264,10 @@ export const monitoringSettings = pgTable(
   () => [tenantIsolation('monitoring_settings')],
 );
 
-/** Sampled telemetry history: at most one row per unit per `history_every_seconds`, pruned after the retention. */
+/**
+ * Sampled telemetry history: at most one row per unit per `history_every_seconds`, pruned after
+ * the retention.
+ */
 export const telemetrySamples = pgTable(
   'unit_telemetry_samples',
   {

@@ -4,6 +4,7 @@ import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { unprocessable } from '../../core/http/problem.ts';
 import { monitoringSettings } from './schema.ts';
+import { settingsView } from './views.ts';
 
 export interface MonitoringSettings {
   pollIntervalMs: number;
@@ -36,25 +37,27 @@ export const DEFAULT_SETTINGS: MonitoringSettings = {
   historyRetentionHours: 48,
 };
 
-export const settingsView = (s: MonitoringSettings) => ({
-  poll_interval_ms: s.pollIntervalMs,
-  battery_warning_percent: s.batteryWarningPercent,
-  battery_critical_percent: s.batteryCriticalPercent,
-  rf_loss_below_percent: s.rfLossBelowPercent,
-  rf_loss_seconds: s.rfLossSeconds,
-  silence_below_percent: s.silenceBelowPercent,
-  silence_seconds: s.silenceSeconds,
-  offline_after_missed_polls: s.offlineAfterMissedPolls,
-  history_every_seconds: s.historyEverySeconds,
-  history_retention_hours: s.historyRetentionHours,
-});
+/** The thresholds of a settings row, without whose row it is and when it changed. */
+const settingsColumns = {
+  pollIntervalMs: monitoringSettings.pollIntervalMs,
+  batteryWarningPercent: monitoringSettings.batteryWarningPercent,
+  batteryCriticalPercent: monitoringSettings.batteryCriticalPercent,
+  rfLossBelowPercent: monitoringSettings.rfLossBelowPercent,
+  rfLossSeconds: monitoringSettings.rfLossSeconds,
+  silenceBelowPercent: monitoringSettings.silenceBelowPercent,
+  silenceSeconds: monitoringSettings.silenceSeconds,
+  offlineAfterMissedPolls: monitoringSettings.offlineAfterMissedPolls,
+  historyEverySeconds: monitoringSettings.historyEverySeconds,
+  historyRetentionHours: monitoringSettings.historyRetentionHours,
+};
 
 /** The org's settings (defaults where it never saved any). Read by the poller as the system actor. */
 export async function readSettings(t: TenantTx): Promise<MonitoringSettings> {
-  const [row] = await t.tx.select().from(monitoringSettings).where(eq(monitoringSettings.orgId, t.orgId));
-  if (!row) return { ...DEFAULT_SETTINGS };
-  const { orgId: _org, updatedAt: _at, ...values } = row;
-  return values;
+  const [row] = await t.tx
+    .select(settingsColumns)
+    .from(monitoringSettings)
+    .where(eq(monitoringSettings.orgId, t.orgId));
+  return row ?? { ...DEFAULT_SETTINGS };
 }
 
 export async function getSettings(t: TenantTx): Promise<MonitoringSettings> {
@@ -72,7 +75,8 @@ export async function updateSettings(
   // A critical level at or above the warning level would skip the warning entirely.
   if (after.batteryCriticalPercent >= after.batteryWarningPercent) {
     throw unprocessable(
-      `battery_critical_percent (${after.batteryCriticalPercent}) must be below battery_warning_percent (${after.batteryWarningPercent})`,
+      `battery_critical_percent (${after.batteryCriticalPercent}) must be below ` +
+        `battery_warning_percent (${after.batteryWarningPercent})`,
       [{ path: 'body.battery_critical_percent', message: 'must be below battery_warning_percent' }],
     );
   }

@@ -38,7 +38,10 @@ export interface ReceiverState {
   firmware: string;
   /** Not answering the device API at all (connection reset), as a receiver that lost power. */
   offline: boolean;
-  /** Broken telemetry: `json` = truncated body, `schema` = wrong types in `malformedChannel` (all when null). */
+  /**
+   * Broken telemetry: `json` = truncated body, `schema` = wrong types in `malformedChannel` (all
+   * when null).
+   */
   malformed: MalformedMode;
   malformedChannel: number | null;
   /** Small random movement of RF and audio, so a demo looks alive. Off in tests. */
@@ -199,7 +202,7 @@ function validControl(body: unknown): ControlCommand | string {
   for (const key of Object.keys(b)) if (!known.has(key)) return `unknown field ${key}`;
   const num = (k: string, lo: number, hi: number) =>
     b[k] === undefined ||
-    (typeof b[k] === 'number' && (b[k] as number) >= lo && (b[k] as number) <= hi) ||
+    (typeof b[k] === 'number' && b[k] >= lo && b[k] <= hi) ||
     `${k} must be a number ${lo}–${hi}`;
   const bool = (k: string) => b[k] === undefined || typeof b[k] === 'boolean' || `${k} must be true or false`;
   const checks = [
@@ -220,7 +223,7 @@ function validControl(body: unknown): ControlCommand | string {
       'malformed must be "json", "schema" or null',
   ];
   const failed = checks.find((c) => c !== true);
-  return typeof failed === 'string' ? failed : (b as ControlCommand);
+  return typeof failed === 'string' ? failed : b;
 }
 
 export interface ReceiverOptions {

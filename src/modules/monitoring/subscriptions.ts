@@ -4,15 +4,8 @@ import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
-import {
-  emptyReport,
-  parseChannel,
-  type ChannelReading,
-  type ChassisRow,
-  type Reading,
-  type TelemetryDeps,
-  type TelemetryWriter,
-} from './telemetry.ts';
+import { emptyReport, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
+import { parseChannel, type ChannelReading, type ChassisRow, type Reading } from './receiver.ts';
 
 /**
  * Telemetry pushed by the receivers: one `GET /api/v1/subscribe` stream (NDJSON, one line per
@@ -28,7 +21,10 @@ export interface SubscriptionOptions {
   reconnectMaxMs?: number;
   /** A receiver that answers the subscribe request with 404/405/501 is polled, and asked again after this. */
   unsupportedRetryMs?: number;
-  /** A stream silent for this long (no sample, no connect) is dropped; receivers push at least every second. */
+  /**
+   * A stream silent for this long (no sample, no connect) is dropped; receivers push at least
+   * every second.
+   */
   stallMs?: number;
   /** Without a reconcile for this long, this process no longer leads the poll job: close everything. */
   orphanMs?: number;
@@ -48,7 +44,8 @@ interface Subscription {
   retryAt: number;
 }
 
-type Pending = Map<string, { chassis: ChassisRow; channels: Map<number, ChannelReading> }>;
+type PendingChassis = { chassis: ChassisRow; channels: Map<number, ChannelReading> };
+type Pending = Map<string, PendingChassis>;
 
 const UNSUPPORTED = new Set([404, 405, 501]);
 const FLUSH_SLICE = 50;
@@ -185,7 +182,7 @@ export function createSubscriptions(
   /** Collects a changed channel for the org's next write; at most one write per org waits in line. */
   function queue(s: Subscription, slot: number, reading: ChannelReading) {
     let batch = pending.get(s.orgId);
-    if (!batch) pending.set(s.orgId, (batch = new Map()));
+    if (!batch) pending.set(s.orgId, (batch = new Map<string, PendingChassis>()));
     let entry = batch.get(s.chassis.id);
     if (!entry) batch.set(s.chassis.id, (entry = { chassis: s.chassis, channels: new Map() }));
     entry.channels.set(slot, reading);

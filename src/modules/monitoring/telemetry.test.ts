@@ -5,9 +5,24 @@ import { mayReceive, type LiveEvent } from '../../core/events/bus.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import type { Organization } from '../identity/service.ts';
 import { startReceiver, type SimulatedReceiver } from './simulator.ts';
-import { POLL_JOB, pollerOf } from './index.ts';
+import { POLL_JOB } from './index.ts';
+import { createPoller } from './poller.ts';
+import type { z } from 'zod';
+import type { AlertView, assignmentOut, chassisOut, unitOut } from './views.ts';
 
 const M = '/api/monitoring';
+
+type UnitJson = z.infer<typeof unitOut>;
+/** The simulated receiver's device answer, as far as these tests read it. */
+type DeviceAnswer = {
+  channels: {
+    battery: { bars: number; percent: number; runtime_minutes: number };
+    rf: { level_percent: number; level_dbm: number; antenna: string };
+    audio: { level_percent: number };
+    muted: boolean;
+    online: boolean;
+  }[];
+};
 
 describeEachBackend('monitoring telemetry: simulator → poller → unit state, alerts, live delivery', (env) => {
   let org: Organization;
@@ -17,27 +32,42 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
   let techId: number;
   let outsiderId: number;
   let rx: SimulatedReceiver;
-  let rack: any;
-  const units: any[] = [];
-  const assignment: Record<string, any> = {};
+  let rack: z.infer<typeof chassisOut>;
+  const units: UnitJson[] = [];
+  const assignment: Record<string, z.infer<typeof assignmentOut> & { performerId: string }> = {};
+  // A poller of the test's own, whose receiver reads may take long on a busy machine: a slow
+  // answer must not count as an unreachable receiver here (one that is off fails at once).
+  let poller: ReturnType<typeof createPoller> | undefined;
   // A fake clock: every poll is one simulated second after the previous one, no sleeping.
   let clock = Date.parse('2030-01-01T20:00:00Z');
   const poll = (seconds = 1) => {
     clock += seconds * 1000;
-    return pollerOf(env().app).poll(new Date(clock));
+    poller ??= createPoller({
+      db: env().app.deps.database.db,
+      bus: env().bus,
+      log: env().app.log,
+      registry: env().app.metrics.registry,
+      fetchTimeoutMs: 30_000,
+    });
+    return poller.poll(new Date(clock));
   };
   const unit = async (i: number) => (await admin.get(`${M}/units/${units[i].id}`)).body;
-  const alertsOf = async (c: Client, query = '') => (await c.get(`${M}/alerts${query}`)).body.items as any[];
+  const alertsOf = async (c: Client, query = '') =>
+    (await c.get<string, { items: AlertView[] }>(`${M}/alerts${query}`)).body.items;
   const malformedCount = async () => {
     const metric = env().app.metrics.registry.getSingleMetric('roster_monitoring_malformed_telemetry_total');
     return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
   };
 
-  after(async () => rx?.close());
+  after(async () => {
+    poller?.close();
+    await poller?.settled();
+    await rx?.close();
+  });
 
   test('the simulator serves a receiver device API and is scriptable over HTTP', async () => {
     rx = await startReceiver({ channels: 4, serial: 'SIM-T1', batteries: [90, 90, 90, 90] });
-    const device = await (await fetch(`http://${rx.host}:${rx.port}/api/v1/device`)).json();
+    const device = (await (await fetch(`http://${rx.host}:${rx.port}/api/v1/device`)).json()) as DeviceAnswer;
     assert.equal(device.channels.length, 4);
     assert.deepEqual(device.channels[0].battery, { bars: 5, percent: 90, runtime_minutes: 540 });
     assert.deepEqual(device.channels[0].rf, { level_percent: 80, level_dbm: -36, antenna: 'A' });
@@ -142,69 +172,71 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await outsider.get(`${M}/units/${units[0].id}/history`)).status, 404);
   });
 
-  test('battery low raises a warning then a critical alert with the assignment priority, once, only where the toggle is on and the assignment and performer are active', async () => {
-    for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 20 });
-    const first = await poll();
-    assert.equal(first.raised, 1);
-    let open = await alertsOf(admin, '?state=open');
-    assert.equal(
-      open.length,
-      1,
-      'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer',
-    );
-    assert.deepEqual(
-      [
-        open[0].kind,
-        open[0].severity,
-        open[0].priority,
-        open[0].performer,
-        open[0].unit,
-        open[0].value,
-        open[0].assignment_id,
-        open[0].message,
-      ],
-      [
-        'battery_low',
-        'warning',
-        'critical',
-        { id: assignment.alice.performerId, name: 'Alice' },
-        { id: units[0].id, name: 'CH1' },
-        20,
-        assignment.alice.id,
-        'Battery low on CH1: 20 %',
-      ],
-    );
+  test(
+    'battery low raises a warning then a critical alert with the assignment priority, once, ' +
+      'only where the toggle is on and the assignment and performer are active',
+    async () => {
+      for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 20 });
+      const first = await poll();
+      assert.equal(first.raised, 1);
+      let open = await alertsOf(admin, '?state=open');
+      assert.equal(
+        open.length,
+        1,
+        'Bob has the battery toggle off, Carla an inactive assignment, Dave is an inactive performer',
+      );
+      assert.deepEqual(
+        [
+          open[0].kind,
+          open[0].severity,
+          open[0].priority,
+          open[0].performer,
+          open[0].unit,
+          open[0].value,
+          open[0].assignment_id,
+          open[0].message,
+        ],
+        [
+          'battery_low',
+          'warning',
+          'critical',
+          { id: assignment.alice.performerId, name: 'Alice' },
+          { id: units[0].id, name: 'CH1' },
+          20,
+          assignment.alice.id,
+          'Battery low on CH1: 20 %',
+        ],
+      );
 
-    rx.control({ channel: 1, battery: 8 });
-    const worse = await poll();
-    assert.deepEqual([worse.raised, worse.escalated], [0, 1]);
-    for (let i = 0; i < 5; i++) await poll();
-    open = await alertsOf(admin, '?state=open');
-    assert.equal(open.length, 1, 'one unresolved alert per (unit, kind), however many polls');
-    assert.deepEqual(
-      [open[0].severity, open[0].value, open[0].message],
-      ['critical', 8, 'Battery critical on CH1: 8 %'],
-    );
-  });
+      rx.control({ channel: 1, battery: 8 });
+      const worse = await poll();
+      assert.deepEqual([worse.raised, worse.escalated], [0, 1]);
+      for (let i = 0; i < 5; i++) await poll();
+      open = await alertsOf(admin, '?state=open');
+      assert.equal(open.length, 1, 'one unresolved alert per (unit, kind), however many polls');
+      assert.deepEqual(
+        [open[0].severity, open[0].value, open[0].message],
+        ['critical', 8, 'Battery critical on CH1: 8 %'],
+      );
+    },
+  );
 
   test('the database refuses a second unresolved alert for the same unit and kind', async () => {
     const [existing] = await alertsOf(admin, '?state=open');
     await assert.rejects(
       env().inOrg(org, async (t) => {
         const { alerts } = await import('./schema.ts');
-        await t.tx
-          .insert(alerts)
-          .values({
-            orgId: org.id,
-            unitId: units[0].id,
-            performerId: assignment.alice.performerId,
-            assignmentId: assignment.alice.id,
-            kind: 'battery_low',
-            severity: 'warning',
-            priority: 'low',
-            message: 'dup',
-            raisedAt: new Date(),
-          });
+        await t.tx.insert(alerts).values({
+          orgId: org.id,
+          unitId: units[0].id,
+          performerId: assignment.alice.performerId,
+          assignmentId: assignment.alice.id,
+          kind: 'battery_low',
+          severity: 'warning',
+          priority: 'low',
+          message: 'dup',
+          raisedAt: new Date(),
+        });
       }),
     );
     assert.deepEqual(
@@ -213,40 +245,44 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     );
   });
 
-  test('alerts are scoped by group: the technician sees and acknowledges; outside the group it is 404 and an empty list', async () => {
-    const [alert] = await alertsOf(tech, '?state=open');
-    assert.equal(alert.unit.name, 'CH1');
-    assert.deepEqual(await alertsOf(outsider), []);
-    assert.equal((await outsider.get(`${M}/alerts/${alert.id}`)).status, 404);
-    const refused = await outsider.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(refused.status, 404);
-    assert.equal(
-      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
-      'open',
-      'a refused acknowledge changes nothing',
-    );
+  test(
+    'alerts are scoped by group: the technician sees and acknowledges; ' +
+      'outside the group it is 404 and an empty list',
+    async () => {
+      const [alert] = await alertsOf(tech, '?state=open');
+      assert.equal(alert.unit.name, 'CH1');
+      assert.deepEqual(await alertsOf(outsider), []);
+      assert.equal((await outsider.get(`${M}/alerts/${alert.id}`)).status, 404);
+      const refused = await outsider.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(refused.status, 404);
+      assert.equal(
+        (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+        'open',
+        'a refused acknowledge changes nothing',
+      );
 
-    const ack = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(ack.status, 200);
-    assert.deepEqual(
-      [ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at],
-      ['acknowledged', techId, 'string'],
-    );
-    const again = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
-    assert.equal(again.status, 409);
-    assert.match(again.body.detail, /already acknowledged/);
-    assert.deepEqual(
-      (await alertsOf(admin, '?state=acknowledged')).map((a) => a.id),
-      [alert.id],
-    );
-    assert.deepEqual(await alertsOf(admin, '?state=open'), []);
-    await poll();
-    assert.equal(
-      (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
-      'acknowledged',
-      'polling does not reopen an acknowledged alert of the same severity',
-    );
-  });
+      const ack = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(ack.status, 200);
+      assert.deepEqual(
+        [ack.body.state, ack.body.acknowledged_by, typeof ack.body.acknowledged_at],
+        ['acknowledged', techId, 'string'],
+      );
+      const again = await tech.post(`${M}/alerts/${alert.id}/acknowledge`);
+      assert.equal(again.status, 409);
+      assert.match(again.body.detail, /already acknowledged/);
+      assert.deepEqual(
+        (await alertsOf(admin, '?state=acknowledged')).map((a) => a.id),
+        [alert.id],
+      );
+      assert.deepEqual(await alertsOf(admin, '?state=open'), []);
+      await poll();
+      assert.equal(
+        (await admin.get(`${M}/alerts/${alert.id}`)).body.state,
+        'acknowledged',
+        'polling does not reopen an acknowledged alert of the same severity',
+      );
+    },
+  );
 
   test('the alert resolves itself when the battery is replaced; history keeps it and filters work', async () => {
     for (const ch of [1, 2, 3, 4]) rx.control({ channel: ch, battery: 100 });
@@ -385,15 +421,16 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
       'monitoring.alert.resolved',
     ]);
     for (const e of seen.filter((e) => e.type.startsWith('monitoring.alert.'))) {
-      assert.equal((e.data as any).unit.id, units[0].id);
+      assert.equal((e.data as AlertView).unit.id, units[0].id);
       assert.ok(mayReceive(as(techId), e), `${e.type} reaches the group member`);
       assert.ok(!mayReceive(as(outsiderId), e), `${e.type} does not reach a technician of another group`);
       assert.ok(mayReceive(as(999_999, 'admin'), e), `${e.type} reaches org admins`);
     }
     const unitEvent = seen.find(
-      (e) => e.type === 'monitoring.unit.updated' && (e.data as any).id === units[0].id,
-    )!;
-    assert.equal((unitEvent.data as any).battery, 15);
+      (e) => e.type === 'monitoring.unit.updated' && (e.data as UnitJson).id === units[0].id,
+    );
+    assert.ok(unitEvent, 'CH1 was published');
+    assert.equal((unitEvent.data as UnitJson).battery, 15);
     assert.ok(mayReceive(as(techId), unitEvent) && !mayReceive(as(outsiderId), unitEvent));
   });
 

@@ -1,7 +1,6 @@
 import { eq, inArray, lt } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import client from 'prom-client';
-import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
@@ -9,53 +8,15 @@ import { liveEvent, type EventBus } from '../../core/events/bus.ts';
 import { chassis, telemetrySamples, wirelessUnits } from './schema.ts';
 import type { MonitoringSettings } from './settings.ts';
 import { evaluateAlerts, type Conditions } from './alerts.ts';
-import { unitView, type WirelessUnit } from './hardware.ts';
+import type { WirelessUnit } from './hardware.ts';
+import { unitView } from './views.ts';
 import { unitAudiences } from './live.ts';
+import type { ChannelReading, ChassisRow, Reading } from './receiver.ts';
 
 /**
  * Receiver telemetry turned into unit state, sampled history and alerts — the one path shared by
  * the poller (a whole device read) and the subscriptions (channels pushed by the receiver).
  */
-
-/** One channel as a receiver reports it, polled or pushed (see simulator.ts for the producing side). */
-export const channelReading = z.object({
-  slot: z.number().int().min(0),
-  online: z.boolean(),
-  muted: z.boolean(),
-  battery: z
-    .object({
-      bars: z.number().int().min(0).max(5),
-      percent: z.number().min(0).max(100),
-      runtime_minutes: z.number().min(0),
-    })
-    .nullable(),
-  rf: z
-    .object({ level_percent: z.number().min(0).max(100), level_dbm: z.number(), antenna: z.string().max(8) })
-    .nullable(),
-  audio: z.object({ level_percent: z.number().min(0).max(100), level_dbfs: z.number() }).nullable(),
-});
-export type ChannelReading = z.infer<typeof channelReading>;
-
-/** A channel that parsed, one with a slot but unusable values, or no slot at all (nothing to attribute it to). */
-export function parseChannel(raw: unknown): ChannelReading | 'malformed' | null {
-  const ch = channelReading.safeParse(raw);
-  if (ch.success) return ch.data;
-  const slot = (raw as { slot?: unknown } | null)?.slot;
-  return typeof slot === 'number' ? 'malformed' : null;
-}
-
-export type ChassisRow = {
-  id: string;
-  name: string;
-  ip: string;
-  port: number;
-  missedPolls: number;
-  isOnline: boolean;
-};
-export type Reading =
-  | { kind: 'ok'; channels: Map<number, ChannelReading | 'malformed'> }
-  | { kind: 'unreachable'; error: string }
-  | { kind: 'malformed'; error: string };
 
 export interface TelemetryReport {
   orgs: number;

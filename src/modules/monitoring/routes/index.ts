@@ -1,0 +1,22 @@
+import type { RosterApp } from '../../../core/http/app.ts';
+import { registerAlertRoutes, registerHistoryRoutes, registerSettingsRoutes } from './alerts.ts';
+import { registerAssignmentRoutes, registerLegacyRoutes } from './assignments.ts';
+import { registerGroupRoutes } from './groups.ts';
+import { registerChassisRoutes, registerLocationRoutes, registerUnitRoutes } from './hardware.ts';
+import { registerMyRoutes } from './me.ts';
+import { registerPerformerRoutes } from './performers.ts';
+
+/** Every monitoring route, resource by resource (the order is the order of the API document). */
+export function registerMonitoringRoutes(app: RosterApp) {
+  registerLocationRoutes(app);
+  registerChassisRoutes(app);
+  registerUnitRoutes(app);
+  registerPerformerRoutes(app);
+  registerGroupRoutes(app);
+  registerAssignmentRoutes(app);
+  registerMyRoutes(app);
+  registerLegacyRoutes(app);
+  registerAlertRoutes(app);
+  registerHistoryRoutes(app);
+  registerSettingsRoutes(app);
+}

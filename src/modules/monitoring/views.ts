@@ -1,0 +1,331 @@
+import { z } from 'zod';
+import type { Page } from '../../core/http/pagination.ts';
+import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATES, PRIORITIES, UNIT_STATUSES } from './schema.ts';
+import type { AlertRow } from './alerts.ts';
+import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
+import type { GroupWithMembers } from './groups.ts';
+import type { Chassis, Location, WirelessUnit } from './hardware.ts';
+import type { Sample } from './history.ts';
+import type { LegacyRow } from './legacy.ts';
+import type { Performer } from './performers.ts';
+import type { MonitoringSettings } from './settings.ts';
+
+/** The monitoring module's wire boundary: response schemas and the row → JSON mappers behind them. */
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const ref = z.object({ id: z.string(), name: z.string() });
+
+/** A page of rows as a page of their JSON. */
+export const mapPage = <R, T>(page: Page<R>, view: (row: R) => T): Page<T> => ({
+  items: page.items.map(view),
+  next_cursor: page.next_cursor,
+});
+
+// Hardware
+
+export const locationOut = z.object({
+  id: z.string(),
+  building: z.string(),
+  room: z.string(),
+  unit_id: z.number().nullable(),
+  description: z.string(),
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+export const locationView = (l: Location) => ({
+  id: l.id,
+  building: l.building,
+  room: l.room,
+  unit_id: l.unitId,
+  description: l.description,
+  created_at: iso(l.createdAt),
+  updated_at: iso(l.updatedAt),
+});
+
+export const chassisOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  serial: z.string().nullable(),
+  ip: z.string().nullable(),
+  port: z.number().nullable(),
+  firmware: z.string(),
+  location_id: z.string().nullable(),
+  is_online: z.boolean(),
+  is_active: z.boolean(),
+  missed_polls: z.number(),
+  last_polled_at: z.string().nullable(),
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+export const chassisView = (c: Chassis) => ({
+  id: c.id,
+  name: c.name,
+  manufacturer: c.manufacturer,
+  model: c.model,
+  serial: c.serial,
+  ip: c.ip,
+  port: c.port,
+  firmware: c.firmware,
+  location_id: c.locationId,
+  is_online: c.isOnline,
+  is_active: c.isActive,
+  missed_polls: c.missedPolls,
+  last_polled_at: iso(c.lastPolledAt),
+  created_at: iso(c.createdAt),
+  updated_at: iso(c.updatedAt),
+});
+
+export const unitOut = z.object({
+  id: z.string(),
+  chassis_id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  serial: z.string().nullable(),
+  slot: z.number(),
+  frequency: z.number().nullable(),
+  battery: z.number().nullable(),
+  rf_signal: z.number().nullable(),
+  audio_level: z.number().nullable(),
+  status: z.enum(UNIT_STATUSES),
+  battery_bars: z.number().nullable(),
+  battery_runtime_minutes: z.number().nullable(),
+  rf_antenna: z.string().nullable(),
+  is_muted: z.boolean(),
+  is_active: z.boolean(),
+  last_seen: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+export const unitView = (u: WirelessUnit) => ({
+  id: u.id,
+  chassis_id: u.chassisId,
+  name: u.name,
+  model: u.model,
+  serial: u.serial,
+  slot: u.slot,
+  frequency: u.frequency,
+  battery: u.battery,
+  rf_signal: u.rfSignal,
+  audio_level: u.audioLevel,
+  status: u.status,
+  battery_bars: u.batteryBars,
+  battery_runtime_minutes: u.batteryRuntimeMinutes,
+  rf_antenna: u.rfAntenna,
+  is_muted: u.isMuted,
+  is_active: u.isActive,
+  last_seen: iso(u.lastSeen),
+  updated_at: iso(u.updatedAt),
+});
+
+export const sampleOut = z.object({
+  at: z.string(),
+  battery: z.number().nullable(),
+  rf_signal: z.number().nullable(),
+  audio_level: z.number().nullable(),
+  status: z.enum(UNIT_STATUSES),
+});
+export const sampleView = (s: Sample) => ({
+  at: s.at.toISOString(),
+  battery: s.battery,
+  rf_signal: s.rfSignal,
+  audio_level: s.audioLevel,
+  status: s.status,
+});
+
+// Performers and groups
+
+export const performerOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  title: z.string(),
+  role_description: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  notes: z.string(),
+  has_photo: z.boolean(),
+  photo_url: z.string().nullable(),
+  is_active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const performerView = (p: Performer) => ({
+  id: p.id,
+  name: p.name,
+  title: p.title,
+  role_description: p.roleDescription,
+  email: p.email,
+  phone: p.phone,
+  notes: p.notes,
+  has_photo: p.photoKey !== null,
+  photo_url: p.photoKey ? `/api/monitoring/performers/${p.id}/photo` : null,
+  is_active: p.isActive,
+  created_at: p.createdAt.toISOString(),
+  updated_at: p.updatedAt.toISOString(),
+});
+
+export const groupOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  is_active: z.boolean(),
+  members: z.array(z.number()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const groupView = (g: GroupWithMembers) => ({
+  id: g.id,
+  name: g.name,
+  description: g.description,
+  is_active: g.isActive,
+  members: g.members,
+  created_at: g.createdAt.toISOString(),
+  updated_at: g.updatedAt.toISOString(),
+});
+
+// Assignments
+
+export const prefsOut = z.object({
+  battery_low: z.boolean(),
+  signal_loss: z.boolean(),
+  audio_low: z.boolean(),
+  device_offline: z.boolean(),
+});
+/** The four alert toggles of an assignment as one dict, keyed by alert kind. */
+export const alertPreferences = (a: PerformerAssignment) => ({
+  battery_low: a.alertOnBatteryLow,
+  signal_loss: a.alertOnSignalLoss,
+  audio_low: a.alertOnAudioLow,
+  device_offline: a.alertOnDeviceOffline,
+});
+
+export const assignmentOut = z.object({
+  id: z.string(),
+  performer: ref,
+  wireless_unit: ref,
+  monitoring_group: ref,
+  priority: z.enum(PRIORITIES),
+  notes: z.string(),
+  is_active: z.boolean(),
+  alert_on_battery_low: z.boolean(),
+  alert_on_signal_loss: z.boolean(),
+  alert_on_audio_low: z.boolean(),
+  alert_on_device_offline: z.boolean(),
+  alert_preferences: prefsOut,
+  assigned_by: z.number().nullable(),
+  assigned_at: z.string(),
+  updated_at: z.string(),
+});
+export const assignmentView = (r: AssignmentRow) => ({
+  id: r.a.id,
+  performer: { id: r.a.performerId, name: r.performerName },
+  wireless_unit: { id: r.a.wirelessUnitId, name: r.unitName },
+  monitoring_group: { id: r.a.monitoringGroupId, name: r.groupName },
+  priority: r.a.priority,
+  notes: r.a.notes,
+  is_active: r.a.isActive,
+  alert_on_battery_low: r.a.alertOnBatteryLow,
+  alert_on_signal_loss: r.a.alertOnSignalLoss,
+  alert_on_audio_low: r.a.alertOnAudioLow,
+  alert_on_device_offline: r.a.alertOnDeviceOffline,
+  alert_preferences: alertPreferences(r.a),
+  assigned_by: r.a.assignedBy,
+  assigned_at: r.a.assignedAt.toISOString(),
+  updated_at: r.a.updatedAt.toISOString(),
+});
+
+export const assignmentCountOut = z.object({ total: z.number(), with_alerts: z.number() });
+export const assignmentCountView = (c: { total: number; withAlerts: number }) => ({
+  total: c.total,
+  with_alerts: c.withAlerts,
+});
+
+export const legacyOut = z.object({
+  id: z.string(),
+  user: z.object({ id: z.number(), username: z.string().nullable() }),
+  wireless_unit: ref,
+  alert_enabled: z.boolean(),
+  notes: z.string(),
+  is_active: z.boolean(),
+  assigned_at: z.string(),
+});
+export const legacyView = (r: LegacyRow) => ({
+  id: r.d.id,
+  user: { id: r.d.userId, username: r.username },
+  wireless_unit: { id: r.d.wirelessUnitId, name: r.unitName },
+  alert_enabled: r.d.alertEnabled,
+  notes: r.d.notes,
+  is_active: r.d.isActive,
+  assigned_at: r.d.assignedAt.toISOString(),
+});
+
+// Alerts and settings
+
+export const alertOut = z.object({
+  id: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(ALERT_SEVERITIES),
+  state: z.enum(ALERT_STATES),
+  priority: z.enum(PRIORITIES),
+  message: z.string(),
+  value: z.number().nullable(),
+  unit: ref,
+  performer: ref,
+  assignment_id: z.string(),
+  raised_at: z.string(),
+  acknowledged_at: z.string().nullable(),
+  acknowledged_by: z.number().nullable(),
+  resolved_at: z.string().nullable(),
+  updated_at: z.string(),
+});
+export const alertView = (r: AlertRow) => ({
+  id: r.a.id,
+  kind: r.a.kind,
+  severity: r.a.severity,
+  state: r.a.state,
+  priority: r.a.priority,
+  message: r.a.message,
+  value: r.a.value,
+  unit: { id: r.a.unitId, name: r.unitName },
+  performer: { id: r.a.performerId, name: r.performerName },
+  assignment_id: r.a.assignmentId,
+  raised_at: r.a.raisedAt.toISOString(),
+  acknowledged_at: iso(r.a.acknowledgedAt),
+  acknowledged_by: r.a.acknowledgedBy,
+  resolved_at: iso(r.a.resolvedAt),
+  updated_at: r.a.updatedAt.toISOString(),
+});
+export type AlertView = ReturnType<typeof alertView>;
+
+const percent = z.number().int().min(0).max(100);
+const seconds = z.number().int().min(1).max(3600);
+/** The org's thresholds on the wire; the PUT body takes any subset of the same fields. */
+export const settingsFields = {
+  poll_interval_ms: z.number().int().min(250).max(60_000),
+  battery_warning_percent: percent,
+  battery_critical_percent: percent,
+  rf_loss_below_percent: percent,
+  rf_loss_seconds: seconds,
+  silence_below_percent: percent,
+  silence_seconds: seconds,
+  offline_after_missed_polls: z.number().int().min(1).max(100),
+  history_every_seconds: seconds,
+  history_retention_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366),
+};
+export const settingsOut = z.object(settingsFields);
+export const settingsView = (s: MonitoringSettings) => ({
+  poll_interval_ms: s.pollIntervalMs,
+  battery_warning_percent: s.batteryWarningPercent,
+  battery_critical_percent: s.batteryCriticalPercent,
+  rf_loss_below_percent: s.rfLossBelowPercent,
+  rf_loss_seconds: s.rfLossSeconds,
+  silence_below_percent: s.silenceBelowPercent,
+  silence_seconds: s.silenceSeconds,
+  offline_after_missed_polls: s.offlineAfterMissedPolls,
+  history_every_seconds: s.historyEverySeconds,
+  history_retention_hours: s.historyRetentionHours,
+});
