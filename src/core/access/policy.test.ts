@@ -269,11 +269,14 @@ describeEachBackend('assignments: in force and overlapping windows', (env) => {
   /** Runs `fn` with a temporary copy of the tables, dropped at commit (one connection: the transaction). */
   const withShifts = <T>(fn: (tx: Tx) => Promise<T>) =>
     env().database.db.transaction(async (tx) => {
-      await tx.execute(sql`create temp table test_shifts (id int not null, user_id int not null, role text, starts_at timestamptz, ends_at timestamptz,
-        is_active boolean not null default true, assigned_by bigint, assigned_at timestamptz not null default now(), updated_at timestamptz not null default now()) on commit drop`);
-      await tx.execute(
-        sql`create temp table test_slots (id int not null, starts_at timestamptz not null, ends_at timestamptz not null) on commit drop`,
-      );
+      await tx.execute(sql`create temp table test_shifts (
+          id int not null, user_id int not null, role text, starts_at timestamptz, ends_at timestamptz,
+          is_active boolean not null default true, assigned_by bigint,
+          assigned_at timestamptz not null default now(), updated_at timestamptz not null default now()
+        ) on commit drop`);
+      await tx.execute(sql`create temp table test_slots (
+          id int not null, starts_at timestamptz not null, ends_at timestamptz not null
+        ) on commit drop`);
       await tx.insert(shifts).values([
         { id: 1, userId: 1, role: 'technician' },
         { id: 2, userId: 1, role: 'technician', isActive: false },

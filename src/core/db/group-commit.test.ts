@@ -80,7 +80,8 @@ describeEachBackend('group commit: one-statement tenant transactions sent togeth
         shape: 'test.record',
         values: { id, divisor },
         build: (v) => sql`insert into audit_log (org_id, id, actor_label, action, entity_type, message)
-          values (current_setting('app.org_id')::uuid, ${v.id}::uuid, 'test', 'create', 'group-commit', (100 / ${v.divisor}::int)::text)
+          values (current_setting('app.org_id')::uuid, ${v.id}::uuid, 'test', 'create', 'group-commit',
+                  (100 / ${v.divisor}::int)::text)
           returning id`,
       });
     const ids = Array.from({ length: 12 }, () => newId());
@@ -118,21 +119,25 @@ describeEachBackend('group commit: one-statement tenant transactions sent togeth
     );
   });
 
-  test('connections that lost their prepared statements (PgBouncer in transaction mode) still answer, statements then sent inline', async (t) => {
-    const node = pooledOf(env().database.db);
-    if (!node) return t.skip('PGlite prepares nothing');
-    // What a transaction pooler does to us: the next transaction runs where our PREPAREs never were.
-    const clients = await Promise.all(
-      Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
-    );
-    for (const client of clients) await client.query('deallocate all');
-    clients.forEach((client) => client.release());
-    const answers = await Promise.all([...tricky, null].map(echo));
-    assert.deepEqual(
-      answers.map(([row]) => row.v),
-      [...tricky, null],
-    );
-    const [row] = await probe(as(globex, 7), 41);
-    assert.deepEqual([row.org, row.user, row.n], [globex.id, '7', 41]);
-  });
+  test(
+    'connections that lost their prepared statements (PgBouncer in ' +
+      'transaction mode) still answer, statements then sent inline',
+    async (t) => {
+      const node = pooledOf(env().database.db);
+      if (!node) return t.skip('PGlite prepares nothing');
+      // What a transaction pooler does to us: the next transaction runs where our PREPAREs never were.
+      const clients = await Promise.all(
+        Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
+      );
+      for (const client of clients) await client.query('deallocate all');
+      clients.forEach((client) => client.release());
+      const answers = await Promise.all([...tricky, null].map(echo));
+      assert.deepEqual(
+        answers.map(([row]) => row.v),
+        [...tricky, null],
+      );
+      const [row] = await probe(as(globex, 7), 41);
+      assert.deepEqual([row.org, row.user, row.n], [globex.id, '7', 41]);
+    },
+  );
 });

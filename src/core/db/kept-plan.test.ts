@@ -53,28 +53,32 @@ describeEachBackend('kept plans: hot reads as named prepared statements', (env) 
     }
   });
 
-  test('where statements vanish between transactions (a transaction pooler), the request that finds out fails and the next ones run unnamed', async (t) => {
-    const db = env().database.db;
-    const node = pooledOf(db);
-    if (!node) return t.skip('PGlite prepares nothing by name');
-    // Every pooled connection prepares the statement, then loses it, as when the next
-    // transaction runs on a server connection that never saw it.
-    const clients = await Promise.all(
-      Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
-    );
-    for (const client of clients) {
-      const tx = node.bind(client);
-      await withKeptPlan(tx, orgSlug(tx, acme.id));
-      await client.query('deallocate all');
-    }
-    clients.forEach((client) => client.release());
+  test(
+    'where statements vanish between transactions (a transaction pooler), the ' +
+      'request that finds out fails and the next ones run unnamed',
+    async (t) => {
+      const db = env().database.db;
+      const node = pooledOf(db);
+      if (!node) return t.skip('PGlite prepares nothing by name');
+      // Every pooled connection prepares the statement, then loses it, as when the next
+      // transaction runs on a server connection that never saw it.
+      const clients = await Promise.all(
+        Array.from({ length: node.pool.totalCount }, () => node.pool.connect()),
+      );
+      for (const client of clients) {
+        const tx = node.bind(client);
+        await withKeptPlan(tx, orgSlug(tx, acme.id));
+        await client.query('deallocate all');
+      }
+      clients.forEach((client) => client.release());
 
-    await assert.rejects(
-      transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id))),
-      (err: { cause?: { code?: string } }) => err.cause?.code === '26000',
-    );
-    assert.equal(node.statementsKept, false);
-    const after = await transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id)));
-    assert.deepEqual(after, [{ slug: 'kept-acme' }]);
-  });
+      await assert.rejects(
+        transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id))),
+        (err: { cause?: { code?: string } }) => err.cause?.code === '26000',
+      );
+      assert.equal(node.statementsKept, false);
+      const after = await transactionWithSettings(db, [], (tx) => withKeptPlan(tx, orgSlug(tx, acme.id)));
+      assert.deepEqual(after, [{ slug: 'kept-acme' }]);
+    },
+  );
 });

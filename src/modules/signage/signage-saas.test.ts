@@ -241,96 +241,111 @@ describeEachBackend(
       assert.equal((await admin.get('/api/signage/assets')).body.items.length, 2);
     });
 
-    test('Anthias v2: bad input is a 4xx naming the field, nothing changes; another org and read-only keys are kept out', async () => {
-      const admin = await env().login('ant.admin');
-      const key = await apiKey(admin, env());
-      const before = (await env().database.db.select().from(signageAssets)).length;
-      const badType = await key.post('/api/v2/assets', {
-        name: 'x',
-        uri: 'https://example.com/',
-        mimetype: 'application/pdf',
-      });
-      assert.equal(badType.status, 400);
-      assert.equal(badType.body.errors[0].path, 'body.mimetype');
-      const window = await key.post('/api/v2/assets', {
-        name: 'x',
-        uri: 'https://example.com/',
-        mimetype: 'webpage',
-        start_date: '2025-02-01T00:00:00Z',
-        end_date: '2025-01-01T00:00:00Z',
-      });
-      assert.deepEqual(window.body.errors, [{ path: 'body.end_date', message: 'must be after start_date' }]);
-      const file = await key.post('/api/v2/assets', {
-        name: 'x',
-        uri: '/home/pi/screenly_assets/a.png',
-        mimetype: 'image',
-      });
-      assert.equal(file.body.errors[0].path, 'body.uri');
-      const unknown = await key.post('/api/v2/assets', {
-        name: 'x',
-        uri: 'https://example.com/',
-        mimetype: 'webpage',
-        colour: 'red',
-      });
-      assert.equal(unknown.status, 400);
-      assert.equal(unknown.body.errors[0].path, 'body.colour');
-      const existing = (await key.get('/api/v2/assets')).body;
-      const badOrder = await key.post('/api/v2/assets/order', {
-        ids: `${existing[0].asset_id},01890000-0000-7000-8000-000000000000`,
-      });
-      assert.equal(badOrder.status, 400);
-      assert.deepEqual(badOrder.body.errors, [{ path: 'body.ids.1', message: 'asset not found' }]);
-      assert.deepEqual((await key.get('/api/v2/assets')).body, existing, 'order unchanged');
-      assert.equal((await env().database.db.select().from(signageAssets)).length, before);
+    test(
+      'Anthias v2: bad input is a 4xx naming the field, nothing ' +
+        'changes; another org and read-only keys are kept out',
+      async () => {
+        const admin = await env().login('ant.admin');
+        const key = await apiKey(admin, env());
+        const before = (await env().database.db.select().from(signageAssets)).length;
+        const badType = await key.post('/api/v2/assets', {
+          name: 'x',
+          uri: 'https://example.com/',
+          mimetype: 'application/pdf',
+        });
+        assert.equal(badType.status, 400);
+        assert.equal(badType.body.errors[0].path, 'body.mimetype');
+        const window = await key.post('/api/v2/assets', {
+          name: 'x',
+          uri: 'https://example.com/',
+          mimetype: 'webpage',
+          start_date: '2025-02-01T00:00:00Z',
+          end_date: '2025-01-01T00:00:00Z',
+        });
+        assert.deepEqual(window.body.errors, [
+          { path: 'body.end_date', message: 'must be after start_date' },
+        ]);
+        const file = await key.post('/api/v2/assets', {
+          name: 'x',
+          uri: '/home/pi/screenly_assets/a.png',
+          mimetype: 'image',
+        });
+        assert.equal(file.body.errors[0].path, 'body.uri');
+        const unknown = await key.post('/api/v2/assets', {
+          name: 'x',
+          uri: 'https://example.com/',
+          mimetype: 'webpage',
+          colour: 'red',
+        });
+        assert.equal(unknown.status, 400);
+        assert.equal(unknown.body.errors[0].path, 'body.colour');
+        const existing = (await key.get('/api/v2/assets')).body;
+        const badOrder = await key.post('/api/v2/assets/order', {
+          ids: `${existing[0].asset_id},01890000-0000-7000-8000-000000000000`,
+        });
+        assert.equal(badOrder.status, 400);
+        assert.deepEqual(badOrder.body.errors, [{ path: 'body.ids.1', message: 'asset not found' }]);
+        assert.deepEqual((await key.get('/api/v2/assets')).body, existing, 'order unchanged');
+        assert.equal((await env().database.db.select().from(signageAssets)).length, before);
 
-      const { admin: other } = await env().makeOrg('ant-other');
-      const otherKey = await apiKey(other, env());
-      assert.deepEqual((await otherKey.get('/api/v2/assets')).body, []);
-      assert.equal((await otherKey.get(`/api/v2/assets/${existing[0].asset_id}`)).status, 404);
-      assert.equal((await otherKey.delete(`/api/v2/assets/${existing[0].asset_id}`)).status, 404);
-      const viewer = await apiKey(admin, env(), 'viewer');
-      assert.equal(
-        (await viewer.post('/api/v2/assets', { name: 'v', uri: 'https://example.com/', mimetype: 'webpage' }))
-          .status,
-        403,
-      );
-      assert.equal((await env().client().get('/api/v2/assets')).status, 401);
-    });
+        const { admin: other } = await env().makeOrg('ant-other');
+        const otherKey = await apiKey(other, env());
+        assert.deepEqual((await otherKey.get('/api/v2/assets')).body, []);
+        assert.equal((await otherKey.get(`/api/v2/assets/${existing[0].asset_id}`)).status, 404);
+        assert.equal((await otherKey.delete(`/api/v2/assets/${existing[0].asset_id}`)).status, 404);
+        const viewer = await apiKey(admin, env(), 'viewer');
+        assert.equal(
+          (
+            await viewer.post('/api/v2/assets', {
+              name: 'v',
+              uri: 'https://example.com/',
+              mimetype: 'webpage',
+            })
+          ).status,
+          403,
+        );
+        assert.equal((await env().client().get('/api/v2/assets')).status, 401);
+      },
+    );
 
-    test('Stripe webhook: a signed subscription event creates the subscription and sets the plan; replays change nothing', async () => {
-      const { org, admin } = await env().makeOrg('bill');
-      assert.equal((await admin.get('/api/signage/subscription')).status, 404);
-      const live = captureLive(env());
-      const event = subscriptionEvent('customer.subscription.created', org.id, {
-        status: 'trialing',
-        plan: 'pro',
-        amount: 4900,
-      });
-      const res = await stripe(env(), event);
-      live.stop();
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual(res.body, { received: true, status: 'trialing', plan_name: 'pro' });
-      const sub = await admin.get('/api/signage/subscription');
-      assert.deepEqual(
-        [
-          sub.body.plan_name,
-          sub.body.plan_price,
-          sub.body.currency,
-          sub.body.billing_cycle,
-          sub.body.status,
-          sub.body.external_subscription_id,
-        ],
-        ['pro', '49.00', 'eur', 'monthly', 'trialing', 'sub_A'],
-      );
-      assert.equal((await admin.get('/api/signage/limits')).body.plan, 'pro');
-      assert.ok(live.seen.some((e) => e.type === 'signage.subscription.updated' && e.orgId === org.id));
+    test(
+      'Stripe webhook: a signed subscription event creates the ' +
+        'subscription and sets the plan; replays change nothing',
+      async () => {
+        const { org, admin } = await env().makeOrg('bill');
+        assert.equal((await admin.get('/api/signage/subscription')).status, 404);
+        const live = captureLive(env());
+        const event = subscriptionEvent('customer.subscription.created', org.id, {
+          status: 'trialing',
+          plan: 'pro',
+          amount: 4900,
+        });
+        const res = await stripe(env(), event);
+        live.stop();
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.deepEqual(res.body, { received: true, status: 'trialing', plan_name: 'pro' });
+        const sub = await admin.get('/api/signage/subscription');
+        assert.deepEqual(
+          [
+            sub.body.plan_name,
+            sub.body.plan_price,
+            sub.body.currency,
+            sub.body.billing_cycle,
+            sub.body.status,
+            sub.body.external_subscription_id,
+          ],
+          ['pro', '49.00', 'eur', 'monthly', 'trialing', 'sub_A'],
+        );
+        assert.equal((await admin.get('/api/signage/limits')).body.plan, 'pro');
+        assert.ok(live.seen.some((e) => e.type === 'signage.subscription.updated' && e.orgId === org.id));
 
-      const duplicate = await stripe(env(), event);
-      assert.deepEqual(duplicate.body, { received: true, duplicate: true });
+        const duplicate = await stripe(env(), event);
+        assert.deepEqual(duplicate.body, { received: true, duplicate: true });
 
-      const { member } = { member: (await env().makeUser(org, 'bill.member')).client };
-      assert.equal((await member.get('/api/signage/subscription')).status, 403);
-    });
+        const { member } = { member: (await env().makeUser(org, 'bill.member')).client };
+        assert.equal((await member.get('/api/signage/subscription')).status, 403);
+      },
+    );
 
     test('Stripe webhook: bad or missing signature, replayed timestamp, wrong secret → 400 and nothing stored', async () => {
       const admin = await env().login('bill.admin');
@@ -367,122 +382,130 @@ describeEachBackend(
       assert.deepEqual((await admin.get('/api/signage/subscription')).body, before);
     });
 
-    test('a downgrade through the webhook lowers the limits: the next create over the new limit is refused with 422', async () => {
-      const { org, admin } = await env().makeOrg('down');
-      assert.equal(
-        (
-          await stripe(
-            env(),
-            subscriptionEvent('customer.subscription.created', org.id, { id: 'sub_down', plan: 'pro' }),
-          )
-        ).status,
-        200,
-      );
-      for (let i = 0; i < 4; i++)
+    test(
+      'a downgrade through the webhook lowers the limits: the next ' +
+        'create over the new limit is refused with 422',
+      async () => {
+        const { org, admin } = await env().makeOrg('down');
         assert.equal(
           (
-            await admin.post('/api/signage/assets', {
-              name: `a${i}`,
-              asset_type: 'webpage',
-              uri: `https://example.com/${i}`,
-            })
+            await stripe(
+              env(),
+              subscriptionEvent('customer.subscription.created', org.id, { id: 'sub_down', plan: 'pro' }),
+            )
           ).status,
-          201,
+          200,
         );
-      await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { maxAssets: 1000 }));
-      // Downgrade to free, whose limit we lower to 4 through the plan table for the test.
-      const down = await stripe(
-        env(),
-        subscriptionEvent('customer.subscription.updated', org.id, {
-          id: 'sub_down',
-          plan: 'free',
-          amount: 0,
-        }),
-      );
-      assert.deepEqual(down.body, { received: true, status: 'active', plan_name: 'free' });
-      const limits = (await admin.get('/api/signage/limits')).body;
-      assert.deepEqual([limits.plan, limits.limits.max_assets], ['free', 100]);
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 4 }));
-      const refused = await admin.post('/api/signage/assets', {
-        name: 'one too many',
-        asset_type: 'webpage',
-        uri: 'https://example.com/x',
-      });
-      assert.equal(refused.status, 422);
-      assert.match(refused.body.detail, /max_assets is 4/);
-
-      // Payment failure: past_due, plan kept; deletion: canceled and back on free.
-      const failed = await stripe(env(), {
-        id: `evt_fail_${Date.now()}`,
-        type: 'invoice.payment_failed',
-        data: { object: { id: 'in_1', object: 'invoice', subscription: 'sub_down' } },
-      });
-      assert.deepEqual(failed.body, { received: true, status: 'past_due', plan_name: 'free' });
-      const up = await stripe(
-        env(),
-        subscriptionEvent('customer.subscription.updated', org.id, {
-          id: 'sub_down',
-          plan: 'enterprise',
-          status: 'past_due',
-          interval: 'year',
-          amount: 99900,
-        }),
-      );
-      assert.equal(up.body.plan_name, 'enterprise');
-      assert.equal((await admin.get('/api/signage/limits')).body.limits.max_assets, 100_000);
-      const gone = await stripe(
-        env(),
-        subscriptionEvent('customer.subscription.deleted', org.id, {
-          id: 'sub_down',
-          plan: 'enterprise',
-          status: 'canceled',
-          interval: 'year',
-          amount: 99900,
-        }),
-      );
-      assert.equal(gone.body.status, 'canceled');
-      const sub = (await admin.get('/api/signage/subscription')).body;
-      assert.deepEqual([sub.status, sub.billing_cycle, sub.plan_price], ['canceled', 'yearly', '999.00']);
-      assert.equal((await admin.get('/api/signage/limits')).body.plan, 'free');
-    });
-
-    test('an external subscription id is unique across orgs: forged metadata cannot move it, an unknown org is refused', async () => {
-      const { org } = await env().makeOrg('steal');
-      const events = await countRows(env(), signageWebhookEvents);
-      // sub_A belongs to org "bill"; a forged metadata.org_id cannot move it.
-      const res = await stripe(
-        env(),
-        subscriptionEvent('customer.subscription.created', org.id, { id: 'sub_A' }),
-      );
-      assert.equal(res.status, 200, 'the known id routes the event to its own org');
-      const [billSub] = await env()
-        .database.db.select()
-        .from(signageSubscriptions)
-        .where(eq(signageSubscriptions.externalSubscriptionId, 'sub_A'));
-      assert.notEqual(billSub.orgId, org.id);
-      assert.equal(await countRows(env(), signageWebhookEvents), events + 1);
-      // A tenant row cannot claim another org's provider id either: the composite FK refuses it.
-      await assert.rejects(
-        env().inOrg(org, (t) =>
-          t.tx.insert(signageSubscriptions).values({
-            orgId: org.id,
-            planName: 'pro',
-            status: 'active',
-            currentPeriodStart: new Date(),
-            currentPeriodEnd: new Date(),
-            externalSubscriptionId: 'sub_A',
+        for (let i = 0; i < 4; i++)
+          assert.equal(
+            (
+              await admin.post('/api/signage/assets', {
+                name: `a${i}`,
+                asset_type: 'webpage',
+                uri: `https://example.com/${i}`,
+              })
+            ).status,
+            201,
+          );
+        await env().inOrg(org, (t) => setOrgPlan(t, 'pro', { maxAssets: 1000 }));
+        // Downgrade to free, whose limit we lower to 4 through the plan table for the test.
+        const down = await stripe(
+          env(),
+          subscriptionEvent('customer.subscription.updated', org.id, {
+            id: 'sub_down',
+            plan: 'free',
+            amount: 0,
           }),
-        ),
-      );
-      const unknownOrg = await stripe(
-        env(),
-        subscriptionEvent('customer.subscription.created', '01890000-0000-7000-8000-000000000000', {
-          id: 'sub_nobody',
-        }),
-      );
-      assert.equal(unknownOrg.status, 422);
-      assert.equal(await countRows(env(), signageWebhookEvents), events + 1);
-    });
+        );
+        assert.deepEqual(down.body, { received: true, status: 'active', plan_name: 'free' });
+        const limits = (await admin.get('/api/signage/limits')).body;
+        assert.deepEqual([limits.plan, limits.limits.max_assets], ['free', 100]);
+        await env().inOrg(org, (t) => setOrgPlan(t, 'free', { maxAssets: 4 }));
+        const refused = await admin.post('/api/signage/assets', {
+          name: 'one too many',
+          asset_type: 'webpage',
+          uri: 'https://example.com/x',
+        });
+        assert.equal(refused.status, 422);
+        assert.match(refused.body.detail, /max_assets is 4/);
+
+        // Payment failure: past_due, plan kept; deletion: canceled and back on free.
+        const failed = await stripe(env(), {
+          id: `evt_fail_${Date.now()}`,
+          type: 'invoice.payment_failed',
+          data: { object: { id: 'in_1', object: 'invoice', subscription: 'sub_down' } },
+        });
+        assert.deepEqual(failed.body, { received: true, status: 'past_due', plan_name: 'free' });
+        const up = await stripe(
+          env(),
+          subscriptionEvent('customer.subscription.updated', org.id, {
+            id: 'sub_down',
+            plan: 'enterprise',
+            status: 'past_due',
+            interval: 'year',
+            amount: 99900,
+          }),
+        );
+        assert.equal(up.body.plan_name, 'enterprise');
+        assert.equal((await admin.get('/api/signage/limits')).body.limits.max_assets, 100_000);
+        const gone = await stripe(
+          env(),
+          subscriptionEvent('customer.subscription.deleted', org.id, {
+            id: 'sub_down',
+            plan: 'enterprise',
+            status: 'canceled',
+            interval: 'year',
+            amount: 99900,
+          }),
+        );
+        assert.equal(gone.body.status, 'canceled');
+        const sub = (await admin.get('/api/signage/subscription')).body;
+        assert.deepEqual([sub.status, sub.billing_cycle, sub.plan_price], ['canceled', 'yearly', '999.00']);
+        assert.equal((await admin.get('/api/signage/limits')).body.plan, 'free');
+      },
+    );
+
+    test(
+      'an external subscription id is unique across orgs: forged ' +
+        'metadata cannot move it, an unknown org is refused',
+      async () => {
+        const { org } = await env().makeOrg('steal');
+        const events = await countRows(env(), signageWebhookEvents);
+        // sub_A belongs to org "bill"; a forged metadata.org_id cannot move it.
+        const res = await stripe(
+          env(),
+          subscriptionEvent('customer.subscription.created', org.id, { id: 'sub_A' }),
+        );
+        assert.equal(res.status, 200, 'the known id routes the event to its own org');
+        const [billSub] = await env()
+          .database.db.select()
+          .from(signageSubscriptions)
+          .where(eq(signageSubscriptions.externalSubscriptionId, 'sub_A'));
+        assert.notEqual(billSub.orgId, org.id);
+        assert.equal(await countRows(env(), signageWebhookEvents), events + 1);
+        // A tenant row cannot claim another org's provider id either: the composite FK refuses it.
+        await assert.rejects(
+          env().inOrg(org, (t) =>
+            t.tx.insert(signageSubscriptions).values({
+              orgId: org.id,
+              planName: 'pro',
+              status: 'active',
+              currentPeriodStart: new Date(),
+              currentPeriodEnd: new Date(),
+              externalSubscriptionId: 'sub_A',
+            }),
+          ),
+        );
+        const unknownOrg = await stripe(
+          env(),
+          subscriptionEvent('customer.subscription.created', '01890000-0000-7000-8000-000000000000', {
+            id: 'sub_nobody',
+          }),
+        );
+        assert.equal(unknownOrg.status, 422);
+        assert.equal(await countRows(env(), signageWebhookEvents), events + 1);
+      },
+    );
 
     test('usage: the job writes one row per org, type and day; API calls are counted; admins read them', async () => {
       const { org, admin } = await env().makeOrg('use');
@@ -521,28 +544,34 @@ describeEachBackend(
       apiCallCounterOf(env().app).drain();
     });
 
-    test('rate limit per org by plan: 429 with Retry-After on signage, v2 and device routes; other orgs unaffected', async () => {
-      const { org, admin } = await env().makeOrg('rate');
-      const { admin: other } = await env().makeOrg('rate-other');
-      await env().inOrg(org, (t) => setOrgPlan(t, 'free', { apiRatePerMinute: 3 }));
-      const key = await apiKey(admin, env());
-      const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await admin.get('/api/signage/assets')).status);
-      assert.deepEqual(statuses, [200, 200, 200]);
-      const limited = await key.get('/api/v2/assets');
-      assert.equal(limited.status, 429);
-      assert.ok(Number(limited.headers['retry-after']) >= 1 && Number(limited.headers['retry-after']) <= 60);
-      assert.match(limited.body.detail, /3 API requests per minute/);
-      assert.equal(
-        (await admin.get('/api/signage/playlists')).status,
-        429,
-        'the limit is per org, whichever credential',
-      );
-      assert.equal((await other.get('/api/signage/assets')).status, 200);
-      assert.equal((await admin.get('/api/auth/me')).status, 200, 'other modules are not metered');
-      await env().app.deps.rateLimiter.reset(`signage:org:${org.id}`);
-      assert.equal((await admin.get('/api/signage/assets')).status, 200);
-    });
+    test(
+      'rate limit per org by plan: 429 with Retry-After on signage, ' +
+        'v2 and device routes; other orgs unaffected',
+      async () => {
+        const { org, admin } = await env().makeOrg('rate');
+        const { admin: other } = await env().makeOrg('rate-other');
+        await env().inOrg(org, (t) => setOrgPlan(t, 'free', { apiRatePerMinute: 3 }));
+        const key = await apiKey(admin, env());
+        const statuses = [];
+        for (let i = 0; i < 3; i++) statuses.push((await admin.get('/api/signage/assets')).status);
+        assert.deepEqual(statuses, [200, 200, 200]);
+        const limited = await key.get('/api/v2/assets');
+        assert.equal(limited.status, 429);
+        assert.ok(
+          Number(limited.headers['retry-after']) >= 1 && Number(limited.headers['retry-after']) <= 60,
+        );
+        assert.match(limited.body.detail, /3 API requests per minute/);
+        assert.equal(
+          (await admin.get('/api/signage/playlists')).status,
+          429,
+          'the limit is per org, whichever credential',
+        );
+        assert.equal((await other.get('/api/signage/assets')).status, 200);
+        assert.equal((await admin.get('/api/auth/me')).status, 200, 'other modules are not metered');
+        await env().app.deps.rateLimiter.reset(`signage:org:${org.id}`);
+        assert.equal((await admin.get('/api/signage/assets')).status, 200);
+      },
+    );
 
     test('max_users: an org over its seat limit cannot add assets or screens (422 naming max_users)', async () => {
       const { org, admin } = await env().makeOrg('seats');
@@ -560,71 +589,75 @@ describeEachBackend(
       assert.equal((await env().database.db.select().from(signageAssets)).length, before);
     });
 
-    test('a scripted screen: pairing → claim → playlist → heartbeat → missed heartbeats → offline job → live event → back online', async () => {
-      const { org, admin } = await env().makeOrg('scr');
-      const asset = (
-        await admin.post('/api/signage/assets', {
-          name: 'welcome',
-          asset_type: 'webpage',
-          uri: 'https://example.com/w',
-          is_enabled: true,
-        })
-      ).body;
-      const playlist = (await admin.post('/api/signage/playlists', { name: 'Loop', asset_ids: [asset.id] }))
-        .body;
-      const pair = await env().client().post('/api/device/pair');
-      const claim = await admin.post('/api/signage/devices/claim', {
-        code: pair.body.code,
-        name: 'Door',
-        playlist_id: playlist.id,
-      });
-      assert.equal(claim.status, 201);
-      const token = (await pairPoll(env().client(), pair.body.pairing_secret)).body.device_token;
-      const screen = env().client(token);
-      const play = await playlistPoll(screen);
-      assert.deepEqual(
-        play.body.items.map((i) => i.url),
-        ['https://example.com/w'],
-      );
+    test(
+      'a scripted screen: pairing → claim → playlist → heartbeat → missed ' +
+        'heartbeats → offline job → live event → back online',
+      async () => {
+        const { org, admin } = await env().makeOrg('scr');
+        const asset = (
+          await admin.post('/api/signage/assets', {
+            name: 'welcome',
+            asset_type: 'webpage',
+            uri: 'https://example.com/w',
+            is_enabled: true,
+          })
+        ).body;
+        const playlist = (await admin.post('/api/signage/playlists', { name: 'Loop', asset_ids: [asset.id] }))
+          .body;
+        const pair = await env().client().post('/api/device/pair');
+        const claim = await admin.post('/api/signage/devices/claim', {
+          code: pair.body.code,
+          name: 'Door',
+          playlist_id: playlist.id,
+        });
+        assert.equal(claim.status, 201);
+        const token = (await pairPoll(env().client(), pair.body.pairing_secret)).body.device_token;
+        const screen = env().client(token);
+        const play = await playlistPoll(screen);
+        assert.deepEqual(
+          play.body.items.map((i) => i.url),
+          ['https://example.com/w'],
+        );
 
-      const live = captureLive(env());
-      assert.equal((await screen.post('/api/device/heartbeat')).status, 200);
-      assert.ok(live.seen.some((e) => e.type === 'signage.device.online' && e.orgId === org.id));
-      await env().app.jobs.runNow(OFFLINE_JOB);
-      assert.equal(
-        live.seen.filter((e) => e.type === 'signage.device.offline').length,
-        0,
-        'a screen that just beat stays online',
-      );
+        const live = captureLive(env());
+        assert.equal((await screen.post('/api/device/heartbeat')).status, 200);
+        assert.ok(live.seen.some((e) => e.type === 'signage.device.online' && e.orgId === org.id));
+        await env().app.jobs.runNow(OFFLINE_JOB);
+        assert.equal(
+          live.seen.filter((e) => e.type === 'signage.device.offline').length,
+          0,
+          'a screen that just beat stays online',
+        );
 
-      await env()
-        .database.db.update(signageDevices)
-        .set({ lastSeen: sql`now() - interval '91 seconds'` })
-        .where(eq(signageDevices.id, claim.body.id));
-      await env().app.jobs.runNow(OFFLINE_JOB);
-      const offline = live.seen.filter((e) => e.type === 'signage.device.offline');
-      assert.equal(offline.length, 1);
-      assert.deepEqual(
-        [offline[0].orgId, (offline[0].data as { id: string }).id, offline[0].audience],
-        [org.id, claim.body.id, { orgRoles: ['owner', 'admin'] }],
-      );
-      const [stored] = await queryRows<{ is_online: boolean }>(
-        env().database.db,
-        sql`select is_online from signage_devices where id = ${claim.body.id}`,
-      );
-      assert.equal(stored.is_online, false);
-      assert.equal((await admin.get(`/api/signage/devices/${claim.body.id}`)).body.is_online, false);
-      await env().app.jobs.runNow(OFFLINE_JOB);
-      assert.equal(
-        live.seen.filter((e) => e.type === 'signage.device.offline').length,
-        1,
-        'announced once per outage',
-      );
+        await env()
+          .database.db.update(signageDevices)
+          .set({ lastSeen: sql`now() - interval '91 seconds'` })
+          .where(eq(signageDevices.id, claim.body.id));
+        await env().app.jobs.runNow(OFFLINE_JOB);
+        const offline = live.seen.filter((e) => e.type === 'signage.device.offline');
+        assert.equal(offline.length, 1);
+        assert.deepEqual(
+          [offline[0].orgId, (offline[0].data as { id: string }).id, offline[0].audience],
+          [org.id, claim.body.id, { orgRoles: ['owner', 'admin'] }],
+        );
+        const [stored] = await queryRows<{ is_online: boolean }>(
+          env().database.db,
+          sql`select is_online from signage_devices where id = ${claim.body.id}`,
+        );
+        assert.equal(stored.is_online, false);
+        assert.equal((await admin.get(`/api/signage/devices/${claim.body.id}`)).body.is_online, false);
+        await env().app.jobs.runNow(OFFLINE_JOB);
+        assert.equal(
+          live.seen.filter((e) => e.type === 'signage.device.offline').length,
+          1,
+          'announced once per outage',
+        );
 
-      await screen.post('/api/device/heartbeat');
-      live.stop();
-      assert.equal(live.seen.filter((e) => e.type === 'signage.device.online').length, 2);
-      assert.equal((await admin.get(`/api/signage/devices/${claim.body.id}`)).body.is_online, true);
-    });
+        await screen.post('/api/device/heartbeat');
+        live.stop();
+        assert.equal(live.seen.filter((e) => e.type === 'signage.device.online').length, 2);
+        assert.equal((await admin.get(`/api/signage/devices/${claim.body.id}`)).body.is_online, true);
+      },
+    );
   },
 );
