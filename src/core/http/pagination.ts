@@ -21,6 +21,11 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** A page of rows as a page of their JSON (the cursor stays as it is). */
+export function mapPage<Row, T>(page: Page<Row>, view: (row: Row) => T): Page<T> {
+  return { items: page.items.map(view), next_cursor: page.next_cursor };
+}
+
 type KeyValue = string | number | boolean | null;
 
 function encodeCursor(values: KeyValue[]): string {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Page } from '../../core/http/pagination.ts';
 import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATES, PRIORITIES, UNIT_STATUSES } from './schema.ts';
 import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
@@ -14,12 +13,6 @@ import type { MonitoringSettings } from './settings.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const ref = z.object({ id: z.string(), name: z.string() });
-
-/** A page of rows as a page of their JSON. */
-export const mapPage = <R, T>(page: Page<R>, view: (row: R) => T): Page<T> => ({
-  items: page.items.map(view),
-  next_cursor: page.next_cursor,
-});
 
 // Hardware
 

@@ -1,3 +1,4 @@
+import { mapPage } from '../../core/http/pagination.ts';
 import { z } from 'zod';
 import { requireWriter } from '../../core/access/actor.ts';
 import { bodyIntId, intId } from '../../core/db/ids.ts';
@@ -23,7 +24,7 @@ export function registerDepartmentRoutes(app: RosterApp) {
       const result = await tenant(req, (t) =>
         listDepartments(t, { q, assigned, includeInactive: include_inactive, unitId: unit, page }),
       );
-      return { items: result.items.map(departmentView), next_cursor: result.next_cursor };
+      return mapPage(result, departmentView);
     },
   );
 

@@ -1,3 +1,4 @@
+import { mapPage } from '../../core/http/pagination.ts';
 import { z } from 'zod';
 import { requireWriter } from '../../core/access/actor.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
@@ -22,7 +23,7 @@ export function registerSectionRoutes(app: RosterApp) {
       const result = await tenant(req, (t) =>
         listSections(t, { q, includeInactive: include_inactive, page }),
       );
-      return { items: result.items.map(sectionView), next_cursor: result.next_cursor };
+      return mapPage(result, sectionView);
     },
   );
 

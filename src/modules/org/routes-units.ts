@@ -1,3 +1,4 @@
+import { mapPage } from '../../core/http/pagination.ts';
 import { z } from 'zod';
 import { requireWriter } from '../../core/access/actor.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
@@ -25,7 +26,7 @@ export function registerUnitRoutes(app: RosterApp) {
       const result = await tenant(req, (t) =>
         listUnits(t, { q, assigned, includeInactive: include_inactive, page }),
       );
-      return { items: result.items.map(unitView), next_cursor: result.next_cursor };
+      return mapPage(result, unitView);
     },
   );
 

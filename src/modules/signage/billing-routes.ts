@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { actorOf, type RosterApp } from '../../core/http/app.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { badRequest } from '../../core/http/problem.ts';
-import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { applyStripeEvent, getSubscription, verifyStripeSignature, webhookSecret } from './billing.ts';
 import { consoleTenant } from './credentials.ts';
 import { USAGE_METRIC_TYPES } from './schema.ts';
 import { listUsage } from './usage.ts';
 import {
-  pageView,
   stripeResultOut,
   subscriptionOut,
   subscriptionView,
@@ -64,7 +63,7 @@ export async function registerBillingRoutes(app: RosterApp) {
       requireOrgAdmin(actorOf(req), 'see usage');
       const { limit, cursor, ...filters } = req.query;
       const { from, to, page } = await consoleTenant(req, (t) => listUsage(t, { limit, cursor }, filters));
-      return { from, to, ...pageView(page, usageMetricView) };
+      return { from, to, ...mapPage(page, usageMetricView) };
     },
   );
 

@@ -6,7 +6,7 @@ import { uuidParam } from '../../core/db/ids.ts';
 import { IMAGE_TYPES, VIDEO_TYPES, type SniffedType } from '../../core/files/sniff.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { actorOf, type RosterApp } from '../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import {
@@ -25,7 +25,7 @@ import {
 } from './assets.ts';
 import { consoleTenant, refuseScreens } from './credentials.ts';
 import { ASSET_TYPES } from './schema.ts';
-import { assetOut, assetView, pageView } from './views.ts';
+import { assetOut, assetView } from './views.ts';
 
 const tags = ['signage'];
 const idParams = z.object({ id: uuidParam });
@@ -175,7 +175,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     async (req) => {
       const { limit, cursor, q, category, tag, asset_type, is_enabled } = req.query;
       const filters = { q, category, tag, assetType: asset_type, isEnabled: is_enabled };
-      return pageView(await consoleTenant(req, (t) => listAssets(t, { limit, cursor }, filters)), assetView);
+      return mapPage(await consoleTenant(req, (t) => listAssets(t, { limit, cursor }, filters)), assetView);
     },
   );
 

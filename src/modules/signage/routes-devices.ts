@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { RosterApp } from '../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { consoleTenant } from './credentials.ts';
 import { deleteDevice, getDevice, listDevices, updateDevice } from './devices.ts';
 import { claimDevice } from './pairing.ts';
-import { deviceOut, deviceView, pageView } from './views.ts';
+import { deviceOut, deviceView } from './views.ts';
 
 const tags = ['signage'];
 const idParams = z.object({ id: uuidParam });
@@ -58,10 +58,7 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     async (req) => {
       const { limit, cursor, online, playlist_id } = req.query;
       const filters = { online, playlistId: playlist_id };
-      return pageView(
-        await consoleTenant(req, (t) => listDevices(t, { limit, cursor }, filters)),
-        deviceView,
-      );
+      return mapPage(await consoleTenant(req, (t) => listDevices(t, { limit, cursor }, filters)), deviceView);
     },
   );
 

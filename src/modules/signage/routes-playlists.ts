@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { RosterApp } from '../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { consoleTenant } from './credentials.ts';
 import {
@@ -12,7 +12,7 @@ import {
   setPlaylistAssets,
   updatePlaylist,
 } from './playlists.ts';
-import { pageView, playlistOut, playlistView } from './views.ts';
+import { playlistOut, playlistView } from './views.ts';
 
 const tags = ['signage'];
 const idParams = z.object({ id: uuidParam });
@@ -47,7 +47,7 @@ export function registerPlaylistRoutes(app: RosterApp) {
         response: { 200: pageOf(playlistOut) },
       },
     },
-    async (req) => pageView(await consoleTenant(req, (t) => listPlaylists(t, req.query)), playlistView),
+    async (req) => mapPage(await consoleTenant(req, (t) => listPlaylists(t, req.query)), playlistView),
   );
 
   app.post(

@@ -3,7 +3,6 @@
  * domain types; routes turn them into these shapes (and the audit trail records the same shapes).
  */
 import { z } from 'zod';
-import type { Page } from '../../core/http/pagination.ts';
 import type { Asset } from './assets.ts';
 import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
 import type { Device } from './devices.ts';
@@ -21,11 +20,6 @@ import {
   type signageSubscriptions,
   type signageUsageMetrics,
 } from './schema.ts';
-
-/** A page of domain rows as the wire shows it. */
-export function pageView<Row, T>(page: Page<Row>, view: (row: Row) => T): Page<T> {
-  return { items: page.items.map(view), next_cursor: page.next_cursor };
-}
 
 const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { uuidParam } from '../../../core/db/ids.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as al from '../alerts.ts';
 import { listUnitHistory } from '../history.ts';
@@ -10,7 +10,6 @@ import { ALERT_KINDS, ALERT_STATES, PRIORITIES } from '../schema.ts';
 import {
   alertOut,
   alertView,
-  mapPage,
   sampleOut,
   sampleView,
   settingsFields,

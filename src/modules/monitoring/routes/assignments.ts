@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { uuidParam } from '../../../core/db/ids.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as asg from '../assignments.ts';
 import { listLegacyAssignments } from '../legacy.ts';
@@ -14,7 +14,6 @@ import {
   assignmentView,
   legacyOut,
   legacyView,
-  mapPage,
   prefsOut,
 } from '../views.ts';
 import { base, flag, idParams, instant, tags, text } from './common.ts';

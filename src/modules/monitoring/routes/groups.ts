@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as grp from '../groups.ts';
 import { listAssignmentsOf } from '../assignments.ts';
-import { assignmentOut, assignmentView, groupOut, groupView, mapPage } from '../views.ts';
+import { assignmentOut, assignmentView, groupOut, groupView } from '../views.ts';
 import { base, flag, idParams, tags, text } from './common.ts';
 
 const groupBody = z.strictObject({

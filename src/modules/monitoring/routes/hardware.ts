@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { uuidParam } from '../../../core/db/ids.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as hw from '../hardware.ts';
 import { listAssignmentsOf } from '../assignments.ts';
@@ -13,7 +13,6 @@ import {
   chassisView,
   locationOut,
   locationView,
-  mapPage,
   unitOut,
   unitView,
 } from '../views.ts';

@@ -1,9 +1,9 @@
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { listGroups } from '../groups.ts';
 import { listUnits } from '../hardware.ts';
 import { listPerformers } from '../performers.ts';
-import { groupOut, groupView, mapPage, performerOut, performerView, unitOut, unitView } from '../views.ts';
+import { groupOut, groupView, performerOut, performerView, unitOut, unitView } from '../views.ts';
 import { base, tags } from './common.ts';
 
 /** What my groups reach: my groups, their performers, their wireless units. */

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { actorOf, tenant, type RosterApp } from '../../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../../core/http/pagination.ts';
+import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { notFound } from '../../../core/http/problem.ts';
 import { createLocalStorage } from '../../../core/files/storage.ts';
 import { uploadedFile } from '../../../core/files/upload.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as perf from '../performers.ts';
 import { listAssignmentsOf } from '../assignments.ts';
-import { assignmentOut, assignmentView, mapPage, performerOut, performerView } from '../views.ts';
+import { assignmentOut, assignmentView, performerOut, performerView } from '../views.ts';
 import { base, flag, idParams, nullableText, tags, text } from './common.ts';
 
 const performerBody = z.strictObject({
