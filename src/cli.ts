@@ -15,7 +15,7 @@ const USAGE = `roster <command> [options]
   seed                     create the demo organization if it does not exist
   create-org --name N --slug S [--domain D]
   create-user --org S --username U [--email E] [--full-name F] [--role owner|admin|member|viewer] [--password P]
-  backup FILE              consistent snapshot of every table (through the running server if it holds DATA_DIR)
+  backup FILE              consistent snapshot of every table (taken by the server if one holds DATA_DIR)
   restore FILE             load a backup into an empty DATA_DIR or an empty DATABASE_URL database
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, ROSTER_DEMO_PASSWORD (see docs/operations.md)`;

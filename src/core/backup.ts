@@ -223,7 +223,8 @@ export async function restoreBackup(
     const here = await appliedMigrations(tx);
     if (JSON.stringify(here) !== JSON.stringify(header.migrations))
       throw new Error(
-        'the backup was taken at another schema version than this Roster migrates to: restore it with the version that took it',
+        'the backup was taken at another schema version than this Roster migrates to: ' +
+          'restore it with the version that took it',
       );
     const known = new Set((await applicationTables(tx)).map(label));
     let table: { ref: string; columns: string[] } | undefined;
@@ -234,7 +235,8 @@ export async function restoreBackup(
       const target = table.ref.split('.').map(ident).join('.');
       await tx.execute(
         sql`insert into ${sql.raw(target)} (${sql.raw(columns)}) overriding system value
-          select ${sql.raw(columns)} from json_populate_recordset(null::${sql.raw(target)}, ${JSON.stringify(pending)}::json)`,
+          select ${sql.raw(columns)}
+          from json_populate_recordset(null::${sql.raw(target)}, ${JSON.stringify(pending)}::json)`,
       );
       pending = [];
     };
@@ -268,7 +270,8 @@ export async function restoreBackup(
       const want = end.tables[label(t)] ?? { rows: 0, checksum: '' };
       if (got.rows !== want.rows || got.checksum !== want.checksum)
         throw new Error(
-          `table ${label(t)} restored as ${got.rows} rows (checksum ${got.checksum}), the backup has ${want.rows} (${want.checksum}): nothing was restored`,
+          `table ${label(t)} restored as ${got.rows} rows (checksum ${got.checksum}), ` +
+            `the backup has ${want.rows} (${want.checksum}): nothing was restored`,
         );
       sums.push(got);
     }

@@ -28,7 +28,8 @@ export interface Holder {
 export class DataDirHeld extends Error {
   constructor(readonly holder: Holder) {
     super(
-      `DATA_DIR ${holder.dataDir} is held by ${holder.command} (pid ${holder.pid}, started ${holder.startedAt})`,
+      `DATA_DIR ${holder.dataDir} is held by ${holder.command} ` +
+        `(pid ${holder.pid}, started ${holder.startedAt})`,
     );
   }
 }
