@@ -5,6 +5,8 @@ import { ORG_ROLES, systemActor, type OrgRole } from './core/access/actor.ts';
 import { createOrganization, createUser, findOrganizationBySlug } from './modules/identity/service.ts';
 import { createServer, modules, openRuntime } from './server.ts';
 import { DEMO_ORG, DEMO_USERS, seedDemo } from './seed.ts';
+import { takeDataDirFor, type DataDirLock } from './core/db/data-dir-lock.ts';
+import { backupCommand, restoreCommand, serveBackups } from './core/backup-cli.ts';
 
 const USAGE = `roster <command> [options]
 
@@ -13,6 +15,8 @@ const USAGE = `roster <command> [options]
   seed                     create the demo organization if it does not exist
   create-org --name N --slug S [--domain D]
   create-user --org S --username U [--email E] [--full-name F] [--role owner|admin|member|viewer] [--password P]
+  backup FILE              consistent snapshot of every table (taken by the server if one holds DATA_DIR)
+  restore FILE             load a backup into an empty DATA_DIR or an empty DATABASE_URL database
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, ROSTER_DEMO_PASSWORD (see docs/operations.md)`;
 
@@ -38,14 +42,20 @@ function usage(): string {
 
 async function withRuntime<T>(
   config: Config,
+  command: string,
   fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>,
 ): Promise<T> {
-  const rt = await openRuntime(config);
+  const lock = await takeDataDirFor(config, command);
   try {
-    await rt.database.migrate();
-    return await fn(rt);
+    const rt = await openRuntime(config);
+    try {
+      await rt.database.migrate();
+      return await fn(rt);
+    } finally {
+      await rt.close();
+    }
   } finally {
-    await rt.close();
+    await lock?.release();
   }
 }
 
@@ -61,7 +71,9 @@ function printDemo(url: string, password: string | undefined) {
 }
 
 async function start(config: Config) {
+  const lock: DataDirLock | undefined = await takeDataDirFor(config, 'start');
   const rt = await openRuntime(config);
+  if (lock) serveBackups(lock, rt.database);
   await rt.database.migrate();
   const demo = await seedDemo(rt.database.db, config, modules);
   const app = await createServer(config, rt, { logger: { level: config.logLevel } });
@@ -81,6 +93,7 @@ async function start(config: Config) {
     force.unref();
     await app.close();
     await rt.close();
+    await lock?.release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -109,19 +122,19 @@ async function main(argv: string[]) {
     case 'start':
       return start(config);
     case 'migrate':
-      return withRuntime(config, () => {
+      return withRuntime(config, command, () => {
         console.log('migrations applied');
         return Promise.resolve();
       });
     case 'seed':
-      return withRuntime(config, async (rt) => {
+      return withRuntime(config, command, async (rt) => {
         const demo = await seedDemo(rt.database.db, config, modules);
         console.log(demo.created ? 'demo organization created' : 'demo organization already exists');
         printDemo(`http://${config.host}:${config.port}`, demo.password);
       });
     case 'create-org':
       if (!values.name || !values.slug) throw new Error('create-org needs --name and --slug');
-      return withRuntime(config, async (rt) => {
+      return withRuntime(config, command, async (rt) => {
         const org = await createOrganization(rt.database.db, {
           name: values.name!,
           slug: values.slug!,
@@ -133,7 +146,7 @@ async function main(argv: string[]) {
       if (!values.org || !values.username) throw new Error('create-user needs --org and --username');
       const role = (values.role ?? 'member') as OrgRole;
       if (!ORG_ROLES.includes(role)) throw new Error(`--role must be one of ${ORG_ROLES.join(', ')}`);
-      return withRuntime(config, async (rt) => {
+      return withRuntime(config, command, async (rt) => {
         const org = await findOrganizationBySlug(rt.database.db, values.org!);
         if (!org) throw new Error(`no organization with slug ${values.org}`);
         const { user, temporaryPassword } = await withTenant(
@@ -153,10 +166,15 @@ async function main(argv: string[]) {
           console.log(`temporary password (must be changed at first login): ${temporaryPassword}`);
       });
     }
+    case 'backup':
+      return backupCommand(config, rest[0]);
+    case 'restore':
+      return restoreCommand(config, rest[0]);
     default: {
       const found = findModuleCommand(argv);
       if (found) {
-        return withRuntime(config, async (rt) => {
+        const phrase = argv.slice(0, argv.length - found.args.length).join(' ');
+        return withRuntime(config, phrase, async (rt) => {
           const app = await createServer(config, rt, { logger: { level: 'warn' } });
           try {
             await found.command.run(app, found.args);

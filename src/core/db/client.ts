@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
 import { applyFunctionsFiles, functionsFiles } from './functions.ts';
+import { durablePglite } from './durability.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -84,8 +85,10 @@ async function openPglite(dataDir?: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const durable = dataDir ? durablePglite(PGlite, dataDir) : undefined;
+  const client = new PGlite(durable?.options);
   await client.waitReady;
+  durable?.opened();
   const db = drizzle(client) as unknown as Db;
   return {
     kind: 'pglite',
