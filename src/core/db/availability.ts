@@ -119,19 +119,27 @@ export function guardPool(pool: Pool, health: Dependency, probe: () => Promise<v
     if (typeof args[args.length - 1] === 'function') return query(...args);
     const refused = unavailable();
     if (refused) return Promise.reject(refused);
-    return (query(...args) as Promise<unknown>).catch((err: unknown) => {
-      observe(err);
-      throw err;
-    });
+    return (query(...args) as Promise<unknown>).then(
+      (result) => {
+        if (outage === 'disk full' && writes(args[0])) recovered();
+        return result;
+      },
+      (err: unknown) => {
+        observe(err);
+        throw err;
+      },
+    );
   }) as Pool['query'];
+
+  function recovered() {
+    if (outage !== 'disk full') return;
+    outage = undefined;
+    health.up();
+  }
 
   return {
     observe,
-    wrote: () => {
-      if (outage !== 'disk full') return;
-      outage = undefined;
-      health.up();
-    },
+    wrote: recovered,
     get diskFull() {
       return outage === 'disk full';
     },
