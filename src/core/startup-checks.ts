@@ -114,10 +114,10 @@ export function checkDataDir(dir: string): void {
           : code === 'ENOENT'
             ? 'it cannot be created'
             : code === 'ENOTDIR' || code === 'EEXIST'
-            ? 'not a directory'
-            : code === 'ENOSPC'
-              ? 'no space left on device'
-              : (code ?? (err as Error).message);
+              ? 'not a directory'
+              : code === 'ENOSPC'
+                ? 'no space left on device'
+                : (code ?? (err as Error).message);
     throw new SettingError('DATA_DIR', `${dir} is not writable (${why})`);
   }
 }

@@ -74,7 +74,7 @@ describe('outages', { skip: !canRunThrowaways && 'needs Postgres 15 binaries and
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const timed = async (run: () => Promise<{ statusCode: number }>) => {
+  const timed = async <R>(run: () => Promise<R>) => {
     const started = Date.now();
     const res = await run();
     return { res, ms: Date.now() - started };

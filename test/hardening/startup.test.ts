@@ -30,6 +30,8 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
   );
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 async function assertRefused(env: Record<string, string>, line: RegExp) {
   const { code, stderr } = await start(env);
   assert.notEqual(code, 0, `exits non-zero; stderr:\n${stderr}`);
@@ -92,14 +94,17 @@ describe('start-up settings are checked and named', () => {
     ),
   );
 
-  test('DATABASE_URL naming a database that does not exist', { skip: !canRunThrowaways && 'no Postgres' }, () =>
-    assertRefused(
-      {
-        DATA_DIR: dataDir,
-        DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${postgres!.port}/no_such_db`,
-      },
-      /^roster: DATABASE_URL: database "no_such_db" does not exist at 127\.0\.0\.1:\d+$/,
-    ),
+  test(
+    'DATABASE_URL naming a database that does not exist',
+    { skip: !canRunThrowaways && 'no Postgres' },
+    () =>
+      assertRefused(
+        {
+          DATA_DIR: dataDir,
+          DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${postgres!.port}/no_such_db`,
+        },
+        /^roster: DATABASE_URL: database "no_such_db" does not exist at 127\.0\.0\.1:\d+$/,
+      ),
   );
 
   test('the password of DATABASE_URL is never printed', async () => {
@@ -117,13 +122,17 @@ describe('start-up settings are checked and named', () => {
     return assertRefused(
       { DATA_DIR: dir },
       new RegExp(
-        `^roster: DATA_DIR: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not writable \\((read-only file system|not a directory|it cannot be created)\\)$`,
+        `^roster: DATA_DIR: ${escape(dir)} is not writable ` +
+          '\\((read-only file system|not a directory|it cannot be created)\\)$',
       ),
     );
   });
 
   test('REDIS_URL that is not a URL', () =>
-    assertRefused({ DATA_DIR: dataDir, REDIS_URL: 'redis//127.0.0.1' }, /^roster: REDIS_URL: not a valid URL/));
+    assertRefused(
+      { DATA_DIR: dataDir, REDIS_URL: 'redis//127.0.0.1' },
+      /^roster: REDIS_URL: not a valid URL/,
+    ));
 
   test('REDIS_URL whose server does not answer', async () => {
     const port = await freePort();

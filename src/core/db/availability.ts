@@ -32,8 +32,16 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ROSTER_DB_UNAVAILABLE',
 ]);
-const LOST_CONNECTION =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|Client was closed/i;
+const LOST_CONNECTION = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'Connection closed',
+    'Client was closed',
+  ].join('|'),
+  'i',
+);
 
 /** The outage `err` (or an error it wraps, as Drizzle wraps the driver's) reveals, if any. */
 export function outageOf(err: unknown): Outage | undefined {

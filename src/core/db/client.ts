@@ -126,7 +126,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 2000 });
   const health = createDependency('database', 'postgres');
   const breaker = guardPool(pool, health, async () => {
-    const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000, query_timeout: 1000 });
+    const probe = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 1000,
+      query_timeout: 1000,
+    });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -160,7 +164,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     health,
-    observe: breaker.observe,
+    observe: (err) => breaker.observe(err),
     ping: async () => {
       await pool.query('select 1');
     },
@@ -370,16 +374,15 @@ export async function transactionWithSettings<T>(
 
 /** Notes whether a statement sent on `client` changes data, until `stop()`. */
 function watchWrites(client: PoolClient) {
-  const query = client.query;
+  const original: unknown = Reflect.get(client, 'query');
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   let wrote = false;
   client.query = ((config: unknown, ...rest: unknown[]) => {
     if (writes(config)) wrote = true;
-    return (query as (...args: unknown[]) => unknown).call(client, config, ...rest);
+    return query(config, ...rest);
   }) as PoolClient['query'];
   return {
     wrote: () => wrote,
-    stop: () => {
-      client.query = query;
-    },
+    stop: () => void Reflect.set(client, 'query', original),
   };
 }
