@@ -7,6 +7,8 @@ import { createServer, modules, openRuntime } from './server.ts';
 import { DEMO_ORG, DEMO_USERS, seedDemo } from './seed.ts';
 import { takeDataDirFor, type DataDirLock } from './core/db/data-dir-lock.ts';
 import { backupCommand, restoreCommand, serveBackups } from './core/backup-cli.ts';
+import { checkStartSettings, SettingError } from './core/startup-checks.ts';
+import { drainOnSignals } from './core/http/drain.ts';
 
 const USAGE = `roster <command> [options]
 
@@ -83,25 +85,20 @@ async function start(config: Config) {
   const url = `http://${config.host}:${config.port}`;
   console.log(`Roster listening on ${url}`);
   printDemo(url, demo.password);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info({ signal }, 'draining in-flight requests');
-    // Fastify stops accepting, answers 503 to new requests, waits for in-flight ones, then we close the DB.
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    await app.close();
-    await rt.close();
-    await lock?.release();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  drainOnSignals(
+    app,
+    async () => {
+      await rt.close();
+      await lock?.release();
+    },
+    config.shutdownTimeoutMs,
+  );
 }
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
+  // Before anything opens: a wrong setting stops `start` with one line naming it.
+  if (command === 'start') await checkStartSettings();
   const config = loadConfig();
   const { values } = parseArgs({
     args: findModuleCommand(argv) ? [] : rest,
@@ -190,6 +187,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  if (err instanceof SettingError) console.error(`roster: ${err.message}`);
+  else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,8 +1,14 @@
 import type { Config } from './core/config.ts';
 import { openDatabase, type Database } from './core/db/client.ts';
-import { createMemoryBus, createRedisBus, type EventBus } from './core/events/bus.ts';
+import { createMemoryBus, createRedisBus, redisCommands, type EventBus } from './core/events/bus.ts';
+import { createDependency, watchRedis } from './core/health/dependencies.ts';
 import { buildApp, type RosterApp, type RosterModule } from './core/http/app.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './core/http/rate-limit.ts';
+import {
+  createFallbackRateLimiter,
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+} from './core/http/rate-limit.ts';
 import { coreModule } from './core/module.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { orgModule } from './modules/org/index.ts';
@@ -41,19 +47,26 @@ export async function openRuntime(config: Config, opts: { memory?: boolean } = {
   let rateLimiter: RateLimiter = createMemoryRateLimiter();
   let closeRedis = async () => {};
   if (config.redisUrl) {
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-    bus = await createRedisBus(config.redisUrl);
-    rateLimiter = createRedisRateLimiter(redis);
-    closeRedis = () => Promise.resolve(redis.disconnect());
+    // Redis is optional while running: live events and rate limits carry on without it (see
+    // createRedisBus and createFallbackRateLimiter), and its state shows in /readyz.
+    const health = createDependency('redis', 'redis');
+    const redis = await redisCommands(config.redisUrl);
+    const watcher = watchRedis(redis, health);
+    await redis.connect();
+    bus = await createRedisBus(config.redisUrl, { health, publisher: redis });
+    rateLimiter = createFallbackRateLimiter(createRedisRateLimiter(redis), health);
+    closeRedis = () => {
+      watcher.closing();
+      return Promise.resolve(redis.disconnect());
+    };
   }
   return {
     database,
     bus,
     rateLimiter,
     close: async () => {
-      await closeRedis();
       await bus.close();
+      await closeRedis();
       await database.close();
     },
   };

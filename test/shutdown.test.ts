@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -14,16 +15,24 @@ import { freePort, ROOT as root } from './support/processes.ts';
 const PASSWORD = 'shutdown-demo-pass';
 const IN_FLIGHT = 10;
 
+/** What a login answers (the fields these tests read). */
+interface LoginAnswer {
+  token: string;
+  user: { username: string };
+  org: { slug: string };
+  role: string;
+}
+
 /** One request on its own connection; `sent` resolves once the request is fully written. */
 function post(
   port: number,
   url: string,
   body: unknown,
-): { sent: Promise<void>; response: Promise<{ status: number; body: any }> } {
+): { sent: Promise<void>; response: Promise<{ status: number; body: LoginAnswer | null }> } {
   const payload = JSON.stringify(body);
   let markSent!: () => void;
   const sent = new Promise<void>((r) => (markSent = r));
-  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+  const response = new Promise<{ status: number; body: LoginAnswer | null }>((resolve, reject) => {
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -37,7 +46,9 @@ function post(
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, body: text ? (JSON.parse(text) as LoginAnswer) : null }),
+        );
         res.on('error', reject);
       },
     );
@@ -46,6 +57,53 @@ function post(
     req.end(payload);
   });
   return { sent, response };
+}
+
+/**
+ * A login whose body arrives in two parts: the server has accepted the request (headers read)
+ * before `finish()` sends the rest, so it is still in flight whenever the test chooses.
+ */
+function slowPost(port: number, url: string, body: unknown) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const half = Math.floor(payload.length / 2);
+  let req!: http.ClientRequest;
+  const response = new Promise<{ status: number; body: LoginAnswer | null }>((resolve, reject) => {
+    req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, body: text ? (JSON.parse(text) as LoginAnswer) : null }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.flushHeaders();
+    req.write(payload.subarray(0, half));
+  });
+  return { response, finish: () => req.end(payload.subarray(half)) };
+}
+
+/** Whether a new TCP connection to `port` is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }
 
 describe('graceful shutdown of `roster start`', () => {
@@ -78,11 +136,11 @@ describe('graceful shutdown of `roster start`', () => {
     let stdout = '';
     let stderr = '';
     const lineWaiters = new Set<() => void>();
-    proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => {
       stdout += c;
       for (const w of lineWaiters) w();
     });
-    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     const waitFor = (done: () => boolean, what: string, ms = 60_000) =>
       new Promise<void>((resolve, reject) => {
@@ -97,7 +155,7 @@ describe('graceful shutdown of `roster start`', () => {
           reject(new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
         }, ms);
         lineWaiters.add(check);
-        exited.then(() => {
+        void exited.then(() => {
           if (!done())
             reject(new Error(`server exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
         });
@@ -130,7 +188,7 @@ describe('graceful shutdown of `roster start`', () => {
     const first = await post(port, '/api/auth/login', { username: 'admin', password: PASSWORD }).response;
     assert.equal(first.status, 200);
     assert.deepEqual(
-      [first.body.user.username, first.body.org.slug, first.body.role],
+      [first.body?.user.username, first.body?.org.slug, first.body?.role],
       ['admin', 'demo', 'owner'],
     );
 
@@ -144,14 +202,22 @@ describe('graceful shutdown of `roster start`', () => {
     );
     await Promise.all(requests.map((r) => r.sent));
     await waitFor(() => incoming() >= already + IN_FLIGHT, 'the server to start every login', 20_000);
+    const slow = slowPost(port, '/api/auth/login', { username: 'admin', password: PASSWORD });
+    await waitFor(() => incoming() >= already + IN_FLIGHT + 1, 'the server to accept the slow login', 20_000);
     const completedBeforeSignal = (stdout.match(/"request completed"/g) ?? []).length;
     proc.kill('SIGTERM');
+    await waitFor(() => stdout.includes('draining in-flight requests'), 'the drain to begin', 20_000);
+    assert.equal(await refused(port), true, 'a new connection is refused while draining');
+    slow.finish();
+    const slowResult = await slow.response;
+    assert.equal(slowResult.status, 200, JSON.stringify(slowResult.body));
+    assert.match(String(slowResult.body?.token), /^rs_/);
 
     const results = await Promise.all(requests.map((r) => r.response));
     for (const res of results) {
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.match(res.body.token, /^rs_/);
-      assert.equal(res.body.user.username, 'admin');
+      assert.match(String(res.body?.token), /^rs_/);
+      assert.equal(res.body?.user.username, 'admin');
     }
     assert.equal(await exited, 0, `exit code\nstderr:\n${stderr}`);
     assert.match(

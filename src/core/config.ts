@@ -39,6 +39,11 @@ export interface Config {
    * job's tick by hand.
    */
   jobs: boolean;
+  /**
+   * SHUTDOWN_TIMEOUT_MS: how long a stopping server lets the requests it accepted finish before it
+   * exits anyway (code 1).
+   */
+  shutdownTimeoutMs: number;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -107,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     jobs: switchFromEnv(env.ROSTER_JOBS, true, 'ROSTER_JOBS'),
+    shutdownTimeoutMs: atLeast(
+      intFromEnv(env.SHUTDOWN_TIMEOUT_MS, 10_000, 'SHUTDOWN_TIMEOUT_MS'),
+      100,
+      'SHUTDOWN_TIMEOUT_MS',
+    ),
   };
 }
 

@@ -7,6 +7,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool, PoolClient } from 'pg';
 import { applyFunctionsFiles, functionsFiles } from './functions.ts';
 import { durablePglite } from './durability.ts';
+import { guardPool, writes, type Breaker } from './availability.ts';
+import { createDependency, type Dependency } from '../health/dependencies.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -32,6 +34,10 @@ export interface PoolStats {
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /** Up, or down with why (unreachable, out of disk space), as requests and probes last saw it. */
+  health: Dependency;
+  /** Reports an error a query met, so an outage is noticed whichever path met it. */
+  observe(err: unknown): void;
   ping(): Promise<void>;
   poolStats(): PoolStats;
   /**
@@ -90,9 +96,13 @@ async function openPglite(dataDir?: string): Promise<Database> {
   await client.waitReady;
   durable?.opened();
   const db = drizzle(client) as unknown as Db;
+  const health = createDependency('database', 'pglite');
   return {
     kind: 'pglite',
     db,
+    health,
+    // In process there is nothing to reach; a full disk fails the writes that meet it (answered 503).
+    observe: () => {},
     ping: async () => {
       await client.query('select 1');
     },
@@ -114,7 +124,24 @@ async function openPglite(dataDir?: string): Promise<Database> {
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A connection that cannot be had within 2 s means an unreachable database (or a pool far too
+  // small): the request is answered 503 instead of waiting, and the breaker below takes over.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 2000 });
+  const health = createDependency('database', 'postgres');
+  const breaker = guardPool(pool, health, async () => {
+    const probe = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 1000,
+      query_timeout: 1000,
+    });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.query('select 1');
+    } finally {
+      await probe.end().catch(() => {});
+    }
+  });
   // A connection losing its server (Postgres restart, pg_terminate_backend) must not crash the
   // process: the pool only listens for errors of idle clients, so checked-out ones get a listener
   // too; the query in flight fails and the pool replaces the connection.
@@ -133,11 +160,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     quote: pg.escapeLiteral,
     statementsKept: true,
+    breaker,
   };
   pooled.set(db, node);
   return {
     kind: 'postgres',
     db,
+    health,
+    observe: (err) => breaker.observe(err),
     ping: async () => {
       await pool.query('select 1');
     },
@@ -189,7 +219,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         },
       };
     },
-    close: () => pool.end(),
+    close: () => {
+      breaker.stop();
+      return pool.end();
+    },
   };
 }
 
@@ -214,6 +247,8 @@ export interface PooledDb {
    * (`preparedStatementLost`); from then on nothing is prepared by name on this database.
    */
   statementsKept: boolean;
+  /** Fails fast while the database is unreachable; see availability.ts. */
+  breaker?: Breaker;
 }
 const pooled = new WeakMap<Db, PooledDb>();
 /** Drizzle bound to one checked-out client (a transaction in progress) → its database. */
@@ -319,18 +354,38 @@ export async function transactionWithSettings<T>(
   const client = await node.pool.connect();
   // A connection that cannot even roll back is destroyed instead of going back to the pool.
   let broken: Error | undefined;
+  // While the disk is full, the first write that commits proves there is room again.
+  const watching = node.breaker?.diskFull ? watchWrites(client) : undefined;
   try {
     const calls = settingCalls(settings, node.quote);
     await client.query(calls ? `begin; select ${calls}` : 'begin');
     const result = await fn(node.bind(client));
     await client.query('commit');
+    if (watching?.wrote()) node.breaker?.wrote();
     return result;
   } catch (err) {
+    node.breaker?.observe(err);
     await client.query('rollback').catch((rollbackError: Error) => {
       broken = rollbackError;
     });
     throw err;
   } finally {
+    watching?.stop();
     client.release(broken);
   }
+}
+
+/** Notes whether a statement sent on `client` changes data, until `stop()`. */
+function watchWrites(client: PoolClient) {
+  const original: unknown = Reflect.get(client, 'query');
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let wrote = false;
+  client.query = ((config: unknown, ...rest: unknown[]) => {
+    if (writes(config)) wrote = true;
+    return query(config, ...rest);
+  }) as PoolClient['query'];
+  return {
+    wrote: () => wrote,
+    stop: () => void Reflect.set(client, 'query', original),
+  };
 }

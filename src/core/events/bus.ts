@@ -1,4 +1,6 @@
 import type { Actor, OrgRole } from '../access/actor.ts';
+import type { Redis } from 'ioredis';
+import { watchRedis, type Dependency } from '../health/dependencies.ts';
 
 /**
  * Who may receive a live event. The publishing module decides, from its own assignments, which
@@ -24,7 +26,15 @@ export type LiveHandler = (event: LiveEvent) => void;
 
 export interface EventBus {
   kind: 'memory' | 'redis';
+  /**
+   * Never waits on the broker: an event that cannot be handed over now is dropped and counted
+   * (`dropped`), since a live screen catches up at its next read while a write must not stall.
+   */
   publish(event: LiveEvent): Promise<void>;
+  /** Live events this process could not hand to the broker (Redis down), since start. */
+  dropped?(): number;
+  /** The broker's state, when there is one. */
+  health?: Dependency;
   subscribe(handler: LiveHandler): () => void;
   close(): Promise<void>;
 }
@@ -69,14 +79,39 @@ export function createMemoryBus(): EventBus {
 const CHANNEL = 'roster:live';
 
 /**
+ * A Redis connection for commands (publish, rate-limit counters) that never waits for Redis: no
+ * offline queue, no retries, a one-second ceiling per command. Connect it with `connect()`.
+ */
+export async function redisCommands(url: string): Promise<Redis> {
+  const { Redis: Client } = await import('ioredis');
+  const redis = new Client(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1000,
+  });
+  redis.on('error', () => {});
+  return redis;
+}
+
+/**
  * Redis pub/sub: every server process publishes to one channel and delivers what it receives, its
  * own messages included, so a WebSocket client sees the same stream whichever instance it is on.
  */
-export async function createRedisBus(url: string): Promise<EventBus> {
-  const { Redis } = await import('ioredis');
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  const sub = new Redis(url, { lazyConnect: true });
-  await Promise.all([pub.connect(), sub.connect()]);
+export async function createRedisBus(
+  url: string,
+  opts: { health?: Dependency; publisher?: Redis } = {},
+): Promise<EventBus> {
+  const { health } = opts;
+  const own = !opts.publisher;
+  const pub = opts.publisher ?? (await redisCommands(url));
+  const { Redis: Client } = await import('ioredis');
+  const sub = new Client(url, { lazyConnect: true });
+  const watcher = health && own ? watchRedis(pub, health) : undefined;
+  sub.on('error', () => {});
+  await Promise.all([own ? pub.connect() : undefined, sub.connect()]);
+  let dropped = 0;
+  const pending = new Set<Promise<unknown>>();
   const handlers = new Set<LiveHandler>();
   sub.on('message', (_channel: string, message: string) => {
     let event: LiveEvent;
@@ -90,18 +125,31 @@ export async function createRedisBus(url: string): Promise<EventBus> {
   await sub.subscribe(CHANNEL);
   return {
     kind: 'redis',
-    async publish(event) {
-      await pub.publish(CHANNEL, JSON.stringify(event));
+    health,
+    publish(event) {
+      if (pub.status !== 'ready') {
+        dropped += 1;
+        return Promise.resolve();
+      }
+      const sent = pub.publish(CHANNEL, JSON.stringify(event)).catch(() => {
+        dropped += 1;
+      });
+      pending.add(sent);
+      void sent.finally(() => pending.delete(sent));
+      return Promise.resolve();
     },
+    dropped: () => dropped,
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
-    close() {
+    async close() {
       handlers.clear();
+      // Events handed over before closing still go out.
+      await Promise.allSettled(pending);
+      watcher?.closing();
       sub.disconnect();
-      pub.disconnect();
-      return Promise.resolve();
+      if (own) pub.disconnect();
     },
   };
 }

@@ -30,6 +30,7 @@ import { unauthorized } from './problem.ts';
 import { createMetrics, instrument, type Metrics } from './metrics.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
 
 /** Turns a bearer secret into an actor, or null when this authenticator does not know it. */
 export type Authenticator = (token: string, request: FastifyRequest) => Promise<Actor | null>;
@@ -220,19 +221,15 @@ function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
     Promise.resolve(app.swagger()),
   );
   app.get('/healthz', { config: { public: true }, schema: hidden }, () => Promise.resolve({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: hidden }, async (_req, reply) => {
-    try {
-      await Promise.race([
-        deps.database.ping(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('database ping timed out')), 2000).unref(),
-        ),
-      ]);
-      return { status: 'ready', database: deps.database.kind, bus: deps.bus.kind };
-    } catch (err) {
-      return reply.code(503).send({ status: 'not ready', reason: (err as Error).message });
-    }
+  app.get('/readyz', { config: { public: true }, schema: hidden }, async (req, reply) => {
+    const verbose = (req.query as Record<string, unknown> | undefined)?.verbose !== undefined;
+    const ready = await readiness(deps.database, deps.bus, verbose);
+    return reply.code(ready.code).send(ready.body);
   });
+  registerDependencyMetrics(metrics.registry, deps.bus);
+  // Outages are logged once per change of state, in the server's log.
+  deps.database.health.useLog(app.log);
+  deps.bus.health?.useLog(app.log);
   app.get('/metrics', { config: { public: true }, schema: hidden }, async (_req, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();

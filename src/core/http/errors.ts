@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { HttpProblem, type FieldError } from './problem.ts';
+import { unavailableProblem } from './unavailable.ts';
 
 const CONTEXT_NAMES: Record<string, string> = {
   body: 'body',
@@ -115,7 +116,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error);
+  const problem = toProblem(error) ?? unavailableProblem(error, request);
   if (problem) return sendProblem(reply, problem);
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(

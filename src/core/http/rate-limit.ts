@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Dependency } from '../health/dependencies.ts';
 
 export interface RateDecision {
   allowed: boolean;
@@ -57,5 +58,31 @@ export function createRedisRateLimiter(redis: Redis): RateLimiter {
     async reset(key) {
       await redis.del(`roster:rl:${key}`);
     },
+  };
+}
+
+/**
+ * The shared limiter while Redis answers, this process's own counters while it does not: a Redis
+ * outage must not refuse logins or slow door scans. Counting per process meanwhile lets each
+ * instance allow the limit on its own, which is accepted for the length of an outage. The switch
+ * is logged once, as the state change of `health`.
+ */
+export function createFallbackRateLimiter(
+  shared: RateLimiter,
+  health: Dependency,
+  local: RateLimiter = createMemoryRateLimiter(),
+): RateLimiter {
+  const attempt = async <T>(run: (l: RateLimiter) => Promise<T>): Promise<T> => {
+    if (health.state === 'down') return run(local);
+    try {
+      return await run(shared);
+    } catch (err) {
+      health.down(`Redis is unreachable (${(err as Error).message}); rate limits are counted per process`);
+      return run(local);
+    }
+  };
+  return {
+    hit: (key, limit, windowSeconds) => attempt((l) => l.hit(key, limit, windowSeconds)),
+    reset: (key) => attempt((l) => l.reset(key)),
   };
 }
