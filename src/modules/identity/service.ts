@@ -285,15 +285,20 @@ export async function removeMember(t: TenantTx, userId: number) {
   });
 }
 
-/** An org always keeps one active owner: otherwise nobody could manage it any more. */
+/**
+ * An org always keeps one active owner: otherwise nobody could manage it any more. An owner whose
+ * account is deactivated cannot log in, so they do not count.
+ */
 async function assertAnotherOwner(t: TenantTx, exceptUserId: number) {
   const [other] = await t.tx
     .select({ id: memberships.userId })
     .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
     .where(
       and(
         eq(memberships.role, 'owner'),
         eq(memberships.isActive, true),
+        eq(users.isActive, true),
         ne(memberships.userId, exceptUserId),
       ),
     )
