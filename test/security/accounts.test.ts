@@ -46,7 +46,7 @@ describeEachBackend('security: accounts, roles, directory, temporary passwords',
     ownerId = await myId(a.admin);
   });
 
-  test('another org cannot silently add a user: it gets an invitation naming only what it typed', async () => {
+  test('no silent add: another org gets an invitation showing only what it typed', async () => {
     const res = await b.admin.post('/api/members', { login: 'alice', role: 'admin' });
     assert.equal(res.status, 202);
     assert.deepEqual([res.body.login, res.body.role, res.body.status], ['alice', 'admin', 'pending']);

@@ -142,11 +142,12 @@ export async function answerInvitation(
       if (member) throw conflict('You are already a member of this organization');
       await t.tx.insert(memberships).values({ orgId: t.orgId, userId, role: answered.role });
     }
+    const verb = answer === 'accept' ? 'accepted' : 'declined';
     await audit(t, {
-      action: answer === 'accept' ? 'invitation.accept' : 'invitation.decline',
+      action: `invitation.${answer}`,
       entityType: 'invitation',
       entityId: id,
-      message: `${user.username} ${answer === 'accept' ? 'accepted' : 'declined'} the invitation as ${answered.role}`,
+      message: `${user.username} ${verb} the invitation as ${answered.role}`,
     });
     return answered;
   });
