@@ -42,6 +42,10 @@ const ok = <T,>(p: Promise<T>) =>
  * they hold an assignment in it (a monitoring group, an event role, an org unit role).
  */
 export async function loadAccess(me: Me): Promise<Access> {
+  // A session with a temporary password reaches nothing but the change form (the server refuses
+  // everything else), so nothing is asked until the password is changed.
+  if (me.user?.must_change_password)
+    return { isOrgAdmin: false, org: false, audit: false, monitoring: false, signage: false, events: [] };
   const isOrgAdmin = me.role === 'owner' || me.role === 'admin';
   const [groups, events, orgUser, playlists] = await Promise.all([
     ok(api.get('/api/monitoring/me/groups', { query: { limit: 1 } })),

@@ -64,6 +64,11 @@ export const users = pgTable(
     lastLogin: timestamp('last_login', { withTimezone: true }),
     lastLoginIp: inet('last_login_ip'),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /**
+     * The org that created the account. Its admins (and the user) alone may change the identity
+     * fields — username, email, full name, password; another org the user joined may not.
+     */
+    managingOrgId: uuid('managing_org_id').references(() => organizations.id, { onDelete: 'set null' }),
     ...timestamps(),
   },
   () => {

@@ -26,7 +26,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { Actor } from '../access/actor.ts';
 import { withTenant, type TenantDeps, type TenantTx } from '../db/tenant.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
-import { unauthorized } from './problem.ts';
+import { forbidden, unauthorized } from './problem.ts';
 import { createMetrics, instrument, type Metrics } from './metrics.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -67,6 +67,20 @@ export interface RosterModule {
   /** Adds the module's demo data to the demo org (first start); `users` maps demo usernames to ids. */
   seedDemo?(t: TenantTx, users: Record<string, number>): Promise<void>;
 }
+
+declare module '../access/actor.ts' {
+  interface Actor {
+    /** A session opened with a temporary or reset password: it may only change it (see below). */
+    mustChangePassword?: boolean;
+  }
+}
+
+/** What a session with a temporary password may still do: see who it is, change it, log out. */
+const TEMPORARY_PASSWORD_ROUTES = new Set([
+  'GET /api/auth/me',
+  'POST /api/auth/password',
+  'POST /api/auth/logout',
+]);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -188,6 +202,14 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
     const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
     if (!isPublic && !request.actor)
       throw unauthorized(token ? 'Invalid, expired or revoked credentials' : 'Authentication required');
+    // Whoever holds a temporary password (given by an admin, or mailed) is not yet the account's
+    // owner for sure: nothing else happens until they choose their own.
+    if (
+      !isPublic &&
+      request.actor?.mustChangePassword &&
+      !TEMPORARY_PASSWORD_ROUTES.has(`${request.method} ${request.routeOptions.url}`)
+    )
+      throw forbidden('Change your temporary password first');
   });
 
   registerOps(app, deps, metrics);

@@ -1,14 +1,15 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
-import { organizations } from '../../core/db/platform-schema.ts';
+import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { authInvalidation } from '../../core/auth/cache.ts';
 import { hashToken, newToken } from '../../core/auth/secrets.ts';
-import { notFound, tooManyRequests } from '../../core/http/problem.ts';
+import { forbidden, notFound, tooManyRequests } from '../../core/http/problem.ts';
 import type { RateLimiter } from '../../core/http/rate-limit.ts';
 import { apiKeys, securityLog } from './schema.ts';
+import { lowerRole, roleAbove } from './service.ts';
 import { apiKeyView } from './views.ts';
 
 export type ApiKey = typeof apiKeys.$inferSelect;
@@ -18,8 +19,21 @@ export type ApiKeyRole = ApiKey['role'];
 export const KEY_ATTEMPT_LIMIT = { attempts: 20, windowSeconds: 60 };
 const TOUCH_EVERY_MS = 60_000;
 
-/** Creates a key; the secret is returned here once and only its hash is stored. */
+/**
+ * Creates a key; the secret is returned here once and only its hash is stored. A key stands in for
+ * the person who made it: never with a higher role, and a key made by a key has the same maker.
+ */
 export async function createApiKey(t: TenantTx, input: { name: string; role: ApiKeyRole }) {
+  if (roleAbove(input.role, t.actor.orgRole))
+    throw forbidden('An API key cannot have a role above that of its creator');
+  let createdBy = t.actor.userId;
+  if (createdBy === null && t.actor.apiKeyId) {
+    const [maker] = await t.tx
+      .select({ createdBy: apiKeys.createdBy })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, t.actor.apiKeyId));
+    createdBy = maker?.createdBy ?? null;
+  }
   const secret = newToken('rk');
   const [key] = await t.tx
     .insert(apiKeys)
@@ -29,7 +43,7 @@ export async function createApiKey(t: TenantTx, input: { name: string; role: Api
       role: input.role,
       prefix: secret.slice(0, 10),
       keyHash: hashToken(secret),
-      createdBy: t.actor.userId,
+      createdBy,
     })
     .returning();
   await audit(t, {
@@ -67,7 +81,11 @@ export async function revokeApiKey(t: TenantTx, id: string) {
   return key;
 }
 
-/** Resolves an org API key (`rk_…`); unknown keys count against the caller's address. */
+/**
+ * Resolves an org API key (`rk_…`); unknown keys count against the caller's address. A key acts
+ * with the lower of its own role and its creator's current one, and stops working once its creator
+ * leaves the org or is deactivated: it can never do what its creator no longer may.
+ */
 export async function authenticateApiKey(
   db: Db,
   rateLimiter: RateLimiter,
@@ -77,9 +95,18 @@ export async function authenticateApiKey(
   if (!token.startsWith('rk_')) return null;
   const gateKey = `apikey:${ip}`;
   const [row] = await db
-    .select({ key: apiKeys })
+    .select({ key: apiKeys, creatorRole: memberships.role, creatorActive: users.isActive })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.orgId, apiKeys.orgId),
+        eq(memberships.userId, apiKeys.createdBy),
+        eq(memberships.isActive, true),
+      ),
+    )
+    .leftJoin(users, eq(users.id, memberships.userId))
     .where(
       and(eq(apiKeys.keyHash, hashToken(token)), isNull(apiKeys.revokedAt), eq(organizations.isActive, true)),
     );
@@ -91,6 +118,12 @@ export async function authenticateApiKey(
     return null;
   }
   const { key } = row;
+  // Keys made by the platform itself (no creator) keep their role.
+  let role: Actor['orgRole'] = key.role;
+  if (key.createdBy !== null) {
+    if (row.creatorRole === null || row.creatorActive !== true) return null;
+    role = lowerRole(key.role, row.creatorRole);
+  }
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db
       .update(apiKeys)
@@ -101,7 +134,7 @@ export async function authenticateApiKey(
     userId: null,
     label: `api-key:${key.name}`,
     orgId: key.orgId,
-    orgRole: key.role,
+    orgRole: role,
     via: 'api_key',
     apiKeyId: key.id,
   };

@@ -149,8 +149,14 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
   test('a user of two orgs logs into either and switches the session between them', async () => {
     const { org: one } = await env().makeOrg('one');
     const { admin: twoAdmin } = await env().makeOrg('two');
-    await env().makeUser(one, 'dave');
-    assert.equal((await twoAdmin.post('/api/members', { login: 'dave', role: 'viewer' })).status, 201);
+    const { client: daveInOne } = await env().makeUser(one, 'dave');
+    // Another org invites; dave joins only by accepting.
+    const invited = await twoAdmin.post('/api/members', { login: 'dave', role: 'viewer' });
+    assert.equal(invited.status, 202);
+    const [invitation] = (await daveInOne.get('/api/auth/invitations')).body.items;
+    assert.equal(invitation.org.slug, 'two');
+    const accepted = await daveInOne.post(`/api/auth/invitations/${invitation.id}/accept`);
+    assert.equal(accepted.status, 200);
     const dave = await env().login('dave', 'two');
     assert.equal((await dave.get('/api/auth/me')).body.org.slug, 'two');
     assert.equal((await dave.get('/api/auth/me')).body.role, 'viewer');

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
-import { intId } from '../../core/db/ids.ts';
+import { intId, uuidParam } from '../../core/db/ids.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
+import { inviteMember, listOrgInvitations, revokeInvitation } from './invitations.ts';
 import {
-  addMember,
   currentOrganization,
   getMember,
   listMembers,
@@ -13,7 +13,15 @@ import {
   setMemberRole,
   updateCurrentOrganization,
 } from './service.ts';
-import { memberOut, memberView, orgOut, orgRoleOut, orgView } from './views.ts';
+import {
+  invitationOut,
+  invitationView,
+  memberOut,
+  memberView,
+  orgOut,
+  orgRoleOut,
+  orgView,
+} from './views.ts';
 
 const tags = ['identity'];
 const userParams = z.object({ userId: intId });
@@ -47,19 +55,25 @@ export function registerOrganizationRoutes(app: RosterApp) {
   );
 }
 
-/** Who belongs to the current organization, with which org role. */
+/**
+ * Who belongs to the current organization, with which org role. The directory shows emails, last
+ * logins and roles, which only the org's admins need: everyone else (members, API keys below
+ * admin, devices) is refused. People see each other through the modules that assign them
+ * together, never through this list.
+ */
 export function registerMemberRoutes(app: RosterApp) {
   app.get(
     '/api/members',
     {
       schema: {
         tags,
-        summary: 'Members of the current organization',
+        summary: 'Members of the current organization (admins)',
         querystring: pageQuery.extend({ q: z.string().max(100).optional(), role: orgRoleOut.optional() }),
         response: { 200: pageOf(memberOut) },
       },
     },
     async (req) => {
+      requireOrgAdmin(actorOf(req), 'list the members');
       const { q, role, ...page } = req.query;
       const result = await tenant(req, (t) => listMembers(t, { q, role, page }));
       return { items: result.items.map(memberView), next_cursor: result.next_cursor };
@@ -71,15 +85,47 @@ export function registerMemberRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Add an existing user (by username or email) to this organization (admins)',
+        summary:
+          'Invite a user (by username or email) to this organization; they join once they accept (admins)',
         body: z.strictObject({ login: z.string().min(1).max(254), role: orgRoleOut.default('member') }),
-        response: { 201: memberOut },
+        response: { 202: invitationOut },
       },
     },
     async (req, reply) => {
-      requireOrgAdmin(actorOf(req), 'add members');
-      const member = await tenant(req, (t) => addMember(t, req.body.login, req.body.role));
-      return reply.code(201).send(memberView(member));
+      requireOrgAdmin(actorOf(req), 'invite members');
+      const invitation = await tenant(req, (t) => inviteMember(t, req.body.login, req.body.role));
+      return reply.code(202).send(invitationView(invitation));
+    },
+  );
+
+  app.get(
+    '/api/members/invitations',
+    {
+      schema: {
+        tags,
+        summary: 'Invitations sent by this organization (admins)',
+        response: { 200: z.object({ items: z.array(invitationOut) }) },
+      },
+    },
+    async (req) => {
+      requireOrgAdmin(actorOf(req), 'see invitations');
+      return { items: (await tenant(req, listOrgInvitations)).map(invitationView) };
+    },
+  );
+
+  app.delete(
+    '/api/members/invitations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an open invitation (admins)',
+        params: z.object({ id: uuidParam }),
+        response: { 200: invitationOut },
+      },
+    },
+    async (req) => {
+      requireOrgAdmin(actorOf(req), 'revoke invitations');
+      return invitationView(await tenant(req, (t) => revokeInvitation(t, req.params.id)));
     },
   );
 

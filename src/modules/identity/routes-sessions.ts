@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { authInvalidation } from '../../core/auth/cache.ts';
 import { actorOf, SESSION_COOKIE, tenant, type RosterApp } from '../../core/http/app.ts';
+import { answerInvitation, myInvitations } from './invitations.ts';
+import { uuidParam } from '../../core/db/ids.ts';
 import { currentOrganization, getMember } from './service.ts';
 import { changePassword, login, logout, orgsOfUser, revokeOtherSessions, switchOrg } from './sessions.ts';
-import { orgOut, orgRoleOut, orgView, userOut, userView } from './views.ts';
+import { invitationView, myInvitationOut, orgOut, orgRoleOut, orgView, userOut, userView } from './views.ts';
 
 const tags = ['identity'];
 
@@ -148,4 +150,38 @@ export function registerSessionRoutes(app: RosterApp) {
       return { org: orgView(target.org), role: target.role };
     },
   );
+
+  app.get(
+    '/api/auth/invitations',
+    {
+      schema: {
+        tags,
+        summary: 'Open invitations to join other organizations, addressed to me',
+        response: { 200: z.object({ items: z.array(myInvitationOut) }) },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const rows = actor.userId === null ? [] : await myInvitations(db, actor.userId);
+      return { items: rows.map((r) => ({ ...invitationView(r.invitation), org: orgView(r.org) })) };
+    },
+  );
+
+  for (const answer of ['accept', 'decline'] as const) {
+    app.post(
+      `/api/auth/invitations/:id/${answer}`,
+      {
+        schema: {
+          tags,
+          summary: `${answer === 'accept' ? 'Accept' : 'Decline'} an invitation addressed to me`,
+          params: z.object({ id: uuidParam }),
+          response: { 200: myInvitationOut },
+        },
+      },
+      async (req) => {
+        const { invitation, org } = await answerInvitation({ db, bus }, actorOf(req), req.params.id, answer);
+        return { ...invitationView(invitation), org: orgView(org) };
+      },
+    );
+  }
 }

@@ -62,3 +62,33 @@ export const securityLog = pgTable(
   },
   (t) => [index('security_log_created_idx').on(t.createdAt)],
 ).enableRLS();
+
+/**
+ * An org asks a user who already has an account to join it; the user accepts or declines while
+ * logged in. The org sees only what it typed (`login`) and the role it offered: the account the
+ * login names (`invitedUserId`, resolved when inviting, null when none) stays hidden until the user
+ * accepts, so inviting can tell nobody which usernames or emails exist.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    login: text('login').notNull(),
+    invitedUserId: bigint('invited_user_id', { mode: 'number' }).references(() => users.id, {
+      onDelete: 'cascade',
+    }),
+    role: text('role', { enum: ['owner', 'admin', 'member', 'viewer'] }).notNull(),
+    invitedBy: bigint('invited_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    declinedAt: timestamp('declined_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('invitations_user_idx').on(t.invitedUserId),
+    tenantIsolation('invitations'),
+  ],
+);

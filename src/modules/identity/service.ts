@@ -5,11 +5,12 @@ import { queryRows, type Db, type Queryable } from '../../core/db/client.ts';
 import { containsText } from '../../core/db/search.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
-import { systemActor, type OrgRole } from '../../core/access/actor.ts';
+import { isOrgAdmin, systemActor, type Actor, type OrgRole } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
-import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
+import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
+import { apiKeys } from './schema.ts';
 import { orgView } from './views.ts';
 
 export type User = typeof users.$inferSelect;
@@ -118,6 +119,7 @@ export async function createUser(
     fullName: input.fullName ?? '',
     passwordHash,
     mustChangePassword: generated !== null,
+    managingOrgId: t.orgId,
   });
   await t.tx.insert(memberships).values({ orgId: t.orgId, userId: id, role: input.orgRole ?? 'member' });
   const [user] = await t.tx.select().from(users).where(eq(users.id, id));
@@ -188,26 +190,49 @@ export async function currentOrganization(t: TenantTx): Promise<Organization> {
   return org;
 }
 
-/** Adds an existing user (found by username or email) to the current org. */
-export async function addMember(t: TenantTx, login: string, role: OrgRole) {
-  const [{ id }] = await queryRows<{ id: string | null }>(
-    t.tx,
-    sql`select coalesce(app_user_id_by_username(${login}), app_user_id_by_email(${login})) as id`,
+/** Org roles in increasing power: a role may grant or act only up to its own rank. */
+const ROLE_RANK: Record<OrgRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+export const roleAbove = (a: OrgRole, b: OrgRole) => ROLE_RANK[a] > ROLE_RANK[b];
+
+/** The lower of two roles: what a delegated credential may do is never more than its grantor's. */
+export const lowerRole = (a: OrgRole, b: OrgRole): OrgRole => (roleAbove(a, b) ? b : a);
+
+/**
+ * Owners are made, demoted, deactivated and removed by owners only: an admin is limited by the
+ * owners, so raising anyone (themselves included) to owner or pushing an owner out would lift
+ * that limit.
+ */
+export function assertMayChangeOwnership(actor: Actor, from: OrgRole | null, to: OrgRole | null) {
+  if (actor.orgRole === 'owner' || (from !== 'owner' && to !== 'owner')) return;
+  throw forbidden(
+    to === 'owner' && from !== 'owner'
+      ? 'Only owners may make someone an owner'
+      : 'Only owners may demote, deactivate or remove an owner',
   );
-  if (id === null) throw notFound('User');
-  const userId = Number(id);
-  const [existing] = await t.tx.select().from(memberships).where(eq(memberships.userId, userId));
-  if (existing) throw conflict(`${login} is already a member of this organization`);
-  await t.tx.insert(memberships).values({ orgId: t.orgId, userId, role });
-  const member = await getMember(t, userId);
-  await audit(t, {
-    action: 'create',
-    entityType: 'membership',
-    entityId: userId,
-    message: `${member.user.username} added to the organization as ${role}`,
-    after: { role },
-  });
-  return member;
+}
+
+/**
+ * Username, email, full name and password belong to the person: only they, or the admins of the
+ * org that manages the account (the one that created it), may change them. Another org the user
+ * joined administers the membership, never the account.
+ */
+export async function assertMayEditIdentity(t: TenantTx, userId: number) {
+  if (t.actor.userId === userId) return;
+  const [user] = await t.tx
+    .select({ managingOrgId: users.managingOrgId })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user) throw notFound('User');
+  if (user.managingOrgId !== t.orgId) throw forbidden('This account is managed by another organization');
+  if (!isOrgAdmin(t.actor))
+    throw forbidden('Only the user and the organization’s admins may change a username, email or name');
+}
+
+/** The keys a user created act with at most the user's role: a role change must reach them at once. */
+async function evictKeysOf(t: TenantTx, userId: number) {
+  const keys = await t.tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.createdBy, userId));
+  for (const k of keys) t.publish(authInvalidation(t.orgId, { apiKeyId: k.id }));
 }
 
 export async function setMemberRole(
@@ -216,6 +241,11 @@ export async function setMemberRole(
   patch: { role?: OrgRole; isActive?: boolean },
 ) {
   const before = await getMember(t, userId);
+  assertMayChangeOwnership(
+    t.actor,
+    before.role,
+    patch.role ?? (patch.isActive === false ? null : before.role),
+  );
   if (
     before.role === 'owner' &&
     ((patch.role !== undefined && patch.role !== 'owner') || patch.isActive === false)
@@ -227,6 +257,7 @@ export async function setMemberRole(
     .where(eq(memberships.userId, userId))
     .returning();
   t.publish(authInvalidation(t.orgId, { userId }));
+  await evictKeysOf(t, userId);
   await audit(t, {
     action: 'update',
     entityType: 'membership',
@@ -240,9 +271,11 @@ export async function setMemberRole(
 
 export async function removeMember(t: TenantTx, userId: number) {
   const before = await getMember(t, userId);
+  assertMayChangeOwnership(t.actor, before.role, null);
   if (before.role === 'owner') await assertAnotherOwner(t, userId);
   await t.tx.delete(memberships).where(eq(memberships.userId, userId));
   t.publish(authInvalidation(t.orgId, { userId }));
+  await evictKeysOf(t, userId);
   await audit(t, {
     action: 'delete',
     entityType: 'membership',
@@ -252,15 +285,20 @@ export async function removeMember(t: TenantTx, userId: number) {
   });
 }
 
-/** An org always keeps one active owner: otherwise nobody could manage it any more. */
+/**
+ * An org always keeps one active owner: otherwise nobody could manage it any more. An owner whose
+ * account is deactivated cannot log in, so they do not count.
+ */
 async function assertAnotherOwner(t: TenantTx, exceptUserId: number) {
   const [other] = await t.tx
     .select({ id: memberships.userId })
     .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
     .where(
       and(
         eq(memberships.role, 'owner'),
         eq(memberships.isActive, true),
+        eq(users.isActive, true),
         ne(memberships.userId, exceptUserId),
       ),
     )

@@ -52,12 +52,15 @@ async function recordFailure(db: Db, input: LoginInput, user: User | undefined, 
     detail: reason,
   });
   if (!user) return;
-  // Org admins see failed logins of their members in their own audit log.
+  // Failed logins go to the audit log of the orgs whose admins may see this user: those the user
+  // belongs to (membership needs the user's consent) and the one that manages the account.
   const orgs = await db
     .select({ orgId: memberships.orgId })
     .from(memberships)
     .where(eq(memberships.userId, user.id));
-  for (const { orgId } of orgs) {
+  const orgIds = new Set(orgs.map((o) => o.orgId));
+  if (user.managingOrgId) orgIds.add(user.managingOrgId);
+  for (const orgId of orgIds) {
     await withTenant(
       { db },
       systemActor(orgId, 'auth'),
@@ -190,6 +193,7 @@ export async function authenticateSession(db: Db, token: string): Promise<Actor 
     via: 'session',
     sessionId: row.session.id,
     validUntil: row.session.expiresAt.getTime(),
+    ...(row.user.mustChangePassword ? { mustChangePassword: true } : {}),
   };
 }
 

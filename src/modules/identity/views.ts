@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORG_ROLES } from '../../core/access/actor.ts';
 import type { ApiKey } from './api-keys.ts';
+import type { Invitation } from './invitations.ts';
 import type { Member, Organization, User } from './service.ts';
 
 // The identity module's wire format: response schemas and the row → JSON mappers.
@@ -68,4 +69,43 @@ export const apiKeyView = (k: ApiKey): z.infer<typeof apiKeyOut> => ({
   created_at: k.createdAt.toISOString(),
   last_used_at: k.lastUsedAt?.toISOString() ?? null,
   revoked_at: k.revokedAt?.toISOString() ?? null,
+});
+
+export const invitationOut = z.object({
+  id: z.string(),
+  login: z.string(),
+  role: orgRoleOut,
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked', 'expired']),
+  invited_by: z.number().nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  accepted_at: z.string().nullable(),
+  declined_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+export const myInvitationOut = invitationOut.extend({ org: orgOut });
+
+const statusOf = (i: Invitation): z.infer<typeof invitationOut>['status'] =>
+  i.acceptedAt
+    ? 'accepted'
+    : i.declinedAt
+      ? 'declined'
+      : i.revokedAt
+        ? 'revoked'
+        : i.expiresAt.getTime() <= Date.now()
+          ? 'expired'
+          : 'pending';
+
+/** An invitation as the inviting org sees it: what it typed and offered, never whom the login names. */
+export const invitationView = (i: Invitation): z.infer<typeof invitationOut> => ({
+  id: i.id,
+  login: i.login,
+  role: i.role,
+  status: statusOf(i),
+  invited_by: i.invitedBy,
+  created_at: i.createdAt.toISOString(),
+  expires_at: i.expiresAt.toISOString(),
+  accepted_at: i.acceptedAt?.toISOString() ?? null,
+  declined_at: i.declinedAt?.toISOString() ?? null,
+  revoked_at: i.revokedAt?.toISOString() ?? null,
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { requireWriter } from '../../core/access/actor.ts';
+import { requireWriter, type Actor } from '../../core/access/actor.ts';
 import { bodyIntId, intId } from '../../core/db/ids.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageQuery } from '../../core/http/pagination.ts';
+import { forbidden } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { idParams, tags, UPDATE_METHODS } from './requests.ts';
 import { ORG_USER_ROLES } from './schema.ts';
@@ -58,6 +59,11 @@ function userInput(b: z.infer<typeof userPatchBody>): Partial<NewOrgUser> {
   };
 }
 
+/** A screen or scanner shows content; it never needs to know who works in the org. */
+function refuseDevices(actor: Actor) {
+  if (actor.via === 'device') throw forbidden('Devices do not see the people of the organization');
+}
+
 export function registerUserRoutes(app: RosterApp) {
   app.get(
     '/api/auth/users',
@@ -75,6 +81,7 @@ export function registerUserRoutes(app: RosterApp) {
       },
     },
     async (req) => {
+      refuseDevices(actorOf(req));
       const { unit, department, role: r, q, ...page } = req.query;
       const filter = { unitId: unit, departmentId: department, role: r, q, page };
       const result = await tenant(req, (t) => listOrgUsers(t, filter));
@@ -115,7 +122,10 @@ export function registerUserRoutes(app: RosterApp) {
         response: { 200: orgUserOut },
       },
     },
-    async (req) => orgUserView(await tenant(req, (t) => getOrgUser(t, req.params.id))),
+    async (req) => {
+      refuseDevices(actorOf(req));
+      return orgUserView(await tenant(req, (t) => getOrgUser(t, req.params.id)));
+    },
   );
 
   for (const method of UPDATE_METHODS) {

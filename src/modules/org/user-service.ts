@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { isOrgAdmin } from '../../core/access/actor.ts';
 import { assignmentInForce } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
@@ -9,7 +10,13 @@ import { liveEvent } from '../../core/events/bus.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
-import { assertUsernameFree, createUser, getMember, setMemberRole } from '../identity/service.ts';
+import {
+  assertMayEditIdentity,
+  assertUsernameFree,
+  createUser,
+  getMember,
+  setMemberRole,
+} from '../identity/service.ts';
 import { actorRole, effectiveRole, heldUnitIds, userPolicy } from './policy.ts';
 import { coversDepartment } from './scope.ts';
 import {
@@ -144,11 +151,19 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[
   });
 }
 
+/**
+ * Emails are for the org's admins (and the person themself): a Unit or Section Head sees who works
+ * in their units, not how to reach them outside the platform.
+ */
+function directoryView(t: TenantTx, u: OrgUser): OrgUser {
+  return isOrgAdmin(t.actor) || u.id === t.actor.userId ? u : { ...u, email: null };
+}
+
 export async function getOrgUser(t: TenantTx, id: number): Promise<OrgUser> {
   await userPolicy.authorize(t.tx, t.actor, 'see', eq(users.id, id));
   const [view] = await loadOrgUsers(t, [id]);
   if (!view) throw notFound('User');
-  return view;
+  return directoryView(t, view);
 }
 
 export interface UserListFilter {
@@ -183,11 +198,12 @@ export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
     .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
     .where(where);
   const result = page.finish(rows);
+  const people = await loadOrgUsers(
+    t,
+    result.items.map((r) => r.id),
+  );
   return {
-    items: await loadOrgUsers(
-      t,
-      result.items.map((r) => r.id),
-    ),
+    items: people.map((u) => directoryView(t, u)),
     next_cursor: result.next_cursor,
     count,
   };
@@ -503,13 +519,21 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     );
   }
 
-  if (patch.username !== undefined || patch.email !== undefined || patch.fullName !== undefined) {
-    const email = patch.email === undefined ? before.email : patch.email?.trim().toLowerCase() || null;
-    const username = patch.username?.trim() ?? before.username;
+  // Sending back what GET showed changes nothing: someone who sees no email (see directoryView)
+  // sends null for it.
+  const seesEmail = isOrgAdmin(t.actor) || t.actor.userId === id;
+  const email =
+    patch.email === undefined || (patch.email === null && !seesEmail)
+      ? before.email
+      : patch.email?.trim().toLowerCase() || null;
+  const username = patch.username?.trim() ?? before.username;
+  const fullName = patch.fullName ?? before.fullName;
+  if (username !== before.username || email !== before.email || fullName !== before.fullName) {
+    await assertMayEditIdentity(t, id);
     await assertUsernameFree(t.tx, username, email, id);
     await t.tx
       .update(users)
-      .set({ username, email, fullName: patch.fullName ?? before.fullName, updatedAt: new Date() })
+      .set({ username, email, fullName, updatedAt: new Date() })
       .where(eq(users.id, id));
   }
   if (patch.role !== undefined || patch.unitId !== undefined || patch.sectionId !== undefined) {
@@ -560,5 +584,5 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     after: snapshot(after),
   });
   announceUser(t, 'org.user.updated', id);
-  return after;
+  return directoryView(t, after);
 }

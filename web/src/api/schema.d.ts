@@ -324,6 +324,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open invitations to join other organizations, addressed to me */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                login: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "member" | "viewer";
+                                /** @enum {string} */
+                                status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                                invited_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                accepted_at: string | null;
+                                declined_at: string | null;
+                                revoked_at: string | null;
+                                org: {
+                                    id: string;
+                                    name: string;
+                                    slug: string;
+                                    domain: string | null;
+                                    is_active: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation addressed to me */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            login: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "member" | "viewer";
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                            invited_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            accepted_at: string | null;
+                            declined_at: string | null;
+                            revoked_at: string | null;
+                            org: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                domain: string | null;
+                                is_active: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invitations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline an invitation addressed to me */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            login: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "member" | "viewer";
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                            invited_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            accepted_at: string | null;
+                            declined_at: string | null;
+                            revoked_at: string | null;
+                            org: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                domain: string | null;
+                                is_active: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org": {
         parameters: {
             query?: never;
@@ -406,7 +580,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members of the current organization */
+        /** Members of the current organization (admins) */
         get: {
             parameters: {
                 query?: {
@@ -449,7 +623,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add an existing user (by username or email) to this organization (admins) */
+        /** Invite a user (by username or email) to this organization; they join once they accept (admins) */
         post: {
             parameters: {
                 query?: never;
@@ -471,30 +645,132 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                201: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            user: {
-                                id: number;
-                                username: string;
-                                email: string | null;
-                                full_name: string;
-                                is_active: boolean;
-                                last_login: string | null;
-                                must_change_password: boolean;
-                            };
+                            id: string;
+                            login: string;
                             /** @enum {string} */
                             role: "owner" | "admin" | "member" | "viewer";
-                            is_active: boolean;
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                            invited_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            accepted_at: string | null;
+                            declined_at: string | null;
+                            revoked_at: string | null;
                         };
                     };
                 };
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations sent by this organization (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                login: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "member" | "viewer";
+                                /** @enum {string} */
+                                status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                                invited_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                accepted_at: string | null;
+                                declined_at: string | null;
+                                revoked_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an open invitation (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            login: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "member" | "viewer";
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                            invited_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            accepted_at: string | null;
+                            declined_at: string | null;
+                            revoked_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
