@@ -4,7 +4,7 @@ import { requireWriter } from '../../core/access/actor.ts';
 import { bodyIntId, intId } from '../../core/db/ids.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { idParams, name, refQuery, tags, UPDATE_METHODS } from './requests.ts';
+import { idParams, name, refQuery, tags, UPDATE_METHODS } from './inputs.ts';
 import { createDepartment, getDepartment, listDepartments, updateDepartment } from './service.ts';
 import { departmentOut, departmentView, listOf } from './views.ts';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireWriter } from '../../core/access/actor.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { idParams, name, refQuery, tags, UPDATE_METHODS } from './requests.ts';
+import { idParams, name, refQuery, tags, UPDATE_METHODS } from './inputs.ts';
 import { createSection, getSection, listSections, updateSection } from './service.ts';
 import { listOf, sectionOut, sectionView } from './views.ts';
 

@@ -5,7 +5,7 @@ import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageQuery } from '../../core/http/pagination.ts';
 import { forbidden } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { idParams, tags, UPDATE_METHODS } from './requests.ts';
+import { idParams, tags, UPDATE_METHODS } from './inputs.ts';
 import { ORG_USER_ROLES } from './schema.ts';
 import { createOrgUser, getOrgUser, listOrgUsers, updateOrgUser, type NewOrgUser } from './user-service.ts';
 import { listOf, orgUserOut, orgUserView } from './views.ts';
