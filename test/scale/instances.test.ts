@@ -4,13 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/core/config.ts';
 import { openDatabase } from '../../src/core/db/client.ts';
 import { createMemoryBus } from '../../src/core/events/bus.ts';
 import { buildApp } from '../../src/core/http/app.ts';
 import { createMemoryRateLimiter } from '../../src/core/http/rate-limit.ts';
 import { modules } from '../../src/server.ts';
+import type { BodyOf } from '../support/api-types.ts';
+import { connectLive } from '../support/live.ts';
 import { call, createDatabase, ROOT, startServer, type ServerProcess } from '../support/processes.ts';
 
 /**
@@ -84,14 +85,14 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
       body: { username, password: PASSWORD },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.token as string;
+    return res.body.token;
   };
 
   test('a session opened on A is valid on B, and logging out on B ends it on A', async () => {
     const token = await login(a);
     const onB = await call(b.base, 'GET', '/api/auth/me', { token });
     assert.equal(onB.status, 200, JSON.stringify(onB.body));
-    assert.equal(onB.body.user.username, 'admin');
+    assert.equal(onB.body.user?.username, 'admin');
     assert.equal(onB.body.org.slug, 'demo');
 
     const out = await call(b.base, 'POST', '/api/auth/logout', { token });
@@ -104,35 +105,9 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   test('a WebSocket client on A receives the live event of a write made on B', async () => {
     const tokenA = await login(a);
     const tokenB = await login(b);
-    const socket = new WebSocket(`ws://127.0.0.1:${a.port}/api/live?token=${encodeURIComponent(tokenA)}`);
-    const messages: Array<{ type: string; data: any }> = [];
-    const waiters = new Set<() => void>();
-    socket.on('message', (raw) => {
-      messages.push(JSON.parse(raw.toString()));
-      for (const w of [...waiters]) w();
-    });
-    const waitMessage = (match: (m: { type: string; data: any }) => boolean, what: string) =>
-      new Promise<{ type: string; data: any }>((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no ${what} on A's socket within 5 s; got ${JSON.stringify(messages.map((m) => m.type))}`,
-            ),
-          );
-        }, 5_000);
-        waiters.add(check);
-        check();
-      });
+    const socket = await connectLive(a.port, { token: tokenA });
     try {
-      const hello = await waitMessage((m) => m.type === 'hello', 'hello');
+      const hello = await socket.next((m) => m.type === 'hello');
       assert.equal(hello.data.role, 'owner');
       // A playlist is announced to everyone in the org (signage.playlist.created).
       const created = await call(b.base, 'POST', '/api/signage/playlists', {
@@ -140,9 +115,8 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
         body: { name: `Across instances ${Date.now()}` },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      const event = await waitMessage(
-        (m) => m.type === 'signage.playlist.created' && m.data?.id === created.body.id,
-        'signage.playlist.created',
+      const event = await socket.next(
+        (m) => m.type === 'signage.playlist.created' && m.data.id === created.body.id,
       );
       assert.equal(event.data.id, created.body.id);
     } finally {
@@ -155,15 +129,18 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
     const owner = await login(a);
     const [c1, c2] = [await login(a, 'tech'), await login(b, 'plant.user')];
-    const idOf = async (server: ServerProcess, token: string) =>
-      (await call(server.base, 'GET', '/api/auth/me', { token })).body.user.id as number;
+    const idOf = async (server: ServerProcess, token: string) => {
+      const me = (await call(server.base, 'GET', '/api/auth/me', { token })).body.user;
+      assert.ok(me, 'a user session');
+      return me.id;
+    };
     const ids = [await idOf(a, c1), await idOf(b, c2)];
     const created = await call(a.base, 'POST', '/api/events/events', {
       token: owner,
       body: { name: 'Two doors', start_date: at(-2), end_date: at(4) },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const url = (p: string) => `/api/events/events/${created.body.id}${p}`;
+    const url = <P extends string>(p: P) => `/api/events/events/${created.body.id}${p}` as const;
     const rooms: string[] = [];
     for (const name of ['North', 'South'])
       rooms.push(
@@ -203,7 +180,7 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     // Every round, each door scans every badge at once, one door on each instance: half the badges
     // move North→South while the others move South→North, in batches of two processes.
     const rounds = 6;
-    const answers = [];
+    const answers: { status: number; body: BodyOf<`/api/events/events/${string}/scans`, 'post'> }[] = [];
     for (let r = 0; r < rounds; r++) {
       answers.push(
         ...(await Promise.all([
@@ -221,7 +198,7 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     const occupancy = await Promise.all(
       rooms.map(
         async (id) =>
-          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy as number,
+          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy,
       ),
     );
     assert.equal(
@@ -293,9 +270,9 @@ describe(
     after(async () => {
       for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
       await Promise.all(
-        procs.map((p) =>
-          p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null,
-        ),
+        procs
+          .filter((p) => p.exitCode === null && p.signalCode === null)
+          .map((p) => new Promise((r) => p.once('exit', r))),
       );
       await database?.drop();
     });
@@ -308,19 +285,20 @@ describe(
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         procs.push(proc);
-        const state = { out: '', leading: false, runs: 0, leadingAt: 0 };
-        proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        const state = { out: '', leading: false, runs: 0, leadingAt: 0, refused: 0 };
+        proc.stdout.setEncoding('utf8').on('data', (c: string) => {
           state.out += c;
           for (const l of c.split('\n')) {
             if (l.includes('"leading job"') && !state.leading) {
               state.leading = true;
               state.leadingAt = Date.now();
             }
+            if (l.includes('"lock attempt"') && l.includes('"acquired":false')) state.refused += 1;
             const m = /"runs":(\d+)/.exec(l);
             if (m) state.runs = Number(m[1]);
           }
         });
-        proc.stderr!.setEncoding('utf8').on('data', (c: string) => (state.out += c));
+        proc.stderr.setEncoding('utf8').on('data', (c: string) => (state.out += c));
         return { proc, state };
       };
       const until = async (done: () => boolean, what: string, ms: number) => {
@@ -338,8 +316,13 @@ describe(
         30_000,
       );
       await until(() => one.state.leading || two.state.leading, 'a leader', 10_000);
-      // Past one follower retry (5 s): a second leader would have appeared by now.
-      await new Promise((r) => setTimeout(r, 6_000));
+      // Until the process that did not get the lock has been refused again on its retry: a second
+      // leader would have appeared by now.
+      await until(
+        () => [one, two].every((p) => p.state.leading || p.state.refused >= 2),
+        'the follower to retry the lock',
+        30_000,
+      );
       assert.equal(Number(one.state.leading) + Number(two.state.leading), 1, 'exactly one process leads');
       const [leader, follower] = one.state.leading ? [one, two] : [two, one];
       assert.ok(leader.state.runs > 5, `the leader runs the job (${leader.state.runs} runs)`);
