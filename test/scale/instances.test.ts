@@ -12,7 +12,14 @@ import { createMemoryRateLimiter } from '../../src/core/http/rate-limit.ts';
 import { modules } from '../../src/server.ts';
 import type { BodyOf } from '../support/api-types.ts';
 import { connectLive } from '../support/live.ts';
-import { call, createDatabase, ROOT, startServer, type ServerProcess } from '../support/processes.ts';
+import {
+  call,
+  createDatabase,
+  eventually,
+  ROOT,
+  startServer,
+  type ServerProcess,
+} from '../support/processes.ts';
 
 /**
  * Two real `roster start` processes on one Postgres and one Redis (issue 8, "Several instances"):
@@ -301,24 +308,17 @@ describe(
         proc.stderr.setEncoding('utf8').on('data', (c: string) => (state.out += c));
         return { proc, state };
       };
-      const until = async (done: () => boolean, what: string, ms: number) => {
-        const deadline = Date.now() + ms;
-        while (!done()) {
-          if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
       const one = start();
       const two = start();
-      await until(
+      await eventually(
         () => one.state.out.includes('job process ready') && two.state.out.includes('job process ready'),
         'both processes ready',
         30_000,
       );
-      await until(() => one.state.leading || two.state.leading, 'a leader', 10_000);
+      await eventually(() => one.state.leading || two.state.leading, 'a leader', 10_000);
       // Until the process that did not get the lock has been refused again on its retry: a second
       // leader would have appeared by now.
-      await until(
+      await eventually(
         () => [one, two].every((p) => p.state.leading || p.state.refused >= 2),
         'the follower to retry the lock',
         30_000,
@@ -330,11 +330,11 @@ describe(
 
       const killedAt = Date.now();
       leader.proc.kill('SIGKILL');
-      await until(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
+      await eventually(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
       const took = follower.state.leadingAt - killedAt;
       t.diagnostic(`takeover after ${took} ms`);
       assert.ok(took <= TAKEOVER_MS, `takeover within ${TAKEOVER_MS} ms (took ${took})`);
-      await until(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
+      await eventually(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
     });
   },
 );

@@ -211,3 +211,21 @@ export async function call<
   if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
   return { status: res.status, body: body as T, headers: res.headers };
 }
+
+/**
+ * Resolves once `done()` holds, checking every `everyMs`; rejects naming `what` after `ms`. For
+ * conditions no process announces (rows in a table, a count reached): the test waits exactly as
+ * long as the condition takes, on a busy machine too.
+ */
+export async function eventually(
+  done: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 30_000,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
