@@ -56,15 +56,15 @@ export interface ServerProcess {
   proc: ChildProcess;
   pid: number;
   /** Everything the process wrote on stdout so far (pino JSON lines plus the start banner). */
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
   /** Parsed JSON log lines so far. */
-  logLines(): Array<Record<string, unknown>>;
+  logLines: () => Array<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitFor(done: () => boolean, what: string, ms?: number): Promise<void>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  waitFor: (done: () => boolean, what: string, ms?: number) => Promise<void>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
   /** Removes the data directory (after kill). */
-  cleanup(): void;
+  cleanup: () => void;
 }
 
 export interface StartOptions {
