@@ -17,9 +17,11 @@ import {
   createDatabase,
   eventually,
   ROOT,
+  sqlRelay,
   startServer,
   type ServerProcess,
 } from '../support/processes.ts';
+import { jobLockKey } from '../../src/core/jobs/runner.ts';
 
 /**
  * Two real `roster start` processes on one Postgres and one Redis (issue 8, "Several instances"):
@@ -66,8 +68,10 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let a: ServerProcess;
   let b: ServerProcess;
-  const env = () => ({
-    DATABASE_URL: database.url,
+  // Each instance reaches Postgres through its own relay, which shows its attempts at a job's lock.
+  const relays = new Map<ServerProcess, Awaited<ReturnType<typeof sqlRelay>>>();
+  const env = (relay: { url: string }) => ({
+    DATABASE_URL: relay.url,
     REDIS_URL: process.env.REDIS_URL!,
     ROSTER_DEMO_PASSWORD: PASSWORD,
     ROSTER_SECRET: SECRET,
@@ -76,14 +80,18 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   before(async () => {
     database = await createDatabase(process.env.DATABASE_URL!, 'roster_instances');
     // A migrates and seeds the demo org; B starts on the finished database (both could, serialized by the migration lock, but the demo seed is not meant to race).
-    a = await startServer({ name: 'instance-a', env: env() });
-    b = await startServer({ name: 'instance-b', env: env() });
+    const [relayA, relayB] = [await sqlRelay(database.url), await sqlRelay(database.url)];
+    a = await startServer({ name: 'instance-a', env: env(relayA) });
+    relays.set(a, relayA);
+    b = await startServer({ name: 'instance-b', env: env(relayB) });
+    relays.set(b, relayB);
   });
 
   after(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
     a?.cleanup();
     b?.cleanup();
+    await Promise.all([...relays.values()].map((r) => r.close()));
     await database?.drop();
   });
 
@@ -232,8 +240,14 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     await Promise.all([a, b].map((s) => s.waitFor(() => true, 'runner start')));
     const bothSaw = () => names.every((n) => ledJobs(a).includes(n) || ledJobs(b).includes(n));
     await a.waitFor(bothSaw, `a leader for each of ${names.join(', ')}`, 15_000);
-    // A follower retries every 5 s: wait past one retry so a double leader would have shown up.
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Until the instance not leading a job has been refused its lock again on a retry: a double
+    // leader would have shown up by then.
+    const attempts = (s: ServerProcess, job: string) =>
+      relays.get(s)!.connectionsSending('pg_try_advisory_lock', String(jobLockKey(job)));
+    await eventually(
+      () => names.every((n) => [a, b].every((s) => ledJobs(s).includes(n) || attempts(s, n) >= 2)),
+      `the follower of each of ${names.join(', ')} to retry its lock`,
+    );
     for (const name of names) {
       const leaders = [a, b].filter((s) => ledJobs(s).includes(name)).map((s) => s.name);
       assert.equal(

@@ -229,3 +229,53 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** What a connection keeps of the text it sent: enough for a short-lived lock connection. */
+const RELAY_KEEP_CHARS = 64 * 1024;
+
+/**
+ * A TCP relay in front of the Postgres at `databaseUrl`, for one process to connect through:
+ * `url` is the same database reached via the relay. `connectionsSending(...parts)` counts the
+ * connections whose first statements contained every part, so a test can see an attempt that
+ * the process does not log (a refused advisory lock leaves no other trace).
+ */
+export async function sqlRelay(databaseUrl: string): Promise<{
+  url: string;
+  connectionsSending: (...parts: string[]) => number;
+  close: () => Promise<void>;
+}> {
+  const target = new URL(databaseUrl);
+  const sent: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const index = sent.push('') - 1;
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) sockets.add(s);
+    client.on('data', (chunk: Buffer) => {
+      if (sent[index].length < RELAY_KEEP_CHARS) sent[index] += chunk.toString('latin1');
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+    // Either side going away ends the other: a killed process's locks are released at once.
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) s.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    connectionsSending: (...parts) => sent.filter((text) => parts.every((p) => text.includes(p))).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
