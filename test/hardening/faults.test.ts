@@ -33,6 +33,10 @@ interface Outcome {
   ms: number;
 }
 
+/** How many times each status occurs. */
+const tally = (statuses: (number | string)[]) =>
+  statuses.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+
 describe('faults: kill -9 and dropped database connections', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let server: ServerProcess | undefined;
@@ -137,7 +141,8 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const succeeded = outcomes.filter((o) => typeof o.status === 'number' && o.status < 300);
     const failed = outcomes.filter((o) => o.status === 'error');
     t.diagnostic(
-      `${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, statuses ${JSON.stringify(outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {}))}`,
+      `${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, ` +
+        `statuses ${JSON.stringify(tally(outcomes.map((o) => o.status)))}`,
     );
     assert.ok(
       succeeded.length >= killAt && failed.length > 0,
@@ -271,18 +276,17 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     loading = false;
     await Promise.all(load);
 
-    const statuses = outcomes.reduce<Record<string, number>>(
-      (m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }),
-      {},
-    );
+    const statuses = tally(outcomes.map((o) => o.status));
     t.diagnostic(
-      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`,
+      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ` +
+        `${JSON.stringify(statuses)}; /readyz ${JSON.stringify(tally(ready))}`,
     );
     assert.ok(terminated > 0, 'the server had backends to terminate');
     assert.equal(
       server.proc.exitCode,
       null,
-      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\nstdout:\n${server.stdout().slice(-2000)}`,
+      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\n` +
+        `stdout:\n${server.stdout().slice(-2000)}`,
     );
     const slowest = Math.max(...outcomes.map((o) => o.ms));
     assert.ok(

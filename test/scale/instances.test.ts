@@ -79,7 +79,8 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
 
   before(async () => {
     database = await createDatabase(process.env.DATABASE_URL!, 'roster_instances');
-    // A migrates and seeds the demo org; B starts on the finished database (both could, serialized by the migration lock, but the demo seed is not meant to race).
+    // A migrates and seeds the demo org; B starts on the finished database (both could, serialized
+    // by the migration lock, but the demo seed is not meant to race).
     const [relayA, relayB] = [await sqlRelay(database.url), await sqlRelay(database.url)];
     a = await startServer({ name: 'instance-a', env: env(relayA) });
     relays.set(a, relayA);

@@ -134,7 +134,8 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
         waiters.delete(check);
         reject(
           new Error(
-            `timed out after ${ms} ms waiting for ${what} on ${opts.name}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
+            `timed out after ${ms} ms waiting for ${what} on ${opts.name}\n` +
+              `stdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
           ),
         );
       }, ms);
