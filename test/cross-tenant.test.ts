@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { describeEachBackend, TEST_PASSWORD, type Client } from './support/env.ts';
+import type { BodyOf } from './support/api-types.ts';
 import {
   appWithRoutes,
   ident,
@@ -219,7 +220,9 @@ describeEachBackend(
         }
         await createApiKey(t, { name: 'alpha-ci', role: 'member' });
       });
-      alphaIds.admin = (await alphaAdmin.get('/api/auth/me')).body.user.id;
+      const me = (await alphaAdmin.get('/api/auth/me')).body.user;
+      assert.ok(me);
+      alphaIds.admin = me.id;
       for (const module of modules) {
         if (!module.seedDemo) continue;
         // A module whose demo data is global (unique across orgs) cannot be seeded twice: A then only lacks that module's rows.
@@ -337,7 +340,7 @@ describeEachBackend(
         payload: { role: 'member' },
       });
       assert.equal(own.statusCode, 200, 'the walker app serves A’s own rows');
-      assert.equal(own.json().role, 'member');
+      assert.equal(own.json<BodyOf<`/api/members/${string}`, 'patch'>>().role, 'member');
     });
   },
   { demoPassword: TEST_PASSWORD },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { describeEachBackend, type Client } from './support/env.ts';
+import type { BodyOf, ProblemBody } from './support/api-types.ts';
 import { auditLog } from '../src/core/db/platform-schema.ts';
 import { newId } from '../src/core/db/columns.ts';
 import { apiKeys } from '../src/modules/identity/schema.ts';
@@ -9,19 +10,40 @@ import type { Organization } from '../src/modules/identity/service.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
+/** The parts of the OpenAPI document these tests read. */
+interface OpenApiDocument {
+  openapi: string;
+  info: { title: string };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: { required: string[] } }> };
+        security?: unknown[];
+        parameters?: { name: string; in: string }[];
+      }
+    >
+  >;
+}
+
+type AuditEntry = BodyOf<'/api/audit', 'get'>['items'][number];
+
 function assertProblem(
-  res: { status: number; body: any; headers: Record<string, unknown> },
+  res: { status: number; body: unknown; headers: Record<string, unknown> },
   status: number,
   detail?: string | RegExp,
 ) {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.headers['content-type'], PROBLEM_JSON);
-  assert.equal(res.body.status, status);
-  assert.equal(typeof res.body.title, 'string');
-  assert.match(res.body.type, /^https:\/\/roster\.dev\/problems\/[a-z-]+$/);
-  assert.equal(typeof res.body.detail, 'string');
-  if (typeof detail === 'string') assert.equal(res.body.detail, detail);
-  else if (detail) assert.match(res.body.detail, detail);
+  // The fields are checked one by one below; the type only lets the checks read them.
+  const body = res.body as Partial<ProblemBody>;
+  assert.equal(body.status, status);
+  assert.equal(typeof body.title, 'string');
+  assert.match(String(body.type), /^https:\/\/roster\.dev\/problems\/[a-z-]+$/);
+  assert.equal(typeof body.detail, 'string');
+  if (typeof detail === 'string') assert.equal(body.detail, detail);
+  else if (detail) assert.match(String(body.detail), detail);
 }
 
 describeEachBackend('HTTP conventions', (env) => {
@@ -35,7 +57,7 @@ describeEachBackend('HTTP conventions', (env) => {
   });
 
   test('an unknown route is a 404 problem naming the route', async () => {
-    const res = await admin.get('/api/no-such-thing?x=1');
+    const res = await admin.get<'/api/no-such-thing?x=1', ProblemBody>('/api/no-such-thing?x=1');
     assertProblem(res, 404, 'No route GET /api/no-such-thing');
     assert.deepEqual(Object.keys(res.body).sort(), ['detail', 'status', 'title', 'type']);
     assert.equal(res.body.title, 'Not Found');
@@ -56,37 +78,37 @@ describeEachBackend('HTTP conventions', (env) => {
     const login = await env().client().post('/api/auth/login', { username: '', password: 'x' });
     assertProblem(login, 400, /body\.username/);
     assert.deepEqual(
-      login.body.errors.map((e: any) => e.path),
+      login.body.errors.map((e) => e.path),
       ['body.username'],
     );
     assert.equal(typeof login.body.errors[0].message, 'string');
 
     const missing = await env().client().post('/api/auth/login', {});
     assertProblem(missing, 400);
-    assert.deepEqual(missing.body.errors.map((e: any) => e.path).sort(), ['body.password', 'body.username']);
+    assert.deepEqual(missing.body.errors.map((e) => e.path).sort(), ['body.password', 'body.username']);
 
     const limit = await admin.get('/api/members?limit=0');
     assertProblem(limit, 400, /query\.limit/);
     assert.deepEqual(
-      limit.body.errors.map((e: any) => e.path),
+      limit.body.errors.map((e) => e.path),
       ['query.limit'],
     );
     const notNumber = await admin.get('/api/audit?limit=many');
     assert.deepEqual(
-      notNumber.body.errors.map((e: any) => e.path),
+      notNumber.body.errors.map((e) => e.path),
       ['query.limit'],
     );
 
     const param = await admin.patch('/api/members/abc', { role: 'admin' });
     assertProblem(param, 400);
     assert.deepEqual(
-      param.body.errors.map((e: any) => e.path),
+      param.body.errors.map((e) => e.path),
       ['params.userId'],
     );
   });
 
   test('a malformed JSON body is a 400 problem', async () => {
-    const res = await admin.request('POST', '/api/api-keys', '{"name": "ci",', {
+    const res = await admin.request<ProblemBody>('POST', '/api/api-keys', '{"name": "ci",', {
       'content-type': 'application/json',
     });
     assertProblem(res, 400);
@@ -106,7 +128,7 @@ describeEachBackend('HTTP conventions', (env) => {
     });
     assertProblem(res, 400);
     assert.deepEqual(
-      res.body.errors.sort((a: any, b: any) => a.path.localeCompare(b.path)),
+      res.body.errors.sort((a, b) => a.path.localeCompare(b.path)),
       [
         { path: 'body.key_hash', message: 'unknown field' },
         { path: 'body.org_id', message: 'unknown field' },
@@ -134,7 +156,7 @@ describeEachBackend('HTTP conventions', (env) => {
   });
 
   test('the request id reaches the audit row written by the request', async () => {
-    const res = await admin.request(
+    const res = await admin.request<BodyOf<'/api/api-keys', 'post'>>(
       'POST',
       '/api/api-keys',
       { name: 'traced', role: 'viewer' },
@@ -166,7 +188,7 @@ describeEachBackend('HTTP conventions', (env) => {
   });
 
   test('/openapi.json lists the identity and audit paths, not the ops routes', async () => {
-    const res = await env().client().get('/openapi.json');
+    const res = await env().client().get<'/openapi.json', OpenApiDocument>('/openapi.json');
     assert.equal(res.status, 200);
     assert.equal(res.body.openapi, '3.1.0');
     assert.equal(res.body.info.title, 'Roster API');
@@ -189,13 +211,13 @@ describeEachBackend('HTTP conventions', (env) => {
     for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/api/live'])
       assert.ok(!paths.includes(p), `${p} is hidden`);
     const login = res.body.paths['/api/auth/login'].post;
-    assert.deepEqual(login.requestBody.content['application/json'].schema.required.sort(), [
+    assert.deepEqual(login.requestBody?.content['application/json'].schema.required.sort(), [
       'password',
       'username',
     ]);
     assert.deepEqual(login.security, [], 'login needs no token');
     assert.ok(
-      res.body.paths['/api/audit'].get.parameters.some((p: any) => p.name === 'cursor' && p.in === 'query'),
+      res.body.paths['/api/audit'].get.parameters?.some((p) => p.name === 'cursor' && p.in === 'query'),
     );
   });
 
@@ -241,8 +263,8 @@ describeEachBackend('HTTP conventions', (env) => {
     const created: string[] = [];
     for (let i = 1; i <= 5; i++)
       created.push((await pager.post('/api/api-keys', { name: `key-${i}`, role: 'viewer' })).body.id);
-    const seen: any[] = [];
-    let url = '/api/audit?limit=2&entity_type=api_key';
+    const seen: AuditEntry[] = [];
+    let url: `/api/audit?${string}` = '/api/audit?limit=2&entity_type=api_key';
     const pages: number[] = [];
     for (;;) {
       const res = await pager.get(url);
@@ -271,19 +293,18 @@ describeEachBackend('HTTP conventions', (env) => {
     await boss.delete(`/api/api-keys/${key.id}`);
     const revoked = await boss.get('/api/audit?action=revoke');
     assert.deepEqual(
-      revoked.body.items.map((a: any) => [a.action, a.entity_type, a.entity_id, a.message]),
+      revoked.body.items.map((a) => [a.action, a.entity_type, a.entity_id, a.message]),
       [['revoke', 'api_key', key.id, 'API key "short-lived" revoked']],
     );
     const orgRows = await boss.get('/api/audit?entity_type=organization');
     assert.deepEqual(
-      orgRows.body.items.map((a: any) => a.message),
+      orgRows.body.items.map((a) => a.message),
       ['Organization created: Org filters (filters)'],
     );
-    const bossId = (await boss.get('/api/auth/me')).body.user.id;
+    const bossId = (await boss.get('/api/auth/me')).body.user?.id;
+    assert.ok(bossId);
     const byBoss = await boss.get(`/api/audit?actor=${bossId}`);
-    assert.ok(
-      byBoss.body.items.length >= 3 && byBoss.body.items.every((a: any) => a.actor_user_id === bossId),
-    );
+    assert.ok(byBoss.body.items.length >= 3 && byBoss.body.items.every((a) => a.actor_user_id === bossId));
 
     // Rows at fixed past instants make the time window exact.
     const hour = (h: number) => new Date(Date.UTC(2020, 0, 1, h));
@@ -305,22 +326,22 @@ describeEachBackend('HTTP conventions', (env) => {
       `/api/audit?entity_type=shift&from=${hour(9).toISOString()}&to=${hour(11).toISOString()}`,
     );
     assert.deepEqual(
-      window.body.items.map((a: any) => a.message),
+      window.body.items.map((a) => a.message),
       ['shift 10', 'shift 9'],
     );
     assert.deepEqual(
-      window.body.items.map((a: any) => a.created_at),
+      window.body.items.map((a) => a.created_at),
       [hour(10).toISOString(), hour(9).toISOString()],
     );
     const since = await boss.get(`/api/audit?entity_type=shift&from=2020-01-01T10:30:00%2B00:00`);
     assert.deepEqual(
-      since.body.items.map((a: any) => a.message),
+      since.body.items.map((a) => a.message),
       ['shift 11'],
     );
     const badDate = await boss.get('/api/audit?from=yesterday');
     assertProblem(badDate, 400);
     assert.deepEqual(
-      badDate.body.errors.map((e: any) => e.path),
+      badDate.body.errors.map((e) => e.path),
       ['query.from'],
     );
   });

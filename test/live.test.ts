@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { describeEachBackend, type Client } from './support/env.ts';
+import type { ProblemBody } from './support/api-types.ts';
+import { connectLive as connect, frameText, type LiveClient, type LiveMessage } from './support/live.ts';
 import {
   createRedisBus,
   liveEvent,
@@ -20,72 +22,6 @@ import { createServer } from '../src/server.ts';
 import type { Organization } from '../src/modules/identity/service.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TIMEOUT_MS = 5000;
-
-interface LiveMessage {
-  type: string;
-  data: any;
-  at: string;
-}
-
-/** One open `/api/live` connection and everything it has received so far. */
-interface LiveClient {
-  messages: LiveMessage[];
-  /** Resolves with the first message (already received or coming) that matches. */
-  next(match: (m: LiveMessage) => boolean): Promise<LiveMessage>;
-  close(): void;
-}
-
-function connect(port: number, auth: { token?: string; bearer?: string }): Promise<LiveClient> {
-  const query = auth.token ? `?token=${encodeURIComponent(auth.token)}` : '';
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live${query}`, {
-    headers: auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {},
-  });
-  const messages: LiveMessage[] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (raw) => {
-    messages.push(JSON.parse(raw.toString()));
-    for (const w of waiters) w();
-  });
-  const client: LiveClient = {
-    messages,
-    next: (match) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no matching live message within ${TIMEOUT_MS} ms; got ${JSON.stringify(messages.map((m) => m.type))}`,
-            ),
-          );
-        }, TIMEOUT_MS);
-        waiters.add(check);
-        check();
-      }),
-    close: () => ws.close(),
-  };
-  return new Promise((resolve, reject) => {
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c));
-      res.on('end', () =>
-        reject(
-          Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body }),
-        ),
-      );
-    });
-    ws.once('error', reject);
-    // Connected means greeted: the server sends `hello` once the credentials are checked.
-    ws.once('open', () => client.next((m) => m.type === 'hello').then(() => resolve(client), reject));
-  });
-}
 
 describeEachBackend('live events over WebSocket', (env) => {
   let port: number;
@@ -101,7 +37,9 @@ describeEachBackend('live events over WebSocket', (env) => {
     let alphaAdmin: Client;
     ({ org: alpha, admin: alphaAdmin } = await env().makeOrg('alpha'));
     ({ org: beta } = await env().makeOrg('beta'));
-    users.owner = { id: (await alphaAdmin.get('/api/auth/me')).body.user.id, client: alphaAdmin };
+    const owner = (await alphaAdmin.get('/api/auth/me')).body.user;
+    assert.ok(owner);
+    users.owner = { id: owner.id, client: alphaAdmin };
     users.ada = await env().makeUser(alpha, 'ada', 'admin');
     users.xena = await env().makeUser(alpha, 'xena', 'member');
     users.yuri = await env().makeUser(alpha, 'yuri', 'member');
@@ -137,12 +75,13 @@ describeEachBackend('live events over WebSocket', (env) => {
     await assert.rejects(
       connect(port, {}),
       (e: { status?: number; body?: string }) =>
-        e.status === 401 && JSON.parse(e.body!).detail === 'Authentication required',
+        e.status === 401 && (JSON.parse(e.body!) as ProblemBody).detail === 'Authentication required',
     );
     await assert.rejects(
       connect(port, { token: 'rs_nope' }),
       (e: { status?: number; body?: string }) =>
-        e.status === 401 && JSON.parse(e.body!).detail === 'Invalid, expired or revoked credentials',
+        e.status === 401 &&
+        (JSON.parse(e.body!) as ProblemBody).detail === 'Invalid, expired or revoked credentials',
     );
     await assert.rejects(connect(port, { bearer: 'rs_nope' }), (e: { status?: number }) => e.status === 401);
   });
@@ -161,7 +100,7 @@ describeEachBackend('live events over WebSocket', (env) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${users.yuri.client.token}`);
     const pong = await new Promise<LiveMessage>((resolve, reject) => {
       ws.on('message', (raw) => {
-        const m = JSON.parse(raw.toString()) as LiveMessage;
+        const m = JSON.parse(frameText(raw)) as LiveMessage;
         if (m.type === 'hello') ws.send('ping');
         if (m.type === 'pong') resolve(m);
       });
@@ -200,10 +139,10 @@ describeEachBackend('live events over WebSocket', (env) => {
     const seen: LiveEvent[] = [];
     const unsubscribe = env().bus.subscribe((e) => seen.push(e));
     try {
-      const duringTx = await env().inOrg(alpha, async (t) => {
+      const duringTx = await env().inOrg(alpha, (t) => {
         t.publish(liveEvent(alpha.id, 'test.committed', { n: 1 }, { everyone: true }));
         t.publish(liveEvent(alpha.id, 'test.committed', { n: 2 }, { everyone: true }));
-        return seen.length;
+        return Promise.resolve(seen.length);
       });
       assert.equal(duringTx, 0, 'nothing is published while the transaction is open');
       assert.deepEqual(
@@ -215,9 +154,9 @@ describeEachBackend('live events over WebSocket', (env) => {
       );
 
       await assert.rejects(
-        env().inOrg(alpha, async (t) => {
+        env().inOrg(alpha, (t) => {
           t.publish(liveEvent(alpha.id, 'test.rolled-back', {}, { everyone: true }));
-          throw new Error('refused');
+          return Promise.reject(new Error('refused'));
         }),
         /refused/,
       );
@@ -292,9 +231,12 @@ describeEachBackend('live events over WebSocket', (env) => {
           ['redis.for-xena'],
           'the socket got only what its user may see',
         );
-        assert.deepEqual((await env().client().get('/readyz')).body.bus, 'memory');
+        assert.deepEqual(
+          (await env().client().get<'/readyz', { bus: string }>('/readyz')).body.bus,
+          'memory',
+        );
         const ready = await app.inject({ method: 'GET', url: '/readyz' });
-        assert.equal(ready.json().bus, 'redis');
+        assert.equal(ready.json<{ bus: string }>().bus, 'redis');
       } finally {
         socket?.close();
         await app?.close();

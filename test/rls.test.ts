@@ -84,15 +84,13 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
 
     await assert.rejects(
       env().inOrg(acme, (t) =>
-        t.tx
-          .insert(auditLog)
-          .values({
-            orgId: globex.id,
-            actorLabel: 'intruder',
-            action: 'create',
-            entityType: 'x',
-            message: 'planted',
-          }),
+        t.tx.insert(auditLog).values({
+          orgId: globex.id,
+          actorLabel: 'intruder',
+          action: 'create',
+          entityType: 'x',
+          message: 'planted',
+        }),
       ),
       isRlsRefusal,
     );
@@ -155,9 +153,7 @@ describeEachBackend('row-level security: the database keeps tenants apart', (env
     });
     assert.deepEqual(inside, { current_user: 'roster_app', org: acme.id, user_id: '' });
     await assert.rejects(
-      env().inOrg(acme, async () => {
-        throw new Error('boom');
-      }),
+      env().inOrg(acme, () => Promise.reject(new Error('boom'))),
       /boom/,
     );
 

@@ -26,7 +26,12 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   const contexts: BrowserContext[] = [];
   let serverLog = '';
 
-  async function api<T = any>(token: string | null, method: string, url: string, body?: unknown): Promise<T> {
+  async function api<T = unknown>(
+    token: string | null,
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<T> {
     const res = await fetch(base + url, {
       method,
       headers: {
@@ -302,8 +307,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await player.waitFor({ timeout: 60_000 });
     assert.equal(await player.getAttribute('data-asset'), 'E2E slide');
     await screen.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320,
+      () => document.querySelector<HTMLImageElement>('[data-testid=player] img')?.naturalWidth === 320,
     );
     await shot(screen, '09-player-playing');
     // The server becomes unreachable and the screen reloads: it keeps playing what it cached.
@@ -311,8 +315,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await screen.reload();
     await screen.getByText('offline — playing cached playlist').waitFor();
     await screen.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid=player] img') as HTMLImageElement | null)?.naturalWidth === 320,
+      () => document.querySelector<HTMLImageElement>('[data-testid=player] img')?.naturalWidth === 320,
     );
     await shot(screen, '09b-player-offline');
   });
@@ -504,9 +507,10 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
           priority: string;
           alert_on_audio_low: boolean;
           alert_on_device_offline: boolean;
+          performer: { name: string };
         }>;
       }>(token, 'GET', '/api/monitoring/assignments?limit=200')
-    ).items.filter((a: any) => a.performer.name === 'Eddie Encore');
+    ).items.filter((a) => a.performer.name === 'Eddie Encore');
     const until = Date.now() + 30_000;
     let prefs = mine;
     while (!prefs.alert_on_audio_low && Date.now() < until)
@@ -612,7 +616,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         `/api/events/events/${event.id}/rooms?limit=200`,
       )
     ).items.map((r) => r.name);
-    assert.ok(!rooms.includes('E2E spare room'), `room still listed: ${rooms}`);
+    assert.ok(!rooms.includes('E2E spare room'), `room still listed: ${rooms.join(', ')}`);
 
     await admin.getByRole('combobox', { name: /^Event\b/ }).selectOption(throwaway.id);
     await admin.getByRole('button', { name: 'Delete event' }).click();

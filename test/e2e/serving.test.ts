@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { ProblemBody } from '../support/api-types.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { buildApp, type RosterApp } from '../../src/core/http/app.ts';
 import { openRuntime, type Runtime } from '../../src/server.ts';
@@ -60,13 +61,13 @@ describe('console serving', () => {
     // Only a browser page load falls back to the app; other clients get the usual 404 problem.
     const curl = await app.inject({ method: 'GET', url: '/org/users', headers: { accept: '*/*' } });
     assert.equal(curl.statusCode, 404);
-    assert.equal(curl.json().detail, 'No route GET /org/users');
+    assert.equal(curl.json<ProblemBody>().detail, 'No route GET /org/users');
     const traversal = await app.inject({ method: 'GET', url: '/../../etc/passwd' });
     assert.doesNotMatch(traversal.body, /root:/);
     const api = await app.inject({ method: 'GET', url: '/api/does-not-exist' });
     assert.equal(api.statusCode, 401);
     const docs = await app.inject({ method: 'GET', url: '/docs/nothing-here' });
     assert.equal(docs.statusCode, 404);
-    assert.equal(docs.json().title, 'Not Found');
+    assert.equal(docs.json<ProblemBody>().title, 'Not Found');
   });
 });

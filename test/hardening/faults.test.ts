@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { call, createDatabase, startServer, type ServerProcess } from '../support/processes.ts';
+import type { BodyOf } from '../support/api-types.ts';
+import { call, createDatabase, eventually, startServer, type ServerProcess } from '../support/processes.ts';
 
 /**
  * Faults against the real `roster start` on a real Postgres (issue 8, "Faults"):
@@ -20,13 +21,21 @@ const skip = process.env.DATABASE_URL
   ? false
   : 'needs DATABASE_URL (kills a server process and terminates Postgres backends)';
 
+type Door = `/api/events/events/${string}`;
+
+/** One request of the burst: what it answered (the body of its kind), or 'error' when cut off. */
 interface Outcome {
   kind: 'check-in' | 'scan';
   participant: string;
   status: number | 'error';
-  body?: any;
+  checkedIn?: BodyOf<`${Door}/check-in`, 'post'>;
+  scanned?: BodyOf<`${Door}/scans`, 'post'>;
   ms: number;
 }
+
+/** How many times each status occurs. */
+const tally = (statuses: (number | string)[]) =>
+  statuses.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
 
 describe('faults: kill -9 and dropped database connections', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
@@ -57,17 +66,18 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
       body: { username, password: PASSWORD },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.token as string;
+    return res.body.token;
   };
 
   test('kill -9 during a burst of check-ins and scans: every 2xx is stored once, as answered', async (t) => {
     server = await startServer({ name: 'faults-burst', env: env() });
+    const base = server.base;
     const owner = await login('admin');
     const controller = await login('controleur');
-    const [event] = (await call(server.base, 'GET', '/api/events/events', { token: owner })).body.items;
+    const [event] = (await call(base, 'GET', '/api/events/events', { token: owner })).body.items;
     const badges: { id: string; qr: string }[] = [];
     for (let i = 0; i < 120; i++) {
-      const p = await call(server.base, 'POST', `/api/events/events/${event.id}/participants`, {
+      const p = await call(base, 'POST', `/api/events/events/${event.id}/participants`, {
         token: owner,
         body: { full_name: `Burst visitor ${i}` },
       });
@@ -87,26 +97,30 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     let ok = 0;
     let killed = false;
     const killAt = Math.floor(planned.length / 3);
-    const base = server.base;
     const worker = async () => {
       while (planned.length) {
         const next = planned.shift()!;
         const started = Date.now();
-        const url = `/api/events/events/${event.id}/${next.kind === 'scan' ? 'scans' : 'check-in'}`;
+        const door: Door = `/api/events/events/${event.id}`;
+        const opts = { body: { qr: next.b.qr }, timeoutMs: REQUEST_TIMEOUT_MS };
         try {
-          const res = await call(base, 'POST', url, {
-            token: next.kind === 'scan' ? controller : owner,
-            body: { qr: next.b.qr },
-            timeoutMs: REQUEST_TIMEOUT_MS,
-          });
+          const answer =
+            next.kind === 'scan'
+              ? await call(base, 'POST', `${door}/scans`, { ...opts, token: controller }).then((r) => ({
+                  status: r.status,
+                  scanned: r.body,
+                }))
+              : await call(base, 'POST', `${door}/check-in`, { ...opts, token: owner }).then((r) => ({
+                  status: r.status,
+                  checkedIn: r.body,
+                }));
           outcomes.push({
             kind: next.kind,
             participant: next.b.id,
-            status: res.status,
-            body: res.body,
+            ...answer,
             ms: Date.now() - started,
           });
-          if (res.status < 300 && ++ok >= killAt && !killed) {
+          if (answer.status < 300 && ++ok >= killAt && !killed) {
             killed = true;
             server!.proc.kill('SIGKILL');
           }
@@ -127,7 +141,8 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const succeeded = outcomes.filter((o) => typeof o.status === 'number' && o.status < 300);
     const failed = outcomes.filter((o) => o.status === 'error');
     t.diagnostic(
-      `${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, statuses ${JSON.stringify(outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {}))}`,
+      `${outcomes.length} requests: ${succeeded.length} answered 2xx, ${failed.length} cut off by the kill, ` +
+        `statuses ${JSON.stringify(tally(outcomes.map((o) => o.status)))}`,
     );
     assert.ok(
       succeeded.length >= killAt && failed.length > 0,
@@ -146,9 +161,10 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     );
     const byId = new Map(stored.map((r) => [r.id, r]));
     for (const s of scans) {
-      const row = byId.get(s.body.scan.id);
-      assert.ok(row, `scan ${s.body.scan.id} answered ${s.status} is stored`);
-      assert.deepEqual([row.status, row.participant_id], [s.body.status, s.participant]);
+      assert.ok(s.scanned, 'an answered scan has its body');
+      const row = byId.get(s.scanned.scan.id);
+      assert.ok(row, `scan ${s.scanned.scan.id} answered ${s.status} is stored`);
+      assert.deepEqual([row.status, row.participant_id], [s.scanned.status, s.participant]);
     }
     assert.equal(new Set(stored.map((r) => r.id)).size, stored.length);
     assert.ok(
@@ -166,14 +182,15 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
     const person = new Map(people.map((p) => [p.id, p]));
     for (const c of checkIns) {
       const p = person.get(c.participant)!;
-      assert.equal(p.is_checked_in, true, `${c.participant} answered ${c.body.status} is checked in`);
-      assert.equal(p.checked_in_at!.toISOString(), c.body.checked_in_at);
+      assert.ok(c.checkedIn, 'an answered check-in has its body');
+      assert.equal(p.is_checked_in, true, `${c.participant} answered ${c.checkedIn.status} is checked in`);
+      assert.equal(p.checked_in_at!.toISOString(), c.checkedIn.checked_in_at);
     }
-    const { rows: twice } = await admin.query(
+    const { rows: twice } = await admin.query<{ entity_id: string; n: number }>(
       `select entity_id, count(*)::int as n from audit_log where action = 'check_in' and entity_type = 'event_participant' group by entity_id having count(*) > 1`,
     );
     assert.deepEqual(twice, [], 'no badge has two check-in audit entries');
-    const firsts = checkIns.filter((c) => c.body.status === 'checked_in').map((c) => c.participant);
+    const firsts = checkIns.filter((c) => c.checkedIn?.status === 'checked_in').map((c) => c.participant);
     assert.equal(new Set(firsts).size, firsts.length, 'no badge was answered "checked_in" twice');
   });
 
@@ -191,7 +208,7 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
       body: { full_name: 'Fault visitor' },
     });
     assert.equal(badge.status, 201, JSON.stringify(badge.body));
-    const outcomes: { status: number | 'error'; ms: number; error?: string }[] = [];
+    const outcomes: { scanning: boolean; status: number | 'error'; ms: number; error?: string }[] = [];
     const ready: (number | 'error')[] = [];
     let loading = true;
     // Half the workers read a list (a transaction per request), half scan a badge at a door (the
@@ -210,9 +227,9 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
                 token,
                 timeoutMs: REQUEST_TIMEOUT_MS,
               });
-          outcomes.push({ status: res.status, ms: Date.now() - started });
+          outcomes.push({ scanning, status: res.status, ms: Date.now() - started });
         } catch (e) {
-          outcomes.push({ status: 'error', ms: Date.now() - started, error: (e as Error).name });
+          outcomes.push({ scanning, status: 'error', ms: Date.now() - started, error: (e as Error).name });
         }
       }
     };
@@ -227,31 +244,49 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
       }
     };
     const load = [...Array.from({ length: 8 }, (_, i) => worker(i % 2 === 1)), probe()];
+    const backends = async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database.name],
+      );
+      return rows[0].n;
+    };
+    // Answered 200 since outcome `from`, for lists and for scans alike: the server serves again.
+    const servingSince = (from: number) => {
+      const answered = outcomes.slice(from).filter((o) => o.status === 200);
+      return answered.some((o) => o.scanning) && answered.some((o) => !o.scanning);
+    };
     let terminated = 0;
+    let lastRound = 0;
     for (let round = 0; round < 4; round++) {
-      await new Promise((r) => setTimeout(r, 700));
-      const { rows } = await admin.query(
+      // Each round hits a server under load that has connected again since the previous one.
+      const since = lastRound;
+      await eventually(
+        async () => servingSince(since) && (await backends()) > 0,
+        `requests answered and backends open before round ${round + 1}`,
+      );
+      lastRound = outcomes.length;
+      const { rows } = await admin.query<{ n: number }>(
         'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
         [database.name],
       );
       terminated += rows[0].n;
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    await eventually(() => servingSince(lastRound), 'lists and scans answered 200 after the last round');
     loading = false;
     await Promise.all(load);
 
-    const statuses = outcomes.reduce<Record<string, number>>(
-      (m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }),
-      {},
-    );
+    const statuses = tally(outcomes.map((o) => o.status));
     t.diagnostic(
-      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ${JSON.stringify(statuses)}; /readyz ${JSON.stringify(ready.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`,
+      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ` +
+        `${JSON.stringify(statuses)}; /readyz ${JSON.stringify(tally(ready))}`,
     );
     assert.ok(terminated > 0, 'the server had backends to terminate');
     assert.equal(
       server.proc.exitCode,
       null,
-      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\nstdout:\n${server.stdout().slice(-2000)}`,
+      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\n` +
+        `stdout:\n${server.stdout().slice(-2000)}`,
     );
     const slowest = Math.max(...outcomes.map((o) => o.ms));
     assert.ok(

@@ -6,6 +6,7 @@ import { describeEachBackend, type Client } from '../support/env.ts';
 import { changedTables, databaseChecksum, orgChecksum } from '../support/routes.ts';
 import { queryRows } from '../../src/core/db/client.ts';
 import { memberships } from '../../src/core/db/platform-schema.ts';
+import type { TenantTx } from '../../src/core/db/tenant.ts';
 import type { Organization } from '../../src/modules/identity/service.ts';
 import {
   orgUserProfiles,
@@ -68,7 +69,7 @@ interface Plant {
 }
 
 async function buildPlant(
-  inOrg: <T>(fn: (t: import('../../src/core/db/tenant.ts').TenantTx) => Promise<T>) => Promise<T>,
+  inOrg: <T>(fn: (t: TenantTx) => Promise<T>) => Promise<T>,
   tag: string,
 ): Promise<Plant> {
   return inOrg(async (t) => {
@@ -92,7 +93,7 @@ function model(plant: Plant, d: Draw) {
       ? 'Admin'
       : d.roles[i] === 'Admin profile only'
         ? 'User'
-        : (d.roles[i] as Effective);
+        : d.roles[i];
   const adminMember = (i: number) => i === OWNER || d.roles[i] === 'Admin';
   const viewer = (i: number) => i !== OWNER && d.viewer[i] && d.roles[i] !== 'Admin';
   /** unit index → department ids (empty = all) of the assignments in force. */
@@ -220,16 +221,14 @@ describeEachBackend('isolation and authorization: generated org-module actors ag
             .values({ orgId: alpha.id, userId: ids[u], unitId: a.units[k], ...windowColumns(as.window) })
             .returning({ id: userUnits.id });
           if (as.departments.length) {
-            await tx
-              .insert(userUnitDepartments)
-              .values(
-                as.departments.map((i) => ({
-                  orgId: alpha.id,
-                  userUnitId: row.id,
-                  unitId: a.units[k],
-                  departmentId: a.departments[k][i],
-                })),
-              );
+            await tx.insert(userUnitDepartments).values(
+              as.departments.map((i) => ({
+                orgId: alpha.id,
+                userUnitId: row.id,
+                unitId: a.units[k],
+                departmentId: a.departments[k][i],
+              })),
+            );
           }
         }
       }
@@ -541,7 +540,7 @@ describeEachBackend('isolation and authorization: generated org-module actors ag
         none,
         none,
       ],
-      toggle: Array.from({ length: USERS }, () => Array(USERS + 1).fill(0)),
+      toggle: Array.from({ length: USERS }, () => new Array<number>(USERS + 1).fill(0)),
     };
     await apply(d);
     const problems: string[] = [];

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { orgChecksum } from '../support/routes.ts';
 import { describeEachBackend, type Client } from '../support/env.ts';
 import { memberships } from '../../src/core/db/platform-schema.ts';
+import type { TenantTx } from '../../src/core/db/tenant.ts';
 import type { Organization } from '../../src/modules/identity/service.ts';
 import { createAssignment } from '../../src/modules/monitoring/assignments.ts';
 import { createGroup } from '../../src/modules/monitoring/groups.ts';
@@ -53,7 +54,7 @@ interface Draw {
 }
 
 async function buildFixture(
-  inOrg: <T>(fn: (t: import('../../src/core/db/tenant.ts').TenantTx) => Promise<T>) => Promise<T>,
+  inOrg: <T>(fn: (t: TenantTx) => Promise<T>) => Promise<T>,
   tag: string,
 ): Promise<Fixture> {
   return inOrg(async (t) => {

@@ -7,6 +7,7 @@ import { changedTables, databaseChecksum, orgChecksum } from '../support/routes.
 import { memberships } from '../../src/core/db/platform-schema.ts';
 import type { Organization } from '../../src/modules/identity/service.ts';
 import { createUrlAsset } from '../../src/modules/signage/assets.ts';
+import type { devicePlaylist } from '../../src/modules/signage/device-playlist.ts';
 import { setOrgPlan } from '../../src/modules/signage/plans.ts';
 import { signageAssets, signageMemberPermissions } from '../../src/modules/signage/schema.ts';
 
@@ -67,6 +68,8 @@ describeEachBackend(
     let deviceA: { id: string; client: Client };
     let deviceB: { id: string; client: Client };
 
+    type DevicePlaylist = Awaited<ReturnType<typeof devicePlaylist>>;
+
     const pairScreen = async (owner: Client, name: string, playlistId: string) => {
       const anon = env().client();
       const pairing = await anon.post('/api/device/pair');
@@ -79,7 +82,8 @@ describeEachBackend(
       assert.equal(claim.status, 201, JSON.stringify(claim.body));
       const paired = await anon.get(`/api/device/pair/${pairing.body.pairing_secret}`);
       assert.equal(paired.status, 200, JSON.stringify(paired.body));
-      return { id: claim.body.id as string, client: env().client(paired.body.device_token) };
+      assert.ok(paired.body.status === 'paired');
+      return { id: claim.body.id, client: env().client(paired.body.device_token) };
     };
 
     const linkAsset = async (c: Client, name: string) => {
@@ -90,7 +94,7 @@ describeEachBackend(
         is_enabled: true,
       });
       assert.equal(res.status, 201, JSON.stringify(res.body));
-      return res.body.id as string;
+      return res.body.id;
     };
 
     before(async () => {
@@ -98,8 +102,10 @@ describeEachBackend(
       ({ org: beta, admin: betaOwner } = await env().makeOrg('iso-sign-b'));
       // Thousands of calls per minute from one org: lift the plan's rate and seat limits.
       for (const org of [alpha, beta])
-        await env().inOrg(org, (t) => setOrgPlan(t, 'enterprise', { api_rate_per_minute: 1_000_000 }));
-      alphaOwnerId = (await alphaOwner.get('/api/auth/me')).body.user.id;
+        await env().inOrg(org, (t) => setOrgPlan(t, 'enterprise', { apiRatePerMinute: 1_000_000 }));
+      const me = (await alphaOwner.get('/api/auth/me')).body.user;
+      assert.ok(me);
+      alphaOwnerId = me.id;
       for (let u = 0; u < USERS; u++) users.push(await env().makeUser(alpha, `iso-sign-a-${u}`, 'member'));
       for (let u = 0; u < USERS; u++)
         for (let k = 0; k < 2; k++)
@@ -110,9 +116,9 @@ describeEachBackend(
           await env().inOrg(alpha, (t) =>
             createUrlAsset(t, {
               name: 'A system',
-              asset_type: 'webpage',
+              assetType: 'webpage',
               uri: 'https://example.test/system',
-              is_enabled: true,
+              isEnabled: true,
             }),
           )
         ).id,
@@ -348,12 +354,13 @@ describeEachBackend(
         [deviceA, assetsA.map((x) => x.id), assetsB, playlistB],
         [deviceB, assetsB, assetsA.map((x) => x.id), playlistA],
       ] as const) {
-        const play = await screen.client.get('/api/device/playlist');
+        const play = await screen.client.get<'/api/device/playlist', DevicePlaylist>('/api/device/playlist');
         assert.equal(play.status, 200, JSON.stringify(play.body));
+        assert.ok(play.body.playlist, 'a screen with a playlist');
         assert.notEqual(play.body.playlist.id, theirPlaylist);
         // Every enabled asset of its own playlist, in order, and nothing else.
         assert.deepEqual(
-          play.body.items.map((x: { id: string }) => x.id),
+          play.body.items.map((x) => x.id),
           mine,
         );
         for (const id of theirs) {

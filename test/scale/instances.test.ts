@@ -4,14 +4,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/core/config.ts';
 import { openDatabase } from '../../src/core/db/client.ts';
 import { createMemoryBus } from '../../src/core/events/bus.ts';
 import { buildApp } from '../../src/core/http/app.ts';
 import { createMemoryRateLimiter } from '../../src/core/http/rate-limit.ts';
 import { modules } from '../../src/server.ts';
-import { call, createDatabase, ROOT, startServer, type ServerProcess } from '../support/processes.ts';
+import type { BodyOf } from '../support/api-types.ts';
+import { connectLive } from '../support/live.ts';
+import {
+  call,
+  createDatabase,
+  eventually,
+  ROOT,
+  sqlRelay,
+  startServer,
+  type ServerProcess,
+} from '../support/processes.ts';
+import { jobLockKey } from '../../src/core/jobs/runner.ts';
 
 /**
  * Two real `roster start` processes on one Postgres and one Redis (issue 8, "Several instances"):
@@ -58,8 +68,10 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let a: ServerProcess;
   let b: ServerProcess;
-  const env = () => ({
-    DATABASE_URL: database.url,
+  // Each instance reaches Postgres through its own relay, which shows its attempts at a job's lock.
+  const relays = new Map<ServerProcess, Awaited<ReturnType<typeof sqlRelay>>>();
+  const env = (relay: { url: string }) => ({
+    DATABASE_URL: relay.url,
     REDIS_URL: process.env.REDIS_URL!,
     ROSTER_DEMO_PASSWORD: PASSWORD,
     ROSTER_SECRET: SECRET,
@@ -67,15 +79,20 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
 
   before(async () => {
     database = await createDatabase(process.env.DATABASE_URL!, 'roster_instances');
-    // A migrates and seeds the demo org; B starts on the finished database (both could, serialized by the migration lock, but the demo seed is not meant to race).
-    a = await startServer({ name: 'instance-a', env: env() });
-    b = await startServer({ name: 'instance-b', env: env() });
+    // A migrates and seeds the demo org; B starts on the finished database (both could, serialized
+    // by the migration lock, but the demo seed is not meant to race).
+    const [relayA, relayB] = [await sqlRelay(database.url), await sqlRelay(database.url)];
+    a = await startServer({ name: 'instance-a', env: env(relayA) });
+    relays.set(a, relayA);
+    b = await startServer({ name: 'instance-b', env: env(relayB) });
+    relays.set(b, relayB);
   });
 
   after(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
     a?.cleanup();
     b?.cleanup();
+    await Promise.all([...relays.values()].map((r) => r.close()));
     await database?.drop();
   });
 
@@ -84,14 +101,14 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
       body: { username, password: PASSWORD },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.token as string;
+    return res.body.token;
   };
 
   test('a session opened on A is valid on B, and logging out on B ends it on A', async () => {
     const token = await login(a);
     const onB = await call(b.base, 'GET', '/api/auth/me', { token });
     assert.equal(onB.status, 200, JSON.stringify(onB.body));
-    assert.equal(onB.body.user.username, 'admin');
+    assert.equal(onB.body.user?.username, 'admin');
     assert.equal(onB.body.org.slug, 'demo');
 
     const out = await call(b.base, 'POST', '/api/auth/logout', { token });
@@ -104,35 +121,9 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
   test('a WebSocket client on A receives the live event of a write made on B', async () => {
     const tokenA = await login(a);
     const tokenB = await login(b);
-    const socket = new WebSocket(`ws://127.0.0.1:${a.port}/api/live?token=${encodeURIComponent(tokenA)}`);
-    const messages: Array<{ type: string; data: any }> = [];
-    const waiters = new Set<() => void>();
-    socket.on('message', (raw) => {
-      messages.push(JSON.parse(raw.toString()));
-      for (const w of [...waiters]) w();
-    });
-    const waitMessage = (match: (m: { type: string; data: any }) => boolean, what: string) =>
-      new Promise<{ type: string; data: any }>((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no ${what} on A's socket within 5 s; got ${JSON.stringify(messages.map((m) => m.type))}`,
-            ),
-          );
-        }, 5_000);
-        waiters.add(check);
-        check();
-      });
+    const socket = await connectLive(a.port, { token: tokenA });
     try {
-      const hello = await waitMessage((m) => m.type === 'hello', 'hello');
+      const hello = await socket.next((m) => m.type === 'hello');
       assert.equal(hello.data.role, 'owner');
       // A playlist is announced to everyone in the org (signage.playlist.created).
       const created = await call(b.base, 'POST', '/api/signage/playlists', {
@@ -140,9 +131,8 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
         body: { name: `Across instances ${Date.now()}` },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      const event = await waitMessage(
-        (m) => m.type === 'signage.playlist.created' && m.data?.id === created.body.id,
-        'signage.playlist.created',
+      const event = await socket.next(
+        (m) => m.type === 'signage.playlist.created' && m.data.id === created.body.id,
       );
       assert.equal(event.data.id, created.body.id);
     } finally {
@@ -155,15 +145,18 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
     const owner = await login(a);
     const [c1, c2] = [await login(a, 'tech'), await login(b, 'plant.user')];
-    const idOf = async (server: ServerProcess, token: string) =>
-      (await call(server.base, 'GET', '/api/auth/me', { token })).body.user.id as number;
+    const idOf = async (server: ServerProcess, token: string) => {
+      const me = (await call(server.base, 'GET', '/api/auth/me', { token })).body.user;
+      assert.ok(me, 'a user session');
+      return me.id;
+    };
     const ids = [await idOf(a, c1), await idOf(b, c2)];
     const created = await call(a.base, 'POST', '/api/events/events', {
       token: owner,
       body: { name: 'Two doors', start_date: at(-2), end_date: at(4) },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const url = (p: string) => `/api/events/events/${created.body.id}${p}`;
+    const url = <P extends string>(p: P) => `/api/events/events/${created.body.id}${p}` as const;
     const rooms: string[] = [];
     for (const name of ['North', 'South'])
       rooms.push(
@@ -203,7 +196,7 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     // Every round, each door scans every badge at once, one door on each instance: half the badges
     // move North→South while the others move South→North, in batches of two processes.
     const rounds = 6;
-    const answers = [];
+    const answers: { status: number; body: BodyOf<`/api/events/events/${string}/scans`, 'post'> }[] = [];
     for (let r = 0; r < rounds; r++) {
       answers.push(
         ...(await Promise.all([
@@ -221,7 +214,7 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     const occupancy = await Promise.all(
       rooms.map(
         async (id) =>
-          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy as number,
+          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy,
       ),
     );
     assert.equal(
@@ -248,8 +241,14 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     await Promise.all([a, b].map((s) => s.waitFor(() => true, 'runner start')));
     const bothSaw = () => names.every((n) => ledJobs(a).includes(n) || ledJobs(b).includes(n));
     await a.waitFor(bothSaw, `a leader for each of ${names.join(', ')}`, 15_000);
-    // A follower retries every 5 s: wait past one retry so a double leader would have shown up.
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Until the instance not leading a job has been refused its lock again on a retry: a double
+    // leader would have shown up by then.
+    const attempts = (s: ServerProcess, job: string) =>
+      relays.get(s)!.connectionsSending('pg_try_advisory_lock', String(jobLockKey(job)));
+    await eventually(
+      () => names.every((n) => [a, b].every((s) => ledJobs(s).includes(n) || attempts(s, n) >= 2)),
+      `the follower of each of ${names.join(', ')} to retry its lock`,
+    );
     for (const name of names) {
       const leaders = [a, b].filter((s) => ledJobs(s).includes(name)).map((s) => s.name);
       assert.equal(
@@ -293,9 +292,9 @@ describe(
     after(async () => {
       for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
       await Promise.all(
-        procs.map((p) =>
-          p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null,
-        ),
+        procs
+          .filter((p) => p.exitCode === null && p.signalCode === null)
+          .map((p) => new Promise((r) => p.once('exit', r))),
       );
       await database?.drop();
     });
@@ -308,38 +307,37 @@ describe(
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         procs.push(proc);
-        const state = { out: '', leading: false, runs: 0, leadingAt: 0 };
-        proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        const state = { out: '', leading: false, runs: 0, leadingAt: 0, refused: 0 };
+        proc.stdout.setEncoding('utf8').on('data', (c: string) => {
           state.out += c;
           for (const l of c.split('\n')) {
             if (l.includes('"leading job"') && !state.leading) {
               state.leading = true;
               state.leadingAt = Date.now();
             }
+            if (l.includes('"lock attempt"') && l.includes('"acquired":false')) state.refused += 1;
             const m = /"runs":(\d+)/.exec(l);
             if (m) state.runs = Number(m[1]);
           }
         });
-        proc.stderr!.setEncoding('utf8').on('data', (c: string) => (state.out += c));
+        proc.stderr.setEncoding('utf8').on('data', (c: string) => (state.out += c));
         return { proc, state };
-      };
-      const until = async (done: () => boolean, what: string, ms: number) => {
-        const deadline = Date.now() + ms;
-        while (!done()) {
-          if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
       };
       const one = start();
       const two = start();
-      await until(
+      await eventually(
         () => one.state.out.includes('job process ready') && two.state.out.includes('job process ready'),
         'both processes ready',
         30_000,
       );
-      await until(() => one.state.leading || two.state.leading, 'a leader', 10_000);
-      // Past one follower retry (5 s): a second leader would have appeared by now.
-      await new Promise((r) => setTimeout(r, 6_000));
+      await eventually(() => one.state.leading || two.state.leading, 'a leader', 10_000);
+      // Until the process that did not get the lock has been refused again on its retry: a second
+      // leader would have appeared by now.
+      await eventually(
+        () => [one, two].every((p) => p.state.leading || p.state.refused >= 2),
+        'the follower to retry the lock',
+        30_000,
+      );
       assert.equal(Number(one.state.leading) + Number(two.state.leading), 1, 'exactly one process leads');
       const [leader, follower] = one.state.leading ? [one, two] : [two, one];
       assert.ok(leader.state.runs > 5, `the leader runs the job (${leader.state.runs} runs)`);
@@ -347,11 +345,11 @@ describe(
 
       const killedAt = Date.now();
       leader.proc.kill('SIGKILL');
-      await until(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
+      await eventually(() => follower.state.leading, 'the follower to take over', TAKEOVER_MS + 2_000);
       const took = follower.state.leadingAt - killedAt;
       t.diagnostic(`takeover after ${took} ms`);
       assert.ok(took <= TAKEOVER_MS, `takeover within ${TAKEOVER_MS} ms (took ${took})`);
-      await until(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
+      await eventually(() => follower.state.runs > 0, 'the new leader to run the job', 3_000);
     });
   },
 );

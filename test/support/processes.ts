@@ -56,15 +56,15 @@ export interface ServerProcess {
   proc: ChildProcess;
   pid: number;
   /** Everything the process wrote on stdout so far (pino JSON lines plus the start banner). */
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
   /** Parsed JSON log lines so far. */
-  logLines(): Array<Record<string, unknown>>;
+  logLines: () => Array<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitFor(done: () => boolean, what: string, ms?: number): Promise<void>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  waitFor: (done: () => boolean, what: string, ms?: number) => Promise<void>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
   /** Removes the data directory (after kill). */
-  cleanup(): void;
+  cleanup: () => void;
 }
 
 export interface StartOptions {
@@ -134,7 +134,8 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
         waiters.delete(check);
         reject(
           new Error(
-            `timed out after ${ms} ms waiting for ${what} on ${opts.name}\nstdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
+            `timed out after ${ms} ms waiting for ${what} on ${opts.name}\n` +
+              `stdout (tail):\n${out.slice(-3000)}\nstderr:\n${err.slice(-3000)}`,
           ),
         );
       }, ms);
@@ -210,4 +211,72 @@ export async function call<
   let body: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
   return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/**
+ * Resolves once `done()` holds, checking every `everyMs`; rejects naming `what` after `ms`. For
+ * conditions no process announces (rows in a table, a count reached): the test waits exactly as
+ * long as the condition takes, on a busy machine too.
+ */
+export async function eventually(
+  done: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 30_000,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** What a connection keeps of the text it sent: enough for a short-lived lock connection. */
+const RELAY_KEEP_CHARS = 64 * 1024;
+
+/**
+ * A TCP relay in front of the Postgres at `databaseUrl`, for one process to connect through:
+ * `url` is the same database reached via the relay. `connectionsSending(...parts)` counts the
+ * connections whose first statements contained every part, so a test can see an attempt that
+ * the process does not log (a refused advisory lock leaves no other trace).
+ */
+export async function sqlRelay(databaseUrl: string): Promise<{
+  url: string;
+  connectionsSending: (...parts: string[]) => number;
+  close: () => Promise<void>;
+}> {
+  const target = new URL(databaseUrl);
+  const sent: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const index = sent.push('') - 1;
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) sockets.add(s);
+    client.on('data', (chunk: Buffer) => {
+      if (sent[index].length < RELAY_KEEP_CHARS) sent[index] += chunk.toString('latin1');
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+    // Either side going away ends the other: a killed process's locks are released at once.
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) s.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    connectionsSending: (...parts) => sent.filter((text) => parts.every((p) => text.includes(p))).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
