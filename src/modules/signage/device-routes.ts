@@ -1,28 +1,18 @@
 import crypto from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { TenantTx } from '../../core/db/tenant.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
-import { forbidden } from '../../core/http/problem.ts';
 import { assetContent } from './assets.ts';
 import { collectPairing, devicePlaylist, heartbeat, startPairing } from './devices.ts';
 
-function deviceActor(req: FastifyRequest) {
-  const actor = actorOf(req);
-  if (actor.via !== 'device') throw forbidden('Only a screen (device token) may call /api/device/');
-  return actor;
-}
-
-function deviceTenant<T>(req: FastifyRequest, fn: (t: TenantTx) => Promise<T>): Promise<T> {
-  deviceActor(req);
-  return tenant(req, fn);
-}
-
-/** The screen-facing API: pairing (public), then everything with the screen's `rd_` token. */
+/**
+ * The screen-facing API: pairing (public), then everything with the screen's `rd_` token, and
+ * with nothing else: people and API keys use the console routes.
+ */
 export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
   const tags = ['signage device'];
+  const config = { credentials: ['device'] } as const;
   const db = app.deps.database.db;
 
   app.post(
@@ -74,9 +64,9 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
 
   app.get(
     '/api/device/playlist',
-    { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
+    { config, schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
     async (req, reply) => {
-      const body = await devicePlaylist(tenantDeps(req), deviceActor(req));
+      const body = await devicePlaylist(tenantDeps(req), actorOf(req));
       const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -87,6 +77,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
   app.post(
     '/api/device/heartbeat',
     {
+      config,
       schema: {
         tags,
         summary: 'I am alive (every heartbeat_interval_seconds)',
@@ -100,12 +91,13 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         },
       },
     },
-    async (req) => deviceTenant(req, (t) => heartbeat(t, req.ip)),
+    async (req) => tenant(req, (t) => heartbeat(t, req.ip)),
   );
 
   app.get(
     '/api/device/assets/:id/content',
     {
+      config,
       schema: {
         tags,
         summary: 'The uploaded file of an asset of my org',
@@ -113,7 +105,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
       },
     },
     async (req, reply) => {
-      const content = await deviceTenant(req, (t) => assetContent(t, req.params.id));
+      const content = await tenant(req, (t) => assetContent(t, req.params.id));
       return reply
         .type(content.mimetype)
         .header('content-length', content.size)
