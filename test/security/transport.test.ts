@@ -136,7 +136,7 @@ describeEachBackend(
 
     // ------------------------------------------------------------------ live tickets
 
-    test('a live ticket opens /api/live once; a second use, an expired or a forged one is refused', async () => {
+    test('a live ticket opens /api/live once; reused, expired or forged it is refused', async () => {
       const issued = await member.post('/api/live/ticket');
       assert.equal(issued.status, 201);
       const { ticket, expires_at } = issued.body;
@@ -195,7 +195,7 @@ describeEachBackend(
           ...headers,
         });
 
-    test('a cookie write from another site, or saying nothing of its origin, is refused and changes nothing', async () => {
+    test('a cookie write from another site, or from nowhere said, is refused and changes nothing', async () => {
       const before = await orgName();
       const attempts: Record<string, string>[] = [
         { origin: 'https://evil.example' },
@@ -213,7 +213,7 @@ describeEachBackend(
       assert.equal(await orgName(), before);
     });
 
-    test('a cookie write from our own pages or a CORS_ORIGINS console goes through; Bearer is unaffected', async () => {
+    test('cookie writes from our pages or CORS_ORIGINS go through; Bearer is unaffected', async () => {
       assert.equal((await cookieWrite({ 'sec-fetch-site': 'same-origin' })).status, 200);
       assert.equal((await cookieWrite({ origin: 'http://roster.test' })).status, 200);
       assert.equal((await cookieWrite({ origin: PARTNER, 'sec-fetch-site': 'cross-site' })).status, 200);
@@ -267,7 +267,7 @@ describeEachBackend(
 
     // ------------------------------------------------------------------ live caps
 
-    test('one credential holds at most LIVE_MAX_PER_SESSION connections; the next is closed with 1008', async () => {
+    test('a credential holds at most LIVE_MAX_PER_SESSION connections; the next is closed 1008', async () => {
       const bearer = { authorization: `Bearer ${owner.token}` };
       const held = [await openLive(port, '', bearer), await openLive(port, '', bearer)];
       assert.deepEqual(
