@@ -195,7 +195,7 @@ describeEachBackend(
           ...headers,
         });
 
-    test('a cookie write from another site, or of unsaid origin, is refused and changes nothing', async () => {
+    test('a cookie write from another site, or of unknown origin, is refused; nothing changes', async () => {
       const before = await orgName();
       const attempts: Record<string, string>[] = [
         { origin: 'https://evil.example' },
