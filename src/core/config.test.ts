@@ -54,6 +54,9 @@ test('a bad value of any validated setting stops the start with a message naming
     CORS_ORIGINS: 'console.example.org',
     MONITORING_POLL_MS: '50',
     ROSTER_JOBS: 'sometimes',
+    LIVE_MAX_PER_SESSION: '0',
+    LIVE_MAX_PER_ORG: 'many',
+    METRICS_TOKEN: 'short',
   };
   for (const [name, value] of Object.entries(bad))
     assert.throws(
@@ -67,4 +70,20 @@ test('ROSTER_JOBS: on by default, off or on when set', () => {
   assert.equal(loadConfig(base).jobs, true);
   assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'off' }).jobs, false);
   assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'on' }).jobs, true);
+});
+
+test('live connection caps and the metrics token: defaults, and values when set', () => {
+  const defaults = loadConfig(base);
+  assert.equal(defaults.liveMaxPerSession, 10);
+  assert.equal(defaults.liveMaxPerOrg, 2000);
+  assert.equal(defaults.metricsToken, undefined, '/metrics stays open unless a token is set');
+  const set = loadConfig({
+    ...base,
+    LIVE_MAX_PER_SESSION: '3',
+    LIVE_MAX_PER_ORG: '50',
+    METRICS_TOKEN: 'scrape-me-0123456789',
+  });
+  assert.equal(set.liveMaxPerSession, 3);
+  assert.equal(set.liveMaxPerOrg, 50);
+  assert.equal(set.metricsToken, 'scrape-me-0123456789');
 });

@@ -44,6 +44,12 @@ export interface Config {
    * exits anyway (code 1).
    */
   shutdownTimeoutMs: number;
+  /** LIVE_MAX_PER_SESSION: open live connections one credential (session, API key) may hold per process. */
+  liveMaxPerSession: number;
+  /** LIVE_MAX_PER_ORG: open live connections one organization may hold per process. */
+  liveMaxPerOrg: number;
+  /** METRICS_TOKEN: when set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -89,6 +95,14 @@ function originsFromEnv(value: string | undefined): string[] {
   return origins;
 }
 
+/** A bearer secret for scrapers: long enough that it cannot be guessed. */
+function metricsTokenFromEnv(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16 || /\s/.test(value))
+    throw new Error('METRICS_TOKEN must be at least 16 characters without spaces');
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -117,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       100,
       'SHUTDOWN_TIMEOUT_MS',
     ),
+    liveMaxPerSession: positiveIntFromEnv(env.LIVE_MAX_PER_SESSION, 10, 'LIVE_MAX_PER_SESSION'),
+    liveMaxPerOrg: positiveIntFromEnv(env.LIVE_MAX_PER_ORG, 2000, 'LIVE_MAX_PER_ORG'),
+    metricsToken: metricsTokenFromEnv(env.METRICS_TOKEN),
   };
 }
 

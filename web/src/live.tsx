@@ -8,6 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { api } from './api/client';
 
 export interface LiveMessage {
   type: string;
@@ -24,8 +25,10 @@ interface LiveValue {
 const LiveContext = createContext<LiveValue>({ status: 'offline', subscribe: () => () => {} });
 
 /**
- * One WebSocket to `/api/live?token=` for the whole console (browsers cannot send headers on a
- * WebSocket). Reconnects with backoff; pages subscribe to the messages they care about.
+ * One WebSocket to `/api/live` for the whole console. Browsers cannot send headers on a WebSocket,
+ * and a URL ends up in logs, so each connection asks first for a single-use ticket (valid 30 s)
+ * and opens `/api/live?ticket=`: the session token itself never travels in a URL. Reconnects with
+ * backoff (a new ticket each time); pages subscribe to the messages they care about.
  */
 export function LiveProvider({ token, children }: { token: string; children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>('connecting');
@@ -37,10 +40,23 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
     let ping: ReturnType<typeof setInterval> | undefined;
     let attempts = 0;
     let closed = false;
-    const open = () => {
+    const reconnect = () => {
+      setStatus('offline');
+      attempts += 1;
+      retry = setTimeout(() => void open(), Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5)));
+    };
+    const open = async () => {
       setStatus('connecting');
+      const ticket = await api.post('/api/live/ticket').catch(() => null);
+      if (closed) return;
+      if (!ticket) {
+        reconnect();
+        return;
+      }
       const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-      socket = new WebSocket(`${proto}://${location.host}/api/live?token=${encodeURIComponent(token)}`);
+      socket = new WebSocket(
+        `${proto}://${location.host}/api/live?ticket=${encodeURIComponent(ticket.ticket)}`,
+      );
       socket.onopen = () => {
         attempts = 0;
         setStatus('live');
@@ -52,13 +68,10 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
       };
       socket.onclose = () => {
         clearInterval(ping);
-        if (closed) return;
-        setStatus('offline');
-        attempts += 1;
-        retry = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5)));
+        if (!closed) reconnect();
       };
     };
-    open();
+    void open();
     return () => {
       closed = true;
       clearTimeout(retry);

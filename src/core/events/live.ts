@@ -1,18 +1,77 @@
 import type { WebSocket } from 'ws';
-import { actorOf, bearerToken, liveQueryToken, resolveToken, type RosterApp } from '../http/app.ts';
+import { z } from 'zod';
+import type { Actor } from '../access/actor.ts';
+import { actorOf, resolveToken, type RosterApp } from '../http/app.ts';
+import { credentialOf } from '../http/credentials.ts';
+import { issueLiveTicket, LIVE_PATH } from '../http/live-tickets.ts';
+import { unauthorized } from '../http/problem.ts';
 import { mayReceive } from './bus.ts';
 
 /** Credentials are re-checked this often so a revoked session stops receiving within a minute. */
 const RECHECK_MS = 60_000;
 
+/** Close code of a connection over its credential's or its org's cap (WebSocket "policy violation"). */
+export const LIVE_CAP_CLOSE_CODE = 1008;
+
+/** The credential a connection counts against: one session, one API key. */
+function credentialKey(actor: Actor): string {
+  return actor.sessionId ?? actor.apiKeyId ?? actor.deviceId ?? `${actor.via}:${actor.label}`;
+}
+
+/** Open connections of this process by key; a key's entry goes when its last connection closes. */
+function createCounter() {
+  const open = new Map<string, number>();
+  return {
+    count: (key: string) => open.get(key) ?? 0,
+    add: (key: string) => void open.set(key, (open.get(key) ?? 0) + 1),
+    remove(key: string) {
+      const n = (open.get(key) ?? 1) - 1;
+      if (n > 0) open.set(key, n);
+      else open.delete(key);
+    },
+  };
+}
+
 /**
  * `GET /api/live` (WebSocket): the caller's org's live events that the caller may see, as JSON
- * messages `{type, data, at}`. Authenticate with the session cookie, a Bearer header, or `?token=`.
+ * messages `{type, data, at}`. Authenticate with a Bearer header, the session cookie (from our own
+ * pages only), `?ticket=` from `POST /api/live/ticket`, or `?token=` (older clients).
+ * Each credential and each org may hold a bounded number of connections in this process
+ * (LIVE_MAX_PER_SESSION, LIVE_MAX_PER_ORG): one leaked token cannot pin a server's sockets.
  */
 export function registerLiveRoute(app: RosterApp) {
-  app.get('/api/live', { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
+  const { liveMaxPerSession, liveMaxPerOrg, secret } = app.deps.config;
+  const perCredential = createCounter();
+  const perOrg = createCounter();
+
+  app.post(
+    `${LIVE_PATH}/ticket`,
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'A single-use ticket (valid 30 s) to open /api/live?ticket= without the token in the URL',
+        response: { 201: z.object({ ticket: z.string(), expires_at: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      actorOf(req);
+      const token = credentialOf(req);
+      if (!token) throw unauthorized();
+      const { ticket, expiresAt } = issueLiveTicket(secret, token);
+      return reply.code(201).send({ ticket, expires_at: expiresAt.toISOString() });
+    },
+  );
+
+  app.get(LIVE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
     const actor = actorOf(req);
-    const token = bearerToken(req) ?? liveQueryToken(req);
+    const key = credentialKey(actor);
+    if (perCredential.count(key) >= liveMaxPerSession || perOrg.count(actor.orgId) >= liveMaxPerOrg) {
+      socket.close(LIVE_CAP_CLOSE_CODE, 'too many live connections');
+      return;
+    }
+    perCredential.add(key);
+    perOrg.add(actor.orgId);
+    const token = credentialOf(req);
     const unsubscribe = app.deps.bus.subscribe((event) => {
       if (socket.readyState === socket.OPEN && mayReceive(actor, event))
         socket.send(JSON.stringify({ type: event.type, data: event.data, at: event.at }));
@@ -27,6 +86,8 @@ export function registerLiveRoute(app: RosterApp) {
     socket.on('close', () => {
       clearInterval(recheck);
       unsubscribe();
+      perCredential.remove(key);
+      perOrg.remove(actor.orgId);
     });
     socket.on('message', (raw) => {
       const text = messageText(raw);

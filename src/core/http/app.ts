@@ -27,8 +27,12 @@ import type { Actor } from '../access/actor.ts';
 import { withTenant, type TenantDeps, type TenantTx } from '../db/tenant.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { forbidden, unauthorized } from './problem.ts';
-import { createMetrics, instrument, type Metrics } from './metrics.ts';
+import { createMetrics, instrument, requireMetricsToken, type Metrics } from './metrics.ts';
 import { addSecurityHeaders } from './security-headers.ts';
+import { rememberCredential, requireAcceptedCredential } from './credentials.ts';
+import { refuseCrossSiteCookieRequest } from './csrf.ts';
+import { liveQueryCredential } from './live-tickets.ts';
+import { loggerOptions } from './logging.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
 
@@ -87,7 +91,7 @@ declare module 'fastify' {
     actor: Actor | null;
   }
   interface FastifyContextConfig {
-    /** Reachable without credentials (login, health, device pairing). */
+    /** Reachable without credentials, and by any kind of credential (login, health, device pairing). */
     public?: boolean;
   }
   interface FastifyInstance {
@@ -100,9 +104,12 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'roster_session';
 
-export function bearerToken(request: FastifyRequest): string | undefined {
+function headerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+function cookieToken(request: FastifyRequest): string | undefined {
   return request.cookies?.[SESSION_COOKIE];
 }
 
@@ -129,7 +136,7 @@ export interface BuildOptions {
 
 export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<RosterApp> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: loggerOptions(opts.logger),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
@@ -190,7 +197,13 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.addHook('onRequest', async (request) => {
-    const token = bearerToken(request) ?? liveQueryToken(request);
+    const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
+    // A credential the client names (header, live ticket) wins over the cookie the browser adds.
+    const header = headerToken(request);
+    const query = await liveQueryCredential(request, deps.config.secret, deps.rateLimiter);
+    const cookie = header || query.given ? undefined : cookieToken(request);
+    if (!isPublic) refuseCrossSiteCookieRequest(request, cookie !== undefined, origins);
+    const token = header ?? query.token ?? cookie;
     if (token) {
       request.actor = authCache.get(token) ?? null;
       if (!request.actor) {
@@ -198,15 +211,18 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
         // Only a fresh database answer starts a cache window; hits never extend it.
         if (request.actor) authCache.set(token, request.actor);
       }
+      rememberCredential(request, token);
     }
-    const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith('/api/');
-    if (!isPublic && !request.actor)
-      throw unauthorized(token ? 'Invalid, expired or revoked credentials' : 'Authentication required');
+    if (isPublic) return;
+    if (!request.actor)
+      throw unauthorized(
+        token || query.given ? 'Invalid, expired or revoked credentials' : 'Authentication required',
+      );
+    requireAcceptedCredential(request);
     // Whoever holds a temporary password (given by an admin, or mailed) is not yet the account's
     // owner for sure: nothing else happens until they choose their own.
     if (
-      !isPublic &&
-      request.actor?.mustChangePassword &&
+      request.actor.mustChangePassword &&
       !TEMPORARY_PASSWORD_ROUTES.has(`${request.method} ${request.routeOptions.url}`)
     )
       throw forbidden('Change your temporary password first');
@@ -230,13 +246,6 @@ export async function resolveToken(
   return null;
 }
 
-/** Browsers cannot set headers on a WebSocket, so `/api/live?token=` is accepted there only. */
-export function liveQueryToken(request: FastifyRequest): string | undefined {
-  if (!request.url.startsWith('/api/live')) return undefined;
-  const token = (request.query as Record<string, unknown> | undefined)?.token;
-  return typeof token === 'string' ? token : undefined;
-}
-
 function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
   const hidden = { hide: true } as const;
   app.get('/openapi.json', { config: { public: true }, schema: hidden }, () =>
@@ -252,7 +261,8 @@ function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
   // Outages are logged once per change of state, in the server's log.
   deps.database.health.useLog(app.log);
   deps.bus.health?.useLog(app.log);
-  app.get('/metrics', { config: { public: true }, schema: hidden }, async (_req, reply) => {
+  app.get('/metrics', { config: { public: true }, schema: hidden }, async (req, reply) => {
+    requireMetricsToken(req, deps.config.metricsToken);
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import client from 'prom-client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/client.ts';
+import { unauthorized } from './problem.ts';
 
 /**
  * Prometheus metrics on a registry of this app's own (tests build many apps in one process).
@@ -46,4 +48,17 @@ export function instrument(app: FastifyInstance, metrics: Metrics) {
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
+}
+
+/**
+ * With METRICS_TOKEN set, `/metrics` answers only a scraper that sends it as a Bearer token: the
+ * metrics name routes, request rates and pool sizes, which are nobody else's business.
+ */
+export function requireMetricsToken(request: FastifyRequest, token: string | undefined): void {
+  if (!token) return;
+  const header = request.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7).trim() : '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    throw unauthorized('Metrics require the METRICS_TOKEN bearer token');
 }

@@ -20,10 +20,13 @@ import {
   screenPlaylistView,
 } from './views.ts';
 
-const tags = ['signage device'];
-
-/** The screen-facing API: pairing (public), then everything with the screen's `rd_` token. */
+/**
+ * The screen-facing API: pairing (public), then everything with the screen's `rd_` token, and
+ * with nothing else: people and API keys use the console routes.
+ */
 export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
+  const tags = ['signage device'];
+  const config = { credentials: ['device'] } as const;
   const db = app.deps.database.db;
 
   app.post(
@@ -60,7 +63,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
 
   app.get(
     '/api/device/playlist',
-    { schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
+    { config, schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
     async (req, reply) => {
       const body = screenPlaylistView(await devicePlaylist(tenantDeps(req), screenActor(req)));
       const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
@@ -73,6 +76,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
   app.post(
     '/api/device/heartbeat',
     {
+      config,
       schema: {
         tags,
         summary: 'I am alive (every heartbeat_interval_seconds)',
@@ -86,6 +90,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
   app.get(
     '/api/device/assets/:id/content',
     {
+      config,
       schema: {
         tags,
         summary: 'The uploaded file of an asset of my org',
