@@ -54,6 +54,7 @@ test('a bad value of any validated setting stops the start with a message naming
     CORS_ORIGINS: 'console.example.org',
     MONITORING_POLL_MS: '50',
     ROSTER_JOBS: 'sometimes',
+    OUTBOUND_ALLOW_NETWORKS: '10.20.0.0/16,192.168.50.0',
   };
   for (const [name, value] of Object.entries(bad))
     assert.throws(
@@ -67,4 +68,21 @@ test('ROSTER_JOBS: on by default, off or on when set', () => {
   assert.equal(loadConfig(base).jobs, true);
   assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'off' }).jobs, false);
   assert.equal(loadConfig({ ...base, ROSTER_JOBS: 'on' }).jobs, true);
+});
+
+test('OUTBOUND_ALLOW_NETWORKS: none by default, a list of CIDR networks, a bad one named', () => {
+  assert.deepEqual(loadConfig(base).outboundAllowNetworks, []);
+  assert.deepEqual(
+    loadConfig({ ...base, OUTBOUND_ALLOW_NETWORKS: '10.20.0.0/16, 192.168.50.0/24,fd00:1::/64' })
+      .outboundAllowNetworks,
+    ['10.20.0.0/16', '192.168.50.0/24', 'fd00:1::/64'],
+  );
+  for (const bad of ['10.20.0.0/33', 'venue-lan', '10.20.0.0', '10.20.0/16', '::1/129'])
+    assert.throws(
+      () => loadConfig({ ...base, OUTBOUND_ALLOW_NETWORKS: `10.0.0.0/8,${bad}` }),
+      (err: Error) =>
+        err.message ===
+        `OUTBOUND_ALLOW_NETWORKS must list networks like 10.20.0.0/16,192.168.50.0/24, got "${bad}"`,
+      `${bad} is refused`,
+    );
 });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseCidr } from './net/outbound.ts';
 
 /** Runtime settings, read once from the environment (names fixed by DESIGN.md). */
 export interface Config {
@@ -39,6 +40,12 @@ export interface Config {
    * job's tick by hand.
    */
   jobs: boolean;
+  /**
+   * OUTBOUND_ALLOW_NETWORKS: comma-separated networks (CIDR) the server may connect to on a
+   * tenant's behalf although they are private, loopback or link-local — a venue's receiver LAN.
+   * None by default (see core/net/outbound.ts).
+   */
+  outboundAllowNetworks: string[];
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -84,6 +91,21 @@ function originsFromEnv(value: string | undefined): string[] {
   return origins;
 }
 
+function networksFromEnv(value: string | undefined, name: string): string[] {
+  const networks = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const network of networks) {
+    try {
+      parseCidr(network);
+    } catch {
+      throw new Error(`${name} must list networks like 10.20.0.0/16,192.168.50.0/24, got "${network}"`);
+    }
+  }
+  return networks;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -107,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     jobs: switchFromEnv(env.ROSTER_JOBS, true, 'ROSTER_JOBS'),
+    outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
   };
 }
 
