@@ -149,8 +149,8 @@ function requireReachable(t: TenantTx, ip: string | null | undefined, port: numb
   if (why)
     throw invalidField(
       'body.ip',
-      `${ip} is ${why}, which the server does not connect to; ` +
-        "a receiver on the venue's network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)",
+      `${ip} is ${why}, which the server does not connect to; a receiver on the venue's ` +
+        'network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)',
     );
 }
 

@@ -210,9 +210,10 @@ export const monitoringModule: RosterModule = {
         );
         for (const r of receivers) console.log(`  ${r.state.serial}  ${r.host}:${r.port}`);
         const host = receivers[0].host;
+        const network = host.includes(':') ? `${host}/128` : `${host}/32`;
         console.log(
           `The server connects to ${host} only if the operator allows it: start it with ` +
-            `OUTBOUND_ALLOW_NETWORKS=${host.includes(':') ? `${host}/128` : `${host}/32`} (keep any networks already listed).`,
+            `OUTBOUND_ALLOW_NETWORKS=${network} (added to any networks already listed).`,
         );
         console.log(
           `Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`,
