@@ -427,6 +427,8 @@ async function main() {
         ROSTER_SECRET: SECRET,
         ROSTER_DEMO_PASSWORD: BENCH.password,
         LOG_LEVEL: 'warn',
+        // The simulated receivers listen on loopback, which tenants' receivers may not use by default.
+        OUTBOUND_ALLOW_NETWORKS: '127.0.0.0/8',
       },
     });
     const ceilingPort = await freePort();

@@ -57,6 +57,7 @@ test('a bad value of any validated setting stops the start with a message naming
     LIVE_MAX_PER_SESSION: '0',
     LIVE_MAX_PER_ORG: 'many',
     METRICS_TOKEN: 'short',
+    OUTBOUND_ALLOW_NETWORKS: '10.20.0.0/16,192.168.50.0',
   };
   for (const [name, value] of Object.entries(bad))
     assert.throws(
@@ -86,4 +87,21 @@ test('live connection caps and the metrics token: defaults, and values when set'
   assert.equal(set.liveMaxPerSession, 3);
   assert.equal(set.liveMaxPerOrg, 50);
   assert.equal(set.metricsToken, 'scrape-me-0123456789');
+});
+
+test('OUTBOUND_ALLOW_NETWORKS: none by default, a list of CIDR networks, a bad one named', () => {
+  assert.deepEqual(loadConfig(base).outboundAllowNetworks, []);
+  assert.deepEqual(
+    loadConfig({ ...base, OUTBOUND_ALLOW_NETWORKS: '10.20.0.0/16, 192.168.50.0/24,fd00:1::/64' })
+      .outboundAllowNetworks,
+    ['10.20.0.0/16', '192.168.50.0/24', 'fd00:1::/64'],
+  );
+  for (const bad of ['10.20.0.0/33', 'venue-lan', '10.20.0.0', '10.20.0/16', '::1/129'])
+    assert.throws(
+      () => loadConfig({ ...base, OUTBOUND_ALLOW_NETWORKS: `10.0.0.0/8,${bad}` }),
+      (err: Error) =>
+        err.message ===
+        `OUTBOUND_ALLOW_NETWORKS must list networks like 10.20.0.0/16,192.168.50.0/24, got "${bad}"`,
+      `${bad} is refused`,
+    );
 });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseCidr } from './net/outbound.ts';
 
 /** Runtime settings, read once from the environment (names fixed by DESIGN.md). */
 export interface Config {
@@ -50,6 +51,12 @@ export interface Config {
   liveMaxPerOrg: number;
   /** METRICS_TOKEN: when set, `/metrics` answers only `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /**
+   * OUTBOUND_ALLOW_NETWORKS: comma-separated networks (CIDR) the server may connect to on a
+   * tenant's behalf although they are private, loopback or link-local — a venue's receiver LAN.
+   * None by default (see core/net/outbound.ts).
+   */
+  outboundAllowNetworks: string[];
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -103,6 +110,21 @@ function metricsTokenFromEnv(value: string | undefined): string | undefined {
   return value;
 }
 
+function networksFromEnv(value: string | undefined, name: string): string[] {
+  const networks = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const network of networks) {
+    try {
+      parseCidr(network);
+    } catch {
+      throw new Error(`${name} must list networks like 10.20.0.0/16,192.168.50.0/24, got "${network}"`);
+    }
+  }
+  return networks;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -134,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveMaxPerSession: positiveIntFromEnv(env.LIVE_MAX_PER_SESSION, 10, 'LIVE_MAX_PER_SESSION'),
     liveMaxPerOrg: positiveIntFromEnv(env.LIVE_MAX_PER_ORG, 2000, 'LIVE_MAX_PER_ORG'),
     metricsToken: metricsTokenFromEnv(env.METRICS_TOKEN),
+    outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
   };
 }
 

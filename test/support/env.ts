@@ -117,6 +117,7 @@ export async function startEnv(
       ROSTER_JOBS: 'off',
     }),
     logLevel: 'silent',
+    outboundAllowNetworks: ['127.0.0.0/8'],
     ...overrides,
   };
   const bus = createMemoryBus();

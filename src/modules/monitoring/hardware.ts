@@ -1,10 +1,12 @@
+import net from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { withKeptPlan } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { conflict } from '../../core/http/problem.ts';
+import { conflict, invalidField } from '../../core/http/problem.ts';
+import { refusal } from '../../core/net/outbound.ts';
 import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
 import { chassis, locations, wirelessUnits } from './schema.ts';
 import { publishUnitUpdated } from './live.ts';
@@ -137,8 +139,24 @@ async function requireLocation(t: TenantTx, locationId: string | null | undefine
   if (locationId) await getLocation(t, locationId);
 }
 
+/**
+ * A receiver given by IP address must be one the server may connect to (core/net/outbound.ts),
+ * refused at once with the range it is in; a hostname is checked each time the server connects.
+ */
+function requireReachable(t: TenantTx, ip: string | null | undefined, port: number | null | undefined) {
+  if (!ip || net.isIP(ip) === 0) return;
+  const why = refusal(ip, port ?? 0, { orgId: t.orgId });
+  if (why)
+    throw invalidField(
+      'body.ip',
+      `${ip} is ${why}, which the server does not connect to; a receiver on the venue's ` +
+        'network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)',
+    );
+}
+
 export async function createChassis(t: TenantTx, input: ChassisInput): Promise<Chassis> {
   requireOrgAdmin(t.actor, 'create chassis');
+  requireReachable(t, input.ip, input.port);
   await requireLocation(t, input.locationId);
   const [row] = await uniqueOr409(
     () =>
@@ -185,6 +203,12 @@ export async function listChassis(t: TenantTx, opts: { locationId?: string; page
 
 export async function updateChassis(t: TenantTx, id: string, patch: Partial<ChassisInput>): Promise<Chassis> {
   const before = await getChassis(t, id, 'manage');
+  if (patch.ip !== undefined || patch.port !== undefined)
+    requireReachable(
+      t,
+      patch.ip === undefined ? before.ip : patch.ip,
+      patch.port === undefined ? before.port : patch.port,
+    );
   await requireLocation(t, patch.locationId);
   const [row] = await uniqueOr409(
     () =>

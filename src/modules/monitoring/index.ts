@@ -4,6 +4,7 @@ import type { RosterApp, RosterModule } from '../../core/http/app.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
+import { allowExactly, configureOutbound } from '../../core/net/outbound.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { registerMonitoringRoutes } from './routes/index.ts';
 import { createChassis, createLocation, createUnit, updateChassis } from './hardware.ts';
@@ -32,7 +33,8 @@ const DEMO_STAGE: { performer: string; title: string; priority: Priority; batter
 
 /**
  * Demo stage: one location, a receiver with six channels, five performers on the first five in the
- * "Main Stage" group whose member is the demo technician `tech`; the sixth channel is a spare.
+ * "Main Stage" group whose member is the demo technician `tech`; the sixth channel is a spare. The
+ * receiver has no address until `roster start` starts its simulator.
  */
 async function seedDemo(t: TenantTx, users: Record<string, number>) {
   const stage = await createLocation(t, {
@@ -45,8 +47,6 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
     manufacturer: 'Shure',
     model: 'ULXD4Q',
     serial: DEMO_SERIAL,
-    ip: '127.0.0.1',
-    port: 2202,
     firmware: '2.7.6',
     locationId: stage.id,
     isOnline: true,
@@ -100,6 +100,8 @@ export function pollerOf(app: RosterApp): Poller {
 /**
  * `roster start` with the demo org: a simulated receiver for the demo rack, on a free port, with
  * the seeded battery levels (CH3 low and draining), so the poller raises an alert within seconds.
+ * The simulator listens on loopback, which the outbound rule refuses: exactly its address and port
+ * are allowed, to the demo org only, for as long as this process runs.
  */
 async function startDemoReceiver(app: RosterApp) {
   const db = app.deps.database.db;
@@ -125,6 +127,7 @@ async function startDemoReceiver(app: RosterApp) {
     });
     const low = units.find((u) => u.battery !== null && u.battery <= 25);
     if (low) receiver.control({ channel: low.slot, drain_per_minute: 0.5 });
+    allowExactly(demo.id, receiver.host, receiver.port);
     await updateChassis(t, rack.id, { ip: receiver.host, port: receiver.port });
     app.log.info(
       { chassis: rack.name, address: `${receiver.host}:${receiver.port}` },
@@ -137,6 +140,9 @@ async function startDemoReceiver(app: RosterApp) {
 export const monitoringModule: RosterModule = {
   name: 'monitoring',
   register(app) {
+    // Receivers are the addresses this server connects to for tenants: the operator's allowed
+    // networks apply from the first request on.
+    configureOutbound({ allowNetworks: app.deps.config.outboundAllowNetworks });
     registerMonitoringRoutes(app);
     const poller = createPoller({
       db: app.deps.database.db,
@@ -203,6 +209,12 @@ export const monitoringModule: RosterModule = {
           `${count} simulated receiver(s), ${channels} channel(s) each. Configure these chassis (ip:port):`,
         );
         for (const r of receivers) console.log(`  ${r.state.serial}  ${r.host}:${r.port}`);
+        const host = receivers[0].host;
+        const network = host.includes(':') ? `${host}/128` : `${host}/32`;
+        console.log(
+          `The server connects to ${host} only if the operator allows it: start it with ` +
+            `OUTBOUND_ALLOW_NETWORKS=${network} (added to any networks already listed).`,
+        );
         console.log(
           `Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`,
         );

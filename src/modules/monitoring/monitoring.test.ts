@@ -88,7 +88,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
       manufacturer: 'Shure',
       model: 'ULXD4Q',
       serial: 'S-1',
-      ip: '10.0.0.5',
+      ip: '203.0.113.5',
       port: 2202,
       firmware: '2.7',
       location_id: location.id,
@@ -98,7 +98,7 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     rack = c.body;
     assert.deepEqual(
       [rack.ip, rack.port, rack.location_id, rack.is_online],
-      ['10.0.0.5', 2202, location.id, true],
+      ['203.0.113.5', 2202, location.id, true],
     );
     assert.equal(
       (await admin.post(`${M}/chassis`, { name: 'Rack A', ip: 'not-an-ip' })).body.errors[0].path,

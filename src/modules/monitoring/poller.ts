@@ -58,7 +58,7 @@ export function createPoller(deps: PollerDeps) {
   const concurrency = deps.concurrency ?? 32;
   const lastPolled = new Map<string, number>();
 
-  const read = (c: ChassisRow) => readDevice(c, timeoutMs);
+  const read = (c: ChassisRow, orgId: string) => readDevice(c, timeoutMs, orgId);
 
   async function poll(now = new Date(), opts: PollOptions = {}): Promise<PollReport> {
     const report = emptyReport();
@@ -110,7 +110,7 @@ export function createPoller(deps: PollerDeps) {
     if (subscribe) subscriptions.reconcile(orgId, plan.receivers);
     const streamed = new Set(subscribe ? subscriptions.live() : []);
     const polled = await mapLimit(plan.receivers, concurrency, async (c) =>
-      streamed.has(c.id) ? undefined : read(c),
+      streamed.has(c.id) ? undefined : read(c, orgId),
     );
     // In slices, each its own turn in the org's write queue: a pushed change waits for one slice
     // of a large org's tick, not the whole of it.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundGet } from '../../core/net/outbound.ts';
 
 /**
  * The receiver protocol: what a wireless receiver answers about its channels, read over HTTP
@@ -52,19 +53,24 @@ export type Reading =
 
 const deviceReading = z.object({ channels: z.array(z.unknown()) });
 
+/** A device answer longer than this is not a receiver's (64 channels take a few kilobytes). */
+const MAX_DEVICE_BYTES = 1024 * 1024;
+
 /**
  * One read of a receiver's whole device answer; a receiver that does not answer within
- * `timeoutMs` is unreachable (a missed poll).
+ * `timeoutMs` is unreachable (a missed poll). So is one whose address the outbound rule refuses
+ * (core/net/outbound.ts): the org sees its receiver offline, the reason is in the server log only.
  */
-export async function readDevice(c: ChassisRow, timeoutMs: number): Promise<Reading> {
-  const host = c.ip.includes(':') ? `[${c.ip}]` : c.ip;
+export async function readDevice(c: ChassisRow, timeoutMs: number, orgId: string): Promise<Reading> {
   let body: string;
   try {
-    const res = await fetch(`http://${host}:${c.port}/api/v1/device`, {
-      signal: AbortSignal.timeout(timeoutMs),
+    const res = await outboundGet(c.ip, c.port, '/api/v1/device', {
+      scope: { orgId },
+      timeoutMs,
+      maxBytes: MAX_DEVICE_BYTES,
     });
-    if (!res.ok) return { kind: 'unreachable', error: `HTTP ${res.status}` };
-    body = await res.text();
+    if (res.status < 200 || res.status > 299) return { kind: 'unreachable', error: `HTTP ${res.status}` };
+    body = res.body;
   } catch (err) {
     return { kind: 'unreachable', error: (err as Error).message };
   }

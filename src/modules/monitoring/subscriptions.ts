@@ -2,6 +2,7 @@ import http from 'node:http';
 import { and, eq, inArray } from 'drizzle-orm';
 import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
+import { outboundRequestOptions } from '../../core/net/outbound.ts';
 import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
 import { emptyReport, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
@@ -35,6 +36,8 @@ interface Subscription {
   chassis: ChassisRow;
   address: string;
   request: http.ClientRequest | null;
+  /** The address is being resolved and checked against the outbound rule. */
+  connecting: boolean;
   live: boolean;
   /** The last line of each slot as received, to spot a change without parsing. */
   raw: Map<number, string>;
@@ -49,6 +52,8 @@ type Pending = Map<string, PendingChassis>;
 
 const UNSUPPORTED = new Set([404, 405, 501]);
 const FLUSH_SLICE = 50;
+/** A pushed line is one channel, well under a kilobyte: longer means this is not a receiver. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 export function createSubscriptions(
   deps: TelemetryDeps & { writer: TelemetryWriter },
@@ -76,10 +81,27 @@ export function createSubscriptions(
     });
   }
 
+  /**
+   * Opens the stream to the address the outbound rule checked (core/net/outbound.ts); a refused
+   * address fails like an unreachable receiver, with the reason in the server log only.
+   */
   function connect(s: Subscription) {
+    s.connecting = true;
+    outboundRequestOptions(s.chassis.ip, s.chassis.port, { orgId: s.orgId }).then(
+      (target) => {
+        s.connecting = false;
+        if (subs.get(s.chassis.id) === s && !s.request) open(s, target);
+      },
+      (err: Error) => {
+        s.connecting = false;
+        if (subs.get(s.chassis.id) === s) drop(s, null, err.message);
+      },
+    );
+  }
+
+  function open(s: Subscription, target: http.RequestOptions) {
     const request = http.get({
-      host: s.chassis.ip,
-      port: s.chassis.port,
+      ...target,
       path: '/api/v1/subscribe',
       headers: { accept: 'application/x-ndjson' },
     });
@@ -104,15 +126,20 @@ export function createSubscriptions(
           buffer = buffer.slice(end + 1);
           if (line && s.request === request) receive(s, line);
         }
+        if (buffer.length > MAX_LINE_CHARS)
+          drop(s, request, `a pushed line longer than ${MAX_LINE_CHARS} characters`);
       });
       res.on('close', () => drop(s, request, 'stream closed by the receiver'));
     });
   }
 
-  /** Forgets a stream (if `request` is still its current one) and schedules the next attempt. */
-  function drop(s: Subscription, request: http.ClientRequest, reason: string, unsupported = false) {
+  /**
+   * Forgets a stream (if `request` is still its current one, null: none could be opened) and
+   * schedules the next attempt.
+   */
+  function drop(s: Subscription, request: http.ClientRequest | null, reason: string, unsupported = false) {
     if (s.request !== request) return;
-    request.destroy();
+    request?.destroy();
     s.request = null;
     const wasLive = s.live;
     s.live = false;
@@ -255,6 +282,7 @@ export function createSubscriptions(
               chassis: c,
               address,
               request: null,
+              connecting: false,
               live: false,
               raw: new Map(),
               latest: new Map(),
@@ -263,7 +291,7 @@ export function createSubscriptions(
             }),
           );
         s.chassis = c;
-        if (!s.request && Date.now() >= s.retryAt) connect(s);
+        if (!s.request && !s.connecting && Date.now() >= s.retryAt) connect(s);
       }
     },
     /** Closes the streams of orgs that no longer have anything to poll. */
