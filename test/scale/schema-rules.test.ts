@@ -33,6 +33,28 @@ const GLOBAL_LOOKUP_TABLES: Record<string, string> = {
   signage_webhook_events: 'payment-provider event ids, deduplicated before the org is known',
 };
 
+/**
+ * `*_id` columns of tenant tables that are deliberately not a same-org reference. Everything else
+ * named like a reference must be covered by a foreign key that includes org_id.
+ */
+const UNREFERENCED_ID_COLUMNS: Record<string, string> = {
+  // Users are platform-wide (one login, several orgs); the membership ties them to an org.
+  'memberships.user_id': 'a user (platform-wide table)',
+  'monitoring_group_members.user_id': 'a user (platform-wide table)',
+  'device_assignments.user_id': 'a user (platform-wide table)',
+  'event_assignments.user_id': 'a user (platform-wide table)',
+  'room_assignments.user_id': 'a user (platform-wide table)',
+  'event_participants.user_id': 'a user (platform-wide table), null for a guest badge',
+  'events.president_id': 'a user (platform-wide table)',
+  'audit_log.actor_user_id': 'a user, kept after the user is gone (history)',
+  // History outlives what it names.
+  'monitoring_alerts.assignment_id': 'the assignment an alert was raised for; the alert outlives it',
+  'audit_log.entity_id': 'any kind of entity, as text; the trail outlives it',
+  // Not references at all.
+  'audit_log.request_id': 'the HTTP request id, for log correlation',
+  'event_participants.badge_id': 'the code printed on the badge',
+};
+
 interface TableInfo {
   name: string;
   rls: boolean;
@@ -83,8 +105,14 @@ describeEachBackend(
           where n.nspname = 'public' and x.indisunique and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
           order by 1, 2`,
       );
+      const idColumns = await queryRows<{ table: string; column: string }>(
+        db,
+        sql`select c.table_name as table, c.column_name as column from information_schema.columns c
+          where c.table_schema = 'public' and right(c.column_name, 3) = '_id' and c.column_name <> 'org_id'
+          order by 1, 2`,
+      );
       const tenant = new Set(tables.map((t) => t.name).filter((t) => !(t in GLOBAL_LOOKUP_TABLES)));
-      return { tables, constraints, uniqueIndexes, tenant };
+      return { tables, constraints, uniqueIndexes, tenant, idColumns };
     };
 
     test('the migrated schema has tenant tables of every module, and each exception still exists', async () => {
@@ -156,6 +184,30 @@ describeEachBackend(
           const at = c.columns.indexOf('org_id');
           return at === -1 || c.refColumns[at] !== 'org_id';
         })
+        .map((c) => `${c.table}.${c.name}: ${c.def}`);
+      assert.deepEqual(failures, []);
+    });
+
+    test('every *_id column of a tenant table is a same-org reference, or a listed exception', async () => {
+      const { constraints, tenant, idColumns } = await load();
+      const covered = new Set(
+        constraints
+          .filter((c) => c.kind === 'f' && c.columns.includes('org_id'))
+          .flatMap((c) => c.columns.map((col) => `${c.table}.${col}`)),
+      );
+      const uncovered = idColumns
+        .filter((c) => tenant.has(c.table))
+        .map((c) => `${c.table}.${c.column}`)
+        .filter((c) => !covered.has(c));
+      // Equal, not a subset: an exception that became a reference must leave the list.
+      assert.deepEqual(uncovered.sort(), Object.keys(UNREFERENCED_ID_COLUMNS).sort());
+    });
+
+    test('every same-org reference is named <table>_<column>_same_org_fk after its last column', async () => {
+      const { constraints } = await load();
+      const failures = constraints
+        .filter((c) => c.kind === 'f' && c.columns.includes('org_id') && c.columns.length > 1)
+        .filter((c) => c.name !== `${c.table}_${c.columns[c.columns.length - 1]}_same_org_fk`)
         .map((c) => `${c.table}.${c.name}: ${c.def}`);
       assert.deepEqual(failures, []);
     });

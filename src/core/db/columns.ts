@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { pgPolicy, pgRole, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { getTableName, sql } from 'drizzle-orm';
+import { foreignKey, pgPolicy, pgRole, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
 /**
@@ -28,3 +28,31 @@ export const timestamps = () => ({
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+const SAME_ORG_SUFFIX = '_same_org_fk';
+
+/**
+ * A reference from a tenant row to another tenant row, keyed by `org_id` on both sides
+ * (`(org_id, unit_id) → units (org_id, id)`): the database itself refuses an id of another
+ * organization, whatever the service checked. Named `<table>_<last column>_same_org_fk`, so a
+ * refusal can be reported against the request field of that column (`sameOrgReferenceColumn`).
+ */
+export function sameOrgReference<
+  TTable extends string,
+  TForeign extends string,
+  TColumns extends [AnyPgColumn<{ tableName: TTable }>, ...AnyPgColumn<{ tableName: TTable }>[]],
+>(
+  columns: TColumns,
+  foreignColumns: Parameters<typeof foreignKey<TTable, TForeign, TColumns>>[0]['foreignColumns'],
+) {
+  const last = columns[columns.length - 1];
+  const name = `${getTableName(last.table)}_${last.name}${SAME_ORG_SUFFIX}`;
+  return foreignKey({ name, columns, foreignColumns });
+}
+
+/** The referencing column a same-org reference is named after, or undefined for any other constraint. */
+export function sameOrgReferenceColumn(constraint: string | undefined, table: string | undefined) {
+  if (!constraint || !table || !constraint.startsWith(`${table}_`) || !constraint.endsWith(SAME_ORG_SUFFIX))
+    return undefined;
+  return constraint.slice(table.length + 1, -SAME_ORG_SUFFIX.length) || undefined;
+}

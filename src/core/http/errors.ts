@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { sameOrgReferenceColumn } from '../db/columns.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
 import { unavailableProblem } from './unavailable.ts';
 
@@ -33,11 +34,24 @@ function validationErrors(error: {
 interface PgError {
   code?: string;
   constraint?: string;
+  table?: string;
   detail?: string;
 }
 
+/**
+ * The request field behind a refused same-org reference: the column the constraint is named after,
+ * when the body sent it (`unit_id`, or a list of them as `asset_ids`). Deleting a row still referenced
+ * trips the same constraint but sends no such field, so it names none.
+ */
+function referenceField(err: PgError, body: unknown): FieldError[] | undefined {
+  const column = sameOrgReferenceColumn(err.constraint, err.table);
+  if (!column || !body || typeof body !== 'object') return undefined;
+  const field = [column, `${column}s`].find((k) => k in body);
+  return field ? [{ path: `body.${field}`, message: 'no such record in this organization' }] : undefined;
+}
+
 /** Database refusals the services did not pre-check become 4xx instead of 500s. */
-function fromDatabase(err: PgError): HttpProblem | undefined {
+function fromDatabase(err: PgError, body?: unknown): HttpProblem | undefined {
   switch (err.code) {
     case '23505':
       return new HttpProblem(409, 'Conflict', `Already exists (${err.constraint ?? 'unique constraint'})`);
@@ -46,6 +60,7 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
         400,
         'Bad Request',
         `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`,
+        referenceField(err, body),
       );
     case '23514':
       return new HttpProblem(
@@ -75,7 +90,7 @@ function fromDatabase(err: PgError): HttpProblem | undefined {
   }
 }
 
-function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
+function toProblem(error: FastifyError & PgError, body?: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = validationErrors(error);
@@ -91,6 +106,7 @@ function toProblem(error: FastifyError & PgError): HttpProblem | undefined {
     error.cause && typeof error.cause === 'object' && 'code' in error.cause
       ? (error.cause as PgError)
       : error,
+    body,
   );
   if (fromDb) return fromDb;
   const status = error.statusCode;
@@ -116,7 +132,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error) ?? unavailableProblem(error, request);
+  const problem = toProblem(error, request.body) ?? unavailableProblem(error, request);
   if (problem) return sendProblem(reply, problem);
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(

@@ -4,7 +4,6 @@ import {
   boolean,
   check,
   date,
-  foreignKey,
   index,
   integer,
   numeric,
@@ -15,7 +14,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { idColumn, sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { orgIdColumn } from '../../core/db/platform-schema.ts';
 
@@ -81,9 +80,7 @@ export const rooms = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
     unique('event_rooms_name_unique').on(t.orgId, t.eventId, t.name),
     // The scan path's conditional UPDATE keeps this true under concurrency; the check is the backstop.
     check(
@@ -118,10 +115,8 @@ export const sessions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.roomId], [rooms.orgId, rooms.id]).onDelete('cascade'),
     check('event_sessions_times_ordered', sql`${t.endTime} > ${t.startTime}`),
     // Conferences are free for every participant.
     check(
@@ -150,9 +145,7 @@ export const eventAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
     unique('event_assignments_user_unique').on(t.orgId, t.eventId, t.userId),
     index('event_assignments_user_idx').on(t.orgId, t.userId),
     tenantIsolation('event_assignments'),
@@ -172,10 +165,8 @@ export const roomAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.roomId], [rooms.orgId, rooms.id]).onDelete('cascade'),
     check(
       'room_assignments_slot',
       sql`${t.startsAt} is not null and ${t.endsAt} is not null and ${t.endsAt} > ${t.startsAt}`,
@@ -210,10 +201,8 @@ export const participants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.currentRoomId], foreignColumns: [rooms.orgId, rooms.id] }),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.currentRoomId], [rooms.orgId, rooms.id]),
     unique('event_participants_badge_unique').on(t.orgId, t.badgeId),
     unique('event_participants_user_unique').on(t.orgId, t.eventId, t.userId),
     tenantIsolation('event_participants'),
@@ -236,16 +225,9 @@ export const sessionAccesses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({
-      columns: [t.orgId, t.participantId],
-      foreignColumns: [participants.orgId, participants.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.sessionId], [sessions.orgId, sessions.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.participantId], [participants.orgId, participants.id]).onDelete('cascade'),
     unique('session_accesses_pair_unique').on(t.orgId, t.participantId, t.sessionId),
     tenantIsolation('session_accesses'),
   ],
@@ -270,15 +252,10 @@ export const roomAccesses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.roomId], foreignColumns: [rooms.orgId, rooms.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }),
-    foreignKey({
-      columns: [t.orgId, t.participantId],
-      foreignColumns: [participants.orgId, participants.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.roomId], [rooms.orgId, rooms.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.sessionId], [sessions.orgId, sessions.id]),
+    sameOrgReference([t.orgId, t.participantId], [participants.orgId, participants.id]).onDelete('cascade'),
     index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
     tenantIsolation('room_accesses'),
   ],
@@ -299,9 +276,7 @@ export const annonces = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
     index('event_annonces_event_target_idx').on(t.orgId, t.eventId, t.target, t.createdAt),
     tenantIsolation('event_annonces'),
   ],
@@ -324,16 +299,9 @@ export const sessionQuestions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({ columns: [t.orgId, t.sessionId], foreignColumns: [sessions.orgId, sessions.id] }).onDelete(
-      'cascade',
-    ),
-    foreignKey({
-      columns: [t.orgId, t.participantId],
-      foreignColumns: [participants.orgId, participants.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.sessionId], [sessions.orgId, sessions.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.participantId], [participants.orgId, participants.id]).onDelete('cascade'),
     check('session_questions_answer_complete', sql`(${t.answeredAt} is null) = (${t.answerText} is null)`),
     index('session_questions_session_idx').on(t.orgId, t.sessionId, t.askedAt),
     tenantIsolation('session_questions'),
@@ -358,17 +326,11 @@ export const exposantScans = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.eventId], foreignColumns: [events.orgId, events.id] }).onDelete(
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.exposantId], [participants.orgId, participants.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.scannedParticipantId], [participants.orgId, participants.id]).onDelete(
       'cascade',
     ),
-    foreignKey({
-      columns: [t.orgId, t.exposantId],
-      foreignColumns: [participants.orgId, participants.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.scannedParticipantId],
-      foreignColumns: [participants.orgId, participants.id],
-    }).onDelete('cascade'),
     unique('exposant_scans_visit_unique').on(t.orgId, t.exposantId, t.scannedParticipantId, t.visitDay),
     check('exposant_scans_not_self', sql`${t.exposantId} <> ${t.scannedParticipantId}`),
     index('exposant_scans_exposant_time_idx').on(t.orgId, t.exposantId, t.scannedAt),

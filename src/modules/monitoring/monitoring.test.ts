@@ -740,9 +740,15 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
   });
 
   test('a location tied to an org unit is hidden from users outside that unit', async () => {
-    const tied = await admin.post(`${M}/locations`, { building: 'Plant 7', room: 'Hall', unit_id: 987654 });
+    const unit = await admin.post('/api/auth/units/', { unit_name: 'Plant 7', unit_code: 'P7' });
+    assert.equal(unit.status, 201, JSON.stringify(unit.body));
+    const tied = await admin.post(`${M}/locations`, {
+      building: 'Plant 7',
+      room: 'Hall',
+      unit_id: unit.body.id,
+    });
     assert.equal(tied.status, 201);
-    assert.equal(tied.body.unit_id, 987654);
+    assert.equal(tied.body.unit_id, unit.body.id);
     assert.deepEqual(
       (await tech.get(`${M}/locations`)).body.items.map((l) => l.building),
       ['Main Hall'],

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
-  foreignKey,
   index,
   integer,
   pgTable,
@@ -14,13 +13,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { idColumn, sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
+import { units } from '../org/schema.ts';
 
 /**
- * A site where receivers stand. `unit_id` is the org module's unit (integer id); no FK because the
- * org module migrates separately — unit-scoped users see a location through the org module's scope.
+ * A site where receivers stand. `unit_id` is the org module's unit (the org module migrates first):
+ * unit-scoped users see a location through the org module's scope.
  */
 export const locations = pgTable(
   'monitoring_locations',
@@ -35,6 +35,9 @@ export const locations = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
+    // No ON DELETE action: units are only deactivated, and clearing unit_id would show the location
+    // to every member (an untied location is visible to all), so deleting a unit in use is refused.
+    sameOrgReference([t.orgId, t.unitId], [units.orgId, units.id]),
     unique('monitoring_locations_place_uq').on(t.orgId, t.building, t.room),
     tenantIsolation('monitoring_locations'),
   ],
@@ -64,7 +67,7 @@ export const chassis = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.locationId], foreignColumns: [locations.orgId, locations.id] }),
+    sameOrgReference([t.orgId, t.locationId], [locations.orgId, locations.id]),
     unique('wireless_chassis_serial_uq').on(t.orgId, t.serial),
     index('wireless_chassis_location_idx').on(t.orgId, t.locationId),
     tenantIsolation('wireless_chassis'),
@@ -101,9 +104,7 @@ export const wirelessUnits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.chassisId], foreignColumns: [chassis.orgId, chassis.id] }).onDelete(
-      'cascade',
-    ),
+    sameOrgReference([t.orgId, t.chassisId], [chassis.orgId, chassis.id]).onDelete('cascade'),
     unique('wireless_units_slot_uq').on(t.orgId, t.chassisId, t.slot),
     tenantIsolation('wireless_units'),
   ],
@@ -162,10 +163,7 @@ export const groupMembers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.groupId, t.userId] }),
-    foreignKey({
-      columns: [t.orgId, t.groupId],
-      foreignColumns: [monitoringGroups.orgId, monitoringGroups.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.groupId], [monitoringGroups.orgId, monitoringGroups.id]).onDelete('cascade'),
     // "Which groups am I in" is the hot path of every technician query.
     index('monitoring_group_members_user_idx').on(t.orgId, t.userId),
     tenantIsolation('monitoring_group_members'),
@@ -195,18 +193,13 @@ export const performerAssignments = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     // One assignment per performer-unit pair.
     unique('performer_assignments_pair_uq').on(t.orgId, t.performerId, t.wirelessUnitId),
-    foreignKey({
-      columns: [t.orgId, t.performerId],
-      foreignColumns: [performers.orgId, performers.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.wirelessUnitId],
-      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.monitoringGroupId],
-      foreignColumns: [monitoringGroups.orgId, monitoringGroups.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.performerId], [performers.orgId, performers.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.wirelessUnitId], [wirelessUnits.orgId, wirelessUnits.id]).onDelete(
+      'cascade',
+    ),
+    sameOrgReference([t.orgId, t.monitoringGroupId], [monitoringGroups.orgId, monitoringGroups.id]).onDelete(
+      'cascade',
+    ),
     index('performer_assignments_performer_idx').on(t.orgId, t.performerId, t.isActive),
     index('performer_assignments_unit_idx').on(t.orgId, t.wirelessUnitId, t.isActive),
     index('performer_assignments_group_idx').on(t.orgId, t.monitoringGroupId, t.isActive),
@@ -232,10 +225,9 @@ export const deviceAssignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({
-      columns: [t.orgId, t.wirelessUnitId],
-      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.wirelessUnitId], [wirelessUnits.orgId, wirelessUnits.id]).onDelete(
+      'cascade',
+    ),
     unique('device_assignments_pair_uq').on(t.orgId, t.userId, t.wirelessUnitId),
     tenantIsolation('device_assignments'),
   ],
@@ -282,10 +274,7 @@ export const telemetrySamples = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({
-      columns: [t.orgId, t.unitId],
-      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.unitId], [wirelessUnits.orgId, wirelessUnits.id]).onDelete('cascade'),
     index('unit_telemetry_samples_unit_at_idx').on(t.orgId, t.unitId, t.at),
     index('unit_telemetry_samples_at_idx').on(t.orgId, t.at),
     tenantIsolation('unit_telemetry_samples'),
@@ -321,14 +310,8 @@ export const alerts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({
-      columns: [t.orgId, t.unitId],
-      foreignColumns: [wirelessUnits.orgId, wirelessUnits.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.performerId],
-      foreignColumns: [performers.orgId, performers.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.unitId], [wirelessUnits.orgId, wirelessUnits.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.performerId], [performers.orgId, performers.id]).onDelete('cascade'),
     // One unresolved alert per (unit, kind): the poller updates it instead of piling up duplicates.
     uniqueIndex('monitoring_alerts_one_unresolved_uq')
       .on(t.orgId, t.unitId, t.kind)

@@ -1,15 +1,5 @@
-import {
-  bigint,
-  boolean,
-  foreignKey,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  unique,
-} from 'drizzle-orm/pg-core';
-import { tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { memberships, orgIdColumn } from '../../core/db/platform-schema.ts';
 
@@ -59,11 +49,7 @@ export const departments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({
-      columns: [t.orgId, t.unitId],
-      foreignColumns: [units.orgId, units.id],
-      name: 'departments_unit_fk',
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.unitId], [units.orgId, units.id]).onDelete('cascade'),
     unique('departments_name_unique').on(t.orgId, t.unitId, t.departmentName),
     // Target of user_unit_departments' FK: the database itself refuses a department of another unit.
     unique('departments_unit_id_unique').on(t.orgId, t.unitId, t.id),
@@ -105,21 +91,9 @@ export const orgUserProfiles = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
-    foreignKey({
-      columns: [t.orgId, t.userId],
-      foreignColumns: [memberships.orgId, memberships.userId],
-      name: 'org_user_profiles_membership_fk',
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.unitId],
-      foreignColumns: [units.orgId, units.id],
-      name: 'org_user_profiles_unit_fk',
-    }),
-    foreignKey({
-      columns: [t.orgId, t.sectionId],
-      foreignColumns: [sections.orgId, sections.id],
-      name: 'org_user_profiles_section_fk',
-    }),
+    sameOrgReference([t.orgId, t.userId], [memberships.orgId, memberships.userId]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.unitId], [units.orgId, units.id]),
+    sameOrgReference([t.orgId, t.sectionId], [sections.orgId, sections.id]),
     tenantIsolation('org_user_profiles'),
   ],
 );
@@ -145,16 +119,8 @@ export const userUnits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({
-      columns: [t.orgId, t.userId],
-      foreignColumns: [memberships.orgId, memberships.userId],
-      name: 'user_units_membership_fk',
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.unitId],
-      foreignColumns: [units.orgId, units.id],
-      name: 'user_units_unit_fk',
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.userId], [memberships.orgId, memberships.userId]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.unitId], [units.orgId, units.id]).onDelete('cascade'),
     unique('user_units_user_unit_unique').on(t.orgId, t.userId, t.unitId),
     unique('user_units_id_unit_unique').on(t.orgId, t.id, t.unitId),
     index('user_units_unit_idx').on(t.orgId, t.unitId),
@@ -176,16 +142,14 @@ export const userUnitDepartments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userUnitId, t.departmentId] }),
-    foreignKey({
-      columns: [t.orgId, t.userUnitId, t.unitId],
-      foreignColumns: [userUnits.orgId, userUnits.id, userUnits.unitId],
-      name: 'user_unit_departments_assignment_fk',
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.unitId, t.departmentId],
-      foreignColumns: [departments.orgId, departments.unitId, departments.id],
-      name: 'user_unit_departments_department_fk',
-    }).onDelete('cascade'),
+    sameOrgReference(
+      [t.orgId, t.userUnitId, t.unitId],
+      [userUnits.orgId, userUnits.id, userUnits.unitId],
+    ).onDelete('cascade'),
+    sameOrgReference(
+      [t.orgId, t.unitId, t.departmentId],
+      [departments.orgId, departments.unitId, departments.id],
+    ).onDelete('cascade'),
     index('user_unit_departments_department_idx').on(t.orgId, t.departmentId),
     tenantIsolation('user_unit_departments'),
   ],

@@ -4,7 +4,6 @@ import {
   boolean,
   check,
   date,
-  foreignKey,
   index,
   inet,
   integer,
@@ -19,8 +18,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { appRole, idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
+import { appRole, idColumn, sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { memberships, organizations, orgIdColumn } from '../../core/db/platform-schema.ts';
+import { units } from '../org/schema.ts';
 
 export const PLAN_NAMES = ['free', 'pro', 'enterprise'] as const;
 export type PlanName = (typeof PLAN_NAMES)[number];
@@ -57,10 +57,7 @@ export const signageMemberPermissions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
-    foreignKey({
-      columns: [t.orgId, t.userId],
-      foreignColumns: [memberships.orgId, memberships.userId],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.userId], [memberships.orgId, memberships.userId]).onDelete('cascade'),
     tenantIsolation('signage_member_permissions'),
   ],
 );
@@ -155,14 +152,10 @@ export const signagePlaylistAssets = pgTable(
     primaryKey({ columns: [t.orgId, t.playlistId, t.assetId] }),
     unique('signage_playlist_assets_position').on(t.orgId, t.playlistId, t.position),
     index('signage_playlist_assets_asset_idx').on(t.orgId, t.assetId),
-    foreignKey({
-      columns: [t.orgId, t.playlistId],
-      foreignColumns: [signagePlaylists.orgId, signagePlaylists.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.orgId, t.assetId],
-      foreignColumns: [signageAssets.orgId, signageAssets.id],
-    }).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.playlistId], [signagePlaylists.orgId, signagePlaylists.id]).onDelete(
+      'cascade',
+    ),
+    sameOrgReference([t.orgId, t.assetId], [signageAssets.orgId, signageAssets.id]).onDelete('cascade'),
     tenantIsolation('signage_playlist_assets'),
   ],
 );
@@ -195,11 +188,10 @@ export const signageDevices = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('signage_devices_mac_per_org').on(t.orgId, t.mac),
     index('signage_devices_token_idx').on(t.tokenHash),
+    // Units are only deactivated, so a screen keeps its unit; deleting a unit in use is refused.
+    sameOrgReference([t.orgId, t.unitId], [units.orgId, units.id]),
     // No ON DELETE action: deleting a playlist unassigns its screens first (set null would clear org_id too).
-    foreignKey({
-      columns: [t.orgId, t.playlistId],
-      foreignColumns: [signagePlaylists.orgId, signagePlaylists.id],
-    }),
+    sameOrgReference([t.orgId, t.playlistId], [signagePlaylists.orgId, signagePlaylists.id]),
     tenantIsolation('signage_devices'),
   ],
 );
@@ -280,10 +272,10 @@ export const signageSubscriptions = pgTable(
     unique('signage_subscriptions_one_per_org').on(t.orgId),
     unique('signage_subscriptions_external_per_org').on(t.orgId, t.externalSubscriptionId),
     // The lookup row must name the same org: a subscription cannot claim another tenant's provider id.
-    foreignKey({
-      columns: [t.orgId, t.externalSubscriptionId],
-      foreignColumns: [signageExternalSubscriptions.orgId, signageExternalSubscriptions.externalId],
-    }),
+    sameOrgReference(
+      [t.orgId, t.externalSubscriptionId],
+      [signageExternalSubscriptions.orgId, signageExternalSubscriptions.externalId],
+    ),
     tenantIsolation('signage_subscriptions'),
   ],
 );

@@ -525,11 +525,13 @@ describeEachBackend(
         })
       ).body;
 
+      const unit = await admin.post('/api/auth/units/', { unit_name: 'Hall plant', unit_code: 'HP' });
+      assert.equal(unit.status, 201, JSON.stringify(unit.body));
       const claim = await admin.post('/api/signage/devices/claim', {
         code: pair.body.code.toLowerCase(),
         name: 'Hall',
         mac: '00:11:22:33:44:55',
-        unit_id: 7,
+        unit_id: unit.body.id,
         location: 'Hall A',
         playlist_id: playlist.id,
         settings: { timezone: 'Pacific/Kiritimati' },
@@ -537,7 +539,7 @@ describeEachBackend(
       assert.equal(claim.status, 201, JSON.stringify(claim.body));
       assert.deepEqual(
         [claim.body.name, claim.body.mac, claim.body.unit_id, claim.body.is_online, claim.body.playlist_id],
-        ['Hall', '00:11:22:33:44:55', 7, false, playlist.id],
+        ['Hall', '00:11:22:33:44:55', unit.body.id, false, playlist.id],
       );
       const paired = await pairPoll(env().client(), pair.body.pairing_secret);
       assert.equal(paired.status, 200);
