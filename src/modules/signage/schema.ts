@@ -411,3 +411,18 @@ export const signagePlays = pgTable(
     tenantIsolation('signage_plays'),
   ],
 );
+
+/**
+ * Player settings of the org as Anthias clients read and write them (`/api/v2/device_settings`):
+ * one JSON document per org, the Anthias field names as keys. Roster applies `default_duration`
+ * to new assets and `shuffle_playlist` to the default playlist; the rest is kept for the clients.
+ */
+export const signageOrgSettings = pgTable(
+  'signage_org_settings',
+  {
+    orgId: orgIdColumn().primaryKey(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    ...timestamps(),
+  },
+  () => [tenantIsolation('signage_org_settings')],
+);

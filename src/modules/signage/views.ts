@@ -252,12 +252,37 @@ export function screenItemView(i: ScreenItem) {
   };
 }
 
-/** The screen hashes this answer for its ETag: key order and content are part of the contract. */
+/**
+ * The screen hashes this answer for its ETag: key order and content are part of the contract.
+ * `emergency` and `commands` are present only when there is one, so a screen with neither keeps
+ * the answer (and the ETag) it had; setting or clearing either changes the ETag.
+ */
 export function screenPlaylistView(p: ScreenPlaylist) {
   return {
     playlist: p.playlist && { id: p.playlist.id, name: p.playlist.name, shuffle: p.playlist.shuffle },
     timezone: p.timezone,
     items: p.items.map(screenItemView),
+    ...(p.emergency
+      ? {
+          emergency: {
+            id: p.emergency.id,
+            message: p.emergency.message,
+            color: p.emergency.color,
+            background: p.emergency.background,
+            image_url: p.emergency.imageUrl,
+            expires_at: p.emergency.expiresAt.toISOString(),
+          },
+        }
+      : {}),
+    ...(p.commands.length > 0
+      ? {
+          commands: p.commands.map((c) => ({
+            id: c.id,
+            command: c.command,
+            created_at: c.createdAt.toISOString(),
+          })),
+        }
+      : {}),
   };
 }
 
