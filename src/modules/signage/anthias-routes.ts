@@ -30,8 +30,38 @@ import { anthiasAssetOut, anthiasAssetView } from './views.ts';
  * Anthias's fields are DRF fields, which accept what HTML forms and multipart bodies carry: every
  * value may come as a string. Booleans take DRF's spellings ("true", "1", "yes", "on"…).
  */
-const TRUE = new Set(['true', 'True', 'TRUE', 't', 'T', 'yes', 'Yes', 'YES', 'y', 'Y', 'on', 'On', 'ON', '1']);
-const FALSE = new Set(['false', 'False', 'FALSE', 'f', 'F', 'no', 'No', 'NO', 'n', 'N', 'off', 'Off', 'OFF', '0']);
+const TRUE = new Set([
+  'true',
+  'True',
+  'TRUE',
+  't',
+  'T',
+  'yes',
+  'Yes',
+  'YES',
+  'y',
+  'Y',
+  'on',
+  'On',
+  'ON',
+  '1',
+]);
+const FALSE = new Set([
+  'false',
+  'False',
+  'FALSE',
+  'f',
+  'F',
+  'no',
+  'No',
+  'NO',
+  'n',
+  'N',
+  'off',
+  'Off',
+  'OFF',
+  '0',
+]);
 const bool = z.union([
   z.boolean(),
   z.literal(0).transform(() => false),
@@ -156,7 +186,10 @@ function infoOf(usage: { storageBytes: number; maxStorageGb: number }) {
     up_to_date: true,
     anthias_version: 'roster',
     device_model: 'Roster',
-    uptime: { days: Math.floor(process.uptime() / 86_400), hours: Math.round((process.uptime() % 86_400) / 36) / 100 },
+    uptime: {
+      days: Math.floor(process.uptime() / 86_400),
+      hours: Math.round((process.uptime() % 86_400) / 36) / 100,
+    },
     ip_addresses: [],
     mac_address: '',
     host_user: null,
@@ -187,9 +220,18 @@ const settingsBody = z.object({
   password_2: z.string().max(255).optional(),
   current_password: z.string().max(255).optional(),
   display_power_schedule_enabled: bool.optional(),
-  display_power_on_time: z.string().regex(/^\d{2}:\d{2}(:\d{2})?$/, 'expected HH:MM').optional(),
-  display_power_off_time: z.string().regex(/^\d{2}:\d{2}(:\d{2})?$/, 'expected HH:MM').optional(),
-  display_power_days: z.string().regex(/^([1-7](,[1-7])*)?$/, 'expected weekdays 1-7, comma separated').optional(),
+  display_power_on_time: z
+    .string()
+    .regex(/^\d{2}:\d{2}(:\d{2})?$/, 'expected HH:MM')
+    .optional(),
+  display_power_off_time: z
+    .string()
+    .regex(/^\d{2}:\d{2}(:\d{2})?$/, 'expected HH:MM')
+    .optional(),
+  display_power_days: z
+    .string()
+    .regex(/^([1-7](,[1-7])*)?$/, 'expected weekdays 1-7, comma separated')
+    .optional(),
 });
 
 /**
@@ -440,17 +482,14 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         },
       );
 
-    scope.get(
-      '/api/v2/info',
-      { schema: { tags, summary: 'System information, for the org' } },
-      async (req) =>
-        infoOf(
-          await consoleTenant(req, async (t) => {
-            const plan = await currentPlan(t);
-            const usage = await usageOf(t);
-            return { storageBytes: usage.storageBytes, maxStorageGb: plan.maxStorageGb };
-          }),
-        ),
+    scope.get('/api/v2/info', { schema: { tags, summary: 'System information, for the org' } }, async (req) =>
+      infoOf(
+        await consoleTenant(req, async (t) => {
+          const plan = await currentPlan(t);
+          const usage = await usageOf(t);
+          return { storageBytes: usage.storageBytes, maxStorageGb: plan.maxStorageGb };
+        }),
+      ),
     );
 
     scope.get(
@@ -472,9 +511,9 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           },
         },
       },
-      async (req) => {
+      (req) => {
         refuseScreens(req);
-        return {
+        return Promise.resolve({
           is_balena: false,
           balena_device_id: null,
           balena_app_id: null,
@@ -482,7 +521,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           balena_supervisor_version: null,
           balena_host_os_version: null,
           balena_device_name_at_init: null,
-        };
+        });
       },
     );
 

@@ -88,13 +88,10 @@ export async function createAnthiasAsset(
   input: AnthiasAssetInput,
   upload?: { id: string; file: StoredFile },
 ): Promise<Asset> {
-  const duration =
-    durationOf(input.duration) ?? Number((await anthiasSettings(t)).default_duration) ?? undefined;
+  const duration = durationOf(input.duration) ?? (Number((await anthiasSettings(t)).default_duration) || 10);
   const name = await uniqueName(t, input.name);
-  if (upload) {
-    const { uri: _uri, mimetype: _mimetype, ...fields } = input;
-    return createUploadedAsset(t, upload.id, { ...fields, name, duration }, upload.file);
-  }
+  // An uploaded file's uri and mimetype are the server's (its content route, its sniffed type).
+  if (upload) return createUploadedAsset(t, upload.id, { ...input, name, duration }, upload.file);
   if (input.uri.startsWith('/'))
     throw invalidField(
       'body.uri',
@@ -190,7 +187,7 @@ const SETTING_DEFAULTS: Record<string, unknown> = {
   display_power_off_time: '18:00',
   display_power_days: '1,2,3,4,5,6,7',
 };
-export const ANTHIAS_SETTING_KEYS = Object.keys(SETTING_DEFAULTS);
+const CREDENTIAL_KEYS = new Set(['auth_backend', 'username', 'password', 'password_2', 'current_password']);
 
 /**
  * The org's player settings in Anthias's names: what was saved over the defaults, and
@@ -222,8 +219,8 @@ export async function updateAnthiasSettings(t: TenantTx, patch: Record<string, u
   if (typeof patch.timezone === 'string' && patch.timezone !== '' && !isTimeZone(patch.timezone))
     throw invalidField('body.timezone', 'unknown IANA timezone');
   const before = await anthiasSettings(t);
-  const { auth_backend: _auth, username: _user, password: _p, password_2: _p2, current_password: _cp, ...kept } =
-    patch;
+  // Credentials are not player settings here: they are never stored.
+  const kept = Object.fromEntries(Object.entries(patch).filter(([k]) => !CREDENTIAL_KEYS.has(k)));
   await t.tx
     .insert(signageOrgSettings)
     .values({ orgId: t.orgId, settings: kept })

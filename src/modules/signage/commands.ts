@@ -76,7 +76,12 @@ export async function acknowledgeCommand(t: TenantTx, id: string) {
     .where(and(eq(signageDeviceCommands.id, id), isNull(signageDeviceCommands.acknowledgedAt)))
     .returning({ acknowledgedAt: signageDeviceCommands.acknowledgedAt });
   t.publish(
-    liveEvent(t.orgId, 'signage.command.acknowledged', { id, device_id: deviceId, command: row.command }, ORG_ADMINS),
+    liveEvent(
+      t.orgId,
+      'signage.command.acknowledged',
+      { id, device_id: deviceId, command: row.command },
+      ORG_ADMINS,
+    ),
   );
   // The update above has just set it.
   return { id, command: row.command, acknowledgedAt: done.acknowledgedAt! };

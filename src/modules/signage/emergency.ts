@@ -88,7 +88,12 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
     after: { message: after.message, device_ids: after.deviceIds, expires_at: after.expiresAt.toISOString() },
   });
   t.publish(
-    liveEvent(t.orgId, 'signage.emergency.set', { id: after.id, expires_at: after.expiresAt }, { everyone: true }),
+    liveEvent(
+      t.orgId,
+      'signage.emergency.set',
+      { id: after.id, expires_at: after.expiresAt },
+      { everyone: true },
+    ),
   );
   return after;
 }

@@ -44,7 +44,13 @@ export function registerEmergencyRoutes(app: RosterApp) {
 
   app.get(
     '/api/signage/emergency',
-    { schema: { tags, summary: "The org's emergency message (404 when there is none)", response: { 200: emergencyOut } } },
+    {
+      schema: {
+        tags,
+        summary: "The org's emergency message (404 when there is none)",
+        response: { 200: emergencyOut },
+      },
+    },
     async (req) => {
       const current = await consoleTenant(req, getEmergency);
       if (!current) throw notFound('Emergency message');

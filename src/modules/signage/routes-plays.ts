@@ -4,7 +4,14 @@ import type { RosterApp } from '../../core/http/app.ts';
 import { mapPage, pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
 import { consoleTenant } from './credentials.ts';
-import { exportPlays, listPlays, PLAY_GROUPS, playRetentionDays, summarizePlays, type PlayFilters } from './plays.ts';
+import {
+  exportPlays,
+  listPlays,
+  PLAY_GROUPS,
+  playRetentionDays,
+  summarizePlays,
+  type PlayFilters,
+} from './plays.ts';
 import { isTimeZone } from './schedule.ts';
 import { PLAY_CSV_COLUMNS, playOut, playSummaryOut, playSummaryView, playView } from './views.ts';
 
@@ -30,8 +37,8 @@ function filtersOf(q: z.infer<typeof filters>): PlayFilters {
   return f;
 }
 
-const csvCell = (v: unknown) => {
-  const text = v === null || v === undefined ? '' : String(v);
+const csvCell = (v: string | number | null) => {
+  const text = v === null ? '' : String(v);
   // Quote what CSV needs quoted; a leading formula sign is defused for spreadsheets.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
