@@ -139,15 +139,15 @@ export async function summarizePlays(
 ): Promise<PlaySummaryRow[]> {
   requireOrgAdmin(t.actor, 'read play reports');
   const p = signagePlays;
+  // The label repeats the key through an aggregate: the same expression with its own parameter
+  // would not be recognised as the grouped one.
+  const day = sql`to_char(${p.startedAt} at time zone ${timezone}, 'YYYY-MM-DD')`;
   const [key, label] =
     groupBy === 'asset'
       ? [sql`${p.assetId}::text`, sql`max(${p.assetName})`]
       : groupBy === 'device'
         ? [sql`${p.deviceId}::text`, sql`max(${signageDevices.name})`]
-        : [
-            sql`to_char(${p.startedAt} at time zone ${timezone}, 'YYYY-MM-DD')`,
-            sql`to_char(${p.startedAt} at time zone ${timezone}, 'YYYY-MM-DD')`,
-          ];
+        : [day, sql`max(${day})`];
   const where = playWhere(filters);
   const rows = await queryRows<{
     key: string;
