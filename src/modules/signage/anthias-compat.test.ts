@@ -128,7 +128,7 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
     });
   });
 
-  test("assets CRUD with Anthias's fixtures, sent as multipart (its test client's default) and JSON", async () => {
+  test("assets CRUD with Anthias's fixtures, as multipart (its test client's default) and JSON", async () => {
     const { key, token } = await setup(env(), 'ant-crud');
     const created = await send(env(), token, 'POST', '/api/v2/assets', multipart(ASSET_CREATION_DATA));
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -163,7 +163,7 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
     assert.equal((await key.delete(`/api/v2/assets/${id}`)).status, 404);
   });
 
-  test("the UI's add-asset body (skipAssetCheck, read-only is_active) is accepted; bad values are 400 naming the field", async () => {
+  test("the UI's add-asset body (skipAssetCheck, is_active) is accepted; bad values are 400 naming the field", async () => {
     const { key, token } = await setup(env(), 'ant-ui-add');
     const res = await key.post('/api/v2/assets', {
       name: 'Dashboard',
@@ -275,7 +275,7 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
     assert.deepEqual(url.body, { type: 'url', url: 'https://anthias.screenly.io' });
   });
 
-  test('order takes the comma list; device_settings PATCH/PUT save, 400 names each bad field and saves nothing', async () => {
+  test('order takes the comma list; device_settings PATCH/PUT save; 400 names each bad field, saves nothing', async () => {
     const { key, token } = await setup(env(), 'ant-settings');
     const a = await key.post('/api/v2/assets', { ...ASSET_CREATION_DATA, name: 'A' });
     const b = await key.post('/api/v2/assets', { ...ASSET_CREATION_DATA, name: 'B' });
@@ -338,7 +338,7 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
     assert.deepEqual(await stored(), before);
   });
 
-  test('control next/previous and reboot/shutdown reach every screen as commands; acknowledged ones stop', async () => {
+  test('control next/previous, reboot, shutdown reach every screen as commands; acknowledged ones stop', async () => {
     const { admin, key } = await setup(env(), 'ant-control');
     const { screen } = await pairScreen(env(), admin, 'Hall');
     const quiet = await poll(screen);

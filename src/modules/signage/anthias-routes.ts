@@ -271,8 +271,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         ...form,
         schema: {
           tags,
-          summary:
-            'Create an asset: a link, or a file uploaded with file_asset (its uri); a taken name gets a -N suffix',
+          summary: 'Create an asset: a link, or a file_asset upload (its uri); a taken name gets a -N suffix',
           consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
           body: createBody,
           response: { 201: anthiasAssetOut },

@@ -99,7 +99,8 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
     values: { deviceId },
     build: (v) => {
       const clock = sql`(now() at time zone z.timezone)`;
-      return sql`select z.timezone, em.emergency, cm.commands, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
+      return sql`select z.timezone, em.emergency, cm.commands,
+          p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
           coalesce((
             select json_agg(json_build_object(
                 'id', ${signageAssets.id}, 'name', ${signageAssets.name},

@@ -3,7 +3,7 @@ import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
-import { badRequest, invalidField, notFound } from '../../core/http/problem.ts';
+import { badRequest, invalidField } from '../../core/http/problem.ts';
 import { signageAssets, signageDevices, signageEmergencies } from './schema.ts';
 
 export type Emergency = typeof signageEmergencies.$inferSelect & { active: boolean };
@@ -98,11 +98,11 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
   return after;
 }
 
-/** Clears the message: screens go back to their playlists at their next poll. */
+/** Clears the message: screens go back to their playlists at their next poll. Clearing none is a no-op. */
 export async function clearEmergency(t: TenantTx): Promise<void> {
   requireOrgAdmin(t.actor, 'clear emergency messages');
   const [gone] = await t.tx.delete(signageEmergencies).returning({ id: signageEmergencies.id });
-  if (!gone) throw notFound('Emergency message');
+  if (!gone) return;
   await audit(t, {
     action: 'delete',
     entityType: 'signage_emergency',

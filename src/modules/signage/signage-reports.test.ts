@@ -74,6 +74,7 @@ describeEachBackend('signage: emergency messages and proof of play', (env) => {
     assert.equal(after.body.emergency, undefined);
     assert.equal(after.etag, before.etag);
     assert.equal((await admin.get('/api/signage/emergency')).status, 404);
+    assert.equal((await admin.delete('/api/signage/emergency')).status, 204, 'clearing twice is harmless');
 
     // An expired message stops by itself.
     await admin.post('/api/signage/emergency', { message: 'Soon over', expires_at: inAnHour() });

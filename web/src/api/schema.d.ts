@@ -9100,7 +9100,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an asset: a link, or a file uploaded with file_asset (its uri); a taken name gets a -N suffix */
+        /** Create an asset: a link, or a file_asset upload (its uri); a taken name gets a -N suffix */
         post: {
             parameters: {
                 query?: never;
