@@ -40,6 +40,7 @@ const GLOBAL_LOOKUP_TABLES: Record<string, string> = {
 const UNREFERENCED_ID_COLUMNS: Record<string, string> = {
   // Users are platform-wide (one login, several orgs); the membership ties them to an org.
   'memberships.user_id': 'a user (platform-wide table)',
+  'invitations.invited_user_id': 'a user (platform-wide table), never shown to the inviting org',
   'monitoring_group_members.user_id': 'a user (platform-wide table)',
   'device_assignments.user_id': 'a user (platform-wide table)',
   'event_assignments.user_id': 'a user (platform-wide table)',
@@ -50,9 +51,13 @@ const UNREFERENCED_ID_COLUMNS: Record<string, string> = {
   // History outlives what it names.
   'monitoring_alerts.assignment_id': 'the assignment an alert was raised for; the alert outlives it',
   'audit_log.entity_id': 'any kind of entity, as text; the trail outlives it',
+  'signage_plays.asset_id': 'the asset a screen played; proof of play outlives the asset',
+  'signage_emergencies.image_asset_id':
+    'checked when the message is set; deleting the image keeps the message',
   // Not references at all.
   'audit_log.request_id': 'the HTTP request id, for log correlation',
   'event_participants.badge_id': 'the code printed on the badge',
+  'signage_plays.client_id': "the player's own id of a play, so a batch sent again is stored once",
 };
 
 interface TableInfo {

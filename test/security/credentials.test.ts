@@ -132,7 +132,9 @@ describeEachBackend('credential kinds per route', (env) => {
     assert.deepEqual(screenRoutes.map((r) => `${r.method} ${r.url}`).sort(), [
       'GET /api/device/assets/:id/content',
       'GET /api/device/playlist',
+      'POST /api/device/commands/:id/ack',
       'POST /api/device/heartbeat',
+      'POST /api/device/plays',
     ]);
     const screen = env().client(tokens.device);
     assert.equal((await screen.get('/api/device/playlist')).status, 200);

@@ -151,9 +151,12 @@ export function registerSessionRoutes(app: RosterApp) {
     },
   );
 
+  // Invitations are answered by the person, in their own login: never by a script's key.
+  const personal = { credentials: ['session'] } as const;
   app.get(
     '/api/auth/invitations',
     {
+      config: personal,
       schema: {
         tags,
         summary: 'Open invitations to join other organizations, addressed to me',
@@ -171,6 +174,7 @@ export function registerSessionRoutes(app: RosterApp) {
     app.post(
       `/api/auth/invitations/:id/${answer}`,
       {
+        config: personal,
         schema: {
           tags,
           summary: `${answer === 'accept' ? 'Accept' : 'Decline'} an invitation addressed to me`,

@@ -1,4 +1,6 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { requireOrgAdmin } from '../../core/access/actor.ts';
+import type { StoredFile } from '../../core/files/storage.ts';
 import { startsWith } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -6,6 +8,7 @@ import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
 import {
   assetColumnsWithActive,
+  createUploadedAsset,
   createUrlAsset,
   getAsset,
   updateAsset,
@@ -13,7 +16,8 @@ import {
   type AssetPatch,
 } from './assets.ts';
 import { assetPolicy } from './policy.ts';
-import { signageAssets, type AssetType } from './schema.ts';
+import { isTimeZone } from './schedule.ts';
+import { signageAssets, signageOrgSettings, signagePlaylists, type AssetType } from './schema.ts';
 
 /** Anthias's mimetype field says what a link is: image, video, webpage or streaming (or a full type). */
 export function assetTypeOfMimetype(mimetype: string): AssetType {
@@ -71,18 +75,29 @@ export interface AnthiasAssetInput {
 /** Anthias videos report duration 0 ("detect it"); Roster has no detector and plays them 10 s. */
 const durationOf = (d: number | undefined) => (d === undefined ? undefined : d === 0 ? 10 : d);
 
-export async function createAnthiasAsset(t: TenantTx, input: AnthiasAssetInput): Promise<Asset> {
+/** The `uri` answered by `file_asset`: what a client sends back to turn the upload into an asset. */
+export const UPLOAD_URI = /^\/uploads\/([0-9a-f]{32})$/;
+
+/**
+ * Anthias's create: a link, or (with `upload`, the file `file_asset` received, already copied to
+ * the asset's own storage key) an uploaded file. A duration left out is the org's
+ * `default_duration` setting, as on a player.
+ */
+export async function createAnthiasAsset(
+  t: TenantTx,
+  input: AnthiasAssetInput,
+  upload?: { id: string; file: StoredFile },
+): Promise<Asset> {
+  const duration = durationOf(input.duration) ?? (Number((await anthiasSettings(t)).default_duration) || 10);
+  const name = await uniqueName(t, input.name);
+  // An uploaded file's uri and mimetype are the server's (its content route, its sniffed type).
+  if (upload) return createUploadedAsset(t, upload.id, { ...input, name, duration }, upload.file);
   if (input.uri.startsWith('/'))
     throw invalidField(
       'body.uri',
-      'file paths of a player are not accepted: upload the file with POST /api/signage/assets/upload',
+      'file paths of a player are not accepted: upload the file with POST /api/v2/file_asset first',
     );
-  return createUrlAsset(t, {
-    ...input,
-    name: await uniqueName(t, input.name),
-    assetType: assetTypeOfMimetype(input.mimetype),
-    duration: durationOf(input.duration),
-  });
+  return createUrlAsset(t, { ...input, name, assetType: assetTypeOfMimetype(input.mimetype), duration });
 }
 
 export type AnthiasAssetPatch = Omit<Partial<AnthiasAssetInput>, 'uri' | 'mimetype'>;
@@ -147,4 +162,85 @@ export async function orderAnthiasAssets(t: TenantTx, idsCsv: string) {
     after: { ids },
   });
   t.publish(liveEvent(t.orgId, 'signage.asset.updated', { ids }, { everyone: true }));
+}
+
+/** Anthias's device settings as a Roster org answers them before anything was saved. */
+const SETTING_DEFAULTS: Record<string, unknown> = {
+  player_name: '',
+  audio_output: 'hdmi',
+  default_duration: 10,
+  default_streaming_duration: 300,
+  date_format: 'mm/dd/yyyy',
+  timezone: 'UTC',
+  auth_backend: '',
+  show_splash: true,
+  default_assets: false,
+  shuffle_playlist: false,
+  use_24_hour_clock: false,
+  debug_logging: false,
+  prefer_dark_mode: false,
+  verify_ssl: true,
+  screen_rotation: 0,
+  username: '',
+  display_power_schedule_enabled: false,
+  display_power_on_time: '08:00',
+  display_power_off_time: '18:00',
+  display_power_days: '1,2,3,4,5,6,7',
+};
+const CREDENTIAL_KEYS = new Set(['auth_backend', 'username', 'password', 'password_2', 'current_password']);
+
+/**
+ * The org's player settings in Anthias's names: what was saved over the defaults, and
+ * `shuffle_playlist` read from the default playlist (that is what Roster's screens shuffle by).
+ */
+export async function anthiasSettings(t: TenantTx): Promise<Record<string, unknown>> {
+  const [stored] = await t.tx.select({ settings: signageOrgSettings.settings }).from(signageOrgSettings);
+  const [playlist] = await t.tx
+    .select({ shuffle: signagePlaylists.shuffle })
+    .from(signagePlaylists)
+    .where(eq(signagePlaylists.isDefault, true));
+  return {
+    ...SETTING_DEFAULTS,
+    ...stored?.settings,
+    ...(playlist ? { shuffle_playlist: playlist.shuffle } : {}),
+    auth_backend: '',
+    username: '',
+  };
+}
+
+/**
+ * Saves the given settings (admins). Authentication is not a player setting in Roster (org API
+ * keys are), so only "no authentication" is accepted for `auth_backend`.
+ */
+export async function updateAnthiasSettings(t: TenantTx, patch: Record<string, unknown>) {
+  requireOrgAdmin(t.actor, 'change player settings');
+  if (patch.auth_backend !== undefined && patch.auth_backend !== '')
+    throw invalidField('body.auth_backend', 'Roster authenticates with org API keys: only "" is accepted');
+  if (typeof patch.timezone === 'string' && patch.timezone !== '' && !isTimeZone(patch.timezone))
+    throw invalidField('body.timezone', 'unknown IANA timezone');
+  const before = await anthiasSettings(t);
+  // Credentials are not player settings here: they are never stored.
+  const kept = Object.fromEntries(Object.entries(patch).filter(([k]) => !CREDENTIAL_KEYS.has(k)));
+  await t.tx
+    .insert(signageOrgSettings)
+    .values({ orgId: t.orgId, settings: kept })
+    .onConflictDoUpdate({
+      target: signageOrgSettings.orgId,
+      set: { settings: sql`${signageOrgSettings.settings} || excluded.settings`, updatedAt: new Date() },
+    });
+  if (typeof kept.shuffle_playlist === 'boolean')
+    await t.tx
+      .update(signagePlaylists)
+      .set({ shuffle: kept.shuffle_playlist, updatedAt: new Date() })
+      .where(eq(signagePlaylists.isDefault, true));
+  const after = await anthiasSettings(t);
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_settings',
+    entityId: t.orgId,
+    message: 'Player settings saved',
+    before,
+    after,
+  });
+  return after;
 }

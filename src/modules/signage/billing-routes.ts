@@ -1,11 +1,10 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, type RosterApp } from '../../core/http/app.ts';
+import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { badRequest } from '../../core/http/problem.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { applyStripeEvent, getSubscription, verifyStripeSignature, webhookSecret } from './billing.ts';
-import { consoleTenant } from './credentials.ts';
 import { USAGE_METRIC_TYPES } from './schema.ts';
 import { listUsage } from './usage.ts';
 import {
@@ -40,7 +39,7 @@ export async function registerBillingRoutes(app: RosterApp) {
         response: { 200: subscriptionOut },
       },
     },
-    async (req) => subscriptionView(await consoleTenant(req, getSubscription)),
+    async (req) => subscriptionView(await tenant(req, getSubscription)),
   );
 
   app.get(
@@ -62,7 +61,7 @@ export async function registerBillingRoutes(app: RosterApp) {
     async (req) => {
       requireOrgAdmin(actorOf(req), 'see usage');
       const { limit, cursor, ...filters } = req.query;
-      const { from, to, page } = await consoleTenant(req, (t) => listUsage(t, { limit, cursor }, filters));
+      const { from, to, page } = await tenant(req, (t) => listUsage(t, { limit, cursor }, filters));
       return { from, to, ...mapPage(page, usageMetricView) };
     },
   );

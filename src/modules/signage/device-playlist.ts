@@ -21,10 +21,29 @@ export interface ScreenItem {
   skipAssetCheck: boolean;
 }
 
+/** The org's emergency message, when one is in force for this screen: shown instead of any playlist. */
+export interface ScreenEmergency {
+  id: string;
+  message: string;
+  color: string;
+  background: string;
+  imageUrl: string | null;
+  expiresAt: Date;
+}
+
+/** A remote command the screen has not acknowledged yet. */
+export interface ScreenCommand {
+  id: string;
+  command: string;
+  createdAt: Date;
+}
+
 export interface ScreenPlaylist {
   playlist: { id: string; name: string; shuffle: boolean } | null;
   timezone: string;
   items: ScreenItem[];
+  emergency: ScreenEmergency | null;
+  commands: ScreenCommand[];
 }
 
 interface PollRow {
@@ -44,6 +63,15 @@ interface PollRow {
     nocache: boolean;
     skip_asset_check: boolean;
   }>;
+  emergency: {
+    id: string;
+    message: string;
+    color: string;
+    background: string;
+    image_url: string | null;
+    expires_at: string;
+  } | null;
+  commands: Array<{ id: string; command: string; created_at: string }>;
 }
 
 /** Deterministic shuffle: the same content gives the same order, so unchanged polls stay 304. */
@@ -71,7 +99,8 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
     values: { deviceId },
     build: (v) => {
       const clock = sql`(now() at time zone z.timezone)`;
-      return sql`select z.timezone, p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
+      return sql`select z.timezone, em.emergency, cm.commands,
+          p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
           coalesce((
             select json_agg(json_build_object(
                 'id', ${signageAssets.id}, 'name', ${signageAssets.name},
@@ -91,11 +120,42 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
         left join signage_playlists p on p.org_id = d.org_id
           and p.id = coalesce(d.playlist_id,
             (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
+        -- The emergency message in force for this screen (all screens when device_ids is null).
+        left join lateral (
+          select json_build_object('id', e.id, 'message', e.message, 'color', e.color,
+              'background', e.background, 'expires_at', e.expires_at,
+              'image_url', case when a.id is null then null
+                when a.storage_key is not null then '/api/device/assets/' || a.id || '/content'
+                else a.uri end) as emergency
+            from signage_emergencies e
+            left join ${signageAssets} a on a.org_id = e.org_id and a.id = e.image_asset_id
+           where e.org_id = d.org_id and e.expires_at > now()
+             and (e.device_ids is null or d.id = any(e.device_ids))) em on true
+        -- Remote commands not yet acknowledged, oldest first.
+        cross join lateral (
+          select coalesce(json_agg(json_build_object('id', c.id, 'command', c.command,
+              'created_at', c.created_at) order by c.created_at, c.id), '[]') as commands
+            from signage_device_commands c
+           where c.org_id = d.org_id and c.device_id = d.id
+             and c.acknowledged_at is null and c.expires_at > now()) cm
        where d.id = ${v.deviceId}::uuid`;
     },
   });
   if (!row) throw notFound('Device');
-  if (!row.playlist_id) return { playlist: null, timezone: row.timezone, items: [] };
+  const emergency = row.emergency && {
+    id: row.emergency.id,
+    message: row.emergency.message,
+    color: row.emergency.color,
+    background: row.emergency.background,
+    imageUrl: row.emergency.image_url,
+    expiresAt: new Date(row.emergency.expires_at),
+  };
+  const commands = row.commands.map((c) => ({
+    id: c.id,
+    command: c.command,
+    createdAt: new Date(c.created_at),
+  }));
+  if (!row.playlist_id) return { playlist: null, timezone: row.timezone, items: [], emergency, commands };
   const items = row.items.map((r): ScreenItem => ({
     id: r.id,
     name: r.name,
@@ -116,5 +176,7 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
     playlist: { id: row.playlist_id, name: row.playlist_name!, shuffle: row.playlist_shuffle! },
     timezone: row.timezone,
     items: ordered,
+    emergency,
+    commands,
   };
 }

@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { tenantDeps, type RosterApp } from '../../core/http/app.ts';
+import { tenantDeps, type RosterApp, tenant, actorOf } from '../../core/http/app.ts';
 import { assetContent } from './assets.ts';
-import { screenActor, screenTenant } from './credentials.ts';
+import { acknowledgeCommand } from './commands.ts';
+import { recordPlays } from './plays.ts';
+import { PLAY_OUTCOMES } from './schema.ts';
 import { sendAssetContent } from './routes-assets.ts';
 import { devicePlaylist } from './device-playlist.ts';
 import { heartbeat } from './heartbeat.ts';
@@ -65,7 +67,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
     '/api/device/playlist',
     { config, schema: { tags, summary: 'What to play now; send If-None-Match to get 304 when unchanged' } },
     async (req, reply) => {
-      const body = screenPlaylistView(await devicePlaylist(tenantDeps(req), screenActor(req)));
+      const body = screenPlaylistView(await devicePlaylist(tenantDeps(req), actorOf(req)));
       const etag = `"${crypto.createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -84,7 +86,7 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
         response: { 200: heartbeatOut },
       },
     },
-    async (req) => heartbeatView(await screenTenant(req, (t) => heartbeat(t, req.ip))),
+    async (req) => heartbeatView(await tenant(req, (t) => heartbeat(t, req.ip))),
   );
 
   app.get(
@@ -98,8 +100,63 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
       },
     },
     async (req, reply) => {
-      const content = await screenTenant(req, (t) => assetContent(t, req.params.id));
+      const content = await tenant(req, (t) => assetContent(t, req.params.id));
       return sendAssetContent(reply, storage, content);
+    },
+  );
+
+  app.post(
+    '/api/device/commands/:id/ack',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'I carried out this command (from my playlist poll); it is not sent again',
+        params: z.object({ id: uuidParam }),
+        body: z.strictObject({}).optional(),
+        response: {
+          200: z.object({ id: z.string(), command: z.string(), acknowledged_at: z.string() }),
+        },
+      },
+    },
+    async (req) => {
+      const done = await tenant(req, (t) => acknowledgeCommand(t, req.params.id));
+      return { id: done.id, command: done.command, acknowledged_at: done.acknowledgedAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/api/device/plays',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'What I played (batched; a play sent again with the same client_id is stored once)',
+        body: z.strictObject({
+          plays: z
+            .array(
+              z.strictObject({
+                client_id: z.string().min(1).max(100),
+                asset_id: uuidParam,
+                started_at: z.iso.datetime({ offset: true }),
+                duration_ms: z.number().int().min(0).max(86_400_000),
+                outcome: z.enum(PLAY_OUTCOMES),
+              }),
+            )
+            .max(1000),
+        }),
+        response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }) },
+      },
+    },
+    async (req) => {
+      const plays = req.body.plays.map((p) => ({
+        clientId: p.client_id,
+        assetId: p.asset_id,
+        startedAt: new Date(p.started_at),
+        durationMs: p.duration_ms,
+        outcome: p.outcome,
+      }));
+      return tenant(req, (t) => recordPlays(t, plays));
     },
   );
 }

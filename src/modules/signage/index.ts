@@ -12,6 +12,7 @@ import { HEARTBEAT_SECONDS, markOfflineDevices } from './heartbeat.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { createRateLookup, setOrgPlan } from './plans.ts';
 import { createPlaylist } from './playlists.ts';
+import { purgeOldPlays } from './plays.ts';
 import { registerSignageRoutes } from './routes.ts';
 import { createApiCallCounter, flushApiCalls, snapshotUsage, type ApiCallCounter } from './usage.ts';
 
@@ -19,6 +20,7 @@ import { createApiCallCounter, flushApiCalls, snapshotUsage, type ApiCallCounter
 const METERED = ['/api/signage/', '/api/device/', '/api/v2/'];
 export const USAGE_JOB = 'signage.usage';
 export const OFFLINE_JOB = 'signage.devices.offline';
+export const PLAY_RETENTION_JOB = 'signage.plays.retention';
 /** How often each process adds its counted API calls to today's row. */
 const FLUSH_EVERY_MS = 60_000;
 
@@ -75,6 +77,11 @@ export const signageModule: RosterModule = {
       name: OFFLINE_JOB,
       everyMs: HEARTBEAT_SECONDS * 1000,
       run: async () => void (await markOfflineDevices(database.db, bus)),
+    });
+    app.jobs.add({
+      name: PLAY_RETENTION_JOB,
+      everyMs: 3600_000,
+      run: async () => void (await purgeOldPlays(database.db)),
     });
     // API calls are counted in every process, so each flushes its own (a job of every process).
     app.jobs.add({

@@ -5,7 +5,7 @@ import { requireWriter } from '../../core/access/actor.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import { IMAGE_TYPES, VIDEO_TYPES, type SniffedType } from '../../core/files/sniff.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { actorOf, type RosterApp } from '../../core/http/app.ts';
+import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
@@ -23,7 +23,6 @@ import {
   type AssetContent,
   type AssetFields,
 } from './assets.ts';
-import { consoleTenant, refuseScreens } from './credentials.ts';
 import { ASSET_TYPES } from './schema.ts';
 import { assetOut, assetView } from './views.ts';
 
@@ -175,7 +174,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     async (req) => {
       const { limit, cursor, q, category, tag, asset_type, is_enabled } = req.query;
       const filters = { q, category, tag, assetType: asset_type, isEnabled: is_enabled };
-      return mapPage(await consoleTenant(req, (t) => listAssets(t, { limit, cursor }, filters)), assetView);
+      return mapPage(await tenant(req, (t) => listAssets(t, { limit, cursor }, filters)), assetView);
     },
   );
 
@@ -192,7 +191,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     async (req, reply) => {
       const { name, asset_type, uri, mimetype } = req.body;
       const input = { ...assetFieldsOf(req.body), name, assetType: asset_type, uri, mimetype };
-      return reply.code(201).send(assetView(await consoleTenant(req, (t) => createUrlAsset(t, input))));
+      return reply.code(201).send(assetView(await tenant(req, (t) => createUrlAsset(t, input))));
     },
   );
 
@@ -209,7 +208,6 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     async (req, reply) => {
       const actor = actorOf(req);
       requireWriter(actor);
-      refuseScreens(req);
       if (!req.isMultipart()) throw badRequest('Expected multipart/form-data with a `file` part');
       const part = await req.file();
       if (!part) throw invalidField('file', 'a file part is required');
@@ -231,7 +229,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
         accept,
       });
       try {
-        const asset = await consoleTenant(req, (t) => createUploadedAsset(t, id, fields, stored));
+        const asset = await tenant(req, (t) => createUploadedAsset(t, id, fields, stored));
         return reply.code(201).send(assetView(asset));
       } catch (err) {
         await storage.remove(stored.key);
@@ -243,14 +241,14 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
   app.get(
     '/api/signage/assets/:id',
     { schema: { tags, summary: 'One asset', params: idParams, response: { 200: assetOut } } },
-    async (req) => assetView(await consoleTenant(req, (t) => getAsset(t, req.params.id))),
+    async (req) => assetView(await tenant(req, (t) => getAsset(t, req.params.id))),
   );
 
   app.get(
     '/api/signage/assets/:id/content',
     { schema: { tags, summary: 'The uploaded file of an asset', params: idParams } },
     async (req, reply) => {
-      const content = await consoleTenant(req, (t) => assetContent(t, req.params.id));
+      const content = await tenant(req, (t) => assetContent(t, req.params.id));
       return sendAssetContent(reply, storage, content);
     },
   );
@@ -271,7 +269,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
         ...assetFieldsOf(req.body),
         ...definedOnly({ uri: req.body.uri, mimetype: req.body.mimetype }),
       };
-      return assetView(await consoleTenant(req, (t) => updateAsset(t, req.params.id, patch)));
+      return assetView(await tenant(req, (t) => updateAsset(t, req.params.id, patch)));
     },
   );
 
@@ -279,7 +277,7 @@ export function registerAssetRoutes(app: RosterApp, storage: FileStorage) {
     '/api/signage/assets/:id',
     { schema: { tags, summary: 'Delete an asset and its file', params: idParams } },
     async (req, reply) => {
-      const key = await consoleTenant(req, (t) => deleteAsset(t, req.params.id));
+      const key = await tenant(req, (t) => deleteAsset(t, req.params.id));
       if (key) await storage.remove(key);
       return reply.code(204).send();
     },

@@ -1,9 +1,9 @@
+import { tenant } from '../../core/http/app.ts';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { consoleTenant } from './credentials.ts';
 import { deleteDevice, getDevice, listDevices, updateDevice } from './devices.ts';
 import { claimDevice } from './pairing.ts';
 import { deviceOut, deviceView } from './views.ts';
@@ -58,7 +58,7 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     async (req) => {
       const { limit, cursor, online, playlist_id } = req.query;
       const filters = { online, playlistId: playlist_id };
-      return mapPage(await consoleTenant(req, (t) => listDevices(t, { limit, cursor }, filters)), deviceView);
+      return mapPage(await tenant(req, (t) => listDevices(t, { limit, cursor }, filters)), deviceView);
     },
   );
 
@@ -75,14 +75,14 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     async (req, reply) => {
       const { code, name } = req.body;
       const fields = { ...deviceFieldsOf(req.body), name };
-      return reply.code(201).send(deviceView(await consoleTenant(req, (t) => claimDevice(t, code, fields))));
+      return reply.code(201).send(deviceView(await tenant(req, (t) => claimDevice(t, code, fields))));
     },
   );
 
   app.get(
     '/api/signage/devices/:id',
     { schema: { tags, summary: 'One screen', params: idParams, response: { 200: deviceOut } } },
-    async (req) => deviceView(await consoleTenant(req, (t) => getDevice(t, req.params.id))),
+    async (req) => deviceView(await tenant(req, (t) => getDevice(t, req.params.id))),
   );
 
   app.patch(
@@ -98,7 +98,7 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     },
     async (req) => {
       const patch = deviceFieldsOf(req.body);
-      return deviceView(await consoleTenant(req, (t) => updateDevice(t, req.params.id, patch)));
+      return deviceView(await tenant(req, (t) => updateDevice(t, req.params.id, patch)));
     },
   );
 
@@ -106,7 +106,7 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     '/api/signage/devices/:id',
     { schema: { tags, summary: 'Remove a screen (its token stops working)', params: idParams } },
     async (req, reply) => {
-      await consoleTenant(req, (t) => deleteDevice(t, req.params.id));
+      await tenant(req, (t) => deleteDevice(t, req.params.id));
       return reply.code(204).send();
     },
   );

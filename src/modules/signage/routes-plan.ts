@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { intId } from '../../core/db/ids.ts';
-import { actorOf, type RosterApp } from '../../core/http/app.ts';
-import { consoleTenant } from './credentials.ts';
+import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
 import { listMemberPermissions, setMemberPermissions } from './permissions.ts';
 import { limitsReport } from './plans.ts';
 import { limitsOut, limitsView, memberPermissionsOut, memberPermissionsView } from './views.ts';
@@ -22,7 +21,7 @@ export function registerPlanRoutes(app: RosterApp) {
     },
     async (req) => {
       requireOrgAdmin(actorOf(req), 'see plan usage');
-      return limitsView(await consoleTenant(req, limitsReport));
+      return limitsView(await tenant(req, limitsReport));
     },
   );
 
@@ -36,7 +35,7 @@ export function registerPlanRoutes(app: RosterApp) {
       },
     },
     async (req) => ({
-      items: (await consoleTenant(req, listMemberPermissions)).map(memberPermissionsView),
+      items: (await tenant(req, listMemberPermissions)).map(memberPermissionsView),
     }),
   );
 
@@ -54,7 +53,7 @@ export function registerPlanRoutes(app: RosterApp) {
     async (req) => {
       const { userId } = req.params;
       const granted = req.body.view_all_assets;
-      return memberPermissionsView(await consoleTenant(req, (t) => setMemberPermissions(t, userId, granted)));
+      return memberPermissionsView(await tenant(req, (t) => setMemberPermissions(t, userId, granted)));
     },
   );
 }

@@ -1,9 +1,9 @@
+import { tenant } from '../../core/http/app.ts';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { consoleTenant } from './credentials.ts';
 import {
   createPlaylist,
   deletePlaylist,
@@ -47,7 +47,7 @@ export function registerPlaylistRoutes(app: RosterApp) {
         response: { 200: pageOf(playlistOut) },
       },
     },
-    async (req) => mapPage(await consoleTenant(req, (t) => listPlaylists(t, req.query)), playlistView),
+    async (req) => mapPage(await tenant(req, (t) => listPlaylists(t, req.query)), playlistView),
   );
 
   app.post(
@@ -62,14 +62,14 @@ export function registerPlaylistRoutes(app: RosterApp) {
     },
     async (req, reply) => {
       const input = { ...playlistFieldsOf(req.body), name: req.body.name };
-      return reply.code(201).send(playlistView(await consoleTenant(req, (t) => createPlaylist(t, input))));
+      return reply.code(201).send(playlistView(await tenant(req, (t) => createPlaylist(t, input))));
     },
   );
 
   app.get(
     '/api/signage/playlists/:id',
     { schema: { tags, summary: 'One playlist', params: idParams, response: { 200: playlistOut } } },
-    async (req) => playlistView(await consoleTenant(req, (t) => getPlaylist(t, req.params.id))),
+    async (req) => playlistView(await tenant(req, (t) => getPlaylist(t, req.params.id))),
   );
 
   app.patch(
@@ -85,7 +85,7 @@ export function registerPlaylistRoutes(app: RosterApp) {
     },
     async (req) => {
       const patch = playlistFieldsOf(req.body);
-      return playlistView(await consoleTenant(req, (t) => updatePlaylist(t, req.params.id, patch)));
+      return playlistView(await tenant(req, (t) => updatePlaylist(t, req.params.id, patch)));
     },
   );
 
@@ -102,7 +102,7 @@ export function registerPlaylistRoutes(app: RosterApp) {
     },
     async (req) => {
       const { asset_ids } = req.body;
-      return playlistView(await consoleTenant(req, (t) => setPlaylistAssets(t, req.params.id, asset_ids)));
+      return playlistView(await tenant(req, (t) => setPlaylistAssets(t, req.params.id, asset_ids)));
     },
   );
 
@@ -112,7 +112,7 @@ export function registerPlaylistRoutes(app: RosterApp) {
       schema: { tags, summary: 'Delete a playlist (its screens fall back to the default)', params: idParams },
     },
     async (req, reply) => {
-      await consoleTenant(req, (t) => deletePlaylist(t, req.params.id));
+      await tenant(req, (t) => deletePlaylist(t, req.params.id));
       return reply.code(204).send();
     },
   );

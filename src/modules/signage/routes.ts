@@ -2,8 +2,10 @@ import type { FileStorage } from '../../core/files/storage.ts';
 import type { RosterApp } from '../../core/http/app.ts';
 import { registerAssetRoutes } from './routes-assets.ts';
 import { registerDeviceConsoleRoutes } from './routes-devices.ts';
+import { registerEmergencyRoutes } from './routes-emergency.ts';
 import { registerPlanRoutes } from './routes-plan.ts';
 import { registerPlaylistRoutes } from './routes-playlists.ts';
+import { registerPlayRoutes } from './routes-plays.ts';
 
 /** The console API under /api/signage/ (people and API keys), one resource at a time. */
 export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
@@ -11,4 +13,6 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
   registerAssetRoutes(app, storage);
   registerPlaylistRoutes(app);
   registerDeviceConsoleRoutes(app);
+  registerEmergencyRoutes(app);
+  registerPlayRoutes(app);
 }

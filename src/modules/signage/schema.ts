@@ -40,6 +40,8 @@ export const signagePlans = pgTable(
     maxStorageGb: integer('max_storage_gb').notNull(),
     maxDevices: integer('max_devices').notNull(),
     apiRatePerMinute: integer('api_rate_per_minute').notNull(),
+    /** Days proof-of-play rows are kept; null means the plan's standard retention. */
+    playRetentionDays: integer('play_retention_days'),
     ...timestamps(),
   },
   () => [tenantIsolation('signage_plans')],
@@ -307,4 +309,106 @@ export const signageUsageMetrics = pgTable(
     unique('signage_usage_metrics_per_day').on(t.orgId, t.metricType, t.date),
     tenantIsolation('signage_usage_metrics'),
   ],
+);
+
+export const DEVICE_COMMANDS = ['reload', 'next', 'previous', 'reboot', 'shutdown'] as const;
+export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
+
+/**
+ * A remote command waiting for its screen: the playlist poll carries the screen's pending ones,
+ * the screen carries them out and acknowledges each (acknowledged_at set), after which they are
+ * history. A command no screen picks up within a day expires unseen.
+ */
+export const signageDeviceCommands = pgTable(
+  'signage_device_commands',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    deviceId: uuid('device_id').notNull(),
+    command: text('command', { enum: DEVICE_COMMANDS }).notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    // The poll's lookup: a screen's commands not yet acknowledged.
+    index('signage_device_commands_pending_idx')
+      .on(t.orgId, t.deviceId, t.createdAt)
+      .where(sql`${t.acknowledgedAt} is null`),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    tenantIsolation('signage_device_commands'),
+  ],
+);
+
+/**
+ * The org's emergency message (at most one at a time): shown full screen instead of every
+ * playlist on the chosen screens (all of the org's when device_ids is null) until it expires or
+ * is cleared.
+ */
+export const signageEmergencies = pgTable(
+  'signage_emergencies',
+  {
+    orgId: orgIdColumn().primaryKey(),
+    id: idColumn(),
+    message: text('message').notNull(),
+    color: text('color').notNull(),
+    background: text('background').notNull(),
+    imageAssetId: uuid('image_asset_id'),
+    deviceIds: uuid('device_ids').array(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // No foreign key to the image: deleting the asset must not cancel the message (it then shows
+  // without the image), and the image is checked to be the org's when the message is set.
+  () => [tenantIsolation('signage_emergencies')],
+);
+
+export const PLAY_OUTCOMES = ['completed', 'interrupted'] as const;
+
+/**
+ * Proof of play: one row per time a screen showed an asset. `client_id` is the screen's own id
+ * for the play, so a batch sent again (after a lost answer) is stored once. The asset's name is
+ * kept with the play: reports outlive deleted assets.
+ */
+export const signagePlays = pgTable(
+  'signage_plays',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    deviceId: uuid('device_id').notNull(),
+    assetId: uuid('asset_id').notNull(),
+    assetName: text('asset_name').notNull().default(''),
+    clientId: text('client_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    outcome: text('outcome', { enum: PLAY_OUTCOMES }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_plays_client_id').on(t.orgId, t.deviceId, t.clientId),
+    index('signage_plays_started_idx').on(t.orgId, t.startedAt),
+    index('signage_plays_asset_idx').on(t.orgId, t.assetId, t.startedAt),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    check('signage_plays_duration_range', sql`${t.durationMs} >= 0`),
+    tenantIsolation('signage_plays'),
+  ],
+);
+
+/**
+ * Player settings of the org as Anthias clients read and write them (`/api/v2/device_settings`):
+ * one JSON document per org, the Anthias field names as keys. Roster applies `default_duration`
+ * to new assets and `shuffle_playlist` to the default playlist; the rest is kept for the clients.
+ */
+export const signageOrgSettings = pgTable(
+  'signage_org_settings',
+  {
+    orgId: orgIdColumn().primaryKey(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    ...timestamps(),
+  },
+  () => [tenantIsolation('signage_org_settings')],
 );

@@ -6,15 +6,18 @@ import { z } from 'zod';
 import type { Asset } from './assets.ts';
 import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
 import type { Device } from './devices.ts';
+import type { Emergency } from './emergency.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { PairingStarted, PairingState } from './pairing.ts';
 import type { Plan, PlanLimits, Usage } from './plans.ts';
 import type { Playlist } from './playlists.ts';
+import type { Play, PlaySummaryRow } from './plays.ts';
 import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
 import {
   ASSET_TYPES,
   BILLING_CYCLES,
   PLAN_NAMES,
+  PLAY_OUTCOMES,
   SUBSCRIPTION_STATUSES,
   USAGE_METRIC_TYPES,
   type signageSubscriptions,
@@ -252,12 +255,37 @@ export function screenItemView(i: ScreenItem) {
   };
 }
 
-/** The screen hashes this answer for its ETag: key order and content are part of the contract. */
+/**
+ * The screen hashes this answer for its ETag: key order and content are part of the contract.
+ * `emergency` and `commands` are present only when there is one, so a screen with neither keeps
+ * the answer (and the ETag) it had; setting or clearing either changes the ETag.
+ */
 export function screenPlaylistView(p: ScreenPlaylist) {
   return {
     playlist: p.playlist && { id: p.playlist.id, name: p.playlist.name, shuffle: p.playlist.shuffle },
     timezone: p.timezone,
     items: p.items.map(screenItemView),
+    ...(p.emergency
+      ? {
+          emergency: {
+            id: p.emergency.id,
+            message: p.emergency.message,
+            color: p.emergency.color,
+            background: p.emergency.background,
+            image_url: p.emergency.imageUrl,
+            expires_at: p.emergency.expiresAt.toISOString(),
+          },
+        }
+      : {}),
+    ...(p.commands.length > 0
+      ? {
+          commands: p.commands.map((c) => ({
+            id: c.id,
+            command: c.command,
+            created_at: c.createdAt.toISOString(),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -372,4 +400,94 @@ export const usageMetricOut = z.object({
 
 export function usageMetricView(r: typeof signageUsageMetrics.$inferSelect): z.infer<typeof usageMetricOut> {
   return { date: r.date, metric_type: r.metricType, value: r.value, updated_at: r.updatedAt.toISOString() };
+}
+
+// ---------------------------------------------------------------- emergency message, proof of play
+
+export const emergencyOut = z.object({
+  id: z.string(),
+  message: z.string(),
+  color: z.string(),
+  background: z.string(),
+  image_asset_id: z.string().nullable(),
+  device_ids: z.array(z.string()).nullable(),
+  expires_at: z.string(),
+  active: z.boolean(),
+  created_by: z.number().nullable(),
+  created_at: z.string(),
+});
+
+export function emergencyView(e: Emergency): z.infer<typeof emergencyOut> {
+  return {
+    id: e.id,
+    message: e.message,
+    color: e.color,
+    background: e.background,
+    image_asset_id: e.imageAssetId,
+    device_ids: e.deviceIds,
+    expires_at: e.expiresAt.toISOString(),
+    active: e.active,
+    created_by: e.createdBy,
+    created_at: e.createdAt.toISOString(),
+  };
+}
+
+export const playOut = z.object({
+  id: z.string(),
+  device_id: z.string(),
+  device_name: z.string().nullable(),
+  asset_id: z.string(),
+  asset_name: z.string(),
+  client_id: z.string(),
+  started_at: z.string(),
+  duration_ms: z.number(),
+  outcome: z.enum(PLAY_OUTCOMES),
+  received_at: z.string(),
+});
+
+export function playView(p: Play): z.infer<typeof playOut> {
+  return {
+    id: p.id,
+    device_id: p.deviceId,
+    device_name: p.deviceName,
+    asset_id: p.assetId,
+    asset_name: p.assetName,
+    client_id: p.clientId,
+    started_at: p.startedAt.toISOString(),
+    duration_ms: p.durationMs,
+    outcome: p.outcome,
+    received_at: p.receivedAt.toISOString(),
+  };
+}
+
+/** The CSV export's columns: the play's fields, one play a line. */
+export const PLAY_CSV_COLUMNS = [
+  'started_at',
+  'device_id',
+  'device_name',
+  'asset_id',
+  'asset_name',
+  'duration_ms',
+  'outcome',
+  'client_id',
+] as const;
+
+export const playSummaryOut = z.object({
+  key: z.string(),
+  label: z.string(),
+  plays: z.number(),
+  completed: z.number(),
+  interrupted: z.number(),
+  total_seconds: z.number(),
+});
+
+export function playSummaryView(r: PlaySummaryRow): z.infer<typeof playSummaryOut> {
+  return {
+    key: r.key,
+    label: r.label,
+    plays: r.plays,
+    completed: r.completed,
+    interrupted: r.interrupted,
+    total_seconds: r.totalSeconds,
+  };
 }

@@ -8523,6 +8523,266 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/signage/emergency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's emergency message (404 when there is none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            message: string;
+                            color: string;
+                            background: string;
+                            image_asset_id: string | null;
+                            device_ids: string[] | null;
+                            expires_at: string;
+                            active: boolean;
+                            created_by: number | null;
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Show a full-screen message instead of every playlist until expires_at (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message: string;
+                        color?: string;
+                        background?: string;
+                        image_asset_id?: string | null;
+                        device_ids?: string[] | null;
+                        /** Format: date-time */
+                        expires_at: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            message: string;
+                            color: string;
+                            background: string;
+                            image_asset_id: string | null;
+                            device_ids: string[] | null;
+                            expires_at: string;
+                            active: boolean;
+                            created_by: number | null;
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Clear the emergency message: screens return to their playlists (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/plays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plays reported by the screens, newest first (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    asset_id?: string;
+                    device_id?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                device_id: string;
+                                device_name: string | null;
+                                asset_id: string;
+                                asset_name: string;
+                                client_id: string;
+                                started_at: string;
+                                duration_ms: number;
+                                /** @enum {string} */
+                                outcome: "completed" | "interrupted";
+                                received_at: string;
+                            }[];
+                            next_cursor: string | null;
+                            retention_days: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/plays/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plays counted by asset, screen or day (admins) */
+        get: {
+            parameters: {
+                query: {
+                    asset_id?: string;
+                    device_id?: string;
+                    from?: string;
+                    to?: string;
+                    group_by: "asset" | "device" | "day";
+                    timezone?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            group_by: "asset" | "device" | "day";
+                            items: {
+                                key: string;
+                                label: string;
+                                plays: number;
+                                completed: number;
+                                interrupted: number;
+                                total_seconds: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/plays/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plays as CSV, oldest first (at most 100000 rows; admins) */
+        get: {
+            parameters: {
+                query?: {
+                    asset_id?: string;
+                    device_id?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/device/pair": {
         parameters: {
             query?: never;
@@ -8736,6 +8996,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/device/commands/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** I carried out this command (from my playlist poll); it is not sent again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            command: string;
+                            acknowledged_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/device/plays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What I played (batched; a play sent again with the same client_id is stored once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        plays: {
+                            client_id: string;
+                            /** Format: uuid */
+                            asset_id: string;
+                            /** Format: date-time */
+                            started_at: string;
+                            duration_ms: number;
+                            /** @enum {string} */
+                            outcome: "completed" | "interrupted";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicates: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/assets": {
         parameters: {
             query?: never;
@@ -8779,7 +9139,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a link asset (Anthias CreateAssetSerializerV2; a taken name gets a -N suffix) */
+        /** Create an asset: a link, or a file_asset upload (its uri); a taken name gets a -N suffix */
         post: {
             parameters: {
                 query?: never;
@@ -8790,11 +9150,32 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        asset_id?: unknown;
-                        is_active?: unknown;
-                        is_reachable?: unknown;
-                        last_reachability_check?: unknown;
-                        ext?: unknown;
+                        name: string;
+                        uri: string;
+                        mimetype: string;
+                        start_date?: string | null;
+                        end_date?: string | null;
+                        duration?: number | string;
+                        is_enabled?: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        name: string;
+                        uri: string;
+                        mimetype: string;
+                        start_date?: string | null;
+                        end_date?: string | null;
+                        duration?: number | string;
+                        is_enabled?: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "multipart/form-data": {
                         name: string;
                         uri: string;
                         mimetype: string;
@@ -8830,6 +9211,46 @@ export interface paths {
                             skip_asset_check: boolean;
                             is_active: boolean;
                             is_processing: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/file_asset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file (multipart `file_upload`); create the asset with the answered uri */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            uri: string;
+                            ext: string;
+                            upload_id: string;
                         };
                     };
                 };
@@ -8898,13 +9319,28 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        asset_id?: unknown;
-                        is_active?: unknown;
-                        is_reachable?: unknown;
-                        last_reachability_check?: unknown;
-                        ext?: unknown;
-                        uri?: unknown;
-                        mimetype?: unknown;
+                        name: string;
+                        start_date: string | null;
+                        end_date: string | null;
+                        duration: number | string;
+                        is_enabled: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        name: string;
+                        start_date: string | null;
+                        end_date: string | null;
+                        duration: number | string;
+                        is_enabled: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "multipart/form-data": {
                         name: string;
                         start_date: string | null;
                         end_date: string | null;
@@ -8980,13 +9416,28 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        asset_id?: unknown;
-                        is_active?: unknown;
-                        is_reachable?: unknown;
-                        last_reachability_check?: unknown;
-                        ext?: unknown;
-                        uri?: unknown;
-                        mimetype?: unknown;
+                        name?: string;
+                        start_date?: string | null;
+                        end_date?: string | null;
+                        duration?: number | string;
+                        is_enabled?: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        name?: string;
+                        start_date?: string | null;
+                        end_date?: string | null;
+                        duration?: number | string;
+                        is_enabled?: boolean;
+                        is_processing?: boolean;
+                        nocache?: boolean;
+                        play_order?: number | string;
+                        skip_asset_check?: boolean;
+                    };
+                    "multipart/form-data": {
                         name?: string;
                         start_date?: string | null;
                         end_date?: string | null;
@@ -9027,6 +9478,54 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v2/assets/{asset_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The asset for a preview: its url, or its file (base64) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            type: "url";
+                            url: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "file";
+                            filename: string;
+                            mimetype: string;
+                            content: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/assets/order": {
         parameters: {
             query?: never;
@@ -9047,7 +9546,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        ids: string;
+                        /** @default  */
+                        ids?: string;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        /** @default  */
+                        ids?: string;
+                    };
+                    "multipart/form-data": {
+                        /** @default  */
+                        ids?: string;
                     };
                 };
             };
@@ -9065,6 +9573,430 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v2/assets/control/{command}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Next or previous asset on every screen of the org (a remote command) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    command: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/reboot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask every screen of the org to reboot (a remote command they acknowledge) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask every screen of the org to shutdown (a remote command they acknowledge) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System information, for the org */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integrations (Roster is not a Balena device) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            is_balena: boolean;
+                            balena_device_id: null;
+                            balena_app_id: null;
+                            balena_app_name: null;
+                            balena_supervisor_version: null;
+                            balena_host_os_version: null;
+                            balena_device_name_at_init: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/device_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's player settings (Anthias names) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Change the org's player settings (admins; fields not sent are kept) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                    "multipart/form-data": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the org's player settings (admins; fields not sent are kept) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                    "multipart/form-data": {
+                        player_name?: string;
+                        /** @enum {string} */
+                        audio_output?: "hdmi" | "local";
+                        default_duration?: number | string;
+                        default_streaming_duration?: number | string;
+                        date_format?: string;
+                        timezone?: string;
+                        show_splash?: boolean;
+                        default_assets?: boolean;
+                        shuffle_playlist?: boolean;
+                        use_24_hour_clock?: boolean;
+                        debug_logging?: boolean;
+                        prefer_dark_mode?: boolean;
+                        verify_ssl?: boolean;
+                        screen_rotation?: number;
+                        auth_backend?: string;
+                        username?: string;
+                        password?: string;
+                        password_2?: string;
+                        current_password?: string;
+                        display_power_schedule_enabled?: boolean;
+                        display_power_on_time?: string;
+                        display_power_off_time?: string;
+                        display_power_days?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/signage/subscription": {

@@ -1,0 +1,113 @@
+import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { requireOrgAdmin } from '../../core/access/actor.ts';
+import { audit } from '../../core/audit/service.ts';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { badRequest, invalidField } from '../../core/http/problem.ts';
+import { signageAssets, signageDevices, signageEmergencies } from './schema.ts';
+
+export type Emergency = typeof signageEmergencies.$inferSelect & { active: boolean };
+
+export interface EmergencyInput {
+  message: string;
+  color?: string;
+  background?: string;
+  imageAssetId?: string | null;
+  /** The screens that show it; absent or null: every screen of the org. */
+  deviceIds?: string[] | null;
+  expiresAt: Date;
+}
+
+const columns = {
+  ...getTableColumns(signageEmergencies),
+  active: sql<boolean>`(${signageEmergencies.expiresAt} > now())`,
+};
+
+/** The org's emergency message (expired or not), or null. */
+export async function getEmergency(t: TenantTx): Promise<Emergency | null> {
+  const [row] = await t.tx.select(columns).from(signageEmergencies);
+  return row ?? null;
+}
+
+/**
+ * Puts a full-screen message on the chosen screens (all when none are named) until `expiresAt`,
+ * replacing any previous one. Screens see it in their next playlist poll.
+ */
+export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<Emergency> {
+  requireOrgAdmin(t.actor, 'set emergency messages');
+  if (input.expiresAt.getTime() <= Date.now()) throw invalidField('body.expires_at', 'must be in the future');
+  if (input.imageAssetId) {
+    const [image] = await t.tx
+      .select({ type: signageAssets.assetType })
+      .from(signageAssets)
+      .where(eq(signageAssets.id, input.imageAssetId));
+    if (!image) throw invalidField('body.image_asset_id', 'asset not found');
+    if (image.type !== 'image') throw invalidField('body.image_asset_id', 'must be an image asset');
+  }
+  const deviceIds = input.deviceIds ? [...new Set(input.deviceIds)] : null;
+  if (deviceIds) {
+    if (deviceIds.length === 0) throw invalidField('body.device_ids', 'name at least one screen, or omit it');
+    const found = new Set(
+      (
+        await t.tx
+          .select({ id: signageDevices.id })
+          .from(signageDevices)
+          .where(inArray(signageDevices.id, deviceIds))
+      ).map((r) => r.id),
+    );
+    const missing = deviceIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
+    if (missing.length > 0)
+      throw badRequest(
+        `Unknown screens: ${missing.map((m) => m.id).join(', ')}`,
+        missing.map((m) => ({ path: `body.device_ids.${m.i}`, message: 'screen not found' })),
+      );
+  }
+  const before = await getEmergency(t);
+  const values = {
+    message: input.message,
+    color: input.color ?? '#ffffff',
+    background: input.background ?? '#b00020',
+    imageAssetId: input.imageAssetId ?? null,
+    deviceIds,
+    expiresAt: input.expiresAt,
+    createdBy: t.actor.userId,
+  };
+  await t.tx
+    .insert(signageEmergencies)
+    .values({ orgId: t.orgId, ...values })
+    .onConflictDoUpdate({
+      target: signageEmergencies.orgId,
+      set: { ...values, id: sql`excluded.id`, createdAt: sql`now()` },
+    });
+  const after = (await getEmergency(t))!;
+  await audit(t, {
+    action: before ? 'update' : 'create',
+    entityType: 'signage_emergency',
+    entityId: after.id,
+    message: `Emergency message set until ${after.expiresAt.toISOString()}`,
+    after: { message: after.message, device_ids: after.deviceIds, expires_at: after.expiresAt.toISOString() },
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'signage.emergency.set',
+      { id: after.id, expires_at: after.expiresAt },
+      { everyone: true },
+    ),
+  );
+  return after;
+}
+
+/** Clears the message: screens go back to their playlists at their next poll. Clearing none is a no-op. */
+export async function clearEmergency(t: TenantTx): Promise<void> {
+  requireOrgAdmin(t.actor, 'clear emergency messages');
+  const [gone] = await t.tx.delete(signageEmergencies).returning({ id: signageEmergencies.id });
+  if (!gone) return;
+  await audit(t, {
+    action: 'delete',
+    entityType: 'signage_emergency',
+    entityId: gone.id,
+    message: 'Emergency message cleared',
+  });
+  t.publish(liveEvent(t.orgId, 'signage.emergency.cleared', { id: gone.id }, { everyone: true }));
+}
