@@ -1,7 +1,7 @@
 import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import { containsText } from '../../core/db/search.ts';
 import { audit } from '../../core/audit/service.ts';
-import { liveEvent, type Audience, type LiveEvent } from '../../core/events/bus.ts';
+import { liveEvent, type LiveEvent } from '../../core/events/bus.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { newId } from '../../core/db/columns.ts';
 import { doorAudienceOf, entranceAudience } from './live.ts';
@@ -11,7 +11,8 @@ import type { Actor } from '../../core/access/actor.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { newBadgeId, verifyBadge } from './badges.ts';
-import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
+import { eventPolicy, managesEvent, participantPolicy, roomAccessPolicy } from './policy.ts';
+import { toSql } from '../../core/access/policy.ts';
 import {
   events,
   participants,
@@ -243,12 +244,18 @@ export const DENIAL_REASONS = [
   'not_checked_in',
   'payment_required',
   'room_full',
+  'wrong_direction',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
+/** Why a granted scan changed nothing: already inside (in), or not recorded inside (out). */
+export type GrantNote = 'already_in_room' | 'not_inside';
+
 export interface ScanDecision {
   status: RoomAccess['status'];
-  reason: DenialReason | 'already_in_room' | null;
+  reason: DenialReason | GrantNote | null;
+  /** The same nonce was scanned before: this is that decision, not a new one. */
+  replayed: boolean;
   scan: RoomAccess;
   participant: Participant | null;
   room: Room | null;
@@ -270,8 +277,9 @@ export async function hasPaidAccess(t: TenantTx, participantId: string, sessionI
 
 /** What `events_scan_badge` answers: the decision with its rows as JSON (snake_case columns). */
 interface ScanRow {
-  refused?: 'not_found' | 'forbidden';
+  refused?: 'not_found' | 'forbidden' | 'room_not_found' | 'room_forbidden';
   status: RoomAccess['status'];
+  replayed: boolean;
   reason: ScanDecision['reason'];
   scan: Record<string, unknown>;
   participant: Record<string, unknown> | null;
@@ -284,15 +292,61 @@ interface ScanRow {
   audience: Array<number | string | null>;
 }
 
+export interface ScanOptions {
+  /** `in` (default) or `out`; at an exit-only door an absent direction means `out`. */
+  direction?: RoomAccess['direction'];
+  /** The device's id for this scan: the same nonce again is answered with the first decision. */
+  nonce?: string;
+}
+
+/** A supervisor lets a badge into a room past the door's refusal. */
+export interface ForceEntry {
+  roomId: string;
+  reason: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const isNonceRace = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: string }).code === UNIQUE_VIOLATION &&
+  (err as { constraint?: string }).constraint === 'room_accesses_nonce_unique';
+
+/** The statement deciding one scan: the event policy and `events_scan_badge`, one round trip. */
+function scanStatement(
+  actor: Actor,
+  eventId: string,
+  values: Record<string, string | boolean | null>,
+  force: boolean,
+) {
+  return {
+    // The SQL text depends on the caller (the event policy), the event and whether it is forced.
+    shape: `events.scan|${force}|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
+    values,
+    build: (v: Record<string, unknown>) => {
+      const event = and(eq(events.id, eventId), eq(events.isActive, true));
+      const access = eventPolicy.access(actor, force ? 'supervise' : 'scan');
+      const manages = force ? toSql(managesEvent(actor, events.id)) : sql`false`;
+      return sql`select events_scan_badge(
+          ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
+          ${v.participantId}::uuid, ${v.badgeDenial}::text,
+          coalesce((select ${access} from ${events} where ${event}), 'not_found'),
+          ${v.direction}::text, ${v.nonce}::text, ${force}, ${v.overrideReason}::text, ${v.roomId}::uuid,
+          coalesce((select ${manages} from ${events} where ${event}), false)
+        ) as decision`;
+    },
+  };
+}
+
 /**
  * A controller scans a badge at the door of the room they hold now; the decision table of
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
- * event policy, the controller's room now, the participant row lock, the session running, paid
- * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling the SQL function `events_scan_badge`, group-committed with the scans
- * arriving at the same moment (`withTenantStatement`): one round trip, and the room rows it locks
- * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
- * capacity.
+ * event policy, the controller's room now, a retry of the same nonce, the participant row lock,
+ * the door's direction, the session running, paid access, the conditional occupancy update, the
+ * scan row and the live audience — is one statement calling the SQL function `events_scan_badge`,
+ * group-committed with the scans arriving at the same moment (`withTenantStatement`): one round
+ * trip, and the room rows it locks are free again as soon as its batch commits. Every scan is
+ * recorded once; occupancy can never pass capacity.
  */
 export async function scanBadge(
   deps: TenantDeps,
@@ -300,38 +354,92 @@ export async function scanBadge(
   secret: string,
   eventId: string,
   qr: string,
+  opts: ScanOptions = {},
 ): Promise<ScanDecision> {
+  const statement = scanStatement(actor, eventId, scanValues(actor, secret, eventId, qr, opts), false);
+  const run = () => withTenantStatement<{ decision: ScanRow }>(deps, actor, statement);
+  // Two copies of one scan on two connections: the loser finds the winner's record when run again.
+  const [{ decision: d }] = await run().catch((err: unknown) => {
+    if (isNonceRace(err)) return run();
+    throw err;
+  });
+  refuseIfOutside(d);
+  const result = decisionOf(d);
+  if (!d.replayed) await publishAll(deps, scanEvents(actor.orgId, eventId, result, d));
+  return result;
+}
+
+/**
+ * A room's gestionnaire (holding it now) or an event manager lets a badge in past a refusal
+ * (not checked in, unpaid atelier, wrong-way door), with a reason: recorded as forced and audited.
+ * Capacity still holds, and a forged or unknown badge stays refused.
+ */
+export async function forceEntry(
+  t: TenantTx,
+  secret: string,
+  eventId: string,
+  qr: string,
+  force: ForceEntry,
+  opts: Pick<ScanOptions, 'nonce'> = {},
+): Promise<ScanDecision> {
+  const values = {
+    ...scanValues(t.actor, secret, eventId, qr, { direction: 'in', nonce: opts.nonce }),
+    roomId: force.roomId,
+    overrideReason: force.reason,
+  };
+  const statement = scanStatement(t.actor, eventId, values, true);
+  const [{ decision: d }] = await queryRows<{ decision: ScanRow }>(t.tx, statement.build(statement.values));
+  refuseIfOutside(d);
+  const result = decisionOf(d);
+  if (d.replayed) return result;
+  await audit(t, {
+    action: 'force_entry',
+    entityType: 'room_access',
+    entityId: result.scan.id,
+    message:
+      `Forced entry into ${result.room?.name ?? 'a room'} for ` +
+      `${result.participant?.badgeId ?? 'an unknown badge'}: ${result.status}` +
+      `${result.reason ? ` (${result.reason})` : ''} — ${force.reason}`,
+    after: result.scan,
+  });
+  for (const e of scanEvents(t.orgId, eventId, result, d)) t.publish(e);
+  return result;
+}
+
+function scanValues(actor: Actor, secret: string, eventId: string, qr: string, opts: ScanOptions) {
   const claims = verifyBadge(secret, qr);
   const badgeDenial: DenialReason | null = !claims
     ? 'invalid_badge'
     : claims.orgId !== actor.orgId || claims.eventId !== eventId
       ? 'other_event'
       : null;
-  const [{ decision: d }] = await withTenantStatement<{ decision: ScanRow }>(deps, actor, {
-    // The SQL text depends on the controller (the event policy) and the event only.
-    shape: `events.scan|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
-    values: { scanId: newId(), participantId: badgeDenial ? null : claims!.participantId, badgeDenial },
-    build: (v) => {
-      const event = and(eq(events.id, eventId), eq(events.isActive, true));
-      return sql`select events_scan_badge(
-          ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
-          ${v.participantId}::uuid, ${v.badgeDenial}::text,
-          coalesce((select ${eventPolicy.access(actor, 'scan')} from ${events} where ${event}), 'not_found')
-        ) as decision`;
-    },
-  });
+  return {
+    scanId: newId(),
+    participantId: badgeDenial ? null : claims!.participantId,
+    badgeDenial,
+    direction: opts.direction ?? null,
+    nonce: opts.nonce ?? null,
+    overrideReason: null,
+    roomId: null,
+  };
+}
+
+function refuseIfOutside(d: ScanRow) {
   if (d.refused === 'not_found') throw notFound('Event');
   if (d.refused === 'forbidden') throw forbidden('You may not scan this event');
-  const scan = fromJson(roomAccesses, d.scan);
-  const room = d.room && fromJson(rooms, d.room);
-  const left = d.left && fromJson(rooms, d.left);
-  await publishAll(deps, scanEvents(actor.orgId, eventId, scan, room, left, doorAudienceOf(d.audience)));
+  if (d.refused === 'room_not_found') throw invalidField('body.room_id', 'no such room in this event');
+  if (d.refused === 'room_forbidden')
+    throw forbidden('Only the event managers and the gestionnaire holding this room now may force an entry');
+}
+
+function decisionOf(d: ScanRow): ScanDecision {
   return {
     status: d.status,
     reason: d.reason,
-    scan,
+    replayed: d.replayed,
+    scan: fromJson(roomAccesses, d.scan),
     participant: d.participant && fromJson(participants, d.participant),
-    room,
+    room: d.room && fromJson(rooms, d.room),
     session: d.session && {
       ...fromJson(sessions, { ...d.session, price: d.session_price }),
       status: d.session_status!,
@@ -343,14 +451,10 @@ export async function scanBadge(
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
  */
-function scanEvents(
-  orgId: string,
-  eventId: string,
-  scan: RoomAccess,
-  room: Room | null,
-  left: Room | null,
-  audience: Audience,
-): LiveEvent[] {
+function scanEvents(orgId: string, eventId: string, decision: ScanDecision, d: ScanRow): LiveEvent[] {
+  const { scan, room } = decision;
+  const left = d.left && fromJson(rooms, d.left);
+  const audience = doorAudienceOf(d.audience);
   const recorded = liveEvent(orgId, 'events.scan.recorded', scanRecordedData(eventId, scan), audience);
   const moved =
     scan.status === 'granted' && scan.reason === null

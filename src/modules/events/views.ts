@@ -9,6 +9,8 @@ import type { EventAssignment } from './roles.ts';
 import {
   ACCESS_STATUSES,
   ANNONCE_TARGETS,
+  DOOR_MODES,
+  SCAN_DIRECTIONS,
   BADGE_ROLES,
   EVENT_ROLES,
   EVENT_STATUSES,
@@ -68,6 +70,7 @@ export const roomOut = z.object({
   location: z.string(),
   capacity: z.number(),
   current_occupancy: z.number(),
+  door_mode: z.enum(DOOR_MODES),
 });
 export const roomView = (r: Room) => ({
   id: r.id,
@@ -77,6 +80,7 @@ export const roomView = (r: Room) => ({
   location: r.location,
   capacity: r.capacity,
   current_occupancy: r.currentOccupancy,
+  door_mode: r.doorMode,
 });
 
 export const sessionOut = z.object({
@@ -195,6 +199,10 @@ export const scanOut = z.object({
   reason: z.string().nullable(),
   verified_by: z.number().nullable(),
   scanned_at: z.string(),
+  direction: z.enum(SCAN_DIRECTIONS),
+  nonce: z.string().nullable(),
+  forced: z.boolean(),
+  override_reason: z.string().nullable(),
 });
 export const scanView = (s: RoomAccess) => ({
   id: s.id,
@@ -206,6 +214,10 @@ export const scanView = (s: RoomAccess) => ({
   reason: s.reason,
   verified_by: s.verifiedBy,
   scanned_at: s.scannedAt.toISOString(),
+  direction: s.direction,
+  nonce: s.nonce,
+  forced: s.forced,
+  override_reason: s.overrideReason,
 });
 
 export const sessionAccessOut = z.object({
@@ -359,6 +371,7 @@ export const checkInView =
 export const scanDecisionOut = z.object({
   status: z.enum(ACCESS_STATUSES),
   reason: z.string().nullable(),
+  replayed: z.boolean(),
   scan: scanOut,
   participant: z
     .object({
@@ -374,6 +387,7 @@ export const scanDecisionOut = z.object({
 export const scanDecisionView = (d: ScanDecision) => ({
   status: d.status,
   reason: d.reason,
+  replayed: d.replayed,
   scan: scanView(d.scan),
   participant: d.participant
     ? {
