@@ -207,6 +207,10 @@ BEGIN
     END IF;
     v_room := v_here.room;
     v_session_now := v_here.session;
+    -- Without a direction a scan goes in, except at an exit-only door.
+    IF p_direction IS NULL AND v_room.door_mode = 'exit' AND NOT p_force THEN
+      v_direction := 'out';
+    END IF;
     IF p_force THEN
       IF v_room.id IS NULL THEN
         RETURN json_build_object('refused', 'room_not_found');
