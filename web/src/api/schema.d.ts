@@ -2265,6 +2265,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             }[];
                             next_cursor: string | null;
                         };
@@ -2290,6 +2292,8 @@ export interface paths {
                         description?: string;
                         location?: string;
                         capacity: number;
+                        /** @enum {string} */
+                        door_mode?: "both" | "entry" | "exit";
                     };
                 };
             };
@@ -2308,6 +2312,8 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
@@ -2353,6 +2359,8 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
@@ -2384,7 +2392,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room (also resets occupancy) */
+        /** Change a room (current_occupancy: 0 empties it) */
         patch: {
             parameters: {
                 query?: never;
@@ -2402,7 +2410,10 @@ export interface paths {
                         description?: string;
                         location?: string;
                         capacity?: number;
-                        current_occupancy?: number;
+                        /** @enum {string} */
+                        door_mode?: "both" | "entry" | "exit";
+                        /** @enum {number} */
+                        current_occupancy?: 0;
                     };
                 };
             };
@@ -2421,11 +2432,65 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/events/events/{id}/rooms/{roomId}/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empty the room: check every badge inside out (end of session), in one transaction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    roomId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            room: {
+                                id: string;
+                                event_id: string;
+                                name: string;
+                                description: string;
+                                location: string;
+                                capacity: number;
+                                current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
+                            };
+                            checked_out: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/events/events/{id}/sessions": {
@@ -3095,6 +3160,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             assignment: {
                                 id: string;
@@ -3465,6 +3532,11 @@ export interface paths {
                                 reason: string | null;
                                 verified_by: number | null;
                                 scanned_at: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                nonce: string | null;
+                                forced: boolean;
+                                override_reason: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -3473,7 +3545,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Scan a badge at the door of the room I hold now: granted or denied with a reason */
+        /** Scan a badge at the door of the room I hold now (in or out): granted or denied with a reason; a supervisor forces an entry with force, reason and room_id */
         post: {
             parameters: {
                 query?: never;
@@ -3487,6 +3559,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         qr: string;
+                        /** @enum {string} */
+                        direction?: "in" | "out";
+                        nonce?: string;
+                        force?: boolean;
+                        reason?: string;
+                        /** Format: uuid */
+                        room_id?: string;
                     };
                 };
             };
@@ -3501,6 +3580,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "granted" | "denied";
                             reason: string | null;
+                            replayed: boolean;
                             scan: {
                                 id: string;
                                 event_id: string;
@@ -3512,6 +3592,11 @@ export interface paths {
                                 reason: string | null;
                                 verified_by: number | null;
                                 scanned_at: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                nonce: string | null;
+                                forced: boolean;
+                                override_reason: string | null;
                             };
                             participant: {
                                 id: string;
@@ -3528,6 +3613,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             session: {
                                 id: string;
@@ -3598,6 +3685,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             total_scans: number;
                             granted: number;
