@@ -225,6 +225,8 @@ export const sessionAccessOut = z.object({
   session_id: z.string(),
   participant_id: z.string(),
   payment_status: z.enum(PAYMENT_STATUSES),
+  /** The door lets them into the atelier: payment marked paid or free. */
+  has_access: z.boolean(),
   paid_at: z.string().nullable(),
   amount_paid: z.string(),
 });
@@ -233,6 +235,7 @@ export const sessionAccessView = (a: SessionAccess) => ({
   session_id: a.sessionId,
   participant_id: a.participantId,
   payment_status: a.paymentStatus,
+  has_access: a.paymentStatus === 'paid' || a.paymentStatus === 'free',
   paid_at: iso(a.paidAt),
   amount_paid: Number(a.amountPaid).toFixed(2),
 });
@@ -289,6 +292,12 @@ export const visitOut = z.object({
   visit_day: z.string(),
   notes: z.string(),
   scanned_at: z.string(),
+  rating: z.number().nullable(),
+  tags: z.array(z.string()),
+  /** Every scan of this lead, oldest first (in lists and exports). */
+  scans: z
+    .array(z.object({ scanned_at: z.string(), device_scanned_at: z.string().nullable(), notes: z.string() }))
+    .optional(),
 });
 export const visitView = (v: Visit) => ({
   id: v.scan.id,
@@ -303,6 +312,17 @@ export const visitView = (v: Visit) => ({
   visit_day: v.scan.visitDay,
   notes: v.scan.notes,
   scanned_at: v.scan.scannedAt.toISOString(),
+  rating: v.scan.rating,
+  tags: v.scan.tags,
+  ...(v.scans
+    ? {
+        scans: v.scans.map((x) => ({
+          scanned_at: x.scannedAt.toISOString(),
+          device_scanned_at: iso(x.deviceScannedAt),
+          notes: x.notes,
+        })),
+      }
+    : {}),
 });
 
 export const statsOut = z.object({
@@ -425,6 +445,8 @@ export const visitStatsOut = z.object({
   total_visits: z.number(),
   today_visits: z.number(),
   unique_visitors: z.number(),
+  total_scans: z.number(),
+  rated_leads: z.number(),
 });
 export const visitStatsView = (s: {
   exposant: Participant;
@@ -432,12 +454,16 @@ export const visitStatsView = (s: {
   totalVisits: number;
   todayVisits: number;
   uniqueVisitors: number;
+  totalScans: number;
+  ratedLeads: number;
 }) => ({
   exposant_id: s.exposant.id,
   timezone: s.timezone,
   total_visits: s.totalVisits,
   today_visits: s.todayVisits,
   unique_visitors: s.uniqueVisitors,
+  total_scans: s.totalScans,
+  rated_leads: s.ratedLeads,
 });
 
 export const statsView = (s: EventStats) => ({
@@ -522,7 +548,19 @@ export function csvField(value: string | null): string {
 }
 
 export function visitsCsv(visits: Visit[]): string {
-  const header = ['scanned_at', 'visit_day', 'full_name', 'email', 'badge_id', 'role', 'notes'];
+  const header = [
+    'scanned_at',
+    'visit_day',
+    'full_name',
+    'email',
+    'badge_id',
+    'role',
+    'notes',
+    'rating',
+    'tags',
+    'scans',
+    'device_scanned_at',
+  ];
   const lines = visits.map((v) =>
     [
       v.scan.scannedAt.toISOString(),
@@ -532,6 +570,10 @@ export function visitsCsv(visits: Visit[]): string {
       v.visitor.badgeId,
       v.visitor.role,
       v.scan.notes,
+      v.scan.rating === null ? '' : String(v.scan.rating),
+      v.scan.tags.join('; '),
+      String(v.scans?.length ?? 0),
+      (v.scans ?? []).map((x) => iso(x.deviceScannedAt) ?? '').join(' '),
     ]
       .map(csvField)
       .join(','),

@@ -2797,6 +2797,7 @@ export interface paths {
                                 participant_id: string;
                                 /** @enum {string} */
                                 payment_status: "pending" | "paid" | "free";
+                                has_access: boolean;
                                 paid_at: string | null;
                                 amount_paid: string;
                             }[];
@@ -2841,6 +2842,7 @@ export interface paths {
                             participant_id: string;
                             /** @enum {string} */
                             payment_status: "pending" | "paid" | "free";
+                            has_access: boolean;
                             paid_at: string | null;
                             amount_paid: string;
                         };
@@ -4123,13 +4125,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s visitors, newest first (event managers: any stand with exposant_id) */
+        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day (event managers: any stand with exposant_id) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
                 };
                 header?: never;
                 path: {
@@ -4160,6 +4165,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             }[];
                             next_cursor: string | null;
                         };
@@ -4168,7 +4180,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** An exposant scans a visitor's badge: one visit per visitor per day (a repeat returns that visit) */
+        /** An exposant scans a visitor's badge (QR or printed badge id): one lead per visitor per day, every scan kept (a repeat returns that lead with the notes appended) */
         post: {
             parameters: {
                 query?: never;
@@ -4181,8 +4193,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        qr: string;
+                        qr?: string;
+                        badge_id?: string;
                         notes?: string;
+                        rating?: number | null;
+                        tags?: string[];
+                        /** Format: date-time */
+                        scanned_at?: string;
+                        nonce?: string;
                     };
                 };
             };
@@ -4195,7 +4213,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            status: "already_visited_today";
+                            status: "already_visited_today" | "already_recorded";
                             visit: {
                                 id: string;
                                 exposant_id: string;
@@ -4210,6 +4228,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             };
                         };
                     };
@@ -4237,6 +4262,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             };
                         };
                     };
@@ -4249,6 +4281,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/events/{id}/exposant-scans/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload scans taken at the stand (up to 500, each with its nonce and device time): each is recorded once however often it is sent; a refused one does not stop the others */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scans: {
+                            qr?: string;
+                            badge_id?: string;
+                            notes?: string;
+                            rating?: number | null;
+                            tags?: string[];
+                            /** Format: date-time */
+                            scanned_at?: string;
+                            nonce: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                nonce: string;
+                                /** @enum {string} */
+                                status: "recorded" | "already_visited_today" | "already_recorded" | "refused";
+                                visit_id: string | null;
+                                error: {
+                                    path: string;
+                                    message: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/exposant-scans/{visitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rate, tag or add a note to one of my leads (a note is added below the others) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    visitId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating?: number | null;
+                        tags?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            exposant_id: string;
+                            visitor: {
+                                id: string;
+                                full_name: string;
+                                email: string | null;
+                                badge_id: string;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                            };
+                            visit_day: string;
+                            notes: string;
+                            scanned_at: string;
+                            rating: number | null;
+                            tags: string[];
+                            scans?: {
+                                scanned_at: string;
+                                device_scanned_at: string | null;
+                                notes: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/events/events/{id}/exposant-scans/stats": {
         parameters: {
             query?: never;
@@ -4256,7 +4420,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stand statistics: total visits, today's (event time zone), unique visitors */
+        /** Stand statistics: leads, today's (event time zone), unique visitors, scans, rated leads */
         get: {
             parameters: {
                 query?: {
@@ -4282,6 +4446,8 @@ export interface paths {
                             total_visits: number;
                             today_visits: number;
                             unique_visitors: number;
+                            total_scans: number;
+                            rated_leads: number;
                         };
                     };
                 };
@@ -4302,11 +4468,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s visitors as CSV (header row, RFC 4180 quoting) */
+        /** My stand’s leads as CSV, every field (header row, RFC 4180 quoting); same filters */
         get: {
             parameters: {
                 query?: {
                     exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
                 };
                 header?: never;
                 path: {
@@ -4322,6 +4491,74 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/exposant-scans/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My stand’s leads as JSON, every field and every scan; same filters */
+        get: {
+            parameters: {
+                query?: {
+                    exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exposant_id: string;
+                            exported_at: string;
+                            leads: {
+                                id: string;
+                                exposant_id: string;
+                                visitor: {
+                                    id: string;
+                                    full_name: string;
+                                    email: string | null;
+                                    badge_id: string;
+                                    /** @enum {string} */
+                                    role: "participant" | "exposant";
+                                };
+                                visit_day: string;
+                                notes: string;
+                                scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
