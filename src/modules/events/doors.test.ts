@@ -227,6 +227,36 @@ describeEachBackend('events: entries and exits, retries, supervisor overrides, e
     await assertInvariants('after emptying');
   });
 
+  test('statistics are true or refused: a controller gets their room, 403 for another; managers get every figure', async () => {
+    const other = await u.ctrlA.client.get(url(`/stats/scans?room_id=${room.B}`));
+    assert.equal(other.status, 403, 'no false figures for a room one does not hold');
+    assert.equal((await u.part.client.get(url('/stats/scans'))).status, 404, 'no role: the event is hidden');
+    const mine = await u.ctrlA.client.get(url('/stats/scans'));
+    assert.equal(mine.body.room?.id, room.A);
+    const [records] = await rows<{ entries: number; exits: number; forced: number; denied: number }>(
+      sql`select count(*) filter (where status = 'granted' and direction = 'in'
+                                   and (reason is null or reason = 'room_emptied'))::int as entries,
+                 count(*) filter (where status = 'granted' and direction = 'out'
+                                   and (reason is null or reason = 'room_emptied'))::int as exits,
+                 count(*) filter (where forced)::int as forced,
+                 count(*) filter (where status = 'denied')::int as denied
+            from room_accesses where room_id = ${room.A}`,
+    );
+    assert.deepEqual(
+      [mine.body.entries, mine.body.exits, mine.body.forced, mine.body.denied],
+      [records.entries, records.exits, records.forced, records.denied],
+    );
+    assert.ok(mine.body.forced >= 2 && mine.body.denied_by_reason.wrong_direction >= 2);
+    assert.equal(mine.body.peak_occupancy, 2, 'room A was full (2 seats) before it was emptied');
+    const binned = mine.body.series.reduce((n, b) => n + b.entries, 0);
+    assert.equal(binned, mine.body.entries, 'the 15-minute series adds up to the totals');
+    assert.ok(mine.body.series.every((b) => new Date(b.start).getTime() % (15 * 60_000) === 0));
+    const manager = await u.pres.client.get(url(`/stats/scans?room_id=${room.B}`));
+    assert.deepEqual([manager.status, manager.body.room?.id], [200, room.B]);
+    const event = await u.pres.client.get(url('/stats/scans'));
+    assert.deepEqual([event.body.room, event.body.peak_occupancy], [null, null]);
+  });
+
   test('property: any interleaving of entries, exits, emptyings and parallel scans keeps both invariants', async () => {
     const doors = [
       { id: () => room.A, client: () => u.ctrlA.client },

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { containsText } from '../../core/db/search.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type LiveEvent } from '../../core/events/bus.ts';
@@ -20,7 +20,6 @@ import {
   rooms,
   sessionAccesses,
   sessions,
-  ACCESS_STATUSES,
   PAYMENT_STATUSES,
   type SessionStatus,
 } from './schema.ts';
@@ -502,20 +501,125 @@ export async function listScans(t: TenantTx, eventId: string, f: ScanFilter, pag
   return ks.finish(rows);
 }
 
-/** Controller statistics: totals for the room they hold now (or, for event managers, any room). */
-export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter) {
+export interface ScanStats {
+  room: Room | null;
+  totalScans: number;
+  granted: number;
+  denied: number;
+  /** Badges that went in (forced ones included) and out (emptying included). */
+  entries: number;
+  exits: number;
+  forced: number;
+  deniedByReason: Record<string, number>;
+  /** The most badges inside at once, from the scan records (one room only). */
+  peakOccupancy: number | null;
+  series: Array<{ start: Date; entries: number; exits: number; denied: number; forced: number }>;
+}
+
+/** A scan that moved a badge: a granted entry or exit that changed where it is. */
+const MOVED = sql`status = 'granted' and (reason is null or reason = 'room_emptied') and participant_id is not null`;
+
+/**
+ * Door statistics. A controller gets those of the room they hold now and a 403 for any other room
+ * (or when they hold none); event managers get any room (`room_id`) or the whole event.
+ */
+export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter): Promise<ScanStats> {
   await getEvent(t, eventId);
-  const here = await currentRoom(t, eventId, 'controlleur_des_badges');
-  const roomId = f.roomId ?? here?.room.id;
-  const rows = await t.tx
-    .select({ status: roomAccesses.status, n: count() })
-    .from(roomAccesses)
-    .where(scanWhere(t, eventId, { ...f, roomId }))
-    .groupBy(roomAccesses.status);
-  const by = Object.fromEntries(ACCESS_STATUSES.map((s) => [s, 0])) as Record<RoomAccess['status'], number>;
-  for (const r of rows) by[r.status] = Number(r.n);
-  const [room] = roomId ? await t.tx.select().from(rooms).where(eq(rooms.id, roomId)) : [];
-  return { room: room ?? null, totalScans: by.granted + by.denied, granted: by.granted, denied: by.denied };
+  const manages = await getEvent(t, eventId, 'manage').then(
+    () => true,
+    () => false,
+  );
+  let roomId = f.roomId;
+  if (!manages) {
+    const here = await currentRoom(t, eventId, 'controlleur_des_badges');
+    if (!here) throw forbidden('You hold no room now: statistics are those of the room you hold');
+    if (roomId && roomId !== here.room.id)
+      throw forbidden('Statistics of a room are for the controller holding it now and the event managers');
+    roomId = here.room.id;
+  }
+  const [room] = roomId
+    ? await t.tx
+        .select()
+        .from(rooms)
+        .where(and(eq(rooms.id, roomId), eq(rooms.eventId, eventId)))
+    : [];
+  if (roomId && !room) throw invalidField('querystring.room_id', 'no such room in this event');
+  const where = sql`event_id = ${eventId}::uuid
+    ${roomId ? sql`and room_id = ${roomId}::uuid` : sql``}
+    ${f.from ? sql`and scanned_at >= ${f.from.toISOString()}::timestamptz` : sql``}
+    ${f.to ? sql`and scanned_at < ${f.to.toISOString()}::timestamptz` : sql``}
+    ${f.status ? sql`and status = ${f.status}` : sql``}`;
+  const figures = sql`count(*) filter (where ${MOVED} and direction = 'in')::int as entries,
+      count(*) filter (where ${MOVED} and direction = 'out')::int as exits,
+      count(*) filter (where status = 'denied')::int as denied,
+      count(*) filter (where forced)::int as forced`;
+  const [totals] = await queryRows<{
+    total: number;
+    granted: number;
+    entries: number;
+    exits: number;
+    denied: number;
+    forced: number;
+  }>(
+    t.tx,
+    sql`select count(*)::int as total, count(*) filter (where status = 'granted')::int as granted, ${figures}
+          from room_accesses where ${where}`,
+  );
+  const reasons = await queryRows<{ reason: string; n: number }>(
+    t.tx,
+    sql`select reason, count(*)::int as n from room_accesses where ${where} and status = 'denied'
+        group by reason order by reason`,
+  );
+  const series = await queryRows<{
+    start: string;
+    entries: number;
+    exits: number;
+    denied: number;
+    forced: number;
+  }>(
+    t.tx,
+    sql`select date_bin('15 minutes', scanned_at, timestamptz '2000-01-01T00:00:00Z') as start, ${figures}
+          from room_accesses where ${where} group by 1 order by 1`,
+  );
+  // Occupancy over time, replayed from the records: +1 for a badge moving in, -1 for one moving
+  // out or on into another room (its previous entry names the room it left).
+  const [peak] = roomId
+    ? await queryRows<{ peak: number | null }>(
+        t.tx,
+        sql`with moves as (
+              select id, room_id, direction, scanned_at,
+                     lag(case when direction = 'in' then room_id end)
+                       over (partition by participant_id order by scanned_at, id) as came_from
+                from room_accesses where event_id = ${eventId}::uuid and ${MOVED}
+            ), deltas as (
+              select room_id, scanned_at, id, case when direction = 'in' then 1 else -1 end as d from moves
+              union all
+              select came_from, scanned_at, id, -1 from moves
+               where direction = 'in' and came_from is not null and came_from <> room_id
+            )
+            select max(inside)::int as peak from (
+              select sum(d) over (order by scanned_at, id rows unbounded preceding) as inside
+                from deltas where room_id = ${roomId}::uuid) x`,
+      )
+    : [{ peak: null }];
+  return {
+    room: room ?? null,
+    totalScans: Number(totals.total),
+    granted: Number(totals.granted),
+    denied: Number(totals.denied),
+    entries: Number(totals.entries),
+    exits: Number(totals.exits),
+    forced: Number(totals.forced),
+    deniedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.n)])),
+    peakOccupancy: roomId ? Math.max(0, Number(peak.peak ?? 0)) : null,
+    series: series.map((b) => ({
+      start: new Date(b.start),
+      entries: Number(b.entries),
+      exits: Number(b.exits),
+      denied: Number(b.denied),
+      forced: Number(b.forced),
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- paid ateliers (SessionAccess)

@@ -107,7 +107,9 @@ export function registerScans(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Controller statistics: total scans and denials for my current room',
+        summary:
+          'Door statistics: the room I hold now (a controller; another room is 403), any room or the event ' +
+          '(managers): entries, exits, denials by reason, forced entries, peak occupancy, 15-minute series',
         params: eventParams,
         querystring: scanFilter,
         response: { 200: scanStatsOut },

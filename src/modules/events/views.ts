@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { qrPayloadOf } from './badges.ts';
 import type { Visit } from './exhibitors.ts';
-import type { Participant, RoomAccess, ScanDecision, SessionAccess } from './participants.ts';
+import type { Participant, RoomAccess, ScanDecision, ScanStats, SessionAccess } from './participants.ts';
 import type { SessionQuestion } from './questions.ts';
 import type { EventAssignment } from './roles.ts';
 import {
@@ -426,17 +426,32 @@ export const scanStatsOut = z.object({
   total_scans: z.number(),
   granted: z.number(),
   denied: z.number(),
+  entries: z.number(),
+  exits: z.number(),
+  forced: z.number(),
+  denied_by_reason: z.record(z.string(), z.number()),
+  peak_occupancy: z.number().nullable(),
+  series: z.array(
+    z.object({
+      start: z.string(),
+      entries: z.number(),
+      exits: z.number(),
+      denied: z.number(),
+      forced: z.number(),
+    }),
+  ),
 });
-export const scanStatsView = (s: {
-  room: Room | null;
-  totalScans: number;
-  granted: number;
-  denied: number;
-}) => ({
+export const scanStatsView = (s: ScanStats) => ({
   room: s.room ? roomView(s.room) : null,
   total_scans: s.totalScans,
   granted: s.granted,
   denied: s.denied,
+  entries: s.entries,
+  exits: s.exits,
+  forced: s.forced,
+  denied_by_reason: s.deniedByReason,
+  peak_occupancy: s.peakOccupancy,
+  series: s.series.map((b) => ({ ...b, start: b.start.toISOString() })),
 });
 
 export const visitStatsOut = z.object({

@@ -3655,7 +3655,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Controller statistics: total scans and denials for my current room */
+        /** Door statistics: the room I hold now (a controller; another room is 403), any room or the event (managers): entries, exits, denials by reason, forced entries, peak occupancy, 15-minute series */
         get: {
             parameters: {
                 query?: {
@@ -3693,6 +3693,20 @@ export interface paths {
                             total_scans: number;
                             granted: number;
                             denied: number;
+                            entries: number;
+                            exits: number;
+                            forced: number;
+                            denied_by_reason: {
+                                [key: string]: number;
+                            };
+                            peak_occupancy: number | null;
+                            series: {
+                                start: string;
+                                entries: number;
+                                exits: number;
+                                denied: number;
+                                forced: number;
+                            }[];
                         };
                     };
                 };
