@@ -176,7 +176,7 @@ export async function recordLead(
         ...(input.rating != null ? { rating: input.rating } : {}),
         ...(input.tags?.length
           ? {
-              tags: sql`array(select distinct unnest(${exposantScans.tags} || ${tagsOf(input.tags)}::text[]) order by 1)`,
+              tags: sql`array(select distinct unnest(${exposantScans.tags} || ${textArray(tagsOf(input.tags))}) order by 1)`,
             }
           : {}),
         updatedAt: new Date(),
@@ -205,6 +205,13 @@ export async function recordLead(
   });
   return { created: Boolean(inserted), replayed: false, visit: { scan: lead, visitor } };
 }
+
+/** A text[] literal built from bound values (a plain array would be spread into a list). */
+const textArray = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 
 /** Tags as the exposant typed them, trimmed, without blanks or repeats. */
 const tagsOf = (tags: string[]) => [...new Set(tags.map((x) => x.trim()).filter(Boolean))].sort();

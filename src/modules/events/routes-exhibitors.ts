@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { HttpProblem } from '../../core/http/problem.ts';
 import * as ex from './exhibitors.ts';
 import { base, eventParams, instant, nonce, qr, tags } from './inputs.ts';
 import { visitOut, visitStatsOut, visitStatsView, visitView, visitsCsv } from './views.ts';
@@ -120,15 +121,11 @@ export function registerExhibitors(app: RosterApp) {
               ex.scanVisitor({ ...t, tx }, secret, req.params.id, refOf(scan), inputOf(scan)),
             )
             .catch((err: unknown) => {
-              const problem = err as {
-                statusCode?: number;
-                errors?: Array<{ path: string; message: string }>;
-              };
-              if (!problem.statusCode || problem.statusCode >= 500) throw err;
-              const first = problem.errors?.[0];
+              if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
+              const first = err.errors?.[0];
               return {
-                path: (first?.path ?? 'body').replace(/^body\./, `body.scans.${i}.`),
-                message: first?.message ?? String((err as Error).message),
+                path: (first?.path ?? 'body').replace(/^body(\.|$)/, `body.scans.${i}$1`),
+                message: first?.message ?? err.message,
               };
             });
           if ('path' in r)
