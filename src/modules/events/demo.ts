@@ -1,5 +1,11 @@
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { checkInParticipant, type Participant } from './participants.ts';
+import { recordLead } from './exhibitors.ts';
+import {
+  checkInParticipant,
+  registerParticipant,
+  setSessionAccess,
+  type Participant,
+} from './participants.ts';
 import { assignRoom, createEvent, createRoom, createSession } from './service.ts';
 import { assignEventRole } from './roles.ts';
 import { participants } from './schema.ts';
@@ -56,8 +62,9 @@ export async function seedEventsDemo(t: TenantTx, users: Record<string, number>)
     [salle3, -1, 1, 'Security in practice', 'conference', '0'],
     [salle3, 2, 4, 'Accessibility for everyone', 'conference', '0'],
   ];
+  const made = [];
   for (const [room, from, to, title, sessionType, price] of programme) {
-    await createSession(t, event.id, {
+    const session = await createSession(t, event.id, {
       roomId: room.id,
       title,
       speakerName: 'Demo Speaker',
@@ -67,7 +74,9 @@ export async function seedEventsDemo(t: TenantTx, users: Record<string, number>)
       isPaid: Number(price) > 0,
       price,
     });
+    made.push(session);
   }
+  const paidNow = made.find((s) => s.isPaid)!;
   const staff: Array<
     [string, 'gestionnaire_des_salles' | 'controlleur_des_badges', typeof salle1, typeof salle1]
   > = [
@@ -105,7 +114,34 @@ export async function seedEventsDemo(t: TenantTx, users: Record<string, number>)
       .where(and(eq(participants.eventId, event.id), eq(participants.userId, users[username])));
     badges.push(p);
   }
-  // The participant is already through the entrance, so a door scan works straight away.
+  // The participant is already through the entrance and has paid the atelier running now in the
+  // controller's room, so their first door scan is let in.
   const participant = badges.find((b) => b.role === 'participant');
-  if (participant) await checkInParticipant(t, event.id, participant.id);
+  if (participant) {
+    await checkInParticipant(t, event.id, participant.id);
+    await setSessionAccess(t, event.id, paidNow.id, { participantId: participant.id, paymentStatus: 'paid' });
+  }
+  // Someone checked in who has not paid it: the door shows the paid-atelier refusal with their badge.
+  const unpaid = await registerParticipant(t, event.id, { fullName: 'Alex Unpaid', role: 'participant' });
+  await checkInParticipant(t, event.id, unpaid.id);
+  // A few leads at the exposant's stand, rated and tagged.
+  const stand = badges.find((b) => b.role === 'exposant');
+  if (stand) {
+    const visitors = [participant, unpaid].filter((p): p is Participant => p !== undefined);
+    for (const name of ['Camille Durand', 'Sam Lee']) {
+      const p = await registerParticipant(t, event.id, { fullName: name, role: 'participant' });
+      await checkInParticipant(t, event.id, p.id);
+      visitors.push(p);
+    }
+    const leads: Array<[number, string[], string]> = [
+      [5, ['hot', 'api'], 'Wants a demo for their team next week'],
+      [3, ['newsletter'], 'Asked about pricing'],
+      [1, [], 'Just passing by'],
+      [4, ['partner', 'api'], 'Integrator, call back'],
+    ];
+    for (const [i, visitor] of visitors.entries()) {
+      const [rating, tags, notes] = leads[i % leads.length];
+      await recordLead(t, event.id, stand, visitor.id, { rating, tags, notes });
+    }
+  }
 }

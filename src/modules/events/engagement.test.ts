@@ -401,7 +401,8 @@ describeEachBackend(
       const again = await scan(u.expo.client, badge.part1.qr, 'Came back for a demo');
       assert.deepEqual(
         [again.status, again.body.status, again.body.visit.id, again.body.visit.notes],
-        [200, 'already_visited_today', first.body.visit.id, 'Came back for a demo'],
+        [200, 'already_visited_today', first.body.visit.id, 'Interested in the API\nCame back for a demo'],
+        'a second scan appends its notes, never replaces the first ones',
       );
 
       const rush = await Promise.all(Array.from({ length: 6 }, () => scan(u.expo.client, badge.part2.qr)));
@@ -462,6 +463,9 @@ describeEachBackend(
         total_visits: 4,
         today_visits: 3,
         unique_visitors: 3,
+        // Every scan is kept: part1 twice, part2's six concurrent scans, the tricky one.
+        total_scans: 9,
+        rated_leads: 0,
       });
       assert.equal(
         (await u.expo2.client.get(url(`/exposant-scans/stats?exposant_id=${badge.expo.id}`))).status,
@@ -496,7 +500,10 @@ describeEachBackend(
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
       assert.match(String(csv.headers['content-disposition']), /attachment; filename="visitors-BDG-/);
       const lines = textOf(csv).split('\r\n');
-      assert.equal(lines[0], 'scanned_at,visit_day,full_name,email,badge_id,role,notes');
+      assert.equal(
+        lines[0],
+        'scanned_at,visit_day,full_name,email,badge_id,role,notes,rating,tags,scans,device_scanned_at',
+      );
       assert.equal(lines.filter(Boolean).length, 5, 'header plus four visits');
       assert.ok(
         textOf(csv).includes(

@@ -607,7 +607,16 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
     const scan = await ctrl.post(`/api/events/events/${event.id}/scans`, { qr: own.qr_payload });
     assert.deepEqual(
       [scan.body.status, scan.body.reason, scan.body.session?.title],
-      ['denied', 'payment_required', 'Hands-on: building APIs (paid)'],
+      ['granted', null, 'Hands-on: building APIs (paid)'],
+      'the demo participant gets in on the first scan',
     );
+    const unpaid = (await ctrl.get(`/api/events/events/${event.id}/participants?q=Unpaid`)).body.items[0];
+    const refused = await ctrl.post(`/api/events/events/${event.id}/scans`, { qr: unpaid.qr_payload });
+    assert.deepEqual([refused.body.status, refused.body.reason], ['denied', 'payment_required']);
+    const expo = await env().login('demo-ev.exposant');
+    const leads = await expo.get(`/api/events/events/${event.id}/exposant-scans?min_rating=3`);
+    assert.ok(leads.body.items.length >= 2, 'rated leads at the stand');
+    assert.ok(leads.body.items.every((l) => (l.rating ?? 0) >= 3 && l.scans?.length === 1));
+    assert.ok(leads.body.items.some((l) => l.tags.includes('api')));
   });
 });

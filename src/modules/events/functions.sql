@@ -107,22 +107,30 @@ $$;
 
 -- A door scan decided, applied and recorded in one statement (docs/events.md § Scan decision
 -- table). The caller verifies the QR signature (no database read) and evaluates eventPolicy.access
--- ('not_found', 'forbidden' or 'allowed') in the same statement; this function does everything
--- that needs rows. It runs as the caller (SECURITY INVOKER), so row-level security applies to every
--- statement in it, and each statement takes a fresh snapshot (READ COMMITTED), exactly as separate
--- statements from the client would.
+-- ('not_found', 'forbidden' or 'allowed'; for a supervisor's forced entry the action is
+-- "supervise" and p_manages says whether they manage the event) in the same statement; this
+-- function does everything that needs rows. It runs as the caller (SECURITY INVOKER), so row-level
+-- security applies to every statement in it, and each statement takes a fresh snapshot (READ
+-- COMMITTED), exactly as separate statements from the client would.
 -- Every statement a plpgsql function runs pays for an executor start-up, about as much as the work
 -- it does here (the badge-scan benchmark, docs/performance.md), so the scan runs few of them:
--- * the room the controller holds now and the session running in it come in one statement (the
---   room found by primary key once the slot is known, not joined to every room of the org);
+-- * the room the controller holds now, the session running in it and the scan already recorded
+--   under this nonce (a retry) come in one statement (the room found by primary key once the slot
+--   is known, not joined to every room of the org);
 -- * the paid-atelier rule is asked only about paid ateliers (conferences and free ateliers are open
 --   to every participant, events_has_paid_access answers true for them without being asked);
 -- * who hears about the scan is one expression (the server drops duplicates, live.ts
 --   doorAudienceOf);
 -- * the answer is json, not jsonb: built as text, without sorting keys only to print them again.
 --   The session's price (numeric, as text) and status come as their own keys.
--- Scans in parallel neither deadlock nor overfill a room: the two rooms of a move are locked in id
--- order, and the room entered is counted by one conditional UPDATE.
+-- Scans in parallel neither deadlock nor overfill a room: the badge is locked first, then the two
+-- rooms of a move in id order, and the room entered is counted by one conditional UPDATE.
+-- Occupancy is the number of badges whose current room is the room: every change of a badge's
+-- current room moves the counts of the rooms concerned in the same transaction.
+-- A retry (same device nonce) answers the decision recorded the first time and records nothing;
+-- two copies of one scan racing on two connections meet on the unique nonce key, and the loser's
+-- statement fails (the server runs it again, and then it finds the winner's record).
+DROP FUNCTION IF EXISTS events_scan_badge(uuid, uuid, bigint, uuid, uuid, text, text);
 CREATE OR REPLACE FUNCTION events_scan_badge(
   p_org_id uuid,
   p_event_id uuid,
@@ -130,7 +138,13 @@ CREATE OR REPLACE FUNCTION events_scan_badge(
   p_scan_id uuid,
   p_participant_id uuid,
   p_badge_denial text,
-  p_access text
+  p_access text,
+  p_direction text,
+  p_nonce text,
+  p_force boolean,
+  p_override_reason text,
+  p_room_id uuid,
+  p_manages boolean
 ) RETURNS json
 LANGUAGE plpgsql
 VOLATILE
@@ -146,6 +160,8 @@ DECLARE
   v_scan room_accesses;
   v_status text := 'denied';
   v_reason text;
+  v_direction text := coalesce(p_direction, 'in');
+  v_replayed boolean := false;
 BEGIN
   -- Outside the caller's scope: nothing is recorded (404 / 403, like eventPolicy.authorize).
   IF p_access IS NULL OR p_access = 'not_found' THEN
@@ -157,15 +173,52 @@ BEGIN
 
   <<decide>>
   BEGIN
-    -- 1. The room the controller holds now, and the session in it now (recorded once the badge is known).
-    SELECT r AS room, s AS session INTO v_here
-      FROM event_rooms r
-      LEFT JOIN LATERAL events_session_now(r.id) s ON true
-     WHERE r.org_id = p_org_id
-       AND r.id = (SELECT a.room_id
-                     FROM events_room_held_now(p_event_id, p_user_id, 'controlleur_des_badges') a);
+    -- 1. The room: for a controller the one they hold now; for a supervisor's forced entry the one
+    -- named (an event manager: any room of the event; a gestionnaire: only the room they hold
+    -- now). With it the session in it now and the scan recorded under this nonce, if any.
+    SELECT h.room, h.session, h.allowed, prior INTO v_here
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (
+        SELECT r AS room, s AS session,
+               (NOT p_force OR p_manages OR EXISTS (
+                  SELECT 1 FROM events_room_held_now(p_event_id, p_user_id, 'gestionnaire_des_salles') g
+                   WHERE g.room_id = r.id)) AS allowed
+          FROM event_rooms r
+          LEFT JOIN LATERAL events_session_now(r.id) s ON true
+         WHERE r.org_id = p_org_id
+           AND r.id = CASE WHEN p_force THEN p_room_id
+                           ELSE (SELECT a.room_id
+                                   FROM events_room_held_now(p_event_id, p_user_id, 'controlleur_des_badges') a)
+                      END
+           AND (NOT p_force OR (r.event_id = p_event_id AND r.is_active))
+      ) h ON true
+      LEFT JOIN room_accesses prior
+        ON prior.org_id = p_org_id AND prior.event_id = p_event_id AND prior.verified_by = p_user_id
+       AND prior.nonce = p_nonce;
+    IF (v_here.prior).id IS NOT NULL THEN
+      v_replayed := true;
+      v_scan := v_here.prior;
+      v_status := v_scan.status;
+      v_reason := v_scan.reason;
+      SELECT * INTO v_room FROM event_rooms WHERE org_id = p_org_id AND id = v_scan.room_id;
+      SELECT * INTO v_participant FROM event_participants WHERE org_id = p_org_id AND id = v_scan.participant_id;
+      SELECT * INTO v_session FROM event_sessions WHERE org_id = p_org_id AND id = v_scan.session_id;
+      EXIT decide;
+    END IF;
     v_room := v_here.room;
     v_session_now := v_here.session;
+    -- Without a direction a scan goes in, except at an exit-only door.
+    IF p_direction IS NULL AND v_room.door_mode = 'exit' AND NOT p_force THEN
+      v_direction := 'out';
+    END IF;
+    IF p_force THEN
+      IF v_room.id IS NULL THEN
+        RETURN json_build_object('refused', 'room_not_found');
+      END IF;
+      IF NOT v_here.allowed THEN
+        RETURN json_build_object('refused', 'room_forbidden');
+      END IF;
+    END IF;
     IF v_room.id IS NULL THEN
       v_reason := 'controller_not_assigned';
       EXIT decide;
@@ -186,18 +239,40 @@ BEGIN
       EXIT decide;
     END IF;
     v_session := v_session_now;
-    -- 5.
-    IF NOT v_participant.is_checked_in THEN
+    -- 5. The door lets people through this way (a forced entry goes through any door).
+    IF NOT p_force AND ((v_direction = 'in' AND v_room.door_mode = 'exit')
+                        OR (v_direction = 'out' AND v_room.door_mode = 'entry')) THEN
+      v_reason := 'wrong_direction';
+      EXIT decide;
+    END IF;
+    -- Out: nobody is kept in. The badge leaves the room if it was recorded inside.
+    IF v_direction = 'out' THEN
+      v_status := 'granted';
+      IF v_participant.current_room_id IS DISTINCT FROM v_room.id THEN
+        v_reason := 'not_inside';
+        EXIT decide;
+      END IF;
+      UPDATE event_rooms SET current_occupancy = greatest(current_occupancy - 1, 0)
+       WHERE id = v_room.id
+      RETURNING * INTO v_room;
+      UPDATE event_participants SET current_room_id = NULL
+       WHERE id = v_participant.id
+      RETURNING * INTO v_participant;
+      v_reason := NULL;
+      EXIT decide;
+    END IF;
+    -- 6. (A supervisor's forced entry passes 6 and 7.)
+    IF NOT p_force AND NOT v_participant.is_checked_in THEN
       v_reason := 'not_checked_in';
       EXIT decide;
     END IF;
-    -- 6. (With no session now, session_type is NULL and the door is open, as events_has_paid_access says.)
-    IF v_session.session_type = 'atelier' AND v_session.is_paid
+    -- 7. (With no session now, session_type is NULL and the door is open, as events_has_paid_access says.)
+    IF NOT p_force AND v_session.session_type = 'atelier' AND v_session.is_paid
        AND NOT events_has_paid_access(v_participant.id, v_session.id) THEN
       v_reason := 'payment_required';
       EXIT decide;
     END IF;
-    -- 7.
+    -- 8.
     IF v_participant.current_room_id = v_room.id THEN
       v_status := 'granted';
       v_reason := 'already_in_room';
@@ -210,7 +285,7 @@ BEGIN
     IF v_participant.current_room_id < v_room.id THEN
       PERFORM 1 FROM event_rooms WHERE id = v_participant.current_room_id FOR NO KEY UPDATE;
     END IF;
-    -- 8. One conditional UPDATE: parallel scans can never pass the capacity.
+    -- 9. One conditional UPDATE: parallel scans can never pass the capacity (forced ones neither).
     UPDATE event_rooms SET current_occupancy = current_occupancy + 1
      WHERE id = v_room.id AND current_occupancy < capacity
     RETURNING * INTO v_entered;
@@ -220,7 +295,7 @@ BEGIN
       EXIT decide;
     END IF;
     v_room := v_entered;
-    -- 9. Granted: the room the badge came from loses one.
+    -- 10. Granted: the room the badge came from loses one.
     IF v_participant.current_room_id IS NOT NULL THEN
       UPDATE event_rooms SET current_occupancy = greatest(current_occupancy - 1, 0)
        WHERE id = v_participant.current_room_id
@@ -233,17 +308,21 @@ BEGIN
     v_reason := NULL;
   END decide;
 
-  -- Every decision is recorded.
-  INSERT INTO room_accesses
-    (org_id, id, event_id, room_id, session_id, participant_id, status, reason, verified_by)
-  VALUES
-    (p_org_id, p_scan_id, p_event_id, v_room.id, v_session.id, v_participant.id, v_status, v_reason,
-     p_user_id)
-  RETURNING * INTO v_scan;
+  -- Every decision is recorded (a retry was recorded the first time).
+  IF NOT v_replayed THEN
+    INSERT INTO room_accesses
+      (org_id, id, event_id, room_id, session_id, participant_id, status, reason, verified_by,
+       direction, nonce, forced, override_reason)
+    VALUES
+      (p_org_id, p_scan_id, p_event_id, v_room.id, v_session.id, v_participant.id, v_status, v_reason,
+       p_user_id, v_direction, p_nonce, p_force, CASE WHEN p_force THEN p_override_reason END)
+    RETURNING * INTO v_scan;
+  END IF;
 
   RETURN json_build_object(
     'status', v_status,
     'reason', v_reason,
+    'replayed', v_replayed,
     'scan', to_json(v_scan),
     'participant', CASE WHEN v_participant.id IS NULL THEN NULL ELSE to_json(v_participant) END,
     'room', CASE WHEN v_room.id IS NULL THEN NULL ELSE to_json(v_room) END,
@@ -254,11 +333,13 @@ BEGIN
       events_session_status(v_session.status_override, v_session.start_time, v_session.end_time),
     'left', CASE WHEN v_left.id IS NULL THEN NULL ELSE to_json(v_left) END,
     -- Who hears about it live (live.ts doorAudienceOf publishes to them): the controllers of the
-    -- rooms concerned and the event's managers.
+    -- rooms concerned and the event's managers. A retry is not announced again.
     'audience',
-      ARRAY(SELECT s
-              FROM events_room_staff_now(p_event_id, ARRAY[v_room.id, v_left.id], 'controlleur_des_badges') s)
-      || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+      CASE WHEN v_replayed THEN ARRAY[]::bigint[] ELSE
+        ARRAY(SELECT s
+                FROM events_room_staff_now(p_event_id, ARRAY[v_room.id, v_left.id], 'controlleur_des_badges') s)
+        || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+      END
   );
 END;
 $$;

@@ -7,7 +7,10 @@ export const tags = ['events'];
 export const base = '/api/events/events';
 export const eventParams = z.object({ id: uuidParam });
 export const participantParams = z.object({ id: uuidParam, participantId: uuidParam });
-export const qrBody = z.strictObject({ qr: z.string().min(1).max(500) });
+export const qr = z.string().min(1).max(500);
+export const qrBody = z.strictObject({ qr });
+/** A scanning device's own id for one scan (a UUID, say): sending it again is a retry. */
+export const nonce = z.string().trim().min(8).max(100);
 
 // Values of the previous version of the API are still accepted and read as their new names.
 const OLD_ROLES: Record<string, string> = { organisateur: 'gestionnaire_des_salles' };

@@ -19,6 +19,16 @@ const withAdmins = (ids: Array<string | number | null>): Audience => ({
  */
 export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);
 
+/** Door activity of one room outside a scan (the room emptied): managers and its controllers now. */
+export async function roomDoorAudience(t: TenantTx, eventId: string, roomId: string): Promise<Audience> {
+  const rows = await queryRows<{ user_id: string | number | null }>(
+    t.tx,
+    sql`select events_managers(${eventId}::uuid) as user_id
+        union select events_room_staff_now(${eventId}::uuid, array[${roomId}::uuid], 'controlleur_des_badges')`,
+  );
+  return withAdmins(rows.map((r) => r.user_id));
+}
+
 /** Entrance check-ins: the event's managers and every controller of the event. */
 export async function entranceAudience(t: TenantTx, eventId: string): Promise<Audience> {
   const rows = await queryRows<{ user_id: string | number | null }>(

@@ -1,7 +1,7 @@
-import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { containsText } from '../../core/db/search.ts';
 import { audit } from '../../core/audit/service.ts';
-import { liveEvent, type Audience, type LiveEvent } from '../../core/events/bus.ts';
+import { liveEvent, type LiveEvent } from '../../core/events/bus.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { newId } from '../../core/db/columns.ts';
 import { doorAudienceOf, entranceAudience } from './live.ts';
@@ -11,7 +11,8 @@ import type { Actor } from '../../core/access/actor.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { newBadgeId, verifyBadge } from './badges.ts';
-import { eventPolicy, participantPolicy, roomAccessPolicy } from './policy.ts';
+import { eventPolicy, managesEvent, participantPolicy, roomAccessPolicy } from './policy.ts';
+import { toSql } from '../../core/access/policy.ts';
 import {
   events,
   participants,
@@ -19,7 +20,6 @@ import {
   rooms,
   sessionAccesses,
   sessions,
-  ACCESS_STATUSES,
   PAYMENT_STATUSES,
   type SessionStatus,
 } from './schema.ts';
@@ -243,12 +243,18 @@ export const DENIAL_REASONS = [
   'not_checked_in',
   'payment_required',
   'room_full',
+  'wrong_direction',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
+/** Why a granted scan changed nothing: already inside (in), or not recorded inside (out). */
+export type GrantNote = 'already_in_room' | 'not_inside';
+
 export interface ScanDecision {
   status: RoomAccess['status'];
-  reason: DenialReason | 'already_in_room' | null;
+  reason: DenialReason | GrantNote | null;
+  /** The same nonce was scanned before: this is that decision, not a new one. */
+  replayed: boolean;
   scan: RoomAccess;
   participant: Participant | null;
   room: Room | null;
@@ -270,8 +276,9 @@ export async function hasPaidAccess(t: TenantTx, participantId: string, sessionI
 
 /** What `events_scan_badge` answers: the decision with its rows as JSON (snake_case columns). */
 interface ScanRow {
-  refused?: 'not_found' | 'forbidden';
+  refused?: 'not_found' | 'forbidden' | 'room_not_found' | 'room_forbidden';
   status: RoomAccess['status'];
+  replayed: boolean;
   reason: ScanDecision['reason'];
   scan: Record<string, unknown>;
   participant: Record<string, unknown> | null;
@@ -284,15 +291,61 @@ interface ScanRow {
   audience: Array<number | string | null>;
 }
 
+export interface ScanOptions {
+  /** `in` (default) or `out`; at an exit-only door an absent direction means `out`. */
+  direction?: RoomAccess['direction'];
+  /** The device's id for this scan: the same nonce again is answered with the first decision. */
+  nonce?: string;
+}
+
+/** A supervisor lets a badge into a room past the door's refusal. */
+export interface ForceEntry {
+  roomId: string;
+  reason: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const isNonceRace = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: string }).code === UNIQUE_VIOLATION &&
+  (err as { constraint?: string }).constraint === 'room_accesses_nonce_unique';
+
+/** The statement deciding one scan: the event policy and `events_scan_badge`, one round trip. */
+function scanStatement(
+  actor: Actor,
+  eventId: string,
+  values: Record<string, string | boolean | null>,
+  force: boolean,
+) {
+  return {
+    // The SQL text depends on the caller (the event policy), the event and whether it is forced.
+    shape: `events.scan|${force}|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
+    values,
+    build: (v: Record<string, unknown>) => {
+      const event = and(eq(events.id, eventId), eq(events.isActive, true));
+      const access = eventPolicy.access(actor, force ? 'supervise' : 'scan');
+      const manages = force ? toSql(managesEvent(actor, events.id)) : sql`false`;
+      return sql`select events_scan_badge(
+          ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
+          ${v.participantId}::uuid, ${v.badgeDenial}::text,
+          coalesce((select ${access} from ${events} where ${event}), 'not_found'),
+          ${v.direction}::text, ${v.nonce}::text, ${force}, ${v.overrideReason}::text, ${v.roomId}::uuid,
+          coalesce((select ${manages} from ${events} where ${event}), false)
+        ) as decision`;
+    },
+  };
+}
+
 /**
  * A controller scans a badge at the door of the room they hold now; the decision table of
  * docs/events.md. The QR signature is checked here (no database read); everything else — the
- * event policy, the controller's room now, the participant row lock, the session running, paid
- * access, the conditional occupancy update, the scan row and the live audience — is one
- * statement calling the SQL function `events_scan_badge`, group-committed with the scans
- * arriving at the same moment (`withTenantStatement`): one round trip, and the room rows it locks
- * are free again as soon as its batch commits. Every scan is recorded; occupancy can never pass
- * capacity.
+ * event policy, the controller's room now, a retry of the same nonce, the participant row lock,
+ * the door's direction, the session running, paid access, the conditional occupancy update, the
+ * scan row and the live audience — is one statement calling the SQL function `events_scan_badge`,
+ * group-committed with the scans arriving at the same moment (`withTenantStatement`): one round
+ * trip, and the room rows it locks are free again as soon as its batch commits. Every scan is
+ * recorded once; occupancy can never pass capacity.
  */
 export async function scanBadge(
   deps: TenantDeps,
@@ -300,38 +353,92 @@ export async function scanBadge(
   secret: string,
   eventId: string,
   qr: string,
+  opts: ScanOptions = {},
 ): Promise<ScanDecision> {
+  const statement = scanStatement(actor, eventId, scanValues(actor, secret, eventId, qr, opts), false);
+  const run = () => withTenantStatement<{ decision: ScanRow }>(deps, actor, statement);
+  // Two copies of one scan on two connections: the loser finds the winner's record when run again.
+  const [{ decision: d }] = await run().catch((err: unknown) => {
+    if (isNonceRace(err)) return run();
+    throw err;
+  });
+  refuseIfOutside(d);
+  const result = decisionOf(d);
+  if (!d.replayed) await publishAll(deps, scanEvents(actor.orgId, eventId, result, d));
+  return result;
+}
+
+/**
+ * A room's gestionnaire (holding it now) or an event manager lets a badge in past a refusal
+ * (not checked in, unpaid atelier, wrong-way door), with a reason: recorded as forced and audited.
+ * Capacity still holds, and a forged or unknown badge stays refused.
+ */
+export async function forceEntry(
+  t: TenantTx,
+  secret: string,
+  eventId: string,
+  qr: string,
+  force: ForceEntry,
+  opts: Pick<ScanOptions, 'nonce'> = {},
+): Promise<ScanDecision> {
+  const values = {
+    ...scanValues(t.actor, secret, eventId, qr, { direction: 'in', nonce: opts.nonce }),
+    roomId: force.roomId,
+    overrideReason: force.reason,
+  };
+  const statement = scanStatement(t.actor, eventId, values, true);
+  const [{ decision: d }] = await queryRows<{ decision: ScanRow }>(t.tx, statement.build(statement.values));
+  refuseIfOutside(d);
+  const result = decisionOf(d);
+  if (d.replayed) return result;
+  await audit(t, {
+    action: 'force_entry',
+    entityType: 'room_access',
+    entityId: result.scan.id,
+    message:
+      `Forced entry into ${result.room?.name ?? 'a room'} for ` +
+      `${result.participant?.badgeId ?? 'an unknown badge'}: ${result.status}` +
+      `${result.reason ? ` (${result.reason})` : ''} — ${force.reason}`,
+    after: result.scan,
+  });
+  for (const e of scanEvents(t.orgId, eventId, result, d)) t.publish(e);
+  return result;
+}
+
+function scanValues(actor: Actor, secret: string, eventId: string, qr: string, opts: ScanOptions) {
   const claims = verifyBadge(secret, qr);
   const badgeDenial: DenialReason | null = !claims
     ? 'invalid_badge'
     : claims.orgId !== actor.orgId || claims.eventId !== eventId
       ? 'other_event'
       : null;
-  const [{ decision: d }] = await withTenantStatement<{ decision: ScanRow }>(deps, actor, {
-    // The SQL text depends on the controller (the event policy) and the event only.
-    shape: `events.scan|${actor.orgId}|${actor.userId}|${actor.orgRole}|${actor.via}|${eventId}`,
-    values: { scanId: newId(), participantId: badgeDenial ? null : claims!.participantId, badgeDenial },
-    build: (v) => {
-      const event = and(eq(events.id, eventId), eq(events.isActive, true));
-      return sql`select events_scan_badge(
-          ${actor.orgId}::uuid, ${eventId}::uuid, ${actor.userId}::bigint, ${v.scanId}::uuid,
-          ${v.participantId}::uuid, ${v.badgeDenial}::text,
-          coalesce((select ${eventPolicy.access(actor, 'scan')} from ${events} where ${event}), 'not_found')
-        ) as decision`;
-    },
-  });
+  return {
+    scanId: newId(),
+    participantId: badgeDenial ? null : claims!.participantId,
+    badgeDenial,
+    direction: opts.direction ?? null,
+    nonce: opts.nonce ?? null,
+    overrideReason: null,
+    roomId: null,
+  };
+}
+
+function refuseIfOutside(d: ScanRow) {
   if (d.refused === 'not_found') throw notFound('Event');
   if (d.refused === 'forbidden') throw forbidden('You may not scan this event');
-  const scan = fromJson(roomAccesses, d.scan);
-  const room = d.room && fromJson(rooms, d.room);
-  const left = d.left && fromJson(rooms, d.left);
-  await publishAll(deps, scanEvents(actor.orgId, eventId, scan, room, left, doorAudienceOf(d.audience)));
+  if (d.refused === 'room_not_found') throw invalidField('body.room_id', 'no such room in this event');
+  if (d.refused === 'room_forbidden')
+    throw forbidden('Only the event managers and the gestionnaire holding this room now may force an entry');
+}
+
+function decisionOf(d: ScanRow): ScanDecision {
   return {
     status: d.status,
     reason: d.reason,
-    scan,
+    replayed: d.replayed,
+    scan: fromJson(roomAccesses, d.scan),
     participant: d.participant && fromJson(participants, d.participant),
-    room,
+    room: d.room && fromJson(rooms, d.room),
     session: d.session && {
       ...fromJson(sessions, { ...d.session, price: d.session_price }),
       status: d.session_status!,
@@ -343,14 +450,10 @@ export async function scanBadge(
  * `events.scan.recorded` for every door decision, and `events.room.occupancy` for each room whose
  * count moved, to the event's managers and the controllers of the rooms concerned.
  */
-function scanEvents(
-  orgId: string,
-  eventId: string,
-  scan: RoomAccess,
-  room: Room | null,
-  left: Room | null,
-  audience: Audience,
-): LiveEvent[] {
+function scanEvents(orgId: string, eventId: string, decision: ScanDecision, d: ScanRow): LiveEvent[] {
+  const { scan, room } = decision;
+  const left = d.left && fromJson(rooms, d.left);
+  const audience = doorAudienceOf(d.audience);
   const recorded = liveEvent(orgId, 'events.scan.recorded', scanRecordedData(eventId, scan), audience);
   const moved =
     scan.status === 'granted' && scan.reason === null
@@ -398,20 +501,125 @@ export async function listScans(t: TenantTx, eventId: string, f: ScanFilter, pag
   return ks.finish(rows);
 }
 
-/** Controller statistics: totals for the room they hold now (or, for event managers, any room). */
-export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter) {
+export interface ScanStats {
+  room: Room | null;
+  totalScans: number;
+  granted: number;
+  denied: number;
+  /** Badges that went in (forced ones included) and out (emptying included). */
+  entries: number;
+  exits: number;
+  forced: number;
+  deniedByReason: Record<string, number>;
+  /** The most badges inside at once, from the scan records (one room only). */
+  peakOccupancy: number | null;
+  series: Array<{ start: Date; entries: number; exits: number; denied: number; forced: number }>;
+}
+
+/** A scan that moved a badge: a granted entry or exit that changed where it is. */
+const MOVED = sql`status = 'granted' and (reason is null or reason = 'room_emptied') and participant_id is not null`;
+
+/**
+ * Door statistics. A controller gets those of the room they hold now and a 403 for any other room
+ * (or when they hold none); event managers get any room (`room_id`) or the whole event.
+ */
+export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter): Promise<ScanStats> {
   await getEvent(t, eventId);
-  const here = await currentRoom(t, eventId, 'controlleur_des_badges');
-  const roomId = f.roomId ?? here?.room.id;
-  const rows = await t.tx
-    .select({ status: roomAccesses.status, n: count() })
-    .from(roomAccesses)
-    .where(scanWhere(t, eventId, { ...f, roomId }))
-    .groupBy(roomAccesses.status);
-  const by = Object.fromEntries(ACCESS_STATUSES.map((s) => [s, 0])) as Record<RoomAccess['status'], number>;
-  for (const r of rows) by[r.status] = Number(r.n);
-  const [room] = roomId ? await t.tx.select().from(rooms).where(eq(rooms.id, roomId)) : [];
-  return { room: room ?? null, totalScans: by.granted + by.denied, granted: by.granted, denied: by.denied };
+  const manages = await getEvent(t, eventId, 'manage').then(
+    () => true,
+    () => false,
+  );
+  let roomId = f.roomId;
+  if (!manages) {
+    const here = await currentRoom(t, eventId, 'controlleur_des_badges');
+    if (!here) throw forbidden('You hold no room now: statistics are those of the room you hold');
+    if (roomId && roomId !== here.room.id)
+      throw forbidden('Statistics of a room are for the controller holding it now and the event managers');
+    roomId = here.room.id;
+  }
+  const [room] = roomId
+    ? await t.tx
+        .select()
+        .from(rooms)
+        .where(and(eq(rooms.id, roomId), eq(rooms.eventId, eventId)))
+    : [];
+  if (roomId && !room) throw invalidField('querystring.room_id', 'no such room in this event');
+  const where = sql`event_id = ${eventId}::uuid
+    ${roomId ? sql`and room_id = ${roomId}::uuid` : sql``}
+    ${f.from ? sql`and scanned_at >= ${f.from.toISOString()}::timestamptz` : sql``}
+    ${f.to ? sql`and scanned_at < ${f.to.toISOString()}::timestamptz` : sql``}
+    ${f.status ? sql`and status = ${f.status}` : sql``}`;
+  const figures = sql`count(*) filter (where ${MOVED} and direction = 'in')::int as entries,
+      count(*) filter (where ${MOVED} and direction = 'out')::int as exits,
+      count(*) filter (where status = 'denied')::int as denied,
+      count(*) filter (where forced)::int as forced`;
+  const [totals] = await queryRows<{
+    total: number;
+    granted: number;
+    entries: number;
+    exits: number;
+    denied: number;
+    forced: number;
+  }>(
+    t.tx,
+    sql`select count(*)::int as total, count(*) filter (where status = 'granted')::int as granted, ${figures}
+          from room_accesses where ${where}`,
+  );
+  const reasons = await queryRows<{ reason: string; n: number }>(
+    t.tx,
+    sql`select reason, count(*)::int as n from room_accesses where ${where} and status = 'denied'
+        group by reason order by reason`,
+  );
+  const series = await queryRows<{
+    start: string;
+    entries: number;
+    exits: number;
+    denied: number;
+    forced: number;
+  }>(
+    t.tx,
+    sql`select date_bin('15 minutes', scanned_at, timestamptz '2000-01-01T00:00:00Z') as start, ${figures}
+          from room_accesses where ${where} group by 1 order by 1`,
+  );
+  // Occupancy over time, replayed from the records: +1 for a badge moving in, -1 for one moving
+  // out or on into another room (its previous entry names the room it left).
+  const [peak] = roomId
+    ? await queryRows<{ peak: number | null }>(
+        t.tx,
+        sql`with moves as (
+              select id, room_id, direction, scanned_at,
+                     lag(case when direction = 'in' then room_id end)
+                       over (partition by participant_id order by scanned_at, id) as came_from
+                from room_accesses where event_id = ${eventId}::uuid and ${MOVED}
+            ), deltas as (
+              select room_id, scanned_at, id, case when direction = 'in' then 1 else -1 end as d from moves
+              union all
+              select came_from, scanned_at, id, -1 from moves
+               where direction = 'in' and came_from is not null and came_from <> room_id
+            )
+            select max(inside)::int as peak from (
+              select sum(d) over (order by scanned_at, id rows unbounded preceding) as inside
+                from deltas where room_id = ${roomId}::uuid) x`,
+      )
+    : [{ peak: null }];
+  return {
+    room: room ?? null,
+    totalScans: Number(totals.total),
+    granted: Number(totals.granted),
+    denied: Number(totals.denied),
+    entries: Number(totals.entries),
+    exits: Number(totals.exits),
+    forced: Number(totals.forced),
+    deniedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.n)])),
+    peakOccupancy: roomId ? Math.max(0, Number(peak.peak ?? 0)) : null,
+    series: series.map((b) => ({
+      start: new Date(b.start),
+      entries: Number(b.entries),
+      exits: Number(b.exits),
+      denied: Number(b.denied),
+      forced: Number(b.forced),
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- paid ateliers (SessionAccess)

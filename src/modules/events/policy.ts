@@ -73,6 +73,12 @@ export const eventPolicy = definePolicy({
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
     scan: (actor) => holdsEventRole(actor, events.id, ['controlleur_des_badges']),
+    /**
+     * Force an entry past a door's refusal: event managers, and gestionnaires (only into the room
+     * they hold now, which the scan function checks).
+     */
+    supervise: (actor) =>
+      anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
     /** Gestionnaires publish announcements, and so do the event's managers. */
     announce: (actor) =>
       anyOf(managesEvent(actor, events.id), holdsEventRole(actor, events.id, ['gestionnaire_des_salles'])),
@@ -87,6 +93,9 @@ export const roomPolicy = definePolicy({
     manage: (actor) => managesEvent(actor, rooms.eventId),
     /** Put sessions in this room: event managers, or the room's gestionnaire during their slot. */
     schedule: (actor) =>
+      anyOf(managesEvent(actor, rooms.eventId), inRoomNow(actor, rooms.id, 'gestionnaire_des_salles')),
+    /** Check everyone out at the end of a session: event managers, or the room's gestionnaire now. */
+    empty: (actor) =>
       anyOf(managesEvent(actor, rooms.eventId), inRoomNow(actor, rooms.id, 'gestionnaire_des_salles')),
   },
 });

@@ -4,7 +4,7 @@ import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { base, eventParams, instant, name, tags, text } from './inputs.ts';
-import { EVENT_STATUSES } from './schema.ts';
+import { DOOR_MODES, EVENT_STATUSES } from './schema.ts';
 import * as svc from './service.ts';
 import { eventOut, eventView, roomOut, roomView } from './views.ts';
 
@@ -113,12 +113,25 @@ const roomBody = z.strictObject({
   description: text(5000).optional(),
   location: text(300).optional(),
   capacity: z.number().int().min(0).max(1_000_000),
+  door_mode: z.enum(DOOR_MODES).optional(),
 });
-const roomPatch = roomBody.partial().extend({ current_occupancy: z.number().int().min(0).optional() });
+// Occupancy follows the badges recorded inside: the only value one may set is 0, which empties the
+// room (everyone checked out), exactly like POST …/empty.
+const roomPatch = roomBody.partial().extend({
+  current_occupancy: z
+    .literal(0, { error: 'only 0 (empty the room): occupancy follows the scans' })
+    .optional(),
+});
 function roomInput(b: z.infer<typeof roomBody>): svc.RoomInput;
 function roomInput(b: z.infer<typeof roomPatch>): Partial<svc.RoomInput>;
 function roomInput(b: z.infer<typeof roomPatch>): Partial<svc.RoomInput> {
-  return { name: b.name, description: b.description, location: b.location, capacity: b.capacity };
+  return {
+    name: b.name,
+    description: b.description,
+    location: b.location,
+    capacity: b.capacity,
+    doorMode: b.door_mode,
+  };
 }
 
 export function registerRooms(app: RosterApp) {
@@ -165,7 +178,7 @@ export function registerRooms(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Change a room (also resets occupancy)',
+        summary: 'Change a room (current_occupancy: 0 empties it)',
         params: roomParams,
         body: roomPatch,
         response: { 200: roomOut },
@@ -173,8 +186,25 @@ export function registerRooms(app: RosterApp) {
     },
     async (req) =>
       tenant(req, async (t) => {
-        const patch = definedOnly({ ...roomInput(req.body), currentOccupancy: req.body.current_occupancy });
+        const patch = definedOnly(roomInput(req.body));
+        if (req.body.current_occupancy === 0) await svc.emptyRoom(t, req.params.id, req.params.roomId);
         return roomView(await svc.updateRoom(t, req.params.id, req.params.roomId, patch));
+      }),
+  );
+  app.post(
+    `${base}/:id/rooms/:roomId/empty`,
+    {
+      schema: {
+        tags,
+        summary: 'Empty the room: check every badge inside out (end of session), in one transaction',
+        params: roomParams,
+        response: { 200: z.object({ room: roomOut, checked_out: z.number() }) },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => {
+        const r = await svc.emptyRoom(t, req.params.id, req.params.roomId);
+        return { room: roomView(r.room), checked_out: r.checkedOut };
       }),
   );
   app.delete(

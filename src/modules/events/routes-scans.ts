@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { base, eventParams, instant, qrBody, tags } from './inputs.ts';
+import { base, eventParams, instant, nonce, qr, tags } from './inputs.ts';
 import * as access from './participants.ts';
-import { ACCESS_STATUSES } from './schema.ts';
+import { ACCESS_STATUSES, SCAN_DIRECTIONS } from './schema.ts';
 import {
   scanDecisionOut,
   scanDecisionView,
@@ -27,6 +27,30 @@ const scanFilterInput = (q: z.infer<typeof scanFilter>): access.ScanFilter => ({
   to: q.to,
 });
 
+const scanBody = z
+  .strictObject({
+    qr,
+    direction: z.enum(SCAN_DIRECTIONS).optional(),
+    nonce: nonce.optional(),
+    force: z.boolean().optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+    room_id: uuidParam.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.force) {
+      if (!b.reason)
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a forced entry needs a reason' });
+      if (!b.room_id)
+        ctx.addIssue({ code: 'custom', path: ['room_id'], message: 'the room to let the badge into' });
+      if (b.direction === 'out')
+        ctx.addIssue({ code: 'custom', path: ['direction'], message: 'a forced entry goes in' });
+    } else {
+      for (const key of ['reason', 'room_id'] as const)
+        if (b[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'only with force: true' });
+    }
+  });
+
 /** Room access control: the door scan, the scans recorded, and the controller's counts. */
 export function registerScans(app: RosterApp) {
   const secret = app.deps.config.secret;
@@ -35,17 +59,30 @@ export function registerScans(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Scan a badge at the door of the room I hold now: granted or denied with a reason',
+        summary:
+          'Scan a badge at the door of the room I hold now (in or out): granted or denied with a reason; ' +
+          'a supervisor forces an entry with force, reason and room_id',
         params: eventParams,
-        body: qrBody,
+        body: scanBody,
         response: { 200: scanDecisionOut },
       },
     },
-    // The hot path: no tenant transaction here, scanBadge runs one group-committed statement.
-    async (req) =>
-      scanDecisionView(
-        await access.scanBadge(tenantDeps(req), actorOf(req), secret, req.params.id, req.body.qr),
-      ),
+    async (req) => {
+      const { qr, direction, nonce, force, reason, room_id } = req.body;
+      if (force)
+        return scanDecisionView(
+          await tenant(req, (t) =>
+            access.forceEntry(t, secret, req.params.id, qr, { roomId: room_id!, reason: reason! }, { nonce }),
+          ),
+        );
+      // The hot path: no tenant transaction here, scanBadge runs one group-committed statement.
+      return scanDecisionView(
+        await access.scanBadge(tenantDeps(req), actorOf(req), secret, req.params.id, qr, {
+          direction,
+          nonce,
+        }),
+      );
+    },
   );
   app.get(
     `${base}/:id/scans`,
@@ -70,7 +107,9 @@ export function registerScans(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Controller statistics: total scans and denials for my current room',
+        summary:
+          'Door statistics: the room I hold now (a controller; another room is 403), any room or the event ' +
+          '(managers): entries, exits, denials by reason, forced entries, peak occupancy, 15-minute series',
         params: eventParams,
         querystring: scanFilter,
         response: { 200: scanStatsOut },

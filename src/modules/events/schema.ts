@@ -31,6 +31,9 @@ export const SESSION_TYPES = ['conference', 'atelier'] as const;
 export const SESSION_STATUSES = ['pas_encore', 'en_cours', 'termine'] as const;
 export const PAYMENT_STATUSES = ['pending', 'paid', 'free'] as const;
 export const ACCESS_STATUSES = ['granted', 'denied'] as const;
+/** Which way a door lets people through: a scan's direction must be one the door allows. */
+export const DOOR_MODES = ['both', 'entry', 'exit'] as const;
+export const SCAN_DIRECTIONS = ['in', 'out'] as const;
 export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
 
 export type EventRole = (typeof EVENT_ROLES)[number];
@@ -74,7 +77,9 @@ export const rooms = pgTable(
     description: text('description').notNull().default(''),
     location: text('location').notNull().default(''),
     capacity: integer('capacity').notNull(),
+    /** Badges inside: always the number of badges whose current room is this one. */
     currentOccupancy: integer('current_occupancy').notNull().default(0),
+    doorMode: text('door_mode', { enum: DOOR_MODES }).notNull().default('both'),
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps(),
   },
@@ -249,6 +254,12 @@ export const roomAccesses = pgTable(
     reason: text('reason'),
     verifiedBy: bigint('verified_by', { mode: 'number' }),
     scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
+    direction: text('direction', { enum: SCAN_DIRECTIONS }).notNull().default('in'),
+    /** Chosen by the scanning device for each scan: a retry with the same nonce is the same scan. */
+    nonce: text('nonce'),
+    /** A supervisor let the badge in past a refusal; `overrideReason` says why. */
+    forced: boolean('forced').notNull().default(false),
+    overrideReason: text('override_reason'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -257,6 +268,7 @@ export const roomAccesses = pgTable(
     sameOrgReference([t.orgId, t.sessionId], [sessions.orgId, sessions.id]),
     sameOrgReference([t.orgId, t.participantId], [participants.orgId, participants.id]).onDelete('cascade'),
     index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
+    unique('room_accesses_nonce_unique').on(t.orgId, t.eventId, t.verifiedBy, t.nonce),
     tenantIsolation('room_accesses'),
   ],
 );
@@ -321,10 +333,20 @@ export const exposantScans = pgTable(
     exposantId: uuid('exposant_id').notNull(),
     scannedParticipantId: uuid('scanned_participant_id').notNull(),
     visitDay: date('visit_day', { mode: 'string' }).notNull(),
+    /** Every scan's notes, appended one per line: a later scan never replaces what was written. */
     notes: text('notes').notNull().default(''),
     scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The exposant's judgement of the lead, 0 (cold) to 5 (hot); null until rated. */
+    rating: integer('rating'),
+    /** The exposant's own labels, free text. */
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check('exposant_scans_rating_range', sql`${t.rating} between 0 and 5`),
     primaryKey({ columns: [t.orgId, t.id] }),
     sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
     sameOrgReference([t.orgId, t.exposantId], [participants.orgId, participants.id]).onDelete('cascade'),
@@ -336,5 +358,33 @@ export const exposantScans = pgTable(
     index('exposant_scans_exposant_time_idx').on(t.orgId, t.exposantId, t.scannedAt),
     index('exposant_scans_event_time_idx').on(t.orgId, t.eventId, t.scannedAt),
     tenantIsolation('exposant_scans'),
+  ],
+);
+
+/**
+ * Every scan at a stand, kept as it happened: the visit (lead) it belongs to, the device's own
+ * time of the scan, the notes typed with it, and the device's nonce so an upload retried counts once.
+ */
+export const exposantScanEvents = pgTable(
+  'exposant_scan_events',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    visitId: uuid('visit_id').notNull(),
+    exposantId: uuid('exposant_id').notNull(),
+    notes: text('notes').notNull().default(''),
+    scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
+    deviceScannedAt: timestamp('device_scanned_at', { withTimezone: true }),
+    nonce: text('nonce'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.visitId], [exposantScans.orgId, exposantScans.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.exposantId], [participants.orgId, participants.id]).onDelete('cascade'),
+    unique('exposant_scan_events_nonce_unique').on(t.orgId, t.exposantId, t.nonce),
+    index('exposant_scan_events_visit_idx').on(t.orgId, t.visitId, t.scannedAt),
+    tenantIsolation('exposant_scan_events'),
   ],
 );

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { requireWriter } from '../../core/access/actor.ts';
 import { windowsOverlap } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -8,9 +8,13 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { eventPolicy, roomAssignmentPolicy, roomPolicy, sessionPolicy } from './policy.ts';
+import { liveEvent } from '../../core/events/bus.ts';
+import { roomDoorAudience } from './live.ts';
+import { occupancyData } from './views.ts';
 import {
   eventAssignments,
   events,
+  participants,
   roomAccesses,
   roomAssignments,
   rooms,
@@ -162,6 +166,7 @@ export interface RoomInput {
   description?: string;
   location?: string;
   capacity: number;
+  doorMode?: Room['doorMode'];
 }
 
 export async function createRoom(t: TenantTx, eventId: string, input: RoomInput): Promise<Room> {
@@ -183,6 +188,7 @@ export async function createRoom(t: TenantTx, eventId: string, input: RoomInput)
       description: input.description ?? '',
       location: input.location ?? '',
       capacity: input.capacity,
+      doorMode: input.doorMode ?? 'both',
     })
     .returning();
   await audit(t, {
@@ -214,26 +220,93 @@ export async function getRoom(
   t: TenantTx,
   eventId: string,
   roomId: string,
-  action: 'see' | 'manage' | 'schedule' = 'see',
+  action: 'see' | 'manage' | 'schedule' | 'empty' = 'see',
 ): Promise<Room> {
   return roomPolicy.load(t.tx, t.actor, action, roomRow(eventId, roomId));
+}
+
+/**
+ * End of session: every badge inside is checked out, each with an exit recorded (status granted,
+ * reason `room_emptied`), and the count drops by exactly that many, in one transaction, audited.
+ * The badges are locked before the room, the order a door scan takes them in, so an emptying and
+ * scans never deadlock; a badge let in while the room empties is not among those checked out and
+ * stays counted inside.
+ */
+export async function emptyRoom(
+  t: TenantTx,
+  eventId: string,
+  roomId: string,
+): Promise<{ room: Room; checkedOut: number }> {
+  const before = await getRoom(t, eventId, roomId, 'empty');
+  const inside = await queryRows<{ id: string }>(
+    t.tx,
+    sql`select id from ${participants} where ${participants.currentRoomId} = ${roomId}::uuid
+        order by id for no key update`,
+  );
+  const ids = inside.map((p) => p.id);
+  const out = ids.length
+    ? await t.tx
+        .update(participants)
+        .set({ currentRoomId: null, updatedAt: new Date() })
+        .where(and(inArray(participants.id, ids), eq(participants.currentRoomId, roomId)))
+        .returning({ id: participants.id })
+    : [];
+  const [now] = await queryRows<{ id: string | null }>(
+    t.tx,
+    sql`select (select s.id from events_session_now(${roomId}::uuid) s) as id`,
+  );
+  if (out.length)
+    await t.tx.insert(roomAccesses).values(
+      out.map((p) => ({
+        orgId: t.orgId,
+        eventId,
+        roomId,
+        sessionId: now?.id ?? null,
+        participantId: p.id,
+        status: 'granted' as const,
+        reason: 'room_emptied',
+        verifiedBy: t.actor.userId,
+        direction: 'out' as const,
+      })),
+    );
+  const [room] = await t.tx
+    .update(rooms)
+    .set({
+      currentOccupancy: sql`greatest(${rooms.currentOccupancy} - ${out.length}, 0)`,
+      updatedAt: new Date(),
+    })
+    .where(eq(rooms.id, roomId))
+    .returning();
+  await audit(t, {
+    action: 'empty',
+    entityType: 'event_room',
+    entityId: roomId,
+    message: `Room emptied: ${room.name}, ${out.length} badge(s) checked out`,
+    before: { currentOccupancy: before.currentOccupancy },
+    after: { currentOccupancy: room.currentOccupancy, checkedOut: out.map((p) => p.id) },
+  });
+  t.publish(
+    liveEvent(
+      t.orgId,
+      'events.room.occupancy',
+      occupancyData(eventId, room),
+      await roomDoorAudience(t, eventId, roomId),
+    ),
+  );
+  return { room, checkedOut: out.length };
 }
 
 export async function updateRoom(
   t: TenantTx,
   eventId: string,
   roomId: string,
-  patch: Partial<RoomInput> & { currentOccupancy?: number },
+  patch: Partial<RoomInput>,
 ): Promise<Room> {
   const before = await getRoom(t, eventId, roomId, 'manage');
   const capacity = patch.capacity ?? before.capacity;
-  const occupancy = patch.currentOccupancy ?? before.currentOccupancy;
-  if (occupancy > capacity) {
-    throw unprocessable(`Capacity ${capacity} is below the current occupancy ${occupancy}`, [
-      {
-        path: patch.capacity !== undefined ? 'body.capacity' : 'body.current_occupancy',
-        message: 'capacity below occupancy',
-      },
+  if (before.currentOccupancy > capacity) {
+    throw unprocessable(`Capacity ${capacity} is below the current occupancy ${before.currentOccupancy}`, [
+      { path: 'body.capacity', message: 'capacity below occupancy' },
     ]);
   }
   if (patch.name && patch.name !== before.name) {

@@ -3,12 +3,14 @@
 import { z } from 'zod';
 import { qrPayloadOf } from './badges.ts';
 import type { Visit } from './exhibitors.ts';
-import type { Participant, RoomAccess, ScanDecision, SessionAccess } from './participants.ts';
+import type { Participant, RoomAccess, ScanDecision, ScanStats, SessionAccess } from './participants.ts';
 import type { SessionQuestion } from './questions.ts';
 import type { EventAssignment } from './roles.ts';
 import {
   ACCESS_STATUSES,
   ANNONCE_TARGETS,
+  DOOR_MODES,
+  SCAN_DIRECTIONS,
   BADGE_ROLES,
   EVENT_ROLES,
   EVENT_STATUSES,
@@ -68,6 +70,7 @@ export const roomOut = z.object({
   location: z.string(),
   capacity: z.number(),
   current_occupancy: z.number(),
+  door_mode: z.enum(DOOR_MODES),
 });
 export const roomView = (r: Room) => ({
   id: r.id,
@@ -77,6 +80,7 @@ export const roomView = (r: Room) => ({
   location: r.location,
   capacity: r.capacity,
   current_occupancy: r.currentOccupancy,
+  door_mode: r.doorMode,
 });
 
 export const sessionOut = z.object({
@@ -195,6 +199,10 @@ export const scanOut = z.object({
   reason: z.string().nullable(),
   verified_by: z.number().nullable(),
   scanned_at: z.string(),
+  direction: z.enum(SCAN_DIRECTIONS),
+  nonce: z.string().nullable(),
+  forced: z.boolean(),
+  override_reason: z.string().nullable(),
 });
 export const scanView = (s: RoomAccess) => ({
   id: s.id,
@@ -206,6 +214,10 @@ export const scanView = (s: RoomAccess) => ({
   reason: s.reason,
   verified_by: s.verifiedBy,
   scanned_at: s.scannedAt.toISOString(),
+  direction: s.direction,
+  nonce: s.nonce,
+  forced: s.forced,
+  override_reason: s.overrideReason,
 });
 
 export const sessionAccessOut = z.object({
@@ -213,6 +225,8 @@ export const sessionAccessOut = z.object({
   session_id: z.string(),
   participant_id: z.string(),
   payment_status: z.enum(PAYMENT_STATUSES),
+  /** The door lets them into the atelier: payment marked paid or free. */
+  has_access: z.boolean(),
   paid_at: z.string().nullable(),
   amount_paid: z.string(),
 });
@@ -221,6 +235,7 @@ export const sessionAccessView = (a: SessionAccess) => ({
   session_id: a.sessionId,
   participant_id: a.participantId,
   payment_status: a.paymentStatus,
+  has_access: a.paymentStatus === 'paid' || a.paymentStatus === 'free',
   paid_at: iso(a.paidAt),
   amount_paid: Number(a.amountPaid).toFixed(2),
 });
@@ -277,6 +292,12 @@ export const visitOut = z.object({
   visit_day: z.string(),
   notes: z.string(),
   scanned_at: z.string(),
+  rating: z.number().nullable(),
+  tags: z.array(z.string()),
+  /** Every scan of this lead, oldest first (in lists and exports). */
+  scans: z
+    .array(z.object({ scanned_at: z.string(), device_scanned_at: z.string().nullable(), notes: z.string() }))
+    .optional(),
 });
 export const visitView = (v: Visit) => ({
   id: v.scan.id,
@@ -291,6 +312,17 @@ export const visitView = (v: Visit) => ({
   visit_day: v.scan.visitDay,
   notes: v.scan.notes,
   scanned_at: v.scan.scannedAt.toISOString(),
+  rating: v.scan.rating,
+  tags: v.scan.tags,
+  ...(v.scans
+    ? {
+        scans: v.scans.map((x) => ({
+          scanned_at: x.scannedAt.toISOString(),
+          device_scanned_at: iso(x.deviceScannedAt),
+          notes: x.notes,
+        })),
+      }
+    : {}),
 });
 
 export const statsOut = z.object({
@@ -359,6 +391,7 @@ export const checkInView =
 export const scanDecisionOut = z.object({
   status: z.enum(ACCESS_STATUSES),
   reason: z.string().nullable(),
+  replayed: z.boolean(),
   scan: scanOut,
   participant: z
     .object({
@@ -374,6 +407,7 @@ export const scanDecisionOut = z.object({
 export const scanDecisionView = (d: ScanDecision) => ({
   status: d.status,
   reason: d.reason,
+  replayed: d.replayed,
   scan: scanView(d.scan),
   participant: d.participant
     ? {
@@ -392,17 +426,32 @@ export const scanStatsOut = z.object({
   total_scans: z.number(),
   granted: z.number(),
   denied: z.number(),
+  entries: z.number(),
+  exits: z.number(),
+  forced: z.number(),
+  denied_by_reason: z.record(z.string(), z.number()),
+  peak_occupancy: z.number().nullable(),
+  series: z.array(
+    z.object({
+      start: z.string(),
+      entries: z.number(),
+      exits: z.number(),
+      denied: z.number(),
+      forced: z.number(),
+    }),
+  ),
 });
-export const scanStatsView = (s: {
-  room: Room | null;
-  totalScans: number;
-  granted: number;
-  denied: number;
-}) => ({
+export const scanStatsView = (s: ScanStats) => ({
   room: s.room ? roomView(s.room) : null,
   total_scans: s.totalScans,
   granted: s.granted,
   denied: s.denied,
+  entries: s.entries,
+  exits: s.exits,
+  forced: s.forced,
+  denied_by_reason: s.deniedByReason,
+  peak_occupancy: s.peakOccupancy,
+  series: s.series.map((b) => ({ ...b, start: b.start.toISOString() })),
 });
 
 export const visitStatsOut = z.object({
@@ -411,6 +460,8 @@ export const visitStatsOut = z.object({
   total_visits: z.number(),
   today_visits: z.number(),
   unique_visitors: z.number(),
+  total_scans: z.number(),
+  rated_leads: z.number(),
 });
 export const visitStatsView = (s: {
   exposant: Participant;
@@ -418,12 +469,16 @@ export const visitStatsView = (s: {
   totalVisits: number;
   todayVisits: number;
   uniqueVisitors: number;
+  totalScans: number;
+  ratedLeads: number;
 }) => ({
   exposant_id: s.exposant.id,
   timezone: s.timezone,
   total_visits: s.totalVisits,
   today_visits: s.todayVisits,
   unique_visitors: s.uniqueVisitors,
+  total_scans: s.totalScans,
+  rated_leads: s.ratedLeads,
 });
 
 export const statsView = (s: EventStats) => ({
@@ -508,7 +563,19 @@ export function csvField(value: string | null): string {
 }
 
 export function visitsCsv(visits: Visit[]): string {
-  const header = ['scanned_at', 'visit_day', 'full_name', 'email', 'badge_id', 'role', 'notes'];
+  const header = [
+    'scanned_at',
+    'visit_day',
+    'full_name',
+    'email',
+    'badge_id',
+    'role',
+    'notes',
+    'rating',
+    'tags',
+    'scans',
+    'device_scanned_at',
+  ];
   const lines = visits.map((v) =>
     [
       v.scan.scannedAt.toISOString(),
@@ -518,6 +585,10 @@ export function visitsCsv(visits: Visit[]): string {
       v.visitor.badgeId,
       v.visitor.role,
       v.scan.notes,
+      v.scan.rating === null ? '' : String(v.scan.rating),
+      v.scan.tags.join('; '),
+      String(v.scans?.length ?? 0),
+      (v.scans ?? []).map((x) => iso(x.deviceScannedAt) ?? '').join(' '),
     ]
       .map(csvField)
       .join(','),

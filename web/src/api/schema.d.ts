@@ -2304,6 +2304,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             }[];
                             next_cursor: string | null;
                         };
@@ -2329,6 +2331,8 @@ export interface paths {
                         description?: string;
                         location?: string;
                         capacity: number;
+                        /** @enum {string} */
+                        door_mode?: "both" | "entry" | "exit";
                     };
                 };
             };
@@ -2347,6 +2351,8 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
@@ -2392,6 +2398,8 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
@@ -2423,7 +2431,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room (also resets occupancy) */
+        /** Change a room (current_occupancy: 0 empties it) */
         patch: {
             parameters: {
                 query?: never;
@@ -2441,7 +2449,10 @@ export interface paths {
                         description?: string;
                         location?: string;
                         capacity?: number;
-                        current_occupancy?: number;
+                        /** @enum {string} */
+                        door_mode?: "both" | "entry" | "exit";
+                        /** @enum {number} */
+                        current_occupancy?: 0;
                     };
                 };
             };
@@ -2460,11 +2471,65 @@ export interface paths {
                             location: string;
                             capacity: number;
                             current_occupancy: number;
+                            /** @enum {string} */
+                            door_mode: "both" | "entry" | "exit";
                         };
                     };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/events/events/{id}/rooms/{roomId}/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empty the room: check every badge inside out (end of session), in one transaction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    roomId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            room: {
+                                id: string;
+                                event_id: string;
+                                name: string;
+                                description: string;
+                                location: string;
+                                capacity: number;
+                                current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
+                            };
+                            checked_out: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/events/events/{id}/sessions": {
@@ -2771,6 +2836,7 @@ export interface paths {
                                 participant_id: string;
                                 /** @enum {string} */
                                 payment_status: "pending" | "paid" | "free";
+                                has_access: boolean;
                                 paid_at: string | null;
                                 amount_paid: string;
                             }[];
@@ -2815,6 +2881,7 @@ export interface paths {
                             participant_id: string;
                             /** @enum {string} */
                             payment_status: "pending" | "paid" | "free";
+                            has_access: boolean;
                             paid_at: string | null;
                             amount_paid: string;
                         };
@@ -3134,6 +3201,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             assignment: {
                                 id: string;
@@ -3504,6 +3573,11 @@ export interface paths {
                                 reason: string | null;
                                 verified_by: number | null;
                                 scanned_at: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                nonce: string | null;
+                                forced: boolean;
+                                override_reason: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -3512,7 +3586,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Scan a badge at the door of the room I hold now: granted or denied with a reason */
+        /** Scan a badge at the door of the room I hold now (in or out): granted or denied with a reason; a supervisor forces an entry with force, reason and room_id */
         post: {
             parameters: {
                 query?: never;
@@ -3526,6 +3600,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         qr: string;
+                        /** @enum {string} */
+                        direction?: "in" | "out";
+                        nonce?: string;
+                        force?: boolean;
+                        reason?: string;
+                        /** Format: uuid */
+                        room_id?: string;
                     };
                 };
             };
@@ -3540,6 +3621,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "granted" | "denied";
                             reason: string | null;
+                            replayed: boolean;
                             scan: {
                                 id: string;
                                 event_id: string;
@@ -3551,6 +3633,11 @@ export interface paths {
                                 reason: string | null;
                                 verified_by: number | null;
                                 scanned_at: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                nonce: string | null;
+                                forced: boolean;
+                                override_reason: string | null;
                             };
                             participant: {
                                 id: string;
@@ -3567,6 +3654,8 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             session: {
                                 id: string;
@@ -3605,7 +3694,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Controller statistics: total scans and denials for my current room */
+        /** Door statistics: the room I hold now (a controller; another room is 403), any room or the event (managers): entries, exits, denials by reason, forced entries, peak occupancy, 15-minute series */
         get: {
             parameters: {
                 query?: {
@@ -3637,10 +3726,26 @@ export interface paths {
                                 location: string;
                                 capacity: number;
                                 current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
                             } | null;
                             total_scans: number;
                             granted: number;
                             denied: number;
+                            entries: number;
+                            exits: number;
+                            forced: number;
+                            denied_by_reason: {
+                                [key: string]: number;
+                            };
+                            peak_occupancy: number | null;
+                            series: {
+                                start: string;
+                                entries: number;
+                                exits: number;
+                                denied: number;
+                                forced: number;
+                            }[];
                         };
                     };
                 };
@@ -4073,13 +4178,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s visitors, newest first (event managers: any stand with exposant_id) */
+        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day (event managers: any stand with exposant_id) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
                 };
                 header?: never;
                 path: {
@@ -4110,6 +4218,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             }[];
                             next_cursor: string | null;
                         };
@@ -4118,7 +4233,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** An exposant scans a visitor's badge: one visit per visitor per day (a repeat returns that visit) */
+        /** An exposant scans a visitor's badge (QR or printed badge id): one lead per visitor per day, every scan kept (a repeat returns that lead with the notes appended) */
         post: {
             parameters: {
                 query?: never;
@@ -4131,8 +4246,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        qr: string;
+                        qr?: string;
+                        badge_id?: string;
                         notes?: string;
+                        rating?: number | null;
+                        tags?: string[];
+                        /** Format: date-time */
+                        scanned_at?: string;
+                        nonce?: string;
                     };
                 };
             };
@@ -4145,7 +4266,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            status: "already_visited_today";
+                            status: "already_visited_today" | "already_recorded";
                             visit: {
                                 id: string;
                                 exposant_id: string;
@@ -4160,6 +4281,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             };
                         };
                     };
@@ -4187,6 +4315,13 @@ export interface paths {
                                 visit_day: string;
                                 notes: string;
                                 scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
                             };
                         };
                     };
@@ -4199,6 +4334,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/events/{id}/exposant-scans/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload scans taken at the stand (up to 500, each with its nonce and device time): each is recorded once however often it is sent; a refused one does not stop the others */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scans: {
+                            qr?: string;
+                            badge_id?: string;
+                            notes?: string;
+                            rating?: number | null;
+                            tags?: string[];
+                            /** Format: date-time */
+                            scanned_at?: string;
+                            nonce: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                nonce: string;
+                                /** @enum {string} */
+                                status: "recorded" | "already_visited_today" | "already_recorded" | "refused";
+                                visit_id: string | null;
+                                error: {
+                                    path: string;
+                                    message: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/exposant-scans/{visitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rate, tag or add a note to one of my leads (a note is added below the others) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    visitId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating?: number | null;
+                        tags?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            exposant_id: string;
+                            visitor: {
+                                id: string;
+                                full_name: string;
+                                email: string | null;
+                                badge_id: string;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                            };
+                            visit_day: string;
+                            notes: string;
+                            scanned_at: string;
+                            rating: number | null;
+                            tags: string[];
+                            scans?: {
+                                scanned_at: string;
+                                device_scanned_at: string | null;
+                                notes: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/events/events/{id}/exposant-scans/stats": {
         parameters: {
             query?: never;
@@ -4206,7 +4473,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stand statistics: total visits, today's (event time zone), unique visitors */
+        /** Stand statistics: leads, today's (event time zone), unique visitors, scans, rated leads */
         get: {
             parameters: {
                 query?: {
@@ -4232,6 +4499,8 @@ export interface paths {
                             total_visits: number;
                             today_visits: number;
                             unique_visitors: number;
+                            total_scans: number;
+                            rated_leads: number;
                         };
                     };
                 };
@@ -4252,11 +4521,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s visitors as CSV (header row, RFC 4180 quoting) */
+        /** My stand’s leads as CSV, every field (header row, RFC 4180 quoting); same filters */
         get: {
             parameters: {
                 query?: {
                     exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
                 };
                 header?: never;
                 path: {
@@ -4272,6 +4544,74 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/exposant-scans/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My stand’s leads as JSON, every field and every scan; same filters */
+        get: {
+            parameters: {
+                query?: {
+                    exposant_id?: string;
+                    min_rating?: number;
+                    tag?: string;
+                    day?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exposant_id: string;
+                            exported_at: string;
+                            leads: {
+                                id: string;
+                                exposant_id: string;
+                                visitor: {
+                                    id: string;
+                                    full_name: string;
+                                    email: string | null;
+                                    badge_id: string;
+                                    /** @enum {string} */
+                                    role: "participant" | "exposant";
+                                };
+                                visit_day: string;
+                                notes: string;
+                                scanned_at: string;
+                                rating: number | null;
+                                tags: string[];
+                                scans?: {
+                                    scanned_at: string;
+                                    device_scanned_at: string | null;
+                                    notes: string;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
