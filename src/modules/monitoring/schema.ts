@@ -17,6 +17,7 @@ import {
 import { idColumn, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
+import { PROTOCOLS } from './adapters/types.ts';
 
 /**
  * A site where receivers stand. `unit_id` is the org module's unit (integer id); no FK because the
@@ -61,6 +62,8 @@ export const chassis = pgTable(
     missedPolls: integer('missed_polls').notNull().default(0),
     lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
     ...timestamps(),
+    /** How the server talks to it: Roster's JSON device API or Shure's command strings. */
+    protocol: text('protocol', { enum: PROTOCOLS }).notNull().default('roster-json'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),

@@ -4790,6 +4790,8 @@ export interface paths {
                                 location_id: string | null;
                                 is_online: boolean;
                                 is_active: boolean;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -4845,6 +4847,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -4897,6 +4901,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -4976,6 +4982,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
