@@ -4,6 +4,7 @@ import type { ChannelReading, ReceiverAdapter, StreamEvents } from '../types.ts'
 import {
   command,
   DeviceState,
+  familyOf,
   Framer,
   meterCommands,
   modelInfo,
@@ -249,8 +250,8 @@ export const shureAdapter: ReceiverAdapter = {
   },
 
   async identify(host, port, opts) {
-    const hint = modelInfo(opts.modelHint ?? '');
-    const family = hint?.family ?? 'ulxd';
+    const hint = familyOf(opts.modelHint ?? '');
+    const family = hint ?? 'ulxd';
     const session = await openSession(host, port, family, opts.orgId, opts.timeoutMs, {
       onMalformed: () => {},
     });
@@ -269,7 +270,7 @@ export const shureAdapter: ReceiverAdapter = {
       const byAnswer = modelInfo(d.MODEL ?? '');
       const model =
         byAnswer?.model ??
-        (hint ? guessModel(hint.family, count) : null) ??
+        (hint ? guessModel(hint, count) : null) ??
         (d.MODEL || opts.modelHint || 'unknown');
       return {
         protocol: 'shure',

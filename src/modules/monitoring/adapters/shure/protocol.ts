@@ -46,6 +46,23 @@ export function modelInfo(model: string): (ModelInfo & { model: string }) | null
   return prefix ? { ...MODELS[prefix], model: prefix } : null;
 }
 
+/** The family tokens Shure's discovery announcements name receivers by. */
+export const ANNOUNCE_TYPES: Record<Family, string> = {
+  ulxd: 'ULXD',
+  qlxd: 'QLXD',
+  slxd: 'SLXD',
+  axtd: 'AXTD',
+  uhfr: 'UHFR',
+  p10t: 'P10T',
+};
+
+/** The family of a model name or of a discovery token (`AXTD`). */
+export function familyOf(nameOrToken: string): Family | null {
+  const token = nameOrToken.toUpperCase();
+  const byToken = (Object.keys(ANNOUNCE_TYPES) as Family[]).find((f) => ANNOUNCE_TYPES[f] === token);
+  return byToken ?? modelInfo(nameOrToken)?.family ?? null;
+}
+
 export const framing = (family: Family) => (family === 'uhfr' ? '*' : '<');
 
 /** A command in the family's framing. */
@@ -270,7 +287,8 @@ export function applyReport(family: Family, ch: ChannelState, key: string, value
     case 'RX_RF_LVL':
       return set('rfDbm', family === 'ulxd' || family === 'qlxd' ? ulxRf(value) : offset120(value));
     case 'RSSI':
-      return set('rfDbm', offset120(value));
+      // Axient names the antenna before the level (`RSSI 1 085`); the level is the last word.
+      return set('rfDbm', offset120(value.split(' ').at(-1) ?? ''));
     case 'RF_ANTENNA':
     case 'ANTENNA_STATUS':
       return /^[ABXR]{2,4}$/.test(value) ? set('antenna', antennaOf(value)) : false;
