@@ -17,7 +17,13 @@ export const DEMO_USERS: Array<{ username: string; fullName: string; orgRole: Or
     username: 'tech',
     fullName: 'Theo Technician',
     orgRole: 'member',
-    shows: 'monitoring technician in one group',
+    shows: 'monitoring technician of the main stage (sees only its group)',
+  },
+  {
+    username: 'stage.tech',
+    fullName: 'Sam Stagehand',
+    orgRole: 'member',
+    shows: 'monitoring technician of the second stage',
   },
   {
     username: 'plant.user',

@@ -11,6 +11,7 @@ import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
 import { chassis, locations, wirelessUnits } from './schema.ts';
 import { publishUnitUpdated } from './live.ts';
 import { chassisView, locationView, unitView } from './views.ts';
+import { defaultProtocol, type Protocol } from './receiver.ts';
 
 export type Location = typeof locations.$inferSelect;
 export type Chassis = typeof chassis.$inferSelect;
@@ -133,6 +134,8 @@ export interface ChassisInput {
   locationId?: string | null;
   isOnline?: boolean;
   isActive?: boolean;
+  /** Chosen from the manufacturer when not given (Shure hardware speaks Shure's protocol). */
+  protocol?: Protocol;
 }
 
 async function requireLocation(t: TenantTx, locationId: string | null | undefined) {
@@ -162,7 +165,7 @@ export async function createChassis(t: TenantTx, input: ChassisInput): Promise<C
     () =>
       t.tx
         .insert(chassis)
-        .values({ orgId: t.orgId, ...input })
+        .values({ orgId: t.orgId, ...input, protocol: input.protocol ?? defaultProtocol(input.manufacturer) })
         .returning(),
     `A chassis with serial ${input.serial} already exists`,
   );

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { RosterApp, RosterModule } from '../../core/http/app.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { withTenant } from '../../core/db/tenant.ts';
@@ -13,78 +13,135 @@ import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
 import { chassis, wirelessUnits, type Priority } from './schema.ts';
 import { createPoller, type Poller } from './poller.ts';
-import { startReceiver, startReceivers } from './simulator.ts';
+import { startReceivers } from './simulator.ts';
+import {
+  startShureReceiver,
+  type ShureControl,
+  type SimulatedShureReceiver,
+} from './adapters/shure/simulator.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
 
 export { migrateLegacyAssignments };
 
-const DEMO_SERIAL = 'DEMO-ULXD4Q-01';
 export const POLL_JOB = 'monitoring.poll';
 
-const DEMO_STAGE: { performer: string; title: string; priority: Priority; battery: number }[] = [
-  { performer: 'Alice Johnson', title: 'Lead Vocals', priority: 'critical', battery: 92 },
-  { performer: 'Ben Okafor', title: 'Backing Vocals', priority: 'high', battery: 64 },
-  { performer: 'Chloé Martin', title: 'Host', priority: 'high', battery: 18 },
-  { performer: 'Dev Patel', title: 'Guitar', priority: 'normal', battery: 77 },
-  { performer: 'Emma Li', title: 'Keys', priority: 'low', battery: 100 },
+interface DemoSeat {
+  performer: string;
+  title: string;
+  priority: Priority;
+  battery: number;
+}
+
+interface DemoStage {
+  group: string;
+  description: string;
+  building: string;
+  room: string;
+  rack: string;
+  model: string;
+  serial: string;
+  transmitter: string;
+  /** The demo user who staffs it. */
+  technician: string;
+  seats: DemoSeat[];
+}
+
+/**
+ * Two stages, each its own monitoring group on its own Shure receiver of a different family:
+ * `tech` staffs the main stage and sees only it; `stage.tech` staffs the studio.
+ */
+const DEMO_STAGES: DemoStage[] = [
+  {
+    group: 'Main Stage',
+    description: 'Everything on the main stage',
+    building: 'Main Hall',
+    room: 'Stage',
+    rack: 'Stage Rack A',
+    model: 'ULXD4Q',
+    serial: 'DEMO-ULXD4Q-01',
+    transmitter: 'ULXD2',
+    technician: 'tech',
+    seats: [
+      { performer: 'Alice Johnson', title: 'Lead Vocals', priority: 'critical', battery: 92 },
+      { performer: 'Ben Okafor', title: 'Backing Vocals', priority: 'high', battery: 64 },
+      { performer: 'Chloé Martin', title: 'Host', priority: 'high', battery: 18 },
+      { performer: 'Dev Patel', title: 'Guitar', priority: 'normal', battery: 77 },
+    ],
+  },
+  {
+    group: 'Studio B',
+    description: 'The broadcast studio next to the main hall',
+    building: 'Main Hall',
+    room: 'Studio B',
+    rack: 'Studio Rack B',
+    model: 'AD4D',
+    serial: 'DEMO-AD4D-01',
+    transmitter: 'AD1',
+    technician: 'stage.tech',
+    seats: [
+      { performer: 'Emma Li', title: 'Keys', priority: 'low', battery: 100 },
+      { performer: 'Farah Haddad', title: 'Presenter', priority: 'high', battery: 58 },
+    ],
+  },
 ];
 
 /**
- * Demo stage: one location, a receiver with six channels, five performers on the first five in the
- * "Main Stage" group whose member is the demo technician `tech`; the sixth channel is a spare. The
- * receiver has no address until `roster start` starts its simulator.
+ * Demo stages: per stage a location, a Shure receiver with one unit per channel, a performer on
+ * each and a monitoring group staffed by its demo technician. The receivers have no address until
+ * `roster start` starts their simulators.
  */
 async function seedDemo(t: TenantTx, users: Record<string, number>) {
-  const stage = await createLocation(t, {
-    building: 'Main Hall',
-    room: 'Stage',
-    description: 'Main stage, stage-left rack',
-  });
-  const rack = await createChassis(t, {
-    name: 'Stage Rack A',
-    manufacturer: 'Shure',
-    model: 'ULXD4Q',
-    serial: DEMO_SERIAL,
-    firmware: '2.7.6',
-    locationId: stage.id,
-    isOnline: true,
-  });
-  const units = [];
-  for (let slot = 1; slot <= 6; slot++) {
-    const seat = DEMO_STAGE[slot - 1];
-    units.push(
-      await createUnit(t, {
-        chassisId: rack.id,
-        name: `CH${slot}`,
-        model: 'ULXD2',
-        serial: `DEMO-CH${slot}`,
-        slot,
-        frequency: 470.125 + slot * 0.6,
-        battery: seat?.battery ?? null,
-        rfSignal: seat ? 80 : null,
-        audioLevel: seat ? 40 : null,
-        status: seat ? 'online' : 'idle',
-        lastSeen: seat ? new Date() : null,
-      }),
-    );
-  }
-  const members = users.tech ? [users.tech] : [];
-  const group = await createGroup(t, {
-    name: 'Main Stage',
-    description: 'Everything on the main stage',
-    members,
-  });
-  for (const [i, seat] of DEMO_STAGE.entries()) {
-    const performer = await createPerformer(t, { name: seat.performer, title: seat.title });
-    await createAssignment(t, {
-      performerId: performer.id,
-      wirelessUnitId: units[i].id,
-      monitoringGroupId: group.id,
-      priority: seat.priority,
-      notes: `${seat.title} microphone`,
+  for (const stage of DEMO_STAGES) {
+    const place = await createLocation(t, {
+      building: stage.building,
+      room: stage.room,
+      description: `${stage.room}, stage-left rack`,
     });
+    const rack = await createChassis(t, {
+      name: stage.rack,
+      manufacturer: 'Shure',
+      model: stage.model,
+      serial: stage.serial,
+      firmware: stage.model.startsWith('AD') ? '1.3.14' : '2.7.6',
+      locationId: place.id,
+      isOnline: true,
+    });
+    const units = [];
+    for (const [i, seat] of stage.seats.entries()) {
+      units.push(
+        await createUnit(t, {
+          chassisId: rack.id,
+          name: `CH${i + 1}`,
+          model: stage.transmitter,
+          serial: `${stage.serial}-CH${i + 1}`,
+          slot: i + 1,
+          frequency: 470.125 + (i + 1) * 0.6,
+          battery: seat.battery,
+          rfSignal: 80,
+          audioLevel: 40,
+          status: 'online',
+          lastSeen: new Date(),
+        }),
+      );
+    }
+    const technician = users[stage.technician];
+    const group = await createGroup(t, {
+      name: stage.group,
+      description: stage.description,
+      members: technician ? [technician] : [],
+    });
+    for (const [i, seat] of stage.seats.entries()) {
+      const performer = await createPerformer(t, { name: seat.performer, title: seat.title });
+      await createAssignment(t, {
+        performerId: performer.id,
+        wirelessUnitId: units[i].id,
+        monitoringGroupId: group.id,
+        priority: seat.priority,
+        notes: `${seat.title} microphone`,
+      });
+    }
   }
 }
 
@@ -98,12 +155,13 @@ export function pollerOf(app: RosterApp): Poller {
 }
 
 /**
- * `roster start` with the demo org: a simulated receiver for the demo rack, on a free port, with
- * the seeded battery levels (CH3 low and draining), so the poller raises an alert within seconds.
- * The simulator listens on loopback, which the outbound rule refuses: exactly its address and port
+ * `roster start` with the demo org: a simulated Shure receiver per demo rack, speaking the real
+ * command strings on a free port, with the seeded battery levels (a low one draining), so the
+ * poller raises an alert within seconds through the same adapter real receivers use. The
+ * simulators listen on loopback, which the outbound rule refuses: exactly their address and port
  * are allowed, to the demo org only, for as long as this process runs.
  */
-async function startDemoReceiver(app: RosterApp) {
+async function startDemoReceivers(app: RosterApp) {
   const db = app.deps.database.db;
   const [demo] = await db
     .select({ id: organizations.id })
@@ -111,29 +169,123 @@ async function startDemoReceiver(app: RosterApp) {
     .where(eq(organizations.slug, 'demo'));
   if (!demo) return;
   await withTenant({ db, bus: app.deps.bus }, systemActor(demo.id, 'demo-simulator'), async (t) => {
-    const [rack] = await t.tx.select().from(chassis).where(eq(chassis.serial, DEMO_SERIAL));
-    if (!rack) return;
-    const units = await t.tx
+    const racks = await t.tx
       .select()
-      .from(wirelessUnits)
-      .where(eq(wirelessUnits.chassisId, rack.id))
-      .orderBy(wirelessUnits.slot);
-    const receiver = await startReceiver({
-      channels: units.length,
-      serial: DEMO_SERIAL,
-      model: rack.model,
-      jitter: true,
-      batteries: units.map((u) => u.battery ?? 100),
-    });
-    const low = units.find((u) => u.battery !== null && u.battery <= 25);
-    if (low) receiver.control({ channel: low.slot, drain_per_minute: 0.5 });
-    allowExactly(demo.id, receiver.host, receiver.port);
-    await updateChassis(t, rack.id, { ip: receiver.host, port: receiver.port });
-    app.log.info(
-      { chassis: rack.name, address: `${receiver.host}:${receiver.port}` },
-      'demo receiver simulator started',
-    );
+      .from(chassis)
+      .where(
+        inArray(
+          chassis.serial,
+          DEMO_STAGES.map((s) => s.serial),
+        ),
+      );
+    for (const rack of racks) {
+      const units = await t.tx
+        .select()
+        .from(wirelessUnits)
+        .where(eq(wirelessUnits.chassisId, rack.id))
+        .orderBy(wirelessUnits.slot);
+      const receiver = await startShureReceiver({
+        model: rack.model,
+        deviceId: rack.name.replace(/\s+/g, '_'),
+        serial: rack.serial ?? undefined,
+        jitter: true,
+        batteries: units.map((u) => u.battery ?? 100),
+      });
+      for (const u of units) receiver.control({ channel: u.slot, name: u.name });
+      const low = units.find((u) => u.battery !== null && u.battery <= 25);
+      if (low) receiver.control({ channel: low.slot, drain_per_minute: 0.5 });
+      allowExactly(demo.id, receiver.host, receiver.port);
+      await updateChassis(t, rack.id, { ip: receiver.host, port: receiver.port, protocol: 'shure' });
+      app.log.info(
+        { chassis: rack.name, model: receiver.model, address: `${receiver.host}:${receiver.port}` },
+        'demo Shure receiver simulator started',
+      );
+    }
   });
+}
+
+function printAllowHint(host: string) {
+  const network = host.includes(':') ? `${host}/128` : `${host}/32`;
+  console.log(
+    `The server connects to ${host} only if the operator allows it: start it with ` +
+      `OUTBOUND_ALLOW_NETWORKS=${network} (added to any networks already listed).`,
+  );
+}
+
+/** The scripted faults `--faults` cycles through, one every 20 s on a rotating receiver and channel. */
+const FAULT_SCRIPT: { says: string; fault: ShureControl; undo: ShureControl }[] = [
+  { says: 'RF drop-out', fault: { rf: 5 }, undo: { rf: 80 } },
+  { says: 'mute', fault: { muted: true }, undo: { muted: false } },
+  { says: 'transmitter power off', fault: { online: false }, undo: { online: true } },
+  { says: 'garbled lines', fault: { garbled: true }, undo: { garbled: false } },
+  { says: 'slow responses (1.5 s)', fault: { slow_ms: 1500 }, undo: { slow_ms: 0 } },
+  { says: 'receiver power off', fault: { offline: true }, undo: { offline: false } },
+];
+
+/** `roster simulate receivers --protocol shure`: Shure receivers on local TCP ports. */
+async function simulateShure(
+  o: { count: number; basePort: number; drain: number; model: string; faults?: boolean; announce?: string },
+  stop: Promise<void>,
+) {
+  const receivers: SimulatedShureReceiver[] = [];
+  try {
+    for (let i = 0; i < o.count; i++)
+      receivers.push(
+        await startShureReceiver({
+          model: o.model,
+          port: o.basePort ? o.basePort + i : 0,
+          serial: `SIM-${String(i + 1).padStart(3, '0')}`,
+          jitter: true,
+          drainPerMinute: o.drain,
+          keepProcessAlive: true,
+        }),
+      );
+  } catch (err) {
+    await Promise.all(receivers.map((r) => r.close()));
+    throw err;
+  }
+  const first = receivers[0];
+  console.log(
+    `${o.count} simulated Shure ${first.model} receiver(s), ${first.state.channels.length} channel(s) each, ` +
+      'speaking Shure command strings. Configure these chassis (manufacturer Shure, model, ip:port):',
+  );
+  for (const r of receivers) console.log(`  ${r.state.serial}  ${r.model}  ${r.host}:${r.port}`);
+  printAllowHint(first.host);
+  const timers: NodeJS.Timeout[] = [];
+  if (o.announce) {
+    const [address, port] = o.announce.split(':');
+    if (!address || !Number.isInteger(Number(port))) throw new Error('--announce must be host:port');
+    const send = () => {
+      for (const r of receivers) r.announce({ address, port: Number(port) }).catch(() => {});
+    };
+    send();
+    timers.push(setInterval(send, 5000));
+    console.log(`Announcing every 5 s to ${o.announce} for discovery.`);
+  }
+  if (o.faults) {
+    let step = 0;
+    let undo: (() => void) | null = null;
+    timers.push(
+      setInterval(() => {
+        undo?.();
+        const { says, fault, undo: back } = FAULT_SCRIPT[step % FAULT_SCRIPT.length];
+        const rx = receivers[step % receivers.length];
+        const channel = (step % rx.state.channels.length) + 1;
+        const target = 'offline' in fault || 'garbled' in fault || 'slow_ms' in fault ? {} : { channel };
+        rx.control({ ...fault, ...target });
+        console.log(
+          `fault: ${says} on ${rx.state.serial}${'channel' in target ? ` channel ${channel}` : ''}`,
+        );
+        undo = () => rx.control({ ...back, ...target });
+        step++;
+      }, 20_000),
+    );
+    console.log('Scripted faults every 20 s: ' + FAULT_SCRIPT.map((f) => f.says).join(', ') + '.');
+  }
+  console.log('Ctrl-C to stop.');
+  await stop;
+  for (const t of timers) clearInterval(t);
+  await Promise.all(receivers.map((r) => r.close()));
 }
 
 /** Performers, wireless hardware, monitoring groups, assignments, live telemetry and alerts. */
@@ -165,7 +317,7 @@ export const monitoringModule: RosterModule = {
   },
   async onStart(app) {
     try {
-      await startDemoReceiver(app);
+      await startDemoReceivers(app);
     } catch (err) {
       app.log.warn({ err }, 'demo receiver simulator not started');
     }
@@ -174,7 +326,8 @@ export const monitoringModule: RosterModule = {
   commands: {
     'simulate receivers': {
       summary:
-        'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] [--drain %/min]',
+        'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] ' +
+        '[--drain %/min] [--protocol roster-json|shure] [--model ULXD4Q] [--faults] [--announce host:port]',
       run: async (_app, args) => {
         const { values } = parseArgs({
           args,
@@ -183,6 +336,10 @@ export const monitoringModule: RosterModule = {
             port: { type: 'string' },
             channels: { type: 'string' },
             drain: { type: 'string' },
+            protocol: { type: 'string' },
+            model: { type: 'string' },
+            faults: { type: 'boolean' },
+            announce: { type: 'string' },
           },
           allowPositionals: false,
         });
@@ -198,6 +355,27 @@ export const monitoringModule: RosterModule = {
         const drain = values.drain === undefined ? 0 : Number(values.drain);
         if (!Number.isFinite(drain) || drain < 0 || drain > 100)
           throw new Error('--drain must be a number 0–100 (percent per minute)');
+        const protocol = values.protocol ?? 'roster-json';
+        if (protocol !== 'roster-json' && protocol !== 'shure')
+          throw new Error('--protocol must be roster-json or shure');
+        const stop = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        if (protocol === 'shure') {
+          await simulateShure(
+            {
+              count,
+              basePort,
+              drain,
+              model: values.model ?? 'ULXD4Q',
+              faults: values.faults,
+              announce: values.announce,
+            },
+            stop,
+          );
+          return;
+        }
         const receivers = await startReceivers(count, {
           basePort,
           channels,
@@ -209,20 +387,12 @@ export const monitoringModule: RosterModule = {
           `${count} simulated receiver(s), ${channels} channel(s) each. Configure these chassis (ip:port):`,
         );
         for (const r of receivers) console.log(`  ${r.state.serial}  ${r.host}:${r.port}`);
-        const host = receivers[0].host;
-        const network = host.includes(':') ? `${host}/128` : `${host}/32`;
-        console.log(
-          `The server connects to ${host} only if the operator allows it: start it with ` +
-            `OUTBOUND_ALLOW_NETWORKS=${network} (added to any networks already listed).`,
-        );
+        printAllowHint(receivers[0].host);
         console.log(
           `Script one: curl -X POST http://${receivers[0].host}:${receivers[0].port}/control -d '{"channel":1,"battery":8}'`,
         );
         console.log('Ctrl-C to stop.');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stop;
         await Promise.all(receivers.map((r) => r.close()));
       },
     },

@@ -828,15 +828,34 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
     assert.equal(count.length, 1);
   });
 
-  test('demo seed: a stage with a chassis, performers and the "Main Stage" group of the technician', async () => {
+  test('demo seed: two stages on two Shure receivers, each group staffed by its own technician', async () => {
     const { org: demo, admin: demoAdmin } = await env().makeOrg('demo-mon');
     const { id: demoTechId, client: demoTech } = await env().makeUser(demo, 'demo.tech');
-    await env().inOrg(demo, (t) => monitoringModule.seedDemo!(t, { tech: demoTechId }));
+    const { id: studioTechId, client: studioTech } = await env().makeUser(demo, 'demo.stage.tech');
+    await env().inOrg(demo, (t) =>
+      monitoringModule.seedDemo!(t, { tech: demoTechId, 'stage.tech': studioTechId }),
+    );
     assert.deepEqual(
       (await demoTech.get(`${M}/me/groups`)).body.items.map((g) => [g.name, g.members]),
       [['Main Stage', [demoTechId]]],
     );
-    assert.equal((await demoTech.get(`${M}/me/performers`)).body.items.length, 5);
+    assert.deepEqual(
+      (await studioTech.get(`${M}/me/groups`)).body.items.map((g) => [g.name, g.members]),
+      [['Studio B', [studioTechId]]],
+    );
+    assert.equal((await demoTech.get(`${M}/me/performers`)).body.items.length, 4);
+    assert.deepEqual(
+      (await studioTech.get(`${M}/me/performers`)).body.items.map((p) => p.name).sort(),
+      ['Emma Li', 'Farah Haddad'],
+      'each technician sees only their stage',
+    );
+    assert.deepEqual(
+      (await demoAdmin.get(`${M}/chassis`)).body.items.map((c) => [c.model, c.protocol]).sort(),
+      [
+        ['AD4D', 'shure'],
+        ['ULXD4Q', 'shure'],
+      ],
+    );
     assert.equal((await demoAdmin.get(`${M}/units`)).body.items.length, 6);
     assert.deepEqual(
       (await demoAdmin.get(`${M}/assignments?priority=critical`)).body.items.map((a) => a.performer.name),

@@ -5,7 +5,7 @@ import { organizations } from '../../core/db/platform-schema.ts';
 import { chassis, wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
 import { createTelemetryWriter, emptyReport, type TelemetryDeps, type TelemetryReport } from './telemetry.ts';
-import { readDevice, type ChassisRow, type Reading } from './receiver.ts';
+import { adapterFor, type ChassisRow, type Reading } from './receiver.ts';
 import { createSubscriptions, type SubscriptionOptions } from './subscriptions.ts';
 
 /** Receivers applied per transaction of a tick. */
@@ -24,7 +24,7 @@ export interface PollerDeps extends TelemetryDeps {
 export interface PollOptions {
   /**
    * Keep a telemetry subscription open to every receiver and poll only those without a live one
-   * (the `monitoring.poll` job). Off: every receiver is read over HTTP, nothing is pushed — the
+   * (the `monitoring.poll` job). Off: every receiver is read once per tick, nothing is pushed — the
    * tests that drive the poller with their own clock.
    */
   subscribe?: boolean;
@@ -49,7 +49,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
  * sampled history and alerts. Network reads happen outside any transaction; each org's results
  * are then written in one tenant transaction as the system actor (telemetry.ts). Remembers, per
  * process, when it last polled each org (per-org interval). With `subscribe`, receivers that
- * stream their telemetry (subscriptions.ts) are read from their stream instead of over HTTP.
+ * stream their telemetry (subscriptions.ts) are read from their stream instead of polled.
  */
 export function createPoller(deps: PollerDeps) {
   const writer = createTelemetryWriter(deps);
@@ -58,7 +58,12 @@ export function createPoller(deps: PollerDeps) {
   const concurrency = deps.concurrency ?? 32;
   const lastPolled = new Map<string, number>();
 
-  const read = (c: ChassisRow, orgId: string) => readDevice(c, timeoutMs, orgId);
+  const read = (c: ChassisRow, orgId: string) =>
+    adapterFor(c.protocol).read(c, {
+      orgId,
+      timeoutMs,
+      onMalformed: (context, message) => writer.countMalformed('device', context, message),
+    });
 
   async function poll(now = new Date(), opts: PollOptions = {}): Promise<PollReport> {
     const report = emptyReport();
@@ -97,6 +102,8 @@ export function createPoller(deps: PollerDeps) {
           name: chassis.name,
           ip: chassis.ip,
           port: chassis.port,
+          protocol: chassis.protocol,
+          model: chassis.model,
           missedPolls: chassis.missedPolls,
           isOnline: chassis.isOnline,
         })

@@ -17,6 +17,7 @@ import { idColumn, sameOrgReference, tenantIsolation, timestamps } from '../../c
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { users, orgIdColumn } from '../../core/db/platform-schema.ts';
 import { units } from '../org/schema.ts';
+import { PROTOCOLS } from './adapters/types.ts';
 
 /**
  * A site where receivers stand. `unit_id` is the org module's unit (the org module migrates first):
@@ -64,6 +65,8 @@ export const chassis = pgTable(
     missedPolls: integer('missed_polls').notNull().default(0),
     lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
     ...timestamps(),
+    /** How the server talks to it: Roster's JSON device API or Shure's command strings. */
+    protocol: text('protocol', { enum: PROTOCOLS }).notNull().default('roster-json'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),

@@ -260,12 +260,11 @@ function send(res: http.ServerResponse, status: number, body: string) {
   res.end(body);
 }
 
-/** Starts one receiver; port 0 (default) picks a free port. */
-export async function startReceiver(opts: ReceiverOptions = {}): Promise<SimulatedReceiver> {
-  const host = opts.host ?? '127.0.0.1';
+/** A receiver's scripted state as it starts: every channel online, full unless `batteries` says. */
+export function initialState(opts: ReceiverOptions): ReceiverState {
   const now = Date.now();
   const count = opts.channels ?? 4;
-  const state: ReceiverState = {
+  return {
     serial: opts.serial ?? `SIM-${Math.random().toString(36).slice(2, 8).toUpperCase()}`,
     model: opts.model ?? `SIM-RX${count}`,
     firmware: '1.0.0-sim',
@@ -288,6 +287,12 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Simulat
       frequencyMhz: Math.round((470.125 + i * 0.6) * 1000) / 1000,
     })),
   };
+}
+
+/** Starts one receiver; port 0 (default) picks a free port. */
+export async function startReceiver(opts: ReceiverOptions = {}): Promise<SimulatedReceiver> {
+  const host = opts.host ?? '127.0.0.1';
+  const state = initialState(opts);
 
   const streams = new Set<http.ServerResponse>();
   let sampling: NodeJS.Timeout | null = null;

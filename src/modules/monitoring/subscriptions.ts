@@ -1,17 +1,16 @@
-import http from 'node:http';
 import { and, eq, inArray } from 'drizzle-orm';
 import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { outboundRequestOptions } from '../../core/net/outbound.ts';
 import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
 import { emptyReport, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
-import { parseChannel, type ChannelReading, type ChassisRow, type Reading } from './receiver.ts';
+import { adapterFor, type ChannelReading, type ChassisRow, type Reading } from './receiver.ts';
 
 /**
- * Telemetry pushed by the receivers: one `GET /api/v1/subscribe` stream (NDJSON, one line per
- * channel sample) per chassis, kept open by the process that leads the poll job. A line that
- * differs from the channel's previous one is applied at once (alerts included); unchanged samples
+ * Telemetry pushed by the receivers: one stream per chassis through its protocol's adapter (a JSON
+ * `GET /api/v1/subscribe`, a Shure connection with METER_RATE on), kept open by the process that
+ * leads the poll job. A channel reading that differs from the channel's previous one is applied at
+ * once (alerts included); unchanged samples
  * only refresh the cache the poll tick reads for history, last-seen and duration-based alerts.
  * A chassis without a working stream is polled instead, and its stream retried with backoff.
  */
@@ -27,6 +26,8 @@ export interface SubscriptionOptions {
    * every second.
    */
   stallMs?: number;
+  /** Metering period asked of receivers that take one (Shure METER_RATE), ms. */
+  sampleMs?: number;
   /** Without a reconcile for this long, this process no longer leads the poll job: close everything. */
   orphanMs?: number;
 }
@@ -35,11 +36,10 @@ interface Subscription {
   orgId: string;
   chassis: ChassisRow;
   address: string;
-  request: http.ClientRequest | null;
-  /** The address is being resolved and checked against the outbound rule. */
-  connecting: boolean;
+  /** The open (or opening) stream of the chassis's adapter. */
+  stream: { close(): void } | null;
   live: boolean;
-  /** The last line of each slot as received, to spot a change without parsing. */
+  /** The last reading of each slot, serialized, to spot a change. */
   raw: Map<number, string>;
   /** The last good reading of each slot. */
   latest: Map<number, ChannelReading>;
@@ -50,10 +50,7 @@ interface Subscription {
 type PendingChassis = { chassis: ChassisRow; channels: Map<number, ChannelReading> };
 type Pending = Map<string, PendingChassis>;
 
-const UNSUPPORTED = new Set([404, 405, 501]);
 const FLUSH_SLICE = 50;
-/** A pushed line is one channel, well under a kilobyte: longer means this is not a receiver. */
-const MAX_LINE_CHARS = 64 * 1024;
 
 export function createSubscriptions(
   deps: TelemetryDeps & { writer: TelemetryWriter },
@@ -64,6 +61,7 @@ export function createSubscriptions(
   const unsupportedRetryMs = opts.unsupportedRetryMs ?? 300_000;
   const stallMs = opts.stallMs ?? 3000;
   const orphanMs = opts.orphanMs ?? 10_000;
+  const sampleMs = opts.sampleMs ?? 1000;
   const subs = new Map<string, Subscription>();
   const pending = new Map<string, Pending>();
   const flushQueued = new Set<string>();
@@ -82,65 +80,41 @@ export function createSubscriptions(
   }
 
   /**
-   * Opens the stream to the address the outbound rule checked (core/net/outbound.ts); a refused
-   * address fails like an unreachable receiver, with the reason in the server log only.
+   * Opens the chassis's stream through its protocol's adapter, which connects only where the
+   * outbound rule allows (core/net/outbound.ts); a refused address fails like an unreachable one.
    */
   function connect(s: Subscription) {
-    s.connecting = true;
-    outboundRequestOptions(s.chassis.ip, s.chassis.port, { orgId: s.orgId }).then(
-      (target) => {
-        s.connecting = false;
-        if (subs.get(s.chassis.id) === s && !s.request) open(s, target);
-      },
-      (err: Error) => {
-        s.connecting = false;
-        if (subs.get(s.chassis.id) === s) drop(s, null, err.message);
+    const handle: { close(): void } = adapterFor(s.chassis.protocol).subscribe(
+      s.chassis,
+      { orgId: s.orgId, stallMs, sampleMs },
+      {
+        open: () => {
+          if (s.stream !== handle) return;
+          s.live = true;
+          deps.log.info({ chassis: s.chassis.id, name: s.chassis.name }, 'telemetry subscription open');
+        },
+        channel: (slot, reading) => {
+          if (s.stream === handle) receive(s, slot, reading);
+        },
+        malformed: (reason, context, message) => {
+          if (s.stream === handle)
+            deps.writer.countMalformed(
+              reason,
+              { chassis: s.chassis.id, name: s.chassis.name, ...context },
+              message,
+            );
+        },
+        closed: (reason, unsupported) => drop(s, handle, reason, unsupported),
       },
     );
+    s.stream = handle;
   }
 
-  function open(s: Subscription, target: http.RequestOptions) {
-    const request = http.get({
-      ...target,
-      path: '/api/v1/subscribe',
-      headers: { accept: 'application/x-ndjson' },
-    });
-    s.request = request;
-    // Socket idle time: covers both a receiver that never answers and a stream that goes quiet.
-    request.setTimeout(stallMs, () => request.destroy(new Error(`no telemetry for ${stallMs} ms`)));
-    request.on('error', (err) => drop(s, request, err.message));
-    request.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return drop(s, request, `HTTP ${res.statusCode}`, UNSUPPORTED.has(res.statusCode ?? 0));
-      }
-      s.live = true;
-      deps.log.info({ chassis: s.chassis.id, name: s.chassis.name }, 'telemetry subscription open');
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, end).trim();
-          buffer = buffer.slice(end + 1);
-          if (line && s.request === request) receive(s, line);
-        }
-        if (buffer.length > MAX_LINE_CHARS)
-          drop(s, request, `a pushed line longer than ${MAX_LINE_CHARS} characters`);
-      });
-      res.on('close', () => drop(s, request, 'stream closed by the receiver'));
-    });
-  }
-
-  /**
-   * Forgets a stream (if `request` is still its current one, null: none could be opened) and
-   * schedules the next attempt.
-   */
-  function drop(s: Subscription, request: http.ClientRequest | null, reason: string, unsupported = false) {
-    if (s.request !== request) return;
-    request?.destroy();
-    s.request = null;
+  /** Forgets a stream (if `stream` is still its current one) and schedules the next attempt. */
+  function drop(s: Subscription, stream: { close(): void }, reason: string, unsupported = false) {
+    if (s.stream !== stream) return;
+    stream.close();
+    s.stream = null;
     const wasLive = s.live;
     s.live = false;
     s.raw.clear();
@@ -163,45 +137,22 @@ export function createSubscriptions(
   }
 
   function close(s: Subscription) {
-    s.request?.destroy();
-    s.request = null;
+    s.stream?.close();
+    s.stream = null;
     s.live = false;
     subs.delete(s.chassis.id);
   }
 
-  function receive(s: Subscription, line: string) {
+  function receive(s: Subscription, slot: number, reading: ChannelReading) {
     if (Date.now() - lastReconcileAt > orphanMs) {
       // The poll job moved to another process (or stopped): it owns the receivers now.
       for (const other of [...subs.values()]) close(other);
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      return deps.writer.countMalformed(
-        'device',
-        { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) },
-        'malformed pushed telemetry: not JSON',
-      );
-    }
-    const reading = parseChannel(parsed);
-    if (reading === null)
-      return deps.writer.countMalformed(
-        'device',
-        { chassis: s.chassis.id, name: s.chassis.name, line: line.slice(0, 200) },
-        'malformed pushed telemetry: no slot',
-      );
-    const slot = (parsed as { slot: number }).slot;
-    if (reading === 'malformed')
-      return deps.writer.countMalformed(
-        'channel',
-        { chassis: s.chassis.id, slot },
-        'malformed pushed channel telemetry',
-      );
     s.failures = 0;
-    if (s.raw.get(slot) === line) return;
-    s.raw.set(slot, line);
+    const raw = JSON.stringify(reading);
+    if (s.raw.get(slot) === raw) return;
+    s.raw.set(slot, raw);
     s.latest.set(slot, reading);
     queue(s, slot, reading);
   }
@@ -268,7 +219,7 @@ export function createSubscriptions(
       const wanted = new Set(receivers.map((c) => c.id));
       for (const s of [...subs.values()]) if (s.orgId === orgId && !wanted.has(s.chassis.id)) close(s);
       for (const c of receivers) {
-        const address = `${c.ip}:${c.port}`;
+        const address = `${c.protocol}://${c.ip}:${c.port}/${c.model}`;
         let s = subs.get(c.id);
         if (s && s.address !== address) {
           close(s);
@@ -281,8 +232,7 @@ export function createSubscriptions(
               orgId,
               chassis: c,
               address,
-              request: null,
-              connecting: false,
+              stream: null,
               live: false,
               raw: new Map(),
               latest: new Map(),
@@ -291,7 +241,7 @@ export function createSubscriptions(
             }),
           );
         s.chassis = c;
-        if (!s.request && !s.connecting && Date.now() >= s.retryAt) connect(s);
+        if (!s.stream && Date.now() >= s.retryAt) connect(s);
       }
     },
     /** Closes the streams of orgs that no longer have anything to poll. */

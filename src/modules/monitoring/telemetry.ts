@@ -273,7 +273,8 @@ function nextState(u: WirelessUnit, ch: ChannelReading, s: MonitoringSettings, n
     isMuted: ch.muted,
     battery: ch.battery ? Math.round(ch.battery.percent) : null,
     batteryBars: ch.battery?.bars ?? null,
-    batteryRuntimeMinutes: ch.battery ? Math.round(ch.battery.runtime_minutes) : null,
+    batteryRuntimeMinutes:
+      ch.battery && ch.battery.runtime_minutes !== null ? Math.round(ch.battery.runtime_minutes) : null,
     rfSignal: rf,
     rfAntenna: ch.rf?.antenna ?? null,
     audioLevel: audio,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATES, PRIORITIES, UNIT_STATUSES } from './schema.ts';
+import { PROTOCOLS } from './adapters/types.ts';
 import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
 import type { GroupWithMembers } from './groups.ts';
@@ -47,6 +48,7 @@ export const chassisOut = z.object({
   location_id: z.string().nullable(),
   is_online: z.boolean(),
   is_active: z.boolean(),
+  protocol: z.enum(PROTOCOLS),
   missed_polls: z.number(),
   last_polled_at: z.string().nullable(),
   created_at: z.string().nullable(),
@@ -64,6 +66,7 @@ export const chassisView = (c: Chassis) => ({
   location_id: c.locationId,
   is_online: c.isOnline,
   is_active: c.isActive,
+  protocol: c.protocol,
   missed_polls: c.missedPolls,
   last_polled_at: iso(c.lastPolledAt),
   created_at: iso(c.createdAt),

@@ -5130,6 +5130,8 @@ export interface paths {
                                 location_id: string | null;
                                 is_online: boolean;
                                 is_active: boolean;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -5185,6 +5187,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5237,6 +5241,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5316,6 +5322,8 @@ export interface paths {
                             location_id: string | null;
                             is_online: boolean;
                             is_active: boolean;
+                            /** @enum {string} */
+                            protocol: "roster-json" | "shure";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;

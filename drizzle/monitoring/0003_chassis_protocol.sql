@@ -1,0 +1,1 @@
+ALTER TABLE "wireless_chassis" ADD COLUMN "protocol" text DEFAULT 'roster-json' NOT NULL;
