@@ -3,6 +3,7 @@ import {
   boolean,
   foreignKey,
   index,
+  integer,
   pgTable,
   primaryKey,
   text,
@@ -102,6 +103,11 @@ export const orgUserProfiles = pgTable(
     unitId: bigint('unit_id', { mode: 'number' }),
     sectionId: bigint('section_id', { mode: 'number' }),
     ...timestamps(),
+    /** How the person is presented in the org (job title, what they do), shown beside their name. */
+    title: text('title').notNull().default(''),
+    roleDescription: text('role_description').notNull().default(''),
+    /** Width of the screen the person works on, so screens can lay out for it; null = not known. */
+    displayWidthPx: integer('display_width_px'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
