@@ -40,7 +40,8 @@ export async function countsBy(t: TenantTx, by: CountBy, page: PageQuery): Promi
       name: table.name,
       performers: sql<number>`(select count(distinct ${pa.performerId}) ${active(link)})::int`,
       activeAssignments: sql<number>`(select count(*) ${active(link)})::int`,
-      openAlerts: sql<number>`(select count(*) from monitoring_alerts al where al.state = 'open' and ${alertsOf})::int`,
+      openAlerts: sql<number>`(select count(*) from monitoring_alerts al
+        where al.state = 'open' and ${alertsOf})::int`,
     })
     .from(table)
     .where(

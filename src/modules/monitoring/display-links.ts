@@ -69,7 +69,8 @@ export async function authenticateDisplay(db: Db, token: string): Promise<Actor 
   };
 }
 
-const scopeName = sql<string>`coalesce(${monitoringGroups.name}, trim(${locations.building} || ' ' || ${locations.room}))`;
+const scopeName = sql<string>`coalesce(${monitoringGroups.name},
+  trim(${locations.building} || ' ' || ${locations.room}))`;
 
 function linkRows(t: TenantTx) {
   return t.tx
