@@ -21,6 +21,7 @@ import { Wall } from './pages/monitoring/Wall';
 import { Performers } from './pages/monitoring/Performers';
 import { Groups } from './pages/monitoring/Groups';
 import { Player } from './pages/signage/Player';
+import { Display } from './pages/display/Display';
 import { Signage } from './pages/signage/Signage';
 
 interface NavItem {
@@ -156,6 +157,8 @@ export function App() {
   const path = usePath();
   // The player runs on a screen with its own device token, never with a user's session.
   if (path === '/player') return <Player />;
+  // A side-of-stage display reads with its display link, never with a user's session.
+  if (path === '/display') return <Display />;
   return <SignedIn />;
 }
 

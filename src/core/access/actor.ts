@@ -12,7 +12,7 @@ export interface Actor {
   label: string;
   orgId: string;
   orgRole: OrgRole;
-  via: 'session' | 'api_key' | 'device' | 'system';
+  via: 'session' | 'api_key' | 'device' | 'display' | 'system';
   sessionId?: string;
   apiKeyId?: string;
   deviceId?: string;

@@ -62,7 +62,10 @@ export function registerLiveRoute(app: RosterApp) {
     },
   );
 
-  app.get(LIVE_PATH, { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
+  // The credential may come in the query (browsers cannot set headers on a WebSocket).
+  const liveQuery = z.object({ ticket: z.string().optional(), token: z.string().optional() });
+  const liveSchema = { hide: true, querystring: liveQuery };
+  app.get(LIVE_PATH, { websocket: true, schema: liveSchema }, (socket: WebSocket, req) => {
     const actor = actorOf(req);
     const key = credentialKey(actor);
     if (perCredential.count(key) >= liveMaxPerSession || perOrg.count(actor.orgId) >= liveMaxPerOrg) {

@@ -33,6 +33,8 @@ import { rememberCredential, requireAcceptedCredential } from './credentials.ts'
 import { refuseCrossSiteCookieRequest } from './csrf.ts';
 import { liveQueryCredential } from './live-tickets.ts';
 import { loggerOptions } from './logging.ts';
+import { strictQuerystring } from './strict-query.ts';
+import { z } from 'zod';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
 
@@ -148,6 +150,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRoute', strictQuerystring);
   // Auth invalidations also evict from this process's cache synchronously, before the bus carries
   // them to the other instances: a logout must not race the next request on the same server.
   const authCache = createAuthCache(deps.config.authCacheMs);
@@ -252,11 +255,16 @@ function registerOps(app: RosterApp, deps: AppDeps, metrics: Metrics) {
     Promise.resolve(app.swagger()),
   );
   app.get('/healthz', { config: { public: true }, schema: hidden }, () => Promise.resolve({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: hidden }, async (req, reply) => {
-    const verbose = (req.query as Record<string, unknown> | undefined)?.verbose !== undefined;
-    const ready = await readiness(deps.database, deps.bus, verbose);
-    return reply.code(ready.code).send(ready.body);
-  });
+  const readyQuery = z.object({ verbose: z.string().optional() });
+  app.get(
+    '/readyz',
+    { config: { public: true }, schema: { ...hidden, querystring: readyQuery } },
+    async (req, reply) => {
+      const verbose = req.query.verbose !== undefined;
+      const ready = await readiness(deps.database, deps.bus, verbose);
+      return reply.code(ready.code).send(ready.body);
+    },
+  );
   registerDependencyMetrics(metrics.registry, deps.bus);
   // Outages are logged once per change of state, in the server's log.
   deps.database.health.useLog(app.log);

@@ -8,7 +8,7 @@ import { forbidden } from './problem.ts';
  * - `session`: a person logged in to the console (Bearer token or session cookie);
  * - `api_key`: an organization's API key (scripts, integrations, Anthias-compatible clients);
  * - `device`: a paired screen's token, for the screen-facing API under `/api/device/`;
- * - `display`: reserved for read-only display links; nothing issues it yet.
+ * - `display`: a read-only display link (a wall on a screen at side of stage), for its own routes.
  */
 export const CREDENTIAL_KINDS = ['session', 'api_key', 'device', 'display'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];

@@ -25,7 +25,8 @@ function validationErrors(error: {
     const base = [context, ...v.instancePath.split('/').filter(Boolean)].join('.');
     // Unknown fields are refused by strict schemas: name each one so the client knows what to drop.
     if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
-      return (v.params.keys as string[]).map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
+      const message = context === 'query' ? 'unknown parameter' : 'unknown field';
+      return (v.params.keys as string[]).map((k) => ({ path: `${base}.${k}`, message }));
     }
     return [{ path: base, message: v.message ?? 'invalid' }];
   });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import { withKeptPlan } from '../../core/db/client.ts';
 import { containsText } from '../../core/db/search.ts';
@@ -67,6 +67,8 @@ export interface PerformerFilter {
   includeInactive?: boolean;
   q?: string;
   withAssignments?: boolean;
+  /** true: with an active assignment; false: with none (to be placed on a wall). */
+  assigned?: boolean;
 }
 
 /** Active performers with at least one active assignment (`get_performers_with_assignments`). */
@@ -78,7 +80,8 @@ function performerWhere(t: TenantTx, f: PerformerFilter) {
     performerPolicy.visible(t.actor),
     f.includeInactive ? undefined : eq(performers.isActive, true),
     f.q ? containsText(f.q, performers.name, performers.title) : undefined,
-    f.withAssignments ? hasActiveAssignment : undefined,
+    f.withAssignments || f.assigned === true ? hasActiveAssignment : undefined,
+    f.assigned === false ? not(hasActiveAssignment) : undefined,
   );
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   pgTable,
@@ -322,5 +323,62 @@ export const alerts = pgTable(
     index('monitoring_alerts_state_idx').on(t.orgId, t.state, t.id),
     index('monitoring_alerts_unit_idx').on(t.orgId, t.unitId, t.id),
     tenantIsolation('monitoring_alerts'),
+  ],
+);
+
+/**
+ * A read-only link for a screen at side of stage: shows the wall of one monitoring group or one
+ * location, without a login. Only the hash of its token is kept; revoking keeps the row (who made
+ * it, when it was last used) but the token stops working at once.
+ */
+export const displayLinks = pgTable(
+  'monitoring_display_links',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    monitoringGroupId: uuid('monitoring_group_id'),
+    locationId: uuid('location_id'),
+    /** Readings older than this are shown greyed as stale. */
+    staleAfterSeconds: integer('stale_after_seconds').notNull().default(10),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex('monitoring_display_links_token_uq').on(t.tokenHash),
+    sameOrgReference([t.orgId, t.monitoringGroupId], [monitoringGroups.orgId, monitoringGroups.id]).onDelete(
+      'cascade',
+    ),
+    sameOrgReference([t.orgId, t.locationId], [locations.orgId, locations.id]).onDelete('cascade'),
+    // Exactly one scope: a group or a location.
+    check('monitoring_display_links_one_scope', sql`(monitoring_group_id is null) <> (location_id is null)`),
+    tenantIsolation('monitoring_display_links'),
+  ],
+);
+
+/**
+ * The arranged order of a group's wall: one row per position, an assignment or (null) a blank
+ * spacer. Assignments not placed here follow the arranged ones.
+ */
+export const boardSlots = pgTable(
+  'monitoring_board_slots',
+  {
+    orgId: orgIdColumn(),
+    groupId: uuid('group_id').notNull(),
+    position: integer('position').notNull(),
+    assignmentId: uuid('assignment_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.groupId, t.position] }),
+    sameOrgReference([t.orgId, t.groupId], [monitoringGroups.orgId, monitoringGroups.id]).onDelete('cascade'),
+    sameOrgReference(
+      [t.orgId, t.assignmentId],
+      [performerAssignments.orgId, performerAssignments.id],
+    ).onDelete('cascade'),
+    tenantIsolation('monitoring_board_slots'),
   ],
 );

@@ -3,6 +3,9 @@ import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATES, PRIORITIES, UNIT_STATUSES 
 import { PROTOCOLS } from './adapters/types.ts';
 import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
+import type { Board } from './boards.ts';
+import type { Counts } from './counts.ts';
+import type { DisplayLinkRow, DisplayWall } from './display-links.ts';
 import type { GroupWithMembers } from './groups.ts';
 import type { Chassis, Location, WirelessUnit } from './hardware.ts';
 import type { Sample } from './history.ts';
@@ -324,4 +327,130 @@ export const settingsView = (s: MonitoringSettings) => ({
   offline_after_missed_polls: s.offlineAfterMissedPolls,
   history_every_seconds: s.historyEverySeconds,
   history_retention_hours: s.historyRetentionHours,
+});
+
+// Boards, display links, displays and counts
+
+export const boardSlotOut = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('assignment'),
+    assignment_id: z.string(),
+    performer: ref,
+    wireless_unit: ref,
+    priority: z.enum(PRIORITIES),
+  }),
+  z.object({ kind: z.literal('spacer') }),
+]);
+export const boardOut = z.object({
+  monitoring_group_id: z.string(),
+  arranged: z.boolean(),
+  slots: z.array(boardSlotOut),
+});
+export const boardView = (b: Board): z.infer<typeof boardOut> => ({
+  monitoring_group_id: b.groupId,
+  arranged: b.arranged,
+  slots: b.slots.map((s) =>
+    s.kind === 'spacer'
+      ? { kind: 'spacer' as const }
+      : {
+          kind: 'assignment' as const,
+          assignment_id: s.assignmentId,
+          performer: s.performer,
+          wireless_unit: s.unit,
+          priority: s.priority,
+        },
+  ),
+});
+
+const scopeOut = z.object({ kind: z.enum(['group', 'location']), id: z.string(), name: z.string() });
+export const displayLinkOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  scope: scopeOut,
+  stale_after_seconds: z.number(),
+  created_by: z.number().nullable(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+const scopeOf = (l: DisplayLinkRow) =>
+  l.monitoringGroupId
+    ? { kind: 'group' as const, id: l.monitoringGroupId, name: l.scopeName }
+    : { kind: 'location' as const, id: l.locationId!, name: l.scopeName };
+export const displayLinkView = (l: DisplayLinkRow): z.infer<typeof displayLinkOut> => ({
+  id: l.id,
+  name: l.name,
+  scope: scopeOf(l),
+  stale_after_seconds: l.staleAfterSeconds,
+  created_by: l.createdBy,
+  created_at: l.createdAt.toISOString(),
+  last_used_at: iso(l.lastUsedAt),
+  revoked_at: iso(l.revokedAt),
+});
+
+const displayChannelOut = z.object({
+  kind: z.literal('channel'),
+  unit: unitOut,
+  performers: z.array(z.object({ id: z.string(), name: z.string(), title: z.string() })),
+  priority: z.enum(PRIORITIES).nullable(),
+  stale: z.boolean(),
+  alert: z
+    .object({
+      kind: z.enum(ALERT_KINDS),
+      severity: z.enum(ALERT_SEVERITIES),
+      state: z.enum(ALERT_STATES),
+      message: z.string(),
+    })
+    .nullable(),
+});
+export const displayWallOut = z.object({
+  name: z.string(),
+  scope: scopeOut,
+  stale_after_seconds: z.number(),
+  thresholds: z.object({
+    battery_warning_percent: z.number(),
+    battery_critical_percent: z.number(),
+    rf_loss_below_percent: z.number(),
+    silence_below_percent: z.number(),
+  }),
+  server_time: z.string(),
+  slots: z.array(z.discriminatedUnion('kind', [displayChannelOut, z.object({ kind: z.literal('spacer') })])),
+});
+export const displayWallView = (w: DisplayWall): z.infer<typeof displayWallOut> => ({
+  name: w.link.name,
+  scope: w.scope,
+  stale_after_seconds: w.link.staleAfterSeconds,
+  thresholds: {
+    battery_warning_percent: w.settings.batteryWarningPercent,
+    battery_critical_percent: w.settings.batteryCriticalPercent,
+    rf_loss_below_percent: w.settings.rfLossBelowPercent,
+    silence_below_percent: w.settings.silenceBelowPercent,
+  },
+  server_time: w.now.toISOString(),
+  slots: w.slots.map((s) => {
+    if (s.kind === 'spacer') return s;
+    return {
+      kind: 'channel' as const,
+      unit: unitView(s.unit),
+      performers: s.performers,
+      priority: s.priority,
+      stale: s.stale,
+      alert: s.alert,
+    };
+  }),
+});
+
+export const countsOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  performers: z.number(),
+  active_assignments: z.number(),
+  open_alerts: z.number(),
+});
+export const countsView = (c: Counts): z.infer<typeof countsOut> => ({
+  id: c.id,
+  name: c.name,
+  performers: c.performers,
+  active_assignments: c.activeAssignments,
+  open_alerts: c.openAlerts,
 });

@@ -51,6 +51,9 @@ describeEachBackend('org: users with multiple unit assignments', (env) => {
       must_change_password: true,
       unit: unitRef('MUM'),
       section: { id: p.section['Quality Control'], section_name: 'Quality Control' },
+      title: '',
+      role_description: '',
+      display_width_px: null,
       message: 'User created successfully. Temporary password generated.',
     });
     assert.deepEqual(

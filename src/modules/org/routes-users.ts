@@ -7,7 +7,14 @@ import { forbidden } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { idParams, tags, UPDATE_METHODS } from './inputs.ts';
 import { ORG_USER_ROLES } from './schema.ts';
-import { createOrgUser, getOrgUser, listOrgUsers, updateOrgUser, type NewOrgUser } from './user-service.ts';
+import {
+  createOrgUser,
+  getOrgUser,
+  listOrgUsers,
+  updateOrgUser,
+  updateOwnProfile,
+  type NewOrgUser,
+} from './user-service.ts';
 import { listOf, orgUserOut, orgUserView } from './views.ts';
 
 const role = z.enum(ORG_USER_ROLES);
@@ -20,6 +27,12 @@ const unitAssignmentsData = z
 const username = z.string().trim().min(1).max(150);
 const email = z.email().max(254).nullable().optional();
 const fullName = z.string().max(200).optional();
+/** How the person is presented; they grant nothing, so the person may change them too (`me/profile`). */
+const profileBody = {
+  title: z.string().trim().max(200).optional(),
+  role_description: z.string().trim().max(2000).optional(),
+  display_width_px: z.number().int().min(320).max(16_384).nullable().optional(),
+};
 /** Legacy single unit / section ids. */
 const legacyRef = bodyIntId.nullable().optional();
 
@@ -31,6 +44,7 @@ const newUserBody = z.strictObject({
   unit: legacyRef,
   section: legacyRef,
   unit_assignments_data: unitAssignmentsData.optional(),
+  ...profileBody,
 });
 const userPatchBody = z.strictObject({
   username: username.optional(),
@@ -41,6 +55,7 @@ const userPatchBody = z.strictObject({
   section: legacyRef,
   is_active: z.boolean().optional(),
   unit_assignments_data: unitAssignmentsData.optional(),
+  ...profileBody,
 });
 
 /** The fields both bodies share, in the service's words. */
@@ -52,11 +67,16 @@ function userInput(b: z.infer<typeof userPatchBody>): Partial<NewOrgUser> {
     role: b.role,
     unitId: b.unit,
     sectionId: b.section,
+    ...profileInput(b),
     assignments: b.unit_assignments_data?.map((a) => ({
       unitId: a.unit_id,
       departmentIds: a.department_ids,
     })),
   };
+}
+
+function profileInput(b: { title?: string; role_description?: string; display_width_px?: number | null }) {
+  return { title: b.title, roleDescription: b.role_description, displayWidthPx: b.display_width_px };
 }
 
 /** A screen or scanner shows content; it never needs to know who works in the org. */
@@ -126,6 +146,36 @@ export function registerUserRoutes(app: RosterApp) {
       refuseDevices(actorOf(req));
       return orgUserView(await tenant(req, (t) => getOrgUser(t, req.params.id)));
     },
+  );
+
+  app.get(
+    '/api/auth/me/profile',
+    {
+      schema: {
+        tags,
+        summary: 'My user record in this organization, with title, role description and screen width',
+        response: { 200: orgUserOut },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      if (actor.userId === null) throw forbidden('Only a person has a profile');
+      const id = actor.userId;
+      return orgUserView(await tenant(req, (t) => getOrgUser(t, id)));
+    },
+  );
+  app.patch(
+    '/api/auth/me/profile',
+    {
+      schema: {
+        tags,
+        summary: 'Change my title, role description or screen width (only the given fields)',
+        body: z.strictObject(profileBody),
+        response: { 200: orgUserOut },
+      },
+    },
+    async (req) =>
+      orgUserView(await tenant(req, (t) => updateOwnProfile(t, definedOnly(profileInput(req.body))))),
   );
 
   for (const method of UPDATE_METHODS) {

@@ -1,4 +1,14 @@
-import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { memberships, orgIdColumn } from '../../core/db/platform-schema.ts';
@@ -88,6 +98,11 @@ export const orgUserProfiles = pgTable(
     unitId: bigint('unit_id', { mode: 'number' }),
     sectionId: bigint('section_id', { mode: 'number' }),
     ...timestamps(),
+    /** How the person is presented in the org (job title, what they do), shown beside their name. */
+    title: text('title').notNull().default(''),
+    roleDescription: text('role_description').notNull().default(''),
+    /** Width of the screen the person works on, so screens can lay out for it; null = not known. */
+    displayWidthPx: integer('display_width_px'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),

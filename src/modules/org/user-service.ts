@@ -44,6 +44,9 @@ export interface NewOrgUser {
   unitId?: number | null;
   sectionId?: number | null;
   assignments?: UnitAssignmentInput[];
+  title?: string;
+  roleDescription?: string;
+  displayWidthPx?: number | null;
 }
 
 /** Only the given fields change; `assignments` present = replace every one (`[]` removes them all). */
@@ -67,6 +70,9 @@ export interface OrgUser {
   /** Legacy single unit / section: shown and editable, but access never comes from them. */
   unit: UnitRef | null;
   section: { id: number; sectionName: string } | null;
+  title: string;
+  roleDescription: string;
+  displayWidthPx: number | null;
   assignments: Array<{
     id: number;
     unit: UnitRef;
@@ -87,6 +93,9 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[
       role: effectiveRole,
       unit: { id: legacyUnit.id, unitName: legacyUnit.unitName, unitCode: legacyUnit.unitCode },
       section: { id: sections.id, sectionName: sections.sectionName },
+      title: orgUserProfiles.title,
+      roleDescription: orgUserProfiles.roleDescription,
+      displayWidthPx: orgUserProfiles.displayWidthPx,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -137,6 +146,9 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[
         mustChangePassword: p.user.mustChangePassword,
         unit: p.unit,
         section: p.section,
+        title: p.title ?? '',
+        roleDescription: p.roleDescription ?? '',
+        displayWidthPx: p.displayWidthPx,
         assignments: assignments
           .filter((a) => a.userId === id)
           .map((a) => ({
@@ -371,6 +383,9 @@ function snapshot(u: OrgUser) {
     is_active: u.isActive,
     unit: u.unit?.id ?? null,
     section: u.section?.id ?? null,
+    title: u.title,
+    role_description: u.roleDescription,
+    display_width_px: u.displayWidthPx,
     unit_assignments: u.assignments.map((a) => ({
       unit_id: a.unit.id,
       department_ids: a.departments.map((d) => d.id),
@@ -461,6 +476,7 @@ export async function createOrgUser(
     role,
     unitId: input.unitId ?? null,
     sectionId: input.sectionId ?? null,
+    ...profileFields(input),
   });
   await replaceAssignments(t, id, assignments);
   const [user] = await loadOrgUsers(t, [id]);
@@ -477,6 +493,49 @@ export async function createOrgUser(
   });
   announceUser(t, 'org.user.created', id);
   return { user, temporaryPassword: created.temporaryPassword! };
+}
+
+/** The presentation fields of a profile that an input gives. */
+function profileFields(input: Pick<NewOrgUser, 'title' | 'roleDescription' | 'displayWidthPx'>) {
+  return definedOnly({
+    title: input.title,
+    roleDescription: input.roleDescription,
+    displayWidthPx: input.displayWidthPx,
+  });
+}
+
+/**
+ * Everyone keeps their own title, role description and screen width, whatever their role: these
+ * describe the person, they grant nothing.
+ */
+export async function updateOwnProfile(
+  t: TenantTx,
+  patch: Pick<NewOrgUser, 'title' | 'roleDescription' | 'displayWidthPx'>,
+): Promise<OrgUser> {
+  const id = t.actor.userId;
+  if (id === null) throw forbidden('Only a person has a profile');
+  const [before] = await loadOrgUsers(t, [id]);
+  if (!before) throw notFound('User');
+  const set = profileFields(patch);
+  if (Object.keys(set).length) {
+    await t.tx
+      .insert(orgUserProfiles)
+      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
+      .onConflictDoUpdate({
+        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
+        set: { ...set, updatedAt: new Date() },
+      });
+  }
+  const [after] = await loadOrgUsers(t, [id]);
+  await audit(t, {
+    action: 'update',
+    entityType: 'user',
+    entityId: id,
+    message: `User ${after.username} updated their profile`,
+    before: snapshot(before),
+    after: snapshot(after),
+  });
+  return after;
 }
 
 /** Partial update (PUT too sends only what changes); one transaction, so a refusal changes nothing. */
@@ -536,8 +595,13 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
       .set({ username, email, fullName, updatedAt: new Date() })
       .where(eq(users.id, id));
   }
-  if (patch.role !== undefined || patch.unitId !== undefined || patch.sectionId !== undefined) {
-    const set = definedOnly({ role: patch.role, unitId: patch.unitId, sectionId: patch.sectionId });
+  const set = definedOnly({
+    role: patch.role,
+    unitId: patch.unitId,
+    sectionId: patch.sectionId,
+    ...profileFields(patch),
+  });
+  if (Object.keys(set).length) {
     await t.tx
       .insert(orgUserProfiles)
       .values({ orgId: t.orgId, userId: id, role: before.role, ...set })

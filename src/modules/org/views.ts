@@ -17,6 +17,9 @@ export const orgUserOut = z.object({
   must_change_password: z.boolean(),
   unit: unitRefOut.nullable(),
   section: z.object({ id: z.number(), section_name: z.string() }).nullable(),
+  title: z.string(),
+  role_description: z.string(),
+  display_width_px: z.number().nullable(),
   unit_assignments: z.array(
     z.object({
       id: z.number(),
@@ -56,6 +59,9 @@ export const orgUserView = (u: OrgUser): z.infer<typeof orgUserOut> => ({
   must_change_password: u.mustChangePassword,
   unit: u.unit ? unitRefView(u.unit) : null,
   section: u.section ? { id: u.section.id, section_name: u.section.sectionName } : null,
+  title: u.title,
+  role_description: u.roleDescription,
+  display_width_px: u.displayWidthPx,
   unit_assignments: u.assignments.map((a) => ({
     id: a.id,
     unit: unitRefView(a.unit),

@@ -1075,6 +1075,9 @@ export interface paths {
                                     id: number;
                                     section_name: string;
                                 } | null;
+                                title: string;
+                                role_description: string;
+                                display_width_px: number | null;
                                 unit_assignments: {
                                     id: number;
                                     unit: {
@@ -1122,6 +1125,9 @@ export interface paths {
                             /** @default [] */
                             department_ids?: number[];
                         }[];
+                        title?: string;
+                        role_description?: string;
+                        display_width_px?: number | null;
                     };
                 };
             };
@@ -1150,6 +1156,9 @@ export interface paths {
                                 id: number;
                                 section_name: string;
                             } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
                             unit_assignments: {
                                 id: number;
                                 unit: {
@@ -1218,6 +1227,9 @@ export interface paths {
                                 id: number;
                                 section_name: string;
                             } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
                             unit_assignments: {
                                 id: number;
                                 unit: {
@@ -1261,6 +1273,9 @@ export interface paths {
                             /** @default [] */
                             department_ids?: number[];
                         }[];
+                        title?: string;
+                        role_description?: string;
+                        display_width_px?: number | null;
                     };
                 };
             };
@@ -1289,6 +1304,9 @@ export interface paths {
                                 id: number;
                                 section_name: string;
                             } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
                             unit_assignments: {
                                 id: number;
                                 unit: {
@@ -1336,6 +1354,9 @@ export interface paths {
                             /** @default [] */
                             department_ids?: number[];
                         }[];
+                        title?: string;
+                        role_description?: string;
+                        display_width_px?: number | null;
                     };
                 };
             };
@@ -1364,6 +1385,139 @@ export interface paths {
                                 id: number;
                                 section_name: string;
                             } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
+                            unit_assignments: {
+                                id: number;
+                                unit: {
+                                    id: number;
+                                    unit_name: string;
+                                    unit_code: string;
+                                };
+                                departments: {
+                                    id: number;
+                                    department_name: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/auth/me/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My user record in this organization, with title, role description and screen width */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            username: string;
+                            email: string | null;
+                            full_name: string;
+                            /** @enum {string} */
+                            role: "Admin" | "Unit Head" | "Section Head" | "User";
+                            is_active: boolean;
+                            must_change_password: boolean;
+                            unit: {
+                                id: number;
+                                unit_name: string;
+                                unit_code: string;
+                            } | null;
+                            section: {
+                                id: number;
+                                section_name: string;
+                            } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
+                            unit_assignments: {
+                                id: number;
+                                unit: {
+                                    id: number;
+                                    unit_name: string;
+                                    unit_code: string;
+                                };
+                                departments: {
+                                    id: number;
+                                    department_name: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change my title, role description or screen width (only the given fields) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        role_description?: string;
+                        display_width_px?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            username: string;
+                            email: string | null;
+                            full_name: string;
+                            /** @enum {string} */
+                            role: "Admin" | "Unit Head" | "Section Head" | "User";
+                            is_active: boolean;
+                            must_change_password: boolean;
+                            unit: {
+                                id: number;
+                                unit_name: string;
+                                unit_code: string;
+                            } | null;
+                            section: {
+                                id: number;
+                                section_name: string;
+                            } | null;
+                            title: string;
+                            role_description: string;
+                            display_width_px: number | null;
                             unit_assignments: {
                                 id: number;
                                 unit: {
@@ -5165,6 +5319,8 @@ export interface paths {
                         location_id?: string | null;
                         is_online?: boolean;
                         is_active?: boolean;
+                        /** @enum {string} */
+                        protocol?: "roster-json" | "shure";
                     };
                 };
             };
@@ -5300,6 +5456,8 @@ export interface paths {
                         location_id?: string | null;
                         is_online?: boolean;
                         is_active?: boolean;
+                        /** @enum {string} */
+                        protocol?: "roster-json" | "shure";
                     };
                 };
             };
@@ -5677,7 +5835,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get_all_performers: active only unless include_inactive=true; q searches name and title */
+        /** get_all_performers: active only unless include_inactive=true; q searches name and title; assigned=false: those with no active assignment */
         get: {
             parameters: {
                 query?: {
@@ -5686,6 +5844,7 @@ export interface paths {
                     include_inactive?: "true" | "false";
                     q?: string;
                     with_assignments?: "true" | "false";
+                    assigned?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -6282,6 +6441,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    updated_after?: string;
                 };
                 header?: never;
                 path: {
@@ -6550,6 +6710,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    updated_after?: string;
                 };
                 header?: never;
                 path: {
@@ -6612,6 +6773,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/groups/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's wall in its arranged order, with spacers; unplaced assignments follow */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitoring_group_id: string;
+                            arranged: boolean;
+                            slots: ({
+                                /** @enum {string} */
+                                kind: "assignment";
+                                assignment_id: string;
+                                performer: {
+                                    id: string;
+                                    name: string;
+                                };
+                                wireless_unit: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "critical";
+                            } | {
+                                /** @enum {string} */
+                                kind: "spacer";
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Arrange the wall of a group: its slots in order (members who assign in it; [] resets) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slots: ({
+                            /** @enum {string} */
+                            kind: "assignment";
+                            /** Format: uuid */
+                            assignment_id: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "spacer";
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitoring_group_id: string;
+                            arranged: boolean;
+                            slots: ({
+                                /** @enum {string} */
+                                kind: "assignment";
+                                assignment_id: string;
+                                performer: {
+                                    id: string;
+                                    name: string;
+                                };
+                                wireless_unit: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "critical";
+                            } | {
+                                /** @enum {string} */
+                                kind: "spacer";
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/assignments": {
         parameters: {
             query?: never;
@@ -6619,12 +6896,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Assignments I can see, filtered by performer, unit, group, priority */
+        /** Assignments I can see, filtered by performer, unit, group, priority, updated_after */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    updated_after?: string;
                     performer_id?: string;
                     wireless_unit_id?: string;
                     monitoring_group_id?: string;
@@ -7829,6 +8107,359 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Performers, active assignments and open alerts per group or per wireless unit */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    cursor?: string;
+                    by: "group" | "unit";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                performers: number;
+                                active_assignments: number;
+                                open_alerts: number;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/display-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Display links of the org, newest first (admins); include_revoked=true for all */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    include_revoked?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                scope: {
+                                    /** @enum {string} */
+                                    kind: "group" | "location";
+                                    id: string;
+                                    name: string;
+                                };
+                                stale_after_seconds: number;
+                                created_by: number | null;
+                                created_at: string;
+                                last_used_at: string | null;
+                                revoked_at: string | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a read-only display link for a group or a location (admins); the token is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uuid */
+                        monitoring_group_id?: string;
+                        /** Format: uuid */
+                        location_id?: string;
+                        stale_after_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                /** @enum {string} */
+                                kind: "group" | "location";
+                                id: string;
+                                name: string;
+                            };
+                            stale_after_seconds: number;
+                            created_by: number | null;
+                            created_at: string;
+                            last_used_at: string | null;
+                            revoked_at: string | null;
+                            token: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/display-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One display link (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                /** @enum {string} */
+                                kind: "group" | "location";
+                                id: string;
+                                name: string;
+                            };
+                            stale_after_seconds: number;
+                            created_by: number | null;
+                            created_at: string;
+                            last_used_at: string | null;
+                            revoked_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/display-links/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a display link: its screen stops at its next read (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                /** @enum {string} */
+                                kind: "group" | "location";
+                                id: string;
+                                name: string;
+                            };
+                            stale_after_seconds: number;
+                            created_by: number | null;
+                            created_at: string;
+                            last_used_at: string | null;
+                            revoked_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/display": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A display link's wall: its slots with readings, wearers, alerts and staleness */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            scope: {
+                                /** @enum {string} */
+                                kind: "group" | "location";
+                                id: string;
+                                name: string;
+                            };
+                            stale_after_seconds: number;
+                            thresholds: {
+                                battery_warning_percent: number;
+                                battery_critical_percent: number;
+                                rf_loss_below_percent: number;
+                                silence_below_percent: number;
+                            };
+                            server_time: string;
+                            slots: ({
+                                /** @enum {string} */
+                                kind: "channel";
+                                unit: {
+                                    id: string;
+                                    chassis_id: string;
+                                    name: string;
+                                    model: string;
+                                    serial: string | null;
+                                    slot: number;
+                                    frequency: number | null;
+                                    battery: number | null;
+                                    rf_signal: number | null;
+                                    audio_level: number | null;
+                                    /** @enum {string} */
+                                    status: "online" | "offline" | "idle" | "muted" | "unknown";
+                                    battery_bars: number | null;
+                                    battery_runtime_minutes: number | null;
+                                    rf_antenna: string | null;
+                                    is_muted: boolean;
+                                    is_active: boolean;
+                                    last_seen: string | null;
+                                    updated_at: string | null;
+                                };
+                                performers: {
+                                    id: string;
+                                    name: string;
+                                    title: string;
+                                }[];
+                                priority: ("low" | "normal" | "high" | "critical") | null;
+                                stale: boolean;
+                                alert: {
+                                    /** @enum {string} */
+                                    kind: "battery_low" | "signal_loss" | "audio_low" | "device_offline";
+                                    /** @enum {string} */
+                                    severity: "warning" | "critical";
+                                    /** @enum {string} */
+                                    state: "open" | "acknowledged" | "resolved";
+                                    message: string;
+                                } | null;
+                            } | {
+                                /** @enum {string} */
+                                kind: "spacer";
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

@@ -16,7 +16,7 @@ import {
   legacyView,
   prefsOut,
 } from '../views.ts';
-import { base, flag, idParams, instant, tags, text } from './common.ts';
+import { assignmentListQuery, base, flag, idParams, instant, tags, text } from './common.ts';
 
 const toggleFields = {
   alert_enabled: z.boolean().optional(),
@@ -38,7 +38,7 @@ const assignmentPatchBody = z.strictObject({
   notes: text(2000).optional(),
   ...toggleFields,
 });
-const assignmentQuery = pageQuery.extend({
+const assignmentQuery = assignmentListQuery.extend({
   performer_id: uuidParam.optional(),
   wireless_unit_id: uuidParam.optional(),
   monitoring_group_id: uuidParam.optional(),
@@ -67,15 +67,23 @@ export function registerAssignmentRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Assignments I can see, filtered by performer, unit, group, priority',
+        summary: 'Assignments I can see, filtered by performer, unit, group, priority, updated_after',
         querystring: assignmentQuery,
         response: { 200: pageOf(assignmentOut) },
       },
     },
     (req) => {
-      const { performer_id, wireless_unit_id, monitoring_group_id, priority, include_inactive, ...page } =
-        req.query;
+      const {
+        performer_id,
+        wireless_unit_id,
+        monitoring_group_id,
+        priority,
+        include_inactive,
+        updated_after,
+        ...page
+      } = req.query;
       const filter = {
+        after: updated_after,
         performerId: performer_id,
         wirelessUnitId: wireless_unit_id,
         monitoringGroupId: monitoring_group_id,

@@ -5,7 +5,7 @@ import { definedOnly } from '../../../core/util/objects.ts';
 import * as grp from '../groups.ts';
 import { listAssignmentsOf } from '../assignments.ts';
 import { assignmentOut, assignmentView, groupOut, groupView } from '../views.ts';
-import { base, flag, idParams, tags, text } from './common.ts';
+import { assignmentListQuery, base, flag, idParams, tags, text } from './common.ts';
 
 const groupBody = z.strictObject({
   name: text(200).min(1),
@@ -84,13 +84,18 @@ export function registerGroupRoutes(app: RosterApp) {
         tags,
         summary: 'get_group_assignments',
         params: idParams,
-        querystring: pageQuery,
+        querystring: assignmentListQuery,
         response: { 200: pageOf(assignmentOut) },
       },
     },
-    (req) =>
-      tenant(req, async (t) =>
-        mapPage(await listAssignmentsOf(t, { monitoringGroupId: req.params.id }, req.query), assignmentView),
-      ),
+    (req) => {
+      const { updated_after: after, ...page } = req.query;
+      return tenant(req, async (t) =>
+        mapPage(
+          await listAssignmentsOf(t, { monitoringGroupId: req.params.id, after }, page),
+          assignmentView,
+        ),
+      );
+    },
   );
 }

@@ -1,3 +1,4 @@
+import { PROTOCOLS } from '../adapters/types.ts';
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { uuidParam } from '../../../core/db/ids.ts';
@@ -107,6 +108,8 @@ const chassisBody = z.strictObject({
   location_id: uuidParam.nullable().optional(),
   is_online: z.boolean().optional(),
   is_active: z.boolean().optional(),
+  /** How the server talks to it; from the manufacturer when not given (Shure → shure). */
+  protocol: z.enum(PROTOCOLS).optional(),
 });
 const chassisPatch = (b: Partial<z.infer<typeof chassisBody>>) =>
   definedOnly({
@@ -120,6 +123,7 @@ const chassisPatch = (b: Partial<z.infer<typeof chassisBody>>) =>
     locationId: b.location_id,
     isOnline: b.is_online,
     isActive: b.is_active,
+    protocol: b.protocol,
   });
 
 export function registerChassisRoutes(app: RosterApp) {

@@ -1,6 +1,9 @@
 import type { RosterApp } from '../../../core/http/app.ts';
 import { registerAlertRoutes, registerHistoryRoutes, registerSettingsRoutes } from './alerts.ts';
 import { registerAssignmentRoutes, registerLegacyRoutes } from './assignments.ts';
+import { registerBoardRoutes } from './boards.ts';
+import { registerCountRoutes } from './counts.ts';
+import { registerDisplayRoutes } from './display.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { registerChassisRoutes, registerLocationRoutes, registerUnitRoutes } from './hardware.ts';
 import { registerMyRoutes } from './me.ts';
@@ -13,10 +16,13 @@ export function registerMonitoringRoutes(app: RosterApp) {
   registerUnitRoutes(app);
   registerPerformerRoutes(app);
   registerGroupRoutes(app);
+  registerBoardRoutes(app);
   registerAssignmentRoutes(app);
   registerMyRoutes(app);
   registerLegacyRoutes(app);
   registerAlertRoutes(app);
   registerHistoryRoutes(app);
   registerSettingsRoutes(app);
+  registerCountRoutes(app);
+  registerDisplayRoutes(app);
 }

@@ -9,7 +9,7 @@ import { definedOnly } from '../../../core/util/objects.ts';
 import * as perf from '../performers.ts';
 import { listAssignmentsOf } from '../assignments.ts';
 import { assignmentOut, assignmentView, performerOut, performerView } from '../views.ts';
-import { base, flag, idParams, nullableText, tags, text } from './common.ts';
+import { assignmentListQuery, base, flag, idParams, nullableText, tags, text } from './common.ts';
 
 const performerBody = z.strictObject({
   name: text(200).min(1),
@@ -32,6 +32,7 @@ const performerQuery = pageQuery.extend({
   include_inactive: flag.optional(),
   q: text(100).optional(),
   with_assignments: flag.optional(),
+  assigned: flag.optional(),
 });
 
 /** Performers: their records, photo and assignments. */
@@ -43,14 +44,16 @@ export function registerPerformerRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'get_all_performers: active only unless include_inactive=true; q searches name and title',
+        summary:
+          'get_all_performers: active only unless include_inactive=true; q searches name and title; ' +
+          'assigned=false: those with no active assignment',
         querystring: performerQuery,
         response: { 200: pageOf(performerOut) },
       },
     },
     (req) => {
-      const { include_inactive, q, with_assignments, ...page } = req.query;
-      const filter = { includeInactive: include_inactive, q, withAssignments: with_assignments };
+      const { include_inactive, q, with_assignments, assigned, ...page } = req.query;
+      const filter = { includeInactive: include_inactive, q, withAssignments: with_assignments, assigned };
       return tenant(req, async (t) => mapPage(await perf.listPerformers(t, filter, page), performerView));
     },
   );
@@ -220,13 +223,15 @@ export function registerPerformerRoutes(app: RosterApp) {
         tags,
         summary: 'get_performer_assignments',
         params: idParams,
-        querystring: pageQuery,
+        querystring: assignmentListQuery,
         response: { 200: pageOf(assignmentOut) },
       },
     },
-    (req) =>
-      tenant(req, async (t) =>
-        mapPage(await listAssignmentsOf(t, { performerId: req.params.id }, req.query), assignmentView),
-      ),
+    (req) => {
+      const { updated_after: after, ...page } = req.query;
+      return tenant(req, async (t) =>
+        mapPage(await listAssignmentsOf(t, { performerId: req.params.id, after }, page), assignmentView),
+      );
+    },
   );
 }

@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { allPages, api, messageOf, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
 import { useLiveEvents } from '../../live';
 import { ErrorText, Options, Page, useLoad, formText } from '../../ui';
 import { HistoryChart } from './History';
 import { ALERT_TOGGLES } from './alerts';
+import { Arranger, useBoard } from './Board';
+import './wall.css';
 
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
 type Unit = Answer<'/api/monitoring/units/{id}', 'get'>;
@@ -30,17 +32,53 @@ function Bars({ value, of, label }: { value: number | null; of: number; label: s
   );
 }
 
-type View = 'priority' | 'group' | 'location';
-const VIEWS: Record<View, string> = { priority: 'Priority', group: 'Group', location: 'Location' };
+type View = 'board' | 'priority' | 'group' | 'location';
+const VIEWS: Record<View, string> = {
+  board: 'Board (arranged)',
+  priority: 'Priority',
+  group: 'Group',
+  location: 'Location',
+};
+const SOUND_KEY = 'roster.wall.sound';
+
+/** A short two-tone beep made on the spot (no sound file to download or to fail loading). */
+function beep() {
+  const audio = new AudioContext();
+  const at = audio.currentTime;
+  for (const [i, hz] of [880, 660].entries()) {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = hz;
+    gain.gain.setValueAtTime(0.25, at + i * 0.18);
+    gain.gain.exponentialRampToValueAtTime(0.001, at + i * 0.18 + 0.16);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(at + i * 0.18);
+    osc.stop(at + i * 0.18 + 0.17);
+  }
+  window.setTimeout(() => void audio.close(), 600);
+}
+
+const SHORTCUTS: [string, string][] = [
+  ['1 … 9', 'show the 1st … 9th of my groups'],
+  ['0', 'all my groups'],
+  ['[ and ]', 'previous / next group'],
+  ['a', 'open or close the alerts'],
+  ['?', 'this help'],
+  ['Esc', 'close what is open'],
+];
 
 /** The live wall: one tile per active assignment, refreshed from `/api/live` without reload. */
 export function Wall() {
   const { access } = useSession();
   const [group, setGroup] = useState('');
-  const [view, setView] = useState<View>('priority');
+  const [view, setView] = useState<View>('board');
   const [units, setUnits] = useState<Record<string, Unit>>({});
   const [editing, setEditing] = useState<string | null>(null);
   const [history, setHistory] = useState<{ id: string; name: string } | null>(null);
+  const [alertsOpen, setAlertsOpen] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [arranging, setArranging] = useState(false);
+  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) === 'on');
   const [error, setError] = useState('');
   const groups = useLoad(() => api.get('/api/monitoring/me/groups', { query: { limit: 100 } }), []);
   const assignments = useLoad(
@@ -86,6 +124,43 @@ export function Wall() {
     );
   });
   useLiveEvents('monitoring.assignment.', () => assignments.reload());
+  const board = useBoard(group);
+  useLiveEvents('monitoring.board.', () => board.reload());
+  const soundOn = useRef(sound);
+  soundOn.current = sound;
+  useLiveEvents('monitoring.alert.', (m) => {
+    const raised = m.type === 'monitoring.alert.raised' || m.type === 'monitoring.alert.escalated';
+    if (!raised) return;
+    // A new or worse alert opens the drawer over the wall, where the operator is looking.
+    setAlertsOpen(true);
+    if (m.data.severity === 'critical' && soundOn.current) beep();
+  });
+  const openCount = useOpenAlertCount();
+
+  // Keyboard: switch groups without the mouse; ignored while typing in a field.
+  const groupIds = (groups.data?.items ?? []).map((g) => g.id);
+  const keys = useRef({ groupIds, group });
+  keys.current = { groupIds, group };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, select, textarea, [contenteditable]'))
+        return;
+      const { groupIds: ids, group: current } = keys.current;
+      if (/^[1-9]$/.test(e.key) && ids[Number(e.key) - 1]) setGroup(ids[Number(e.key) - 1]);
+      else if (e.key === '0') setGroup('');
+      else if (e.key === '[' || e.key === ']') {
+        const all = ['', ...ids];
+        const at = all.indexOf(current);
+        setGroup(all[(at + (e.key === ']' ? 1 : all.length - 1)) % all.length]);
+      } else if (e.key === '?') setHelp((h) => !h);
+      else if (e.key === 'a') setAlertsOpen((o) => !o);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const tiles = [...(assignments.data?.items ?? [])]
     .filter((a) => a.is_active)
@@ -94,8 +169,10 @@ export function Wall() {
         PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
         a.performer.name.localeCompare(b.performer.name),
     );
+  // The arranged board is a group's; across all my groups the wall follows priority.
+  const byView: View = view === 'board' && !group ? 'priority' : view;
   const sectionOf = (a: Assignment): string => {
-    if (view === 'priority') return a.priority;
+    if (byView === 'board' || byView === 'priority') return a.priority;
     if (view === 'group') return a.monitoring_group.name;
     const chassis = units[a.wireless_unit.id]?.chassis_id;
     return (chassis && reference.data?.locationOfChassis.get(chassis)) || 'No location';
@@ -103,7 +180,23 @@ export function Wall() {
   const sections = new Map<string, Assignment[]>();
   for (const a of tiles) sections.set(sectionOf(a), [...(sections.get(sectionOf(a)) ?? []), a]);
   const order = [...sections.keys()];
-  if (view !== 'priority') order.sort((x, y) => x.localeCompare(y));
+  if (byView !== 'priority') order.sort((x, y) => x.localeCompare(y));
+  const byId = new Map(tiles.map((a) => [a.id, a]));
+  const tileOf = (a: Assignment) => (
+    <Tile
+      key={a.id}
+      assignment={a}
+      unit={units[a.wireless_unit.id]}
+      photo={reference.data?.photo.get(a.performer.id) ?? null}
+      onEdit={access.isOrgAdmin ? () => setEditing(a.id) : undefined}
+      onHistory={() =>
+        setHistory({
+          id: a.wireless_unit.id,
+          name: `${a.wireless_unit.name} (${a.performer.name})`,
+        })
+      }
+    />
+  );
   const current = tiles.find((a) => a.id === editing);
   return (
     <Page
@@ -127,6 +220,39 @@ export function Wall() {
               <Options items={groups.data?.items} label={(g) => g.name} />
             </select>
           </label>
+          {view === 'board' && group && (
+            <button type="button" className="ghost" onClick={() => setArranging(true)}>
+              Arrange…
+            </button>
+          )}
+          <button
+            type="button"
+            className={openCount > 0 ? 'alerts-button has-open' : 'alerts-button'}
+            aria-expanded={alertsOpen}
+            onClick={() => setAlertsOpen((o) => !o)}
+          >
+            Alerts{openCount > 0 ? ` (${openCount} open)` : ''}
+          </button>
+          <label className="inline check" title="A beep when a critical alert is raised">
+            <input
+              type="checkbox"
+              checked={sound}
+              onChange={(e) => {
+                setSound(e.target.checked);
+                localStorage.setItem(SOUND_KEY, e.target.checked ? 'on' : 'off');
+                if (e.target.checked) beep();
+              }}
+            />{' '}
+            Sound on critical
+          </label>
+          <button
+            type="button"
+            className="ghost"
+            aria-label="Keyboard shortcuts"
+            onClick={() => setHelp(true)}
+          >
+            ?
+          </button>
         </div>
       }
     >
@@ -134,34 +260,67 @@ export function Wall() {
       {tiles.length === 0 && !assignments.loading && (
         <p className="muted">No microphone is assigned in your groups.</p>
       )}
-      {order.map((name) => (
-        <section key={name} className="wall-section" aria-label={`${VIEWS[view]}: ${name}`}>
-          <h2>
-            {name} <span className="muted small">({sections.get(name)!.length})</span>
-          </h2>
-          <ul className="wall">
-            {sections.get(name)!.map((a) => (
-              <Tile
-                key={a.id}
-                assignment={a}
-                unit={units[a.wireless_unit.id]}
-                photo={reference.data?.photo.get(a.performer.id) ?? null}
-                onEdit={access.isOrgAdmin ? () => setEditing(a.id) : undefined}
-                onHistory={() =>
-                  setHistory({
-                    id: a.wireless_unit.id,
-                    name: `${a.wireless_unit.name} (${a.performer.name})`,
-                  })
-                }
-              />
-            ))}
-          </ul>
-        </section>
-      ))}
-      {history && <HistoryChart unitId={history.id} name={history.name} onClose={() => setHistory(null)} />}
-      <AlertsPanel />
+      {byView === 'board' && board.data ? (
+        <ul className="wall" aria-label="Arranged board">
+          {board.data.slots.map((slot, i) => {
+            const a = slot.kind === 'assignment' ? byId.get(slot.assignment_id) : undefined;
+            return a ? tileOf(a) : <li key={`spacer-${i}`} className="tile-spacer" aria-hidden="true" />;
+          })}
+        </ul>
+      ) : (
+        order.map((name) => (
+          <section key={name} className="wall-section" aria-label={`${VIEWS[byView]}: ${name}`}>
+            <h2>
+              {name} <span className="muted small">({sections.get(name)!.length})</span>
+            </h2>
+            <ul className="wall">{sections.get(name)!.map(tileOf)}</ul>
+          </section>
+        ))
+      )}
+      {history && (
+        <Modal label={`History of ${history.name}`} onClose={() => setHistory(null)}>
+          <HistoryChart unitId={history.id} name={history.name} onClose={() => setHistory(null)} />
+        </Modal>
+      )}
+      {alertsOpen && (
+        <aside className="drawer" aria-label="Alerts">
+          <AlertsPanel onClose={() => setAlertsOpen(false)} />
+        </aside>
+      )}
       {current && (
-        <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />
+        <Modal label={`Alerts of ${current.performer.name}`} onClose={() => setEditing(null)}>
+          <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />
+        </Modal>
+      )}
+      {arranging && board.data && (
+        <Modal label="Arrange the board" onClose={() => setArranging(false)}>
+          <Arranger
+            groupId={group}
+            board={board.data}
+            onClose={() => {
+              setArranging(false);
+              board.reload();
+            }}
+          />
+        </Modal>
+      )}
+      {help && (
+        <Modal label="Keyboard shortcuts" onClose={() => setHelp(false)}>
+          <h2>Keyboard shortcuts</h2>
+          <dl className="shortcuts">
+            {SHORTCUTS.map(([key, what]) => (
+              <div key={key}>
+                <dt>
+                  <kbd>{key}</kbd>
+                </dt>
+                <dd>{what}</dd>
+              </div>
+            ))}
+          </dl>
+          <button type="button" onClick={() => setHelp(false)}>
+            Close
+          </button>
+        </Modal>
       )}
     </Page>
   );
@@ -302,8 +461,38 @@ function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onC
   );
 }
 
+/** A modal dialog over the wall: it opens where the operator is looking; Esc or the backdrop closes it. */
+function Modal({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="wall-dialog"
+      aria-label={label}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => e.target === ref.current && onClose()}
+    >
+      {children}
+    </dialog>
+  );
+}
+
+/** How many alerts are open (not yet acknowledged), for the button that opens the drawer. */
+function useOpenAlertCount(): number {
+  const open = useLoad(() => api.get('/api/monitoring/alerts', { query: { state: 'open', limit: 100 } }), []);
+  useLiveEvents('monitoring.alert.', () => open.reload());
+  return open.data?.items.length ?? 0;
+}
+
 /** Open and acknowledged alerts of the units I reach, refreshed by `monitoring.alert.*` events. */
-function AlertsPanel() {
+function AlertsPanel({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState('');
   const alerts = useLoad(async () => {
     const [open, acknowledged] = await Promise.all([
@@ -323,14 +512,25 @@ function AlertsPanel() {
   }
   return (
     <section className="card alerts" aria-labelledby="alerts-title">
-      <h2 id="alerts-title">Alerts</h2>
+      <div className="row">
+        <h2 id="alerts-title" className="grow">
+          Alerts
+        </h2>
+        <button type="button" className="small ghost" onClick={onClose}>
+          Close
+        </button>
+      </div>
       <ErrorText>{error || alerts.error}</ErrorText>
       {alerts.data?.length === 0 && <p className="muted">No open alert.</p>}
       <ul className="plain">
         {alerts.data?.map((a) => (
           <li key={a.id} className={`alert ${a.severity} ${a.state}`} data-testid="alert">
-            <span className={`prio prio-${a.priority}`}>{a.severity}</span>{' '}
-            <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
+            {/* The colour says how bad the alert is; the performer's priority is written beside it. */}
+            <span className={`sev sev-${a.severity}`}>
+              {a.severity === 'critical' ? '▲' : '◆'} {a.severity}
+            </span>{' '}
+            <span className="muted small">{a.priority}</span> <strong>{a.performer.name}</strong> ·{' '}
+            {a.unit.name} · {a.message}{' '}
             <span className="muted small">{new Date(a.raised_at).toLocaleTimeString()}</span>{' '}
             {a.state === 'open' ? (
               <button type="button" className="small" onClick={() => void acknowledge(a.id)}>
