@@ -282,7 +282,7 @@ function Shell() {
           <span className="sr-only">{t('shell.menu')}</span>
         </button>
         <Link href="/" className="brand">
-          Roster
+          {t('shell.brand')}
         </Link>
         <OrgSwitcher />
         <span className="spacer" />

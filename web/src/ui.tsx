@@ -110,6 +110,9 @@ export function useZone(zone: string | undefined) {
   };
 }
 
+/** A column head for times on the viewer's own clock: "When (Europe/Paris)". */
+export const viewerZoneLabel = (text: string) => `${text} (${viewerZone()})`;
+
 /** Says which zone the page's times are in, and the viewer's own when it differs. */
 export function ZoneNote({ zone }: { zone: string | undefined }) {
   const { t, fmt } = useI18n();
@@ -154,10 +157,11 @@ export function useSubmit() {
       await fn();
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.errors.length > 0) {
+      const explained = err instanceof ApiError ? explain?.(err) : undefined;
+      if (err instanceof ApiError && (err.errors.length > 0 || explained)) {
         const byField: Record<string, string> = {};
         for (const e of err.errors) byField[fieldOf(e.path)] ??= fieldMessage(t, fieldOf(e.path), e.message);
-        setFields({ ...byField, ...explain?.(err) });
+        setFields({ ...byField, ...explained });
       } else setError(problemMessage(t, err));
       return false;
     } finally {
