@@ -304,7 +304,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E loop', { exact: true }) });
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E slide' });
-    await playlist.getByText('1 items').waitFor();
+    await playlist.getByText('1 item', { exact: true }).waitFor();
     await admin.getByLabel('Pairing code').fill(code);
     await admin.getByLabel('Screen name').fill('E2E screen');
     await admin
@@ -869,7 +869,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E order', { exact: true }) });
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E lobby page' });
-    await playlist.getByText('1 items').waitFor();
+    await playlist.getByText('1 item', { exact: true }).waitFor();
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E news page' });
     await playlist.getByText('2 items').waitFor();
     const items = playlist.getByTestId('playlist-item');

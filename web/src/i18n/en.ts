@@ -372,7 +372,6 @@ export const en = {
   'users.allUnits': 'All units',
   'users.department': 'Department',
   'users.allDepartments': 'All departments',
-  'users.pickUnitFirst': 'Choose a unit first',
   'users.searchHint': 'name, username, email',
   'users.username': 'Username',
   'users.fullName': 'Full name',

@@ -371,7 +371,6 @@ export const fr: Catalogue = {
   'users.allUnits': 'Toutes les unités',
   'users.department': 'Service',
   'users.allDepartments': 'Tous les services',
-  'users.pickUnitFirst': 'Choisissez d’abord une unité',
   'users.searchHint': 'nom, identifiant, e-mail',
   'users.username': 'Identifiant',
   'users.fullName': 'Nom complet',

@@ -82,7 +82,7 @@ export function Users() {
         <label>
           {t('users.department')}
           <select value={department} onChange={(e) => setDepartment(e.target.value)} disabled={!unit}>
-            <option value="">{unit ? t('users.allDepartments') : t('users.pickUnitFirst')}</option>
+            <option value="">{t('users.allDepartments')}</option>
             <Options items={departmentsOfUnit} label={(d) => d.department_name} />
           </select>
         </label>
