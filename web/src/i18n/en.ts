@@ -201,7 +201,8 @@ export const en = {
   'manage.deleteEvent': 'Delete event',
   'manage.deleteEventTitle': 'Delete the event {name}?',
   'manage.deleteEventText':
-    'Its rooms, sessions, roles and badges stop being usable; the event is kept in the records (soft delete) but disappears from every list.',
+    'Its rooms, sessions, roles and badges stop being usable; the event is kept in the records ' +
+    '(soft delete) but disappears from every list.',
   'manage.eventDeleted': 'Event {name} deleted',
   'manage.rooms': 'Rooms',
   'manage.newRoom': 'New room',

@@ -197,7 +197,8 @@ export const fr: Catalogue = {
   'manage.deleteEvent': 'Supprimer l’événement',
   'manage.deleteEventTitle': 'Supprimer l’événement {name} ?',
   'manage.deleteEventText':
-    'Ses salles, sessions, rôles et badges deviennent inutilisables ; l’événement reste dans les archives (suppression douce) mais disparaît de toutes les listes.',
+    'Ses salles, sessions, rôles et badges deviennent inutilisables ; l’événement reste dans les ' +
+    'archives (suppression douce) mais disparaît de toutes les listes.',
   'manage.eventDeleted': 'Événement {name} supprimé',
   'manage.rooms': 'Salles',
   'manage.newRoom': 'Nouvelle salle',
