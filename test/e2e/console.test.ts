@@ -72,11 +72,23 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   }
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  /** The value a `datetime-local` input shows for an instant, in the page's own time zone. */
-  const localInput = (page: Page, ms: number) =>
-    page.evaluate(
-      (t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
-      ms,
+  /**
+   * The value a `datetime-local` input takes for an instant: event times are entered on the
+   * event's own clock (the demo event is in Europe/Paris), whatever the browser's zone.
+   */
+  const localInput = (_page: Page, ms: number, zone = 'Europe/Paris') =>
+    Promise.resolve(
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .format(ms)
+        .replace(' ', 'T'),
     );
   const HOUR = 3_600_000;
 
@@ -292,7 +304,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E loop', { exact: true }) });
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E slide' });
-    await playlist.getByText('1 items').waitFor();
+    await playlist.getByText('1 item', { exact: true }).waitFor();
     await admin.getByLabel('Pairing code').fill(code);
     await admin.getByLabel('Screen name').fill('E2E screen');
     await admin
@@ -820,7 +832,10 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await editor.getByLabel('Plays until').fill('2030-06-01T08:00');
     await editor.getByLabel('Duration (seconds)').fill('25');
     await editor.getByRole('button', { name: 'Save schedule' }).click();
-    assert.match((await editor.locator('[data-field=end_date]').textContent()) ?? '', /after start_date/);
+    assert.match(
+      (await editor.locator('[data-field=end_date]').textContent()) ?? '',
+      /The end must be after the start/,
+    );
     await shot(admin, '17-asset-schedule-error');
     const token = await apiLogin('admin');
     const find = async () =>
@@ -854,7 +869,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E order', { exact: true }) });
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E lobby page' });
-    await playlist.getByText('1 items').waitFor();
+    await playlist.getByText('1 item', { exact: true }).waitFor();
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E news page' });
     await playlist.getByText('2 items').waitFor();
     const items = playlist.getByTestId('playlist-item');

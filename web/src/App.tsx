@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError, messageOf, session, whenUnauthorized } from './api/client';
+import { api, ApiError, session, whenUnauthorized } from './api/client';
+import { I18nProvider, useT } from './i18n';
+import { LanguageSwitch } from './i18n/LanguageSwitch';
+import { orgRoleLabel } from './i18n/labels';
+import type { Key } from './i18n/en';
+import { problemMessage } from './i18n/errors';
 import { loadAccess, SessionContext, useSession, type Access, type Me, type SessionValue } from './auth';
 import { LiveIndicator, LiveProvider } from './live';
 import { Link, navigate, usePath } from './router';
@@ -26,8 +31,8 @@ import { Signage } from './pages/signage/Signage';
 
 interface NavItem {
   href: string;
-  label: string;
-  module: string;
+  label: Key;
+  module: Key;
   allowed(a: Access): boolean;
   page: () => ReactNode;
 }
@@ -41,113 +46,113 @@ const checkingIn = (a: Access) =>
 export const NAV: NavItem[] = [
   {
     href: '/events/timetable',
-    label: 'Timetable',
-    module: 'Events',
+    label: 'nav.timetable',
+    module: 'module.events',
     allowed: (a) => a.events.length > 0,
     page: () => <Timetable />,
   },
   {
     href: '/events/manage',
-    label: 'Events, rooms & sessions',
-    module: 'Events',
+    label: 'nav.manage',
+    module: 'module.events',
     allowed: managing,
     page: () => <ManageEvents />,
   },
   {
     href: '/events/slots',
-    label: 'Room slots',
-    module: 'Events',
+    label: 'nav.slots',
+    module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role === 'manager'),
     page: () => <RoomSlots />,
   },
   {
     href: '/events/questions',
-    label: 'Questions',
-    module: 'Events',
+    label: 'nav.questions',
+    module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role !== 'controlleur_des_badges'),
     page: () => <Questions />,
   },
   {
     href: '/events/badges',
-    label: 'Badges',
-    module: 'Events',
+    label: 'nav.badges',
+    module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'),
     page: () => <Badges />,
   },
   {
     href: '/events/announcements',
-    label: 'Announcements',
-    module: 'Events',
+    label: 'nav.announcements',
+    module: 'module.events',
     allowed: (a) => a.events.length > 0,
     page: () => <Announcements />,
   },
   {
     href: '/events/stand',
-    label: 'Stand scanner',
-    module: 'Events',
+    label: 'nav.stand',
+    module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role === 'exposant'),
     page: () => <ExhibitorScanner />,
   },
   {
     href: '/events/scanner',
-    label: 'Scanner',
-    module: 'Events',
+    label: 'nav.scanner',
+    module: 'module.events',
     allowed: controlling,
     page: () => <Scanner />,
   },
   {
     href: '/events/check-in',
-    label: 'Check-in desk',
-    module: 'Events',
+    label: 'nav.checkIn',
+    module: 'module.events',
     allowed: checkingIn,
     page: () => <CheckIn />,
   },
   {
     href: '/org/users',
-    label: 'Users',
-    module: 'Organization',
+    label: 'nav.users',
+    module: 'module.org',
     allowed: (a) => a.org,
     page: () => <Users />,
   },
   {
     href: '/org/units',
-    label: 'Units & departments',
-    module: 'Organization',
+    label: 'nav.units',
+    module: 'module.org',
     allowed: (a) => a.org,
     page: () => <Units />,
   },
   {
     href: '/org/audit',
-    label: 'Audit log',
-    module: 'Organization',
+    label: 'nav.audit',
+    module: 'module.org',
     allowed: (a) => a.audit,
     page: () => <Audit />,
   },
   {
     href: '/monitoring',
-    label: 'Mic wall',
-    module: 'Monitoring',
+    label: 'nav.wall',
+    module: 'module.monitoring',
     allowed: (a) => a.monitoring,
     page: () => <Wall />,
   },
   {
     href: '/monitoring/performers',
-    label: 'Performers & assignments',
-    module: 'Monitoring',
+    label: 'nav.performers',
+    module: 'module.monitoring',
     allowed: (a) => a.monitoring,
     page: () => <Performers />,
   },
   {
     href: '/monitoring/groups',
-    label: 'Monitoring groups',
-    module: 'Monitoring',
+    label: 'nav.groups',
+    module: 'module.monitoring',
     allowed: (a) => a.isOrgAdmin,
     page: () => <Groups />,
   },
   {
     href: '/signage',
-    label: 'Screens & playlists',
-    module: 'Signage',
+    label: 'nav.signage',
+    module: 'module.signage',
     allowed: (a) => a.signage,
     page: () => <Signage />,
   },
@@ -159,7 +164,11 @@ export function App() {
   if (path === '/player') return <Player />;
   // A side-of-stage display reads with its display link, never with a user's session.
   if (path === '/display') return <Display />;
-  return <SignedIn />;
+  return (
+    <I18nProvider>
+      <SignedIn />
+    </I18nProvider>
+  );
 }
 
 function SignedIn() {
@@ -167,6 +176,7 @@ function SignedIn() {
     { token: string; me: Me; access: Access } | null | 'loading' | 'unreachable'
   >('loading');
   const [error, setError] = useState('');
+  const t = useT();
 
   const load = useCallback(async () => {
     const token = session.token;
@@ -177,10 +187,10 @@ function SignedIn() {
     } catch (err) {
       // Only a rejected token signs out; a server that is briefly down keeps the session.
       if (err instanceof ApiError && err.status === 401) session.set(null);
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
       setState(err instanceof ApiError && err.status === 401 ? null : 'unreachable');
     }
-  }, []);
+  }, [t]);
 
   useEffect(() => {
     whenUnauthorized(() => {
@@ -190,15 +200,15 @@ function SignedIn() {
     void load();
   }, [load]);
 
-  if (state === 'loading') return <p className="center muted">Loading…</p>;
+  if (state === 'loading') return <p className="center muted">{t('common.loading')}</p>;
   if (state === 'unreachable')
     return (
       <main className="auth" id="main">
         <section className="card auth-card" role="alert">
-          <h1>Roster is not reachable</h1>
+          <h1>{t('shell.unreachable')}</h1>
           <p>{error}</p>
           <button type="button" onClick={() => (setState('loading'), void load())}>
-            Try again
+            {t('shell.tryAgain')}
           </button>
         </section>
       </main>
@@ -244,6 +254,7 @@ function SignedIn() {
 
 function Shell() {
   const { me, access, logout } = useSession();
+  const t = useT();
   const path = usePath();
   const [menuOpen, setMenuOpen] = useState(false);
   const items = NAV.filter((n) => n.allowed(access));
@@ -254,16 +265,13 @@ function Shell() {
   let content: ReactNode;
   if (path === '/' || path === '/login') content = <Home items={items} />;
   else if (current && current.allowed(access)) content = current.page();
-  else if (current)
-    content = (
-      <Notice title="Not available">Your role and assignments do not give you access to this page.</Notice>
-    );
-  else content = <Notice title="Page not found">There is no page at {path}.</Notice>;
+  else if (current) content = <Notice title={t('shell.notAvailable')}>{t('shell.notAvailableText')}</Notice>;
+  else content = <Notice title={t('shell.notFound')}>{t('shell.notFoundText', { path })}</Notice>;
 
   return (
     <div className="shell">
       <a className="skip" href="#main">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <header className="topbar">
         <button
@@ -274,32 +282,33 @@ function Shell() {
           onClick={() => setMenuOpen((o) => !o)}
         >
           <span aria-hidden="true">☰</span>
-          <span className="sr-only">Menu</span>
+          <span className="sr-only">{t('shell.menu')}</span>
         </button>
         <Link href="/" className="brand">
-          Roster
+          {t('shell.brand')}
         </Link>
         <OrgSwitcher />
         <span className="spacer" />
         <LiveIndicator />
+        <LanguageSwitch />
         <span className="who" title={me.user?.username}>
-          {me.user?.full_name ?? me.via} <span className="badge">{me.role}</span>
+          {me.user?.full_name ?? me.via} <span className="badge">{orgRoleLabel(t, me.role)}</span>
         </span>
         <button type="button" className="ghost" onClick={() => void logout()}>
-          Log out
+          {t('shell.logout')}
         </button>
       </header>
-      <nav id="nav" className={menuOpen ? 'nav open' : 'nav'} aria-label="Modules">
-        {modules.length === 0 && <p className="muted small">No module is assigned to you yet.</p>}
+      <nav id="nav" className={menuOpen ? 'nav open' : 'nav'} aria-label={t('shell.modules')}>
+        {modules.length === 0 && <p className="muted small">{t('shell.noModule')}</p>}
         {modules.map((m) => (
           <section key={m}>
-            <h2>{m}</h2>
+            <h2>{t(m)}</h2>
             <ul>
               {items
                 .filter((n) => n.module === m)
                 .map((n) => (
                   <li key={n.href}>
-                    <Link href={n.href}>{n.label}</Link>
+                    <Link href={n.href}>{t(n.label)}</Link>
                   </li>
                 ))}
             </ul>
@@ -315,6 +324,7 @@ function Shell() {
 
 function OrgSwitcher() {
   const { me, refresh } = useSession();
+  const t = useT();
   const [error, setError] = useState('');
   async function switchOrg(slug: string) {
     try {
@@ -322,17 +332,17 @@ function OrgSwitcher() {
       navigate('/', { replace: true });
       await refresh();
     } catch (err) {
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     }
   }
   if (me.orgs.length < 2) return <span className="org-name">{me.org.name}</span>;
   return (
     <label className="org-switch">
-      <span className="sr-only">Organization</span>
+      <span className="sr-only">{t('shell.organization')}</span>
       <select value={me.org.slug} onChange={(e) => void switchOrg(e.target.value)}>
         {me.orgs.map((o) => (
           <option key={o.org.id} value={o.org.slug}>
-            {o.org.name} ({o.role})
+            {o.org.name} ({orgRoleLabel(t, o.role)})
           </option>
         ))}
       </select>

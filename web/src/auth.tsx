@@ -13,7 +13,7 @@ export interface Access {
   monitoring: boolean;
   signage: boolean;
   /** The events the user takes part in, with their role in each. */
-  events: Array<{ id: string; name: string; role: EventRole }>;
+  events: Array<{ id: string; name: string; role: EventRole; timezone: string }>;
 }
 
 export interface SessionValue {
@@ -56,14 +56,14 @@ export async function loadAccess(me: Me): Promise<Access> {
   const eventRoles: Access['events'] = [];
   for (const ev of events?.items ?? []) {
     if (isOrgAdmin || ev.created_by === me.user?.id || ev.president_id === me.user?.id) {
-      eventRoles.push({ id: ev.id, name: ev.name, role: 'manager' });
+      eventRoles.push({ id: ev.id, name: ev.name, role: 'manager', timezone: ev.timezone });
       continue;
     }
     const mine = await ok(
       api.get('/api/events/events/{id}/assignments', { path: { id: ev.id }, query: { limit: 10 } }),
     );
     const own = mine?.items.find((a) => a.user_id === me.user?.id);
-    if (own) eventRoles.push({ id: ev.id, name: ev.name, role: own.role });
+    if (own) eventRoles.push({ id: ev.id, name: ev.name, role: own.role, timezone: ev.timezone });
   }
   const orgRole = orgUser?.role;
   return {

@@ -9,6 +9,7 @@ import {
   type ReactNode,
 } from 'react';
 import { api } from './api/client';
+import { useT } from './i18n';
 
 export interface LiveMessage {
   type: string;
@@ -102,9 +103,12 @@ export function useLiveEvents(prefix: string, fn: (m: LiveMessage) => void) {
 
 export function LiveIndicator() {
   const { status } = useLive();
-  const label = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline';
+  const t = useT();
+  const label = t(
+    status === 'live' ? 'live.live' : status === 'connecting' ? 'live.connecting' : 'live.offline',
+  );
   return (
-    <span className={`live live-${status}`} role="status" aria-live="polite" title="Live updates connection">
+    <span className={`live live-${status}`} role="status" aria-live="polite" title={t('live.title')}>
       <span className="dot" aria-hidden="true" />
       {label}
     </span>

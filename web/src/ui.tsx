@@ -3,13 +3,16 @@ import {
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
   type KeyboardEvent,
   type ReactElement,
   type ReactNode,
 } from 'react';
-import { ApiError, messageOf } from './api/client';
+import { ApiError } from './api/client';
+import { fieldMessage, fieldOf, problemMessage } from './i18n/errors';
+import { useI18n, useT, viewerZone } from './i18n';
 
 /** Loads data for a page; `reload()` after a change. */
 export function useLoad<T>(
@@ -20,19 +23,20 @@ export function useLoad<T>(
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
+  const t = useT();
   useEffect(() => {
     let live = true;
     setLoading(true);
     load().then(
       (d) => live && (setData(d), setError(''), setLoading(false)),
-      (err) => live && (setError(messageOf(err)), setLoading(false)),
+      (err) => live && (setError(problemMessage(t, err)), setLoading(false)),
     );
     return () => {
       live = false;
     };
     // `load` is a new closure on every render: the caller's `deps` name what it reads instead.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
+  }, [...deps, tick, t]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
 }
@@ -76,20 +80,76 @@ export function Page({
   );
 }
 
+/** The viewer's clock, for times that belong to no zoned object (a monitoring sample's moment). */
 export const fmtTime = (iso: string) =>
-  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  new Date(iso).toLocaleTimeString(document.documentElement.lang || [], {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 export const fmtDateTime = (iso: string) =>
-  new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  new Date(iso).toLocaleString(document.documentElement.lang || [], {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+
+/**
+ * Times of an object that has its own time zone (an event, its rooms and sessions, an asset): each
+ * shown on that zone's clock, and `label` adds the zone's name so nobody reads it as their own.
+ */
+export function useZone(zone: string | undefined) {
+  const { fmt, t } = useI18n();
+  const z = zone || viewerZone();
+  return {
+    zone: z,
+    time: (iso: string | number) => fmt.time(iso, z),
+    dateTime: (iso: string | number) => fmt.dateTime(iso, z),
+    /** `text` followed by the zone: "14:00–15:00 (Europe/Paris)". */
+    label: (text: string) => t('zone.label', { text, zone: z }),
+    range: (from: string | number, to: string | number) =>
+      t('zone.label', { text: `${fmt.dateTime(from, z)} – ${fmt.time(to, z)}`, zone: z }),
+  };
+}
+
+/** A column head for times on the viewer's own clock: "When (Europe/Paris)". */
+export const viewerZoneLabel = (text: string) => `${text} (${viewerZone()})`;
+
+/** Says which zone the page's times are in, and the viewer's own when it differs. */
+export function ZoneNote({ zone }: { zone: string | undefined }) {
+  const { t, fmt } = useI18n();
+  const mine = viewerZone();
+  if (!zone) return null;
+  return (
+    <p className="muted small zone-note" data-testid="zone-note">
+      {zone === mine
+        ? t('zone.same', { zone })
+        : t('zone.differs', {
+            zone,
+            mine,
+            now: fmt.time(Date.now(), zone),
+            myNow: fmt.time(Date.now(), mine),
+          })}
+    </p>
+  );
+}
 
 /**
  * A form's submit state: the overall error, and the field errors of a problem+json answer keyed by
  * field name (`errors[].path` such as `body.price` → `price`), shown next to their inputs by `Field`.
  */
 export function useSubmit() {
+  const t = useT();
   const [error, setError] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  async function run(fn: () => Promise<unknown>): Promise<boolean> {
+  /**
+   * Runs `fn`; a refusal's field errors go under their fields in words (`explain` may word one
+   * better from what the page knows, e.g. which session is in the way), anything else above the
+   * buttons. The validator's summary is never repeated at the page level.
+   */
+  async function run(
+    fn: () => Promise<unknown>,
+    explain?: (err: ApiError) => Record<string, string> | undefined,
+  ): Promise<boolean> {
     setError('');
     setFields({});
     setBusy(true);
@@ -97,12 +157,12 @@ export function useSubmit() {
       await fn();
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.errors.length > 0) {
+      const explained = err instanceof ApiError ? explain?.(err) : undefined;
+      if (err instanceof ApiError && (err.errors.length > 0 || explained)) {
         const byField: Record<string, string> = {};
-        for (const e of err.errors) byField[e.path.replace(/^(body|query|params)\./, '')] ??= e.message;
-        setFields(byField);
-        setError(err.detail || err.title);
-      } else setError(messageOf(err));
+        for (const e of err.errors) byField[fieldOf(e.path)] ??= fieldMessage(t, fieldOf(e.path), e.message);
+        setFields({ ...byField, ...explained });
+      } else setError(problemMessage(t, err));
       return false;
     } finally {
       setBusy(false);
@@ -155,27 +215,39 @@ export function FormActions({
   form,
   submit,
   onCancel,
-  cancelLabel = 'Cancel',
+  cancelLabel,
   status,
   children,
 }: {
-  form: { error: string; busy: boolean };
+  form: { error: string; busy: boolean; fields?: Record<string, string> };
   submit: ReactNode;
   onCancel?: () => void;
   cancelLabel?: string;
   status?: string;
   children?: ReactNode;
 }) {
+  const t = useT();
+  const row = useRef<HTMLDivElement>(null);
+  // A field error whose field this form does not show belongs to no field: it is said here, once.
+  const [orphans, setOrphans] = useState<string[]>([]);
+  const fields = form.fields;
+  useLayoutEffect(() => {
+    const el = row.current?.closest('form');
+    const missing = Object.entries(fields ?? {})
+      .filter(([name]) => !el?.querySelector(`[data-field="${CSS.escape(name)}"]`))
+      .map(([, message]) => message);
+    setOrphans((prev) => (prev.join('\n') === missing.join('\n') ? prev : missing));
+  }, [fields]);
   return (
     <>
-      <ErrorText>{form.error}</ErrorText>
-      <div className="row">
+      <ErrorText>{[form.error, ...orphans].filter(Boolean).join(' ')}</ErrorText>
+      <div className="row" ref={row}>
         <button type="submit" disabled={form.busy}>
           {submit}
         </button>
         {onCancel && (
           <button type="button" className="ghost" onClick={onCancel}>
-            {cancelLabel}
+            {cancelLabel ?? t('common.cancel')}
           </button>
         )}
         {children}
@@ -226,17 +298,11 @@ export function Options<T extends { id: string | number }>({
   );
 }
 
-/** `<input type="datetime-local">` works in local time without zone; the API wants ISO instants. */
-export const toLocalInput = (iso: string | null | undefined) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
-export const fromLocalInput = (value: FormDataEntryValue | null) => {
-  const s = typeof value === 'string' ? value : '';
-  const d = new Date(s);
-  return s && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
-};
+/**
+ * `<input type="datetime-local">` holds a wall-clock time without zone; the API wants ISO instants.
+ * The wall clock is the object's own zone (an event's), never silently the browser's.
+ */
+export { fromZonedInput, toZonedInput } from './i18n';
 
 /** A form field's text: '' when the form has no such field (or it holds a file). */
 export function formText(form: FormData, name: string): string {
@@ -280,6 +346,7 @@ function ConfirmDialog({
   onClose,
 }: ConfirmRequest & { onClose: (ok: boolean) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const t = useT();
   const titleId = useId();
   const messageId = useId();
   useEffect(() => {
@@ -329,7 +396,7 @@ function ConfirmDialog({
           {confirmLabel}
         </button>
         <button type="button" className="ghost" data-cancel onClick={() => onClose(false)}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </dialog>
@@ -341,6 +408,7 @@ function ConfirmDialog({
  * kept per item id so it shows next to the item it concerns.
  */
 export function useItemResults() {
+  const t = useT();
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
   const set = useCallback(
     (id: string, ok: boolean, text: string) => setResults((r) => ({ ...r, [id]: { ok, text } })),
@@ -364,11 +432,11 @@ export function useItemResults() {
         if (success) set(id, true, success);
         return true;
       } catch (err) {
-        set(id, false, messageOf(err));
+        set(id, false, problemMessage(t, err));
         return false;
       }
     },
-    [clear, set],
+    [clear, set, t],
   );
   const show = (id: string) => {
     const r = results[id];

@@ -82,7 +82,11 @@ export async function call<P extends keyof paths, M extends Method>(
   path: P,
   opts: CallOptions<Op<P, M>> = {},
 ): Promise<Answer<P, M>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The API words its problems in the console's language where it has a catalogue for it.
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': document.documentElement.lang || 'en',
+  };
   const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';

@@ -1,25 +1,29 @@
 import { useSession } from '../auth';
+import { useT } from '../i18n';
+import type { Key } from '../i18n/en';
+import { eventRoleLabel, orgRoleLabel } from '../i18n/labels';
 import { Link } from '../router';
 
-export function Home({ items }: { items: Array<{ href: string; label: string; module: string }> }) {
+export function Home({ items }: { items: Array<{ href: string; label: Key; module: Key }> }) {
   const { me, access } = useSession();
+  const t = useT();
+  const roles = access.events.map((e) => `${e.name}: ${eventRoleLabel(t, e.role)}`).join(', ');
   return (
     <>
-      <h1>Hello {me.user?.full_name ?? ''}</h1>
+      <h1>{t('home.hello', { name: me.user?.full_name ?? '' })}</h1>
       <p className="muted">
-        {me.org.name} · {me.role}
-        {access.events.length > 0 &&
-          ` · ${access.events.map((e) => `${e.name}: ${e.role.replaceAll('_', ' ')}`).join(', ')}`}
+        {me.org.name} · {orgRoleLabel(t, me.role)}
+        {roles && ` · ${roles}`}
       </p>
       {items.length === 0 ? (
-        <p>Nothing is assigned to you yet. Ask an administrator of {me.org.name} for an assignment.</p>
+        <p>{t('home.nothing', { org: me.org.name })}</p>
       ) : (
         <ul className="tiles">
           {items.map((n) => (
             <li key={n.href}>
               <Link href={n.href}>
-                <span className="muted small">{n.module}</span>
-                <strong>{n.label}</strong>
+                <span className="muted small">{t(n.module)}</span>
+                <strong>{t(n.label)}</strong>
               </Link>
             </li>
           ))}

@@ -1,9 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { api, messageOf } from '../api/client';
+import { api } from '../api/client';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useSession } from '../auth';
+import { useT } from '../i18n';
+import { problemMessage } from '../i18n/errors';
 import { ErrorText, formText } from '../ui';
 
 export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => void; notice?: string }) {
+  const t = useT();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -22,7 +26,7 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
       });
       onLoggedIn(result.token);
     } catch (err) {
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     } finally {
       setBusy(false);
     }
@@ -30,23 +34,24 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
   return (
     <main className="auth" id="main">
       <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
-        <h1 id="login-title">Sign in to Roster</h1>
+        <LanguageSwitch />
+        <h1 id="login-title">{t('login.title')}</h1>
         {notice && <p className="muted small">{notice}</p>}
         <label>
-          Username
+          {t('login.username')}
           <input name="username" autoComplete="username" required autoFocus />
         </label>
         <label>
-          Password
+          {t('login.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
         <label>
-          Organization <span className="muted">(optional slug)</span>
+          {t('login.org')} <span className="muted">{t('login.orgHint')}</span>
           <input name="org" autoComplete="organization" />
         </label>
         <ErrorText>{error}</ErrorText>
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('login.signingIn') : t('login.signIn')}
         </button>
       </form>
     </main>
@@ -56,42 +61,43 @@ export function Login({ onLoggedIn, notice }: { onLoggedIn: (token: string) => v
 /** A temporary password must be replaced before anything else is shown. */
 export function ChangePassword({ onChanged }: { onChanged: () => void }) {
   const { me, logout } = useSession();
+  const t = useT();
   const [error, setError] = useState('');
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const next = formText(form, 'new_password');
-    if (next !== formText(form, 'confirm')) return setError('The two new passwords differ.');
+    if (next !== formText(form, 'confirm')) return setError(t('password.differ'));
     try {
       await api.post('/api/auth/password', {
         body: { current_password: formText(form, 'current_password'), new_password: next },
       });
       onChanged();
     } catch (err) {
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     }
   }
   return (
     <main className="auth" id="main">
       <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="pw-title">
-        <h1 id="pw-title">Choose a new password</h1>
-        <p>Welcome {me.user?.full_name}. Your password is temporary: choose your own to continue.</p>
+        <h1 id="pw-title">{t('password.title')}</h1>
+        <p>{t('password.intro', { name: me.user?.full_name ?? '' })}</p>
         <label>
-          Temporary password
+          {t('password.temporary')}
           <input name="current_password" type="password" autoComplete="current-password" required />
         </label>
         <label>
-          New password
+          {t('password.new')}
           <input name="new_password" type="password" autoComplete="new-password" minLength={8} required />
         </label>
         <label>
-          New password again
+          {t('password.again')}
           <input name="confirm" type="password" autoComplete="new-password" minLength={8} required />
         </label>
         <ErrorText>{error}</ErrorText>
-        <button type="submit">Change password</button>
+        <button type="submit">{t('password.change')}</button>
         <button type="button" className="ghost" onClick={() => void logout()}>
-          Log out
+          {t('shell.logout')}
         </button>
       </form>
     </main>

@@ -1,15 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { api, messageOf } from '../../api/client';
+import { api } from '../../api/client';
+import { useT } from '../../i18n';
+import { AUDIENCES, audienceLabel } from '../../i18n/labels';
 import { useLiveEvents } from '../../live';
-import { ErrorText, fmtDateTime, Page, useLoad, formText } from '../../ui';
+import { Field, FormActions, Page, ErrorText, useLoad, useSubmit, useZone, formText } from '../../ui';
 import { useEventChoice } from './common';
-
-const TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
 
 /** The announcements aimed at my role, newest first, refreshed live; managers and gestionnaires publish. */
 export function Announcements() {
   const { event, picker } = useEventChoice();
-  const [error, setError] = useState('');
+  const t = useT();
+  const z = useZone(event?.timezone);
+  const form = useSubmit();
+  const [sent, setSent] = useState('');
   const feed = useLoad(
     () =>
       event
@@ -24,53 +27,61 @@ export function Announcements() {
     if (!event) return;
     const form = e.currentTarget;
     const f = new FormData(form);
-    try {
-      await api.post('/api/events/events/{id}/annonces', {
+    setSent('');
+    const ok = await submitForm.run(() =>
+      api.post('/api/events/events/{id}/annonces', {
         path: { id: event.id },
         body: {
-          title: formText(f, 'title'),
-          description: formText(f, 'description'),
-          target: formText(f, 'target') as (typeof TARGETS)[number],
+          title: formText(f, 'title').trim(),
+          description: formText(f, 'description').trim(),
+          target: formText(f, 'target') as (typeof AUDIENCES)[number],
         },
-      });
+      }),
+    );
+    if (ok) {
       form.reset();
-      setError('');
+      setSent(t('announce.published'));
       feed.reload();
-    } catch (err) {
-      setError(messageOf(err));
     }
   }
-  if (!event) return <Page title="Announcements">You take part in no event.</Page>;
+  const submitForm = form;
+  if (!event) return <Page title={t('nav.announcements')}>{t('events.none')}</Page>;
   return (
-    <Page title="Announcements" actions={picker}>
+    <Page title={t('nav.announcements')} actions={picker}>
       {mayPublish && (
-        <form className="card form" onSubmit={(e) => void publish(e)} aria-label="Publish an announcement">
-          <label>
-            Title <input name="title" required maxLength={200} />
-          </label>
-          <label>
-            Message <textarea name="description" required rows={3} />
-          </label>
-          <label>
-            For
-            <select name="target">
-              {TARGETS.map((t) => (
-                <option key={t}>{t}</option>
+        <form
+          className="card form"
+          onSubmit={(e) => void publish(e)}
+          aria-label={t('announce.publishForm')}
+          noValidate
+        >
+          <Field label={t('common.title')} name="title" errors={form.fields}>
+            <input required maxLength={200} />
+          </Field>
+          <Field label={t('announce.message')} name="description" errors={form.fields}>
+            <textarea required rows={3} />
+          </Field>
+          <Field label={t('announce.for')} name="target" errors={form.fields}>
+            <select>
+              {AUDIENCES.map((a) => (
+                <option key={a} value={a}>
+                  {audienceLabel(t, a)}
+                </option>
               ))}
             </select>
-          </label>
-          <ErrorText>{error}</ErrorText>
-          <button type="submit">Publish</button>
+          </Field>
+          <FormActions form={form} submit={t('announce.publish')} status={sent} />
         </form>
       )}
       <ErrorText>{feed.error}</ErrorText>
-      {feed.data?.items.length === 0 && <p className="muted">No announcement yet.</p>}
+      {feed.data?.items.length === 0 && <p className="muted">{t('announce.none')}</p>}
       <ul className="plain feed">
         {feed.data?.items.map((a) => (
           <li key={a.id} className="card">
             <h2>{a.title}</h2>
             <p className="muted small">
-              {fmtDateTime(a.created_at)} · for {a.target}
+              {z.label(z.dateTime(a.created_at))} ·{' '}
+              {t('announce.forWhom', { audience: audienceLabel(t, a.target) })}
             </p>
             <p>{a.description}</p>
           </li>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { allPages, api } from '../../api/client';
+import { useT } from '../../i18n';
+import { eventRoleLabel } from '../../i18n/labels';
 import { ErrorText, Page, Table, useLoad } from '../../ui';
 import { useEventChoice } from './common';
 
@@ -14,6 +16,7 @@ const badgeUrl = (eventId: string, participantId: string) =>
 export function Badges() {
   // Room managers hold no badge list in the API; everyone else sees the badges it lets them see.
   const { event, picker } = useEventChoice(['manager', 'controlleur_des_badges', 'participant', 'exposant']);
+  const t = useT();
   const [q, setQ] = useState('');
   const [role, setRole] = useState<'' | 'participant' | 'exposant'>('');
   const [printing, setPrinting] = useState(false);
@@ -29,17 +32,17 @@ export function Badges() {
         : [],
     [event?.id, q, role],
   );
-  if (!event) return <Page title="Badges">You take part in no event.</Page>;
+  if (!event) return <Page title={t('nav.badges')}>{t('events.none')}</Page>;
   const people = list.data ?? [];
   if (printing)
     return (
       <div className="print-all">
         <div className="row no-print">
           <button type="button" onClick={() => window.print()}>
-            Print {people.length} badges
+            {t('badges.printN', { count: people.length })}
           </button>
           <button type="button" className="ghost" onClick={() => setPrinting(false)}>
-            Back to the list
+            {t('badges.back')}
           </button>
         </div>
         {people.map((p) => (
@@ -47,66 +50,66 @@ export function Badges() {
             key={p.id}
             className="badge-frame"
             src={badgeUrl(event.id, p.id)}
-            title={`Badge of ${p.full_name}`}
+            title={t('badges.of', { name: p.full_name })}
           />
         ))}
       </div>
     );
   return (
     <Page
-      title={`Badges — ${event.name}`}
+      title={t('badges.titleOf', { name: event.name })}
       actions={
         <div className="row">
           {picker}
           <button type="button" onClick={() => setPrinting(true)} disabled={people.length === 0}>
-            Print all ({people.length})
+            {t('badges.printAll', { count: people.length })}
           </button>
         </div>
       }
     >
       <div className="filters">
         <label>
-          Search
+          {t('common.search')}
           <input
             type="search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            placeholder="name, e-mail, badge id"
+            placeholder={t('badges.searchHint')}
           />
         </label>
         <label>
-          Role
+          {t('common.role')}
           <select value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
-            <option value="">Everyone</option>
-            <option value="participant">Participants</option>
-            <option value="exposant">Exhibitors</option>
+            <option value="">{t('badges.everyone')}</option>
+            <option value="participant">{t('badges.participants')}</option>
+            <option value="exposant">{t('badges.exhibitors')}</option>
           </select>
         </label>
       </div>
       <ErrorText>{list.error}</ErrorText>
-      <Table columns={['Name', 'Role', 'Badge id', 'Checked in', '']}>
+      <Table columns={[t('common.name'), t('common.role'), t('badges.id'), t('badges.checkedIn'), '']}>
         {people.map((p) => (
           <tr key={p.id}>
             <td>{p.full_name}</td>
-            <td>{p.role}</td>
+            <td>{eventRoleLabel(t, p.role)}</td>
             <td>
               <code>{p.badge_id}</code>
             </td>
-            <td>{p.is_checked_in ? 'yes' : 'no'}</td>
+            <td>{p.is_checked_in ? t('common.yes') : t('common.no')}</td>
             <td>
               <a
                 href={badgeUrl(event.id, p.id)}
                 target="_blank"
                 rel="noopener"
-                aria-label={`Print the badge of ${p.full_name}`}
+                aria-label={t('badges.printOf', { name: p.full_name })}
               >
-                Print badge
+                {t('badges.print')}
               </a>
             </td>
           </tr>
         ))}
       </Table>
-      {!list.loading && people.length === 0 && <p className="muted">No badge matches.</p>}
+      {!list.loading && people.length === 0 && <p className="muted">{t('badges.none')}</p>}
     </Page>
   );
 }

@@ -1,6 +1,8 @@
 import { useRef, useState } from 'react';
-import { api, messageOf, session, type Answer } from '../../api/client';
-import { fmtDateTime, Page, useLoad } from '../../ui';
+import { api, session, type Answer } from '../../api/client';
+import { useT } from '../../i18n';
+import { problemMessage } from '../../i18n/errors';
+import { Page, useLoad, useZone } from '../../ui';
 import { ScanDesk, useEventChoice } from './common';
 
 type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
@@ -8,6 +10,8 @@ type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
 /** An exhibitor scans visitors' badges at the stand; each visitor counts once a day. */
 export function ExhibitorScanner() {
   const { event, picker } = useEventChoice(['exposant']);
+  const t = useT();
+  const z = useZone(event?.timezone);
   const [visit, setVisit] = useState<Visit | null>(null);
   const [error, setError] = useState('');
   const input = useRef<HTMLInputElement>(null);
@@ -32,7 +36,7 @@ export function ExhibitorScanner() {
       if (input.current) input.current.value = '';
     } catch (err) {
       setVisit(null);
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     }
     input.current?.focus();
   }
@@ -41,49 +45,49 @@ export function ExhibitorScanner() {
     const res = await fetch(`/api/events/events/${event.id}/exposant-scans/export.csv`, {
       headers: { authorization: `Bearer ${session.token}` },
     });
-    if (!res.ok) return setError(`Export failed (${res.status})`);
+    if (!res.ok) return setError(t('stand.exportFailed', { status: res.status }));
     const a = document.createElement('a');
     a.href = URL.createObjectURL(await res.blob());
     a.download = 'visitors.csv';
     a.click();
   }
-  if (!event) return <Page title="Stand scanner">You exhibit at no event.</Page>;
+  if (!event) return <Page title={t('nav.stand')}>{t('stand.none')}</Page>;
   return (
     <Page
-      title="Stand scanner"
+      title={t('nav.stand')}
       actions={
         <>
           {picker}
           <button type="button" className="ghost" onClick={() => void exportCsv()}>
-            Export CSV
+            {t('stand.export')}
           </button>
         </>
       }
     >
-      <p className="muted">{event.name} · visitors of my stand</p>
+      <p className="muted">{t('stand.intro', { name: event.name })}</p>
       <ScanDesk
         inputId="visitor"
-        label="Visitor badge QR payload"
-        placeholder="RB1.…"
-        submit="Record visit"
+        label={t('stand.label')}
+        placeholder={t('stand.placeholder')}
+        submit={t('stand.record')}
         inputRef={input}
         onScan={(raw) => void scan(raw)}
         error={error}
       >
         {visit && (
           <div className={`verdict ${visit.status === 'recorded' ? 'granted' : 'info'}`}>
-            <strong>{visit.status === 'recorded' ? 'RECORDED' : 'ALREADY TODAY'}</strong>
+            <strong>{visit.status === 'recorded' ? t('stand.recorded') : t('stand.alreadyToday')}</strong>
             <span>
               {visit.visit.visitor.full_name} · {visit.visit.visitor.badge_id}
             </span>
           </div>
         )}
       </ScanDesk>
-      <h2>Visitors</h2>
+      <h2>{t('stand.visitors')}</h2>
       <ul className="plain">
         {visits.data?.items.map((v) => (
           <li key={v.id}>
-            {fmtDateTime(v.scanned_at)} — <strong>{v.visitor.full_name}</strong>{' '}
+            {z.label(z.dateTime(v.scanned_at))} — <strong>{v.visitor.full_name}</strong>{' '}
             {v.visitor.email && <span className="muted">{v.visitor.email}</span>}
           </li>
         ))}

@@ -1,21 +1,24 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { allPages, api, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
+import { knownZone, useI18n, useT } from '../../i18n';
+import { eventStatusLabel, sessionTypeLabel } from '../../i18n/labels';
 import {
   ErrorText,
   StatusText,
   Field,
-  fmtDateTime,
   FormActions,
-  fromLocalInput,
+  fromZonedInput,
   Options,
   Page,
   Table,
-  toLocalInput,
+  toZonedInput,
   useConfirm,
   useItemResults,
   useLoad,
   useSubmit,
+  useZone,
+  ZoneNote,
   formText,
 } from '../../ui';
 import { useEventChoice } from './common';
@@ -30,24 +33,20 @@ const text = (f: FormData, k: string) => formText(f, k).trim();
 export function ManageEvents() {
   const { refresh } = useSession();
   const { event, picker } = useEventChoice(['manager']);
+  const t = useT();
   const [creating, setCreating] = useState(false);
   const confirm = useConfirm();
   const results = useItemResults();
   const [deleted, setDeleted] = useState('');
   async function deleteEvent(e: Event) {
     const ok = await confirm.ask({
-      title: `Delete the event ${e.name}?`,
-      message: (
-        <p>
-          Its rooms, sessions, roles and badges stop being usable; the event is kept in the records (soft
-          delete) but disappears from every list.
-        </p>
-      ),
-      confirmLabel: 'Delete event',
+      title: t('manage.deleteEventTitle', { name: e.name }),
+      message: <p>{t('manage.deleteEventText')}</p>,
+      confirmLabel: t('manage.deleteEvent'),
     });
     if (!ok) return;
     if (await results.run(e.id, () => api.del('/api/events/events/{id}', { path: { id: e.id } }))) {
-      setDeleted(`Event ${e.name} deleted`);
+      setDeleted(t('manage.eventDeleted', { name: e.name }));
       await refresh();
     }
   }
@@ -60,7 +59,7 @@ export function ManageEvents() {
   const shown = details.data && details.data.id === event?.id ? details.data : undefined;
   return (
     <Page
-      title={event && !creating ? `Manage — ${event.name}` : 'Manage events'}
+      title={event && !creating ? t('manage.titleOf', { name: event.name }) : t('manage.title')}
       actions={
         <div className="row">
           {!creating && picker}
@@ -70,7 +69,7 @@ export function ManageEvents() {
             onClick={() => setCreating((c) => !c)}
             aria-expanded={creating}
           >
-            {creating ? 'Back to the event' : 'New event'}
+            {creating ? t('manage.backToEvent') : t('manage.newEvent')}
           </button>
         </div>
       }
@@ -87,25 +86,38 @@ export function ManageEvents() {
       ) : (
         <>
           <ErrorText>{details.error}</ErrorText>
-          {shown && <EventForm key={shown.updated_at} event={shown} onSaved={() => details.reload()} />}
           {shown && (
-            <div className="item-actions">
-              <button type="button" className="danger-ghost" onClick={() => void deleteEvent(shown)}>
-                Delete event
-              </button>
-              {results.show(shown.id)}
-            </div>
+            <EventForm key={shown.updated_at} event={shown} onSaved={() => details.reload()}>
+              <span className="item-actions push-end">
+                <button type="button" className="danger-ghost" onClick={() => void deleteEvent(shown)}>
+                  {t('manage.deleteEvent')}
+                </button>
+                {results.show(shown.id)}
+              </span>
+            </EventForm>
           )}
-          <RoomsAndSessions eventId={event.id} />
+          <RoomsAndSessions eventId={event.id} zone={shown?.timezone ?? event.timezone} />
         </>
       )}
     </Page>
   );
 }
 
-function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Promise<void> }) {
+/** The event's own fields; its dates are entered on the clock of the time zone in the form. */
+function EventForm({
+  event,
+  onSaved,
+  children,
+}: {
+  event?: Event;
+  onSaved: () => void | Promise<void>;
+  children?: ReactNode;
+}) {
   const form = useSubmit();
+  const t = useT();
   const [saved, setSaved] = useState('');
+  const [zoneText, setZoneText] = useState(event?.timezone ?? 'Europe/Paris');
+  const zone = knownZone(zoneText) ?? event?.timezone ?? 'Europe/Paris';
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSaved('');
@@ -114,8 +126,8 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
       name: text(f, 'name'),
       description: text(f, 'description'),
       location: text(f, 'location'),
-      start_date: fromLocalInput(f.get('start_date')),
-      end_date: fromLocalInput(f.get('end_date')),
+      start_date: fromZonedInput(f.get('start_date'), zone),
+      end_date: fromZonedInput(f.get('end_date'), zone),
       timezone: text(f, 'timezone'),
       status: text(f, 'status') as Event['status'],
     };
@@ -125,7 +137,7 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
         : api.post('/api/events/events', { body }),
     );
     if (ok) {
-      setSaved(event ? 'Event saved' : `Event ${body.name} created`);
+      setSaved(event ? t('manage.eventSaved') : t('manage.eventCreated', { name: body.name }));
       await onSaved();
     }
   }
@@ -133,43 +145,59 @@ function EventForm({ event, onSaved }: { event?: Event; onSaved: () => void | Pr
     <form
       className="card form"
       onSubmit={(e) => void submit(e)}
-      aria-label={event ? 'Event details' : 'New event'}
+      aria-label={event ? t('manage.eventDetails') : t('manage.newEvent')}
       noValidate
     >
-      <h2>{event ? 'Event' : 'New event'}</h2>
+      <h2>{event ? t('manage.event') : t('manage.newEvent')}</h2>
       <div className="grid2">
-        <Field label="Event name" name="name" errors={form.fields}>
+        <Field label={t('manage.eventName')} name="name" errors={form.fields}>
           <input defaultValue={event?.name} required />
         </Field>
-        <Field label="Location" name="location" errors={form.fields}>
+        <Field label={t('common.location')} name="location" errors={form.fields}>
           <input defaultValue={event?.location} />
         </Field>
-        <Field label="Starts" name="start_date" errors={form.fields}>
-          <input type="datetime-local" defaultValue={toLocalInput(event?.start_date)} required />
+        <Field label={t('manage.starts', { zone })} name="start_date" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toZonedInput(event?.start_date, zone)} required />
         </Field>
-        <Field label="Ends" name="end_date" errors={form.fields}>
-          <input type="datetime-local" defaultValue={toLocalInput(event?.end_date)} required />
+        <Field label={t('manage.ends', { zone })} name="end_date" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toZonedInput(event?.end_date, zone)} required />
         </Field>
-        <Field label="Time zone" name="timezone" errors={form.fields} hint="IANA name, e.g. Europe/Paris">
-          <input defaultValue={event?.timezone ?? 'Europe/Paris'} />
+        <Field
+          label={t('common.timezone')}
+          name="timezone"
+          errors={form.fields}
+          hint={t('manage.timezoneHint')}
+        >
+          <input value={zoneText} onChange={(e) => setZoneText(e.target.value)} />
         </Field>
-        <Field label="Status" name="status" errors={form.fields}>
+        <Field label={t('common.status')} name="status" errors={form.fields}>
           <select defaultValue={event?.status ?? 'draft'}>
-            <option value="draft">draft</option>
-            <option value="published">published</option>
-            <option value="cancelled">cancelled</option>
+            {(['draft', 'published', 'cancelled'] as const).map((v) => (
+              <option key={v} value={v}>
+                {eventStatusLabel(t, v)}
+              </option>
+            ))}
           </select>
         </Field>
       </div>
-      <Field label="Description" name="description" errors={form.fields}>
+      <Field label={t('common.description')} name="description" errors={form.fields}>
         <textarea defaultValue={event?.description} rows={2} />
       </Field>
-      <FormActions form={form} submit={event ? 'Save event' : 'Create event'} status={saved} />
+      <FormActions
+        form={form}
+        submit={event ? t('manage.saveEvent') : t('manage.createEvent')}
+        status={saved}
+      >
+        {children}
+      </FormActions>
     </form>
   );
 }
 
-function RoomsAndSessions({ eventId }: { eventId: string }) {
+function RoomsAndSessions({ eventId, zone }: { eventId: string; zone: string }) {
+  const t = useT();
+  const { fmt } = useI18n();
+  const z = useZone(zone);
   const data = useLoad(async () => {
     const [rooms, sessions] = await Promise.all([
       allPages((cursor) =>
@@ -188,15 +216,9 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
   async function deleteRoom(r: Room) {
     const count = data.data?.sessions.filter((s) => s.room_id === r.id).length ?? 0;
     const ok = await confirm.ask({
-      title: `Delete the room ${r.name}?`,
-      message: (
-        <p>
-          {count > 0
-            ? `It has ${count} session${count === 1 ? '' : 's'}; its staff slots end with it.`
-            : 'It has no session; its staff slots end with it.'}
-        </p>
-      ),
-      confirmLabel: 'Delete room',
+      title: t('manage.deleteRoomTitle', { name: r.name }),
+      message: <p>{t('manage.deleteRoomText', { count })}</p>,
+      confirmLabel: t('manage.deleteRoom'),
     });
     if (
       ok &&
@@ -208,14 +230,16 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
   }
   async function deleteSession(s: Session) {
     const ok = await confirm.ask({
-      title: `Delete the session ${s.title}?`,
+      title: t('manage.deleteSessionTitle', { title: s.title }),
       message: (
         <p>
-          {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)} in {roomName(s.room_id)}. It leaves the
-          timetable.
+          {t('manage.deleteSessionText', {
+            when: z.range(s.start_time, s.end_time),
+            room: roomName(s.room_id),
+          })}
         </p>
       ),
-      confirmLabel: 'Delete session',
+      confirmLabel: t('manage.deleteSession'),
     });
     if (
       ok &&
@@ -233,21 +257,23 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
       {confirm.dialog}
       <section className="card" aria-labelledby="rooms-title">
         <div className="page-head">
-          <h2 id="rooms-title">Rooms</h2>
+          <h2 id="rooms-title">{t('manage.rooms')}</h2>
           <button type="button" className="small" onClick={() => setRoom('new')}>
-            New room
+            {t('manage.newRoom')}
           </button>
         </div>
-        <Table columns={['Name', 'Location', 'Capacity', 'Inside', '']}>
+        <Table
+          columns={[t('common.name'), t('common.location'), t('manage.capacity'), t('manage.inside'), '']}
+        >
           {rooms.map((r) => (
-            <tr key={r.id} aria-label={`Room ${r.name}`}>
+            <tr key={r.id} aria-label={t('manage.roomRow', { name: r.name })}>
               <td>{r.name}</td>
               <td>{r.location}</td>
-              <td>{r.capacity}</td>
-              <td>{r.current_occupancy}</td>
+              <td>{fmt.number(r.capacity)}</td>
+              <td>{fmt.number(r.current_occupancy)}</td>
               <td>
                 <EditDelete
-                  what={`room ${r.name}`}
+                  what={t('manage.roomWhat', { name: r.name })}
                   onEdit={() => setRoom(r)}
                   onDelete={() => void deleteRoom(r)}
                   result={results.show(r.id)}
@@ -267,42 +293,43 @@ function RoomsAndSessions({ eventId }: { eventId: string }) {
       </section>
       <section className="card" aria-labelledby="sessions-title">
         <div className="page-head">
-          <h2 id="sessions-title">Sessions</h2>
+          <h2 id="sessions-title">{t('manage.sessions')}</h2>
           <button
             type="button"
             className="small"
             onClick={() => setSession('new')}
             disabled={rooms.length === 0}
           >
-            New session
+            {t('manage.newSession')}
           </button>
         </div>
+        <ZoneNote zone={zone} />
         {session && (
           <SessionForm
             key={session === 'new' ? 'new' : session.id}
             eventId={eventId}
             rooms={rooms}
+            sessions={data.data?.sessions ?? []}
+            zone={zone}
             session={session === 'new' ? undefined : session}
             onDone={(changed) => (setSession(null), changed && data.reload())}
           />
         )}
-        <Table columns={['When', 'Room', 'Title', 'Type', '']}>
+        <Table columns={[t('manage.when'), t('common.room'), t('common.title'), t('common.type'), '']}>
           {data.data?.sessions.map((s) => (
-            <tr key={s.id} aria-label={`Session ${s.title}`}>
-              <td className="small">
-                {fmtDateTime(s.start_time)} – {fmtDateTime(s.end_time)}
-              </td>
+            <tr key={s.id} aria-label={t('manage.sessionRow', { title: s.title })}>
+              <td className="small">{z.range(s.start_time, s.end_time)}</td>
               <td>{roomName(s.room_id)}</td>
               <td>
                 {s.title} <span className="muted small">{s.speaker_name}</span>
               </td>
               <td>
-                {s.session_type}
-                {s.is_paid && ` · ${s.price} €`}
+                {sessionTypeLabel(t, s.session_type)}
+                {s.is_paid && ` · ${fmt.number(Number(s.price), { style: 'currency', currency: 'EUR' })}`}
               </td>
               <td>
                 <EditDelete
-                  what={`session ${s.title}`}
+                  what={t('manage.sessionWhat', { title: s.title })}
                   onEdit={() => setSession(s)}
                   onDelete={() => void deleteSession(s)}
                   result={results.show(s.id)}
@@ -331,13 +358,24 @@ function EditDelete({
   onDelete: () => void;
   result: ReactNode;
 }) {
+  const t = useT();
   return (
     <div className="item-actions">
-      <button type="button" className="small ghost" onClick={onEdit} aria-label={`Edit ${what}`}>
-        Edit
+      <button
+        type="button"
+        className="small ghost"
+        onClick={onEdit}
+        aria-label={t('common.editWhat', { what })}
+      >
+        {t('common.edit')}
       </button>
-      <button type="button" className="small danger-ghost" onClick={onDelete} aria-label={`Delete ${what}`}>
-        Delete
+      <button
+        type="button"
+        className="small danger-ghost"
+        onClick={onDelete}
+        aria-label={t('common.deleteWhat', { what })}
+      >
+        {t('common.delete')}
       </button>
       {result}
     </div>
@@ -354,6 +392,7 @@ function RoomForm({
   onDone: (changed: boolean) => void;
 }) {
   const form = useSubmit();
+  const t = useT();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -377,24 +416,28 @@ function RoomForm({
     <form
       className="form subform"
       onSubmit={(e) => void submit(e)}
-      aria-label={room ? `Edit room ${room.name}` : 'New room'}
+      aria-label={room ? t('manage.editRoom', { name: room.name }) : t('manage.newRoom')}
       noValidate
     >
       <div className="grid2">
-        <Field label="Room name" name="name" errors={form.fields}>
+        <Field label={t('manage.roomName')} name="name" errors={form.fields}>
           <input defaultValue={room?.name} required />
         </Field>
-        <Field label="Capacity" name="capacity" errors={form.fields}>
+        <Field label={t('manage.capacity')} name="capacity" errors={form.fields}>
           <input type="number" min={0} defaultValue={room?.capacity ?? 50} />
         </Field>
-        <Field label="Room location" name="location" errors={form.fields}>
+        <Field label={t('manage.roomLocation')} name="location" errors={form.fields}>
           <input defaultValue={room?.location} />
         </Field>
-        <Field label="Room description" name="description" errors={form.fields}>
+        <Field label={t('manage.roomDescription')} name="description" errors={form.fields}>
           <input defaultValue={room?.description} />
         </Field>
       </div>
-      <FormActions form={form} submit={room ? 'Save room' : 'Create room'} onCancel={() => onDone(false)} />
+      <FormActions
+        form={form}
+        submit={room ? t('manage.saveRoom') : t('manage.createRoom')}
+        onCancel={() => onDone(false)}
+      />
     </form>
   );
 }
@@ -402,15 +445,21 @@ function RoomForm({
 function SessionForm({
   eventId,
   rooms,
+  sessions,
+  zone,
   session,
   onDone,
 }: {
   eventId: string;
   rooms: Room[];
+  sessions: Session[];
+  zone: string;
   session?: Session;
   onDone: (changed: boolean) => void;
 }) {
   const form = useSubmit();
+  const t = useT();
+  const z = useZone(zone);
   const [type, setType] = useState(session?.session_type ?? 'conference');
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -421,20 +470,42 @@ function SessionForm({
       title: text(f, 'title'),
       speaker_name: text(f, 'speaker_name'),
       description: text(f, 'description'),
-      start_time: fromLocalInput(f.get('start_time')),
-      end_time: fromLocalInput(f.get('end_time')),
+      start_time: fromZonedInput(f.get('start_time'), zone),
+      end_time: fromZonedInput(f.get('end_time'), zone),
       session_type: type,
       // A conference is free: price and is_paid are only sent for ateliers, so the API's rule is the
       // one that speaks.
       ...(type === 'atelier' ? { is_paid: paid, ...(paid ? { price: text(f, 'price') } : {}) } : {}),
     };
-    const ok = await form.run(() =>
-      session
-        ? api.patch('/api/events/events/{id}/sessions/{sessionId}', {
-            path: { id: eventId, sessionId: session.id },
-            body,
-          })
-        : api.post('/api/events/events/{id}/sessions', { path: { id: eventId }, body }),
+    const ok = await form.run(
+      () =>
+        session
+          ? api.patch('/api/events/events/{id}/sessions/{sessionId}', {
+              path: { id: eventId, sessionId: session.id },
+              body,
+            })
+          : api.post('/api/events/events/{id}/sessions', { path: { id: eventId }, body }),
+      // A room taken at that time: name the session in the way and its hours on the event's clock.
+      (err) => {
+        if (err.status !== 409) return undefined;
+        const from = Date.parse(body.start_time);
+        const to = Date.parse(body.end_time);
+        const clash = sessions.find(
+          (s) =>
+            s.room_id === body.room_id &&
+            s.id !== session?.id &&
+            Date.parse(s.start_time) < to &&
+            Date.parse(s.end_time) > from,
+        );
+        return clash
+          ? {
+              start_time: t('err.roomTaken', {
+                title: clash.title,
+                when: z.range(clash.start_time, clash.end_time),
+              }),
+            }
+          : undefined;
+      },
     );
     if (ok) onDone(true);
   }
@@ -442,50 +513,54 @@ function SessionForm({
     <form
       className="form subform"
       onSubmit={(e) => void submit(e)}
-      aria-label={session ? `Edit session ${session.title}` : 'New session'}
+      aria-label={session ? t('manage.editSession', { title: session.title }) : t('manage.newSession')}
       noValidate
     >
       <div className="grid2">
-        <Field label="Title" name="title" errors={form.fields}>
+        <Field label={t('common.title')} name="title" errors={form.fields}>
           <input defaultValue={session?.title} required />
         </Field>
-        <Field label="Room" name="room_id" errors={form.fields}>
+        <Field label={t('common.room')} name="room_id" errors={form.fields}>
           <select defaultValue={session?.room_id ?? rooms[0]?.id}>
             <Options items={rooms} label={(r) => r.name} />
           </select>
         </Field>
-        <Field label="Session starts" name="start_time" errors={form.fields}>
-          <input type="datetime-local" defaultValue={toLocalInput(session?.start_time)} required />
+        <Field label={t('manage.sessionStarts', { zone })} name="start_time" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toZonedInput(session?.start_time, zone)} required />
         </Field>
-        <Field label="Session ends" name="end_time" errors={form.fields}>
-          <input type="datetime-local" defaultValue={toLocalInput(session?.end_time)} required />
+        <Field label={t('manage.sessionEnds', { zone })} name="end_time" errors={form.fields}>
+          <input type="datetime-local" defaultValue={toZonedInput(session?.end_time, zone)} required />
         </Field>
-        <Field label="Speaker" name="speaker_name" errors={form.fields}>
+        <Field label={t('manage.speaker')} name="speaker_name" errors={form.fields}>
           <input defaultValue={session?.speaker_name} />
         </Field>
-        <Field label="Type" name="session_type" errors={form.fields}>
+        <Field label={t('common.type')} name="session_type" errors={form.fields}>
           <select value={type} onChange={(e) => setType(e.target.value as Session['session_type'])}>
-            <option value="conference">conference</option>
-            <option value="atelier">atelier</option>
+            {(['conference', 'atelier'] as const).map((v) => (
+              <option key={v} value={v}>
+                {sessionTypeLabel(t, v)}
+              </option>
+            ))}
           </select>
         </Field>
       </div>
       {type === 'atelier' && (
         <div className="row wrap">
           <label className="check">
-            <input type="checkbox" name="is_paid" defaultChecked={session?.is_paid} /> Paid atelier
+            <input type="checkbox" name="is_paid" defaultChecked={session?.is_paid} />{' '}
+            {t('manage.paidAtelier')}
           </label>
-          <Field label="Price (€)" name="price" errors={form.fields}>
+          <Field label={t('manage.price')} name="price" errors={form.fields}>
             <input inputMode="decimal" defaultValue={session?.is_paid ? session.price : ''} />
           </Field>
         </div>
       )}
-      <Field label="Session description" name="description" errors={form.fields}>
+      <Field label={t('manage.sessionDescription')} name="description" errors={form.fields}>
         <textarea defaultValue={session?.description} rows={2} />
       </Field>
       <FormActions
         form={form}
-        submit={session ? 'Save session' : 'Create session'}
+        submit={session ? t('manage.saveSession') : t('manage.createSession')}
         onCancel={() => onDone(false)}
       />
     </form>

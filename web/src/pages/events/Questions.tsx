@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
+import { useT } from '../../i18n';
 import {
   ErrorText,
   Field,
-  fmtDateTime,
-  fmtTime,
   FormActions,
+  useZone,
   Options,
   Page,
   useLoad,
@@ -24,6 +24,8 @@ type Question = Answer<'/api/events/events/{id}/questions', 'get'>['items'][numb
 export function Questions() {
   const { event, picker } = useEventChoice(['participant', 'exposant', 'gestionnaire_des_salles', 'manager']);
   const [sessionId, setSessionId] = useState('');
+  const t = useT();
+  const z = useZone(event?.timezone);
   const [waitingOnly, setWaitingOnly] = useState(false);
   const answering = event?.role === 'gestionnaire_des_salles' || event?.role === 'manager';
   const asking = event?.role === 'participant' || event?.role === 'exposant';
@@ -65,23 +67,25 @@ export function Questions() {
     if (m.data.event_id !== event?.id || (sessionId && m.data.session_id !== sessionId)) return;
     questions.reload();
   });
-  if (!event) return <Page title="Questions">You take part in no event where questions are asked.</Page>;
-  const title = (id: string) => sessions.data?.find((s) => s.id === id)?.title ?? 'a session';
+  if (!event) return <Page title={t('nav.questions')}>{t('questions.noEvent')}</Page>;
+  const title = (id: string) => sessions.data?.find((s) => s.id === id)?.title ?? t('questions.aSession');
+  const sessionLabel = (s: { start_time: string; title: string }) =>
+    `${z.label(z.time(s.start_time))} ${s.title}`;
   return (
-    <Page title={`Questions — ${event.name}`} actions={picker}>
+    <Page title={t('questions.titleOf', { name: event.name })} actions={picker}>
       <ErrorText>{sessions.error || questions.error}</ErrorText>
       <div className="filters">
         <label>
-          Session
+          {t('questions.session')}
           <select value={sessionId} onChange={(e) => setSessionId(e.target.value)}>
-            <option value="">All sessions</option>
-            <Options items={sessions.data} label={(s) => `${fmtTime(s.start_time)} ${s.title}`} />
+            <option value="">{t('questions.allSessions')}</option>
+            <Options items={sessions.data} label={sessionLabel} />
           </select>
         </label>
         {answering && (
           <label className="check">
             <input type="checkbox" checked={waitingOnly} onChange={(e) => setWaitingOnly(e.target.checked)} />
-            {' Waiting for an answer only'}
+            {` ${t('questions.waitingOnly')}`}
           </label>
         )}
       </div>
@@ -90,14 +94,13 @@ export function Questions() {
           eventId={event.id}
           sessions={sessions.data ?? []}
           sessionId={sessionId}
+          sessionLabel={sessionLabel}
           onAsked={questions.reload}
         />
       )}
       <section className="card" aria-labelledby="questions-title">
-        <h2 id="questions-title">
-          {asking ? 'Your questions and the answered ones' : 'Questions to answer'}
-        </h2>
-        {questions.data?.length === 0 && <p className="muted">No question yet.</p>}
+        <h2 id="questions-title">{asking ? t('questions.yoursAndAnswered') : t('questions.toAnswer')}</h2>
+        {questions.data?.length === 0 && <p className="muted">{t('questions.none')}</p>}
         <ul className="plain questions">
           {questions.data?.map((q) => (
             <li
@@ -106,17 +109,21 @@ export function Questions() {
               data-testid="question"
             >
               <p className="q-text">
-                <strong>Q:</strong> {q.question_text}
+                <strong>{t('questions.q')}</strong> {q.question_text}
               </p>
               <p className="muted small">
-                {title(q.session_id)} · asked {fmtDateTime(q.asked_at)} ·{' '}
+                {title(q.session_id)} · {t('questions.asked', { when: z.label(z.dateTime(q.asked_at)) })} ·{' '}
                 <span className={q.is_answered ? 'badge on' : 'badge'}>
-                  {q.is_answered ? 'answered' : asking ? 'yours — waiting' : 'waiting'}
+                  {q.is_answered
+                    ? t('questions.answered')
+                    : asking
+                      ? t('questions.yoursWaiting')
+                      : t('questions.waiting')}
                 </span>
               </p>
               {q.is_answered && (
                 <p className="a-text">
-                  <strong>A:</strong> {q.answer_text}
+                  <strong>{t('questions.a')}</strong> {q.answer_text}
                 </p>
               )}
               {answering && <AnswerForm eventId={event.id} question={q} onAnswered={questions.reload} />}
@@ -132,14 +139,17 @@ function AskForm({
   eventId,
   sessions,
   sessionId,
+  sessionLabel,
   onAsked,
 }: {
   eventId: string;
   sessions: Array<{ id: string; title: string; start_time: string }>;
   sessionId: string;
+  sessionLabel: (s: { start_time: string; title: string }) => string;
   onAsked: () => void;
 }) {
   const form = useSubmit();
+  const t = useT();
   const [sent, setSent] = useState('');
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -157,22 +167,22 @@ function AskForm({
     );
     if (ok) {
       el.reset();
-      setSent('Question sent');
+      setSent(t('questions.sent'));
       onAsked();
     }
   }
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="Ask a question" noValidate>
-      <h2>Ask a question</h2>
-      <Field label="About the session" name="session_id" errors={form.fields}>
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label={t('questions.ask')} noValidate>
+      <h2>{t('questions.ask')}</h2>
+      <Field label={t('questions.about')} name="session_id" errors={form.fields}>
         <select key={sessionId} defaultValue={sessionId || sessions[0]?.id}>
-          <Options items={sessions} label={(s) => `${fmtTime(s.start_time)} ${s.title}`} />
+          <Options items={sessions} label={sessionLabel} />
         </select>
       </Field>
-      <Field label="Your question" name="question_text" errors={form.fields}>
+      <Field label={t('questions.yours')} name="question_text" errors={form.fields}>
         <textarea rows={2} required />
       </Field>
-      <FormActions form={form} submit="Ask" status={sent} />
+      <FormActions form={form} submit={t('questions.askButton')} status={sent} />
     </form>
   );
 }
@@ -187,6 +197,7 @@ function AnswerForm({
   onAnswered: () => void;
 }) {
   const form = useSubmit();
+  const t = useT();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const answer = formText(new FormData(e.currentTarget), 'answer_text').trim();
@@ -203,17 +214,17 @@ function AnswerForm({
   return (
     <form className="row small-form" onSubmit={(e) => void submit(e)} noValidate>
       <Field
-        label={question.is_answered ? 'Replace the answer' : 'Answer'}
+        label={question.is_answered ? t('questions.replace') : t('questions.answer')}
         name="answer_text"
         errors={form.fields}
       >
         <input
           defaultValue={question.answer_text ?? ''}
-          aria-label={`Answer to: ${question.question_text}`}
+          aria-label={t('questions.answerTo', { text: question.question_text })}
         />
       </Field>
       <button type="submit" className="small" disabled={form.busy}>
-        {question.is_answered ? 'Update answer' : 'Send answer'}
+        {question.is_answered ? t('questions.update') : t('questions.send')}
       </button>
       <ErrorText>{form.error}</ErrorText>
     </form>

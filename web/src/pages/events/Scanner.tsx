@@ -1,12 +1,16 @@
 import { useRef, useState } from 'react';
-import { api, messageOf, type Answer } from '../../api/client';
+import { api, type Answer } from '../../api/client';
+import { useT } from '../../i18n';
+import { problemMessage } from '../../i18n/errors';
+import { eventRoleLabel } from '../../i18n/labels';
 import { Page, useLoad } from '../../ui';
-import { qrFromInput, REASONS, ScanDesk, useEventChoice } from './common';
+import { qrFromInput, reasonLabel, ScanDesk, useEventChoice } from './common';
 
 type Decision = Answer<'/api/events/events/{id}/scans', 'post'>;
 
 export function Scanner() {
   const { event, picker } = useEventChoice(['controlleur_des_badges']);
+  const t = useT();
   const [decision, setDecision] = useState<Decision | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -29,30 +33,33 @@ export function Scanner() {
     setBusy(true);
     setError('');
     try {
-      const qr = await qrFromInput(event.id, raw);
+      const qr = await qrFromInput(t, event.id, raw);
       setDecision(await api.post('/api/events/events/{id}/scans', { path: { id: event.id }, body: { qr } }));
       if (input.current) input.current.value = '';
     } catch (err) {
       setDecision(null);
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     } finally {
       setBusy(false);
       input.current?.focus();
     }
   }
-  if (!event) return <Page title="Scanner">You are not a badge controller in any event.</Page>;
+  if (!event) return <Page title={t('nav.scanner')}>{t('scanner.none')}</Page>;
   const granted = decision?.status === 'granted';
   return (
-    <Page title="Scanner" actions={picker}>
+    <Page title={t('nav.scanner')} actions={picker}>
       <p className="muted">
-        {event.name} · {room.data?.room ? `Door of ${room.data.room.name}` : 'You hold no room right now'}
-        {stats.data && ` · ${stats.data.granted} granted, ${stats.data.denied} denied`}
+        {event.name} ·{' '}
+        {room.data?.room
+          ? t('scanner.door', { room: room.data.room.name })
+          : t('reason.controller_not_assigned')}
+        {stats.data && ` · ${t('scanner.stats', { granted: stats.data.granted, denied: stats.data.denied })}`}
       </p>
       <ScanDesk
         inputId="badge"
-        label="Badge QR payload or badge id"
-        placeholder="RB1.… or BDG-XXXXX-XXXXX"
-        submit="Scan"
+        label={t('scan.label')}
+        placeholder={t('scan.placeholder')}
+        submit={t('scanner.scan')}
         busy={busy}
         inputRef={input}
         onScan={(raw) => void scan(raw)}
@@ -60,12 +67,12 @@ export function Scanner() {
       >
         {decision && (
           <div className={`verdict ${granted ? 'granted' : 'denied'}`} data-testid="verdict">
-            <strong>{granted ? 'GRANTED' : 'DENIED'}</strong>
-            <span>{decision.reason ? (REASONS[decision.reason] ?? decision.reason) : 'Welcome'}</span>
+            <strong>{granted ? t('scanner.granted') : t('scanner.denied')}</strong>
+            <span>{decision.reason ? reasonLabel(t, decision.reason) : t('scanner.welcome')}</span>
             {decision.participant && (
               <span className="who-line">
                 {decision.participant.full_name} · {decision.participant.badge_id} ·{' '}
-                {decision.participant.role}
+                {eventRoleLabel(t, decision.participant.role)}
               </span>
             )}
             {decision.room && (

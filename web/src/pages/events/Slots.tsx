@@ -1,16 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { allPages, api, ApiError, type Answer } from '../../api/client';
+import { useT, type T } from '../../i18n';
+import type { Key } from '../../i18n/en';
+import { problemMessage } from '../../i18n/errors';
 import {
   ErrorText,
   Field,
-  fmtDateTime,
-  fmtTime,
-  fromLocalInput,
+  fromZonedInput,
   Options,
   Page,
-  toLocalInput,
+  toZonedInput,
   useLoad,
   useSubmit,
+  useZone,
+  ZoneNote,
   formText,
 } from '../../ui';
 import { useEventChoice } from './common';
@@ -18,13 +21,14 @@ import { useEventChoice } from './common';
 type Slot = Answer<'/api/events/events/{id}/room-assignments', 'get'>['items'][number];
 type StaffRole = Slot['role'];
 
-const ROLE_LABEL: Record<StaffRole, string> = {
-  gestionnaire_des_salles: 'room manager',
-  controlleur_des_badges: 'badge controller',
+const ROLE_KEY: Record<StaffRole, Key> = {
+  gestionnaire_des_salles: 'eventRole.gestionnaire_des_salles',
+  controlleur_des_badges: 'eventRole.controlleur_des_badges',
 };
+const roleLabel = (t: T, role: StaffRole) => t(ROLE_KEY[role]);
 const HOUR = 3_600_000;
 
-/** Morning 08:00–13:00 and evening 13:00–20:00 of a day, in the browser's time zone. */
+/** Morning 08:00–13:00 and evening 13:00–20:00 of a day, on the event's clock. */
 function preset(day: string, part: 'morning' | 'evening'): [string, string] {
   const [from, to] = part === 'morning' ? ['08:00', '13:00'] : ['13:00', '20:00'];
   return [`${day}T${from}`, `${day}T${to}`];
@@ -33,6 +37,7 @@ function preset(day: string, part: 'morning' | 'evening'): [string, string] {
 /** Event managers: who holds which room when, one timeline per room, and new slots. */
 export function RoomSlots() {
   const { event, picker } = useEventChoice(['manager']);
+  const t = useT();
   const data = useLoad(async () => {
     if (!event) return null;
     const [ev, rooms, slots, staff, users] = await Promise.all([
@@ -67,18 +72,19 @@ export function RoomSlots() {
         (a): a is typeof a & { role: StaffRole } =>
           a.role === 'gestionnaire_des_salles' || a.role === 'controlleur_des_badges',
       ),
-      name: (id: number) => names.get(id) ?? `User #${id}`,
+      name: (id: number) => names.get(id) ?? t('slots.userNumber', { id }),
     };
   }, [event?.id]);
   const [remove, setRemove] = useState('');
-  if (!event) return <Page title="Room slots">You manage no event.</Page>;
+  const z = useZone(data.data?.event.timezone ?? event?.timezone);
+  if (!event) return <Page title={t('nav.slots')}>{t('events.manageNone')}</Page>;
   const removeSlot = async (slotId: string) => {
     setRemove('');
     try {
       await api.del('/api/events/events/{id}/room-assignments/{slotId}', { path: { id: event.id, slotId } });
       data.reload();
     } catch (err) {
-      setRemove(err instanceof Error ? err.message : String(err));
+      setRemove(problemMessage(t, err));
     }
   };
   const d = data.data;
@@ -92,7 +98,7 @@ export function RoomSlots() {
   const pct = (t: number) => `${(((t - from) / span) * 100).toFixed(3)}%`;
   const ticks = Array.from({ length: Math.floor(span / (6 * HOUR)) + 1 }, (_, i) => from + i * 6 * HOUR);
   return (
-    <Page title={`Room slots — ${event.name}`} actions={picker}>
+    <Page title={t('slots.titleOf', { name: event.name })} actions={picker}>
       <ErrorText>{data.error || remove}</ErrorText>
       {d && (
         <>
@@ -100,19 +106,21 @@ export function RoomSlots() {
             eventId={event.id}
             rooms={d.rooms}
             staff={d.staff.map((s) => ({ ...s, name: d.name(s.user_id) }))}
-            defaultDay={toLocalInput(new Date().toISOString()).slice(0, 10)}
+            slots={d.slots}
+            zone={z.zone}
+            defaultDay={toZonedInput(new Date().toISOString(), z.zone).slice(0, 10)}
             onCreated={data.reload}
           />
           <section className="card" aria-labelledby="slots-title">
-            <h2 id="slots-title">Timeline</h2>
+            <h2 id="slots-title">{t('slots.timeline')}</h2>
             <p className="muted small">
-              {fmtDateTime(new Date(from).toISOString())} → {fmtDateTime(new Date(to).toISOString())}; slots
-              are [start, end): 08:00–13:00 and 13:00–20:00 do not overlap.
+              {t('slots.span', { from: z.dateTime(from), to: z.dateTime(to) })} {t('slots.backToBack')}
             </p>
+            <ZoneNote zone={z.zone} />
             <div className="slot-axis" aria-hidden="true">
-              {ticks.map((t) => (
-                <span key={t} style={{ left: pct(t) }}>
-                  {fmtTime(new Date(t).toISOString())}
+              {ticks.map((tick) => (
+                <span key={tick} style={{ left: pct(tick) }}>
+                  {z.time(tick)}
                 </span>
               ))}
             </div>
@@ -121,14 +129,20 @@ export function RoomSlots() {
                 .filter((s) => s.room_id === room.id)
                 .sort((a, b) => a.start_time.localeCompare(b.start_time));
               return (
-                <div key={room.id} className="slot-row" role="group" aria-label={`Slots of ${room.name}`}>
+                <div
+                  key={room.id}
+                  className="slot-row"
+                  role="group"
+                  aria-label={t('slots.ofRoom', { name: room.name })}
+                >
                   <strong className="slot-room">{room.name}</strong>
                   <ol className="slot-track">
-                    {slots.length === 0 && <li className="muted small slot-empty">nobody</li>}
+                    {slots.length === 0 && <li className="muted small slot-empty">{t('slots.nobody')}</li>}
                     {slots.map((s) => {
                       const who = d.name(s.user_id);
                       const starts = Date.parse(s.start_time);
-                      const since = fmtDateTime(s.start_time);
+                      const since = z.dateTime(s.start_time);
+                      const hours = `${z.time(s.start_time)}–${z.time(s.end_time)}`;
                       return (
                         <li
                           key={s.id}
@@ -137,19 +151,19 @@ export function RoomSlots() {
                             left: pct(starts),
                             width: `calc(${pct(Date.parse(s.end_time))} - ${pct(starts)})`,
                           }}
-                          title={`${who} · ${ROLE_LABEL[s.role]} · ${since}–${fmtTime(s.end_time)}`}
+                          title={`${who} · ${roleLabel(t, s.role)} · ${z.range(s.start_time, s.end_time)}`}
                         >
                           <span className="slot-who">{who}</span>
                           <span className="small">
-                            {ROLE_LABEL[s.role]} · {fmtTime(s.start_time)}–{fmtTime(s.end_time)}
+                            {roleLabel(t, s.role)} · {hours}
                           </span>
                           <button
                             type="button"
                             className="link small"
-                            aria-label={`Remove the slot of ${who} in ${room.name} from ${since}`}
+                            aria-label={t('slots.removeLabel', { who, room: room.name, since })}
                             onClick={() => void removeSlot(s.id)}
                           >
-                            remove
+                            {t('slots.remove')}
                           </button>
                         </li>
                       );
@@ -169,17 +183,29 @@ function SlotForm({
   eventId,
   rooms,
   staff,
+  slots,
+  zone,
   defaultDay,
   onCreated,
 }: {
   eventId: string;
   rooms: Array<{ id: string; name: string }>;
   staff: Array<{ user_id: number; role: StaffRole; name: string }>;
+  slots: Slot[];
+  zone: string;
   defaultDay: string;
   onCreated: () => void;
 }) {
   const form = useSubmit();
-  const [conflict, setConflict] = useState('');
+  const t = useT();
+  const z = useZone(zone);
+  const [conflict, setConflictState] = useState('');
+  // The refusal is known inside the submit, before the state shows it.
+  const conflictRef = useRef('');
+  const setConflict = (text: string) => {
+    conflictRef.current = text;
+    setConflictState(text);
+  };
   const [created, setCreated] = useState('');
   const [start, setStart] = useState(preset(defaultDay, 'morning')[0]);
   const [end, setEnd] = useState(preset(defaultDay, 'morning')[1]);
@@ -198,51 +224,67 @@ function SlotForm({
             user_id: Number(f.get('user_id')),
             room_id: formText(f, 'room_id'),
             role: user?.role ?? 'controlleur_des_badges',
-            start_time: fromLocalInput(start),
-            end_time: fromLocalInput(end),
+            start_time: fromZonedInput(start, zone),
+            end_time: fromZonedInput(end, zone),
           },
         });
       } catch (err) {
-        // One person is in one room at a time: say plainly which slot is in the way.
+        // One person is in one room at a time: say plainly which slot is in the way, by its room
+        // and hours on the event's clock (the API's answer names neither in words).
         if (err instanceof ApiError && err.status === 409) {
-          setConflict(err.detail || err.title);
-          return Promise.reject(new Error('Not saved: this slot overlaps another one of the same person.'));
+          const from = Date.parse(fromZonedInput(start, zone));
+          const to = Date.parse(fromZonedInput(end, zone));
+          const clash = slots.find(
+            (s) =>
+              String(s.user_id) === f.get('user_id') &&
+              Date.parse(s.start_time) < to &&
+              Date.parse(s.end_time) > from,
+          );
+          const clashRoom = rooms.find((r) => r.id === clash?.room_id)?.name;
+          setConflict(
+            clash && clashRoom
+              ? t('slots.conflictWith', {
+                  who: user?.name ?? '',
+                  room: clashRoom,
+                  when: z.range(clash.start_time, clash.end_time),
+                })
+              : t('slots.conflict', { who: user?.name ?? '' }),
+          );
+          return;
         }
         throw err;
       }
     });
-    if (ok) {
-      const hours = `${fmtDateTime(fromLocalInput(start))}–${fmtTime(fromLocalInput(end))}`;
-      setCreated(`${user?.name} holds ${room?.name} ${hours}`);
+    if (ok && !conflictRef.current) {
+      const hours = z.range(fromZonedInput(start, zone), fromZonedInput(end, zone));
+      setCreated(t('slots.created', { who: user?.name ?? '', room: room?.name ?? '', hours }));
       onCreated();
     }
   }
   const day = start.slice(0, 10) || defaultDay;
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="New room slot" noValidate>
-      <h2>New room slot</h2>
-      {staff.length === 0 && (
-        <p className="muted">Give someone the role room manager or badge controller in this event first.</p>
-      )}
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label={t('slots.new')} noValidate>
+      <h2>{t('slots.new')}</h2>
+      {staff.length === 0 && <p className="muted">{t('slots.noStaff')}</p>}
       <div className="grid2">
-        <Field label="Staff member" name="user_id" errors={form.fields}>
+        <Field label={t('slots.staff')} name="user_id" errors={form.fields}>
           <select>
             {staff.map((s) => (
               <option key={s.user_id} value={s.user_id}>
-                {s.name} ({ROLE_LABEL[s.role]})
+                {s.name} ({roleLabel(t, s.role)})
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Room" name="room_id" errors={form.fields}>
+        <Field label={t('common.room')} name="room_id" errors={form.fields}>
           <select>
             <Options items={rooms} label={(r) => r.name} />
           </select>
         </Field>
-        <Field label="From" name="start_time" errors={form.fields}>
+        <Field label={t('slots.from', { zone })} name="start_time" errors={form.fields}>
           <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />
         </Field>
-        <Field label="Until" name="end_time" errors={form.fields}>
+        <Field label={t('slots.until', { zone })} name="end_time" errors={form.fields}>
           <input type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} />
         </Field>
       </div>
@@ -258,19 +300,19 @@ function SlotForm({
               setEnd(b);
             }}
           >
-            {part === 'morning' ? 'Morning 08:00–13:00' : 'Evening 13:00–20:00'}
+            {part === 'morning' ? t('slots.morning') : t('slots.evening')}
           </button>
         ))}
       </div>
       {conflict && (
         <div className="conflict" role="alert" data-testid="slot-conflict">
-          <strong>Overlap — not saved.</strong> {conflict}
+          <strong>{t('slots.overlap')}</strong> {conflict}
         </div>
       )}
       {!conflict && <ErrorText>{form.error}</ErrorText>}
       <div className="row">
         <button type="submit" disabled={form.busy || staff.length === 0}>
-          Add slot
+          {t('slots.add')}
         </button>
         {created && (
           <span role="status" className="ok">

@@ -1,17 +1,20 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
+import { useT, type T } from '../../i18n';
+import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
 
 /** The event a page works on: the user's only one, or the one picked in the selector. */
 export function useEventChoice(roles?: EventRole[]) {
   const { access } = useSession();
+  const t = useT();
   const events = access.events.filter((e) => !roles || roles.includes(e.role));
   const [id, setId] = useState(events[0]?.id ?? '');
   const picker =
     events.length > 1 ? (
       <label className="inline">
-        Event{' '}
+        {t('events.event')}{' '}
         <select value={id} onChange={(e) => setId(e.target.value)}>
           <Options items={events} label={(e) => e.name} />
         </select>
@@ -24,7 +27,7 @@ export function useEventChoice(roles?: EventRole[]) {
  * A badge typed by hand is either the QR payload (`RB1.…`, e.g. from a USB scanner that types) or
  * the printed badge id, which is looked up among the event's badges to get its signed payload.
  */
-export async function qrFromInput(eventId: string, input: string): Promise<string> {
+export async function qrFromInput(t: T, eventId: string, input: string): Promise<string> {
   const value = input.trim();
   if (value.startsWith('RB1.')) return value;
   const found = await api.get('/api/events/events/{id}/participants', {
@@ -32,7 +35,7 @@ export async function qrFromInput(eventId: string, input: string): Promise<strin
     query: { q: value, limit: 5 },
   });
   const badge = found.items.find((p) => p.badge_id.toUpperCase() === value.toUpperCase());
-  if (!badge) throw new Error(`No badge ${value} in this event`);
+  if (!badge) throw new Error(t('scan.noBadge', { badge: value }));
   return badge.qr_payload;
 }
 
@@ -48,6 +51,7 @@ declare global {
 /** The phone camera through the BarcodeDetector API, where the browser has it. */
 export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
   const video = useRef<HTMLVideoElement>(null);
+  const t = useT();
   const [on, setOn] = useState(false);
   const [error, setError] = useState('');
   const latest = useRef(onCode);
@@ -79,24 +83,19 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         };
         timer = setInterval(() => void look(), 300);
       })
-      .catch((err: Error) => setError(`Camera unavailable: ${err.message}`));
+      .catch((err: Error) => setError(t('scan.cameraUnavailable', { reason: err.message })));
     return () => {
       clearInterval(timer);
       stream?.getTracks().forEach((t) => t.stop());
     };
-  }, [on]);
-  if (!window.BarcodeDetector)
-    return (
-      <p className="muted small">
-        This browser cannot read QR codes from the camera: type or paste the badge instead.
-      </p>
-    );
+  }, [on, t]);
+  if (!window.BarcodeDetector) return <p className="muted small">{t('scan.noCamera')}</p>;
   return (
     <div className="camera">
       <button type="button" onClick={() => setOn((o) => !o)} aria-pressed={on}>
-        {on ? 'Stop camera' : 'Scan with camera'}
+        {on ? t('scan.stopCamera') : t('scan.startCamera')}
       </button>
-      {on && <video ref={video} muted playsInline aria-label="Camera preview" />}
+      {on && <video ref={video} muted playsInline aria-label={t('scan.cameraPreview')} />}
       {error && (
         <p role="alert" className="error">
           {error}
@@ -157,13 +156,15 @@ export function ScanDesk({
   );
 }
 
-export const REASONS: Record<string, string> = {
-  controller_not_assigned: 'You hold no room right now',
-  invalid_badge: 'Not an authentic badge',
-  other_event: 'Badge of another event',
-  unknown_badge: 'Unknown or deactivated badge',
-  not_checked_in: 'Not checked in at the entrance',
-  payment_required: 'Payment required for this atelier',
-  already_in_room: 'Already in this room',
-  room_full: 'Room is full',
+const REASONS: Record<string, Key> = {
+  controller_not_assigned: 'reason.controller_not_assigned',
+  invalid_badge: 'reason.invalid_badge',
+  other_event: 'reason.other_event',
+  unknown_badge: 'reason.unknown_badge',
+  not_checked_in: 'reason.not_checked_in',
+  payment_required: 'reason.payment_required',
+  already_in_room: 'reason.already_in_room',
+  room_full: 'reason.room_full',
 };
+/** A scan's refusal reason in words; an unknown one as the API wrote it. */
+export const reasonLabel = (t: T, reason: string) => (REASONS[reason] ? t(REASONS[reason]) : reason);

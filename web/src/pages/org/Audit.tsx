@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { ErrorText, fmtDateTime, Page, Table, useLoad } from '../../ui';
+import { useI18n } from '../../i18n';
+import { ErrorText, Page, Table, useLoad, viewerZoneLabel } from '../../ui';
 
 export function Audit() {
+  const { t, fmt } = useI18n();
   const [entity, setEntity] = useState('');
   const [action, setAction] = useState('');
   const [cursor, setCursor] = useState<string | undefined>();
@@ -14,30 +16,38 @@ export function Audit() {
     [entity, action, cursor],
   );
   return (
-    <Page title="Audit log">
+    <Page title={t('nav.audit')}>
       <div className="filters" role="search">
         <label>
-          Entity type{' '}
+          {t('audit.entity')}{' '}
           <input
             value={entity}
             onChange={(e) => (setEntity(e.target.value), setCursor(undefined))}
-            placeholder="e.g. user, unit"
+            placeholder={t('audit.entityHint')}
           />
         </label>
         <label>
-          Action{' '}
+          {t('audit.action')}{' '}
           <input
             value={action}
             onChange={(e) => (setAction(e.target.value), setCursor(undefined))}
-            placeholder="e.g. create"
+            placeholder={t('audit.actionHint')}
           />
         </label>
       </div>
       <ErrorText>{log.error}</ErrorText>
-      <Table columns={['When', 'Who', 'Action', 'What', 'Message']}>
+      <Table
+        columns={[
+          viewerZoneLabel(t('audit.when')),
+          t('audit.who'),
+          t('audit.action'),
+          t('audit.what'),
+          t('announce.message'),
+        ]}
+      >
         {log.data?.items.map((a) => (
           <tr key={a.id}>
-            <td>{fmtDateTime(a.created_at)}</td>
+            <td>{fmt.dateTime(a.created_at)}</td>
             <td>{a.actor}</td>
             <td>{a.action}</td>
             <td>
@@ -47,7 +57,7 @@ export function Audit() {
               {a.message}
               {a.diff && (
                 <details>
-                  <summary className="small">changes</summary>
+                  <summary className="small">{t('audit.changes')}</summary>
                   <ul className="plain small">
                     {Object.entries(a.diff).map(([k, v]) => (
                       <li key={k}>
@@ -63,7 +73,7 @@ export function Audit() {
       </Table>
       {log.data?.next_cursor && (
         <button type="button" onClick={() => setCursor(log.data!.next_cursor ?? undefined)}>
-          Older entries
+          {t('audit.older')}
         </button>
       )}
     </Page>

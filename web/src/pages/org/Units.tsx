@@ -1,9 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { allPages, api, messageOf } from '../../api/client';
-import { ErrorText, Page, useLoad, formText } from '../../ui';
+import { allPages, api } from '../../api/client';
+import { useT } from '../../i18n';
+import { problemMessage } from '../../i18n/errors';
+import { ErrorText, Field, Page, useLoad, useSubmit, formText } from '../../ui';
 
 export function Units() {
+  const t = useT();
   const [error, setError] = useState('');
+  const unitForm = useSubmit();
   const data = useLoad(async () => {
     const [units, departments] = await Promise.all([
       allPages((cursor) =>
@@ -21,37 +25,41 @@ export function Units() {
       await fn();
       data.reload();
     } catch (err) {
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     }
   };
   function addUnit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
-    void run(async () => {
-      await api.post('/api/auth/units', {
-        body: {
-          unit_name: formText(f, 'unit_name'),
-          unit_code: formText(f, 'unit_code'),
-          location: formText(f, 'location') || null,
-        },
-      });
-      form.reset();
-    });
+    void unitForm
+      .run(() =>
+        api.post('/api/auth/units', {
+          body: {
+            unit_name: formText(f, 'unit_name').trim(),
+            unit_code: formText(f, 'unit_code').trim(),
+            location: formText(f, 'location').trim() || null,
+          },
+        }),
+      )
+      .then((ok) => ok && (form.reset(), data.reload()));
   }
   return (
-    <Page title="Units & departments">
-      <form className="card form row wrap" onSubmit={addUnit} aria-label="New unit">
-        <label>
-          Unit name <input name="unit_name" required />
-        </label>
-        <label>
-          Code <input name="unit_code" required />
-        </label>
-        <label>
-          Location <input name="location" />
-        </label>
-        <button type="submit">Add unit</button>
+    <Page title={t('nav.units')}>
+      <form className="card form row wrap" onSubmit={addUnit} aria-label={t('units.new')} noValidate>
+        <Field label={t('units.name')} name="unit_name" errors={unitForm.fields}>
+          <input required />
+        </Field>
+        <Field label={t('units.code')} name="unit_code" errors={unitForm.fields}>
+          <input required />
+        </Field>
+        <Field label={t('common.location')} name="location" errors={unitForm.fields}>
+          <input />
+        </Field>
+        <button type="submit" disabled={unitForm.busy}>
+          {t('units.add')}
+        </button>
+        <ErrorText>{unitForm.error}</ErrorText>
       </form>
       <ErrorText>{error || data.error}</ErrorText>
       <div className="rooms">
@@ -71,7 +79,7 @@ export function Units() {
                   className="small ghost"
                   onClick={() => void run(() => api.del('/api/auth/units/{id}', { path: { id: u.id } }))}
                 >
-                  Deactivate
+                  {t('units.deactivate')}
                 </button>
               ) : (
                 <button
@@ -83,7 +91,7 @@ export function Units() {
                     )
                   }
                 >
-                  Reactivate
+                  {t('units.reactivate')}
                 </button>
               )}
             </div>
@@ -102,7 +110,7 @@ export function Units() {
                           void run(() => api.del('/api/auth/departments/{id}', { path: { id: d.id } }))
                         }
                       >
-                        deactivate
+                        {t('units.deactivateDepartment')}
                       </button>
                     )}
                   </li>
@@ -124,11 +132,16 @@ export function Units() {
                 }}
               >
                 <label className="sr-only" htmlFor={`dep-${u.id}`}>
-                  New department in {u.unit_name}
+                  {t('units.newDepartmentIn', { name: u.unit_name })}
                 </label>
-                <input id={`dep-${u.id}`} name="department_name" placeholder="New department" required />
+                <input
+                  id={`dep-${u.id}`}
+                  name="department_name"
+                  placeholder={t('units.newDepartment')}
+                  required
+                />
                 <button type="submit" className="small">
-                  Add
+                  {t('units.addDepartment')}
                 </button>
               </form>
             )}

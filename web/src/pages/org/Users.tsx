@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { allPages, api, messageOf, type Answer } from '../../api/client';
-import { ErrorText, Options, Page, Table, useLoad, formText } from '../../ui';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { allPages, api, type Answer } from '../../api/client';
+import { useT } from '../../i18n';
+import { userRoleLabel } from '../../i18n/labels';
+import { ErrorText, Field, FormActions, Options, Page, Table, useLoad, useSubmit, formText } from '../../ui';
 
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
 type Unit = Answer<'/api/auth/units', 'get'>['items'][number];
@@ -19,6 +21,7 @@ function useReference() {
 
 export function Users() {
   const ref = useReference();
+  const t = useT();
   const [unit, setUnit] = useState('');
   const [department, setDepartment] = useState('');
   const [q, setQ] = useState('');
@@ -36,13 +39,16 @@ export function Users() {
       }),
     [unit, department, q],
   );
-  const departmentsOfUnit = ref.data?.departments.filter((d) => !unit || d.unit_id === Number(unit)) ?? [];
+  // Department names repeat across units (every plant has its QC): only the chosen unit's are offered.
+  const departmentsOfUnit = unit
+    ? (ref.data?.departments.filter((d) => d.unit_id === Number(unit)) ?? [])
+    : [];
   return (
     <Page
-      title="Users"
+      title={t('nav.users')}
       actions={
         <button type="button" onClick={() => setEditing('new')}>
-          New user
+          {t('users.new')}
         </button>
       }
     >
@@ -53,6 +59,7 @@ export function Users() {
       )}
       {editing && ref.data && (
         <UserForm
+          key={editing === 'new' ? 'new' : editing.id}
           user={editing === 'new' ? null : editing}
           units={ref.data.units}
           departments={ref.data.departments}
@@ -66,43 +73,51 @@ export function Users() {
       )}
       <div className="filters" role="search">
         <label>
-          Unit
+          {t('users.unit')}
           <select value={unit} onChange={(e) => (setUnit(e.target.value), setDepartment(''))}>
-            <option value="">All units</option>
+            <option value="">{t('users.allUnits')}</option>
             <Options items={ref.data?.units} label={(u) => u.unit_name} />
           </select>
         </label>
         <label>
-          Department
-          <select value={department} onChange={(e) => setDepartment(e.target.value)}>
-            <option value="">All departments</option>
+          {t('users.department')}
+          <select value={department} onChange={(e) => setDepartment(e.target.value)} disabled={!unit}>
+            <option value="">{t('users.allDepartments')}</option>
             <Options items={departmentsOfUnit} label={(d) => d.department_name} />
           </select>
         </label>
         <label>
-          Search
+          {t('common.search')}
           <input
             type="search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            placeholder="name, username, email"
+            placeholder={t('users.searchHint')}
           />
         </label>
       </div>
       <ErrorText>{users.error || ref.error}</ErrorText>
-      <Table columns={['Name', 'Username', 'Role', 'Units and departments', '']}>
+      <Table
+        columns={[
+          t('common.name'),
+          t('users.username'),
+          t('common.role'),
+          t('users.unitsAndDepartments'),
+          '',
+        ]}
+      >
         {users.data?.items.map((u) => (
           <tr key={u.id} className={u.is_active ? '' : 'inactive'}>
             <td>{u.full_name || '—'}</td>
             <td>{u.username}</td>
-            <td>{u.role}</td>
+            <td>{userRoleLabel(t, u.role)}</td>
             <td>
               {u.unit_assignments.map((a) => (
                 <div key={a.id}>
                   <strong>{a.unit.unit_name}</strong>:{' '}
                   {a.departments.length
                     ? a.departments.map((d) => d.department_name).join(', ')
-                    : 'All departments'}
+                    : t('users.allDepartments')}
                 </div>
               ))}
             </td>
@@ -111,9 +126,9 @@ export function Users() {
                 type="button"
                 className="small"
                 onClick={() => setEditing(u)}
-                aria-label={`Edit ${u.username}`}
+                aria-label={t('common.editWhat', { what: u.username })}
               >
-                Edit
+                {t('common.edit')}
               </button>
             </td>
           </tr>
@@ -144,7 +159,11 @@ function UserForm({
     () =>
       new Map(user?.unit_assignments.map((a) => [a.unit.id, new Set(a.departments.map((d) => d.id))]) ?? []),
   );
-  const [error, setError] = useState('');
+  const form = useSubmit();
+  const t = useT();
+  // The form opens above the list: the keyboard follows it instead of staying on "New user".
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
   const toggleUnit = (id: number) =>
     setPicked((prev) => {
       const next = new Map(prev);
@@ -173,58 +192,58 @@ function UserForm({
       role: formText(f, 'role') as (typeof ROLES)[number],
       unit_assignments_data,
     };
-    setError('');
-    try {
+    let done = '';
+    const ok = await form.run(async () => {
       if (user) {
         await api.patch('/api/auth/users/{id}', {
           path: { id: user.id },
           body: { ...common, is_active: f.get('is_active') === 'on' },
         });
-        onDone(`${common.username} saved.`);
+        done = t('users.saved', { name: common.username });
       } else {
         const created = await api.post('/api/auth/users', { body: common });
-        onDone(`${created.username} created. Temporary password (shown once): ${created.temporary_password}`);
+        done = t('users.created', { name: created.username, password: created.temporary_password });
       }
-    } catch (err) {
-      setError(messageOf(err));
-    }
+    });
+    if (ok) onDone(done);
   }
 
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="user-form-title">
-      <h2 id="user-form-title">{user ? `Edit ${user.username}` : 'New user'}</h2>
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="user-form-title" noValidate>
+      <h2 id="user-form-title">{user ? t('common.editWhat', { what: user.username }) : t('users.new')}</h2>
       <div className="grid2">
-        <label>
-          Username
-          <input name="username" defaultValue={user?.username} required />
-        </label>
-        <label>
-          Full name
-          <input name="full_name" defaultValue={user?.full_name} />
-        </label>
-        <label>
-          Email
-          <input name="email" type="email" defaultValue={user?.email ?? ''} />
-        </label>
-        <label>
-          Role
-          <select name="role" defaultValue={user?.role ?? 'User'}>
+        <Field label={t('users.username')} name="username" errors={form.fields}>
+          <input ref={first} defaultValue={user?.username} required />
+        </Field>
+        <Field label={t('users.fullName')} name="full_name" errors={form.fields}>
+          <input defaultValue={user?.full_name} />
+        </Field>
+        <Field label={t('users.email')} name="email" errors={form.fields}>
+          <input type="email" defaultValue={user?.email ?? ''} />
+        </Field>
+        <Field label={t('common.role')} name="role" errors={form.fields}>
+          <select defaultValue={user?.role ?? 'User'}>
             {ROLES.map((r) => (
-              <option key={r}>{r}</option>
+              <option key={r} value={r}>
+                {userRoleLabel(t, r)}
+              </option>
             ))}
           </select>
-        </label>
+        </Field>
         {user && (
           <label className="check">
-            <input type="checkbox" name="is_active" defaultChecked={user.is_active} /> Active
+            <input type="checkbox" name="is_active" defaultChecked={user.is_active} /> {t('common.active')}
           </label>
         )}
       </div>
       <fieldset className="tree">
-        <legend>Units and departments</legend>
-        {units.length === 0 && (
-          <p className="muted">No unit yet: create one under Units &amp; departments.</p>
+        <legend>{t('users.unitsAndDepartments')}</legend>
+        {form.fields.unit_assignments_data && (
+          <span className="error small field-error" data-field="unit_assignments_data" role="alert">
+            {form.fields.unit_assignments_data}
+          </span>
         )}
+        {units.length === 0 && <p className="muted">{t('users.noUnit')}</p>}
         <ul>
           {units.map((u) => {
             const chosen = picked.get(u.id);
@@ -239,10 +258,14 @@ function UserForm({
                 {chosen && (
                   <fieldset className="departments">
                     <legend className="small">
-                      Departments of {u.unit_name}:{' '}
-                      {chosen.size === 0 ? <em>All departments</em> : `${chosen.size} selected`}
+                      {t('users.departmentsOf', { name: u.unit_name })}{' '}
+                      {chosen.size === 0 ? (
+                        <em>{t('users.allDepartments')}</em>
+                      ) : (
+                        t('users.selected', { count: chosen.size })
+                      )}
                     </legend>
-                    {own.length === 0 && <span className="muted small">This unit has no department.</span>}
+                    {own.length === 0 && <span className="muted small">{t('users.noDepartment')}</span>}
                     {own.map((d) => (
                       <label key={d.id} className="check">
                         <input
@@ -260,13 +283,7 @@ function UserForm({
           })}
         </ul>
       </fieldset>
-      <ErrorText>{error}</ErrorText>
-      <div className="row">
-        <button type="submit">{user ? 'Save' : 'Create user'}</button>
-        <button type="button" className="ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions form={form} submit={user ? t('common.save') : t('users.create')} onCancel={onCancel} />
     </form>
   );
 }

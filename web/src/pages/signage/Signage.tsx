@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { api, messageOf, session, type Answer } from '../../api/client';
+import { api, session, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
+import { useI18n, useT } from '../../i18n';
+import { problemMessage } from '../../i18n/errors';
+import { assetTypeLabel } from '../../i18n/labels';
 import {
   ErrorText,
   Field,
-  fmtDateTime,
   FormActions,
+  viewerZoneLabel,
   Options,
   Page,
   Table,
@@ -19,6 +22,8 @@ type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
 
 export function Signage() {
   const { access } = useSession();
+  const { t, fmt } = useI18n();
+  const claim = useSubmit();
   const [error, setError] = useState('');
   const [editingId, setEditingId] = useState<string | null>(null);
   const assets = useLoad(() => api.get('/api/signage/assets', { query: { limit: 200 } }), []);
@@ -34,7 +39,7 @@ export function Signage() {
       await fn();
       reload();
     } catch (err) {
-      setError(messageOf(err));
+      setError(problemMessage(t, err));
     }
   };
   /** A quick-add form: sends what it holds, then empties itself and reloads its list. */
@@ -51,55 +56,87 @@ export function Signage() {
   const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
   const editing = assets.data?.items.find((a) => a.id === editingId);
   return (
-    <Page title="Signage">
+    <Page title={t('module.signage')}>
       <ErrorText>{error || assets.error || playlists.error || devices.error}</ErrorText>
       {limits.data && (
-        <section className="card usage" aria-label="Usage against plan limits">
-          <h2>Plan: {limits.data.plan}</h2>
-          <Usage label="Assets" used={limits.data.usage.assets} max={limits.data.limits.max_assets} />
-          <Usage label="Screens" used={limits.data.usage.devices} max={limits.data.limits.max_devices} />
+        <section className="card usage" aria-label={t('signage.usage')}>
+          <h2>{t('signage.plan', { plan: limits.data.plan })}</h2>
           <Usage
-            label="Storage (GB)"
-            used={Math.round(limits.data.usage.storage_gb * 100) / 100}
-            max={limits.data.limits.max_storage_gb}
+            label={t('signage.assets')}
+            used={limits.data.usage.assets}
+            max={limits.data.limits.max_assets}
+            text={(n) => fmt.number(n)}
+          />
+          <Usage
+            label={t('signage.screens')}
+            used={limits.data.usage.devices}
+            max={limits.data.limits.max_devices}
+            text={(n) => fmt.number(n)}
+          />
+          {/* Bytes, not rounded gigabytes: a few uploaded megabytes must not read as 0. */}
+          <Usage
+            label={t('signage.storage')}
+            used={limits.data.usage.storage_bytes}
+            max={limits.data.limits.max_storage_gb * 1e9}
+            text={(n) => fmt.bytes(n)}
           />
         </section>
       )}
 
       <section className="card" aria-labelledby="screens-title">
-        <h2 id="screens-title">Screens</h2>
+        <h2 id="screens-title">{t('signage.screens')}</h2>
         {access.isOrgAdmin && (
+          // A wrong or expired code is said under the code field, right where it was typed.
           <form
             className="row wrap"
-            onSubmit={quickAdd(
-              (f) =>
-                api.post('/api/signage/devices/claim', {
-                  body: {
-                    code: formText(f, 'code'),
-                    name: formText(f, 'name'),
-                    playlist_id: formText(f, 'playlist_id') || null,
-                  },
-                }),
-              devices.reload,
-            )}
+            aria-label={t('signage.claim')}
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              const form = e.currentTarget;
+              const f = new FormData(form);
+              void claim
+                .run(
+                  () =>
+                    api.post('/api/signage/devices/claim', {
+                      body: {
+                        code: formText(f, 'code').trim(),
+                        name: formText(f, 'name').trim(),
+                        playlist_id: formText(f, 'playlist_id') || null,
+                      },
+                    }),
+                  (err) =>
+                    err.status === 404 || err.status === 410 ? { code: t('signage.badCode') } : undefined,
+                )
+                .then((ok) => ok && (form.reset(), devices.reload()));
+            }}
           >
-            <label>
-              Pairing code <input name="code" required autoComplete="off" />
-            </label>
-            <label>
-              Screen name <input name="name" required />
-            </label>
-            <label>
-              Playlist
-              <select name="playlist_id">
-                <option value="">Default playlist</option>
+            <Field label={t('signage.pairingCode')} name="code" errors={claim.fields}>
+              <input required autoComplete="off" />
+            </Field>
+            <Field label={t('signage.screenName')} name="name" errors={claim.fields}>
+              <input required />
+            </Field>
+            <Field label={t('signage.playlist')} name="playlist_id" errors={claim.fields}>
+              <select>
+                <option value="">{t('signage.defaultPlaylist')}</option>
                 <Options items={playlists.data?.items} label={(p) => p.name} />
               </select>
-            </label>
-            <button type="submit">Claim screen</button>
+            </Field>
+            <button type="submit" disabled={claim.busy}>
+              {t('signage.claim')}
+            </button>
+            <ErrorText>{claim.error}</ErrorText>
           </form>
         )}
-        <Table columns={['Screen', 'State', 'Last seen', 'Playlist']}>
+        <Table
+          columns={[
+            t('signage.screen'),
+            t('signage.state'),
+            viewerZoneLabel(t('signage.lastSeen')),
+            t('signage.playlist'),
+          ]}
+        >
           {devices.data?.items.map((d) => (
             <tr key={d.id}>
               <td>
@@ -107,13 +144,13 @@ export function Signage() {
               </td>
               <td>
                 <span className={`badge ${d.is_online ? 'on' : 'off'}`}>
-                  {d.is_online ? 'online' : 'offline'}
+                  {d.is_online ? t('signage.online') : t('signage.offline')}
                 </span>
               </td>
-              <td>{d.last_seen ? fmtDateTime(d.last_seen) : 'never'}</td>
+              <td>{d.last_seen ? fmt.dateTime(d.last_seen) : t('signage.never')}</td>
               <td>
                 <select
-                  aria-label={`Playlist of ${d.name}`}
+                  aria-label={t('signage.playlistOf', { name: d.name })}
                   value={d.playlist_id ?? ''}
                   onChange={(e) =>
                     void run(
@@ -126,7 +163,7 @@ export function Signage() {
                     )
                   }
                 >
-                  <option value="">Default playlist</option>
+                  <option value="">{t('signage.defaultPlaylist')}</option>
                   <Options items={playlists.data?.items} label={(p) => p.name} />
                 </select>
               </td>
@@ -136,7 +173,7 @@ export function Signage() {
       </section>
 
       <section className="card" aria-labelledby="assets-title">
-        <h2 id="assets-title">Asset library</h2>
+        <h2 id="assets-title">{t('signage.library')}</h2>
         <Upload onDone={assets.reload} />
         <form
           className="row wrap"
@@ -155,23 +192,23 @@ export function Signage() {
           )}
         >
           <label>
-            Link name <input name="name" required />
+            {t('signage.linkName')} <input name="name" required />
           </label>
           <label>
-            Type
+            {t('common.type')}
             <select name="asset_type">
-              <option value="webpage">Web page</option>
-              <option value="image">Image URL</option>
-              <option value="video">Video URL</option>
+              <option value="webpage">{t('signage.webPage')}</option>
+              <option value="image">{t('signage.imageUrl')}</option>
+              <option value="video">{t('signage.videoUrl')}</option>
             </select>
           </label>
           <label>
-            URL <input name="uri" type="url" required />
+            {t('signage.url')} <input name="uri" type="url" required />
           </label>
           <label>
-            Seconds <input name="duration" type="number" min={1} defaultValue={10} />
+            {t('common.seconds')} <input name="duration" type="number" min={1} defaultValue={10} />
           </label>
-          <button type="submit">Add link</button>
+          <button type="submit">{t('signage.addLink')}</button>
         </form>
         {editing && (
           <AssetEditor
@@ -182,16 +219,20 @@ export function Signage() {
         )}
         <ul className="assets">
           {assets.data?.items.map((a) => (
-            <li key={a.id} className="card" aria-label={`Asset ${a.name}`}>
+            <li key={a.id} className="card" aria-label={t('signage.assetRow', { name: a.name })}>
               {a.asset_type === 'image' && a.is_uploaded ? (
                 <AuthImage id={a.id} alt={a.name} />
               ) : (
-                <span className="thumb">{a.asset_type}</span>
+                <span className="thumb">{assetTypeLabel(t, a.asset_type)}</span>
               )}
               <strong>{a.name}</strong>
               <span className="muted small">
-                {a.asset_type} · {a.duration ?? '—'} s ·{' '}
-                {a.is_active ? 'playing' : a.is_enabled ? 'outside its dates' : 'disabled'}
+                {assetTypeLabel(t, a.asset_type)} · {t('signage.seconds', { count: a.duration ?? 0 })} ·{' '}
+                {a.is_active
+                  ? t('signage.playing')
+                  : a.is_enabled
+                    ? t('signage.outsideDates')
+                    : t('signage.disabled')}
               </span>
               <label className="check small">
                 <input
@@ -208,21 +249,21 @@ export function Signage() {
                     )
                   }
                 />{' '}
-                Enabled
+                {t('common.enabled')}
               </label>
               {(a.start_date || a.end_date) && (
                 <span className="small" data-testid="schedule">
                   {a.start_date ? a.start_date.slice(0, 16).replace('T', ' ') : '…'} →{' '}
-                  {a.end_date ? a.end_date.slice(0, 16).replace('T', ' ') : '…'}
+                  {a.end_date ? a.end_date.slice(0, 16).replace('T', ' ') : '…'} ({a.timezone})
                 </span>
               )}
               <button
                 type="button"
                 className="small ghost"
                 onClick={() => setEditingId(a.id)}
-                aria-label={`Schedule and preview of ${a.name}`}
+                aria-label={t('signage.scheduleOf', { name: a.name })}
               >
-                Schedule & preview
+                {t('signage.schedule')}
               </button>
             </li>
           ))}
@@ -230,7 +271,7 @@ export function Signage() {
       </section>
 
       <section className="card" aria-labelledby="pl-title">
-        <h2 id="pl-title">Playlists</h2>
+        <h2 id="pl-title">{t('signage.playlists')}</h2>
         <form
           className="row"
           onSubmit={(e: FormEvent<HTMLFormElement>) => {
@@ -244,9 +285,9 @@ export function Signage() {
           }}
         >
           <label>
-            New playlist <input name="name" required />
+            {t('signage.newPlaylist')} <input name="name" required />
           </label>
-          <button type="submit">Create</button>
+          <button type="submit">{t('signage.create')}</button>
         </form>
         {playlists.data?.items.map((p) => (
           <PlaylistEditor
@@ -271,14 +312,29 @@ export function Signage() {
   );
 }
 
-function Usage({ label, used, max }: { label: string; used: number; max: number }) {
+function Usage({
+  label,
+  used,
+  max,
+  text,
+}: {
+  label: string;
+  used: number;
+  max: number;
+  text: (n: number) => string;
+}) {
+  const t = useT();
   return (
     <div className="usage-row">
       <span>{label}</span>
-      <meter min={0} max={max} high={max * 0.9} value={used} aria-label={`${label} used`} />
-      <span className="small">
-        {used} / {max}
-      </span>
+      <meter
+        min={0}
+        max={max}
+        high={max * 0.9}
+        value={used}
+        aria-label={t('signage.used', { what: label })}
+      />
+      <span className="small">{t('signage.usedOf', { used: text(used), max: text(max) })}</span>
     </div>
   );
 }
@@ -291,12 +347,18 @@ function AuthImage({ id, alt }: { id: string; alt: string }) {
     });
     return res.ok ? URL.createObjectURL(await res.blob()) : '';
   }, [id]);
-  return img.data ? <img className="thumb" src={img.data} alt={alt} /> : <span className="thumb">image</span>;
+  const t = useT();
+  return img.data ? (
+    <img className="thumb" src={img.data} alt={alt} />
+  ) : (
+    <span className="thumb">{t('assetType.image')}</span>
+  );
 }
 
 /** Multipart upload through XMLHttpRequest, the only browser API that reports upload progress. */
 function Upload({ onDone }: { onDone: () => void }) {
   const [progress, setProgress] = useState<number | null>(null);
+  const t = useT();
   const [error, setError] = useState('');
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -321,31 +383,31 @@ function Upload({ onDone }: { onDone: () => void }) {
         onDone();
       } else {
         const problem = JSON.parse(xhr.responseText || '{}') as { detail?: string; title?: string };
-        setError(problem.detail || problem.title || `Upload failed (${xhr.status})`);
+        setError(problem.detail || problem.title || t('signage.uploadFailed', { status: xhr.status }));
       }
     };
-    xhr.onerror = () => (setProgress(null), setError('Upload failed: network error'));
+    xhr.onerror = () => (setProgress(null), setError(t('err.network')));
     setProgress(0);
     xhr.send(body);
   }
   return (
     <form className="row wrap" onSubmit={submit}>
       <label>
-        Image or video <input name="file" type="file" accept="image/*,video/*" required />
+        {t('signage.file')} <input name="file" type="file" accept="image/*,video/*" required />
       </label>
       <label>
-        Name <input name="name" />
+        {t('common.name')} <input name="name" />
       </label>
       <label>
-        Seconds <input name="duration" type="number" min={1} defaultValue={10} />
+        {t('common.seconds')} <input name="duration" type="number" min={1} defaultValue={10} />
       </label>
       <label className="check">
-        <input name="is_enabled" type="checkbox" defaultChecked /> Enabled
+        <input name="is_enabled" type="checkbox" defaultChecked /> {t('common.enabled')}
       </label>
       <button type="submit" disabled={progress !== null}>
-        Upload
+        {t('signage.upload')}
       </button>
-      {progress !== null && <progress max={100} value={progress} aria-label="Upload progress" />}
+      {progress !== null && <progress max={100} value={progress} aria-label={t('signage.uploadProgress')} />}
       <ErrorText>{error}</ErrorText>
     </form>
   );
@@ -363,6 +425,7 @@ function PlaylistEditor({
   onChange: (ids: string[]) => void;
 }) {
   const ids = playlist.asset_ids;
+  const t = useT();
   const [dragged, setDragged] = useState<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
   const moveTo = (from: number, to: number) => {
@@ -375,13 +438,12 @@ function PlaylistEditor({
   return (
     <details className="playlist" open>
       <summary>
-        <strong>{playlist.name}</strong> {playlist.is_default && <span className="badge">default</span>}{' '}
-        <span className="muted small">{ids.length} items</span>
+        <strong>{playlist.name}</strong>{' '}
+        {playlist.is_default && <span className="badge">{t('signage.default')}</span>}{' '}
+        <span className="muted small">{t('signage.items', { count: ids.length })}</span>
       </summary>
-      <p className="muted small">
-        Drag an item by its handle to reorder, or use the buttons (Top, ↑, ↓, Bottom).
-      </p>
-      <ol aria-label={`Items of ${playlist.name}`}>
+      <p className="muted small">{t('signage.reorderHelp')}</p>
+      <ol aria-label={t('signage.itemsOf', { name: playlist.name })}>
         {ids.map((id, i) => (
           <li
             key={`${id}-${i}`}
@@ -414,7 +476,7 @@ function PlaylistEditor({
             }}
             onDragEnd={() => (setDragged(null), setOver(null))}
           >
-            <span className="handle" aria-hidden="true" title="Drag to reorder">
+            <span className="handle" aria-hidden="true" title={t('signage.drag')}>
               ⠿
             </span>
             <span className="grow">{assets.get(id)?.name ?? id}</span>
@@ -423,17 +485,17 @@ function PlaylistEditor({
               className="small ghost"
               disabled={i === 0}
               onClick={() => moveTo(i, 0)}
-              aria-label={`Move ${assets.get(id)?.name} to the top`}
-              title="Move to top"
+              aria-label={t('signage.moveTop', { name: assets.get(id)?.name ?? id })}
+              title={t('signage.moveTopShort')}
             >
-              Top
+              {t('signage.top')}
             </button>
             <button
               type="button"
               className="small ghost"
               disabled={i === 0}
               onClick={() => moveTo(i, i - 1)}
-              aria-label={`Move ${assets.get(id)?.name} up`}
+              aria-label={t('signage.moveUp', { name: assets.get(id)?.name ?? id })}
             >
               ↑
             </button>
@@ -442,7 +504,7 @@ function PlaylistEditor({
               className="small ghost"
               disabled={i === ids.length - 1}
               onClick={() => moveTo(i, i + 1)}
-              aria-label={`Move ${assets.get(id)?.name} down`}
+              aria-label={t('signage.moveDown', { name: assets.get(id)?.name ?? id })}
             >
               ↓
             </button>
@@ -451,16 +513,16 @@ function PlaylistEditor({
               className="small ghost"
               disabled={i === ids.length - 1}
               onClick={() => moveTo(i, ids.length - 1)}
-              aria-label={`Move ${assets.get(id)?.name} to the bottom`}
-              title="Move to bottom"
+              aria-label={t('signage.moveBottom', { name: assets.get(id)?.name ?? id })}
+              title={t('signage.moveBottomShort')}
             >
-              Bottom
+              {t('signage.bottom')}
             </button>
             <button
               type="button"
               className="small ghost"
               onClick={() => onChange(ids.filter((_, j) => j !== i))}
-              aria-label={`Remove ${assets.get(id)?.name}`}
+              aria-label={t('signage.removeItem', { name: assets.get(id)?.name ?? id })}
             >
               ✕
             </button>
@@ -468,9 +530,9 @@ function PlaylistEditor({
         ))}
       </ol>
       <label className="inline">
-        Add asset{' '}
+        {t('signage.addAsset')}{' '}
         <select value="" onChange={(e) => e.target.value && onChange([...ids, e.target.value])}>
-          <option value="">Choose…</option>
+          <option value="">{t('signage.choose')}</option>
           <Options items={all} label={(a) => a.name} />
         </select>
       </label>
@@ -491,23 +553,17 @@ function useAuthBlob(asset: Asset) {
 
 function Preview({ asset }: { asset: Asset }) {
   const src = useAuthBlob(asset).data;
-  if (!src) return <div className="preview thumb">loading preview…</div>;
-  if (asset.asset_type === 'image')
-    return <img className="preview" src={src} alt={`Preview of ${asset.name}`} />;
+  const t = useT();
+  const label = t('signage.previewOf', { name: asset.name });
+  if (!src) return <div className="preview thumb">{t('signage.loadingPreview')}</div>;
+  if (asset.asset_type === 'image') return <img className="preview" src={src} alt={label} />;
   if (asset.asset_type === 'video')
-    return <video className="preview" src={src} controls muted aria-label={`Preview of ${asset.name}`} />;
+    return <video className="preview" src={src} controls muted aria-label={label} />;
   if (asset.asset_type === 'webpage')
-    return (
-      <iframe
-        className="preview"
-        src={src}
-        title={`Preview of ${asset.name}`}
-        sandbox="allow-scripts allow-same-origin"
-      />
-    );
+    return <iframe className="preview" src={src} title={label} sandbox="allow-scripts allow-same-origin" />;
   return (
     <p className="preview thumb">
-      Stream <code>{asset.uri}</code>: no preview in the browser.
+      {t('signage.streamNoPreview')} <code>{asset.uri}</code>
     </p>
   );
 }
@@ -518,6 +574,7 @@ function Preview({ asset }: { asset: Asset }) {
  */
 function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolean) => void }) {
   const form = useSubmit();
+  const t = useT();
   const wall = (v: string) => (v ? `${v}:00`.slice(0, 19) : null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -538,44 +595,59 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
     if (ok) onDone(true);
   }
   return (
-    <section className="card asset-editor" aria-label={`Schedule of ${asset.name}`}>
+    <section className="card asset-editor" aria-label={t('signage.scheduleTitle', { name: asset.name })}>
       <div className="asset-editor-body">
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-          <h3>Schedule of {asset.name}</h3>
-          <Field label="Asset name" name="name" errors={form.fields}>
+          <h3>{t('signage.scheduleTitle', { name: asset.name })}</h3>
+          <Field label={t('signage.assetName')} name="name" errors={form.fields}>
             <input defaultValue={asset.name} />
           </Field>
           <div className="grid2">
-            <Field label="Plays from" name="start_date" errors={form.fields} hint="empty: no start limit">
+            <Field
+              label={t('signage.playsFrom', { zone: asset.timezone })}
+              name="start_date"
+              errors={form.fields}
+              hint={t('signage.noStart')}
+            >
               <input type="datetime-local" defaultValue={asset.start_date?.slice(0, 16) ?? ''} />
             </Field>
-            <Field label="Plays until" name="end_date" errors={form.fields} hint="empty: no end limit">
+            <Field
+              label={t('signage.playsUntil', { zone: asset.timezone })}
+              name="end_date"
+              errors={form.fields}
+              hint={t('signage.noEnd')}
+            >
               <input type="datetime-local" defaultValue={asset.end_date?.slice(0, 16) ?? ''} />
             </Field>
-            <Field label="Duration (seconds)" name="duration" errors={form.fields}>
+            <Field label={t('signage.duration')} name="duration" errors={form.fields}>
               <input type="number" min={1} defaultValue={asset.duration} />
             </Field>
-            <Field label="Time zone of the dates" name="timezone" errors={form.fields}>
+            <Field label={t('signage.zone')} name="timezone" errors={form.fields}>
               <input defaultValue={asset.timezone} />
             </Field>
           </div>
           <label className="check">
-            <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} /> Enabled
+            <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} />{' '}
+            {t('common.enabled')}
           </label>
           <FormActions
             form={form}
-            submit="Save schedule"
+            submit={t('signage.saveSchedule')}
             onCancel={() => onDone(false)}
-            cancelLabel="Close"
+            cancelLabel={t('common.close')}
           />
         </form>
         <div>
-          <h3>Preview</h3>
+          <h3>{t('signage.preview')}</h3>
           <Preview asset={asset} />
           <p className="muted small">
-            {asset.asset_type} · plays {asset.duration} s
-            {asset.asset_type === 'video' ? ' or until the video ends' : ''} ·{' '}
-            {asset.is_active ? 'on air now' : asset.is_enabled ? 'outside its dates' : 'disabled'}
+            {assetTypeLabel(t, asset.asset_type)} · {t('signage.plays', { count: asset.duration ?? 0 })}
+            {asset.asset_type === 'video' ? ` ${t('signage.untilVideoEnds')}` : ''} ·{' '}
+            {asset.is_active
+              ? t('signage.onAir')
+              : asset.is_enabled
+                ? t('signage.outsideDates')
+                : t('signage.disabled')}
           </p>
         </div>
       </div>
