@@ -40,6 +40,8 @@ const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const SECRET = 'bench-secret-not-for-production';
 /** Connections of the load comparison, each scenario on Postgres and on the embedded database. */
 const LOAD_CONNECTIONS = (process.env.BENCH_LOAD_CONNECTIONS ?? '20,80').split(',').map(Number);
+/** A folder: the Roster servers write a CPU profile there (bench/cpu-profile.mjs; stopped with SIGTERM so they can). */
+const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
 
@@ -479,6 +481,9 @@ interface Roster {
 
 /** Server environment of both databases. LOG_LEVEL=warn: one JSON line per request would measure the log pipe as much as the server. */
 const SERVER_ENV = {
+  ...(CPU_PROF
+    ? { NODE_OPTIONS: `--import=${path.join(ROOT, 'bench', 'cpu-profile.mjs')}`, BENCH_CPU_PROF: CPU_PROF }
+    : {}),
   REDIS_URL: '',
   ROSTER_SECRET: SECRET,
   ROSTER_DEMO_PASSWORD: BENCH.password,
@@ -535,7 +540,7 @@ async function startRoster(
 }
 
 async function stop(server: ServerProcess) {
-  await server.kill('SIGKILL');
+  await server.kill(CPU_PROF ? 'SIGTERM' : 'SIGKILL');
   server.cleanup();
 }
 
