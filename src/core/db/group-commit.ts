@@ -171,7 +171,14 @@ const BATCH_LOCK = 727_002;
 async function drain(group: GroupCommit) {
   group.running = true;
   try {
-    while (group.waiting.length) await runBatch(group, byActor(group.waiting.splice(0, MAX_BATCH)));
+    for (;;) {
+      // PGlite runs a batch in this thread without letting the event loop read a socket until it
+      // is done: one turn first, so the requests already received join this batch instead of each
+      // making a batch (and a flush) of one.
+      if (group.embedded) await new Promise((resolve) => setImmediate(resolve));
+      if (!group.waiting.length) break;
+      await runBatch(group, byActor(group.waiting.splice(0, MAX_BATCH)));
+    }
   } finally {
     group.running = false;
   }
