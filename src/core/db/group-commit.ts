@@ -2,6 +2,7 @@ import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
 import {
+  embeddedOf,
   preparedStatementLost,
   pooledOf,
   queryRows,
@@ -9,18 +10,21 @@ import {
   statementName,
   transactionWithSettings,
   type Db,
+  type EmbeddedDb,
   type PooledDb,
 } from './client.ts';
 
 /**
  * Group commit for one-statement transactions on hot paths (a door scan, a screen's playlist
  * poll): `statementWithSettings` runs one statement after the settings of `transactionWithSettings`,
- * but on node-postgres the calls that arrive while a batch is in flight wait and go together in
- * the next one — one message
- * (BEGIN; per call its settings and EXECUTE; COMMIT), one round trip, one commit. What that buys
- * on a 2-core machine: one socket write and one WAL flush per batch instead of three round trips
- * per call, and no two transactions fighting over the same hot rows (a room's occupancy), because
- * one batch runs at a time and its calls run one after the other (docs/performance.md).
+ * but the calls that arrive while a batch is in flight wait and go together in the next one — one
+ * message (BEGIN; per call its settings and EXECUTE; COMMIT), one round trip, one commit. What that
+ * buys on a 2-core machine: one socket write and one WAL flush per batch instead of three round
+ * trips per call, and no two transactions fighting over the same hot rows (a room's occupancy),
+ * because one batch runs at a time and its calls run one after the other (docs/performance.md).
+ * On the embedded database (PGlite, one in-process connection) the same batches save more: each
+ * commit waits for its own flush to disk with the whole process stopped, and each statement sent
+ * alone is parsed and planned again; a batch is one flush and runs prepared statements.
  *
  * What the calls of a batch share: the transaction (a later call sees an earlier one's writes;
  * `now()` is the batch's start) and its fate — when one statement fails, the batch is rolled back
@@ -29,8 +33,8 @@ import {
  * connection and run with EXECUTE, so its plan is cached (where prepared statements do not survive
  * between transactions, as behind PgBouncer in transaction mode, the statements are sent inline
  * instead); meant for a few fixed statement shapes, whose parameters must be strings, numbers,
- * booleans or null (sent as quoted literals). PGlite, one in-process connection, runs each call in
- * `transactionWithSettings`.
+ * booleans or null (sent as quoted literals). Called with a transaction's handle, the statement
+ * runs in that transaction (`transactionWithSettings`).
  */
 export function statementWithSettings<T>(
   db: Db,
@@ -38,18 +42,20 @@ export function statementWithSettings<T>(
   statement: ShapedStatement,
 ): Promise<T[]> {
   const node = pooledOf(db);
-  if (!node)
+  const embedded = node ? undefined : embeddedOf(db);
+  const link = node ?? embedded;
+  if (!link)
     return transactionWithSettings(db, settings, (tx) => queryRows<T>(tx, statement.build(statement.values)));
-  const group = groupOf(node);
+  const group = groupOf(link, node ? { node } : { embedded: embedded! });
   const { name, text, params } = renderedOnce(group, statement);
   return new Promise<unknown[]>((resolve, reject) => {
     group.waiting.push({
       name,
       text,
       statement,
-      settings: settingCalls(settings, node.quote),
+      settings: settingCalls(settings, link.quote),
       args: fillPlaceholders(params, statement.values)
-        .map((p) => literal(p, node.quote))
+        .map((p) => literal(p, link.quote))
         .join(', '),
       resolve,
       reject,
@@ -61,7 +67,7 @@ export function statementWithSettings<T>(
 /**
  * A statement whose SQL text depends only on `shape` (everything else goes in `values`): `build`
  * puts each value where it belongs. Rendering SQL through Drizzle costs about as much CPU as the
- * rest of a door scan's request, so on node-postgres `build` is called once per shape with
+ * rest of a door scan's request, so `build` is called once per shape with
  * `sql.placeholder(key)` for each value, and later calls only fill the placeholders in. The shape
  * must name everything the text is built from (for a policy: the actor's org, user and role).
  */
@@ -98,9 +104,10 @@ class LiteralDialect extends PgDialect {
   }
 }
 
-/** What group commit keeps for one node-postgres database. */
+/** What group commit keeps for one database: node-postgres (`node`) or PGlite (`embedded`). */
 interface GroupCommit {
-  node: PooledDb;
+  node?: PooledDb;
+  embedded?: EmbeddedDb;
   /** Calls waiting for the next batch, and whether a batch is in flight. */
   waiting: Call[];
   running: boolean;
@@ -109,25 +116,31 @@ interface GroupCommit {
   dialect: LiteralDialect;
 }
 
-const groups = new WeakMap<PooledDb, GroupCommit>();
+const groups = new WeakMap<PooledDb | EmbeddedDb, GroupCommit>();
 /** Statements each connection has prepared, by name. */
-const preparedOn = new WeakMap<PoolClient, Set<string>>();
+const preparedOn = new WeakMap<PoolClient | EmbeddedDb, Set<string>>();
 
-function groupOf(node: PooledDb): GroupCommit {
-  let group = groups.get(node);
+function groupOf(
+  link: PooledDb | EmbeddedDb,
+  driver: { node: PooledDb } | { embedded: EmbeddedDb },
+): GroupCommit {
+  let group = groups.get(link);
   if (!group)
     groups.set(
-      node,
+      link,
       (group = {
-        node,
+        ...driver,
         waiting: [],
         running: false,
         shapes: new Map(),
-        dialect: new LiteralDialect(node.quote),
+        dialect: new LiteralDialect(link.quote),
       }),
     );
   return group;
 }
+
+/** Whether statements are sent as EXECUTE of a prepared one; PGlite's one session keeps them all. */
+const statementsKept = (group: GroupCommit) => group.node?.statementsKept ?? true;
 
 const MAX_SHAPES = 5000;
 
@@ -158,7 +171,14 @@ const BATCH_LOCK = 727_002;
 async function drain(group: GroupCommit) {
   group.running = true;
   try {
-    while (group.waiting.length) await runBatch(group, byActor(group.waiting.splice(0, MAX_BATCH)));
+    for (;;) {
+      // PGlite runs a batch in this thread without letting the event loop read a socket until it
+      // is done: one turn first, so the requests already received join this batch instead of each
+      // making a batch (and a flush) of one.
+      if (group.embedded) await new Promise((resolve) => setImmediate(resolve));
+      if (!group.waiting.length) break;
+      await runBatch(group, byActor(group.waiting.splice(0, MAX_BATCH)));
+    }
   } finally {
     group.running = false;
   }
@@ -199,33 +219,60 @@ async function send(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
     return await sendOnce(group, batch);
   } catch (err) {
     // Prepared statements do not last here (PooledDb.statementsKept): from now on they travel inline.
-    if (!group.node.statementsKept || !preparedStatementLost(err)) throw err;
+    if (!group.node?.statementsKept || !preparedStatementLost(err)) throw err;
     group.node.statementsKept = false;
     return sendOnce(group, batch);
   }
 }
 
-/** One transaction for the whole batch, as one message; the rows of each call's statement. */
-async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
-  const client = await group.node.pool.connect();
+/**
+ * The statements of a batch after the given ones, and where each call's rows will be among the
+ * results.
+ */
+function batchStatements(group: GroupCommit, batch: Call[], parts: string[]) {
+  const statements: number[] = [];
+  let settings = '';
+  for (const call of batch) {
+    // Settings last until the next set_config: a run of calls by the same actor sets them once.
+    if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
+    statements.push(parts.length);
+    parts.push(
+      statementsKept(group)
+        ? `execute ${call.name}${call.args ? `(${call.args})` : ''}`
+        : inlined(group, call.statement),
+    );
+  }
+  return { text: parts.join(';\n'), statements };
+}
+
+/** One transaction for the whole batch; the rows of each call's statement. */
+function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]> {
+  return group.node ? sendPooled(group, group.node, batch) : sendEmbedded(group, group.embedded!, batch);
+}
+
+/**
+ * On PGlite: the statements this session lacks are prepared first (a prepared statement outlives
+ * the transaction that failed), then the batch runs in one PGlite transaction — nothing else runs
+ * on the connection in between, and a failing statement rolls the batch back.
+ */
+async function sendEmbedded(group: GroupCommit, embedded: EmbeddedDb, batch: Call[]) {
+  await prepare(embedded, (text) => embedded.exec(text), batch);
+  const { text, statements } = batchStatements(group, batch, []);
+  const results = await embedded.transaction(text);
+  return statements.map((i) => results[i]);
+}
+
+/** On node-postgres: one message from BEGIN to COMMIT. */
+async function sendPooled(group: GroupCommit, node: PooledDb, batch: Call[]): Promise<unknown[][]> {
+  const client = await node.pool.connect();
   let broken: Error | undefined;
   try {
-    if (group.node.statementsKept) await prepare(client, batch);
-    const parts = ['begin', `select pg_advisory_xact_lock(${BATCH_LOCK})`];
-    const statements: number[] = [];
-    let settings = '';
-    for (const call of batch) {
-      // Settings last until the next set_config: a run of calls by the same actor sets them once.
-      if (call.settings && call.settings !== settings) parts.push(`select ${(settings = call.settings)}`);
-      statements.push(parts.length);
-      parts.push(
-        group.node.statementsKept
-          ? `execute ${call.name}${call.args ? `(${call.args})` : ''}`
-          : inlined(group, call.statement),
-      );
-    }
-    parts.push('commit');
-    const results = (await client.query(parts.join(';\n'))) as unknown as QueryResult<
+    if (node.statementsKept) await prepare(client, (text) => client.query(text), batch);
+    const { text, statements } = batchStatements(group, batch, [
+      'begin',
+      `select pg_advisory_xact_lock(${BATCH_LOCK})`,
+    ]);
+    const results = (await client.query(`${text};\ncommit`)) as unknown as QueryResult<
       Record<string, unknown>
     >[];
     return statements.map((i) => results[i].rows);
@@ -240,12 +287,16 @@ async function sendOnce(group: GroupCommit, batch: Call[]): Promise<unknown[][]>
   }
 }
 
-async function prepare(client: PoolClient, batch: Call[]) {
-  let prepared = preparedOn.get(client);
-  if (!prepared) preparedOn.set(client, (prepared = new Set()));
+async function prepare(
+  connection: PoolClient | EmbeddedDb,
+  query: (text: string) => Promise<unknown>,
+  batch: Call[],
+) {
+  let prepared = preparedOn.get(connection);
+  if (!prepared) preparedOn.set(connection, (prepared = new Set()));
   for (const call of batch) {
     if (prepared.has(call.name)) continue;
-    await client.query(`prepare ${call.name} as ${call.text}`);
+    await query(`prepare ${call.name} as ${call.text}`);
     prepared.add(call.name);
   }
 }
