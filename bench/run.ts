@@ -27,6 +27,7 @@ import {
 } from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
 import { messageText } from '../src/core/events/live.ts';
+import { apiKeyOf, checkReads, directoryLogin, generateDirectory, readScenarios } from './scenarios-reads.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -106,6 +107,8 @@ interface Row {
   server_cpu_pct: number;
   cpu_ms_per_req: number;
   postgres_cpu_pct: number;
+  /** Postgres CPU (all local postgres processes) per request, ms. */
+  pg_cpu_ms_per_req: number;
   server_rss_mb: number;
   vs_constant: number;
   vs_pg_pk: number;
@@ -143,6 +146,7 @@ async function measure(
   const after = sample(pid);
   const wall = (after.at - before.at) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
+  const pgCpuPct = postgresCpuPct(before, after);
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
   );
@@ -157,7 +161,8 @@ async function measure(
     p99_ms: result.latency.p99,
     server_cpu_pct: Math.round((cpuSeconds / wall) * 100),
     cpu_ms_per_req: total ? Number(((cpuSeconds * 1000) / total).toFixed(2)) : 0,
-    postgres_cpu_pct: postgresCpuPct(before, after),
+    postgres_cpu_pct: pgCpuPct,
+    pg_cpu_ms_per_req: total ? Number((((pgCpuPct / 100) * wall * 1000) / total).toFixed(2)) : 0,
     server_rss_mb: Math.round(after.rssMb),
     requests: total,
     unexpected: total - good + result.errors + result.timeouts,
@@ -351,6 +356,7 @@ function table(rows: Row[]) {
     'CPU %',
     'CPU ms/req',
     'PG CPU %',
+    'PG ms/req',
     'RSS MB',
     '÷ constant',
     '÷ pg pk',
@@ -366,6 +372,7 @@ function table(rows: Row[]) {
       r.server_cpu_pct,
       r.cpu_ms_per_req,
       r.postgres_cpu_pct,
+      r.pg_cpu_ms_per_req || '—',
       r.server_rss_mb,
       r.vs_constant ? r.vs_constant.toFixed(3) : '—',
       r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—',
@@ -408,6 +415,7 @@ async function main() {
     const database = await openDatabase({ url: target.url, poolSize: 4 });
     await database.migrate();
     const data = await generate(database.db, SECRET);
+    const directory = await generateDirectory(database.db, BENCH.password);
     // Planner statistics, as autovacuum would have gathered them on a database in service: this
     // machine's Postgres runs with autovacuum off, and without statistics the planner guesses at
     // which index finds a badge (docs/performance.md).
@@ -466,8 +474,18 @@ async function main() {
     if (probe.status !== 200 || probe.body.status !== 'granted')
       throw new Error(`scan: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
 
+    const readTokens = {
+      directoryAdmin: await directoryLogin(server, directory, BENCH.password),
+      apiKey: await apiKeyOf(server, admin),
+    };
+    await checkReads(server, directory, readTokens);
+
     const rows: Row[] = [];
-    const plan = scenarios(data, { admin, tech, controllers, screens }).filter(
+    const reads = readScenarios(directory, readTokens).map((s) => ({
+      ...s,
+      target: 'roster' as const,
+    }));
+    const plan = [...scenarios(data, { admin, tech, controllers, screens }), ...reads].filter(
       (s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name),
     );
     for (const s of plan) {
@@ -633,6 +651,7 @@ async function telemetryToAlert(
       server_cpu_pct: Math.round((cpu / wall) * 100),
       cpu_ms_per_req: 0,
       postgres_cpu_pct: postgresCpuPct(before, after),
+      pg_cpu_ms_per_req: 0,
       server_rss_mb: Math.round(after.rssMb),
       vs_constant: 0,
       vs_pg_pk: 0,
