@@ -29,6 +29,14 @@ import {
   type ServerProcess,
 } from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
+import {
+  apiKeyOf,
+  checkReads,
+  directoryLogin,
+  generateDirectory,
+  readScenarios,
+  type Directory,
+} from './scenarios-reads.ts';
 import { messageText } from '../src/core/events/live.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -129,6 +137,8 @@ interface Row {
   server_cpu_pct: number;
   cpu_ms_per_req: number;
   postgres_cpu_pct: number;
+  /** Postgres CPU per request (all local postgres processes), beside the server's. */
+  pg_cpu_ms_per_req: number;
   server_rss_mb: number;
   vs_constant: number;
   vs_pg_pk: number;
@@ -172,6 +182,7 @@ async function measure(
   );
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
   const good = scenario.ok.reduce((sum, code) => sum + (statuses[code] ?? 0), 0);
+  const pgCpuPct = postgresCpuPct(before, after);
   return {
     scenario: scenario.name,
     connections,
@@ -181,7 +192,8 @@ async function measure(
     p99_ms: result.latency.p99,
     server_cpu_pct: Math.round((cpuSeconds / wall) * 100),
     cpu_ms_per_req: total ? Number(((cpuSeconds * 1000) / total).toFixed(2)) : 0,
-    postgres_cpu_pct: postgresCpuPct(before, after),
+    postgres_cpu_pct: pgCpuPct,
+    pg_cpu_ms_per_req: total ? Number((((pgCpuPct / 100) * wall * 1000) / total).toFixed(2)) : 0,
     server_rss_mb: Math.round(after.rssMb),
     requests: total,
     unexpected: total - good + result.errors + result.timeouts,
@@ -424,6 +436,7 @@ function table(rows: Row[]) {
     'CPU %',
     'CPU ms/req',
     'PG CPU %',
+    'PG ms/req',
     'RSS MB',
     '÷ constant',
     '÷ pg pk',
@@ -439,6 +452,7 @@ function table(rows: Row[]) {
       r.server_cpu_pct,
       r.cpu_ms_per_req,
       r.postgres_cpu_pct,
+      r.pg_cpu_ms_per_req || '—',
       r.server_rss_mb,
       r.vs_constant ? r.vs_constant.toFixed(3) : '—',
       r.vs_pg_pk ? r.vs_pg_pk.toFixed(3) : '—',
@@ -491,6 +505,29 @@ const SERVER_ENV = {
   // The simulated receivers listen on loopback, which tenants' receivers may not use by default.
   OUTBOUND_ALLOW_NETWORKS: '127.0.0.0/8',
 };
+
+/** The read scenarios of the directory org: the user list of a unit and `me` by API key. */
+async function runReads(
+  server: ServerProcess,
+  directory: Directory,
+  runAll: (scenarios: Scenario[], url: string, pid: number, context?: Context) => Promise<void>,
+  context: Context,
+) {
+  const tokens = {
+    directoryAdmin: await directoryLogin(server, directory, BENCH.password),
+    apiKey: await apiKeyOf(server, context.tokens.admin),
+  };
+  await checkReads(server, directory, tokens);
+  const reads: Scenario[] = readScenarios(directory, tokens)
+    .map((r) => ({
+      ...r,
+      name: `postgres: ${r.name}`,
+      target: 'postgres' as const,
+      requests: () => r.requests,
+    }))
+    .filter((r) => !ONLY || ONLY.test(r.name));
+  await runAll(reads, server.base, server.pid, context);
+}
 
 /** Generates the bench data in a database (migrated first), then gathers planner statistics. */
 async function load(database: Database): Promise<BenchData> {
@@ -560,6 +597,12 @@ async function main() {
     console.log(`bench database ${target.name}; generating data…`);
     const database = await openDatabase({ url: target.url, poolSize: 4 });
     const data = await load(database);
+    // The user list's directory (an org of its own, beyond the bench org's member cap), Postgres only.
+    const readsWanted = ['postgres: users of a unit', 'postgres: auth/me by API key'].some(
+      (name) => !ONLY || ONLY.test(name),
+    );
+    const directory = readsWanted ? await generateDirectory(database.db, BENCH.password) : undefined;
+    if (directory) await queryRows(database.db, sql`analyze`);
     const [{ version }] = await queryRows<{ version: string }>(database.db, sql`select version()`);
     await database.close();
     console.log(
@@ -621,7 +664,7 @@ async function main() {
       ],
     ];
     for (const [kind, start] of rosters) {
-      if (!wants(kind) && !(kind === 'postgres' && telemetry)) continue;
+      if (!wants(kind) && !(kind === 'postgres' && (telemetry || directory))) continue;
       const roster = await start();
       running.add(roster.server);
       const { server, context } = roster;
@@ -631,6 +674,7 @@ async function main() {
         server.pid,
         context,
       );
+      if (kind === 'postgres' && directory) await runReads(server, directory, runAll, context);
       if (kind === 'postgres' && telemetry) {
         process.stdout.write('telemetry → alert… ');
         const alertRow = await telemetryToAlert(server, data, context.tokens.admin, target.url);
@@ -794,6 +838,7 @@ async function telemetryToAlert(
       server_cpu_pct: Math.round((cpu / wall) * 100),
       cpu_ms_per_req: 0,
       postgres_cpu_pct: postgresCpuPct(before, after),
+      pg_cpu_ms_per_req: 0,
       server_rss_mb: Math.round(after.rssMb),
       vs_constant: 0,
       vs_pg_pk: 0,

@@ -9,6 +9,7 @@ import { applyFunctionsFiles, functionsFiles } from './functions.ts';
 import { durablePglite } from './durability.ts';
 import { guardPool, writes, type Breaker } from './availability.ts';
 import { createDependency, type Dependency } from '../health/dependencies.ts';
+import { PipelinedClient } from './pipeline.ts';
 
 /** The Drizzle handle every service works with, whichever driver sits below it. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -378,8 +379,10 @@ export const settingCalls = (settings: Array<[string, string]>, quote: (value: s
  * On node-postgres the transaction is driven here rather than by Drizzle, for two reasons: Drizzle
  * sends BEGIN before its try/finally, so a connection dropped at that moment (Postgres restart,
  * pg_terminate_backend) leaks its pool slot for good — after ten such drops the pool is empty and
- * the server never recovers; and BEGIN with the settings goes as one message (values quoted by the
- * driver), one round trip fewer per request. PGlite, in process, uses Drizzle's transaction.
+ * the server never recovers; and the statements go through `PipelinedClient`: each read with the
+ * settings in one message of its own (values quoted by the driver), one round trip per read, and
+ * BEGIN with the settings in one message at the first write. PGlite, in process, uses Drizzle's
+ * transaction.
  */
 export async function transactionWithSettings<T>(
   db: Db,
@@ -404,18 +407,19 @@ export async function transactionWithSettings<T>(
   let broken: Error | undefined;
   // While the disk is full, the first write that commits proves there is room again.
   const watching = node.breaker?.diskFull ? watchWrites(client) : undefined;
+  // Reads go out with the settings in one message each; the transaction opens at the first write.
+  const statements = new PipelinedClient(node, client, settingCalls(settings, node.quote));
   try {
-    const calls = settingCalls(settings, node.quote);
-    await client.query(calls ? `begin; select ${calls}` : 'begin');
-    const result = await fn(node.bind(client));
-    await client.query('commit');
+    const result = await fn(node.bind(statements as unknown as PoolClient));
+    if (statements.inTransaction) await client.query('commit');
     if (watching?.wrote()) node.breaker?.wrote();
     return result;
   } catch (err) {
     node.breaker?.observe(err);
-    await client.query('rollback').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
+    if (statements.inTransaction)
+      await client.query('rollback').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
     throw err;
   } finally {
     watching?.stop();

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import { isOrgAdmin } from '../../core/access/actor.ts';
 import { assignmentInForce } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -187,28 +187,36 @@ export interface UserListFilter {
 }
 
 export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
-  const page = keyset({ columns: [users.id], key: (r: { id: number }) => [r.id], page: f.page });
+  // The org's people are its memberships (row-level security keeps them to this org), and every
+  // membership's user is visible to the org. So `users` is joined only when a condition reads its
+  // columns — a search, or the scope of someone who is not an admin: each `users` row read is
+  // checked against a membership by that table's own rule, which across a thousand members costs
+  // more than the rest of the list.
+  const withUsers = f.q !== undefined || !isOrgAdmin(t.actor);
+  const person = withUsers ? users.id : memberships.userId;
+  const page = keyset({ columns: [person], key: (r: { id: number }) => [r.id], page: f.page });
   const where = and(
     userPolicy.visible(t.actor),
-    f.unitId === undefined ? undefined : assignedToUnit(f.unitId),
-    f.departmentId === undefined ? undefined : assignedToDepartment(f.departmentId),
+    f.unitId === undefined ? undefined : assignedToUnit(person, f.unitId),
+    f.departmentId === undefined ? undefined : assignedToDepartment(person, f.departmentId),
     f.role ? sql`${effectiveRole} = ${f.role}` : undefined,
     f.q ? containsText(f.q, users.username, users.fullName, users.email) : undefined,
   );
-  const rows = await t.tx
-    .select({ id: users.id })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
+  const joined = <Q extends PgSelect>(q: Q) =>
+    (withUsers ? q.innerJoin(users, eq(users.id, memberships.userId)) : q).leftJoin(
+      orgUserProfiles,
+      eq(orgUserProfiles.userId, memberships.userId),
+    );
+  const rows = await joined(t.tx.select({ id: person }).from(memberships).$dynamic())
     .where(and(where, page.after))
     .orderBy(...page.orderBy)
     .limit(page.limit);
-  const [{ count }] = await t.tx
-    .select({ count: sql<number>`count(*)::int` })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
-    .where(where);
+  const [{ count }] = await joined(
+    t.tx
+      .select({ count: sql<number>`count(*)::int` })
+      .from(memberships)
+      .$dynamic(),
+  ).where(where);
   const result = page.finish(rows);
   const people = await loadOrgUsers(
     t,
@@ -224,20 +232,20 @@ export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
 const filterAssignment = alias(userUnits, 'org_filter_uu');
 const filterDepartment = alias(userUnitDepartments, 'org_filter_uud');
 
-function assignedToUnit(unitId: number): SQL {
+function assignedToUnit(person: AnyColumn, unitId: number): SQL {
   const a = filterAssignment;
   return sql`exists (select 1 from ${userUnits} ${a}
-    where ${a.userId} = ${users.id} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
+    where ${a.userId} = ${person} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
 }
 
 /** Who may work in the department: listed on an assignment, or assigned to all of its unit. */
-function assignedToDepartment(departmentId: number): SQL {
+function assignedToDepartment(person: AnyColumn, departmentId: number): SQL {
   const a = filterAssignment;
   const d = filterDepartment;
   const listed = coversDepartment(a, d, sql`${d.departmentId} = ${departmentId}`);
   return sql`exists (select 1 from ${userUnits} ${a}
     join ${departments} on ${departments.id} = ${departmentId} and ${departments.unitId} = ${a.unitId}
-    where ${a.userId} = ${users.id} and ${assignmentInForce(a)} and ${listed})`;
+    where ${a.userId} = ${person} and ${assignmentInForce(a)} and ${listed})`;
 }
 
 // ---------------------------------------------------------------- validation of references

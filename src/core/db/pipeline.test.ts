@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { describeEachBackend } from '../../../test/support/env.ts';
+import type { Organization } from '../../modules/identity/service.ts';
+import { openDatabase, queryRows, transactionWithSettings, type Database, type Tx } from './client.ts';
+import { organizations } from './platform-schema.ts';
+
+interface Seen {
+  org: string | null;
+  user: string | null;
+  role: string;
+  readOnly: string;
+  orgs: number;
+}
+
+/** What a statement runs with: the tenant's settings, the role, and what row-level security lets it see. */
+const seen = async (tx: Tx): Promise<Seen> => {
+  const [row] = await queryRows<Seen>(
+    tx,
+    sql`select nullif(current_setting('app.org_id', true), '') as org,
+      nullif(current_setting('app.user_id', true), '') as "user", current_user as role,
+      current_setting('transaction_read_only') as "readOnly",
+      (select count(*)::int from ${organizations}) as orgs`,
+  );
+  return row;
+};
+
+describeEachBackend('tenant reads, each with its settings in one message', (env) => {
+  let acme: Organization;
+  let globex: Organization;
+  // One connection, so every transaction below runs on the connection the previous one used.
+  let single: Database;
+  before(async () => {
+    ({ org: acme } = await env().makeOrg('pipe-acme'));
+    ({ org: globex } = await env().makeOrg('pipe-globex'));
+    single = env().url ? await openDatabase({ url: env().url, poolSize: 1 }) : env().database;
+  });
+  after(async () => {
+    if (env().url) await single.close();
+  });
+
+  const as = (org: Organization, userId: number) =>
+    [
+      ['app.org_id', org.id],
+      ['app.user_id', String(userId)],
+      ['role', 'roster_app'],
+    ] as Array<[string, string]>;
+
+  const each = 'every statement of a read runs with the tenant settings and the app role; ';
+  test(`${each}none leak to the next request`, async () => {
+    // Several rounds: the first prepares the statement on the connection, the later ones send it alone.
+    for (let round = 0; round < 3; round++) {
+      const reads = await transactionWithSettings(single.db, as(acme, 7), async (tx) => [
+        await seen(tx),
+        await seen(tx),
+      ]);
+      for (const s of reads) {
+        assert.equal(s.org, acme.id);
+        assert.equal(s.user, '7');
+        assert.equal(s.role, 'roster_app');
+        assert.equal(s.orgs, 1, 'row-level security applies: only the current org');
+      }
+      // On Postgres a read known to the connection goes alone, in a read-only message of its own;
+      // the first one is prepared in the transaction.
+      const alone = env().backend === 'postgres' && round > 0;
+      assert.equal(reads[0].readOnly, alone ? 'on' : 'off');
+      const other = await transactionWithSettings(single.db, as(globex, 8), seen);
+      assert.equal(other.org, globex.id);
+      assert.equal(other.user, '8');
+      // The same connection with no settings: nothing of the requests before it is left.
+      const bare = await transactionWithSettings(single.db, [], seen);
+      assert.equal(bare.org, null);
+      assert.equal(bare.user, null);
+      assert.notEqual(bare.role, 'roster_app');
+    }
+  });
+
+  const write = 'a write after reads opens the transaction: it commits with the settings, ';
+  test(`${write}and a failure rolls it back`, async () => {
+    const rename = (tx: Tx, name: string) =>
+      queryRows<{ name: string }>(
+        tx,
+        sql`update ${organizations} set name = ${name} where id = ${acme.id} returning name`,
+      );
+    for (let round = 0; round < 2; round++) {
+      const written = await transactionWithSettings(single.db, as(acme, 7), async (tx) => {
+        await seen(tx);
+        const [row] = await rename(tx, `Acme ${round}`);
+        return { row, after: await seen(tx) };
+      });
+      assert.deepEqual(written.row, { name: `Acme ${round}` });
+      assert.equal(written.after.org, acme.id);
+      assert.equal(written.after.readOnly, 'off');
+      await assert.rejects(
+        transactionWithSettings(single.db, as(acme, 7), async (tx) => {
+          await seen(tx);
+          await rename(tx, 'Never');
+          throw new Error('refused after the write');
+        }),
+        /refused after the write/,
+      );
+      const [name] = await queryRows<{ name: string }>(
+        single.db,
+        sql`select name from ${organizations} where id = ${acme.id}`,
+      );
+      assert.deepEqual(name, { name: `Acme ${round}` });
+    }
+    const bare = await transactionWithSettings(single.db, [], seen);
+    assert.equal(bare.org, null);
+    assert.notEqual(bare.role, 'roster_app');
+  });
+});
