@@ -173,73 +173,80 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.equal(((await docs404.json()) as { title: string }).title, 'Not Found');
   });
 
-  test('admin creates a user with two units and departments through the checkbox tree, who must then change password', async () => {
-    const page = await signedIn('admin');
-    await shot(page, '01-home-admin');
-    await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('button', { name: 'New user' }).click();
-    await page.getByLabel('Username').fill('e2e.inspector');
-    await page.getByLabel('Full name').fill('Ines Inspector');
-    await page.getByRole('checkbox', { name: /Mumbai Plant/ }).check();
-    const mumbai = page.getByRole('group', { name: /Departments of Mumbai Plant/ });
-    await assert.doesNotReject(mumbai.getByText('All departments').waitFor());
-    await mumbai.getByRole('checkbox', { name: 'QC' }).check();
-    await mumbai.getByRole('checkbox', { name: 'R&D' }).check();
-    await page.getByRole('checkbox', { name: /Pune Plant/ }).check();
-    const pune = page.getByRole('group', { name: /Departments of Pune Plant/ });
-    await pune.getByText('All departments').waitFor();
-    // Departments of a unit that is not checked are not offered.
-    assert.equal(await page.getByRole('group', { name: /Departments of Bangalore Plant/ }).count(), 0);
-    await shot(page, '02-user-form-tree');
-    await page.getByRole('button', { name: 'Create user' }).click();
-    const notice = await page.getByRole('status').filter({ hasText: 'e2e.inspector created' }).textContent();
-    const temporary = /Temporary password \(shown once\): (\S+)/.exec(notice ?? '')?.[1];
-    assert.ok(temporary, `no temporary password in "${notice}"`);
+  test(
+    'admin creates a user with two units and departments through the ' +
+      'checkbox tree, who must then change password',
+    async () => {
+      const page = await signedIn('admin');
+      await shot(page, '01-home-admin');
+      await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('button', { name: 'New user' }).click();
+      await page.getByLabel('Username').fill('e2e.inspector');
+      await page.getByLabel('Full name').fill('Ines Inspector');
+      await page.getByRole('checkbox', { name: /Mumbai Plant/ }).check();
+      const mumbai = page.getByRole('group', { name: /Departments of Mumbai Plant/ });
+      await assert.doesNotReject(mumbai.getByText('All departments').waitFor());
+      await mumbai.getByRole('checkbox', { name: 'QC' }).check();
+      await mumbai.getByRole('checkbox', { name: 'R&D' }).check();
+      await page.getByRole('checkbox', { name: /Pune Plant/ }).check();
+      const pune = page.getByRole('group', { name: /Departments of Pune Plant/ });
+      await pune.getByText('All departments').waitFor();
+      // Departments of a unit that is not checked are not offered.
+      assert.equal(await page.getByRole('group', { name: /Departments of Bangalore Plant/ }).count(), 0);
+      await shot(page, '02-user-form-tree');
+      await page.getByRole('button', { name: 'Create user' }).click();
+      const notice = await page
+        .getByRole('status')
+        .filter({ hasText: 'e2e.inspector created' })
+        .textContent();
+      const temporary = /Temporary password \(shown once\): (\S+)/.exec(notice ?? '')?.[1];
+      assert.ok(temporary, `no temporary password in "${notice}"`);
 
-    const token = await apiLogin('admin');
-    const found = await api<{
-      items: Array<{
-        username: string;
-        unit_assignments: Array<{
-          unit: { unit_name: string };
-          departments: Array<{ department_name: string }>;
+      const token = await apiLogin('admin');
+      const found = await api<{
+        items: Array<{
+          username: string;
+          unit_assignments: Array<{
+            unit: { unit_name: string };
+            departments: Array<{ department_name: string }>;
+          }>;
         }>;
-      }>;
-    }>(token, 'GET', '/api/auth/users?q=e2e.inspector');
-    assert.deepEqual(
-      found.items[0].unit_assignments
-        .map((a) => [a.unit.unit_name, a.departments.map((d) => d.department_name).sort()])
-        .sort(),
-      [
-        ['Mumbai Plant', ['QC', 'R&D']],
-        ['Pune Plant', []],
-      ],
-    );
-    // The list filtered by a department shows the user with their assignments.
-    await page.getByLabel('Unit').selectOption({ label: 'Mumbai Plant' });
-    await page.getByLabel('Department').selectOption({ label: 'R&D' });
-    const row = page.getByRole('row', { name: /e2e\.inspector/ });
-    await row.waitFor();
-    assert.match((await row.textContent()) ?? '', /Mumbai Plant: QC, R&D.*Pune Plant: All departments/);
-    await page.getByLabel('Department').selectOption({ label: 'Production' });
-    await page.getByRole('row', { name: /e2e\.inspector/ }).waitFor({ state: 'detached' });
-    await shot(page, '03-users-filtered');
+      }>(token, 'GET', '/api/auth/users?q=e2e.inspector');
+      assert.deepEqual(
+        found.items[0].unit_assignments
+          .map((a) => [a.unit.unit_name, a.departments.map((d) => d.department_name).sort()])
+          .sort(),
+        [
+          ['Mumbai Plant', ['QC', 'R&D']],
+          ['Pune Plant', []],
+        ],
+      );
+      // The list filtered by a department shows the user with their assignments.
+      await page.getByLabel('Unit').selectOption({ label: 'Mumbai Plant' });
+      await page.getByLabel('Department').selectOption({ label: 'R&D' });
+      const row = page.getByRole('row', { name: /e2e\.inspector/ });
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /Mumbai Plant: QC, R&D.*Pune Plant: All departments/);
+      await page.getByLabel('Department').selectOption({ label: 'Production' });
+      await page.getByRole('row', { name: /e2e\.inspector/ }).waitFor({ state: 'detached' });
+      await shot(page, '03-users-filtered');
 
-    // The new user logs in with the temporary password and must choose a new one first.
-    const context = await browser.newContext();
-    contexts.push(context);
-    const fresh = await context.newPage();
-    await fresh.goto(`${base}/`);
-    await fresh.getByLabel('Username').fill('e2e.inspector');
-    await fresh.getByLabel('Password').fill(temporary);
-    await fresh.getByRole('button', { name: 'Sign in' }).click();
-    await fresh.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-    await fresh.getByLabel('Temporary password').fill(temporary);
-    await fresh.getByLabel('New password', { exact: true }).fill('a-brand-new-password-42');
-    await fresh.getByLabel('New password again').fill('a-brand-new-password-42');
-    await fresh.getByRole('button', { name: 'Change password' }).click();
-    await fresh.getByRole('heading', { name: /Hello Ines Inspector/ }).waitFor();
-  });
+      // The new user logs in with the temporary password and must choose a new one first.
+      const context = await browser.newContext();
+      contexts.push(context);
+      const fresh = await context.newPage();
+      await fresh.goto(`${base}/`);
+      await fresh.getByLabel('Username').fill('e2e.inspector');
+      await fresh.getByLabel('Password').fill(temporary);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      await fresh.getByLabel('Temporary password').fill(temporary);
+      await fresh.getByLabel('New password', { exact: true }).fill('a-brand-new-password-42');
+      await fresh.getByLabel('New password again').fill('a-brand-new-password-42');
+      await fresh.getByRole('button', { name: 'Change password' }).click();
+      await fresh.getByRole('heading', { name: /Hello Ines Inspector/ }).waitFor();
+    },
+  );
 
   test('a controller scans a badge: denied for payment, granted once the payment is marked', async () => {
     const token = await apiLogin('admin');
@@ -398,40 +405,44 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await shot(admin, '13-room-slots');
   });
 
-  test('session Q&A: a participant asks, the room manager sees it live and answers, the participant sees the answer live', async () => {
-    // The room manager's page is open before the question exists: `events.question.asked` brings it in.
-    const gestionnaire = await signedIn('gestionnaire');
-    await gestionnaire.goto(`${base}/events/questions`);
-    await gestionnaire.getByRole('heading', { name: 'Questions to answer' }).waitFor();
-    await gestionnaire.locator('.live-live').waitFor();
+  test(
+    'session Q&A: a participant asks, the room manager sees it live ' +
+      'and answers, the participant sees the answer live',
+    async () => {
+      // The room manager's page is open before the question exists: `events.question.asked` brings it in.
+      const gestionnaire = await signedIn('gestionnaire');
+      await gestionnaire.goto(`${base}/events/questions`);
+      await gestionnaire.getByRole('heading', { name: 'Questions to answer' }).waitFor();
+      await gestionnaire.locator('.live-live').waitFor();
 
-    const participant = await signedIn('participant');
-    await participant.goto(`${base}/events/questions`);
-    await participant.locator('.live-live').waitFor();
-    const ask = participant.getByRole('form', { name: 'Ask a question' });
-    await ask.getByLabel('About the session').selectOption({
-      label: await ask
-        .getByLabel('About the session')
-        .locator('option', { hasText: 'The state of the web' })
-        .innerText(),
-    });
-    await ask.getByLabel('Your question').fill('Will the slides be shared?');
-    await ask.getByRole('button', { name: 'Ask' }).click();
-    await ask.getByText('Question sent').waitFor();
-    const mine = participant.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
-    await mine.getByText('yours — waiting').waitFor();
+      const participant = await signedIn('participant');
+      await participant.goto(`${base}/events/questions`);
+      await participant.locator('.live-live').waitFor();
+      const ask = participant.getByRole('form', { name: 'Ask a question' });
+      await ask.getByLabel('About the session').selectOption({
+        label: await ask
+          .getByLabel('About the session')
+          .locator('option', { hasText: 'The state of the web' })
+          .innerText(),
+      });
+      await ask.getByLabel('Your question').fill('Will the slides be shared?');
+      await ask.getByRole('button', { name: 'Ask' }).click();
+      await ask.getByText('Question sent').waitFor();
+      const mine = participant.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
+      await mine.getByText('yours — waiting').waitFor();
 
-    const q = gestionnaire.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
-    await q.waitFor({ timeout: 60_000 });
-    await q.getByLabel('Answer to: Will the slides be shared?').fill('Yes, right after the talk.');
-    await q.getByRole('button', { name: 'Send answer' }).click();
-    await q.getByText('A: Yes, right after the talk.').waitFor();
-    await shot(gestionnaire, '14-questions-answered');
+      const q = gestionnaire.getByTestId('question').filter({ hasText: 'Will the slides be shared?' });
+      await q.waitFor({ timeout: 60_000 });
+      await q.getByLabel('Answer to: Will the slides be shared?').fill('Yes, right after the talk.');
+      await q.getByRole('button', { name: 'Send answer' }).click();
+      await q.getByText('A: Yes, right after the talk.').waitFor();
+      await shot(gestionnaire, '14-questions-answered');
 
-    // No reload: `events.question.answered` refetches the participant's list.
-    await mine.getByText('A: Yes, right after the talk.').waitFor({ timeout: 60_000 });
-    assert.match((await mine.textContent()) ?? '', /answered/);
-  });
+      // No reload: `events.question.answered` refetches the participant's list.
+      await mine.getByText('A: Yes, right after the talk.').waitFor({ timeout: 60_000 });
+      assert.match((await mine.textContent()) ?? '', /answered/);
+    },
+  );
 
   test('badge printing: a per-participant printable badge and a print-all list', async () => {
     const admin = await signedIn('admin');
@@ -474,89 +485,97 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       .first()
       .waitFor();
   });
-  test('monitoring: a performer is created with a photo and a mic, shows on the wall by group and location, with a history chart', async () => {
-    const admin = await signedIn('admin');
-    await admin.goto(`${base}/monitoring/performers`);
-    await admin.getByRole('button', { name: 'New performer' }).click();
-    const form = admin.getByRole('form', { name: 'New performer' });
-    await form.getByLabel('E-mail').fill('not-an-email');
-    await form.getByRole('button', { name: 'Create performer' }).click();
-    await form.locator('[data-field=name]').waitFor();
-    await form.getByLabel('Name').fill('Eddie Encore');
-    await form.getByLabel('E-mail').fill('eddie@example.org');
-    await form.getByLabel('Title').fill('Backing vocals');
-    await form.getByRole('button', { name: 'Create performer' }).click();
-    await admin.getByRole('form', { name: 'Performer Eddie Encore' }).waitFor();
+  test(
+    'monitoring: a performer is created with a photo and a mic, shows on ' +
+      'the wall by group and location, with a history chart',
+    async () => {
+      const admin = await signedIn('admin');
+      await admin.goto(`${base}/monitoring/performers`);
+      await admin.getByRole('button', { name: 'New performer' }).click();
+      const form = admin.getByRole('form', { name: 'New performer' });
+      await form.getByLabel('E-mail').fill('not-an-email');
+      await form.getByRole('button', { name: 'Create performer' }).click();
+      await form.locator('[data-field=name]').waitFor();
+      await form.getByLabel('Name').fill('Eddie Encore');
+      await form.getByLabel('E-mail').fill('eddie@example.org');
+      await form.getByLabel('Title').fill('Backing vocals');
+      await form.getByRole('button', { name: 'Create performer' }).click();
+      await admin.getByRole('form', { name: 'Performer Eddie Encore' }).waitFor();
 
-    const face = await admin.screenshot({ clip: { x: 0, y: 0, width: 96, height: 96 } });
-    await admin
-      .getByLabel(/^Photo \(PNG/)
-      .setInputFiles({ name: 'eddie.png', mimeType: 'image/png', buffer: face });
-    await admin.getByRole('button', { name: 'Upload photo' }).click();
-    await admin.getByRole('img', { name: 'Photo of Eddie Encore' }).waitFor();
+      const face = await admin.screenshot({ clip: { x: 0, y: 0, width: 96, height: 96 } });
+      await admin
+        .getByLabel(/^Photo \(PNG/)
+        .setInputFiles({ name: 'eddie.png', mimeType: 'image/png', buffer: face });
+      await admin.getByRole('button', { name: 'Upload photo' }).click();
+      await admin.getByRole('img', { name: 'Photo of Eddie Encore' }).waitFor();
 
-    const assign = admin.getByRole('form', { name: 'Assign a microphone' });
-    await assign.getByLabel('Wireless unit').locator('option').nth(1).waitFor({ state: 'attached' });
-    const unitName = (await assign.getByLabel('Wireless unit').locator('option').nth(1).textContent()) ?? '';
-    await assign.getByLabel('Wireless unit').selectOption({ label: unitName });
-    await assign.getByLabel('Priority').selectOption('high');
-    await assign.getByRole('checkbox', { name: 'Offline' }).uncheck();
-    await assign.getByRole('button', { name: 'Assign' }).click();
-    const row = admin.getByRole('row', { name: new RegExp(`^${unitName} in `) });
-    await row.waitFor();
-    // The same unit twice: the API's 409 names body.wireless_unit_id and shows under that field.
-    await assign.getByRole('button', { name: 'Assign' }).click();
-    await assign.locator('[data-field=wireless_unit_id]').waitFor();
-    // The toggle saves at once; the box shows the stored state once the API has answered.
-    await row.getByRole('checkbox', { name: 'Audio low' }).click();
-    await row.getByRole('checkbox', { name: 'Audio low', checked: true }).waitFor();
-    await shot(admin, '15-performer-assignments');
-    const token = await apiLogin('admin');
-    const [mine] = (
-      await api<{
-        items: Array<{
-          id: string;
-          priority: string;
-          alert_on_audio_low: boolean;
-          alert_on_device_offline: boolean;
-          performer: { name: string };
-        }>;
-      }>(token, 'GET', '/api/monitoring/assignments?limit=200')
-    ).items.filter((a) => a.performer.name === 'Eddie Encore');
-    const until = Date.now() + 30_000;
-    let prefs = mine;
-    while (!prefs.alert_on_audio_low && Date.now() < until)
-      prefs = await api(token, 'GET', `/api/monitoring/assignments/${mine.id}`);
-    assert.deepEqual(
-      [prefs.priority, prefs.alert_on_audio_low, prefs.alert_on_device_offline],
-      ['high', true, false],
-    );
+      const assign = admin.getByRole('form', { name: 'Assign a microphone' });
+      await assign.getByLabel('Wireless unit').locator('option').nth(1).waitFor({ state: 'attached' });
+      const unitName =
+        (await assign.getByLabel('Wireless unit').locator('option').nth(1).textContent()) ?? '';
+      await assign.getByLabel('Wireless unit').selectOption({ label: unitName });
+      await assign.getByLabel('Priority').selectOption('high');
+      await assign.getByRole('checkbox', { name: 'Offline' }).uncheck();
+      await assign.getByRole('button', { name: 'Assign' }).click();
+      const row = admin.getByRole('row', { name: new RegExp(`^${unitName} in `) });
+      await row.waitFor();
+      // The same unit twice: the API's 409 names body.wireless_unit_id and shows under that field.
+      await assign.getByRole('button', { name: 'Assign' }).click();
+      await assign.locator('[data-field=wireless_unit_id]').waitFor();
+      // The toggle saves at once; the box shows the stored state once the API has answered.
+      await row.getByRole('checkbox', { name: 'Audio low' }).click();
+      await row.getByRole('checkbox', { name: 'Audio low', checked: true }).waitFor();
+      await shot(admin, '15-performer-assignments');
+      const token = await apiLogin('admin');
+      const [mine] = (
+        await api<{
+          items: Array<{
+            id: string;
+            priority: string;
+            alert_on_audio_low: boolean;
+            alert_on_device_offline: boolean;
+            performer: { name: string };
+          }>;
+        }>(token, 'GET', '/api/monitoring/assignments?limit=200')
+      ).items.filter((a) => a.performer.name === 'Eddie Encore');
+      const until = Date.now() + 30_000;
+      let prefs = mine;
+      while (!prefs.alert_on_audio_low && Date.now() < until)
+        prefs = await api(token, 'GET', `/api/monitoring/assignments/${mine.id}`);
+      assert.deepEqual(
+        [prefs.priority, prefs.alert_on_audio_low, prefs.alert_on_device_offline],
+        ['high', true, false],
+      );
 
-    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Mic wall' }).click();
-    const tile = admin.getByRole('listitem', { name: `Eddie Encore on ${unitName}` });
-    await tile.locator('img.performer-photo').waitFor();
-    await admin
-      .getByRole('region', { name: 'Priority: high' })
-      .getByRole('listitem', { name: /Eddie Encore/ })
-      .waitFor();
-    await admin.getByLabel('View by').selectOption('location');
-    assert.ok((await admin.getByRole('region', { name: /^Location: / }).count()) >= 1);
-    await admin.getByLabel('View by').selectOption('group');
-    assert.ok((await admin.getByRole('region', { name: /^Group: / }).count()) >= 1);
-    await admin
-      .getByRole('listitem', { name: /Alice Johnson on CH1/ })
-      .getByRole('button', { name: 'History' })
-      .click();
-    const chart = admin.getByTestId('history-chart');
-    await chart.waitFor();
-    await admin.waitForFunction(
-      () => Number(document.querySelector('[data-testid=history-chart]')?.getAttribute('data-samples')) > 0,
-      undefined,
-      { timeout: 60_000 },
-    );
-    assert.match((await chart.getAttribute('aria-label')) ?? '', /battery \d+–\d+ %/);
-    await shot(admin, '16-wall-history');
-  });
+      await admin
+        .getByRole('navigation', { name: 'Modules' })
+        .getByRole('link', { name: 'Mic wall' })
+        .click();
+      const tile = admin.getByRole('listitem', { name: `Eddie Encore on ${unitName}` });
+      await tile.locator('img.performer-photo').waitFor();
+      await admin
+        .getByRole('region', { name: 'Priority: high' })
+        .getByRole('listitem', { name: /Eddie Encore/ })
+        .waitFor();
+      await admin.getByLabel('View by').selectOption('location');
+      assert.ok((await admin.getByRole('region', { name: /^Location: / }).count()) >= 1);
+      await admin.getByLabel('View by').selectOption('group');
+      assert.ok((await admin.getByRole('region', { name: /^Group: / }).count()) >= 1);
+      await admin
+        .getByRole('listitem', { name: /Alice Johnson on CH1/ })
+        .getByRole('button', { name: 'History' })
+        .click();
+      const chart = admin.getByTestId('history-chart');
+      await chart.waitFor();
+      await admin.waitForFunction(
+        () => Number(document.querySelector('[data-testid=history-chart]')?.getAttribute('data-samples')) > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      assert.match((await chart.getAttribute('aria-label')) ?? '', /battery \d+–\d+ %/);
+      await shot(admin, '16-wall-history');
+    },
+  );
   test('events management: deletes behind an accessible confirmation, and a manual session status', async () => {
     const token = await apiLogin('admin');
     const events = (
@@ -672,148 +691,155 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     );
   });
 
-  test('monitoring admin: a performer is deleted with their assignments, and a monitoring group is created, staffed, renamed, deactivated and another deleted', async () => {
-    const token = await apiLogin('admin');
-    const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
-      name: 'Dora Delete',
-    });
-    const [group] = (
-      await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')
-    ).items;
-    const units = (
-      await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/units?limit=10')
-    ).items;
-    for (const unit of units.slice(0, 2))
-      await api(token, 'POST', '/api/monitoring/assignments', {
-        performer_id: performer.id,
-        wireless_unit_id: unit.id,
-        monitoring_group_id: group.id,
+  test(
+    'monitoring admin: a performer is deleted with their assignments, and a monitoring ' +
+      'group is created, staffed, renamed, deactivated and another deleted',
+    async () => {
+      const token = await apiLogin('admin');
+      const performer = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
+        name: 'Dora Delete',
       });
+      const [group] = (
+        await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/groups?limit=10')
+      ).items;
+      const units = (
+        await api<{ items: Array<{ id: string }> }>(token, 'GET', '/api/monitoring/units?limit=10')
+      ).items;
+      for (const unit of units.slice(0, 2))
+        await api(token, 'POST', '/api/monitoring/assignments', {
+          performer_id: performer.id,
+          wireless_unit_id: unit.id,
+          monitoring_group_id: group.id,
+        });
 
-    const admin = await signedIn('admin');
-    await admin.goto(`${base}/monitoring/performers`);
-    await admin
-      .getByRole('list', { name: 'Performers' })
-      .getByRole('button', { name: /Dora Delete/ })
-      .click();
-    await admin.getByRole('button', { name: 'Delete performer' }).click();
-    const dialog = admin.getByRole('dialog', { name: 'Delete Dora Delete for good?' });
-    assert.match((await dialog.textContent()) ?? '', /2 microphone assignments will be deleted/);
-    await shot(admin, '21-confirm-delete-performer');
-    await dialog.getByRole('button', { name: 'Delete performer' }).click();
-    await admin.getByRole('status').filter({ hasText: 'Dora Delete deleted, with 2 assignments' }).waitFor();
-    const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    assert.equal(gone.status, 404);
+      const admin = await signedIn('admin');
+      await admin.goto(`${base}/monitoring/performers`);
+      await admin
+        .getByRole('list', { name: 'Performers' })
+        .getByRole('button', { name: /Dora Delete/ })
+        .click();
+      await admin.getByRole('button', { name: 'Delete performer' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Delete Dora Delete for good?' });
+      assert.match((await dialog.textContent()) ?? '', /2 microphone assignments will be deleted/);
+      await shot(admin, '21-confirm-delete-performer');
+      await dialog.getByRole('button', { name: 'Delete performer' }).click();
+      await admin
+        .getByRole('status')
+        .filter({ hasText: 'Dora Delete deleted, with 2 assignments' })
+        .waitFor();
+      const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(gone.status, 404);
 
-    await admin
-      .getByRole('navigation', { name: 'Modules' })
-      .getByRole('link', { name: 'Monitoring groups' })
-      .click();
-    await admin.getByRole('button', { name: 'New group' }).click();
-    let form = admin.getByRole('form', { name: 'New group' });
-    await form.getByLabel('Group name').fill('Main Stage');
-    await form.getByLabel('Find a user to add').fill('gestion');
-    await form.getByRole('button', { name: /^Add / }).first().click();
-    const member = ((await form.getByRole('list', { name: 'Members' }).textContent()) ?? '')
-      .replace('✕', '')
-      .trim();
-    assert.ok(member.length > 0);
-    // A taken name is the API's 409, shown under the form; nothing is created.
-    await form.getByRole('button', { name: 'Create group' }).click();
-    await form
-      .getByRole('alert')
-      .filter({ hasText: /already exists/ })
-      .waitFor();
-    await form.getByLabel('Group name').fill('E2E Stage left');
-    await form.getByRole('button', { name: 'Create group' }).click();
-    const row = admin.getByRole('row', { name: 'Group E2E Stage left' });
-    await row.waitFor();
-    assert.ok(((await row.textContent()) ?? '').includes(member), `${member} not listed as a member`);
-    await row.getByRole('button', { name: 'Edit group E2E Stage left' }).click();
-    form = admin.getByRole('form', { name: 'Edit group E2E Stage left' });
-    await form.getByLabel('Group name').fill('E2E Stage right');
-    await form.getByRole('button', { name: 'Save group' }).click();
-    const renamed = admin.getByRole('row', { name: 'Group E2E Stage right' });
-    await renamed.getByRole('button', { name: 'Deactivate group E2E Stage right' }).click();
-    await renamed.getByText('deactivated', { exact: true }).waitFor();
-    await shot(admin, '22-monitoring-groups');
-    const stored = (
-      await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(
-        token,
-        'GET',
-        '/api/monitoring/groups?include_inactive=true&limit=200',
-      )
-    ).items.filter((g) => g.name.startsWith('E2E Stage'));
-    const picked = (
-      await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(
-        token,
-        'GET',
-        '/api/auth/users?limit=200',
-      )
-    ).items.find((u) => (u.full_name || u.username) === member)!;
-    assert.deepEqual(
-      stored.map((g) => [g.name, g.is_active, g.members]),
-      [['E2E Stage right', false, [picked.id]]],
-    );
-
-    // Deleting a group: the dialog counts the assignments that go with it; Cancel keeps all.
-    const doomed = await api<{ id: string }>(token, 'POST', '/api/monitoring/groups', {
-      name: 'E2E Doomed stage',
-    });
-    const guest = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
-      name: 'Gil Guest',
-    });
-    const assignment = await api<{ id: string }>(token, 'POST', '/api/monitoring/assignments', {
-      performer_id: guest.id,
-      wireless_unit_id: units[2].id,
-      monitoring_group_id: doomed.id,
-    });
-    await admin.reload();
-    const doomedRow = admin.getByRole('row', { name: 'Group E2E Doomed stage' });
-    await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
-    let ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
-    assert.match((await ask.textContent()) ?? '', /1 microphone assignment will be deleted with it/);
-    await ask.getByRole('button', { name: 'Cancel' }).click();
-    await ask.waitFor({ state: 'detached' });
-    assert.equal(
-      (
-        await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, {
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).status,
-      200,
-      'Cancel deletes nothing',
-    );
-    await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
-    ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
-    await ask.getByRole('button', { name: 'Delete group' }).click();
-    await admin
-      .getByRole('status')
-      .filter({ hasText: 'Group E2E Doomed stage deleted, with 1 microphone assignment' })
-      .waitFor();
-    await doomedRow.waitFor({ state: 'detached' });
-    for (const gone of [
-      `/api/monitoring/groups/${doomed.id}`,
-      `/api/monitoring/assignments/${assignment.id}`,
-    ]) {
-      assert.equal(
-        (await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status,
-        404,
-        `${gone} is gone`,
+      await admin
+        .getByRole('navigation', { name: 'Modules' })
+        .getByRole('link', { name: 'Monitoring groups' })
+        .click();
+      await admin.getByRole('button', { name: 'New group' }).click();
+      let form = admin.getByRole('form', { name: 'New group' });
+      await form.getByLabel('Group name').fill('Main Stage');
+      await form.getByLabel('Find a user to add').fill('gestion');
+      await form.getByRole('button', { name: /^Add / }).first().click();
+      const member = ((await form.getByRole('list', { name: 'Members' }).textContent()) ?? '')
+        .replace('✕', '')
+        .trim();
+      assert.ok(member.length > 0);
+      // A taken name is the API's 409, shown under the form; nothing is created.
+      await form.getByRole('button', { name: 'Create group' }).click();
+      await form
+        .getByRole('alert')
+        .filter({ hasText: /already exists/ })
+        .waitFor();
+      await form.getByLabel('Group name').fill('E2E Stage left');
+      await form.getByRole('button', { name: 'Create group' }).click();
+      const row = admin.getByRole('row', { name: 'Group E2E Stage left' });
+      await row.waitFor();
+      assert.ok(((await row.textContent()) ?? '').includes(member), `${member} not listed as a member`);
+      await row.getByRole('button', { name: 'Edit group E2E Stage left' }).click();
+      form = admin.getByRole('form', { name: 'Edit group E2E Stage left' });
+      await form.getByLabel('Group name').fill('E2E Stage right');
+      await form.getByRole('button', { name: 'Save group' }).click();
+      const renamed = admin.getByRole('row', { name: 'Group E2E Stage right' });
+      await renamed.getByRole('button', { name: 'Deactivate group E2E Stage right' }).click();
+      await renamed.getByText('deactivated', { exact: true }).waitFor();
+      await shot(admin, '22-monitoring-groups');
+      const stored = (
+        await api<{ items: Array<{ name: string; is_active: boolean; members: number[] }> }>(
+          token,
+          'GET',
+          '/api/monitoring/groups?include_inactive=true&limit=200',
+        )
+      ).items.filter((g) => g.name.startsWith('E2E Stage'));
+      const picked = (
+        await api<{ items: Array<{ id: number; full_name: string; username: string }> }>(
+          token,
+          'GET',
+          '/api/auth/users?limit=200',
+        )
+      ).items.find((u) => (u.full_name || u.username) === member)!;
+      assert.deepEqual(
+        stored.map((g) => [g.name, g.is_active, g.members]),
+        [['E2E Stage right', false, [picked.id]]],
       );
-    }
-    assert.equal(
-      (
-        await fetch(`${base}/api/monitoring/performers/${guest.id}`, {
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).status,
-      200,
-      'the performer stays',
-    );
-  });
+
+      // Deleting a group: the dialog counts the assignments that go with it; Cancel keeps all.
+      const doomed = await api<{ id: string }>(token, 'POST', '/api/monitoring/groups', {
+        name: 'E2E Doomed stage',
+      });
+      const guest = await api<{ id: string }>(token, 'POST', '/api/monitoring/performers', {
+        name: 'Gil Guest',
+      });
+      const assignment = await api<{ id: string }>(token, 'POST', '/api/monitoring/assignments', {
+        performer_id: guest.id,
+        wireless_unit_id: units[2].id,
+        monitoring_group_id: doomed.id,
+      });
+      await admin.reload();
+      const doomedRow = admin.getByRole('row', { name: 'Group E2E Doomed stage' });
+      await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
+      let ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
+      assert.match((await ask.textContent()) ?? '', /1 microphone assignment will be deleted with it/);
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      await ask.waitFor({ state: 'detached' });
+      assert.equal(
+        (
+          await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+        200,
+        'Cancel deletes nothing',
+      );
+      await doomedRow.getByRole('button', { name: 'Delete group E2E Doomed stage' }).click();
+      ask = admin.getByRole('dialog', { name: 'Delete the group E2E Doomed stage?' });
+      await ask.getByRole('button', { name: 'Delete group' }).click();
+      await admin
+        .getByRole('status')
+        .filter({ hasText: 'Group E2E Doomed stage deleted, with 1 microphone assignment' })
+        .waitFor();
+      await doomedRow.waitFor({ state: 'detached' });
+      for (const gone of [
+        `/api/monitoring/groups/${doomed.id}`,
+        `/api/monitoring/assignments/${assignment.id}`,
+      ]) {
+        assert.equal(
+          (await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status,
+          404,
+          `${gone} is gone`,
+        );
+      }
+      assert.equal(
+        (
+          await fetch(`${base}/api/monitoring/performers/${guest.id}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+        200,
+        'the performer stays',
+      );
+    },
+  );
 
   test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {
     const admin = await signedIn('admin');

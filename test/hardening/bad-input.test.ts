@@ -240,31 +240,35 @@ describeEachBackend(
       }
     });
 
-    test('wrong types, malformed JSON, 1 MB strings, impossible numbers, unknown fields: all 4xx problem+json, nothing stored', async (t) => {
-      const db = env().database.db;
-      const { strict } = plan();
-      const before = await databaseChecksum(db);
-      const failures: string[] = [];
-      const statuses = new Map<number, number>();
-      for (let i = 0; i < strict.length; i += 8) {
-        await Promise.all(
-          strict.slice(i, i + 8).map(async (a) => {
-            const res = await send(a);
-            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-            const where = `${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode} ${res.body.slice(0, 160)}`;
-            if (res.statusCode < 400 || res.statusCode >= 500) return failures.push(where);
-            if (!String(res.headers['content-type']).startsWith('application/problem+json'))
-              return failures.push(`${where} (content-type ${String(res.headers['content-type'])})`);
-            const body = res.json<{ status?: unknown; title?: unknown }>();
-            if (body.status !== res.statusCode || typeof body.title !== 'string')
-              failures.push(`${where} (not a problem document)`);
-          }),
-        );
-      }
-      t.diagnostic(`${strict.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-      assert.deepEqual(failures, []);
-      assert.deepEqual(changedTables(before, await databaseChecksum(db)), [], 'no table changed');
-    });
+    test(
+      'wrong types, malformed JSON, 1 MB strings, impossible numbers, ' +
+        'unknown fields: all 4xx problem+json, nothing stored',
+      async (t) => {
+        const db = env().database.db;
+        const { strict } = plan();
+        const before = await databaseChecksum(db);
+        const failures: string[] = [];
+        const statuses = new Map<number, number>();
+        for (let i = 0; i < strict.length; i += 8) {
+          await Promise.all(
+            strict.slice(i, i + 8).map(async (a) => {
+              const res = await send(a);
+              statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+              const where = `${a.route.method} ${a.route.url} [${a.what}] → ${res.statusCode} ${res.body.slice(0, 160)}`;
+              if (res.statusCode < 400 || res.statusCode >= 500) return failures.push(where);
+              if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+                return failures.push(`${where} (content-type ${String(res.headers['content-type'])})`);
+              const body = res.json<{ status?: unknown; title?: unknown }>();
+              if (body.status !== res.statusCode || typeof body.title !== 'string')
+                failures.push(`${where} (not a problem document)`);
+            }),
+          );
+        }
+        t.diagnostic(`${strict.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+        assert.deepEqual(failures, []);
+        assert.deepEqual(changedTables(before, await databaseChecksum(db)), [], 'no table changed');
+      },
+    );
 
     const isNul = (a: Attempt) => /unicode nul|: NUL$/.test(a.what);
 

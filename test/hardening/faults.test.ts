@@ -196,133 +196,137 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
 
   // pg-pool stops listening for 'error' on a checked-out client, so a backend terminated mid-query
   // must be caught by the listener client.ts adds on every new connection, or the process exits.
-  test('Postgres drops the server’s connections under load: no request hangs, /readyz answers, the server recovers by itself', async (t) => {
-    server?.cleanup();
-    server = await startServer({ name: 'faults-terminate', env: env() });
-    const token = await login('admin');
-    const controller = await login('controleur');
-    const base = server.base;
-    const [event] = (await call(base, 'GET', '/api/events/events', { token })).body.items;
-    const badge = await call(base, 'POST', `/api/events/events/${event.id}/participants`, {
-      token,
-      body: { full_name: 'Fault visitor' },
-    });
-    assert.equal(badge.status, 201, JSON.stringify(badge.body));
-    const outcomes: { scanning: boolean; status: number | 'error'; ms: number; error?: string }[] = [];
-    const ready: (number | 'error')[] = [];
-    let loading = true;
-    // Half the workers read a list (a transaction per request), half scan a badge at a door (the
-    // group-committed path, where a dropped connection fails a whole batch at once).
-    const worker = async (scanning: boolean) => {
-      while (loading) {
-        const started = Date.now();
-        try {
-          const res = scanning
-            ? await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
-                token: controller,
-                body: { qr: badge.body.qr_payload },
-                timeoutMs: REQUEST_TIMEOUT_MS,
-              })
-            : await call(base, 'GET', '/api/monitoring/performers?limit=20', {
-                token,
-                timeoutMs: REQUEST_TIMEOUT_MS,
-              });
-          outcomes.push({ scanning, status: res.status, ms: Date.now() - started });
-        } catch (e) {
-          outcomes.push({ scanning, status: 'error', ms: Date.now() - started, error: (e as Error).name });
+  test(
+    'Postgres drops the server’s connections under load: no request ' +
+      'hangs, /readyz answers, the server recovers by itself',
+    async (t) => {
+      server?.cleanup();
+      server = await startServer({ name: 'faults-terminate', env: env() });
+      const token = await login('admin');
+      const controller = await login('controleur');
+      const base = server.base;
+      const [event] = (await call(base, 'GET', '/api/events/events', { token })).body.items;
+      const badge = await call(base, 'POST', `/api/events/events/${event.id}/participants`, {
+        token,
+        body: { full_name: 'Fault visitor' },
+      });
+      assert.equal(badge.status, 201, JSON.stringify(badge.body));
+      const outcomes: { scanning: boolean; status: number | 'error'; ms: number; error?: string }[] = [];
+      const ready: (number | 'error')[] = [];
+      let loading = true;
+      // Half the workers read a list (a transaction per request), half scan a badge at a door (the
+      // group-committed path, where a dropped connection fails a whole batch at once).
+      const worker = async (scanning: boolean) => {
+        while (loading) {
+          const started = Date.now();
+          try {
+            const res = scanning
+              ? await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
+                  token: controller,
+                  body: { qr: badge.body.qr_payload },
+                  timeoutMs: REQUEST_TIMEOUT_MS,
+                })
+              : await call(base, 'GET', '/api/monitoring/performers?limit=20', {
+                  token,
+                  timeoutMs: REQUEST_TIMEOUT_MS,
+                });
+            outcomes.push({ scanning, status: res.status, ms: Date.now() - started });
+          } catch (e) {
+            outcomes.push({ scanning, status: 'error', ms: Date.now() - started, error: (e as Error).name });
+          }
         }
-      }
-    };
-    const probe = async () => {
-      while (loading) {
-        try {
-          ready.push((await call(base, 'GET', '/readyz', { timeoutMs: 5_000 })).status);
-        } catch {
-          ready.push('error');
+      };
+      const probe = async () => {
+        while (loading) {
+          try {
+            ready.push((await call(base, 'GET', '/readyz', { timeoutMs: 5_000 })).status);
+          } catch {
+            ready.push('error');
+          }
+          await new Promise((r) => setTimeout(r, 100));
         }
-        await new Promise((r) => setTimeout(r, 100));
+      };
+      const load = [...Array.from({ length: 8 }, (_, i) => worker(i % 2 === 1)), probe()];
+      const backends = async () => {
+        const { rows } = await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database.name],
+        );
+        return rows[0].n;
+      };
+      // Answered 200 since outcome `from`, for lists and for scans alike: the server serves again.
+      const servingSince = (from: number) => {
+        const answered = outcomes.slice(from).filter((o) => o.status === 200);
+        return answered.some((o) => o.scanning) && answered.some((o) => !o.scanning);
+      };
+      let terminated = 0;
+      let lastRound = 0;
+      for (let round = 0; round < 4; round++) {
+        // Each round hits a server under load that has connected again since the previous one.
+        const since = lastRound;
+        await eventually(
+          async () => servingSince(since) && (await backends()) > 0,
+          `requests answered and backends open before round ${round + 1}`,
+        );
+        lastRound = outcomes.length;
+        const { rows } = await admin.query<{ n: number }>(
+          'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database.name],
+        );
+        terminated += rows[0].n;
       }
-    };
-    const load = [...Array.from({ length: 8 }, (_, i) => worker(i % 2 === 1)), probe()];
-    const backends = async () => {
-      const { rows } = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [database.name],
-      );
-      return rows[0].n;
-    };
-    // Answered 200 since outcome `from`, for lists and for scans alike: the server serves again.
-    const servingSince = (from: number) => {
-      const answered = outcomes.slice(from).filter((o) => o.status === 200);
-      return answered.some((o) => o.scanning) && answered.some((o) => !o.scanning);
-    };
-    let terminated = 0;
-    let lastRound = 0;
-    for (let round = 0; round < 4; round++) {
-      // Each round hits a server under load that has connected again since the previous one.
-      const since = lastRound;
-      await eventually(
-        async () => servingSince(since) && (await backends()) > 0,
-        `requests answered and backends open before round ${round + 1}`,
-      );
-      lastRound = outcomes.length;
-      const { rows } = await admin.query<{ n: number }>(
-        'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [database.name],
-      );
-      terminated += rows[0].n;
-    }
-    await eventually(() => servingSince(lastRound), 'lists and scans answered 200 after the last round');
-    loading = false;
-    await Promise.all(load);
+      await eventually(() => servingSince(lastRound), 'lists and scans answered 200 after the last round');
+      loading = false;
+      await Promise.all(load);
 
-    const statuses = tally(outcomes.map((o) => o.status));
-    t.diagnostic(
-      `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ` +
-        `${JSON.stringify(statuses)}; /readyz ${JSON.stringify(tally(ready))}`,
-    );
-    assert.ok(terminated > 0, 'the server had backends to terminate');
-    assert.equal(
-      server.proc.exitCode,
-      null,
-      `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\n` +
-        `stdout:\n${server.stdout().slice(-2000)}`,
-    );
-    const slowest = Math.max(...outcomes.map((o) => o.ms));
-    assert.ok(
-      slowest < REQUEST_TIMEOUT_MS,
-      `every request completed within ${REQUEST_TIMEOUT_MS} ms (slowest ${slowest} ms)`,
-    );
-    assert.ok(
-      outcomes.every((o) => o.status !== 'error'),
-      'every request got an HTTP answer (no dropped connection, no timeout)',
-    );
-    assert.ok(
-      outcomes.every((o) => o.status === 200 || o.status === 500 || o.status === 503),
-      `answers are 200, or 500/503 while a connection dropped: ${JSON.stringify(statuses)}`,
-    );
-    assert.ok(
-      ready.every((s) => s === 200 || s === 503),
-      '/readyz answers ready or not ready, never hangs',
-    );
+      const statuses = tally(outcomes.map((o) => o.status));
+      t.diagnostic(
+        `${terminated} backends terminated in 4 rounds; ${outcomes.length} requests (lists and scans) ` +
+          `${JSON.stringify(statuses)}; /readyz ${JSON.stringify(tally(ready))}`,
+      );
+      assert.ok(terminated > 0, 'the server had backends to terminate');
+      assert.equal(
+        server.proc.exitCode,
+        null,
+        `the server survived the dropped connections; its stderr:\n${server.stderr().slice(-2000)}\n` +
+          `stdout:\n${server.stdout().slice(-2000)}`,
+      );
+      const slowest = Math.max(...outcomes.map((o) => o.ms));
+      assert.ok(
+        slowest < REQUEST_TIMEOUT_MS,
+        `every request completed within ${REQUEST_TIMEOUT_MS} ms (slowest ${slowest} ms)`,
+      );
+      assert.ok(
+        outcomes.every((o) => o.status !== 'error'),
+        'every request got an HTTP answer (no dropped connection, no timeout)',
+      );
+      assert.ok(
+        outcomes.every((o) => o.status === 200 || o.status === 500 || o.status === 503),
+        `answers are 200, or 500/503 while a connection dropped: ${JSON.stringify(statuses)}`,
+      );
+      assert.ok(
+        ready.every((s) => s === 200 || s === 503),
+        '/readyz answers ready or not ready, never hangs',
+      );
 
-    // Recovered by itself: the process is alive, ready, and serves the same request again.
-    assert.equal(server.proc.exitCode, null, 'the server is still running');
-    const deadline = Date.now() + 5_000;
-    let readyNow = await call(base, 'GET', '/readyz');
-    while (readyNow.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      readyNow = await call(base, 'GET', '/readyz');
-    }
-    assert.deepEqual(readyNow.body, { status: 'ready', database: 'postgres', bus: 'memory' });
-    const after = await call(base, 'GET', '/api/monitoring/performers?limit=20', { token });
-    assert.equal(after.status, 200);
-    assert.ok(after.body.items.length > 0);
-    const scanAfter = await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
-      token: controller,
-      body: { qr: badge.body.qr_payload },
-    });
-    assert.equal(scanAfter.status, 200, JSON.stringify(scanAfter.body));
-    assert.equal(scanAfter.body.scan.participant_id, badge.body.id);
-  });
+      // Recovered by itself: the process is alive, ready, and serves the same request again.
+      assert.equal(server.proc.exitCode, null, 'the server is still running');
+      const deadline = Date.now() + 5_000;
+      let readyNow = await call(base, 'GET', '/readyz');
+      while (readyNow.status !== 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        readyNow = await call(base, 'GET', '/readyz');
+      }
+      assert.deepEqual(readyNow.body, { status: 'ready', database: 'postgres', bus: 'memory' });
+      const after = await call(base, 'GET', '/api/monitoring/performers?limit=20', { token });
+      assert.equal(after.status, 200);
+      assert.ok(after.body.items.length > 0);
+      const scanAfter = await call(base, 'POST', `/api/events/events/${event.id}/scans`, {
+        token: controller,
+        body: { qr: badge.body.qr_payload },
+      });
+      assert.equal(scanAfter.status, 200, JSON.stringify(scanAfter.body));
+      assert.equal(scanAfter.body.scan.participant_id, badge.body.id);
+    },
+  );
 });

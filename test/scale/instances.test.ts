@@ -140,95 +140,100 @@ describe('two instances on one Postgres and one Redis', { skip }, () => {
     }
   });
 
-  test('badges bouncing between two doors served by different instances: every scan granted and recorded, no deadlock, occupancy exact', async () => {
-    const HOUR = 3_600_000;
-    const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
-    const owner = await login(a);
-    const [c1, c2] = [await login(a, 'tech'), await login(b, 'plant.user')];
-    const idOf = async (server: ServerProcess, token: string) => {
-      const me = (await call(server.base, 'GET', '/api/auth/me', { token })).body.user;
-      assert.ok(me, 'a user session');
-      return me.id;
-    };
-    const ids = [await idOf(a, c1), await idOf(b, c2)];
-    const created = await call(a.base, 'POST', '/api/events/events', {
-      token: owner,
-      body: { name: 'Two doors', start_date: at(-2), end_date: at(4) },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const url = <P extends string>(p: P) => `/api/events/events/${created.body.id}${p}` as const;
-    const rooms: string[] = [];
-    for (const name of ['North', 'South'])
-      rooms.push(
-        (await call(a.base, 'POST', url('/rooms'), { token: owner, body: { name, capacity: 100 } })).body.id,
+  test(
+    'badges bouncing between two doors served by different instances: every ' +
+      'scan granted and recorded, no deadlock, occupancy exact',
+    async () => {
+      const HOUR = 3_600_000;
+      const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
+      const owner = await login(a);
+      const [c1, c2] = [await login(a, 'tech'), await login(b, 'plant.user')];
+      const idOf = async (server: ServerProcess, token: string) => {
+        const me = (await call(server.base, 'GET', '/api/auth/me', { token })).body.user;
+        assert.ok(me, 'a user session');
+        return me.id;
+      };
+      const ids = [await idOf(a, c1), await idOf(b, c2)];
+      const created = await call(a.base, 'POST', '/api/events/events', {
+        token: owner,
+        body: { name: 'Two doors', start_date: at(-2), end_date: at(4) },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const url = <P extends string>(p: P) => `/api/events/events/${created.body.id}${p}` as const;
+      const rooms: string[] = [];
+      for (const name of ['North', 'South'])
+        rooms.push(
+          (await call(a.base, 'POST', url('/rooms'), { token: owner, body: { name, capacity: 100 } })).body
+            .id,
+        );
+      for (const [i, userId] of ids.entries()) {
+        assert.equal(
+          (
+            await call(a.base, 'POST', url('/assignments'), {
+              token: owner,
+              body: { user_id: userId, role: 'controlleur_des_badges' },
+            })
+          ).status,
+          201,
+        );
+        const slot = await call(a.base, 'POST', url('/room-assignments'), {
+          token: owner,
+          body: {
+            user_id: userId,
+            room_id: rooms[i],
+            role: 'controlleur_des_badges',
+            start_time: at(-1),
+            end_time: at(2),
+          },
+        });
+        assert.equal(slot.status, 201, JSON.stringify(slot.body));
+      }
+      const badges: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        const p = await call(a.base, 'POST', url('/participants'), {
+          token: owner,
+          body: { full_name: `Walker ${i}` },
+        });
+        await call(a.base, 'POST', url('/check-in'), { token: owner, body: { qr: p.body.qr_payload } });
+        badges.push(p.body.qr_payload);
+      }
+      // Every round, each door scans every badge at once, one door on each instance: half the badges
+      // move North→South while the others move South→North, in batches of two processes.
+      const rounds = 6;
+      const answers: { status: number; body: BodyOf<`/api/events/events/${string}/scans`, 'post'> }[] = [];
+      for (let r = 0; r < rounds; r++) {
+        answers.push(
+          ...(await Promise.all([
+            ...badges.map((qr) => call(a.base, 'POST', url('/scans'), { token: c1, body: { qr } })),
+            ...badges.map((qr) => call(b.base, 'POST', url('/scans'), { token: c2, body: { qr } })),
+          ])),
+        );
+      }
+      const refused = answers.filter((x) => x.status !== 200 || x.body.status !== 'granted');
+      assert.deepEqual(
+        refused.map((x) => [x.status, x.body.reason ?? x.body.detail]),
+        [],
+        'every scan answered 200 granted',
       );
-    for (const [i, userId] of ids.entries()) {
+      const occupancy = await Promise.all(
+        rooms.map(
+          async (id) =>
+            (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy,
+        ),
+      );
       assert.equal(
-        (
-          await call(a.base, 'POST', url('/assignments'), {
-            token: owner,
-            body: { user_id: userId, role: 'controlleur_des_badges' },
-          })
-        ).status,
-        201,
+        occupancy[0] + occupancy[1],
+        badges.length,
+        `each badge is in exactly one room (${occupancy.join(' + ')})`,
       );
-      const slot = await call(a.base, 'POST', url('/room-assignments'), {
-        token: owner,
-        body: {
-          user_id: userId,
-          room_id: rooms[i],
-          role: 'controlleur_des_badges',
-          start_time: at(-1),
-          end_time: at(2),
-        },
-      });
-      assert.equal(slot.status, 201, JSON.stringify(slot.body));
-    }
-    const badges: string[] = [];
-    for (let i = 0; i < 16; i++) {
-      const p = await call(a.base, 'POST', url('/participants'), {
-        token: owner,
-        body: { full_name: `Walker ${i}` },
-      });
-      await call(a.base, 'POST', url('/check-in'), { token: owner, body: { qr: p.body.qr_payload } });
-      badges.push(p.body.qr_payload);
-    }
-    // Every round, each door scans every badge at once, one door on each instance: half the badges
-    // move North→South while the others move South→North, in batches of two processes.
-    const rounds = 6;
-    const answers: { status: number; body: BodyOf<`/api/events/events/${string}/scans`, 'post'> }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      answers.push(
-        ...(await Promise.all([
-          ...badges.map((qr) => call(a.base, 'POST', url('/scans'), { token: c1, body: { qr } })),
-          ...badges.map((qr) => call(b.base, 'POST', url('/scans'), { token: c2, body: { qr } })),
-        ])),
+      const stats = await call(b.base, 'GET', url('/stats/scans'), { token: owner });
+      assert.deepEqual(
+        [stats.body.total_scans, stats.body.granted],
+        [rounds * badges.length * 2, rounds * badges.length * 2],
+        'every scan is recorded',
       );
-    }
-    const refused = answers.filter((x) => x.status !== 200 || x.body.status !== 'granted');
-    assert.deepEqual(
-      refused.map((x) => [x.status, x.body.reason ?? x.body.detail]),
-      [],
-      'every scan answered 200 granted',
-    );
-    const occupancy = await Promise.all(
-      rooms.map(
-        async (id) =>
-          (await call(b.base, 'GET', url(`/rooms/${id}`), { token: owner })).body.current_occupancy,
-      ),
-    );
-    assert.equal(
-      occupancy[0] + occupancy[1],
-      badges.length,
-      `each badge is in exactly one room (${occupancy.join(' + ')})`,
-    );
-    const stats = await call(b.base, 'GET', url('/stats/scans'), { token: owner });
-    assert.deepEqual(
-      [stats.body.total_scans, stats.body.granted],
-      [rounds * badges.length * 2, rounds * badges.length * 2],
-      'every scan is recorded',
-    );
-  });
+    },
+  );
 
   test('each periodic job runs in exactly one instance, and the other takes over within 10 s of a SIGKILL', async (t) => {
     const names = await registeredJobNames();

@@ -93,36 +93,40 @@ describeEachBackend('events: entries and exits, retries, supervisor overrides, e
     }
   });
 
-  test('exits: out takes a badge out of the room; an entry-only door refuses exits, an exit-only door lets out by default', async () => {
-    const [b0, b1] = badges;
-    assert.equal((await scan(u.ctrlA.client, { qr: b0.qr })).body.room?.current_occupancy, 1);
-    const out = await scan(u.ctrlA.client, { qr: b0.qr, direction: 'out' });
-    assert.deepEqual(
-      [out.body.status, out.body.reason, out.body.scan.direction, out.body.room?.current_occupancy],
-      ['granted', null, 'out', 0],
-    );
-    assert.equal((await u.pres.client.get(url(`/participants/${b0.id}`))).body.current_room_id, null);
-    const notInside = await scan(u.ctrlA.client, { qr: b0.qr, direction: 'out' });
-    assert.deepEqual([notInside.body.status, notInside.body.reason], ['granted', 'not_inside']);
+  test(
+    'exits: out takes a badge out of the room; ' +
+      'an entry-only door refuses exits, an exit-only door lets out by default',
+    async () => {
+      const [b0, b1] = badges;
+      assert.equal((await scan(u.ctrlA.client, { qr: b0.qr })).body.room?.current_occupancy, 1);
+      const out = await scan(u.ctrlA.client, { qr: b0.qr, direction: 'out' });
+      assert.deepEqual(
+        [out.body.status, out.body.reason, out.body.scan.direction, out.body.room?.current_occupancy],
+        ['granted', null, 'out', 0],
+      );
+      assert.equal((await u.pres.client.get(url(`/participants/${b0.id}`))).body.current_room_id, null);
+      const notInside = await scan(u.ctrlA.client, { qr: b0.qr, direction: 'out' });
+      assert.deepEqual([notInside.body.status, notInside.body.reason], ['granted', 'not_inside']);
 
-    const bad = await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'sideways' });
-    assert.deepEqual([bad.status, bad.body.errors[0].path], [400, 'body.door_mode']);
-    const entryOnly = await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'entry' });
-    assert.equal(entryOnly.body.door_mode, 'entry');
-    await scan(u.ctrlA.client, { qr: b1.qr });
-    const refused = await scan(u.ctrlA.client, { qr: b1.qr, direction: 'out' });
-    assert.deepEqual([refused.body.status, refused.body.reason], ['denied', 'wrong_direction']);
-    await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'exit' });
-    const byDefault = await scan(u.ctrlA.client, { qr: b1.qr });
-    assert.deepEqual(
-      [byDefault.body.status, byDefault.body.scan.direction, byDefault.body.room?.current_occupancy],
-      ['granted', 'out', 0],
-    );
-    const noEntry = await scan(u.ctrlA.client, { qr: b1.qr, direction: 'in' });
-    assert.deepEqual([noEntry.body.status, noEntry.body.reason], ['denied', 'wrong_direction']);
-    await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'both' });
-    await assertInvariants('after exits');
-  });
+      const bad = await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'sideways' });
+      assert.deepEqual([bad.status, bad.body.errors[0].path], [400, 'body.door_mode']);
+      const entryOnly = await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'entry' });
+      assert.equal(entryOnly.body.door_mode, 'entry');
+      await scan(u.ctrlA.client, { qr: b1.qr });
+      const refused = await scan(u.ctrlA.client, { qr: b1.qr, direction: 'out' });
+      assert.deepEqual([refused.body.status, refused.body.reason], ['denied', 'wrong_direction']);
+      await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'exit' });
+      const byDefault = await scan(u.ctrlA.client, { qr: b1.qr });
+      assert.deepEqual(
+        [byDefault.body.status, byDefault.body.scan.direction, byDefault.body.room?.current_occupancy],
+        ['granted', 'out', 0],
+      );
+      const noEntry = await scan(u.ctrlA.client, { qr: b1.qr, direction: 'in' });
+      assert.deepEqual([noEntry.body.status, noEntry.body.reason], ['denied', 'wrong_direction']);
+      await u.pres.client.patch(url(`/rooms/${room.A}`), { door_mode: 'both' });
+      await assertInvariants('after exits');
+    },
+  );
 
   test('retries count once: the same nonce answers the first decision and records nothing more', async () => {
     const [b0] = badges;
