@@ -48,7 +48,7 @@ async function registeredJobNames(): Promise<string[]> {
       { config, database, bus: createMemoryBus(), rateLimiter: createMemoryRateLimiter() },
       { modules },
     );
-    const names = app.jobs.names();
+    const names = app.jobs.ledNames();
     await app.close();
     return names;
   } finally {

@@ -1,3 +1,4 @@
+import { textLiteral } from './literals.ts';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient, QueryResult } from 'pg';
@@ -308,7 +309,7 @@ const inlined = (group: GroupCommit, statement: ShapedStatement) =>
 function literal(value: unknown, quote: (value: string) => string): string {
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'string') return textLiteral(value, quote);
   throw new TypeError(
     `statementWithSettings takes strings, numbers, booleans and null as parameters, not ${typeof value}`,
   );

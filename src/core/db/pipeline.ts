@@ -1,4 +1,5 @@
 import type { PoolClient, QueryArrayConfig, QueryResult } from 'pg';
+import { textLiteral } from './literals.ts';
 import { preparedStatementLost, statementName, type PooledDb } from './client.ts';
 
 /**
@@ -166,7 +167,7 @@ function keptOn(client: PoolClient): Set<string> {
  */
 function literalOf(value: unknown, quote: (value: string) => string): string | undefined {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'string') return textLiteral(value, quote);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return quote(String(value));
   return undefined;

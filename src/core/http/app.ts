@@ -34,6 +34,7 @@ import { refuseCrossSiteCookieRequest } from './csrf.ts';
 import { liveQueryCredential } from './live-tickets.ts';
 import { loggerOptions } from './logging.ts';
 import { strictQuerystring } from './strict-query.ts';
+import { refuseNul } from './nul.ts';
 import { z } from 'zod';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRoute', strictQuerystring);
+  app.addHook('preValidation', refuseNul);
   // Auth invalidations also evict from this process's cache synchronously, before the bus carries
   // them to the other instances: a logout must not race the next request on the same server.
   const authCache = createAuthCache(deps.config.authCacheMs);

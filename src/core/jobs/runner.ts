@@ -96,6 +96,8 @@ export function createJobRunner(
     },
     /** Names of the registered jobs. */
     names: () => [...jobs.keys()],
+    /** Names of the jobs one process leads at a time (not those every process runs). */
+    ledNames: () => [...jobs.values()].filter((j) => !j.eachProcess).map((j) => j.name),
     /** Whether `start()` starts the jobs (ROSTER_JOBS). */
     enabled: opts.enabled,
     /** Runs one tick of a job now in this process, lock or not, started or not (tests, `roster` commands). */

@@ -35,7 +35,8 @@ const leadScan = z
         path: ['qr'],
         message: 'give the QR payload or the badge_id, one of them',
       });
-    if (b.scanned_at && b.scanned_at.getTime() > Date.now() + 5 * 60_000)
+    // Refinements also run when a field already failed: only a parsed time is compared.
+    if (b.scanned_at instanceof Date && b.scanned_at.getTime() > Date.now() + 5 * 60_000)
       ctx.addIssue({ code: 'custom', path: ['scanned_at'], message: 'in the future' });
   });
 type LeadScan = z.infer<typeof leadScan>;
