@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireWriter, type Actor } from '../../core/access/actor.ts';
+import { requireWriter } from '../../core/access/actor.ts';
 import { bodyIntId, intId } from '../../core/db/ids.ts';
 import { actorOf, tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageQuery } from '../../core/http/pagination.ts';
@@ -79,11 +79,6 @@ function profileInput(b: { title?: string; role_description?: string; display_wi
   return { title: b.title, roleDescription: b.role_description, displayWidthPx: b.display_width_px };
 }
 
-/** A screen or scanner shows content; it never needs to know who works in the org. */
-function refuseDevices(actor: Actor) {
-  if (actor.via === 'device') throw forbidden('Devices do not see the people of the organization');
-}
-
 export function registerUserRoutes(app: RosterApp) {
   app.get(
     '/api/auth/users',
@@ -101,7 +96,6 @@ export function registerUserRoutes(app: RosterApp) {
       },
     },
     async (req) => {
-      refuseDevices(actorOf(req));
       const { unit, department, role: r, q, ...page } = req.query;
       const filter = { unitId: unit, departmentId: department, role: r, q, page };
       const result = await tenant(req, (t) => listOrgUsers(t, filter));
@@ -143,7 +137,6 @@ export function registerUserRoutes(app: RosterApp) {
       },
     },
     async (req) => {
-      refuseDevices(actorOf(req));
       return orgUserView(await tenant(req, (t) => getOrgUser(t, req.params.id)));
     },
   );
