@@ -14,6 +14,9 @@ export function drainOnSignals(app: RosterApp, release: () => Promise<void>, tim
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Stop accepting before saying so: the listening socket closes now, while the server's close
+    // callback (which app.close waits for) still fires only once every accepted connection ends.
+    app.server.close();
     app.log.info({ signal, timeoutMs }, 'draining in-flight requests');
     const force = setTimeout(() => {
       app.log.error({ timeoutMs }, 'requests still running at the shutdown timeout; exiting');
