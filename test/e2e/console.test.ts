@@ -1,77 +1,13 @@
-// The web console in a real browser: a real `roster start` (PGlite, demo data, monitoring
-// simulator) driven by Debian's Chromium through playwright-core. Screenshots go to
-// test/artifacts/ for review. Skipped, with a message, when /usr/bin/chromium is missing.
+// The web console in a real browser (see test/support/browser.ts). Screenshots go to
+// test/artifacts/ for review. Skipped, with a message, when Chromium is missing.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { freePort, ROOT } from '../support/processes.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserMissing, consoleInBrowser, HOUR } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
-const PASSWORD = 'e2e-demo-password';
-const missing = fs.existsSync(CHROMIUM)
-  ? false
-  : `chromium not installed: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
-
-describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
-  let server: ChildProcess;
-  let dataDir: string;
-  let base: string;
-  let receiver = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  let serverLog = '';
-
-  async function api<T = unknown>(
-    token: string | null,
-    method: string,
-    url: string,
-    body?: unknown,
-  ): Promise<T> {
-    const res = await fetch(base + url, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${url} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-  const apiLogin = async (username: string) =>
-    (await api<{ token: string }>(null, 'POST', '/api/auth/login', { username, password: PASSWORD })).token;
-
-  async function signedIn(username: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
-    await page.goto(`${base}/`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Log out' }).first().waitFor();
-    return page;
-  }
-  /** Polls a locator's text until it matches (live updates arrive without a reload). */
-  async function textMatches(locator: Locator, pattern: RegExp, timeoutMs = 60_000) {
-    const until = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < until) {
-      last = (await locator.textContent().catch(() => '')) ?? '';
-      if (pattern.test(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.fail(`"${last}" never matched ${pattern}`);
-  }
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, () => {
+  const h = consoleInBrowser();
+  const { api, apiLogin, signedIn, textMatches, shot } = h;
   /**
    * The value a `datetime-local` input takes for an instant: event times are entered on the
    * event's own clock (the demo event is in Europe/Paris), whatever the browser's zone.
@@ -90,85 +26,14 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         .format(ms)
         .replace(' ', 'T'),
     );
-  const HOUR = 3_600_000;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-e2e-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ROSTER_DEMO_PASSWORD: PASSWORD,
-      LOG_LEVEL: 'info',
-      MONITORING_POLL_MS: '250',
-    };
-    // One backend is enough for the browser journeys: PGlite, in-process bus.
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        serverLog += chunk.toString();
-        const sim =
-          /"address":"([^"]+)","msg":"demo receiver simulator started"|demo receiver simulator started[^\n]*"address":"([^"]+)"/.exec(
-            serverLog,
-          );
-        if (sim) receiver = sim[1] ?? sim[2];
-        if (serverLog.includes('Roster listening on')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      server.stdout!.on('data', onData);
-      server.stderr!.on('data', onData);
-      server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      // playwright gives every launch a fresh temporary profile of its own (no --user-data-dir).
-    });
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
 
   test('serves the console on deep links and keeps API 404s as problems', async () => {
-    const deep = await fetch(`${base}/events/scanner`, { headers: { accept: 'text/html' } });
+    const deep = await fetch(`${h.base}/events/scanner`, { headers: { accept: 'text/html' } });
     assert.equal(deep.status, 200);
     assert.match(await deep.text(), /<div id="root">/);
-    const api404 = await fetch(`${base}/api/nope`, { headers: { authorization: 'Bearer x' } });
+    const api404 = await fetch(`${h.base}/api/nope`, { headers: { authorization: 'Bearer x' } });
     assert.equal(api404.status, 401);
-    const docs404 = await fetch(`${base}/docs/nope`);
+    const docs404 = await fetch(`${h.base}/docs/nope`);
     assert.equal(docs404.status, 404);
     assert.equal(((await docs404.json()) as { title: string }).title, 'Not Found');
   });
@@ -232,10 +97,9 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       await shot(page, '03-users-filtered');
 
       // The new user logs in with the temporary password and must choose a new one first.
-      const context = await browser.newContext();
-      contexts.push(context);
+      const context = await h.newContext();
       const fresh = await context.newPage();
-      await fresh.goto(`${base}/`);
+      await fresh.goto(`${h.base}/`);
       await fresh.getByLabel('Username').fill('e2e.inspector');
       await fresh.getByLabel('Password').fill(temporary);
       await fresh.getByRole('button', { name: 'Sign in' }).click();
@@ -261,7 +125,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     assert.ok(unpaid, 'the demo has a participant who has not paid the running atelier');
 
     const phone = await signedIn('controleur', { width: 390, height: 844 });
-    await phone.goto(`${base}/events/scanner`);
+    await phone.goto(`${h.base}/events/scanner`);
     await phone.getByText('Door of Salle 2').waitFor();
     await phone.getByLabel('Badge QR payload or badge id').fill(unpaid.badge_id);
     await phone.getByRole('button', { name: 'Scan' }).click();
@@ -271,7 +135,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await shot(phone, '04-scanner-denied-phone');
 
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/events/timetable`);
+    await admin.goto(`${h.base}/events/timetable`);
     const atelier = admin.getByRole('listitem').filter({ hasText: 'Hands-on: building APIs (paid)' });
     await atelier.getByPlaceholder('Badge id that paid').fill(unpaid.badge_id);
     await atelier.getByRole('button', { name: 'Mark paid' }).click();
@@ -286,10 +150,9 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   });
 
   test('a screen opens /player, shows a pairing code, is claimed in the console and plays', async () => {
-    const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
-    contexts.push(context);
+    const context = await h.newContext({ viewport: { width: 960, height: 540 } });
     const screen = await context.newPage();
-    await screen.goto(`${base}/player`);
+    await screen.goto(`${h.base}/player`);
     const codeEl = screen.getByTestId('pair-code');
     await screen.waitForFunction(() =>
       /\w{4,}/.test(document.querySelector('[data-testid=pair-code]')?.textContent ?? ''),
@@ -298,7 +161,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     await shot(screen, '07-player-pairing');
 
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/signage`);
+    await admin.goto(`${h.base}/signage`);
     await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
     // Upload a real image through the console (XMLHttpRequest with a progress bar) into a new playlist.
     const slide = await admin.screenshot({ clip: { x: 0, y: 0, width: 320, height: 180 } });
@@ -342,7 +205,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
 
   test('an event manager creates a session (field errors shown next to the field) and finds it in the timetable', async () => {
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/events/manage`);
+    await admin.goto(`${h.base}/events/manage`);
     await admin.getByRole('heading', { name: 'Sessions' }).waitFor();
     await admin.getByRole('button', { name: 'New session' }).click();
     const form = admin.getByRole('form', { name: 'New session' });
@@ -380,7 +243,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       )
     ).items;
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/events/slots`);
+    await admin.goto(`${h.base}/events/slots`);
     const form = admin.getByRole('form', { name: 'New room slot' });
     await form.getByLabel('Staff member').selectOption(String(controleur.id));
     await form.getByLabel('Room').selectOption({ label: 'Salle 3' });
@@ -412,12 +275,12 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
     async () => {
       // The room manager's page is open before the question exists: `events.question.asked` brings it in.
       const gestionnaire = await signedIn('gestionnaire');
-      await gestionnaire.goto(`${base}/events/questions`);
+      await gestionnaire.goto(`${h.base}/events/questions`);
       await gestionnaire.getByRole('heading', { name: 'Questions to answer' }).waitFor();
       await gestionnaire.locator('.live-live').waitFor();
 
       const participant = await signedIn('participant');
-      await participant.goto(`${base}/events/questions`);
+      await participant.goto(`${h.base}/events/questions`);
       await participant.locator('.live-live').waitFor();
       const ask = participant.getByRole('form', { name: 'Ask a question' });
       await ask.getByLabel('About the session').selectOption({
@@ -447,11 +310,11 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
 
   test('badge printing: a per-participant printable badge and a print-all list', async () => {
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/events/badges`);
+    await admin.goto(`${h.base}/events/badges`);
     const link = admin.getByRole('link', { name: 'Print the badge of Paul Participant' });
     await link.waitFor();
     const badge = await admin.context().newPage();
-    await badge.goto(base + ((await link.getAttribute('href')) ?? ''));
+    await badge.goto(h.base + ((await link.getAttribute('href')) ?? ''));
     await badge.locator('svg').first().waitFor();
     assert.match((await badge.content()) ?? '', /Paul Participant/);
     await badge.close();
@@ -462,12 +325,13 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
   });
 
   test('the mic wall follows the simulator live: a drained battery changes the tile and raises an alert', async (t) => {
-    if (!receiver) return t.skip(`no demo receiver simulator in the server log:\n${serverLog.slice(-2000)}`);
+    if (!h.receiver)
+      return t.skip(`no demo receiver simulator in the server log:\n${h.serverLog.slice(-2000)}`);
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/monitoring`);
+    await admin.goto(`${h.base}/monitoring`);
     const tile = admin.getByRole('listitem', { name: /Alice Johnson on CH1/ });
     await textMatches(tile.getByTestId('battery'), /\b(9\d|100)%/);
-    const res = await fetch(`http://${receiver}/control`, {
+    const res = await fetch(`http://${h.receiver}/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channel: 1, battery: 4 }),
@@ -491,7 +355,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       'the wall by group and location, with a history chart',
     async () => {
       const admin = await signedIn('admin');
-      await admin.goto(`${base}/monitoring/performers`);
+      await admin.goto(`${h.base}/monitoring/performers`);
       await admin.getByRole('button', { name: 'New performer' }).click();
       const form = admin.getByRole('form', { name: 'New performer' });
       await form.getByLabel('E-mail').fill('not-an-email');
@@ -610,7 +474,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       ).items.map((x) => x.title);
 
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/events/manage`);
+    await admin.goto(`${h.base}/events/manage`);
     await admin.getByRole('combobox', { name: /^Event\b/ }).selectOption(event.id);
     const row = admin.getByRole('row', { name: 'Session E2E cancelled talk' });
     await row.getByRole('button', { name: 'Delete session E2E cancelled talk' }).click();
@@ -657,7 +521,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       .getByRole('button', { name: 'Delete event' })
       .click();
     await admin.getByRole('status').filter({ hasText: 'Event E2E throwaway event deleted' }).waitFor();
-    const gone = await fetch(`${base}/api/events/events/${throwaway.id}`, {
+    const gone = await fetch(`${h.base}/api/events/events/${throwaway.id}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     assert.equal(gone.status, 404);
@@ -672,7 +536,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         )
       ).items.find((x) => x.title === 'Closing panel')!;
     const gestionnaire = await signedIn('gestionnaire');
-    await gestionnaire.goto(`${base}/events/timetable`);
+    await gestionnaire.goto(`${h.base}/events/timetable`);
     const closing = gestionnaire.getByRole('listitem').filter({ hasText: 'Closing panel' });
     await closing.getByLabel('Status of Closing panel').selectOption('en_cours');
     await closing.getByText('Status set: now').waitFor();
@@ -682,7 +546,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       ['en_cours', true],
     );
     await shot(gestionnaire, '20-session-status-override');
-    await admin.goto(`${base}/events/timetable`);
+    await admin.goto(`${h.base}/events/timetable`);
     const closingAdmin = admin.getByRole('listitem').filter({ hasText: 'Closing panel' });
     await closingAdmin.getByLabel('Status of Closing panel').selectOption('clock');
     await closingAdmin.getByText('Status set: by the clock').waitFor();
@@ -714,7 +578,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         });
 
       const admin = await signedIn('admin');
-      await admin.goto(`${base}/monitoring/performers`);
+      await admin.goto(`${h.base}/monitoring/performers`);
       await admin
         .getByRole('list', { name: 'Performers' })
         .getByRole('button', { name: /Dora Delete/ })
@@ -728,7 +592,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         .getByRole('status')
         .filter({ hasText: 'Dora Delete deleted, with 2 assignments' })
         .waitFor();
-      const gone = await fetch(`${base}/api/monitoring/performers/${performer.id}`, {
+      const gone = await fetch(`${h.base}/api/monitoring/performers/${performer.id}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       assert.equal(gone.status, 404);
@@ -805,7 +669,7 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
       await ask.waitFor({ state: 'detached' });
       assert.equal(
         (
-          await fetch(`${base}/api/monitoring/assignments/${assignment.id}`, {
+          await fetch(`${h.base}/api/monitoring/assignments/${assignment.id}`, {
             headers: { authorization: `Bearer ${token}` },
           })
         ).status,
@@ -825,14 +689,14 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
         `/api/monitoring/assignments/${assignment.id}`,
       ]) {
         assert.equal(
-          (await fetch(`${base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status,
+          (await fetch(`${h.base}${gone}`, { headers: { authorization: `Bearer ${token}` } })).status,
           404,
           `${gone} is gone`,
         );
       }
       assert.equal(
         (
-          await fetch(`${base}/api/monitoring/performers/${guest.id}`, {
+          await fetch(`${h.base}/api/monitoring/performers/${guest.id}`, {
             headers: { authorization: `Bearer ${token}` },
           })
         ).status,
@@ -844,11 +708,11 @@ describe('web console in Chromium', { skip: missing, timeout: 200_000 }, () => {
 
   test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {
     const admin = await signedIn('admin');
-    await admin.goto(`${base}/signage`);
+    await admin.goto(`${h.base}/signage`);
     await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
     for (const name of ['E2E lobby page', 'E2E news page']) {
       await admin.getByLabel('Link name').fill(name);
-      await admin.getByLabel('URL', { exact: true }).fill(`${base}/healthz`);
+      await admin.getByLabel('URL', { exact: true }).fill(`${h.base}/healthz`);
       await admin.getByRole('button', { name: 'Add link' }).click();
       await admin.getByRole('listitem', { name: `Asset ${name}` }).waitFor();
     }

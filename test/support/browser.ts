@@ -1,0 +1,179 @@
+// The console in a real browser: a real `roster start` (PGlite, demo data, monitoring simulator)
+// driven by Debian's Chromium through playwright-core. Each e2e file calls `consoleInBrowser()` once
+// inside its describe block; screenshots go to test/artifacts/ for review.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { freePort, ROOT } from './processes.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+export const DEMO_PASSWORD = 'e2e-demo-password';
+export const HOUR = 3_600_000;
+
+/** Why browser tests are skipped here, or false when Chromium is installed. */
+export const browserMissing = fs.existsSync(CHROMIUM)
+  ? false
+  : `chromium not installed: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+export interface BrowserOptions {
+  /** Extra environment for the server (e.g. a faster poll). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra Chromium flags (e.g. a fake camera stream). */
+  chromiumArgs?: string[];
+}
+
+/** Registers before/after hooks that start the server and the browser; returns the harness. */
+export function consoleInBrowser(options: BrowserOptions = {}) {
+  let server: ChildProcess | undefined;
+  let dataDir = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const h = {
+    base: '',
+    serverLog: '',
+    /** `host:port` of the demo receiver simulator, when the server log names one. */
+    receiver: '',
+    get browser() {
+      return browser;
+    },
+    api: async <T = unknown>(
+      token: string | null,
+      method: string,
+      url: string,
+      body?: unknown,
+    ): Promise<T> => {
+      const res = await fetch(h.base + url, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      assert.ok(res.ok, `${method} ${url} → ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    apiLogin: async (username: string) => {
+      return (
+        await h.api<{ token: string }>(null, 'POST', '/api/auth/login', { username, password: DEMO_PASSWORD })
+      ).token;
+    },
+    /** A fresh browser context (closed after the file's tests). */
+    newContext: async (opts: Parameters<Browser['newContext']>[0] = {}) => {
+      const context = await browser.newContext(opts);
+      contexts.push(context);
+      return context;
+    },
+    signedIn: async (
+      username: string,
+      viewport = { width: 1280, height: 860 },
+      locale?: string,
+    ): Promise<Page> => {
+      const context = await h.newContext({ viewport, ...(locale ? { locale } : {}) });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
+      await page.goto(`${h.base}/`);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Log out' }).first().waitFor();
+      return page;
+    },
+    /** Polls a locator's text until it matches (live updates arrive without a reload). */
+    textMatches: async (locator: Locator, pattern: RegExp, timeoutMs = 60_000) => {
+      const until = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < until) {
+        last = (await locator.textContent().catch(() => '')) ?? '';
+        if (pattern.test(last)) return last;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.fail(`"${last}" never matched ${pattern}`);
+    },
+    shot: (page: Page, name: string) => {
+      return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    },
+  };
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-e2e-'));
+    const port = await freePort();
+    h.base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ROSTER_DEMO_PASSWORD: DEMO_PASSWORD,
+      LOG_LEVEL: 'info',
+      MONITORING_POLL_MS: '250',
+      ...options.env,
+    };
+    // One backend is enough for the browser journeys: PGlite, in-process bus.
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${h.serverLog}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        h.serverLog += chunk.toString();
+        const sim =
+          /"address":"([^"]+)","msg":"demo receiver simulator started"|demo receiver simulator started[^\n]*"address":"([^"]+)"/.exec(
+            h.serverLog,
+          );
+        if (sim) h.receiver = sim[1] ?? sim[2];
+        if (h.serverLog.includes('Roster listening on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout.on('data', onData);
+      proc.stderr.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${h.serverLog}`)));
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        ...(options.chromiumArgs ?? []),
+      ],
+      // playwright gives every launch a fresh temporary profile of its own (no --user-data-dir).
+    });
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server && server.exitCode === null) {
+      const proc = server;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  return h;
+}
