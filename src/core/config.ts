@@ -8,6 +8,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Uploaded files (`DATA_DIR/uploads`): local disk, included in backups. */
+  uploadsDir: string;
   databaseUrl?: string;
   /** Connections this process keeps to Postgres (DATABASE_POOL_SIZE); PGlite is one in-process connection. */
   databasePoolSize: number;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    uploadsDir: path.join(path.resolve(env.DATA_DIR || './data'), 'uploads'),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: positiveIntFromEnv(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
     redisUrl: env.REDIS_URL || undefined,
