@@ -59,6 +59,12 @@ export interface Config {
    * None by default (see core/net/outbound.ts).
    */
   outboundAllowNetworks: string[];
+  /**
+   * CHECK_RESPONSES=on: every response is also checked against its route's zod schema, and a
+   * response of the wrong shape is a 500 (see core/http/serializer.ts). Off by default, on in
+   * tests: in service the compiled serializers write responses without checking them.
+   */
+  checkResponses: boolean;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveMaxPerOrg: positiveIntFromEnv(env.LIVE_MAX_PER_ORG, 2000, 'LIVE_MAX_PER_ORG'),
     metricsToken: metricsTokenFromEnv(env.METRICS_TOKEN),
     outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
+    checkResponses: switchFromEnv(env.CHECK_RESPONSES, false, 'CHECK_RESPONSES'),
   };
 }
 
