@@ -10,7 +10,7 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react';
-import { ApiError } from './api/client';
+import { ApiError, problemError, session } from './api/client';
 import { fieldMessage, fieldOf, problemMessage } from './i18n/errors';
 import { useI18n, useT, viewerZone } from './i18n';
 
@@ -452,4 +452,34 @@ export function useItemResults() {
     );
   };
   return { run, show, set };
+}
+
+/**
+ * Saves what an API route answers (a CSV export) as a file: fetched with the session, so the
+ * route's own access check applies; a refusal is thrown as the API's problem, in words.
+ */
+export async function downloadFile(url: string, filename: string): Promise<void> {
+  const res = await fetch(url, {
+    headers: {
+      authorization: `Bearer ${session.token ?? ''}`,
+      'accept-language': document.documentElement.lang || 'en',
+    },
+  });
+  if (!res.ok) {
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    throw problemError(res, body);
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = filename;
+  link.click();
+  // The browser reads the blob after this function returns: free it once the save has begun.
+  const href = link.href;
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { sameOrgReferenceColumn } from '../db/columns.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
+import { localizeProblem, preferredLanguage } from './problem-texts.ts';
 import { unavailableProblem } from './unavailable.ts';
 
 const CONTEXT_NAMES: Record<string, string> = {
@@ -127,9 +128,24 @@ function toProblem(error: FastifyError & PgError, body?: unknown): HttpProblem |
   return undefined;
 }
 
+/** A Vary header that adds `field` to what an earlier hook (CORS) already listed. */
+function varyOn(current: unknown, field: string): string {
+  const listed = typeof current === 'string' && current ? current.split(/\s*,\s*/) : [];
+  return listed.some((f) => f.toLowerCase() === field.toLowerCase())
+    ? listed.join(', ')
+    : [...listed, field].join(', ');
+}
+
+/** Answers with `problem` in the language the client prefers among those the API speaks. */
 export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
   if (problem.headers) reply.headers(problem.headers);
-  return reply.code(problem.status).type('application/problem+json').send(problem.toJSON());
+  const lang = preferredLanguage(reply.request.headers['accept-language']);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .header('content-language', lang)
+    .header('vary', varyOn(reply.getHeader('vary'), 'Accept-Language'))
+    .send(localizeProblem(problem.toJSON(), lang));
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

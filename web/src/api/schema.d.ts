@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit trail of the organization, newest first (admins) */
+        /** Audit trail of the organization, newest first, with actor and entity names (admins) */
         get: {
             parameters: {
                 query?: {
@@ -37,10 +37,15 @@ export interface paths {
                                 id: string;
                                 created_at: string;
                                 actor_user_id: number | null;
+                                /** @description Who acted, as recorded at the time (user, API key or job) */
                                 actor: string;
+                                /** @description The acting user’s current full name when the viewer may see that user, else `actor` */
+                                actor_name: string;
                                 action: string;
                                 entity_type: string;
                                 entity_id: string | null;
+                                /** @description What the entry is about, by name (its latest name in the trail), or null when unnamed */
+                                entity_name: string | null;
                                 message: string;
                                 diff: {
                                     [key: string]: {
@@ -54,6 +59,88 @@ export interface paths {
                             next_cursor: string | null;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entity types in the trail, and the actions recorded on one of them (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    entity_type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entity_types: string[];
+                            actions: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trail as CSV, newest first, with names; same filters (at most 10000 rows; admins) */
+        get: {
+            parameters: {
+                query?: {
+                    entity_type?: string;
+                    entity_id?: string;
+                    actor?: number;
+                    action?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

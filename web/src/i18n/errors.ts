@@ -42,28 +42,32 @@ export function fieldMessage(t: T, field: string, message: string): string {
   const m = message.toLowerCase();
   const noun = NOUNS[field] ? t(NOUNS[field]) : t('noun.value');
   const num = (re: RegExp) => Number(re.exec(m)?.[1] ?? 0);
-  if (/must be after|end.*before.*start/.test(m)) return t('err.endAfterStart');
-  if (/overlaps another session/.test(m)) return t('err.sessionOverlap');
-  if (/overlaps another room slot/.test(m)) return t('err.slotOverlap');
-  if (/already assigned in this event/.test(m)) return t('err.alreadyAssigned');
-  if (/duplicate|already in the list|listed twice/.test(m)) return t('err.duplicate');
-  if (/already (used|exists|registered|taken)|is taken/.test(m)) return t('err.taken', { noun });
-  if (/outside the event/.test(m)) return t('err.outsideEvent');
-  if (/capacity below occupancy/.test(m)) return t('err.capacityBelow');
-  if (/unknown field/.test(m)) return t('err.unknownField');
-  if (/iso 8601|datetime|date-time|invalid date/.test(m)) return t('err.dateTime');
-  if (/time ?zone|iana/.test(m)) return t('err.timezone');
-  if (/received undefined|received null|required|>=1 characters|empty/.test(m))
+  // The API words its messages in the language the console asked for: English and French shapes.
+  if (/must be after|end.*before.*start|doit être après/.test(m)) return t('err.endAfterStart');
+  if (/overlaps another session|chevauche une autre session/.test(m)) return t('err.sessionOverlap');
+  if (/overlaps another room slot|chevauche un autre créneau/.test(m)) return t('err.slotOverlap');
+  if (/already assigned in this event|a déjà un rôle/.test(m)) return t('err.alreadyAssigned');
+  if (/duplicate|already in the list|listed twice|en double|deux fois/.test(m)) return t('err.duplicate');
+  if (/already (used|exists|registered|taken)|is taken|déjà (utilisé|pris|enregistré)|existe déjà/.test(m))
+    return t('err.taken', { noun });
+  if (/outside the event|en dehors des dates/.test(m)) return t('err.outsideEvent');
+  if (/capacity below occupancy|capacité inférieure/.test(m)) return t('err.capacityBelow');
+  if (/unknown field|champ inconnu/.test(m)) return t('err.unknownField');
+  if (/iso 8601|datetime|date-time|invalid date|date et heure/.test(m)) return t('err.dateTime');
+  if (/time ?zone|iana|fuseau/.test(m)) return t('err.timezone');
+  if (/received undefined|received null|required|>=1 characters|empty|obligatoire|manquant|vide/.test(m))
     return t('err.required', { noun });
-  if (/too small.*characters/.test(m)) return t('err.tooShort', { count: num(/>=\s*(\d+)/) });
-  if (/too big.*characters/.test(m)) return t('err.tooLong', { count: num(/<=\s*(\d+)/) });
-  if (/too small|>=/.test(m)) return t('err.min', { min: num(/>=?\s*(-?\d+)/) });
-  if (/too big|<=/.test(m)) return t('err.max', { max: num(/<=?\s*(-?\d+)/) });
-  if (/expected number|nan|not a number/.test(m)) return t('err.number');
-  if (/email/.test(m)) return t('err.email');
+  if (/too small.*characters|au moins \d+ caractères/.test(m))
+    return t('err.tooShort', { count: num(/(?:>=\s*|au moins )(\d+)/) });
+  if (/too big.*characters|au plus \d+ caractères/.test(m))
+    return t('err.tooLong', { count: num(/(?:<=\s*|au plus )(\d+)/) });
+  if (/too small|>=|supérieur ou égal/.test(m)) return t('err.min', { min: num(/(?:>=?|à)\s*(-?\d+)/) });
+  if (/too big|<=|inférieur ou égal/.test(m)) return t('err.max', { max: num(/(?:<=?|à)\s*(-?\d+)/) });
+  if (/expected number|nan|not a number|nombre est attendu/.test(m)) return t('err.number');
+  if (/email|e-mail/.test(m)) return t('err.email');
   if (/url|uri/.test(m)) return t('err.url');
-  if (/invalid option|expected one of|invalid enum/.test(m)) return t('err.choice');
-  if (/not found|does not exist/.test(m)) return t('err.notFound', { noun });
+  if (/invalid option|expected one of|invalid enum|choix invalide/.test(m)) return t('err.choice');
+  if (/not found|does not exist|introuvable|inexistant/.test(m)) return t('err.notFound', { noun });
   return message;
 }
 

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { describeEachBackend, type Client } from '../../../test/support/env.ts';
+import type { Organization } from '../../modules/identity/service.ts';
+import { auditLog } from '../db/platform-schema.ts';
+import { localizeProblem, preferredLanguage, problemText } from './problem-texts.ts';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+describe('problem texts', () => {
+  test('the preferred language follows Accept-Language weights, English by default', () => {
+    assert.equal(preferredLanguage(undefined), 'en');
+    assert.equal(preferredLanguage(''), 'en');
+    assert.equal(preferredLanguage('fr'), 'fr');
+    assert.equal(preferredLanguage('fr-CA,fr;q=0.9'), 'fr');
+    assert.equal(preferredLanguage('de-DE,fr;q=0.8,en;q=0.5'), 'fr');
+    assert.equal(preferredLanguage('en;q=0.9,fr'), 'fr');
+    assert.equal(preferredLanguage('fr;q=0.4,en-GB;q=0.6'), 'en');
+    assert.equal(preferredLanguage('fr;q=0'), 'en');
+    assert.equal(preferredLanguage('de, *;q=0.5, fr;q=0.1'), 'en');
+    assert.equal(preferredLanguage('nonsense;;q=abc'), 'en');
+  });
+
+  test('validator and service wordings become French; unknown texts stay as written', () => {
+    assert.equal(problemText('Too small: expected string to have >=1 characters', 'fr'), 'obligatoire');
+    assert.equal(
+      problemText('Too big: expected string to have <=150 characters', 'fr'),
+      'au plus 150 caractères',
+    );
+    assert.equal(
+      problemText('Too small: expected number to be >=1', 'fr'),
+      'doit être supérieur ou égal à 1',
+    );
+    assert.equal(problemText('Invalid input: expected string, received undefined', 'fr'), 'obligatoire');
+    assert.equal(problemText('Invalid input: expected number, received NaN', 'fr'), 'un nombre est attendu');
+    assert.equal(problemText('must be after start_date', 'fr'), 'doit être après start_date');
+    assert.equal(problemText('Event not found', 'fr'), 'Événement introuvable');
+    assert.equal(problemText('unknown field', 'fr'), 'champ inconnu');
+    assert.equal(problemText('Bad Request', 'fr'), 'Requête invalide');
+    assert.equal(problemText('something no catalogue knows', 'fr'), 'something no catalogue knows');
+    assert.equal(
+      problemText('Too small: expected number to be >=1', 'en'),
+      'Too small: expected number to be >=1',
+    );
+  });
+
+  test('a problem keeps its machine members and extensions in every language', () => {
+    const body = {
+      type: 'https://roster.dev/problems/conflict',
+      title: 'Conflict',
+      status: 409,
+      detail: 'body.user_id: already assigned in this event',
+      errors: [{ path: 'body.user_id', message: 'already assigned in this event' }],
+      existing_assignment_id: 'a1',
+    };
+    const fr = localizeProblem(body, 'fr');
+    assert.deepEqual(fr, {
+      ...body,
+      title: 'Conflit',
+      detail: 'body.user_id : a déjà un rôle dans cet événement',
+      errors: [{ path: 'body.user_id', message: 'a déjà un rôle dans cet événement' }],
+    });
+    assert.equal(localizeProblem(body, 'en'), body);
+  });
+});
+
+describeEachBackend('problems in the client’s language', (env) => {
+  let admin: Client;
+  let org: Organization;
+
+  before(async () => {
+    ({ org, admin } = await env().makeOrg('langues'));
+  });
+
+  test('a French client reads titles, details and field messages in French, with the same paths', async () => {
+    const anonymous = env().client();
+    const body = { username: '', password: 'x', extra: 1 };
+    const en = await anonymous.request<Problem>('POST', '/api/auth/login', body);
+    const fr = await anonymous.request<Problem>('POST', '/api/auth/login', body, {
+      'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8',
+    });
+    assert.equal(en.status, 400);
+    assert.equal(fr.status, 400);
+    assert.equal(en.headers['content-language'], 'en');
+    assert.equal(fr.headers['content-language'], 'fr');
+    assert.match(String(fr.headers.vary), /Accept-Language/);
+    assert.equal(en.body.title, 'Bad Request');
+    assert.equal(fr.body.title, 'Requête invalide');
+    // The type is derived from the English title: a client matching on it works in any language.
+    assert.equal(fr.body.type, en.body.type);
+    assert.deepEqual(
+      fr.body.errors?.map((e) => e.path),
+      en.body.errors?.map((e) => e.path),
+    );
+    const messages = Object.fromEntries((fr.body.errors ?? []).map((e) => [e.path, e.message]));
+    assert.equal(messages['body.username'], 'obligatoire');
+    assert.equal(messages['body.extra'], 'champ inconnu');
+    assert.match(fr.body.detail, /^Requête invalide : body\.\w+ (obligatoire|champ inconnu)/);
+    assert.doesNotMatch(fr.body.detail, /Too small|unknown field/);
+  });
+
+  test('a language without a catalogue gets English', async () => {
+    const res = await env()
+      .client()
+      .request<Problem>('GET', '/api/auth/me', undefined, { 'accept-language': 'de-DE,de;q=0.9' });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers['content-language'], 'en');
+    assert.equal(res.body.detail, 'Authentication required');
+  });
+
+  test('404, 401 and query errors are translated too', async () => {
+    const fr = { 'accept-language': 'fr' };
+    const noRoute = await admin.request<Problem>('GET', '/api/no-such-route', undefined, fr);
+    assert.equal(noRoute.status, 404);
+    assert.equal(noRoute.body.title, 'Introuvable');
+    assert.equal(noRoute.body.detail, 'Aucune route GET /api/no-such-route');
+    const anonymous = await env().client().request<Problem>('GET', '/api/auth/me', undefined, fr);
+    assert.equal(anonymous.body.title, 'Authentification requise');
+    assert.equal(anonymous.body.detail, 'Authentification requise');
+    const limit = await admin.request<Problem>('GET', '/api/audit?limit=0', undefined, fr);
+    assert.equal(limit.status, 400);
+    assert.deepEqual(limit.body.errors, [
+      { path: 'query.limit', message: 'doit être supérieur ou égal à 1' },
+    ]);
+  });
+
+  test('a refused request in French changes nothing', async () => {
+    const before = await env().inOrg(org, (t) =>
+      t.tx.select().from(auditLog).where(eq(auditLog.orgId, t.orgId)),
+    );
+    const res = await admin.request<Problem>(
+      'POST',
+      '/api/members',
+      { username: '' },
+      { 'accept-language': 'fr' },
+    );
+    assert.equal(res.status, 400);
+    assert.equal(res.headers['content-language'], 'fr');
+    const after = await env().inOrg(org, (t) =>
+      t.tx.select().from(auditLog).where(eq(auditLog.orgId, t.orgId)),
+    );
+    assert.equal(after.length, before.length);
+  });
+});

@@ -1,0 +1,182 @@
+// The console in English and French, each person's own home, and the audit log as a history, in
+// Chromium (see test/support/browser.ts), with axe-core checking every page visited: no serious or
+// critical accessibility violation. Phone-width screenshots go to test/artifacts/ (docs/console.md).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserMissing, consoleInBrowser } from '../support/browser.ts';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+describe('console languages, homes and history', { skip: browserMissing, timeout: 300_000 }, () => {
+  const h = consoleInBrowser();
+
+  /**
+   * A signed-in page in a browser whose language is `locale`: the session is put where the console
+   * keeps it, so the sign-in form (whose labels follow the language) is not part of the journey.
+   */
+  async function as(username: string, locale: 'en-US' | 'fr-FR', viewport = DESKTOP): Promise<Page> {
+    const token = await h.apiLogin(username);
+    const context = await h.newContext({ viewport, locale });
+    await context.addInitScript((t) => localStorage.setItem('roster.token', t), token);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
+    await page.goto(`${h.base}/`);
+    await page.getByRole('button', { name: locale === 'fr-FR' ? 'Se déconnecter' : 'Log out' }).waitFor();
+    return page;
+  }
+
+  /** Opens `path` in the console without a reload, as the menu does. */
+  async function open(page: Page, path: string) {
+    await page.evaluate((p) => {
+      history.pushState(null, '', p);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, path);
+    await page.locator('main h1').first().waitFor();
+  }
+
+  /** axe-core on the current page: serious and critical violations fail the test, naming each. */
+  async function accessible(page: Page, what: string) {
+    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe;
+      const result = (await axe.run(document, { resultTypes: ['violations'] })) as {
+        violations: AxeViolation[];
+      };
+      return result.violations;
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')})`),
+      [],
+      `accessibility of ${what}`,
+    );
+  }
+
+  test('each person lands on their own work, in English, on a phone', async () => {
+    const homes: Array<[string, RegExp[]]> = [
+      [
+        'plant.user',
+        [/My units/, /Mumbai Plant/, /Pune Plant/, /Departments: QC, Production/, /Priya Plant/],
+      ],
+      ['tech', [/My monitoring groups/, /Open alerts/]],
+      ['gestionnaire', [/You hold Salle 1 until \d\d:\d\d \(Europe\/Paris\)/, /Questions waiting/]],
+      ['controleur', [/You hold the door of Salle 2/, /Granted/, /Open the scanner/]],
+      ['participant', [/Badge BDG-/, /Now and next/, /Announcements/]],
+      ['exposant', [/Visits today \(Europe\/Paris\)/, /Unique visitors/, /Rated leads/]],
+      ['admin', [/Organization health/, /Members/, /Screens offline/, /Open alerts/, /Checked in \/ badges/]],
+    ];
+    for (const [user, texts] of homes) {
+      const page = await as(user, 'en-US', PHONE);
+      const main = page.locator('main');
+      for (const text of texts) await h.textMatches(main, text, 30_000);
+      await accessible(page, `the home of ${user}`);
+      await h.shot(page, `lang-home-${user}-390`);
+    }
+  });
+
+  test('a plant user sees only themselves in their units, never the people of other units', async () => {
+    const page = await as('plant.user', 'en-US');
+    const people = page.getByRole('list', { name: 'People of Mumbai Plant' });
+    await people.waitFor();
+    assert.deepEqual(await people.getByRole('listitem').allTextContents(), ['Priya Plant · User']);
+    assert.equal(await page.getByText('Bangalore Plant').count(), 0);
+  });
+
+  test('one page of each module, in English and in French', async () => {
+    const pages: Array<[string, string, string, string]> = [
+      ['admin', '/org/users', 'Users', 'Utilisateurs'],
+      ['participant', '/events/timetable', 'Timetable', 'Programme'],
+      ['admin', '/signage', 'Screens & playlists', 'Écrans et playlists'],
+      ['tech', '/monitoring', 'Mic wall', 'Mur des micros'],
+    ];
+    for (const [user, path, english, french] of pages) {
+      for (const [locale, title] of [
+        ['en-US', english],
+        ['fr-FR', french],
+      ] as const) {
+        const page = await as(user, locale);
+        await open(page, path);
+        assert.equal(await page.evaluate(() => document.documentElement.lang), locale.slice(0, 2));
+        await h.textMatches(page.getByRole('navigation', { name: 'Modules' }), new RegExp(title));
+        await accessible(page, `${path} in ${locale}`);
+        if (path === '/org/users') await h.shot(page, `lang-users-${locale}`);
+      }
+    }
+  });
+
+  test('the home and an API refusal read in French', async () => {
+    const page = await as('plant.user', 'fr-FR');
+    await h.textMatches(page.locator('main'), /Mes unités.*Services : QC, Production/s);
+    await accessible(page, 'the French home of plant.user');
+    await h.shot(page, 'lang-home-plant.user-fr');
+    // The API answers the console in its language: a refused request is worded in French.
+    const answer = await page.evaluate(async () => {
+      const res = await fetch('/api/auth/users/999999999', {
+        headers: {
+          authorization: `Bearer ${localStorage.getItem('roster.token')}`,
+          'accept-language': document.documentElement.lang,
+        },
+      });
+      return { language: res.headers.get('content-language'), body: (await res.json()) as { title: string } };
+    });
+    assert.deepEqual(answer, { language: 'fr', body: { ...answer.body, title: 'Introuvable' } });
+  });
+
+  test('the audit log reads like a history: names, pickers, changes and a CSV export', async () => {
+    const token = await h.apiLogin('admin');
+    const unit = await h.api<{ id: number }>(token, 'POST', '/api/auth/units', {
+      unit_name: 'History Plant',
+      unit_code: 'HIS',
+    });
+    await h.api(token, 'PATCH', `/api/auth/units/${unit.id}`, { unit_name: 'Heritage Plant' });
+
+    const page = await as('admin', 'en-US');
+    await open(page, '/org/audit');
+    await page.getByLabel('What kind').selectOption({ label: 'unit' });
+    const rows = page.locator('tbody tr');
+    await h.textMatches(rows.first(), /Heritage Plant/);
+    // Both entries name the unit by its latest name, linked to the page where units are managed.
+    assert.equal(await page.getByRole('link', { name: 'Heritage Plant' }).count(), 2);
+    assert.equal(
+      await page.getByRole('link', { name: 'Heritage Plant' }).first().getAttribute('href'),
+      '/org/units',
+    );
+    await h.textMatches(rows.first().locator('td').nth(1), /\S/);
+    await rows.first().getByText('changes').click();
+    const diff = rows.first().locator('table.diff');
+    await h.textMatches(diff, /History Plant.*Heritage Plant/s);
+    await page.getByLabel('Who').selectOption({ index: 1 });
+    await page.getByLabel('Who').selectOption({ index: 0 });
+    await page.getByLabel('Action').selectOption({ label: 'updated' });
+    await h.textMatches(page.locator('tbody'), /updated/);
+    assert.equal(await rows.count(), await page.locator('tbody tr', { hasText: 'updated' }).count());
+    await accessible(page, 'the audit log');
+    await h.shot(page, 'lang-audit-history');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = fs.readFileSync((await (await download).path()), 'utf8');
+    assert.match(csv.split('\r\n')[0], /^created_at,actor_user_id,actor,actor_name,action,entity_type/);
+    assert.match(csv, /,update,unit,\d+,Heritage Plant,/);
+    assert.doesNotMatch(csv, /,create,unit,/, 'the export follows the action filter');
+
+    const phone = await as('admin', 'fr-FR', PHONE);
+    await open(phone, '/org/audit');
+    await phone.getByLabel('Type d’élément').selectOption({ label: 'unité' });
+    await h.textMatches(phone.locator('tbody'), /Heritage Plant/);
+    await accessible(phone, 'the French audit log on a phone');
+    await h.shot(phone, 'lang-audit-fr-390');
+  });
+});
