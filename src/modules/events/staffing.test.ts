@@ -50,8 +50,8 @@ describeEachBackend('events: staffing and registration', (env) => {
         sql`select count(*)::int as n from event_participants where event_id = ${eventId} and is_active`,
       )
     )[0].n;
-  const importCsv = (who: Client, csv: string, dryRun = false) =>
-    who.request<Preview & Problem>('POST', url(`/participants/import${dryRun ? '?dry_run=true' : ''}`), csv, {
+  const importCsv = <T = Problem>(who: Client, csv: string, dryRun = false) =>
+    who.request<T>('POST', url(`/participants/import${dryRun ? '?dry_run=true' : ''}`), csv, {
       'content-type': 'text/csv',
     });
 
@@ -131,7 +131,7 @@ describeEachBackend('events: staffing and registration', (env) => {
       'Bob again,,,st.bob',
       'Short row,short@example.org',
     ].join('\n');
-    const res = await importCsv(u.pres.client, csv, true);
+    const res = await importCsv<Preview>(u.pres.client, csv, true);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual([res.body.total, res.body.valid], [10, 3]);
     assert.deepEqual(
