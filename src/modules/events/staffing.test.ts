@@ -214,6 +214,30 @@ describeEachBackend('events: staffing and registration', (env) => {
     assert.equal(await badges(), before + 3);
   });
 
+  test("the stand's lead list is searched by name, email, badge id or notes", async () => {
+    const list = await u.pres.client.get<string, { items: Array<{ badge_id: string; full_name: string }> }>(
+      url('/participants?q=Lovelace'),
+    );
+    const ada = list.body.items[0];
+    const scan = await u.bob.client.post(url('/exposant-scans'), {
+      badge_id: ada.badge_id,
+      notes: 'Wants a demo',
+    });
+    assert.equal(scan.status, 201, JSON.stringify(scan.body));
+    for (const [q, n] of [
+      ['lovelace', 1],
+      ['ada@example', 1],
+      [ada.badge_id.toLowerCase(), 1],
+      ['DEMO', 1],
+      ['50%_', 0],
+    ] as const) {
+      const found = await u.bob.client.get<string, { items: unknown[] }>(
+        url(`/exposant-scans?q=${encodeURIComponent(q)}`),
+      );
+      assert.deepEqual([found.status, found.body.items.length], [200, n], q);
+    }
+  });
+
   test('only the event managers and org admins import; another org sees no such event', async () => {
     const before = await badges();
     const csv = 'full_name\nIntruder\n';

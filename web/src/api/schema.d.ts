@@ -4500,7 +4500,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day (event managers: any stand with exposant_id) */
+        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day, q (name, email, badge id or notes) (event managers: any stand with exposant_id) */
         get: {
             parameters: {
                 query?: {
@@ -4510,6 +4510,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -4851,6 +4852,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -4892,6 +4894,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
