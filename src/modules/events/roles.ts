@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { isOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
@@ -136,7 +136,11 @@ export interface MemberCandidate {
  * The organization's active members as the event's managers pick them for a role: searched by
  * name, username or email, each with the role they already hold in the event.
  */
-export async function memberCandidates(t: TenantTx, eventId: string, opts: { q?: string; page: PageQuery }) {
+export async function memberCandidates(
+  t: TenantTx,
+  eventId: string,
+  opts: { q?: string; assigned?: boolean; page: PageQuery },
+) {
   await getEvent(t, eventId, 'manage');
   const ks = keyset<MemberCandidate>({
     columns: [users.username],
@@ -166,6 +170,11 @@ export async function memberCandidates(t: TenantTx, eventId: string, opts: { q?:
       and(
         eq(users.isActive, true),
         opts.q ? containsText(opts.q, users.fullName, users.username, users.email) : undefined,
+        opts.assigned === undefined
+          ? undefined
+          : opts.assigned
+            ? isNotNull(eventAssignments.id)
+            : isNull(eventAssignments.id),
         ks.after,
       ),
     )

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bodyIntId, intId, uuidParam } from '../../core/db/ids.ts';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { mapPage, pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { base, eventParams, eventRole, instant, roomRole, tags } from './inputs.ts';
+import { base, eventParams, eventRole, flag, flagValue, instant, roomRole, tags } from './inputs.ts';
 import * as roles from './roles.ts';
 import * as svc from './service.ts';
 import { assignmentOut, assignmentView, myRoomOut, myRoomView, slotOut, slotView } from './views.ts';
@@ -75,16 +75,17 @@ export function registerStaffPicking(app: RosterApp) {
         tags,
         summary:
           "The organization's members to give a role in the event (managers), searched by name, username " +
-          'or email, each with the role they hold in the event',
+          'or email, each with the role they hold in the event (assigned=true: those holding one)',
         params: eventParams,
-        querystring: pageQuery.extend({ q: z.string().trim().max(100).optional() }),
+        querystring: pageQuery.extend({ q: z.string().trim().max(100).optional(), assigned: flag }),
         response: { 200: pageOf(memberCandidateOut) },
       },
     },
     async (req) =>
       tenant(req, async (t) => {
-        const { q, ...page } = req.query;
-        return mapPage(await roles.memberCandidates(t, req.params.id, { q, page }), memberCandidateView);
+        const { q, assigned, ...page } = req.query;
+        const filter = { q, assigned: flagValue(assigned), page };
+        return mapPage(await roles.memberCandidates(t, req.params.id, filter), memberCandidateView);
       }),
   );
   app.post(

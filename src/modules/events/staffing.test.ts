@@ -76,6 +76,13 @@ describeEachBackend('events: staffing and registration', (env) => {
       found.body.items.map((m) => [m.username, (m.assignment as { role: string } | null)?.role]),
       [['st.ctrl', 'controlleur_des_badges']],
     );
+    const holding = await u.pres.client.get<string, { items: Array<{ username: string }> }>(
+      url('/member-candidates?assigned=true'),
+    );
+    assert.deepEqual(
+      holding.body.items.map((m) => m.username),
+      ['st.ctrl'],
+    );
     const page = await u.pres.client.get<string, { items: unknown[]; next_cursor: string }>(
       url('/member-candidates?limit=2'),
     );

@@ -3185,13 +3185,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's members to give a role in the event (managers), searched by name, username or email, each with the role they hold in the event */
+        /** The organization's members to give a role in the event (managers), searched by name, username or email, each with the role they hold in the event (assigned=true: those holding one) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     q?: string;
+                    assigned?: "true" | "false";
                 };
                 header?: never;
                 path: {
