@@ -20,7 +20,8 @@ export function useEventChoice(roles?: EventRole[]) {
         </select>
       </label>
     ) : null;
-  return { event: events.find((e) => e.id === id), picker };
+  // A chosen id not yet in the list (an event just created, before access is reloaded) falls back to the first.
+  return { event: events.find((e) => e.id === id) ?? events.at(0), picker, choose: setId };
 }
 
 /**
