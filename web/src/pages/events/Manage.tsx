@@ -80,7 +80,7 @@ export function ManageEvents() {
       <StatusText>{deleted}</StatusText>
       {created && !creating && (
         <p role="status" className="ok">
-          {created} <Link href="/events/staffing">{t('manage.staffIt')}</Link>
+          {created} <Link href={`/events/staffing?event=${event?.id ?? ''}`}>{t('manage.staffIt')}</Link>
         </p>
       )}
       {creating || !event ? (

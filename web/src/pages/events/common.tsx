@@ -5,12 +5,15 @@ import { useT, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
 
-/** The event a page works on: the user's only one, or the one picked in the selector. */
+/** The event a page works on: the user's only one, the one the link names, or the one picked in the selector. */
 export function useEventChoice(roles?: EventRole[]) {
   const { access } = useSession();
   const t = useT();
   const events = access.events.filter((e) => !roles || roles.includes(e.role));
-  const [id, setId] = useState(events[0]?.id ?? '');
+  // A link may name the event to open (`?event=<id>`), e.g. right after creating it.
+  const [id, setId] = useState(
+    () => new URLSearchParams(location.search).get('event') ?? events[0]?.id ?? '',
+  );
   const picker =
     events.length > 1 ? (
       <label className="inline">
