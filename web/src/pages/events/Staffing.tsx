@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type SelectHTMLAttributes } from 'react';
 import { allPages, api, ApiError, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
 import { useT } from '../../i18n';
@@ -29,10 +29,15 @@ const ROLES: Role[] = ['gestionnaire_des_salles', 'controlleur_des_badges', 'par
 const badgeUrl = (eventId: string, participantId: string) =>
   `/api/events/events/${eventId}/participants/${participantId}/badge`;
 
-function RoleSelect({ value, onChange }: { value: Role; onChange: (r: Role) => void }) {
+/** The event roles to choose from; `Field` gives it its id and error description. */
+function RoleSelect({
+  value,
+  onChange,
+  ...rest
+}: { value: Role; onChange: (r: Role) => void } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'onChange'>) {
   const t = useT();
   return (
-    <select value={value} onChange={(e) => onChange(e.target.value as Role)}>
+    <select {...rest} value={value} onChange={(e) => onChange(e.target.value as Role)}>
       {ROLES.map((r) => (
         <option key={r} value={r}>
           {eventRoleLabel(t, r)}
