@@ -19,6 +19,8 @@ import { ManageEvents } from './pages/events/Manage';
 import { RoomSlots } from './pages/events/Slots';
 import { Questions } from './pages/events/Questions';
 import { Badges } from './pages/events/Badges';
+import { Staffing } from './pages/events/Staffing';
+import { Statistics } from './pages/events/Statistics';
 import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
@@ -64,6 +66,20 @@ export const NAV: NavItem[] = [
     module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role === 'manager'),
     page: () => <RoomSlots />,
+  },
+  {
+    href: '/events/staffing',
+    label: 'nav.staffing',
+    module: 'module.events',
+    allowed: (a) => a.events.some((e) => e.role === 'manager'),
+    page: () => <Staffing />,
+  },
+  {
+    href: '/events/statistics',
+    label: 'nav.statistics',
+    module: 'module.events',
+    allowed: checkingIn,
+    page: () => <Statistics />,
   },
   {
     href: '/events/questions',

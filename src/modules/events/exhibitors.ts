@@ -1,5 +1,6 @@
 import { and, count, countDistinct, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
+import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
@@ -312,11 +313,13 @@ const leadScans = sql<Array<{ scanned_at: string; device_scanned_at: string | nu
 
 const visitColumns = { scan: exposantScans, visitor: visitorColumns, scans: leadScans };
 
-/** The lead list's filters: a minimum rating, a tag, a day of the event's time zone. */
+/** The lead list's filters: a minimum rating, a tag, a day of the event's time zone, a text. */
 export interface LeadFilter {
   minRating?: number;
   tag?: string;
   day?: string;
+  /** Found in the visitor's name, email or badge id, or in the lead's notes. */
+  q?: string;
 }
 
 function visitsQuery(t: TenantTx, standId: string, f: LeadFilter, after?: SQL) {
@@ -337,6 +340,15 @@ function visitsQuery(t: TenantTx, standId: string, f: LeadFilter, after?: SQL) {
         f.minRating !== undefined ? gte(exposantScans.rating, f.minRating) : undefined,
         f.tag ? sql`${f.tag} = any(${exposantScans.tags})` : undefined,
         f.day ? sql`${exposantScans.visitDay} = ${f.day}::date` : undefined,
+        f.q
+          ? containsText(
+              f.q,
+              participants.fullName,
+              participants.email,
+              participants.badgeId,
+              exposantScans.notes,
+            )
+          : undefined,
         after,
       ),
     );

@@ -1,9 +1,12 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { isOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
-import { users } from '../../core/db/platform-schema.ts';
+import { memberships, users } from '../../core/db/platform-schema.ts';
+import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { conflict } from '../../core/http/problem.ts';
+import { conflict, forbidden } from '../../core/http/problem.ts';
+import { inviteMember, type Invitation } from '../identity/invitations.ts';
 import { registerParticipant } from './participants.ts';
 import { eventAssignmentPolicy } from './policy.ts';
 import { eventAssignments, participants, roomAssignments, type EventRole } from './schema.ts';
@@ -118,4 +121,106 @@ export async function removeEventRole(t: TenantTx, eventId: string, assignmentId
     before,
     after: { ...before, isActive: false },
   });
+}
+
+export interface MemberCandidate {
+  userId: number;
+  username: string;
+  fullName: string;
+  email: string | null;
+  /** The role the member holds in the event now, if any. */
+  assignment: Pick<EventAssignment, 'id' | 'role'> | null;
+}
+
+/**
+ * The organization's active members as the event's managers pick them for a role: searched by
+ * name, username or email, each with the role they already hold in the event.
+ */
+export async function memberCandidates(
+  t: TenantTx,
+  eventId: string,
+  opts: { q?: string; assigned?: boolean; page: PageQuery },
+) {
+  await getEvent(t, eventId, 'manage');
+  const ks = keyset<MemberCandidate>({
+    columns: [users.username],
+    key: (m) => [m.username],
+    page: opts.page,
+  });
+  const rows = await t.tx
+    .select({
+      userId: users.id,
+      username: users.username,
+      fullName: users.fullName,
+      email: users.email,
+      assignmentId: eventAssignments.id,
+      role: eventAssignments.role,
+    })
+    .from(users)
+    .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.isActive, true)))
+    .leftJoin(
+      eventAssignments,
+      and(
+        eq(eventAssignments.userId, users.id),
+        eq(eventAssignments.eventId, eventId),
+        eq(eventAssignments.isActive, true),
+      ),
+    )
+    .where(
+      and(
+        eq(users.isActive, true),
+        opts.q ? containsText(opts.q, users.fullName, users.username, users.email) : undefined,
+        opts.assigned === undefined
+          ? undefined
+          : opts.assigned
+            ? isNotNull(eventAssignments.id)
+            : isNull(eventAssignments.id),
+        ks.after,
+      ),
+    )
+    .orderBy(...ks.orderBy)
+    .limit(ks.limit);
+  return ks.finish(
+    rows.map((r): MemberCandidate => ({
+      userId: r.userId,
+      username: r.username,
+      fullName: r.fullName,
+      email: r.email,
+      assignment: r.assignmentId && r.role ? { id: r.assignmentId, role: r.role } : null,
+    })),
+  );
+}
+
+export type StaffInvitation =
+  { kind: 'assigned'; assignment: EventAssignment } | { kind: 'invited'; invitation: Invitation };
+
+/**
+ * Gives the event role to whoever `login` (a username or an email) names. A member of the
+ * organization gets the role at once. Anyone else is invited to join the organization (the
+ * identity module's invitation, so org admins only); the role is given once they have joined, as
+ * the invitation carries an org role only. The answer is the same whether or not such an account
+ * exists, so nothing is learnt about other orgs.
+ */
+export async function inviteToEvent(
+  t: TenantTx,
+  eventId: string,
+  input: { login: string; role: EventRole },
+): Promise<StaffInvitation> {
+  await getEvent(t, eventId, 'manage');
+  const typed = input.login.trim();
+  const [member] = await t.tx
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.isActive, true)))
+    .where(or(sql`lower(${users.username}) = lower(${typed})`, sql`lower(${users.email}) = lower(${typed})`));
+  if (member)
+    return {
+      kind: 'assigned',
+      assignment: await assignEventRole(t, eventId, { userId: member.id, role: input.role }),
+    };
+  if (!isOrgAdmin(t.actor))
+    throw forbidden(
+      `${typed} is not a member of this organization; only its admins invite new people (then give the role here)`,
+    );
+  return { kind: 'invited', invitation: await inviteMember(t, typed, 'member') };
 }

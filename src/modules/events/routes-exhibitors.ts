@@ -12,6 +12,7 @@ const leadQuery = standQuery.extend({
   min_rating: z.coerce.number().int().min(0).max(5).optional(),
   tag: z.string().trim().min(1).max(50).optional(),
   day: z.iso.date({ message: 'must be a day like 2025-06-01' }).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
 });
 const rating = z.number().int().min(0).max(5).nullable();
 const tagList = z.array(z.string().trim().min(1).max(50)).max(20);
@@ -52,6 +53,7 @@ const filterOf = (q: z.infer<typeof leadQuery>): ex.LeadFilter => ({
   minRating: q.min_rating,
   tag: q.tag,
   day: q.day,
+  q: q.q,
 });
 const UPLOAD_MAX = 500;
 
@@ -172,7 +174,8 @@ export function registerExhibitors(app: RosterApp) {
       schema: {
         tags,
         summary:
-          'My stand’s leads with their scans, newest first; filters min_rating, tag, day ' +
+          'My stand’s leads with their scans, newest first; filters min_rating, tag, day, q (name, email, ' +
+          'badge id or notes) ' +
           '(event managers: any stand with exposant_id)',
         params: eventParams,
         querystring: pageQuery.extend(leadQuery.shape),

@@ -1,3 +1,4 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
@@ -6,8 +7,10 @@ import { qrPayloadOf, qrPng, qrSvg } from './badges.ts';
 import { base, eventParams, flag, flagValue, name, participantParams, qrBody, tags } from './inputs.ts';
 import * as access from './participants.ts';
 import { BADGE_ROLES } from './schema.ts';
+import * as registration from './registration-import.ts';
 import { getEvent } from './service.ts';
 import { checkInOut, checkInView, participantOut, participantView } from './views.ts';
+import { importPreviewOut, importPreviewView } from './views-staffing.ts';
 
 /** Participants and exposants: their badges, its QR code, and the entrance check-in. */
 export function registerParticipants(app: RosterApp) {
@@ -97,6 +100,56 @@ export function registerParticipants(app: RosterApp) {
         checkInView(secret)(await access.checkIn(t, secret, req.params.id, req.body.qr)),
       ),
   );
+}
+
+/**
+ * Registration from a file: a spreadsheet's CSV, sent as the raw body (`text/csv`) or as
+ * `{"csv": "..."}`. `dry_run=true` answers what would be registered and every row's errors;
+ * otherwise the file is imported all or nothing.
+ */
+export function registerParticipantImport(app: RosterApp) {
+  const pview = participantView(app.deps.config.secret);
+  void app.register((plugin, _opts, done) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    // A raw CSV body arrives as the same `{csv}` object the JSON form sends.
+    scope.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, parsed) =>
+      parsed(null, { csv: body }),
+    );
+    scope.post(
+      `${base}/:id/participants/import`,
+      {
+        schema: {
+          tags,
+          summary:
+            `Register participants and exposants from CSV (columns ${registration.IMPORT_COLUMNS.join(', ')}; ` +
+            `up to ${registration.IMPORT_MAX_ROWS} rows): dry_run=true previews with per-row errors, ` +
+            'otherwise all rows or none',
+          consumes: ['text/csv', 'application/json'],
+          params: eventParams,
+          querystring: z.object({ dry_run: flag }),
+          body: z.strictObject({ csv: z.string().min(1, 'the file is empty').max(1_000_000) }),
+          response: {
+            200: importPreviewOut,
+            201: z.object({
+              dry_run: z.literal(false),
+              imported: z.number(),
+              items: z.array(participantOut),
+            }),
+          },
+        },
+      },
+      async (req, reply) => {
+        const { id } = req.params;
+        if (flagValue(req.query.dry_run))
+          return importPreviewView(await tenant(req, (t) => registration.previewImport(t, id, req.body.csv)));
+        const issued = await tenant(req, (t) => registration.importRegistrations(t, id, req.body.csv));
+        return reply
+          .code(201)
+          .send({ dry_run: false as const, imported: issued.length, items: issued.map(pview) });
+      },
+    );
+    done();
+  });
 }
 
 /** The badge to print: an HTML page (A6) with the QR code inline. */

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { bodyIntId, intId, uuidParam } from '../../core/db/ids.ts';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
-import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { base, eventParams, eventRole, instant, roomRole, tags } from './inputs.ts';
+import { mapPage, pageOf, pageQuery } from '../../core/http/pagination.ts';
+import { base, eventParams, eventRole, flag, flagValue, instant, roomRole, tags } from './inputs.ts';
 import * as roles from './roles.ts';
 import * as svc from './service.ts';
 import { assignmentOut, assignmentView, myRoomOut, myRoomView, slotOut, slotView } from './views.ts';
+import {
+  memberCandidateOut,
+  memberCandidateView,
+  staffInvitationOut,
+  staffInvitationView,
+} from './views-staffing.ts';
 
 /** Per-event roles: who is a gestionnaire, controller, participant or exposant of the event. */
 export function registerEventRoles(app: RosterApp) {
@@ -56,6 +62,48 @@ export function registerEventRoles(app: RosterApp) {
     async (req, reply) => {
       await tenant(req, (t) => roles.removeEventRole(t, req.params.id, req.params.assignmentId));
       return reply.code(204).send();
+    },
+  );
+}
+
+/** Finding people for the event: the org's members to pick from, and an invitation by email or username. */
+export function registerStaffPicking(app: RosterApp) {
+  app.get(
+    `${base}/:id/member-candidates`,
+    {
+      schema: {
+        tags,
+        summary:
+          "The organization's members to give a role in the event (managers), searched by name, username " +
+          'or email, each with the role they hold in the event (assigned=true: those holding one)',
+        params: eventParams,
+        querystring: pageQuery.extend({ q: z.string().trim().max(100).optional(), assigned: flag }),
+        response: { 200: pageOf(memberCandidateOut) },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => {
+        const { q, assigned, ...page } = req.query;
+        const filter = { q, assigned: flagValue(assigned), page };
+        return mapPage(await roles.memberCandidates(t, req.params.id, filter), memberCandidateView);
+      }),
+  );
+  app.post(
+    `${base}/:id/invitations`,
+    {
+      schema: {
+        tags,
+        summary:
+          'Give a role by email or username: a member gets it at once (201); anyone else is invited to the ' +
+          'organization (202, org admins only) and given the role once they have joined',
+        params: eventParams,
+        body: z.strictObject({ login: z.string().trim().min(1).max(254), role: eventRole }),
+        response: { 201: staffInvitationOut, 202: staffInvitationOut },
+      },
+    },
+    async (req, reply) => {
+      const r = await tenant(req, (t) => roles.inviteToEvent(t, req.params.id, req.body));
+      return reply.code(r.kind === 'assigned' ? 201 : 202).send(staffInvitationView(r));
     },
   );
 }

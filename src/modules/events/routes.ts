@@ -3,10 +3,10 @@ import { registerAnnonces, registerQuestions, registerStats } from './routes-eng
 import { registerEvents, registerRooms } from './routes-events.ts';
 import { registerExhibitors } from './routes-exhibitors.ts';
 import { registerDocuments } from './routes-files.ts';
-import { registerBadgePage, registerParticipants } from './routes-participants.ts';
+import { registerBadgePage, registerParticipantImport, registerParticipants } from './routes-participants.ts';
 import { registerScans } from './routes-scans.ts';
 import { registerSessionAccess, registerSessions } from './routes-sessions.ts';
-import { registerEventRoles, registerRoomSlots } from './routes-staff.ts';
+import { registerEventRoles, registerRoomSlots, registerStaffPicking } from './routes-staff.ts';
 
 /** Every route of the module, one resource at a time, in the order the API document lists them. */
 export function registerEventRoutes(app: RosterApp) {
@@ -15,8 +15,10 @@ export function registerEventRoutes(app: RosterApp) {
   registerSessions(app);
   registerSessionAccess(app);
   registerEventRoles(app);
+  registerStaffPicking(app);
   registerRoomSlots(app);
   registerParticipants(app);
+  registerParticipantImport(app);
   registerScans(app);
   registerAnnonces(app);
   registerQuestions(app);

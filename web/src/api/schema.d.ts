@@ -3265,6 +3265,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/events/{id}/member-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's members to give a role in the event (managers), searched by name, username or email, each with the role they hold in the event (assigned=true: those holding one) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    q?: string;
+                    assigned?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                user_id: number;
+                                username: string;
+                                full_name: string;
+                                email: string | null;
+                                assignment: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    role: "gestionnaire_des_salles" | "controlleur_des_badges" | "participant" | "exposant";
+                                } | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a role by email or username: a member gets it at once (201); anyone else is invited to the organization (202, org admins only) and given the role once they have joined */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        login: string;
+                        /** @enum {string} */
+                        role: "gestionnaire_des_salles" | "controlleur_des_badges" | "participant" | "exposant";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "assigned";
+                            assignment: {
+                                id: string;
+                                event_id: string;
+                                user_id: number;
+                                /** @enum {string} */
+                                role: "gestionnaire_des_salles" | "controlleur_des_badges" | "participant" | "exposant";
+                                assigned_by: number | null;
+                                assigned_at: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "invited";
+                            invitation: {
+                                id: string;
+                                login: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "member" | "viewer";
+                                /** @enum {string} */
+                                status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                                invited_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                accepted_at: string | null;
+                                declined_at: string | null;
+                                revoked_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "assigned";
+                            assignment: {
+                                id: string;
+                                event_id: string;
+                                user_id: number;
+                                /** @enum {string} */
+                                role: "gestionnaire_des_salles" | "controlleur_des_badges" | "participant" | "exposant";
+                                assigned_by: number | null;
+                                assigned_at: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "invited";
+                            invitation: {
+                                id: string;
+                                login: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "member" | "viewer";
+                                /** @enum {string} */
+                                status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+                                invited_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                accepted_at: string | null;
+                                declined_at: string | null;
+                                revoked_at: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/events/{id}/room-assignments": {
         parameters: {
             query?: never;
@@ -4419,7 +4588,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day (event managers: any stand with exposant_id) */
+        /** My stand’s leads with their scans, newest first; filters min_rating, tag, day, q (name, email, badge id or notes) (event managers: any stand with exposant_id) */
         get: {
             parameters: {
                 query?: {
@@ -4429,6 +4598,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -4770,6 +4940,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -4811,6 +4982,7 @@ export interface paths {
                     min_rating?: number;
                     tag?: string;
                     day?: string;
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -10151,6 +10323,102 @@ export interface paths {
                         "application/json": {
                             accepted: number;
                             duplicates: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/participants/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register participants and exposants from CSV (columns full_name, email, role, username; up to 2000 rows): dry_run=true previews with per-row errors, otherwise all rows or none */
+        post: {
+            parameters: {
+                query?: {
+                    dry_run?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": {
+                        csv: string;
+                    };
+                    "application/json": {
+                        csv: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            dry_run: true;
+                            total: number;
+                            valid: number;
+                            rows: {
+                                line: number;
+                                full_name: string;
+                                email: string | null;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                                user_id: number | null;
+                                username: string | null;
+                            }[];
+                            errors: {
+                                line: number;
+                                column: string | null;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            dry_run: false;
+                            imported: number;
+                            items: {
+                                id: string;
+                                event_id: string;
+                                user_id: number | null;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                                full_name: string;
+                                email: string | null;
+                                badge_id: string;
+                                qr_payload: string;
+                                is_checked_in: boolean;
+                                checked_in_at: string | null;
+                                current_room_id: string | null;
+                                plan_url: string | null;
+                            }[];
                         };
                     };
                 };

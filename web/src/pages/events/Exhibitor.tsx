@@ -2,8 +2,9 @@ import { useRef, useState } from 'react';
 import { api, session, type Answer } from '../../api/client';
 import { useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
-import { Page, useLoad, useZone } from '../../ui';
+import { Page } from '../../ui';
 import { ScanDesk, useEventChoice } from './common';
+import { Leads } from './Leads';
 
 type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
 
@@ -11,17 +12,9 @@ type Visit = Answer<'/api/events/events/{id}/exposant-scans', 'post'>;
 export function ExhibitorScanner() {
   const { event, picker } = useEventChoice(['exposant']);
   const t = useT();
-  const z = useZone(event?.timezone);
   const [visit, setVisit] = useState<Visit | null>(null);
   const [error, setError] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  const visits = useLoad(
-    () =>
-      event
-        ? api.get('/api/events/events/{id}/exposant-scans', { path: { id: event.id }, query: { limit: 100 } })
-        : Promise.resolve(null),
-    [event?.id, visit],
-  );
 
   async function scan(raw: string) {
     if (!event || !raw.trim()) return;
@@ -83,15 +76,7 @@ export function ExhibitorScanner() {
           </div>
         )}
       </ScanDesk>
-      <h2>{t('stand.visitors')}</h2>
-      <ul className="plain">
-        {visits.data?.items.map((v) => (
-          <li key={v.id}>
-            {z.label(z.dateTime(v.scanned_at))} — <strong>{v.visitor.full_name}</strong>{' '}
-            {v.visitor.email && <span className="muted">{v.visitor.email}</span>}
-          </li>
-        ))}
-      </ul>
+      <Leads eventId={event.id} zone={event.timezone} changed={visit} />
     </Page>
   );
 }

@@ -21,6 +21,7 @@ import {
   ZoneNote,
   formText,
 } from '../../ui';
+import { Link } from '../../router';
 import { useEventChoice } from './common';
 
 type Event = Answer<'/api/events/events/{id}', 'get'>;
@@ -32,9 +33,10 @@ const text = (f: FormData, k: string) => formText(f, k).trim();
 /** Event managers: the event itself, its rooms and its sessions, each created and edited in place. */
 export function ManageEvents() {
   const { refresh } = useSession();
-  const { event, picker } = useEventChoice(['manager']);
+  const { event, picker, choose } = useEventChoice(['manager']);
   const t = useT();
   const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState('');
   const confirm = useConfirm();
   const results = useItemResults();
   const [deleted, setDeleted] = useState('');
@@ -66,7 +68,7 @@ export function ManageEvents() {
           <button
             type="button"
             className="ghost"
-            onClick={() => setCreating((c) => !c)}
+            onClick={() => (setCreating((c) => !c), setCreated(''))}
             aria-expanded={creating}
           >
             {creating ? t('manage.backToEvent') : t('manage.newEvent')}
@@ -76,11 +78,21 @@ export function ManageEvents() {
     >
       {confirm.dialog}
       <StatusText>{deleted}</StatusText>
+      {created && !creating && (
+        <p role="status" className="ok">
+          {created} <Link href={`/events/staffing?event=${event?.id ?? ''}`}>{t('manage.staffIt')}</Link>
+        </p>
+      )}
       {creating || !event ? (
         <EventForm
-          onSaved={async () => {
-            setCreating(false);
+          onSaved={async (made) => {
+            // The new event opens at once, so its rooms and sessions come next.
             await refresh();
+            if (made) {
+              choose(made.id);
+              setCreated(t('manage.eventCreatedOpen', { name: made.name }));
+            }
+            setCreating(false);
           }}
         />
       ) : (
@@ -110,7 +122,7 @@ function EventForm({
   children,
 }: {
   event?: Event;
-  onSaved: () => void | Promise<void>;
+  onSaved: (created?: Event) => void | Promise<void>;
   children?: ReactNode;
 }) {
   const form = useSubmit();
@@ -131,14 +143,14 @@ function EventForm({
       timezone: text(f, 'timezone'),
       status: text(f, 'status') as Event['status'],
     };
-    const ok = await form.run(() =>
-      event
-        ? api.patch('/api/events/events/{id}', { path: { id: event.id }, body })
-        : api.post('/api/events/events', { body }),
-    );
+    let made: Event | undefined;
+    const ok = await form.run(async () => {
+      if (event) await api.patch('/api/events/events/{id}', { path: { id: event.id }, body });
+      else made = await api.post('/api/events/events', { body });
+    });
     if (ok) {
       setSaved(event ? t('manage.eventSaved') : t('manage.eventCreated', { name: body.name }));
-      await onSaved();
+      await onSaved(made);
     }
   }
   return (

@@ -5,12 +5,15 @@ import { useT, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
 
-/** The event a page works on: the user's only one, or the one picked in the selector. */
+/** The event a page works on: the user's only one, the one the link names, or the one picked in the selector. */
 export function useEventChoice(roles?: EventRole[]) {
   const { access } = useSession();
   const t = useT();
   const events = access.events.filter((e) => !roles || roles.includes(e.role));
-  const [id, setId] = useState(events[0]?.id ?? '');
+  // A link may name the event to open (`?event=<id>`), e.g. right after creating it.
+  const [id, setId] = useState(
+    () => new URLSearchParams(location.search).get('event') ?? events[0]?.id ?? '',
+  );
   const picker =
     events.length > 1 ? (
       <label className="inline">
@@ -20,7 +23,8 @@ export function useEventChoice(roles?: EventRole[]) {
         </select>
       </label>
     ) : null;
-  return { event: events.find((e) => e.id === id), picker };
+  // A chosen id not yet in the list (an event just created, before access is reloaded) falls back to the first.
+  return { event: events.find((e) => e.id === id) ?? events.at(0), picker, choose: setId };
 }
 
 /**
