@@ -66,10 +66,13 @@ function cpuTicksOf(stat: string): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** CPU ticks of every local `postgres` process (backends, WAL writer, checkpointer…) by pid; empty when Postgres runs elsewhere. */
-function postgresTicks(): Map<string, number> {
+/**
+ * CPU ticks of local `postgres` processes by pid: those given (the bench database's backends), or
+ * every one when Postgres serves only the bench; empty when Postgres runs elsewhere.
+ */
+function postgresTicks(pids?: string[]): Map<string, number> {
   const ticks = new Map<string, number>();
-  for (const entry of fs.readdirSync('/proc')) {
+  for (const entry of pids ?? fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
@@ -82,6 +85,26 @@ function postgresTicks(): Map<string, number> {
 }
 
 /**
+ * With BENCH_PG_SHARED=1, the backends connected to the bench database: on a Postgres that other
+ * work uses too, counting every `postgres` process charges that work to the scenario. Background
+ * processes (WAL writer, checkpointer) are then left out, so writes read a little low.
+ */
+let benchBackends: (() => Promise<string[]>) | undefined;
+
+async function watchBenchBackends(url: string) {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  benchBackends = async () => {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    return rows.map((r) => String(r.pid));
+  };
+  return client;
+}
+
+/**
  * Postgres CPU between two samples, as % of one core: processes alive at the end count from the
  * start (or from birth); a backend that ended in between is missed, so this is a lower bound.
  */
@@ -91,10 +114,11 @@ function postgresCpuPct(before: ProcSample, after: ProcSample): number {
   return Math.round((ticks / CLOCK_TICKS / ((after.at - before.at) / 1000)) * 100);
 }
 
-function sample(pid: number): ProcSample {
+async function sample(pid: number): Promise<ProcSample> {
+  const pgTicks = postgresTicks(benchBackends ? await benchBackends() : undefined);
   const ticks = cpuTicksOf(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { ticks, pgTicks: postgresTicks(), rssMb: rssKb / 1024, at: Date.now() };
+  return { ticks, pgTicks, rssMb: rssKb / 1024, at: Date.now() };
 }
 
 /** Where a scenario's requests go: the ceiling server, or Roster on either database. */
@@ -172,9 +196,9 @@ async function measure(
 ): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
   const connections = scenario.connections ?? CONNECTIONS;
   if (WARMUP_SECONDS > 0) await run(url, requests, WARMUP_SECONDS, connections, scenario.rate);
-  const before = sample(pid);
+  const before = await sample(pid);
   const result = await run(url, requests, SECONDS, connections, scenario.rate);
-  const after = sample(pid);
+  const after = await sample(pid);
   const wall = (after.at - before.at) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS;
   const statuses = Object.fromEntries(
@@ -550,7 +574,7 @@ async function startRoster(
   const server = await startServer({ name: `bench-${target}`, env: { ...SERVER_ENV, ...env } });
   try {
     await new Promise((r) => setTimeout(r, 2000));
-    const idleRssMb = Math.round(sample(server.pid).rssMb);
+    const idleRssMb = Math.round((await sample(server.pid)).rssMb);
     const admin = await login(server, data.admin);
     const tech = await login(server, data.technician);
     const controllers = [];
@@ -590,6 +614,7 @@ async function main() {
   const telemetry = !ONLY || ONLY.test('telemetry → alert');
   const wants = (target: Target) => plan.some((s) => s.target === target);
   const target = await createDatabase(BASE_URL, 'roster_bench');
+  const watcher = process.env.BENCH_PG_SHARED === '1' ? await watchBenchBackends(target.url) : undefined;
   const embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-bench-embedded-'));
   let ceiling: ChildProcess | undefined;
   const running = new Set<ServerProcess>();
@@ -683,7 +708,10 @@ async function main() {
           `p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`,
         );
       }
-      servers[kind] = { idle_rss_mb: roster.idleRssMb, rss_after_mb: Math.round(sample(server.pid).rssMb) };
+      servers[kind] = {
+        idle_rss_mb: roster.idleRssMb,
+        rss_after_mb: Math.round((await sample(server.pid)).rssMb),
+      };
       running.delete(server);
       await stop(server);
     }
@@ -747,6 +775,7 @@ async function main() {
     }
     for (const server of running) await stop(server);
     fs.rmSync(embeddedDir, { recursive: true, force: true });
+    await watcher?.end();
     await target.drop();
   }
 }
@@ -800,7 +829,7 @@ async function telemetryToAlert(
   });
   try {
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const before = sample(server.pid);
+    const before = await sample(server.pid);
     await client.query(
       `update wireless_chassis c set ip = '127.0.0.1', port = v.port from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
       [data.chassis.map((c) => c.id), receivers.map((r) => r.port)],
@@ -822,7 +851,7 @@ async function telemetryToAlert(
     }
     const deadline = Date.now() + 15_000;
     while (pending.size && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    const after = sample(server.pid);
+    const after = await sample(server.pid);
     const wall = (after.at - before.at) / 1000;
     const cpu = (after.ticks - before.ticks) / CLOCK_TICKS;
     latencies.sort((a, b) => a - b);

@@ -75,7 +75,7 @@ function printDemo(url: string, password: string | undefined) {
 async function start(config: Config) {
   const lock: DataDirLock | undefined = await takeDataDirFor(config, 'start');
   const rt = await openRuntime(config);
-  if (lock) serveBackups(lock, rt.database);
+  if (lock) serveBackups(lock, rt.database, config.uploadsDir);
   await rt.database.migrate();
   const demo = await seedDemo(rt.database.db, config, modules);
   const app = await createServer(config, rt, { logger: { level: config.logLevel } });

@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { askOwner, takeDataDirFor, type DataDirLock } from './db/data-dir-lock.ts';
+import { UploadsRestore } from './backup-files.ts';
 import { isEmpty, restoreBackup, writeBackup } from './backup.ts';
 
 /** The embedded database's folder inside DATA_DIR. */
@@ -23,8 +24,8 @@ async function withDatabase<T>(config: Config, fn: (database: Database) => Promi
 }
 
 /** The server that owns DATA_DIR answers backup requests with a snapshot of its own database. */
-export function serveBackups(lock: DataDirLock, database: Database) {
-  lock.serve('backup', (_request, send) => writeBackup(database, send));
+export function serveBackups(lock: DataDirLock, database: Database, uploadsDir: string) {
+  lock.serve('backup', (_request, send) => writeBackup(database, uploadsDir, send));
 }
 
 /**
@@ -38,9 +39,11 @@ export async function backupCommand(config: Config, file: string | undefined) {
   const fd = fs.openSync(partial, 'w');
   let last = '';
   let rows = 0;
+  let files = 0;
   const write = (line: string) => {
     fs.writeSync(fd, `${line}\n`);
     if (line.startsWith('{"r":')) rows++;
+    else if (line.startsWith('{"@":"file"')) files++;
     last = line;
   };
   let via = 'the database';
@@ -52,7 +55,7 @@ export async function backupCommand(config: Config, file: string | undefined) {
         throw new Error(`there is no database in DATA_DIR ${config.dataDir}`);
       const lock = await takeDataDirFor(config, 'backup');
       try {
-        await withDatabase(config, (database) => writeBackup(database, write));
+        await withDatabase(config, (database) => writeBackup(database, config.uploadsDir, write));
       } finally {
         await lock?.release();
       }
@@ -68,7 +71,7 @@ export async function backupCommand(config: Config, file: string | undefined) {
   fs.closeSync(fd);
   fs.renameSync(partial, file);
   const tables = Object.keys((JSON.parse(last) as { tables: object }).tables).length;
-  console.log(`backup written to ${file} by ${via}: ${tables} tables, ${rows} rows`);
+  console.log(`backup written to ${file} by ${via}: ${tables} tables, ${rows} rows, ${files} uploaded files`);
 }
 
 /**
@@ -86,12 +89,23 @@ export async function restoreCommand(config: Config, file: string | undefined) {
         throw new Error(
           `${target} already holds data: restore goes into an empty one only (nothing was changed)`,
         );
+      const uploads = new UploadsRestore(config.uploadsDir);
       await database.migrate();
       const input = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-      // Taken at once: lines read before anyone iterates would be dropped.
-      const sums = await restoreBackup(database, input[Symbol.asyncIterator]());
+      let sums;
+      try {
+        // Taken at once: lines read before anyone iterates would be dropped.
+        sums = await restoreBackup(database, input[Symbol.asyncIterator](), uploads);
+      } catch (err) {
+        uploads.discard();
+        throw err;
+      }
+      uploads.commit();
       const rows = sums.reduce((n, s) => n + s.rows, 0);
-      console.log(`restored ${file} into ${target}: ${sums.length} tables, ${rows} rows, checksums match`);
+      console.log(
+        `restored ${file} into ${target}: ${sums.length} tables, ${rows} rows, ` +
+          `${uploads.sum.count} uploaded files, checksums match`,
+      );
     });
   } finally {
     await lock?.release();

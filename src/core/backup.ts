@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { isFileLine, writeUploads, type FilesSum, type UploadsRestore } from './backup-files.ts';
 import { MIGRATION_SETS, queryRows, type Database, type Db, type Tx } from './db/client.ts';
 
 /**
@@ -8,7 +9,8 @@ import { MIGRATION_SETS, queryRows, type Database, type Db, type Tx } from './db
  *   {"@":"roster-backup","version":1,"createdAt":…,"source":"pglite","migrations":{set: [hash…]}}
  *   {"@":"table","name":"public.users","columns":[…]}   then one {"r":{column: value…}} per row
  *   …
- *   {"@":"end","tables":{name: {rows, checksum}},"sequences":{name: value}}
+ *   {"@":"file",…} then its bytes, for each uploaded file (see backup-files.ts)
+ *   {"@":"end","tables":{name: {rows, checksum}},"sequences":{name: value},"files":{count, bytes}}
  *
  * The end line carries each table's row count and checksum: a file cut short has none, and a
  * restore checks that what it loaded sums to the same before it commits. The migration journal
@@ -129,8 +131,15 @@ async function columnsOf(q: Tx, t: TableRef): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** Writes a backup of `database`, line by line, from one consistent snapshot. */
-export async function writeBackup(database: Database, send: (line: string) => Promise<void> | void) {
+/**
+ * Writes a backup of `database`, line by line, from one consistent snapshot, followed by the
+ * uploaded files under `uploadsDir`.
+ */
+export async function writeBackup(
+  database: Database,
+  uploadsDir: string,
+  send: (line: string) => Promise<void> | void,
+) {
   await database.db.transaction(
     async (transaction) => {
       const tx: Tx = transaction;
@@ -162,11 +171,13 @@ export async function writeBackup(database: Database, send: (line: string) => Pr
         sql.raw(`select format('%I.%I', schemaname, sequencename) as name, last_value::text as value
           from pg_sequences where schemaname not in ('drizzle') order by 1`),
       );
+      const files = await writeUploads(uploadsDir, send);
       await send(
         JSON.stringify({
           '@': 'end',
           tables: sums,
           sequences: Object.fromEntries(sequences.map((s) => [s.name, s.value])),
+          files,
         }),
       );
     },
@@ -200,15 +211,20 @@ interface EndLine {
   '@': 'end';
   tables: Record<string, TableSum>;
   sequences: Record<string, string | null>;
+  /** Absent in backups taken before uploaded files were included. */
+  files?: FilesSum;
 }
 
 /**
  * Loads a backup into a migrated, empty database, in one transaction: the rows, then the
- * sequences; it commits only if every table then sums to what the backup recorded.
+ * sequences; it commits only if every table then sums to what the backup recorded. Uploaded
+ * files go to `uploads`' staging folder, checked the same way; the caller moves them into place
+ * once this has committed.
  */
 export async function restoreBackup(
   database: Database,
   iterator: AsyncIterator<string>,
+  uploads: UploadsRestore,
 ): Promise<TableSum[]> {
   const db = database.db;
   return db.transaction(async (transaction) => {
@@ -250,18 +266,27 @@ export async function restoreBackup(
         if (pending.length >= ROWS_PER_INSERT) await flush();
         continue;
       }
+      if (line.startsWith('{"d":')) {
+        uploads.data((JSON.parse(line) as { d: string }).d);
+        continue;
+      }
       await flush();
-      const control = JSON.parse(line) as TableLine | EndLine;
-      if (control['@'] === 'table') {
-        if (!known.has(control.name))
-          throw new Error(`backup has table ${control.name}, which this database has not`);
-        table = { ref: control.name, columns: control.columns };
+      const control = JSON.parse(line) as TableLine | EndLine | { '@': string };
+      if (isFileLine(control)) {
+        table = undefined;
+        uploads.begin(control);
+      } else if (control['@'] === 'table') {
+        const tableLine = control as TableLine;
+        if (!known.has(tableLine.name))
+          throw new Error(`backup has table ${tableLine.name}, which this database has not`);
+        table = { ref: tableLine.name, columns: tableLine.columns };
       } else if (control['@'] === 'end') {
-        end = control;
+        end = control as EndLine;
         break;
       }
     }
     if (!end) throw new Error('the backup is incomplete (it ends before its end line): nothing was restored');
+    uploads.check(end.files);
     for (const [name, value] of Object.entries(end.sequences))
       if (value !== null) await tx.execute(sql`select setval(${name}::regclass, ${value}::bigint, true)`);
     const sums: TableSum[] = [];

@@ -8,6 +8,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Uploaded files (`DATA_DIR/uploads`): local disk, included in backups. */
+  uploadsDir: string;
   databaseUrl?: string;
   /** Connections this process keeps to Postgres (DATABASE_POOL_SIZE); PGlite is one in-process connection. */
   databasePoolSize: number;
@@ -57,6 +59,12 @@ export interface Config {
    * None by default (see core/net/outbound.ts).
    */
   outboundAllowNetworks: string[];
+  /**
+   * CHECK_RESPONSES=on: every response is also checked against its route's zod schema, and a
+   * response of the wrong shape is a 500 (see core/http/serializer.ts). Off by default, on in
+   * tests: in service the compiled serializers write responses without checking them.
+   */
+  checkResponses: boolean;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -130,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    uploadsDir: path.join(path.resolve(env.DATA_DIR || './data'), 'uploads'),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: positiveIntFromEnv(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
     redisUrl: env.REDIS_URL || undefined,
@@ -157,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveMaxPerOrg: positiveIntFromEnv(env.LIVE_MAX_PER_ORG, 2000, 'LIVE_MAX_PER_ORG'),
     metricsToken: metricsTokenFromEnv(env.METRICS_TOKEN),
     outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
+    checkResponses: switchFromEnv(env.CHECK_RESPONSES, false, 'CHECK_RESPONSES'),
   };
 }
 

@@ -45,9 +45,33 @@ describe('backup and restore', () => {
   const embedded = { DATABASE_URL: '', REDIS_URL: '', ROSTER_DEMO_PASSWORD: 'backup-pass' };
   let sums: Awaited<ReturnType<typeof tableSums>>;
 
+  /** Uploaded files as the storage leaves them: nested keys, binary bytes, a half-written `.part`. */
+  const uploads: Record<string, Buffer> = {
+    'org-a/asset-1.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255, 254]),
+    'org-b/deep/video.mp4': Buffer.alloc(200_000, 7),
+  };
+  /** Every file under `dir` (relative path → bytes). */
+  const filesIn = (dir: string) =>
+    fs.existsSync(dir)
+      ? Object.fromEntries(
+          fs
+            .readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => [
+              path.relative(dir, path.join(e.parentPath, e.name)),
+              fs.readFileSync(path.join(e.parentPath, e.name)),
+            ]),
+        )
+      : {};
+
   before(async () => {
     const seeded = await roster(['seed'], { ...embedded, DATA_DIR: source });
     assert.equal(seeded.code, 0, seeded.stderr);
+    for (const [rel, bytes] of Object.entries(uploads)) {
+      fs.mkdirSync(path.dirname(path.join(source, 'uploads', rel)), { recursive: true });
+      fs.writeFileSync(path.join(source, 'uploads', rel), bytes);
+    }
+    fs.writeFileSync(path.join(source, 'uploads', 'org-a', 'half.png.1a2b.part'), 'not yet stored');
     const backup = await roster(['backup', file], { ...embedded, DATA_DIR: source });
     assert.equal(backup.code, 0, backup.stderr);
     sums = await embeddedSums(source);
@@ -60,6 +84,7 @@ describe('backup and restore', () => {
     };
     assert.deepEqual(end.tables, sums);
     assert.ok(Object.values(sums).some((s) => s.rows > 0));
+    assert.deepEqual((end as { files?: unknown }).files, { count: 2, bytes: 200_009 });
   });
 
   test('embedded → embedded: same rows in every table', async () => {
@@ -67,7 +92,9 @@ describe('backup and restore', () => {
     const res = await roster(['restore', file], { ...embedded, DATA_DIR: target });
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /checksums match/);
+    assert.match(res.stdout, /2 uploaded files/);
     assert.deepEqual(await embeddedSums(target), sums);
+    assert.deepEqual(filesIn(path.join(target, 'uploads')), uploads);
 
     const again = await roster(['restore', file], { ...embedded, DATA_DIR: target });
     assert.notEqual(again.code, 0);
@@ -85,6 +112,28 @@ describe('backup and restore', () => {
     assert.match(res.stderr, /incomplete/);
     const left = await embeddedSums(target);
     assert.ok(Object.values(left).every((s) => s.rows === 0));
+    assert.deepEqual(
+      fs.readdirSync(target).filter((f) => f.startsWith('uploads')),
+      [],
+    );
+  });
+
+  test('an uploaded file altered in the backup is refused and nothing is restored', async () => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"path":"org-a/asset-1.png"'));
+    assert.ok(at > 0, 'the backup holds the uploaded file');
+    lines[at + 1] = JSON.stringify({ d: Buffer.from('tampered').toString('base64') });
+    const altered = path.join(root, 'altered.backup');
+    fs.writeFileSync(altered, lines.join('\n'));
+    const target = path.join(root, 'altered-target');
+    const res = await roster(['restore', altered], { ...embedded, DATA_DIR: target });
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /file org-a\/asset-1\.png restored as 8 bytes, the backup has 9/);
+    assert.ok(Object.values(await embeddedSums(target)).every((s) => s.rows === 0));
+    assert.deepEqual(
+      fs.readdirSync(target).filter((f) => f.startsWith('uploads')),
+      [],
+    );
   });
 
   test(

@@ -115,6 +115,7 @@ export async function startEnv(
       ROSTER_SECRET: 'test-secret-not-for-production',
       AUTH_CACHE_MS: '0',
       ROSTER_JOBS: 'off',
+      CHECK_RESPONSES: 'on',
     }),
     logLevel: 'silent',
     outboundAllowNetworks: ['127.0.0.0/8'],

@@ -12,7 +12,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { appRole, idColumn, tenantIsolation, timestamps } from './columns.ts';
+import { appRole, currentOrg, currentUser, idColumn, tenantIsolation, timestamps } from './columns.ts';
 
 /**
  * The platform tables every module references: the tenant itself, the people, who belongs where,
@@ -32,12 +32,12 @@ export const organizations = pgTable(
     pgPolicy('organizations_current_only', {
       for: 'select',
       to: appRole,
-      using: sql`id = app_current_org()`,
+      using: sql`id = ${currentOrg}`,
     }),
     pgPolicy('organizations_update_current', {
       for: 'update',
       to: appRole,
-      using: sql`id = app_current_org()`,
+      using: sql`id = ${currentOrg}`,
     }),
   ],
 );
@@ -72,8 +72,8 @@ export const users = pgTable(
     ...timestamps(),
   },
   () => {
-    const member = sql`(id = app_current_user() or exists (
-      select 1 from memberships m where m.user_id = users.id and m.org_id = app_current_org()))`;
+    const member = sql`(id = ${currentUser} or exists (
+      select 1 from memberships m where m.user_id = users.id and m.org_id = ${currentOrg}))`;
     return [
       pgPolicy('users_visible_through_membership', { for: 'select', to: appRole, using: member }),
       pgPolicy('users_update_through_membership', { for: 'update', to: appRole, using: member }),

@@ -12,12 +12,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -35,6 +30,7 @@ import { liveQueryCredential } from './live-tickets.ts';
 import { loggerOptions } from './logging.ts';
 import { strictQuerystring } from './strict-query.ts';
 import { refuseNul } from './nul.ts';
+import { responseSerializerCompiler } from './serializer.ts';
 import { z } from 'zod';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
@@ -148,7 +144,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler({ checkResponses: deps.config.checkResponses }));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRoute', strictQuerystring);

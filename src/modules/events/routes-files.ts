@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
 import { uploadedFile } from '../../core/files/upload.ts';
@@ -7,7 +6,7 @@ import { base, eventParams, participantParams, tags } from './inputs.ts';
 
 /** PDF documents: the event's programme and guide, and each exposant's stand plan. */
 export function registerDocuments(app: RosterApp) {
-  const storage = createLocalStorage(path.join(app.deps.config.dataDir, 'uploads'));
+  const storage = createLocalStorage(app.deps.config.uploadsDir);
   const maxMiB = files.PDF_MAX_BYTES / 1024 / 1024;
   for (const kind of files.EVENT_DOCUMENTS) {
     app.put(

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { RosterModule, RosterApp } from '../../core/http/app.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
 import { tooManyRequests } from '../../core/http/problem.ts';
@@ -55,7 +54,7 @@ export const signageModule: RosterModule = {
   name: 'signage',
   async register(app) {
     const { database, config, bus } = app.deps;
-    const storage = createLocalStorage(path.join(config.dataDir, 'uploads'));
+    const storage = createLocalStorage(config.uploadsDir);
     const counter = createApiCallCounter();
     counters.set(app, counter);
     app.authenticators.push((token) => authenticateDevice(database.db, token));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -63,7 +62,7 @@ async function upload(
 }
 
 function uploadedFiles(env: TestEnv): string[] {
-  const root = path.join(env.config.dataDir, 'uploads');
+  const root = env.config.uploadsDir;
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root, { recursive: true, withFileTypes: true })

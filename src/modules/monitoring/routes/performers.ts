@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { actorOf, tenant, type RosterApp } from '../../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
@@ -37,7 +36,7 @@ const performerQuery = pageQuery.extend({
 
 /** Performers: their records, photo and assignments. */
 export function registerPerformerRoutes(app: RosterApp) {
-  const storage = createLocalStorage(path.join(app.deps.config.dataDir, 'uploads'));
+  const storage = createLocalStorage(app.deps.config.uploadsDir);
 
   app.get(
     `${base}/performers`,

@@ -1,0 +1,142 @@
+/**
+ * `node --import tsx bench/explain-reads.ts`: where a read's time goes, without a load generator
+ * (figures that hold on a busy machine). On a database of its own next to DATABASE_URL, with the
+ * user list's directory (bench/scenarios-reads.ts), it
+ *
+ * 1. runs the user list (`listOrgUsers` of a unit, page of 50, as the owner) and `auth/me`'s two
+ *    tenant reads, records every statement they send, and prints each one's plan as Postgres
+ *    keeps it for the connection (`EXPLAIN (ANALYZE, BUFFERS) EXECUTE` after six executions,
+ *    when the plan cache has settled), as the app role with the tenant's settings;
+ * 2. prints the server CPU per call of the list (service, row mapping, view, response
+ *    serialization) over EXPLAIN_CALLS calls, measured in this process.
+ */
+import { sql } from 'drizzle-orm';
+import type { QueryConfig } from 'pg';
+import type { Actor } from '../src/core/access/actor.ts';
+import { openDatabase, queryRows } from '../src/core/db/client.ts';
+import { PipelinedClient } from '../src/core/db/pipeline.ts';
+import { withTenant } from '../src/core/db/tenant.ts';
+import { compile } from '../src/core/http/serializer.ts';
+import { currentOrganization, getMember } from '../src/modules/identity/service.ts';
+import { listOrgUsers } from '../src/modules/org/user-service.ts';
+import { listOf, orgUserOut, orgUserView } from '../src/modules/org/views.ts';
+import { createDatabase } from '../test/support/processes.ts';
+import { DIRECTORY, generateDirectory } from './scenarios-reads.ts';
+
+const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const CALLS = Number(process.env.EXPLAIN_CALLS ?? 300);
+
+interface Sent {
+  text: string;
+  values: unknown[];
+}
+
+/** Records what the tenant transactions send, while `fn` runs. */
+async function recording(fn: () => Promise<unknown>): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  // Restored below, on the prototype it came from.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const query = PipelinedClient.prototype.query;
+  PipelinedClient.prototype.query = function (
+    this: PipelinedClient,
+    config: QueryConfig,
+    values?: unknown[],
+  ) {
+    sent.push({ text: config.text, values: values ?? [] });
+    return query.call(this, config, values);
+  };
+  try {
+    await fn();
+  } finally {
+    PipelinedClient.prototype.query = query;
+  }
+  return sent;
+}
+
+/** Statement values (numbers, strings, dates) written as SQL literals for EXECUTE. */
+function literal(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return String(v);
+  const text = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : JSON.stringify(v);
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+async function main() {
+  const target = await createDatabase(BASE_URL, 'roster_explain');
+  const database = await openDatabase({ url: target.url, poolSize: 2 });
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: target.url });
+  try {
+    await database.migrate();
+    const directory = await generateDirectory(database.db, 'explain-password-1');
+    await queryRows(database.db, sql`analyze`);
+    const [owner] = await queryRows<{ id: number; org_id: string }>(
+      database.db,
+      sql`select u.id, m.org_id from users u join memberships m on m.user_id = u.id
+          where u.username = ${directory.admin}`,
+    );
+    const actor: Actor = {
+      userId: owner.id,
+      label: 'owner',
+      orgId: owner.org_id,
+      orgRole: 'owner',
+      via: 'session',
+    };
+    const deps = { db: database.db };
+    const filter = { unitId: directory.unitId, page: { limit: DIRECTORY.page } };
+    const list = () => withTenant(deps, actor, (t) => listOrgUsers(t, filter));
+    const me = () =>
+      withTenant(deps, actor, async (t) => [await currentOrganization(t), await getMember(t, owner.id)]);
+
+    await client.connect();
+    for (const [name, fn] of [
+      ['users of a unit', list],
+      ['auth/me (tenant reads)', me],
+    ] as const) {
+      console.log(`\n=== ${name}`);
+      for (const [i, s] of (await recording(fn)).entries()) {
+        console.log(
+          `\n--- statement ${i + 1}: ${s.text.replace(/\s+/g, ' ')}\n    values ${JSON.stringify(s.values)}`,
+        );
+        await client.query('begin');
+        await client.query(
+          `select set_config('app.org_id', ${literal(actor.orgId)}, true),
+                  set_config('app.user_id', ${literal(actor.userId)}, true)`,
+        );
+        await client.query('set local role roster_app');
+        await client.query(`prepare s${i} as ${s.text}`);
+        const args = s.values.length ? `(${s.values.map(literal).join(', ')})` : '';
+        for (let n = 0; n < 6; n++) await client.query(`execute s${i}${args}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `explain (analyze, buffers) execute s${i}${args}`,
+        );
+        console.log(rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'));
+        await client.query('rollback');
+        await client.query(`deallocate s${i}`);
+      }
+    }
+
+    const serialize = compile(listOf(orgUserOut))!;
+    for (let i = 0; i < 20; i++) await list();
+    const cpu = process.cpuUsage();
+    const started = Date.now();
+    for (let i = 0; i < CALLS; i++) {
+      const result = await list();
+      serialize({ ...result, items: result.items.map(orgUserView) });
+    }
+    const used = process.cpuUsage(cpu);
+    console.log(
+      `\nusers of a unit in process: ${((used.user + used.system) / 1000 / CALLS).toFixed(2)} ms server CPU per call, ` +
+        `${((Date.now() - started) / CALLS).toFixed(2)} ms wall (${CALLS} calls)`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+    await database.close();
+    await target.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+ALTER POLICY "event_annonces_tenant_isolation" ON "event_annonces" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "event_assignments_tenant_isolation" ON "event_assignments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "events_tenant_isolation" ON "events" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "exposant_scan_events_tenant_isolation" ON "exposant_scan_events" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "exposant_scans_tenant_isolation" ON "exposant_scans" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "event_participants_tenant_isolation" ON "event_participants" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "room_accesses_tenant_isolation" ON "room_accesses" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "room_assignments_tenant_isolation" ON "room_assignments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "event_rooms_tenant_isolation" ON "event_rooms" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "session_accesses_tenant_isolation" ON "session_accesses" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "session_questions_tenant_isolation" ON "session_questions" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "event_sessions_tenant_isolation" ON "event_sessions" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));

@@ -1,0 +1,13 @@
+ALTER POLICY "monitoring_alerts_tenant_isolation" ON "monitoring_alerts" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_board_slots_tenant_isolation" ON "monitoring_board_slots" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "wireless_chassis_tenant_isolation" ON "wireless_chassis" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "device_assignments_tenant_isolation" ON "device_assignments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_display_links_tenant_isolation" ON "monitoring_display_links" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_group_members_tenant_isolation" ON "monitoring_group_members" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_locations_tenant_isolation" ON "monitoring_locations" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_groups_tenant_isolation" ON "monitoring_groups" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "monitoring_settings_tenant_isolation" ON "monitoring_settings" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "performer_assignments_tenant_isolation" ON "performer_assignments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "performers_tenant_isolation" ON "performers" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "unit_telemetry_samples_tenant_isolation" ON "unit_telemetry_samples" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "wireless_units_tenant_isolation" ON "wireless_units" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));

@@ -1,0 +1,6 @@
+ALTER POLICY "departments_tenant_isolation" ON "departments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "org_user_profiles_tenant_isolation" ON "org_user_profiles" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "sections_tenant_isolation" ON "sections" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "units_tenant_isolation" ON "units" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "user_unit_departments_tenant_isolation" ON "user_unit_departments" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "user_units_tenant_isolation" ON "user_units" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));

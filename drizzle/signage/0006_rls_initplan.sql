@@ -1,0 +1,12 @@
+ALTER POLICY "signage_assets_tenant_isolation" ON "signage_assets" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_device_commands_tenant_isolation" ON "signage_device_commands" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_devices_tenant_isolation" ON "signage_devices" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_emergencies_tenant_isolation" ON "signage_emergencies" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_member_permissions_tenant_isolation" ON "signage_member_permissions" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_org_settings_tenant_isolation" ON "signage_org_settings" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_plans_tenant_isolation" ON "signage_plans" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_playlist_assets_tenant_isolation" ON "signage_playlist_assets" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_playlists_tenant_isolation" ON "signage_playlists" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_plays_tenant_isolation" ON "signage_plays" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_subscriptions_tenant_isolation" ON "signage_subscriptions" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "signage_usage_metrics_tenant_isolation" ON "signage_usage_metrics" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));
