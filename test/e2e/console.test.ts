@@ -716,7 +716,7 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
       await admin.getByRole('button', { name: 'Add link' }).click();
       await admin.getByRole('listitem', { name: `Asset ${name}` }).waitFor();
     }
-    await admin.getByRole('button', { name: 'Schedule and preview of E2E lobby page' }).click();
+    await admin.getByRole('button', { name: 'Schedule & preview of E2E lobby page' }).click();
     const editor = admin.getByRole('region', { name: 'Schedule of E2E lobby page' });
     await editor.getByTitle('Preview of E2E lobby page').waitFor();
     await editor.getByLabel('Plays from').fill('2030-06-01T18:00');

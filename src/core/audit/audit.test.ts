@@ -73,6 +73,12 @@ describeEachBackend('audit log as a history', (env) => {
         actor: adminId,
         diff: { name: { before: 'Salle 1', after: 'Grande salle' } },
       },
+      {
+        action: 'update',
+        type: 'unit',
+        id: '7',
+        diff: { unit_name: { before: 'Old', after: 'Pune Plant' } },
+      },
       { action: 'update', type: 'user', id: String(memberId), actor: stranger },
       { action: 'update', type: 'user', id: String(stranger), actor: adminId },
       {
@@ -106,6 +112,14 @@ describeEachBackend('audit log as a history', (env) => {
     );
     // What was recorded at the time stays: the label is kept beside the current name.
     assert.equal(res.body.items[0].actor, `user ${adminId}`);
+  });
+
+  test('names recorded in the API’s snake_case are found too', async () => {
+    const res = await admin.get<string, { items: Entry[] }>(`/api/audit?entity_type=unit&entity_id=7`);
+    assert.deepEqual(
+      res.body.items.map((e) => e.entity_name),
+      ['Pune Plant'],
+    );
   });
 
   test('users are named only when the viewer may see them', async () => {
@@ -142,7 +156,7 @@ describeEachBackend('audit log as a history', (env) => {
     );
     assert.equal(lines.length, 3, text);
     assert.ok(
-      lines[1].startsWith(`2021-01-01T08:05:00.000Z,${adminId},user ${adminId},Hélène Histoire,create,`),
+      lines[1].startsWith(`2021-01-01T08:06:00.000Z,${adminId},user ${adminId},Hélène Histoire,create,`),
     );
     // A name starting with = is written as text, and JSON with quotes and commas is quoted.
     assert.match(lines[1], /,"'=HYPERLINK\(""x""\)",/);

@@ -3,7 +3,8 @@ import { auditLog, users } from '../db/platform-schema.ts';
 import type { TenantTx } from '../db/tenant.ts';
 
 /**
- * The fields of an audited record that name it, most telling first: a record's name is the latest
+ * The fields of an audited record that name it, most telling first (services record either the
+ * domain's camelCase or the API's snake_case): a record's name is the latest
  * value of one of them in its own audit trail (the value before a delete included), so an entry
  * reads "Salle 1" even after the room is gone, and a name is only ever one the trail already holds.
  */
@@ -13,12 +14,17 @@ const NAME_FIELDS = [
   'fullName',
   'full_name',
   'unitName',
+  'unit_name',
   'departmentName',
+  'department_name',
   'sectionName',
+  'section_name',
   'badgeId',
+  'badge_id',
   'username',
   'slug',
   'questionText',
+  'question_text',
 ] as const;
 
 /** Entity types whose id is a user's: named from the users the viewer may see. */

@@ -646,7 +646,7 @@ export const en = {
   'signage.playing': 'playing',
   'signage.outsideDates': 'outside its dates',
   'signage.disabled': 'disabled',
-  'signage.scheduleOf': 'Schedule and preview of {name}',
+  'signage.scheduleOf': 'Schedule & preview of {name}',
   'signage.schedule': 'Schedule & preview',
   'signage.playlists': 'Playlists',
   'signage.newPlaylist': 'New playlist',

@@ -27,12 +27,11 @@ export function MyGroups() {
   );
   useLiveEvents('monitoring.alert.', () => (groups.reload(), alerts.reload()));
   useLiveEvents('monitoring.assignment.', () => groups.reload());
-  if (groups.data && groups.data.length === 0) return null;
+  if (groups.data ? groups.data.length === 0 : !groups.error) return null;
   return (
     <HomeCard
       title={t('home.groups.title')}
       error={groups.error || alerts.error}
-      loading={groups.loading && !groups.data}
       link={{ href: '/monitoring', label: t('home.groups.openWall') }}
     >
       {groups.data?.map(({ group, counts }) => (

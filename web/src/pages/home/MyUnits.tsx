@@ -23,13 +23,13 @@ export function MyUnits({ userId, canOpenUsers }: { userId: number; canOpenUsers
     return { me, people };
   }, [userId]);
   const data = mine.data;
-  if (data && data.me.unit_assignments.length === 0) return null;
+  // Most people hold no unit: the card appears only once it has units to show (or an error).
+  if (data ? data.me.unit_assignments.length === 0 : !mine.error) return null;
   return (
     <HomeCard
       title={t('home.units.title')}
       subtitle={data ? userRoleLabel(t, data.me.role) : undefined}
       error={mine.error}
-      loading={mine.loading && !data}
       link={canOpenUsers ? { href: '/org/users', label: t('home.units.allPeople') } : undefined}
     >
       {data?.me.unit_assignments.map((a, i) => {
