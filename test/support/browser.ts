@@ -130,7 +130,7 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
     });
     server = proc;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${h.serverLog}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${h.serverLog}`)), 180_000);
       const onData = (chunk: Buffer) => {
         h.serverLog += chunk.toString();
         const sim =
