@@ -13,6 +13,7 @@ import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
 import { chassis, wirelessUnits, type Priority } from './schema.ts';
 import { createPoller, type Poller } from './poller.ts';
+import { createDiscovery, type Discovery } from './discovery.ts';
 import { startReceivers } from './simulator.ts';
 import {
   startShureReceiver,
@@ -26,6 +27,7 @@ import { inOrgFromArgs } from '../../core/cli-support.ts';
 export { migrateLegacyAssignments };
 
 export const POLL_JOB = 'monitoring.poll';
+export const DISCOVERY_JOB = 'monitoring.discovery';
 
 interface DemoSeat {
   performer: string;
@@ -146,6 +148,14 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
 }
 
 const pollers = new WeakMap<RosterApp, Poller>();
+const discoveries = new WeakMap<RosterApp, Discovery>();
+
+/** The discovery listener of an app (tests start it on a port of their own with `listen`). */
+export function discoveryOf(app: RosterApp): Discovery {
+  const discovery = discoveries.get(app);
+  if (!discovery) throw new Error('monitoring module not registered on this app');
+  return discovery;
+}
 
 /** The poller of an app (tests call `poll(now)` on it with their own clock, without subscriptions). */
 export function pollerOf(app: RosterApp): Poller {
@@ -295,7 +305,9 @@ export const monitoringModule: RosterModule = {
     // Receivers are the addresses this server connects to for tenants: the operator's allowed
     // networks apply from the first request on.
     configureOutbound({ allowNetworks: app.deps.config.outboundAllowNetworks });
-    registerMonitoringRoutes(app);
+    const discovery = createDiscovery({ log: app.log, registry: app.metrics.registry });
+    discoveries.set(app, discovery);
+    registerMonitoringRoutes(app, discovery);
     const poller = createPoller({
       db: app.deps.database.db,
       bus: app.deps.bus,
@@ -310,7 +322,33 @@ export const monitoringModule: RosterModule = {
       everyMs: app.deps.config.monitoringPollMs,
       run: async () => void (await poller.poll(new Date(), { subscribe: true })),
     });
+    const listenOn = app.deps.config.monitoringDiscovery;
+    // In every process: announcements reach each listener, and each answers its own requests.
+    let listenError: string | null = null;
+    if (listenOn)
+      app.jobs.add({
+        name: DISCOVERY_JOB,
+        everyMs: 5000,
+        eachProcess: true,
+        run: async () => {
+          discovery.prune();
+          if (discovery.listening()) return;
+          await discovery.listen(listenOn).then(
+            (at) => {
+              listenError = null;
+              app.log.info({ at, group: listenOn.group }, 'receiver discovery listening');
+            },
+            (err: Error) => {
+              // Once per distinct failure, not every tick.
+              if (listenError !== err.message)
+                app.log.warn({ err }, 'receiver discovery cannot listen; trying again every tick');
+              listenError = err.message;
+            },
+          );
+        },
+      });
     app.addHook('onClose', async () => {
+      discovery.close();
       poller.close();
       await poller.settled();
     });

@@ -5,6 +5,7 @@ import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
 import type { Board } from './boards.ts';
 import type { Counts } from './counts.ts';
+import type { DiscoveredForOrg } from './discovery.ts';
 import type { DisplayLinkRow, DisplayWall } from './display-links.ts';
 import type { GroupWithMembers } from './groups.ts';
 import type { Chassis, Location, WirelessUnit } from './hardware.ts';
@@ -74,6 +75,35 @@ export const chassisView = (c: Chassis) => ({
   last_polled_at: iso(c.lastPolledAt),
   created_at: iso(c.createdAt),
   updated_at: iso(c.updatedAt),
+});
+
+/** A receiver heard announcing itself on the venue network. */
+export const discoveredOut = z.object({
+  id: z.string(),
+  protocol: z.enum(PROTOCOLS),
+  address: z.string(),
+  port: z.number(),
+  model: z.string().nullable(),
+  name: z.string().nullable(),
+  channels: z.number().nullable(),
+  device_class: z.string().nullable(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  /** The chassis it already is in this org, or null when not added yet. */
+  chassis_id: z.string().nullable(),
+});
+export const discoveredView = (d: DiscoveredForOrg) => ({
+  id: d.id,
+  protocol: d.protocol,
+  address: d.address,
+  port: d.port,
+  model: d.model,
+  name: d.name,
+  channels: d.channels,
+  device_class: d.deviceClass,
+  first_seen: d.firstSeen.toISOString(),
+  last_seen: d.lastSeen.toISOString(),
+  chassis_id: d.chassisId,
 });
 
 export const unitOut = z.object({

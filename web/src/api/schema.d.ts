@@ -5493,6 +5493,144 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/monitoring/discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Receivers announcing themselves on networks this org may reach (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            listening: boolean;
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure";
+                                address: string;
+                                port: number;
+                                model: string | null;
+                                name: string | null;
+                                channels: number | null;
+                                device_class: string | null;
+                                first_seen: string;
+                                last_seen: string;
+                                chassis_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/discovery/{id}/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a discovered receiver as a chassis with one unit per channel (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        location_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chassis: {
+                                id: string;
+                                name: string;
+                                manufacturer: string;
+                                model: string;
+                                serial: string | null;
+                                ip: string | null;
+                                port: number | null;
+                                firmware: string;
+                                location_id: string | null;
+                                is_online: boolean;
+                                is_active: boolean;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure";
+                                missed_polls: number;
+                                last_polled_at: string | null;
+                                created_at: string | null;
+                                updated_at: string | null;
+                            };
+                            units: {
+                                id: string;
+                                chassis_id: string;
+                                name: string;
+                                model: string;
+                                serial: string | null;
+                                slot: number;
+                                frequency: number | null;
+                                battery: number | null;
+                                rf_signal: number | null;
+                                audio_level: number | null;
+                                /** @enum {string} */
+                                status: "online" | "offline" | "idle" | "muted" | "unknown";
+                                battery_bars: number | null;
+                                battery_runtime_minutes: number | null;
+                                rf_antenna: string | null;
+                                is_muted: boolean;
+                                is_active: boolean;
+                                last_seen: string | null;
+                                updated_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/units": {
         parameters: {
             query?: never;
