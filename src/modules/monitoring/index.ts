@@ -210,9 +210,30 @@ async function startDemoReceivers(app: RosterApp) {
         { chassis: rack.name, model: receiver.model, address: `${receiver.host}:${receiver.port}` },
         'demo Shure receiver simulator started',
       );
+      announceToLocalListener(app, receiver);
     }
   });
+  // One more receiver, not in the inventory: discovery lists it with an Add button.
+  const spare = await startShureReceiver({ model: 'SLXD4D', deviceId: 'Spare_Rack', jitter: true });
+  allowExactly(demo.id, spare.host, spare.port);
+  announceToLocalListener(app, spare);
 }
+
+/** Demo receivers announce (SLP, unicast) to this server's own discovery listener, every 30 s. */
+function announceToLocalListener(app: RosterApp, receiver: SimulatedShureReceiver) {
+  const listener = app.deps.config.monitoringDiscovery;
+  if (!listener) return;
+  const target = { address: listener.group ? '127.0.0.1' : listener.address, port: listener.port };
+  const send = () => void receiver.announce(target).catch(() => {});
+  const timer = setInterval(send, 30_000);
+  timer.unref();
+  // The listener starts at the discovery job's first tick, a few seconds after start.
+  setTimeout(send, 6000).unref();
+  demoTimers.add(timer);
+}
+
+/** The demo's announcement timers, stopped when the app closes. */
+const demoTimers = new Set<NodeJS.Timeout>();
 
 function printAllowHint(host: string) {
   const network = host.includes(':') ? `${host}/128` : `${host}/32`;
@@ -348,6 +369,7 @@ export const monitoringModule: RosterModule = {
         },
       });
     app.addHook('onClose', async () => {
+      for (const timer of demoTimers) clearInterval(timer);
       discovery.close();
       poller.close();
       await poller.settled();
