@@ -20,6 +20,7 @@ import {
   type ShureControl,
   type SimulatedShureReceiver,
 } from './adapters/shure/simulator.ts';
+import { startSennheiserReceiver } from './adapters/sennheiser/simulator.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
@@ -253,22 +254,50 @@ const FAULT_SCRIPT: { says: string; fault: ShureControl; undo: ShureControl }[] 
   { says: 'receiver power off', fault: { offline: true }, undo: { offline: false } },
 ];
 
-/** `roster simulate receivers --protocol shure`: Shure receivers on local TCP ports. */
-async function simulateShure(
-  o: { count: number; basePort: number; drain: number; model: string; faults?: boolean; announce?: string },
+/** A simulated receiver of any vendor that speaks its real protocol, as the CLI drives it. */
+interface VendorSimulator {
+  host: string;
+  port: number;
+  model: string;
+  state: { serial: string; channels: unknown[] };
+  control(cmd: ShureControl): void;
+  announce?(target: { address: string; port: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+const VENDORS = {
+  shure: {
+    label: 'Shure',
+    speaks: 'Shure command strings over TCP',
+    defaultModel: 'ULXD4Q',
+    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+      startShureReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
+  },
+  sennheiser: {
+    label: 'Sennheiser',
+    speaks: 'SSC (JSON over UDP)',
+    defaultModel: 'EW-DX EM 2',
+    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+      startSennheiserReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
+  },
+} satisfies Record<string, { start(o: never): Promise<VendorSimulator> } & Record<string, unknown>>;
+
+/** `roster simulate receivers --protocol shure|sennheiser`: receivers speaking their vendor's protocol. */
+async function simulateVendor(
+  vendor: keyof typeof VENDORS,
+  o: { count: number; basePort: number; drain: number; model?: string; faults?: boolean; announce?: string },
   stop: Promise<void>,
 ) {
-  const receivers: SimulatedShureReceiver[] = [];
+  const v = VENDORS[vendor];
+  const receivers: VendorSimulator[] = [];
   try {
     for (let i = 0; i < o.count; i++)
       receivers.push(
-        await startShureReceiver({
-          model: o.model,
+        await v.start({
+          model: o.model ?? v.defaultModel,
           port: o.basePort ? o.basePort + i : 0,
           serial: `SIM-${String(i + 1).padStart(3, '0')}`,
-          jitter: true,
-          drainPerMinute: o.drain,
-          keepProcessAlive: true,
+          drain: o.drain,
         }),
       );
   } catch (err) {
@@ -277,17 +306,18 @@ async function simulateShure(
   }
   const first = receivers[0];
   console.log(
-    `${o.count} simulated Shure ${first.model} receiver(s), ${first.state.channels.length} channel(s) each, ` +
-      'speaking Shure command strings. Configure these chassis (manufacturer Shure, model, ip:port):',
+    `${o.count} simulated ${v.label} ${first.model} receiver(s), ${first.state.channels.length} channel(s) ` +
+      `each, speaking ${v.speaks}. Configure these chassis (manufacturer ${v.label}, model, ip:port):`,
   );
   for (const r of receivers) console.log(`  ${r.state.serial}  ${r.model}  ${r.host}:${r.port}`);
   printAllowHint(first.host);
   const timers: NodeJS.Timeout[] = [];
   if (o.announce) {
+    if (vendor !== 'shure') throw new Error('--announce: only Shure receivers announce themselves (SLP)');
     const [address, port] = o.announce.split(':');
     if (!address || !Number.isInteger(Number(port))) throw new Error('--announce must be host:port');
     const send = () => {
-      for (const r of receivers) r.announce({ address, port: Number(port) }).catch(() => {});
+      for (const r of receivers) r.announce?.({ address, port: Number(port) }).catch(() => {});
     };
     send();
     timers.push(setInterval(send, 5000));
@@ -387,7 +417,8 @@ export const monitoringModule: RosterModule = {
     'simulate receivers': {
       summary:
         'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] ' +
-        '[--drain %/min] [--protocol roster-json|shure] [--model ULXD4Q] [--faults] [--announce host:port]',
+        '[--drain %/min] [--protocol roster-json|shure|sennheiser] [--model ULXD4Q|"EW-DX EM 2"] [--faults] ' +
+        '[--announce host:port]',
       run: async (_app, args) => {
         const { values } = parseArgs({
           args,
@@ -416,24 +447,22 @@ export const monitoringModule: RosterModule = {
         if (!Number.isFinite(drain) || drain < 0 || drain > 100)
           throw new Error('--drain must be a number 0–100 (percent per minute)');
         const protocol = values.protocol ?? 'roster-json';
-        if (protocol !== 'roster-json' && protocol !== 'shure')
-          throw new Error('--protocol must be roster-json or shure');
+        if (protocol !== 'roster-json' && protocol !== 'shure' && protocol !== 'sennheiser')
+          throw new Error('--protocol must be roster-json, shure or sennheiser');
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        if (protocol === 'shure') {
-          await simulateShure(
-            {
-              count,
-              basePort,
-              drain,
-              model: values.model ?? 'ULXD4Q',
-              faults: values.faults,
-              announce: values.announce,
-            },
-            stop,
-          );
+        if (protocol !== 'roster-json') {
+          const o = {
+            count,
+            basePort,
+            drain,
+            model: values.model,
+            faults: values.faults,
+            announce: values.announce,
+          };
+          await simulateVendor(protocol, o, stop);
           return;
         }
         const receivers = await startReceivers(count, {
