@@ -122,6 +122,9 @@ export const unitOut = z.object({
   battery_runtime_minutes: z.number().nullable(),
   rf_antenna: z.string().nullable(),
   is_muted: z.boolean(),
+  /** The receiver's name for the channel and the transmitter model it reports (null until read). */
+  channel_name: z.string().nullable(),
+  tx_type: z.string().nullable(),
   is_active: z.boolean(),
   last_seen: z.string().nullable(),
   updated_at: z.string().nullable(),
@@ -142,6 +145,8 @@ export const unitView = (u: WirelessUnit) => ({
   battery_runtime_minutes: u.batteryRuntimeMinutes,
   rf_antenna: u.rfAntenna,
   is_muted: u.isMuted,
+  channel_name: u.channelName,
+  tx_type: u.txType,
   is_active: u.isActive,
   last_seen: iso(u.lastSeen),
   updated_at: iso(u.updatedAt),

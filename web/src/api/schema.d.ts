@@ -5285,7 +5285,7 @@ export interface paths {
                                 is_online: boolean;
                                 is_active: boolean;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure";
+                                protocol: "roster-json" | "shure" | "sennheiser";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -5320,7 +5320,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure";
+                        protocol?: "roster-json" | "shure" | "sennheiser";
                     };
                 };
             };
@@ -5344,7 +5344,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5398,7 +5398,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5457,7 +5457,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure";
+                        protocol?: "roster-json" | "shure" | "sennheiser";
                     };
                 };
             };
@@ -5481,7 +5481,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5521,7 +5521,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure";
+                                protocol: "roster-json" | "shure" | "sennheiser";
                                 address: string;
                                 port: number;
                                 model: string | null;
@@ -5593,7 +5593,7 @@ export interface paths {
                                 is_online: boolean;
                                 is_active: boolean;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure";
+                                protocol: "roster-json" | "shure" | "sennheiser";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -5616,6 +5616,8 @@ export interface paths {
                                 battery_runtime_minutes: number | null;
                                 rf_antenna: string | null;
                                 is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
                                 is_active: boolean;
                                 last_seen: string | null;
                                 updated_at: string | null;
@@ -5677,6 +5679,8 @@ export interface paths {
                                 battery_runtime_minutes: number | null;
                                 rf_antenna: string | null;
                                 is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
                                 is_active: boolean;
                                 last_seen: string | null;
                                 updated_at: string | null;
@@ -5740,6 +5744,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -5796,6 +5802,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -5881,6 +5889,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -5898,12 +5908,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get_unit_assignments: active assignments of a unit */
+        /** get_unit_assignments: active assignments of a unit, optionally updated_after an instant */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    updated_after?: string;
                 };
                 header?: never;
                 path: {
@@ -7829,6 +7840,8 @@ export interface paths {
                                 battery_runtime_minutes: number | null;
                                 rf_antenna: string | null;
                                 is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
                                 is_active: boolean;
                                 last_seen: string | null;
                                 updated_at: string | null;
@@ -8568,6 +8581,8 @@ export interface paths {
                                     battery_runtime_minutes: number | null;
                                     rf_antenna: string | null;
                                     is_muted: boolean;
+                                    channel_name: string | null;
+                                    tx_type: string | null;
                                     is_active: boolean;
                                     last_seen: string | null;
                                     updated_at: string | null;

@@ -205,7 +205,7 @@ describeEachBackend(
         units.push((await admin.post(`${M}/units`, { chassis_id: rack.id, name: `CH${slot}`, slot })).body);
       const p = (await admin.post(`${M}/performers`, { name: 'Nadia' })).body;
       const group = (await admin.post(`${M}/groups`, { name: 'Hall' })).body;
-      await admin.post(`${M}/assignments`, {
+      const assigned = await admin.post(`${M}/assignments`, {
         performer_id: p.id,
         wireless_unit_id: units[0].id,
         monitoring_group_id: group.id,
@@ -214,6 +214,11 @@ describeEachBackend(
       assert.deepEqual([report.chassis, report.unreachable, report.unitsUpdated], [1, 0, 2]);
       const ch1 = (await admin.get(`${M}/units/${units[0].id}`)).body;
       assert.deepEqual([ch1.status, ch1.battery, ch1.rf_signal], ['online', 80, 80]);
+      assert.deepEqual(
+        [ch1.channel_name, ch1.frequency, ch1.tx_type],
+        ['CH1', 470.125, 'HANDHELD'],
+        'what the receiver says of the channel is kept on the unit',
+      );
       rx.control({ channel: 1, battery: 6 });
       await poll();
       const alerts = (await admin.get<string, { items: AlertView[] }>(`${M}/alerts?state=open`)).body.items;
@@ -221,6 +226,19 @@ describeEachBackend(
         alerts.map((a) => [a.kind, a.severity]),
         [['battery_low', 'critical']],
       );
+      assert.equal(assigned.status, 201);
+    });
+
+    test("a unit's assignments filtered by updated_after; a malformed instant is a 400 naming it", async () => {
+      const of = (q: string) =>
+        admin.get<string, { items: unknown[] }>(`${M}/units/${units[0].id}/assignments${q}`);
+      assert.equal((await of('?updated_after=2000-01-01T00:00:00Z')).body.items.length, 1);
+      assert.equal((await of('?updated_after=2999-01-01T00:00:00Z')).body.items.length, 0);
+      const bad = await admin.get<string, { errors: { path: string }[] }>(
+        `${M}/units/${units[0].id}/assignments?updated_after=yesterday`,
+      );
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.errors[0].path, 'query.updated_after');
     });
   },
 );
