@@ -14,7 +14,7 @@ import { createAssignment } from './assignments.ts';
 import { chassis, wirelessUnits, type Priority } from './schema.ts';
 import { createPoller, type Poller } from './poller.ts';
 import { createDiscovery, type Discovery } from './discovery.ts';
-import { startReceivers } from './simulator.ts';
+import { startControlServer, startReceivers } from './simulator.ts';
 import {
   startShureReceiver,
   type ShureControl,
@@ -179,6 +179,7 @@ async function startDemoReceivers(app: RosterApp) {
     .from(organizations)
     .where(eq(organizations.slug, 'demo'));
   if (!demo) return;
+  const scripted: { name: string; order: number; control(cmd: ShureControl): void }[] = [];
   await withTenant({ db, bus: app.deps.bus }, systemActor(demo.id, 'demo-simulator'), async (t) => {
     const racks = await t.tx
       .select()
@@ -212,8 +213,22 @@ async function startDemoReceivers(app: RosterApp) {
         'demo Shure receiver simulator started',
       );
       announceToLocalListener(app, receiver);
+      scripted.push({
+        name: rack.name.replace(/\s+/g, '_'),
+        order: DEMO_STAGES.findIndex((stage) => stage.serial === rack.serial),
+        control: (cmd) => receiver.control(cmd),
+      });
     }
   });
+  // The main stage's rack first: `POST /control` scripts it, `/control/<name>` any demo rack.
+  scripted.sort((a, b) => a.order - b.order);
+  if (scripted.length) {
+    const control = await startControlServer(scripted);
+    app.log.info(
+      { racks: scripted.map((r) => r.name), address: `${control.host}:${control.port}` },
+      'demo receiver simulator started',
+    );
+  }
   // One more receiver, not in the inventory: discovery lists it with an Add button.
   const spare = await startShureReceiver({ model: 'SLXD4D', deviceId: 'Spare_Rack', jitter: true });
   allowExactly(demo.id, spare.host, spare.port);
