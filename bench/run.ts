@@ -819,7 +819,9 @@ async function telemetryToAlert(
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const before = sample(server.pid);
     await client.query(
-      `update wireless_chassis c set ip = '127.0.0.1', port = v.port, protocol = 'shure', manufacturer = 'Shure', model = 'ULXD4Q' from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
+      `update wireless_chassis c set ip = '127.0.0.1', port = v.port, protocol = 'shure', ` +
+        `manufacturer = 'Shure', model = 'ULXD4Q' ` +
+        `from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
       [racks.map((c) => c.id), receivers.map((r) => r.port)],
     );
     // Let the job reach steady state: the first poll writes every unit, then every receiver streams.
@@ -854,7 +856,12 @@ async function telemetryToAlert(
     return {
       scenario: 'telemetry → alert',
       connections: 0,
-      what: `${channels} channels on ${racks.length} simulated Shure ULXD4Q receivers (command strings over TCP, SAMPLE at 1 Hz), ${streaming} streaming to the server (the rest polled); ingest alone ${Math.round(ingestCpuPct)} % of a core = ${ingestPer1000} % per 1,000 channels; battery dropped to 5 % on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin WebSocket (${unitUpdates} unit updates seen)`,
+      what:
+        `${channels} channels on ${racks.length} simulated Shure ULXD4Q receivers (command strings over TCP, ` +
+        `SAMPLE at 1 Hz), ${streaming} streaming to the server (the rest polled); ingest alone ` +
+        `${Math.round(ingestCpuPct)} % of a core = ${ingestPer1000} % per 1,000 channels; battery dropped to 5 % ` +
+        `on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin ` +
+        `WebSocket (${unitUpdates} unit updates seen)`,
       req_per_s: channels,
       p50_ms: pct(0.5),
       p99_ms: pct(0.99),
