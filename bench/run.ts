@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { WebSocket } from 'ws';
-import { startReceivers } from '../src/modules/monitoring/simulator.ts';
+import { startShureReceiver } from '../src/modules/monitoring/adapters/shure/simulator.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database } from '../src/core/db/client.ts';
 import {
@@ -792,15 +792,30 @@ async function performerIds(url: string, orgId: string): Promise<string> {
 }
 
 const TELEMETRY_SAMPLES = Number(process.env.BENCH_ALERT_SAMPLES ?? 40);
+/** Receivers simulated (BENCH_RECEIVERS, default all 500): fewer for a quick development run. */
+const TELEMETRY_RECEIVERS = process.env.BENCH_RECEIVERS ? Number(process.env.BENCH_RECEIVERS) : undefined;
+/** Seconds of steady metering over which the ingest CPU is measured, before any alert. */
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+
+/** Starts `count` simulated ULX-D quad receivers, each on its own port, as the bench's rack. */
+async function startShureRack(count: number) {
+  const started = [];
+  for (let i = 0; i < count; i++)
+    started.push(
+      await startShureReceiver({ model: 'ULXD4Q', serial: `BENCH-${String(i + 1).padStart(3, '0')}` }),
+    );
+  return started;
+}
 
 /**
- * Telemetry to alert: 500 simulated four-channel receivers (2,000 channels) sampling at 1 Hz; the
- * server's `monitoring.poll` job subscribes to each (`/api/v1/subscribe`, pushed samples) and
- * polls those it cannot subscribe to. After a settling period, one channel at a time has its
- * battery dropped below the critical threshold on its receiver; the time from that moment (the
- * simulator applies the drop and pushes it synchronously in `control`) until the admin's WebSocket
- * receives `monitoring.alert.raised` for that unit is measured. The server's CPU and RSS are
- * sampled over the whole period (streaming and tick load included).
+ * Telemetry to alert, through the Shure adapter: 500 simulated ULX-D quad receivers (2,000
+ * channels) speaking Shure command strings over TCP; the server's `monitoring.poll` job connects
+ * to each, reads every channel and asks for SAMPLE meter lines at 1 Hz (the org's sample rate).
+ * Once every receiver streams, the server's CPU over INGEST_SECONDS of metering alone is the
+ * ingest cost, stated per 1,000 channels. Then one channel at a time has its battery dropped below
+ * the critical threshold on its receiver (which reports the change unsolicited, as real receivers
+ * do); the time from that moment until the admin's WebSocket receives `monitoring.alert.raised`
+ * for that unit is measured.
  */
 async function telemetryToAlert(
   server: ServerProcess,
@@ -808,7 +823,9 @@ async function telemetryToAlert(
   adminToken: string,
   dbUrl: string,
 ): Promise<Row> {
-  const receivers = await startReceivers(data.chassis.length, { channels: BENCH.slotsPerChassis });
+  const racks = data.chassis.slice(0, TELEMETRY_RECEIVERS ?? data.chassis.length);
+  const receivers = await startShureRack(racks.length);
+  const channels = racks.length * BENCH.slotsPerChassis;
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
@@ -831,21 +848,29 @@ async function telemetryToAlert(
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const before = await sample(server.pid);
     await client.query(
-      `update wireless_chassis c set ip = '127.0.0.1', port = v.port from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
-      [data.chassis.map((c) => c.id), receivers.map((r) => r.port)],
+      `update wireless_chassis c set ip = '127.0.0.1', port = v.port, protocol = 'shure', ` +
+        `manufacturer = 'Shure', model = 'ULXD4Q' ` +
+        `from unnest($1::uuid[], $2::int[]) as v(id, port) where c.id = v.id`,
+      [racks.map((c) => c.id), receivers.map((r) => r.port)],
     );
     // Let the job reach steady state: the first poll writes every unit, then every receiver streams.
     await new Promise((r) => setTimeout(r, Math.max(3, SECONDS / 2) * 1000));
     const streamingBy = Date.now() + 15_000;
-    while (receivers.some((r) => r.subscribers() === 0) && Date.now() < streamingBy)
+    while (receivers.some((r) => r.connections() === 0) && Date.now() < streamingBy)
       await new Promise((r) => setTimeout(r, 100));
     // The opening snapshots of the streams are applied in slices; let them drain.
     await new Promise((r) => setTimeout(r, 2000));
-    const streaming = receivers.filter((r) => r.subscribers() > 0).length;
+    const streaming = receivers.filter((r) => r.connections() > 0).length;
+    const ingestFrom = sample(server.pid);
+    await new Promise((r) => setTimeout(r, INGEST_SECONDS * 1000));
+    const ingestTo = sample(server.pid);
+    const ingestCpuPct =
+      ((ingestTo.ticks - ingestFrom.ticks) / CLOCK_TICKS / ((ingestTo.at - ingestFrom.at) / 1000)) * 100;
+    const ingestPer1000 = Math.round((ingestCpuPct / channels) * 1000 * 10) / 10;
     for (let i = 0; i < TELEMETRY_SAMPLES; i++) {
-      const r = Math.floor((i * 7919) % data.chassis.length);
+      const r = Math.floor((i * 7919) % racks.length);
       const slot = 1 + (i % BENCH.slotsPerChassis);
-      pending.set(data.chassis[r].units[slot - 1], Date.now());
+      pending.set(racks[r].units[slot - 1], Date.now());
       receivers[r].control({ channel: slot, battery: 5 });
       await new Promise((res) => setTimeout(res, 250));
     }
@@ -860,8 +885,13 @@ async function telemetryToAlert(
     return {
       scenario: 'telemetry → alert',
       connections: 0,
-      what: `${data.chassis.length * BENCH.slotsPerChassis} channels on ${data.chassis.length} simulated receivers sampling at 1 Hz, ${streaming} streaming to the server (the rest polled); battery dropped to 5 % on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin WebSocket (${unitUpdates} unit updates seen)`,
-      req_per_s: Math.round((data.chassis.length * BENCH.slotsPerChassis) / 1),
+      what:
+        `${channels} channels on ${racks.length} simulated Shure ULXD4Q receivers (command strings over TCP, ` +
+        `SAMPLE at 1 Hz), ${streaming} streaming to the server (the rest polled); ingest alone ` +
+        `${Math.round(ingestCpuPct)} % of a core = ${ingestPer1000} % per 1,000 channels; battery dropped to 5 % ` +
+        `on ${TELEMETRY_SAMPLES} channels, latency from the drop to monitoring.alert.raised on an admin ` +
+        `WebSocket (${unitUpdates} unit updates seen)`,
+      req_per_s: channels,
       p50_ms: pct(0.5),
       p99_ms: pct(0.99),
       server_cpu_pct: Math.round((cpu / wall) * 100),
@@ -877,6 +907,8 @@ async function telemetryToAlert(
         alerts_received: latencies.length,
         alerts_missing: pending.size,
         receivers_streaming: streaming,
+        ingest_cpu_pct: Math.round(ingestCpuPct),
+        ingest_cpu_pct_per_1000_channels: ingestPer1000,
       },
     };
   } finally {

@@ -65,6 +65,12 @@ export interface Config {
    * tests: in service the compiled serializers write responses without checking them.
    */
   checkResponses: boolean;
+  /**
+   * MONITORING_DISCOVERY: where the server listens for receivers announcing themselves (SLP):
+   * `multicast` (default: the group 239.255.254.253 on UDP 8427, as Shure devices announce),
+   * `host:port` (unicast only, e.g. a simulator's `--announce`), or `off`.
+   */
+  monitoringDiscovery: { address: string; port: number; group: string | null } | null;
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -133,6 +139,19 @@ function networksFromEnv(value: string | undefined, name: string): string[] {
   return networks;
 }
 
+function discoveryFromEnv(value: string | undefined): Config['monitoringDiscovery'] {
+  const v = (value ?? '').trim();
+  if (v === 'off') return null;
+  if (v === '' || v === 'multicast') return { address: '0.0.0.0', port: 8427, group: '239.255.254.253' };
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(v);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535)
+    throw new Error(
+      `MONITORING_DISCOVERY must be multicast, off or ipv4:port (like 127.0.0.1:8427), got "${v}"`,
+    );
+  return { address: match[1], port, group: null };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -167,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: metricsTokenFromEnv(env.METRICS_TOKEN),
     outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
     checkResponses: switchFromEnv(env.CHECK_RESPONSES, false, 'CHECK_RESPONSES'),
+    monitoringDiscovery: discoveryFromEnv(env.MONITORING_DISCOVERY),
   };
 }
 

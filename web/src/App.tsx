@@ -27,6 +27,7 @@ import { Audit } from './pages/org/Audit';
 import { Wall } from './pages/monitoring/Wall';
 import { Performers } from './pages/monitoring/Performers';
 import { Groups } from './pages/monitoring/Groups';
+import { Hardware } from './pages/monitoring/Hardware';
 import { Player } from './pages/signage/Player';
 import { Display } from './pages/display/Display';
 import { Signage } from './pages/signage/Signage';
@@ -164,6 +165,13 @@ export const NAV: NavItem[] = [
     module: 'module.monitoring',
     allowed: (a) => a.isOrgAdmin,
     page: () => <Groups />,
+  },
+  {
+    href: '/monitoring/hardware',
+    label: 'nav.hardware',
+    module: 'module.monitoring',
+    allowed: (a) => a.isOrgAdmin,
+    page: () => <Hardware />,
   },
   {
     href: '/signage',

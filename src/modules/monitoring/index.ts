@@ -13,12 +13,14 @@ import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
 import { chassis, wirelessUnits, type Priority } from './schema.ts';
 import { createPoller, type Poller } from './poller.ts';
-import { startReceivers } from './simulator.ts';
+import { createDiscovery, type Discovery } from './discovery.ts';
+import { startControlServer, startReceivers } from './simulator.ts';
 import {
   startShureReceiver,
   type ShureControl,
   type SimulatedShureReceiver,
 } from './adapters/shure/simulator.ts';
+import { startSennheiserReceiver } from './adapters/sennheiser/simulator.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
@@ -26,6 +28,7 @@ import { inOrgFromArgs } from '../../core/cli-support.ts';
 export { migrateLegacyAssignments };
 
 export const POLL_JOB = 'monitoring.poll';
+export const DISCOVERY_JOB = 'monitoring.discovery';
 
 interface DemoSeat {
   performer: string;
@@ -146,6 +149,14 @@ async function seedDemo(t: TenantTx, users: Record<string, number>) {
 }
 
 const pollers = new WeakMap<RosterApp, Poller>();
+const discoveries = new WeakMap<RosterApp, Discovery>();
+
+/** The discovery listener of an app (tests start it on a port of their own with `listen`). */
+export function discoveryOf(app: RosterApp): Discovery {
+  const discovery = discoveries.get(app);
+  if (!discovery) throw new Error('monitoring module not registered on this app');
+  return discovery;
+}
 
 /** The poller of an app (tests call `poll(now)` on it with their own clock, without subscriptions). */
 export function pollerOf(app: RosterApp): Poller {
@@ -168,6 +179,7 @@ async function startDemoReceivers(app: RosterApp) {
     .from(organizations)
     .where(eq(organizations.slug, 'demo'));
   if (!demo) return;
+  const scripted: { name: string; order: number; control(cmd: ShureControl): void }[] = [];
   await withTenant({ db, bus: app.deps.bus }, systemActor(demo.id, 'demo-simulator'), async (t) => {
     const racks = await t.tx
       .select()
@@ -200,9 +212,44 @@ async function startDemoReceivers(app: RosterApp) {
         { chassis: rack.name, model: receiver.model, address: `${receiver.host}:${receiver.port}` },
         'demo Shure receiver simulator started',
       );
+      announceToLocalListener(app, receiver);
+      scripted.push({
+        name: rack.name.replace(/\s+/g, '_'),
+        order: DEMO_STAGES.findIndex((stage) => stage.serial === rack.serial),
+        control: (cmd) => receiver.control(cmd),
+      });
     }
   });
+  // The main stage's rack first: `POST /control` scripts it, `/control/<name>` any demo rack.
+  scripted.sort((a, b) => a.order - b.order);
+  if (scripted.length) {
+    const control = await startControlServer(scripted);
+    app.log.info(
+      { racks: scripted.map((r) => r.name), address: `${control.host}:${control.port}` },
+      'demo receiver simulator started',
+    );
+  }
+  // One more receiver, not in the inventory: discovery lists it with an Add button.
+  const spare = await startShureReceiver({ model: 'SLXD4D', deviceId: 'Spare_Rack', jitter: true });
+  allowExactly(demo.id, spare.host, spare.port);
+  announceToLocalListener(app, spare);
 }
+
+/** Demo receivers announce (SLP, unicast) to this server's own discovery listener, every 30 s. */
+function announceToLocalListener(app: RosterApp, receiver: SimulatedShureReceiver) {
+  const listener = app.deps.config.monitoringDiscovery;
+  if (!listener) return;
+  const target = { address: listener.group ? '127.0.0.1' : listener.address, port: listener.port };
+  const send = () => void receiver.announce(target).catch(() => {});
+  const timer = setInterval(send, 30_000);
+  timer.unref();
+  // The listener starts at the discovery job's first tick, a few seconds after start.
+  setTimeout(send, 6000).unref();
+  demoTimers.add(timer);
+}
+
+/** The demo's announcement timers, stopped when the app closes. */
+const demoTimers = new Set<NodeJS.Timeout>();
 
 function printAllowHint(host: string) {
   const network = host.includes(':') ? `${host}/128` : `${host}/32`;
@@ -222,22 +269,50 @@ const FAULT_SCRIPT: { says: string; fault: ShureControl; undo: ShureControl }[] 
   { says: 'receiver power off', fault: { offline: true }, undo: { offline: false } },
 ];
 
-/** `roster simulate receivers --protocol shure`: Shure receivers on local TCP ports. */
-async function simulateShure(
-  o: { count: number; basePort: number; drain: number; model: string; faults?: boolean; announce?: string },
+/** A simulated receiver of any vendor that speaks its real protocol, as the CLI drives it. */
+interface VendorSimulator {
+  host: string;
+  port: number;
+  model: string;
+  state: { serial: string; channels: unknown[] };
+  control(cmd: ShureControl): void;
+  announce?(target: { address: string; port: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+const VENDORS = {
+  shure: {
+    label: 'Shure',
+    speaks: 'Shure command strings over TCP',
+    defaultModel: 'ULXD4Q',
+    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+      startShureReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
+  },
+  sennheiser: {
+    label: 'Sennheiser',
+    speaks: 'SSC (JSON over UDP)',
+    defaultModel: 'EW-DX EM 2',
+    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+      startSennheiserReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
+  },
+} satisfies Record<string, { start(o: never): Promise<VendorSimulator> } & Record<string, unknown>>;
+
+/** `roster simulate receivers --protocol shure|sennheiser`: receivers speaking their vendor's protocol. */
+async function simulateVendor(
+  vendor: keyof typeof VENDORS,
+  o: { count: number; basePort: number; drain: number; model?: string; faults?: boolean; announce?: string },
   stop: Promise<void>,
 ) {
-  const receivers: SimulatedShureReceiver[] = [];
+  const v = VENDORS[vendor];
+  const receivers: VendorSimulator[] = [];
   try {
     for (let i = 0; i < o.count; i++)
       receivers.push(
-        await startShureReceiver({
-          model: o.model,
+        await v.start({
+          model: o.model ?? v.defaultModel,
           port: o.basePort ? o.basePort + i : 0,
           serial: `SIM-${String(i + 1).padStart(3, '0')}`,
-          jitter: true,
-          drainPerMinute: o.drain,
-          keepProcessAlive: true,
+          drain: o.drain,
         }),
       );
   } catch (err) {
@@ -246,17 +321,18 @@ async function simulateShure(
   }
   const first = receivers[0];
   console.log(
-    `${o.count} simulated Shure ${first.model} receiver(s), ${first.state.channels.length} channel(s) each, ` +
-      'speaking Shure command strings. Configure these chassis (manufacturer Shure, model, ip:port):',
+    `${o.count} simulated ${v.label} ${first.model} receiver(s), ${first.state.channels.length} channel(s) ` +
+      `each, speaking ${v.speaks}. Configure these chassis (manufacturer ${v.label}, model, ip:port):`,
   );
   for (const r of receivers) console.log(`  ${r.state.serial}  ${r.model}  ${r.host}:${r.port}`);
   printAllowHint(first.host);
   const timers: NodeJS.Timeout[] = [];
   if (o.announce) {
+    if (vendor !== 'shure') throw new Error('--announce: only Shure receivers announce themselves (SLP)');
     const [address, port] = o.announce.split(':');
     if (!address || !Number.isInteger(Number(port))) throw new Error('--announce must be host:port');
     const send = () => {
-      for (const r of receivers) r.announce({ address, port: Number(port) }).catch(() => {});
+      for (const r of receivers) r.announce?.({ address, port: Number(port) }).catch(() => {});
     };
     send();
     timers.push(setInterval(send, 5000));
@@ -295,7 +371,9 @@ export const monitoringModule: RosterModule = {
     // Receivers are the addresses this server connects to for tenants: the operator's allowed
     // networks apply from the first request on.
     configureOutbound({ allowNetworks: app.deps.config.outboundAllowNetworks });
-    registerMonitoringRoutes(app);
+    const discovery = createDiscovery({ log: app.log, registry: app.metrics.registry });
+    discoveries.set(app, discovery);
+    registerMonitoringRoutes(app, discovery);
     const poller = createPoller({
       db: app.deps.database.db,
       bus: app.deps.bus,
@@ -310,7 +388,34 @@ export const monitoringModule: RosterModule = {
       everyMs: app.deps.config.monitoringPollMs,
       run: async () => void (await poller.poll(new Date(), { subscribe: true })),
     });
+    const listenOn = app.deps.config.monitoringDiscovery;
+    // In every process: announcements reach each listener, and each answers its own requests.
+    let listenError: string | null = null;
+    if (listenOn)
+      app.jobs.add({
+        name: DISCOVERY_JOB,
+        everyMs: 5000,
+        eachProcess: true,
+        run: async () => {
+          discovery.prune();
+          if (discovery.listening()) return;
+          await discovery.listen(listenOn).then(
+            (at) => {
+              listenError = null;
+              app.log.info({ at, group: listenOn.group }, 'receiver discovery listening');
+            },
+            (err: Error) => {
+              // Once per distinct failure, not every tick.
+              if (listenError !== err.message)
+                app.log.warn({ err }, 'receiver discovery cannot listen; trying again every tick');
+              listenError = err.message;
+            },
+          );
+        },
+      });
     app.addHook('onClose', async () => {
+      for (const timer of demoTimers) clearInterval(timer);
+      discovery.close();
       poller.close();
       await poller.settled();
     });
@@ -327,7 +432,8 @@ export const monitoringModule: RosterModule = {
     'simulate receivers': {
       summary:
         'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] ' +
-        '[--drain %/min] [--protocol roster-json|shure] [--model ULXD4Q] [--faults] [--announce host:port]',
+        '[--drain %/min] [--protocol roster-json|shure|sennheiser] [--model ULXD4Q|"EW-DX EM 2"] [--faults] ' +
+        '[--announce host:port]',
       run: async (_app, args) => {
         const { values } = parseArgs({
           args,
@@ -356,24 +462,22 @@ export const monitoringModule: RosterModule = {
         if (!Number.isFinite(drain) || drain < 0 || drain > 100)
           throw new Error('--drain must be a number 0–100 (percent per minute)');
         const protocol = values.protocol ?? 'roster-json';
-        if (protocol !== 'roster-json' && protocol !== 'shure')
-          throw new Error('--protocol must be roster-json or shure');
+        if (protocol !== 'roster-json' && protocol !== 'shure' && protocol !== 'sennheiser')
+          throw new Error('--protocol must be roster-json, shure or sennheiser');
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        if (protocol === 'shure') {
-          await simulateShure(
-            {
-              count,
-              basePort,
-              drain,
-              model: values.model ?? 'ULXD4Q',
-              faults: values.faults,
-              announce: values.announce,
-            },
-            stop,
-          );
+        if (protocol !== 'roster-json') {
+          const o = {
+            count,
+            basePort,
+            drain,
+            model: values.model,
+            faults: values.faults,
+            announce: values.announce,
+          };
+          await simulateVendor(protocol, o, stop);
           return;
         }
         const receivers = await startReceivers(count, {

@@ -1,6 +1,7 @@
 import type { Protocol, ReceiverAdapter } from './adapters/types.ts';
 import { rosterJsonAdapter } from './adapters/roster-json/index.ts';
 import { shureAdapter } from './adapters/shure/index.ts';
+import { sennheiserAdapter } from './adapters/sennheiser/index.ts';
 
 /**
  * The receiver protocols Roster speaks, one adapter each (adapters/<vendor>/): the poller and the
@@ -14,11 +15,14 @@ export { PROTOCOLS, parseChannel } from './adapters/types.ts';
 const ADAPTERS: Record<Protocol, ReceiverAdapter> = {
   'roster-json': rosterJsonAdapter,
   shure: shureAdapter,
+  sennheiser: sennheiserAdapter,
 };
 
 export const adapterFor = (protocol: Protocol): ReceiverAdapter => ADAPTERS[protocol];
 
-/** The protocol a new chassis speaks when none is given: Shure hardware speaks Shure's. */
+/** The protocol a new chassis speaks when none is given: Shure and Sennheiser hardware speak their own. */
 export function defaultProtocol(manufacturer: string | undefined): Protocol {
-  return /^\s*shure\b/i.test(manufacturer ?? '') ? 'shure' : 'roster-json';
+  if (/^\s*shure\b/i.test(manufacturer ?? '')) return 'shure';
+  if (/^\s*sennheiser\b/i.test(manufacturer ?? '')) return 'sennheiser';
+  return 'roster-json';
 }

@@ -99,6 +99,9 @@ export const wirelessUnits = pgTable(
     batteryRuntimeMinutes: integer('battery_runtime_minutes'),
     rfAntenna: text('rf_antenna'),
     isMuted: boolean('is_muted').notNull().default(false),
+    /** What the receiver calls the channel and the transmitter model it reports, where it says. */
+    channelName: text('channel_name'),
+    txType: text('tx_type'),
     /** Since when RF has been below the org's threshold / audio silent while unmuted (alert durations). */
     rfLowSince: timestamp('rf_low_since', { withTimezone: true }),
     silentSince: timestamp('silent_since', { withTimezone: true }),

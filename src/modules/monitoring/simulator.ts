@@ -406,3 +406,68 @@ export async function startReceivers(
   }
   return started;
 }
+
+/** Reads a request body as JSON and checks it as a scripted change; a string says what is wrong. */
+function readControl(req: http.IncomingMessage): Promise<ControlCommand | string> {
+  return new Promise((resolve) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      raw += chunk;
+      // A control body is a few fields: anything longer is not one.
+      if (raw.length > 4096) req.destroy();
+    });
+    req.on('end', () => {
+      try {
+        resolve(validControl(JSON.parse(raw || '{}')));
+      } catch {
+        resolve('body is not JSON');
+      }
+    });
+  });
+}
+
+/**
+ * A loopback-only HTTP port scripting simulated receivers that have no HTTP port of their own (the
+ * Shure and Sennheiser ones speak their vendor's protocol): `POST /control` scripts the first
+ * receiver, `POST /control/<name>` the named one, with the fields of `ControlCommand`; `GET
+ * /control` lists the receivers' names.
+ */
+export async function startControlServer(
+  receivers: { name: string; control(cmd: ControlCommand): void }[],
+): Promise<{ host: string; port: number; close(): Promise<void> }> {
+  const host = '127.0.0.1';
+  const server = http.createServer((req, res) => {
+    const [path] = (req.url ?? '/').split('?');
+    const match = /^\/control(?:\/([^/]+))?$/.exec(path);
+    if (!match) return send(res, 404, JSON.stringify({ error: 'not found' }));
+    if (req.method === 'GET') return send(res, 200, JSON.stringify(receivers.map((r) => r.name)));
+    if (req.method !== 'POST') return send(res, 405, JSON.stringify({ error: 'GET or POST' }));
+    const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    const target = name === undefined ? receivers[0] : receivers.find((r) => r.name === name);
+    if (!target) return send(res, 404, JSON.stringify({ error: `no receiver ${name}` }));
+    void readControl(req).then((cmd) => {
+      if (typeof cmd === 'string') return send(res, 400, JSON.stringify({ error: cmd }));
+      try {
+        target.control(cmd);
+      } catch (err) {
+        return send(res, 404, JSON.stringify({ error: (err as Error).message }));
+      }
+      send(res, 200, JSON.stringify({ ok: true }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  server.unref();
+  return {
+    host,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -208,6 +208,9 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
           rfAntenna: u.rfAntenna,
           audioLevel: u.audioLevel,
           isMuted: u.isMuted,
+          channelName: u.channelName,
+          frequency: u.frequency,
+          txType: u.txType,
           rfLowSince: u.rfLowSince,
           silentSince: u.silentSince,
           updatedAt: now,
@@ -261,14 +264,21 @@ export function createTelemetryWriter(deps: TelemetryDeps) {
 export type TelemetryWriter = ReturnType<typeof createTelemetryWriter>;
 
 function nextState(u: WirelessUnit, ch: ChannelReading, s: MonitoringSettings, now: Date): WirelessUnit {
+  // What the receiver says of the channel itself, whether a transmitter is on or not.
+  const said = {
+    channelName: ch.name?.trim() || u.channelName,
+    frequency: ch.frequency_mhz ?? u.frequency,
+  };
   if (!ch.online) {
-    // The transmitter is off: keep its last known battery/RF/audio for the technician to read.
-    return { ...u, status: 'offline', isMuted: ch.muted, rfLowSince: null, silentSince: null };
+    // The transmitter is off: keep its last known battery/RF/audio (and type) for the technician.
+    return { ...u, ...said, status: 'offline', isMuted: ch.muted, rfLowSince: null, silentSince: null };
   }
   const rf = ch.rf ? Math.round(ch.rf.level_percent) : null;
   const audio = ch.audio ? Math.round(ch.audio.level_percent) : null;
   return {
     ...u,
+    ...said,
+    txType: ch.tx_type === undefined ? u.txType : ch.tx_type,
     status: ch.muted ? 'muted' : 'online',
     isMuted: ch.muted,
     battery: ch.battery ? Math.round(ch.battery.percent) : null,
@@ -338,7 +348,10 @@ function visibleChange(a: WirelessUnit, b: WirelessUnit): boolean {
     a.rfSignal !== b.rfSignal ||
     a.rfAntenna !== b.rfAntenna ||
     a.audioLevel !== b.audioLevel ||
-    a.isMuted !== b.isMuted
+    a.isMuted !== b.isMuted ||
+    a.channelName !== b.channelName ||
+    a.frequency !== b.frequency ||
+    a.txType !== b.txType
   );
 }
 

@@ -5,6 +5,7 @@ import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
 import type { Board } from './boards.ts';
 import type { Counts } from './counts.ts';
+import type { DiscoveredForOrg } from './discovery.ts';
 import type { DisplayLinkRow, DisplayWall } from './display-links.ts';
 import type { GroupWithMembers } from './groups.ts';
 import type { Chassis, Location, WirelessUnit } from './hardware.ts';
@@ -76,6 +77,35 @@ export const chassisView = (c: Chassis) => ({
   updated_at: iso(c.updatedAt),
 });
 
+/** A receiver heard announcing itself on the venue network. */
+export const discoveredOut = z.object({
+  id: z.string(),
+  protocol: z.enum(PROTOCOLS),
+  address: z.string(),
+  port: z.number(),
+  model: z.string().nullable(),
+  name: z.string().nullable(),
+  channels: z.number().nullable(),
+  device_class: z.string().nullable(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  /** The chassis it already is in this org, or null when not added yet. */
+  chassis_id: z.string().nullable(),
+});
+export const discoveredView = (d: DiscoveredForOrg) => ({
+  id: d.id,
+  protocol: d.protocol,
+  address: d.address,
+  port: d.port,
+  model: d.model,
+  name: d.name,
+  channels: d.channels,
+  device_class: d.deviceClass,
+  first_seen: d.firstSeen.toISOString(),
+  last_seen: d.lastSeen.toISOString(),
+  chassis_id: d.chassisId,
+});
+
 export const unitOut = z.object({
   id: z.string(),
   chassis_id: z.string(),
@@ -92,6 +122,9 @@ export const unitOut = z.object({
   battery_runtime_minutes: z.number().nullable(),
   rf_antenna: z.string().nullable(),
   is_muted: z.boolean(),
+  /** The receiver's name for the channel and the transmitter model it reports (null until read). */
+  channel_name: z.string().nullable(),
+  tx_type: z.string().nullable(),
   is_active: z.boolean(),
   last_seen: z.string().nullable(),
   updated_at: z.string().nullable(),
@@ -112,6 +145,8 @@ export const unitView = (u: WirelessUnit) => ({
   battery_runtime_minutes: u.batteryRuntimeMinutes,
   rf_antenna: u.rfAntenna,
   is_muted: u.isMuted,
+  channel_name: u.channelName,
+  tx_type: u.txType,
   is_active: u.isActive,
   last_seen: iso(u.lastSeen),
   updated_at: iso(u.updatedAt),

@@ -5544,7 +5544,7 @@ export interface paths {
                                 is_online: boolean;
                                 is_active: boolean;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure";
+                                protocol: "roster-json" | "shure" | "sennheiser";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -5579,7 +5579,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure";
+                        protocol?: "roster-json" | "shure" | "sennheiser";
                     };
                 };
             };
@@ -5603,7 +5603,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5657,7 +5657,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5716,7 +5716,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure";
+                        protocol?: "roster-json" | "shure" | "sennheiser";
                     };
                 };
             };
@@ -5740,7 +5740,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure";
+                            protocol: "roster-json" | "shure" | "sennheiser";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -5750,6 +5750,146 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/monitoring/discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Receivers announcing themselves on networks this org may reach (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            listening: boolean;
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure" | "sennheiser";
+                                address: string;
+                                port: number;
+                                model: string | null;
+                                name: string | null;
+                                channels: number | null;
+                                device_class: string | null;
+                                first_seen: string;
+                                last_seen: string;
+                                chassis_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/discovery/{id}/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a discovered receiver as a chassis with one unit per channel (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        location_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chassis: {
+                                id: string;
+                                name: string;
+                                manufacturer: string;
+                                model: string;
+                                serial: string | null;
+                                ip: string | null;
+                                port: number | null;
+                                firmware: string;
+                                location_id: string | null;
+                                is_online: boolean;
+                                is_active: boolean;
+                                /** @enum {string} */
+                                protocol: "roster-json" | "shure" | "sennheiser";
+                                missed_polls: number;
+                                last_polled_at: string | null;
+                                created_at: string | null;
+                                updated_at: string | null;
+                            };
+                            units: {
+                                id: string;
+                                chassis_id: string;
+                                name: string;
+                                model: string;
+                                serial: string | null;
+                                slot: number;
+                                frequency: number | null;
+                                battery: number | null;
+                                rf_signal: number | null;
+                                audio_level: number | null;
+                                /** @enum {string} */
+                                status: "online" | "offline" | "idle" | "muted" | "unknown";
+                                battery_bars: number | null;
+                                battery_runtime_minutes: number | null;
+                                rf_antenna: string | null;
+                                is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
+                                is_active: boolean;
+                                last_seen: string | null;
+                                updated_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/monitoring/units": {
@@ -5798,6 +5938,8 @@ export interface paths {
                                 battery_runtime_minutes: number | null;
                                 rf_antenna: string | null;
                                 is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
                                 is_active: boolean;
                                 last_seen: string | null;
                                 updated_at: string | null;
@@ -5861,6 +6003,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -5917,6 +6061,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -6002,6 +6148,8 @@ export interface paths {
                             battery_runtime_minutes: number | null;
                             rf_antenna: string | null;
                             is_muted: boolean;
+                            channel_name: string | null;
+                            tx_type: string | null;
                             is_active: boolean;
                             last_seen: string | null;
                             updated_at: string | null;
@@ -6019,12 +6167,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get_unit_assignments: active assignments of a unit */
+        /** get_unit_assignments: active assignments of a unit, optionally updated_after an instant */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    updated_after?: string;
                 };
                 header?: never;
                 path: {
@@ -7950,6 +8099,8 @@ export interface paths {
                                 battery_runtime_minutes: number | null;
                                 rf_antenna: string | null;
                                 is_muted: boolean;
+                                channel_name: string | null;
+                                tx_type: string | null;
                                 is_active: boolean;
                                 last_seen: string | null;
                                 updated_at: string | null;
@@ -8689,6 +8840,8 @@ export interface paths {
                                     battery_runtime_minutes: number | null;
                                     rf_antenna: string | null;
                                     is_muted: boolean;
+                                    channel_name: string | null;
+                                    tx_type: string | null;
                                     is_active: boolean;
                                     last_seen: string | null;
                                     updated_at: string | null;

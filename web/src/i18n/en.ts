@@ -687,6 +687,29 @@ export const en = {
   'signage.plays': { one: 'plays {count} s', other: 'plays {count} s' },
   'signage.untilVideoEnds': 'or until the video ends',
   'signage.onAir': 'on air now',
+  'nav.hardware': 'Receivers & discovery',
+  'hardware.receivers': 'Receivers',
+  'hardware.none': 'No receiver yet: add one found on the network, or by its address through the API.',
+  'hardware.model': 'Model',
+  'hardware.address': 'Address',
+  'hardware.protocol': 'Protocol',
+  'hardware.online': 'online',
+  'hardware.offline': 'offline',
+  'hardware.noLocation': 'No location',
+  'hardware.discovery': 'Found on the network',
+  'hardware.discoveryHelp':
+    'Receivers that announce themselves on networks your organization may reach. The list refreshes by itself.',
+  'hardware.discoveryOff':
+    'Discovery is off on this server (MONITORING_DISCOVERY=off): add receivers by their address.',
+  'hardware.addInto': 'Add into location',
+  'hardware.nothingFound': 'No receiver heard yet.',
+  'hardware.channels': 'Channels',
+  'hardware.lastSeen': 'Last heard',
+  'hardware.unknownModel': 'Unknown model',
+  'hardware.alreadyAdded': 'Added',
+  'hardware.add': 'Add',
+  'hardware.addWhat': 'Add {what}',
+  'hardware.added': 'Receiver {name} added, with one unit per channel',
 } satisfies Record<string, string | Plural>;
 
 export type Key = keyof typeof en;

@@ -17,7 +17,7 @@ import {
   unitOut,
   unitView,
 } from '../views.ts';
-import { base, flag, idParams, nullableText, tags, text } from './common.ts';
+import { assignmentListQuery, base, flag, idParams, nullableText, tags, text } from './common.ts';
 
 // Hardware inventory: admins manage, members read what their groups (or unit scope) reach.
 
@@ -293,15 +293,17 @@ export function registerUnitRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'get_unit_assignments: active assignments of a unit',
+        summary: 'get_unit_assignments: active assignments of a unit, optionally updated_after an instant',
         params: idParams,
-        querystring: pageQuery,
+        querystring: assignmentListQuery,
         response: { 200: pageOf(assignmentOut) },
       },
     },
-    (req) =>
-      tenant(req, async (t) =>
-        mapPage(await listAssignmentsOf(t, { wirelessUnitId: req.params.id }, req.query), assignmentView),
-      ),
+    (req) => {
+      const { updated_after: after, ...page } = req.query;
+      return tenant(req, async (t) =>
+        mapPage(await listAssignmentsOf(t, { wirelessUnitId: req.params.id, after }, page), assignmentView),
+      );
+    },
   );
 }

@@ -10,14 +10,15 @@ import {
   type ReceiverOptions,
   type ReceiverState,
 } from '../../simulator.ts';
-import { ANNOUNCE_TYPES, command, Framer, modelInfo, type Family, type ModelInfo } from './protocol.ts';
+import { command, Framer, modelInfo, type Family, type ModelInfo } from './protocol.ts';
+import { shureSrvReg } from './slp.ts';
 
 /**
  * A Shure receiver, simulated on a local TCP port: answers the command strings of its model's
  * family (`GET`, `SET … METER_RATE`, UHF-R's `METER`), reports changes unsolicited as real
  * receivers do, sends SAMPLE lines at the asked rate, and plays scripted faults: battery drain, RF
  * drop-out, mute, transmitter or receiver power off, garbled lines, slow responses. It can announce
- * itself for discovery (discovery.ts).
+ * itself for discovery (SLP, slp.ts).
  */
 
 export interface ShureFaults {
@@ -312,17 +313,7 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
   };
 }
 
-/**
- * An SLP-style service announcement as Shure devices multicast it, with the family token and
- * attributes; `port` is the simulator's own (real receivers always listen on 2202).
- */
-export function announcement(d: { family: Family; model: string; name: string; port: number }): string {
-  return (
-    `service:${ANNOUNCE_TYPES[d.family]}:shure-wireless;` +
-    `(model=${d.model}),(name=${d.name}),(port=${d.port}),(cd:0000)`
-  );
-}
-
+/** Sends the receiver's SLP announcement (slp.ts) to a multicast group or one listener. */
 async function announce(
   target: { address: string; port: number },
   d: { family: Family; model: string; name: string; host: string; port: number },
@@ -334,7 +325,7 @@ async function announce(
     );
     if (target.address.startsWith('239.')) socket.setMulticastInterface(d.host);
     await new Promise<void>((resolve, reject) =>
-      socket.send(announcement(d), target.port, target.address, (err) => (err ? reject(err) : resolve())),
+      socket.send(shureSrvReg(d), target.port, target.address, (err) => (err ? reject(err) : resolve())),
     );
   } finally {
     socket.close();

@@ -1,0 +1,280 @@
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
+import client from 'prom-client';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { TenantTx } from '../../core/db/tenant.ts';
+import { requireOrgAdmin } from '../../core/access/actor.ts';
+import { conflict, notFound } from '../../core/http/problem.ts';
+import { refusal } from '../../core/net/outbound.ts';
+import { chassis } from './schema.ts';
+import { createChassis, createUnit, type Chassis, type WirelessUnit } from './hardware.ts';
+import type { Identity } from './adapters/types.ts';
+import { decodeSlp, shureAnnouncement, SlpError, MAX_DATAGRAM } from './adapters/shure/slp.ts';
+import type { Family } from './adapters/shure/protocol.ts';
+
+/**
+ * Receivers found on the venue network by their own announcements (SLP, adapters/shure/slp.ts).
+ * The listener keeps, per process and in memory, the devices heard from recently — a bounded set
+ * whose entries expire when a device stops announcing. An org sees only the devices at addresses
+ * the outbound rule lets it connect to (core/net/outbound.ts): the server's network is not shown
+ * to tenants the operator has not opened it to.
+ */
+
+export interface DiscoveredReceiver {
+  /** Stable for an address and port, so a console row and its Add button survive refreshes. */
+  id: string;
+  protocol: 'shure';
+  address: string;
+  port: number;
+  family: Family | null;
+  model: string | null;
+  name: string | null;
+  channels: number | null;
+  deviceClass: string | null;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export interface ListenTarget {
+  /** Local address to bind (0.0.0.0 for every interface). */
+  address: string;
+  port: number;
+  /** Multicast group to join, or null to listen for unicast announcements only. */
+  group: string | null;
+}
+
+export interface DiscoveryOptions {
+  log: FastifyBaseLogger;
+  registry: client.Registry;
+  /** Devices remembered at most; the one heard from longest ago makes room. */
+  maxEntries?: number;
+  /** A device not heard from for this long is forgotten. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+type Outcome = 'kept' | 'ignored' | 'malformed';
+
+const DATAGRAM_METRIC = 'roster_monitoring_discovery_datagrams_total';
+/** Senders whose malformed datagrams were logged already (one line each, then only the counter). */
+const MAX_LOGGED_SENDERS = 256;
+
+function datagramCounter(registry: client.Registry) {
+  const existing = registry.getSingleMetric(DATAGRAM_METRIC);
+  if (existing) return existing as client.Counter<'outcome'>;
+  return new client.Counter({
+    name: DATAGRAM_METRIC,
+    help: 'Discovery datagrams received, by outcome (kept, ignored: not a receiver, malformed)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+}
+
+const entryId = (address: string, port: number) =>
+  crypto.createHash('sha256').update(`${address}|${port}`).digest('hex').slice(0, 16);
+
+export function createDiscovery(opts: DiscoveryOptions) {
+  const maxEntries = opts.maxEntries ?? 256;
+  const ttlMs = opts.ttlMs ?? 10 * 60_000;
+  const now = opts.now ?? Date.now;
+  const counter = datagramCounter(opts.registry);
+  // Insertion order is the order last heard from: the first entry is the stalest.
+  const entries = new Map<string, DiscoveredReceiver>();
+  const loggedSenders = new Set<string>();
+  const waiters = new Set<(outcome: Outcome) => void>();
+  let socket: dgram.Socket | null = null;
+
+  function settle(outcome: Outcome): Outcome {
+    counter.inc({ outcome });
+    for (const w of waiters) w(outcome);
+    waiters.clear();
+    return outcome;
+  }
+
+  function malformed(from: string, reason: string): Outcome {
+    if (!loggedSenders.has(from) && loggedSenders.size < MAX_LOGGED_SENDERS) {
+      loggedSenders.add(from);
+      opts.log.warn({ from, reason }, 'malformed discovery datagram (further ones from it only counted)');
+    }
+    return settle('malformed');
+  }
+
+  /** Takes one datagram from `address`: the sender's address is the device's, whatever it claims. */
+  function receive(datagram: Buffer, address: string): Outcome {
+    if (datagram.length > MAX_DATAGRAM) return malformed(address, `datagram of ${datagram.length} bytes`);
+    let announced;
+    try {
+      const message = decodeSlp(datagram);
+      announced = message && shureAnnouncement(message);
+    } catch (err) {
+      if (err instanceof SlpError) return malformed(address, err.message);
+      throw err;
+    }
+    if (!announced) return settle('ignored');
+    const id = entryId(address, announced.port);
+    const before = entries.get(id);
+    const at = new Date(now());
+    entries.delete(id);
+    entries.set(id, {
+      id,
+      protocol: 'shure',
+      address,
+      port: announced.port,
+      family: announced.family ?? before?.family ?? null,
+      model: announced.model ?? before?.model ?? null,
+      name: announced.name ?? before?.name ?? null,
+      channels: announced.channels ?? before?.channels ?? null,
+      deviceClass: announced.deviceClass ?? before?.deviceClass ?? null,
+      firstSeen: before?.firstSeen ?? at,
+      lastSeen: at,
+    });
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    return settle('kept');
+  }
+
+  /** Forgets devices silent for longer than the time to live. */
+  function prune() {
+    const oldest = now() - ttlMs;
+    for (const [id, e] of entries) {
+      if (e.lastSeen.getTime() >= oldest) break;
+      entries.delete(id);
+    }
+  }
+
+  async function listen(target: ListenTarget): Promise<AddressInfo> {
+    if (socket) return socket.address();
+    // Several servers on one host may all listen: the group's datagrams reach each of them.
+    const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    s.on('message', (msg, rinfo) => {
+      try {
+        receive(msg, rinfo.address);
+      } catch (err) {
+        opts.log.error({ err, from: rinfo.address }, 'discovery datagram not handled');
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(target.port, target.address, () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    s.on('error', (err) => {
+      opts.log.warn({ err }, 'discovery listener failed; it starts again at the next tick');
+      close();
+    });
+    if (target.group) {
+      try {
+        s.addMembership(target.group);
+      } catch (err) {
+        // No multicast route (a container, a host without a LAN): unicast announcements still arrive.
+        opts.log.warn({ err, group: target.group }, 'discovery cannot join the multicast group');
+      }
+    }
+    socket = s;
+    return s.address();
+  }
+
+  function close() {
+    socket?.close();
+    socket = null;
+  }
+
+  return {
+    receive,
+    prune,
+    listen,
+    close,
+    listening: () => socket !== null,
+    /** Devices heard from within the time to live, most recent first. */
+    found(): DiscoveredReceiver[] {
+      prune();
+      return [...entries.values()].reverse();
+    },
+    /** Resolves with the outcome of the next datagram handled (tests wait on it instead of sleeping). */
+    next: () => new Promise<Outcome>((resolve) => waiters.add(resolve)),
+  };
+}
+
+export type Discovery = ReturnType<typeof createDiscovery>;
+
+/** A discovered receiver as an org sees it: with the chassis it already is, if any. */
+export type DiscoveredForOrg = DiscoveredReceiver & { chassisId: string | null };
+
+const allowedFor = (t: TenantTx) => (e: DiscoveredReceiver) =>
+  refusal(e.address, e.port, { orgId: t.orgId }) === null;
+
+async function withChassis(t: TenantTx, found: DiscoveredReceiver[]): Promise<DiscoveredForOrg[]> {
+  const addresses = [...new Set(found.map((e) => e.address))];
+  const existing = addresses.length
+    ? await t.tx
+        .select({ id: chassis.id, ip: chassis.ip, port: chassis.port })
+        .from(chassis)
+        .where(inArray(chassis.ip, addresses))
+    : [];
+  const byAddress = new Map(existing.map((c) => [`${c.ip}|${c.port}`, c.id]));
+  return found.map((e) => ({ ...e, chassisId: byAddress.get(`${e.address}|${e.port}`) ?? null }));
+}
+
+/** The receivers an org admin may add: those at addresses the org may connect to. */
+export async function listDiscovered(t: TenantTx, discovery: Discovery): Promise<DiscoveredForOrg[]> {
+  requireOrgAdmin(t.actor, 'see discovered receivers');
+  return withChassis(t, discovery.found().filter(allowedFor(t)));
+}
+
+/** One discovered receiver the org may add; 404 when unknown, expired or not reachable for it. */
+export async function getDiscovered(
+  t: TenantTx,
+  discovery: Discovery,
+  id: string,
+): Promise<DiscoveredForOrg> {
+  requireOrgAdmin(t.actor, 'add discovered receivers');
+  const entry = discovery.found().find((e) => e.id === id);
+  if (!entry || !allowedFor(t)(entry)) throw notFound('Discovered receiver');
+  const [withOwn] = await withChassis(t, [entry]);
+  return withOwn;
+}
+
+export interface AddDiscoveredInput {
+  name?: string;
+  locationId?: string | null;
+}
+
+/**
+ * Adds a discovered receiver as a chassis with one unit per channel. What the receiver answered
+ * when asked (`identity`) wins over what it announced; without either, the chassis gets no units
+ * and the admin adds them by hand.
+ */
+export async function addDiscovered(
+  t: TenantTx,
+  entry: DiscoveredForOrg,
+  identity: Identity | null,
+  input: AddDiscoveredInput,
+): Promise<{ chassis: Chassis; units: WirelessUnit[] }> {
+  const [taken] = await t.tx
+    .select({ id: chassis.id, name: chassis.name })
+    .from(chassis)
+    .where(and(eq(chassis.ip, entry.address), eq(chassis.port, entry.port)));
+  if (taken) throw conflict(`This receiver is already chassis ${taken.name}`);
+  const model = identity?.model || entry.model || '';
+  const channels = identity?.channels || entry.channels || 0;
+  const label = identity?.name || entry.name;
+  const rack = await createChassis(t, {
+    name: input.name || label || `${model || 'Shure receiver'} ${entry.address}`,
+    manufacturer: 'Shure',
+    model,
+    serial: identity?.serial ?? null,
+    firmware: identity?.firmware ?? '',
+    ip: entry.address,
+    port: entry.port,
+    locationId: input.locationId ?? null,
+    protocol: 'shure',
+    isOnline: identity !== null,
+  });
+  const units: WirelessUnit[] = [];
+  for (let slot = 1; slot <= channels; slot++)
+    units.push(await createUnit(t, { chassisId: rack.id, name: `CH${slot}`, slot }));
+  return { chassis: rack, units };
+}
