@@ -505,6 +505,15 @@ export const en = {
   'screenHealth.status.done': 'done',
   'screenHealth.status.failed': 'failed',
   'screenHealth.status.expired': 'expired unseen',
+  'player.title': 'Roster player',
+  'player.pairTitle': 'Pair this screen',
+  'player.pairHelp': 'In the Roster console, open Signage → Screens and enter this code:',
+  'player.pairUnreachable': 'Server unreachable ({error}); retrying…',
+  'player.emptyPlaylist': 'Playlist “{name}” is empty.',
+  'player.waiting': 'Paired. Waiting for a playlist…',
+  'player.retrying': 'Server unreachable; retrying…',
+  'player.offline': 'offline — playing cached playlist',
+  'player.emergencyImage': 'Image of the emergency message',
 } satisfies Record<string, string | Plural>;
 
 export type Key = keyof typeof en;

@@ -505,4 +505,13 @@ export const fr: Catalogue = {
   'screenHealth.status.done': 'effectuée',
   'screenHealth.status.failed': 'échouée',
   'screenHealth.status.expired': 'expirée sans réponse',
+  'player.title': 'Lecteur Roster',
+  'player.pairTitle': 'Associer cet écran',
+  'player.pairHelp': 'Dans la console Roster, ouvrez Affichage → Écrans et saisissez ce code :',
+  'player.pairUnreachable': 'Serveur injoignable ({error}) ; nouvelle tentative…',
+  'player.emptyPlaylist': 'La playlist « {name} » est vide.',
+  'player.waiting': 'Associé. En attente d’une playlist…',
+  'player.retrying': 'Serveur injoignable ; nouvelle tentative…',
+  'player.offline': 'hors ligne — lecture de la playlist en cache',
+  'player.emergencyImage': 'Image du message d’urgence',
 };
