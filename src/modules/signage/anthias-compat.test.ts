@@ -435,7 +435,7 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
 
     const done = await recover(archive);
     assert.equal(done.status, 200, JSON.stringify(done.body));
-    assert.equal(done.body as unknown as string, 'Recovery successful.');
+    assert.equal(done.body, 'Recovery successful.');
     assert.deepEqual(await names(), ['Dashboard', 'Poster']);
     const recovered = (await b.key.get<string, Untyped[]>('/api/v2/assets')).body;
     const copy = recovered.find((x) => x.name === 'Poster')!;
