@@ -927,9 +927,13 @@ async function emergencyFanOut(server: ServerProcess, adminToken: string): Promi
         `ws://127.0.0.1:${server.port}/api/live?token=${encodeURIComponent(token)}`,
       );
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      let heard = false;
       socket.on('message', (raw) => {
-        const m = JSON.parse(messageText(raw)) as { type: string };
-        if (m.type === 'signage.screen.emergency' && sentAt) latencies.push(Date.now() - sentAt);
+        const m = JSON.parse(messageText(raw)) as { type: string; data: { emergency?: unknown } };
+        // The message itself, once per player (the clearing that follows is not counted).
+        if (heard || !sentAt || m.type !== 'signage.screen.emergency' || !m.data.emergency) return;
+        heard = true;
+        latencies.push(Date.now() - sentAt);
       });
       sockets.push(socket);
     }
