@@ -339,6 +339,39 @@ const pollRequests = ({ tokens }: Context): Request[] => [
   })),
 ];
 
+/** Players connected to the live channel for the emergency push. */
+const LIVE_PLAYERS = Number(process.env.BENCH_LIVE_PLAYERS ?? 1000);
+const EMERGENCY_ROW = 'emergency → 1,000 players';
+
+/** Plays per report: a screen showing 10-second slides sends six each minute. */
+const PLAYS_PER_BATCH = 6;
+/** 10,000 screens each reporting once a minute. */
+const PLAY_REPORTS_PER_SECOND = Math.round(10_000 / 60);
+
+/** Play reports of distinct plays (each batch its own client ids), in turn from every screen. */
+function playReportRequests({ tokens }: Context): Request[] {
+  const asset = '01900000-0000-7000-8000-00000000a55e';
+  const batches = Array.from({ length: 4000 }, (_, b) => {
+    const at = Date.now() - 3600_000 + b * 1000;
+    const plays = Array.from({ length: PLAYS_PER_BATCH }, (_, i) => ({
+      client_id: `bench-${b}-${i}-${Math.random().toString(36).slice(2)}`,
+      asset_id: asset,
+      started_at: new Date(at + i * 10_000).toISOString(),
+      duration_ms: 10_000,
+      outcome: 'completed',
+    }));
+    return { screen: tokens.screens[b % tokens.screens.length], body: JSON.stringify({ plays }) };
+  });
+  return [
+    rotating(batches, (b) => ({
+      method: 'POST' as const,
+      path: '/api/device/plays',
+      headers: json(b.screen.token),
+      body: b.body,
+    })),
+  ];
+}
+
 /**
  * The technician's list, door scans and the write mix at each of LOAD_CONNECTIONS, on one
  * database: run for both, they put the embedded default beside Postgres under the same load.
@@ -438,6 +471,14 @@ const SCENARIOS: Scenario[] = [
     requests: pollRequests,
     ok: [200, 304],
     rate: 1000,
+  },
+  {
+    name: 'play reports at 10,000 screens/min',
+    what: `POST /api/device/plays, ${PLAYS_PER_BATCH} plays per batch, ${PLAY_REPORTS_PER_SECOND} batches/s (10,000 screens reporting once a minute) from ${SCREENS} screens`,
+    target: 'postgres',
+    requests: playReportRequests,
+    ok: [200],
+    rate: PLAY_REPORTS_PER_SECOND,
   },
   {
     name: 'write mix',
@@ -612,6 +653,7 @@ async function main() {
   const loadavgAtStart = os.loadavg();
   const plan = SCENARIOS.filter((s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name));
   const telemetry = !ONLY || ONLY.test('telemetry → alert');
+  const fanOut = !ONLY || ONLY.test(EMERGENCY_ROW);
   const wants = (target: Target) => plan.some((s) => s.target === target);
   const target = await createDatabase(BASE_URL, 'roster_bench');
   const watcher = process.env.BENCH_PG_SHARED === '1' ? await watchBenchBackends(target.url) : undefined;
@@ -689,7 +731,7 @@ async function main() {
       ],
     ];
     for (const [kind, start] of rosters) {
-      if (!wants(kind) && !(kind === 'postgres' && (telemetry || directory))) continue;
+      if (!wants(kind) && !(kind === 'postgres' && (telemetry || directory || fanOut))) continue;
       const roster = await start();
       running.add(roster.server);
       const { server, context } = roster;
@@ -708,6 +750,12 @@ async function main() {
           `p50 ${alertRow.p50_ms} ms, p99 ${alertRow.p99_ms} ms (${alertRow.requests}/${TELEMETRY_SAMPLES} alerts)`,
         );
       }
+      if (kind === 'postgres' && fanOut) {
+        process.stdout.write(`${EMERGENCY_ROW}… `);
+        const row = await emergencyFanOut(server, context.tokens.admin);
+        rows.push(row);
+        console.log(`p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, last ${row.statuses.last_ms} ms`);
+      }
       servers[kind] = {
         idle_rss_mb: roster.idleRssMb,
         rss_after_mb: Math.round((await sample(server.pid)).rssMb),
@@ -718,7 +766,7 @@ async function main() {
     const constant = rows.find((r) => r.scenario === 'ceiling: constant')!.req_per_s;
     const pk = rows.find((r) => r.scenario === 'ceiling: pg pk select')!.req_per_s;
     for (const r of rows) {
-      if (r.scenario === 'telemetry → alert') continue;
+      if (r.scenario === 'telemetry → alert' || r.scenario === EMERGENCY_ROW) continue;
       r.vs_constant = constant ? r.req_per_s / constant : 0;
       r.vs_pg_pk = pk ? r.req_per_s / pk : 0;
     }
@@ -923,3 +971,68 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/**
+ * Pairs LIVE_PLAYERS screens, connects each to `/api/live` with its device token, then sets an
+ * org-wide emergency message: the row gives the time from the request to each player receiving
+ * `signage.screen.emergency` (p50, p99 and the last one).
+ */
+async function emergencyFanOut(server: ServerProcess, adminToken: string): Promise<Row> {
+  const tokens = await pairScreens(server, adminToken, LIVE_PLAYERS);
+  const sockets: WebSocket[] = [];
+  const latencies: number[] = [];
+  let sentAt = 0;
+  try {
+    for (const token of tokens) {
+      const socket = new WebSocket(
+        `ws://127.0.0.1:${server.port}/api/live?token=${encodeURIComponent(token)}`,
+      );
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      let heard = false;
+      socket.on('message', (raw) => {
+        const m = JSON.parse(messageText(raw)) as { type: string; data: { emergency?: unknown } };
+        // The message itself, once per player (the clearing that follows is not counted).
+        if (heard || !sentAt || m.type !== 'signage.screen.emergency' || !m.data.emergency) return;
+        heard = true;
+        latencies.push(Date.now() - sentAt);
+      });
+      sockets.push(socket);
+    }
+    const before = sample(server.pid);
+    sentAt = Date.now();
+    const set = await call(server.base, 'POST', '/api/signage/emergency', {
+      token: adminToken,
+      body: { message: 'Bench evacuation', expires_at: new Date(Date.now() + 3600_000).toISOString() },
+    });
+    if (set.status !== 201) throw new Error(`emergency: ${set.status} ${JSON.stringify(set.body)}`);
+    const deadline = Date.now() + 15_000;
+    while (latencies.length < sockets.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const after = sample(server.pid);
+    await call(server.base, 'DELETE', '/api/signage/emergency', { token: adminToken });
+    latencies.sort((a, b) => a - b);
+    const pct = (q: number) =>
+      latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0;
+    const wall = (after.at - before.at) / 1000;
+    return {
+      scenario: EMERGENCY_ROW,
+      connections: sockets.length,
+      what: `${sockets.length} players on /api/live (device tokens); POST /api/signage/emergency for the whole org, time until each player receives signage.screen.emergency`,
+      req_per_s: 0,
+      p50_ms: pct(0.5),
+      p99_ms: pct(0.99),
+      server_cpu_pct: Math.round(((after.ticks - before.ticks) / CLOCK_TICKS / Math.max(wall, 0.01)) * 100),
+      cpu_ms_per_req: 0,
+      postgres_cpu_pct: postgresCpuPct(before, after),
+      pg_cpu_ms_per_req: 0,
+      server_rss_mb: Math.round(after.rssMb),
+      vs_constant: 0,
+      vs_pg_pk: 0,
+      requests: latencies.length,
+      unexpected: sockets.length - latencies.length,
+      statuses: { received: latencies.length, last_ms: latencies[latencies.length - 1] ?? 0 },
+    };
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}

@@ -17,7 +17,6 @@ const NOT_YET_TRANSLATED = [
   'pages/monitoring/Performers.tsx',
   'pages/monitoring/Wall.tsx',
   'pages/display/',
-  'pages/signage/Player.tsx',
 ];
 /** Attributes a person reads or hears. */
 const TEXT_ATTRIBUTES = new Set([

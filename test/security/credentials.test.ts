@@ -135,6 +135,7 @@ describeEachBackend('credential kinds per route', (env) => {
       'POST /api/device/commands/:id/ack',
       'POST /api/device/heartbeat',
       'POST /api/device/plays',
+      'POST /api/device/screenshot',
     ]);
     const screen = env().client(tokens.device);
     assert.equal((await screen.get('/api/device/playlist')).status, 200);

@@ -11,6 +11,8 @@ export interface Audience {
   everyone?: boolean;
   userIds?: number[];
   orgRoles?: OrgRole[];
+  /** Paired screens (device credentials): every screen of the org, or the named ones. */
+  screens?: true | string[];
 }
 
 export interface LiveEvent {
@@ -42,6 +44,9 @@ export interface EventBus {
 export function mayReceive(actor: Actor, event: LiveEvent): boolean {
   if (event.orgId !== actor.orgId) return false;
   const a = event.audience;
+  // A screen hears only what is addressed to screens: never the people's events, `everyone` included.
+  if (actor.via === 'device')
+    return a.screens === true || (!!actor.deviceId && !!a.screens?.includes(actor.deviceId));
   if (a.everyone) return true;
   if (actor.userId !== null && a.userIds?.includes(actor.userId)) return true;
   return a.orgRoles?.includes(actor.orgRole) ?? false;

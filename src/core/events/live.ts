@@ -44,9 +44,12 @@ export function registerLiveRoute(app: RosterApp) {
   const perCredential = createCounter();
   const perOrg = createCounter();
 
+  // Screens connect too (they hear only events addressed to screens, see mayReceive).
+  const config = { credentials: ['session', 'api_key', 'device'] } as const;
   app.post(
     `${LIVE_PATH}/ticket`,
     {
+      config,
       schema: {
         tags: ['live'],
         summary: 'A single-use ticket (valid 30 s) to open /api/live?ticket= without the token in the URL',
@@ -65,15 +68,18 @@ export function registerLiveRoute(app: RosterApp) {
   // The credential may come in the query (browsers cannot set headers on a WebSocket).
   const liveQuery = z.object({ ticket: z.string().optional(), token: z.string().optional() });
   const liveSchema = { hide: true, querystring: liveQuery };
-  app.get(LIVE_PATH, { websocket: true, schema: liveSchema }, (socket: WebSocket, req) => {
+  app.get(LIVE_PATH, { websocket: true, config, schema: liveSchema }, (socket: WebSocket, req) => {
     const actor = actorOf(req);
     const key = credentialKey(actor);
-    if (perCredential.count(key) >= liveMaxPerSession || perOrg.count(actor.orgId) >= liveMaxPerOrg) {
+    // Screens are bounded by the plan's screen count, not by the people's per-org cap: an org
+    // with thousands of players must not lock its admins out of live updates.
+    const orgFull = actor.via !== 'device' && perOrg.count(actor.orgId) >= liveMaxPerOrg;
+    if (perCredential.count(key) >= liveMaxPerSession || orgFull) {
       socket.close(LIVE_CAP_CLOSE_CODE, 'too many live connections');
       return;
     }
     perCredential.add(key);
-    perOrg.add(actor.orgId);
+    if (actor.via !== 'device') perOrg.add(actor.orgId);
     const token = credentialOf(req);
     const unsubscribe = app.deps.bus.subscribe((event) => {
       if (socket.readyState === socket.OPEN && mayReceive(actor, event))
@@ -90,7 +96,7 @@ export function registerLiveRoute(app: RosterApp) {
       clearInterval(recheck);
       unsubscribe();
       perCredential.remove(key);
-      perOrg.remove(actor.orgId);
+      if (actor.via !== 'device') perOrg.remove(actor.orgId);
     });
     socket.on('message', (raw) => {
       const text = messageText(raw);

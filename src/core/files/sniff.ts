@@ -8,6 +8,7 @@ export type SniffedType =
   | 'image/gif'
   | 'image/webp'
   | 'application/pdf'
+  | 'application/gzip'
   | 'video/mp4'
   | 'video/webm'
   | 'video/quicktime';
@@ -22,6 +23,7 @@ export function sniffType(head: Buffer): SniffedType | null {
   if (ascii(head, 'GIF87a') || ascii(head, 'GIF89a')) return 'image/gif';
   if (ascii(head, 'RIFF') && ascii(head, 'WEBP', 8)) return 'image/webp';
   if (ascii(head, '%PDF-')) return 'application/pdf';
+  if (startsWith(head, [0x1f, 0x8b])) return 'application/gzip';
   if (ascii(head, 'ftyp', 4)) return ascii(head, 'qt  ', 8) ? 'video/quicktime' : 'video/mp4';
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return 'video/webm';
   return null;

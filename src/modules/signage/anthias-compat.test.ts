@@ -367,4 +367,88 @@ describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (en
     const pending = (await poll(screen)).body.commands ?? [];
     assert.equal((await stranger.post(`/api/device/commands/${pending[0].id}/ack`)).status, 404);
   });
+  test('backup then recover into another org round-trips assets, files and playlists', async () => {
+    const a = await setup(env(), 'ant-backup-a');
+    const upload = await send(
+      env(),
+      a.token,
+      'POST',
+      '/api/v2/file_asset',
+      multipart({}, { field: 'file_upload', name: 'poster.png', data: PNG }),
+    );
+    const poster = await send(
+      env(),
+      a.token,
+      'POST',
+      '/api/v2/assets',
+      multipart({
+        name: 'Poster',
+        uri: upload.body.uri,
+        mimetype: 'image',
+        duration: 12,
+        is_enabled: 1,
+        start_date: '2020-01-01T00:00:00Z',
+        end_date: '2099-01-01T00:00:00Z',
+      }),
+    );
+    assert.equal(poster.status, 201, JSON.stringify(poster.body));
+    const link = await a.key.post<string, Untyped>('/api/v2/assets', {
+      name: 'Dashboard',
+      uri: 'https://example.com/dash',
+      mimetype: 'webpage',
+      is_enabled: true,
+    });
+    const playlist = await a.admin.post('/api/signage/playlists', {
+      name: 'Lobby',
+      is_default: true,
+      asset_ids: [String(link.body.asset_id), String(poster.body.asset_id)],
+    });
+    assert.equal(playlist.status, 201, JSON.stringify(playlist.body));
+
+    const made = await a.key.post<string, string>('/api/v2/backup');
+    assert.equal(made.status, 201);
+    assert.match(made.body, /^roster-signage-backup-.*\.tar\.gz$/);
+    const download = await env().app.inject({
+      method: 'GET',
+      url: `/api/v2/backup/${made.body}`,
+      headers: { authorization: `Bearer ${a.token}` },
+    });
+    assert.equal(download.statusCode, 200);
+    const archive = download.rawPayload;
+    assert.deepEqual([...archive.subarray(0, 2)], [0x1f, 0x8b]);
+
+    const b = await setup(env(), 'ant-backup-b');
+    // Another org cannot fetch it.
+    assert.equal((await b.key.get(`/api/v2/backup/${made.body}`)).status, 404);
+    const recover = (data: Buffer, name = 'backup.tar.gz', field = 'backup_upload') =>
+      send(env(), b.token, 'POST', '/api/v2/recover', multipart({}, { field, name, data }));
+    const names = async () =>
+      (await b.key.get<string, Untyped[]>('/api/v2/assets')).body.map((x) => String(x.name)).sort();
+
+    // Refusals first: nothing is added.
+    assert.equal((await recover(archive, 'backup.zip')).status, 400);
+    const none = await recover(archive, 'backup.tar.gz', 'other');
+    assert.equal(none.status, 400);
+    assert.equal((none.body.errors as Array<{ path: string }>)[0].path, 'backup_upload');
+    assert.equal((await recover(Buffer.from('not a tarball'))).status, 400);
+    assert.deepEqual(await names(), []);
+
+    const done = await recover(archive);
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body, 'Recovery successful.');
+    assert.deepEqual(await names(), ['Dashboard', 'Poster']);
+    const recovered = (await b.key.get<string, Untyped[]>('/api/v2/assets')).body;
+    const copy = recovered.find((x) => x.name === 'Poster')!;
+    assert.equal(copy.duration, 12);
+    const content = await b.key.get<string, Untyped>(`/api/v2/assets/${String(copy.asset_id)}/content`);
+    assert.equal(content.body.content, PNG.toString('base64'));
+    const lists = await b.admin.get('/api/signage/playlists');
+    const lobby = lists.body.items.find((p) => p.name === 'Lobby');
+    assert.ok(lobby?.is_default);
+    assert.equal(lobby.asset_ids.length, 2);
+    // Recovering again adds nothing.
+    assert.equal((await recover(archive)).status, 200);
+    assert.deepEqual(await names(), ['Dashboard', 'Poster']);
+    assert.equal((await b.admin.get('/api/signage/playlists')).body.items.length, lists.body.items.length);
+  });
 });

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FileStorage } from '../../core/files/storage.ts';
-import { requireWriter } from '../../core/access/actor.ts';
+import { requireOrgAdmin, requireWriter } from '../../core/access/actor.ts';
 import { IMAGE_TYPES, VIDEO_TYPES } from '../../core/files/sniff.ts';
 import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
-import { invalidField, notFound } from '../../core/http/problem.ts';
+import { HttpProblem, invalidField, notFound } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import {
   anthiasSettings,
@@ -21,6 +22,14 @@ import {
   UPLOAD_URI,
 } from './anthias.ts';
 import { deleteAsset, getAsset, newAssetId, storageKeyFor } from './assets.ts';
+import {
+  BACKUP_NAME,
+  backupFilename,
+  backupKey,
+  exportSignage,
+  readBackup,
+  recoverSignage,
+} from './backup.ts';
 import { queueCommand } from './commands.ts';
 import { currentPlan, usageOf } from './plans.ts';
 import { anthiasAssetOut, anthiasAssetView } from './views.ts';
@@ -232,6 +241,31 @@ const settingsBody = z.object({
     .regex(/^([1-7](,[1-7])*)?$/, 'expected weekdays 1-7, comma separated')
     .optional(),
 });
+
+/** The `backup_upload` file of a recover request, in memory (bounded): Anthias's field name and checks. */
+async function uploadedBackup(req: FastifyRequest, maxBytes: number): Promise<Buffer> {
+  if (!req.isMultipart()) throw invalidField('backup_upload', 'No backup file uploaded.');
+  for await (const part of req.parts()) {
+    if (part.type !== 'file' || part.fieldname !== 'backup_upload') {
+      if (part.type === 'file') part.file.resume();
+      continue;
+    }
+    if (!/\.(tar\.gz|tgz|tar)$/i.test(part.filename))
+      throw invalidField('backup_upload', 'Incorrect file extension.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of part.file) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes)
+        throw new HttpProblem(413, 'Payload Too Large', 'The backup exceeds the upload limit');
+      chunks.push(chunk as Buffer);
+    }
+    if (part.file.truncated)
+      throw new HttpProblem(413, 'Payload Too Large', 'The backup exceeds the upload limit');
+    return Buffer.concat(chunks);
+  }
+  throw invalidField('backup_upload', 'No backup file uploaded.');
+}
 
 /**
  * Anthias's REST API v2, for its web UI and for scripts written against an Anthias player. Every
@@ -474,6 +508,78 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
           return reply.code(200).send();
         },
       );
+
+    scope.post(
+      '/api/v2/backup',
+      {
+        schema: {
+          tags,
+          summary:
+            "Back up the org's signage (assets with their files, playlists) as a .tar.gz; answers its name",
+          response: { 201: z.string() },
+        },
+      },
+      async (req, reply) => {
+        const archive = await tenant(req, (t) => exportSignage(t, storage));
+        const filename = backupFilename();
+        await storage.put(backupKey(actorOf(req).orgId, filename), Readable.from(archive), {
+          maxBytes: Number.MAX_SAFE_INTEGER,
+          accept: ['application/gzip'],
+        });
+        // A JSON string, as Anthias answers it.
+        return reply.code(201).type('application/json').send(JSON.stringify(filename));
+      },
+    );
+
+    scope.get(
+      '/api/v2/backup/:filename',
+      {
+        schema: {
+          tags,
+          summary: 'Download a backup made with POST /api/v2/backup (admins)',
+          params: z.object({ filename: z.string().max(100) }),
+        },
+      },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        requireOrgAdmin(actor, 'download signage backups');
+        const { filename } = req.params;
+        const key = backupKey(actor.orgId, filename);
+        if (!BACKUP_NAME.test(filename) || !(await storage.exists(key))) throw notFound('Backup');
+        return reply
+          .type('application/gzip')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(storage.open(key));
+      },
+    );
+
+    scope.post(
+      '/api/v2/recover',
+      {
+        schema: {
+          tags,
+          summary:
+            'Recover from a backup (multipart backup_upload): adds the assets and playlists the org lacks',
+          consumes: ['multipart/form-data'],
+          response: { 200: z.string() },
+        },
+      },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        requireOrgAdmin(actor, 'recover signage');
+        const archive = await uploadedBackup(req, app.deps.config.maxUploadBytes);
+        const maxBytes = app.deps.config.maxUploadBytes;
+        const backup = readBackup(archive, maxBytes * 4);
+        const stored: string[] = [];
+        try {
+          await tenant(req, (t) => recoverSignage(t, storage, backup, stored, maxBytes));
+        } catch (err) {
+          for (const key of stored) await storage.remove(key).catch(() => undefined);
+          throw err;
+        }
+        return reply.type('application/json').send(JSON.stringify('Recovery successful.'));
+      },
+    );
 
     scope.get('/api/v2/info', { schema: { tags, summary: 'System information, for the org' } }, async (req) =>
       infoOf(

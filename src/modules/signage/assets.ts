@@ -9,6 +9,7 @@ import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts
 import { containsText } from '../../core/db/search.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import type { StoredFile } from '../../core/files/storage.ts';
+import { isDemoAssetPath } from './demo-assets.ts';
 import { assetPolicy } from './policy.ts';
 import { ensureAssetRoom } from './plans.ts';
 import { fromDbTimestamp, isTimeZone, toWallClock } from './schedule.ts';
@@ -109,6 +110,8 @@ function fieldColumns(input: Partial<AssetFields>) {
 }
 
 function checkUrl(type: AssetType, uri: string) {
+  // The demo's files are served by Roster itself: a path there plays wherever the server is reached.
+  if (isDemoAssetPath(uri)) return;
   let url: URL;
   try {
     url = new URL(uri);

@@ -4,14 +4,21 @@ import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { tenantDeps, type RosterApp, tenant, actorOf } from '../../core/http/app.ts';
 import { assetContent } from './assets.ts';
+import { IMAGE_TYPES } from '../../core/files/sniff.ts';
+import { uploadedFile } from '../../core/files/upload.ts';
 import { acknowledgeCommand } from './commands.ts';
 import { recordPlays } from './plays.ts';
-import { PLAY_OUTCOMES } from './schema.ts';
+import { newId } from '../../core/db/columns.ts';
+import { screenDeviceId } from './device-auth.ts';
+import { COMMAND_OUTCOMES, PLAY_OUTCOMES } from './schema.ts';
+import { recordScreenshot, SCREENSHOT_MAX_BYTES, screenshotKey } from './screenshots.ts';
 import { sendAssetContent } from './routes-assets.ts';
 import { devicePlaylist } from './device-playlist.ts';
 import { heartbeat } from './heartbeat.ts';
 import { collectPairing, startPairing } from './pairing.ts';
 import {
+  commandOut,
+  commandView,
   heartbeatOut,
   heartbeatView,
   pairedOut,
@@ -81,12 +88,28 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
       config,
       schema: {
         tags,
-        summary: 'I am alive (every heartbeat_interval_seconds)',
-        body: z.strictObject({}).optional(),
+        summary: 'I am alive (every heartbeat_interval_seconds), with what I can tell about myself',
+        body: z
+          .strictObject({
+            player_version: z.string().trim().min(1).max(100).optional(),
+            screen_width: z.number().int().min(1).max(32_768).optional(),
+            screen_height: z.number().int().min(1).max(32_768).optional(),
+            free_storage_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+          })
+          .optional(),
         response: { 200: heartbeatOut },
       },
     },
-    async (req) => heartbeatView(await tenant(req, (t) => heartbeat(t, req.ip))),
+    async (req) => {
+      const b = req.body ?? {};
+      const report = {
+        playerVersion: b.player_version,
+        screenWidth: b.screen_width,
+        screenHeight: b.screen_height,
+        freeStorageBytes: b.free_storage_bytes,
+      };
+      return heartbeatView(await tenant(req, (t) => heartbeat(t, req.ip, report)));
+    },
   );
 
   app.get(
@@ -111,17 +134,55 @@ export function registerDeviceRoutes(app: RosterApp, storage: FileStorage) {
       config,
       schema: {
         tags,
-        summary: 'I carried out this command (from my playlist poll); it is not sent again',
+        summary: 'I carried out (or failed) this command; it is not sent again. The first answer stands',
         params: z.object({ id: uuidParam }),
-        body: z.strictObject({}).optional(),
-        response: {
-          200: z.object({ id: z.string(), command: z.string(), acknowledged_at: z.string() }),
-        },
+        body: z
+          .strictObject({
+            outcome: z.enum(COMMAND_OUTCOMES).default('done'),
+            detail: z.string().trim().max(500).optional(),
+          })
+          .optional(),
+        response: { 200: commandOut },
       },
     },
     async (req) => {
-      const done = await tenant(req, (t) => acknowledgeCommand(t, req.params.id));
-      return { id: done.id, command: done.command, acknowledged_at: done.acknowledgedAt.toISOString() };
+      const ack = { outcome: req.body?.outcome ?? ('done' as const), detail: req.body?.detail };
+      return commandView(await tenant(req, (t) => acknowledgeCommand(t, req.params.id, ack)));
+    },
+  );
+
+  app.post(
+    '/api/device/screenshot',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'My screenshot (multipart field "file": PNG, JPEG or WebP), answering command_id if given',
+        consumes: ['multipart/form-data'],
+        querystring: z.object({ command_id: uuidParam.optional() }),
+        response: { 201: z.object({ id: z.string(), taken_at: z.string(), size: z.number() }) },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const id = newId();
+      const key = screenshotKey(actor.orgId, screenDeviceId(actor), id);
+      const file = await storage.put(key, await uploadedFile(req, 'screenshot'), {
+        maxBytes: SCREENSHOT_MAX_BYTES,
+        accept: IMAGE_TYPES.filter((t) => t !== 'image/gif'),
+      });
+      try {
+        const commandId = req.query.command_id;
+        const saved = await tenant(req, (t) => recordScreenshot(t, { id, file, commandId }));
+        if (saved.replacedKey) await storage.remove(saved.replacedKey).catch(() => undefined);
+        const shot = saved.screenshot;
+        return reply
+          .code(201)
+          .send({ id: shot.id, taken_at: shot.takenAt.toISOString(), size: shot.fileSize });
+      } catch (err) {
+        await storage.remove(file.key);
+        throw err;
+      }
     },
   );
 

@@ -4,6 +4,8 @@ import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
+import { deviceContentPath } from './assets.ts';
+import { screenEmergencyEvent } from './screen-channel.ts';
 import { signageAssets, signageDevices, signageEmergencies } from './schema.ts';
 
 export type Emergency = typeof signageEmergencies.$inferSelect & { active: boolean };
@@ -36,13 +38,16 @@ export async function getEmergency(t: TenantTx): Promise<Emergency | null> {
 export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<Emergency> {
   requireOrgAdmin(t.actor, 'set emergency messages');
   if (input.expiresAt.getTime() <= Date.now()) throw invalidField('body.expires_at', 'must be in the future');
+  let imageUrl: string | null = null;
   if (input.imageAssetId) {
     const [image] = await t.tx
-      .select({ type: signageAssets.assetType })
+      .select({ type: signageAssets.assetType, uri: signageAssets.uri, storageKey: signageAssets.storageKey })
       .from(signageAssets)
       .where(eq(signageAssets.id, input.imageAssetId));
     if (!image) throw invalidField('body.image_asset_id', 'asset not found');
     if (image.type !== 'image') throw invalidField('body.image_asset_id', 'must be an image asset');
+    // As the poll gives it: an uploaded file through the screens' content route, else the link.
+    imageUrl = image.storageKey ? deviceContentPath(input.imageAssetId) : image.uri;
   }
   const deviceIds = input.deviceIds ? [...new Set(input.deviceIds)] : null;
   if (deviceIds) {
@@ -95,6 +100,10 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
       { everyone: true },
     ),
   );
+  // Screens that showed the previous message but are not among the new one's go back to playing.
+  if (before && JSON.stringify(before.deviceIds) !== JSON.stringify(after.deviceIds))
+    t.publish(screenEmergencyEvent(t.orgId, null, before.deviceIds));
+  t.publish(screenEmergencyEvent(t.orgId, { ...after, imageUrl }, after.deviceIds));
   return after;
 }
 
@@ -110,4 +119,5 @@ export async function clearEmergency(t: TenantTx): Promise<void> {
     message: 'Emergency message cleared',
   });
   t.publish(liveEvent(t.orgId, 'signage.emergency.cleared', { id: gone.id }, { everyone: true }));
+  t.publish(screenEmergencyEvent(t.orgId, null, null));
 }

@@ -5,7 +5,7 @@ import { liveEvent, type EventBus } from '../../core/events/bus.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { ORG_ADMINS } from './audiences.ts';
 import { screenDeviceId } from './device-auth.ts';
-import { signageDevices } from './schema.ts';
+import { signageDeviceHealth, signageDevices } from './schema.ts';
 
 /** Screens send a heartbeat this often; three missed ones and the screen counts as offline. */
 export const HEARTBEAT_SECONDS = 30;
@@ -21,8 +21,23 @@ export interface Heartbeat {
   offlineAfterSeconds: number;
 }
 
-/** The screen is alive: record when and from where; announce it when it comes back online. */
-export async function heartbeat(t: TenantTx, ip: string | undefined): Promise<Heartbeat> {
+/** What a player may say about itself in a heartbeat (each field optional). */
+export interface HealthReport {
+  playerVersion?: string;
+  screenWidth?: number;
+  screenHeight?: number;
+  freeStorageBytes?: number;
+}
+
+/**
+ * The screen is alive: record when and from where, and what it reports about itself; announce it
+ * when it comes back online.
+ */
+export async function heartbeat(
+  t: TenantTx,
+  ip: string | undefined,
+  report: HealthReport = {},
+): Promise<Heartbeat> {
   const deviceId = screenDeviceId(t.actor);
   const [before] = await t.tx
     .select({ online: onlineSql, name: signageDevices.name })
@@ -34,6 +49,7 @@ export async function heartbeat(t: TenantTx, ip: string | undefined): Promise<He
     .set({ isOnline: true, lastSeen: sql`now()`, ...(ip ? { ip } : {}) })
     .where(eq(signageDevices.id, deviceId))
     .returning({ lastSeen: signageDevices.lastSeen });
+  if (Object.values(report).some((v) => v !== undefined)) await recordHealth(t, deviceId, report);
   if (!before.online)
     t.publish(liveEvent(t.orgId, 'signage.device.online', { id: deviceId, name: before.name }, ORG_ADMINS));
   return {
@@ -42,6 +58,24 @@ export async function heartbeat(t: TenantTx, ip: string | undefined): Promise<He
     heartbeatIntervalSeconds: HEARTBEAT_SECONDS,
     offlineAfterSeconds: OFFLINE_AFTER_SECONDS,
   };
+}
+
+/**
+ * Keeps the screen's latest report. A field the player leaves out is cleared rather than kept:
+ * a stale free-storage figure from an earlier report would be read as current.
+ */
+async function recordHealth(t: TenantTx, deviceId: string, report: HealthReport) {
+  const values = {
+    playerVersion: report.playerVersion ?? null,
+    screenWidth: report.screenWidth ?? null,
+    screenHeight: report.screenHeight ?? null,
+    freeStorageBytes: report.freeStorageBytes ?? null,
+    reportedAt: sql`now()`,
+  };
+  await t.tx
+    .insert(signageDeviceHealth)
+    .values({ orgId: t.orgId, deviceId, ...values })
+    .onConflictDoUpdate({ target: [signageDeviceHealth.orgId, signageDeviceHealth.deviceId], set: values });
 }
 
 /**

@@ -7,6 +7,7 @@ import { webhookSecret } from './billing.ts';
 import { registerBillingRoutes } from './billing-routes.ts';
 import { authenticateDevice } from './device-auth.ts';
 import { addDevice } from './devices.ts';
+import { demoAssetUrl, registerDemoAssetRoutes } from './demo-assets.ts';
 import { HEARTBEAT_SECONDS, markOfflineDevices } from './heartbeat.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { createRateLookup, setOrgPlan } from './plans.ts';
@@ -61,6 +62,7 @@ export const signageModule: RosterModule = {
     meterRequests(app, counter);
     registerSignageRoutes(app, storage);
     registerDeviceRoutes(app, storage);
+    registerDemoAssetRoutes(app);
     await registerAnthiasRoutes(app, storage);
     await registerBillingRoutes(app);
 
@@ -118,7 +120,7 @@ export const signageModule: RosterModule = {
       await createUrlAsset(t, {
         name: 'Welcome page',
         assetType: 'webpage',
-        uri: 'https://example.com/',
+        uri: demoAssetUrl('welcome.html'),
         duration: 20,
         isEnabled: true,
         category: 'lobby',
@@ -127,7 +129,7 @@ export const signageModule: RosterModule = {
       await createUrlAsset(t, {
         name: 'Product photo',
         assetType: 'image',
-        uri: 'https://picsum.photos/id/1/1920/1080',
+        uri: demoAssetUrl('product.svg'),
         duration: 10,
         isEnabled: true,
         category: 'marketing',
@@ -136,7 +138,7 @@ export const signageModule: RosterModule = {
       await createUrlAsset(t, {
         name: 'Opening hours',
         assetType: 'image',
-        uri: 'https://picsum.photos/id/20/1920/1080',
+        uri: demoAssetUrl('opening-hours.svg'),
         duration: 8,
         isEnabled: true,
         startDate: '2024-01-01T08:00:00',
@@ -144,12 +146,13 @@ export const signageModule: RosterModule = {
         category: 'lobby',
       }),
       await createUrlAsset(t, {
-        name: 'Live stream',
-        assetType: 'stream',
-        uri: 'https://example.com/live.m3u8',
-        duration: 60,
+        name: 'Safety notice',
+        assetType: 'image',
+        uri: demoAssetUrl('safety.svg'),
+        duration: 8,
         isEnabled: false,
-        category: 'events',
+        category: 'safety',
+        tags: ['safety'],
       }),
     ];
     const playlist = await createPlaylist(t, {

@@ -6,6 +6,7 @@ import { registerEmergencyRoutes } from './routes-emergency.ts';
 import { registerPlanRoutes } from './routes-plan.ts';
 import { registerPlaylistRoutes } from './routes-playlists.ts';
 import { registerPlayRoutes } from './routes-plays.ts';
+import { registerRemoteRoutes } from './routes-remote.ts';
 
 /** The console API under /api/signage/ (people and API keys), one resource at a time. */
 export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
@@ -15,4 +16,5 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
   registerDeviceConsoleRoutes(app);
   registerEmergencyRoutes(app);
   registerPlayRoutes(app);
+  registerRemoteRoutes(app, storage);
 }

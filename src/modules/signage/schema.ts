@@ -311,8 +311,11 @@ export const signageUsageMetrics = pgTable(
   ],
 );
 
-export const DEVICE_COMMANDS = ['reload', 'next', 'previous', 'reboot', 'shutdown'] as const;
+export const DEVICE_COMMANDS = ['reload', 'next', 'previous', 'reboot', 'shutdown', 'screenshot'] as const;
 export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
+/** How a screen reports a command it acknowledges: carried out, or tried and failed (with why). */
+export const COMMAND_OUTCOMES = ['done', 'failed'] as const;
+export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 
 /**
  * A remote command waiting for its screen: the playlist poll carries the screen's pending ones,
@@ -330,9 +333,15 @@ export const signageDeviceCommands = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** Set with acknowledged_at; null while pending. */
+    outcome: text('outcome', { enum: COMMAND_OUTCOMES }),
+    /** The screen's words on a failure (or on success, e.g. what it captured). */
+    detail: text('detail').notNull().default(''),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
+    // A screen's command history, newest first, for the console.
+    index('signage_device_commands_history_idx').on(t.orgId, t.deviceId, t.id),
     // The poll's lookup: a screen's commands not yet acknowledged.
     index('signage_device_commands_pending_idx')
       .on(t.orgId, t.deviceId, t.createdAt)
@@ -411,4 +420,50 @@ export const signageOrgSettings = pgTable(
     ...timestamps(),
   },
   () => [tenantIsolation('signage_org_settings')],
+);
+
+/**
+ * What a screen last said about itself in its heartbeat: the player's version, its display's
+ * resolution and the free storage for its cache. One row per screen, replaced by each report
+ * that carries something; a screen that reports nothing keeps no row.
+ */
+export const signageDeviceHealth = pgTable(
+  'signage_device_health',
+  {
+    orgId: orgIdColumn(),
+    deviceId: uuid('device_id').notNull(),
+    playerVersion: text('player_version'),
+    screenWidth: integer('screen_width'),
+    screenHeight: integer('screen_height'),
+    freeStorageBytes: bigint('free_storage_bytes', { mode: 'number' }),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.deviceId] }),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    tenantIsolation('signage_device_health'),
+  ],
+);
+
+/**
+ * A screen's latest screenshot (one per screen: a new one replaces it and its file). The image
+ * sits in file storage under `storage_key`; `command_id` names the command it answered, if any.
+ */
+export const signageScreenshots = pgTable(
+  'signage_screenshots',
+  {
+    orgId: orgIdColumn(),
+    deviceId: uuid('device_id').notNull(),
+    id: idColumn(),
+    commandId: uuid('command_id'),
+    storageKey: text('storage_key').notNull(),
+    mimetype: text('mimetype').notNull(),
+    fileSize: bigint('file_size', { mode: 'number' }).notNull(),
+    takenAt: timestamp('taken_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.deviceId] }),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    tenantIsolation('signage_screenshots'),
+  ],
 );

@@ -4,9 +4,11 @@
  */
 import { z } from 'zod';
 import type { Asset } from './assets.ts';
+import { COMMAND_STATUSES, type CommandRecord } from './commands.ts';
 import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
 import type { Device } from './devices.ts';
 import type { Emergency } from './emergency.ts';
+import type { ScreenHealth } from './health.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { PairingStarted, PairingState } from './pairing.ts';
 import type { Plan, PlanLimits, Usage } from './plans.ts';
@@ -16,6 +18,8 @@ import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
 import {
   ASSET_TYPES,
   BILLING_CYCLES,
+  COMMAND_OUTCOMES,
+  DEVICE_COMMANDS,
   PLAN_NAMES,
   PLAY_OUTCOMES,
   SUBSCRIPTION_STATUSES,
@@ -489,5 +493,71 @@ export function playSummaryView(r: PlaySummaryRow): z.infer<typeof playSummaryOu
     completed: r.completed,
     interrupted: r.interrupted,
     total_seconds: r.totalSeconds,
+  };
+}
+
+// ---------------------------------------------------------------- remote control and health
+
+export const commandOut = z.object({
+  id: z.string(),
+  device_id: z.string(),
+  command: z.enum(DEVICE_COMMANDS),
+  status: z.enum(COMMAND_STATUSES),
+  created_by: z.number().nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  acknowledged_at: z.string().nullable(),
+  outcome: z.enum(COMMAND_OUTCOMES).nullable(),
+  detail: z.string(),
+});
+
+export function commandView(c: CommandRecord): z.infer<typeof commandOut> {
+  return {
+    id: c.id,
+    device_id: c.deviceId,
+    command: c.command,
+    status: c.status,
+    created_by: c.createdBy,
+    created_at: c.createdAt.toISOString(),
+    expires_at: c.expiresAt.toISOString(),
+    acknowledged_at: isoOrNull(c.acknowledgedAt),
+    outcome: c.outcome,
+    detail: c.detail,
+  };
+}
+
+export const healthOut = z.object({
+  device_id: z.string(),
+  is_online: z.boolean(),
+  last_seen: z.string().nullable(),
+  ip: z.string().nullable(),
+  player_version: z.string().nullable(),
+  resolution: z.object({ width: z.number(), height: z.number() }).nullable(),
+  free_storage_bytes: z.number().nullable(),
+  reported_at: z.string().nullable(),
+  screenshot: z
+    .object({ url: z.string(), taken_at: z.string(), mimetype: z.string(), size: z.number() })
+    .nullable(),
+});
+
+export function healthView(h: ScreenHealth): z.infer<typeof healthOut> {
+  const r = h.report;
+  const shot = h.screenshot;
+  return {
+    device_id: h.device.id,
+    is_online: h.device.online,
+    last_seen: isoOrNull(h.device.lastSeen),
+    ip: h.device.ip,
+    player_version: r?.playerVersion ?? null,
+    resolution: r?.screenWidth && r.screenHeight ? { width: r.screenWidth, height: r.screenHeight } : null,
+    free_storage_bytes: r?.freeStorageBytes ?? null,
+    reported_at: isoOrNull(r?.reportedAt ?? null),
+    screenshot: shot && {
+      // The id in the address changes with each screenshot, so a browser never shows a stale one.
+      url: `/api/signage/devices/${h.device.id}/screenshot?v=${shot.id}`,
+      taken_at: shot.takenAt.toISOString(),
+      mimetype: shot.mimetype,
+      size: shot.fileSize,
+    },
   };
 }

@@ -10174,6 +10174,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/signage/devices/{id}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A screen's commands, newest first, with where each stands */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "pending" | "done" | "failed" | "expired";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                device_id: string;
+                                /** @enum {string} */
+                                command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                                /** @enum {string} */
+                                status: "pending" | "done" | "failed" | "expired";
+                                created_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                acknowledged_at: string | null;
+                                outcome: ("done" | "failed") | null;
+                                detail: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Send a command to a screen (admins): delivered on its next poll, or at once if connected */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            device_id: string;
+                            /** @enum {string} */
+                            command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                            /** @enum {string} */
+                            status: "pending" | "done" | "failed" | "expired";
+                            created_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            acknowledged_at: string | null;
+                            outcome: ("done" | "failed") | null;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/devices/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A screen: last seen, what its player reports (version, resolution, storage), last screenshot */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            device_id: string;
+                            is_online: boolean;
+                            last_seen: string | null;
+                            ip: string | null;
+                            player_version: string | null;
+                            resolution: {
+                                width: number;
+                                height: number;
+                            } | null;
+                            free_storage_bytes: number | null;
+                            reported_at: string | null;
+                            screenshot: {
+                                url: string;
+                                taken_at: string;
+                                mimetype: string;
+                                size: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/devices/{id}/screenshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The screen's last screenshot (image; 404 when it never sent one) */
+        get: {
+            parameters: {
+                query?: {
+                    v?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/device/pair": {
         parameters: {
             query?: never;
@@ -10316,7 +10510,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** I am alive (every heartbeat_interval_seconds) */
+        /** I am alive (every heartbeat_interval_seconds), with what I can tell about myself */
         post: {
             parameters: {
                 query?: never;
@@ -10326,7 +10520,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        player_version?: string;
+                        screen_width?: number;
+                        screen_height?: number;
+                        free_storage_bytes?: number;
+                    };
                 };
             };
             responses: {
@@ -10396,7 +10595,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** I carried out this command (from my playlist poll); it is not sent again */
+        /** I carried out (or failed) this command; it is not sent again. The first answer stands */
         post: {
             parameters: {
                 query?: never;
@@ -10408,7 +10607,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /**
+                         * @default done
+                         * @enum {string}
+                         */
+                        outcome?: "done" | "failed";
+                        detail?: string;
+                    };
                 };
             };
             responses: {
@@ -10420,8 +10626,59 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            command: string;
-                            acknowledged_at: string;
+                            device_id: string;
+                            /** @enum {string} */
+                            command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                            /** @enum {string} */
+                            status: "pending" | "done" | "failed" | "expired";
+                            created_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            acknowledged_at: string | null;
+                            outcome: ("done" | "failed") | null;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/device/screenshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** My screenshot (multipart field "file": PNG, JPEG or WebP), answering command_id if given */
+        post: {
+            parameters: {
+                query?: {
+                    command_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            taken_at: string;
+                            size: number;
                         };
                     };
                 };
@@ -11159,6 +11416,114 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Back up the org's signage (assets with their files, playlists) as a .tar.gz; answers its name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/backup/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a backup made with POST /api/v2/backup (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    filename: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recover from a backup (multipart backup_upload): adds the assets and playlists the org lacks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
                 };
             };
         };
