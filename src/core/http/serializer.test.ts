@@ -20,7 +20,11 @@ const person = z.object({
   attributes: z.record(z.string(), z.unknown()),
   state: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('active'), since: z.string() }),
-    z.object({ kind: z.literal('left'), reason: z.string().nullable() }),
+    z.object({
+      kind: z.literal('left'),
+      reason: z.string().nullable(),
+      priority: z.enum(['low', 'high']).nullable(),
+    }),
   ]),
 });
 
@@ -34,7 +38,7 @@ const row = {
   units: [{ id: 2, name: 'Sound', secret: 'x' }],
   role: 'admin',
   attributes: { shoe: 42, nested: { a: [1, null] } },
-  state: { kind: 'left', reason: null, internal: true },
+  state: { kind: 'left', reason: null, priority: null, internal: true },
 };
 
 async function appAnswering(body: unknown, checkResponses: boolean) {
@@ -68,7 +72,7 @@ describe('responses: serializers compiled from the response schemas', () => {
         units: [{ id: 2, name: 'Sound' }],
         role: 'admin',
         attributes: { shoe: 42, nested: { a: [1, null] } },
-        state: { kind: 'left', reason: null },
+        state: { kind: 'left', reason: null, priority: null },
       });
     });
 
@@ -100,6 +104,7 @@ describe('responses: serializers compiled from the response schemas', () => {
       row,
       { ...row, email: 'ada@example.org', unit: null, title: 'Lead', state: { kind: 'active', since: 'x' } },
       { ...row, units: [], attributes: {}, title: undefined },
+      { ...row, state: { kind: 'left', reason: 'moved', priority: 'high' } },
     ])
       assert.deepEqual(JSON.parse(serialize(value)), JSON.parse(JSON.stringify(person.parse(value))));
   });

@@ -77,8 +77,8 @@ export function compile(schema: z.ZodType): Serialize | undefined {
  * The JSON Schema a serializer needs. `additionalProperties: false` only matters to the
  * validation fast-json-stringify runs to choose a union's branch, where it would refuse a row
  * with one column more; the serializer writes declared properties only anyway. A nullable value
- * (`anyOf: [X, null]`) becomes `type: [X's type, 'null']`, written directly rather than chosen
- * by validating the value against each branch.
+ * (`anyOf: [X, null]`) becomes `type: [X's type, 'null']` (null added to an `enum`), written
+ * directly rather than chosen by validating the value against each branch.
  */
 function forSerializer(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(forSerializer);
@@ -90,7 +90,9 @@ function forSerializer(node: unknown): unknown {
   if (!Array.isArray(branches) || branches.length !== 2) return out;
   const nullAt = branches.findIndex((b: JsonSchema) => b.type === 'null' && Object.keys(b).length === 1);
   const other = branches[1 - nullAt] as JsonSchema | undefined;
-  if (nullAt < 0 || typeof other?.type !== 'string') return out;
+  if (nullAt < 0 || typeof other?.type !== 'string' || other.const !== undefined) return out;
   delete out.anyOf;
-  return { ...out, ...other, type: [other.type, 'null'] };
+  // `enum` constrains every type, so null joins its list (a union's branch is chosen by validation).
+  const values = Array.isArray(other.enum) ? { enum: [...(other.enum as unknown[]), null] } : {};
+  return { ...out, ...other, ...values, type: [other.type, 'null'] };
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db/client.ts';
+import { withKeptPlan, type Db } from '../../core/db/client.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { systemActor, type Actor, type OrgRole } from '../../core/access/actor.ts';
@@ -76,9 +76,12 @@ async function recordFailure(db: Db, input: LoginInput, user: User | undefined, 
   }
 }
 
-/** Active memberships of a user in active orgs, oldest first (the default org is the first). */
+/**
+ * Active memberships of a user in active orgs, oldest first (the default org is the first). Asked
+ * at every `auth/me`, so its plan is kept per connection.
+ */
 export async function orgsOfUser(db: Db, userId: number) {
-  return db
+  const query = db
     .select({ org: organizations, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
@@ -86,6 +89,7 @@ export async function orgsOfUser(db: Db, userId: number) {
       and(eq(memberships.userId, userId), eq(memberships.isActive, true), eq(organizations.isActive, true)),
     )
     .orderBy(asc(memberships.createdAt), asc(organizations.slug));
+  return withKeptPlan(db, query);
 }
 
 export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginResult> {
