@@ -909,9 +909,9 @@ async function telemetryToAlert(
     // The opening snapshots of the streams are applied in slices; let them drain.
     await new Promise((r) => setTimeout(r, 2000));
     const streaming = receivers.filter((r) => r.connections() > 0).length;
-    const ingestFrom = sample(server.pid);
+    const ingestFrom = await sample(server.pid);
     await new Promise((r) => setTimeout(r, INGEST_SECONDS * 1000));
-    const ingestTo = sample(server.pid);
+    const ingestTo = await sample(server.pid);
     const ingestCpuPct =
       ((ingestTo.ticks - ingestFrom.ticks) / CLOCK_TICKS / ((ingestTo.at - ingestFrom.at) / 1000)) * 100;
     const ingestPer1000 = Math.round((ingestCpuPct / channels) * 1000 * 10) / 10;
@@ -998,7 +998,7 @@ async function emergencyFanOut(server: ServerProcess, adminToken: string): Promi
       });
       sockets.push(socket);
     }
-    const before = sample(server.pid);
+    const before = await sample(server.pid);
     sentAt = Date.now();
     const set = await call(server.base, 'POST', '/api/signage/emergency', {
       token: adminToken,
@@ -1008,7 +1008,7 @@ async function emergencyFanOut(server: ServerProcess, adminToken: string): Promi
     const deadline = Date.now() + 15_000;
     while (latencies.length < sockets.length && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
-    const after = sample(server.pid);
+    const after = await sample(server.pid);
     await call(server.base, 'DELETE', '/api/signage/emergency', { token: adminToken });
     latencies.sort((a, b) => a - b);
     const pct = (q: number) =>
