@@ -1,6 +1,7 @@
 import { sql, type AnyColumn } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
+import { derivedReach } from '../../core/access/derived.ts';
 import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
 import {
   annonces,
@@ -68,7 +69,9 @@ const anyEventRole = (actor: Actor, eventId: AnyColumn) =>
 export const eventPolicy = definePolicy({
   entity: 'Event',
   table: events,
-  see: (actor) => anyEventRole(actor, events.id),
+  // Grants derived elsewhere (the org unit an event belongs to) show the event, and only that.
+  see: (actor) =>
+    anyOf(anyEventRole(actor, events.id), derivedReach('events.event', actor, sql`${events.id}`)),
   actions: {
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
