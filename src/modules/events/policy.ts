@@ -1,7 +1,6 @@
 import { sql, type AnyColumn } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
-import { derivedReach } from '../../core/access/derived.ts';
 import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
 import {
   annonces,
@@ -69,9 +68,16 @@ const anyEventRole = (actor: Actor, eventId: AnyColumn) =>
 export const eventPolicy = definePolicy({
   entity: 'Event',
   table: events,
+  see: (actor) => anyEventRole(actor, events.id),
   // Grants derived elsewhere (the org unit an event belongs to) show the event, and only that.
-  see: (actor) =>
-    anyOf(anyEventRole(actor, events.id), derivedReach('events.event', actor, sql`${events.id}`)),
+  derived: { target: 'events.event', objectId: () => sql`${events.id}` },
+  describe: {
+    kind: 'events.event',
+    source: 'creating or presiding the event, or a role in it',
+    label: () => sql`${events.name}`,
+    id: () => sql`${events.id}::text`,
+    timeAware: false,
+  },
   actions: {
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
@@ -92,6 +98,13 @@ export const roomPolicy = definePolicy({
   entity: 'Room',
   table: rooms,
   see: (actor) => anyEventRole(actor, rooms.eventId),
+  describe: {
+    kind: 'events.room',
+    source: "creating or presiding the room's event, or a role in it",
+    label: () => sql`${rooms.name}`,
+    id: () => sql`${rooms.id}::text`,
+    timeAware: false,
+  },
   actions: {
     manage: (actor) => managesEvent(actor, rooms.eventId),
     /** Put sessions in this room: event managers, or the room's gestionnaire during their slot. */

@@ -48,9 +48,16 @@ export const playlistPolicy = definePolicy({
 export const devicePolicy = definePolicy({
   entity: 'Device',
   table: signageDevices,
-  see: (actor) =>
+  see: (actor, at) =>
     orgWide(actor)
       ? true
-      : anyOf(sql`${signageDevices.unitId} is null`, unitScope(actor, { unitId: signageDevices.unitId })),
+      : anyOf(sql`${signageDevices.unitId} is null`, unitScope(actor, { unitId: signageDevices.unitId }, at)),
+  describe: {
+    kind: 'signage.screen',
+    source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',
+    label: () => sql`${signageDevices.name}`,
+    id: () => sql`${signageDevices.id}::text`,
+    timeAware: true,
+  },
   actions: { manage: (actor) => isOrgAdmin(actor) },
 });

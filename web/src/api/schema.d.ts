@@ -65,6 +65,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/access/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why may they see this? For a person, an object, or both, now or at a past instant */
+        get: {
+            parameters: {
+                query?: {
+                    user?: number;
+                    object?: string;
+                    at?: string;
+                    kind?: string;
+                    limit?: number;
+                    cursor?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            kinds: string[];
+                            user?: {
+                                user_id: number;
+                                username: string;
+                                /** @enum {string} */
+                                org_role: "owner" | "admin" | "member" | "viewer";
+                            };
+                            object?: {
+                                kind: string;
+                                id: string;
+                                label: string;
+                            };
+                            reaches?: {
+                                kind: string;
+                                id: string;
+                                label: string;
+                                reasons: {
+                                    rule: string;
+                                    source: string;
+                                    as_of_now?: boolean;
+                                    grant?: string;
+                                    assignment?: {
+                                        kind: string;
+                                        id: string;
+                                        starts_at: string | null;
+                                        until: string | null;
+                                    };
+                                }[];
+                            }[];
+                            truncated_kinds?: string[];
+                            people?: {
+                                user_id: number;
+                                username: string;
+                                /** @enum {string} */
+                                org_role: "owner" | "admin" | "member" | "viewer";
+                                reasons: {
+                                    rule: string;
+                                    source: string;
+                                    as_of_now?: boolean;
+                                    grant?: string;
+                                    assignment?: {
+                                        kind: string;
+                                        id: string;
+                                        starts_at: string | null;
+                                        until: string | null;
+                                    };
+                                }[];
+                            }[];
+                            next_cursor?: string | null;
+                            allowed?: boolean;
+                            reasons?: {
+                                rule: string;
+                                source: string;
+                                as_of_now?: boolean;
+                                grant?: string;
+                                assignment?: {
+                                    kind: string;
+                                    id: string;
+                                    starts_at: string | null;
+                                    until: string | null;
+                                };
+                            }[];
+                            refused_by?: {
+                                rule: string;
+                                detail: string;
+                            };
+                            would_grant?: {
+                                rule: string;
+                                source: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/ticket": {
         parameters: {
             query?: never;
