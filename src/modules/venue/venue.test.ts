@@ -364,6 +364,22 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
       [false, true, true, false],
     );
     assert.equal(await reachesAt(gest, id.stage1, `${day}15:00:00Z`), false, 'not another room’s stage');
+    const explained = async (h: string) =>
+      (
+        await admin.get(
+          `/api/access/explain?user=${user.gest.id}&object=monitoring.location:${id.stage2}&at=${encodeURIComponent(day + h)}`,
+        )
+      ).body.allowed;
+    assert.deepEqual(
+      [
+        await explained('13:59:59Z'),
+        await explained('14:00:00Z'),
+        await explained('15:59:59Z'),
+        await explained('16:00:00Z'),
+      ],
+      [false, true, true, false],
+      'explain replays the same windows',
+    );
 
     // The same person, member of another org too, reaches nothing there through this org's slot.
     await env()
