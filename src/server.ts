@@ -15,6 +15,7 @@ import { orgModule } from './modules/org/index.ts';
 import { eventsModule } from './modules/events/index.ts';
 import { monitoringModule } from './modules/monitoring/index.ts';
 import { signageModule } from './modules/signage/index.ts';
+import { venueModule } from './modules/venue/index.ts';
 import { consoleModule } from './modules/console/index.ts';
 import path from 'node:path';
 
@@ -26,6 +27,7 @@ export const modules: RosterModule[] = [
   eventsModule,
   monitoringModule,
   signageModule,
+  venueModule,
   consoleModule,
 ];
 

@@ -24,6 +24,7 @@ import { Statistics } from './pages/events/Statistics';
 import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
+import { AccessExplain } from './pages/access/Access';
 import { Wall } from './pages/monitoring/Wall';
 import { Performers } from './pages/monitoring/Performers';
 import { Groups } from './pages/monitoring/Groups';
@@ -144,6 +145,13 @@ export const NAV: NavItem[] = [
     module: 'module.org',
     allowed: (a) => a.audit,
     page: () => <Audit />,
+  },
+  {
+    href: '/org/access',
+    label: 'nav.access',
+    module: 'module.org',
+    allowed: (a) => a.audit,
+    page: () => <AccessExplain />,
   },
   {
     href: '/monitoring',

@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from './actor.ts';
+import { derivedGrantsOn, derivedReach, type DerivedGrant } from './derived.ts';
 import { queryRows, type Queryable } from '../db/client.ts';
 import { forbidden, notFound } from '../http/problem.ts';
 
@@ -11,7 +12,11 @@ import { forbidden, notFound } from '../http/problem.ts';
  * single-row check (evaluated in SQL on that row), so the two can never disagree.
  */
 export type Condition = SQL | boolean;
-export type Rule = (actor: Actor) => Condition;
+/**
+ * `at` is the instant the rule is asked about (default: now). Rules over time-windowed assignments
+ * read it to answer "who could see this at 15:00 yesterday?"; others are the same at every instant.
+ */
+export type Rule = (actor: Actor, at?: SQL) => Condition;
 
 export function toSql(c: Condition): SQL {
   return typeof c === 'boolean' ? (c ? sql`true` : sql`false`) : c;
@@ -39,10 +44,43 @@ export interface PolicyDefinition<A extends string, T extends PgTable = PgTable>
   see: Rule;
   /** Rows the actor may act on per action; visible rows outside it are answered 403. */
   actions: Record<A, Rule>;
+  /** How the `see` rule describes itself to explain; leave out for entities explain does not list. */
+  describe?: RuleDescription;
+  /**
+   * Sight that other modules' assignments derive onto this entity (see derived.ts): the rows whose
+   * `objectId` a grant on `target` reaches are visible too, and only those `only` also accepts.
+   * Derived sight never grants an action: actions stay on the entity's own rules.
+   */
+  derived?: { target: string; objectId: () => SQL; only?: () => SQL };
+}
+
+/** What a policy's own `see` rule stands on, in words, and how explain names and lists its rows. */
+export interface RuleDescription {
+  /** The object kind in explain (`<module>.<entity>`, e.g. `monitoring.performer`). */
+  kind: string;
+  /** The assignment (or role) that grants sight, e.g. "membership of a monitoring group assigned to it". */
+  source: string;
+  /** A short label of a row (its name) for explain answers. */
+  label: () => SQL;
+  /** The row's id column, as text. */
+  id: () => SQL;
+  /** True when the rule reads `at` (time-windowed assignments); false: it answers as of now. */
+  timeAware: boolean;
+}
+
+/** Why an actor sees a row: the entity's own rule, or a derived grant with its granting assignment. */
+export interface Reason {
+  rule: string;
+  source: string;
+  /** True when the rule reads assignments that keep no history: it answers for now, whatever `at`. */
+  as_of_now?: boolean;
+  grant?: string;
+  assignment?: { kind: string; id: string; starts_at: string | null; until: string | null };
 }
 
 export interface Policy<A extends string, T extends PgTable = PgTable> {
   entity: string;
+  table: T;
   /** WHERE condition for lists: only rows the actor may see. */
   visible(actor: Actor): SQL;
   /** WHERE condition for rows the actor may act on with `action`. */
@@ -62,13 +100,38 @@ export interface Policy<A extends string, T extends PgTable = PgTable> {
   load(q: Queryable, actor: Actor, action: A | 'see', where: SQL): Promise<InferSelectModel<T>>;
   /** True when the actor may do `action` on some rows (to hide buttons, guard creates). */
   mayEver(actor: Actor, action: A): boolean;
+  /** The self-description explain reads (undefined for policies without one). */
+  describe?: RuleDescription;
+  /** The entity's own `see` rule alone, at `at` (derived grants left out). */
+  ownSight(actor: Actor, at?: SQL): SQL;
+  /** The granting assignments of every derived grant on the row for the actor at `at` (a SELECT). */
+  derivedSources(actor: Actor, at?: SQL): SQL | null;
+  /** `visible`, at `at` (default now). */
+  visibleAt(actor: Actor, at?: SQL): SQL;
+  /** The derived grants this policy's `see` consults now. */
+  grantsConsulted(): DerivedGrant[];
 }
 
 export type Access = 'not_found' | 'forbidden' | 'allowed';
 
+const explainable = new Map<string, Policy<string>>();
+
+/** The policies that describe themselves, by kind (what explain walks). */
+export function explainablePolicies(): Map<string, Policy<string>> {
+  return explainable;
+}
+
 export function definePolicy<A extends string, T extends PgTable>(def: PolicyDefinition<A, T>): Policy<A, T> {
-  const visible = (actor: Actor) => toSql(def.see(actor));
-  const allowed = (actor: Actor, action: A) => toSql(allOf(def.see(actor), def.actions[action](actor)));
+  const derived = def.derived;
+  /** Own rule or a derived grant: the one `see` that lists, checks and explains. */
+  const see = (actor: Actor, at?: SQL): Condition => {
+    const own = def.see(actor, at);
+    if (!derived) return own;
+    const reach = derivedReach(derived.target, actor, derived.objectId(), at);
+    return anyOf(own, derived.only ? allOf(derived.only(), reach) : reach);
+  };
+  const visible = (actor: Actor) => toSql(see(actor));
+  const allowed = (actor: Actor, action: A) => toSql(allOf(see(actor), def.actions[action](actor)));
   /** 404 for a row that is missing or not visible, 403 for one visible but not open to `action`. */
   const refuseUnlessAllowed = (answer: Access | undefined, action: A | 'see') => {
     if (!answer || answer === 'not_found') throw notFound(def.entity);
@@ -80,8 +143,9 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
     sql<Access>`case when (${visible(actor)}) is not true then 'not_found'
       when (${action === 'see' ? sql`true` : toSql(def.actions[action](actor))}) is not true then 'forbidden'
       else 'allowed' end`;
-  return {
+  const policy: Policy<A, T> = {
     entity: def.entity,
+    table: def.table,
     visible,
     allowed,
     access,
@@ -107,5 +171,24 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
     mayEver(actor, action) {
       return def.actions[action](actor) !== false;
     },
+    describe: def.describe,
+    ownSight: (actor, at) => toSql(def.see(actor, at)),
+    derivedSources(actor, at = sql`now()`) {
+      if (!derived || actor.userId === null) return null;
+      const grants = derivedGrantsOn(derived.target);
+      if (grants.length === 0) return null;
+      const only = derived.only ? derived.only() : sql`true`;
+      return sql.join(
+        grants.map(
+          (g) => sql`select ${g.name}::text as grant, s.source, s.source_id, s.starts_at, s.until
+            from (${g.sources(derived.objectId(), at)}) as s where s.user_id = ${actor.userId} and ${only}`,
+        ),
+        sql` union all `,
+      );
+    },
+    visibleAt: (actor, at) => toSql(see(actor, at)),
+    grantsConsulted: () => (derived ? derivedGrantsOn(derived.target) : []),
   };
+  if (def.describe) explainable.set(def.describe.kind, policy);
+  return policy;
 }

@@ -62,7 +62,7 @@ const migrationsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
  * Migration sets in the order they apply: core first (tenants, users), then each module, whose
  * tables reference core. Each set keeps its own journal table so modules evolve independently.
  */
-export const MIGRATION_SETS = ['core', 'org', 'monitoring', 'signage', 'events'];
+export const MIGRATION_SETS = ['core', 'org', 'monitoring', 'signage', 'events', 'venue'];
 
 function migrationSets() {
   return MIGRATION_SETS.filter((name) =>

@@ -69,6 +69,15 @@ export const eventPolicy = definePolicy({
   entity: 'Event',
   table: events,
   see: (actor) => anyEventRole(actor, events.id),
+  // Grants derived elsewhere (the org unit an event belongs to) show the event, and only that.
+  derived: { target: 'events.event', objectId: () => sql`${events.id}` },
+  describe: {
+    kind: 'events.event',
+    source: 'creating or presiding the event, or a role in it',
+    label: () => sql`${events.name}`,
+    id: () => sql`${events.id}::text`,
+    timeAware: false,
+  },
   actions: {
     manage: (actor) => managesEvent(actor, events.id),
     /** Scan badges at room doors and check people in at the entrance. */
@@ -89,6 +98,13 @@ export const roomPolicy = definePolicy({
   entity: 'Room',
   table: rooms,
   see: (actor) => anyEventRole(actor, rooms.eventId),
+  describe: {
+    kind: 'events.room',
+    source: "creating or presiding the room's event, or a role in it",
+    label: () => sql`${rooms.name}`,
+    id: () => sql`${rooms.id}::text`,
+    timeAware: false,
+  },
   actions: {
     manage: (actor) => managesEvent(actor, rooms.eventId),
     /** Put sessions in this room: event managers, or the room's gestionnaire during their slot. */

@@ -103,7 +103,8 @@ export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRo
     before: { state: before.a.state },
     after: { state: a.state },
   });
-  const audiences = await unitAudiences(t, [a.unitId]);
+  // Derived grants show critical alerts only, so only those go to their holders.
+  const audiences = await unitAudiences(t, [a.unitId], { derived: a.severity === 'critical' });
   t.publish(liveEvent(t.orgId, 'monitoring.alert.acknowledged', alertView(row), audiences.get(a.unitId)!));
   return row;
 }
@@ -234,14 +235,19 @@ export async function evaluateAlerts(
     }
   }
   if (events.length) {
-    const audiences = await unitAudiences(t, [...new Set(events.map((e) => e.row.a.unitId))]);
+    const unitIds = [...new Set(events.map((e) => e.row.a.unitId))];
+    const audiences = await unitAudiences(t, unitIds);
+    // Derived grants show critical alerts only: warnings go to the direct audience.
+    const direct = events.some((e) => e.row.a.severity !== 'critical')
+      ? await unitAudiences(t, unitIds, { derived: false })
+      : audiences;
     for (const e of events)
       t.publish(
         liveEvent(
           t.orgId,
           `monitoring.alert.${e.type}`,
           alertView(e.row),
-          audiences.get(e.row.a.unitId) as Audience,
+          (e.row.a.severity === 'critical' ? audiences : direct).get(e.row.a.unitId) as Audience,
         ),
       );
   }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { derivedHolders } from '../../core/access/derived.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent, type Audience } from '../../core/events/bus.ts';
@@ -11,8 +12,15 @@ export async function unitAudience(t: TenantTx, unitId: string): Promise<Audienc
   return (await unitAudiences(t, [unitId])).get(unitId)!;
 }
 
-/** `unitAudience` of many units in one query (the poller publishes for hundreds per tick). */
-export async function unitAudiences(t: TenantTx, unitIds: string[]): Promise<Map<string, Audience>> {
+/**
+ * `unitAudience` of many units in one query (the poller publishes for hundreds per tick). With
+ * `derived` (the default), also those a derived grant on the unit's location reaches now.
+ */
+export async function unitAudiences(
+  t: TenantTx,
+  unitIds: string[],
+  opts: { derived?: boolean } = {},
+): Promise<Map<string, Audience>> {
   const audiences = new Map<string, Audience>(
     unitIds.map((id) => [id, { userIds: [], orgRoles: ['owner', 'admin'] }]),
   );
@@ -29,7 +37,23 @@ export async function unitAudiences(t: TenantTx, unitIds: string[]): Promise<Map
         )}) and a.is_active and p.is_active and g.is_active
         order by m.user_id`,
   );
-  for (const r of rows) audiences.get(r.unit_id)?.userIds!.push(Number(r.user_id));
+  const holders = opts.derived === false ? null : derivedHolders('monitoring.location', sql`dc.location_id`);
+  const derived = holders
+    ? await queryRows<{ unit_id: string; user_id: string | number }>(
+        t.tx,
+        sql`select distinct du.id as unit_id, h.user_id from wireless_units du
+          join wireless_chassis dc on dc.org_id = du.org_id and dc.id = du.chassis_id
+          cross join lateral (${holders}) h
+          where du.id in (${sql.join(
+            unitIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+      )
+    : [];
+  for (const r of [...rows, ...derived]) {
+    const ids = audiences.get(r.unit_id)?.userIds;
+    if (ids && !ids.includes(Number(r.user_id))) ids.push(Number(r.user_id));
+  }
   return audiences;
 }
 

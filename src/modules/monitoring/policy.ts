@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
-import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
+import { allOf, anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
 import { unitScope } from '../org/scope.ts';
 import {
   alerts,
@@ -35,6 +35,23 @@ function reaches(actor: Actor, link: SQL): Condition {
 
 const adminOnly = (actor: Actor): Condition => isOrgAdmin(actor);
 
+/** The location of a wireless unit (through its chassis). */
+const locationOfUnit = (unitId: SQL) =>
+  sql`(select dc.location_id from wireless_chassis dc join wireless_units du
+    on du.org_id = dc.org_id and du.chassis_id = dc.id where du.id = ${unitId})`;
+
+/**
+ * Sight other modules' assignments derive onto a location (the room slot of the room whose stage it
+ * is) reaches the location and what stands there, read-only: actions keep needing `reaches`.
+ */
+const onLocation = (objectId: () => SQL, only?: () => SQL) => ({
+  target: 'monitoring.location',
+  objectId,
+  only,
+});
+
+const GROUP_SOURCE = 'membership of a monitoring group with an active assignment on it';
+
 export const groupPolicy = definePolicy({
   entity: 'Monitoring group',
   table: monitoringGroups,
@@ -51,14 +68,43 @@ export const performerPolicy = definePolicy({
   entity: 'Performer',
   table: performers,
   see: (actor) => reaches(actor, sql`a.performer_id = ${performers.id}`),
-  actions: { manage: adminOnly, assign: (actor) => canWrite(actor) },
+  // The stages where one of the performer's active assignments stands.
+  derived: onLocation(
+    () => sql`any (select dpc.location_id from performer_assignments dpa
+      join wireless_units dpu on dpu.org_id = dpa.org_id and dpu.id = dpa.wireless_unit_id
+      join wireless_chassis dpc on dpc.org_id = dpu.org_id and dpc.id = dpu.chassis_id
+      where dpa.performer_id = ${performers.id} and dpa.is_active)`,
+    () => sql`${performers.isActive}`,
+  ),
+  describe: {
+    kind: 'monitoring.performer',
+    source: GROUP_SOURCE,
+    label: () => sql`${performers.name}`,
+    id: () => sql`${performers.id}::text`,
+    timeAware: false,
+  },
+  actions: {
+    manage: adminOnly,
+    assign: (actor) => allOf(canWrite(actor), reaches(actor, sql`a.performer_id = ${performers.id}`)),
+  },
 });
 
 export const unitPolicy = definePolicy({
   entity: 'Wireless unit',
   table: wirelessUnits,
   see: (actor) => reaches(actor, sql`a.wireless_unit_id = ${wirelessUnits.id}`),
-  actions: { manage: adminOnly, assign: (actor) => canWrite(actor) },
+  derived: onLocation(() => locationOfUnit(sql`${wirelessUnits.id}`)),
+  describe: {
+    kind: 'monitoring.unit',
+    source: GROUP_SOURCE,
+    label: () => sql`${wirelessUnits.name}`,
+    id: () => sql`${wirelessUnits.id}::text`,
+    timeAware: false,
+  },
+  actions: {
+    manage: adminOnly,
+    assign: (actor) => allOf(canWrite(actor), reaches(actor, sql`a.wireless_unit_id = ${wirelessUnits.id}`)),
+  },
 });
 
 export const chassisPolicy = definePolicy({
@@ -69,6 +115,7 @@ export const chassisPolicy = definePolicy({
       actor,
       sql`a.wireless_unit_id in (select u.id from wireless_units u where u.chassis_id = ${chassis.id})`,
     ),
+  derived: onLocation(() => sql`${chassis.locationId}`),
   actions: { manage: adminOnly },
 });
 
@@ -90,17 +137,33 @@ export const assignmentPolicy = definePolicy({
 export const locationPolicy = definePolicy({
   entity: 'Location',
   table: locations,
-  see: (actor) => anyOf(sql`${locations.unitId} is null`, unitScope(actor, { unitId: locations.unitId })),
+  see: (actor, at) =>
+    anyOf(sql`${locations.unitId} is null`, unitScope(actor, { unitId: locations.unitId }, at)),
+  derived: onLocation(() => sql`${locations.id}`),
+  describe: {
+    kind: 'monitoring.location',
+    source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',
+    label: () => sql`concat_ws(' / ', ${locations.building}, nullif(${locations.room}, ''))`,
+    id: () => sql`${locations.id}::text`,
+    timeAware: true,
+  },
   actions: { manage: adminOnly },
 });
 
 /**
  * An alert is seen by whoever reaches its unit (the same reach as `unitPolicy`); writers among them
- * may acknowledge it.
+ * may acknowledge it. A derived grant shows only the critical ones, and acknowledges nothing.
  */
 export const alertPolicy = definePolicy({
   entity: 'Alert',
   table: alerts,
   see: (actor) => reaches(actor, sql`a.wireless_unit_id = ${alerts.unitId}`),
-  actions: { acknowledge: (actor) => canWrite(actor) },
+  derived: onLocation(
+    () => locationOfUnit(sql`${alerts.unitId}`),
+    () => sql`${alerts.severity} = 'critical'`,
+  ),
+  actions: {
+    acknowledge: (actor) =>
+      allOf(canWrite(actor), reaches(actor, sql`a.wireless_unit_id = ${alerts.unitId}`)),
+  },
 });

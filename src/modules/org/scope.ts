@@ -33,8 +33,13 @@ export function coversDepartment(a: { orgId: AnyColumn; id: AnyColumn }, d: Depa
  * the actor to the row's unit and either the row has no department (unit-wide data), the
  * assignment lists no departments (all departments), or the row's department is listed.
  * Actors without a user (API keys, devices) hold no assignment, so they see nothing unit-owned.
+ * `at` asks about another instant than now (explain's "who could see this at 15:00 yesterday?").
  */
-export function unitScope(actor: Actor, cols: { unitId: AnyColumn; departmentId?: AnyColumn }): Condition {
+export function unitScope(
+  actor: Actor,
+  cols: { unitId: AnyColumn; departmentId?: AnyColumn },
+  at?: SQL,
+): Condition {
   if (isOrgAdmin(actor)) return true;
   if (actor.userId === null) return false;
   const a = scopeAssignment;
@@ -43,5 +48,5 @@ export function unitScope(actor: Actor, cols: { unitId: AnyColumn; departmentId?
   const department = cols.departmentId ? sql` and (${cols.departmentId} is null or ${listed})` : sql``;
   return sql`exists (select 1 from ${userUnits} ${a}
     where ${a.userId} = ${actor.userId} and ${a.unitId} = ${cols.unitId}
-    and ${assignmentInForce(a)}${department})`;
+    and ${assignmentInForce(a, at)}${department})`;
 }

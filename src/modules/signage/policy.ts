@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
+import { unitScope } from '../org/scope.ts';
 import { signageAssets, signageDevices, signageMemberPermissions, signagePlaylists } from './schema.ts';
 
 /** Requests without a user (API keys, screens, system jobs) act for the whole org. */
@@ -40,10 +41,23 @@ export const playlistPolicy = definePolicy({
   actions: { manage: (actor) => canWrite(actor) },
 });
 
-/** Every member sees the screens; claiming, renaming and removing them is for admins. */
+/**
+ * Every member sees the screens tied to no org unit; one tied to a unit is seen by those the org
+ * module's unit scope admits. Claiming, renaming and removing them is for admins.
+ */
 export const devicePolicy = definePolicy({
   entity: 'Device',
   table: signageDevices,
-  see: () => true,
+  see: (actor, at) =>
+    orgWide(actor)
+      ? true
+      : anyOf(sql`${signageDevices.unitId} is null`, unitScope(actor, { unitId: signageDevices.unitId }, at)),
+  describe: {
+    kind: 'signage.screen',
+    source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',
+    label: () => sql`${signageDevices.name}`,
+    id: () => sql`${signageDevices.id}::text`,
+    timeAware: true,
+  },
   actions: { manage: (actor) => isOrgAdmin(actor) },
 });
