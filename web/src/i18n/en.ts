@@ -327,7 +327,7 @@ export const en = {
   'badges.none': 'No badge matches.',
 
   'scan.label': 'Badge QR payload or badge id',
-  'scan.placeholder': 'RB1.… or BDG-XXXXX-XXXXX',
+  'scan.placeholder': 'RB2.… or BDG-XXXXX-XXXXX',
   'scan.noBadge': 'No badge {badge} in this event',
   'scan.cameraUnavailable': 'Camera unavailable: {reason}',
   'scan.noCamera': 'This browser cannot read QR codes from the camera: type or paste the badge instead.',
@@ -363,7 +363,7 @@ export const en = {
   'stand.export': 'Export CSV',
   'stand.intro': '{name} · visitors of my stand',
   'stand.label': 'Visitor badge QR payload',
-  'stand.placeholder': 'RB1.…',
+  'stand.placeholder': 'RB2.…',
   'stand.record': 'Record visit',
   'stand.recorded': 'RECORDED',
   'stand.alreadyToday': 'ALREADY TODAY',

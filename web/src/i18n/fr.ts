@@ -325,7 +325,7 @@ export const fr: Catalogue = {
   'badges.none': 'Aucun badge ne correspond.',
 
   'scan.label': 'Contenu du QR code ou numéro de badge',
-  'scan.placeholder': 'RB1.… ou BDG-XXXXX-XXXXX',
+  'scan.placeholder': 'RB2.… ou BDG-XXXXX-XXXXX',
   'scan.noBadge': 'Aucun badge {badge} dans cet événement',
   'scan.cameraUnavailable': 'Caméra indisponible : {reason}',
   'scan.noCamera':
@@ -362,7 +362,7 @@ export const fr: Catalogue = {
   'stand.export': 'Exporter en CSV',
   'stand.intro': '{name} · visiteurs de mon stand',
   'stand.label': 'QR code du badge du visiteur',
-  'stand.placeholder': 'RB1.…',
+  'stand.placeholder': 'RB2.…',
   'stand.record': 'Enregistrer la visite',
   'stand.recorded': 'ENREGISTRÉE',
   'stand.alreadyToday': 'DÉJÀ VENU AUJOURD’HUI',

@@ -24,12 +24,12 @@ export function useEventChoice(roles?: EventRole[]) {
 }
 
 /**
- * A badge typed by hand is either the QR payload (`RB1.…`, e.g. from a USB scanner that types) or
+ * A badge typed by hand is either the QR payload (`RB2.…`, e.g. from a USB scanner that types) or
  * the printed badge id, which is looked up among the event's badges to get its signed payload.
  */
 export async function qrFromInput(t: T, eventId: string, input: string): Promise<string> {
   const value = input.trim();
-  if (value.startsWith('RB1.')) return value;
+  if (/^RB[12]\./.test(value)) return value;
   const found = await api.get('/api/events/events/{id}/participants', {
     path: { id: eventId },
     query: { q: value, limit: 5 },
