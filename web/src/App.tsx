@@ -19,6 +19,7 @@ import { ManageEvents } from './pages/events/Manage';
 import { RoomSlots } from './pages/events/Slots';
 import { Questions } from './pages/events/Questions';
 import { Badges } from './pages/events/Badges';
+import { MyBadge } from './pages/events/MyBadge';
 import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
@@ -78,6 +79,13 @@ export const NAV: NavItem[] = [
     module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'),
     page: () => <Badges />,
+  },
+  {
+    href: '/events/my-badge',
+    label: 'nav.myBadge',
+    module: 'module.events',
+    allowed: (a) => a.events.some((e) => e.role === 'participant' || e.role === 'exposant'),
+    page: () => <MyBadge />,
   },
   {
     href: '/events/announcements',

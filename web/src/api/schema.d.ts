@@ -5162,6 +5162,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/events/{id}/my-badge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My badge in this event (a participant or exposant): its QR code, the event, and the sessions with whether payment lets me in; 404 when I hold no badge */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                id: string;
+                                name: string;
+                                location: string;
+                                timezone: string;
+                                start_date: string;
+                                end_date: string;
+                            };
+                            participant: {
+                                id: string;
+                                full_name: string;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                                badge_id: string;
+                                is_checked_in: boolean;
+                            };
+                            qr_payload: string;
+                            qr_svg: string;
+                            print_url: string;
+                            sessions: {
+                                id: string;
+                                title: string;
+                                room_name: string;
+                                start_time: string;
+                                end_time: string;
+                                /** @enum {string} */
+                                session_type: "conference" | "atelier";
+                                is_paid: boolean;
+                                has_access: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/events/{id}/stats": {
         parameters: {
             query?: never;
