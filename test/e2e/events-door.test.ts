@@ -152,14 +152,15 @@ describe(
 
       // Without network, the page opened again shows what the device kept.
       await phone.context().setOffline(true);
-      await phone
-        .getByRole('navigation', { name: 'Modules' })
-        .getByRole('link', { name: 'Timetable' })
-        .click();
-      await phone
-        .getByRole('navigation', { name: 'Modules' })
-        .getByRole('link', { name: 'My badge' })
-        .click();
+      // Away and back inside the console (the menu folds on a phone): the page mounts afresh.
+      const go = (to: string) =>
+        phone.evaluate((url) => {
+          history.pushState(null, '', url);
+          dispatchEvent(new PopStateEvent('popstate'));
+        }, to);
+      await go('/events/timetable');
+      await card.waitFor({ state: 'detached' });
+      await go('/events/my-badge');
       await card.waitFor();
       await phone.getByTestId('kept').waitFor();
       await phone.context().setOffline(false);
