@@ -12,6 +12,7 @@
  * it created is removed at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -294,10 +295,12 @@ function scanRequests({ data, tokens }: Context): Request[] {
       method: 'POST' as const,
       path: `${event}/scans`,
       headers: json(tokens.controllers[(i + pass) % doors]),
-      body: JSON.stringify({ qr }),
+      // Everything but the nonce; each request closes it with its own, as a scanning device does.
+      body: JSON.stringify({ qr, direction: 'in' }).slice(0, -1),
     })),
   ).flat();
-  return [rotating(scans, (s) => s)];
+  const run = randomUUID();
+  return [rotating(scans, (s, n) => ({ ...s, body: `${s.body as string},"nonce":"${run}-${n}"}` }))];
 }
 
 function writeMixRequests({ data, tokens }: Context): Request[] {
@@ -654,6 +657,7 @@ async function main() {
   const plan = SCENARIOS.filter((s) => !ONLY || s.target === 'ceiling' || ONLY.test(s.name));
   const telemetry = !ONLY || ONLY.test('telemetry → alert');
   const fanOut = !ONLY || ONLY.test(EMERGENCY_ROW);
+  const uploads = !ONLY || ONLY.test('offline queue upload');
   const wants = (target: Target) => plan.some((s) => s.target === target);
   const target = await createDatabase(BASE_URL, 'roster_bench');
   const watcher = process.env.BENCH_PG_SHARED === '1' ? await watchBenchBackends(target.url) : undefined;
@@ -731,7 +735,7 @@ async function main() {
       ],
     ];
     for (const [kind, start] of rosters) {
-      if (!wants(kind) && !(kind === 'postgres' && (telemetry || directory || fanOut))) continue;
+      if (!wants(kind) && !(kind === 'postgres' && (telemetry || directory || fanOut || uploads))) continue;
       const roster = await start();
       running.add(roster.server);
       const { server, context } = roster;
@@ -756,6 +760,12 @@ async function main() {
         rows.push(row);
         console.log(`p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, last ${row.statuses.last_ms} ms`);
       }
+      if (kind === 'postgres' && uploads) {
+        process.stdout.write('offline queue upload… ');
+        const row = await offlineUpload(server, data, context.tokens.controllers[0]);
+        rows.push(row);
+        console.log(`${row.p50_ms} ms for ${UPLOAD_SCANS} scans`);
+      }
       servers[kind] = {
         idle_rss_mb: roster.idleRssMb,
         rss_after_mb: Math.round((await sample(server.pid)).rssMb),
@@ -766,7 +776,12 @@ async function main() {
     const constant = rows.find((r) => r.scenario === 'ceiling: constant')!.req_per_s;
     const pk = rows.find((r) => r.scenario === 'ceiling: pg pk select')!.req_per_s;
     for (const r of rows) {
-      if (r.scenario === 'telemetry → alert' || r.scenario === EMERGENCY_ROW) continue;
+      if (
+        r.scenario === 'telemetry → alert' ||
+        r.scenario === EMERGENCY_ROW ||
+        r.scenario === 'offline queue upload'
+      )
+        continue;
       r.vs_constant = constant ? r.req_per_s / constant : 0;
       r.vs_pg_pk = pk ? r.req_per_s / pk : 0;
     }
@@ -865,6 +880,55 @@ async function startShureRack(count: number) {
  * do); the time from that moment until the admin's WebSocket receives `monitoring.alert.raised`
  * for that unit is measured.
  */
+const UPLOAD_SCANS = 5000;
+
+/**
+ * A door that was offline for an hour uploads its queue: 5,000 decisions (entries and exits of
+ * the bench badges at the controller's door, each with its nonce and device time) in one request.
+ */
+async function offlineUpload(server: ServerProcess, data: BenchData, controller: string): Promise<Row> {
+  const event = `/api/events/events/${data.eventId}`;
+  const here = await call(server.base, 'GET', `${event}/my-room`, { token: controller });
+  const roomId = (here.body as { room: { id: string } | null }).room?.id;
+  if (!roomId) throw new Error(`my-room: ${here.status} ${JSON.stringify(here.body).slice(0, 300)}`);
+  const now = Date.now();
+  const scans = Array.from({ length: UPLOAD_SCANS }, (_, i) => ({
+    nonce: randomUUID(),
+    qr: data.qrs[i % data.qrs.length],
+    direction: Math.floor(i / data.qrs.length) % 2 === 0 ? 'in' : 'out',
+    room_id: roomId,
+    scanned_at: new Date(now - 3_600_000 + i * 500).toISOString(),
+    status: 'granted',
+  }));
+  const before = await sample(server.pid);
+  const started = performance.now();
+  const res = await call(server.base, 'POST', `${event}/scans/upload`, {
+    token: controller,
+    body: { scans },
+  });
+  const ms = Math.round(performance.now() - started);
+  if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  const after = await sample(server.pid);
+  return {
+    scenario: 'offline queue upload',
+    connections: 1,
+    what: `POST ${event.replace(data.eventId, ':id')}/scans/upload: ${UPLOAD_SCANS} offline decisions (in and out, ${data.qrs.length} badges) in one request; p50 = p99 = its duration`,
+    req_per_s: Math.round((UPLOAD_SCANS * 1000) / ms),
+    p50_ms: ms,
+    p99_ms: ms,
+    server_cpu_pct: Math.round(((after.ticks - before.ticks) / CLOCK_TICKS / (ms / 1000)) * 100),
+    cpu_ms_per_req: 0,
+    postgres_cpu_pct: postgresCpuPct(before, after),
+    pg_cpu_ms_per_req: 0,
+    server_rss_mb: Math.round(after.rssMb),
+    vs_constant: 0,
+    vs_pg_pk: 0,
+    requests: 1,
+    unexpected: 0,
+    statuses: { [String(res.status)]: 1 },
+  };
+}
+
 async function telemetryToAlert(
   server: ServerProcess,
   data: BenchData,

@@ -128,7 +128,7 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
     await phone.goto(`${h.base}/events/scanner`);
     await phone.getByText('Door of Salle 2').waitFor();
     await phone.getByLabel('Badge QR payload or badge id').fill(unpaid.badge_id);
-    await phone.getByRole('button', { name: 'Scan' }).click();
+    await phone.getByRole('button', { name: 'Scan', exact: true }).click();
     const verdict = phone.getByTestId('verdict');
     await verdict.getByText('DENIED').waitFor();
     assert.match((await verdict.textContent()) ?? '', /Payment required/);
@@ -143,7 +143,7 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
     await shot(admin, '05-timetable');
 
     await phone.getByLabel('Badge QR payload or badge id').fill(unpaid.badge_id);
-    await phone.getByRole('button', { name: 'Scan' }).click();
+    await phone.getByRole('button', { name: 'Scan', exact: true }).click();
     await verdict.getByText('GRANTED').waitFor();
     assert.match((await verdict.textContent()) ?? '', /Alex Unpaid/);
     await shot(phone, '06-scanner-granted-phone');

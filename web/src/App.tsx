@@ -21,6 +21,7 @@ import { Questions } from './pages/events/Questions';
 import { Badges } from './pages/events/Badges';
 import { Staffing } from './pages/events/Staffing';
 import { Statistics } from './pages/events/Statistics';
+import { MyBadge } from './pages/events/MyBadge';
 import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
@@ -96,6 +97,13 @@ export const NAV: NavItem[] = [
     module: 'module.events',
     allowed: (a) => a.events.some((e) => e.role !== 'gestionnaire_des_salles'),
     page: () => <Badges />,
+  },
+  {
+    href: '/events/my-badge',
+    label: 'nav.myBadge',
+    module: 'module.events',
+    allowed: (a) => a.events.some((e) => e.role === 'participant' || e.role === 'exposant'),
+    page: () => <MyBadge />,
   },
   {
     href: '/events/announcements',

@@ -343,3 +343,232 @@ BEGIN
   );
 END;
 $$;
+
+-- Scans decided offline by a controller's device, uploaded when it is back online, applied in the
+-- order the device took them (docs/events.md § Offline scanning). Each is recorded with the
+-- device's time (device_scanned_at) beside the time it arrived (scanned_at) and with the decision
+-- the device made: an entry that happened is never refused afterwards. The server applies what it
+-- can to the badges' locations and flags, in `conflict`, what it would have decided otherwise, for
+-- the room's manager:
+-- * entered_twice: a granted entry of a badge already recorded inside this room (not counted again);
+-- * capacity_exceeded: a granted entry into a full room (recorded, not counted: occupancy never
+--   passes capacity and always equals the badges recorded inside);
+-- * controller_not_assigned: the device's controller held no slot of that room at the device time;
+-- * invalid_badge, unknown_badge: the device let in a badge the server finds forged or unknown;
+-- * not_checked_in, payment_required: the device let in a badge the rules say to keep out.
+-- A move older than the badge's latest recorded move (a later scan reached the server first) is
+-- recorded without moving the badge ('later_scan_known'). A nonce already recorded for this
+-- controller keeps its first record (the upload was retried). The caller verifies each QR
+-- signature (p_scans' badge_denial and participant_id) and evaluates the event policy (p_access).
+-- A row updated again and again in one transaction leaves a version behind each time, which every
+-- later read walks through: the badges' locations and the rooms' counts are followed in memory
+-- during the loop and written once at the end (the counts recomputed from the badges inside).
+-- Locks: the upload's badges in id order, then the rooms concerned in id order, as the door scan
+-- takes them (badge, then rooms by id), so the two never deadlock.
+CREATE OR REPLACE FUNCTION events_upload_scans(
+  p_org_id uuid,
+  p_event_id uuid,
+  p_user_id bigint,
+  p_access text,
+  p_scans json
+) RETURNS json
+LANGUAGE plpgsql
+VOLATILE
+AS $$
+DECLARE
+  v_item record;
+  v_room_id uuid;
+  v_participant_id uuid;
+  v_session event_sessions;
+  v_status text;
+  v_reason text;
+  v_conflict text;
+  v_move boolean;
+  v_moved boolean;
+  v_from text;
+  v_here text;
+  v_rooms uuid[];
+  v_where jsonb;      -- badge id → the room it is in (JSON null: none), as the loop moves it
+  v_start jsonb;      -- the same before the loop: the badges to write back are those that differ
+  v_count jsonb;      -- room id → badges inside, as the loop moves them
+  v_capacity jsonb;   -- room id → capacity
+  v_last_move jsonb;  -- badge id → when it last moved, by the records there before the upload
+  v_checked_in jsonb; -- badge id → checked in at the entrance
+  v_held jsonb;       -- room id → when the controller holds it (a tstzmultirange as text)
+  v_known jsonb;      -- nonces of the upload already recorded (a retried upload)
+BEGIN
+  IF p_access IS NULL OR p_access = 'not_found' THEN
+    RETURN json_build_object('refused', 'not_found');
+  END IF;
+  IF p_access <> 'allowed' THEN
+    RETURN json_build_object('refused', 'forbidden');
+  END IF;
+
+  -- Each scan runs few statements (each costs an executor start-up): what every scan of the upload
+  -- needs is read once here.
+  SELECT coalesce(jsonb_object_agg(p.id, p.current_room_id), '{}'::jsonb),
+         coalesce(jsonb_object_agg(p.id, p.is_checked_in), '{}'::jsonb)
+    INTO v_where, v_checked_in
+    FROM (SELECT p.id, p.current_room_id, p.is_checked_in
+            FROM event_participants p
+           WHERE p.org_id = p_org_id AND p.event_id = p_event_id AND p.is_active
+             AND p.id IN (SELECT x.participant_id FROM json_to_recordset(p_scans) AS x(participant_id uuid))
+           ORDER BY p.id
+             FOR NO KEY UPDATE) p;
+  v_start := v_where;
+  SELECT coalesce(jsonb_object_agg(r.id, r.current_occupancy), '{}'::jsonb),
+         coalesce(jsonb_object_agg(r.id, r.capacity), '{}'::jsonb)
+    INTO v_count, v_capacity
+    FROM (SELECT r.id, r.current_occupancy, r.capacity
+            FROM event_rooms r
+           WHERE r.org_id = p_org_id AND r.event_id = p_event_id
+             AND (r.id IN (SELECT x.room_id FROM json_to_recordset(p_scans) AS x(room_id uuid))
+                  OR r.id::text IN (SELECT jsonb_each_text.value FROM jsonb_each_text(v_where)))
+           ORDER BY r.id
+             FOR NO KEY UPDATE) r;
+  -- The upload's own moves come in time order: none is later than the scan being applied.
+  SELECT coalesce(jsonb_object_agg(last.participant_id, last.at), '{}'::jsonb) INTO v_last_move
+    FROM (SELECT r.participant_id, max(coalesce(r.device_scanned_at, r.scanned_at)) AS at
+            FROM room_accesses r
+           WHERE r.org_id = p_org_id AND r.event_id = p_event_id
+             AND r.participant_id::text IN (SELECT jsonb_object_keys(v_where))
+             AND r.status = 'granted' AND (r.reason IS NULL OR r.reason = 'room_emptied')
+           GROUP BY r.participant_id) last;
+
+  SELECT coalesce(jsonb_object_agg(h.room_id, h.held), '{}'::jsonb) INTO v_held
+    FROM (SELECT a.room_id, range_agg(tstzrange(a.starts_at, a.ends_at))::text AS held
+            FROM room_assignments a
+           WHERE a.org_id = p_org_id AND a.event_id = p_event_id AND a.user_id = p_user_id
+             AND a.role = 'controlleur_des_badges' AND a.is_active
+           GROUP BY a.room_id) h;
+  SELECT coalesce(jsonb_object_agg(r.nonce, true), '{}'::jsonb) INTO v_known
+    FROM room_accesses r
+   WHERE r.org_id = p_org_id AND r.event_id = p_event_id AND r.verified_by = p_user_id
+     AND r.nonce IN (SELECT x.nonce FROM json_to_recordset(p_scans) AS x(nonce text));
+
+  FOR v_item IN
+    SELECT x.*
+      FROM json_to_recordset(p_scans) AS x(
+             scan_id uuid, nonce text, participant_id uuid, badge_denial text, direction text,
+             room_id uuid, device_scanned_at timestamptz, status text, reason text, ord bigint)
+     ORDER BY x.device_scanned_at, x.ord
+  LOOP
+    IF v_known ? v_item.nonce THEN
+      CONTINUE;
+    END IF;
+    v_status := v_item.status;
+    v_reason := v_item.reason;
+    v_conflict := NULL;
+    v_move := v_item.status = 'granted';
+    v_moved := false;
+    v_participant_id := NULL;
+    v_session := NULL;
+    v_room_id := CASE WHEN v_capacity ? v_item.room_id::text THEN v_item.room_id END;
+    -- The controller held this room when the device took the scan.
+    IF v_room_id IS NULL
+       OR NOT coalesce((v_held ->> v_room_id::text)::tstzmultirange @> v_item.device_scanned_at, false) THEN
+      v_conflict := 'controller_not_assigned';
+      v_move := false;
+    END IF;
+    IF v_item.badge_denial IS NOT NULL THEN
+      IF v_status = 'granted' THEN v_conflict := coalesce(v_conflict, 'invalid_badge'); END IF;
+      v_status := 'denied';
+      v_reason := v_item.badge_denial;
+      v_move := false;
+    ELSIF NOT v_where ? v_item.participant_id::text THEN
+      IF v_status = 'granted' THEN v_conflict := coalesce(v_conflict, 'unknown_badge'); END IF;
+      v_status := 'denied';
+      v_reason := 'unknown_badge';
+      v_move := false;
+    ELSE
+      v_participant_id := v_item.participant_id;
+    END IF;
+    IF v_room_id IS NOT NULL THEN
+      SELECT s.* INTO v_session FROM event_sessions s
+       WHERE s.org_id = p_org_id AND s.room_id = v_room_id
+         AND s.start_time <= v_item.device_scanned_at AND s.end_time > v_item.device_scanned_at
+       ORDER BY s.start_time LIMIT 1;
+    END IF;
+    -- What the server would have refused, told to the room's manager; the entry stands.
+    IF v_move AND v_item.direction = 'in' AND v_reason IS NULL THEN
+      IF NOT (v_checked_in -> v_participant_id::text)::boolean THEN
+        v_conflict := 'not_checked_in';
+      ELSIF v_session.session_type = 'atelier' AND v_session.is_paid
+            AND NOT events_has_paid_access(v_participant_id, v_session.id) THEN
+        v_conflict := 'payment_required';
+      END IF;
+    END IF;
+    -- A move older than the badge's latest recorded one would put it back where it no longer is.
+    IF v_move AND v_reason IS NULL
+       AND (v_last_move ->> v_participant_id::text)::timestamptz > v_item.device_scanned_at THEN
+      v_reason := 'later_scan_known';
+      v_move := false;
+    END IF;
+    IF v_move AND v_reason IS NULL THEN
+      v_from := v_where ->> v_participant_id::text;
+      v_here := v_room_id::text;
+      IF v_item.direction = 'out' THEN
+        IF v_from IS DISTINCT FROM v_here THEN
+          v_reason := 'not_inside';
+        ELSE
+          v_count := jsonb_set(v_count, ARRAY[v_here], to_jsonb((v_count ->> v_here)::int - 1));
+          v_where := jsonb_set(v_where, ARRAY[v_participant_id::text], 'null'::jsonb);
+          v_moved := true;
+        END IF;
+      ELSIF v_from = v_here THEN
+        v_reason := 'already_in_room';
+        v_conflict := coalesce(v_conflict, 'entered_twice');
+      ELSIF (v_count ->> v_here)::int >= (v_capacity ->> v_here)::int THEN
+        v_reason := 'room_full';
+        v_conflict := coalesce(v_conflict, 'capacity_exceeded');
+      ELSE
+        v_count := jsonb_set(v_count, ARRAY[v_here], to_jsonb((v_count ->> v_here)::int + 1));
+        IF v_from IS NOT NULL THEN
+          v_count := jsonb_set(v_count, ARRAY[v_from], to_jsonb((v_count ->> v_from)::int - 1));
+        END IF;
+        v_where := jsonb_set(v_where, ARRAY[v_participant_id::text], to_jsonb(v_here));
+        v_moved := true;
+      END IF;
+    END IF;
+    -- A granted scan that moved nothing says why (the statistics count moves by a null reason).
+    IF v_status = 'granted' AND NOT v_moved AND v_reason IS NULL THEN
+      v_reason := v_conflict;
+    END IF;
+    INSERT INTO room_accesses
+      (org_id, id, event_id, room_id, session_id, participant_id, status, reason, verified_by,
+       direction, nonce, device_scanned_at, conflict)
+    VALUES
+      (p_org_id, v_item.scan_id, p_event_id, v_room_id, v_session.id, v_participant_id, v_status, v_reason,
+       p_user_id, v_item.direction, v_item.nonce, v_item.device_scanned_at, v_conflict);
+  END LOOP;
+
+  -- The badges that moved, written once; then the counts of the rooms concerned, recomputed.
+  UPDATE event_participants p SET current_room_id = (moved.value #>> '{}')::uuid
+    FROM jsonb_each(v_where) moved
+   WHERE p.org_id = p_org_id AND p.id = moved.key::uuid AND moved.value IS DISTINCT FROM v_start -> moved.key;
+  SELECT ARRAY(SELECT key::uuid FROM jsonb_each(v_count) c
+                WHERE c.value IS DISTINCT FROM (SELECT to_jsonb(r.current_occupancy) FROM event_rooms r
+                                                 WHERE r.org_id = p_org_id AND r.id = c.key::uuid))
+    INTO v_rooms;
+  UPDATE event_rooms r
+     SET current_occupancy = (SELECT count(*) FROM event_participants p
+                               WHERE p.org_id = p_org_id AND p.current_room_id = r.id)
+   WHERE r.org_id = p_org_id AND r.id = ANY (v_rooms);
+
+  RETURN json_build_object(
+    -- Each nonce's record: the one made now (its id is the one given), or the one found (a retry).
+    'results', (SELECT coalesce(json_agg(json_build_object('nonce', x.nonce, 'replayed', r.id <> x.scan_id,
+                                                           'scan', to_json(r))), '[]'::json)
+                  FROM json_to_recordset(p_scans) AS x(nonce text, scan_id uuid)
+                  JOIN room_accesses r
+                    ON r.org_id = p_org_id AND r.event_id = p_event_id AND r.verified_by = p_user_id
+                   AND r.nonce = x.nonce),
+    -- The rooms whose count moved, as they are now, and who hears about them (live.ts).
+    'rooms', (SELECT coalesce(json_agg(r), '[]'::json) FROM event_rooms r
+               WHERE r.org_id = p_org_id AND r.id = ANY (v_rooms)),
+    'audience',
+      ARRAY(SELECT s FROM events_room_staff_now(p_event_id, v_rooms, 'controlleur_des_badges') s)
+      || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+  );
+END;
+$$;

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { containsText } from '../../core/db/search.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type LiveEvent } from '../../core/events/bus.ts';
@@ -470,6 +470,8 @@ export interface ScanFilter {
   status?: RoomAccess['status'];
   from?: Date;
   to?: Date;
+  /** true: only uploaded scans with a conflict; false: only those without. */
+  conflict?: boolean;
 }
 
 function scanWhere(t: TenantTx, eventId: string, f: ScanFilter) {
@@ -480,6 +482,11 @@ function scanWhere(t: TenantTx, eventId: string, f: ScanFilter) {
     f.status ? eq(roomAccesses.status, f.status) : undefined,
     f.from ? gte(roomAccesses.scannedAt, f.from) : undefined,
     f.to ? lt(roomAccesses.scannedAt, f.to) : undefined,
+    f.conflict === undefined
+      ? undefined
+      : f.conflict
+        ? isNotNull(roomAccesses.conflict)
+        : isNull(roomAccesses.conflict),
   );
 }
 

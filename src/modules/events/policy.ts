@@ -167,6 +167,8 @@ export const roomAccessPolicy = definePolicy({
     anyOf(
       managesEvent(actor, roomAccesses.eventId),
       inRoomNow(actor, roomAccesses.roomId, 'controlleur_des_badges'),
+      // The room's manager reviews its scans, the conflicts of uploaded ones first of all.
+      inRoomNow(actor, roomAccesses.roomId, 'gestionnaire_des_salles'),
     ),
   actions: {},
 });

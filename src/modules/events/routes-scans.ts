@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { base, eventParams, instant, nonce, qr, tags } from './inputs.ts';
+import { base, eventParams, flag, flagValue, instant, nonce, qr, tags } from './inputs.ts';
+import * as offline from './offline.ts';
+import { scannerKitOut, scannerKitView, uploadedScansOut, uploadedScansView } from './offline-views.ts';
 import * as access from './participants.ts';
 import { ACCESS_STATUSES, SCAN_DIRECTIONS } from './schema.ts';
 import {
@@ -26,6 +28,48 @@ const scanFilterInput = (q: z.infer<typeof scanFilter>): access.ScanFilter => ({
   from: q.from,
   to: q.to,
 });
+const scanListQuery = pageQuery.extend(scanFilter.shape).extend({
+  /** true: only uploaded scans the server flagged (the room manager's list to look at). */
+  conflict: flag,
+});
+
+export const UPLOAD_MAX = 5000;
+/** A device's clock may run a little ahead; a scan further in the future did not happen yet. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const OFFLINE_REASONS = [...access.DENIAL_REASONS, 'already_in_room', 'not_inside'] as const;
+
+const offlineScan = z
+  .strictObject({
+    nonce,
+    qr,
+    direction: z.enum(SCAN_DIRECTIONS),
+    room_id: uuidParam,
+    /** When the device took the scan. */
+    scanned_at: instant,
+    /** What the device decided, and why when it refused or let through without a move. */
+    status: z.enum(ACCESS_STATUSES),
+    reason: z.enum(OFFLINE_REASONS).nullable().optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.scanned_at.getTime() > Date.now() + CLOCK_SKEW_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scanned_at'],
+        message: 'in the future: check the device clock',
+      });
+    if (s.status === 'denied' && !s.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a refusal says why' });
+  });
+const uploadBody = z
+  .strictObject({ scans: z.array(offlineScan).min(1).max(UPLOAD_MAX) })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.scans.forEach((s, i) => {
+      if (seen.has(s.nonce))
+        ctx.addIssue({ code: 'custom', path: ['scans', i, 'nonce'], message: 'sent twice in this upload' });
+      seen.add(s.nonce);
+    });
+  });
 
 const scanBody = z
   .strictObject({
@@ -91,16 +135,72 @@ export function registerScans(app: RosterApp) {
         tags,
         summary: 'Scans (a controller: those of the room they hold now), newest first',
         params: eventParams,
-        querystring: pageQuery.extend(scanFilter.shape),
+        querystring: scanListQuery,
         response: { 200: pageOf(scanOut) },
       },
     },
     async (req) =>
       tenant(req, async (t) => {
-        const { cursor, limit, ...filter } = req.query;
-        const result = await access.listScans(t, req.params.id, scanFilterInput(filter), { cursor, limit });
+        const { cursor, limit, conflict, ...filter } = req.query;
+        const result = await access.listScans(
+          t,
+          req.params.id,
+          { ...scanFilterInput(filter), conflict: flagValue(conflict) },
+          { cursor, limit },
+        );
         return { items: result.items.map(scanView), next_cursor: result.next_cursor };
       }),
+  );
+  app.get(
+    `${base}/:id/scanner-kit`,
+    {
+      schema: {
+        tags,
+        summary:
+          'The offline kit of the room I hold now (a controller): event, room, my slots, sessions, paid ' +
+          'lists, badge public keys and badges, to decide at the door without network; 403 otherwise',
+        params: eventParams,
+        response: { 200: scannerKitOut },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) => scannerKitView(await offline.scannerKit(t, secret, req.params.id))),
+  );
+  app.post(
+    `${base}/:id/scans/upload`,
+    {
+      // 5,000 scans of about 350 bytes each.
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags,
+        summary:
+          `Upload door scans decided offline (up to ${UPLOAD_MAX}, each with its nonce and device time): ` +
+          'recorded as decided, in the device order, conflicts flagged, occupancy moved; a nonce sent ' +
+          'again answers its first record',
+        params: eventParams,
+        body: uploadBody,
+        response: { 200: uploadedScansOut },
+      },
+    },
+    async (req) =>
+      tenant(req, async (t) =>
+        uploadedScansView(
+          await offline.uploadScans(
+            t,
+            secret,
+            req.params.id,
+            req.body.scans.map((s) => ({
+              nonce: s.nonce,
+              qr: s.qr,
+              direction: s.direction,
+              roomId: s.room_id,
+              scannedAt: s.scanned_at,
+              status: s.status,
+              reason: s.reason ?? null,
+            })),
+          ),
+        ),
+      ),
   );
   app.get(
     `${base}/:id/stats/scans`,

@@ -2,6 +2,7 @@ import type { RosterApp } from '../../core/http/app.ts';
 import { registerAnnonces, registerQuestions, registerStats } from './routes-engagement.ts';
 import { registerEvents, registerRooms } from './routes-events.ts';
 import { registerExhibitors } from './routes-exhibitors.ts';
+import { registerMyBadge } from './routes-my-badge.ts';
 import { registerDocuments } from './routes-files.ts';
 import { registerBadgePage, registerParticipantImport, registerParticipants } from './routes-participants.ts';
 import { registerScans } from './routes-scans.ts';
@@ -25,5 +26,6 @@ export function registerEventRoutes(app: RosterApp) {
   registerExhibitors(app);
   registerDocuments(app);
   registerBadgePage(app);
+  registerMyBadge(app);
   registerStats(app);
 }

@@ -34,6 +34,19 @@ export const ACCESS_STATUSES = ['granted', 'denied'] as const;
 /** Which way a door lets people through: a scan's direction must be one the door allows. */
 export const DOOR_MODES = ['both', 'entry', 'exit'] as const;
 export const SCAN_DIRECTIONS = ['in', 'out'] as const;
+/**
+ * What the server found wrong with a scan decided offline and uploaded later, for the room's
+ * manager to look at. The entry happened: it is recorded all the same.
+ */
+export const SCAN_CONFLICTS = [
+  'entered_twice',
+  'capacity_exceeded',
+  'controller_not_assigned',
+  'invalid_badge',
+  'unknown_badge',
+  'not_checked_in',
+  'payment_required',
+] as const;
 export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
 
 export type EventRole = (typeof EVENT_ROLES)[number];
@@ -260,6 +273,10 @@ export const roomAccesses = pgTable(
     /** A supervisor let the badge in past a refusal; `overrideReason` says why. */
     forced: boolean('forced').notNull().default(false),
     overrideReason: text('override_reason'),
+    /** When the device took the scan, for a scan decided offline and uploaded (`scannedAt`: received). */
+    deviceScannedAt: timestamp('device_scanned_at', { withTimezone: true }),
+    /** Set on an uploaded scan the server would not have decided the same way (see SCAN_CONFLICTS). */
+    conflict: text('conflict', { enum: SCAN_CONFLICTS }),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -269,6 +286,12 @@ export const roomAccesses = pgTable(
     sameOrgReference([t.orgId, t.participantId], [participants.orgId, participants.id]).onDelete('cascade'),
     index('room_accesses_room_time_idx').on(t.orgId, t.roomId, t.scannedAt),
     unique('room_accesses_nonce_unique').on(t.orgId, t.eventId, t.verifiedBy, t.nonce),
+    // A badge's scans by the time they happened: an uploaded scan older than its last move moves nothing.
+    index('room_accesses_participant_time_idx').on(
+      t.orgId,
+      t.participantId,
+      sql`coalesce(${t.deviceScannedAt}, ${t.scannedAt})`,
+    ),
     tenantIsolation('room_accesses'),
   ],
 );

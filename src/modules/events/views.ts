@@ -10,6 +10,7 @@ import {
   ACCESS_STATUSES,
   ANNONCE_TARGETS,
   DOOR_MODES,
+  SCAN_CONFLICTS,
   SCAN_DIRECTIONS,
   BADGE_ROLES,
   EVENT_ROLES,
@@ -27,7 +28,7 @@ type Annonce = typeof annonces.$inferSelect;
 
 // ---------------------------------------------------------------- events, rooms, sessions, staff
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const eventOut = z.object({
   id: z.string(),
@@ -203,6 +204,10 @@ export const scanOut = z.object({
   nonce: z.string().nullable(),
   forced: z.boolean(),
   override_reason: z.string().nullable(),
+  /** When the device took the scan, for one decided offline and uploaded; null for a scan online. */
+  device_scanned_at: z.string().nullable(),
+  /** What the server would have decided otherwise, for an uploaded scan (the room manager's list). */
+  conflict: z.enum(SCAN_CONFLICTS).nullable(),
 });
 export const scanView = (s: RoomAccess) => ({
   id: s.id,
@@ -218,6 +223,8 @@ export const scanView = (s: RoomAccess) => ({
   nonce: s.nonce,
   forced: s.forced,
   override_reason: s.overrideReason,
+  device_scanned_at: iso(s.deviceScannedAt),
+  conflict: s.conflict,
 });
 
 export const sessionAccessOut = z.object({

@@ -4071,6 +4071,7 @@ export interface paths {
                     status?: "granted" | "denied";
                     from?: string;
                     to?: string;
+                    conflict?: "true" | "false";
                 };
                 header?: never;
                 path: {
@@ -4103,6 +4104,8 @@ export interface paths {
                                 nonce: string | null;
                                 forced: boolean;
                                 override_reason: string | null;
+                                device_scanned_at: string | null;
+                                conflict: ("entered_twice" | "capacity_exceeded" | "controller_not_assigned" | "invalid_badge" | "unknown_badge" | "not_checked_in" | "payment_required") | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -4163,6 +4166,8 @@ export interface paths {
                                 nonce: string | null;
                                 forced: boolean;
                                 override_reason: string | null;
+                                device_scanned_at: string | null;
+                                conflict: ("entered_twice" | "capacity_exceeded" | "controller_not_assigned" | "invalid_badge" | "unknown_badge" | "not_checked_in" | "payment_required") | null;
                             };
                             participant: {
                                 id: string;
@@ -4201,6 +4206,179 @@ export interface paths {
                                 status: "pas_encore" | "en_cours" | "termine";
                                 status_is_manual: boolean;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/scanner-kit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offline kit of the room I hold now (a controller): event, room, my slots, sessions, paid lists, badge public keys and badges, to decide at the door without network; 403 otherwise */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            generated_at: string;
+                            valid_until: string;
+                            event: {
+                                id: string;
+                                org_id: string;
+                                name: string;
+                                timezone: string;
+                                start_date: string;
+                                end_date: string;
+                            };
+                            room: {
+                                id: string;
+                                event_id: string;
+                                name: string;
+                                description: string;
+                                location: string;
+                                capacity: number;
+                                current_occupancy: number;
+                                /** @enum {string} */
+                                door_mode: "both" | "entry" | "exit";
+                            };
+                            slots: {
+                                id: string;
+                                room_id: string;
+                                room_name: string;
+                                starts_at: string;
+                                ends_at: string;
+                            }[];
+                            sessions: {
+                                id: string;
+                                title: string;
+                                start_time: string;
+                                end_time: string;
+                                /** @enum {string} */
+                                session_type: "conference" | "atelier";
+                                is_paid: boolean;
+                                status_override: ("pas_encore" | "en_cours" | "termine") | null;
+                                paid_participant_ids: string[] | null;
+                            }[];
+                            public_keys: {
+                                kid: string;
+                                /** @enum {string} */
+                                algorithm: "Ed25519";
+                                public_key: string;
+                            }[];
+                            badges: {
+                                id: string;
+                                badge_id: string;
+                                full_name: string;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                                is_checked_in: boolean;
+                                inside: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/scans/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload door scans decided offline (up to 5000, each with its nonce and device time): recorded as decided, in the device order, conflicts flagged, occupancy moved; a nonce sent again answers its first record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scans: {
+                            nonce: string;
+                            qr: string;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            /** Format: uuid */
+                            room_id: string;
+                            /** Format: date-time */
+                            scanned_at: string;
+                            /** @enum {string} */
+                            status: "granted" | "denied";
+                            reason?: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside") | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                nonce: string;
+                                replayed: boolean;
+                                scan: {
+                                    id: string;
+                                    event_id: string;
+                                    room_id: string | null;
+                                    session_id: string | null;
+                                    participant_id: string | null;
+                                    /** @enum {string} */
+                                    status: "granted" | "denied";
+                                    reason: string | null;
+                                    verified_by: number | null;
+                                    scanned_at: string;
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    nonce: string | null;
+                                    forced: boolean;
+                                    override_reason: string | null;
+                                    device_scanned_at: string | null;
+                                    conflict: ("entered_twice" | "capacity_exceeded" | "controller_not_assigned" | "invalid_badge" | "unknown_badge" | "not_checked_in" | "payment_required") | null;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5347,6 +5525,75 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/events/{id}/my-badge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My badge in this event (a participant or exposant): its QR code, the event, and the sessions with whether payment lets me in; 404 when I hold no badge */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event: {
+                                id: string;
+                                name: string;
+                                location: string;
+                                timezone: string;
+                                start_date: string;
+                                end_date: string;
+                            };
+                            participant: {
+                                id: string;
+                                full_name: string;
+                                /** @enum {string} */
+                                role: "participant" | "exposant";
+                                badge_id: string;
+                                is_checked_in: boolean;
+                            };
+                            qr_payload: string;
+                            qr_svg: string;
+                            print_url: string;
+                            sessions: {
+                                id: string;
+                                title: string;
+                                room_name: string;
+                                start_time: string;
+                                end_time: string;
+                                /** @enum {string} */
+                                session_type: "conference" | "atelier";
+                                is_paid: boolean;
+                                has_access: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };

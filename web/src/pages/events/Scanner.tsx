@@ -1,43 +1,220 @@
-import { useRef, useState } from 'react';
-import { api, type Answer } from '../../api/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../../api/client';
+import { useSession } from '../../auth';
 import { useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
 import { eventRoleLabel } from '../../i18n/labels';
 import { Page, useLoad } from '../../ui';
 import { qrFromInput, reasonLabel, ScanDesk, useEventChoice } from './common';
+import {
+  applyMove,
+  decideOffline,
+  saveKit,
+  saveQueue,
+  storedKit,
+  storedQueue,
+  unreachable,
+  uploadQueue,
+  type Kit,
+  type QueuedScan,
+} from './doorOffline';
 
-type Decision = Answer<'/api/events/events/{id}/scans', 'post'>;
+/** What the door shows after a scan, decided by the server or, offline, by the page. */
+interface Verdict {
+  granted: boolean;
+  reason: string | null;
+  offline: boolean;
+  who: { full_name: string; badge_id: string; role: 'participant' | 'exposant' } | null;
+  room: { name: string; current_occupancy: number; capacity: number } | null;
+  session: string | null;
+}
+
+/** The kit is fetched again this often while online, so it is fresh when the network goes. */
+const KIT_REFRESH_MS = 120_000;
+const UPLOAD_RETRY_MS = 15_000;
+
+/** Online and offline follow the browser's flag and, sooner, a request that got no answer. */
+function useOnline() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const up = () => setOnline(true);
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+    };
+  }, []);
+  return [online, setOnline] as const;
+}
 
 export function Scanner() {
   const { event, picker } = useEventChoice(['controlleur_des_badges']);
+  const { me } = useSession();
   const t = useT();
-  const [decision, setDecision] = useState<Decision | null>(null);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [online, setOnline] = useOnline();
+  const [kit, setKit] = useState<Kit | null>(null);
+  const [queue, setQueue] = useState<QueuedScan[]>([]);
+  const [uploadError, setUploadError] = useState('');
+  const [direction, setDirection] = useState<'in' | 'out'>('in');
   const input = useRef<HTMLInputElement>(null);
+  // A device shared by two controllers keeps two queues: each uploads under its own name.
+  const userId = me.user?.id ?? 0;
+  const eventId = event?.id;
   const room = useLoad(
     () =>
-      event ? api.get('/api/events/events/{id}/my-room', { path: { id: event.id } }) : Promise.resolve(null),
-    [event?.id],
+      eventId ? api.get('/api/events/events/{id}/my-room', { path: { id: eventId } }) : Promise.resolve(null),
+    [eventId],
   );
   const stats = useLoad(
     () =>
-      event
-        ? api.get('/api/events/events/{id}/stats/scans', { path: { id: event.id } })
+      eventId && online
+        ? api.get('/api/events/events/{id}/stats/scans', { path: { id: eventId } })
         : Promise.resolve(null),
-    [event?.id, decision],
+    [eventId, verdict, online],
   );
 
+  useEffect(() => {
+    if (!eventId) return;
+    setKit(storedKit(userId, eventId));
+    setQueue(storedQueue(userId, eventId));
+  }, [userId, eventId]);
+  const keepKit = useCallback(
+    (next: Kit) => {
+      if (!eventId) return;
+      saveKit(userId, eventId, next);
+      setKit(next);
+    },
+    [userId, eventId],
+  );
+  const keepQueue = useCallback(
+    (next: QueuedScan[]) => {
+      if (!eventId) return;
+      saveQueue(userId, eventId, next);
+      setQueue(next);
+    },
+    [userId, eventId],
+  );
+
+  // The kit, fetched while online: at once, then regularly.
+  useEffect(() => {
+    if (!eventId || !online) return;
+    let live = true;
+    const fetchKit = () =>
+      api.get('/api/events/events/{id}/scanner-kit', { path: { id: eventId } }).then(
+        (k) => live && keepKit(k),
+        (err: unknown) => {
+          if (live && unreachable(err)) setOnline(false);
+        },
+      );
+    void fetchKit();
+    const timer = setInterval(() => void fetchKit(), KIT_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [eventId, online, keepKit, setOnline]);
+
+  // The queue goes up as soon as the network is back, and again while some is left.
+  useEffect(() => {
+    if (!eventId || !online || queue.length === 0) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const upload = () =>
+      uploadQueue(eventId, queue).then(
+        (done) => {
+          if (!live) return;
+          setUploadError('');
+          keepQueue(storedQueue(userId, eventId).filter((q) => !done.has(q.nonce)));
+        },
+        (err: unknown) => {
+          if (!live) return;
+          if (unreachable(err)) setOnline(false);
+          else setUploadError(problemMessage(t, err));
+          timer = setTimeout(() => void upload(), UPLOAD_RETRY_MS);
+        },
+      );
+    void upload();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [eventId, online, queue, userId, keepQueue, setOnline, t]);
+
+  async function scanOffline(raw: string, now: number) {
+    if (!eventId) return;
+    if (!kit) throw new Error(t('scanner.noKit'));
+    const qr = raw.trim();
+    if (!/^RB[12]\./.test(qr)) throw new Error(t('scanner.typedNeedsNetwork'));
+    const d = await decideOffline(kit, qr, direction, now);
+    keepQueue([
+      ...storedQueue(userId, eventId),
+      {
+        nonce: crypto.randomUUID(),
+        qr,
+        direction,
+        room_id: kit.room.id,
+        scanned_at: new Date(now).toISOString(),
+        status: d.status,
+        reason: d.reason,
+      },
+    ]);
+    const next =
+      d.status === 'granted' && d.reason === null && d.badge ? applyMove(kit, d.badge.id, direction) : kit;
+    if (next !== kit) keepKit(next);
+    setVerdict({
+      granted: d.status === 'granted',
+      reason: d.reason ?? null,
+      offline: true,
+      who: d.badge,
+      room: next.room,
+      session: null,
+    });
+  }
+
+  async function scanOnline(raw: string) {
+    if (!eventId) return;
+    const qr = await qrFromInput(t, eventId, raw);
+    const decision = await api.post('/api/events/events/{id}/scans', {
+      path: { id: eventId },
+      body: { qr, direction, nonce: crypto.randomUUID() },
+    });
+    if (kit && decision.participant && decision.room?.id === kit.room.id && decision.scan.reason === null)
+      keepKit(
+        applyMove(kit, decision.participant.id, decision.scan.direction, decision.room.current_occupancy),
+      );
+    setVerdict({
+      granted: decision.status === 'granted',
+      reason: decision.reason,
+      offline: false,
+      who: decision.participant,
+      room: decision.room,
+      session: decision.session?.title ?? null,
+    });
+  }
+
   async function scan(raw: string) {
-    if (!event || !raw.trim()) return;
+    if (!eventId || !raw.trim()) return;
     setBusy(true);
     setError('');
+    const now = Date.now();
     try {
-      const qr = await qrFromInput(t, event.id, raw);
-      setDecision(await api.post('/api/events/events/{id}/scans', { path: { id: event.id }, body: { qr } }));
+      if (online) {
+        try {
+          await scanOnline(raw);
+        } catch (err) {
+          if (err instanceof ApiError || !unreachable(err)) throw err;
+          setOnline(false);
+          await scanOffline(raw, now);
+        }
+      } else await scanOffline(raw, now);
       if (input.current) input.current.value = '';
     } catch (err) {
-      setDecision(null);
+      setVerdict(null);
       setError(problemMessage(t, err));
     } finally {
       setBusy(false);
@@ -45,16 +222,56 @@ export function Scanner() {
     }
   }
   if (!event) return <Page title={t('nav.scanner')}>{t('scanner.none')}</Page>;
-  const granted = decision?.status === 'granted';
+  const roomName = room.data?.room?.name ?? kit?.room.name;
+  const doorMode = kit?.room.door_mode ?? room.data?.room?.door_mode ?? 'both';
   return (
     <Page title={t('nav.scanner')} actions={picker}>
       <p className="muted">
         {event.name} ·{' '}
-        {room.data?.room
-          ? t('scanner.door', { room: room.data.room.name })
-          : t('reason.controller_not_assigned')}
-        {stats.data && ` · ${t('scanner.stats', { granted: stats.data.granted, denied: stats.data.denied })}`}
+        {roomName ? t('scanner.door', { room: roomName }) : t('reason.controller_not_assigned')}
+        {online &&
+          stats.data &&
+          ` · ${t('scanner.stats', { granted: stats.data.granted, denied: stats.data.denied })}`}
       </p>
+      <div className="row door-status" role="status" aria-label={t('scanner.connection')}>
+        <span className={`pill ${online ? 'ok' : 'warn'}`} data-testid="connection">
+          {online ? t('scanner.online') : t('scanner.offline')}
+        </span>
+        <span data-testid="queue">
+          {queue.length ? t('scanner.queue', { count: queue.length }) : t('scanner.queueEmpty')}
+        </span>
+        {queue.length > 0 && online && (
+          <button type="button" className="ghost" onClick={() => keepQueue(storedQueue(userId, event.id))}>
+            {t('scanner.upload')}
+          </button>
+        )}
+        <span className="muted small">
+          {kit
+            ? t('scanner.kitAt', { time: new Date(kit.generated_at).toLocaleTimeString() })
+            : t('scanner.noKit')}
+        </span>
+      </div>
+      {uploadError && (
+        <p role="alert" className="error">
+          {uploadError}
+        </p>
+      )}
+      {doorMode === 'both' && (
+        <fieldset className="row inline">
+          <legend>{t('scanner.direction')}</legend>
+          {(['in', 'out'] as const).map((d) => (
+            <label key={d} className="inline">
+              <input
+                type="radio"
+                name="direction"
+                checked={direction === d}
+                onChange={() => setDirection(d)}
+              />{' '}
+              {d === 'in' ? t('scanner.in') : t('scanner.out')}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <ScanDesk
         inputId="badge"
         label={t('scan.label')}
@@ -65,22 +282,22 @@ export function Scanner() {
         onScan={(raw) => void scan(raw)}
         error={error}
       >
-        {decision && (
-          <div className={`verdict ${granted ? 'granted' : 'denied'}`} data-testid="verdict">
-            <strong>{granted ? t('scanner.granted') : t('scanner.denied')}</strong>
-            <span>{decision.reason ? reasonLabel(t, decision.reason) : t('scanner.welcome')}</span>
-            {decision.participant && (
+        {verdict && (
+          <div className={`verdict ${verdict.granted ? 'granted' : 'denied'}`} data-testid="verdict">
+            <strong>{verdict.granted ? t('scanner.granted') : t('scanner.denied')}</strong>
+            <span>{verdict.reason ? reasonLabel(t, verdict.reason) : t('scanner.welcome')}</span>
+            {verdict.who && (
               <span className="who-line">
-                {decision.participant.full_name} · {decision.participant.badge_id} ·{' '}
-                {eventRoleLabel(t, decision.participant.role)}
+                {verdict.who.full_name} · {verdict.who.badge_id} · {eventRoleLabel(t, verdict.who.role)}
               </span>
             )}
-            {decision.room && (
+            {verdict.room && (
               <span className="who-line">
-                {decision.room.name}: {decision.room.current_occupancy}/{decision.room.capacity}
-                {decision.session && ` · ${decision.session.title}`}
+                {verdict.room.name}: {verdict.room.current_occupancy}/{verdict.room.capacity}
+                {verdict.session && ` · ${verdict.session}`}
               </span>
             )}
+            {verdict.offline && <span className="who-line">{t('scanner.decidedOffline')}</span>}
           </div>
         )}
       </ScanDesk>

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
 import { useT, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
+import { CameraScanner } from './Camera';
 
 /** The event a page works on: the user's only one, the one the link names, or the one picked in the selector. */
 export function useEventChoice(roles?: EventRole[]) {
@@ -28,12 +29,12 @@ export function useEventChoice(roles?: EventRole[]) {
 }
 
 /**
- * A badge typed by hand is either the QR payload (`RB1.…`, e.g. from a USB scanner that types) or
+ * A badge typed by hand is either the QR payload (`RB2.…`, e.g. from a USB scanner that types) or
  * the printed badge id, which is looked up among the event's badges to get its signed payload.
  */
 export async function qrFromInput(t: T, eventId: string, input: string): Promise<string> {
   const value = input.trim();
-  if (value.startsWith('RB1.')) return value;
+  if (/^RB[12]\./.test(value)) return value;
   const found = await api.get('/api/events/events/{id}/participants', {
     path: { id: eventId },
     query: { q: value, limit: 5 },
@@ -41,72 +42,6 @@ export async function qrFromInput(t: T, eventId: string, input: string): Promise
   const badge = found.items.find((p) => p.badge_id.toUpperCase() === value.toUpperCase());
   if (!badge) throw new Error(t('scan.noBadge', { badge: value }));
   return badge.qr_payload;
-}
-
-interface Detector {
-  detect(source: HTMLVideoElement): Promise<Array<{ rawValue: string }>>;
-}
-declare global {
-  interface Window {
-    BarcodeDetector?: new (opts: { formats: string[] }) => Detector;
-  }
-}
-
-/** The phone camera through the BarcodeDetector API, where the browser has it. */
-export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
-  const video = useRef<HTMLVideoElement>(null);
-  const t = useT();
-  const [on, setOn] = useState(false);
-  const [error, setError] = useState('');
-  const latest = useRef(onCode);
-  latest.current = onCode;
-  useEffect(() => {
-    if (!on || !window.BarcodeDetector) return;
-    let stream: MediaStream | null = null;
-    let timer: ReturnType<typeof setInterval> | undefined;
-    let last = '';
-    let lastAt = 0;
-    const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' } })
-      .then(async (s) => {
-        stream = s;
-        if (!video.current) return;
-        video.current.srcObject = s;
-        await video.current.play();
-        const look = async () => {
-          if (!video.current) return;
-          const codes = await detector.detect(video.current).catch(() => []);
-          const code = codes[0]?.rawValue;
-          // The same badge held in front of the camera is one scan, not ten.
-          if (code && (code !== last || Date.now() - lastAt > 4000)) {
-            last = code;
-            lastAt = Date.now();
-            latest.current(code);
-          }
-        };
-        timer = setInterval(() => void look(), 300);
-      })
-      .catch((err: Error) => setError(t('scan.cameraUnavailable', { reason: err.message })));
-    return () => {
-      clearInterval(timer);
-      stream?.getTracks().forEach((t) => t.stop());
-    };
-  }, [on, t]);
-  if (!window.BarcodeDetector) return <p className="muted small">{t('scan.noCamera')}</p>;
-  return (
-    <div className="camera">
-      <button type="button" onClick={() => setOn((o) => !o)} aria-pressed={on}>
-        {on ? t('scan.stopCamera') : t('scan.startCamera')}
-      </button>
-      {on && <video ref={video} muted playsInline aria-label={t('scan.cameraPreview')} />}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 /**
@@ -169,6 +104,8 @@ const REASONS: Record<string, Key> = {
   payment_required: 'reason.payment_required',
   already_in_room: 'reason.already_in_room',
   room_full: 'reason.room_full',
+  wrong_direction: 'reason.wrong_direction',
+  not_inside: 'reason.not_inside',
 };
 /** A scan's refusal reason in words; an unknown one as the API wrote it. */
 export const reasonLabel = (t: T, reason: string) => (REASONS[reason] ? t(REASONS[reason]) : reason);

@@ -1,0 +1,138 @@
+// The door scanner without network: the room's kit (downloaded while online, kept in
+// localStorage), the decisions taken offline by the same rules as the server where the kit can
+// tell, and the queue of those decisions waiting to be uploaded. docs/events.md § Offline scanning.
+import { api, type Answer, type Body } from '../../api/client';
+
+export type Kit = Answer<'/api/events/events/{id}/scanner-kit', 'get'>;
+export type QueuedScan = Body<'/api/events/events/{id}/scans/upload', 'post'>['scans'][number];
+
+export interface OfflineDecision {
+  status: 'granted' | 'denied';
+  reason: QueuedScan['reason'] | null;
+  badge: Kit['badges'][number] | null;
+}
+
+const kitKey = (userId: number, eventId: string) => `roster.doorKit.${userId}.${eventId}`;
+const queueKey = (userId: number, eventId: string) => `roster.doorQueue.${userId}.${eventId}`;
+
+function read<T>(key: string): T | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const storedKit = (userId: number, eventId: string) => read<Kit>(kitKey(userId, eventId));
+export const saveKit = (userId: number, eventId: string, kit: Kit) =>
+  localStorage.setItem(kitKey(userId, eventId), JSON.stringify(kit));
+export const storedQueue = (userId: number, eventId: string) =>
+  read<QueuedScan[]>(queueKey(userId, eventId)) ?? [];
+export const saveQueue = (userId: number, eventId: string, queue: QueuedScan[]) =>
+  localStorage.setItem(queueKey(userId, eventId), JSON.stringify(queue));
+
+/** A network failure (no answer at all), as opposed to an answer refusing the request. */
+export const unreachable = (err: unknown) => err instanceof TypeError;
+
+const fromBase64Url = (s: string) =>
+  Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+/**
+ * The badge a payload names when its Ed25519 signature verifies with one of the kit's keys
+ * (WebCrypto, no network); null when forged, altered, of the old format (its HMAC needs the
+ * server's secret) or when the browser cannot verify Ed25519.
+ */
+async function verifiedParticipant(
+  kit: Kit,
+  payload: string,
+): Promise<{ participantId: string } | 'other_event' | null> {
+  const parts = payload.trim().split('.');
+  if (parts.length !== 5 || parts[0] !== 'RB2' || !crypto.subtle) return null;
+  const [, orgId, eventId, participantId, signature] = parts;
+  const message = new TextEncoder().encode(parts.slice(0, 4).join('.'));
+  for (const k of kit.public_keys) {
+    try {
+      const key = await crypto.subtle.importKey(
+        'raw',
+        fromBase64Url(k.public_key),
+        { name: 'Ed25519' },
+        false,
+        ['verify'],
+      );
+      if (await crypto.subtle.verify({ name: 'Ed25519' }, key, fromBase64Url(signature), message))
+        return orgId === kit.event.org_id && eventId === kit.event.id ? { participantId } : 'other_event';
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The session showing "en cours" in the room at `now`: the manager's status, else the clock's. */
+function sessionAt(kit: Kit, now: number) {
+  return kit.sessions.find((s) =>
+    s.status_override
+      ? s.status_override === 'en_cours'
+      : Date.parse(s.start_time) <= now && now < Date.parse(s.end_time),
+  );
+}
+
+/**
+ * The door's decision from the kit, in the order of the server's decision table. What the kit
+ * cannot know (a badge issued, a check-in or a payment marked after it was downloaded, another
+ * door's scans) is decided as the kit says; the server flags the difference on upload.
+ */
+export async function decideOffline(
+  kit: Kit,
+  payload: string,
+  direction: 'in' | 'out',
+  now: number,
+): Promise<OfflineDecision> {
+  const denied = (reason: QueuedScan['reason'], badge: OfflineDecision['badge'] = null): OfflineDecision => ({
+    status: 'denied',
+    reason,
+    badge,
+  });
+  const held = kit.slots.some(
+    (s) => s.room_id === kit.room.id && Date.parse(s.starts_at) <= now && now < Date.parse(s.ends_at),
+  );
+  if (!held) return denied('controller_not_assigned');
+  const verified = await verifiedParticipant(kit, payload);
+  if (verified === null) return denied('invalid_badge');
+  if (verified === 'other_event') return denied('other_event');
+  const badge = kit.badges.find((b) => b.id === verified.participantId) ?? null;
+  if (!badge) return denied('unknown_badge');
+  const mode = kit.room.door_mode;
+  if ((direction === 'in' && mode === 'exit') || (direction === 'out' && mode === 'entry'))
+    return denied('wrong_direction', badge);
+  if (direction === 'out') return { status: 'granted', reason: badge.inside ? null : 'not_inside', badge };
+  if (!badge.is_checked_in) return denied('not_checked_in', badge);
+  const session = sessionAt(kit, now);
+  if (session?.paid_participant_ids && !session.paid_participant_ids.includes(badge.id))
+    return denied('payment_required', badge);
+  if (badge.inside) return { status: 'granted', reason: 'already_in_room', badge };
+  if (kit.room.current_occupancy >= kit.room.capacity) return denied('room_full', badge);
+  return { status: 'granted', reason: null, badge };
+}
+
+/** The kit after a decision that moved a badge (online or offline): who is inside, how many. */
+export function applyMove(kit: Kit, participantId: string, direction: 'in' | 'out', occupancy?: number): Kit {
+  const badges = kit.badges.map((b) => (b.id === participantId ? { ...b, inside: direction === 'in' } : b));
+  const delta = direction === 'in' ? 1 : -1;
+  const count = occupancy ?? Math.max(0, kit.room.current_occupancy + delta);
+  return { ...kit, badges, room: { ...kit.room, current_occupancy: count } };
+}
+
+/** Uploads the queue (in parts the server takes); answers the nonces the server recorded. */
+export async function uploadQueue(eventId: string, queue: QueuedScan[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < queue.length; i += 5000) {
+    const answer = await api.post('/api/events/events/{id}/scans/upload', {
+      path: { id: eventId },
+      body: { scans: queue.slice(i, i + 5000) },
+    });
+    for (const r of answer.results) done.add(r.nonce);
+  }
+  return done;
+}
