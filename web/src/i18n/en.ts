@@ -73,7 +73,10 @@ export const en = {
   'nav.wall': 'Mic wall',
   'nav.performers': 'Performers & assignments',
   'nav.groups': 'Monitoring groups',
-  'nav.signage': 'Screens & playlists',
+  'nav.signage': 'Library',
+  'nav.signagePlaylists': 'Playlists',
+  'nav.signageScreens': 'Screens & groups',
+  'nav.signageReports': 'Proof of play',
 
   'home.hello': 'Hello {name}',
   'home.nothing': 'Nothing is assigned to you yet. Ask an administrator of {org} for an assignment.',
@@ -478,6 +481,21 @@ export const en = {
   'signage.plays': { one: 'plays {count} s', other: 'plays {count} s' },
   'signage.untilVideoEnds': 'or until the video ends',
   'signage.onAir': 'on air now',
+  'signage.loopLength': 'Loop length',
+  'signage.reports': 'Proof of play',
+  'signage.proofOfPlay': 'Plays reported by the screens',
+  'signage.groupBy': 'Count by',
+  'signage.byAsset': 'Asset',
+  'signage.byScreen': 'Screen',
+  'signage.byDay': 'Day',
+  'signage.fromDay': 'From',
+  'signage.toDay': 'To',
+  'signage.exportCsv': 'Export CSV',
+  'signage.playCount': 'Plays',
+  'signage.completed': 'Completed',
+  'signage.interrupted': 'Interrupted',
+  'signage.onScreen': 'Time on screen',
+  'signage.noPlays': 'No play reported for these dates.',
 } satisfies Record<string, string | Plural>;
 
 export type Key = keyof typeof en;
