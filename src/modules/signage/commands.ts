@@ -38,6 +38,16 @@ export async function queueCommand(
   const screens = everyScreen
     ? await t.tx.select({ id: signageDevices.id }).from(signageDevices)
     : chosen.map((id) => ({ id }));
+  if (screens.length > 0)
+    await t.tx.insert(signageDeviceCommands).values(
+      screens.map((s) => ({
+        orgId: t.orgId,
+        deviceId: s.id,
+        command,
+        createdBy: t.actor.userId,
+        expiresAt: sql`now() + make_interval(secs => ${COMMAND_TTL_SECONDS})`,
+      })),
+    );
   const ids = screens.map((s) => s.id);
   await audit(t, {
     action: 'create',

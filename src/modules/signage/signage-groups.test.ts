@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/client.ts';
 import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
+import { queueCommand } from './commands.ts';
 import { wallClockAt } from './schedule.ts';
 import type { DayPart } from './schema.ts';
 import type { effectiveView, screenPlaylistView } from './views.ts';
@@ -409,7 +410,7 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
   });
 
   test('commands and emergency messages reach the screens of a group', async () => {
-    const { admin } = await env().makeOrg('grp-d');
+    const { org, admin } = await env().makeOrg('grp-d');
     const hall = await pairScreen(env(), admin, 'Hall');
     const cafe = await pairScreen(env(), admin, 'Cafe');
     const lobby = await admin.post('/api/signage/groups', { name: 'Lobby', device_ids: [hall.id] });
@@ -433,5 +434,20 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.errors?.[0].path, 'body.group_ids.0');
     assert.equal((await admin.get('/api/signage/emergency')).body.message, 'Lobby closed');
+
+    // A command to a group reaches the screens in it now, once each even when also named.
+    const third = await pairScreen(env(), admin, 'Office');
+    const queued = await env().inOrg(org, (t) => queueCommand(t, 'reload', [hall.id], [lobby.body.id]));
+    assert.deepEqual(new Set(queued.deviceIds), new Set([hall.id, cafe.id]));
+    assert.deepEqual(
+      (await poll(hall.screen)).body.commands?.map((c) => c.command),
+      ['reload'],
+    );
+    assert.equal((await poll(third.screen)).body.commands, undefined, 'not in the group');
+    await assert.rejects(
+      env().inOrg(org, (t) => queueCommand(t, 'reload', undefined, [MISSING])),
+      (err: { status: number; errors: Array<{ path: string }> }) =>
+        err.status === 400 && err.errors[0].path === 'body.group_ids.0',
+    );
   });
 });

@@ -3,7 +3,17 @@ import { api, session } from '../../api/client';
 import { useT } from '../../i18n';
 import { assetTypeLabel } from '../../i18n/labels';
 import { ErrorText, Field, FormActions, Page, useLoad, useSubmit, formText } from '../../ui';
-import { DatesText, PlanUsage, Thumb, useAuthBlob, useRun, type Asset } from './shared';
+import {
+  DatesText,
+  DayPartFields,
+  DayPartsText,
+  dayPartsOf,
+  PlanUsage,
+  Thumb,
+  useAuthBlob,
+  useRun,
+  type Asset,
+} from './shared';
 
 /** The asset library: uploads and links, each with its dates, duration and a preview. */
 export function Library() {
@@ -100,6 +110,7 @@ export function Library() {
                 {t('common.enabled')}
               </label>
               <DatesText asset={a} />
+              <DayPartsText dayparts={a.dayparts} />
               <button
                 type="button"
                 className="small ghost"
@@ -212,6 +223,8 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
           duration: Number(f.get('duration')),
           timezone: formText(f, 'timezone').trim(),
           is_enabled: f.get('is_enabled') === 'on',
+          // The form edits the first window; any further ones set through the API stay.
+          dayparts: [...dayPartsOf(f), ...asset.dayparts.slice(1)],
         },
       }),
     );
@@ -249,6 +262,7 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
               <input defaultValue={asset.timezone} />
             </Field>
           </div>
+          <DayPartFields value={asset.dayparts[0]} error={form.fields.dayparts} />
           <label className="check">
             <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} />{' '}
             {t('common.enabled')}

@@ -1,8 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { useT } from '../../i18n';
-import { ErrorText, Options, Page, useLoad, formText } from '../../ui';
-import { DatesText, Thumb, useRun, type Asset, type Playlist } from './shared';
+import { ErrorText, FormActions, Options, Page, useLoad, useSubmit, formText } from '../../ui';
+import {
+  DatesText,
+  DayPartFields,
+  DayPartsText,
+  dayPartsOf,
+  Thumb,
+  useRun,
+  type Asset,
+  type DayPart,
+  type Playlist,
+} from './shared';
 
 /** Playlists: ordered assets, each row with its picture, its time on screen and when it plays. */
 export function Playlists() {
@@ -49,6 +59,7 @@ export function Playlists() {
                 playlists.reload,
               )
             }
+            onReload={playlists.reload}
           />
         ))}
       </section>
@@ -61,16 +72,19 @@ function PlaylistEditor({
   assets,
   all,
   onChange,
+  onReload,
 }: {
   playlist: Playlist;
   assets: Map<string, Asset>;
   all: Asset[];
   onChange: (ids: string[]) => void;
+  onReload: () => void;
 }) {
   const ids = playlist.asset_ids;
   const t = useT();
   const [dragged, setDragged] = useState<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
+  const [timing, setTiming] = useState<string | null>(null);
   const moveTo = (from: number, to: number) => {
     if (from === to) return;
     const next = [...ids];
@@ -126,7 +140,20 @@ function PlaylistEditor({
             <span className="handle" aria-hidden="true" title={t('signage.drag')}>
               ⠿
             </span>
-            <ItemSummary id={id} asset={assets.get(id)} />
+            <ItemSummary
+              id={id}
+              asset={assets.get(id)}
+              entry={playlist.entries.find((e) => e.asset_id === id)?.dayparts ?? []}
+            />
+            <button
+              type="button"
+              className="small ghost"
+              aria-expanded={timing === id}
+              onClick={() => setTiming((v) => (v === id ? null : id))}
+              aria-label={t('signage.whenOf', { name: assets.get(id)?.name ?? id })}
+            >
+              {t('signage.when')}
+            </button>
             <button
               type="button"
               className="small ghost"
@@ -176,6 +203,15 @@ function PlaylistEditor({
           </li>
         ))}
       </ol>
+      {timing && (
+        <EntryTiming
+          key={timing}
+          playlist={playlist}
+          assetId={timing}
+          name={assets.get(timing)?.name ?? timing}
+          onDone={(changed) => (setTiming(null), changed && onReload())}
+        />
+      )}
       <label className="inline">
         {t('signage.addAsset')}{' '}
         <select value="" onChange={(e) => e.target.value && onChange([...ids, e.target.value])}>
@@ -187,8 +223,53 @@ function PlaylistEditor({
   );
 }
 
+/** When one entry plays in this playlist: one day-part window, or any time. */
+function EntryTiming({
+  playlist,
+  assetId,
+  name,
+  onDone,
+}: {
+  playlist: Playlist;
+  assetId: string;
+  name: string;
+  onDone: (changed: boolean) => void;
+}) {
+  const t = useT();
+  const form = useSubmit();
+  const current = playlist.entries.find((e) => e.asset_id === assetId)?.dayparts[0];
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const dayparts = dayPartsOf(new FormData(e.currentTarget));
+    const ok = await form.run(() =>
+      api.put('/api/signage/playlists/{id}/entries/{assetId}/dayparts', {
+        path: { id: playlist.id, assetId },
+        body: { dayparts },
+      }),
+    );
+    if (ok) onDone(true);
+  }
+  return (
+    <form
+      className="card form"
+      aria-label={t('signage.whenOf', { name })}
+      noValidate
+      onSubmit={(e) => void submit(e)}
+    >
+      <p className="muted small">{t('signage.entryHelp', { name, playlist: playlist.name })}</p>
+      <DayPartFields value={current} error={form.fields.dayparts} />
+      <FormActions
+        form={form}
+        submit={t('signage.saveWhen')}
+        onCancel={() => onDone(false)}
+        cancelLabel={t('common.close')}
+      />
+    </form>
+  );
+}
+
 /** A playlist row: picture, name, seconds on screen and when it plays. */
-function ItemSummary({ id, asset }: { id: string; asset: Asset | undefined }) {
+function ItemSummary({ id, asset, entry }: { id: string; asset: Asset | undefined; entry: DayPart[] }) {
   const t = useT();
   if (!asset) return <span className="grow">{id}</span>;
   return (
@@ -203,6 +284,14 @@ function ItemSummary({ id, asset }: { id: string; asset: Asset | undefined }) {
           <DatesText asset={asset} />
         ) : (
           <span className="small">{t('signage.disabled')}</span>
+        )}{' '}
+        <DayPartsText dayparts={asset.dayparts} />
+        {/* Both must hold: the entry's windows narrow the asset's within this playlist. */}
+        {entry.length > 0 && (
+          <>
+            {' '}
+            {t('signage.andHere')} <DayPartsText dayparts={entry} />
+          </>
         )}
       </span>
     </>
