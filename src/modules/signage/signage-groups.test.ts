@@ -145,6 +145,31 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
       403,
     );
 
+    // Proof of play by group: a play counts for each group its screen is in.
+    const poster = await admin.post('/api/signage/assets', {
+      name: 'Poster',
+      asset_type: 'image',
+      uri: 'https://example.com/p.png',
+    });
+    const played = await cafe.screen.post('/api/device/plays', {
+      plays: [
+        {
+          client_id: 'g-1',
+          asset_id: poster.body.id,
+          started_at: new Date(Date.now() - 60_000).toISOString(),
+          duration_ms: 10_000,
+          outcome: 'completed',
+        },
+      ],
+    });
+    assert.equal(played.status, 200, JSON.stringify(played.body));
+    const byGroup = await admin.get('/api/signage/plays/summary?group_by=group');
+    assert.equal(byGroup.status, 200, JSON.stringify(byGroup.body));
+    assert.deepEqual(byGroup.body.items.map((r) => [r.label, r.plays]).sort(), [
+      ['Lobby', 1],
+      ['Menu boards', 1],
+    ]);
+
     // Taking a screen out, then deleting the group: the screens stay.
     assert.equal((await admin.delete(`/api/signage/groups/${lobby.body.id}/screens/${hall.id}`)).status, 204);
     assert.equal((await admin.delete(`/api/signage/groups/${lobby.body.id}/screens/${hall.id}`)).status, 404);

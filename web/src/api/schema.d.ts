@@ -10486,7 +10486,7 @@ export interface paths {
                     device_id?: string;
                     from?: string;
                     to?: string;
-                    group_by: "asset" | "device" | "day";
+                    group_by: "asset" | "device" | "group" | "day";
                     timezone?: string;
                 };
                 header?: never;
@@ -10503,7 +10503,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            group_by: "asset" | "device" | "day";
+                            group_by: "asset" | "device" | "group" | "day";
                             items: {
                                 key: string;
                                 label: string;

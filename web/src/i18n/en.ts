@@ -497,6 +497,7 @@ export const en = {
   'signage.onScreen': 'Time on screen',
   'signage.noPlays': 'No play reported for these dates.',
   'signage.andHere': 'and in this playlist',
+  'signage.byGroup': 'Screen group',
   'signage.addScreen': 'Add a screen',
   'signage.anyTime': 'any time',
   'signage.at': 'At',

@@ -497,6 +497,7 @@ export const fr: Catalogue = {
   'signage.onScreen': 'Temps à l’écran',
   'signage.noPlays': 'Aucune diffusion signalée pour ces dates.',
   'signage.andHere': 'et dans cette playlist',
+  'signage.byGroup': 'Groupe d’écrans',
   'signage.addScreen': 'Ajouter un écran',
   'signage.anyTime': 'à toute heure',
   'signage.at': 'À',

@@ -3,8 +3,8 @@ import { api } from '../../api/client';
 import { useI18n, viewerZone } from '../../i18n';
 import { ErrorText, Page, Table, useLoad } from '../../ui';
 
-type GroupBy = 'asset' | 'device' | 'day';
-const GROUPINGS: GroupBy[] = ['asset', 'device', 'day'];
+type GroupBy = 'asset' | 'device' | 'group' | 'day';
+const GROUPINGS: GroupBy[] = ['asset', 'device', 'group', 'day'];
 
 /** The start of a `date` input's day on the viewer's clock, as an instant. */
 const dayStart = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString() : undefined);
@@ -27,7 +27,12 @@ export function Reports() {
   const exportQuery = new URLSearchParams(
     Object.entries(range).filter((e): e is [string, string] => Boolean(e[1])),
   ).toString();
-  const label = { asset: t('signage.byAsset'), device: t('signage.byScreen'), day: t('signage.byDay') };
+  const label = {
+    asset: t('signage.byAsset'),
+    device: t('signage.byScreen'),
+    group: t('signage.byGroup'),
+    day: t('signage.byDay'),
+  };
   return (
     <Page title={t('signage.reports')}>
       <ErrorText>{summary.error}</ErrorText>
