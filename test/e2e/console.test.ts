@@ -171,11 +171,16 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
     await admin.getByLabel('Name', { exact: true }).fill('E2E slide');
     await admin.getByRole('button', { name: 'Upload' }).click();
     await admin.getByRole('listitem').filter({ hasText: 'E2E slide' }).first().waitFor();
+    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Playlists' }).click();
     await admin.getByLabel('New playlist').fill('E2E loop');
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E loop', { exact: true }) });
     await playlist.getByLabel('Add asset').selectOption({ label: 'E2E slide' });
     await playlist.getByText('1 item', { exact: true }).waitFor();
+    await admin
+      .getByRole('navigation', { name: 'Modules' })
+      .getByRole('link', { name: 'Screens & groups' })
+      .click();
     await admin.getByLabel('Pairing code').fill(code);
     await admin.getByLabel('Screen name').fill('E2E screen');
     await admin
@@ -756,6 +761,7 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
       ['2030-06-01T18:00', '2030-06-30T20:00', 25],
     );
 
+    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Playlists' }).click();
     await admin.getByLabel('New playlist').fill('E2E order');
     await admin.getByRole('button', { name: 'Create' }).click();
     const playlist = admin.locator('details', { has: admin.getByText('E2E order', { exact: true }) });

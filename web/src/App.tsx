@@ -32,7 +32,10 @@ import { Groups } from './pages/monitoring/Groups';
 import { Hardware } from './pages/monitoring/Hardware';
 import { Player } from './pages/signage/Player';
 import { Display } from './pages/display/Display';
-import { Signage } from './pages/signage/Signage';
+import { Library } from './pages/signage/Library';
+import { Playlists } from './pages/signage/Playlists';
+import { Screens } from './pages/signage/Screens';
+import { Reports } from './pages/signage/Reports';
 
 interface NavItem {
   href: string;
@@ -194,7 +197,28 @@ export const NAV: NavItem[] = [
     label: 'nav.signage',
     module: 'module.signage',
     allowed: (a) => a.signage,
-    page: () => <Signage />,
+    page: () => <Library />,
+  },
+  {
+    href: '/signage/playlists',
+    label: 'nav.signagePlaylists',
+    module: 'module.signage',
+    allowed: (a) => a.signage,
+    page: () => <Playlists />,
+  },
+  {
+    href: '/signage/screens',
+    label: 'nav.signageScreens',
+    module: 'module.signage',
+    allowed: (a) => a.signage,
+    page: () => <Screens />,
+  },
+  {
+    href: '/signage/reports',
+    label: 'nav.signageReports',
+    module: 'module.signage',
+    allowed: (a) => a.isOrgAdmin,
+    page: () => <Reports />,
   },
 ];
 

@@ -13,7 +13,7 @@ import { isDemoAssetPath } from './demo-assets.ts';
 import { assetPolicy } from './policy.ts';
 import { ensureAssetRoom } from './plans.ts';
 import { fromDbTimestamp, isTimeZone, toWallClock } from './schedule.ts';
-import { signageAssets, type AssetType } from './schema.ts';
+import { signageAssets, type AssetType, type DayPart } from './schema.ts';
 import { assetView } from './views.ts';
 
 export type AssetRow = typeof signageAssets.$inferSelect;
@@ -65,6 +65,8 @@ export interface AssetFields {
   category?: string;
   nocache?: boolean;
   skipAssetCheck?: boolean;
+  /** When in the week it plays, on top of its dates (empty: at any time). */
+  dayparts?: DayPart[];
   /** Anthias clients set this while they transcode; Roster stores what they say. */
   isProcessing?: boolean;
 }
@@ -94,8 +96,9 @@ function scheduleColumns(input: Partial<AssetFields>, current?: AssetRow) {
 
 function fieldColumns(input: Partial<AssetFields>) {
   const { name, description, duration, isEnabled, playOrder, tags, category, nocache } = input;
-  const { skipAssetCheck, isProcessing } = input;
+  const { skipAssetCheck, isProcessing, dayparts } = input;
   return definedOnly({
+    dayparts,
     name,
     description,
     duration,

@@ -1,12 +1,13 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
-import { badRequest, notFound } from '../../core/http/problem.ts';
+import { notFound } from '../../core/http/problem.ts';
 import { ORG_ADMINS } from './audiences.ts';
 import { screenDeviceId } from './device-auth.ts';
+import { requireGroups, requireScreens, screensInGroups } from './groups.ts';
 import { devicePolicy } from './policy.ts';
 import { screenCommandEvents } from './screen-channel.ts';
 import { signageDeviceCommands, signageDevices, type CommandOutcome, type DeviceCommand } from './schema.ts';
@@ -52,29 +53,27 @@ const statusIs: Record<CommandStatus, SQL> = {
 };
 
 /**
- * Queues `command` for the chosen screens of the org (every screen when `deviceIds` is absent).
- * Each screen finds it in its next playlist poll, or at once on its live channel when connected,
- * and acknowledges it once carried out.
+ * Queues `command` for the chosen screens of the org and the screens of the chosen groups (every
+ * screen when neither is given). A group's screens are those in it now. Each screen finds the
+ * command in its next playlist poll, or at once on its live channel when connected, and
+ * acknowledges it once carried out.
  */
 export async function queueCommand(
   t: TenantTx,
   command: DeviceCommand,
   deviceIds?: string[],
+  groupIds?: string[],
 ): Promise<QueuedCommands> {
   requireOrgAdmin(t.actor, 'send commands to screens');
-  const screens = await t.tx
-    .select({ id: signageDevices.id })
-    .from(signageDevices)
-    .where(deviceIds ? inArray(signageDevices.id, deviceIds) : undefined);
-  if (deviceIds) {
-    const found = new Set(screens.map((s) => s.id));
-    const missing = deviceIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
-    if (missing.length > 0)
-      throw badRequest(
-        `Unknown screens: ${missing.map((m) => m.id).join(', ')}`,
-        missing.map((m) => ({ path: `body.device_ids.${m.i}`, message: 'screen not found' })),
-      );
-  }
+  const everyScreen = deviceIds === undefined && groupIds === undefined;
+  if (deviceIds) await requireScreens(t, deviceIds, 'body.device_ids');
+  const inGroups = groupIds
+    ? await screensInGroups(t, await requireGroups(t, groupIds, 'body.group_ids'))
+    : [];
+  const chosen = [...new Set([...(deviceIds ?? []), ...inGroups])];
+  const screens = everyScreen
+    ? await t.tx.select({ id: signageDevices.id }).from(signageDevices)
+    : chosen.map((id) => ({ id }));
   const commands =
     screens.length === 0
       ? []

@@ -5,7 +5,7 @@ import { withTenantStatement, type TenantDeps } from '../../core/db/tenant.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { assetIsActiveSql, deviceContentPath } from './assets.ts';
 import { screenDeviceId } from './device-auth.ts';
-import { signageAssets } from './schema.ts';
+import { signageAssets, type PlaylistSource } from './schema.ts';
 import { screenItemView } from './views.ts';
 
 /** One asset as a screen plays it: `url` is the link, or the content route of an uploaded file. */
@@ -48,6 +48,12 @@ export interface ScreenPlaylist {
 
 interface PollRow {
   timezone: string;
+  at: string;
+  source: PlaylistSource | null;
+  group_id: string | null;
+  group_name: string | null;
+  schedule_id: string | null;
+  schedule_name: string | null;
   playlist_id: string | null;
   playlist_name: string | null;
   playlist_shuffle: boolean | null;
@@ -86,21 +92,44 @@ function shuffled<T>(items: T[], seed: string): T[] {
   return out;
 }
 
+export interface PlaylistReason {
+  source: PlaylistSource;
+  group: { id: string; name: string } | null;
+  schedule: { id: string; name: string } | null;
+}
+
+/** What a screen plays at one moment, and why that playlist. */
+export type ScreenContent = ScreenPlaylist & { reason: PlaylistReason | null; at: Date };
+
 /**
- * What the screen plays now: its playlist (or the org's default), keeping only assets enabled and
- * inside their window on the screen's local clock (settings.timezone, else UTC).
+ * What the screen plays now: its effective playlist (schedules, its own, its groups', the org's
+ * default), keeping only assets enabled, inside their dates and inside their day-parts and the
+ * entry's on the screen's local clock (settings.timezone, else UTC).
  */
 export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<ScreenPlaylist> {
-  const deviceId = screenDeviceId(actor);
+  return screenContent(deps, actor, screenDeviceId(actor), null);
+}
+
+/**
+ * What screen `deviceId` plays at `at` (now when null), with the reason for its playlist. The poll
+ * and the console's preview share this one statement, so the preview cannot disagree with a screen.
+ */
+export async function screenContent(
+  deps: TenantDeps,
+  actor: Actor,
+  deviceId: string,
+  at: Date | null,
+): Promise<ScreenContent> {
   // One statement, group-committed with whatever else is being sent (core/db/group-commit.ts):
   // screens poll often, and three queries in a transaction were five round trips per poll.
   const [row] = await withTenantStatement<PollRow>(deps, actor, {
     shape: 'signage.device-playlist',
-    values: { deviceId },
+    values: { deviceId, at: at?.toISOString() ?? null },
     build: (v) => {
-      const clock = sql`(now() at time zone z.timezone)`;
-      return sql`select z.timezone, em.emergency, cm.commands,
+      const clock = sql`(k.at at time zone z.timezone)`;
+      return sql`select z.timezone, k.at, em.emergency, cm.commands,
           p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
+          ep.source, ep.group_id, g.name as group_name, ep.schedule_id, sc.name as schedule_name,
           coalesce((
             select json_agg(json_build_object(
                 'id', ${signageAssets.id}, 'name', ${signageAssets.name},
@@ -111,16 +140,20 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
               ) order by pa.position)
               from signage_playlist_assets pa
               join ${signageAssets} on ${signageAssets.orgId} = pa.org_id and ${signageAssets.id} = pa.asset_id
-             where pa.playlist_id = p.id and ${assetIsActiveSql(clock)}), '[]') as items
+             where pa.playlist_id = p.id and ${assetIsActiveSql(clock)}
+               and signage_in_dayparts(${signageAssets.dayparts}, ${clock})
+               and signage_in_dayparts(pa.dayparts, ${clock})), '[]') as items
         from signage_devices d
-        -- The screen's zone, resolved once for the answer and every asset's window (OFFSET 0 keeps
-        -- Postgres from pulling the call up into each place that uses it).
+        -- The moment asked about (now for a poll) and the screen's zone, resolved once for the
+        -- answer and every window (OFFSET 0 keeps Postgres from pulling them up into each use).
+        cross join lateral (select coalesce(${v.at}::timestamptz, now()) as at offset 0) k
         cross join lateral (select signage_device_time_zone(d.settings) as timezone offset 0) z
-        -- Its own playlist, else the org's default.
-        left join signage_playlists p on p.org_id = d.org_id
-          and p.id = coalesce(d.playlist_id,
-            (select dp.id from signage_playlists dp where dp.org_id = d.org_id and dp.is_default))
-        -- The emergency message in force for this screen (all screens when device_ids is null).
+        -- The playlist it plays then, and the rule that chose it.
+        left join lateral signage_effective_playlist(d.id, k.at) ep on true
+        left join signage_playlists p on p.org_id = d.org_id and p.id = ep.playlist_id
+        left join signage_screen_groups g on g.org_id = d.org_id and g.id = ep.group_id
+        left join signage_schedules sc on sc.org_id = d.org_id and sc.id = ep.schedule_id
+        -- The emergency message in force for this screen: named, in a named group, or all screens.
         left join lateral (
           select json_build_object('id', e.id, 'message', e.message, 'color', e.color,
               'background', e.background, 'expires_at', e.expires_at,
@@ -129,8 +162,12 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
                 else a.uri end) as emergency
             from signage_emergencies e
             left join ${signageAssets} a on a.org_id = e.org_id and a.id = e.image_asset_id
-           where e.org_id = d.org_id and e.expires_at > now()
-             and (e.device_ids is null or d.id = any(e.device_ids))) em on true
+           where e.org_id = d.org_id and e.expires_at > k.at
+             and ((e.device_ids is null and e.group_ids is null)
+               or d.id = any(e.device_ids)
+               or exists (select 1 from signage_screen_group_members m
+                           where m.org_id = d.org_id and m.device_id = d.id
+                             and m.group_id = any(e.group_ids)))) em on true
         -- Remote commands not yet acknowledged, oldest first.
         cross join lateral (
           select coalesce(json_agg(json_build_object('id', c.id, 'command', c.command,
@@ -155,7 +192,14 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
     command: c.command,
     createdAt: new Date(c.created_at),
   }));
-  if (!row.playlist_id) return { playlist: null, timezone: row.timezone, items: [], emergency, commands };
+  const when = new Date(row.at);
+  const reason: PlaylistReason | null = row.source && {
+    source: row.source,
+    group: row.group_id ? { id: row.group_id, name: row.group_name ?? '' } : null,
+    schedule: row.schedule_id ? { id: row.schedule_id, name: row.schedule_name ?? '' } : null,
+  };
+  if (!row.playlist_id)
+    return { playlist: null, timezone: row.timezone, items: [], emergency, commands, reason, at: when };
   const items = row.items.map((r): ScreenItem => ({
     id: r.id,
     name: r.name,
@@ -178,5 +222,7 @@ export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<Sc
     items: ordered,
     emergency,
     commands,
+    reason,
+    at: when,
   };
 }

@@ -15,7 +15,10 @@ import { signageDevices, signagePlaylists, type DeviceSettings } from './schema.
 import { deviceView } from './views.ts';
 
 /** A screen of the org as the console sees it: never its token hash, always whether it is online. */
-export type Device = Omit<typeof signageDevices.$inferSelect, 'tokenHash'> & { online: boolean };
+export type Device = Omit<typeof signageDevices.$inferSelect, 'tokenHash'> & {
+  online: boolean;
+  groupIds: string[];
+};
 
 const d = signageDevices;
 /** Every column but the token hash, which never leaves the authenticator. */
@@ -34,7 +37,10 @@ const deviceColumns = {
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 };
-const withOnline = { ...deviceColumns, online: onlineSql };
+/** The screen's groups, oldest membership first. */
+const groupIdsSql = sql<string[]>`coalesce((select json_agg(m.group_id order by m.created_at, m.group_id)
+    from signage_screen_group_members m where m.org_id = ${d.orgId} and m.device_id = ${d.id}), '[]')`;
+const withOnline = { ...deviceColumns, online: onlineSql, groupIds: groupIdsSql };
 
 export interface DeviceFields {
   name: string;
@@ -48,6 +54,7 @@ export interface DeviceFields {
 export interface DeviceFilters {
   online?: boolean;
   playlistId?: string;
+  groupId?: string;
 }
 
 async function checkFields(t: TenantTx, input: Partial<DeviceFields>) {
@@ -94,6 +101,10 @@ export async function listDevices(
         ks.after,
         filters.online === undefined ? undefined : filters.online ? onlineSql : sql`not ${onlineSql}`,
         filters.playlistId ? eq(signageDevices.playlistId, filters.playlistId) : undefined,
+        filters.groupId
+          ? sql`exists (select 1 from signage_screen_group_members m
+              where m.org_id = ${d.orgId} and m.device_id = ${d.id} and m.group_id = ${filters.groupId})`
+          : undefined,
       ),
     )
     .orderBy(...ks.orderBy)

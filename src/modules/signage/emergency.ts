@@ -1,12 +1,13 @@
-import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
-import { badRequest, invalidField } from '../../core/http/problem.ts';
+import { invalidField } from '../../core/http/problem.ts';
 import { deviceContentPath } from './assets.ts';
+import { requireGroups, requireScreens } from './groups.ts';
 import { screenEmergencyEvent } from './screen-channel.ts';
-import { signageAssets, signageDevices, signageEmergencies } from './schema.ts';
+import { signageAssets, signageEmergencies } from './schema.ts';
 
 export type Emergency = typeof signageEmergencies.$inferSelect & { active: boolean };
 
@@ -15,8 +16,10 @@ export interface EmergencyInput {
   color?: string;
   background?: string;
   imageAssetId?: string | null;
-  /** The screens that show it; absent or null: every screen of the org. */
+  /** The screens that show it; with groupIds absent or null too: every screen of the org. */
   deviceIds?: string[] | null;
+  /** The groups whose screens show it (those in the group when a screen polls). */
+  groupIds?: string[] | null;
   expiresAt: Date;
 }
 
@@ -32,7 +35,7 @@ export async function getEmergency(t: TenantTx): Promise<Emergency | null> {
 }
 
 /**
- * Puts a full-screen message on the chosen screens (all when none are named) until `expiresAt`,
+ * Puts a full-screen message on the chosen screens and groups (all screens when none are named) until `expiresAt`,
  * replacing any previous one. Screens see it in their next playlist poll.
  */
 export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<Emergency> {
@@ -49,24 +52,10 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
     // As the poll gives it: an uploaded file through the screens' content route, else the link.
     imageUrl = image.storageKey ? deviceContentPath(input.imageAssetId) : image.uri;
   }
-  const deviceIds = input.deviceIds ? [...new Set(input.deviceIds)] : null;
-  if (deviceIds) {
-    if (deviceIds.length === 0) throw invalidField('body.device_ids', 'name at least one screen, or omit it');
-    const found = new Set(
-      (
-        await t.tx
-          .select({ id: signageDevices.id })
-          .from(signageDevices)
-          .where(inArray(signageDevices.id, deviceIds))
-      ).map((r) => r.id),
-    );
-    const missing = deviceIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
-    if (missing.length > 0)
-      throw badRequest(
-        `Unknown screens: ${missing.map((m) => m.id).join(', ')}`,
-        missing.map((m) => ({ path: `body.device_ids.${m.i}`, message: 'screen not found' })),
-      );
-  }
+  const deviceIds = input.deviceIds ? await requireScreens(t, input.deviceIds, 'body.device_ids') : null;
+  if (deviceIds?.length === 0) throw invalidField('body.device_ids', 'name at least one screen, or omit it');
+  const groupIds = input.groupIds ? await requireGroups(t, input.groupIds, 'body.group_ids') : null;
+  if (groupIds?.length === 0) throw invalidField('body.group_ids', 'name at least one group, or omit it');
   const before = await getEmergency(t);
   const values = {
     message: input.message,
@@ -74,6 +63,7 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
     background: input.background ?? '#b00020',
     imageAssetId: input.imageAssetId ?? null,
     deviceIds,
+    groupIds,
     expiresAt: input.expiresAt,
     createdBy: t.actor.userId,
   };
@@ -90,7 +80,12 @@ export async function setEmergency(t: TenantTx, input: EmergencyInput): Promise<
     entityType: 'signage_emergency',
     entityId: after.id,
     message: `Emergency message set until ${after.expiresAt.toISOString()}`,
-    after: { message: after.message, device_ids: after.deviceIds, expires_at: after.expiresAt.toISOString() },
+    after: {
+      message: after.message,
+      device_ids: after.deviceIds,
+      group_ids: after.groupIds,
+      expires_at: after.expiresAt.toISOString(),
+    },
   });
   t.publish(
     liveEvent(

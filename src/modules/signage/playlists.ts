@@ -2,24 +2,41 @@ import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
-import { badRequest, forbidden } from '../../core/http/problem.ts';
+import { badRequest, forbidden, notFound } from '../../core/http/problem.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { assetPolicy, playlistPolicy } from './policy.ts';
-import { signageAssets, signageDevices, signagePlaylistAssets, signagePlaylists } from './schema.ts';
+import {
+  signageAssets,
+  signageDevices,
+  signagePlaylistAssets,
+  signagePlaylists,
+  signageScreenGroups,
+  type DayPart,
+} from './schema.ts';
 import { playlistView } from './views.ts';
 
 export type PlaylistRow = typeof signagePlaylists.$inferSelect;
 
-/** A playlist with its assets' ids in play order. */
-export type Playlist = PlaylistRow & { assetIds: string[] };
+/** One asset's place in a playlist, with the day-parts it plays in there. */
+export interface PlaylistEntry {
+  assetId: string;
+  dayparts: DayPart[];
+}
 
-/** Asset ids of each playlist in play order (only assets the actor may see, RLS included). */
-async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
-  const byPlaylist = new Map<string, string[]>(playlistIds.map((id) => [id, []]));
+/** A playlist with its entries (and their assets' ids) in play order. */
+export type Playlist = PlaylistRow & { assetIds: string[]; entries: PlaylistEntry[] };
+
+/** Entries of each playlist in play order (only assets the actor may see, RLS included). */
+async function entriesOf(t: TenantTx, playlistIds: string[]) {
+  const byPlaylist = new Map<string, PlaylistEntry[]>(playlistIds.map((id) => [id, []]));
   if (playlistIds.length === 0) return byPlaylist;
   const rows = await t.tx
-    .select({ playlistId: signagePlaylistAssets.playlistId, assetId: signagePlaylistAssets.assetId })
+    .select({
+      playlistId: signagePlaylistAssets.playlistId,
+      assetId: signagePlaylistAssets.assetId,
+      dayparts: signagePlaylistAssets.dayparts,
+    })
     .from(signagePlaylistAssets)
     .innerJoin(
       signageAssets,
@@ -30,14 +47,20 @@ async function assetIdsOf(t: TenantTx, playlistIds: string[]) {
     )
     .where(and(inArray(signagePlaylistAssets.playlistId, playlistIds), assetPolicy.visible(t.actor)))
     .orderBy(asc(signagePlaylistAssets.position));
-  for (const r of rows) byPlaylist.get(r.playlistId)!.push(r.assetId);
+  for (const r of rows) byPlaylist.get(r.playlistId)!.push({ assetId: r.assetId, dayparts: r.dayparts });
   return byPlaylist;
 }
+
+const withEntries = (row: PlaylistRow, entries: PlaylistEntry[] = []): Playlist => ({
+  ...row,
+  assetIds: entries.map((e) => e.assetId),
+  entries,
+});
 
 /** The playlist if the actor may `action` it (404/403 otherwise), with its assets. */
 async function loadPlaylist(t: TenantTx, id: string, action: 'see' | 'manage'): Promise<Playlist> {
   const row = await playlistPolicy.load(t.tx, t.actor, action, eq(signagePlaylists.id, id));
-  return { ...row, assetIds: (await assetIdsOf(t, [id])).get(id) ?? [] };
+  return withEntries(row, (await entriesOf(t, [id])).get(id));
 }
 
 export function getPlaylist(t: TenantTx, id: string): Promise<Playlist> {
@@ -53,12 +76,12 @@ export async function listPlaylists(t: TenantTx, page: PageQuery): Promise<Page<
     .orderBy(...ks.orderBy)
     .limit(ks.limit);
   const result = ks.finish(rows);
-  const ids = await assetIdsOf(
+  const entries = await entriesOf(
     t,
     result.items.map((p) => p.id),
   );
   return {
-    items: result.items.map((p) => ({ ...p, assetIds: ids.get(p.id) ?? [] })),
+    items: result.items.map((p) => withEntries(p, entries.get(p.id))),
     next_cursor: result.next_cursor,
   };
 }
@@ -98,11 +121,25 @@ async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]
       );
     }
   }
-  await t.tx.delete(signagePlaylistAssets).where(eq(signagePlaylistAssets.playlistId, playlistId));
+  // An entry that stays keeps its day-parts: reordering must not widen when it plays.
+  const kept = new Map(
+    (
+      await t.tx
+        .delete(signagePlaylistAssets)
+        .where(eq(signagePlaylistAssets.playlistId, playlistId))
+        .returning({ assetId: signagePlaylistAssets.assetId, dayparts: signagePlaylistAssets.dayparts })
+    ).map((r) => [r.assetId, r.dayparts]),
+  );
   if (assetIds.length > 0) {
-    await t.tx
-      .insert(signagePlaylistAssets)
-      .values(assetIds.map((assetId, position) => ({ orgId: t.orgId, playlistId, assetId, position })));
+    await t.tx.insert(signagePlaylistAssets).values(
+      assetIds.map((assetId, position) => ({
+        orgId: t.orgId,
+        playlistId,
+        assetId,
+        position,
+        dayparts: kept.get(assetId) ?? [],
+      })),
+    );
   }
 }
 
@@ -180,13 +217,40 @@ export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: strin
   return after;
 }
 
+/** When one entry of the playlist plays (empty: whenever its asset does). 404 for an asset not in it. */
+export async function setEntryDayparts(t: TenantTx, id: string, assetId: string, dayparts: DayPart[]) {
+  const before = await loadPlaylist(t, id, 'manage');
+  const entry = before.entries.find((e) => e.assetId === assetId);
+  if (!entry) throw notFound('Asset in this playlist');
+  await t.tx
+    .update(signagePlaylistAssets)
+    .set({ dayparts })
+    .where(and(eq(signagePlaylistAssets.playlistId, id), eq(signagePlaylistAssets.assetId, assetId)));
+  await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
+  const after = await getPlaylist(t, id);
+  await audit(t, {
+    action: 'update',
+    entityType: 'signage_playlist',
+    entityId: id,
+    message: `Playlist "${after.name}": day-parts of asset ${assetId} set (${dayparts.length} window(s))`,
+    before: { dayparts: entry.dayparts },
+    after: { dayparts },
+  });
+  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
+  return after;
+}
+
 export async function deletePlaylist(t: TenantTx, id: string) {
   const before = await loadPlaylist(t, id, 'manage');
-  // Screens on this playlist fall back to the default one.
+  // Screens and groups on this playlist fall back to the next rule (their groups', the default).
   await t.tx
     .update(signageDevices)
     .set({ playlistId: null, updatedAt: new Date() })
     .where(eq(signageDevices.playlistId, id));
+  await t.tx
+    .update(signageScreenGroups)
+    .set({ playlistId: null, updatedAt: new Date() })
+    .where(eq(signageScreenGroups.playlistId, id));
   await t.tx.delete(signagePlaylists).where(eq(signagePlaylists.id, id));
   await audit(t, {
     action: 'delete',

@@ -118,7 +118,7 @@ export async function exportPlays(t: TenantTx, filters: PlayFilters, max: number
     .limit(max);
 }
 
-export const PLAY_GROUPS = ['asset', 'device', 'day'] as const;
+export const PLAY_GROUPS = ['asset', 'device', 'group', 'day'] as const;
 export type PlayGroup = (typeof PLAY_GROUPS)[number];
 
 export interface PlaySummaryRow {
@@ -130,7 +130,10 @@ export interface PlaySummaryRow {
   totalSeconds: number;
 }
 
-/** Plays counted by asset, screen or day (days on the `timezone` clock, default UTC). */
+/**
+ * Plays counted by asset, screen, screen group or day (days on the `timezone` clock, default UTC).
+ * By group, a play counts for each group its screen is in now; screens in no group are left out.
+ */
 export async function summarizePlays(
   t: TenantTx,
   groupBy: PlayGroup,
@@ -147,7 +150,14 @@ export async function summarizePlays(
       ? [sql`${p.assetId}::text`, sql`max(${p.assetName})`]
       : groupBy === 'device'
         ? [sql`${p.deviceId}::text`, sql`max(${signageDevices.name})`]
-        : [day, sql`max(${day})`];
+        : groupBy === 'group'
+          ? [sql`g.id::text`, sql`max(g.name)`]
+          : [day, sql`max(${day})`];
+  const byGroup =
+    groupBy === 'group'
+      ? sql`join signage_screen_group_members m on m.org_id = ${p.orgId} and m.device_id = ${p.deviceId}
+          join signage_screen_groups g on g.org_id = m.org_id and g.id = m.group_id`
+      : sql``;
   const where = playWhere(filters);
   const rows = await queryRows<{
     key: string;
@@ -162,6 +172,7 @@ export async function summarizePlays(
           coalesce(sum(${p.durationMs}), 0) as total_ms
         from ${p}
         left join ${signageDevices} on ${signageDevices.orgId} = ${p.orgId} and ${signageDevices.id} = ${p.deviceId}
+        ${byGroup}
         ${where ? sql`where ${where}` : sql``}
         group by 1 order by ${groupBy === 'day' ? sql`1` : sql`3 desc, 1`}
         limit 10000`,

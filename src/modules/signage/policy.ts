@@ -2,7 +2,14 @@ import { sql } from 'drizzle-orm';
 import { canWrite, isOrgAdmin, type Actor } from '../../core/access/actor.ts';
 import { anyOf, definePolicy, type Condition } from '../../core/access/policy.ts';
 import { unitScope } from '../org/scope.ts';
-import { signageAssets, signageDevices, signageMemberPermissions, signagePlaylists } from './schema.ts';
+import {
+  signageAssets,
+  signageDevices,
+  signageMemberPermissions,
+  signagePlaylists,
+  signageSchedules,
+  signageScreenGroups,
+} from './schema.ts';
 
 /** Requests without a user (API keys, screens, system jobs) act for the whole org. */
 const orgWide = (actor: Actor) => actor.userId === null || isOrgAdmin(actor);
@@ -59,5 +66,21 @@ export const devicePolicy = definePolicy({
     id: () => sql`${signageDevices.id}::text`,
     timeAware: true,
   },
+  actions: { manage: (actor) => isOrgAdmin(actor) },
+});
+
+/** Groups follow their screens: every member sees them, admins form and change them. */
+export const groupPolicy = definePolicy({
+  entity: 'Screen group',
+  table: signageScreenGroups,
+  see: () => true,
+  actions: { manage: (actor) => isOrgAdmin(actor) },
+});
+
+/** Schedules decide what screens show, so they are managed like the screens: by admins. */
+export const schedulePolicy = definePolicy({
+  entity: 'Schedule',
+  table: signageSchedules,
+  see: () => true,
   actions: { manage: (actor) => isOrgAdmin(actor) },
 });

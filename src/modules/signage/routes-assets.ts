@@ -1,6 +1,7 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { dayPartsIn } from './dayparts.ts';
 import { requireWriter } from '../../core/access/actor.ts';
 import { uuidParam } from '../../core/db/ids.ts';
 import { IMAGE_TYPES, VIDEO_TYPES, type SniffedType } from '../../core/files/sniff.ts';
@@ -50,6 +51,7 @@ const assetFields = {
   category: z.string().max(100).optional(),
   nocache: z.boolean().optional(),
   skip_asset_check: z.boolean().optional(),
+  dayparts: dayPartsIn.optional(),
 };
 const createBody = z.strictObject({
   ...assetFields,
@@ -113,6 +115,7 @@ function assetFieldsOf(body: WireAssetFields): Partial<AssetFields> {
     category: body.category,
     nocache: body.nocache,
     skipAssetCheck: body.skip_asset_check,
+    dayparts: body.dayparts,
   });
 }
 

@@ -1,12 +1,12 @@
-import { tenant } from '../../core/http/app.ts';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
-import type { RosterApp } from '../../core/http/app.ts';
+import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
+import { screenContent } from './device-playlist.ts';
 import { deleteDevice, getDevice, listDevices, updateDevice } from './devices.ts';
 import { claimDevice } from './pairing.ts';
-import { deviceOut, deviceView } from './views.ts';
+import { deviceOut, deviceView, effectiveOut, effectiveView } from './views.ts';
 
 const tags = ['signage'];
 const idParams = z.object({ id: uuidParam });
@@ -51,13 +51,14 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
             .transform((v) => v === 'true')
             .optional(),
           playlist_id: uuidParam.optional(),
+          group_id: uuidParam.optional(),
         }),
         response: { 200: pageOf(deviceOut) },
       },
     },
     async (req) => {
-      const { limit, cursor, online, playlist_id } = req.query;
-      const filters = { online, playlistId: playlist_id };
+      const { limit, cursor, online, playlist_id, group_id } = req.query;
+      const filters = { online, playlistId: playlist_id, groupId: group_id };
       return mapPage(await tenant(req, (t) => listDevices(t, { limit, cursor }, filters)), deviceView);
     },
   );
@@ -83,6 +84,26 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     '/api/signage/devices/:id',
     { schema: { tags, summary: 'One screen', params: idParams, response: { 200: deviceOut } } },
     async (req) => deviceView(await tenant(req, (t) => getDevice(t, req.params.id))),
+  );
+
+  app.get(
+    '/api/signage/devices/:id/effective',
+    {
+      schema: {
+        tags,
+        summary:
+          'What the screen plays at `at` (default now): the playlist, the rule that chose it, the items in their windows',
+        params: idParams,
+        querystring: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: effectiveOut },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      await tenant(req, (t) => getDevice(t, id));
+      const at = req.query.at ? new Date(req.query.at) : null;
+      return effectiveView(await screenContent(tenantDeps(req), actorOf(req), id, at));
+    },
   );
 
   app.patch(

@@ -16,13 +16,14 @@ export function registerEmergencyRoutes(app: RosterApp) {
     {
       schema: {
         tags,
-        summary: 'Show a full-screen message instead of every playlist until expires_at (admins)',
+        summary: 'Show a full-screen message on screens, groups or all until expires_at (admins)',
         body: z.strictObject({
           message: z.string().trim().min(1).max(2000),
           color: colour.optional(),
           background: colour.optional(),
           image_asset_id: uuidParam.nullable().optional(),
           device_ids: z.array(uuidParam).max(10_000).nullable().optional(),
+          group_ids: z.array(uuidParam).max(1000).nullable().optional(),
           expires_at: z.iso.datetime({ offset: true }),
         }),
         response: { 201: emergencyOut },
@@ -36,6 +37,7 @@ export function registerEmergencyRoutes(app: RosterApp) {
         background: b.background,
         imageAssetId: b.image_asset_id,
         deviceIds: b.device_ids,
+        groupIds: b.group_ids,
         expiresAt: new Date(b.expires_at),
       };
       return reply.code(201).send(emergencyView(await tenant(req, (t) => setEmergency(t, input))));

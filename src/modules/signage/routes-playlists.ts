@@ -9,9 +9,11 @@ import {
   deletePlaylist,
   getPlaylist,
   listPlaylists,
+  setEntryDayparts,
   setPlaylistAssets,
   updatePlaylist,
 } from './playlists.ts';
+import { dayPartsIn } from './dayparts.ts';
 import { playlistOut, playlistView } from './views.ts';
 
 const tags = ['signage'];
@@ -103,6 +105,25 @@ export function registerPlaylistRoutes(app: RosterApp) {
     async (req) => {
       const { asset_ids } = req.body;
       return playlistView(await tenant(req, (t) => setPlaylistAssets(t, req.params.id, asset_ids)));
+    },
+  );
+
+  app.put(
+    '/api/signage/playlists/:id/entries/:assetId/dayparts',
+    {
+      schema: {
+        tags,
+        summary:
+          "When one entry plays in this playlist (screen's clock; an empty list: whenever its asset plays)",
+        params: z.object({ id: uuidParam, assetId: uuidParam }),
+        body: z.strictObject({ dayparts: dayPartsIn }),
+        response: { 200: playlistOut },
+      },
+    },
+    async (req) => {
+      const { id, assetId } = req.params;
+      const { dayparts } = req.body;
+      return playlistView(await tenant(req, (t) => setEntryDayparts(t, id, assetId, dayparts)));
     },
   );
 

@@ -64,6 +64,18 @@ export const signageMemberPermissions = pgTable(
   ],
 );
 
+/**
+ * A time-of-day window on chosen weekdays (ISO numbers, 1 = Monday … 7 = Sunday), read on the
+ * screen's wall clock. `from`/`until` are `HH:MM` (`until` may be `24:00`); an `until` before `from`
+ * is an overnight window, which belongs to the day it starts: 22:00–02:00 on Monday plays Monday
+ * 22:00 to Tuesday 02:00. An empty list of windows means "at any time".
+ */
+export interface DayPart {
+  days: number[];
+  from: string;
+  until: string;
+}
+
 export const ASSET_TYPES = ['image', 'video', 'webpage', 'stream'] as const;
 export type AssetType = (typeof ASSET_TYPES)[number];
 export const PROCESSING_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
@@ -100,6 +112,8 @@ export const signageAssets = pgTable(
     category: text('category').notNull().default(''),
     nocache: boolean('nocache').notNull().default(false),
     skipAssetCheck: boolean('skip_asset_check').notNull().default(false),
+    /** When in the week the asset plays, on top of its dates (empty: at any time). */
+    dayparts: jsonb('dayparts').$type<DayPart[]>().notNull().default([]),
     createdBy: bigint('created_by', { mode: 'number' }),
     ...timestamps(),
     lastAccessed: timestamp('last_accessed', { withTimezone: true }),
@@ -149,6 +163,8 @@ export const signagePlaylistAssets = pgTable(
     playlistId: uuid('playlist_id').notNull(),
     assetId: uuid('asset_id').notNull(),
     position: integer('position').notNull(),
+    /** When in the week this entry plays in this playlist, on top of the asset's own (empty: any time). */
+    dayparts: jsonb('dayparts').$type<DayPart[]>().notNull().default([]),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.playlistId, t.assetId] }),
@@ -195,6 +211,107 @@ export const signageDevices = pgTable(
     // No ON DELETE action: deleting a playlist unassigns its screens first (set null would clear org_id too).
     sameOrgReference([t.orgId, t.playlistId], [signagePlaylists.orgId, signagePlaylists.id]),
     tenantIsolation('signage_devices'),
+  ],
+);
+
+export const GROUP_KINDS = ['location', 'purpose'] as const;
+
+/** Why a screen plays its playlist: which rule of signage_effective_playlist() chose it, most specific first. */
+export const PLAYLIST_SOURCES = [
+  'screen_schedule',
+  'group_schedule',
+  'org_schedule',
+  'screen',
+  'group',
+  'default',
+] as const;
+export type PlaylistSource = (typeof PLAYLIST_SOURCES)[number];
+
+/**
+ * A group of screens, by location (Lobby, 2nd floor) or by purpose (menu boards). A screen may be in
+ * several groups, one of each kind or more; where two groups give it a playlist, the higher
+ * `priority` wins, then the name in alphabetical order.
+ */
+export const signageScreenGroups = pgTable(
+  'signage_screen_groups',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    kind: text('kind', { enum: GROUP_KINDS }).notNull().default('location'),
+    priority: integer('priority').notNull().default(0),
+    /** What the group's screens play when neither a schedule nor their own playlist says otherwise. */
+    playlistId: uuid('playlist_id'),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_screen_groups_name_per_org').on(t.orgId, t.name),
+    // No ON DELETE action: deleting a playlist unassigns its groups first (set null would clear org_id too).
+    sameOrgReference([t.orgId, t.playlistId], [signagePlaylists.orgId, signagePlaylists.id]),
+    tenantIsolation('signage_screen_groups'),
+  ],
+);
+
+/** A screen's membership of a group. */
+export const signageScreenGroupMembers = pgTable(
+  'signage_screen_group_members',
+  {
+    orgId: orgIdColumn(),
+    groupId: uuid('group_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.groupId, t.deviceId] }),
+    // The poll's lookup: the groups of one screen.
+    index('signage_screen_group_members_device_idx').on(t.orgId, t.deviceId),
+    sameOrgReference([t.orgId, t.groupId], [signageScreenGroups.orgId, signageScreenGroups.id]).onDelete(
+      'cascade',
+    ),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    tenantIsolation('signage_screen_group_members'),
+  ],
+);
+
+/**
+ * A schedule: `playlist_id` plays on its target — one screen, one group, or every screen of the org
+ * when both are null — during its day-parts, between its optional dates (the screen's local dates).
+ * A schedule in force beats a standing assignment (see signage_effective_playlist()).
+ */
+export const signageSchedules = pgTable(
+  'signage_schedules',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    name: text('name').notNull(),
+    playlistId: uuid('playlist_id').notNull(),
+    deviceId: uuid('device_id'),
+    groupId: uuid('group_id'),
+    dayparts: jsonb('dayparts').$type<DayPart[]>().notNull().default([]),
+    startsOn: date('starts_on', { mode: 'string' }),
+    endsOn: date('ends_on', { mode: 'string' }),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('signage_schedules_name_per_org').on(t.orgId, t.name),
+    index('signage_schedules_device_idx').on(t.orgId, t.deviceId),
+    index('signage_schedules_group_idx').on(t.orgId, t.groupId),
+    sameOrgReference([t.orgId, t.playlistId], [signagePlaylists.orgId, signagePlaylists.id]).onDelete(
+      'cascade',
+    ),
+    sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.groupId], [signageScreenGroups.orgId, signageScreenGroups.id]).onDelete(
+      'cascade',
+    ),
+    check('signage_schedules_one_target', sql`${t.deviceId} is null or ${t.groupId} is null`),
+    check(
+      'signage_schedules_dates_order',
+      sql`${t.startsOn} is null or ${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`,
+    ),
+    tenantIsolation('signage_schedules'),
   ],
 );
 
@@ -353,7 +470,7 @@ export const signageDeviceCommands = pgTable(
 
 /**
  * The org's emergency message (at most one at a time): shown full screen instead of every
- * playlist on the chosen screens (all of the org's when device_ids is null) until it expires or
+ * playlist on the chosen screens and groups (all of the org's when both are null) until it expires or
  * is cleared.
  */
 export const signageEmergencies = pgTable(
@@ -366,6 +483,8 @@ export const signageEmergencies = pgTable(
     background: text('background').notNull(),
     imageAssetId: uuid('image_asset_id'),
     deviceIds: uuid('device_ids').array(),
+    /** Screen groups whose screens show it too; every screen of the org when both lists are null. */
+    groupIds: uuid('group_ids').array(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -5,25 +5,31 @@
 import { z } from 'zod';
 import type { Asset } from './assets.ts';
 import { COMMAND_STATUSES, type CommandRecord } from './commands.ts';
-import type { ScreenItem, ScreenPlaylist } from './device-playlist.ts';
+import { dayPartOut } from './dayparts.ts';
+import type { PlaylistReason, ScreenContent, ScreenItem, ScreenPlaylist } from './device-playlist.ts';
 import type { Device } from './devices.ts';
 import type { Emergency } from './emergency.ts';
+import type { ScreenGroup } from './groups.ts';
 import type { ScreenHealth } from './health.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { PairingStarted, PairingState } from './pairing.ts';
 import type { Plan, PlanLimits, Usage } from './plans.ts';
 import type { Playlist } from './playlists.ts';
 import type { Play, PlaySummaryRow } from './plays.ts';
-import { fromDbTimestamp, wallClockToInstant } from './schedule.ts';
+import { fromDbTimestamp, wallClockAt, wallClockToInstant } from './schedule.ts';
+import type { Schedule } from './schedules.ts';
 import {
   ASSET_TYPES,
   BILLING_CYCLES,
   COMMAND_OUTCOMES,
   DEVICE_COMMANDS,
+  GROUP_KINDS,
   PLAN_NAMES,
+  PLAYLIST_SOURCES,
   PLAY_OUTCOMES,
   SUBSCRIPTION_STATUSES,
   USAGE_METRIC_TYPES,
+  type PlaylistSource,
   type signageSubscriptions,
   type signageUsageMetrics,
 } from './schema.ts';
@@ -46,6 +52,8 @@ export const assetOut = z.object({
   end_date: z.string().nullable(),
   duration: z.number(),
   timezone: z.string(),
+  /** When in the week it plays, on the screen's clock (empty: at any time). */
+  dayparts: z.array(dayPartOut),
   is_enabled: z.boolean(),
   is_active: z.boolean(),
   is_processing: z.boolean(),
@@ -76,6 +84,7 @@ export function assetView(a: Asset): z.infer<typeof assetOut> {
     end_date: fromDbTimestamp(a.endDate),
     duration: a.duration,
     timezone: a.timezone,
+    dayparts: a.dayparts,
     is_enabled: a.isEnabled,
     is_active: a.isActive,
     is_processing: a.isProcessing,
@@ -138,6 +147,8 @@ export const playlistOut = z.object({
   is_default: z.boolean(),
   shuffle: z.boolean(),
   asset_ids: z.array(z.string()),
+  /** Each entry's own day-parts, in play order (empty: whenever its asset plays). */
+  entries: z.array(z.object({ asset_id: z.string(), dayparts: z.array(dayPartOut) })),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -149,6 +160,7 @@ export function playlistView(p: Playlist): z.infer<typeof playlistOut> {
     is_default: p.isDefault,
     shuffle: p.shuffle,
     asset_ids: p.assetIds,
+    entries: p.entries.map((e) => ({ asset_id: e.assetId, dayparts: e.dayparts })),
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
   };
@@ -165,6 +177,8 @@ export const deviceOut = z.object({
   unit_id: z.number().nullable(),
   settings: z.record(z.string(), z.unknown()),
   playlist_id: z.string().nullable(),
+  /** The groups the screen is in. */
+  group_ids: z.array(z.string()),
   is_online: z.boolean(),
   last_seen: z.string().nullable(),
   created_at: z.string(),
@@ -181,6 +195,7 @@ export function deviceView(d: Device): z.infer<typeof deviceOut> {
     unit_id: d.unitId,
     settings: d.settings,
     playlist_id: d.playlistId,
+    group_ids: d.groupIds,
     is_online: d.online,
     last_seen: isoOrNull(d.lastSeen),
     created_at: d.createdAt.toISOString(),
@@ -415,6 +430,7 @@ export const emergencyOut = z.object({
   background: z.string(),
   image_asset_id: z.string().nullable(),
   device_ids: z.array(z.string()).nullable(),
+  group_ids: z.array(z.string()).nullable(),
   expires_at: z.string(),
   active: z.boolean(),
   created_by: z.number().nullable(),
@@ -429,6 +445,7 @@ export function emergencyView(e: Emergency): z.infer<typeof emergencyOut> {
     background: e.background,
     image_asset_id: e.imageAssetId,
     device_ids: e.deviceIds,
+    group_ids: e.groupIds,
     expires_at: e.expiresAt.toISOString(),
     active: e.active,
     created_by: e.createdBy,
@@ -558,6 +575,111 @@ export function healthView(h: ScreenHealth): z.infer<typeof healthOut> {
       taken_at: shot.takenAt.toISOString(),
       mimetype: shot.mimetype,
       size: shot.fileSize,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- screen groups, schedules, effective playlist
+
+export const groupOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(GROUP_KINDS),
+  priority: z.number(),
+  playlist_id: z.string().nullable(),
+  screen_count: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export function groupView(g: ScreenGroup): z.infer<typeof groupOut> {
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    kind: g.kind,
+    priority: g.priority,
+    playlist_id: g.playlistId,
+    screen_count: g.screenCount,
+    created_at: g.createdAt.toISOString(),
+    updated_at: g.updatedAt.toISOString(),
+  };
+}
+
+export const scheduleOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  playlist_id: z.string(),
+  /** What it targets: one screen, one group, or the whole org. */
+  target: z.enum(['screen', 'group', 'org']),
+  device_id: z.string().nullable(),
+  group_id: z.string().nullable(),
+  dayparts: z.array(dayPartOut),
+  starts_on: z.string().nullable(),
+  ends_on: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export function scheduleView(s: Schedule): z.infer<typeof scheduleOut> {
+  return {
+    id: s.id,
+    name: s.name,
+    playlist_id: s.playlistId,
+    target: s.deviceId ? 'screen' : s.groupId ? 'group' : 'org',
+    device_id: s.deviceId,
+    group_id: s.groupId,
+    dayparts: s.dayparts,
+    starts_on: s.startsOn,
+    ends_on: s.endsOn,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+const REASON_TEXT: Record<PlaylistSource, (r: PlaylistReason) => string> = {
+  screen_schedule: (r) => `from schedule "${r.schedule?.name}" of this screen`,
+  group_schedule: (r) => `from group "${r.group?.name}", schedule "${r.schedule?.name}"`,
+  org_schedule: (r) => `from schedule "${r.schedule?.name}" for every screen`,
+  screen: () => "the screen's own playlist",
+  group: (r) => `from group "${r.group?.name}"`,
+  default: () => "the organization's default playlist",
+};
+
+export const effectiveOut = z.object({
+  at: z.string(),
+  timezone: z.string(),
+  /** The screen's wall clock at `at`: what day-parts and dates are read against. */
+  local_time: z.string(),
+  playlist: z.object({ id: z.string(), name: z.string() }).nullable(),
+  reason: z
+    .object({
+      source: z.enum(PLAYLIST_SOURCES),
+      group: z.object({ id: z.string(), name: z.string() }).nullable(),
+      schedule: z.object({ id: z.string(), name: z.string() }).nullable(),
+      text: z.string(),
+    })
+    .nullable(),
+  items: z.array(
+    z.object({ id: z.string(), name: z.string(), asset_type: z.string(), duration: z.number() }),
+  ),
+  /** An emergency message in force then replaces the playlist on the screen. */
+  emergency: z.object({ id: z.string(), message: z.string(), expires_at: z.string() }).nullable(),
+});
+
+export function effectiveView(c: ScreenContent): z.infer<typeof effectiveOut> {
+  return {
+    at: c.at.toISOString(),
+    timezone: c.timezone,
+    local_time: wallClockAt(c.at, c.timezone),
+    playlist: c.playlist && { id: c.playlist.id, name: c.playlist.name },
+    reason: c.reason && { ...c.reason, text: REASON_TEXT[c.reason.source](c.reason) },
+    items: c.items.map((i) => ({ id: i.id, name: i.name, asset_type: i.assetType, duration: i.duration })),
+    emergency: c.emergency && {
+      id: c.emergency.id,
+      message: c.emergency.message,
+      expires_at: c.emergency.expiresAt.toISOString(),
     },
   };
 }

@@ -9429,6 +9429,11 @@ export interface paths {
                                 end_date: string | null;
                                 duration: number;
                                 timezone: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
                                 is_enabled: boolean;
                                 is_active: boolean;
                                 is_processing: boolean;
@@ -9473,6 +9478,11 @@ export interface paths {
                         category?: string;
                         nocache?: boolean;
                         skip_asset_check?: boolean;
+                        dayparts?: {
+                            days: number[];
+                            from: string;
+                            until: string;
+                        }[];
                         /** @enum {string} */
                         asset_type: "image" | "video" | "webpage" | "stream";
                         uri: string;
@@ -9502,6 +9512,11 @@ export interface paths {
                             end_date: string | null;
                             duration: number;
                             timezone: string;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
                             is_enabled: boolean;
                             is_active: boolean;
                             is_processing: boolean;
@@ -9566,6 +9581,11 @@ export interface paths {
                             end_date: string | null;
                             duration: number;
                             timezone: string;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
                             is_enabled: boolean;
                             is_active: boolean;
                             is_processing: boolean;
@@ -9630,6 +9650,11 @@ export interface paths {
                             end_date: string | null;
                             duration: number;
                             timezone: string;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
                             is_enabled: boolean;
                             is_active: boolean;
                             is_processing: boolean;
@@ -9698,6 +9723,11 @@ export interface paths {
                         category?: string;
                         nocache?: boolean;
                         skip_asset_check?: boolean;
+                        dayparts?: {
+                            days: number[];
+                            from: string;
+                            until: string;
+                        }[];
                         uri?: string;
                         mimetype?: string;
                     };
@@ -9725,6 +9755,11 @@ export interface paths {
                             end_date: string | null;
                             duration: number;
                             timezone: string;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
                             is_enabled: boolean;
                             is_active: boolean;
                             is_processing: boolean;
@@ -9814,6 +9849,14 @@ export interface paths {
                                 is_default: boolean;
                                 shuffle: boolean;
                                 asset_ids: string[];
+                                entries: {
+                                    asset_id: string;
+                                    dayparts: {
+                                        days: number[];
+                                        from: string;
+                                        until: string;
+                                    }[];
+                                }[];
                                 created_at: string;
                                 updated_at: string;
                             }[];
@@ -9855,6 +9898,14 @@ export interface paths {
                             is_default: boolean;
                             shuffle: boolean;
                             asset_ids: string[];
+                            entries: {
+                                asset_id: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                            }[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -9899,6 +9950,14 @@ export interface paths {
                             is_default: boolean;
                             shuffle: boolean;
                             asset_ids: string[];
+                            entries: {
+                                asset_id: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                            }[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -9964,6 +10023,14 @@ export interface paths {
                             is_default: boolean;
                             shuffle: boolean;
                             asset_ids: string[];
+                            entries: {
+                                asset_id: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                            }[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -10011,6 +10078,79 @@ export interface paths {
                             is_default: boolean;
                             shuffle: boolean;
                             asset_ids: string[];
+                            entries: {
+                                asset_id: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                            }[];
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/playlists/{id}/entries/{assetId}/dayparts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** When one entry plays in this playlist (screen's clock; an empty list: whenever its asset plays) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dayparts: {
+                            days: number[];
+                            from: string;
+                            until: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            is_default: boolean;
+                            shuffle: boolean;
+                            asset_ids: string[];
+                            entries: {
+                                asset_id: string;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                            }[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -10040,6 +10180,7 @@ export interface paths {
                     cursor?: string;
                     online?: "true" | "false";
                     playlist_id?: string;
+                    group_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -10065,6 +10206,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 playlist_id: string | null;
+                                group_ids: string[];
                                 is_online: boolean;
                                 last_seen: string | null;
                                 created_at: string;
@@ -10136,6 +10278,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             playlist_id: string | null;
+                            group_ids: string[];
                             is_online: boolean;
                             last_seen: string | null;
                             created_at: string;
@@ -10187,6 +10330,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             playlist_id: string | null;
+                            group_ids: string[];
                             is_online: boolean;
                             last_seen: string | null;
                             created_at: string;
@@ -10265,8 +10409,663 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             playlist_id: string | null;
+                            group_ids: string[];
                             is_online: boolean;
                             last_seen: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/signage/devices/{id}/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the screen plays at `at` (default now): the playlist, the rule that chose it, the items in their windows */
+        get: {
+            parameters: {
+                query?: {
+                    at?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            timezone: string;
+                            local_time: string;
+                            playlist: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            reason: {
+                                /** @enum {string} */
+                                source: "screen_schedule" | "group_schedule" | "org_schedule" | "screen" | "group" | "default";
+                                group: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                schedule: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                text: string;
+                            } | null;
+                            items: {
+                                id: string;
+                                name: string;
+                                asset_type: string;
+                                duration: number;
+                            }[];
+                            emergency: {
+                                id: string;
+                                message: string;
+                                expires_at: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Screen groups; q searches name and description, device_id lists the groups of a screen */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    q?: string;
+                    kind?: "location" | "purpose";
+                    device_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                kind: "location" | "purpose";
+                                priority: number;
+                                playlist_id: string | null;
+                                screen_count: number;
+                                created_at: string;
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a screen group, optionally with its first screens (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string;
+                        /** @enum {string} */
+                        kind?: "location" | "purpose";
+                        priority?: number;
+                        playlist_id?: string | null;
+                        device_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "location" | "purpose";
+                            priority: number;
+                            playlist_id: string | null;
+                            screen_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One screen group */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "location" | "purpose";
+                            priority: number;
+                            playlist_id: string | null;
+                            screen_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a screen group and its schedules; its screens stay (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, describe, reprioritise or set the group's playlist (admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string;
+                        /** @enum {string} */
+                        kind?: "location" | "purpose";
+                        priority?: number;
+                        playlist_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "location" | "purpose";
+                            priority: number;
+                            playlist_id: string | null;
+                            screen_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/signage/groups/{id}/screens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ids of the group's screens */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add screens to the group (a screen already in it stays once; admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        device_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "location" | "purpose";
+                            priority: number;
+                            playlist_id: string | null;
+                            screen_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/groups/{id}/screens/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a screen out of the group (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules, filtered by screen, group, playlist, or only those for the whole org */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    device_id?: string;
+                    group_id?: string;
+                    playlist_id?: string;
+                    org_wide?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                playlist_id: string;
+                                /** @enum {string} */
+                                target: "screen" | "group" | "org";
+                                device_id: string | null;
+                                group_id: string | null;
+                                dayparts: {
+                                    days: number[];
+                                    from: string;
+                                    until: string;
+                                }[];
+                                starts_on: string | null;
+                                ends_on: string | null;
+                                created_at: string;
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Schedule a playlist on a screen, a group, or (neither named) every screen (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uuid */
+                        playlist_id: string;
+                        device_id?: string | null;
+                        group_id?: string | null;
+                        dayparts?: {
+                            days: number[];
+                            from: string;
+                            until: string;
+                        }[];
+                        starts_on?: string | null;
+                        ends_on?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            playlist_id: string;
+                            /** @enum {string} */
+                            target: "screen" | "group" | "org";
+                            device_id: string | null;
+                            group_id: string | null;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
+                            starts_on: string | null;
+                            ends_on: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signage/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            playlist_id: string;
+                            /** @enum {string} */
+                            target: "screen" | "group" | "org";
+                            device_id: string | null;
+                            group_id: string | null;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
+                            starts_on: string | null;
+                            ends_on: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a schedule (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a schedule; naming a screen clears its group and the reverse (admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** Format: uuid */
+                        playlist_id?: string;
+                        device_id?: string | null;
+                        group_id?: string | null;
+                        dayparts?: {
+                            days: number[];
+                            from: string;
+                            until: string;
+                        }[];
+                        starts_on?: string | null;
+                        ends_on?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            playlist_id: string;
+                            /** @enum {string} */
+                            target: "screen" | "group" | "org";
+                            device_id: string | null;
+                            group_id: string | null;
+                            dayparts: {
+                                days: number[];
+                                from: string;
+                                until: string;
+                            }[];
+                            starts_on: string | null;
+                            ends_on: string | null;
                             created_at: string;
                             updated_at: string;
                         };
@@ -10306,6 +11105,7 @@ export interface paths {
                             background: string;
                             image_asset_id: string | null;
                             device_ids: string[] | null;
+                            group_ids: string[] | null;
                             expires_at: string;
                             active: boolean;
                             created_by: number | null;
@@ -10316,7 +11116,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Show a full-screen message instead of every playlist until expires_at (admins) */
+        /** Show a full-screen message on screens, groups or all until expires_at (admins) */
         post: {
             parameters: {
                 query?: never;
@@ -10332,6 +11132,7 @@ export interface paths {
                         background?: string;
                         image_asset_id?: string | null;
                         device_ids?: string[] | null;
+                        group_ids?: string[] | null;
                         /** Format: date-time */
                         expires_at: string;
                     };
@@ -10351,6 +11152,7 @@ export interface paths {
                             background: string;
                             image_asset_id: string | null;
                             device_ids: string[] | null;
+                            group_ids: string[] | null;
                             expires_at: string;
                             active: boolean;
                             created_by: number | null;
@@ -10458,7 +11260,7 @@ export interface paths {
                     device_id?: string;
                     from?: string;
                     to?: string;
-                    group_by: "asset" | "device" | "day";
+                    group_by: "asset" | "device" | "group" | "day";
                     timezone?: string;
                 };
                 header?: never;
@@ -10475,7 +11277,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            group_by: "asset" | "device" | "day";
+                            group_by: "asset" | "device" | "group" | "day";
                             items: {
                                 key: string;
                                 label: string;
