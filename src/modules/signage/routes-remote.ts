@@ -3,7 +3,7 @@ import { uuidParam } from '../../core/db/ids.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { mapPage, pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { COMMAND_STATUSES, listScreenCommands, sendScreenCommand } from './commands.ts';
+import { COMMAND_STATUSES, listScreenCommands, queueCommand, sendScreenCommand } from './commands.ts';
 import { screenHealth } from './health.ts';
 import { DEVICE_COMMANDS } from './schema.ts';
 import { screenshotContent } from './screenshots.ts';
@@ -12,8 +12,43 @@ import { commandOut, commandView, healthOut, healthView } from './views.ts';
 const tags = ['signage'];
 const params = z.object({ id: uuidParam });
 
-/** Remote control of one screen from the console: commands, their outcome, health and screenshot. */
+const ids = z.array(uuidParam).min(1).max(1000);
+
+/** Remote control from the console: commands to screens and groups, their outcome, health and screenshot. */
 export function registerRemoteRoutes(app: RosterApp, storage: FileStorage) {
+  app.post(
+    '/api/signage/commands',
+    {
+      schema: {
+        tags,
+        summary:
+          'Send a command to named screens and the screens of named groups, or to every screen when ' +
+          'neither is given (admins); each screen gets it once',
+        body: z.strictObject({
+          command: z.enum(DEVICE_COMMANDS),
+          device_ids: ids.optional(),
+          group_ids: ids.optional(),
+        }),
+        response: {
+          201: z.object({
+            command: z.enum(DEVICE_COMMANDS),
+            device_ids: z.array(z.string()),
+            commands: z.array(commandOut),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { command, device_ids, group_ids } = req.body;
+      const queued = await tenant(req, (t) => queueCommand(t, command, device_ids, group_ids));
+      return reply.code(201).send({
+        command: queued.command,
+        device_ids: queued.deviceIds,
+        commands: queued.commands.map(commandView),
+      });
+    },
+  );
+
   app.post(
     '/api/signage/devices/:id/commands',
     {

@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/client.ts';
 import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
-import { queueCommand } from './commands.ts';
 import { wallClockAt } from './schedule.ts';
 import type { DayPart } from './schema.ts';
 import type { effectiveView, screenPlaylistView } from './views.ts';
@@ -462,17 +461,32 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
 
     // A command to a group reaches the screens in it now, once each even when also named.
     const third = await pairScreen(env(), admin, 'Office');
-    const queued = await env().inOrg(org, (t) => queueCommand(t, 'reload', [hall.id], [lobby.body.id]));
-    assert.deepEqual(new Set(queued.deviceIds), new Set([hall.id, cafe.id]));
+    const queued = await admin.post('/api/signage/commands', {
+      command: 'reload',
+      device_ids: [hall.id],
+      group_ids: [lobby.body.id],
+    });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    assert.deepEqual(new Set(queued.body.device_ids), new Set([hall.id, cafe.id]));
+    assert.equal(queued.body.commands.length, 2);
     assert.deepEqual(
       (await poll(hall.screen)).body.commands?.map((c) => c.command),
       ['reload'],
     );
     assert.equal((await poll(third.screen)).body.commands, undefined, 'not in the group');
-    await assert.rejects(
-      env().inOrg(org, (t) => queueCommand(t, 'reload', undefined, [MISSING])),
-      (err: { status: number; errors: Array<{ path: string }> }) =>
-        err.status === 400 && err.errors[0].path === 'body.group_ids.0',
-    );
+
+    // Refused with the field named, and nothing queued: an unknown group, a bad command, a non-admin.
+    const commandsOf = async (id: string) =>
+      (await admin.get(`/api/signage/devices/${id}/commands`)).body.items.length;
+    const before = await commandsOf(third.id);
+    const missing = await admin.post('/api/signage/commands', { command: 'reload', group_ids: [MISSING] });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.errors?.[0].path, 'body.group_ids.0');
+    const bad = await admin.post('/api/signage/commands', { command: 'format-disk' as 'reload' });
+    assert.equal(bad.status, 400);
+    const { client: member } = await env().makeUser(org, 'grp-d.member');
+    const refused = await member.post('/api/signage/commands', { command: 'reload' });
+    assert.equal(refused.status, 403);
+    assert.equal(await commandsOf(third.id), before);
   });
 });

@@ -11338,6 +11338,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/signage/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a command to named screens and the screens of named groups, or to every screen when neither is given (admins); each screen gets it once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                        device_ids?: string[];
+                        group_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                            device_ids: string[];
+                            commands: {
+                                id: string;
+                                device_id: string;
+                                /** @enum {string} */
+                                command: "reload" | "next" | "previous" | "reboot" | "shutdown" | "screenshot";
+                                /** @enum {string} */
+                                status: "pending" | "done" | "failed" | "expired";
+                                created_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                acknowledged_at: string | null;
+                                outcome: ("done" | "failed") | null;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/signage/devices/{id}/commands": {
         parameters: {
             query?: never;

@@ -15,6 +15,7 @@ import {
   useSubmit,
   formText,
 } from '../../ui';
+import { ScreenHealth } from './ScreenHealth';
 import { DayPartFields, DayPartsText, dayPartsOf, useRun, type Playlist } from './shared';
 
 type Device = Answer<'/api/signage/devices', 'get'>['items'][number];
@@ -131,6 +132,7 @@ export function Screens() {
           ))}
         </Table>
       </section>
+      {access.isOrgAdmin && <ScreenControl devices={devices.data?.items ?? []} />}
       <PlayPreview devices={devices.data?.items ?? []} />
       <Groups
         groups={groups.data?.items ?? []}
@@ -144,6 +146,26 @@ export function Screens() {
         playlists={playlists.data?.items ?? []}
       />
     </Page>
+  );
+}
+
+/** One screen's health, last screenshot and remote commands, for the screen chosen here. */
+function ScreenControl({ devices }: { devices: Device[] }) {
+  const { t } = useI18n();
+  const [deviceId, setDeviceId] = useState('');
+  const chosen = deviceId || devices[0]?.id || '';
+  if (!chosen) return null;
+  return (
+    <section className="card" aria-labelledby="screen-control-title">
+      <h2 id="screen-control-title">{t('screenHealth.title')}</h2>
+      <label>
+        {t('signage.screen')}{' '}
+        <select value={chosen} onChange={(e) => setDeviceId(e.target.value)}>
+          <Options items={devices} label={(d) => d.name} />
+        </select>
+      </label>
+      <ScreenHealth deviceId={chosen} />
+    </section>
   );
 }
 
