@@ -171,15 +171,23 @@ describeEachBackend(
       assert.equal(outcome.kind, 'refused');
     });
 
-    test('screens get neither a ticket nor a live connection', async () => {
+    test('a screen opens a live connection of its own, by header or ticket, and an unpaired token is refused', async () => {
+      // Players hear commands and emergency messages at once; what reaches them is only what is
+      // addressed to screens (the bus's audience rule), never the people's events.
       const screen = env().client(deviceToken);
-      const res = await screen.post('/api/live/ticket');
-      assert.equal(res.status, 403);
-      assert.deepEqual(await openLive(port, '', { authorization: `Bearer ${deviceToken}` }), {
-        kind: 'refused',
-        status: 403,
-        detail: 'This credential cannot be used here',
-      });
+      const ticket = await screen.post('/api/live/ticket');
+      assert.equal(ticket.status, 201);
+      const outcomes = [
+        await openLive(port, '', { authorization: `Bearer ${deviceToken}` }),
+        await openLive(port, `?ticket=${encodeURIComponent(ticket.body.ticket)}`),
+      ];
+      assert.deepEqual(
+        outcomes.map((o) => o.kind),
+        ['open', 'open'],
+      );
+      closeAll(outcomes);
+      const forged = await openLive(port, '', { authorization: `Bearer ${deviceToken}x` });
+      assert.equal(forged.kind, 'refused');
     });
 
     // ------------------------------------------------------------------ cross-site requests
