@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type Answer } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { ErrorText, Table, formText, useItemResults, useLoad, useZone } from '../../ui';
+import { Figures } from './common';
 
 type Lead = Answer<'/api/events/events/{id}/exposant-scans', 'get'>['items'][number];
 interface Filters {
@@ -22,7 +23,7 @@ const queryOf = (f: Filters) =>
  * `changed` is anything that changes when a scan was recorded, so the figures follow the desk.
  */
 export function Leads({ eventId, zone, changed }: { eventId: string; zone: string; changed?: unknown }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const z = useZone(zone);
   const [filters, setFilters] = useState<Filters>({});
   const [tick, setTick] = useState(0);
@@ -64,22 +65,16 @@ export function Leads({ eventId, zone, changed }: { eventId: string; zone: strin
       <h2 id="leads-title">{t('leads.title')}</h2>
       <ErrorText>{stats.error}</ErrorText>
       {s && (
-        <dl className="figures" aria-label={t('leads.figures')}>
-          {(
-            [
-              ['leads.total', s.total_visits],
-              ['leads.today', s.today_visits],
-              ['leads.unique', s.unique_visitors],
-              ['leads.scans', s.total_scans],
-              ['leads.rated', s.rated_leads],
-            ] as const
-          ).map(([key, n]) => (
-            <div key={key}>
-              <dt>{t(key)}</dt>
-              <dd>{fmt.number(n)}</dd>
-            </div>
-          ))}
-        </dl>
+        <Figures
+          label={t('leads.figures')}
+          items={[
+            ['leads.total', s.total_visits],
+            ['leads.today', s.today_visits],
+            ['leads.unique', s.unique_visitors],
+            ['leads.scans', s.total_scans],
+            ['leads.rated', s.rated_leads],
+          ]}
+        />
       )}
       <form className="filters" onSubmit={applyFilters} aria-label={t('leads.filters')}>
         <label>

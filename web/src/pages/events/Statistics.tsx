@@ -3,7 +3,7 @@ import { allPages, api, type Answer } from '../../api/client';
 import { useI18n, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options, Page, Table, useLoad, useZone } from '../../ui';
-import { reasonLabel, useEventChoice } from './common';
+import { Figures, reasonLabel, useEventChoice } from './common';
 
 type Stats = Answer<'/api/events/events/{id}/stats/scans', 'get'>;
 type Bucket = Stats['series'][number];
@@ -84,21 +84,16 @@ function StatsView({ stats, zone }: { stats: Stats; zone: string }) {
   return (
     <>
       {stats.room && <h2>{stats.room.name}</h2>}
-      <dl className="figures" aria-label={t('stats.figures')}>
-        {(
-          [
-            ['stats.scans', stats.total_scans],
-            ['stats.entries', stats.entries],
-            ['stats.exits', stats.exits],
-            ['stats.denied', stats.denied],
-            ['stats.forced', stats.forced],
-          ] as const
-        ).map(([key, n]) => (
-          <div key={key}>
-            <dt>{t(key)}</dt>
-            <dd>{fmt.number(n)}</dd>
-          </div>
-        ))}
+      <Figures
+        label={t('stats.figures')}
+        items={[
+          ['stats.scans', stats.total_scans],
+          ['stats.entries', stats.entries],
+          ['stats.exits', stats.exits],
+          ['stats.denied', stats.denied],
+          ['stats.forced', stats.forced],
+        ]}
+      >
         {stats.peak_occupancy !== null && (
           <div>
             <dt>{t('stats.peak')}</dt>
@@ -108,7 +103,7 @@ function StatsView({ stats, zone }: { stats: Stats; zone: string }) {
             </dd>
           </div>
         )}
-      </dl>
+      </Figures>
       <h3>{t('stats.deniedByReason')}</h3>
       {reasons.length === 0 ? (
         <p className="muted">{t('stats.noDenial')}</p>
