@@ -99,7 +99,7 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
     const pages: Array<[string, string, string, string]> = [
       ['admin', '/org/users', 'Users', 'Utilisateurs'],
       ['participant', '/events/timetable', 'Timetable', 'Programme'],
-      ['admin', '/signage', 'Screens & playlists', 'Écrans et playlists'],
+      ['admin', '/signage/screens', 'Screens & groups', 'Écrans et groupes'],
       ['tech', '/monitoring', 'Mic wall', 'Mur des micros'],
     ];
     for (const [user, path, english, french] of pages) {
