@@ -14,8 +14,6 @@ const NOT_YET_TRANSLATED = [
   'pages/monitoring/Board.tsx',
   'pages/monitoring/Groups.tsx',
   'pages/monitoring/History.tsx',
-  'pages/monitoring/Performers.tsx',
-  'pages/monitoring/Wall.tsx',
   'pages/display/',
 ];
 /** Attributes a person reads or hears. */

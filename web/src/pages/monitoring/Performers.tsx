@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, problemError, session, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
+import { useT } from '../../i18n';
 import {
   ErrorText,
   StatusText,
@@ -14,7 +15,7 @@ import {
   useSubmit,
   formText,
 } from '../../ui';
-import { ALERT_TOGGLES } from './alerts';
+import { ALERT_TOGGLES, priorityLabel } from './alerts';
 
 type Performer = Answer<'/api/monitoring/performers', 'get'>['items'][number];
 type Assignment = Answer<'/api/monitoring/assignments', 'get'>['items'][number];
@@ -38,6 +39,7 @@ async function uploadPhoto(performerId: string, file: File): Promise<Performer> 
 
 /** Performers (admins create and edit them) and their mic assignments with the four alert toggles. */
 export function Performers() {
+  const t = useT();
   const { access } = useSession();
   const [q, setQ] = useState('');
   const [inactive, setInactive] = useState(false);
@@ -66,31 +68,36 @@ export function Performers() {
   const current = performers.find((p) => p.id === selected);
   return (
     <Page
-      title="Performers & assignments"
+      title={t('nav.performers')}
       actions={
         access.isOrgAdmin && (
           <button type="button" onClick={() => setSelected('new')}>
-            New performer
+            {t('monitoring.performers.new')}
           </button>
         )
       }
     >
       <div className="filters">
         <label>
-          Search performers
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or title" />
+          {t('monitoring.performers.search')}
+          <input
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={t('monitoring.performers.searchHint')}
+          />
         </label>
         {access.isOrgAdmin && (
           <label className="check">
-            <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} /> Show
-            deactivated
+            <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} />{' '}
+            {t('monitoring.performers.showDeactivated')}
           </label>
         )}
       </div>
       <ErrorText>{list.error}</ErrorText>
       <StatusText>{deleted}</StatusText>
       <div className="split">
-        <ul className="plain performer-list" aria-label="Performers">
+        <ul className="plain performer-list" aria-label={t('monitoring.performers.list')}>
           {performers.map((p) => (
             <li key={p.id} className={p.is_active ? '' : 'inactive'}>
               <button
@@ -111,12 +118,16 @@ export function Performers() {
                 <span>
                   {p.name}
                   <span className="muted small"> {p.title}</span>
-                  {!p.is_active && <span className="badge off">deactivated</span>}
+                  {!p.is_active && (
+                    <span className="badge off">{t('monitoring.performers.deactivated')}</span>
+                  )}
                 </span>
               </button>
             </li>
           ))}
-          {!list.loading && performers.length === 0 && <li className="muted">No performer.</li>}
+          {!list.loading && performers.length === 0 && (
+            <li className="muted">{t('monitoring.performers.none')}</li>
+          )}
         </ul>
         <div className="grow">
           {selected === 'new' && (
@@ -161,6 +172,7 @@ function PerformerForm({
   onSaved: (p: Performer) => void;
   onDeleted?: (message: string) => void;
 }) {
+  const t = useT();
   const form = useSubmit();
   const confirm = useConfirm();
   const photo = useSubmit();
@@ -185,14 +197,18 @@ function PerformerForm({
         : await api.post('/api/monitoring/performers', { body });
     });
     if (ok && result) {
-      setSaved(performer ? 'Performer saved' : `${result.name} created`);
+      setSaved(
+        performer
+          ? t('monitoring.performers.saved')
+          : t('monitoring.performers.created', { name: result.name }),
+      );
       onSaved(result);
     }
   }
   async function sendPhoto(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement).files?.[0];
-    if (!performer || !file) return photo.setError('Choose an image first');
+    if (!performer || !file) return photo.setError(t('monitoring.performers.chooseImage'));
     let result: Performer | undefined;
     if (await photo.run(async () => void (result = await uploadPhoto(performer.id, file)))) onSaved(result!);
   }
@@ -228,16 +244,17 @@ function PerformerForm({
     )
       return;
     const ok = await confirm.ask({
-      title: `Delete ${performer.name} for good?`,
+      title: t('monitoring.performers.deleteTitle', { name: performer.name }),
       message: (
         <p>
           {count === 0
-            ? 'No microphone assignment goes with them.'
-            : `${count} microphone assignment${count === 1 ? '' : 's'} will be deleted with them.`}{' '}
-          This cannot be undone; <em>Deactivate</em> keeps everything.
+            ? t('monitoring.performers.deleteNoAssignment')
+            : t('monitoring.performers.deleteAssignments', { count })}{' '}
+          {t('monitoring.performers.deleteCannotUndo')} <em>{t('monitoring.performers.deactivate')}</em>{' '}
+          {t('monitoring.performers.deleteKeepsAll')}
         </p>
       ),
-      confirmLabel: 'Delete performer',
+      confirmLabel: t('monitoring.performers.delete'),
     });
     if (!ok) return;
     let gone = 0;
@@ -249,7 +266,7 @@ function PerformerForm({
           })),
       )
     )
-      onDeleted?.(`${performer.name} deleted, with ${gone} assignment${gone === 1 ? '' : 's'}`);
+      onDeleted?.(t('monitoring.performers.deleted', { name: performer.name, count: gone }));
   }
   return (
     <section className="card">
@@ -257,64 +274,76 @@ function PerformerForm({
       <form
         className="form"
         onSubmit={(e) => void submit(e)}
-        aria-label={performer ? `Performer ${performer.name}` : 'New performer'}
+        aria-label={
+          performer
+            ? t('monitoring.performers.formOf', { name: performer.name })
+            : t('monitoring.performers.new')
+        }
         noValidate
       >
-        <h2>{performer ? performer.name : 'New performer'}</h2>
+        <h2>{performer ? performer.name : t('monitoring.performers.new')}</h2>
         <div className="grid2">
-          <Field label="Name" name="name" errors={form.fields}>
+          <Field label={t('common.name')} name="name" errors={form.fields}>
             <input defaultValue={performer?.name} required />
           </Field>
-          <Field label="Title" name="title" errors={form.fields}>
+          <Field label={t('common.title')} name="title" errors={form.fields}>
             <input defaultValue={performer?.title} />
           </Field>
-          <Field label="E-mail" name="email" errors={form.fields}>
+          <Field label={t('monitoring.performers.email')} name="email" errors={form.fields}>
             <input type="email" defaultValue={performer?.email ?? ''} />
           </Field>
-          <Field label="Phone" name="phone" errors={form.fields}>
+          <Field label={t('monitoring.performers.phone')} name="phone" errors={form.fields}>
             <input type="tel" defaultValue={performer?.phone ?? ''} />
           </Field>
         </div>
-        <Field label="Role" name="role_description" errors={form.fields}>
+        <Field label={t('common.role')} name="role_description" errors={form.fields}>
           <input defaultValue={performer?.role_description} />
         </Field>
-        <Field label="Notes" name="notes" errors={form.fields}>
+        <Field label={t('monitoring.performers.notes')} name="notes" errors={form.fields}>
           <textarea rows={2} defaultValue={performer?.notes} />
         </Field>
-        <FormActions form={form} submit={performer ? 'Save performer' : 'Create performer'} status={saved}>
+        <FormActions
+          form={form}
+          submit={performer ? t('monitoring.performers.save') : t('monitoring.performers.create')}
+          status={saved}
+        >
           {performer &&
             (performer.is_active ? (
               <button type="button" className="ghost" onClick={() => void setActive(false)}>
-                Deactivate
+                {t('monitoring.performers.deactivate')}
               </button>
             ) : (
               <button type="button" className="ghost" onClick={() => void setActive(true)}>
-                Reactivate
+                {t('monitoring.performers.reactivate')}
               </button>
             ))}
           {performer && (
             <button type="button" className="danger-ghost" onClick={() => void remove()}>
-              Delete performer
+              {t('monitoring.performers.delete')}
             </button>
           )}
         </FormActions>
       </form>
       {performer && (
-        <form className="row wrap photo-form" onSubmit={(e) => void sendPhoto(e)} aria-label="Photo">
+        <form
+          className="row wrap photo-form"
+          onSubmit={(e) => void sendPhoto(e)}
+          aria-label={t('monitoring.performers.photo')}
+        >
           {performer.photo_url ? (
             <img
               className="photo-preview"
               src={`${performer.photo_url}?v=${encodeURIComponent(performer.updated_at)}`}
-              alt={`Photo of ${performer.name}`}
+              alt={t('monitoring.performers.photoOf', { name: performer.name })}
             />
           ) : (
             <span className="photo-preview" aria-hidden="true" />
           )}
-          <Field label="Photo (PNG, JPEG, GIF or WebP, up to 5 MB)" name="file" errors={photo.fields}>
+          <Field label={t('monitoring.performers.photoField')} name="file" errors={photo.fields}>
             <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" />
           </Field>
           <button type="submit" disabled={photo.busy}>
-            Upload photo
+            {t('monitoring.performers.upload')}
           </button>
           <ErrorText>{photo.error}</ErrorText>
         </form>
@@ -324,6 +353,7 @@ function PerformerForm({
 }
 
 function Assignments({ performer }: { performer: Performer }) {
+  const t = useT();
   const { access } = useSession();
   const [error, setError] = useState('');
   const list = useLoad(
@@ -346,20 +376,31 @@ function Assignments({ performer }: { performer: Performer }) {
   }
   return (
     <section className="card" aria-labelledby="assignments-title">
-      <h2 id="assignments-title">Microphones of {performer.name}</h2>
+      <h2 id="assignments-title">{t('monitoring.performers.microphonesOf', { name: performer.name })}</h2>
       <ErrorText>{error || list.error}</ErrorText>
-      <Table columns={['Unit', 'Group', 'Priority', 'Alert on', '']}>
+      <Table
+        columns={[
+          t('monitoring.performers.unit'),
+          t('monitoring.performers.group'),
+          t('monitoring.performers.priority'),
+          t('monitoring.performers.alertOn'),
+          '',
+        ]}
+      >
         {list.data?.map((a) => (
           <tr
             key={a.id}
             className={a.is_active ? '' : 'inactive'}
-            aria-label={`${a.wireless_unit.name} in ${a.monitoring_group.name}`}
+            aria-label={t('monitoring.performers.assignmentRow', {
+              unit: a.wireless_unit.name,
+              group: a.monitoring_group.name,
+            })}
           >
             <td>{a.wireless_unit.name}</td>
             <td>{a.monitoring_group.name}</td>
             <td>
               <select
-                aria-label={`Priority of ${a.wireless_unit.name}`}
+                aria-label={t('monitoring.performers.priorityOf', { unit: a.wireless_unit.name })}
                 value={a.priority}
                 onChange={(e) =>
                   void change(() =>
@@ -371,7 +412,9 @@ function Assignments({ performer }: { performer: Performer }) {
                 }
               >
                 {PRIORITIES.map((p) => (
-                  <option key={p}>{p}</option>
+                  <option key={p} value={p}>
+                    {priorityLabel(t, p)}
+                  </option>
                 ))}
               </select>
             </td>
@@ -391,7 +434,7 @@ function Assignments({ performer }: { performer: Performer }) {
                         )
                       }
                     />{' '}
-                    {label}
+                    {t(label)}
                   </label>
                 ))}
               </div>
@@ -407,7 +450,7 @@ function Assignments({ performer }: { performer: Performer }) {
                     )
                   }
                 >
-                  Deactivate
+                  {t('monitoring.performers.deactivate')}
                 </button>
               ) : (
                 <button
@@ -419,24 +462,28 @@ function Assignments({ performer }: { performer: Performer }) {
                     )
                   }
                 >
-                  Reactivate
+                  {t('monitoring.performers.reactivate')}
                 </button>
               )}{' '}
               <button
                 type="button"
                 className="small ghost"
                 onClick={() =>
-                  confirm(`Remove ${performer.name} from ${a.wireless_unit.name}?`) &&
-                  void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))
+                  confirm(
+                    t('monitoring.performers.removeConfirm', {
+                      performer: performer.name,
+                      unit: a.wireless_unit.name,
+                    }),
+                  ) && void change(() => api.del('/api/monitoring/assignments/{id}', { path: { id: a.id } }))
                 }
               >
-                Delete
+                {t('common.delete')}
               </button>
             </td>
           </tr>
         ))}
       </Table>
-      {list.data?.length === 0 && <p className="muted">No microphone yet.</p>}
+      {list.data?.length === 0 && <p className="muted">{t('monitoring.performers.noMicrophone')}</p>}
       {access.monitoring && performer.is_active && (
         <NewAssignment performer={performer} onCreated={list.reload} />
       )}
@@ -445,6 +492,7 @@ function Assignments({ performer }: { performer: Performer }) {
 }
 
 function NewAssignment({ performer, onCreated }: { performer: Performer; onCreated: () => void }) {
+  const t = useT();
   const { access } = useSession();
   const form = useSubmit();
   const choices = useLoad(async () => {
@@ -478,42 +526,48 @@ function NewAssignment({ performer, onCreated }: { performer: Performer; onCreat
     <form
       className="form subform"
       onSubmit={(e) => void submit(e)}
-      aria-label="Assign a microphone"
+      aria-label={t('monitoring.performers.assignTitle')}
       noValidate
     >
-      <h3>Assign a microphone</h3>
+      <h3>{t('monitoring.performers.assignTitle')}</h3>
       <ErrorText>{choices.error}</ErrorText>
       <div className="grid2">
-        <Field label="Wireless unit" name="wireless_unit_id" errors={form.fields}>
+        <Field label={t('monitoring.performers.wirelessUnit')} name="wireless_unit_id" errors={form.fields}>
           <select>
             <Options items={choices.data?.units} label={(u) => u.name} />
           </select>
         </Field>
-        <Field label="Monitoring group" name="monitoring_group_id" errors={form.fields}>
+        <Field
+          label={t('monitoring.performers.monitoringGroup')}
+          name="monitoring_group_id"
+          errors={form.fields}
+        >
           <select>
             <Options items={choices.data?.groups} label={(g) => g.name} />
           </select>
         </Field>
-        <Field label="Priority" name="priority" errors={form.fields}>
+        <Field label={t('monitoring.performers.priority')} name="priority" errors={form.fields}>
           <select defaultValue="normal">
             {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
+              <option key={p} value={p}>
+                {priorityLabel(t, p)}
+              </option>
             ))}
           </select>
         </Field>
-        <Field label="Assignment notes" name="notes" errors={form.fields}>
+        <Field label={t('monitoring.performers.assignmentNotes')} name="notes" errors={form.fields}>
           <input />
         </Field>
       </div>
       <fieldset>
-        <legend>Alert me on</legend>
+        <legend>{t('monitoring.performers.alertMeOn')}</legend>
         {ALERT_TOGGLES.map(([name, label]) => (
           <label key={name} className="check">
-            <input type="checkbox" name={name} defaultChecked={name !== 'alert_on_audio_low'} /> {label}
+            <input type="checkbox" name={name} defaultChecked={name !== 'alert_on_audio_low'} /> {t(label)}
           </label>
         ))}
       </fieldset>
-      <FormActions form={form} submit="Assign" />
+      <FormActions form={form} submit={t('monitoring.performers.assign')} />
     </form>
   );
 }

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { allPages, api, messageOf, type Answer, type Body } from '../../api/client';
 import { useSession } from '../../auth';
+import { useI18n, useT, type T } from '../../i18n';
+import type { Key } from '../../i18n/en';
 import { useLiveEvents } from '../../live';
 import { ErrorText, Options, Page, useLoad, formText } from '../../ui';
 import { HistoryChart } from './History';
-import { ALERT_TOGGLES } from './alerts';
+import { ALERT_TOGGLES, priorityLabel, severityLabel, unitStatusLabel } from './alerts';
 import { Arranger, useBoard } from './Board';
 import './wall.css';
 
@@ -22,9 +24,11 @@ function health(u: Unit | undefined): 'ok' | 'warn' | 'bad' | 'off' {
 }
 
 function Bars({ value, of, label }: { value: number | null; of: number; label: string }) {
+  const t = useT();
   const n = value ?? 0;
+  const reading = value ?? t('monitoring.wall.unknown');
   return (
-    <span className="bars" role="img" aria-label={`${label}: ${value ?? 'unknown'} of ${of}`}>
+    <span className="bars" role="img" aria-label={t('monitoring.wall.bars', { label, value: reading, of })}>
       {Array.from({ length: of }, (_, i) => (
         <span key={i} className={i < n ? 'on' : ''} />
       ))}
@@ -33,11 +37,11 @@ function Bars({ value, of, label }: { value: number | null; of: number; label: s
 }
 
 type View = 'board' | 'priority' | 'group' | 'location';
-const VIEWS: Record<View, string> = {
-  board: 'Board (arranged)',
-  priority: 'Priority',
-  group: 'Group',
-  location: 'Location',
+const VIEWS: Record<View, Key> = {
+  board: 'monitoring.wall.view.board',
+  priority: 'monitoring.wall.view.priority',
+  group: 'monitoring.wall.view.group',
+  location: 'monitoring.wall.view.location',
 };
 const SOUND_KEY = 'roster.wall.sound';
 
@@ -58,17 +62,18 @@ function beep() {
   window.setTimeout(() => void audio.close(), 600);
 }
 
-const SHORTCUTS: [string, string][] = [
-  ['1 … 9', 'show the 1st … 9th of my groups'],
-  ['0', 'all my groups'],
-  ['[ and ]', 'previous / next group'],
-  ['a', 'open or close the alerts'],
-  ['?', 'this help'],
-  ['Esc', 'close what is open'],
+const SHORTCUTS: [Key, Key][] = [
+  ['monitoring.wall.key.digits', 'monitoring.wall.shortcut.nthGroup'],
+  ['monitoring.wall.key.zero', 'monitoring.wall.shortcut.allGroups'],
+  ['monitoring.wall.key.brackets', 'monitoring.wall.shortcut.previousNext'],
+  ['monitoring.wall.key.a', 'monitoring.wall.shortcut.alerts'],
+  ['monitoring.wall.key.help', 'monitoring.wall.shortcut.help'],
+  ['monitoring.wall.key.escape', 'monitoring.wall.shortcut.close'],
 ];
 
 /** The live wall: one tile per active assignment, refreshed from `/api/live` without reload. */
 export function Wall() {
+  const t = useT();
   const { access } = useSession();
   const [group, setGroup] = useState('');
   const [view, setView] = useState<View>('board');
@@ -92,6 +97,7 @@ export function Wall() {
     [group],
   );
   // Photos and where each receiver stands: reference data for the tiles and the location view.
+  const noLocation = t('monitoring.wall.noLocation');
   const reference = useLoad(async () => {
     const [performers, chassis, locations] = await Promise.all([
       allPages((cursor) => api.get('/api/monitoring/me/performers', { query: { limit: 200, cursor } })),
@@ -102,10 +108,10 @@ export function Wall() {
     return {
       photo: new Map(performers.map((p) => [p.id, p.photo_url])),
       locationOfChassis: new Map(
-        chassis.map((c) => [c.id, (c.location_id && place.get(c.location_id)) || 'No location']),
+        chassis.map((c) => [c.id, (c.location_id && place.get(c.location_id)) || noLocation]),
       ),
     };
-  }, []);
+  }, [noLocation]);
 
   useEffect(() => {
     const ids = [...new Set(assignments.data?.items.map((a) => a.wireless_unit.id) ?? [])];
@@ -175,13 +181,16 @@ export function Wall() {
     if (byView === 'board' || byView === 'priority') return a.priority;
     if (view === 'group') return a.monitoring_group.name;
     const chassis = units[a.wireless_unit.id]?.chassis_id;
-    return (chassis && reference.data?.locationOfChassis.get(chassis)) || 'No location';
+    return (chassis && reference.data?.locationOfChassis.get(chassis)) || noLocation;
   };
   const sections = new Map<string, Assignment[]>();
   for (const a of tiles) sections.set(sectionOf(a), [...(sections.get(sectionOf(a)) ?? []), a]);
   const order = [...sections.keys()];
   if (byView !== 'priority') order.sort((x, y) => x.localeCompare(y));
   const byId = new Map(tiles.map((a) => [a.id, a]));
+  // Priority sections are named by the API's priority words, shown in the viewer's language.
+  const sectionTitle = (name: string) =>
+    byView === 'board' || byView === 'priority' ? priorityLabel(t, name) : name;
   const tileOf = (a: Assignment) => (
     <Tile
       key={a.id}
@@ -200,29 +209,29 @@ export function Wall() {
   const current = tiles.find((a) => a.id === editing);
   return (
     <Page
-      title="Mic wall"
+      title={t('nav.wall')}
       actions={
         <div className="row">
           <label className="inline">
-            View by{' '}
+            {t('monitoring.wall.viewBy')}{' '}
             <select value={view} onChange={(e) => setView(e.target.value as View)}>
               {Object.entries(VIEWS).map(([v, label]) => (
                 <option key={v} value={v}>
-                  {label}
+                  {t(label)}
                 </option>
               ))}
             </select>
           </label>
           <label className="inline">
-            Group{' '}
+            {t('monitoring.wall.group')}{' '}
             <select value={group} onChange={(e) => setGroup(e.target.value)}>
-              <option value="">All my groups</option>
+              <option value="">{t('monitoring.wall.allGroups')}</option>
               <Options items={groups.data?.items} label={(g) => g.name} />
             </select>
           </label>
           {view === 'board' && group && (
             <button type="button" className="ghost" onClick={() => setArranging(true)}>
-              Arrange…
+              {t('monitoring.wall.arrange')}
             </button>
           )}
           <button
@@ -231,9 +240,11 @@ export function Wall() {
             aria-expanded={alertsOpen}
             onClick={() => setAlertsOpen((o) => !o)}
           >
-            Alerts{openCount > 0 ? ` (${openCount} open)` : ''}
+            {openCount > 0
+              ? t('monitoring.wall.alertsOpen', { count: openCount })
+              : t('monitoring.wall.alerts')}
           </button>
-          <label className="inline check" title="A beep when a critical alert is raised">
+          <label className="inline check" title={t('monitoring.wall.soundHint')}>
             <input
               type="checkbox"
               checked={sound}
@@ -243,12 +254,12 @@ export function Wall() {
                 if (e.target.checked) beep();
               }}
             />{' '}
-            Sound on critical
+            {t('monitoring.wall.sound')}
           </label>
           <button
             type="button"
             className="ghost"
-            aria-label="Keyboard shortcuts"
+            aria-label={t('monitoring.wall.shortcuts')}
             onClick={() => setHelp(true)}
           >
             ?
@@ -258,10 +269,10 @@ export function Wall() {
     >
       <ErrorText>{error || assignments.error || groups.error || reference.error}</ErrorText>
       {tiles.length === 0 && !assignments.loading && (
-        <p className="muted">No microphone is assigned in your groups.</p>
+        <p className="muted">{t('monitoring.wall.nothingAssigned')}</p>
       )}
       {byView === 'board' && board.data ? (
-        <ul className="wall" aria-label="Arranged board">
+        <ul className="wall" aria-label={t('monitoring.wall.arrangedBoard')}>
           {board.data.slots.map((slot, i) => {
             const a = slot.kind === 'assignment' ? byId.get(slot.assignment_id) : undefined;
             return a ? tileOf(a) : <li key={`spacer-${i}`} className="tile-spacer" aria-hidden="true" />;
@@ -269,31 +280,41 @@ export function Wall() {
         </ul>
       ) : (
         order.map((name) => (
-          <section key={name} className="wall-section" aria-label={`${VIEWS[byView]}: ${name}`}>
+          <section
+            key={name}
+            className="wall-section"
+            aria-label={t('monitoring.wall.section', { view: t(VIEWS[byView]), name: sectionTitle(name) })}
+          >
             <h2>
-              {name} <span className="muted small">({sections.get(name)!.length})</span>
+              {sectionTitle(name)} <span className="muted small">({sections.get(name)!.length})</span>
             </h2>
             <ul className="wall">{sections.get(name)!.map(tileOf)}</ul>
           </section>
         ))
       )}
       {history && (
-        <Modal label={`History of ${history.name}`} onClose={() => setHistory(null)}>
+        <Modal
+          label={t('monitoring.wall.historyOf', { name: history.name })}
+          onClose={() => setHistory(null)}
+        >
           <HistoryChart unitId={history.id} name={history.name} onClose={() => setHistory(null)} />
         </Modal>
       )}
       {alertsOpen && (
-        <aside className="drawer" aria-label="Alerts">
+        <aside className="drawer" aria-label={t('monitoring.wall.alerts')}>
           <AlertsPanel onClose={() => setAlertsOpen(false)} />
         </aside>
       )}
       {current && (
-        <Modal label={`Alerts of ${current.performer.name}`} onClose={() => setEditing(null)}>
+        <Modal
+          label={t('monitoring.wall.alertsOf', { name: current.performer.name })}
+          onClose={() => setEditing(null)}
+        >
           <AssignmentEditor assignment={current} onClose={() => (setEditing(null), assignments.reload())} />
         </Modal>
       )}
       {arranging && board.data && (
-        <Modal label="Arrange the board" onClose={() => setArranging(false)}>
+        <Modal label={t('monitoring.wall.arrangeBoard')} onClose={() => setArranging(false)}>
           <Arranger
             groupId={group}
             board={board.data}
@@ -305,20 +326,20 @@ export function Wall() {
         </Modal>
       )}
       {help && (
-        <Modal label="Keyboard shortcuts" onClose={() => setHelp(false)}>
-          <h2>Keyboard shortcuts</h2>
+        <Modal label={t('monitoring.wall.shortcuts')} onClose={() => setHelp(false)}>
+          <h2>{t('monitoring.wall.shortcuts')}</h2>
           <dl className="shortcuts">
             {SHORTCUTS.map(([key, what]) => (
               <div key={key}>
                 <dt>
-                  <kbd>{key}</kbd>
+                  <kbd>{t(key)}</kbd>
                 </dt>
-                <dd>{what}</dd>
+                <dd>{t(what)}</dd>
               </div>
             ))}
           </dl>
           <button type="button" onClick={() => setHelp(false)}>
-            Close
+            {t('common.close')}
           </button>
         </Modal>
       )}
@@ -339,11 +360,14 @@ function Tile({
   onEdit?: () => void;
   onHistory: () => void;
 }) {
+  const { t, fmt } = useI18n();
+  const percent = (value: number | null | undefined) =>
+    value == null ? '—' : fmt.number(value / 100, { style: 'percent' });
   return (
     <li
       className={`tile health-${health(u)}`}
       data-unit={a.wireless_unit.id}
-      aria-label={`${a.performer.name} on ${a.wireless_unit.name}`}
+      aria-label={t('monitoring.wall.tile', { performer: a.performer.name, unit: a.wireless_unit.name })}
     >
       <div className="tile-head">
         {photo ? (
@@ -354,47 +378,60 @@ function Tile({
           </span>
         )}
         <strong className="grow">{a.performer.name}</strong>
-        <span className={`prio prio-${a.priority}`}>{a.priority}</span>
+        <span className={`prio prio-${a.priority}`}>{priorityLabel(t, a.priority)}</span>
       </div>
       <div className="muted small">
         {a.wireless_unit.name} · {a.monitoring_group.name}
       </div>
       <dl>
-        <dt>Battery</dt>
+        <dt>{t('monitoring.wall.battery')}</dt>
         <dd data-testid="battery">
-          <Bars value={u?.battery_bars ?? null} of={5} label="Battery bars" /> {u?.battery ?? '—'}%
+          <Bars value={u?.battery_bars ?? null} of={5} label={t('monitoring.wall.batteryBars')} />{' '}
+          {percent(u?.battery)}
           {u?.battery_runtime_minutes != null && (
-            <span className="small">
-              {' '}
-              · {Math.floor(u.battery_runtime_minutes / 60)}h
-              {String(u.battery_runtime_minutes % 60).padStart(2, '0')}
-            </span>
+            <span className="small"> · {runtime(t, u.battery_runtime_minutes)}</span>
           )}
         </dd>
-        <dt>RF {u?.rf_antenna ?? ''}</dt>
+        <dt>
+          {t('monitoring.wall.rf')} {u?.rf_antenna ?? ''}
+        </dt>
         <dd>
-          <meter min={0} max={100} value={u?.rf_signal ?? 0} aria-label="RF signal" /> {u?.rf_signal ?? '—'}%
+          <meter min={0} max={100} value={u?.rf_signal ?? 0} aria-label={t('monitoring.wall.rfSignal')} />{' '}
+          {percent(u?.rf_signal)}
         </dd>
-        <dt>Audio</dt>
+        <dt>{t('monitoring.wall.audio')}</dt>
         <dd>
-          <meter min={0} max={100} low={10} value={u?.audio_level ?? 0} aria-label="Audio level" />{' '}
-          {u?.is_muted ? 'muted' : `${u?.audio_level ?? '—'}%`}
+          <meter
+            min={0}
+            max={100}
+            low={10}
+            value={u?.audio_level ?? 0}
+            aria-label={t('monitoring.wall.audioLevel')}
+          />{' '}
+          {u?.is_muted ? t('monitoring.wall.muted') : percent(u?.audio_level)}
         </dd>
       </dl>
       <div className="row">
-        <span className="badge">{u?.status ?? '…'}</span>
+        <span className="badge">{u ? unitStatusLabel(t, u.status) : '…'}</span>
         <button type="button" className="small ghost" onClick={onHistory}>
-          History
+          {t('monitoring.wall.history')}
         </button>
         {onEdit && (
           <button type="button" className="small ghost" onClick={onEdit}>
-            Alerts…
+            {t('monitoring.wall.editAlerts')}
           </button>
         )}
       </div>
     </li>
   );
 }
+
+/** What is left of a battery, as hours and two-digit minutes. */
+const runtime = (t: T, minutes: number) =>
+  t('monitoring.wall.runtime', {
+    hours: Math.floor(minutes / 60),
+    minutes: String(minutes % 60).padStart(2, '0'),
+  });
 
 const initials = (name: string) =>
   name
@@ -406,6 +443,7 @@ const initials = (name: string) =>
 
 /** Priority and the four alert toggles of one assignment (admins). */
 function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onClose: () => void }) {
+  const t = useT();
   const [error, setError] = useState('');
   async function save(body: Body<'/api/monitoring/assignments/{id}', 'patch'>) {
     try {
@@ -418,7 +456,7 @@ function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onC
   return (
     <form
       className="card form"
-      aria-label={`Alerts of ${assignment.performer.name}`}
+      aria-label={t('monitoring.wall.alertsOf', { name: assignment.performer.name })}
       onSubmit={(e) => {
         e.preventDefault();
         const f = new FormData(e.currentTarget);
@@ -432,29 +470,34 @@ function AssignmentEditor({ assignment, onClose }: { assignment: Assignment; onC
       }}
     >
       <h2>
-        {assignment.performer.name} on {assignment.wireless_unit.name}
+        {t('monitoring.wall.tile', {
+          performer: assignment.performer.name,
+          unit: assignment.wireless_unit.name,
+        })}
       </h2>
       <label>
-        Priority
+        {t('monitoring.wall.priority')}
         <select name="priority" defaultValue={assignment.priority}>
           {Object.keys(PRIORITY_ORDER).map((p) => (
-            <option key={p}>{p}</option>
+            <option key={p} value={p}>
+              {priorityLabel(t, p)}
+            </option>
           ))}
         </select>
       </label>
       <fieldset>
-        <legend>Alert me on</legend>
+        <legend>{t('monitoring.wall.alertMeOn')}</legend>
         {ALERT_TOGGLES.map(([name, label]) => (
           <label key={name} className="check">
-            <input type="checkbox" name={name} defaultChecked={assignment[name]} /> {label}
+            <input type="checkbox" name={name} defaultChecked={assignment[name]} /> {t(label)}
           </label>
         ))}
       </fieldset>
       <ErrorText>{error}</ErrorText>
       <div className="row">
-        <button type="submit">Save</button>
+        <button type="submit">{t('common.save')}</button>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
@@ -493,6 +536,7 @@ function useOpenAlertCount(): number {
 
 /** Open and acknowledged alerts of the units I reach, refreshed by `monitoring.alert.*` events. */
 function AlertsPanel({ onClose }: { onClose: () => void }) {
+  const { t, fmt } = useI18n();
   const [error, setError] = useState('');
   const alerts = useLoad(async () => {
     const [open, acknowledged] = await Promise.all([
@@ -514,30 +558,30 @@ function AlertsPanel({ onClose }: { onClose: () => void }) {
     <section className="card alerts" aria-labelledby="alerts-title">
       <div className="row">
         <h2 id="alerts-title" className="grow">
-          Alerts
+          {t('monitoring.wall.alerts')}
         </h2>
         <button type="button" className="small ghost" onClick={onClose}>
-          Close
+          {t('common.close')}
         </button>
       </div>
       <ErrorText>{error || alerts.error}</ErrorText>
-      {alerts.data?.length === 0 && <p className="muted">No open alert.</p>}
+      {alerts.data?.length === 0 && <p className="muted">{t('monitoring.wall.noOpenAlert')}</p>}
       <ul className="plain">
         {alerts.data?.map((a) => (
           <li key={a.id} className={`alert ${a.severity} ${a.state}`} data-testid="alert">
             {/* The colour says how bad the alert is; the performer's priority is written beside it. */}
             <span className={`sev sev-${a.severity}`}>
-              {a.severity === 'critical' ? '▲' : '◆'} {a.severity}
+              {a.severity === 'critical' ? '▲' : '◆'} {severityLabel(t, a.severity)}
             </span>{' '}
-            <span className="muted small">{a.priority}</span> <strong>{a.performer.name}</strong> ·{' '}
-            {a.unit.name} · {a.message}{' '}
-            <span className="muted small">{new Date(a.raised_at).toLocaleTimeString()}</span>{' '}
+            <span className="muted small">{priorityLabel(t, a.priority)}</span>{' '}
+            <strong>{a.performer.name}</strong> · {a.unit.name} · {a.message}{' '}
+            <span className="muted small">{fmt.time(a.raised_at)}</span>{' '}
             {a.state === 'open' ? (
               <button type="button" className="small" onClick={() => void acknowledge(a.id)}>
-                Acknowledge
+                {t('monitoring.wall.acknowledge')}
               </button>
             ) : (
-              <span className="badge">acknowledged</span>
+              <span className="badge">{t('monitoring.wall.acknowledged')}</span>
             )}
           </li>
         ))}
