@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Answer } from '../../api/client';
+import { I18nProvider, useI18n, type T } from '../../i18n';
 import './display.css';
 
 /**
@@ -14,6 +15,16 @@ type Channel = Extract<Slot, { kind: 'channel' }>;
 const READ_EVERY_MS = 2000;
 
 export function Display() {
+  // The display opens outside the signed-in console, so it brings its own language context.
+  return (
+    <I18nProvider>
+      <DisplayWall />
+    </I18nProvider>
+  );
+}
+
+function DisplayWall() {
+  const { t, fmt } = useI18n();
   const token = decodeURIComponent(window.location.hash.slice(1));
   const [wall, setWall] = useState<Wall | null>(null);
   const [readAt, setReadAt] = useState(0);
@@ -27,7 +38,7 @@ export function Display() {
       try {
         const res = await fetch('/api/monitoring/display', { headers: { authorization: `Bearer ${token}` } });
         if (res.status === 401 || res.status === 403) {
-          setProblem('This display link is no longer valid. Ask an administrator for a new one.');
+          setProblem(t('monitoring.display.linkInvalid'));
           return;
         }
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -35,7 +46,7 @@ export function Display() {
         setReadAt(Date.now());
         setProblem('');
       } catch {
-        setProblem('Cannot reach the server: readings below are not live.');
+        setProblem(t('monitoring.display.unreachable'));
       }
       if (!stop) timer = window.setTimeout(() => void read(), READ_EVERY_MS);
     };
@@ -44,15 +55,15 @@ export function Display() {
       stop = true;
       window.clearTimeout(timer);
     };
-  }, [token]);
+  }, [token, t]);
 
   useEffect(() => {
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(tick);
   }, []);
 
-  if (!token) return <Message text="This display needs a display link: /display#<token>." />;
-  if (!wall) return <Message text={problem || 'Connecting…'} />;
+  if (!token) return <Message text={t('monitoring.display.needsLink')} />;
+  if (!wall) return <Message text={problem || t('monitoring.display.connecting')} />;
   // When the server cannot be read for longer than the link allows, every reading is stale.
   const offline = now - readAt > wall.stale_after_seconds * 1000;
   return (
@@ -61,10 +72,10 @@ export function Display() {
         <h1>{wall.scope.name}</h1>
         {problem || offline ? (
           <span className="display-offline" role="status">
-            ⚠ {problem || 'No fresh data from the server'}
+            ⚠ {problem || t('monitoring.display.noFreshData')}
           </span>
         ) : (
-          <span className="display-clock">{new Date(now).toLocaleTimeString()}</span>
+          <span className="display-clock">{fmt.time(now)}</span>
         )}
         <FullscreenButton />
       </header>
@@ -82,6 +93,7 @@ function Message({ text }: { text: string }) {
 }
 
 function FullscreenButton() {
+  const { t } = useI18n();
   if (!document.fullscreenEnabled) return null;
   return (
     <button
@@ -91,7 +103,7 @@ function FullscreenButton() {
         void (document.fullscreenElement ? document.exitFullscreen() : document.body.requestFullscreen())
       }
     >
-      Full screen
+      {t('monitoring.display.fullScreen')}
     </button>
   );
 }
@@ -126,10 +138,11 @@ function useColumns(count: number, ref: React.RefObject<HTMLDivElement | null>) 
 }
 
 function Grid({ wall, allStale }: { wall: Wall; allStale: boolean }) {
+  const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const columns = useColumns(wall.slots.length, ref);
   const rows = Math.max(1, Math.ceil(wall.slots.length / columns));
-  if (wall.slots.length === 0) return <p className="display-empty">No microphone on this wall.</p>;
+  if (wall.slots.length === 0) return <p className="display-empty">{t('monitoring.display.noMicrophone')}</p>;
   return (
     <div
       ref={ref}
@@ -153,37 +166,49 @@ type State = { key: 'ok' | 'warn' | 'bad' | 'off' | 'stale'; icon: string; text:
  * What a tile says, in words and a symbol as well as a colour: a colour-blind technician or a
  * washed-out screen must still tell a dying battery from a muted mic.
  */
-function stateOf(c: Channel, wall: Wall, stale: boolean): State {
+function stateOf(t: T, c: Channel, wall: Wall, stale: boolean): State {
   const u = c.unit;
-  const t = wall.thresholds;
-  if (stale) return { key: 'stale', icon: '◌', text: 'STALE' };
-  if (u.status === 'offline' || u.status === 'unknown') return { key: 'off', icon: '✕', text: 'OFFLINE' };
-  if (c.alert?.severity === 'critical') return { key: 'bad', icon: '▲', text: alertText(c.alert.kind) };
-  if (u.battery !== null && u.battery <= t.battery_critical_percent)
-    return { key: 'bad', icon: '▲', text: 'BATTERY' };
-  if (u.rf_signal !== null && u.rf_signal < t.rf_loss_below_percent)
-    return { key: 'bad', icon: '▲', text: 'RF LOW' };
-  if (c.alert) return { key: 'warn', icon: '◆', text: alertText(c.alert.kind) };
-  if (u.is_muted || u.status === 'muted') return { key: 'warn', icon: '◆', text: 'MUTED' };
-  if (u.battery !== null && u.battery <= t.battery_warning_percent)
-    return { key: 'warn', icon: '◆', text: 'BATTERY' };
-  return { key: 'ok', icon: '●', text: 'OK' };
+  const limits = wall.thresholds;
+  if (stale) return { key: 'stale', icon: '◌', text: t('monitoring.display.state.stale') };
+  if (u.status === 'offline' || u.status === 'unknown')
+    return { key: 'off', icon: '✕', text: t('monitoring.display.state.offline') };
+  if (c.alert?.severity === 'critical') return { key: 'bad', icon: '▲', text: alertText(t, c.alert.kind) };
+  if (u.battery !== null && u.battery <= limits.battery_critical_percent)
+    return { key: 'bad', icon: '▲', text: t('monitoring.display.state.battery') };
+  if (u.rf_signal !== null && u.rf_signal < limits.rf_loss_below_percent)
+    return { key: 'bad', icon: '▲', text: t('monitoring.display.state.rfLow') };
+  if (c.alert) return { key: 'warn', icon: '◆', text: alertText(t, c.alert.kind) };
+  if (u.is_muted || u.status === 'muted')
+    return { key: 'warn', icon: '◆', text: t('monitoring.display.state.muted') };
+  if (u.battery !== null && u.battery <= limits.battery_warning_percent)
+    return { key: 'warn', icon: '◆', text: t('monitoring.display.state.battery') };
+  return { key: 'ok', icon: '●', text: t('monitoring.display.state.ok') };
 }
 
-const alertText = (kind: string) =>
-  ({ battery_low: 'BATTERY', signal_loss: 'RF DROP', audio_low: 'NO AUDIO', device_offline: 'OFFLINE' })[
-    kind
-  ] ?? kind.toUpperCase();
+const ALERT_STATES = {
+  battery_low: 'monitoring.display.state.battery',
+  signal_loss: 'monitoring.display.state.rfDrop',
+  audio_low: 'monitoring.display.state.noAudio',
+  device_offline: 'monitoring.display.state.offline',
+} as const;
+
+// An alert kind this console does not know yet still shows, under its own name.
+const alertText = (t: T, kind: string) =>
+  kind in ALERT_STATES ? t(ALERT_STATES[kind as keyof typeof ALERT_STATES]) : kind.toUpperCase();
 
 function Tile({ channel: c, wall, stale }: { channel: Channel; wall: Wall; stale: boolean }) {
+  const { t, fmt } = useI18n();
   const u = c.unit;
-  const state = stateOf(c, wall, stale);
-  const who = c.performers.map((p) => p.name).join(' / ') || 'Unassigned';
+  const state = stateOf(t, c, wall, stale);
+  const who = c.performers.map((p) => p.name).join(' / ') || t('monitoring.display.unassigned');
   // Audio at or above 90 % is a peak; RF under the loss threshold is a drop.
   const peak = !stale && (u.audio_level ?? 0) >= 90;
   const rfDrop = !stale && u.rf_signal !== null && u.rf_signal < wall.thresholds.rf_loss_below_percent;
   return (
-    <section className={`display-tile state-${state.key}`} aria-label={`${who} on ${u.name}: ${state.text}`}>
+    <section
+      className={`display-tile state-${state.key}`}
+      aria-label={t('monitoring.display.tile', { who, unit: u.name, state: state.text })}
+    >
       <div className="display-tile-head">
         <span className="display-channel">{u.name}</span>
         <span className="display-state">
@@ -192,21 +217,27 @@ function Tile({ channel: c, wall, stale }: { channel: Channel; wall: Wall; stale
       </div>
       <div className="display-who">{who}</div>
       <div className="display-meters">
-        <Meter label="BAT" value={u.battery} suffix="%" />
+        <Meter label={t('monitoring.display.battery')} value={u.battery} suffix="%" />
         <Meter
-          label={`RF${u.rf_antenna ? ` ${u.rf_antenna}` : ''}`}
+          label={
+            u.rf_antenna
+              ? t('monitoring.display.rfAntenna', { antenna: u.rf_antenna })
+              : t('monitoring.display.rf')
+          }
           value={u.rf_signal}
-          flag={rfDrop ? 'DROP' : ''}
+          flag={rfDrop ? t('monitoring.display.drop') : ''}
         />
         <Meter
-          label="AUD"
+          label={t('monitoring.display.audio')}
           value={u.is_muted ? null : u.audio_level}
-          flag={peak ? 'PEAK' : u.is_muted ? 'MUTE' : ''}
+          flag={peak ? t('monitoring.display.peak') : u.is_muted ? t('monitoring.display.mute') : ''}
         />
       </div>
       {stale && (
         <div className="display-stale">
-          last heard {u.last_seen ? new Date(u.last_seen).toLocaleTimeString() : 'never'}
+          {u.last_seen
+            ? t('monitoring.display.lastHeard', { time: fmt.time(u.last_seen) })
+            : t('monitoring.display.neverHeard')}
         </div>
       )}
     </section>

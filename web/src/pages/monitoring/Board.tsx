@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, messageOf, type Answer } from '../../api/client';
+import { useT, type T } from '../../i18n';
 import { ErrorText, useLoad } from '../../ui';
 
 type Board = Answer<'/api/monitoring/groups/{id}/board', 'get'>;
@@ -13,8 +14,14 @@ export function useBoard(groupId: string) {
   );
 }
 
-const labelOf = (s: Slot) =>
-  s.kind === 'spacer' ? '— blank —' : `${s.performer.name} · ${s.wireless_unit.name} (${s.priority})`;
+const labelOf = (t: T, s: Slot) =>
+  s.kind === 'spacer'
+    ? t('monitoring.board.blank')
+    : t('monitoring.board.slot', {
+        performer: s.performer.name,
+        unit: s.wireless_unit.name,
+        priority: String(s.priority),
+      });
 
 /**
  * Arranges a group's board: move tiles up and down, insert or remove blank spacers, save. The same
@@ -29,6 +36,7 @@ export function Arranger({
   board: Board;
   onClose: () => void;
 }) {
+  const t = useT();
   const [slots, setSlots] = useState<Slot[]>(board.slots);
   const [error, setError] = useState('');
   const move = (i: number, by: number) =>
@@ -61,20 +69,18 @@ export function Arranger({
   }
   return (
     <div className="form arranger">
-      <h2>Arrange the board</h2>
-      <p className="muted small">
-        Tiles appear in this order on the wall and on the group&apos;s displays. Blank spacers leave a gap.
-      </p>
+      <h2>{t('monitoring.board.title')}</h2>
+      <p className="muted small">{t('monitoring.board.help')}</p>
       <ol className="plain arranger-list">
         {slots.map((s, i) => (
           <li key={s.kind === 'spacer' ? `spacer-${i}` : s.assignment_id} className="row">
             <span className="grow">
-              {i + 1}. {labelOf(s)}
+              {i + 1}. {labelOf(t, s)}
             </span>
             <button
               type="button"
               className="small ghost"
-              aria-label={`Move ${labelOf(s)} up`}
+              aria-label={t('monitoring.board.moveUp', { what: labelOf(t, s) })}
               onClick={() => move(i, -1)}
             >
               ↑
@@ -82,17 +88,17 @@ export function Arranger({
             <button
               type="button"
               className="small ghost"
-              aria-label={`Move ${labelOf(s)} down`}
+              aria-label={t('monitoring.board.moveDown', { what: labelOf(t, s) })}
               onClick={() => move(i, 1)}
             >
               ↓
             </button>
             <button type="button" className="small ghost" onClick={() => insertSpacer(i)}>
-              + blank before
+              {t('monitoring.board.blankBefore')}
             </button>
             {s.kind === 'spacer' && (
               <button type="button" className="small ghost" onClick={() => remove(i)}>
-                Remove
+                {t('monitoring.board.remove')}
               </button>
             )}
           </li>
@@ -101,16 +107,16 @@ export function Arranger({
       <ErrorText>{error}</ErrorText>
       <div className="row">
         <button type="button" onClick={() => void save(slots)}>
-          Save
+          {t('common.save')}
         </button>
         <button type="button" className="ghost" onClick={() => setSlots((l) => [...l, { kind: 'spacer' }])}>
-          + blank at the end
+          {t('monitoring.board.blankAtEnd')}
         </button>
         <button type="button" className="ghost" onClick={() => void save([])}>
-          Reset to priority order
+          {t('monitoring.board.reset')}
         </button>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </div>

@@ -13,17 +13,20 @@ import {
   useSubmit,
   formText,
 } from '../../ui';
+import { useT, type T } from '../../i18n';
 
 type Group = Answer<'/api/monitoring/groups', 'get'>['items'][number];
 type User = Answer<'/api/auth/users', 'get'>['items'][number];
 
-const userName = (u: User | undefined, id: number) => (u ? u.full_name || u.username : `user #${id}`);
+const userName = (t: T, u: User | undefined, id: number) =>
+  u ? u.full_name || u.username : t('monitoring.groups.userNumber', { id: String(id) });
 
 /**
  * Org admins: monitoring groups (who sees which mics), created, renamed, staffed, (de)activated and
  * deleted.
  */
 export function Groups() {
+  const t = useT();
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const [deleted, setDeleted] = useState('');
   const results = useItemResults();
@@ -42,7 +45,7 @@ export function Groups() {
     const ok = await results.run(
       g.id,
       () => api.patch('/api/monitoring/groups/{id}', { path: { id: g.id }, body: { is_active: active } }),
-      active ? 'Reactivated' : 'Deactivated — its members no longer see its mics',
+      active ? t('monitoring.groups.reactivated') : t('monitoring.groups.deactivated'),
     );
     if (ok) data.reload();
   }
@@ -57,42 +60,42 @@ export function Groups() {
     if (!assignments) return;
     const n = assignments.items.length;
     const count = assignments.next_cursor
-      ? `More than ${n} microphone assignments`
-      : n === 1
-        ? '1 microphone assignment'
-        : `${n} microphone assignments`;
+      ? t('monitoring.groups.moreAssignments', { count: n })
+      : t('monitoring.groups.assignmentCount', { count: n });
     const ok = await confirm.ask({
-      title: `Delete the group ${g.name}?`,
+      title: t('monitoring.groups.deleteTitle', { name: g.name }),
       message: (
         <p>
           {n === 0
-            ? 'It has no microphone assignment.'
-            : `${count} will be deleted with it, and its members lose sight of those mics.`}{' '}
-          Deactivating keeps everything for later.
+            ? t('monitoring.groups.noAssignment')
+            : t('monitoring.groups.assignmentsGo', { what: count })}{' '}
+          {t('monitoring.groups.deactivatingKeeps')}
         </p>
       ),
-      confirmLabel: 'Delete group',
+      confirmLabel: t('monitoring.groups.deleteGroup'),
     });
     if (
       ok &&
       (await results.run(g.id, () => api.del('/api/monitoring/groups/{id}', { path: { id: g.id } })))
     ) {
-      setDeleted(`Group ${g.name} deleted${n ? `, with ${count.toLowerCase()}` : ''}`);
+      setDeleted(
+        n
+          ? t('monitoring.groups.deletedWith', { name: g.name, what: count.toLowerCase() })
+          : t('monitoring.groups.deleted', { name: g.name }),
+      );
       data.reload();
     }
   }
   return (
     <Page
-      title="Monitoring groups"
+      title={t('nav.groups')}
       actions={
         <button type="button" onClick={() => setEditing('new')}>
-          New group
+          {t('monitoring.groups.new')}
         </button>
       }
     >
-      <p className="muted">
-        A member of a group sees the performers and microphones assigned in it, and manages those assignments.
-      </p>
+      <p className="muted">{t('monitoring.groups.intro')}</p>
       <ErrorText>{data.error}</ErrorText>
       {confirm.dialog}
       <StatusText>{deleted}</StatusText>
@@ -108,26 +111,30 @@ export function Groups() {
         />
       )}
       <section className="card" aria-labelledby="groups-title">
-        <h2 id="groups-title">Groups</h2>
-        <Table columns={['Name', 'Members', 'Status', '']}>
+        <h2 id="groups-title">{t('monitoring.groups.list')}</h2>
+        <Table columns={[t('common.name'), t('monitoring.groups.members'), t('common.status'), '']}>
           {data.data?.groups.map((g) => (
-            <tr key={g.id} className={g.is_active ? '' : 'inactive'} aria-label={`Group ${g.name}`}>
+            <tr
+              key={g.id}
+              className={g.is_active ? '' : 'inactive'}
+              aria-label={t('monitoring.groups.group', { name: g.name })}
+            >
               <td>
                 {g.name}
                 {g.description && <span className="muted small"> {g.description}</span>}
               </td>
               <td className="small">
                 {g.members.length === 0 ? (
-                  <span className="muted">nobody</span>
+                  <span className="muted">{t('monitoring.groups.nobody')}</span>
                 ) : (
-                  g.members.map((id) => userName(users.get(id), id)).join(', ')
+                  g.members.map((id) => userName(t, users.get(id), id)).join(', ')
                 )}
               </td>
               <td>
                 {g.is_active ? (
-                  <span className="badge on">active</span>
+                  <span className="badge on">{t('monitoring.groups.active')}</span>
                 ) : (
-                  <span className="badge off">deactivated</span>
+                  <span className="badge off">{t('monitoring.groups.inactive')}</span>
                 )}
               </td>
               <td>
@@ -136,25 +143,28 @@ export function Groups() {
                     type="button"
                     className="small ghost"
                     onClick={() => setEditing(g)}
-                    aria-label={`Edit group ${g.name}`}
+                    aria-label={t('monitoring.groups.editGroup', { name: g.name })}
                   >
-                    Edit
+                    {t('common.edit')}
                   </button>
                   <button
                     type="button"
                     className="small ghost"
                     onClick={() => void setActive(g, !g.is_active)}
-                    aria-label={`${g.is_active ? 'Deactivate' : 'Reactivate'} group ${g.name}`}
+                    aria-label={t(
+                      g.is_active ? 'monitoring.groups.deactivateGroup' : 'monitoring.groups.reactivateGroup',
+                      { name: g.name },
+                    )}
                   >
-                    {g.is_active ? 'Deactivate' : 'Reactivate'}
+                    {g.is_active ? t('monitoring.groups.deactivate') : t('monitoring.groups.reactivate')}
                   </button>
                   <button
                     type="button"
                     className="small danger-ghost"
                     onClick={() => void remove(g)}
-                    aria-label={`Delete group ${g.name}`}
+                    aria-label={t('monitoring.groups.deleteGroupOf', { name: g.name })}
                   >
-                    Delete
+                    {t('common.delete')}
                   </button>
                   {results.show(g.id)}
                 </div>
@@ -162,7 +172,7 @@ export function Groups() {
             </tr>
           ))}
         </Table>
-        {data.data?.groups.length === 0 && <p className="muted">No group yet.</p>}
+        {data.data?.groups.length === 0 && <p className="muted">{t('monitoring.groups.none')}</p>}
       </section>
     </Page>
   );
@@ -177,6 +187,7 @@ function GroupForm({
   users: User[];
   onDone: (changed: boolean) => void;
 }) {
+  const t = useT();
   const form = useSubmit();
   const [members, setMembers] = useState<number[]>(group?.members ?? []);
   const [search, setSearch] = useState('');
@@ -215,32 +226,30 @@ function GroupForm({
     <form
       className="card form"
       onSubmit={(e) => void submit(e)}
-      aria-label={group ? `Edit group ${group.name}` : 'New group'}
+      aria-label={group ? t('monitoring.groups.editGroup', { name: group.name }) : t('monitoring.groups.new')}
       noValidate
     >
-      <h2>{group ? `Group ${group.name}` : 'New group'}</h2>
+      <h2>{group ? t('monitoring.groups.group', { name: group.name }) : t('monitoring.groups.new')}</h2>
       <div className="grid2">
-        <Field label="Group name" name="name" errors={form.fields}>
+        <Field label={t('monitoring.groups.name')} name="name" errors={form.fields}>
           <input defaultValue={group?.name} required />
         </Field>
-        <Field label="Group description" name="description" errors={form.fields}>
+        <Field label={t('monitoring.groups.description')} name="description" errors={form.fields}>
           <input defaultValue={group?.description ?? ''} />
         </Field>
       </div>
       <fieldset>
-        <legend>Members</legend>
-        {members.length === 0 && (
-          <p className="muted small">Nobody yet: only org admins see this group's mics.</p>
-        )}
-        <ul className="member-chips" aria-label="Members">
+        <legend>{t('monitoring.groups.members')}</legend>
+        {members.length === 0 && <p className="muted small">{t('monitoring.groups.noMembers')}</p>}
+        <ul className="member-chips" aria-label={t('monitoring.groups.members')}>
           {members.map((id) => (
             <li key={id}>
-              {userName(byId.get(id), id)}
+              {userName(t, byId.get(id), id)}
               <button
                 type="button"
                 className="small ghost"
                 onClick={() => setMembers((m) => m.filter((x) => x !== id))}
-                aria-label={`Remove ${userName(byId.get(id), id)}`}
+                aria-label={t('monitoring.groups.removeMember', { name: userName(t, byId.get(id), id) })}
               >
                 ✕
               </button>
@@ -248,17 +257,17 @@ function GroupForm({
           ))}
         </ul>
         <label>
-          Find a user to add
+          {t('monitoring.groups.findUser')}
           <input
             type="search"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            placeholder="name, username or e-mail"
+            placeholder={t('monitoring.groups.findUserHint')}
             aria-describedby={memberError ? 'members-error' : undefined}
           />
         </label>
-        {term && matches.length === 0 && <p className="muted small">No other user matches.</p>}
-        <ul className="plain" aria-label="Matching users">
+        {term && matches.length === 0 && <p className="muted small">{t('monitoring.groups.noMatch')}</p>}
+        <ul className="plain" aria-label={t('monitoring.groups.matches')}>
           {matches.map((u) => (
             <li key={u.id}>
               <button
@@ -269,7 +278,7 @@ function GroupForm({
                   setSearch('');
                 }}
               >
-                Add {userName(u, u.id)}
+                {t('monitoring.groups.addMember', { name: userName(t, u, u.id) })}
               </button>{' '}
               <span className="muted small">{u.username}</span>
             </li>
@@ -283,7 +292,7 @@ function GroupForm({
       </fieldset>
       <FormActions
         form={form}
-        submit={group ? 'Save group' : 'Create group'}
+        submit={group ? t('monitoring.groups.save') : t('monitoring.groups.create')}
         onCancel={() => onDone(false)}
       />
     </form>

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { allPages, api } from '../../api/client';
-import { ErrorText, fmtTime, useLoad } from '../../ui';
+import { useI18n } from '../../i18n';
+import { ErrorText, useLoad } from '../../ui';
 
 const PERIODS = {
-  '15': 'last 15 minutes',
-  '60': 'last hour',
-  '360': 'last 6 hours',
-  '1440': 'last 24 hours',
+  '15': 'monitoring.history.last15Minutes',
+  '60': 'monitoring.history.lastHour',
+  '360': 'monitoring.history.last6Hours',
+  '1440': 'monitoring.history.last24Hours',
 } as const;
 const W = 640;
 const H = 200;
@@ -22,6 +23,7 @@ export function HistoryChart({
   name: string;
   onClose: () => void;
 }) {
+  const { t: tr, fmt } = useI18n();
   const [minutes, setMinutes] = useState<keyof typeof PERIODS>('15');
   const data = useLoad(async () => {
     const to = Date.now();
@@ -63,31 +65,39 @@ export function HistoryChart({
     d?.samples.map((s) => s[key]).filter((v): v is number => v != null) ?? [];
   const range = (key: 'battery' | 'rf') => {
     const v = values(key);
-    return v.length ? `${Math.min(...v)}–${Math.max(...v)} %` : 'no data';
+    return v.length
+      ? tr('monitoring.history.range', { min: Math.min(...v), max: Math.max(...v) })
+      : tr('monitoring.history.noData');
   };
   const summary = d
-    ? `${name}, ${PERIODS[minutes]}: ${d.samples.length} samples; ` +
-      `battery ${range('battery')}, now ${last?.battery ?? '—'} %; ` +
-      `RF ${range('rf')}, now ${last?.rf ?? '—'} %`
-    : 'Loading';
+    ? tr('monitoring.history.summary', {
+        name,
+        period: tr(PERIODS[minutes]),
+        count: String(d.samples.length),
+        battery: range('battery'),
+        batteryNow: last?.battery ?? '—',
+        rf: range('rf'),
+        rfNow: last?.rf ?? '—',
+      })
+    : tr('monitoring.history.loading');
   const ticks = d ? Array.from({ length: 5 }, (_, i) => d.from + ((d.to - d.from) * i) / 4) : [];
   return (
     <section className="card history" aria-labelledby="history-title">
       <div className="page-head">
-        <h2 id="history-title">History — {name}</h2>
+        <h2 id="history-title">{tr('monitoring.history.title', { name })}</h2>
         <div className="row">
           <label className="inline">
-            Period{' '}
+            {tr('monitoring.history.period')}{' '}
             <select value={minutes} onChange={(e) => setMinutes(e.target.value as keyof typeof PERIODS)}>
-              {Object.entries(PERIODS).map(([m, label]) => (
+              {Object.entries(PERIODS).map(([m, key]) => (
                 <option key={m} value={m}>
-                  {label}
+                  {tr(key)}
                 </option>
               ))}
             </select>
           </label>
           <button type="button" className="small ghost" onClick={onClose}>
-            Close
+            {tr('common.close')}
           </button>
         </div>
       </div>
@@ -110,17 +120,17 @@ export function HistoryChart({
         ))}
         {ticks.map((t) => (
           <text key={t} x={x(t)} y={H - 6} textAnchor="middle">
-            {fmtTime(new Date(t).toISOString())}
+            {fmt.time(t)}
           </text>
         ))}
         <path d={path('battery')} className="line battery" />
         <path d={path('rf')} className="line rf" />
       </svg>
       <p className="legend small">
-        <span className="key battery" /> Battery % <span className="key rf" /> RF signal %{' '}
-        <span className="muted">· {summary}</span>
+        <span className="key battery" /> {tr('monitoring.history.battery')} <span className="key rf" />{' '}
+        {tr('monitoring.history.rf')} <span className="muted">· {summary}</span>
       </p>
-      {d && d.samples.length === 0 && <p className="muted">No sample in this period yet.</p>}
+      {d && d.samples.length === 0 && <p className="muted">{tr('monitoring.history.none')}</p>}
     </section>
   );
 }
