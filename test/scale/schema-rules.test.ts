@@ -54,6 +54,8 @@ const UNREFERENCED_ID_COLUMNS: Record<string, string> = {
   'signage_plays.asset_id': 'the asset a screen played; proof of play outlives the asset',
   'signage_emergencies.image_asset_id':
     'checked when the message is set; deleting the image keeps the message',
+  'signage_screenshots.command_id':
+    'the command a screenshot answered, checked (same screen) on upload; the picture outlives it',
   // Not references at all.
   'audit_log.request_id': 'the HTTP request id, for log correlation',
   'event_participants.badge_id': 'the code printed on the badge',
