@@ -110,7 +110,10 @@ describeEachBackend(
         bus: env().bus,
         log: env().app.log,
         registry: env().app.metrics.registry,
-        subscriptions: { reconnectBaseMs: 20, unsupportedRetryMs: 50, stallMs: 1000 },
+        // No test here waits for a stall (a stopped stream is ended by the receiver), and on a busy
+        // machine this process may not read its socket for seconds: a short stall limit would drop
+        // a healthy stream that only a tick could reopen.
+        subscriptions: { reconnectBaseMs: 20, unsupportedRetryMs: 50, stallMs: 120_000 },
       });
       unsubscribe = env().bus.subscribe((e) => void events.push(e));
     });
