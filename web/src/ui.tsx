@@ -13,6 +13,7 @@ import {
 import { ApiError, problemError, session } from './api/client';
 import { fieldMessage, fieldOf, problemMessage } from './i18n/errors';
 import { useI18n, useT, viewerZone } from './i18n';
+import type { Key } from './i18n/en';
 
 /** Loads data for a page; `reload()` after a change. */
 export function useLoad<T>(
@@ -276,6 +277,41 @@ export function Table({ columns, children }: { columns: string[]; children: Reac
         <tbody>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** One key figure: what it counts and its value; `bad` or `ok` colours it. */
+export interface Figure {
+  label: string;
+  value: ReactNode;
+  tone?: 'bad' | 'ok';
+}
+
+/**
+ * Key figures side by side (scans, visitors, open alerts…). A plain count may be given as a
+ * `[catalogue key, number]` pair: its label is translated and its number formatted for the reader.
+ */
+export function Figures({
+  label,
+  items,
+  children,
+}: {
+  label?: string;
+  items: ReadonlyArray<Figure | readonly [Key, number]>;
+  children?: ReactNode;
+}) {
+  const { t, fmt } = useI18n();
+  const figures = items.map((f): Figure => ('label' in f ? f : { label: t(f[0]), value: fmt.number(f[1]) }));
+  return (
+    <dl className="figures" aria-label={label}>
+      {figures.map((f) => (
+        <div key={f.label} className={f.tone}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+      {children}
+    </dl>
   );
 }
 

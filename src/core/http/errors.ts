@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { sameOrgReferenceColumn } from '../db/columns.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
+import { nulRefused } from './nul.ts';
 import { localizeProblem, preferredLanguage } from './problem-texts.ts';
 import { unavailableProblem } from './unavailable.ts';
 
@@ -78,7 +79,7 @@ function fromDatabase(err: PgError, body?: unknown): HttpProblem | undefined {
       );
     case '22021': // NUL in text
     case '22P05': // NUL (\u0000) inside jsonb
-      return new HttpProblem(400, 'Bad Request', 'Text contains a character that cannot be stored (NUL)');
+      return nulRefused();
     case '22P02':
     case '22003':
     case '22007':

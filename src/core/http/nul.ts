@@ -3,6 +3,10 @@ import { badRequest, type FieldError } from './problem.ts';
 
 const MESSAGE = 'contains a NUL character, which cannot be stored';
 
+/** The 400 for text holding NUL, whether this check or the database found it. */
+export const nulRefused = (errors?: FieldError[]) =>
+  badRequest('Text contains a character that cannot be stored (NUL)', errors);
+
 /** Paths of the strings under `value` that contain NUL (`body.items.2.name`). */
 function nulPaths(value: unknown, path: string, out: FieldError[]): FieldError[] {
   if (out.length >= 20) return out;
@@ -24,5 +28,5 @@ function nulPaths(value: unknown, path: string, out: FieldError[]): FieldError[]
 export function refuseNul(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) {
   const errors = nulPaths(request.body, 'body', nulPaths(request.query, 'query', []));
   if (errors.length === 0) return done();
-  done(badRequest('Text contains a character that cannot be stored (NUL)', errors));
+  done(nulRefused(errors));
 }

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Answer } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { ErrorText, Table, formText, useItemResults, useLoad, useZone } from '../../ui';
-import { Figures } from './common';
+import { ErrorText, Figures, Table, formText, useItemResults, useLoad, useZone } from '../../ui';
 
 type Lead = Answer<'/api/events/events/{id}/exposant-scans', 'get'>['items'][number];
 interface Filters {

@@ -2,8 +2,8 @@ import { useId, useState } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
 import { useI18n, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
-import { ErrorText, Options, Page, Table, useLoad, useZone } from '../../ui';
-import { Figures, reasonLabel, useEventChoice } from './common';
+import { ErrorText, Figures, Options, Page, Table, useLoad, useZone } from '../../ui';
+import { reasonLabel, useEventChoice } from './common';
 
 type Stats = Answer<'/api/events/events/{id}/stats/scans', 'get'>;
 type Bucket = Stats['series'][number];

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
-import { useI18n, useT, type T } from '../../i18n';
+import { useT, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
 import { CameraScanner } from './Camera';
@@ -109,27 +109,3 @@ const REASONS: Record<string, Key> = {
 };
 /** A scan's refusal reason in words; an unknown one as the API wrote it. */
 export const reasonLabel = (t: T, reason: string) => (REASONS[reason] ? t(REASONS[reason]) : reason);
-
-/** A row of labelled figures (scans, entries, visitors…), numbers in the reader's locale. */
-export function Figures({
-  label,
-  items,
-  children,
-}: {
-  label: string;
-  items: ReadonlyArray<readonly [Key, number]>;
-  children?: ReactNode;
-}) {
-  const { t, fmt } = useI18n();
-  return (
-    <dl className="figures" aria-label={label}>
-      {items.map(([key, n]) => (
-        <div key={key}>
-          <dt>{t(key)}</dt>
-          <dd>{fmt.number(n)}</dd>
-        </div>
-      ))}
-      {children}
-    </dl>
-  );
-}

@@ -34,17 +34,3 @@ export function HomeCard({
     </section>
   );
 }
-
-/** Key figures side by side: a number and what it counts. */
-export function Figures({ items }: { items: Array<{ label: string; value: string; tone?: 'bad' | 'ok' }> }) {
-  return (
-    <dl className="figures">
-      {items.map((f) => (
-        <div key={f.label} className={f.tone ? `figure ${f.tone}` : 'figure'}>
-          <dt>{f.label}</dt>
-          <dd>{f.value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}

@@ -3,8 +3,8 @@ import type { Access } from '../../auth';
 import { useI18n } from '../../i18n';
 import { audienceLabel, eventRoleLabel, sessionStatusLabel } from '../../i18n/labels';
 import { useLiveEvents } from '../../live';
-import { useLoad, useZone } from '../../ui';
-import { Figures, HomeCard } from './Card';
+import { Figures, useLoad, useZone } from '../../ui';
+import { HomeCard } from './Card';
 
 type MyEventRole = Access['events'][number];
 

@@ -1,8 +1,8 @@
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { useLiveEvents } from '../../live';
-import { fmtTime, useLoad } from '../../ui';
-import { Figures, HomeCard } from './Card';
+import { Figures, fmtTime, useLoad } from '../../ui';
+import { HomeCard } from './Card';
 
 /** Open alerts listed on the home page, most recent first; the wall shows every one. */
 const ALERTS_SHOWN = 5;

@@ -1,8 +1,8 @@
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { userRoleLabel } from '../../i18n/labels';
-import { useLoad } from '../../ui';
-import { Figures, HomeCard } from './Card';
+import { Figures, useLoad } from '../../ui';
+import { HomeCard } from './Card';
 
 /** People shown per unit on the home page; the Users page lists them all. */
 const PEOPLE_SHOWN = 8;

@@ -1,8 +1,8 @@
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { useLiveEvents } from '../../live';
-import { useLoad } from '../../ui';
-import { Figures, HomeCard } from './Card';
+import { Figures, useLoad } from '../../ui';
+import { HomeCard } from './Card';
 
 /** Rows counted per list; beyond this the figure reads "200+". */
 const COUNTED = 200;
