@@ -11,6 +11,7 @@ import {
   ANNONCE_TARGETS,
   DOOR_MODES,
   SCAN_CONFLICTS,
+  SCAN_REASONS,
   SCAN_DIRECTIONS,
   BADGE_ROLES,
   EVENT_ROLES,
@@ -197,7 +198,7 @@ export const scanOut = z.object({
   session_id: z.string().nullable(),
   participant_id: z.string().nullable(),
   status: z.enum(ACCESS_STATUSES),
-  reason: z.string().nullable(),
+  reason: z.enum(SCAN_REASONS).nullable(),
   verified_by: z.number().nullable(),
   scanned_at: z.string(),
   direction: z.enum(SCAN_DIRECTIONS),
@@ -397,7 +398,7 @@ export const checkInView =
 
 export const scanDecisionOut = z.object({
   status: z.enum(ACCESS_STATUSES),
-  reason: z.string().nullable(),
+  reason: z.enum(SCAN_REASONS).nullable(),
   replayed: z.boolean(),
   scan: scanOut,
   participant: z

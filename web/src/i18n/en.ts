@@ -403,6 +403,8 @@ export const en = {
   'reason.room_full': 'Room is full',
   'reason.wrong_direction': 'This door does not let people through this way',
   'reason.not_inside': 'Was not recorded inside',
+  'reason.later_scan_known': 'Recorded, but a later scan of this badge was already known',
+  'reason.room_emptied': 'Checked out when the room was emptied',
   'scanner.none': 'You are not a badge controller in any event.',
   'scanner.door': 'Door of {room}',
   'scanner.stats': '{granted} granted, {denied} denied',

@@ -403,6 +403,8 @@ export const fr: Catalogue = {
   'reason.room_full': 'La salle est pleine',
   'reason.wrong_direction': 'Cette porte ne laisse pas passer dans ce sens',
   'reason.not_inside': 'N’était pas enregistré dans la salle',
+  'reason.later_scan_known': 'Enregistré, mais un passage plus récent de ce badge était déjà connu',
+  'reason.room_emptied': 'Sorti lors de la remise à zéro de la salle',
   'scanner.none': 'Vous n’êtes contrôleur des badges dans aucun événement.',
   'scanner.door': 'Porte de {room}',
   'scanner.stats': '{granted} acceptés, {denied} refusés',

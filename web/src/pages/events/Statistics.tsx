@@ -3,7 +3,8 @@ import { allPages, api, type Answer } from '../../api/client';
 import { useI18n, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Options, Page, Table, useLoad, useZone } from '../../ui';
-import { Figures, reasonLabel, useEventChoice } from './common';
+import { Figures, useEventChoice } from './common';
+import { reasonLabel } from './reasons';
 
 type Stats = Answer<'/api/events/events/{id}/stats/scans', 'get'>;
 type Bucket = Stats['series'][number];
