@@ -1,10 +1,11 @@
 // Every reason a door scan can carry, in words. The types come from the API, so
 // a code the server adds is a type error here until it has its label (and a test checks the list).
-import type { Answer } from '../../api/client';
-import type { T } from '../../i18n';
-import type { Key } from '../../i18n/en';
+import type { paths } from '../../api/schema.d.ts';
+import type { Key } from '../../i18n/en.ts';
 
-type Scan = Answer<'/api/events/events/{id}/scans', 'post'>['scan'];
+type Decision =
+  paths['/api/events/events/{id}/scans']['post']['responses'][200]['content']['application/json'];
+type Scan = Decision['scan'];
 export type ScanReason = NonNullable<Scan['reason']>;
 
 export const REASON_LABELS: Record<ScanReason, Key> = {
@@ -23,5 +24,5 @@ export const REASON_LABELS: Record<ScanReason, Key> = {
 };
 
 /** A scan's reason in words; a code this console does not know yet as the API wrote it. */
-export const reasonLabel = (t: T, reason: string) =>
+export const reasonLabel = (t: (key: Key) => string, reason: string) =>
   reason in REASON_LABELS ? t(REASON_LABELS[reason as ScanReason]) : reason;
