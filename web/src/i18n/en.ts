@@ -501,6 +501,7 @@ export const en = {
   'staffing.column': 'Column',
   'staffing.problem': 'Problem',
   'leads.title': 'Leads',
+  'leads.more': 'Show more leads',
   'leads.figures': 'Stand figures',
   'leads.total': 'Leads',
   'leads.today': 'Today',

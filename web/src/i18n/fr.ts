@@ -505,6 +505,7 @@ export const fr: Catalogue = {
   'staffing.column': 'Colonne',
   'staffing.problem': 'Problème',
   'leads.title': 'Contacts',
+  'leads.more': 'Afficher plus de contacts',
   'leads.figures': 'Chiffres du stand',
   'leads.total': 'Contacts',
   'leads.today': 'Aujourd’hui',
