@@ -48,6 +48,15 @@ export async function registerParticipant(
   input: ParticipantInput,
 ): Promise<Participant> {
   await getEvent(t, eventId, 'manage');
+  return issueBadge(t, eventId, input);
+}
+
+/** Issues (or reactivates) a badge; the caller decided who may. */
+export async function issueBadge(
+  t: TenantTx,
+  eventId: string,
+  input: ParticipantInput,
+): Promise<Participant> {
   if (input.userId != null) {
     await assertMember(t, input.userId, 'body.user_id');
     const [existing] = await t.tx

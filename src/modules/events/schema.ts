@@ -192,6 +192,30 @@ export const eventAssignments = pgTable(
   ],
 );
 
+/**
+ * An event role offered with an invitation to join the organization: given when the invitation is
+ * accepted (granted_at), as the invitation itself carries an org role only.
+ */
+export const eventRoleInvitations = pgTable(
+  'event_role_invitations',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    invitationId: uuid('invitation_id').notNull(),
+    role: text('role', { enum: EVENT_ROLES }).notNull(),
+    invitedBy: bigint('invited_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    unique('event_role_invitations_unique').on(t.orgId, t.invitationId, t.eventId),
+    tenantIsolation('event_role_invitations'),
+  ],
+);
+
 /** RoomAssignment: a gestionnaire or controller in one room for one time slot. */
 export const roomAssignments = pgTable(
   'room_assignments',
