@@ -7,13 +7,8 @@ import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { LiveEvent } from '../../core/events/bus.ts';
-import {
-  csvField,
-  type annonceView,
-  type checkedInData,
-  type occupancyData,
-  type scanRecordedData,
-} from './views.ts';
+import { csvField } from '../../core/http/csv.ts';
+import { type annonceView, type checkedInData, type occupancyData, type scanRecordedData } from './views.ts';
 
 type AnnonceData = ReturnType<typeof annonceView>;
 type CheckedIn = ReturnType<typeof checkedInData>;

@@ -1,5 +1,7 @@
 import type { RosterModule } from '../../core/http/app.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
+import { onInvitationAccepted } from '../identity/invitations.ts';
+import { grantInvitedRoles } from './roles.ts';
 import { registerEventRoutes } from './routes.ts';
 import { seedEventsDemo } from './demo.ts';
 import { printSummary, seedDemoEvent } from './seed-demo.ts';
@@ -12,6 +14,7 @@ export const eventsModule: RosterModule = {
   name: 'events',
   register(app) {
     registerEventRoutes(app);
+    onInvitationAccepted(grantInvitedRoles);
   },
   seedDemo: (t, users) => seedEventsDemo(t, users),
   commands: {

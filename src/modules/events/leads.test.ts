@@ -141,4 +141,66 @@ describeEachBackend('events: lead capture at the stands', (env) => {
     assert.equal(json.body.leads.length, 3);
     assert.ok(json.body.leads.every((l) => Array.isArray(l.scans) && l.scans.length > 0));
   });
+
+  test('a stand with 250 leads: pages of 200 with filters reach every lead once, the exports give all', async () => {
+    const made = await env().makeOrg('leads-many');
+    const pres = await env().makeUser(made.org, 'lm.pres');
+    const expo = await env().makeUser(made.org, 'lm.expo');
+    const event = (
+      await pres.client.post('/api/events/events', {
+        name: 'Big expo',
+        start_date: at(-10),
+        end_date: at(30),
+      })
+    ).body.id;
+    const on = <P extends string>(p: P): `/api/events/events/${string}${P}` =>
+      `/api/events/events/${event}${p}`;
+    await pres.client.post(on('/assignments'), { user_id: expo.id, role: 'exposant' });
+    // 250 visitors and their leads, one a minute: rating i % 6, tag "hot" on every fifth, two days.
+    await queryRows(
+      env().database.db,
+      sql`with stand as (select org_id, id from event_participants where event_id = ${event}::uuid),
+          visitor as (
+            insert into event_participants (org_id, id, event_id, full_name, badge_id)
+            select stand.org_id, gen_random_uuid(), ${event}::uuid, 'Visitor ' || i, 'BDG-MANY-' || lpad(i::text, 4, '0')
+              from stand, generate_series(1, 250) i
+            returning id, full_name)
+          insert into exposant_scans
+            (org_id, id, event_id, exposant_id, scanned_participant_id, visit_day, scanned_at, rating, tags)
+          select stand.org_id, gen_random_uuid(), ${event}::uuid, stand.id, v.id,
+                 date '2026-01-01' + (n % 2), now() - n * interval '1 minute', n % 6,
+                 case when n % 5 = 0 then array['hot'] else '{}'::text[] end
+            from stand, (select id, substr(full_name, 9)::int as n from visitor) v`,
+    );
+    const all = async (query: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { status: number; body: { items: Array<{ id: string }>; next_cursor: string | null } } =
+          await expo.client.get(on(`/exposant-scans?limit=200${query}${cursor ? `&cursor=${cursor}` : ''}`));
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        ids.push(...page.body.items.map((l) => l.id));
+        cursor = page.body.next_cursor;
+        pages++;
+      } while (cursor);
+      return { ids, pages };
+    };
+    const everything = await all('');
+    assert.deepEqual([everything.ids.length, new Set(everything.ids).size, everything.pages], [250, 250, 2]);
+    assert.equal((await all('&min_rating=5')).ids.length, 41, 'ratings 5: n = 5, 11, … 245');
+    assert.equal((await all('&tag=hot&day=2026-01-01')).ids.length, 25, 'every tenth: hot and an even n');
+    assert.equal((await all('&q=Visitor%2012')).ids.length, 11, 'Visitor 12 and 120…129');
+
+    const csv = await expo.client.get(on('/exposant-scans/export.csv'));
+    const text: unknown = csv.body;
+    assert.ok(typeof text === 'string', 'a text body');
+    assert.equal(text.split('\r\n').filter(Boolean).length, 251, 'header and every lead');
+    const json = await expo.client.get(on('/exposant-scans/export.json?min_rating=5'));
+    assert.equal(json.body.leads.length, 41);
+    const forged = await expo.client.get(on('/exposant-scans?cursor=bm90LWEtY3Vyc29y'));
+    assert.deepEqual([forged.status, forged.body.errors[0].path], [400, 'query.cursor']);
+    const tooMany = await expo.client.get(on('/exposant-scans?limit=201'));
+    assert.deepEqual([tooMany.status, tooMany.body.errors[0].path], [400, 'query.limit']);
+  });
 });

@@ -16,6 +16,8 @@ import { toSql } from '../../core/access/policy.ts';
 import {
   events,
   participants,
+  type DENIAL_REASONS,
+  type GRANT_NOTES,
   roomAccesses,
   rooms,
   sessionAccesses,
@@ -46,6 +48,15 @@ export async function registerParticipant(
   input: ParticipantInput,
 ): Promise<Participant> {
   await getEvent(t, eventId, 'manage');
+  return issueBadge(t, eventId, input);
+}
+
+/** Issues (or reactivates) a badge; the caller decided who may. */
+export async function issueBadge(
+  t: TenantTx,
+  eventId: string,
+  input: ParticipantInput,
+): Promise<Participant> {
   if (input.userId != null) {
     await assertMember(t, input.userId, 'body.user_id');
     const [existing] = await t.tx
@@ -235,20 +246,8 @@ export async function checkInParticipant(
 
 // ---------------------------------------------------------------- room access control
 
-export const DENIAL_REASONS = [
-  'controller_not_assigned',
-  'invalid_badge',
-  'other_event',
-  'unknown_badge',
-  'not_checked_in',
-  'payment_required',
-  'room_full',
-  'wrong_direction',
-] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
-
-/** Why a granted scan changed nothing: already inside (in), or not recorded inside (out). */
-export type GrantNote = 'already_in_room' | 'not_inside';
+export type GrantNote = (typeof GRANT_NOTES)[number];
 
 export interface ScanDecision {
   status: RoomAccess['status'];

@@ -7,9 +7,16 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden } from '../../core/http/problem.ts';
 import { inviteMember, type Invitation } from '../identity/invitations.ts';
-import { registerParticipant } from './participants.ts';
+import { issueBadge } from './participants.ts';
 import { eventAssignmentPolicy } from './policy.ts';
-import { eventAssignments, participants, roomAssignments, type EventRole } from './schema.ts';
+import {
+  eventAssignments,
+  eventRoleInvitations,
+  events,
+  participants,
+  roomAssignments,
+  type EventRole,
+} from './schema.ts';
 import { assertMember, getEvent } from './service.ts';
 
 /**
@@ -24,6 +31,16 @@ export async function assignEventRole(
   input: { userId: number; role: EventRole },
 ): Promise<EventAssignment> {
   await getEvent(t, eventId, 'manage');
+  return grantEventRole(t, eventId, input);
+}
+
+/** Gives the role (and the badge it comes with); the caller decided who may. */
+async function grantEventRole(
+  t: TenantTx,
+  eventId: string,
+  input: { userId: number; role: EventRole },
+  invitedBy?: number | null,
+): Promise<EventAssignment> {
   await assertMember(t, input.userId, 'body.user_id');
   const [existing] = await t.tx
     .select()
@@ -36,7 +53,7 @@ export async function assignEventRole(
   const values = {
     role: input.role,
     isActive: true,
-    assignedBy: t.actor.userId,
+    assignedBy: invitedBy === undefined ? t.actor.userId : invitedBy,
     assignedAt: new Date(),
     updatedAt: new Date(),
   };
@@ -51,7 +68,7 @@ export async function assignEventRole(
       .select({ fullName: users.fullName, username: users.username, email: users.email })
       .from(users)
       .where(eq(users.id, input.userId));
-    await registerParticipant(t, eventId, {
+    await issueBadge(t, eventId, {
       userId: input.userId,
       fullName: user.fullName || user.username,
       email: user.email,
@@ -62,7 +79,10 @@ export async function assignEventRole(
     action: 'assign',
     entityType: 'event_assignment',
     entityId: assignment.id,
-    message: `User ${input.userId} assigned as ${input.role}`,
+    message:
+      invitedBy === undefined
+        ? `User ${input.userId} assigned as ${input.role}`
+        : `User ${input.userId} assigned as ${input.role} on accepting the invitation`,
     before: existing ?? null,
     after: assignment,
   });
@@ -197,9 +217,9 @@ export type StaffInvitation =
 /**
  * Gives the event role to whoever `login` (a username or an email) names. A member of the
  * organization gets the role at once. Anyone else is invited to join the organization (the
- * identity module's invitation, so org admins only); the role is given once they have joined, as
- * the invitation carries an org role only. The answer is the same whether or not such an account
- * exists, so nothing is learnt about other orgs.
+ * identity module's invitation, so org admins only) and the event role goes with the invitation:
+ * it is given when they accept (grantInvitedRoles). The answer is the same whether or not such an
+ * account exists, so nothing is learnt about other orgs.
  */
 export async function inviteToEvent(
   t: TenantTx,
@@ -222,5 +242,48 @@ export async function inviteToEvent(
     throw forbidden(
       `${typed} is not a member of this organization; only its admins invite new people (then give the role here)`,
     );
-  return { kind: 'invited', invitation: await inviteMember(t, typed, 'member') };
+  const invitation = await inviteMember(t, typed, 'member');
+  // Inviting again for this event (the same open invitation) offers the latest role.
+  await t.tx
+    .insert(eventRoleInvitations)
+    .values({
+      orgId: t.orgId,
+      eventId,
+      invitationId: invitation.id,
+      role: input.role,
+      invitedBy: t.actor.userId,
+    })
+    .onConflictDoUpdate({
+      target: [eventRoleInvitations.orgId, eventRoleInvitations.invitationId, eventRoleInvitations.eventId],
+      set: { role: input.role, invitedBy: t.actor.userId },
+    });
+  return { kind: 'invited', invitation };
+}
+
+/**
+ * The new member accepted an invitation: the event roles offered with it are given now (audited
+ * as given on acceptance), except in events since cancelled or removed.
+ */
+export async function grantInvitedRoles(t: TenantTx, invitation: { id: string }): Promise<void> {
+  const offered = await t.tx
+    .select({ offer: eventRoleInvitations })
+    .from(eventRoleInvitations)
+    .innerJoin(
+      events,
+      and(eq(events.orgId, eventRoleInvitations.orgId), eq(events.id, eventRoleInvitations.eventId)),
+    )
+    .where(
+      and(
+        eq(eventRoleInvitations.invitationId, invitation.id),
+        isNull(eventRoleInvitations.grantedAt),
+        eq(events.isActive, true),
+      ),
+    );
+  for (const { offer } of offered) {
+    await grantEventRole(t, offer.eventId, { userId: t.actor.userId!, role: offer.role }, offer.invitedBy);
+    await t.tx
+      .update(eventRoleInvitations)
+      .set({ grantedAt: new Date() })
+      .where(eq(eventRoleInvitations.id, offer.id));
+  }
 }

@@ -6,7 +6,7 @@ import { base, eventParams, flag, flagValue, instant, nonce, qr, tags } from './
 import * as offline from './offline.ts';
 import { scannerKitOut, scannerKitView, uploadedScansOut, uploadedScansView } from './offline-views.ts';
 import * as access from './participants.ts';
-import { ACCESS_STATUSES, SCAN_DIRECTIONS } from './schema.ts';
+import { ACCESS_STATUSES, DENIAL_REASONS, GRANT_NOTES, SCAN_DIRECTIONS } from './schema.ts';
 import {
   scanDecisionOut,
   scanDecisionView,
@@ -36,7 +36,7 @@ const scanListQuery = pageQuery.extend(scanFilter.shape).extend({
 export const UPLOAD_MAX = 5000;
 /** A device's clock may run a little ahead; a scan further in the future did not happen yet. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-const OFFLINE_REASONS = [...access.DENIAL_REASONS, 'already_in_room', 'not_inside'] as const;
+const OFFLINE_REASONS = [...DENIAL_REASONS, ...GRANT_NOTES] as const;
 
 const offlineScan = z
   .strictObject({

@@ -47,6 +47,28 @@ export const SCAN_CONFLICTS = [
   'not_checked_in',
   'payment_required',
 ] as const;
+/**
+ * Why a door refused a badge. Every reason a scan can carry is in SCAN_REASONS: the console labels
+ * each of them (a test fails on one without words), so a new one is added there.
+ */
+export const DENIAL_REASONS = [
+  'controller_not_assigned',
+  'invalid_badge',
+  'other_event',
+  'unknown_badge',
+  'not_checked_in',
+  'payment_required',
+  'room_full',
+  'wrong_direction',
+] as const;
+/** Why a granted scan changed nothing: already inside (in), or not recorded inside (out). */
+export const GRANT_NOTES = ['already_in_room', 'not_inside'] as const;
+/**
+ * Every reason a door scan is recorded with: a denial, a granted scan that moved nothing, an
+ * uploaded move older than one the server already had, an exit by emptying the room.
+ */
+export const SCAN_REASONS = [...DENIAL_REASONS, ...GRANT_NOTES, 'later_scan_known', 'room_emptied'] as const;
+export type ScanReason = (typeof SCAN_REASONS)[number];
 export const ANNONCE_TARGETS = ['all', 'participants', 'exposants', 'controlleurs', 'gestionnaires'] as const;
 
 export type EventRole = (typeof EVENT_ROLES)[number];
@@ -170,6 +192,30 @@ export const eventAssignments = pgTable(
   ],
 );
 
+/**
+ * An event role offered with an invitation to join the organization: given when the invitation is
+ * accepted (granted_at), as the invitation itself carries an org role only.
+ */
+export const eventRoleInvitations = pgTable(
+  'event_role_invitations',
+  {
+    orgId: orgIdColumn(),
+    id: idColumn(),
+    eventId: uuid('event_id').notNull(),
+    invitationId: uuid('invitation_id').notNull(),
+    role: text('role', { enum: EVENT_ROLES }).notNull(),
+    invitedBy: bigint('invited_by', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    unique('event_role_invitations_unique').on(t.orgId, t.invitationId, t.eventId),
+    tenantIsolation('event_role_invitations'),
+  ],
+);
+
 /** RoomAssignment: a gestionnaire or controller in one room for one time slot. */
 export const roomAssignments = pgTable(
   'room_assignments',
@@ -264,7 +310,7 @@ export const roomAccesses = pgTable(
     /** Null when the badge was unknown or forged. */
     participantId: uuid('participant_id'),
     status: text('status', { enum: ACCESS_STATUSES }).notNull(),
-    reason: text('reason'),
+    reason: text('reason', { enum: SCAN_REASONS }),
     verifiedBy: bigint('verified_by', { mode: 'number' }),
     scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull().defaultNow(),
     direction: text('direction', { enum: SCAN_DIRECTIONS }).notNull().default('in'),

@@ -264,7 +264,7 @@ export async function emptyRoom(
         sessionId: now?.id ?? null,
         participantId: p.id,
         status: 'granted' as const,
-        reason: 'room_emptied',
+        reason: 'room_emptied' as const,
         verifiedBy: t.actor.userId,
         direction: 'out' as const,
       })),

@@ -123,6 +123,56 @@ describeEachBackend('events: staffing and registration', (env) => {
     assert.deepEqual([blank.status, blank.body.errors[0].path], [400, 'body.login']);
   });
 
+  test('an invitation carries the event role: accepting it gives the role and the badge, audited', async () => {
+    const { org, admin: owner } = await env().makeOrg('staff-invite');
+    // Carol and Dan are members of another organization only.
+    const { org: elsewhere } = await env().makeOrg('staff-elsewhere');
+    const carol = await env().makeUser(elsewhere, 'si.carol');
+    const dan = await env().makeUser(elsewhere, 'si.dan');
+    const event = (
+      await owner.post('/api/events/events', { name: 'Invited', start_date: at(1), end_date: at(9) })
+    ).body.id;
+    const invite = (login: string) =>
+      owner.post<string, { status: string; invitation: { id: string } }>(
+        `/api/events/events/${event}/invitations`,
+        { login, role: 'exposant' },
+      );
+    const roleOf = async (userId: number) =>
+      queryRows<{ role: string; assigned_by: string | null; badge: string | null }>(
+        env().database.db,
+        sql`select a.role, a.assigned_by::text, p.role as badge
+              from event_assignments a
+              left join event_participants p on p.event_id = a.event_id and p.user_id = a.user_id and p.is_active
+             where a.event_id = ${event}::uuid and a.user_id = ${userId} and a.is_active`,
+      );
+    const toCarol = await invite('si.carol');
+    assert.deepEqual([toCarol.status, toCarol.body.status], [202, 'invited']);
+    assert.deepEqual(await roleOf(carol.id), [], 'nothing is given before the answer');
+    const toDan = await invite('si.dan');
+
+    const accepted = await carol.client.post(`/api/auth/invitations/${toCarol.body.invitation.id}/accept`);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const [ownerRow] = await queryRows<{ id: string }>(
+      env().database.db,
+      sql`select user_id::text as id from memberships where org_id = ${org.id}::uuid and role = 'owner'`,
+    );
+    assert.deepEqual(await roleOf(carol.id), [
+      { role: 'exposant', assigned_by: ownerRow.id, badge: 'exposant' },
+    ]);
+    const audited = await queryRows<{ message: string }>(
+      env().database.db,
+      sql`select message from audit_log where org_id = ${org.id}::uuid and entity_type = 'event_assignment'`,
+    );
+    assert.deepEqual(
+      audited.map((a) => a.message),
+      [`User ${carol.id} assigned as exposant on accepting the invitation`],
+    );
+
+    const declined = await dan.client.post(`/api/auth/invitations/${toDan.body.invitation.id}/decline`);
+    assert.equal(declined.status, 200);
+    assert.deepEqual(await roleOf(dan.id), [], 'a declined invitation gives nothing');
+  });
+
   test('CSV preview: what would be registered and every row error, nothing written', async () => {
     const before = await badges();
     const csv = [

@@ -1,6 +1,7 @@
 // The module's wire boundary: the JSON the routes answer and the live events carry (snake_case),
 // each a zod schema for the OpenAPI document and a mapper from the domain rows.
 import { z } from 'zod';
+import { csvDocument } from '../../core/http/csv.ts';
 import { qrPayloadOf } from './badges.ts';
 import type { Visit } from './exhibitors.ts';
 import type { Participant, RoomAccess, ScanDecision, ScanStats, SessionAccess } from './participants.ts';
@@ -11,6 +12,7 @@ import {
   ANNONCE_TARGETS,
   DOOR_MODES,
   SCAN_CONFLICTS,
+  SCAN_REASONS,
   SCAN_DIRECTIONS,
   BADGE_ROLES,
   EVENT_ROLES,
@@ -197,7 +199,7 @@ export const scanOut = z.object({
   session_id: z.string().nullable(),
   participant_id: z.string().nullable(),
   status: z.enum(ACCESS_STATUSES),
-  reason: z.string().nullable(),
+  reason: z.enum(SCAN_REASONS).nullable(),
   verified_by: z.number().nullable(),
   scanned_at: z.string(),
   direction: z.enum(SCAN_DIRECTIONS),
@@ -397,7 +399,7 @@ export const checkInView =
 
 export const scanDecisionOut = z.object({
   status: z.enum(ACCESS_STATUSES),
-  reason: z.string().nullable(),
+  reason: z.enum(SCAN_REASONS).nullable(),
   replayed: z.boolean(),
   scan: scanOut,
   participant: z
@@ -559,46 +561,34 @@ export const occupancyData = (eventId: string, r: Room) => ({
 
 // ---------------------------------------------------------------- CSV
 
-/**
- * RFC 4180 field: quoted when it holds a comma, quote or line break. A leading = + - @ is
- * neutralised so a spreadsheet does not run a visitor's name as a formula.
- */
-export function csvField(value: string | null): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+const VISIT_COLUMNS = [
+  'scanned_at',
+  'visit_day',
+  'full_name',
+  'email',
+  'badge_id',
+  'role',
+  'notes',
+  'rating',
+  'tags',
+  'scans',
+  'device_scanned_at',
+] as const;
 
-export function visitsCsv(visits: Visit[]): string {
-  const header = [
-    'scanned_at',
-    'visit_day',
-    'full_name',
-    'email',
-    'badge_id',
-    'role',
-    'notes',
-    'rating',
-    'tags',
-    'scans',
-    'device_scanned_at',
-  ];
-  const lines = visits.map((v) =>
-    [
-      v.scan.scannedAt.toISOString(),
-      v.scan.visitDay,
-      v.visitor.fullName,
-      v.visitor.email,
-      v.visitor.badgeId,
-      v.visitor.role,
-      v.scan.notes,
-      v.scan.rating === null ? '' : String(v.scan.rating),
-      v.scan.tags.join('; '),
-      String(v.scans?.length ?? 0),
-      (v.scans ?? []).map((x) => iso(x.deviceScannedAt) ?? '').join(' '),
-    ]
-      .map(csvField)
-      .join(','),
+export const visitsCsv = (visits: Visit[]): string =>
+  csvDocument(
+    VISIT_COLUMNS,
+    visits.map((v) => ({
+      scanned_at: v.scan.scannedAt.toISOString(),
+      visit_day: v.scan.visitDay,
+      full_name: v.visitor.fullName,
+      email: v.visitor.email,
+      badge_id: v.visitor.badgeId,
+      role: v.visitor.role,
+      notes: v.scan.notes,
+      rating: v.scan.rating,
+      tags: v.scan.tags.join('; '),
+      scans: v.scans?.length ?? 0,
+      device_scanned_at: (v.scans ?? []).map((x) => iso(x.deviceScannedAt) ?? '').join(' '),
+    })),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
-}

@@ -10,6 +10,16 @@ import { assertMayChangeOwnership } from './service.ts';
 
 export type Invitation = typeof invitations.$inferSelect;
 
+/**
+ * What other modules attach to an invitation (e.g. a role in an event) is given when it is
+ * accepted: each listener runs in the accepting transaction, as the new member.
+ */
+export type AcceptedListener = (t: TenantTx, invitation: Invitation) => Promise<void>;
+const acceptedListeners = new Set<AcceptedListener>();
+export function onInvitationAccepted(listener: AcceptedListener): void {
+  acceptedListeners.add(listener);
+}
+
 /** Long enough to be noticed after a holiday; a forgotten invitation must not stay open for ever. */
 export const INVITATION_TTL_MS = 14 * 24 * 3600 * 1000;
 
@@ -141,6 +151,7 @@ export async function answerInvitation(
         .where(eq(memberships.userId, userId));
       if (member) throw conflict('You are already a member of this organization');
       await t.tx.insert(memberships).values({ orgId: t.orgId, userId, role: answered.role });
+      for (const listener of acceptedListeners) await listener(t, answered);
     }
     const verb = answer === 'accept' ? 'accepted' : 'declined';
     await audit(t, {

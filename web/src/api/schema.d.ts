@@ -4096,7 +4096,7 @@ export interface paths {
                                 participant_id: string | null;
                                 /** @enum {string} */
                                 status: "granted" | "denied";
-                                reason: string | null;
+                                reason: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside" | "later_scan_known" | "room_emptied") | null;
                                 verified_by: number | null;
                                 scanned_at: string;
                                 /** @enum {string} */
@@ -4148,7 +4148,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "granted" | "denied";
-                            reason: string | null;
+                            reason: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside" | "later_scan_known" | "room_emptied") | null;
                             replayed: boolean;
                             scan: {
                                 id: string;
@@ -4158,7 +4158,7 @@ export interface paths {
                                 participant_id: string | null;
                                 /** @enum {string} */
                                 status: "granted" | "denied";
-                                reason: string | null;
+                                reason: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside" | "later_scan_known" | "room_emptied") | null;
                                 verified_by: number | null;
                                 scanned_at: string;
                                 /** @enum {string} */
@@ -4367,7 +4367,7 @@ export interface paths {
                                     participant_id: string | null;
                                     /** @enum {string} */
                                     status: "granted" | "denied";
-                                    reason: string | null;
+                                    reason: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside" | "later_scan_known" | "room_emptied") | null;
                                     verified_by: number | null;
                                     scanned_at: string;
                                     /** @enum {string} */

@@ -12,6 +12,7 @@ interface Filters {
 }
 
 const RATINGS = [0, 1, 2, 3, 4, 5];
+const PAGE_SIZE = 100;
 /** The filters as a query string, for the list and for the export links alike. */
 const queryOf = (f: Filters) =>
   new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1]))).toString();
@@ -30,23 +31,33 @@ export function Leads({ eventId, zone, changed }: { eventId: string; zone: strin
     () => api.get('/api/events/events/{id}/exposant-scans/stats', { path: { id: eventId } }),
     [eventId, changed, tick],
   );
-  const leads = useLoad(
-    () =>
-      api.get('/api/events/events/{id}/exposant-scans', {
+  // Pages shown so far: a reload (a filter, a saved lead, a new scan) fetches them all again.
+  const [pages, setPages] = useState(1);
+  const leads = useLoad(async () => {
+    const items: Lead[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < pages; i++) {
+      const page = await api.get('/api/events/events/{id}/exposant-scans', {
         path: { id: eventId },
         query: {
-          limit: 200,
+          limit: PAGE_SIZE,
+          cursor,
           min_rating: filters.min_rating ? Number(filters.min_rating) : undefined,
           tag: filters.tag || undefined,
           day: filters.day || undefined,
           q: filters.q || undefined,
         },
-      }),
-    [eventId, changed, tick, queryOf(filters)],
-  );
+      });
+      items.push(...page.items);
+      cursor = page.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    return { items, more: cursor !== undefined };
+  }, [eventId, changed, tick, queryOf(filters), pages]);
   function applyFilters(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    setPages(1);
     setFilters({
       min_rating: formText(f, 'min_rating'),
       tag: formText(f, 'tag').trim(),
@@ -129,6 +140,16 @@ export function Leads({ eventId, zone, changed }: { eventId: string; zone: strin
         ))}
       </Table>
       {!leads.loading && items.length === 0 && <p className="muted">{t('leads.none')}</p>}
+      {leads.data?.more && (
+        <button
+          type="button"
+          className="ghost"
+          disabled={leads.loading}
+          onClick={() => setPages((n) => n + 1)}
+        >
+          {t('leads.more')}
+        </button>
+      )}
     </section>
   );
 }

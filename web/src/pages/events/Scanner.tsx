@@ -5,7 +5,8 @@ import { useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
 import { eventRoleLabel } from '../../i18n/labels';
 import { Page, useLoad } from '../../ui';
-import { qrFromInput, reasonLabel, ScanDesk, useEventChoice } from './common';
+import { qrFromInput, ScanDesk, useEventChoice } from './common';
+import { reasonLabel } from './reasons';
 import {
   applyMove,
   decideOffline,

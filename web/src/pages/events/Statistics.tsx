@@ -3,7 +3,8 @@ import { allPages, api, type Answer } from '../../api/client';
 import { useI18n, type T } from '../../i18n';
 import type { Key } from '../../i18n/en';
 import { ErrorText, Figures, Options, Page, Table, useLoad, useZone } from '../../ui';
-import { reasonLabel, useEventChoice } from './common';
+import { useEventChoice } from './common';
+import { reasonLabel } from './reasons';
 
 type Stats = Answer<'/api/events/events/{id}/stats/scans', 'get'>;
 type Bucket = Stats['series'][number];

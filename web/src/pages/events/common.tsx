@@ -2,7 +2,6 @@ import { useState, type FormEvent, type ReactNode, type RefObject } from 'react'
 import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
 import { useT, type T } from '../../i18n';
-import type { Key } from '../../i18n/en';
 import { ErrorText, Options } from '../../ui';
 import { CameraScanner } from './Camera';
 
@@ -95,17 +94,3 @@ export function ScanDesk({
   );
 }
 
-const REASONS: Record<string, Key> = {
-  controller_not_assigned: 'reason.controller_not_assigned',
-  invalid_badge: 'reason.invalid_badge',
-  other_event: 'reason.other_event',
-  unknown_badge: 'reason.unknown_badge',
-  not_checked_in: 'reason.not_checked_in',
-  payment_required: 'reason.payment_required',
-  already_in_room: 'reason.already_in_room',
-  room_full: 'reason.room_full',
-  wrong_direction: 'reason.wrong_direction',
-  not_inside: 'reason.not_inside',
-};
-/** A scan's refusal reason in words; an unknown one as the API wrote it. */
-export const reasonLabel = (t: T, reason: string) => (REASONS[reason] ? t(REASONS[reason]) : reason);
