@@ -26,6 +26,7 @@ import { Users } from './pages/org/Users';
 import { Units } from './pages/org/Units';
 import { Audit } from './pages/org/Audit';
 import { AccessExplain } from './pages/access/Access';
+import { ROOM_PAGE, RoomPage } from './pages/venue/Room';
 import { Wall } from './pages/monitoring/Wall';
 import { Performers } from './pages/monitoring/Performers';
 import { Groups } from './pages/monitoring/Groups';
@@ -114,6 +115,14 @@ export const NAV: NavItem[] = [
     module: 'module.events',
     allowed: (a) => a.events.length > 0,
     page: () => <Announcements />,
+  },
+  {
+    href: ROOM_PAGE,
+    label: 'nav.room',
+    module: 'module.events',
+    allowed: (a) =>
+      a.isOrgAdmin || a.events.some((e) => e.role === 'manager' || e.role === 'gestionnaire_des_salles'),
+    page: () => <RoomPage />,
   },
   {
     href: '/events/stand',

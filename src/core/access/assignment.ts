@@ -22,16 +22,37 @@ export interface AssignmentWindowColumns {
   isActive: AnyColumn;
   startsAt?: AnyColumn;
   endsAt?: AnyColumn;
+  /** With these two, a replayed instant reads the assignment's history (see `replayedAt`). */
+  assignedAt?: AnyColumn;
+  updatedAt?: AnyColumn;
+}
+
+/** The instants made by `replayedAt`: rules read assignments as they stood then. */
+const replayed = new WeakSet<SQL>();
+
+/**
+ * An instant to ask "who could, then?" (explain's `at`): assignments are read as they stood at
+ * that instant rather than as they stand now — one not yet made then did not count, and one
+ * deactivated since (its last change is the deactivation, `updated_at`) still did.
+ */
+export function replayedAt(at: Date): SQL {
+  const instant = sql`${at.toISOString()}::timestamptz`;
+  replayed.add(instant);
+  return instant;
 }
 
 /**
  * "This assignment counts at `at`": active, started, not yet ended. An open start or end means
  * unbounded on that side. The end is exclusive so back-to-back slots (08:00–12:00, 12:00–18:00)
- * never both count at noon.
+ * never both count at noon. At a replayed instant, `is_active` and the row's existence are read
+ * as they were then (tables spreading assignmentColumns() carry what that takes).
  */
 export function assignmentInForce(cols: AssignmentWindowColumns, at: Date | SQL = sql`now()`): SQL {
-  const parts: SQL[] = [sql`${cols.isActive} = true`];
   const when = at instanceof Date ? sql`${at.toISOString()}::timestamptz` : at;
+  const history = !(at instanceof Date) && replayed.has(at) && cols.assignedAt && cols.updatedAt;
+  const parts: SQL[] = history
+    ? [sql`(${cols.isActive} = true or ${cols.updatedAt} > ${when})`, sql`${cols.assignedAt} <= ${when}`]
+    : [sql`${cols.isActive} = true`];
   if (cols.startsAt) parts.push(sql`(${cols.startsAt} is null or ${cols.startsAt} <= ${when})`);
   if (cols.endsAt) parts.push(sql`(${cols.endsAt} is null or ${cols.endsAt} > ${when})`);
   return sql.join(parts, sql` and `);

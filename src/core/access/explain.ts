@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { isOrgAdmin, type Actor, type OrgRole } from './actor.ts';
+import { replayedAt } from './assignment.ts';
 import { explainablePolicies, type Policy, type Reason } from './policy.ts';
 import { queryRows } from '../db/client.ts';
 import { memberships, users } from '../db/platform-schema.ts';
@@ -119,7 +120,8 @@ function grantSummary(policy: Policy<string>, name: string): string {
   return policy.grantsConsulted().find((g) => g.name === name)?.summary ?? name;
 }
 
-const atSql = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+// Assignments are replayed as they stood at the instant asked about (their history), not as now.
+const atSql = (at: Date) => replayedAt(at);
 
 /** Per explainable kind, the rows the person reaches at `at` (up to `limit` each), with why. */
 export async function reachedBy(

@@ -5,6 +5,7 @@ import { withTenantStatement, type TenantDeps } from '../../core/db/tenant.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { assetIsActiveSql, deviceContentPath } from './assets.ts';
 import { screenDeviceId } from './device-auth.ts';
+import { addedScreenItems } from './screen-items.ts';
 import { signageAssets, type PlaylistSource } from './schema.ts';
 import { screenItemView } from './views.ts';
 
@@ -107,7 +108,12 @@ export type ScreenContent = ScreenPlaylist & { reason: PlaylistReason | null; at
  * entry's on the screen's local clock (settings.timezone, else UTC).
  */
 export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<ScreenPlaylist> {
-  return screenContent(deps, actor, screenDeviceId(actor), null);
+  const deviceId = screenDeviceId(actor);
+  const [content, added] = await Promise.all([
+    screenContent(deps, actor, deviceId, null),
+    addedScreenItems(deps, actor, deviceId),
+  ]);
+  return added.length ? { ...content, items: [...content.items, ...added] } : content;
 }
 
 /**

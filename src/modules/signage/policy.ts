@@ -59,6 +59,8 @@ export const devicePolicy = definePolicy({
     orgWide(actor)
       ? true
       : anyOf(sql`${signageDevices.unitId} is null`, unitScope(actor, { unitId: signageDevices.unitId }, at)),
+  // Sight other modules derive onto a screen (the room slot of the room it serves).
+  derived: { target: 'signage.screen', objectId: () => sql`${signageDevices.id}` },
   describe: {
     kind: 'signage.screen',
     source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { eq } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import type { Organization } from '../identity/service.ts';
 import { createEvent, createRoom } from '../events/service.ts';
@@ -217,6 +218,50 @@ describeEachBackend('access explain: the same policies answer "why?" and filter 
       then.body.would_grant!.map((g) => g.rule),
       ['monitoring.unit.see', 'venue.room_slot_stage', 'org.admin'],
     );
+  });
+
+  test('at a past instant, slots read as they stood then: ended since still counts, made since does not', async () => {
+    const [ana, ben] = people;
+    const dayBefore = new Date(Date.now() - 24 * HOUR);
+    const slotOf = (userId: number, assignedAt: Date) =>
+      env().inOrg(org, async (t) => {
+        const [row] = await t.tx
+          .insert(roomAssignments)
+          .values({
+            orgId: t.orgId,
+            eventId: id.event,
+            roomId: id.room1,
+            userId,
+            role: 'gestionnaire_des_salles',
+            startsAt: new Date(dayBefore.getTime() - HOUR),
+            endsAt: new Date(dayBefore.getTime() + HOUR),
+            assignedAt,
+          })
+          .returning();
+        return row.id;
+      });
+    await env().inOrg(org, async (t) => {
+      await t.tx.delete(roomAssignments);
+      await t.tx.delete(userUnits);
+    });
+    // Ana's slot was made two days ago and ended early today; Ben's was written today, after the fact.
+    const anaSlot = await slotOf(ana.id, new Date(Date.now() - 48 * HOUR));
+    await env().inOrg(org, (t) =>
+      t.tx
+        .update(roomAssignments)
+        .set({ isActive: false, updatedAt: new Date() })
+        .where(eq(roomAssignments.id, anaSlot)),
+    );
+    await slotOf(ben.id, new Date());
+    const ask = (userId: number, at?: Date) => {
+      const when = at ? `&at=${encodeURIComponent(at.toISOString())}` : '';
+      return admin.get(`${E}?user=${userId}&object=monitoring.location:${id.location1}${when}`);
+    };
+    const anaThen = await ask(ana.id, dayBefore);
+    assert.equal(anaThen.body.allowed, true, JSON.stringify(anaThen.body));
+    assert.equal(anaThen.body.reasons?.find((r) => r.grant)?.assignment?.id, anaSlot);
+    assert.equal((await ask(ana.id)).body.allowed, false, 'ended: not now');
+    assert.equal((await ask(ben.id, dayBefore)).body.allowed, false, 'not yet written then');
   });
 
   test('bad questions are 400s naming the field; unknown people and objects are 404', async () => {

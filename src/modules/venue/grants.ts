@@ -5,15 +5,31 @@ import { registerDerivedGrant, type DerivedGrant } from '../../core/access/deriv
 import { roomAssignments, rooms } from '../events/schema.ts';
 import { coversDepartment } from '../org/scope.ts';
 import { userUnitDepartments, userUnits } from '../org/schema.ts';
-import { eventUnits, roomStages } from './schema.ts';
+import { eventUnits, roomScreens, roomStages } from './schema.ts';
 
 // Aliases of their own, so a grant can sit inside any query, even one over the same tables.
 const slot = alias(roomAssignments, 'venue_grant_slot');
 const slotRoom = alias(rooms, 'venue_grant_room');
 const stage = alias(roomStages, 'venue_grant_stage');
+const screen = alias(roomScreens, 'venue_grant_screen');
 const eventUnit = alias(eventUnits, 'venue_grant_event_unit');
 const unitAssignment = alias(userUnits, 'venue_grant_uu');
 const unitDepartment = alias(userUnitDepartments, 'venue_grant_uud');
+
+/**
+ * The room manager slots in force at `at` in the active room of a link row (`from`: the link
+ * table and its alias, `linked`: which row): the assignments a room slot grant stands on.
+ */
+function roomManagerSlots(from: SQL, link: typeof stage | typeof screen, linked: SQL, at: SQL): SQL {
+  return sql`select ${slot.userId} as user_id,
+      'events.room_assignment'::text as source, ${slot.id}::text as source_id,
+      ${slot.startsAt} as starts_at, ${slot.endsAt} as until
+    from ${from}
+    join ${roomAssignments} ${slot} on ${slot.orgId} = ${link.orgId} and ${slot.roomId} = ${link.roomId}
+    join ${rooms} ${slotRoom} on ${slotRoom.orgId} = ${slot.orgId} and ${slotRoom.id} = ${slot.roomId}
+    where ${linked} and ${slot.role} = 'gestionnaire_des_salles'
+      and ${slotRoom.isActive} and ${assignmentInForce(slot, at)}`;
+}
 
 /**
  * The room manager (gestionnaire des salles) holding a room, during their slot, sees the stage
@@ -25,14 +41,20 @@ export const roomSlotStageGrant: DerivedGrant = {
   name: 'venue.room_slot_stage',
   target: 'monitoring.location',
   summary: "room manager's slot in the room this location is the stage of (read-only)",
-  sources: (locationId: SQL, at: SQL) => sql`select ${slot.userId} as user_id,
-      'events.room_assignment'::text as source, ${slot.id}::text as source_id,
-      ${slot.startsAt} as starts_at, ${slot.endsAt} as until
-    from ${roomStages} ${stage}
-    join ${roomAssignments} ${slot} on ${slot.orgId} = ${stage.orgId} and ${slot.roomId} = ${stage.roomId}
-    join ${rooms} ${slotRoom} on ${slotRoom.orgId} = ${slot.orgId} and ${slotRoom.id} = ${slot.roomId}
-    where ${stage.locationId} = ${locationId} and ${slot.role} = 'gestionnaire_des_salles'
-      and ${slotRoom.isActive} and ${assignmentInForce(slot, at)}`,
+  sources: (locationId: SQL, at: SQL) =>
+    roomManagerSlots(sql`${roomStages} ${stage}`, stage, sql`${stage.locationId} = ${locationId}`, at),
+};
+
+/**
+ * The room manager holding a room, during their slot, sees the room's screens (door and in-room):
+ * their state and last screenshot on the room page. Sight only: managing screens stays an admin's.
+ */
+export const roomSlotScreenGrant: DerivedGrant = {
+  name: 'venue.room_slot_screen',
+  target: 'signage.screen',
+  summary: "room manager's slot in the room this screen serves (read-only)",
+  sources: (deviceId: SQL, at: SQL) =>
+    roomManagerSlots(sql`${roomScreens} ${screen}`, screen, sql`${screen.deviceId} = ${deviceId}`, at),
 };
 
 /**
@@ -60,5 +82,6 @@ export const eventUnitGrant: DerivedGrant = {
 /** Contributes the venue's grants to the access registry (idempotent: grants are keyed by name). */
 export function registerVenueGrants(): void {
   registerDerivedGrant(roomSlotStageGrant);
+  registerDerivedGrant(roomSlotScreenGrant);
   registerDerivedGrant(eventUnitGrant);
 }

@@ -1,5 +1,7 @@
 import type { RosterModule } from '../../core/http/app.ts';
+import { registerScreenItems } from '../signage/screen-items.ts';
 import { registerVenueGrants } from './grants.ts';
+import { panelItems } from './panel.ts';
 import { registerVenueRoutes } from './routes.ts';
 
 /**
@@ -11,5 +13,6 @@ export const venueModule: RosterModule = {
   register(app) {
     registerVenueGrants();
     registerVenueRoutes(app);
+    registerScreenItems('venue.room_panel', panelItems);
   },
 };

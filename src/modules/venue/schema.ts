@@ -7,8 +7,11 @@ import { locations } from '../monitoring/schema.ts';
 import { departments, units } from '../org/schema.ts';
 import { signageDevices } from '../signage/schema.ts';
 
-/** Where a screen of a room hangs: at its door, or inside it. */
-export const SCREEN_PLACEMENTS = ['door', 'in_room'] as const;
+/**
+ * Where a screen of a room hangs: at its door or inside it (it shows the room's panel), or in the
+ * lobby of the room's event (it shows the event's timetable and announcements).
+ */
+export const SCREEN_PLACEMENTS = ['door', 'in_room', 'lobby'] as const;
 export type ScreenPlacement = (typeof SCREEN_PLACEMENTS)[number];
 
 /**
@@ -54,7 +57,7 @@ export const roomScreens = pgTable(
     sameOrgReference([t.orgId, t.deviceId], [signageDevices.orgId, signageDevices.id]).onDelete('cascade'),
     unique('venue_room_screens_device_uq').on(t.orgId, t.deviceId),
     index('venue_room_screens_room_idx').on(t.orgId, t.roomId),
-    check('venue_room_screens_placement_known', sql`${t.placement} in ('door', 'in_room')`),
+    check('venue_room_screens_placement_known', sql`${t.placement} in ('door', 'in_room', 'lobby')`),
     tenantIsolation('venue_room_screens'),
   ],
 );

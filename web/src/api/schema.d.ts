@@ -13410,7 +13410,7 @@ export interface paths {
                                 room_id: string;
                                 device_id: string;
                                 /** @enum {string} */
-                                placement: "door" | "in_room";
+                                placement: "door" | "in_room" | "lobby";
                                 linked_by: number | null;
                                 created_at: string;
                                 updated_at: string;
@@ -13438,7 +13438,7 @@ export interface paths {
                         /** Format: uuid */
                         device_id: string;
                         /** @enum {string} */
-                        placement: "door" | "in_room";
+                        placement: "door" | "in_room" | "lobby";
                     };
                 };
             };
@@ -13454,7 +13454,7 @@ export interface paths {
                             room_id: string;
                             device_id: string;
                             /** @enum {string} */
-                            placement: "door" | "in_room";
+                            placement: "door" | "in_room" | "lobby";
                             linked_by: number | null;
                             created_at: string;
                             updated_at: string;
@@ -13499,7 +13499,7 @@ export interface paths {
                             room_id: string;
                             device_id: string;
                             /** @enum {string} */
-                            placement: "door" | "in_room";
+                            placement: "door" | "in_room" | "lobby";
                             linked_by: number | null;
                             created_at: string;
                             updated_at: string;
@@ -13547,7 +13547,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        placement: "door" | "in_room";
+                        placement: "door" | "in_room" | "lobby";
                     };
                 };
             };
@@ -13563,7 +13563,7 @@ export interface paths {
                             room_id: string;
                             device_id: string;
                             /** @enum {string} */
-                            placement: "door" | "in_room";
+                            placement: "door" | "in_room" | "lobby";
                             linked_by: number | null;
                             created_at: string;
                             updated_at: string;
@@ -13764,6 +13764,194 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/venue/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room's page: session now and next, door, stage and screens (its manager now, event managers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            room: {
+                                id: string;
+                                name: string;
+                                capacity: number;
+                                occupancy: number;
+                                event: {
+                                    id: string;
+                                    name: string;
+                                    timezone: string;
+                                };
+                            };
+                            current: {
+                                id: string;
+                                title: string;
+                                speaker_name: string;
+                                start_time: string;
+                                end_time: string;
+                            } | null;
+                            next: {
+                                id: string;
+                                title: string;
+                                speaker_name: string;
+                                start_time: string;
+                                end_time: string;
+                            } | null;
+                            last_scans: {
+                                id: string;
+                                scanned_at: string;
+                                /** @enum {string} */
+                                status: "granted" | "denied";
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                reason: string | null;
+                                participant_name: string | null;
+                            }[];
+                            stage: {
+                                location_id: string;
+                                name: string;
+                            } | null;
+                            screens: {
+                                device_id: string;
+                                name: string;
+                                /** @enum {string} */
+                                placement: "door" | "in_room" | "lobby";
+                                last_seen: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/device/room-panel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My room's live state (door and in-room screens) or my event's board (lobby screens) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "room";
+                            at: string;
+                            /** @enum {string} */
+                            placement: "door" | "in_room" | "lobby";
+                            room: {
+                                id: string;
+                                name: string;
+                                capacity: number;
+                                occupancy: number;
+                                event: {
+                                    id: string;
+                                    name: string;
+                                    timezone: string;
+                                };
+                            };
+                            current: {
+                                id: string;
+                                title: string;
+                                speaker_name: string;
+                                start_time: string;
+                                end_time: string;
+                            } | null;
+                            next: {
+                                id: string;
+                                title: string;
+                                speaker_name: string;
+                                start_time: string;
+                                end_time: string;
+                            } | null;
+                            announcements: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                created_at: string;
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "lobby";
+                            at: string;
+                            room: {
+                                id: string;
+                                name: string;
+                                capacity: number;
+                                occupancy: number;
+                                event: {
+                                    id: string;
+                                    name: string;
+                                    timezone: string;
+                                };
+                            };
+                            timetable: {
+                                id: string;
+                                title: string;
+                                speaker_name: string;
+                                start_time: string;
+                                end_time: string;
+                                room_name: string;
+                            }[];
+                            announcements: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                created_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }

@@ -3,7 +3,9 @@ import type { Access } from '../../auth';
 import { useI18n } from '../../i18n';
 import { audienceLabel, eventRoleLabel, sessionStatusLabel } from '../../i18n/labels';
 import { useLiveEvents } from '../../live';
+import { Link } from '../../router';
 import { Figures, useLoad, useZone } from '../../ui';
+import { roomPageHref } from '../venue/Room';
 import { HomeCard } from './Card';
 
 type MyEventRole = Access['events'][number];
@@ -96,6 +98,9 @@ function HeldRoom({ event }: { event: MyEventRole }) {
                   when: zone.range(session.start_time, session.end_time),
                 })
               : t('home.room.noSession')}
+          </p>
+          <p className="home-link">
+            <Link href={roomPageHref(mine.room.id)}>{t('room.open')}</Link>
           </p>
         </>
       )}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { I18nProvider, useT } from '../../i18n';
+import { isPanel, ScreenPanel } from '../venue/ScreenPanel';
 
 /**
  * `/player`: what a screen opens. It asks for a pairing code, shows it until an admin claims it,
@@ -11,7 +12,7 @@ import { I18nProvider, useT } from '../../i18n';
 interface Item {
   id: string;
   name: string;
-  asset_type: 'image' | 'video' | 'webpage' | 'stream';
+  asset_type: 'image' | 'video' | 'webpage' | 'stream' | 'room_panel' | 'lobby_board';
   mimetype: string | null;
   url: string;
   duration: number | null;
@@ -488,7 +489,10 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
     const startedAt = new Date();
     completed.current = false;
     const known = sources.current.get(playing.id);
-    if (known) setSrc(known);
+    // A panel fetches its own live data; it is no stored asset, so it is no play to report.
+    const reported = !isPanel(playing.asset_type);
+    if (!reported) setSrc(null);
+    else if (known) setSrc(known);
     else
       sourceOf(playing.url, token, playing.asset_type === 'webpage').then(
         (s) => {
@@ -514,7 +518,7 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
       clearTimeout(timer);
       setSrc(null);
       // What could not be loaded was not shown: no play for it.
-      if (failed) return;
+      if (failed || !reported) return;
       plays.record({
         client_id: playId(),
         asset_id: playing.id,
@@ -571,6 +575,7 @@ function Playback({ token, onRevoked }: { token: string; onRevoked: () => void }
       {src && item.asset_type === 'webpage' && (
         <iframe src={src.src} srcDoc={src.html} title={item.name} sandbox="allow-scripts allow-same-origin" />
       )}
+      {isPanel(item.asset_type) && <ScreenPanel url={item.url} token={token} />}
       {offline && <span className="offline-flag">{t('player.offline')}</span>}
     </main>
   );

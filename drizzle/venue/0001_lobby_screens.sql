@@ -1,0 +1,5 @@
+ALTER TABLE "venue_room_screens" DROP CONSTRAINT "venue_room_screens_placement_known";--> statement-breakpoint
+ALTER TABLE "venue_room_screens" ADD CONSTRAINT "venue_room_screens_placement_known" CHECK ("venue_room_screens"."placement" in ('door', 'in_room', 'lobby'));--> statement-breakpoint
+ALTER POLICY "venue_event_units_tenant_isolation" ON "venue_event_units" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "venue_room_screens_tenant_isolation" ON "venue_room_screens" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));--> statement-breakpoint
+ALTER POLICY "venue_room_stages_tenant_isolation" ON "venue_room_stages" TO roster_app USING (org_id = (select app_current_org())) WITH CHECK (org_id = (select app_current_org()));
