@@ -11,6 +11,8 @@ import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { apiKeys } from './schema.ts';
+import { statement } from '../../core/db/statements.ts';
+import { currentOrg } from '../../core/db/columns.ts';
 import { orgView } from './views.ts';
 
 export type User = typeof users.$inferSelect;
@@ -189,6 +191,57 @@ export async function currentOrganization(t: TenantTx): Promise<Organization> {
   if (!org) throw notFound('Organization');
   return org;
 }
+
+/** The member as `auth/me` shows them. */
+export type MemberIdentity = Pick<
+  User,
+  'id' | 'username' | 'email' | 'fullName' | 'isActive' | 'lastLogin' | 'mustChangePassword'
+>;
+export type OrgIdentity = Pick<Organization, 'id' | 'name' | 'slug' | 'domain' | 'isActive'>;
+
+/**
+ * `auth/me` in one statement: the current org, the actor's user (null for an API key or a device)
+ * and the orgs that user may switch to (`app_my_orgs`, their own memberships across orgs). Nothing
+ * of it is cached, so a removed membership or a renamed org shows at the next request.
+ */
+export async function whoAmI(
+  t: TenantTx,
+): Promise<{ org: OrgIdentity; user: MemberIdentity | null; orgs: Array<OrgIdentity & { role: OrgRole }> }> {
+  const [row] = await whoAmIStatement(t.tx, { userId: t.actor.userId }, undefined);
+  if (!row) throw notFound('Organization');
+  const { user, orgs, ...org } = row;
+  if (t.actor.userId === null) return { org, user: null, orgs: [] };
+  if (!user) throw notFound('User');
+  return { org, user, orgs };
+}
+
+const whoAmIStatement = statement<{ userId: number | null }, WhoAmIRow[]>((q, p) =>
+  q
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      domain: organizations.domain,
+      isActive: organizations.isActive,
+      user: {
+        id: users.id,
+        username: users.username,
+        email: users.email,
+        fullName: users.fullName,
+        isActive: users.isActive,
+        lastLogin: users.lastLogin,
+        mustChangePassword: users.mustChangePassword,
+      },
+      orgs: sql<Array<OrgIdentity & { role: OrgRole }>>`app_my_orgs()`,
+    })
+    .from(organizations)
+    .leftJoin(memberships, eq(memberships.userId, p.userId))
+    .leftJoin(users, eq(users.id, memberships.userId))
+    .where(eq(organizations.id, currentOrg)),
+);
+
+/** Drizzle answers `user` null when the left join found no membership. */
+type WhoAmIRow = OrgIdentity & { user: MemberIdentity | null; orgs: Array<OrgIdentity & { role: OrgRole }> };
 
 /** Org roles in increasing power: a role may grant or act only up to its own rank. */
 const ROLE_RANK: Record<OrgRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
