@@ -6,7 +6,7 @@ import { containsText } from '../../core/db/search.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { isOrgAdmin, systemActor, type Actor, type OrgRole } from '../../core/access/actor.ts';
-import { audit } from '../../core/audit/service.ts';
+import { audit, type AuditEntry } from '../../core/audit/service.ts';
 import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
@@ -282,10 +282,19 @@ export async function assertMayEditIdentity(t: TenantTx, userId: number) {
     throw forbidden('Only the user and the organization’s admins may change a username, email or name');
 }
 
-/** The keys a user created act with at most the user's role: a role change must reach them at once. */
-async function evictKeysOf(t: TenantTx, userId: number) {
+/**
+ * After a membership changed or ended: the user's cached credentials go at once, and so do those of
+ * the keys they created (a key acts with at most its creator's role); then the audit row.
+ */
+async function membershipChanged(
+  t: TenantTx,
+  userId: number,
+  entry: Omit<AuditEntry, 'entityType' | 'entityId'>,
+) {
+  t.publish(authInvalidation(t.orgId, { userId }));
   const keys = await t.tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.createdBy, userId));
   for (const k of keys) t.publish(authInvalidation(t.orgId, { apiKeyId: k.id }));
+  await audit(t, { ...entry, entityType: 'membership', entityId: userId });
 }
 
 export async function setMemberRole(
@@ -309,12 +318,8 @@ export async function setMemberRole(
     .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(memberships.userId, userId))
     .returning();
-  t.publish(authInvalidation(t.orgId, { userId }));
-  await evictKeysOf(t, userId);
-  await audit(t, {
+  await membershipChanged(t, userId, {
     action: 'update',
-    entityType: 'membership',
-    entityId: userId,
     message: `Membership of ${before.user.username} updated`,
     before: { role: before.role, is_active: before.membershipActive },
     after: { role: after.role, is_active: after.isActive },
@@ -327,12 +332,8 @@ export async function removeMember(t: TenantTx, userId: number) {
   assertMayChangeOwnership(t.actor, before.role, null);
   if (before.role === 'owner') await assertAnotherOwner(t, userId);
   await t.tx.delete(memberships).where(eq(memberships.userId, userId));
-  t.publish(authInvalidation(t.orgId, { userId }));
-  await evictKeysOf(t, userId);
-  await audit(t, {
+  await membershipChanged(t, userId, {
     action: 'delete',
-    entityType: 'membership',
-    entityId: userId,
     message: `${before.user.username} removed from the organization`,
     before: { role: before.role },
   });

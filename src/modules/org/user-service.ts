@@ -176,8 +176,9 @@ const departmentRowsOf = statement<
 );
 
 /**
- * Users with profile and assignments, in the order of `ids`; three statements whatever their number,
- * each built once (`statement`). They select flat columns, only those shown, and the rows are grouped in one pass: on a page of
+ * Users with profile and assignments, in the order of `ids`; three statements whatever their
+ * number, each built once (`statement`). They select flat columns, only those shown, and the rows
+ * are grouped in one pass: on a page of
  * fifty users, nested selections and per-user scans of the assignments were a visible share of
  * the request.
  */
@@ -640,6 +641,26 @@ function profileFields(input: Pick<NewOrgUser, 'title' | 'roleDescription' | 'di
 }
 
 /**
+ * Writes the given profile fields, creating the profile (with the user's current role) for a user
+ * who has none yet; nothing when no field is given.
+ */
+async function saveProfile(
+  t: TenantTx,
+  userId: number,
+  role: OrgUserRole,
+  set: Partial<typeof orgUserProfiles.$inferInsert>,
+) {
+  if (!Object.keys(set).length) return;
+  await t.tx
+    .insert(orgUserProfiles)
+    .values({ orgId: t.orgId, userId, role, ...set })
+    .onConflictDoUpdate({
+      target: [orgUserProfiles.orgId, orgUserProfiles.userId],
+      set: { ...set, updatedAt: new Date() },
+    });
+}
+
+/**
  * Everyone keeps their own title, role description and screen width, whatever their role: these
  * describe the person, they grant nothing.
  */
@@ -652,15 +673,7 @@ export async function updateOwnProfile(
   const [before] = await loadOrgUsers(t, [id]);
   if (!before) throw notFound('User');
   const set = profileFields(patch);
-  if (Object.keys(set).length) {
-    await t.tx
-      .insert(orgUserProfiles)
-      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
-      .onConflictDoUpdate({
-        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
-        set: { ...set, updatedAt: new Date() },
-      });
-  }
+  await saveProfile(t, id, before.role, set);
   const [after] = await loadOrgUsers(t, [id]);
   await audit(t, {
     action: 'update',
@@ -736,15 +749,7 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     sectionId: patch.sectionId,
     ...profileFields(patch),
   });
-  if (Object.keys(set).length) {
-    await t.tx
-      .insert(orgUserProfiles)
-      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
-      .onConflictDoUpdate({
-        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
-        set: { ...set, updatedAt: new Date() },
-      });
-  }
+  await saveProfile(t, id, before.role, set);
   const wantsAdmin = patch.role === undefined ? undefined : patch.role === 'Admin';
   const isAdmin = member.role === 'owner' || member.role === 'admin';
   const membershipRole =
