@@ -62,7 +62,9 @@ export interface Config {
   /**
    * CHECK_RESPONSES=on: every response is also checked against its route's zod schema, and a
    * response of the wrong shape is a 500 (see core/http/serializer.ts). Off by default, on in
-   * tests: in service the compiled serializers write responses without checking them.
+   * tests: in service the compiled serializers write responses without checking them. It also
+   * rebuilds every statement built once per shape and fails the call if it came out different
+   * (core/db/statements.ts).
    */
   checkResponses: boolean;
   /**

@@ -328,11 +328,24 @@ interface Preparable<T> extends PromiseLike<T> {
  * The name a statement is prepared under on a connection: a hash of its text, so each distinct text
  * is its own statement and equal texts share one plan.
  */
-export const statementName = (text: string) =>
-  `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+export function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `roster_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+/**
+ * Names of the texts seen lately: a statement built once per shape sends the same string each
+ * time, whose hash the engine keeps, so finding its name again costs less than hashing its text.
+ */
+const names = new Map<string, string>();
+const MAX_NAMES = 5000;
 
-/** What `withKeptPlan` names its query; the driver puts `statementName(text)` in its place. */
-const KEPT_PLAN = 'roster_kept_plan';
+/** What a kept plan's query is named; the driver puts `statementName(text)` in its place. */
+export const KEPT_PLAN = 'roster_kept_plan';
 
 /**
  * The text of a query is known only once Drizzle has rendered it, and rendering a policy-filtered
@@ -360,14 +373,25 @@ function nameKeptPlans(client: PoolClient) {
  * out fails and later ones run unnamed. PGlite runs the query as it is.
  */
 export async function withKeptPlan<T>(db: Queryable, query: Preparable<T>): Promise<T> {
-  const node = boundTo.get(db) ?? pooled.get(db);
-  if (!node?.statementsKept) return query;
+  if (!keepsPlans(db)) return query;
   try {
     return await query.prepare(KEPT_PLAN).execute();
   } catch (err) {
-    if (preparedStatementLost(err)) node.statementsKept = false;
+    if (preparedStatementLost(err)) keepsPlans(db, false);
     throw err;
   }
+}
+
+/**
+ * Whether statements sent through `db` (a database or a transaction's handle) are kept per
+ * connection under the name of their text (`PooledDb.statementsKept`); never on PGlite. Passing
+ * `false` records that they are not kept on this database, from now on.
+ */
+export function keepsPlans(db: Queryable, kept?: false): boolean {
+  const node = boundTo.get(db) ?? pooled.get(db);
+  if (!node) return false;
+  if (kept === false) node.statementsKept = false;
+  return node.statementsKept;
 }
 
 /** `set_config(name, value, true)` for each setting, values quoted for a simple-protocol message. */

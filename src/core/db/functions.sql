@@ -24,3 +24,15 @@ CREATE OR REPLACE FUNCTION app_user_id_by_username(login text) RETURNS bigint
 CREATE OR REPLACE FUNCTION app_user_id_by_email(login text) RETURNS bigint
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
   $$ SELECT id FROM users WHERE lower(email) = lower(login) $$;
+
+-- The orgs the current user (app.user_id) may switch to: active memberships in active orgs, oldest
+-- membership first, as a JSON list of {id, name, slug, domain, isActive, role}. Memberships of
+-- other orgs are hidden from the tenant by row-level security; this definer function shows the
+-- acting user their own and nobody else's, so `auth/me` is one tenant statement. Empty without a
+-- user (an API key, a device).
+CREATE OR REPLACE FUNCTION app_my_orgs() RETURNS json
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+  $$ SELECT coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'slug', o.slug,
+         'domain', o.domain, 'isActive', o.is_active, 'role', m.role) ORDER BY m.created_at, o.slug), '[]')
+       FROM memberships m JOIN organizations o ON o.id = m.org_id
+      WHERE m.user_id = app_current_user() AND m.is_active AND o.is_active $$;

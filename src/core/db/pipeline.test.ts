@@ -5,6 +5,7 @@ import { describeEachBackend } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
 import { openDatabase, queryRows, transactionWithSettings, type Database, type Tx } from './client.ts';
 import { organizations } from './platform-schema.ts';
+import { isAnyOf, statement } from './statements.ts';
 
 interface Seen {
   org: string | null;
@@ -25,6 +26,18 @@ const seen = async (tx: Tx): Promise<Seen> => {
   );
   return row;
 };
+
+/**
+ * `seen` as a statement built once (core/db/statements.ts), asking for a list of orgs by id: the
+ * list goes as one array parameter, and row-level security still keeps it to the current org.
+ */
+const seenOnce = statement<{ ids: string[] }, { rows: Seen[] }>(
+  (_, p) =>
+    sql`select nullif(current_setting('app.org_id', true), '') as org,
+      nullif(current_setting('app.user_id', true), '') as "user", current_user as role,
+      current_setting('transaction_read_only') as "readOnly",
+      (select count(*)::int from ${organizations} where ${isAnyOf(organizations.id, p.ids)}) as orgs`,
+);
 
 describeEachBackend('tenant reads, each with its settings in one message', (env) => {
   let acme: Organization;
@@ -51,9 +64,11 @@ describeEachBackend('tenant reads, each with its settings in one message', (env)
   test(`${each}none leak to the next request`, async () => {
     // Several rounds: the first prepares the statement on the connection, the later ones send it alone.
     for (let round = 0; round < 3; round++) {
+      const both = { ids: [acme.id, globex.id] };
       const reads = await transactionWithSettings(single.db, as(acme, 7), async (tx) => [
         await seen(tx),
         await seen(tx),
+        (await seenOnce(tx, both, undefined)).rows[0],
       ]);
       for (const s of reads) {
         assert.equal(s.org, acme.id);
@@ -65,9 +80,18 @@ describeEachBackend('tenant reads, each with its settings in one message', (env)
       // the first one is prepared in the transaction.
       const alone = env().backend === 'postgres' && round > 0;
       assert.equal(reads[0].readOnly, alone ? 'on' : 'off');
+      assert.equal(reads[2].readOnly, alone ? 'on' : 'off', 'a statement built once goes alone too');
       const other = await transactionWithSettings(single.db, as(globex, 8), seen);
       assert.equal(other.org, globex.id);
       assert.equal(other.user, '8');
+      const [otherOnce] = (
+        await transactionWithSettings(single.db, as(globex, 8), (tx) => seenOnce(tx, both, undefined))
+      ).rows;
+      assert.deepEqual([otherOnce.org, otherOnce.user, otherOnce.orgs], [globex.id, '8', 1]);
+      const [bareOnce] = (await transactionWithSettings(single.db, [], (tx) => seenOnce(tx, both, undefined)))
+        .rows;
+      assert.deepEqual([bareOnce.org, bareOnce.user], [null, null]);
+      assert.notEqual(bareOnce.role, 'roster_app');
       // The same connection with no settings: nothing of the requests before it is left.
       const bare = await transactionWithSettings(single.db, [], seen);
       assert.equal(bare.org, null);

@@ -34,6 +34,7 @@ import { responseSerializerCompiler } from './serializer.ts';
 import { z } from 'zod';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
+import { shapeChecks } from '../db/statements.ts';
 
 /** Turns a bearer secret into an actor, or null when this authenticator does not know it. */
 export type Authenticator = (token: string, request: FastifyRequest) => Promise<Actor | null>;
@@ -145,6 +146,8 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler({ checkResponses: deps.config.checkResponses }));
+  // The same test-time switch checks that statements built once per shape really depend on it alone.
+  if (deps.config.checkResponses) shapeChecks.on = true;
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRoute', strictQuerystring);

@@ -82,8 +82,9 @@ export function keyset<Row>(opts: {
 }) {
   const { columns, page } = opts;
   let after: SQL | undefined;
+  let values: KeyValue[] | undefined;
   if (page.cursor) {
-    const values = decodeCursor(page.cursor, columns);
+    values = decodeCursor(page.cursor, columns);
     const left = sql.join(
       columns.map((c) => sql`${c}`),
       sql`, `,
@@ -97,6 +98,8 @@ export function keyset<Row>(opts: {
   return {
     /** Extra WHERE condition selecting rows after the cursor (undefined on the first page). */
     after,
+    /** The cursor's key values, checked against the columns (undefined on the first page). */
+    cursor: values,
     orderBy: columns.map((c) => (opts.descending ? desc(c) : asc(c))),
     /** One more than asked, to know whether a next page exists. */
     limit: page.limit + 1,

@@ -179,6 +179,35 @@ describeEachBackend('identity: login, sessions, password, members, API keys', (e
     );
   });
 
+  test('auth/me lists my own orgs only, and shows a renamed org or a removed membership at once', async () => {
+    const { org: north } = await env().makeOrg('north');
+    const { admin: southAdmin } = await env().makeOrg('south');
+    const { id: gusId, client: gus } = await env().makeUser(north, 'gus');
+    await env().makeUser(north, 'hal');
+    const invited = await southAdmin.post('/api/members', { login: 'gus', role: 'viewer' });
+    assert.equal(invited.status, 202);
+    const [invitation] = (await gus.get('/api/auth/invitations')).body.items;
+    assert.equal((await gus.post(`/api/auth/invitations/${invitation.id}/accept`)).status, 200);
+    const orgsOf = async () => {
+      const me = await gus.get('/api/auth/me');
+      assert.equal(me.status, 200);
+      assert.deepEqual([me.body.user?.username, me.body.org.slug], ['gus', 'north']);
+      return me.body.orgs.map((o) => [o.org.slug, o.org.name, o.role]);
+    };
+    assert.deepEqual(await orgsOf(), [
+      ['north', 'Org north', 'member'],
+      ['south', 'Org south', 'viewer'],
+    ]);
+    assert.equal((await southAdmin.patch('/api/org', { name: 'South Pole' })).status, 200);
+    assert.deepEqual((await orgsOf())[1], ['south', 'South Pole', 'viewer']);
+    assert.equal((await southAdmin.delete(`/api/members/${gusId}`)).status, 204);
+    assert.deepEqual(await orgsOf(), [['north', 'Org north', 'member']]);
+    // An API key has no user: no user, no orgs, whatever the setting of another request left.
+    const created = await southAdmin.post('/api/api-keys', { name: 'me-check', role: 'viewer' });
+    const me = await env().client(created.body.key).get('/api/auth/me');
+    assert.deepEqual([me.status, me.body.user, me.body.orgs, me.body.org.slug], [200, null, [], 'south']);
+  });
+
   test('members: admins add, change and remove; the last owner cannot be demoted; members may not manage', async () => {
     const { org, admin } = await env().makeOrg('members');
     const { id: erinId, client: erin } = await env().makeUser(org, 'erin');

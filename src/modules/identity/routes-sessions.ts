@@ -3,7 +3,7 @@ import { authInvalidation } from '../../core/auth/cache.ts';
 import { actorOf, SESSION_COOKIE, tenant, type RosterApp } from '../../core/http/app.ts';
 import { answerInvitation, myInvitations } from './invitations.ts';
 import { uuidParam } from '../../core/db/ids.ts';
-import { currentOrganization, getMember } from './service.ts';
+import { whoAmI } from './service.ts';
 import { changePassword, login, logout, orgsOfUser, revokeOtherSessions, switchOrg } from './sessions.ts';
 import { invitationView, myInvitationOut, orgOut, orgRoleOut, orgView, userOut, userView } from './views.ts';
 
@@ -93,17 +93,13 @@ export function registerSessionRoutes(app: RosterApp) {
     },
     async (req) => {
       const actor = actorOf(req);
-      const { org, member } = await tenant(req, async (t) => ({
-        org: await currentOrganization(t),
-        member: actor.userId === null ? null : await getMember(t, actor.userId),
-      }));
-      const orgs = actor.userId === null ? [] : await orgsOfUser(db, actor.userId);
+      const { org, user, orgs } = await tenant(req, whoAmI);
       return {
-        user: member ? userView(member.user) : null,
+        user: user ? userView(user) : null,
         org: orgView(org),
         role: actor.orgRole,
         via: actor.via,
-        orgs: orgs.map((o) => ({ org: orgView(o.org), role: o.role })),
+        orgs: orgs.map((o) => ({ org: orgView(o), role: o.role })),
       };
     },
   );

@@ -6,11 +6,13 @@ import { containsText } from '../../core/db/search.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantTx } from '../../core/db/tenant.ts';
 import { isOrgAdmin, systemActor, type Actor, type OrgRole } from '../../core/access/actor.ts';
-import { audit } from '../../core/audit/service.ts';
+import { audit, type AuditEntry } from '../../core/audit/service.ts';
 import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { apiKeys } from './schema.ts';
+import { statement } from '../../core/db/statements.ts';
+import { currentOrg } from '../../core/db/columns.ts';
 import { orgView } from './views.ts';
 
 export type User = typeof users.$inferSelect;
@@ -190,6 +192,57 @@ export async function currentOrganization(t: TenantTx): Promise<Organization> {
   return org;
 }
 
+/** The member as `auth/me` shows them. */
+export type MemberIdentity = Pick<
+  User,
+  'id' | 'username' | 'email' | 'fullName' | 'isActive' | 'lastLogin' | 'mustChangePassword'
+>;
+export type OrgIdentity = Pick<Organization, 'id' | 'name' | 'slug' | 'domain' | 'isActive'>;
+
+/**
+ * `auth/me` in one statement: the current org, the actor's user (null for an API key or a device)
+ * and the orgs that user may switch to (`app_my_orgs`, their own memberships across orgs). Nothing
+ * of it is cached, so a removed membership or a renamed org shows at the next request.
+ */
+export async function whoAmI(
+  t: TenantTx,
+): Promise<{ org: OrgIdentity; user: MemberIdentity | null; orgs: Array<OrgIdentity & { role: OrgRole }> }> {
+  const [row] = await whoAmIStatement(t.tx, { userId: t.actor.userId }, undefined);
+  if (!row) throw notFound('Organization');
+  const { user, orgs, ...org } = row;
+  if (t.actor.userId === null) return { org, user: null, orgs: [] };
+  if (!user) throw notFound('User');
+  return { org, user, orgs };
+}
+
+const whoAmIStatement = statement<{ userId: number | null }, WhoAmIRow[]>((q, p) =>
+  q
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      domain: organizations.domain,
+      isActive: organizations.isActive,
+      user: {
+        id: users.id,
+        username: users.username,
+        email: users.email,
+        fullName: users.fullName,
+        isActive: users.isActive,
+        lastLogin: users.lastLogin,
+        mustChangePassword: users.mustChangePassword,
+      },
+      orgs: sql<Array<OrgIdentity & { role: OrgRole }>>`app_my_orgs()`,
+    })
+    .from(organizations)
+    .leftJoin(memberships, eq(memberships.userId, p.userId))
+    .leftJoin(users, eq(users.id, memberships.userId))
+    .where(eq(organizations.id, currentOrg)),
+);
+
+/** Drizzle answers `user` null when the left join found no membership. */
+type WhoAmIRow = OrgIdentity & { user: MemberIdentity | null; orgs: Array<OrgIdentity & { role: OrgRole }> };
+
 /** Org roles in increasing power: a role may grant or act only up to its own rank. */
 const ROLE_RANK: Record<OrgRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 
@@ -229,10 +282,19 @@ export async function assertMayEditIdentity(t: TenantTx, userId: number) {
     throw forbidden('Only the user and the organization’s admins may change a username, email or name');
 }
 
-/** The keys a user created act with at most the user's role: a role change must reach them at once. */
-async function evictKeysOf(t: TenantTx, userId: number) {
+/**
+ * After a membership changed or ended: the user's cached credentials go at once, and so do those of
+ * the keys they created (a key acts with at most its creator's role); then the audit row.
+ */
+async function membershipChanged(
+  t: TenantTx,
+  userId: number,
+  entry: Omit<AuditEntry, 'entityType' | 'entityId'>,
+) {
+  t.publish(authInvalidation(t.orgId, { userId }));
   const keys = await t.tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.createdBy, userId));
   for (const k of keys) t.publish(authInvalidation(t.orgId, { apiKeyId: k.id }));
+  await audit(t, { ...entry, entityType: 'membership', entityId: userId });
 }
 
 export async function setMemberRole(
@@ -256,12 +318,8 @@ export async function setMemberRole(
     .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(memberships.userId, userId))
     .returning();
-  t.publish(authInvalidation(t.orgId, { userId }));
-  await evictKeysOf(t, userId);
-  await audit(t, {
+  await membershipChanged(t, userId, {
     action: 'update',
-    entityType: 'membership',
-    entityId: userId,
     message: `Membership of ${before.user.username} updated`,
     before: { role: before.role, is_active: before.membershipActive },
     after: { role: after.role, is_active: after.isActive },
@@ -274,12 +332,8 @@ export async function removeMember(t: TenantTx, userId: number) {
   assertMayChangeOwnership(t.actor, before.role, null);
   if (before.role === 'owner') await assertAnotherOwner(t, userId);
   await t.tx.delete(memberships).where(eq(memberships.userId, userId));
-  t.publish(authInvalidation(t.orgId, { userId }));
-  await evictKeysOf(t, userId);
-  await audit(t, {
+  await membershipChanged(t, userId, {
     action: 'delete',
-    entityType: 'membership',
-    entityId: userId,
     message: `${before.user.username} removed from the organization`,
     before: { role: before.role },
   });

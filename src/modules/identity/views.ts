@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ORG_ROLES } from '../../core/access/actor.ts';
 import type { ApiKey } from './api-keys.ts';
 import type { Invitation } from './invitations.ts';
-import type { Member, Organization, User } from './service.ts';
+import type { Member, MemberIdentity, OrgIdentity } from './service.ts';
 
 // The identity module's wire format: response schemas and the row → JSON mappers.
 
@@ -36,7 +36,7 @@ export const apiKeyOut = z.object({
 });
 
 /** The user as the API shows it: never the hash. */
-export const userView = (u: User): z.infer<typeof userOut> => ({
+export const userView = (u: MemberIdentity): z.infer<typeof userOut> => ({
   id: u.id,
   username: u.username,
   email: u.email,
@@ -46,7 +46,7 @@ export const userView = (u: User): z.infer<typeof userOut> => ({
   must_change_password: u.mustChangePassword,
 });
 
-export const orgView = (o: Organization): z.infer<typeof orgOut> => ({
+export const orgView = (o: OrgIdentity): z.infer<typeof orgOut> => ({
   id: o.id,
   name: o.name,
   slug: o.slug,

@@ -1,10 +1,18 @@
-import { and, asc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import { isOrgAdmin } from '../../core/access/actor.ts';
 import { assignmentInForce } from '../../core/access/assignment.ts';
 import { audit } from '../../core/audit/service.ts';
 import { memberships, users } from '../../core/db/platform-schema.ts';
-import { containsText } from '../../core/db/search.ts';
+import { containsPattern, matchesPattern } from '../../core/db/search.ts';
+import {
+  actorOfShape,
+  isAnyOf,
+  policyShapeOf,
+  statement,
+  type Placeholders,
+  type PolicyShape,
+} from '../../core/db/statements.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { definedOnly } from '../../core/util/objects.ts';
@@ -83,15 +91,9 @@ export interface OrgUser {
 
 const legacyUnit = alias(units, 'org_legacy_unit');
 
-/**
- * Users with profile and assignments, in the order of `ids`; three queries whatever their number.
- * They select flat columns, only those shown, and the rows are grouped in one pass: on a page of
- * fifty users, nested selections and per-user scans of the assignments were a visible share of
- * the request.
- */
-export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[]> {
-  if (ids.length === 0) return [];
-  const people = await t.tx
+/** The users with profile, legacy unit and section, by id. */
+const peopleOf = statement<{ ids: number[] }, PersonRow[]>((q, p) =>
+  q
     .select({
       id: users.id,
       username: users.username,
@@ -115,7 +117,74 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[
     .leftJoin(orgUserProfiles, eq(orgUserProfiles.userId, memberships.userId))
     .leftJoin(legacyUnit, eq(legacyUnit.id, orgUserProfiles.unitId))
     .leftJoin(sections, eq(sections.id, orgUserProfiles.sectionId))
-    .where(inArray(memberships.userId, ids));
+    .where(isAnyOf(memberships.userId, p.ids)),
+);
+
+interface PersonRow {
+  id: number;
+  username: string;
+  email: string | null;
+  fullName: string;
+  userActive: boolean;
+  mustChangePassword: boolean;
+  membershipActive: boolean;
+  role: OrgUserRole;
+  unitId: number | null;
+  unitName: string | null;
+  unitCode: string | null;
+  sectionId: number | null;
+  sectionName: string | null;
+  title: string | null;
+  roleDescription: string | null;
+  displayWidthPx: number | null;
+}
+
+/** The unit assignments of these users, in the order they were made. */
+const assignmentRowsOf = statement<
+  { ids: number[] },
+  Array<{ id: number; userId: number; unitId: number; unitName: string; unitCode: string }>
+>((q, p) =>
+  q
+    .select({
+      id: userUnits.id,
+      userId: userUnits.userId,
+      unitId: units.id,
+      unitName: units.unitName,
+      unitCode: units.unitCode,
+    })
+    .from(userUnits)
+    .innerJoin(units, eq(units.id, userUnits.unitId))
+    .where(isAnyOf(userUnits.userId, p.ids))
+    .orderBy(asc(userUnits.id)),
+);
+
+/** The departments listed on these assignments, by department id. */
+const departmentRowsOf = statement<
+  { ids: number[] },
+  Array<{ userUnitId: number; id: number; departmentName: string }>
+>((q, p) =>
+  q
+    .select({
+      userUnitId: userUnitDepartments.userUnitId,
+      id: departments.id,
+      departmentName: departments.departmentName,
+    })
+    .from(userUnitDepartments)
+    .innerJoin(departments, eq(departments.id, userUnitDepartments.departmentId))
+    .where(isAnyOf(userUnitDepartments.userUnitId, p.ids))
+    .orderBy(asc(departments.id)),
+);
+
+/**
+ * Users with profile and assignments, in the order of `ids`; three statements whatever their
+ * number, each built once (`statement`). They select flat columns, only those shown, and the rows
+ * are grouped in one pass: on a page of
+ * fifty users, nested selections and per-user scans of the assignments were a visible share of
+ * the request.
+ */
+export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[]> {
+  if (ids.length === 0) return [];
+  const people = await peopleOf(t.tx, { ids }, undefined);
   const assignments = await assignmentsOf(t, ids);
   const byId = new Map(people.map((p) => [p.id, p]));
   return ids.flatMap((id) => {
@@ -147,18 +216,7 @@ export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[
  * lookup each, where a join from the assignments made Postgres scan every listed department.
  */
 async function assignmentsOf(t: TenantTx, ids: number[]): Promise<Map<number, OrgUser['assignments']>> {
-  const rows = await t.tx
-    .select({
-      id: userUnits.id,
-      userId: userUnits.userId,
-      unitId: units.id,
-      unitName: units.unitName,
-      unitCode: units.unitCode,
-    })
-    .from(userUnits)
-    .innerJoin(units, eq(units.id, userUnits.unitId))
-    .where(inArray(userUnits.userId, ids))
-    .orderBy(asc(userUnits.id));
+  const rows = await assignmentRowsOf(t.tx, { ids }, undefined);
   const byUser = new Map<number, OrgUser['assignments']>();
   if (rows.length === 0) return byUser;
   const byAssignment = new Map<number, OrgUser['assignments'][number]>();
@@ -173,16 +231,7 @@ async function assignmentsOf(t: TenantTx, ids: number[]): Promise<Map<number, Or
     if (ofUser) ofUser.push(assignment);
     else byUser.set(r.userId, [assignment]);
   }
-  const listed = await t.tx
-    .select({
-      userUnitId: userUnitDepartments.userUnitId,
-      id: departments.id,
-      departmentName: departments.departmentName,
-    })
-    .from(userUnitDepartments)
-    .innerJoin(departments, eq(departments.id, userUnitDepartments.departmentId))
-    .where(inArray(userUnitDepartments.userUnitId, [...byAssignment.keys()]))
-    .orderBy(asc(departments.id));
+  const listed = await departmentRowsOf(t.tx, { ids: [...byAssignment.keys()] }, undefined);
   for (const d of listed)
     byAssignment.get(d.userUnitId)?.departments.push({ id: d.id, departmentName: d.departmentName });
   return byUser;
@@ -212,36 +261,24 @@ export interface UserListFilter {
 }
 
 export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
-  // The org's people are its memberships (row-level security keeps them to this org), and every
-  // membership's user is visible to the org. So `users` is joined only when a condition reads its
-  // columns — a search, or the scope of someone who is not an admin: each `users` row read is
-  // checked against a membership by that table's own rule, which across a thousand members costs
-  // more than the rest of the list.
-  const withUsers = f.q !== undefined || !isOrgAdmin(t.actor);
-  const person = withUsers ? users.id : memberships.userId;
-  const page = keyset({ columns: [person], key: (r: { id: number }) => [r.id], page: f.page });
-  const where = and(
-    userPolicy.visible(t.actor),
-    f.unitId === undefined ? undefined : assignedToUnit(person, f.unitId),
-    f.departmentId === undefined ? undefined : assignedToDepartment(person, f.departmentId),
-    f.role ? sql`${effectiveRole} = ${f.role}` : undefined,
-    f.q ? containsText(f.q, users.username, users.fullName, users.email) : undefined,
-  );
-  const joined = <Q extends PgSelect>(q: Q) =>
-    (withUsers ? q.innerJoin(users, eq(users.id, memberships.userId)) : q).leftJoin(
-      orgUserProfiles,
-      eq(orgUserProfiles.userId, memberships.userId),
-    );
-  const rows = await joined(t.tx.select({ id: person }).from(memberships).$dynamic())
-    .where(and(where, page.after))
-    .orderBy(...page.orderBy)
-    .limit(page.limit);
-  const [{ count }] = await joined(
-    t.tx
-      .select({ count: sql<number>`count(*)::int` })
-      .from(memberships)
-      .$dynamic(),
-  ).where(where);
+  const page = keyset({ columns: [users.id], key: (r: { id: number }) => [r.id], page: f.page });
+  const shape: UserListShape = {
+    actor: policyShapeOf(t.actor),
+    unit: f.unitId !== undefined,
+    department: f.departmentId !== undefined,
+    role: f.role !== undefined,
+    search: f.q !== undefined,
+  };
+  const values: UserListValues = {
+    unitId: f.unitId,
+    departmentId: f.departmentId,
+    role: f.role,
+    pattern: f.q === undefined ? undefined : containsPattern(f.q),
+    after: page.cursor?.[0] as number | undefined,
+    limit: page.limit,
+  };
+  const rows = await (page.cursor ? usersAfter : firstUsers)(t.tx, values, shape);
+  const [{ count }] = await countOfUsers(t.tx, values, shape);
   const result = page.finish(rows);
   const people = await loadOrgUsers(
     t,
@@ -254,17 +291,83 @@ export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
   };
 }
 
+/** What the text of a user list depends on: who asks, and which filters are present. */
+interface UserListShape {
+  actor: PolicyShape;
+  unit: boolean;
+  department: boolean;
+  role: boolean;
+  search: boolean;
+}
+
+type UserListValues = {
+  unitId?: number;
+  departmentId?: number;
+  role?: OrgUserRole;
+  pattern?: string;
+  after?: number;
+  limit: number;
+};
+
+// The org's people are its memberships (row-level security keeps them to this org), and every
+// membership's user is visible to the org. So `users` is joined only when a condition reads its
+// columns — a search, or the scope of someone who is not an admin: each `users` row read is
+// checked against a membership by that table's own rule, which across a thousand members costs
+// more than the rest of the list.
+const readsUsers = (s: UserListShape) => s.search || !isOrgAdmin(actorOfShape(s.actor));
+const personOf = (s: UserListShape) => (readsUsers(s) ? users.id : memberships.userId);
+
+function joined<Q extends PgSelect>(s: UserListShape, q: Q) {
+  return (readsUsers(s) ? q.innerJoin(users, eq(users.id, memberships.userId)) : q).leftJoin(
+    orgUserProfiles,
+    eq(orgUserProfiles.userId, memberships.userId),
+  );
+}
+
+function userListWhere(p: Placeholders<UserListValues>, s: UserListShape): SQL | undefined {
+  const person = personOf(s);
+  return and(
+    userPolicy.visible(actorOfShape(s.actor)),
+    s.unit ? assignedToUnit(person, p.unitId) : undefined,
+    s.department ? assignedToDepartment(person, p.departmentId) : undefined,
+    s.role ? sql`${effectiveRole} = ${p.role}` : undefined,
+    s.search ? matchesPattern(p.pattern, users.username, users.fullName, users.email) : undefined,
+  );
+}
+
+/** A page of the list's ids, from the start or after a cursor (by id). */
+const pageOfUsers = (after: boolean) =>
+  statement<UserListValues, Array<{ id: number }>, UserListShape>((q, p, s) => {
+    const person = personOf(s);
+    return joined(s, q.select({ id: person }).from(memberships).$dynamic())
+      .where(and(userListWhere(p, s), after ? sql`${person} > ${p.after}` : undefined))
+      .orderBy(asc(person))
+      .limit(p.limit);
+  });
+const firstUsers = pageOfUsers(false);
+const usersAfter = pageOfUsers(true);
+
+const countOfUsers = statement<UserListValues, Array<{ count: number }>, UserListShape>((q, p, s) =>
+  joined(
+    s,
+    q
+      .select({ count: sql<number>`count(*)::int` })
+      .from(memberships)
+      .$dynamic(),
+  ).where(userListWhere(p, s)),
+);
+
 const filterAssignment = alias(userUnits, 'org_filter_uu');
 const filterDepartment = alias(userUnitDepartments, 'org_filter_uud');
 
-function assignedToUnit(person: AnyColumn, unitId: number): SQL {
+function assignedToUnit(person: AnyColumn, unitId: SQLWrapper): SQL {
   const a = filterAssignment;
   return sql`exists (select 1 from ${userUnits} ${a}
     where ${a.userId} = ${person} and ${a.unitId} = ${unitId} and ${assignmentInForce(a)})`;
 }
 
 /** Who may work in the department: listed on an assignment, or assigned to all of its unit. */
-function assignedToDepartment(person: AnyColumn, departmentId: number): SQL {
+function assignedToDepartment(person: AnyColumn, departmentId: SQLWrapper): SQL {
   const a = filterAssignment;
   const d = filterDepartment;
   const listed = coversDepartment(a, d, sql`${d.departmentId} = ${departmentId}`);
@@ -538,6 +641,26 @@ function profileFields(input: Pick<NewOrgUser, 'title' | 'roleDescription' | 'di
 }
 
 /**
+ * Writes the given profile fields, creating the profile (with the user's current role) for a user
+ * who has none yet; nothing when no field is given.
+ */
+async function saveProfile(
+  t: TenantTx,
+  userId: number,
+  role: OrgUserRole,
+  set: Partial<typeof orgUserProfiles.$inferInsert>,
+) {
+  if (!Object.keys(set).length) return;
+  await t.tx
+    .insert(orgUserProfiles)
+    .values({ orgId: t.orgId, userId, role, ...set })
+    .onConflictDoUpdate({
+      target: [orgUserProfiles.orgId, orgUserProfiles.userId],
+      set: { ...set, updatedAt: new Date() },
+    });
+}
+
+/**
  * Everyone keeps their own title, role description and screen width, whatever their role: these
  * describe the person, they grant nothing.
  */
@@ -550,15 +673,7 @@ export async function updateOwnProfile(
   const [before] = await loadOrgUsers(t, [id]);
   if (!before) throw notFound('User');
   const set = profileFields(patch);
-  if (Object.keys(set).length) {
-    await t.tx
-      .insert(orgUserProfiles)
-      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
-      .onConflictDoUpdate({
-        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
-        set: { ...set, updatedAt: new Date() },
-      });
-  }
+  await saveProfile(t, id, before.role, set);
   const [after] = await loadOrgUsers(t, [id]);
   await audit(t, {
     action: 'update',
@@ -634,15 +749,7 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
     sectionId: patch.sectionId,
     ...profileFields(patch),
   });
-  if (Object.keys(set).length) {
-    await t.tx
-      .insert(orgUserProfiles)
-      .values({ orgId: t.orgId, userId: id, role: before.role, ...set })
-      .onConflictDoUpdate({
-        target: [orgUserProfiles.orgId, orgUserProfiles.userId],
-        set: { ...set, updatedAt: new Date() },
-      });
-  }
+  await saveProfile(t, id, before.role, set);
   const wantsAdmin = patch.role === undefined ? undefined : patch.role === 'Admin';
   const isAdmin = member.role === 'owner' || member.role === 'admin';
   const membershipRole =
