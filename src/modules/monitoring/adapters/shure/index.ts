@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { assertOutboundAllowed } from '../../../../core/net/outbound.ts';
 import type { ChannelReading, ReceiverAdapter, StreamEvents } from '../types.ts';
+import { createWaiters, streamLife } from '../session.ts';
 import {
   command,
   DeviceState,
@@ -54,18 +55,13 @@ async function openSession(
   socket.setEncoding('latin1');
   const state = new DeviceState(family);
   const framer = new Framer();
-  const waiters = new Set<{
-    done: (m: Message) => boolean;
-    resolve: () => void;
-    reject: (e: Error) => void;
-  }>();
+  const waiters = createWaiters<Message>();
   let closed: string | null = null;
   const finish = (reason: string) => {
     if (closed) return;
     closed = reason;
     socket.destroy();
-    for (const w of waiters) w.reject(new Error(reason));
-    waiters.clear();
+    waiters.end(reason);
     hooks.onClose?.(reason);
   };
   socket.on('error', (err) => finish(err.message));
@@ -88,11 +84,7 @@ async function openSession(
           hooks.onChannelMalformed(m.channel, context);
         else hooks.onMalformed(context, 'malformed Shure telemetry');
       } else if (typeof changed === 'number' && changed > 0) hooks.onChange?.(changed);
-      for (const w of [...waiters])
-        if (w.done(m)) {
-          waiters.delete(w);
-          w.resolve();
-        }
+      waiters.offer(m);
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -115,26 +107,7 @@ async function openSession(
     send: (lines) => {
       if (!closed) socket.write(lines.join(''));
     },
-    until: (done, ms) =>
-      new Promise<void>((resolve, reject) => {
-        if (closed) return reject(new Error(closed));
-        const timer = setTimeout(() => {
-          waiters.delete(w);
-          reject(new Error(`no answer within ${ms} ms`));
-        }, ms);
-        const w = {
-          done,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (e: Error) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-        waiters.add(w);
-      }),
+    until: (done, ms) => waiters.wait(done, ms),
     close: () => finish('closed'),
   };
 }
@@ -206,47 +179,40 @@ export const shureAdapter: ReceiverAdapter = {
 
   subscribe(c, opts, events: StreamEvents) {
     let session: Session | null = null;
-    let done = false;
     let live = false;
     let channels = 0;
-    const end = (reason: string) => {
-      if (done) return;
-      done = true;
-      session?.close();
-      events.closed(reason);
-    };
+    const life = streamLife(
+      (reason) => events.closed(reason),
+      () => session?.close(),
+    );
+    const end = life.end;
     const info = modelInfo(c.model);
     openSession(c.ip, c.port, info?.family ?? 'ulxd', opts.orgId, opts.stallMs, {
       stallMs: opts.stallMs,
       onMalformed: (context, message) => events.malformed('device', context, message),
       onChange: (n) => {
-        if (live && !done && session && n <= channels)
+        if (live && !life.done && session && n <= channels)
           events.channel(n, toReading(session.state.family, n, session.state.channel(n)));
       },
       onClose: (reason) => end(reason),
     })
       .then(async (s) => {
         session = s;
-        if (done) return s.close();
+        if (life.done) return s.close();
         const model = info ?? (await resolveModel(s, c.model));
         if (!model) return end(`unknown Shure model "${c.model}"`);
         s.state.family = model.family;
         channels = model.channels;
         // Values first (so a channel is never shown half-known), then meters at the asked rate.
         await readAll(s, model.family, channels, opts.stallMs);
-        if (done) return;
+        if (life.done) return;
         live = true;
         events.open();
         for (const [n, reading] of readingsOf(s.state, channels)) events.channel(n, reading);
         s.send(meterCommands(model.family, channels, opts.sampleMs));
       })
       .catch((err: Error) => end(err.message));
-    return {
-      close() {
-        done = true;
-        session?.close();
-      },
-    };
+    return { close: life.close };
   },
 
   async identify(host, port, opts) {

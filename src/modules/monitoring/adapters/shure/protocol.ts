@@ -1,4 +1,5 @@
 import type { ChannelReading } from '../types.ts';
+import { channelExtras, micReading } from '../reading.ts';
 
 /**
  * Shure's ASCII command strings, as networked Shure receivers speak them on TCP port 2202:
@@ -195,7 +196,6 @@ const BAD: unique symbol = Symbol('bad');
 type Bad = typeof BAD;
 
 const int = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : NaN);
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Battery bars: 0–5, 255 (or UHF-R's `U`) = no transmitter data. */
 function bars(v: string): number | null | Bad {
@@ -382,18 +382,8 @@ export function applySample(family: Family, ch: ChannelState, f: string[]): bool
   }
 }
 
-/** dBm to the wall's percent: −100 dBm (nothing) … −20 dBm (next to the antenna). */
-const rfPercent = (dbm: number) => clamp(Math.round((dbm + 100) / 0.8), 0, 100);
-/** dBFS to percent over a meter's −60…0 dBFS. */
-const audioPercent = (dbfs: number) => clamp(Math.round((dbfs + 60) / 0.6), 0, 100);
-
 /** The channel as the rest of Roster reads it. */
 export function toReading(family: Family, slot: number, ch: ChannelState): ChannelReading {
-  const extras = {
-    ...(ch.name !== undefined ? { name: ch.name } : {}),
-    ...(ch.frequencyMhz !== undefined ? { frequency_mhz: ch.frequencyMhz } : {}),
-    ...(ch.txType !== undefined ? { tx_type: ch.txType } : {}),
-  };
   if (family === 'p10t') {
     const level = Math.max(ch.iemLeft ?? 0, ch.iemRight ?? 0);
     return {
@@ -404,43 +394,27 @@ export function toReading(family: Family, slot: number, ch: ChannelState): Chann
       battery: null,
       rf: null,
       audio: { level_percent: Math.round((level / 80) * 100), level_dbfs: level === 0 ? -120 : level - 80 },
-      ...extras,
+      ...channelExtras(ch),
     };
   }
   // A transmitter that is off reports no type and no battery (255/UNKN).
   const online =
     ch.txType !== undefined && family !== 'uhfr' ? ch.txType !== null : (ch.batteryBars ?? null) !== null;
-  const muted = ch.rxMuted === true || ch.txMuted === true;
-  if (!online) return { slot, kind: 'mic', online, muted, battery: null, rf: null, audio: null, ...extras };
-  const b = ch.batteryBars ?? null;
-  return {
-    slot,
-    kind: 'mic',
+  const bars = ch.batteryBars ?? null;
+  return micReading(slot, {
+    ...ch,
     online,
-    muted,
+    muted: ch.rxMuted === true || ch.txMuted === true,
     battery:
-      b === null
+      bars === null
         ? null
         : {
-            bars: b,
+            bars,
             // Without a charge reading (alkaline cells), bars are the only measure: 20 % each.
-            percent: ch.batteryPercent ?? b * 20,
-            runtime_minutes: ch.runtimeMinutes ?? null,
+            percent: ch.batteryPercent ?? bars * 20,
+            runtimeMinutes: ch.runtimeMinutes ?? null,
           },
-    rf:
-      ch.rfDbm === undefined
-        ? null
-        : { level_percent: rfPercent(ch.rfDbm), level_dbm: ch.rfDbm, antenna: ch.antenna ?? null },
-    audio:
-      ch.audioDbfs === undefined
-        ? null
-        : {
-            level_percent: muted ? 0 : audioPercent(ch.audioDbfs),
-            level_dbfs: ch.audioDbfs,
-            ...(ch.peakDbfs !== undefined ? { peak_dbfs: ch.peakDbfs } : {}),
-          },
-    ...extras,
-  };
+  });
 }
 
 /** A receiver's state as its messages build it up. */

@@ -1,48 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configureOutbound } from '../../../../core/net/outbound.ts';
-import type { ChannelReading, ChassisRow, StreamEvents } from '../types.ts';
+import type { ChannelReading } from '../types.ts';
+import { chassisRow, recorder } from '../test-support.ts';
 import { shureAdapter } from './index.ts';
 import { startShureReceiver, type SimulatedShureReceiver } from './simulator.ts';
 
 /** The real adapter against the simulator over loopback TCP, the code path real receivers take. */
 
-const chassisOf = (rx: SimulatedShureReceiver, model = rx.model): ChassisRow => ({
-  id: `c-${rx.port}`,
-  name: `Rack ${rx.model}`,
-  ip: rx.host,
-  port: rx.port,
-  protocol: 'shure',
-  model,
-  missedPolls: 0,
-  isOnline: true,
-});
-
-/** A stream whose events can be awaited: `next(pred)` resolves at the first matching event. */
-function recorder() {
-  const events: { type: string; slot?: number; reading?: ChannelReading; reason?: string }[] = [];
-  const waiters: { pred: (e: (typeof events)[number]) => boolean; resolve: () => void }[] = [];
-  const push = (e: (typeof events)[number]) => {
-    events.push(e);
-    for (const w of [...waiters])
-      if (w.pred(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-  };
-  const handlers: StreamEvents = {
-    open: () => push({ type: 'open' }),
-    channel: (slot, reading) => push({ type: 'channel', slot, reading }),
-    malformed: (_r, _c, message) => push({ type: 'malformed', reason: message }),
-    closed: (reason) => push({ type: 'closed', reason }),
-  };
-  const next = (pred: (e: (typeof events)[number]) => boolean) =>
-    new Promise<void>((resolve) => {
-      if (events.some(pred)) return resolve();
-      waiters.push({ pred, resolve });
-    });
-  return { events, handlers, next };
-}
+const chassisOf = (rx: SimulatedShureReceiver, model = rx.model) => chassisRow(rx, 'shure', model);
 
 describe('Shure adapter ↔ simulated receivers over TCP', () => {
   const receivers: SimulatedShureReceiver[] = [];

@@ -66,6 +66,9 @@ function meters(ch: ChannelState, jitter: boolean) {
   };
 }
 
+/** `AX`: antenna A receiving, `XB`: B, `XX`: no transmitter. */
+const antennaStatus = (ch: ChannelState) => (ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX');
+
 const TX: Record<Family, string> = {
   ulxd: 'ULXD2',
   qlxd: 'QLXD2',
@@ -87,43 +90,43 @@ function channelReports(family: Family, ch: ChannelState, now: number): string[]
     command(family, `${family === 'uhfr' ? 'REPORT' : 'REP'} ${n} ${key} ${value}`);
   const name = rep('CHAN_NAME', `{${ch.name.padEnd(8, ' ')}}`);
   const m = meters(ch, false);
+  // Name, frequency (Axient pads kHz to seven digits), then the transmitter model or "unknown".
+  const head = (digits: number, txKey: string, unknown: string) => [
+    name,
+    rep('FREQUENCY', pad(khz, digits)),
+    rep(txKey, ch.online ? TX[family] : unknown),
+  ];
   switch (family) {
     case 'ulxd':
     case 'qlxd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 6)),
-        rep('TX_TYPE', ch.online ? TX[family] : 'UNKN'),
+        ...head(6, 'TX_TYPE', 'UNKN'),
         rep('BATT_BARS', pad(bars, 3)),
         rep('BATT_CHARGE', pad(charge, 3)),
         rep('BATT_RUN_TIME', pad(mins, 5)),
         ...(family === 'ulxd' ? [rep('AUDIO_MUTE', ch.muted ? 'ON' : 'OFF')] : []),
         rep('TX_MUTE_STATUS', ch.online ? (family === 'qlxd' && ch.muted ? 'ON' : 'OFF') : 'UNKN'),
         rep('RX_RF_LVL', pad(clamp(m.dbm + 128, 0, 115), 3)),
-        rep('RF_ANTENNA', ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX'),
+        rep('RF_ANTENNA', antennaStatus(ch)),
         rep('AUDIO_LVL', pad(clamp(m.dbfs + 50, 0, 50), 3)),
         rep('AUDIO_GAIN', '030'),
       ];
     case 'slxd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 6)),
-        rep('TX_TYPE', ch.online ? TX.slxd : 'UNKNOWN'),
+        ...head(6, 'TX_TYPE', 'UNKNOWN'),
         rep('TX_BATT_BARS', pad(bars, 3)),
         rep('TX_BATT_MINS', pad(mins, 5)),
         rep('AUDIO_GAIN', '030'),
       ];
     case 'axtd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 7)),
-        rep('TX_MODEL', ch.online ? TX.axtd : 'UNKNOWN'),
+        ...head(7, 'TX_MODEL', 'UNKNOWN'),
         rep('TX_BATT_BARS', pad(bars, 3)),
         rep('TX_BATT_CHARGE_PERCENT', pad(charge, 3)),
         rep('TX_BATT_MINS', pad(mins, 5)),
         rep('AUDIO_MUTE', 'OFF'),
         rep('TX_MUTE_MODE_STATUS', ch.online ? (ch.muted ? 'MUTE' : 'ON') : 'UNKNOWN'),
-        rep('ANTENNA_STATUS', ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX'),
+        rep('ANTENNA_STATUS', antennaStatus(ch)),
         rep('RSSI', `1 ${pad(clamp(m.dbm + 120, 0, 120), 3)}`),
         rep('AUDIO_LEVEL_RMS', pad(clamp(m.dbfs + 120, 0, 120), 3)),
       ];
@@ -144,7 +147,7 @@ function channelReports(family: Family, ch: ChannelState, now: number): string[]
 /** One SAMPLE line of a channel, in the family's layout. */
 function sampleLine(family: Family, ch: ChannelState, jitter: boolean): string | null {
   const m = meters(ch, jitter);
-  const ant = ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX';
+  const ant = antennaStatus(ch);
   const audio120 = pad(clamp(m.dbfs + 120, 0, 120), 3);
   const rf120 = pad(clamp(m.dbm + 120, 0, 120), 3);
   switch (family) {
