@@ -66,6 +66,15 @@ export function familyOf(nameOrToken: string): Family | null {
 
 export const framing = (family: Family) => (family === 'uhfr' ? '*' : '<');
 
+/**
+ * UHF-R receivers take their command strings as UDP datagrams on port 2202 (one message each,
+ * answered to the sender's port); every later family keeps a TCP connection on the same port.
+ */
+export const transportOf = (family: Family): 'tcp' | 'udp' => (family === 'uhfr' ? 'udp' : 'tcp');
+
+/** A UHF-R datagram larger than this is not one of its messages (they take a few dozen bytes). */
+export const MAX_DATAGRAM = 1024;
+
 /** A command in the family's framing. */
 export function command(family: Family, words: string): string {
   return framing(family) === '*' ? `* ${words} *` : `< ${words} >`;
@@ -141,6 +150,21 @@ export class Framer {
     if (overflow) this.buffer = '';
     return { frames, garbage: garbage.filter(Boolean), overflow };
   }
+
+  /** What is left unterminated, as garbage (a datagram holds whole messages); the buffer empties. */
+  end(): string | null {
+    const rest = this.buffer.trim();
+    this.buffer = '';
+    return rest || null;
+  }
+}
+
+/** The messages of one datagram, read on its own: what it leaves unterminated is garbage. */
+export function splitDatagram(text: string): { frames: string[]; garbage: string[] } {
+  const framer = new Framer();
+  const { frames, garbage } = framer.push(text);
+  const rest = framer.end();
+  return { frames, garbage: rest ? [...garbage, rest] : garbage };
 }
 
 /** Words of a frame; `{…}` (names with spaces) is one word, braces kept off. */

@@ -114,3 +114,70 @@ describe('Shure adapter ↔ simulated receivers over TCP', () => {
     }
   });
 });
+
+describe('UHF-R ↔ simulated receiver over UDP', () => {
+  let rx: SimulatedShureReceiver;
+  before(async () => {
+    configureOutbound({ allowNetworks: ['127.0.0.0/8'] });
+    rx = await startShureReceiver({ model: 'UR4D', batteries: [70, 30] });
+  });
+  after(async () => {
+    await rx.close();
+    configureOutbound({ allowNetworks: [] });
+  });
+  const read = (timeoutMs = 3000, onMalformed?: (c: Record<string, unknown>, m: string) => void) =>
+    shureAdapter.read(chassisOf(rx), { orgId: 'o', timeoutMs, onMalformed });
+
+  test('datagrams lost on the way are asked again within the timeout', async () => {
+    rx.control({ drop_next: 3 });
+    const reading = await read();
+    assert.equal(reading.kind, 'ok');
+    if (reading.kind !== 'ok') return;
+    assert.deepEqual(
+      [...reading.channels.values()].map((c) => (c === 'malformed' ? c : [c.name, c.battery?.bars])),
+      [
+        ['CH1', 4],
+        ['CH2', 2],
+      ],
+    );
+    assert.equal(rx.faults.drop_next, 0, 'the lost questions were the first ones');
+  });
+
+  test('garbled and cut-short datagrams are reported as malformed; the read succeeds', async () => {
+    rx.control({ garbled: true });
+    const seen: unknown[] = [];
+    const reading = await read(3000, (context) => seen.push(context.line));
+    rx.control({ garbled: false });
+    assert.equal(reading.kind, 'ok');
+    assert.ok(seen.includes('* REPORT 1 TX_BAT'), JSON.stringify(seen));
+  });
+
+  test('metering: SAMPLE datagrams carry RF, battery and audio; a silent receiver ends the stream', async () => {
+    const r = recorder();
+    const stream = shureAdapter.subscribe(
+      chassisOf(rx),
+      { orgId: 'o', stallMs: 1500, sampleMs: 100 },
+      r.handlers,
+    );
+    await r.next((e) => e.type === 'open');
+    rx.control({ channel: 2, rf: 5 });
+    await r.next((e) => e.type === 'channel' && e.slot === 2 && (e.reading?.rf?.level_percent ?? 100) <= 6);
+    rx.control({ channel: 1, battery: 15 });
+    await r.next((e) => e.type === 'channel' && e.slot === 1 && e.reading?.battery?.bars === 1);
+    assert.equal(r.events.filter((e) => e.type === 'closed').length, 0);
+    // No connection to lose over UDP: a receiver that loses power is known by its silence.
+    rx.control({ offline: true });
+    await r.next((e) => e.type === 'closed');
+    assert.match(r.events.find((e) => e.type === 'closed')?.reason ?? '', /no telemetry for 1500 ms/);
+    stream.close();
+    const off = await read(300);
+    rx.control({ offline: false });
+    assert.equal(off.kind, 'unreachable');
+    assert.match(off.kind === 'unreachable' ? off.error : '', /no answer within 300 ms/);
+  });
+
+  test('identify over UDP: the model from the family hint and the channels that answer', async () => {
+    const id = await shureAdapter.identify(rx.host, rx.port, { timeoutMs: 3000, modelHint: 'UHFR' });
+    assert.deepEqual([id.model, id.channels, id.serial], ['UR4D', 2, rx.state.serial]);
+  });
+});
