@@ -62,3 +62,16 @@ export function requireMetricsToken(request: FastifyRequest, token: string | und
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
     throw unauthorized('Metrics require the METRICS_TOKEN bearer token');
 }
+
+/**
+ * A module's counter on an app's registry, created at its first use: a module may be set up more
+ * than once on one app (tests, jobs), and a registry refuses a second metric of the same name.
+ */
+export function registeredCounter<L extends string>(
+  registry: client.Registry,
+  c: { name: string; help: string; labelNames: readonly L[] },
+): client.Counter<L> {
+  const existing = registry.getSingleMetric(c.name);
+  if (existing) return existing as client.Counter<L>;
+  return new client.Counter({ ...c, registers: [registry] });
+}

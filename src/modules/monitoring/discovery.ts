@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import client from 'prom-client';
+import type client from 'prom-client';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { conflict, notFound } from '../../core/http/problem.ts';
 import { refusal } from '../../core/net/outbound.ts';
+import { registeredCounter } from '../../core/http/metrics.ts';
 import { chassis } from './schema.ts';
 import { createChassis, createUnit, type Chassis, type WirelessUnit } from './hardware.ts';
 import type { Identity } from './adapters/types.ts';
@@ -61,16 +62,12 @@ const DATAGRAM_METRIC = 'roster_monitoring_discovery_datagrams_total';
 /** Senders whose malformed datagrams were logged already (one line each, then only the counter). */
 const MAX_LOGGED_SENDERS = 256;
 
-function datagramCounter(registry: client.Registry) {
-  const existing = registry.getSingleMetric(DATAGRAM_METRIC);
-  if (existing) return existing as client.Counter<'outcome'>;
-  return new client.Counter({
+const datagramCounter = (registry: client.Registry) =>
+  registeredCounter(registry, {
     name: DATAGRAM_METRIC,
     help: 'Discovery datagrams received, by outcome (kept, ignored: not a receiver, malformed)',
     labelNames: ['outcome'],
-    registers: [registry],
   });
-}
 
 const entryId = (address: string, port: number) =>
   crypto.createHash('sha256').update(`${address}|${port}`).digest('hex').slice(0, 16);

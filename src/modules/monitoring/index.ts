@@ -283,7 +283,7 @@ interface VendorSimulator {
 const VENDORS = {
   shure: {
     label: 'Shure',
-    speaks: 'Shure command strings over TCP',
+    speaks: 'Shure command strings on port 2202 (TCP; UDP for UHF-R)',
     defaultModel: 'ULXD4Q',
     start: (o: { model: string; port: number; serial: string; drain: number }) =>
       startShureReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),

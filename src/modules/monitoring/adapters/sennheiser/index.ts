@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { assertOutboundAllowed } from '../../../../core/net/outbound.ts';
 import type { ChannelReading, ReceiverAdapter, StreamEvents } from '../types.ts';
+import { createWaiters, streamLife } from '../session.ts';
 import {
   activeQuery,
   channelQuery,
@@ -54,11 +55,12 @@ async function openSession(
   const socket = dgram.createSocket(checked.family === 6 ? 'udp6' : 'udp4');
   const state = new DeviceState();
   let answered = 0;
-  const waiters = new Set<() => void>();
+  const waiters = createWaiters<number>();
   let closed = false;
   const close = (reason: string) => {
     if (closed) return;
     closed = true;
+    waiters.end(reason);
     socket.close();
     hooks.onClose?.(reason);
   };
@@ -69,7 +71,7 @@ async function openSession(
     if (message === null || typeof message !== 'object') return hooks.onGarbage(text);
     if (!isNotification(message)) answered++;
     hooks.onApplied(state.apply(message));
-    for (const w of [...waiters]) w();
+    waiters.offer(answered);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -83,21 +85,10 @@ async function openSession(
     send(trees) {
       for (const tree of trees) if (!closed) socket.send(request(tree as never));
     },
-    answers: (count, ms) =>
-      new Promise<void>((resolve, reject) => {
-        const target = answered + count;
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no answer within ${ms} ms`));
-        }, ms);
-        const check = () => {
-          if (answered < target) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        waiters.add(check);
-      }),
+    answers: (count, ms) => {
+      const target = answered + count;
+      return waiters.wait((n) => n >= target, ms);
+    },
     close: () => close('closed'),
   };
 }
@@ -157,18 +148,18 @@ export const sennheiserAdapter: ReceiverAdapter = {
   subscribe(c, opts, events: StreamEvents) {
     const channels = channelsOfModel(c.model) ?? MAX_CHANNELS;
     let session: Session | null = null;
-    let done = false;
     let live = false;
     let stall: NodeJS.Timeout | null = null;
     let renew: NodeJS.Timeout | null = null;
-    const end = (reason: string) => {
-      if (done) return;
-      done = true;
-      if (stall) clearTimeout(stall);
-      if (renew) clearInterval(renew);
-      session?.close();
-      events.closed(reason);
-    };
+    const life = streamLife(
+      (reason) => events.closed(reason),
+      () => {
+        if (stall) clearTimeout(stall);
+        if (renew) clearInterval(renew);
+        session?.close();
+      },
+    );
+    const end = life.end;
     const heard = () => {
       if (stall) clearTimeout(stall);
       stall = setTimeout(() => end(`no telemetry for ${opts.stallMs} ms`), opts.stallMs);
@@ -201,13 +192,13 @@ export const sennheiserAdapter: ReceiverAdapter = {
     })
       .then(async (s) => {
         session = s;
-        if (done) return s.close();
+        if (life.done) return s.close();
         // Values first (so a channel is never shown half-known), then meters at the asked rate.
         const asks = statics(channels);
         const answered = s.answers(asks.length, opts.stallMs);
         s.send(asks);
         await answered;
-        if (done) return;
+        if (life.done) return;
         live = true;
         events.open();
         for (const [n, reading] of readingsOf(s.state, channels)) events.channel(n, reading);
@@ -216,14 +207,7 @@ export const sennheiserAdapter: ReceiverAdapter = {
         renew.unref();
       })
       .catch((err: Error) => end(err.message));
-    return {
-      close() {
-        done = true;
-        if (stall) clearTimeout(stall);
-        if (renew) clearInterval(renew);
-        session?.close();
-      },
-    };
+    return { close: life.close };
   },
 
   async identify(host, port, opts) {

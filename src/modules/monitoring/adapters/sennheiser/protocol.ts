@@ -1,4 +1,5 @@
 import type { ChannelReading } from '../types.ts';
+import { micReading } from '../reading.ts';
 
 /**
  * Sennheiser Sound Control Protocol (SSC), as EW-DX and SpeechLine Digital receivers speak it: one
@@ -210,41 +211,20 @@ export class DeviceState {
   }
 }
 
-/** dBm to the wall's percent: −100 dBm (nothing) … −20 dBm (next to the antenna). */
-const rfPercent = (dbm: number) => Math.min(100, Math.max(0, Math.round((dbm + 100) / 0.8)));
-/** dBFS to percent over a meter's −60…0 dBFS. */
-const audioPercent = (dbfs: number) => Math.min(100, Math.max(0, Math.round((dbfs + 60) / 0.6)));
-
 /** The channel as the rest of Roster reads it. */
 export function toReading(slot: number, ch: ChannelState): ChannelReading {
-  const extras = {
-    ...(ch.name !== undefined ? { name: ch.name } : {}),
-    ...(ch.frequencyMhz !== undefined ? { frequency_mhz: ch.frequencyMhz } : {}),
-    ...(ch.txType !== undefined ? { tx_type: ch.txType } : {}),
-  };
-  const online = ch.linked ?? (ch.gauge !== undefined && ch.gauge !== null);
-  const muted = ch.rxMuted === true || ch.txMuted === true;
-  if (!online) return { slot, kind: 'mic', online, muted, battery: null, rf: null, audio: null, ...extras };
   const gauge = ch.gauge ?? null;
-  return {
-    slot,
-    kind: 'mic',
-    online,
-    muted,
+  return micReading(slot, {
+    ...ch,
+    online: ch.linked ?? gauge !== null,
+    muted: ch.rxMuted === true || ch.txMuted === true,
     battery:
       gauge === null
         ? null
-        : { bars: Math.ceil(gauge / 20), percent: gauge, runtime_minutes: ch.lifetimeMinutes ?? null },
-    rf:
-      ch.rssiDbm === undefined
-        ? null
-        : { level_percent: rfPercent(ch.rssiDbm), level_dbm: ch.rssiDbm, antenna: ch.antenna ?? null },
-    audio:
-      ch.afDbfs === undefined
-        ? null
-        : { level_percent: muted ? 0 : audioPercent(ch.afDbfs), level_dbfs: ch.afDbfs },
-    ...extras,
-  };
+        : { bars: Math.ceil(gauge / 20), percent: gauge, runtimeMinutes: ch.lifetimeMinutes ?? null },
+    rfDbm: ch.rssiDbm,
+    audioDbfs: ch.afDbfs,
+  });
 }
 
 /** Parses one datagram; null when it is not JSON. */

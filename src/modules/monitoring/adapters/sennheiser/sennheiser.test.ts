@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { configureOutbound } from '../../../../core/net/outbound.ts';
 import type { z } from 'zod';
 import { describeEachBackend, type Client } from '../../../../../test/support/env.ts';
-import { createPoller } from '../../poller.ts';
 import type { AlertView, chassisOut, unitOut } from '../../views.ts';
-import type { ChannelReading, ChassisRow } from '../types.ts';
+import type { ChannelReading } from '../types.ts';
+import { chassisRow, fakeClockPoller } from '../test-support.ts';
 import { sennheiserAdapter } from './index.ts';
 import { DeviceState, toReading } from './protocol.ts';
 import { startSennheiserReceiver, type SimulatedSennheiserReceiver } from './simulator.ts';
@@ -75,16 +75,7 @@ describe('SSC transcripts', () => {
 
 describe('the Sennheiser adapter against the simulator (SSC over UDP)', () => {
   let rx: SimulatedSennheiserReceiver;
-  const row = (): ChassisRow => ({
-    id: 'c1',
-    name: 'Rack',
-    ip: rx.host,
-    port: rx.port,
-    protocol: 'sennheiser',
-    model: 'EW-DX EM 2',
-    missedPolls: 0,
-    isOnline: true,
-  });
+  const row = () => chassisRow(rx, 'sennheiser', 'EW-DX EM 2');
   before(() => configureOutbound({ allowNetworks: ['127.0.0.0/8'] }));
   after(async () => {
     configureOutbound({ allowNetworks: [] });
@@ -169,22 +160,10 @@ describeEachBackend(
     let rx: SimulatedSennheiserReceiver;
     let rack: z.infer<typeof chassisOut>;
     const units: z.infer<typeof unitOut>[] = [];
-    let poller: ReturnType<typeof createPoller> | undefined;
-    let clock = Date.parse('2030-01-01T20:00:00Z');
-    const poll = () => {
-      clock += 1000;
-      poller ??= createPoller({
-        db: env().app.deps.database.db,
-        bus: env().bus,
-        log: env().app.log,
-        registry: env().app.metrics.registry,
-        fetchTimeoutMs: 30_000,
-      });
-      return poller.poll(new Date(clock));
-    };
+    const poller = fakeClockPoller(env);
+    const poll = () => poller.poll();
     after(async () => {
-      poller?.close();
-      await poller?.settled();
+      await poller.close();
       await rx?.close();
     });
 

@@ -1,6 +1,7 @@
-import net from 'node:net';
 import { assertOutboundAllowed } from '../../../../core/net/outbound.ts';
 import type { ChannelReading, ReceiverAdapter, StreamEvents } from '../types.ts';
+import { createWaiters, streamLife } from '../session.ts';
+import { openTcp, openUdp } from './transport.ts';
 import {
   command,
   DeviceState,
@@ -10,7 +11,9 @@ import {
   modelInfo,
   parseMessage,
   readCommands,
+  splitDatagram,
   toReading,
+  transportOf,
   type Family,
   type Message,
 } from './protocol.ts';
@@ -37,8 +40,9 @@ interface SessionHooks {
 }
 
 /**
- * Opens a TCP connection to the address the outbound rule checked (core/net/outbound.ts); a
- * refused address fails like an unreachable receiver, with the reason in the server log only.
+ * Opens the family's transport (TCP, or UDP for UHF-R) to the address the outbound rule checked
+ * (core/net/outbound.ts); a refused address fails like an unreachable receiver, with the reason in
+ * the server log only.
  */
 async function openSession(
   host: string,
@@ -49,93 +53,57 @@ async function openSession(
   hooks: SessionHooks,
 ): Promise<Session> {
   const checked = await assertOutboundAllowed(host, port, { orgId });
-  const socket = net.connect({ host: checked.address, port, family: checked.family });
-  socket.setNoDelay(true);
-  socket.setEncoding('latin1');
   const state = new DeviceState(family);
-  const framer = new Framer();
-  const waiters = new Set<{
-    done: (m: Message) => boolean;
-    resolve: () => void;
-    reject: (e: Error) => void;
-  }>();
+  const stream = new Framer();
+  const waiters = createWaiters<Message>();
   let closed: string | null = null;
-  const finish = (reason: string) => {
-    if (closed) return;
-    closed = reason;
-    socket.destroy();
-    for (const w of waiters) w.reject(new Error(reason));
-    waiters.clear();
-    hooks.onClose?.(reason);
-  };
-  socket.on('error', (err) => finish(err.message));
-  socket.on('close', () => finish('connection closed by the receiver'));
-  socket.on('data', (chunk: string) => {
-    const { frames, garbage, overflow } = framer.push(chunk);
-    for (const g of garbage)
-      hooks.onMalformed({ line: g.slice(0, 200) }, 'garbled line from a Shure receiver');
-    if (overflow) hooks.onMalformed({}, 'Shure receiver sent an unterminated message; discarded');
-    for (const inner of frames) {
-      const m = parseMessage(inner);
-      if (!m) {
-        hooks.onMalformed({ line: inner.slice(0, 200) }, 'unrecognised message from a Shure receiver');
-        continue;
-      }
-      const changed = state.apply(m);
-      if (changed !== null && typeof changed === 'object') {
-        const context = { line: inner.slice(0, 200), why: changed.malformed };
-        if (hooks.onChannelMalformed && m.type !== 'err' && m.channel)
-          hooks.onChannelMalformed(m.channel, context);
-        else hooks.onMalformed(context, 'malformed Shure telemetry');
-      } else if (typeof changed === 'number' && changed > 0) hooks.onChange?.(changed);
-      for (const w of [...waiters])
-        if (w.done(m)) {
-          waiters.delete(w);
-          w.resolve();
-        }
+  const garbled = (line: string) =>
+    hooks.onMalformed({ line: line.slice(0, 200) }, 'garbled line from a Shure receiver');
+  const handle = (inner: string) => {
+    const m = parseMessage(inner);
+    if (!m) {
+      hooks.onMalformed({ line: inner.slice(0, 200) }, 'unrecognised message from a Shure receiver');
+      return;
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      finish(`no connection within ${connectTimeoutMs} ms`);
-      reject(new Error(`no connection within ${connectTimeoutMs} ms`));
-    }, connectTimeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once('close', () => {
-      clearTimeout(timer);
-      reject(new Error(closed ?? 'connection closed'));
-    });
-  });
-  if (hooks.stallMs) socket.setTimeout(hooks.stallMs, () => finish(`no telemetry for ${hooks.stallMs} ms`));
+    const changed = state.apply(m);
+    if (changed !== null && typeof changed === 'object') {
+      const context = { line: inner.slice(0, 200), why: changed.malformed };
+      if (hooks.onChannelMalformed && m.type !== 'err' && m.channel)
+        hooks.onChannelMalformed(m.channel, context);
+      else hooks.onMalformed(context, 'malformed Shure telemetry');
+    } else if (typeof changed === 'number' && changed > 0) hooks.onChange?.(changed);
+    waiters.offer(m);
+  };
+  const open = transportOf(family) === 'udp' ? openUdp : openTcp;
+  const transport = await open(
+    checked,
+    port,
+    { connectTimeoutMs, stallMs: hooks.stallMs },
+    {
+      data(text, whole) {
+        const read: { frames: string[]; garbage: string[]; overflow?: boolean } = whole
+          ? splitDatagram(text)
+          : stream.push(text);
+        const { frames, garbage, overflow } = read;
+        for (const g of garbage) garbled(g);
+        if (overflow) hooks.onMalformed({}, 'Shure receiver sent an unterminated message; discarded');
+        for (const inner of frames) handle(inner);
+      },
+      oversized: (bytes) => hooks.onMalformed({ bytes }, 'oversized datagram from a Shure receiver'),
+      ended(reason) {
+        closed ??= reason;
+        waiters.end(reason);
+        hooks.onClose?.(reason);
+      },
+    },
+  );
   return {
     state,
     send: (lines) => {
-      if (!closed) socket.write(lines.join(''));
+      if (!closed) transport.write(lines.join(''));
     },
-    until: (done, ms) =>
-      new Promise<void>((resolve, reject) => {
-        if (closed) return reject(new Error(closed));
-        const timer = setTimeout(() => {
-          waiters.delete(w);
-          reject(new Error(`no answer within ${ms} ms`));
-        }, ms);
-        const w = {
-          done,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (e: Error) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-        waiters.add(w);
-      }),
-    close: () => finish('closed'),
+    until: (done, ms) => waiters.wait(done, ms),
+    close: () => transport.close(),
   };
 }
 
@@ -146,12 +114,37 @@ const isFence = (m: Message) =>
 
 /** Asks for every channel's values and waits until the receiver has answered them all. */
 async function readAll(session: Session, family: Family, channels: number, ms: number) {
+  if (transportOf(family) === 'udp') return readEach(session, family, channels, ms);
   const lines: string[] = [];
   for (let n = 1; n <= channels; n++) lines.push(...readCommands(family, n));
   lines.push(command(family, `GET 0 ${FENCE_KEY}`));
   const answered = session.until(isFence, ms);
   session.send(lines);
   await answered;
+}
+
+/** Datagrams asked again while unanswered: this many times within a read's timeout. */
+const UDP_ATTEMPTS = 3;
+
+/**
+ * Over UDP a question or its answer may be lost, and nothing says so: every value is asked on its
+ * own, and those still unanswered are asked again, a few times within the timeout.
+ */
+async function readEach(session: Session, family: Family, channels: number, ms: number) {
+  const pending = new Map<string, string>();
+  for (let n = 1; n <= channels; n++)
+    for (const line of readCommands(family, n)) pending.set(line.split(/\s+/).slice(2, 4).join(' '), line);
+  const answered = session.until((m) => {
+    if (m.type !== 'err' && m.channel) pending.delete(`${m.channel} ${m.type === 'rep' ? m.key : ''}`);
+    return pending.size === 0;
+  }, ms);
+  const retry = setInterval(() => session.send([...pending.values()]), Math.max(50, ms / UDP_ATTEMPTS));
+  session.send([...pending.values()]);
+  try {
+    await answered;
+  } finally {
+    clearInterval(retry);
+  }
 }
 
 function readingsOf(state: DeviceState, channels: number): Map<number, ChannelReading> {
@@ -206,47 +199,40 @@ export const shureAdapter: ReceiverAdapter = {
 
   subscribe(c, opts, events: StreamEvents) {
     let session: Session | null = null;
-    let done = false;
     let live = false;
     let channels = 0;
-    const end = (reason: string) => {
-      if (done) return;
-      done = true;
-      session?.close();
-      events.closed(reason);
-    };
+    const life = streamLife(
+      (reason) => events.closed(reason),
+      () => session?.close(),
+    );
+    const end = life.end;
     const info = modelInfo(c.model);
     openSession(c.ip, c.port, info?.family ?? 'ulxd', opts.orgId, opts.stallMs, {
       stallMs: opts.stallMs,
       onMalformed: (context, message) => events.malformed('device', context, message),
       onChange: (n) => {
-        if (live && !done && session && n <= channels)
+        if (live && !life.done && session && n <= channels)
           events.channel(n, toReading(session.state.family, n, session.state.channel(n)));
       },
       onClose: (reason) => end(reason),
     })
       .then(async (s) => {
         session = s;
-        if (done) return s.close();
+        if (life.done) return s.close();
         const model = info ?? (await resolveModel(s, c.model));
         if (!model) return end(`unknown Shure model "${c.model}"`);
         s.state.family = model.family;
         channels = model.channels;
         // Values first (so a channel is never shown half-known), then meters at the asked rate.
         await readAll(s, model.family, channels, opts.stallMs);
-        if (done) return;
+        if (life.done) return;
         live = true;
         events.open();
         for (const [n, reading] of readingsOf(s.state, channels)) events.channel(n, reading);
         s.send(meterCommands(model.family, channels, opts.sampleMs));
       })
       .catch((err: Error) => end(err.message));
-    return {
-      close() {
-        done = true;
-        session?.close();
-      },
-    };
+    return { close: life.close };
   },
 
   async identify(host, port, opts) {

@@ -1,6 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeviceState, Framer, modelInfo, parseMessage, toReading, type Family } from './protocol.ts';
+import {
+  DeviceState,
+  Framer,
+  modelInfo,
+  parseMessage,
+  splitDatagram,
+  toReading,
+  type Family,
+} from './protocol.ts';
 
 /**
  * Recorded exchanges in each family's documented command strings (what the receiver sent), parsed
@@ -116,6 +124,50 @@ describe('Shure command strings: transcripts per model', () => {
     const r = reading(1);
     assert.deepEqual([r.online, r.battery?.bars, r.rf?.level_dbm, r.audio?.level_dbfs], [true, 4, -60, -18]);
     assert.equal(reading(2).online, false);
+  });
+
+  test('UHF-R datagrams: each read on its own; cut-short, noisy and out-of-range ones are set aside', () => {
+    const state = new DeviceState('uhfr');
+    const bad: string[] = [];
+    const datagrams = [
+      '* REPORT 1 CHAN_NAME {Lead Vox} *',
+      '* REPORT 1 TX_BAT 3 *',
+      '* REPORT 1 FREQUENCY 574125 *',
+      '* SAMPLE 1 ALL XB 072 0 3 063 *',
+      '* REPORT 1 TX_BAT',
+      'noise \u0007',
+      '* SAMPLE 1 ALL AX 999 0 3 063 *',
+      '* REPORT 1 TX_BAT 7 *',
+      '* REPORT 2 TX_BAT U *',
+    ];
+    for (const datagram of datagrams) {
+      const { frames, garbage } = splitDatagram(datagram);
+      bad.push(...garbage);
+      for (const inner of frames) {
+        const m = parseMessage(inner);
+        const r = m ? state.apply(m) : { malformed: 'unknown' };
+        if (r !== null && typeof r === 'object') bad.push(inner);
+      }
+    }
+    assert.deepEqual(bad, [
+      '* REPORT 1 TX_BAT',
+      'noise \u0007',
+      'SAMPLE 1 ALL AX 999 0 3 063',
+      'REPORT 1 TX_BAT 7',
+    ]);
+    assert.deepEqual(toReading('uhfr', 1, state.channel(1)), {
+      slot: 1,
+      kind: 'mic',
+      online: true,
+      muted: false,
+      battery: { bars: 3, percent: 60, runtime_minutes: null },
+      // RF 072 → −72 dBm on antenna B; six lit audio segments → −12 dBFS.
+      rf: { level_percent: 35, level_dbm: -72, antenna: 'B' },
+      audio: { level_percent: 80, level_dbfs: -12 },
+      name: 'Lead Vox',
+      frequency_mhz: 574.125,
+    });
+    assert.equal(toReading('uhfr', 2, state.channel(2)).online, false);
   });
 
   test('PSM 1000 (P10T): an in-ear transmitter channel with input meters, no battery or RF', () => {

@@ -1,4 +1,5 @@
 import type { ChannelReading } from '../types.ts';
+import { channelExtras, micReading } from '../reading.ts';
 
 /**
  * Shure's ASCII command strings, as networked Shure receivers speak them on TCP port 2202:
@@ -64,6 +65,15 @@ export function familyOf(nameOrToken: string): Family | null {
 }
 
 export const framing = (family: Family) => (family === 'uhfr' ? '*' : '<');
+
+/**
+ * UHF-R receivers take their command strings as UDP datagrams on port 2202 (one message each,
+ * answered to the sender's port); every later family keeps a TCP connection on the same port.
+ */
+export const transportOf = (family: Family): 'tcp' | 'udp' => (family === 'uhfr' ? 'udp' : 'tcp');
+
+/** A UHF-R datagram larger than this is not one of its messages (they take a few dozen bytes). */
+export const MAX_DATAGRAM = 1024;
 
 /** A command in the family's framing. */
 export function command(family: Family, words: string): string {
@@ -140,6 +150,21 @@ export class Framer {
     if (overflow) this.buffer = '';
     return { frames, garbage: garbage.filter(Boolean), overflow };
   }
+
+  /** What is left unterminated, as garbage (a datagram holds whole messages); the buffer empties. */
+  end(): string | null {
+    const rest = this.buffer.trim();
+    this.buffer = '';
+    return rest || null;
+  }
+}
+
+/** The messages of one datagram, read on its own: what it leaves unterminated is garbage. */
+export function splitDatagram(text: string): { frames: string[]; garbage: string[] } {
+  const framer = new Framer();
+  const { frames, garbage } = framer.push(text);
+  const rest = framer.end();
+  return { frames, garbage: rest ? [...garbage, rest] : garbage };
 }
 
 /** Words of a frame; `{…}` (names with spaces) is one word, braces kept off. */
@@ -195,7 +220,6 @@ const BAD: unique symbol = Symbol('bad');
 type Bad = typeof BAD;
 
 const int = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : NaN);
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Battery bars: 0–5, 255 (or UHF-R's `U`) = no transmitter data. */
 function bars(v: string): number | null | Bad {
@@ -382,18 +406,8 @@ export function applySample(family: Family, ch: ChannelState, f: string[]): bool
   }
 }
 
-/** dBm to the wall's percent: −100 dBm (nothing) … −20 dBm (next to the antenna). */
-const rfPercent = (dbm: number) => clamp(Math.round((dbm + 100) / 0.8), 0, 100);
-/** dBFS to percent over a meter's −60…0 dBFS. */
-const audioPercent = (dbfs: number) => clamp(Math.round((dbfs + 60) / 0.6), 0, 100);
-
 /** The channel as the rest of Roster reads it. */
 export function toReading(family: Family, slot: number, ch: ChannelState): ChannelReading {
-  const extras = {
-    ...(ch.name !== undefined ? { name: ch.name } : {}),
-    ...(ch.frequencyMhz !== undefined ? { frequency_mhz: ch.frequencyMhz } : {}),
-    ...(ch.txType !== undefined ? { tx_type: ch.txType } : {}),
-  };
   if (family === 'p10t') {
     const level = Math.max(ch.iemLeft ?? 0, ch.iemRight ?? 0);
     return {
@@ -404,43 +418,27 @@ export function toReading(family: Family, slot: number, ch: ChannelState): Chann
       battery: null,
       rf: null,
       audio: { level_percent: Math.round((level / 80) * 100), level_dbfs: level === 0 ? -120 : level - 80 },
-      ...extras,
+      ...channelExtras(ch),
     };
   }
   // A transmitter that is off reports no type and no battery (255/UNKN).
   const online =
     ch.txType !== undefined && family !== 'uhfr' ? ch.txType !== null : (ch.batteryBars ?? null) !== null;
-  const muted = ch.rxMuted === true || ch.txMuted === true;
-  if (!online) return { slot, kind: 'mic', online, muted, battery: null, rf: null, audio: null, ...extras };
-  const b = ch.batteryBars ?? null;
-  return {
-    slot,
-    kind: 'mic',
+  const bars = ch.batteryBars ?? null;
+  return micReading(slot, {
+    ...ch,
     online,
-    muted,
+    muted: ch.rxMuted === true || ch.txMuted === true,
     battery:
-      b === null
+      bars === null
         ? null
         : {
-            bars: b,
+            bars,
             // Without a charge reading (alkaline cells), bars are the only measure: 20 % each.
-            percent: ch.batteryPercent ?? b * 20,
-            runtime_minutes: ch.runtimeMinutes ?? null,
+            percent: ch.batteryPercent ?? bars * 20,
+            runtimeMinutes: ch.runtimeMinutes ?? null,
           },
-    rf:
-      ch.rfDbm === undefined
-        ? null
-        : { level_percent: rfPercent(ch.rfDbm), level_dbm: ch.rfDbm, antenna: ch.antenna ?? null },
-    audio:
-      ch.audioDbfs === undefined
-        ? null
-        : {
-            level_percent: muted ? 0 : audioPercent(ch.audioDbfs),
-            level_dbfs: ch.audioDbfs,
-            ...(ch.peakDbfs !== undefined ? { peak_dbfs: ch.peakDbfs } : {}),
-          },
-    ...extras,
-  };
+  });
 }
 
 /** A receiver's state as its messages build it up. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { z } from 'zod';
 import { describeEachBackend, type Client } from '../../../../../test/support/env.ts';
-import { createPoller } from '../../poller.ts';
 import type { AlertView, chassisOut, unitOut } from '../../views.ts';
+import { fakeClockPoller, malformedCount } from '../test-support.ts';
 import { startShureReceiver, type SimulatedShureReceiver } from './simulator.ts';
 
 const M = '/api/monitoring';
@@ -15,30 +15,13 @@ describeEachBackend(
     let rx: SimulatedShureReceiver;
     let rack: z.infer<typeof chassisOut>;
     const units: z.infer<typeof unitOut>[] = [];
-    let poller: ReturnType<typeof createPoller> | undefined;
-    let clock = Date.parse('2030-01-01T20:00:00Z');
-    const poll = () => {
-      clock += 1000;
-      poller ??= createPoller({
-        db: env().app.deps.database.db,
-        bus: env().bus,
-        log: env().app.log,
-        registry: env().app.metrics.registry,
-        fetchTimeoutMs: 30_000,
-      });
-      return poller.poll(new Date(clock));
-    };
+    const poller = fakeClockPoller(env);
+    const poll = () => poller.poll();
     const unit = async (i: number) => (await admin.get(`${M}/units/${units[i].id}`)).body;
-    const malformedCount = async () => {
-      const metric = env().app.metrics.registry.getSingleMetric(
-        'roster_monitoring_malformed_telemetry_total',
-      );
-      return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
-    };
+    const malformed = () => malformedCount(env);
 
     after(async () => {
-      poller?.close();
-      await poller?.settled();
+      await poller.close();
       await rx?.close();
     });
 
@@ -100,11 +83,11 @@ describeEachBackend(
     });
 
     test('garbled lines are counted; the units keep their state and the next read is fine', async () => {
-      const before = await malformedCount();
+      const before = await malformed();
       rx.control({ garbled: true });
       const report = await poll();
       assert.equal(report.unreachable, 0);
-      assert.ok((await malformedCount()) > before, 'counted');
+      assert.ok((await malformed()) > before, 'counted');
       assert.equal((await unit(0)).battery, 8);
       rx.control({ garbled: false, channel: 1, battery: 95 });
       await poll();

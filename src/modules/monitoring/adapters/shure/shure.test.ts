@@ -1,48 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configureOutbound } from '../../../../core/net/outbound.ts';
-import type { ChannelReading, ChassisRow, StreamEvents } from '../types.ts';
+import type { ChannelReading } from '../types.ts';
+import { chassisRow, recorder } from '../test-support.ts';
 import { shureAdapter } from './index.ts';
 import { startShureReceiver, type SimulatedShureReceiver } from './simulator.ts';
 
 /** The real adapter against the simulator over loopback TCP, the code path real receivers take. */
 
-const chassisOf = (rx: SimulatedShureReceiver, model = rx.model): ChassisRow => ({
-  id: `c-${rx.port}`,
-  name: `Rack ${rx.model}`,
-  ip: rx.host,
-  port: rx.port,
-  protocol: 'shure',
-  model,
-  missedPolls: 0,
-  isOnline: true,
-});
-
-/** A stream whose events can be awaited: `next(pred)` resolves at the first matching event. */
-function recorder() {
-  const events: { type: string; slot?: number; reading?: ChannelReading; reason?: string }[] = [];
-  const waiters: { pred: (e: (typeof events)[number]) => boolean; resolve: () => void }[] = [];
-  const push = (e: (typeof events)[number]) => {
-    events.push(e);
-    for (const w of [...waiters])
-      if (w.pred(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-  };
-  const handlers: StreamEvents = {
-    open: () => push({ type: 'open' }),
-    channel: (slot, reading) => push({ type: 'channel', slot, reading }),
-    malformed: (_r, _c, message) => push({ type: 'malformed', reason: message }),
-    closed: (reason) => push({ type: 'closed', reason }),
-  };
-  const next = (pred: (e: (typeof events)[number]) => boolean) =>
-    new Promise<void>((resolve) => {
-      if (events.some(pred)) return resolve();
-      waiters.push({ pred, resolve });
-    });
-  return { events, handlers, next };
-}
+const chassisOf = (rx: SimulatedShureReceiver, model = rx.model) => chassisRow(rx, 'shure', model);
 
 describe('Shure adapter ↔ simulated receivers over TCP', () => {
   const receivers: SimulatedShureReceiver[] = [];
@@ -146,5 +112,72 @@ describe('Shure adapter ↔ simulated receivers over TCP', () => {
     } finally {
       configureOutbound({ allowNetworks: ['127.0.0.0/8'] });
     }
+  });
+});
+
+describe('UHF-R ↔ simulated receiver over UDP', () => {
+  let rx: SimulatedShureReceiver;
+  before(async () => {
+    configureOutbound({ allowNetworks: ['127.0.0.0/8'] });
+    rx = await startShureReceiver({ model: 'UR4D', batteries: [70, 30] });
+  });
+  after(async () => {
+    await rx.close();
+    configureOutbound({ allowNetworks: [] });
+  });
+  const read = (timeoutMs = 3000, onMalformed?: (c: Record<string, unknown>, m: string) => void) =>
+    shureAdapter.read(chassisOf(rx), { orgId: 'o', timeoutMs, onMalformed });
+
+  test('datagrams lost on the way are asked again within the timeout', async () => {
+    rx.control({ drop_next: 3 });
+    const reading = await read();
+    assert.equal(reading.kind, 'ok');
+    if (reading.kind !== 'ok') return;
+    assert.deepEqual(
+      [...reading.channels.values()].map((c) => (c === 'malformed' ? c : [c.name, c.battery?.bars])),
+      [
+        ['CH1', 4],
+        ['CH2', 2],
+      ],
+    );
+    assert.equal(rx.faults.drop_next, 0, 'the lost questions were the first ones');
+  });
+
+  test('garbled and cut-short datagrams are reported as malformed; the read succeeds', async () => {
+    rx.control({ garbled: true });
+    const seen: unknown[] = [];
+    const reading = await read(3000, (context) => seen.push(context.line));
+    rx.control({ garbled: false });
+    assert.equal(reading.kind, 'ok');
+    assert.ok(seen.includes('* REPORT 1 TX_BAT'), JSON.stringify(seen));
+  });
+
+  test('metering: SAMPLE datagrams carry RF, battery and audio; a silent receiver ends the stream', async () => {
+    const r = recorder();
+    const stream = shureAdapter.subscribe(
+      chassisOf(rx),
+      { orgId: 'o', stallMs: 1500, sampleMs: 100 },
+      r.handlers,
+    );
+    await r.next((e) => e.type === 'open');
+    rx.control({ channel: 2, rf: 5 });
+    await r.next((e) => e.type === 'channel' && e.slot === 2 && (e.reading?.rf?.level_percent ?? 100) <= 6);
+    rx.control({ channel: 1, battery: 15 });
+    await r.next((e) => e.type === 'channel' && e.slot === 1 && e.reading?.battery?.bars === 1);
+    assert.equal(r.events.filter((e) => e.type === 'closed').length, 0);
+    // No connection to lose over UDP: a receiver that loses power is known by its silence.
+    rx.control({ offline: true });
+    await r.next((e) => e.type === 'closed');
+    assert.match(r.events.find((e) => e.type === 'closed')?.reason ?? '', /no telemetry for 1500 ms/);
+    stream.close();
+    const off = await read(300);
+    rx.control({ offline: false });
+    assert.equal(off.kind, 'unreachable');
+    assert.match(off.kind === 'unreachable' ? off.error : '', /no answer within 300 ms/);
+  });
+
+  test('identify over UDP: the model from the family hint and the channels that answer', async () => {
+    const id = await shureAdapter.identify(rx.host, rx.port, { timeoutMs: 3000, modelHint: 'UHFR' });
+    assert.deepEqual([id.model, id.channels, id.serial], ['UR4D', 2, rx.state.serial]);
   });
 });

@@ -10,11 +10,19 @@ import {
   type ReceiverOptions,
   type ReceiverState,
 } from '../../simulator.ts';
-import { command, Framer, modelInfo, type Family, type ModelInfo } from './protocol.ts';
+import {
+  command,
+  Framer,
+  modelInfo,
+  splitDatagram,
+  transportOf,
+  type Family,
+  type ModelInfo,
+} from './protocol.ts';
 import { shureSrvReg } from './slp.ts';
 
 /**
- * A Shure receiver, simulated on a local TCP port: answers the command strings of its model's
+ * A Shure receiver, simulated on a local port (TCP, or UDP for UHF-R as the real ones): answers the command strings of its model's
  * family (`GET`, `SET … METER_RATE`, UHF-R's `METER`), reports changes unsolicited as real
  * receivers do, sends SAMPLE lines at the asked rate, and plays scripted faults: battery drain, RF
  * drop-out, mute, transmitter or receiver power off, garbled lines, slow responses. It can announce
@@ -26,6 +34,8 @@ export interface ShureFaults {
   garbled?: boolean;
   /** Answers (not samples) wait this long. */
   slow_ms?: number;
+  /** UDP (UHF-R): the next this many datagrams received are lost on the way. */
+  drop_next?: number;
 }
 
 export type ShureControl = ControlCommand & ShureFaults & { name?: string };
@@ -66,6 +76,9 @@ function meters(ch: ChannelState, jitter: boolean) {
   };
 }
 
+/** `AX`: antenna A receiving, `XB`: B, `XX`: no transmitter. */
+const antennaStatus = (ch: ChannelState) => (ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX');
+
 const TX: Record<Family, string> = {
   ulxd: 'ULXD2',
   qlxd: 'QLXD2',
@@ -87,43 +100,43 @@ function channelReports(family: Family, ch: ChannelState, now: number): string[]
     command(family, `${family === 'uhfr' ? 'REPORT' : 'REP'} ${n} ${key} ${value}`);
   const name = rep('CHAN_NAME', `{${ch.name.padEnd(8, ' ')}}`);
   const m = meters(ch, false);
+  // Name, frequency (Axient pads kHz to seven digits), then the transmitter model or "unknown".
+  const head = (digits: number, txKey: string, unknown: string) => [
+    name,
+    rep('FREQUENCY', pad(khz, digits)),
+    rep(txKey, ch.online ? TX[family] : unknown),
+  ];
   switch (family) {
     case 'ulxd':
     case 'qlxd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 6)),
-        rep('TX_TYPE', ch.online ? TX[family] : 'UNKN'),
+        ...head(6, 'TX_TYPE', 'UNKN'),
         rep('BATT_BARS', pad(bars, 3)),
         rep('BATT_CHARGE', pad(charge, 3)),
         rep('BATT_RUN_TIME', pad(mins, 5)),
         ...(family === 'ulxd' ? [rep('AUDIO_MUTE', ch.muted ? 'ON' : 'OFF')] : []),
         rep('TX_MUTE_STATUS', ch.online ? (family === 'qlxd' && ch.muted ? 'ON' : 'OFF') : 'UNKN'),
         rep('RX_RF_LVL', pad(clamp(m.dbm + 128, 0, 115), 3)),
-        rep('RF_ANTENNA', ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX'),
+        rep('RF_ANTENNA', antennaStatus(ch)),
         rep('AUDIO_LVL', pad(clamp(m.dbfs + 50, 0, 50), 3)),
         rep('AUDIO_GAIN', '030'),
       ];
     case 'slxd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 6)),
-        rep('TX_TYPE', ch.online ? TX.slxd : 'UNKNOWN'),
+        ...head(6, 'TX_TYPE', 'UNKNOWN'),
         rep('TX_BATT_BARS', pad(bars, 3)),
         rep('TX_BATT_MINS', pad(mins, 5)),
         rep('AUDIO_GAIN', '030'),
       ];
     case 'axtd':
       return [
-        name,
-        rep('FREQUENCY', pad(khz, 7)),
-        rep('TX_MODEL', ch.online ? TX.axtd : 'UNKNOWN'),
+        ...head(7, 'TX_MODEL', 'UNKNOWN'),
         rep('TX_BATT_BARS', pad(bars, 3)),
         rep('TX_BATT_CHARGE_PERCENT', pad(charge, 3)),
         rep('TX_BATT_MINS', pad(mins, 5)),
         rep('AUDIO_MUTE', 'OFF'),
         rep('TX_MUTE_MODE_STATUS', ch.online ? (ch.muted ? 'MUTE' : 'ON') : 'UNKNOWN'),
-        rep('ANTENNA_STATUS', ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX'),
+        rep('ANTENNA_STATUS', antennaStatus(ch)),
         rep('RSSI', `1 ${pad(clamp(m.dbm + 120, 0, 120), 3)}`),
         rep('AUDIO_LEVEL_RMS', pad(clamp(m.dbfs + 120, 0, 120), 3)),
       ];
@@ -144,7 +157,7 @@ function channelReports(family: Family, ch: ChannelState, now: number): string[]
 /** One SAMPLE line of a channel, in the family's layout. */
 function sampleLine(family: Family, ch: ChannelState, jitter: boolean): string | null {
   const m = meters(ch, jitter);
-  const ant = ch.online ? (ch.antenna === 'A' ? 'AX' : 'XB') : 'XX';
+  const ant = antennaStatus(ch);
   const audio120 = pad(clamp(m.dbfs + 120, 0, 120), 3);
   const rf120 = pad(clamp(m.dbm + 120, 0, 120), 3);
   switch (family) {
@@ -169,7 +182,21 @@ function sampleLine(family: Family, ch: ChannelState, jitter: boolean): string |
   }
 }
 
-const GARBAGE = '#@!~ \u0007garbled 0x3f3f\n< SAMPLE 1 ALL ZZ 999 >';
+/**
+ * What a garbled receiver adds to its answers: noise and a SAMPLE in no family's layout; over UDP
+ * also a datagram cut short.
+ */
+const GARBAGE = {
+  tcp: ['#@!~ \u0007garbled 0x3f3f', '< SAMPLE 1 ALL ZZ 999 >'],
+  udp: ['#@!~ \u0007garbled 0x3f3f', '* SAMPLE 1 ALL ZZ 999 *', '* REPORT 1 TX_BAT'],
+};
+
+/** Someone talking to the simulated receiver, with the meter timer their METER asked for. */
+interface Peer {
+  meter: NodeJS.Timeout | null;
+  send(lines: string[]): void;
+  drop(): void;
+}
 
 /** Starts one simulated Shure receiver on a local port (0: any free port). */
 export async function startShureReceiver(opts: ShureReceiverOptions): Promise<SimulatedShureReceiver> {
@@ -181,20 +208,24 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
   const state = initialState({ ...opts, channels: info.channels, model: info.model });
   const deviceId = opts.deviceId ?? state.serial;
   const faults: ShureFaults = {};
-  const clients = new Map<net.Socket, { meter: NodeJS.Timeout | null }>();
+  // Whoever talks to the receiver: a TCP connection, or (UHF-R) a UDP sender's address and port.
+  const peers = new Map<string, Peer>();
 
-  const write = (socket: net.Socket, lines: string[], slow = true) => {
+  const write = (peer: Peer, lines: string[], slow = true) => {
     if (lines.length === 0) return;
-    let out = lines.join('\r\n') + '\r\n';
-    if (faults.garbled) out += GARBAGE + '\r\n';
-    const send = () => {
-      if (!socket.destroyed) socket.write(out);
-    };
+    const out = faults.garbled ? [...lines, ...GARBAGE[transport]] : lines;
+    const send = () => peer.send(out);
     if (slow && faults.slow_ms) setTimeout(send, faults.slow_ms).unref();
     else send();
   };
   const broadcast = (lines: string[]) => {
-    for (const socket of clients.keys()) write(socket, lines, false);
+    for (const peer of peers.values()) write(peer, lines, false);
+  };
+  const forget = (key: string) => {
+    const peer = peers.get(key);
+    if (peer?.meter) clearInterval(peer.meter);
+    peer?.drop();
+    peers.delete(key);
   };
   const deviceReports = (key: string): string[] | null => {
     const rep = (v: string) => [command(family, `${family === 'uhfr' ? 'REPORT' : 'REP'} ${key} ${v}`)];
@@ -207,7 +238,7 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
   };
   const channelOf = (n: number) => state.channels.find((c) => c.slot === n);
 
-  function answer(socket: net.Socket, inner: string): string[] {
+  function answer(peer: Peer, inner: string): string[] {
     const err = [command(family, 'REP ERR')];
     const w = inner.split(/\s+/);
     const n = Number(w[1]);
@@ -225,56 +256,104 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
     if (w[0] === 'SET' && w[2] === 'METER_RATE' && w.length === 4 && family !== 'uhfr') {
       const ms = Number(w[3]);
       if (!Number.isInteger(ms) || ms < 0 || ms > 99999) return err;
-      meter(socket, ms === 0 ? 0 : Math.max(100, ms));
+      meter(peer, ms === 0 ? 0 : Math.max(100, ms));
       return [command(family, `REP ${w[1]} METER_RATE ${pad(ms, 5)}`)];
     }
     if (w[0] === 'METER' && family === 'uhfr' && w[2] === 'ALL') {
-      meter(socket, w[3] === 'STOP' ? 0 : Math.max(100, Number(w[3]) * 30));
+      meter(peer, w[3] === 'STOP' ? 0 : Math.max(100, Number(w[3]) * 30));
       return [];
     }
     return err;
   }
 
-  function meter(socket: net.Socket, ms: number) {
-    const client = clients.get(socket);
-    if (!client) return;
-    if (client.meter) clearInterval(client.meter);
-    client.meter = null;
+  function meter(peer: Peer, ms: number) {
+    if (peer.meter) clearInterval(peer.meter);
+    peer.meter = null;
     if (ms === 0) return;
-    client.meter = setInterval(() => {
+    peer.meter = setInterval(() => {
       const lines = state.channels
         .map((ch) => sampleLine(family, ch, state.jitter))
         .filter((l): l is string => l !== null);
-      write(socket, lines, false);
+      write(peer, lines, false);
     }, ms);
-    client.meter.unref();
+    peer.meter.unref();
   }
 
-  const server = net.createServer((socket) => {
-    if (state.offline) return socket.destroy();
-    socket.setEncoding('latin1');
-    clients.set(socket, { meter: null });
-    const framer = new Framer();
-    socket.on('data', (chunk: string) => {
-      const { frames, garbage } = framer.push(chunk);
-      const out = frames.flatMap((inner) => answer(socket, inner));
-      if (garbage.length) out.push(command(family, 'REP ERR'));
-      write(socket, out);
+  /** Answers what arrived from a peer; anything outside a frame gets the receiver's ERR. */
+  function receive(peer: Peer, { frames, garbage }: { frames: string[]; garbage: string[] }) {
+    const out = frames.flatMap((inner) => answer(peer, inner));
+    if (garbage.length) out.push(command(family, 'REP ERR'));
+    write(peer, out);
+  }
+
+  const transport = transportOf(family);
+  const listener = transport === 'udp' ? await listenUdp() : await listenTcp();
+  if (!opts.keepProcessAlive) listener.unref();
+  const port = listener.port;
+
+  async function listenTcp() {
+    const server = net.createServer((socket) => {
+      if (state.offline) return socket.destroy();
+      socket.setEncoding('latin1');
+      const key = `${socket.remoteAddress}|${socket.remotePort}`;
+      const peer: Peer = {
+        meter: null,
+        send: (lines) => {
+          if (!socket.destroyed) socket.write(lines.join('\r\n') + '\r\n');
+        },
+        drop: () => socket.destroy(),
+      };
+      peers.set(key, peer);
+      const framer = new Framer();
+      socket.on('data', (chunk: string) => receive(peer, framer.push(chunk)));
+      socket.on('close', () => forget(key));
+      socket.on('error', () => forget(key));
     });
-    const forget = () => {
-      const c = clients.get(socket);
-      if (c?.meter) clearInterval(c.meter);
-      clients.delete(socket);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => resolve());
+    });
+    return {
+      port: (server.address() as AddressInfo).port,
+      unref: () => server.unref(),
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
-    socket.on('close', forget);
-    socket.on('error', forget);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  if (!opts.keepProcessAlive) server.unref();
-  const port = (server.address() as AddressInfo).port;
+  }
+
+  async function listenUdp() {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', (buf, from) => {
+      // A receiver without power hears nothing and says nothing.
+      if (state.offline) return;
+      const key = `${from.address}|${from.port}`;
+      let peer = peers.get(key);
+      if (!peer) {
+        peer = {
+          meter: null,
+          // One message per datagram, to the port the question came from.
+          send: (lines) => {
+            for (const line of lines) socket.send(line, from.port, from.address);
+          },
+          drop: () => {},
+        };
+        peers.set(key, peer);
+      }
+      if (faults.drop_next) {
+        faults.drop_next--;
+        return;
+      }
+      receive(peer, splitDatagram(buf.toString('latin1')));
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(opts.port ?? 0, host, () => resolve());
+    });
+    return {
+      port: socket.address().port,
+      unref: () => socket.unref(),
+      close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    };
+  }
 
   return {
     host,
@@ -283,10 +362,11 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
     family,
     state,
     faults,
-    connections: () => clients.size,
+    connections: () => peers.size,
     control(cmd) {
-      const { garbled, slow_ms, name, ...rest } = cmd;
+      const { garbled, slow_ms, drop_next, name, ...rest } = cmd;
       if (garbled !== undefined) faults.garbled = garbled;
+      if (drop_next !== undefined) faults.drop_next = drop_next;
       if (slow_ms !== undefined) faults.slow_ms = slow_ms;
       const refused = applyControl(state, rest);
       if (refused) throw new Error(refused);
@@ -294,7 +374,7 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
         for (const ch of state.channels)
           if (rest.channel === undefined || ch.slot === rest.channel) ch.name = name;
       if (state.offline) {
-        for (const socket of clients.keys()) socket.destroy();
+        for (const key of [...peers.keys()]) forget(key);
         return;
       }
       // Receivers report a changed value on their own, to every connection.
@@ -302,14 +382,10 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
       broadcast(changed.flatMap((ch) => channelReports(family, ch, Date.now())));
     },
     announce: (target) => announce(target, { family, model: info.model, name: deviceId, host, port }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const [socket, c] of clients) {
-          if (c.meter) clearInterval(c.meter);
-          socket.destroy();
-        }
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const key of [...peers.keys()]) forget(key);
+      return listener.close();
+    },
   };
 }
 
