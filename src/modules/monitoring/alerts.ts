@@ -1,4 +1,5 @@
-import { and, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { withinPeriod } from '../../core/db/period.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type Audience } from '../../core/events/bus.ts';
@@ -16,6 +17,7 @@ import {
   type AlertKind,
   type Priority,
 } from './schema.ts';
+import { assignmentPerformer } from './joins.ts';
 
 export type Alert = typeof alerts.$inferSelect;
 type Severity = Alert['severity'];
@@ -71,8 +73,7 @@ export async function listAlerts(t: TenantTx, f: AlertFilter, page: PageQuery) {
         f.priority ? eq(alerts.priority, f.priority) : undefined,
         f.unitId ? eq(alerts.unitId, f.unitId) : undefined,
         f.performerId ? eq(alerts.performerId, f.performerId) : undefined,
-        f.from ? gte(alerts.raisedAt, f.from) : undefined,
-        f.to ? lt(alerts.raisedAt, f.to) : undefined,
+        withinPeriod(alerts.raisedAt, f),
         k.after,
       ),
     )
@@ -151,7 +152,7 @@ export async function evaluateAlerts(
   const assignments = await t.tx
     .select({ a: pa, performerName: performers.name })
     .from(pa)
-    .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
+    .innerJoin(performers, assignmentPerformer)
     .where(and(inArray(pa.wirelessUnitId, ids), eq(pa.isActive, true), eq(performers.isActive, true)))
     .orderBy(sql`${RANK} desc`, pa.assignedAt, pa.id);
   const open = await t.tx

@@ -15,6 +15,7 @@ import {
   wirelessUnits,
   type Priority,
 } from './schema.ts';
+import { assignmentGroup, assignmentPerformer, assignmentUnit } from './joins.ts';
 import { publishAssignmentEvent, unitAudience } from './live.ts';
 import { assignmentView } from './views.ts';
 
@@ -40,12 +41,9 @@ async function rows(
       groupName: monitoringGroups.name,
     })
     .from(pa)
-    .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
-    .innerJoin(wirelessUnits, and(eq(wirelessUnits.orgId, pa.orgId), eq(wirelessUnits.id, pa.wirelessUnitId)))
-    .innerJoin(
-      monitoringGroups,
-      and(eq(monitoringGroups.orgId, pa.orgId), eq(monitoringGroups.id, pa.monitoringGroupId)),
-    )
+    .innerJoin(performers, assignmentPerformer)
+    .innerJoin(wirelessUnits, assignmentUnit)
+    .innerJoin(monitoringGroups, assignmentGroup)
     .where(and(assignmentPolicy.visible(t.actor), where, k?.after));
   return k ? q.orderBy(...k.orderBy).limit(k.limit) : q;
 }
@@ -286,7 +284,7 @@ export async function countAssignments(t: TenantTx, f: AssignmentFilter = {}) {
       withAlerts: sql<number>`(count(*) filter (where ${anyAlert}))::int`,
     })
     .from(pa)
-    .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
+    .innerJoin(performers, assignmentPerformer)
     .where(and(assignmentPolicy.visible(t.actor), assignmentWhere({ ...f, needingAlerts: false })));
   return r;
 }

@@ -12,6 +12,7 @@ import {
   PRIORITIES,
   type Priority,
 } from './schema.ts';
+import { assignmentPerformer, assignmentUnit } from './joins.ts';
 
 /** One place on a group's wall: a performer's assignment, or a blank spacer. */
 export type BoardSlot =
@@ -45,8 +46,8 @@ async function assignmentsOnWall(t: TenantTx, groupId: string) {
       unitName: wirelessUnits.name,
     })
     .from(pa)
-    .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
-    .innerJoin(wirelessUnits, and(eq(wirelessUnits.orgId, pa.orgId), eq(wirelessUnits.id, pa.wirelessUnitId)))
+    .innerJoin(performers, assignmentPerformer)
+    .innerJoin(wirelessUnits, assignmentUnit)
     .where(and(eq(pa.monitoringGroupId, groupId), eq(pa.isActive, true), eq(performers.isActive, true)));
 }
 

@@ -23,6 +23,7 @@ import {
   PRIORITIES,
   type Priority,
 } from './schema.ts';
+import { assignmentPerformer } from './joins.ts';
 import { readSettings, type MonitoringSettings } from './settings.ts';
 
 declare module '../../core/access/actor.ts' {
@@ -251,7 +252,7 @@ export async function displayWall(t: TenantTx, now = new Date()): Promise<Displa
           title: performers.title,
         })
         .from(pa)
-        .innerJoin(performers, and(eq(performers.orgId, pa.orgId), eq(performers.id, pa.performerId)))
+        .innerJoin(performers, assignmentPerformer)
         .where(and(inArray(pa.wirelessUnitId, unitIds), eq(pa.isActive, true), eq(performers.isActive, true)))
         .orderBy(asc(performers.name));
   const open = none

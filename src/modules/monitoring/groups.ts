@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { pageById } from '../../core/db/page-by-id.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { queryRows } from '../../core/db/client.ts';
-import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
+import type { Page, PageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
 import { uniqueOr409 } from './hardware.ts';
 import { groupPolicy } from './policy.ts';
@@ -99,20 +100,11 @@ export async function listGroups(
   t: TenantTx,
   opts: { includeInactive?: boolean; page: PageQuery },
 ): Promise<Page<GroupWithMembers>> {
-  const k = keyset({ columns: [monitoringGroups.id], key: (r: MonitoringGroup) => [r.id], page: opts.page });
-  const rows = await t.tx
-    .select()
-    .from(monitoringGroups)
-    .where(
-      and(
-        groupPolicy.visible(t.actor),
-        opts.includeInactive ? undefined : eq(monitoringGroups.isActive, true),
-        k.after,
-      ),
-    )
-    .orderBy(...k.orderBy)
-    .limit(k.limit);
-  const page = k.finish(rows);
+  const where = and(
+    groupPolicy.visible(t.actor),
+    opts.includeInactive ? undefined : eq(monitoringGroups.isActive, true),
+  );
+  const page = await pageById(t.tx, monitoringGroups, where, opts.page);
   const members = await membersOf(
     t,
     page.items.map((g) => g.id),

@@ -1,10 +1,10 @@
 import net from 'node:net';
 import { and, eq } from 'drizzle-orm';
-import { withKeptPlan } from '../../core/db/client.ts';
+import { pageById } from '../../core/db/page-by-id.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
-import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import type { PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField } from '../../core/http/problem.ts';
 import { refusal } from '../../core/net/outbound.ts';
 import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
@@ -68,14 +68,7 @@ export async function getLocation(
 }
 
 export async function listLocations(t: TenantTx, page: PageQuery) {
-  const k = keyset({ columns: [locations.id], key: (r: Location) => [r.id], page });
-  const rows = await t.tx
-    .select()
-    .from(locations)
-    .where(and(locationPolicy.visible(t.actor), k.after))
-    .orderBy(...k.orderBy)
-    .limit(k.limit);
-  return k.finish(rows);
+  return pageById(t.tx, locations, locationPolicy.visible(t.actor), page);
 }
 
 export async function updateLocation(
@@ -188,20 +181,11 @@ export async function getChassis(
 }
 
 export async function listChassis(t: TenantTx, opts: { locationId?: string; page: PageQuery }) {
-  const k = keyset({ columns: [chassis.id], key: (r: Chassis) => [r.id], page: opts.page });
-  const rows = await t.tx
-    .select()
-    .from(chassis)
-    .where(
-      and(
-        chassisPolicy.visible(t.actor),
-        opts.locationId ? eq(chassis.locationId, opts.locationId) : undefined,
-        k.after,
-      ),
-    )
-    .orderBy(...k.orderBy)
-    .limit(k.limit);
-  return k.finish(rows);
+  const where = and(
+    chassisPolicy.visible(t.actor),
+    opts.locationId ? eq(chassis.locationId, opts.locationId) : undefined,
+  );
+  return pageById(t.tx, chassis, where, opts.page);
 }
 
 export async function updateChassis(t: TenantTx, id: string, patch: Partial<ChassisInput>): Promise<Chassis> {
@@ -296,24 +280,12 @@ export async function listUnits(
   t: TenantTx,
   opts: { chassisId?: string; includeInactive?: boolean; page: PageQuery },
 ) {
-  const k = keyset({ columns: [wirelessUnits.id], key: (r: WirelessUnit) => [r.id], page: opts.page });
-  const rows = await withKeptPlan(
-    t.tx,
-    t.tx
-      .select()
-      .from(wirelessUnits)
-      .where(
-        and(
-          unitPolicy.visible(t.actor),
-          opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined,
-          opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true),
-          k.after,
-        ),
-      )
-      .orderBy(...k.orderBy)
-      .limit(k.limit),
+  const where = and(
+    unitPolicy.visible(t.actor),
+    opts.chassisId ? eq(wirelessUnits.chassisId, opts.chassisId) : undefined,
+    opts.includeInactive ? undefined : eq(wirelessUnits.isActive, true),
   );
-  return k.finish(rows);
+  return pageById(t.tx, wirelessUnits, where, opts.page, { keptPlan: true });
 }
 
 export async function updateUnit(

@@ -1,4 +1,5 @@
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { withinPeriod } from '../../core/db/period.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { getUnit } from './hardware.ts';
@@ -18,14 +19,7 @@ export async function listUnitHistory(
   const rows = await t.tx
     .select()
     .from(telemetrySamples)
-    .where(
-      and(
-        eq(telemetrySamples.unitId, unitId),
-        range.from ? gte(telemetrySamples.at, range.from) : undefined,
-        range.to ? lt(telemetrySamples.at, range.to) : undefined,
-        k.after,
-      ),
-    )
+    .where(and(eq(telemetrySamples.unitId, unitId), withinPeriod(telemetrySamples.at, range), k.after))
     .orderBy(...k.orderBy)
     .limit(k.limit);
   return k.finish(rows);

@@ -1,11 +1,11 @@
 import { and, eq, not, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
-import { withKeptPlan } from '../../core/db/client.ts';
 import { containsText } from '../../core/db/search.ts';
+import { pageById } from '../../core/db/page-by-id.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
-import { keyset, type PageQuery } from '../../core/http/pagination.ts';
+import type { PageQuery } from '../../core/http/pagination.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { IMAGE_TYPES } from '../../core/files/sniff.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
@@ -90,18 +90,8 @@ function performerWhere(t: TenantTx, f: PerformerFilter) {
  * in one query.
  */
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
-  const k = keyset({ columns: [performers.id], key: (r: Performer) => [r.id], page });
-  // The technician's "my performers" (me/performers): its plan kept per connection (withKeptPlan).
-  const rows = await withKeptPlan(
-    t.tx,
-    t.tx
-      .select()
-      .from(performers)
-      .where(and(performerWhere(t, f), k.after))
-      .orderBy(...k.orderBy)
-      .limit(k.limit),
-  );
-  return k.finish(rows);
+  // The technician's "my performers" (me/performers): its plan kept per connection.
+  return pageById(t.tx, performers, performerWhere(t, f), page, { keptPlan: true });
 }
 
 export async function countPerformers(t: TenantTx, f: PerformerFilter): Promise<number> {

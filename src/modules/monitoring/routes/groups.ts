@@ -3,9 +3,9 @@ import { tenant, type RosterApp } from '../../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as grp from '../groups.ts';
-import { listAssignmentsOf } from '../assignments.ts';
-import { assignmentOut, assignmentView, groupOut, groupView } from '../views.ts';
-import { assignmentListQuery, base, flag, idParams, tags, text } from './common.ts';
+import { groupOut, groupView } from '../views.ts';
+import { registerAssignmentsOf, registerResourceRoutes } from './resource.ts';
+import { base, flag, tags, text } from './common.ts';
 
 const groupBody = z.strictObject({
   name: text(200).min(1),
@@ -34,68 +34,22 @@ export function registerGroupRoutes(app: RosterApp) {
       return tenant(req, async (t) => mapPage(await grp.listGroups(t, filter), groupView));
     },
   );
-  app.post(
-    `${base}/groups`,
-    {
-      schema: {
-        tags,
-        summary: 'Create a monitoring group with its members (admins)',
-        body: groupBody,
-        response: { 201: groupOut },
-      },
+  registerResourceRoutes(app, {
+    path: 'groups',
+    out: groupOut,
+    view: groupView,
+    create: {
+      summary: 'Create a monitoring group with its members (admins)',
+      body: groupBody,
+      run: (t, b) => grp.createGroup(t, { ...groupPatch(b), name: b.name }),
     },
-    async (req, reply) => {
-      const input = { ...groupPatch(req.body), name: req.body.name };
-      const group = await tenant(req, (t) => grp.createGroup(t, input));
-      return reply.code(201).send(groupView(group));
+    get: { summary: 'One monitoring group', run: grp.getGroup },
+    update: {
+      summary: 'Rename, (de)activate or replace the members of a group (admins)',
+      body: groupBody.partial(),
+      run: (t, id, b) => grp.updateGroup(t, id, groupPatch(b)),
     },
-  );
-  app.get(
-    `${base}/groups/:id`,
-    { schema: { tags, summary: 'One monitoring group', params: idParams, response: { 200: groupOut } } },
-    (req) => tenant(req, async (t) => groupView(await grp.getGroup(t, req.params.id))),
-  );
-  app.patch(
-    `${base}/groups/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Rename, (de)activate or replace the members of a group (admins)',
-        params: idParams,
-        body: groupBody.partial(),
-        response: { 200: groupOut },
-      },
-    },
-    (req) =>
-      tenant(req, async (t) => groupView(await grp.updateGroup(t, req.params.id, groupPatch(req.body)))),
-  );
-  app.delete(
-    `${base}/groups/:id`,
-    { schema: { tags, summary: 'Delete a group and its assignments (admins)', params: idParams } },
-    async (req, reply) => {
-      await tenant(req, (t) => grp.deleteGroup(t, req.params.id));
-      return reply.code(204).send();
-    },
-  );
-  app.get(
-    `${base}/groups/:id/assignments`,
-    {
-      schema: {
-        tags,
-        summary: 'get_group_assignments',
-        params: idParams,
-        querystring: assignmentListQuery,
-        response: { 200: pageOf(assignmentOut) },
-      },
-    },
-    (req) => {
-      const { updated_after: after, ...page } = req.query;
-      return tenant(req, async (t) =>
-        mapPage(
-          await listAssignmentsOf(t, { monitoringGroupId: req.params.id, after }, page),
-          assignmentView,
-        ),
-      );
-    },
-  );
+    remove: { summary: 'Delete a group and its assignments (admins)', run: grp.deleteGroup },
+  });
+  registerAssignmentsOf(app, 'groups', 'get_group_assignments', (id) => ({ monitoringGroupId: id }));
 }

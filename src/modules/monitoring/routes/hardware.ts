@@ -5,19 +5,10 @@ import { uuidParam } from '../../../core/db/ids.ts';
 import { pageOf, pageQuery, mapPage } from '../../../core/http/pagination.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as hw from '../hardware.ts';
-import { listAssignmentsOf } from '../assignments.ts';
 import { UNIT_STATUSES } from '../schema.ts';
-import {
-  assignmentOut,
-  assignmentView,
-  chassisOut,
-  chassisView,
-  locationOut,
-  locationView,
-  unitOut,
-  unitView,
-} from '../views.ts';
-import { assignmentListQuery, base, flag, idParams, nullableText, tags, text } from './common.ts';
+import { chassisOut, chassisView, locationOut, locationView, unitOut, unitView } from '../views.ts';
+import { registerAssignmentsOf, registerResourceRoutes } from './resource.ts';
+import { base, flag, nullableText, tags, text } from './common.ts';
 
 // Hardware inventory: admins manage, members read what their groups (or unit scope) reach.
 
@@ -44,57 +35,26 @@ export function registerLocationRoutes(app: RosterApp) {
     },
     (req) => tenant(req, async (t) => mapPage(await hw.listLocations(t, req.query), locationView)),
   );
-  app.post(
-    `${base}/locations`,
-    {
-      schema: {
-        tags,
-        summary: 'Create a location (admins)',
-        body: locationBody,
-        response: { 201: locationOut },
-      },
+  registerResourceRoutes(app, {
+    path: 'locations',
+    out: locationOut,
+    view: locationView,
+    create: {
+      summary: 'Create a location (admins)',
+      body: locationBody,
+      run: (t, b) => hw.createLocation(t, { ...locationPatch(b), building: b.building }),
     },
-    async (req, reply) => {
-      const input = { ...locationPatch(req.body), building: req.body.building };
-      const row = await tenant(req, (t) => hw.createLocation(t, input));
-      return reply.code(201).send(locationView(row));
+    get: { summary: 'One location', run: hw.getLocation },
+    update: {
+      summary: 'Change a location (admins)',
+      body: locationBody.partial(),
+      run: (t, id, b) => hw.updateLocation(t, id, locationPatch(b)),
     },
-  );
-  app.get(
-    `${base}/locations/:id`,
-    { schema: { tags, summary: 'One location', params: idParams, response: { 200: locationOut } } },
-    (req) => tenant(req, async (t) => locationView(await hw.getLocation(t, req.params.id))),
-  );
-  app.patch(
-    `${base}/locations/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Change a location (admins)',
-        params: idParams,
-        body: locationBody.partial(),
-        response: { 200: locationOut },
-      },
+    remove: {
+      summary: 'Delete a location; its chassis stay, without location (admins)',
+      run: hw.deleteLocation,
     },
-    (req) =>
-      tenant(req, async (t) =>
-        locationView(await hw.updateLocation(t, req.params.id, locationPatch(req.body))),
-      ),
-  );
-  app.delete(
-    `${base}/locations/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Delete a location; its chassis stay, without location (admins)',
-        params: idParams,
-      },
-    },
-    async (req, reply) => {
-      await tenant(req, (t) => hw.deleteLocation(t, req.params.id));
-      return reply.code(204).send();
-    },
-  );
+  });
 }
 
 const chassisBody = z.strictObject({
@@ -144,55 +104,26 @@ export function registerChassisRoutes(app: RosterApp) {
       );
     },
   );
-  app.post(
-    `${base}/chassis`,
-    {
-      schema: {
-        tags,
-        summary: 'Create a chassis (admins)',
-        body: chassisBody,
-        response: { 201: chassisOut },
-      },
+  registerResourceRoutes(app, {
+    path: 'chassis',
+    out: chassisOut,
+    view: chassisView,
+    create: {
+      summary: 'Create a chassis (admins)',
+      body: chassisBody,
+      run: (t, b) => hw.createChassis(t, { ...chassisPatch(b), name: b.name }),
     },
-    async (req, reply) => {
-      const input = { ...chassisPatch(req.body), name: req.body.name };
-      const row = await tenant(req, (t) => hw.createChassis(t, input));
-      return reply.code(201).send(chassisView(row));
+    get: { summary: 'One chassis', run: hw.getChassis },
+    update: {
+      summary: 'Change a chassis (admins)',
+      body: chassisBody.partial(),
+      run: (t, id, b) => hw.updateChassis(t, id, chassisPatch(b)),
     },
-  );
-  app.get(
-    `${base}/chassis/:id`,
-    { schema: { tags, summary: 'One chassis', params: idParams, response: { 200: chassisOut } } },
-    (req) => tenant(req, async (t) => chassisView(await hw.getChassis(t, req.params.id))),
-  );
-  app.patch(
-    `${base}/chassis/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Change a chassis (admins)',
-        params: idParams,
-        body: chassisBody.partial(),
-        response: { 200: chassisOut },
-      },
+    remove: {
+      summary: 'Delete a chassis with its units and their assignments (admins)',
+      run: hw.deleteChassis,
     },
-    (req) =>
-      tenant(req, async (t) => chassisView(await hw.updateChassis(t, req.params.id, chassisPatch(req.body)))),
-  );
-  app.delete(
-    `${base}/chassis/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Delete a chassis with its units and their assignments (admins)',
-        params: idParams,
-      },
-    },
-    async (req, reply) => {
-      await tenant(req, (t) => hw.deleteChassis(t, req.params.id));
-      return reply.code(204).send();
-    },
-  );
+  });
 }
 
 const unitFields = {
@@ -245,65 +176,28 @@ export function registerUnitRoutes(app: RosterApp) {
       return tenant(req, async (t) => mapPage(await hw.listUnits(t, filter), unitView));
     },
   );
-  app.post(
-    `${base}/units`,
-    {
-      schema: {
-        tags,
-        summary: 'Create a wireless unit in a chassis slot (admins)',
-        body: unitCreateBody,
-        response: { 201: unitOut },
-      },
+  registerResourceRoutes(app, {
+    path: 'units',
+    out: unitOut,
+    view: unitView,
+    create: {
+      summary: 'Create a wireless unit in a chassis slot (admins)',
+      body: unitCreateBody,
+      run: (t, b) =>
+        hw.createUnit(t, { ...unitPatch(b), chassisId: b.chassis_id, name: b.name, slot: b.slot }),
     },
-    async (req, reply) => {
-      const b = req.body;
-      const input = { ...unitPatch(b), chassisId: b.chassis_id, name: b.name, slot: b.slot };
-      const row = await tenant(req, (t) => hw.createUnit(t, input));
-      return reply.code(201).send(unitView(row));
+    get: { summary: 'One wireless unit', run: hw.getUnit },
+    update: {
+      summary: 'Change a wireless unit (admins); publishes monitoring.unit.updated',
+      body: unitPatchBody,
+      run: (t, id, b) => hw.updateUnit(t, id, unitPatch(b)),
     },
-  );
-  app.get(
-    `${base}/units/:id`,
-    { schema: { tags, summary: 'One wireless unit', params: idParams, response: { 200: unitOut } } },
-    (req) => tenant(req, async (t) => unitView(await hw.getUnit(t, req.params.id))),
-  );
-  app.patch(
-    `${base}/units/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Change a wireless unit (admins); publishes monitoring.unit.updated',
-        params: idParams,
-        body: unitPatchBody,
-        response: { 200: unitOut },
-      },
-    },
-    (req) => tenant(req, async (t) => unitView(await hw.updateUnit(t, req.params.id, unitPatch(req.body)))),
-  );
-  app.delete(
-    `${base}/units/:id`,
-    { schema: { tags, summary: 'Delete a wireless unit and its assignments (admins)', params: idParams } },
-    async (req, reply) => {
-      await tenant(req, (t) => hw.deleteUnit(t, req.params.id));
-      return reply.code(204).send();
-    },
-  );
-  app.get(
-    `${base}/units/:id/assignments`,
-    {
-      schema: {
-        tags,
-        summary: 'get_unit_assignments: active assignments of a unit, optionally updated_after an instant',
-        params: idParams,
-        querystring: assignmentListQuery,
-        response: { 200: pageOf(assignmentOut) },
-      },
-    },
-    (req) => {
-      const { updated_after: after, ...page } = req.query;
-      return tenant(req, async (t) =>
-        mapPage(await listAssignmentsOf(t, { wirelessUnitId: req.params.id, after }, page), assignmentView),
-      );
-    },
+    remove: { summary: 'Delete a wireless unit and its assignments (admins)', run: hw.deleteUnit },
+  });
+  registerAssignmentsOf(
+    app,
+    'units',
+    'get_unit_assignments: active assignments of a unit, optionally updated_after an instant',
+    (id) => ({ wirelessUnitId: id }),
   );
 }

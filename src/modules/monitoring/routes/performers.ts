@@ -6,9 +6,9 @@ import { createLocalStorage } from '../../../core/files/storage.ts';
 import { uploadedFile } from '../../../core/files/upload.ts';
 import { definedOnly } from '../../../core/util/objects.ts';
 import * as perf from '../performers.ts';
-import { listAssignmentsOf } from '../assignments.ts';
-import { assignmentOut, assignmentView, performerOut, performerView } from '../views.ts';
-import { assignmentListQuery, base, flag, idParams, nullableText, tags, text } from './common.ts';
+import { performerOut, performerView } from '../views.ts';
+import { registerAssignmentsOf, registerResourceRoutes } from './resource.ts';
+import { base, flag, idParams, nullableText, tags, text } from './common.ts';
 
 const performerBody = z.strictObject({
   name: text(200).min(1),
@@ -114,43 +114,22 @@ export function registerPerformerRoutes(app: RosterApp) {
         mapPage(await perf.listPerformers(t, { withAssignments: true }, req.query), performerView),
       ),
   );
-  app.post(
-    `${base}/performers`,
-    {
-      schema: {
-        tags,
-        summary: 'create_performer (admins); the photo is uploaded separately',
-        body: performerBody,
-        response: { 201: performerOut },
-      },
+  registerResourceRoutes(app, {
+    path: 'performers',
+    out: performerOut,
+    view: performerView,
+    create: {
+      summary: 'create_performer (admins); the photo is uploaded separately',
+      body: performerBody,
+      run: (t, b) => perf.createPerformer(t, { ...performerPatch(b), name: b.name }),
     },
-    async (req, reply) => {
-      const input = { ...performerPatch(req.body), name: req.body.name };
-      const row = await tenant(req, (t) => perf.createPerformer(t, input));
-      return reply.code(201).send(performerView(row));
+    get: { summary: 'get_performer_by_id', run: perf.getPerformer },
+    update: {
+      summary: 'update_performer: only the given fields (admins)',
+      body: performerBody.partial(),
+      run: (t, id, b) => perf.updatePerformer(t, id, performerPatch(b)),
     },
-  );
-  app.get(
-    `${base}/performers/:id`,
-    { schema: { tags, summary: 'get_performer_by_id', params: idParams, response: { 200: performerOut } } },
-    (req) => tenant(req, async (t) => performerView(await perf.getPerformer(t, req.params.id))),
-  );
-  app.patch(
-    `${base}/performers/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'update_performer: only the given fields (admins)',
-        params: idParams,
-        body: performerBody.partial(),
-        response: { 200: performerOut },
-      },
-    },
-    (req) =>
-      tenant(req, async (t) =>
-        performerView(await perf.updatePerformer(t, req.params.id, performerPatch(req.body))),
-      ),
-  );
+  });
   app.post(
     `${base}/performers/:id/deactivate`,
     {
@@ -215,22 +194,5 @@ export function registerPerformerRoutes(app: RosterApp) {
       return reply.send(storage.open(performer.photoKey));
     },
   );
-  app.get(
-    `${base}/performers/:id/assignments`,
-    {
-      schema: {
-        tags,
-        summary: 'get_performer_assignments',
-        params: idParams,
-        querystring: assignmentListQuery,
-        response: { 200: pageOf(assignmentOut) },
-      },
-    },
-    (req) => {
-      const { updated_after: after, ...page } = req.query;
-      return tenant(req, async (t) =>
-        mapPage(await listAssignmentsOf(t, { performerId: req.params.id, after }, page), assignmentView),
-      );
-    },
-  );
+  registerAssignmentsOf(app, 'performers', 'get_performer_assignments', (id) => ({ performerId: id }));
 }
