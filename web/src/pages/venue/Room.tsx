@@ -3,8 +3,7 @@ import { useSession } from '../../auth';
 import { useI18n } from '../../i18n';
 import { useLiveEvents } from '../../live';
 import { Link, useSearch } from '../../router';
-import { ErrorText, Page, useLoad, useZone } from '../../ui';
-import { Figures } from '../home/Card';
+import { ErrorText, Figures, Page, useLoad, useZone } from '../../ui';
 import { unitStatusLabel } from '../monitoring/alerts';
 
 type Overview = Answer<'/api/venue/rooms/{id}', 'get'>;
