@@ -1,5 +1,6 @@
 import type { RosterModule } from '../../core/http/app.ts';
 import { registerScreenItems } from '../signage/screen-items.ts';
+import { seedVenueDemo } from './demo.ts';
 import { registerVenueGrants } from './grants.ts';
 import { panelItems } from './panel.ts';
 import { registerVenueRoutes } from './routes.ts';
@@ -15,4 +16,5 @@ export const venueModule: RosterModule = {
     registerVenueRoutes(app);
     registerScreenItems('venue.room_panel', panelItems);
   },
+  seedDemo: (t) => seedVenueDemo(t),
 };

@@ -37,7 +37,10 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
   const id: Record<string, string> = {};
   const unit: Record<string, number> = {};
 
-  /** A room slot, written as the events module stores it (windows in the past or at fixed hours). */
+  /**
+   * A room slot, written as the events module stores it (windows in the past or at fixed hours),
+   * planned an hour before it starts (or before now): explain replays it only from when it existed.
+   */
   const slot = (inOrg: Organization, roomId: string, userId: number, startsAt: Date, endsAt: Date) =>
     env().inOrg(inOrg, async (t) => {
       const [row] = await t.tx
@@ -50,6 +53,7 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
           role: 'gestionnaire_des_salles',
           startsAt,
           endsAt,
+          assignedAt: new Date(Math.min(startsAt.getTime(), Date.now()) - HOUR),
         })
         .returning();
       return row.id;

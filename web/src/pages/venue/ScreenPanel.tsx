@@ -60,6 +60,19 @@ export function ScreenPanel({ url, token }: { url: string; token: string }) {
   const zone = panel.room.event.timezone;
   const range = (s: Session) => `${fmt.time(s.start_time, zone)}–${fmt.time(s.end_time, zone)}`;
   const stale = now - fetchedAt > STALE_AFTER_MS;
+  const slot = (title: string, s: Session | null, none: string, testId: string) => (
+    <div>
+      <h2>{title}</h2>
+      {s ? (
+        <p data-testid={testId}>
+          <strong>{s.title}</strong> {s.speaker_name}
+          <span className="when">{range(s)}</span>
+        </p>
+      ) : (
+        <p>{none}</p>
+      )}
+    </div>
+  );
   return (
     <section
       className={`screen-panel${stale ? ' stale' : ''}`}
@@ -80,28 +93,8 @@ export function ScreenPanel({ url, token }: { url: string; token: string }) {
       </header>
       {panel.kind === 'room' ? (
         <div className="sessions">
-          <div>
-            <h2>{t('panel.now')}</h2>
-            {panel.current ? (
-              <p data-testid="panel-current">
-                <strong>{panel.current.title}</strong> {panel.current.speaker_name}
-                <span className="when">{range(panel.current)}</span>
-              </p>
-            ) : (
-              <p>{t('panel.nothingNow')}</p>
-            )}
-          </div>
-          <div>
-            <h2>{t('panel.next')}</h2>
-            {panel.next ? (
-              <p data-testid="panel-next">
-                <strong>{panel.next.title}</strong> {panel.next.speaker_name}
-                <span className="when">{range(panel.next)}</span>
-              </p>
-            ) : (
-              <p>{t('panel.nothingNext')}</p>
-            )}
-          </div>
+          {slot(t('panel.now'), panel.current, t('panel.nothingNow'), 'panel-current')}
+          {slot(t('panel.next'), panel.next, t('panel.nothingNext'), 'panel-next')}
         </div>
       ) : (
         <ol className="timetable">
