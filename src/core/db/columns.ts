@@ -1,4 +1,4 @@
-import { getTableName, sql } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import { foreignKey, pgPolicy, pgRole, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
@@ -64,4 +64,12 @@ export function sameOrgReferenceColumn(constraint: string | undefined, table: st
   if (!constraint || !table || !constraint.startsWith(`${table}_`) || !constraint.endsWith(SAME_ORG_SUFFIX))
     return undefined;
   return constraint.slice(table.length + 1, -SAME_ORG_SUFFIX.length) || undefined;
+}
+
+/**
+ * The join condition of a same-org reference: `[org_id, key]` of one table against `[org_id, key]`
+ * of the other, so the planner uses the tenant's index and a join never pairs rows of two orgs.
+ */
+export function sameOrgJoin(from: [AnyPgColumn, AnyPgColumn], to: [AnyPgColumn, AnyPgColumn]): SQL {
+  return sql`${from[0]} = ${to[0]} and ${from[1]} = ${to[1]}`;
 }

@@ -104,3 +104,10 @@ export function createLocalStorage(root: string): FileStorage {
     },
   };
 }
+
+/** A stored file's whole content in memory: for the callers that must send or pack it in one piece. */
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { test } from 'node:test';
 import type { ProblemBody } from '../../../test/support/api-types.ts';
-import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
+import { describeEachBackend, type TestEnv } from '../../../test/support/env.ts';
 import { signageAssets, signageOrgSettings } from './schema.ts';
-import type { screenPlaylistView } from './views.ts';
+import { multipart, pairScreen, png, poll } from './test-fixtures.ts';
 
 /**
  * Replays the requests of Anthias's own API tests and of its web UI against /api/v2, and compares
@@ -31,35 +30,10 @@ const ASSET_UPDATE_DATA = {
   is_enabled: 1,
 };
 
-type PollBody = ReturnType<typeof screenPlaylistView> & ProblemBody;
 /** An answer read field by field (Anthias shapes the typed client does not know). */
 type Untyped = ProblemBody & Record<string, string | number | boolean | null | undefined | unknown[]>;
 
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  crypto.randomBytes(64),
-]);
-
-/** A multipart body as DRF's test client (its default format) and `curl -F` send it. */
-function multipart(fields: Record<string, unknown>, file?: { field: string; name: string; data: Buffer }) {
-  const boundary = `----anthias${crypto.randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${String(v)}\r\n`),
-    );
-  if (file)
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n` +
-          'Content-Type: application/octet-stream\r\n\r\n',
-      ),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
-}
+const PNG = png(64);
 
 async function send(
   env: TestEnv,
@@ -89,19 +63,6 @@ async function setup(env: TestEnv, slug: string) {
   const key = env.client(res.body.key);
   return { org, admin, key, token: res.body.key };
 }
-
-async function pairScreen(env: TestEnv, admin: Client, name: string) {
-  const pair = await env.client().post('/api/device/pair');
-  const claim = await admin.post('/api/signage/devices/claim', { code: pair.body.code, name });
-  assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const poll = await env
-    .client()
-    .get<string, { device_token: string }>(`/api/device/pair/${pair.body.pairing_secret}`);
-  return { screen: env.client(poll.body.device_token), id: claim.body.id };
-}
-
-const poll = (screen: Client) =>
-  screen.get<string, PollBody>('/api/device/playlist').then((r) => ({ ...r, etag: String(r.headers.etag) }));
 
 describeEachBackend('signage: Anthias v2 compatibility (replayed requests)', (env) => {
   test('the web UI loads: info, device_settings and integrations answer in Anthias shapes', async () => {

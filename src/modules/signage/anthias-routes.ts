@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { FileStorage } from '../../core/files/storage.ts';
+import { readAll, type FileStorage } from '../../core/files/storage.ts';
 import { requireOrgAdmin, requireWriter } from '../../core/access/actor.ts';
 import { IMAGE_TYPES, VIDEO_TYPES } from '../../core/files/sniff.ts';
 import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
@@ -32,7 +32,7 @@ import {
 } from './backup.ts';
 import { queueCommand } from './commands.ts';
 import { currentPlan, usageOf } from './plans.ts';
-import { anthiasAssetOut, anthiasAssetView } from './views.ts';
+import { ANTHIAS_INTEGRATIONS, anthiasAssetOut, anthiasAssetView, anthiasIntegrationsOut } from './views.ts';
 
 /**
  * Anthias's fields are DRF fields, which accept what HTML forms and multipart bodies carry: every
@@ -402,13 +402,11 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
       async (req) => {
         const asset = await tenant(req, (t) => getAsset(t, assetIdOf(req.params.asset_id)));
         if (asset.storageKey === null) return { type: 'url' as const, url: asset.uri };
-        const chunks: Buffer[] = [];
-        for await (const chunk of storage.open(asset.storageKey)) chunks.push(chunk as Buffer);
         return {
           type: 'file' as const,
           filename: asset.name,
           mimetype: asset.mimetype,
-          content: Buffer.concat(chunks).toString('base64'),
+          content: (await readAll(storage.open(asset.storageKey))).toString('base64'),
         };
       },
     );
@@ -417,36 +415,25 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
       const patch = { ...anthiasFieldsOf(body), ...definedOnly({ name: body.name }) };
       return anthiasAssetView(await tenant(req, (t) => updateAnthiasAsset(t, assetIdOf(rawId), patch)));
     };
-    scope.put(
-      '/api/v2/assets/:asset_id',
-      {
+    // PUT names every field Anthias's serializer requires; PATCH any of them. Both save the same way.
+    for (const [method, body, summary] of [
+      ['PUT', putBody, 'Update an asset (all of name, start_date, end_date, duration, is_enabled)'],
+      ['PATCH', patchBody, 'Update some fields of an asset'],
+    ] as const)
+      scope.route({
+        method,
+        url: '/api/v2/assets/:asset_id',
         ...form,
         schema: {
           tags,
-          summary: 'Update an asset (all of name, start_date, end_date, duration, is_enabled)',
+          summary,
           consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
           params,
-          body: putBody,
+          body,
           response: { 200: anthiasAssetOut },
         },
-      },
-      async (req) => update(req, req.body, req.params.asset_id),
-    );
-    scope.patch(
-      '/api/v2/assets/:asset_id',
-      {
-        ...form,
-        schema: {
-          tags,
-          summary: 'Update some fields of an asset',
-          consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
-          params,
-          body: patchBody,
-          response: { 200: anthiasAssetOut },
-        },
-      },
-      async (req) => update(req, req.body, req.params.asset_id),
-    );
+        handler: async (req) => update(req, req.body, req.params.asset_id),
+      });
 
     scope.delete(
       '/api/v2/assets/:asset_id',
@@ -597,30 +584,10 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         schema: {
           tags,
           summary: 'Integrations (Roster is not a Balena device)',
-          response: {
-            200: z.object({
-              is_balena: z.boolean(),
-              balena_device_id: z.null(),
-              balena_app_id: z.null(),
-              balena_app_name: z.null(),
-              balena_supervisor_version: z.null(),
-              balena_host_os_version: z.null(),
-              balena_device_name_at_init: z.null(),
-            }),
-          },
+          response: { 200: anthiasIntegrationsOut },
         },
       },
-      () => {
-        return Promise.resolve({
-          is_balena: false,
-          balena_device_id: null,
-          balena_app_id: null,
-          balena_app_name: null,
-          balena_supervisor_version: null,
-          balena_host_os_version: null,
-          balena_device_name_at_init: null,
-        });
-      },
+      () => Promise.resolve(ANTHIAS_INTEGRATIONS),
     );
 
     scope.get(

@@ -1,14 +1,13 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { newId } from '../../core/db/columns.ts';
-import { audit } from '../../core/audit/service.ts';
 import { requireWriter } from '../../core/access/actor.ts';
-import { liveEvent } from '../../core/events/bus.ts';
 import { invalidField } from '../../core/http/problem.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { containsText } from '../../core/db/search.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import type { StoredFile } from '../../core/files/storage.ts';
+import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
 import { isDemoAssetPath } from './demo-assets.ts';
 import { assetPolicy } from './policy.ts';
 import { ensureAssetRoom } from './plans.ts';
@@ -32,6 +31,14 @@ export const assetIsActiveSql = (clock: SQL = sql`(now() at time zone ${signageA
 
 export const assetColumnsWithActive = { ...getTableColumns(signageAssets), isActive: assetIsActiveSql() };
 const withActive = assetColumnsWithActive;
+
+const assets: RecordKind<Asset> = {
+  entityType: 'signage_asset',
+  noun: 'Asset',
+  topic: 'signage.asset',
+  view: assetView,
+  audience: { everyone: true },
+};
 
 /** Anthias's mimetype values for assets that are links rather than files. */
 const URL_MIMETYPES: Record<AssetType, string> = {
@@ -133,16 +140,7 @@ export function checkAssetFields(input: AssetFields) {
 async function insertAsset(t: TenantTx, values: typeof signageAssets.$inferInsert) {
   const [row] = await t.tx.insert(signageAssets).values(values).returning({ id: signageAssets.id });
   const asset = await getAsset(t, row.id);
-  await audit(t, {
-    action: 'create',
-    entityType: 'signage_asset',
-    entityId: asset.id,
-    message: `Asset "${asset.name}" created`,
-    after: assetView(asset),
-  });
-  t.publish(
-    liveEvent(t.orgId, 'signage.asset.created', { id: asset.id, name: asset.name }, { everyone: true }),
-  );
+  await recordCreated(t, assets, asset, { named: true });
   return asset;
 }
 
@@ -261,15 +259,7 @@ export async function updateAsset(t: TenantTx, id: string, patch: AssetPatch): P
     })
     .where(eq(signageAssets.id, id));
   const after = await readAsset(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_asset',
-    entityId: id,
-    message: `Asset "${after.name}" updated`,
-    before: assetView(before),
-    after: assetView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.asset.updated', { id }, { everyone: true }));
+  await recordUpdated(t, assets, after, { before: assetView(before), after: assetView(after) });
   return after;
 }
 
@@ -278,14 +268,7 @@ export async function deleteAsset(t: TenantTx, id: string) {
   await assetPolicy.authorize(t.tx, t.actor, 'manage', sql`${signageAssets.id} = ${id}`);
   const before = await readAsset(t, id);
   await t.tx.delete(signageAssets).where(eq(signageAssets.id, id));
-  await audit(t, {
-    action: 'delete',
-    entityType: 'signage_asset',
-    entityId: id,
-    message: `Asset "${before.name}" deleted`,
-    before: assetView(before),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.asset.deleted', { id }, { everyone: true }));
+  await recordDeleted(t, assets, before);
   return before.storageKey;
 }
 

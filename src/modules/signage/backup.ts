@@ -5,7 +5,7 @@ import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { IMAGE_TYPES, VIDEO_TYPES } from '../../core/files/sniff.ts';
-import type { FileStorage } from '../../core/files/storage.ts';
+import { readAll, type FileStorage } from '../../core/files/storage.ts';
 import { readTarGz, writeTarGz, type TarEntry } from '../../core/files/tar.ts';
 import { badRequest } from '../../core/http/problem.ts';
 import { createUploadedAsset, createUrlAsset, newAssetId, storageKeyFor } from './assets.ts';
@@ -105,12 +105,6 @@ export async function exportSignage(t: TenantTx, storage: FileStorage): Promise<
     message: `Signage backed up: ${assets.length} asset(s), ${playlists.length} playlist(s)`,
   });
   return writeTarGz(entries);
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export interface RecoverResult {

@@ -6,7 +6,7 @@ import type { EventBus } from '../../core/events/bus.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { withOrgAsPlatform, type TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
-import { audit } from '../../core/audit/service.ts';
+import { auditChange } from './changes.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '../../core/http/problem.ts';
 import { currentPlan, setOrgPlan } from './plans.ts';
@@ -227,17 +227,19 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
       .values({ orgId: t.orgId, ...values })
       .returning();
   }
-  await audit(t, {
-    action: existing ? 'update' : 'create',
-    entityType: 'signage_subscription',
-    entityId: row.id,
-    message: `Subscription ${sub.id}: ${row.planName}, ${row.status}`,
-    before: existing ? subscriptionView(existing) : null,
-    after: subscriptionView(row),
-  });
+  const message = `Subscription ${sub.id}: ${row.planName}, ${row.status}`;
+  await auditChange(
+    t,
+    { ...SUBSCRIPTION, entityId: row.id, message },
+    subscriptionView,
+    existing ?? null,
+    row,
+  );
   await applyPlan(t, row.planName, row.status);
   return row;
 }
+
+const SUBSCRIPTION = { entityType: 'signage_subscription' };
 
 async function markPastDue(t: TenantTx, externalId: string) {
   const [existing] = await t.tx
@@ -250,14 +252,8 @@ async function markPastDue(t: TenantTx, externalId: string) {
     .set({ status: 'past_due', updatedAt: new Date() })
     .where(eq(signageSubscriptions.id, existing.id))
     .returning();
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_subscription',
-    entityId: row.id,
-    message: `Invoice payment failed for ${externalId}`,
-    before: subscriptionView(existing),
-    after: subscriptionView(row),
-  });
+  const message = `Invoice payment failed for ${externalId}`;
+  await auditChange(t, { ...SUBSCRIPTION, entityId: row.id, message }, subscriptionView, existing, row);
   return row;
 }
 

@@ -1,17 +1,17 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { authInvalidation } from '../../core/auth/cache.ts';
-import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { ORG_ADMINS } from './audiences.ts';
+import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
+import { requirePlaylist } from './playlists.ts';
 import { onlineSql } from './heartbeat.ts';
 import { ensureDeviceRoom } from './plans.ts';
 import { devicePolicy } from './policy.ts';
 import { isTimeZone } from './schedule.ts';
-import { signageDevices, signagePlaylists, type DeviceSettings } from './schema.ts';
+import { signageDevices, type DeviceSettings } from './schema.ts';
 import { deviceView } from './views.ts';
 
 /** A screen of the org as the console sees it: never its token hash, always whether it is online. */
@@ -21,6 +21,15 @@ export type Device = Omit<typeof signageDevices.$inferSelect, 'tokenHash'> & {
 };
 
 const d = signageDevices;
+const screens: RecordKind<Device> = {
+  entityType: 'signage_device',
+  noun: 'Screen',
+  topic: 'signage.device',
+  view: deviceView,
+  audience: ORG_ADMINS,
+  created: 'added',
+  deleted: 'removed',
+};
 /** Every column but the token hash, which never leaves the authenticator. */
 const deviceColumns = {
   orgId: d.orgId,
@@ -61,13 +70,7 @@ async function checkFields(t: TenantTx, input: Partial<DeviceFields>) {
   const timezone = input.settings?.timezone;
   if (timezone !== undefined && (typeof timezone !== 'string' || !isTimeZone(timezone)))
     throw invalidField('body.settings.timezone', 'unknown IANA timezone');
-  if (input.playlistId) {
-    const [found] = await t.tx
-      .select({ id: signagePlaylists.id })
-      .from(signagePlaylists)
-      .where(eq(signagePlaylists.id, input.playlistId));
-    if (!found) throw invalidField('body.playlist_id', 'playlist not found');
-  }
+  await requirePlaylist(t, input.playlistId);
 }
 
 /** MAC addresses are stored in lower case, whatever case the admin typed. */
@@ -125,14 +128,7 @@ export async function addDevice(t: TenantTx, input: DeviceFields): Promise<Devic
     .values({ orgId: t.orgId, ...columnsOf(input), name: input.name })
     .returning({ id: signageDevices.id });
   const after = await readDevice(t, device.id);
-  await audit(t, {
-    action: 'create',
-    entityType: 'signage_device',
-    entityId: device.id,
-    message: `Screen "${after.name}" added`,
-    after: deviceView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.device.added', { id: device.id, name: after.name }, ORG_ADMINS));
+  await recordCreated(t, screens, after, { named: true });
   return after;
 }
 
@@ -145,15 +141,7 @@ export async function updateDevice(t: TenantTx, id: string, patch: Partial<Devic
     .set({ ...columnsOf(patch), updatedAt: new Date() })
     .where(eq(signageDevices.id, id));
   const after = await readDevice(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_device',
-    entityId: id,
-    message: `Screen "${after.name}" updated`,
-    before: deviceView(before),
-    after: deviceView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.device.updated', { id }, ORG_ADMINS));
+  await recordUpdated(t, screens, after, { before: deviceView(before), after: deviceView(after) });
   return after;
 }
 
@@ -162,13 +150,6 @@ export async function deleteDevice(t: TenantTx, id: string) {
   await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
   const before = await readDevice(t, id);
   await t.tx.delete(signageDevices).where(eq(signageDevices.id, id));
-  await audit(t, {
-    action: 'delete',
-    entityType: 'signage_device',
-    entityId: id,
-    message: `Screen "${before.name}" removed`,
-    before: deviceView(before),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.device.deleted', { id }, ORG_ADMINS));
+  await recordDeleted(t, screens, before);
   t.publish(authInvalidation(t.orgId, { deviceId: id }));
 }

@@ -1,16 +1,16 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/service.ts';
 import { containsText } from '../../core/db/search.ts';
+import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
-import { badRequest, forbidden, invalidField, notFound } from '../../core/http/problem.ts';
+import { badRequest, forbidden, notFound } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { ORG_ADMINS } from './audiences.ts';
+import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
+import { requirePlaylist } from './playlists.ts';
 import { groupPolicy } from './policy.ts';
 import {
   signageDevices,
-  signagePlaylists,
   signageScreenGroupMembers,
   signageScreenGroups,
   type GROUP_KINDS,
@@ -19,6 +19,13 @@ import { groupView } from './views.ts';
 
 const g = signageScreenGroups;
 const members = signageScreenGroupMembers;
+const groups: RecordKind<ScreenGroup> = {
+  entityType: 'signage_screen_group',
+  noun: 'Screen group',
+  topic: 'signage.group',
+  view: groupView,
+  audience: ORG_ADMINS,
+};
 
 /** A group with how many screens it holds. */
 export type ScreenGroup = typeof signageScreenGroups.$inferSelect & { screenCount: number };
@@ -49,15 +56,6 @@ export interface GroupFilters {
   q?: string;
   kind?: (typeof GROUP_KINDS)[number];
   deviceId?: string;
-}
-
-async function checkPlaylist(t: TenantTx, playlistId: string | null | undefined) {
-  if (!playlistId) return;
-  const [found] = await t.tx
-    .select({ id: signagePlaylists.id })
-    .from(signagePlaylists)
-    .where(eq(signagePlaylists.id, playlistId));
-  if (!found) throw invalidField('body.playlist_id', 'playlist not found');
 }
 
 /**
@@ -153,7 +151,7 @@ export async function createGroup(
 ): Promise<ScreenGroup> {
   if (!groupPolicy.mayEver(t.actor, 'manage'))
     throw forbidden('Only organization admins may manage screen groups');
-  await checkPlaylist(t, input.playlistId);
+  await requirePlaylist(t, input.playlistId);
   const screens = await requireScreens(t, deviceIds, 'body.device_ids');
   const [row] = await t.tx
     .insert(g)
@@ -164,14 +162,7 @@ export async function createGroup(
       .insert(members)
       .values(screens.map((deviceId) => ({ orgId: t.orgId, groupId: row.id, deviceId })));
   const after = await readGroup(t, row.id);
-  await audit(t, {
-    action: 'create',
-    entityType: 'signage_screen_group',
-    entityId: row.id,
-    message: `Screen group "${after.name}" created with ${screens.length} screen(s)`,
-    after: groupView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.group.created', { id: row.id }, ORG_ADMINS));
+  await recordCreated(t, groups, after, { detail: `with ${screens.length} screen(s)` });
   return after;
 }
 
@@ -182,21 +173,13 @@ export async function updateGroup(
 ): Promise<ScreenGroup> {
   await groupPolicy.authorize(t.tx, t.actor, 'manage', eq(g.id, id));
   const before = await readGroup(t, id);
-  await checkPlaylist(t, patch.playlistId);
+  await requirePlaylist(t, patch.playlistId);
   await t.tx
     .update(g)
     .set({ ...definedOnly(patch), updatedAt: new Date() })
     .where(eq(g.id, id));
   const after = await readGroup(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_screen_group',
-    entityId: id,
-    message: `Screen group "${after.name}" updated`,
-    before: groupView(before),
-    after: groupView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.group.updated', { id }, ORG_ADMINS));
+  await recordUpdated(t, groups, after, { before: groupView(before), after: groupView(after) });
   return after;
 }
 
@@ -205,14 +188,7 @@ export async function deleteGroup(t: TenantTx, id: string) {
   await groupPolicy.authorize(t.tx, t.actor, 'manage', eq(g.id, id));
   const before = await readGroup(t, id);
   await t.tx.delete(g).where(eq(g.id, id));
-  await audit(t, {
-    action: 'delete',
-    entityType: 'signage_screen_group',
-    entityId: id,
-    message: `Screen group "${before.name}" deleted`,
-    before: groupView(before),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.group.deleted', { id }, ORG_ADMINS));
+  await recordDeleted(t, groups, before);
 }
 
 /** The ids of the group's screens, in the order they joined, one page at a time. */
@@ -243,14 +219,11 @@ export async function addGroupScreens(t: TenantTx, id: string, deviceIds: string
     .returning({ deviceId: members.deviceId });
   const after = await readGroup(t, id);
   if (added.length > 0) {
-    await audit(t, {
+    await recordUpdated(t, groups, after, {
       action: 'assign',
-      entityType: 'signage_screen_group',
-      entityId: id,
       message: `${added.length} screen(s) added to group "${after.name}"`,
       after: { device_ids: added.map((a) => a.deviceId) },
     });
-    t.publish(liveEvent(t.orgId, 'signage.group.updated', { id }, ORG_ADMINS));
   }
   return after;
 }
@@ -264,14 +237,11 @@ export async function removeGroupScreen(t: TenantTx, id: string, deviceId: strin
     .returning({ deviceId: members.deviceId });
   if (!gone) throw notFound('Screen in this group');
   const after = await readGroup(t, id);
-  await audit(t, {
+  await recordUpdated(t, groups, after, {
     action: 'unassign',
-    entityType: 'signage_screen_group',
-    entityId: id,
     message: `Screen ${deviceId} taken out of group "${after.name}"`,
     before: { device_ids: [deviceId] },
   });
-  t.publish(liveEvent(t.orgId, 'signage.group.updated', { id }, ORG_ADMINS));
 }
 
 /** Groups of each screen, by name: the console shows them on the screen's row. */
@@ -281,7 +251,7 @@ export async function groupsOfScreens(t: TenantTx, deviceIds: string[]) {
   const rows = await t.tx
     .select({ deviceId: members.deviceId, id: g.id, name: g.name })
     .from(members)
-    .innerJoin(g, and(eq(g.orgId, members.orgId), eq(g.id, members.groupId)))
+    .innerJoin(g, sameOrgJoin([g.orgId, g.id], [members.orgId, members.groupId]))
     .where(inArray(members.deviceId, deviceIds))
     .orderBy(asc(g.name));
   for (const r of rows) byScreen.get(r.deviceId)?.push({ id: r.id, name: r.name });

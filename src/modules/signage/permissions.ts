@@ -1,10 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { memberships } from '../../core/db/platform-schema.ts';
+import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { signageMemberPermissions } from './schema.ts';
+
+const granted = signageMemberPermissions;
 
 export interface MemberPermissions {
   userId: number;
@@ -22,10 +25,7 @@ export async function listMemberPermissions(t: TenantTx): Promise<MemberPermissi
     .from(memberships)
     .leftJoin(
       signageMemberPermissions,
-      and(
-        eq(signageMemberPermissions.orgId, memberships.orgId),
-        eq(signageMemberPermissions.userId, memberships.userId),
-      ),
+      sameOrgJoin([granted.orgId, granted.userId], [memberships.orgId, memberships.userId]),
     )
     .orderBy(memberships.userId);
   return rows;

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { audit } from '../../core/audit/service.ts';
+import { auditChange } from './changes.ts';
 import { unprocessable } from '../../core/http/problem.ts';
 import { signageDevices, signagePlans, type PlanName } from './schema.ts';
 import { planView } from './views.ts';
@@ -109,14 +109,8 @@ export async function setOrgPlan(t: TenantTx, plan: PlanName, overrides: Partial
     .onConflictDoUpdate({ target: signagePlans.orgId, set: { ...set, updatedAt: new Date() } })
     .returning();
   const after = limitsOf(row);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_plan',
-    entityId: t.orgId,
-    message: `Signage plan set to ${plan}`,
-    before: planView(before),
-    after: planView(after),
-  });
+  const message = `Signage plan set to ${plan}`;
+  await auditChange(t, { entityType: 'signage_plan', entityId: t.orgId, message }, planView, before, after);
   return after;
 }
 

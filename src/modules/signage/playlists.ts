@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { audit } from '../../core/audit/service.ts';
-import { liveEvent } from '../../core/events/bus.ts';
-import { badRequest, forbidden, notFound } from '../../core/http/problem.ts';
+import { badRequest, forbidden, invalidField, notFound } from '../../core/http/problem.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
+import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
 import { assetPolicy, playlistPolicy } from './policy.ts';
 import {
   signageAssets,
@@ -17,6 +17,7 @@ import {
 import { playlistView } from './views.ts';
 
 export type PlaylistRow = typeof signagePlaylists.$inferSelect;
+const playlistEntries = signagePlaylistAssets;
 
 /** One asset's place in a playlist, with the day-parts it plays in there. */
 export interface PlaylistEntry {
@@ -26,6 +27,14 @@ export interface PlaylistEntry {
 
 /** A playlist with its entries (and their assets' ids) in play order. */
 export type Playlist = PlaylistRow & { assetIds: string[]; entries: PlaylistEntry[] };
+
+const playlists: RecordKind<Playlist> = {
+  entityType: 'signage_playlist',
+  noun: 'Playlist',
+  topic: 'signage.playlist',
+  view: playlistView,
+  audience: { everyone: true },
+};
 
 /** Entries of each playlist in play order (only assets the actor may see, RLS included). */
 async function entriesOf(t: TenantTx, playlistIds: string[]) {
@@ -40,10 +49,7 @@ async function entriesOf(t: TenantTx, playlistIds: string[]) {
     .from(signagePlaylistAssets)
     .innerJoin(
       signageAssets,
-      and(
-        eq(signageAssets.orgId, signagePlaylistAssets.orgId),
-        eq(signageAssets.id, signagePlaylistAssets.assetId),
-      ),
+      sameOrgJoin([signageAssets.orgId, signageAssets.id], [playlistEntries.orgId, playlistEntries.assetId]),
     )
     .where(and(inArray(signagePlaylistAssets.playlistId, playlistIds), assetPolicy.visible(t.actor)))
     .orderBy(asc(signagePlaylistAssets.position));
@@ -56,6 +62,16 @@ const withEntries = (row: PlaylistRow, entries: PlaylistEntry[] = []): Playlist 
   assetIds: entries.map((e) => e.assetId),
   entries,
 });
+
+/** A playlist a screen, group or schedule names must be one of the org's (400 naming the field). */
+export async function requirePlaylist(t: TenantTx, playlistId: string | null | undefined) {
+  if (!playlistId) return;
+  const [found] = await t.tx
+    .select({ id: signagePlaylists.id })
+    .from(signagePlaylists)
+    .where(eq(signagePlaylists.id, playlistId));
+  if (!found) throw invalidField('body.playlist_id', 'playlist not found');
+}
 
 /** The playlist if the actor may `action` it (404/403 otherwise), with its assets. */
 async function loadPlaylist(t: TenantTx, id: string, action: 'see' | 'manage'): Promise<Playlist> {
@@ -162,14 +178,7 @@ export async function createPlaylist(t: TenantTx, input: PlaylistInput) {
   }
   if (input.assetIds) await replaceAssets(t, row.id, input.assetIds);
   const after = await getPlaylist(t, row.id);
-  await audit(t, {
-    action: 'create',
-    entityType: 'signage_playlist',
-    entityId: row.id,
-    message: `Playlist "${row.name}" created`,
-    after: playlistView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.playlist.created', { id: row.id }, { everyone: true }));
+  await recordCreated(t, playlists, after);
   return after;
 }
 
@@ -187,33 +196,26 @@ export async function updatePlaylist(
     .where(eq(signagePlaylists.id, id));
   if (patch.assetIds) await replaceAssets(t, id, patch.assetIds);
   const after = await getPlaylist(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_playlist',
-    entityId: id,
-    message: `Playlist "${after.name}" updated`,
-    before: playlistView(before),
-    after: playlistView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
+  await recordUpdated(t, playlists, after, { before: playlistView(before), after: playlistView(after) });
   return after;
+}
+
+/** Marks the playlist changed (what its screens' polls compare) and reads it back. */
+async function touchPlaylist(t: TenantTx, id: string): Promise<Playlist> {
+  await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
+  return getPlaylist(t, id);
 }
 
 /** PUT /playlists/:id/assets: the whole ordered list in one call (reorder, add, remove). */
 export async function setPlaylistAssets(t: TenantTx, id: string, assetIds: string[]) {
   const before = await loadPlaylist(t, id, 'manage');
   await replaceAssets(t, id, assetIds);
-  await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
-  const after = await getPlaylist(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_playlist',
-    entityId: id,
+  const after = await touchPlaylist(t, id);
+  await recordUpdated(t, playlists, after, {
     message: `Playlist "${after.name}" assets set (${assetIds.length})`,
     before: { asset_ids: before.assetIds },
     after: { asset_ids: after.assetIds },
   });
-  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
 }
 
@@ -226,38 +228,20 @@ export async function setEntryDayparts(t: TenantTx, id: string, assetId: string,
     .update(signagePlaylistAssets)
     .set({ dayparts })
     .where(and(eq(signagePlaylistAssets.playlistId, id), eq(signagePlaylistAssets.assetId, assetId)));
-  await t.tx.update(signagePlaylists).set({ updatedAt: new Date() }).where(eq(signagePlaylists.id, id));
-  const after = await getPlaylist(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_playlist',
-    entityId: id,
+  const after = await touchPlaylist(t, id);
+  await recordUpdated(t, playlists, after, {
     message: `Playlist "${after.name}": day-parts of asset ${assetId} set (${dayparts.length} window(s))`,
     before: { dayparts: entry.dayparts },
     after: { dayparts },
   });
-  t.publish(liveEvent(t.orgId, 'signage.playlist.updated', { id }, { everyone: true }));
   return after;
 }
 
 export async function deletePlaylist(t: TenantTx, id: string) {
   const before = await loadPlaylist(t, id, 'manage');
   // Screens and groups on this playlist fall back to the next rule (their groups', the default).
-  await t.tx
-    .update(signageDevices)
-    .set({ playlistId: null, updatedAt: new Date() })
-    .where(eq(signageDevices.playlistId, id));
-  await t.tx
-    .update(signageScreenGroups)
-    .set({ playlistId: null, updatedAt: new Date() })
-    .where(eq(signageScreenGroups.playlistId, id));
+  for (const table of [signageDevices, signageScreenGroups])
+    await t.tx.update(table).set({ playlistId: null, updatedAt: new Date() }).where(eq(table.playlistId, id));
   await t.tx.delete(signagePlaylists).where(eq(signagePlaylists.id, id));
-  await audit(t, {
-    action: 'delete',
-    entityType: 'signage_playlist',
-    entityId: id,
-    message: `Playlist "${before.name}" deleted`,
-    before: playlistView(before),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.playlist.deleted', { id }, { everyone: true }));
+  await recordDeleted(t, playlists, before);
 }

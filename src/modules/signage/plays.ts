@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizz
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { queryRows } from '../../core/db/client.ts';
+import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
@@ -95,7 +96,7 @@ export async function listPlays(t: TenantTx, page: PageQuery, filters: PlayFilte
     .from(signagePlays)
     .leftJoin(
       signageDevices,
-      and(eq(signageDevices.orgId, signagePlays.orgId), eq(signageDevices.id, signagePlays.deviceId)),
+      sameOrgJoin([signageDevices.orgId, signageDevices.id], [signagePlays.orgId, signagePlays.deviceId]),
     )
     .where(and(playWhere(filters), ks.after))
     .orderBy(...ks.orderBy)
@@ -111,7 +112,7 @@ export async function exportPlays(t: TenantTx, filters: PlayFilters, max: number
     .from(signagePlays)
     .leftJoin(
       signageDevices,
-      and(eq(signageDevices.orgId, signagePlays.orgId), eq(signageDevices.id, signagePlays.deviceId)),
+      sameOrgJoin([signageDevices.orgId, signageDevices.id], [signagePlays.orgId, signagePlays.deviceId]),
     )
     .where(playWhere(filters))
     .orderBy(signagePlays.startedAt, signagePlays.id)

@@ -2,6 +2,7 @@ import { tenant } from '../../core/http/app.ts';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import type { RosterApp } from '../../core/http/app.ts';
+import { csvDocument } from '../../core/http/csv.ts';
 import { mapPage, pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
 import {
@@ -36,13 +37,6 @@ function filtersOf(q: z.infer<typeof filters>): PlayFilters {
   if (f.from && f.to && f.to <= f.from) throw invalidField('query.to', 'must be after from');
   return f;
 }
-
-const csvCell = (v: string | number | null) => {
-  const text = v === null ? '' : String(v);
-  // Quote what CSV needs quoted; a leading formula sign is defused for spreadsheets.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** Proof of play: what the screens reported showing, by asset, screen and day (admins). */
 export function registerPlayRoutes(app: RosterApp) {
@@ -102,14 +96,10 @@ export function registerPlayRoutes(app: RosterApp) {
     async (req, reply) => {
       const f = filtersOf(req.query);
       const rows = (await tenant(req, (t) => exportPlays(t, f, EXPORT_MAX))).map(playView);
-      const lines = [
-        PLAY_CSV_COLUMNS.join(','),
-        ...rows.map((r) => PLAY_CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')),
-      ];
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="plays.csv"')
-        .send(`${lines.join('\r\n')}\r\n`);
+        .send(csvDocument(PLAY_CSV_COLUMNS, rows));
     },
   );
 }

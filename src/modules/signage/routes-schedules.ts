@@ -38,6 +38,9 @@ function scheduleFieldsOf(body: z.infer<typeof patchBody>) {
   });
 }
 
+/** What a new schedule leaves out: the whole org, at any time, from now on, for ever. */
+const unscheduled = { deviceId: null, groupId: null, dayparts: [], startsOn: null, endsOn: null };
+
 /**
  * Schedules: a playlist on a screen, a group or the whole org during day-parts and between dates.
  * While one is in force it beats the standing playlists (see docs/signage.md, effective playlist).
@@ -80,15 +83,7 @@ export function registerScheduleRoutes(app: RosterApp) {
     },
     async (req, reply) => {
       const b = req.body;
-      const input = {
-        name: b.name,
-        playlistId: b.playlist_id,
-        deviceId: b.device_id ?? null,
-        groupId: b.group_id ?? null,
-        dayparts: b.dayparts ?? [],
-        startsOn: b.starts_on ?? null,
-        endsOn: b.ends_on ?? null,
-      };
+      const input = { ...unscheduled, ...scheduleFieldsOf(b), name: b.name, playlistId: b.playlist_id };
       return reply.code(201).send(scheduleView(await tenant(req, (t) => createSchedule(t, input))));
     },
   );

@@ -1,18 +1,12 @@
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
-import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
+import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
+import { requirePlaylist } from './playlists.ts';
 import { schedulePolicy } from './policy.ts';
-import {
-  signageDevices,
-  signagePlaylists,
-  signageSchedules,
-  signageScreenGroups,
-  type DayPart,
-} from './schema.ts';
+import { signageDevices, signageSchedules, signageScreenGroups, type DayPart } from './schema.ts';
 import { scheduleView } from './views.ts';
 
 export type Schedule = typeof signageSchedules.$inferSelect;
@@ -40,6 +34,13 @@ export interface ScheduleFilters {
 }
 
 const s = signageSchedules;
+const schedules: RecordKind<Schedule> = {
+  entityType: 'signage_schedule',
+  noun: 'Schedule',
+  topic: 'signage.schedule',
+  view: scheduleView,
+  audience: { everyone: true },
+};
 
 async function exists(t: TenantTx, table: typeof signageDevices | typeof signageScreenGroups, id: string) {
   const [row] = await t.tx.select({ id: table.id }).from(table).where(eq(table.id, id));
@@ -50,13 +51,7 @@ async function exists(t: TenantTx, table: typeof signageDevices | typeof signage
 async function checkFields(t: TenantTx, input: Partial<ScheduleFields>) {
   if (input.deviceId && input.groupId)
     throw invalidField('body.group_id', 'a schedule targets one screen or one group, not both');
-  if (input.playlistId) {
-    const [found] = await t.tx
-      .select({ id: signagePlaylists.id })
-      .from(signagePlaylists)
-      .where(eq(signagePlaylists.id, input.playlistId));
-    if (!found) throw invalidField('body.playlist_id', 'playlist not found');
-  }
+  await requirePlaylist(t, input.playlistId);
   if (input.deviceId && !(await exists(t, signageDevices, input.deviceId)))
     throw invalidField('body.device_id', 'screen not found');
   if (input.groupId && !(await exists(t, signageScreenGroups, input.groupId)))
@@ -105,14 +100,7 @@ export async function createSchedule(t: TenantTx, input: ScheduleFields): Promis
     .insert(s)
     .values({ orgId: t.orgId, ...input })
     .returning();
-  await audit(t, {
-    action: 'create',
-    entityType: 'signage_schedule',
-    entityId: row.id,
-    message: `Schedule "${row.name}" created`,
-    after: scheduleView(row),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.schedule.created', { id: row.id }, { everyone: true }));
+  await recordCreated(t, schedules, row);
   return row;
 }
 
@@ -135,15 +123,7 @@ export async function updateSchedule(
     .set({ ...definedOnly(patch), ...target, updatedAt: new Date() })
     .where(eq(s.id, id));
   const after = await readSchedule(t, id);
-  await audit(t, {
-    action: 'update',
-    entityType: 'signage_schedule',
-    entityId: id,
-    message: `Schedule "${after.name}" updated`,
-    before: scheduleView(before),
-    after: scheduleView(after),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.schedule.updated', { id }, { everyone: true }));
+  await recordUpdated(t, schedules, after, { before: scheduleView(before), after: scheduleView(after) });
   return after;
 }
 
@@ -151,12 +131,5 @@ export async function deleteSchedule(t: TenantTx, id: string) {
   await schedulePolicy.authorize(t.tx, t.actor, 'manage', eq(s.id, id));
   const before = await readSchedule(t, id);
   await t.tx.delete(s).where(eq(s.id, id));
-  await audit(t, {
-    action: 'delete',
-    entityType: 'signage_schedule',
-    entityId: id,
-    message: `Schedule "${before.name}" deleted`,
-    before: scheduleView(before),
-  });
-  t.publish(liveEvent(t.orgId, 'signage.schedule.deleted', { id }, { everyone: true }));
+  await recordDeleted(t, schedules, before);
 }

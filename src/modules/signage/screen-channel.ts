@@ -1,39 +1,21 @@
 import { liveEvent, type LiveEvent } from '../../core/events/bus.ts';
+import type { ScreenCommand, ScreenEmergency } from './device-playlist.ts';
+import { screenCommandView, screenEmergencyView } from './views.ts';
 
 /**
  * What is pushed to connected screens over `/api/live` (device token). The poll carries the same
- * things, so a screen that is not connected, or misses a message, catches up at its next poll;
- * the push only makes it immediate.
+ * things in the same shapes, so a screen that is not connected, or misses a message, catches up at
+ * its next poll; the push only makes it immediate.
  */
 
 /** A command for one screen, as the poll lists it. */
-export interface PushedCommand {
-  id: string;
-  deviceId: string;
-  command: string;
-  createdAt: Date;
-}
+export type PushedCommand = ScreenCommand & { deviceId: string };
 
 /** One `signage.screen.command` per command, heard only by the screen it is for. */
 export function screenCommandEvents(orgId: string, commands: PushedCommand[]): LiveEvent[] {
   return commands.map((c) =>
-    liveEvent(
-      orgId,
-      'signage.screen.command',
-      { id: c.id, command: c.command, created_at: c.createdAt.toISOString() },
-      { screens: [c.deviceId] },
-    ),
+    liveEvent(orgId, 'signage.screen.command', screenCommandView(c), { screens: [c.deviceId] }),
   );
-}
-
-/** The emergency message as a screen shows it (the poll's `emergency`). */
-export interface PushedEmergency {
-  id: string;
-  message: string;
-  color: string;
-  background: string;
-  imageUrl: string | null;
-  expiresAt: Date;
 }
 
 /**
@@ -42,16 +24,9 @@ export interface PushedEmergency {
  */
 export function screenEmergencyEvent(
   orgId: string,
-  emergency: PushedEmergency | null,
+  emergency: ScreenEmergency | null,
   deviceIds: string[] | null,
 ): LiveEvent {
-  const data = emergency && {
-    id: emergency.id,
-    message: emergency.message,
-    color: emergency.color,
-    background: emergency.background,
-    image_url: emergency.imageUrl,
-    expires_at: emergency.expiresAt.toISOString(),
-  };
+  const data = emergency && screenEmergencyView(emergency);
   return liveEvent(orgId, 'signage.screen.emergency', { emergency: data }, { screens: deviceIds ?? true });
 }

@@ -6,31 +6,19 @@ import type { ProblemBody } from '../../../test/support/api-types.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
 import { wallClockAt } from './schedule.ts';
 import type { DayPart } from './schema.ts';
-import type { effectiveView, screenPlaylistView } from './views.ts';
+import { pairScreen, poll } from './test-fixtures.ts';
+import type { effectiveView } from './views.ts';
 
-type PollBody = ReturnType<typeof screenPlaylistView> & ProblemBody;
 type Effective = ReturnType<typeof effectiveView> & ProblemBody;
-const poll = (screen: Client) =>
-  screen.get<string, PollBody>('/api/device/playlist').then((r) => ({ ...r, etag: String(r.headers.etag) }));
 const effective = (admin: Client, id: string, at?: string) =>
   admin.get<string, Effective>(
     `/api/signage/devices/${id}/effective${at ? `?at=${encodeURIComponent(at)}` : ''}`,
   );
 const MISSING = '01890000-0000-7000-8000-000000000000';
 
-async function pairScreen(env: TestEnv, admin: Client, name: string, timezone = 'UTC') {
-  const pair = await env.client().post('/api/device/pair');
-  const claim = await admin.post('/api/signage/devices/claim', {
-    code: pair.body.code,
-    name,
-    settings: { timezone },
-  });
-  assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const paired = await env
-    .client()
-    .get<string, { device_token: string }>(`/api/device/pair/${pair.body.pairing_secret}`);
-  return { screen: env.client(paired.body.device_token), id: claim.body.id };
-}
+/** A paired screen that evaluates schedules and day-parts in `timezone`. */
+const pairIn = (env: TestEnv, admin: Client, name: string, timezone = 'UTC') =>
+  pairScreen(env, admin, name, { settings: { timezone } });
 
 /** A playlist holding one link asset of the same name, enabled. */
 async function playlistWith(admin: Client, name: string) {
@@ -74,8 +62,8 @@ function random(seed: number) {
 describeEachBackend('signage: screen groups, schedules, day-parts, effective playlist', (env) => {
   test('groups: CRUD, membership (a screen in several groups), pagination, bad input refused and nothing stored', async () => {
     const { org, admin } = await env().makeOrg('grp-a');
-    const hall = await pairScreen(env(), admin, 'Hall');
-    const cafe = await pairScreen(env(), admin, 'Cafe');
+    const hall = await pairIn(env(), admin, 'Hall');
+    const cafe = await pairIn(env(), admin, 'Cafe');
     const lobby = await admin.post('/api/signage/groups', {
       name: 'Lobby',
       description: 'Ground floor',
@@ -180,7 +168,7 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
 
   test('the effective playlist: schedule for the screen > for its group > for the org > its own > its group > default, explained', async () => {
     const { admin } = await env().makeOrg('grp-b');
-    const hall = await pairScreen(env(), admin, 'Hall', 'Europe/Paris');
+    const hall = await pairIn(env(), admin, 'Hall', 'Europe/Paris');
     const fallback = await playlistWith(admin, 'House default');
     await admin.patch(`/api/signage/playlists/${fallback.playlistId}`, { is_default: true });
     const reason = async (at?: string) => {
@@ -287,7 +275,7 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
 
   test('day-parts on an asset and a playlist entry: overnight windows, the poll and its ETag follow the clock', async () => {
     const { admin } = await env().makeOrg('grp-c');
-    const bar = await pairScreen(env(), admin, 'Bar', 'Europe/Paris');
+    const bar = await pairIn(env(), admin, 'Bar', 'Europe/Paris');
     const { playlistId, assetId } = await playlistWith(admin, 'Happy hour');
     const always = await admin.post('/api/signage/assets', {
       name: 'Logo',
@@ -435,8 +423,8 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
 
   test('commands and emergency messages reach the screens of a group', async () => {
     const { org, admin } = await env().makeOrg('grp-d');
-    const hall = await pairScreen(env(), admin, 'Hall');
-    const cafe = await pairScreen(env(), admin, 'Cafe');
+    const hall = await pairIn(env(), admin, 'Hall');
+    const cafe = await pairIn(env(), admin, 'Cafe');
     const lobby = await admin.post('/api/signage/groups', { name: 'Lobby', device_ids: [hall.id] });
     const set = await admin.post('/api/signage/emergency', {
       message: 'Lobby closed',
@@ -460,7 +448,7 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
     assert.equal((await admin.get('/api/signage/emergency')).body.message, 'Lobby closed');
 
     // A command to a group reaches the screens in it now, once each even when also named.
-    const third = await pairScreen(env(), admin, 'Office');
+    const third = await pairIn(env(), admin, 'Office');
     const queued = await admin.post('/api/signage/commands', {
       command: 'reload',
       device_ids: [hall.id],

@@ -1,51 +1,21 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { ProblemBody } from '../../../test/support/api-types.ts';
-import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
+import { describeEachBackend, type TestEnv } from '../../../test/support/env.ts';
 import { connectLive, type LiveClient } from '../../../test/support/live.ts';
 import { auditLog } from '../../core/db/platform-schema.ts';
 import { signageDeviceCommands, signageDeviceHealth, signageScreenshots } from './schema.ts';
-import type { screenPlaylistView } from './views.ts';
-
-type PollBody = ReturnType<typeof screenPlaylistView> & ProblemBody;
-const poll = (screen: Client) => screen.get<string, PollBody>('/api/device/playlist');
-
-async function pairScreen(env: TestEnv, admin: Client, name: string) {
-  const pair = await env.client().post('/api/device/pair');
-  const claim = await admin.post('/api/signage/devices/claim', { code: pair.body.code, name });
-  assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const paired = await env
-    .client()
-    .get<string, { device_token: string }>(`/api/device/pair/${pair.body.pairing_secret}`);
-  const token = paired.body.device_token;
-  return { screen: env.client(token), token, id: claim.body.id };
-}
-
-/** A PNG as far as sniffing goes: its signature, then bytes. */
-const png = (size = 256) =>
-  Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(size)]);
+import { multipart, pairScreen, png, poll } from './test-fixtures.ts';
 
 /** Uploads `data` as the multipart field "file" with the screen's token. */
 async function upload(env: TestEnv, token: string, data: Buffer, query = '') {
-  const boundary = `----shot${crypto.randomBytes(8).toString('hex')}`;
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="shot.png"\r\n` +
-        'Content-Type: image/png\r\n\r\n',
-    ),
-    data,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const body = multipart({}, { name: 'shot.png', type: 'image/png', data });
   const res = await env.app.inject({
     method: 'POST',
     url: `/api/device/screenshot${query}`,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    },
-    payload,
+    headers: { authorization: `Bearer ${token}`, 'content-type': body.type },
+    payload: body.payload,
   });
   return { status: res.statusCode, body: res.json<ProblemBody & { id?: string; taken_at?: string }>() };
 }

@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import type { ProblemBody } from '../../../test/support/api-types.ts';
-import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
+import { describeEachBackend } from '../../../test/support/env.ts';
 import { PLAY_RETENTION_JOB } from './index.ts';
 import { signageEmergencies, signagePlays } from './schema.ts';
-import type { screenPlaylistView } from './views.ts';
-
-type PollBody = ReturnType<typeof screenPlaylistView> & ProblemBody;
-const poll = (screen: Client) =>
-  screen.get<string, PollBody>('/api/device/playlist').then((r) => ({ ...r, etag: String(r.headers.etag) }));
-
-async function pairScreen(env: TestEnv, admin: Client, name: string) {
-  const pair = await env.client().post('/api/device/pair');
-  const claim = await admin.post('/api/signage/devices/claim', { code: pair.body.code, name });
-  assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const paired = await env
-    .client()
-    .get<string, { device_token: string }>(`/api/device/pair/${pair.body.pairing_secret}`);
-  return { screen: env.client(paired.body.device_token), id: claim.body.id };
-}
+import { pairScreen, poll } from './test-fixtures.ts';
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 

@@ -16,22 +16,9 @@ import {
   signageUsageMetrics,
   signageWebhookEvents,
 } from './schema.ts';
+import { pairPoll, poll } from './test-fixtures.ts';
 import { utcDay } from './usage.ts';
-import type {
-  anthiasAssetOut,
-  pairedOut,
-  pairingPendingOut,
-  screenPlaylistView,
-  stripeResultOut,
-} from './views.ts';
-
-type PairedBody = z.infer<typeof pairedOut>;
-type PendingBody = z.infer<typeof pairingPendingOut>;
-/** A pairing poll answers pending (202) or paired (200): a test reads the fields after the status. */
-type PairPollBody = Omit<PairedBody, 'status'> & Omit<PendingBody, 'status'> & { status: string };
-const pairPoll = (c: Client, secret: string) => c.get<string, PairPollBody>(`/api/device/pair/${secret}`);
-const playlistPoll = (c: Client) =>
-  c.get<string, ReturnType<typeof screenPlaylistView> & ProblemBody>('/api/device/playlist');
+import type { anthiasAssetOut, stripeResultOut } from './views.ts';
 
 async function apiKey(admin: Client, env: TestEnv, role = 'member') {
   const res = await admin.post('/api/api-keys', { name: `key-${role}-${Math.random()}`, role });
@@ -614,7 +601,7 @@ describeEachBackend(
         assert.equal(claim.status, 201);
         const token = (await pairPoll(env().client(), pair.body.pairing_secret)).body.device_token;
         const screen = env().client(token);
-        const play = await playlistPoll(screen);
+        const play = await poll(screen);
         assert.deepEqual(
           play.body.items.map((i) => i.url),
           ['https://example.com/w'],

@@ -10,40 +10,11 @@ import { withTenant } from '../../core/db/tenant.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { setOrgPlan } from './plans.ts';
 import { signageModule } from './index.ts';
-import type { assetOut, pairedOut, pairingPendingOut, screenPlaylistView } from './views.ts';
+import { multipart, pairPoll, pairScreen, png, poll, type PollBody } from './test-fixtures.ts';
+import type { assetOut } from './views.ts';
 import { signageAssets, signageDevices } from './schema.ts';
 
-type PairedBody = z.infer<typeof pairedOut>;
-type PendingBody = z.infer<typeof pairingPendingOut>;
-/** A pairing poll answers pending (202) or paired (200): a test reads the fields after the status. */
-type PairPollBody = Omit<PairedBody, 'status'> & Omit<PendingBody, 'status'> & { status: string };
-const pairPoll = (c: Client, secret: string) => c.get<string, PairPollBody>(`/api/device/pair/${secret}`);
-const playlistPoll = (c: Client) =>
-  c.get<string, ReturnType<typeof screenPlaylistView> & ProblemBody>('/api/device/playlist');
-
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  crypto.randomBytes(200),
-]);
-
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
-  const boundary = `----roster${crypto.randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n` +
-          `Content-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+const PNG = png();
 
 async function upload(
   env: TestEnv,
@@ -55,7 +26,7 @@ async function upload(
   const res = await env.app.inject({
     method: 'POST',
     url: '/api/signage/assets/upload',
-    headers: { authorization: `Bearer ${client.token}`, 'content-type': body.contentType },
+    headers: { authorization: `Bearer ${client.token}`, 'content-type': body.type },
     payload: body.payload,
   });
   return { status: res.statusCode, body: res.json<z.infer<typeof assetOut> & ProblemBody>() };
@@ -71,17 +42,6 @@ function uploadedFiles(env: TestEnv): string[] {
 }
 
 const countAssets = async (env: TestEnv) => (await env.database.db.select().from(signageAssets)).length;
-
-/** A screen through the whole pairing flow; returns its token client and id. */
-async function pairScreen(env: TestEnv, admin: Client, name: string, extra: Record<string, unknown> = {}) {
-  const pair = await env.client().post('/api/device/pair');
-  assert.equal(pair.status, 201);
-  const claim = await admin.post('/api/signage/devices/claim', { code: pair.body.code, name, ...extra });
-  assert.equal(claim.status, 201, JSON.stringify(claim.body));
-  const poll = await pairPoll(env.client(), pair.body.pairing_secret);
-  assert.equal(poll.status, 200);
-  return { screen: env.client(poll.body.device_token), id: claim.body.id };
-}
 
 describeEachBackend(
   'signage: plans, assets, playlists, screens',
@@ -556,7 +516,7 @@ describeEachBackend(
       assert.notEqual(stored.tokenHash, paired.body.device_token);
 
       const screen = env().client(paired.body.device_token);
-      const now = await playlistPoll(screen);
+      const now = await poll(screen);
       assert.equal(now.status, 200);
       assert.equal(now.body.timezone, 'Pacific/Kiritimati');
       assert.deepEqual(
@@ -578,14 +538,9 @@ describeEachBackend(
 
       // In UTC the local-hour asset is outside its window.
       await admin.patch(`/api/signage/devices/${claim.body.id}`, { settings: { timezone: 'UTC' } });
-      const utc = await screen.request<ReturnType<typeof screenPlaylistView>>(
-        'GET',
-        '/api/device/playlist',
-        undefined,
-        {
-          'if-none-match': etag,
-        },
-      );
+      const utc = await screen.request<PollBody>('GET', '/api/device/playlist', undefined, {
+        'if-none-match': etag,
+      });
       assert.equal(utc.status, 200);
       assert.deepEqual(
         utc.body.items.map((i) => i.name),
@@ -596,7 +551,7 @@ describeEachBackend(
         .database.db.update(signageDevices)
         .set({ settings: { timezone: 'Mars/Olympus_Mons' } })
         .where(eq(signageDevices.id, claim.body.id));
-      const unknownZone = await playlistPoll(screen);
+      const unknownZone = await poll(screen);
       assert.deepEqual(
         [unknownZone.status, unknownZone.body.timezone, unknownZone.body.items.map((i) => i.name)],
         [200, 'UTC', ['always', 'photo']],
@@ -627,11 +582,11 @@ describeEachBackend(
       // An unassigned screen plays the default playlist.
       await admin.patch(`/api/signage/playlists/${playlist.id}`, { is_default: true });
       await admin.patch(`/api/signage/devices/${claim.body.id}`, { playlist_id: null });
-      assert.equal((await playlistPoll(screen)).body.playlist?.id, playlist.id);
+      assert.equal((await poll(screen)).body.playlist?.id, playlist.id);
 
       // Removing the screen revokes its token.
       assert.equal((await admin.delete(`/api/signage/devices/${claim.body.id}`)).status, 204);
-      assert.equal((await playlistPoll(screen)).status, 401);
+      assert.equal((await poll(screen)).status, 401);
     });
 
     test("a device token of one org never reads another org's playlist or files", async () => {
@@ -649,7 +604,7 @@ describeEachBackend(
         asset_ids: [secret.body.id],
       });
       const { screen } = await pairScreen(env(), b, 'B screen');
-      const mine = await playlistPoll(screen);
+      const mine = await poll(screen);
       assert.deepEqual(mine.body, { playlist: null, timezone: 'UTC', items: [] });
       assert.equal((await screen.get(`/api/device/assets/${secret.body.id}/content`)).status, 404);
       const dupMac = await pairScreen(env(), b, 'B two', { mac: 'AA:BB:CC:DD:EE:01' });

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import type { Asset } from './assets.ts';
 import { COMMAND_STATUSES, type CommandRecord } from './commands.ts';
 import { dayPartOut } from './dayparts.ts';
-import type { PlaylistReason, ScreenContent, ScreenItem, ScreenPlaylist } from './device-playlist.ts';
+import type {
+  PlaylistReason,
+  ScreenCommand,
+  ScreenContent,
+  ScreenEmergency,
+  ScreenItem,
+  ScreenPlaylist,
+} from './device-playlist.ts';
 import type { Device } from './devices.ts';
 import type { Emergency } from './emergency.ts';
 import type { ScreenGroup } from './groups.ts';
@@ -138,6 +145,26 @@ export function anthiasAssetView(a: Asset): z.infer<typeof anthiasAssetOut> {
     is_processing: a.isProcessing,
   };
 }
+
+/** Anthias's integrations answer: Roster is never a Balena device, so every Balena field is null. */
+export const anthiasIntegrationsOut = z.object({
+  is_balena: z.boolean(),
+  balena_device_id: z.null(),
+  balena_app_id: z.null(),
+  balena_app_name: z.null(),
+  balena_supervisor_version: z.null(),
+  balena_host_os_version: z.null(),
+  balena_device_name_at_init: z.null(),
+});
+
+export const ANTHIAS_INTEGRATIONS: z.infer<typeof anthiasIntegrationsOut> = {
+  is_balena: false,
+  ...(Object.fromEntries(
+    Object.keys(anthiasIntegrationsOut.shape)
+      .filter((k) => k !== 'is_balena')
+      .map((k) => [k, null]),
+  ) as Omit<z.infer<typeof anthiasIntegrationsOut>, 'is_balena'>),
+};
 
 // ---------------------------------------------------------------- playlists
 
@@ -274,6 +301,23 @@ export function screenItemView(i: ScreenItem) {
   };
 }
 
+/** The emergency message as a screen shows it, in its poll and pushed over the live channel. */
+export function screenEmergencyView(e: ScreenEmergency) {
+  return {
+    id: e.id,
+    message: e.message,
+    color: e.color,
+    background: e.background,
+    image_url: e.imageUrl,
+    expires_at: e.expiresAt.toISOString(),
+  };
+}
+
+/** A command as a screen receives it, in its poll and pushed over the live channel. */
+export function screenCommandView(c: ScreenCommand) {
+  return { id: c.id, command: c.command, created_at: c.createdAt.toISOString() };
+}
+
 /**
  * The screen hashes this answer for its ETag: key order and content are part of the contract.
  * `emergency` and `commands` are present only when there is one, so a screen with neither keeps
@@ -284,25 +328,10 @@ export function screenPlaylistView(p: ScreenPlaylist) {
     playlist: p.playlist && { id: p.playlist.id, name: p.playlist.name, shuffle: p.playlist.shuffle },
     timezone: p.timezone,
     items: p.items.map(screenItemView),
-    ...(p.emergency
-      ? {
-          emergency: {
-            id: p.emergency.id,
-            message: p.emergency.message,
-            color: p.emergency.color,
-            background: p.emergency.background,
-            image_url: p.emergency.imageUrl,
-            expires_at: p.emergency.expiresAt.toISOString(),
-          },
-        }
-      : {}),
+    ...(p.emergency ? { emergency: screenEmergencyView(p.emergency) } : {}),
     ...(p.commands.length > 0
       ? {
-          commands: p.commands.map((c) => ({
-            id: c.id,
-            command: c.command,
-            created_at: c.createdAt.toISOString(),
-          })),
+          commands: p.commands.map(screenCommandView),
         }
       : {}),
   };
