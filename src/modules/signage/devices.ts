@@ -11,7 +11,7 @@ import { onlineSql } from './heartbeat.ts';
 import { ensureDeviceRoom } from './plans.ts';
 import { devicePolicy } from './policy.ts';
 import { isTimeZone } from './schedule.ts';
-import { signageDevices, type DeviceSettings } from './schema.ts';
+import { signageDevices, signageScreenshots, type DeviceSettings } from './schema.ts';
 import { deviceView } from './views.ts';
 
 /** A screen of the org as the console sees it: never its token hash, always whether it is online. */
@@ -145,11 +145,19 @@ export async function updateDevice(t: TenantTx, id: string, patch: Partial<Devic
   return after;
 }
 
-/** Removing a screen also revokes its token (the row holding the hash is gone). */
-export async function deleteDevice(t: TenantTx, id: string) {
+/**
+ * Removing a screen also revokes its token (the row holding the hash is gone) and drops its
+ * screenshots; their storage keys are returned so the caller removes the files after the commit.
+ */
+export async function deleteDevice(t: TenantTx, id: string): Promise<string[]> {
   await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
   const before = await readDevice(t, id);
+  const shots = await t.tx
+    .select({ key: signageScreenshots.storageKey })
+    .from(signageScreenshots)
+    .where(eq(signageScreenshots.deviceId, id));
   await t.tx.delete(signageDevices).where(eq(signageDevices.id, id));
   await recordDeleted(t, screens, before);
   t.publish(authInvalidation(t.orgId, { deviceId: id }));
+  return shots.map((s) => s.key);
 }

@@ -1,3 +1,4 @@
+import type { FileStorage } from '../../core/files/storage.ts';
 import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
@@ -38,7 +39,7 @@ function deviceFieldsOf(body: z.infer<typeof patchBody>) {
 }
 
 /** The console's screens: claimed with a pairing code, then renamed, configured and removed by admins. */
-export function registerDeviceConsoleRoutes(app: RosterApp) {
+export function registerDeviceConsoleRoutes(app: RosterApp, storage: FileStorage) {
   app.get(
     '/api/signage/devices',
     {
@@ -127,7 +128,9 @@ export function registerDeviceConsoleRoutes(app: RosterApp) {
     '/api/signage/devices/:id',
     { schema: { tags, summary: 'Remove a screen (its token stops working)', params: idParams } },
     async (req, reply) => {
-      await tenant(req, (t) => deleteDevice(t, req.params.id));
+      const screenshots = await tenant(req, (t) => deleteDevice(t, req.params.id));
+      // A file left behind only wastes space; the screen is gone either way.
+      await Promise.all(screenshots.map((key) => storage.remove(key).catch(() => undefined)));
       return reply.code(204).send();
     },
   );

@@ -15,7 +15,7 @@ export function registerSignageRoutes(app: RosterApp, storage: FileStorage) {
   registerPlanRoutes(app);
   registerAssetRoutes(app, storage);
   registerPlaylistRoutes(app);
-  registerDeviceConsoleRoutes(app);
+  registerDeviceConsoleRoutes(app, storage);
   registerGroupRoutes(app);
   registerScheduleRoutes(app);
   registerEmergencyRoutes(app);

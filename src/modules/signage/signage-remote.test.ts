@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { ProblemBody } from '../../../test/support/api-types.ts';
@@ -273,5 +275,22 @@ describeEachBackend('signage: remote control, health and screenshots', (env) => 
     assert.equal((await other.admin.get(`/api/signage/devices/${hall.id}/screenshot`)).status, 404);
     const fresh = await pairScreen(env(), admin, 'Fresh');
     assert.equal((await admin.get(`/api/signage/devices/${fresh.id}/screenshot`)).status, 404);
+
+    // Removing the screen removes its screenshot file, not another screen's.
+    assert.equal((await upload(env(), fresh.token, png())).status, 201);
+    const files = async () =>
+      (await env().database.db.select().from(signageScreenshots)).map((r) => ({
+        device: r.deviceId,
+        file: path.join(env().config.uploadsDir, r.storageKey),
+      }));
+    const stored = await files();
+    assert.ok(stored.every((f) => fs.existsSync(f.file)));
+    assert.equal((await admin.delete(`/api/signage/devices/${hall.id}`)).status, 204);
+    const hallFile = stored.find((f) => f.device === hall.id)!.file;
+    assert.equal(fs.existsSync(hallFile), false, 'the deleted screen’s screenshot file is gone');
+    assert.deepEqual(
+      (await files()).map((f) => [f.device, fs.existsSync(f.file)]),
+      [[fresh.id, true]],
+    );
   });
 });
