@@ -8,7 +8,8 @@
  *    keeps it for the connection (`EXPLAIN (ANALYZE, BUFFERS) EXECUTE` after six executions,
  *    when the plan cache has settled), as the app role with the tenant's settings;
  * 2. prints the server CPU per call of the list (service, row mapping, view, response
- *    serialization) over EXPLAIN_CALLS calls, measured in this process.
+ *    serialization) and of `auth/me`'s reads over EXPLAIN_CALLS calls, measured in this process
+ *    (EXPLAIN_PLANS=off prints only these).
  */
 import { sql } from 'drizzle-orm';
 import type { QueryConfig } from 'pg';
@@ -17,7 +18,8 @@ import { openDatabase, queryRows } from '../src/core/db/client.ts';
 import { PipelinedClient } from '../src/core/db/pipeline.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { compile } from '../src/core/http/serializer.ts';
-import { currentOrganization, getMember } from '../src/modules/identity/service.ts';
+import * as identity from '../src/modules/identity/service.ts';
+import { orgsOfUser } from '../src/modules/identity/sessions.ts';
 import { listOrgUsers } from '../src/modules/org/user-service.ts';
 import { listOf, orgUserOut, orgUserView } from '../src/modules/org/views.ts';
 import { createDatabase } from '../test/support/processes.ts';
@@ -25,6 +27,8 @@ import { DIRECTORY, generateDirectory } from './scenarios-reads.ts';
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const CALLS = Number(process.env.EXPLAIN_CALLS ?? 300);
+/** EXPLAIN_PLANS=off: the CPU per call only. */
+const PLANS = process.env.EXPLAIN_PLANS ?? 'on';
 
 interface Sent {
   text: string;
@@ -85,14 +89,26 @@ async function main() {
     const deps = { db: database.db };
     const filter = { unitId: directory.unitId, page: { limit: DIRECTORY.page } };
     const list = () => withTenant(deps, actor, (t) => listOrgUsers(t, filter));
-    const me = () =>
-      withTenant(deps, actor, async (t) => [await currentOrganization(t), await getMember(t, owner.id)]);
+    // auth/me as its route reads it: one statement where `whoAmI` exists, else the org and the
+    // member in the tenant transaction and the user's orgs on the owner connection (before it).
+    const whoAmI = (identity as { whoAmI?: (t: unknown) => Promise<unknown> }).whoAmI;
+    const me = whoAmI
+      ? () => withTenant(deps, actor, whoAmI)
+      : async () => [
+          await withTenant(deps, actor, async (t) => [
+            await identity.currentOrganization(t),
+            await identity.getMember(t, owner.id),
+          ]),
+          await orgsOfUser(database.db, owner.id),
+        ];
 
     await client.connect();
-    for (const [name, fn] of [
-      ['users of a unit', list],
-      ['auth/me (tenant reads)', me],
-    ] as const) {
+    for (const [name, fn] of PLANS === 'off'
+      ? []
+      : ([
+          ['users of a unit', list],
+          ['auth/me (tenant reads)', me],
+        ] as const)) {
       console.log(`\n=== ${name}`);
       for (const [i, s] of (await recording(fn)).entries()) {
         console.log(
@@ -117,18 +133,24 @@ async function main() {
     }
 
     const serialize = compile(listOf(orgUserOut))!;
-    for (let i = 0; i < 20; i++) await list();
-    const cpu = process.cpuUsage();
-    const started = Date.now();
-    for (let i = 0; i < CALLS; i++) {
+    const listed = async () => {
       const result = await list();
       serialize({ ...result, items: result.items.map(orgUserView) });
+    };
+    for (const [name, fn] of [
+      ['users of a unit', listed],
+      ['auth/me', me],
+    ] as const) {
+      for (let i = 0; i < 20; i++) await fn();
+      const cpu = process.cpuUsage();
+      const started = Date.now();
+      for (let i = 0; i < CALLS; i++) await fn();
+      const used = process.cpuUsage(cpu);
+      console.log(
+        `\n${name} in process: ${((used.user + used.system) / 1000 / CALLS).toFixed(3)} ms server CPU per call, ` +
+          `${((Date.now() - started) / CALLS).toFixed(2)} ms wall (${CALLS} calls)`,
+      );
     }
-    const used = process.cpuUsage(cpu);
-    console.log(
-      `\nusers of a unit in process: ${((used.user + used.system) / 1000 / CALLS).toFixed(2)} ms server CPU per call, ` +
-        `${((Date.now() - started) / CALLS).toFixed(2)} ms wall (${CALLS} calls)`,
-    );
   } finally {
     await client.end().catch(() => {});
     await database.close();
