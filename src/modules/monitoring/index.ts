@@ -21,6 +21,7 @@ import {
   type SimulatedShureReceiver,
 } from './adapters/shure/simulator.ts';
 import { startSennheiserReceiver } from './adapters/sennheiser/simulator.ts';
+import { startSscv2Receiver } from './adapters/sennheiser/sscv2-simulator.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
@@ -295,9 +296,16 @@ const VENDORS = {
     start: (o: { model: string; port: number; serial: string; drain: number }) =>
       startSennheiserReceiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
   },
+  'sennheiser-sscv2': {
+    label: 'Sennheiser',
+    speaks: 'SSCv2 (REST and Server-Sent Events over plain HTTP: SENNHEISER_SSCV2_TLS=off)',
+    defaultModel: 'EW-DX EM 2',
+    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+      startSscv2Receiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
+  },
 } satisfies Record<string, { start(o: never): Promise<VendorSimulator> } & Record<string, unknown>>;
 
-/** `roster simulate receivers --protocol shure|sennheiser`: receivers speaking their vendor's protocol. */
+/** `roster simulate receivers --protocol shure|sennheiser|sennheiser-sscv2`: receivers speaking their vendor's protocol. */
 async function simulateVendor(
   vendor: keyof typeof VENDORS,
   o: { count: number; basePort: number; drain: number; model?: string; faults?: boolean; announce?: string },
@@ -432,7 +440,7 @@ export const monitoringModule: RosterModule = {
     'simulate receivers': {
       summary:
         'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] ' +
-        '[--drain %/min] [--protocol roster-json|shure|sennheiser] [--model ULXD4Q|"EW-DX EM 2"] [--faults] ' +
+        '[--drain %/min] [--protocol roster-json|shure|sennheiser|sennheiser-sscv2] [--model ULXD4Q|"EW-DX EM 2"] [--faults] ' +
         '[--announce host:port]',
       run: async (_app, args) => {
         const { values } = parseArgs({
@@ -462,8 +470,8 @@ export const monitoringModule: RosterModule = {
         if (!Number.isFinite(drain) || drain < 0 || drain > 100)
           throw new Error('--drain must be a number 0–100 (percent per minute)');
         const protocol = values.protocol ?? 'roster-json';
-        if (protocol !== 'roster-json' && protocol !== 'shure' && protocol !== 'sennheiser')
-          throw new Error('--protocol must be roster-json, shure or sennheiser');
+        if (protocol !== 'roster-json' && !(protocol in VENDORS))
+          throw new Error('--protocol must be roster-json, shure, sennheiser or sennheiser-sscv2');
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -477,7 +485,7 @@ export const monitoringModule: RosterModule = {
             faults: values.faults,
             announce: values.announce,
           };
-          await simulateVendor(protocol, o, stop);
+          await simulateVendor(protocol as keyof typeof VENDORS, o, stop);
           return;
         }
         const receivers = await startReceivers(count, {

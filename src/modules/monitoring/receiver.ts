@@ -2,6 +2,7 @@ import type { Protocol, ReceiverAdapter } from './adapters/types.ts';
 import { rosterJsonAdapter } from './adapters/roster-json/index.ts';
 import { shureAdapter } from './adapters/shure/index.ts';
 import { sennheiserAdapter } from './adapters/sennheiser/index.ts';
+import { sscv2Adapter } from './adapters/sennheiser/sscv2.ts';
 
 /**
  * The receiver protocols Roster speaks, one adapter each (adapters/<vendor>/): the poller and the
@@ -16,6 +17,7 @@ const ADAPTERS: Record<Protocol, ReceiverAdapter> = {
   'roster-json': rosterJsonAdapter,
   shure: shureAdapter,
   sennheiser: sennheiserAdapter,
+  'sennheiser-sscv2': sscv2Adapter,
 };
 
 export const adapterFor = (protocol: Protocol): ReceiverAdapter => ADAPTERS[protocol];

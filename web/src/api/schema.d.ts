@@ -5906,7 +5906,7 @@ export interface paths {
                                 is_online: boolean;
                                 is_active: boolean;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure" | "sennheiser";
+                                protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;
@@ -5941,7 +5941,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure" | "sennheiser";
+                        protocol?: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                     };
                 };
             };
@@ -5965,7 +5965,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure" | "sennheiser";
+                            protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -6019,7 +6019,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure" | "sennheiser";
+                            protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -6078,7 +6078,7 @@ export interface paths {
                         is_online?: boolean;
                         is_active?: boolean;
                         /** @enum {string} */
-                        protocol?: "roster-json" | "shure" | "sennheiser";
+                        protocol?: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                     };
                 };
             };
@@ -6102,7 +6102,7 @@ export interface paths {
                             is_online: boolean;
                             is_active: boolean;
                             /** @enum {string} */
-                            protocol: "roster-json" | "shure" | "sennheiser";
+                            protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                             missed_polls: number;
                             last_polled_at: string | null;
                             created_at: string | null;
@@ -6142,7 +6142,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure" | "sennheiser";
+                                protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                                 address: string;
                                 port: number;
                                 model: string | null;
@@ -6214,7 +6214,7 @@ export interface paths {
                                 is_online: boolean;
                                 is_active: boolean;
                                 /** @enum {string} */
-                                protocol: "roster-json" | "shure" | "sennheiser";
+                                protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
                                 missed_polls: number;
                                 last_polled_at: string | null;
                                 created_at: string | null;

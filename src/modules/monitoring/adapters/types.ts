@@ -7,7 +7,7 @@ import { z } from 'zod';
  * state, history and alerts; a vendor is one folder under adapters/.
  */
 
-export const PROTOCOLS = ['roster-json', 'shure', 'sennheiser'] as const;
+export const PROTOCOLS = ['roster-json', 'shure', 'sennheiser', 'sennheiser-sscv2'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** One channel as a receiver reports it, polled or pushed, in vendor-neutral units. */

@@ -11,6 +11,7 @@ import {
   mateQuery,
   MAX_CHANNELS,
   parseDatagram,
+  readingsOf,
   request,
   SSC_PORT,
   subscribeMeters,
@@ -98,12 +99,6 @@ const statics = (channels: number) => [
   ...Array.from({ length: channels }, (_, i) => [channelQuery(i + 1), mateQuery(i + 1)]).flat(),
   activeQuery(),
 ];
-
-function readingsOf(state: DeviceState, channels: number): Map<number, ChannelReading> {
-  const out = new Map<number, ChannelReading>();
-  for (let n = 1; n <= channels; n++) if (!state.missing.has(n)) out.set(n, toReading(n, state.channel(n)));
-  return out;
-}
 
 /** Metering asked of a stream is renewed at half its lifetime, so it never lapses between renewals. */
 const STREAM_LIFETIME_S = 10;

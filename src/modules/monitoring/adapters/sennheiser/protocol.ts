@@ -227,6 +227,13 @@ export function toReading(slot: number, ch: ChannelState): ChannelReading {
   });
 }
 
+/** Every channel the receiver did not say is missing, as the wall reads it. */
+export function readingsOf(state: DeviceState, channels: number): Map<number, ChannelReading> {
+  const out = new Map<number, ChannelReading>();
+  for (let n = 1; n <= channels; n++) if (!state.missing.has(n)) out.set(n, toReading(n, state.channel(n)));
+  return out;
+}
+
 /** Parses one datagram; null when it is not JSON. */
 export function parseDatagram(text: string): unknown {
   try {

@@ -102,7 +102,7 @@ function valueAt(
 }
 
 /** Fills every `null` leaf of a request; refused leaves go to `errors` with their code. */
-function answer(state: ReceiverState, name: string, request: unknown, jitter: boolean) {
+export function answer(state: ReceiverState, name: string, request: unknown, jitter: boolean) {
   const errors: Tree[] = [];
   const fill = (node: unknown, path: string[]): unknown => {
     if (node === null) {
