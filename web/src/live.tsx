@@ -23,6 +23,8 @@ interface LiveValue {
   subscribe: (fn: (m: LiveMessage) => void) => () => void;
 }
 
+const consoleTicket = () => api.post('/api/live/ticket');
+
 const LiveContext = createContext<LiveValue>({ status: 'offline', subscribe: () => () => {} });
 
 /**
@@ -31,7 +33,16 @@ const LiveContext = createContext<LiveValue>({ status: 'offline', subscribe: () 
  * and opens `/api/live?ticket=`: the session token itself never travels in a URL. Reconnects with
  * backoff (a new ticket each time); pages subscribe to the messages they care about.
  */
-export function LiveProvider({ token, children }: { token: string; children: ReactNode }) {
+export function LiveProvider({
+  token,
+  ticket = consoleTicket,
+  children,
+}: {
+  token: string;
+  /** Asks for a ticket with the page's own credential (the console's session by default). */
+  ticket?: (token: string) => Promise<{ ticket: string } | null>;
+  children: ReactNode;
+}) {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const subscribers = useRef(new Set<(m: LiveMessage) => void>());
 
@@ -48,15 +59,15 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
     };
     const open = async () => {
       setStatus('connecting');
-      const ticket = await api.post('/api/live/ticket').catch(() => null);
+      const granted = await ticket(token).catch(() => null);
       if (closed) return;
-      if (!ticket) {
+      if (!granted) {
         reconnect();
         return;
       }
       const proto = location.protocol === 'https:' ? 'wss' : 'ws';
       socket = new WebSocket(
-        `${proto}://${location.host}/api/live?ticket=${encodeURIComponent(ticket.ticket)}`,
+        `${proto}://${location.host}/api/live?ticket=${encodeURIComponent(granted.ticket)}`,
       );
       socket.onopen = () => {
         attempts = 0;
@@ -79,7 +90,7 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
       clearInterval(ping);
       socket?.close();
     };
-  }, [token]);
+  }, [token, ticket]);
 
   const subscribe = useCallback((fn: (m: LiveMessage) => void) => {
     subscribers.current.add(fn);

@@ -16,6 +16,8 @@ export interface Actor {
   sessionId?: string;
   apiKeyId?: string;
   deviceId?: string;
+  /** The display link (a read-only wall on a screen) a `display` credential stands for. */
+  displayLinkId?: string;
   /** When the credentials expire (epoch ms); a cached actor is never used past it. */
   validUntil?: number;
 }

@@ -13,6 +13,8 @@ export interface Audience {
   orgRoles?: OrgRole[];
   /** Paired screens (device credentials): every screen of the org, or the named ones. */
   screens?: true | string[];
+  /** Display links (read-only walls) by id: each hears only what its own scope shows. */
+  displays?: string[];
 }
 
 export interface LiveEvent {
@@ -47,6 +49,8 @@ export function mayReceive(actor: Actor, event: LiveEvent): boolean {
   // A screen hears only what is addressed to screens: never the people's events, `everyone` included.
   if (actor.via === 'device')
     return a.screens === true || (!!actor.deviceId && !!a.screens?.includes(actor.deviceId));
+  // A display link hears only what is addressed to it, never the people's events.
+  if (actor.via === 'display') return !!actor.displayLinkId && !!a.displays?.includes(actor.displayLinkId);
   if (a.everyone) return true;
   if (actor.userId !== null && a.userIds?.includes(actor.userId)) return true;
   return a.orgRoles?.includes(actor.orgRole) ?? false;

@@ -15,7 +15,13 @@ export const LIVE_CAP_CLOSE_CODE = 1008;
 
 /** The credential a connection counts against: one session, one API key. */
 function credentialKey(actor: Actor): string {
-  return actor.sessionId ?? actor.apiKeyId ?? actor.deviceId ?? `${actor.via}:${actor.label}`;
+  return (
+    actor.sessionId ??
+    actor.apiKeyId ??
+    actor.deviceId ??
+    actor.displayLinkId ??
+    `${actor.via}:${actor.label}`
+  );
 }
 
 /** Open connections of this process by key; a key's entry goes when its last connection closes. */
@@ -44,8 +50,8 @@ export function registerLiveRoute(app: RosterApp) {
   const perCredential = createCounter();
   const perOrg = createCounter();
 
-  // Screens connect too (they hear only events addressed to screens, see mayReceive).
-  const config = { credentials: ['session', 'api_key', 'device'] } as const;
+  // Screens and display links connect too (each hears only events addressed to it, see mayReceive).
+  const config = { credentials: ['session', 'api_key', 'device', 'display'] } as const;
   app.post(
     `${LIVE_PATH}/ticket`,
     {

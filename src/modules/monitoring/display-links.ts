@@ -26,13 +26,6 @@ import {
 import { assignmentPerformer } from './joins.ts';
 import { readSettings, type MonitoringSettings } from './settings.ts';
 
-declare module '../../core/access/actor.ts' {
-  interface Actor {
-    /** The display link a `display` credential stands for. */
-    displayLinkId?: string;
-  }
-}
-
 export type DisplayLink = typeof displayLinks.$inferSelect;
 /** A link with the names of what it shows. */
 export type DisplayLinkRow = DisplayLink & { scopeName: string };

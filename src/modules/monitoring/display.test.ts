@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { z } from 'zod';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
+import { connectLive, type LiveClient, type LiveMessage } from '../../../test/support/live.ts';
 import type { Organization } from '../identity/service.ts';
+import { evaluateAlerts } from './alerts.ts';
 import type { assignmentOut, groupOut, performerOut, unitOut } from './views.ts';
 
 const M = '/api/monitoring';
@@ -288,5 +290,63 @@ describeEachBackend('monitoring: boards, display links, counts and filters', (en
       [edited.body.title, edited.body.role_description, edited.body.display_width_px],
       ['Lead RF', 'Watches stage left', null],
     );
+  });
+});
+
+describeEachBackend('monitoring: display links on the live stream', (env) => {
+  const sockets: LiveClient[] = [];
+  before(async () => {
+    await env().app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(() => sockets.forEach((s) => s.close()));
+
+  test("a display link hears only its own scope live: never another group's telemetry or alerts", async () => {
+    const { org, admin } = await env().makeOrg('live-scope');
+    const { id: techId } = await env().makeUser(org, 'live.tech');
+    const a = await buildStage(admin, techId, 'Live A', 1);
+    const b = await buildStage(admin, techId, 'Live B', 1);
+    for (const [stage, name] of [
+      [a, 'Ann'],
+      [b, 'Bob'],
+    ] as const)
+      await assign(admin, (await admin.post(`${M}/performers`, { name })).body, stage.units[0], stage.group);
+    const link = async (body: object) => (await admin.post(`${M}/display-links`, body)).body;
+    const port = (env().app.server.address() as { port: number }).port;
+    const screen = async (body: object) => {
+      const socket = await connectLive(port, { token: (await link(body)).token });
+      sockets.push(socket);
+      return socket;
+    };
+    const groupA = await screen({ name: 'A side', monitoring_group_id: a.group.id });
+    const placeB = await screen({ name: 'B place', location_id: b.location.id });
+
+    const battery = { severity: 'critical' as const, value: 5, message: 'Battery critical' };
+    for (const stage of [b, a]) {
+      const unit = stage.units[0];
+      assert.equal((await admin.patch(`${M}/units/${unit.id}`, { battery: 40 })).status, 200);
+      await env().inOrg(org, (t) =>
+        evaluateAlerts(
+          t,
+          new Map([[unit.id, { name: unit.name, conditions: { battery_low: battery } }]]),
+          new Date(),
+        ),
+      );
+    }
+    const unitOf = (m: LiveMessage) =>
+      m.type.startsWith('monitoring.alert.') ? (m.data as { unit: { id: string } }).unit.id : m.data.id;
+    // One bus delivers in order: once A's alert is in, everything published before it is too.
+    await groupA.next((m) => m.type === 'monitoring.alert.raised' && unitOf(m) === a.units[0].id);
+    await placeB.next((m) => m.type === 'monitoring.alert.raised' && unitOf(m) === b.units[0].id);
+    await placeB.next((m) => m.type === 'monitoring.unit.updated' && unitOf(m) === b.units[0].id);
+    const heard = (s: LiveClient) =>
+      s.messages.filter((m) => m.type !== 'hello').map((m) => `${m.type} ${String(unitOf(m))}`);
+    assert.deepEqual(heard(groupA), [
+      `monitoring.unit.updated ${a.units[0].id}`,
+      `monitoring.alert.raised ${a.units[0].id}`,
+    ]);
+    assert.deepEqual(heard(placeB), [
+      `monitoring.unit.updated ${b.units[0].id}`,
+      `monitoring.alert.raised ${b.units[0].id}`,
+    ]);
   });
 });

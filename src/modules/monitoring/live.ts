@@ -54,7 +54,33 @@ export async function unitAudiences(
     const ids = audiences.get(r.unit_id)?.userIds;
     if (ids && !ids.includes(Number(r.user_id))) ids.push(Number(r.user_id));
   }
+  for (const r of await displaysShowing(t, unitIds)) {
+    const audience = audiences.get(r.unit_id);
+    if (audience) (audience.displays ??= []).push(r.link_id);
+  }
   return audiences;
+}
+
+/**
+ * The unrevoked display links whose wall shows each unit: a group's link shows the units of the
+ * group's active assignments of active performers, a location's link every active unit of its
+ * receivers (the same scopes as `displayWall`).
+ */
+function displaysShowing(t: TenantTx, unitIds: string[]) {
+  return queryRows<{ unit_id: string; link_id: string }>(
+    t.tx,
+    sql`select distinct u.id as unit_id, l.id as link_id from wireless_units u
+      join wireless_chassis c on c.org_id = u.org_id and c.id = u.chassis_id
+      join monitoring_display_links l on l.org_id = u.org_id and l.revoked_at is null
+      where u.id in (${sql.join(
+        unitIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) and (
+        (l.location_id = c.location_id and u.is_active and c.is_active)
+        or l.monitoring_group_id in (select a.monitoring_group_id from performer_assignments a
+          join performers p on p.org_id = a.org_id and p.id = a.performer_id
+          where a.org_id = u.org_id and a.wireless_unit_id = u.id and a.is_active and p.is_active))`,
+  );
 }
 
 export async function publishUnitUpdated(t: TenantTx, unit: { id: string }) {

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
-import { chassis, wirelessUnits } from './schema.ts';
+import { chassis } from './schema.ts';
 import { readSettings } from './settings.ts';
 import { createTelemetryWriter, emptyReport, type TelemetryDeps, type TelemetryReport } from './telemetry.ts';
 import { adapterFor, type ChassisRow, type Reading } from './receiver.ts';
@@ -129,25 +129,10 @@ export function createPoller(deps: PollerDeps) {
           (c, i) => (subscribe ? subscriptions.reading(c.id) : undefined) ?? polled[from + i],
         );
         const receivers = slice.filter((_, i) => readings[i] !== undefined);
-        const units = receivers.length
-          ? await t.tx
-              .select()
-              .from(wirelessUnits)
-              .where(
-                and(
-                  inArray(
-                    wirelessUnits.chassisId,
-                    receivers.map((r) => r.id),
-                  ),
-                  eq(wirelessUnits.isActive, true),
-                ),
-              )
-          : [];
         await writer.apply(
           t,
           plan.settings,
           receivers,
-          units,
           readings.filter((r): r is Reading => r !== undefined),
           now,
           report,

@@ -1,7 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import client from 'prom-client';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { wirelessUnits } from './schema.ts';
 import { readSettings } from './settings.ts';
 import { emptyReport, type TelemetryDeps, type TelemetryWriter } from './telemetry.ts';
 import { adapterFor, type ChannelReading, type ChassisRow, type Reading } from './receiver.ts';
@@ -48,7 +46,16 @@ interface Subscription {
 }
 
 type PendingChassis = { chassis: ChassisRow; channels: Map<number, ChannelReading> };
-type Pending = Map<string, PendingChassis>;
+/**
+ * The changes of an org waiting for its next write, by chassis. `urgent`: a change that can raise,
+ * escalate or resolve an alert or change a status; `meters`: only RF and audio levels moved.
+ */
+type Pending = { urgent: Map<string, PendingChassis>; meters: Map<string, PendingChassis> };
+
+/** A reading with its meter levels left out: what tells an urgent change from a meter one. */
+function withoutMeters(r: ChannelReading) {
+  return JSON.stringify({ ...r, rf: r.rf && { antenna: r.rf.antenna }, audio: r.audio !== null });
+}
 
 const FLUSH_SLICE = 50;
 
@@ -152,17 +159,31 @@ export function createSubscriptions(
     s.failures = 0;
     const raw = JSON.stringify(reading);
     if (s.raw.get(slot) === raw) return;
+    const previous = s.latest.get(slot);
     s.raw.set(slot, raw);
     s.latest.set(slot, reading);
-    queue(s, slot, reading);
+    queue(s, slot, reading, !previous || withoutMeters(previous) !== withoutMeters(reading));
   }
 
-  /** Collects a changed channel for the org's next write; at most one write per org waits in line. */
-  function queue(s: Subscription, slot: number, reading: ChannelReading) {
+  /**
+   * Collects a changed channel for the org's next write; at most one write per org waits in line.
+   * Metering moves every channel every second, so on a large estate meter changes queue up faster
+   * than one write applies them: an urgent change (a battery crossing) goes to its own queue, which
+   * the next write takes first, so it never waits behind the meters of other receivers.
+   */
+  function queue(s: Subscription, slot: number, reading: ChannelReading, urgent: boolean) {
     let batch = pending.get(s.orgId);
-    if (!batch) pending.set(s.orgId, (batch = new Map<string, PendingChassis>()));
-    let entry = batch.get(s.chassis.id);
-    if (!entry) batch.set(s.chassis.id, (entry = { chassis: s.chassis, channels: new Map() }));
+    if (!batch) pending.set(s.orgId, (batch = { urgent: new Map(), meters: new Map() }));
+    const id = s.chassis.id;
+    let entry = batch.urgent.get(id);
+    if (!entry && urgent) {
+      // The chassis's waiting meter changes go with it, so no older reading is applied after.
+      entry = batch.meters.get(id) ?? { chassis: s.chassis, channels: new Map() };
+      batch.meters.delete(id);
+      batch.urgent.set(id, entry);
+    }
+    entry ??= batch.meters.get(id);
+    if (!entry) batch.meters.set(id, (entry = { chassis: s.chassis, channels: new Map() }));
     entry.channels.set(slot, reading);
     schedule(s.orgId);
   }
@@ -175,34 +196,28 @@ export function createSubscriptions(
       .catch((err) => deps.log.error({ err, orgId }, 'applying pushed telemetry failed'));
   }
 
+  /** Up to a slice of the waiting chassis, urgent ones first; the rest waits for the next write. */
+  function take(batch: Pending): PendingChassis[] {
+    const from = batch.urgent.size ? batch.urgent : batch.meters;
+    const entries = [...from.values()].slice(0, FLUSH_SLICE);
+    for (const e of entries) from.delete(e.chassis.id);
+    return entries;
+  }
+
   async function flush(t: TenantTx) {
     flushQueued.delete(t.orgId);
     const batch = pending.get(t.orgId);
     if (!batch) return;
     // At most a slice of receivers per transaction (all of them report at once when streams open).
-    const entries = [...batch.values()].slice(0, FLUSH_SLICE);
-    for (const e of entries) batch.delete(e.chassis.id);
-    if (batch.size) schedule(t.orgId);
+    const entries = take(batch);
+    if (batch.urgent.size || batch.meters.size) schedule(t.orgId);
     else pending.delete(t.orgId);
     const settings = await readSettings(t);
-    const units = await t.tx
-      .select()
-      .from(wirelessUnits)
-      .where(
-        and(
-          inArray(
-            wirelessUnits.chassisId,
-            entries.map((e) => e.chassis.id),
-          ),
-          eq(wirelessUnits.isActive, true),
-        ),
-      );
     const readings: Reading[] = entries.map((e) => ({ kind: 'ok', channels: e.channels }));
     await deps.writer.apply(
       t,
       settings,
       entries.map((e) => e.chassis),
-      units,
       readings,
       new Date(),
       emptyReport(),

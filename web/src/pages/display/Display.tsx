@@ -1,68 +1,109 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Answer } from '../../api/client';
 import { I18nProvider, useI18n, type T } from '../../i18n';
+import { LiveProvider, useLive, useLiveEvents } from '../../live';
 import './display.css';
 
 /**
  * The wall on a TV at side of stage, opened with a display link (`/display#<token>`): no login,
  * read-only, full screen, readable from across the room. The token stays in the fragment, so it
- * never reaches a server log; the wall is read every two seconds with it.
+ * never reaches a server log. The wall is read again as soon as the live stream (`/api/live`, with
+ * the link's own credential and scope) says something on it changed; while the stream is down it
+ * is read every two seconds instead.
  */
 type Wall = Answer<'/api/monitoring/display', 'get'>;
 type Slot = Wall['slots'][number];
 type Channel = Extract<Slot, { kind: 'channel' }>;
 
+/** Reads while the live stream is down. */
 const READ_EVERY_MS = 2000;
 
+const token = () => decodeURIComponent(window.location.hash.slice(1));
+
+/** A live ticket asked with the display link's token (the display has no session). */
+async function displayTicket(displayToken: string): Promise<{ ticket: string } | null> {
+  const res = await fetch('/api/live/ticket', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${displayToken}` },
+  });
+  return res.ok ? ((await res.json()) as { ticket: string }) : null;
+}
+
 export function Display() {
-  // The display opens outside the signed-in console, so it brings its own language context.
+  // The display opens outside the signed-in console, so it brings its own language and live stream.
   return (
     <I18nProvider>
-      <DisplayWall />
+      <LiveProvider token={token()} ticket={displayTicket}>
+        <DisplayWall />
+      </LiveProvider>
     </I18nProvider>
   );
 }
 
 function DisplayWall() {
   const { t, fmt } = useI18n();
-  const token = decodeURIComponent(window.location.hash.slice(1));
+  const link = token();
+  const { status } = useLive();
   const [wall, setWall] = useState<Wall | null>(null);
   const [readAt, setReadAt] = useState(0);
   const [problem, setProblem] = useState('');
   const [now, setNow] = useState(Date.now());
+  const readNow = useRef<() => void>(() => {});
 
   useEffect(() => {
-    if (!token) return;
+    if (!link) return;
     let stop = false;
+    let reading = false;
+    let again = false;
+    let timer = 0;
     const read = async () => {
+      // One read at a time; a change announced meanwhile is read right after it.
+      if (reading) return void (again = true);
+      reading = true;
+      window.clearTimeout(timer);
       try {
-        const res = await fetch('/api/monitoring/display', { headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch('/api/monitoring/display', { headers: { authorization: `Bearer ${link}` } });
         if (res.status === 401 || res.status === 403) {
           setProblem(t('monitoring.display.linkInvalid'));
           return;
         }
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        setWall((await res.json()) as Wall);
+        const next = (await res.json()) as Wall;
+        setWall(next);
         setReadAt(Date.now());
         setProblem('');
       } catch {
         setProblem(t('monitoring.display.unreachable'));
+      } finally {
+        reading = false;
       }
-      if (!stop) timer = window.setTimeout(() => void read(), READ_EVERY_MS);
+      if (stop) return;
+      if (again) {
+        again = false;
+        void read();
+        return;
+      }
+      // Live: changes come on the stream; a slow read still keeps silent channels' staleness true.
+      timer = window.setTimeout(() => void read(), live ? liveReadMs : READ_EVERY_MS);
     };
-    let timer = window.setTimeout(() => void read(), 0);
+    const live = status === 'live';
+    const liveReadMs = Math.max(1000, ((wall?.stale_after_seconds ?? 10) * 1000) / 2);
+    readNow.current = () => void read();
+    timer = window.setTimeout(() => void read(), 0);
     return () => {
       stop = true;
       window.clearTimeout(timer);
     };
-  }, [token, t]);
+  }, [link, t, status, wall?.stale_after_seconds]);
+
+  useLiveEvents('monitoring.', () => readNow.current());
 
   useEffect(() => {
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(tick);
   }, []);
 
-  if (!token) return <Message text={t('monitoring.display.needsLink')} />;
+  if (!link) return <Message text={t('monitoring.display.needsLink')} />;
   if (!wall) return <Message text={problem || t('monitoring.display.connecting')} />;
   // When the server cannot be read for longer than the link allows, every reading is stale.
   const offline = now - readAt > wall.stale_after_seconds * 1000;
@@ -216,6 +257,18 @@ function Tile({ channel: c, wall, stale }: { channel: Channel; wall: Wall; stale
         </span>
       </div>
       <div className="display-who">{who}</div>
+      {(u.channel_name || u.tx_type) && (
+        <div className="display-rx">
+          {u.channel_name && (
+            <span className="display-rx-name" title={t('monitoring.display.channelName')}>
+              {u.channel_name}
+            </span>
+          )}
+          {u.tx_type && (
+            <span className="display-tx">{t('monitoring.display.txType', { type: u.tx_type })}</span>
+          )}
+        </div>
+      )}
       <div className="display-meters">
         <Meter label={t('monitoring.display.battery')} value={u.battery} suffix="%" />
         <Meter

@@ -383,6 +383,16 @@ function Tile({
       <div className="muted small">
         {a.wireless_unit.name} · {a.monitoring_group.name}
       </div>
+      {(u?.channel_name || u?.tx_type) && (
+        <div className="small tile-channel" data-testid="channel">
+          {u.channel_name && <span title={t('monitoring.wall.channelName')}>“{u.channel_name}”</span>}
+          {u.tx_type && (
+            <span className="badge" title={t('monitoring.wall.transmitter')}>
+              {t('monitoring.wall.txType', { type: u.tx_type })}
+            </span>
+          )}
+        </div>
+      )}
       <dl>
         <dt>{t('monitoring.wall.battery')}</dt>
         <dd data-testid="battery">
