@@ -137,7 +137,7 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
       await context.addInitScript((t) => localStorage.setItem('roster.token', t), token);
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
-      await page.goto(`${h.base}/`);
+      await page.goto(`${h.base}/`, { timeout: 180_000 });
       await page.getByRole('button', { name: locale === 'fr-FR' ? 'Se déconnecter' : 'Log out' }).waitFor();
       return page;
     },
