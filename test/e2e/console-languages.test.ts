@@ -3,67 +3,12 @@
 // critical accessibility violation. Phone-width screenshots go to test/artifacts/ (docs/console.md).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { browserMissing, consoleInBrowser } from '../support/browser.ts';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 860 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
+import { assertAccessible, browserMissing, consoleInBrowser, openPath, PHONE } from '../support/browser.ts';
 
 describe('console languages, homes and history', { skip: browserMissing, timeout: 300_000 }, () => {
   const h = consoleInBrowser();
-
-  /**
-   * A signed-in page in a browser whose language is `locale`: the session is put where the console
-   * keeps it, so the sign-in form (whose labels follow the language) is not part of the journey.
-   */
-  async function as(username: string, locale: 'en-US' | 'fr-FR', viewport = DESKTOP): Promise<Page> {
-    const token = await h.apiLogin(username);
-    // axe-core is injected as an inline script, which the console's CSP rightly refuses.
-    const context = await h.newContext({ viewport, locale, bypassCSP: true });
-    await context.addInitScript((t) => localStorage.setItem('roster.token', t), token);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
-    await page.goto(`${h.base}/`);
-    await page.getByRole('button', { name: locale === 'fr-FR' ? 'Se déconnecter' : 'Log out' }).waitFor();
-    return page;
-  }
-
-  /** Opens `path` in the console without a reload, as the menu does. */
-  async function open(page: Page, path: string) {
-    await page.evaluate((p) => {
-      history.pushState(null, '', p);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, path);
-    await page.locator('main h1').first().waitFor();
-  }
-
-  /** axe-core on the current page: serious and critical violations fail the test, naming each. */
-  async function accessible(page: Page, what: string) {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe;
-      const result = (await axe.run(document, { resultTypes: ['violations'] })) as {
-        violations: AxeViolation[];
-      };
-      return result.violations;
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(
-      serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')})`),
-      [],
-      `accessibility of ${what}`,
-    );
-  }
+  const as = h.signedInAs;
 
   test('each person lands on their own work, in English, on a phone', async () => {
     const homes: Array<[string, RegExp[]]> = [
@@ -82,7 +27,7 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
       const page = await as(user, 'en-US', PHONE);
       const main = page.locator('main');
       for (const text of texts) await h.textMatches(main, text, 30_000);
-      await accessible(page, `the home of ${user}`);
+      await assertAccessible(page, `the home of ${user}`);
       await h.shot(page, `lang-home-${user}-390`);
     }
   });
@@ -108,10 +53,10 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
         ['fr-FR', french],
       ] as const) {
         const page = await as(user, locale);
-        await open(page, path);
+        await openPath(page, path);
         assert.equal(await page.evaluate(() => document.documentElement.lang), locale.slice(0, 2));
         await h.textMatches(page.getByRole('navigation', { name: 'Modules' }), new RegExp(title));
-        await accessible(page, `${path} in ${locale}`);
+        await assertAccessible(page, `${path} in ${locale}`);
         if (path === '/org/users') await h.shot(page, `lang-users-${locale}`);
       }
     }
@@ -120,7 +65,7 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
   test('the home and an API refusal read in French', async () => {
     const page = await as('plant.user', 'fr-FR');
     await h.textMatches(page.locator('main'), /Mes unités.*Services : QC, Production/s);
-    await accessible(page, 'the French home of plant.user');
+    await assertAccessible(page, 'the French home of plant.user');
     await h.shot(page, 'lang-home-plant.user-fr');
     // The API answers the console in its language: a refused request is worded in French.
     const answer = await page.evaluate(async () => {
@@ -144,7 +89,7 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
     await h.api(token, 'PATCH', `/api/auth/units/${unit.id}`, { unit_name: 'Heritage Plant' });
 
     const page = await as('admin', 'en-US');
-    await open(page, '/org/audit');
+    await openPath(page, '/org/audit');
     await page.getByLabel('What kind').selectOption({ label: 'unit' });
     // The entries' rows (each diff is a table of its own inside a row).
     const rows = page.locator('.table-wrap > table > tbody > tr');
@@ -165,7 +110,7 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
     // Once the list is reloaded no creation is left in it.
     await h.textMatches(page.locator('.table-wrap > table > tbody'), /^(?![\s\S]*\bcreated\b)[\s\S]*updated/);
     assert.equal(await rows.count(), await rows.filter({ hasText: 'updated' }).count());
-    await accessible(page, 'the audit log');
+    await assertAccessible(page, 'the audit log');
     await h.shot(page, 'lang-audit-history');
 
     const download = page.waitForEvent('download');
@@ -176,10 +121,10 @@ describe('console languages, homes and history', { skip: browserMissing, timeout
     assert.doesNotMatch(csv, /,create,unit,/, 'the export follows the action filter');
 
     const phone = await as('admin', 'fr-FR', PHONE);
-    await open(phone, '/org/audit');
+    await openPath(phone, '/org/audit');
     await phone.getByLabel('Type d’élément').selectOption({ label: 'unité' });
     await h.textMatches(phone.locator('.table-wrap > table > tbody > tr').first(), /Heritage Plant/);
-    await accessible(phone, 'the French audit log on a phone');
+    await assertAccessible(phone, 'the French audit log on a phone');
     await h.shot(phone, 'lang-audit-fr-390');
   });
 });

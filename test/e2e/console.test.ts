@@ -316,14 +316,14 @@ describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, 
   test('badge printing: a per-participant printable badge and a print-all list', async () => {
     const admin = await signedIn('admin');
     await admin.goto(`${h.base}/events/badges`);
-    const link = admin.getByRole('link', { name: 'Print the badge of Paul Participant' });
+    const link = admin.getByRole('link', { name: 'Print badge of Paul Participant' });
     await link.waitFor();
     const badge = await admin.context().newPage();
     await badge.goto(h.base + ((await link.getAttribute('href')) ?? ''));
     await badge.locator('svg').first().waitFor();
     assert.match((await badge.content()) ?? '', /Paul Participant/);
     await badge.close();
-    const rows = await admin.getByRole('link', { name: /^Print the badge of/ }).count();
+    const rows = await admin.getByRole('link', { name: /^Print badge of/ }).count();
     await admin.getByRole('button', { name: /^Print all/ }).click();
     await admin.getByRole('button', { name: `Print ${rows} badges` }).waitFor();
     assert.equal(await admin.locator('iframe.badge-frame').count(), rows);

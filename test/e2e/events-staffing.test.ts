@@ -110,7 +110,7 @@ describe(
       ]);
 
       // Removing a role asks first.
-      await holders.getByRole('button', { name: 'Remove the role of Priya Plant' }).click();
+      await holders.getByRole('button', { name: 'Remove role of Priya Plant' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Remove role' }).click();
       await holders.getByRole('row', { name: 'Priya Plant' }).waitFor({ state: 'detached' });

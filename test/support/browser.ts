@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
@@ -14,6 +15,42 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 export const DEMO_PASSWORD = 'e2e-demo-password';
 export const HOUR = 3_600_000;
+export const PHONE = { width: 390, height: 844 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** axe-core on the current page: serious and critical violations fail the test, naming each. */
+export async function assertAccessible(page: Page, what: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe;
+    const result = (await axe.run(document, { resultTypes: ['violations'] })) as {
+      violations: AxeViolation[];
+    };
+    return result.violations;
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')})`),
+    [],
+    `accessibility of ${what}`,
+  );
+}
+
+/** Opens `path` in the console without a reload, as the menu does, once its heading is shown. */
+export async function openPath(page: Page, path: string) {
+  await page.evaluate((p) => {
+    history.pushState(null, '', p);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+  await page.locator('main h1').first().waitFor();
+}
 
 /** Why browser tests are skipped here, or false when Chromium is installed. */
 export const browserMissing = fs.existsSync(CHROMIUM)
@@ -85,6 +122,25 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
       await page.getByRole('button', { name: 'Log out' }).first().waitFor();
       return page;
     },
+    /**
+     * A signed-in page in a browser whose language is `locale`: the session is put where the console
+     * keeps it, so the sign-in form (whose labels follow the language) is not part of the journey.
+     * The CSP is bypassed so that axe-core can be injected as an inline script.
+     */
+    signedInAs: async (
+      username: string,
+      locale: 'en-US' | 'fr-FR' = 'en-US',
+      viewport = { width: 1280, height: 860 },
+    ): Promise<Page> => {
+      const token = await h.apiLogin(username);
+      const context = await h.newContext({ viewport, locale, bypassCSP: true });
+      await context.addInitScript((t) => localStorage.setItem('roster.token', t), token);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
+      await page.goto(`${h.base}/`, { timeout: 180_000 });
+      await page.getByRole('button', { name: locale === 'fr-FR' ? 'Se déconnecter' : 'Log out' }).waitFor();
+      return page;
+    },
     /** Polls a locator's text until it matches (live updates arrive without a reload). */
     textMatches: async (locator: Locator, pattern: RegExp, timeoutMs = 60_000) => {
       const until = Date.now() + timeoutMs;
@@ -130,7 +186,7 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
     });
     server = proc;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${h.serverLog}`)), 180_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${h.serverLog}`)), 300_000);
       const onData = (chunk: Buffer) => {
         h.serverLog += chunk.toString();
         const sim =

@@ -265,7 +265,8 @@ export function FormActions({
 /** A scrolling table with a header per column (`''` heads a column of buttons); the rows are the children. */
 export function Table({ columns, children }: { columns: string[]; children: ReactNode }) {
   return (
-    <div className="table-wrap">
+    // Focusable, so that a table wider than the screen can be scrolled from the keyboard.
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

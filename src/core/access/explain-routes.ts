@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { forbidden, invalidField } from '../http/problem.ts';
+import { phrase } from '../http/problem-texts.ts';
 import { intId } from '../db/ids.ts';
 import { actorOf, tenant, type RosterApp } from '../http/app.ts';
 import { MAX_PAGE_SIZE } from '../http/pagination.ts';
@@ -78,7 +79,7 @@ export function registerExplainRoutes(app: RosterApp) {
       if (q.user === undefined && q.object === undefined)
         throw invalidField('query.user', 'give a user, an object (<kind>:<id>), or both');
       if (q.kind !== undefined && !explainableKinds().includes(q.kind))
-        throw invalidField('query.kind', `one of ${explainableKinds().join(', ')}`);
+        throw invalidField('query.kind', phrase('access.oneOf', { kinds: explainableKinds().join(', ') }));
       mayAsk(actorOf(req), q.user);
       const at = q.at ? new Date(q.at) : new Date();
       const base = { at: at.toISOString(), kinds: explainableKinds() };

@@ -6,6 +6,7 @@ import { queryRows } from '../db/client.ts';
 import { memberships, users } from '../db/platform-schema.ts';
 import type { TenantTx } from '../db/tenant.ts';
 import { invalidField, notFound } from '../http/problem.ts';
+import { phrase } from '../http/problem-texts.ts';
 
 // "Why can they see this?" answered from the policies themselves: each explainable policy's own
 // rule (definePolicy's `describe`) and the derived grants it consults — never a second copy.
@@ -34,7 +35,7 @@ export function parseObject(text: string): { ref: ObjectRef; policy: Policy<stri
   const ref = { kind: text.slice(0, at), id: text.slice(at + 1) };
   const policy = at > 0 ? explainablePolicies().get(ref.kind) : undefined;
   if (!policy || !ref.id)
-    throw invalidField('query.object', `expected <kind>:<id>, kind one of ${explainableKinds().join(', ')}`);
+    throw invalidField('query.object', phrase('access.object', { kinds: explainableKinds().join(', ') }));
   return { ref, policy };
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { badRequest, HttpProblem } from '../http/problem.ts';
+import { phrase } from '../http/problem-texts.ts';
 import { sniffType, type SniffedType } from './sniff.ts';
 
 /** A stored file as the services see it: where it is, what it is, how big, its checksum. */
@@ -59,7 +60,7 @@ export function createLocalStorage(root: string): FileStorage {
               new HttpProblem(
                 413,
                 'Payload Too Large',
-                `File exceeds the ${Math.floor(limits.maxBytes / 1024)} KiB limit`,
+                phrase('file.tooBig', { kib: Math.floor(limits.maxBytes / 1024) }),
               ),
             );
           if (head.length < SNIFF_BYTES)
@@ -78,8 +79,8 @@ export function createLocalStorage(root: string): FileStorage {
         if (size === 0) throw badRequest('The file is empty', [{ path: 'file', message: 'empty file' }]);
         const type = sniffType(head);
         if (!type || !limits.accept.includes(type)) {
-          throw badRequest(`The file content is not an accepted type (${limits.accept.join(', ')})`, [
-            { path: 'file', message: type ? `content is ${type}` : 'unrecognised content' },
+          throw badRequest(phrase('file.notAccepted', { accepted: limits.accept.join(', ') }), [
+            { path: 'file', message: type ? phrase('file.contentIs', { type }) : 'unrecognised content' },
           ]);
         }
         fs.renameSync(tmp, target);

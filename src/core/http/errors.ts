@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { sameOrgReferenceColumn } from '../db/columns.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
 import { nulRefused } from './nul.ts';
-import { localizeProblem, preferredLanguage } from './problem-texts.ts';
+import { phrase, preferredLanguage } from './problem-texts.ts';
 import { unavailableProblem } from './unavailable.ts';
 
 const CONTEXT_NAMES: Record<string, string> = {
@@ -53,30 +53,33 @@ function referenceField(err: PgError, body: unknown): FieldError[] | undefined {
   return field ? [{ path: `body.${field}`, message: 'no such record in this organization' }] : undefined;
 }
 
+/** A database refusal's text, naming the constraint (or its kind when the driver gives no name). */
+const constraintPhrase = (
+  code: 'db.unique' | 'db.reference' | 'db.check' | 'db.exclusion',
+  err: PgError,
+  kind: string,
+) => phrase(code, { constraint: err.constraint ?? kind });
+
 /** Database refusals the services did not pre-check become 4xx instead of 500s. */
 function fromDatabase(err: PgError, body?: unknown): HttpProblem | undefined {
   switch (err.code) {
     case '23505':
-      return new HttpProblem(409, 'Conflict', `Already exists (${err.constraint ?? 'unique constraint'})`);
+      return new HttpProblem(409, 'Conflict', constraintPhrase('db.unique', err, 'unique constraint'));
     case '23503':
       return new HttpProblem(
         400,
         'Bad Request',
-        `Refers to something that does not exist (${err.constraint ?? 'foreign key'})`,
+        constraintPhrase('db.reference', err, 'foreign key'),
         referenceField(err, body),
       );
     case '23514':
       return new HttpProblem(
         422,
         'Unprocessable Entity',
-        `Refused by a business rule (${err.constraint ?? 'check constraint'})`,
+        constraintPhrase('db.check', err, 'check constraint'),
       );
     case '23P01':
-      return new HttpProblem(
-        409,
-        'Conflict',
-        `Overlaps an existing entry (${err.constraint ?? 'exclusion constraint'})`,
-      );
+      return new HttpProblem(409, 'Conflict', constraintPhrase('db.exclusion', err, 'exclusion constraint'));
     case '22021': // NUL in text
     case '22P05': // NUL (\u0000) inside jsonb
       return nulRefused();
@@ -146,7 +149,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
     .type('application/problem+json')
     .header('content-language', lang)
     .header('vary', varyOn(reply.getHeader('vary'), 'Accept-Language'))
-    .send(localizeProblem(problem.toJSON(), lang));
+    .send(problem.bodyIn(lang));
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -155,13 +158,17 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(
     reply,
-    new HttpProblem(500, 'Internal Server Error', `Unexpected error (request ${request.id})`),
+    new HttpProblem(500, 'Internal Server Error', phrase('http.unexpected', { request: request.id })),
   );
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return sendProblem(
     reply,
-    new HttpProblem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`),
+    new HttpProblem(
+      404,
+      'Not Found',
+      phrase('http.noRoute', { method: request.method, url: request.url.split('?')[0] }),
+    ),
   );
 }

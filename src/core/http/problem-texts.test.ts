@@ -4,7 +4,17 @@ import { eq } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
 import { auditLog } from '../db/platform-schema.ts';
-import { localizeProblem, preferredLanguage, problemText } from './problem-texts.ts';
+import {
+  LANGUAGES,
+  localizeProblem,
+  phrase,
+  phraseCatalogues,
+  preferredLanguage,
+  problemText,
+  templateParams,
+  wordIn,
+} from './problem-texts.ts';
+import { conflict, invalidField } from './problem.ts';
 
 interface Problem {
   type: string;
@@ -68,6 +78,72 @@ describe('problem texts', () => {
       errors: [{ path: 'body.user_id', message: 'a déjà un rôle dans cet événement' }],
     });
     assert.equal(localizeProblem(body, 'en'), body);
+  });
+});
+
+describe('problem phrases', () => {
+  test('every phrase exists in every language, with the same parameters', () => {
+    const catalogues = phraseCatalogues();
+    const codes = Object.keys(catalogues.en);
+    assert.ok(codes.length > 20);
+    for (const lang of LANGUAGES) {
+      assert.deepEqual(Object.keys(catalogues[lang]).sort(), [...codes].sort(), `codes of ${lang}`);
+      for (const code of codes) {
+        const template = catalogues[lang][code];
+        assert.ok(template?.trim(), `${code} has no ${lang} template`);
+        assert.deepEqual(
+          templateParams(template),
+          templateParams(catalogues.en[code]),
+          `parameters of ${code} (${lang})`,
+        );
+      }
+    }
+  });
+
+  test('a phrase missing a parameter is refused where it is raised', () => {
+    // @ts-expect-error -- the compiler knows the parameters of each code
+    assert.throws(() => phrase('room.nameTaken', {}), /room\.nameTaken \(en\) needs name/);
+    const params = { title: 'Keynote', start: new Date(0) } as unknown as Parameters<
+      typeof phrase<'session.roomTaken'>
+    >[1];
+    assert.throws(() => phrase('session.roomTaken', params), /needs end/);
+  });
+
+  test('a conflict keeps its English word for word and names the thing and the local time in French', () => {
+    const keynote = phrase('session.roomTaken', {
+      title: 'Keynote',
+      start: { at: new Date('2026-12-03T08:00:00Z'), zone: 'Europe/Paris' },
+      end: { at: new Date('2026-12-03T09:00:00Z'), zone: 'Europe/Paris' },
+    });
+    const problem = conflict(keynote, [
+      { path: 'body.start_time', message: 'overlaps another session in this room' },
+    ]);
+    assert.equal(
+      problem.detail,
+      'The room is taken by "Keynote" (2026-12-03T08:00:00.000Z – 2026-12-03T09:00:00.000Z)',
+    );
+    assert.deepEqual(problem.bodyIn('en'), problem.toJSON());
+    const fr = problem.bodyIn('fr');
+    assert.equal(
+      fr.detail,
+      'La salle est occupée par « Keynote » (du 03/12/2026 09:00 au 03/12/2026 10:00, heure de Europe/Paris)',
+    );
+    assert.deepEqual(fr.errors, [
+      { path: 'body.start_time', message: 'chevauche une autre session dans cette salle' },
+    ]);
+    assert.equal(fr.title, 'Conflit');
+  });
+
+  test('a field phrase is worded under its path, and phrases nest', () => {
+    const short = invalidField('body.new_password', phrase('password.tooShort', { min: 12 }));
+    assert.equal(short.detail, 'body.new_password: must be at least 12 characters');
+    assert.deepEqual(short.bodyIn('fr'), {
+      ...short.toJSON(),
+      title: 'Requête invalide',
+      detail: 'body.new_password : doit contenir au moins 12 caractères',
+      errors: [{ path: 'body.new_password', message: 'doit contenir au moins 12 caractères' }],
+    });
+    assert.equal(wordIn(phrase('plan.limitField', { max: 3 }), 'fr'), 'limite de 3 atteinte');
   });
 });
 
@@ -147,5 +223,42 @@ describeEachBackend('problems in the client’s language', (env) => {
       t.tx.select().from(auditLog).where(eq(auditLog.orgId, t.orgId)),
     );
     assert.equal(after.length, before.length);
+  });
+
+  test('a session clashing with another is answered in French with its title and the event’s local time', async () => {
+    const event = await admin.post('/api/events/events', {
+      name: 'Journées',
+      start_date: '2026-12-01T08:00:00Z',
+      end_date: '2026-12-05T18:00:00Z',
+      timezone: 'Europe/Paris',
+    });
+    assert.equal(event.status, 201, JSON.stringify(event.body));
+    const url = `/api/events/events/${event.body.id}`;
+    const room = await admin.post<string, { id: string }>(`${url}/rooms`, { name: 'Salle 1', capacity: 50 });
+    const session = {
+      room_id: room.body.id,
+      start_time: '2026-12-03T08:00:00Z',
+      end_time: '2026-12-03T09:00:00Z',
+    };
+    assert.equal((await admin.post(`${url}/sessions`, { ...session, title: 'Keynote' })).status, 201);
+    const clash = { ...session, title: 'Atelier', start_time: '2026-12-03T08:30:00Z' };
+    const fr = await admin.request<Problem>('POST', `${url}/sessions`, clash, { 'accept-language': 'fr' });
+    assert.equal(fr.status, 409);
+    assert.equal(
+      fr.body.detail,
+      'La salle est occupée par « Keynote » (du 03/12/2026 09:00 au 03/12/2026 10:00, heure de Europe/Paris)',
+    );
+    const en = await admin.request<Problem>('POST', `${url}/sessions`, clash);
+    assert.equal(
+      en.body.detail,
+      'The room is taken by "Keynote" (2026-12-03T08:00:00.000Z – 2026-12-03T09:00:00.000Z)',
+    );
+    assert.equal(en.body.type, fr.body.type);
+    const sessions = await admin.get<string, { items: Array<{ title: string }> }>(`${url}/sessions`);
+    assert.deepEqual(
+      sessions.body.items.map((s) => s.title),
+      ['Keynote'],
+      'a refused session is not stored',
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The words of the API's problems in the languages it speaks. Problems are raised in English
- * everywhere (the source language of every module); when a client prefers another language that
- * has a catalogue here, the title, the detail and each field message are translated on the way
- * out. Machine fields — `type`, `status`, field paths, extensions — never change, so a client can
- * always rely on them whatever language it asked for.
+ * The words of the API's problems in the languages it speaks. A problem whose text carries values
+ * (a name, a limit, a time) is raised as a phrase: a code from `PHRASES` and its parameters, worded
+ * from the template of the client's language. Fixed texts are raised in English (the source
+ * language of every module) and translated by their exact text on the way out. Machine fields —
+ * `type`, `status`, field paths, extensions — never change, so a client can always rely on them
+ * whatever language it asked for.
  */
 
 export const LANGUAGES = ['en', 'fr'] as const;
@@ -236,17 +237,7 @@ const PATTERNS_FR: Array<[RegExp, (...groups: string[]) => string]> = [
   [/^Unrecognized keys?: (.+)$/, (keys) => `champ inconnu : ${keys}`],
   [/^must be after (\w+)$/, (field) => `doit être après ${field}`],
   [/^must not be before (\w+)$/, (field) => `ne doit pas être avant ${field}`],
-  [/^must be at least (\d+) characters$/, (n) => `doit contenir au moins ${n} caractères`],
   [/^(.+) not found$/, (what) => `${ENTITIES_FR[what.toLowerCase()] ?? what} introuvable`],
-  [
-    /^Refers to something that does not exist \((.+)\)$/,
-    (c) => `Fait référence à un élément inexistant (${c})`,
-  ],
-  [/^Already exists \((.+)\)$/, (c) => `Existe déjà (${c})`],
-  [/^Overlaps an existing entry \((.+)\)$/, (c) => `Chevauche une entrée existante (${c})`],
-  [/^Refused by a business rule \((.+)\)$/, (c) => `Refusé par une règle métier (${c})`],
-  [/^Unexpected error \(request (.+)\)$/, (id) => `Erreur inattendue (requête ${id})`],
-  [/^No route (\w+) (.+)$/, (method, url) => `Aucune route ${method} ${url}`],
 ];
 
 /** `>5` on integers reads `at least 6`; `>=5` reads `at least 5`. */
@@ -265,6 +256,239 @@ export function problemText(text: string, lang: Language): string {
   return text;
 }
 
+/**
+ * Problem texts that carry values, by code: `{name}` is a parameter; `{name:iso}` writes a time as
+ * an ISO instant, `{name:local}` as a date and time on its own clock, `{name:zone}` names that
+ * clock. Every language uses the same parameters (no value is lost in translation). The English
+ * is what clients have always read, so it does not change when a language is added.
+ */
+const PHRASES_EN = {
+  field: '{path}: {message}',
+  // Core
+  'db.unique': 'Already exists ({constraint})',
+  'db.reference': 'Refers to something that does not exist ({constraint})',
+  'db.check': 'Refused by a business rule ({constraint})',
+  'db.exclusion': 'Overlaps an existing entry ({constraint})',
+  'http.unexpected': 'Unexpected error (request {request})',
+  'http.noRoute': 'No route {method} {url}',
+  'file.tooBig': 'File exceeds the {kib} KiB limit',
+  'file.notAccepted': 'The file content is not an accepted type ({accepted})',
+  'file.contentIs': 'content is {type}',
+  'file.typeNotAccepted': 'type {type} is not accepted ({accepted})',
+  'access.oneOf': 'one of {kinds}',
+  'access.object': 'expected <kind>:<id>, kind one of {kinds}',
+  // Accounts and organization
+  'password.tooShort': 'must be at least {min} characters',
+  'org.slugTaken': 'An organization with slug "{slug}" already exists',
+  'user.usernameTaken': 'Username "{username}" is already taken',
+  'user.emailTaken': 'Email "{email}" is already in use',
+  'user.alreadyMember': '{who} is already a member of this organization',
+  'user.notMember': 'user {user} is not a member of this organization',
+  'user.ownerIsAdmin': '{username} owns the organization and is therefore Admin; change the membership first',
+  'user.unitNotHeld':
+    'You may only change assignments to units you are assigned to; {unit} is not one of them ({path})',
+  'unit.codeUsed': 'Unit code "{code}" is already used',
+  'unit.departmentExists': 'The unit already has a department "{name}"',
+  'section.exists': 'A section "{name}" already exists',
+  // Events
+  'event.roleHeld': 'This user already holds the role {role} in this event',
+  'event.roleMissing': 'User {user} does not hold the role {role} in this event',
+  'event.notMemberInvite':
+    '{who} is not a member of this organization; only its admins invite new people (then give the role here)',
+  'room.nameTaken': 'A room named "{name}" already exists in this event',
+  'room.capacityBelowOccupancy': 'Capacity {capacity} is below the current occupancy {occupancy}',
+  'session.outsideEvent': 'The session must take place within the event ({start:iso} – {end:iso})',
+  'session.roomTaken': 'The room is taken by "{title}" ({start:iso} – {end:iso})',
+  'roomSlot.userBusy': 'User {user} is already assigned to a room from {start:iso} to {end:iso}',
+  'import.unknownColumn': 'Unknown column "{column}": the columns are {columns}',
+  'import.unknownColumnField': 'line 1: unknown column "{column}"',
+  'import.columnTwice': 'The column {column} appears twice',
+  'import.columnTwiceField': 'line 1: column {column} appears twice',
+  'import.notCsv': 'The file is not valid CSV: {reason}',
+  'import.tooManyRows': 'At most {max} rows per file (this one has {rows})',
+  'import.tooManyRowsField': 'more than {max} rows',
+  'import.rowsInError': '{rows} row(s) of the file are in error: nothing was imported',
+  // Monitoring
+  'performer.inactive': 'Performer {performer} is inactive and cannot be assigned',
+  'performer.alreadyAssigned':
+    'Performer {performer} is already assigned to unit {unit}: assignment {assignment}',
+  'performer.alreadyAssignedField': 'already assigned (assignment {assignment})',
+  'alert.already': 'Alert {alert} is already {state}',
+  'board.cannotHold': 'The board of {group} cannot hold these slots',
+  'receiver.taken': 'This receiver is already chassis {chassis}',
+  'battery.levels': 'battery_critical_percent ({critical}) must be below battery_warning_percent ({warning})',
+  // Signage
+  'asset.listedTwice': 'Asset {asset} is listed twice',
+  'asset.unknown': 'Unknown assets: {assets}',
+  'asset.unknownId': 'Unknown asset id {asset}',
+  'asset.scheme': 'must use {schemes} for a {type} asset',
+  'screen.unknown': 'Unknown screens: {screens}',
+  'screenGroup.unknown': 'Unknown screen groups: {groups}',
+  'plan.limit': 'Plan limit reached: {limit} is {max} ({what})',
+  'plan.limitField': 'limit of {max} reached',
+  'plan.rate': "This organization's plan allows {limit} API requests per minute; retry in {seconds} s",
+  'backup.lacksFile': 'The archive lacks the file of asset "{asset}"',
+} as const;
+
+export type PhraseCode = keyof typeof PHRASES_EN;
+
+/** The same texts in French (typed from the English: a code missing here does not compile). */
+const PHRASES_FR: Record<PhraseCode, string> = {
+  field: '{path} : {message}',
+  'db.unique': 'Existe déjà ({constraint})',
+  'db.reference': 'Fait référence à un élément inexistant ({constraint})',
+  'db.check': 'Refusé par une règle métier ({constraint})',
+  'db.exclusion': 'Chevauche une entrée existante ({constraint})',
+  'http.unexpected': 'Erreur inattendue (requête {request})',
+  'http.noRoute': 'Aucune route {method} {url}',
+  'file.tooBig': 'Le fichier dépasse la limite de {kib} Kio',
+  'file.notAccepted': 'Le contenu du fichier n’est pas d’un type accepté ({accepted})',
+  'file.contentIs': 'le contenu est {type}',
+  'file.typeNotAccepted': 'le type {type} n’est pas accepté ({accepted})',
+  'access.oneOf': 'une valeur parmi {kinds}',
+  'access.object': '<type>:<id> est attendu, type parmi {kinds}',
+  'password.tooShort': 'doit contenir au moins {min} caractères',
+  'org.slugTaken': 'Une organisation avec l’identifiant « {slug} » existe déjà',
+  'user.usernameTaken': 'Le nom d’utilisateur « {username} » est déjà pris',
+  'user.emailTaken': 'L’adresse e-mail « {email} » est déjà utilisée',
+  'user.alreadyMember': '{who} est déjà membre de cette organisation',
+  'user.notMember': 'l’utilisateur {user} n’est pas membre de cette organisation',
+  'user.ownerIsAdmin':
+    '{username} est propriétaire de l’organisation, donc Admin ; modifiez d’abord son adhésion',
+  'user.unitNotHeld':
+    'Vous ne pouvez modifier que les affectations aux unités qui vous sont affectées ; {unit} n’en fait pas partie ({path})',
+  'unit.codeUsed': 'Le code d’unité « {code} » est déjà utilisé',
+  'unit.departmentExists': 'L’unité a déjà un service « {name} »',
+  'section.exists': 'Une section « {name} » existe déjà',
+  'event.roleHeld': 'Cette personne a déjà le rôle {role} dans cet événement',
+  'event.roleMissing': 'L’utilisateur {user} n’a pas le rôle {role} dans cet événement',
+  'event.notMemberInvite':
+    '{who} n’est pas membre de cette organisation ; seuls ses administrateurs invitent de nouvelles personnes (donnez ensuite le rôle ici)',
+  'room.nameTaken': 'Une salle nommée « {name} » existe déjà dans cet événement',
+  'room.capacityBelowOccupancy':
+    'La capacité {capacity} est inférieure au nombre de personnes présentes ({occupancy})',
+  'session.outsideEvent':
+    'La session doit avoir lieu pendant l’événement (du {start:local} au {end:local}, heure de {start:zone})',
+  'session.roomTaken':
+    'La salle est occupée par « {title} » (du {start:local} au {end:local}, heure de {start:zone})',
+  'roomSlot.userBusy':
+    'L’utilisateur {user} a déjà une salle du {start:local} au {end:local} (heure de {start:zone})',
+  'import.unknownColumn': 'Colonne inconnue « {column} » : les colonnes sont {columns}',
+  'import.unknownColumnField': 'ligne 1 : colonne inconnue « {column} »',
+  'import.columnTwice': 'La colonne {column} apparaît deux fois',
+  'import.columnTwiceField': 'ligne 1 : la colonne {column} apparaît deux fois',
+  'import.notCsv': 'Le fichier n’est pas un CSV valide : {reason}',
+  'import.tooManyRows': 'Au plus {max} lignes par fichier (celui-ci en a {rows})',
+  'import.tooManyRowsField': 'plus de {max} lignes',
+  'import.rowsInError': '{rows} ligne(s) du fichier sont en erreur : rien n’a été importé',
+  'performer.inactive': 'L’intervenant {performer} est inactif et ne peut pas être affecté',
+  'performer.alreadyAssigned':
+    'L’intervenant {performer} est déjà affecté au micro {unit} : affectation {assignment}',
+  'performer.alreadyAssignedField': 'déjà affecté (affectation {assignment})',
+  'alert.already': 'L’alerte {alert} est déjà à l’état {state}',
+  'board.cannotHold': 'Le tableau de {group} ne peut pas contenir ces emplacements',
+  'receiver.taken': 'Ce récepteur est déjà le châssis {chassis}',
+  'battery.levels':
+    'battery_critical_percent ({critical}) doit être inférieur à battery_warning_percent ({warning})',
+  'asset.listedTwice': 'Le contenu {asset} est présent deux fois',
+  'asset.unknown': 'Contenus inconnus : {assets}',
+  'asset.unknownId': 'Identifiant de contenu inconnu {asset}',
+  'asset.scheme': 'doit utiliser {schemes} pour un contenu {type}',
+  'screen.unknown': 'Écrans inconnus : {screens}',
+  'screenGroup.unknown': 'Groupes d’écrans inconnus : {groups}',
+  'plan.limit': 'Limite du forfait atteinte : {limit} vaut {max} ({what})',
+  'plan.limitField': 'limite de {max} atteinte',
+  'plan.rate':
+    'Le forfait de cette organisation permet {limit} requêtes d’API par minute ; réessayez dans {seconds} s',
+  'backup.lacksFile': 'L’archive ne contient pas le fichier du contenu « {asset} »',
+};
+
+const PHRASES: Record<Language, Record<PhraseCode, string>> = { en: PHRASES_EN, fr: PHRASES_FR };
+
+/** A moment and the clock it is told on (an event's zone). */
+export interface ZonedTime {
+  at: Date;
+  zone: string;
+}
+
+export type PhraseValue = string | number | Date | ZonedTime | Phrase;
+
+/** A problem text with values: a code of `PHRASES` and its parameters, worded in the client's language. */
+export interface Phrase {
+  readonly code: PhraseCode;
+  readonly params: Readonly<Record<string, PhraseValue>>;
+}
+
+/** What a problem's detail or field message is raised as: fixed English text, or a phrase. */
+export type ProblemText = string | Phrase;
+
+/** The parameter names of a template: `{title}` and `{start:iso}` give `title | start`. */
+type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? (P extends `${infer N}:${string}` ? N : P) | ParamNames<Rest>
+  : never;
+
+export type PhraseParams<C extends PhraseCode> = Record<ParamNames<(typeof PHRASES_EN)[C]>, PhraseValue>;
+
+const PLACEHOLDER = /\{(\w+)(?::(\w+))?\}/g;
+
+/** The parameter names a template uses, each once. */
+export const templateParams = (template: string) =>
+  [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
+
+/**
+ * A phrase for a problem: `conflict(phrase('room.nameTaken', { name }))`. A parameter missing at run
+ * time (a value that is `undefined` despite its type) is a programming error, thrown here.
+ */
+export function phrase<C extends PhraseCode>(code: C, params: PhraseParams<C>): Phrase {
+  const given = params as Record<string, PhraseValue | undefined>;
+  for (const lang of LANGUAGES) {
+    const missing = templateParams(PHRASES[lang][code]).filter((name) => given[name] === undefined);
+    if (missing.length) throw new Error(`problem text ${code} (${lang}) needs ${missing.join(', ')}`);
+  }
+  return { code, params };
+}
+
+export const isPhrase = (text: ProblemText): text is Phrase => typeof text !== 'string';
+
+const isZoned = (v: PhraseValue): v is ZonedTime => typeof v === 'object' && 'at' in v && 'zone' in v;
+
+/** `03/12/2026 09:00` on the zone's clock, written the language's way. */
+function localTime(v: ZonedTime, lang: Language): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: v.zone,
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(v.at);
+}
+
+function formatValue(v: PhraseValue, format: string | undefined, lang: Language): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (v instanceof Date) return v.toISOString();
+  if (isZoned(v)) {
+    if (format === 'iso') return v.at.toISOString();
+    if (format === 'zone') return v.zone;
+    return localTime(v, lang);
+  }
+  return wordIn(v, lang);
+}
+
+/** A phrase worded in `lang`, its values inserted. */
+export function wordIn(p: Phrase, lang: Language): string {
+  return PHRASES[lang][p.code].replace(PLACEHOLDER, (_, name: string, format?: string) => {
+    const value = p.params[name];
+    if (value === undefined) throw new Error(`problem text ${p.code} (${lang}) needs ${name}`);
+    return formatValue(value, format, lang);
+  });
+}
+
+/** A problem text in `lang`: a phrase from its template, a fixed text from the catalogue. */
+export const textIn = (text: ProblemText, lang: Language) =>
+  isPhrase(text) ? wordIn(text, lang) : problemText(text, lang);
+
+/** The codes and templates of every language, for the test that checks they agree. */
+export const phraseCatalogues = (): Record<Language, Readonly<Record<string, string>>> => PHRASES;
+
 export interface ProblemBody {
   title: string;
   detail: string;
@@ -272,19 +496,31 @@ export interface ProblemBody {
   [member: string]: unknown;
 }
 
+/** The texts a problem was raised with, when they hold phrases (the body has their English). */
+export interface ProblemTexts {
+  detail: ProblemText;
+  errors?: Array<{ message: ProblemText }>;
+}
+
 const VALIDATION_PREFIX = 'Invalid request: ';
 
 /**
- * A problem body in `lang`: title, detail and field messages; a validation summary is written
- * again from the translated field messages so it reads in one language.
+ * A problem body in `lang`: title, detail and field messages (from their phrases when raised as
+ * such); a validation summary is written again from the translated field messages so it reads in
+ * one language.
  */
-export function localizeProblem<P extends ProblemBody>(body: P, lang: Language): P {
+export function localizeProblem<P extends ProblemBody>(body: P, lang: Language, texts?: ProblemTexts): P {
   if (lang === 'en') return body;
-  const errors = body.errors?.map((e) => ({ ...e, message: problemText(e.message, lang) }));
+  const errors = body.errors?.map((e, i) => ({
+    ...e,
+    message: textIn(texts?.errors?.[i]?.message ?? e.message, lang),
+  }));
   const detail =
     errors && body.detail.startsWith(VALIDATION_PREFIX)
       ? `Requête invalide : ${errors.map((e) => `${e.path} ${e.message}`).join(' ; ')}`
-      : localizedDetail(body.detail, lang);
+      : texts && isPhrase(texts.detail)
+        ? wordIn(texts.detail, lang)
+        : localizedDetail(body.detail, lang);
   return { ...body, title: problemText(body.title, lang), detail, ...(errors ? { errors } : {}) };
 }
 

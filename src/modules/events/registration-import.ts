@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { memberships, users } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { badRequest, unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from '../../core/util/csv.ts';
 import { registerParticipant, type Participant } from './participants.ts';
 import { assignEventRole } from './roles.ts';
@@ -48,12 +49,12 @@ function columnsOf(header: CsvRecord): Map<Column, number> {
       .toLowerCase()
       .replace(/[\s-]+/g, '_');
     if (!(IMPORT_COLUMNS as readonly string[]).includes(name))
-      throw badRequest(`Unknown column "${raw}": the columns are ${IMPORT_COLUMNS.join(', ')}`, [
-        { path: 'body.csv', message: `line 1: unknown column "${raw}"` },
+      throw badRequest(phrase('import.unknownColumn', { column: raw, columns: IMPORT_COLUMNS.join(', ') }), [
+        { path: 'body.csv', message: phrase('import.unknownColumnField', { column: raw }) },
       ]);
     if (positions.has(name as Column))
-      throw badRequest(`The column ${name} appears twice`, [
-        { path: 'body.csv', message: `line 1: column ${name} appears twice` },
+      throw badRequest(phrase('import.columnTwice', { column: name }), [
+        { path: 'body.csv', message: phrase('import.columnTwiceField', { column: name }) },
       ]);
     positions.set(name as Column, i);
   });
@@ -70,7 +71,7 @@ function recordsOf(csv: string): { header: CsvRecord; body: CsvRecord[] } {
     records = parseCsv(csv);
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err;
-    throw badRequest(`The file is not valid CSV: ${err.message}`, [
+    throw badRequest(phrase('import.notCsv', { reason: err.message }), [
       { path: 'body.csv', message: err.message },
     ]);
   }
@@ -80,8 +81,8 @@ function recordsOf(csv: string): { header: CsvRecord; body: CsvRecord[] } {
       { path: 'body.csv', message: 'a header line and at least one row are needed' },
     ]);
   if (body.length > IMPORT_MAX_ROWS)
-    throw badRequest(`At most ${IMPORT_MAX_ROWS} rows per file (this one has ${body.length})`, [
-      { path: 'body.csv', message: `more than ${IMPORT_MAX_ROWS} rows` },
+    throw badRequest(phrase('import.tooManyRows', { max: IMPORT_MAX_ROWS, rows: body.length }), [
+      { path: 'body.csv', message: phrase('import.tooManyRowsField', { max: IMPORT_MAX_ROWS }) },
     ]);
   return { header, body };
 }
@@ -201,7 +202,7 @@ export async function importRegistrations(t: TenantTx, eventId: string, csv: str
   const preview = await previewImport(t, eventId, csv);
   if (preview.errors.length > 0)
     throw unprocessable(
-      `${new Set(preview.errors.map((e) => e.line)).size} row(s) of the file are in error: nothing was imported`,
+      phrase('import.rowsInError', { rows: new Set(preview.errors.map((e) => e.line)).size }),
       preview.errors.map(rowErrorField),
     );
   const issued: Participant[] = [];

@@ -6,6 +6,7 @@ import { containsText } from '../../core/db/search.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { inviteMember, type Invitation } from '../identity/invitations.ts';
 import { issueBadge } from './participants.ts';
 import { eventAssignmentPolicy } from './policy.ts';
@@ -47,7 +48,7 @@ async function grantEventRole(
     .from(eventAssignments)
     .where(and(eq(eventAssignments.eventId, eventId), eq(eventAssignments.userId, input.userId)));
   if (existing?.isActive)
-    throw conflict(`This user already holds the role ${existing.role} in this event`, [
+    throw conflict(phrase('event.roleHeld', { role: existing.role }), [
       { path: 'body.user_id', message: 'already assigned in this event' },
     ]);
   const values = {
@@ -238,10 +239,7 @@ export async function inviteToEvent(
       kind: 'assigned',
       assignment: await assignEventRole(t, eventId, { userId: member.id, role: input.role }),
     };
-  if (!isOrgAdmin(t.actor))
-    throw forbidden(
-      `${typed} is not a member of this organization; only its admins invite new people (then give the role here)`,
-    );
+  if (!isOrgAdmin(t.actor)) throw forbidden(phrase('event.notMemberInvite', { who: typed }));
   const invitation = await inviteMember(t, typed, 'member');
   // Inviting again for this event (the same open invitation) offers the latest role.
   await t.tx

@@ -7,6 +7,7 @@ import { memberships } from '../../core/db/platform-schema.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { eventPolicy, roomAssignmentPolicy, roomPolicy, sessionPolicy } from './policy.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { roomDoorAudience } from './live.ts';
@@ -176,7 +177,7 @@ export async function createRoom(t: TenantTx, eventId: string, input: RoomInput)
     .from(rooms)
     .where(and(eq(rooms.eventId, eventId), eq(rooms.name, input.name)));
   if (taken)
-    throw conflict(`A room named "${input.name}" already exists in this event`, [
+    throw conflict(phrase('room.nameTaken', { name: input.name }), [
       { path: 'body.name', message: 'already used in this event' },
     ]);
   const [room] = await t.tx
@@ -305,9 +306,10 @@ export async function updateRoom(
   const before = await getRoom(t, eventId, roomId, 'manage');
   const capacity = patch.capacity ?? before.capacity;
   if (before.currentOccupancy > capacity) {
-    throw unprocessable(`Capacity ${capacity} is below the current occupancy ${before.currentOccupancy}`, [
-      { path: 'body.capacity', message: 'capacity below occupancy' },
-    ]);
+    throw unprocessable(
+      phrase('room.capacityBelowOccupancy', { capacity, occupancy: before.currentOccupancy }),
+      [{ path: 'body.capacity', message: 'capacity below occupancy' }],
+    );
   }
   if (patch.name && patch.name !== before.name) {
     const [taken] = await t.tx
@@ -315,7 +317,7 @@ export async function updateRoom(
       .from(rooms)
       .where(and(eq(rooms.eventId, eventId), eq(rooms.name, patch.name)));
     if (taken)
-      throw conflict(`A room named "${patch.name}" already exists in this event`, [
+      throw conflict(phrase('room.nameTaken', { name: patch.name }), [
         { path: 'body.name', message: 'already used in this event' },
       ]);
   }
@@ -411,7 +413,10 @@ async function checkSlot(
   if (s.endTime <= s.startTime) throw invalidField('body.end_time', 'must be after start_time');
   if (s.startTime < event.startDate || s.endTime > event.endDate) {
     throw unprocessable(
-      `The session must take place within the event (${event.startDate.toISOString()} – ${event.endDate.toISOString()})`,
+      phrase('session.outsideEvent', {
+        start: { at: event.startDate, zone: event.timezone },
+        end: { at: event.endDate, zone: event.timezone },
+      }),
       [
         {
           path: s.startTime < event.startDate ? 'body.start_time' : 'body.end_time',
@@ -439,7 +444,11 @@ async function checkSlot(
     .limit(1);
   if (clash) {
     throw conflict(
-      `The room is taken by "${clash.title}" (${clash.startTime.toISOString()} – ${clash.endTime.toISOString()})`,
+      phrase('session.roomTaken', {
+        title: clash.title,
+        start: { at: clash.startTime, zone: event.timezone },
+        end: { at: clash.endTime, zone: event.timezone },
+      }),
       [{ path: 'body.start_time', message: 'overlaps another session in this room' }],
     );
   }
@@ -574,7 +583,7 @@ export async function assignRoom(
   eventId: string,
   input: RoomSlotInput,
 ): Promise<RoomAssignment> {
-  await getEvent(t, eventId, 'manage');
+  const event = await getEvent(t, eventId, 'manage');
   await getRoom(t, eventId, input.roomId);
   if (input.endsAt <= input.startsAt) throw invalidField('body.end_time', 'must be after start_time');
   const [role] = await t.tx
@@ -588,7 +597,7 @@ export async function assignRoom(
       ),
     );
   if (role?.role !== input.role) {
-    throw unprocessable(`User ${input.userId} does not hold the role ${input.role} in this event`, [
+    throw unprocessable(phrase('event.roleMissing', { user: input.userId, role: input.role }), [
       { path: 'body.role', message: 'assign the event role first' },
     ]);
   }
@@ -614,8 +623,11 @@ export async function assignRoom(
     .limit(1);
   if (clash) {
     throw conflict(
-      `User ${input.userId} is already assigned to a room ` +
-        `from ${clash.startsAt!.toISOString()} to ${clash.endsAt!.toISOString()}`,
+      phrase('roomSlot.userBusy', {
+        user: input.userId,
+        start: { at: clash.startsAt!, zone: event.timezone },
+        end: { at: clash.endsAt!, zone: event.timezone },
+      }),
       [{ path: 'body.start_time', message: 'overlaps another room slot of this user' }],
     );
   }

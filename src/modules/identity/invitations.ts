@@ -5,6 +5,7 @@ import { queryRows, type Db } from '../../core/db/client.ts';
 import { memberships, organizations, users } from '../../core/db/platform-schema.ts';
 import { withTenant, type TenantDeps, type TenantTx } from '../../core/db/tenant.ts';
 import { conflict, notFound, unauthorized } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { invitations } from './schema.ts';
 import { assertMayChangeOwnership } from './service.ts';
 
@@ -51,7 +52,7 @@ export async function inviteMember(t: TenantTx, login: string, role: OrgRole): P
       .select({ userId: memberships.userId })
       .from(memberships)
       .where(eq(memberships.userId, invitedUserId));
-    if (member) throw conflict(`${typed} is already a member of this organization`);
+    if (member) throw conflict(phrase('user.alreadyMember', { who: typed }));
   }
   const [open] = await t.tx
     .select()

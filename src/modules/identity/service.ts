@@ -9,6 +9,7 @@ import { isOrgAdmin, systemActor, type Actor, type OrgRole } from '../../core/ac
 import { audit, type AuditEntry } from '../../core/audit/service.ts';
 import { hashPassword, temporaryPassword } from '../../core/auth/secrets.ts';
 import { conflict, forbidden, invalidField, notFound, unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { apiKeys } from './schema.ts';
 import { statement } from '../../core/db/statements.ts';
@@ -35,7 +36,7 @@ export async function createOrganization(
     .select({ id: organizations.id })
     .from(organizations)
     .where(eq(organizations.slug, input.slug));
-  if (existing) throw conflict(`An organization with slug "${input.slug}" already exists`);
+  if (existing) throw conflict(phrase('org.slugTaken', { slug: input.slug }));
   const [org] = await db
     .insert(organizations)
     .values({ name: input.name, slug: input.slug, domain: input.domain ?? null })
@@ -92,7 +93,7 @@ export interface NewUser {
 
 function checkPassword(password: string, path = 'password') {
   if (password.length < MIN_PASSWORD_LENGTH)
-    throw invalidField(path, `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw invalidField(path, phrase('password.tooShort', { min: MIN_PASSWORD_LENGTH }));
 }
 
 /**
@@ -145,11 +146,13 @@ export async function assertUsernameFree(
   );
   const other = (id: string | null) => id !== null && Number(id) !== exceptId;
   if (other(row.by_username))
-    throw conflict(`Username "${username}" is already taken`, [
+    throw conflict(phrase('user.usernameTaken', { username }), [
       { path: 'body.username', message: 'already taken' },
     ]);
   if (other(row.by_email))
-    throw conflict(`Email "${email}" is already in use`, [{ path: 'body.email', message: 'already in use' }]);
+    throw conflict(phrase('user.emailTaken', { email: String(email) }), [
+      { path: 'body.email', message: 'already in use' },
+    ]);
 }
 
 export interface Member {

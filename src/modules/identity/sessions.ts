@@ -12,6 +12,7 @@ import {
   verifyPassword,
 } from '../../core/auth/secrets.ts';
 import { invalidField, notFound, tooManyRequests, unauthorized } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import type { RateLimiter } from '../../core/http/rate-limit.ts';
 import { securityLog, sessions } from './schema.ts';
 import { MIN_PASSWORD_LENGTH, type Organization, type User } from './service.ts';
@@ -223,7 +224,7 @@ export async function changePassword(t: TenantTx, current: string, next: string)
   if (!user || !(await verifyPassword(current, user.passwordHash)))
     throw invalidField('body.current_password', 'is not your current password');
   if (next.length < MIN_PASSWORD_LENGTH)
-    throw invalidField('body.new_password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw invalidField('body.new_password', phrase('password.tooShort', { min: MIN_PASSWORD_LENGTH }));
   if (next === current) throw invalidField('body.new_password', 'must differ from the current password');
   await t.tx
     .update(users)

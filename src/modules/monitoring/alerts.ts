@@ -5,6 +5,7 @@ import { audit } from '../../core/audit/service.ts';
 import { liveEvent, type Audience } from '../../core/events/bus.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { alertPolicy } from './policy.ts';
 import { alertView } from './views.ts';
 import { unitAudiences } from './live.ts';
@@ -84,7 +85,8 @@ export async function listAlerts(t: TenantTx, f: AlertFilter, page: PageQuery) {
 
 export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRow> {
   const before = await getAlert(t, id, 'acknowledge');
-  if (before.a.state !== 'open') throw conflict(`Alert ${id} is already ${before.a.state}`);
+  if (before.a.state !== 'open')
+    throw conflict(phrase('alert.already', { alert: id, state: before.a.state }));
   const [a] = await t.tx
     .update(alerts)
     .set({

@@ -4,6 +4,7 @@ import { audit } from '../../core/audit/service.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, notFound, unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { uniqueOr409, getUnit } from './hardware.ts';
 import { getGroup } from './groups.ts';
 import { getPerformer } from './performers.ts';
@@ -117,7 +118,7 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
   const performer = await getPerformer(t, input.performerId);
   const unit = await getUnit(t, input.wirelessUnitId);
   if (!performer.isActive)
-    throw unprocessable(`Performer ${performer.name} is inactive and cannot be assigned`, [
+    throw unprocessable(phrase('performer.inactive', { performer: performer.name }), [
       { path: 'body.performer_id', message: 'performer is inactive' },
     ]);
   const [existing] = await t.tx
@@ -127,8 +128,17 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
   if (existing) {
     // The remedy for a duplicate pair is to reuse the existing assignment, so the 409 carries its id.
     throw conflict(
-      `Performer ${performer.name} is already assigned to unit ${unit.name}: assignment ${existing.id}`,
-      [{ path: 'body.wireless_unit_id', message: `already assigned (assignment ${existing.id})` }],
+      phrase('performer.alreadyAssigned', {
+        performer: performer.name,
+        unit: unit.name,
+        assignment: existing.id,
+      }),
+      [
+        {
+          path: 'body.wireless_unit_id',
+          message: phrase('performer.alreadyAssignedField', { assignment: existing.id }),
+        },
+      ],
       { existing_assignment_id: existing.id },
     );
   }

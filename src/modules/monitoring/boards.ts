@@ -3,6 +3,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, type FieldError } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { getGroup } from './groups.ts';
 import {
   boardSlots,
@@ -121,7 +122,7 @@ export async function saveBoard(t: TenantTx, groupId: string, input: BoardInput)
     else if (!on.has(id)) errors.push({ path, message: 'not an active assignment of this group' });
     seen.add(id);
   });
-  if (errors.length) throw badRequest(`The board of ${group.name} cannot hold these slots`, errors);
+  if (errors.length) throw badRequest(phrase('board.cannotHold', { group: group.name }), errors);
   const before = await boardOf(t, groupId);
   await t.tx.delete(boardSlots).where(eq(boardSlots.groupId, groupId));
   if (input.length)

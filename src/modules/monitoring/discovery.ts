@@ -7,6 +7,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { conflict, notFound } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { refusal } from '../../core/net/outbound.ts';
 import { registeredCounter } from '../../core/http/metrics.ts';
 import { chassis } from './schema.ts';
@@ -254,7 +255,7 @@ export async function addDiscovered(
     .select({ id: chassis.id, name: chassis.name })
     .from(chassis)
     .where(and(eq(chassis.ip, entry.address), eq(chassis.port, entry.port)));
-  if (taken) throw conflict(`This receiver is already chassis ${taken.name}`);
+  if (taken) throw conflict(phrase('receiver.taken', { chassis: taken.name }));
   const model = identity?.model || entry.model || '';
   const channels = identity?.channels || entry.channels || 0;
   const label = identity?.name || entry.name;

@@ -6,6 +6,7 @@ import { audit } from '../../core/audit/service.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { Page, PageQuery } from '../../core/http/pagination.ts';
 import { invalidField } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { uniqueOr409 } from './hardware.ts';
 import { groupPolicy } from './policy.ts';
 import { groupMembers, monitoringGroups } from './schema.ts';
@@ -39,10 +40,7 @@ async function checkMembers(t: TenantTx, userIds: number[]) {
   const known = new Set(rows.map((r) => Number(r.user_id)));
   const index = userIds.findIndex((u) => !known.has(u));
   if (index >= 0)
-    throw invalidField(
-      `body.members.${index}`,
-      `user ${userIds[index]} is not a member of this organization`,
-    );
+    throw invalidField(`body.members.${index}`, phrase('user.notMember', { user: userIds[index] }));
 }
 
 async function replaceMembers(t: TenantTx, groupId: string, userIds: number[]) {

@@ -3,6 +3,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import { unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { monitoringSettings } from './schema.ts';
 import { settingsView } from './views.ts';
 
@@ -75,8 +76,10 @@ export async function updateSettings(
   // A critical level at or above the warning level would skip the warning entirely.
   if (after.batteryCriticalPercent >= after.batteryWarningPercent) {
     throw unprocessable(
-      `battery_critical_percent (${after.batteryCriticalPercent}) must be below ` +
-        `battery_warning_percent (${after.batteryWarningPercent})`,
+      phrase('battery.levels', {
+        critical: after.batteryCriticalPercent,
+        warning: after.batteryWarningPercent,
+      }),
       [{ path: 'body.battery_critical_percent', message: 'must be below battery_warning_percent' }],
     );
   }

@@ -6,6 +6,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { conflict, forbidden, invalidField } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { departmentPolicy, sectionPolicy, unitPolicy } from './policy.ts';
 import { departments, sections, units, type Department, type Section, type Unit } from './schema.ts';
 import { unitScope } from './scope.ts';
@@ -56,9 +57,7 @@ async function assertUnitCodeFree(t: TenantTx, code: string, exceptId?: number) 
     .from(units)
     .where(and(eq(units.unitCode, code), exceptId === undefined ? undefined : ne(units.id, exceptId)));
   if (other)
-    throw conflict(`Unit code "${code}" is already used`, [
-      { path: 'body.unit_code', message: 'already used' },
-    ]);
+    throw conflict(phrase('unit.codeUsed', { code }), [{ path: 'body.unit_code', message: 'already used' }]);
 }
 
 export async function createUnit(
@@ -155,7 +154,7 @@ async function assertDepartmentNameFree(t: TenantTx, unitId: number, name: strin
       ),
     );
   if (other)
-    throw conflict(`The unit already has a department "${name}"`, [
+    throw conflict(phrase('unit.departmentExists', { name }), [
       { path: 'body.department_name', message: 'already exists in this unit' },
     ]);
 }
@@ -244,7 +243,7 @@ async function assertSectionNameFree(t: TenantTx, name: string, exceptId?: numbe
       and(eq(sections.sectionName, name), exceptId === undefined ? undefined : ne(sections.id, exceptId)),
     );
   if (other)
-    throw conflict(`A section "${name}" already exists`, [
+    throw conflict(phrase('section.exists', { name }), [
       { path: 'body.section_name', message: 'already exists' },
     ]);
 }

@@ -18,6 +18,7 @@ import { liveEvent } from '../../core/events/bus.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import {
   assertMayEditIdentity,
   assertUsernameFree,
@@ -481,10 +482,7 @@ async function checkGrantsOfActor(
   if (change.role === 'Admin') throw forbidden('Only Admins may give the Admin role');
   const held = await heldUnitIds(t);
   for (const c of change.changedUnits) {
-    if (!held.has(c.unitId))
-      throw forbidden(
-        `You may only change assignments to units you are assigned to; ${c.unitName} is not one of them (${c.path})`,
-      );
+    if (!held.has(c.unitId)) throw forbidden(phrase('user.unitNotHeld', { unit: c.unitName, path: c.path }));
   }
   if (change.unitId != null && !held.has(change.unitId))
     throw forbidden('You may only set a unit you are assigned to (body.unit)');
@@ -720,10 +718,9 @@ export async function updateOrgUser(t: TenantTx, id: number, patch: OrgUserPatch
   }
   await checkGrantsOfActor(t, mine, { role: patch.role, unitId: patch.unitId, changedUnits });
   if (patch.role !== undefined && patch.role !== 'Admin' && member.role === 'owner') {
-    throw unprocessable(
-      `${before.username} owns the organization and is therefore Admin; change the membership first`,
-      [{ path: 'body.role', message: 'owners are Admin' }],
-    );
+    throw unprocessable(phrase('user.ownerIsAdmin', { username: before.username }), [
+      { path: 'body.role', message: 'owners are Admin' },
+    ]);
   }
 
   // Sending back what GET showed changes nothing: someone who sees no email (see directoryView)

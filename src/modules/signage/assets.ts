@@ -3,6 +3,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { newId } from '../../core/db/columns.ts';
 import { requireWriter } from '../../core/access/actor.ts';
 import { invalidField } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { containsText } from '../../core/db/search.ts';
 import { definedOnly } from '../../core/util/objects.ts';
@@ -129,7 +130,7 @@ function checkUrl(type: AssetType, uri: string) {
     throw invalidField('body.uri', 'must be an absolute URL');
   }
   if (!URL_SCHEMES[type].includes(url.protocol))
-    throw invalidField('body.uri', `must use ${URL_SCHEMES[type].join(' or ')} for a ${type} asset`);
+    throw invalidField('body.uri', phrase('asset.scheme', { schemes: URL_SCHEMES[type].join(' or '), type }));
 }
 
 /** Validates everything about an upload that does not need the bytes, before they are streamed. */

@@ -8,6 +8,7 @@ import { IMAGE_TYPES, VIDEO_TYPES } from '../../core/files/sniff.ts';
 import { readAll, type FileStorage } from '../../core/files/storage.ts';
 import { readTarGz, writeTarGz, type TarEntry } from '../../core/files/tar.ts';
 import { badRequest } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { createUploadedAsset, createUrlAsset, newAssetId, storageKeyFor } from './assets.ts';
 import { createPlaylist } from './playlists.ts';
 import { ASSET_TYPES, signageAssets, signagePlaylistAssets, signagePlaylists } from './schema.ts';
@@ -139,7 +140,7 @@ export function readBackup(archive: Buffer, maxBytes: number) {
       .map((e) => [e.name.slice(e.name.lastIndexOf('/') + 1), e.data]),
   );
   for (const a of parsed.data.assets)
-    if (a.has_file && !files.has(a.id)) throw badRequest(`The archive lacks the file of asset "${a.name}"`);
+    if (a.has_file && !files.has(a.id)) throw badRequest(phrase('backup.lacksFile', { asset: a.name }));
   return { manifest: parsed.data, files };
 }
 

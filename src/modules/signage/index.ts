@@ -1,6 +1,7 @@
 import type { RosterModule, RosterApp } from '../../core/http/app.ts';
 import { createLocalStorage } from '../../core/files/storage.ts';
 import { tooManyRequests } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { registerAnthiasRoutes } from './anthias-routes.ts';
 import { createUrlAsset } from './assets.ts';
 import { webhookSecret } from './billing.ts';
@@ -43,7 +44,7 @@ function meterRequests(app: RosterApp, counter: ApiCallCounter) {
     reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', decision.remaining);
     if (!decision.allowed)
       throw tooManyRequests(
-        `This organization's plan allows ${limit} API requests per minute; retry in ${decision.retryAfterSeconds} s`,
+        phrase('plan.rate', { limit, seconds: decision.retryAfterSeconds }),
         decision.retryAfterSeconds,
       );
     counter.add(actor.orgId);

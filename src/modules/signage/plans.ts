@@ -4,6 +4,7 @@ import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { auditChange } from './changes.ts';
 import { unprocessable } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { signageDevices, signagePlans, type PlanName } from './schema.ts';
 import { planView } from './views.ts';
 
@@ -150,8 +151,8 @@ export async function limitsReport(t: TenantTx): Promise<{ plan: Plan; usage: Us
 function refuse(plan: PlanLimits, limit: keyof PlanLimits, what: string) {
   const name = LIMIT_NAMES[limit];
   const max = plan[limit];
-  return unprocessable(`Plan limit reached: ${name} is ${max} (${what})`, [
-    { path: name, message: `limit of ${max} reached` },
+  return unprocessable(phrase('plan.limit', { limit: name, max, what }), [
+    { path: name, message: phrase('plan.limitField', { max }) },
   ]);
 }
 

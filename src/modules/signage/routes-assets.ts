@@ -9,6 +9,7 @@ import type { FileStorage } from '../../core/files/storage.ts';
 import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
+import { phrase } from '../../core/http/problem-texts.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import {
   assetContent,
@@ -143,7 +144,10 @@ function acceptedTypes(assetType: 'image' | 'video' | undefined, claimed: string
   // A claimed type narrows what the bytes must be; a generic one leaves the decision to sniffing.
   if (!claimed || claimed === 'application/octet-stream') return accept;
   if (!accept.includes(claimed as SniffedType))
-    throw invalidField('file', `type ${claimed} is not accepted (${accept.join(', ')})`);
+    throw invalidField(
+      'file',
+      phrase('file.typeNotAccepted', { type: claimed, accepted: accept.join(', ') }),
+    );
   return [claimed as SniffedType];
 }
 

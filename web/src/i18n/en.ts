@@ -379,7 +379,7 @@ export const en = {
   'badges.exhibitors': 'Exhibitors',
   'badges.id': 'Badge id',
   'badges.checkedIn': 'Checked in',
-  'badges.printOf': 'Print the badge of {name}',
+  'badges.printOf': 'Print badge of {name}',
   'badges.print': 'Print badge',
   'badges.none': 'No badge matches.',
 
@@ -460,7 +460,7 @@ export const en = {
   'staffing.username': 'Username',
   'staffing.noHolders': 'Nobody holds a role in this event yet.',
   'staffing.remove': 'Remove role',
-  'staffing.removeWho': 'Remove the role of {name}',
+  'staffing.removeWho': 'Remove role of {name}',
   'staffing.removeTitle': 'Remove the role of {name}?',
   'staffing.removeText':
     'They stop being {role} of this event: their room slots end and their badge no longer opens doors.',
@@ -897,7 +897,7 @@ export const en = {
   'signage.target': 'Plays on',
   'signage.until': 'Until',
   'signage.when': 'When',
-  'signage.whenOf': 'Days and hours of {name}',
+  'signage.whenOf': 'When: days and hours of {name}',
   'signage.why.default': "the organization's default playlist",
   'signage.why.group': 'from group {group}',
   'signage.why.groupSchedule': 'from group {group}, schedule {schedule}',

@@ -902,7 +902,7 @@ export const fr: Catalogue = {
   'signage.target': 'Diffusée sur',
   'signage.until': 'À',
   'signage.when': 'Quand',
-  'signage.whenOf': 'Jours et heures de {name}',
+  'signage.whenOf': 'Quand : jours et heures de {name}',
   'signage.why.default': 'la playlist par défaut de l’organisation',
   'signage.why.group': 'du groupe {group}',
   'signage.why.groupSchedule': 'du groupe {group}, programmation {schedule}',
