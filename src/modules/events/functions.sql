@@ -356,6 +356,8 @@ $$;
 -- * controller_not_assigned: the device's controller held no slot of that room at the device time;
 -- * invalid_badge, unknown_badge: the device let in a badge the server finds forged or unknown;
 -- * not_checked_in, payment_required: the device let in a badge the rules say to keep out.
+-- A scan the device could not decide (status 'undecided': a badge id typed by hand that its kit
+-- does not list) is decided here by the door's rules at the device's time, with no conflict.
 -- A move older than the badge's latest recorded move (a later scan reached the server first) is
 -- recorded without moving the badge ('later_scan_known'). A nonce already recorded for this
 -- controller keeps its first record (the upload was retried). The caller verifies each QR
@@ -383,6 +385,7 @@ DECLARE
   v_status text;
   v_reason text;
   v_conflict text;
+  v_undecided boolean;
   v_move boolean;
   v_moved boolean;
   v_from text;
@@ -392,6 +395,7 @@ DECLARE
   v_start jsonb;      -- the same before the loop: the badges to write back are those that differ
   v_count jsonb;      -- room id → badges inside, as the loop moves them
   v_capacity jsonb;   -- room id → capacity
+  v_mode jsonb;       -- room id → door mode
   v_last_move jsonb;  -- badge id → when it last moved, by the records there before the upload
   v_checked_in jsonb; -- badge id → checked in at the entrance
   v_held jsonb;       -- room id → when the controller holds it (a tstzmultirange as text)
@@ -417,9 +421,10 @@ BEGIN
              FOR NO KEY UPDATE) p;
   v_start := v_where;
   SELECT coalesce(jsonb_object_agg(r.id, r.current_occupancy), '{}'::jsonb),
-         coalesce(jsonb_object_agg(r.id, r.capacity), '{}'::jsonb)
-    INTO v_count, v_capacity
-    FROM (SELECT r.id, r.current_occupancy, r.capacity
+         coalesce(jsonb_object_agg(r.id, r.capacity), '{}'::jsonb),
+         coalesce(jsonb_object_agg(r.id, r.door_mode), '{}'::jsonb)
+    INTO v_count, v_capacity, v_mode
+    FROM (SELECT r.id, r.current_occupancy, r.capacity, r.door_mode
             FROM event_rooms r
            WHERE r.org_id = p_org_id AND r.event_id = p_event_id
              AND (r.id IN (SELECT x.room_id FROM json_to_recordset(p_scans) AS x(room_id uuid))
@@ -456,10 +461,11 @@ BEGIN
     IF v_known ? v_item.nonce THEN
       CONTINUE;
     END IF;
-    v_status := v_item.status;
+    v_undecided := v_item.status = 'undecided';
+    v_status := CASE WHEN v_undecided THEN 'granted' ELSE v_item.status END;
     v_reason := v_item.reason;
     v_conflict := NULL;
-    v_move := v_item.status = 'granted';
+    v_move := v_status = 'granted';
     v_moved := false;
     v_participant_id := NULL;
     v_session := NULL;
@@ -467,16 +473,25 @@ BEGIN
     -- The controller held this room when the device took the scan.
     IF v_room_id IS NULL
        OR NOT coalesce((v_held ->> v_room_id::text)::tstzmultirange @> v_item.device_scanned_at, false) THEN
-      v_conflict := 'controller_not_assigned';
+      IF v_undecided THEN
+        v_status := 'denied';
+        v_reason := 'controller_not_assigned';
+      ELSE
+        v_conflict := 'controller_not_assigned';
+      END IF;
       v_move := false;
     END IF;
     IF v_item.badge_denial IS NOT NULL THEN
-      IF v_status = 'granted' THEN v_conflict := coalesce(v_conflict, 'invalid_badge'); END IF;
+      IF v_status = 'granted' AND NOT v_undecided THEN
+        v_conflict := coalesce(v_conflict, 'invalid_badge');
+      END IF;
       v_status := 'denied';
       v_reason := v_item.badge_denial;
       v_move := false;
     ELSIF NOT v_where ? v_item.participant_id::text THEN
-      IF v_status = 'granted' THEN v_conflict := coalesce(v_conflict, 'unknown_badge'); END IF;
+      IF v_status = 'granted' AND NOT v_undecided THEN
+        v_conflict := coalesce(v_conflict, 'unknown_badge');
+      END IF;
       v_status := 'denied';
       v_reason := 'unknown_badge';
       v_move := false;
@@ -489,13 +504,27 @@ BEGIN
          AND s.start_time <= v_item.device_scanned_at AND s.end_time > v_item.device_scanned_at
        ORDER BY s.start_time LIMIT 1;
     END IF;
-    -- What the server would have refused, told to the room's manager; the entry stands.
+    -- The door mode that refuses this direction: exit-only for an entry, entry-only for an exit.
+    IF v_undecided AND v_move
+       AND (v_mode ->> v_room_id::text) = (ARRAY['exit', 'entry'])[(v_item.direction = 'out')::int + 1] THEN
+      v_status := 'denied';
+      v_reason := 'wrong_direction';
+      v_move := false;
+    END IF;
+    -- What the server would have refused: told to the room's manager (the entry stands), or, for
+    -- an undecided scan, the refusal.
     IF v_move AND v_item.direction = 'in' AND v_reason IS NULL THEN
       IF NOT (v_checked_in -> v_participant_id::text)::boolean THEN
         v_conflict := 'not_checked_in';
       ELSIF v_session.session_type = 'atelier' AND v_session.is_paid
             AND NOT events_has_paid_access(v_participant_id, v_session.id) THEN
         v_conflict := 'payment_required';
+      END IF;
+      IF v_undecided AND v_conflict IS NOT NULL THEN
+        v_status := 'denied';
+        v_reason := v_conflict;
+        v_conflict := NULL;
+        v_move := false;
       END IF;
     END IF;
     -- A move older than the badge's latest recorded one would put it back where it no longer is.
@@ -517,10 +546,14 @@ BEGIN
         END IF;
       ELSIF v_from = v_here THEN
         v_reason := 'already_in_room';
-        v_conflict := coalesce(v_conflict, 'entered_twice');
+        IF NOT v_undecided THEN v_conflict := coalesce(v_conflict, 'entered_twice'); END IF;
       ELSIF (v_count ->> v_here)::int >= (v_capacity ->> v_here)::int THEN
         v_reason := 'room_full';
-        v_conflict := coalesce(v_conflict, 'capacity_exceeded');
+        IF v_undecided THEN
+          v_status := 'denied';
+        ELSE
+          v_conflict := coalesce(v_conflict, 'capacity_exceeded');
+        END IF;
       ELSE
         v_count := jsonb_set(v_count, ARRAY[v_here], to_jsonb((v_count ->> v_here)::int + 1));
         IF v_from IS NOT NULL THEN

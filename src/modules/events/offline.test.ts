@@ -247,4 +247,48 @@ describeEachBackend('events: offline scanning (scanner kit, badge keys, uploaded
     assert.ok(took < 100_000);
     await assertCountsAgree();
   });
+
+  test('a printed badge id typed offline: uploaded as decided, or undecided for the server to decide', async () => {
+    const printed = new Map(
+      (
+        await rows<{ id: string; badge_id: string }>(
+          sql`select id, badge_id from event_participants where event_id = ${eventId}`,
+        )
+      ).map((r) => [r.id, r.badge_id]),
+    );
+    const typed = (badgeId: string, extra: Record<string, unknown>) => {
+      const { qr, ...scan } = offline('', 1, { room_id: room.B, ...extra });
+      void qr;
+      return { ...scan, badge_id: badgeId };
+    };
+    const scans = [
+      // The kit listed Guest 0: the device decided.
+      typed(printed.get(badges[0].id)!.toLowerCase(), {}),
+      // Not in the device's kit: the server decides by the door's rules, nothing flagged.
+      typed(` ${printed.get(badges[5].id)!} `, { status: 'undecided' }),
+      typed('BDG-NOPE0-NOPE0', { status: 'undecided' }),
+    ];
+    const sent = await u.ctrlB.client.post(url('/scans/upload'), { scans });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.deepEqual(
+      sent.body.results.map((r) => [r.scan.status, r.scan.reason, r.scan.conflict, r.scan.participant_id]),
+      [
+        ['granted', null, null, badges[0].id],
+        ['denied', 'not_checked_in', null, badges[5].id],
+        ['denied', 'unknown_badge', null, null],
+      ],
+    );
+    await assertCountsAgree();
+    const before = (await rows<{ n: number }>(sql`select count(*)::int as n from room_accesses`))[0].n;
+    const neither = await u.ctrlB.client.post(url('/scans/upload'), {
+      scans: [{ ...typed('x', {}), badge_id: undefined }],
+    });
+    assert.deepEqual([neither.status, neither.body.errors[0].path], [400, 'body.scans.0.qr']);
+    const badStatus = await u.ctrlB.client.post(url('/scans/upload'), {
+      scans: [typed(printed.get(badges[1].id)!, { status: 'maybe' })],
+    });
+    assert.deepEqual([badStatus.status, badStatus.body.errors[0].path], [400, 'body.scans.0.status']);
+    const after = (await rows<{ n: number }>(sql`select count(*)::int as n from room_accesses`))[0].n;
+    assert.equal(after, before, 'a refused upload stores nothing');
+  });
 });

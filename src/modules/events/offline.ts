@@ -8,6 +8,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { forbidden, notFound } from '../../core/http/problem.ts';
 import { badgeKeyOf, verifyBadge, type BadgeKey } from './badges.ts';
 import { doorAudienceOf } from './live.ts';
+import type { BadgeRef } from './exhibitors.ts';
 import type { DenialReason, Participant, RoomAccess } from './participants.ts';
 import { eventPolicy } from './policy.ts';
 import { fromJson } from './rows.ts';
@@ -109,12 +110,13 @@ export async function scannerKit(t: TenantTx, secret: string, eventId: string): 
 /** One decision a device took offline, as it uploads it. */
 export interface OfflineScan {
   nonce: string;
-  qr: string;
+  badge: BadgeRef;
   direction: RoomAccess['direction'];
   roomId: string;
   /** When the device took the scan. */
   scannedAt: Date;
-  status: RoomAccess['status'];
+  /** `undecided`: the device could not tell (a typed badge id its kit lacks); the server decides. */
+  status: RoomAccess['status'] | 'undecided';
   reason: string | null;
 }
 
@@ -132,6 +134,35 @@ interface UploadRow {
   audience: Array<number | string | null>;
 }
 
+interface BadgeFound {
+  participantId: string | null;
+  denial: DenialReason | null;
+}
+
+/** A QR's signature checked without a database read: whose badge it is, or why it is refused. */
+function qrClaims(t: TenantTx, secret: string, eventId: string, qr: string): BadgeFound {
+  const claims = verifyBadge(secret, qr);
+  if (!claims) return { participantId: null, denial: 'invalid_badge' };
+  if (claims.orgId !== t.orgId || claims.eventId !== eventId)
+    return { participantId: null, denial: 'other_event' };
+  return { participantId: claims.participantId, denial: null };
+}
+
+/** The printed badge id as typed: spaces around and letter case do not matter. */
+const badgeIdOf = (ref: { badgeId: string }) => ref.badgeId.trim().toUpperCase();
+
+/** The badges the upload names by their printed id, in one read (an unknown id is not in the map). */
+async function badgesByPrintedId(t: TenantTx, eventId: string, scans: OfflineScan[]) {
+  const ids = [...new Set(scans.flatMap((s) => ('badgeId' in s.badge ? [badgeIdOf(s.badge)] : [])))];
+  const rows = ids.length
+    ? await t.tx
+        .select({ id: participants.id, badgeId: participants.badgeId })
+        .from(participants)
+        .where(and(eq(participants.eventId, eventId), inArray(participants.badgeId, ids)))
+    : [];
+  return new Map(rows.map((r): [string, BadgeFound] => [r.badgeId, { participantId: r.id, denial: null }]));
+}
+
 /**
  * Records a device's offline decisions (SQL `events_upload_scans`: in the device's order, both
  * times kept, conflicts flagged, occupancy moved as the badges' locations move) and announces the
@@ -143,18 +174,14 @@ export async function uploadScans(
   eventId: string,
   scans: OfflineScan[],
 ): Promise<UploadedScan[]> {
+  const typed = await badgesByPrintedId(t, eventId, scans);
   const items = scans.map((s, ord) => {
-    const claims = verifyBadge(secret, s.qr);
-    const badgeDenial: DenialReason | null = !claims
-      ? 'invalid_badge'
-      : claims.orgId !== t.orgId || claims.eventId !== eventId
-        ? 'other_event'
-        : null;
+    const found = 'qr' in s.badge ? qrClaims(t, secret, eventId, s.badge.qr) : typed.get(badgeIdOf(s.badge));
     return {
       scan_id: newId(),
       nonce: s.nonce,
-      participant_id: badgeDenial ? null : claims!.participantId,
-      badge_denial: badgeDenial,
+      participant_id: found?.participantId ?? null,
+      badge_denial: found ? found.denial : 'unknown_badge',
       direction: s.direction,
       room_id: s.roomId,
       device_scanned_at: s.scannedAt.toISOString(),

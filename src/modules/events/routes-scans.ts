@@ -41,16 +41,27 @@ const OFFLINE_REASONS = [...DENIAL_REASONS, ...GRANT_NOTES] as const;
 const offlineScan = z
   .strictObject({
     nonce,
-    qr,
+    /** The badge scanned, or the printed badge id typed by hand: one of them. */
+    qr: qr.optional(),
+    badge_id: z.string().trim().min(1).max(40).optional(),
     direction: z.enum(SCAN_DIRECTIONS),
     room_id: uuidParam,
     /** When the device took the scan. */
     scanned_at: instant,
-    /** What the device decided, and why when it refused or let through without a move. */
-    status: z.enum(ACCESS_STATUSES),
+    /**
+     * What the device decided, and why when it refused or let through without a move; `undecided`
+     * when it could not (a typed badge id its kit does not list): the server decides.
+     */
+    status: z.enum([...ACCESS_STATUSES, 'undecided']),
     reason: z.enum(OFFLINE_REASONS).nullable().optional(),
   })
   .superRefine((s, ctx) => {
+    if ((s.qr === undefined) === (s.badge_id === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['qr'],
+        message: 'give the QR payload or the badge_id, one of them',
+      });
     if (s.scanned_at.getTime() > Date.now() + CLOCK_SKEW_MS)
       ctx.addIssue({
         code: 'custom',
@@ -191,7 +202,7 @@ export function registerScans(app: RosterApp) {
             req.params.id,
             req.body.scans.map((s) => ({
               nonce: s.nonce,
-              qr: s.qr,
+              badge: s.qr !== undefined ? { qr: s.qr } : { badgeId: s.badge_id! },
               direction: s.direction,
               roomId: s.room_id,
               scannedAt: s.scanned_at,

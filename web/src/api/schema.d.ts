@@ -4334,7 +4334,8 @@ export interface paths {
                     "application/json": {
                         scans: {
                             nonce: string;
-                            qr: string;
+                            qr?: string;
+                            badge_id?: string;
                             /** @enum {string} */
                             direction: "in" | "out";
                             /** Format: uuid */
@@ -4342,7 +4343,7 @@ export interface paths {
                             /** Format: date-time */
                             scanned_at: string;
                             /** @enum {string} */
-                            status: "granted" | "denied";
+                            status: "granted" | "denied" | "undecided";
                             reason?: ("controller_not_assigned" | "invalid_badge" | "other_event" | "unknown_badge" | "not_checked_in" | "payment_required" | "room_full" | "wrong_direction" | "already_in_room" | "not_inside") | null;
                         }[];
                     };

@@ -428,7 +428,9 @@ export const en = {
   'scanner.upload': 'Upload now',
   'scanner.kitAt': 'Offline kit of {time}',
   'scanner.noKit': 'No offline kit yet: this door needs the network',
-  'scanner.typedNeedsNetwork': 'Offline, scan the QR code: a typed badge id needs the network',
+  'scanner.undecided': 'Kept for the server to decide',
+  'scanner.undecidedWhy':
+    'This badge id is not in the data downloaded for offline use, so it cannot be checked here: it is queued and the server decides when the network is back.',
   'scanner.direction': 'Direction',
   'scanner.in': 'Entry',
   'scanner.out': 'Exit',

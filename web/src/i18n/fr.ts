@@ -428,7 +428,9 @@ export const fr: Catalogue = {
   'scanner.upload': 'Envoyer maintenant',
   'scanner.kitAt': 'Kit hors ligne de {time}',
   'scanner.noKit': 'Pas encore de kit hors ligne : cette porte a besoin du réseau',
-  'scanner.typedNeedsNetwork': 'Hors ligne, scannez le QR code : un numéro de badge saisi demande le réseau',
+  'scanner.undecided': 'Gardé pour décision du serveur',
+  'scanner.undecidedWhy':
+    'Ce numéro de badge n’est pas dans les données téléchargées pour le mode hors ligne, il ne peut pas être vérifié ici : il est mis en file et le serveur décidera au retour du réseau.',
   'scanner.direction': 'Sens',
   'scanner.in': 'Entrée',
   'scanner.out': 'Sortie',

@@ -10,6 +10,7 @@ import { reasonLabel } from './reasons';
 import {
   applyMove,
   decideOffline,
+  isQr,
   saveKit,
   saveQueue,
   storedKit,
@@ -23,6 +24,8 @@ import {
 /** What the door shows after a scan, decided by the server or, offline, by the page. */
 interface Verdict {
   granted: boolean;
+  /** Offline, a typed badge id the kit does not list: kept for the server to decide. */
+  undecided?: boolean;
   reason: string | null;
   offline: boolean;
   who: { full_name: string; badge_id: string; role: 'participant' | 'exposant' } | null;
@@ -149,14 +152,13 @@ export function Scanner() {
   async function scanOffline(raw: string, now: number) {
     if (!eventId) return;
     if (!kit) throw new Error(t('scanner.noKit'));
-    const qr = raw.trim();
-    if (!/^RB[12]\./.test(qr)) throw new Error(t('scanner.typedNeedsNetwork'));
-    const d = await decideOffline(kit, qr, direction, now);
+    const typed = raw.trim();
+    const d = await decideOffline(kit, typed, direction, now);
     keepQueue([
       ...storedQueue(userId, eventId),
       {
         nonce: crypto.randomUUID(),
-        qr,
+        ...(isQr(typed) ? { qr: typed } : { badge_id: typed }),
         direction,
         room_id: kit.room.id,
         scanned_at: new Date(now).toISOString(),
@@ -169,6 +171,7 @@ export function Scanner() {
     if (next !== kit) keepKit(next);
     setVerdict({
       granted: d.status === 'granted',
+      undecided: d.status === 'undecided',
       reason: d.reason ?? null,
       offline: true,
       who: d.badge,
@@ -284,9 +287,24 @@ export function Scanner() {
         error={error}
       >
         {verdict && (
-          <div className={`verdict ${verdict.granted ? 'granted' : 'denied'}`} data-testid="verdict">
-            <strong>{verdict.granted ? t('scanner.granted') : t('scanner.denied')}</strong>
-            <span>{verdict.reason ? reasonLabel(t, verdict.reason) : t('scanner.welcome')}</span>
+          <div
+            className={`verdict ${verdict.undecided ? 'info' : verdict.granted ? 'granted' : 'denied'}`}
+            data-testid="verdict"
+          >
+            <strong>
+              {verdict.undecided
+                ? t('scanner.undecided')
+                : verdict.granted
+                  ? t('scanner.granted')
+                  : t('scanner.denied')}
+            </strong>
+            <span>
+              {verdict.undecided
+                ? t('scanner.undecidedWhy')
+                : verdict.reason
+                  ? reasonLabel(t, verdict.reason)
+                  : t('scanner.welcome')}
+            </span>
             {verdict.who && (
               <span className="who-line">
                 {verdict.who.full_name} · {verdict.who.badge_id} · {eventRoleLabel(t, verdict.who.role)}

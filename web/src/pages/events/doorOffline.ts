@@ -7,7 +7,8 @@ export type Kit = Answer<'/api/events/events/{id}/scanner-kit', 'get'>;
 export type QueuedScan = Body<'/api/events/events/{id}/scans/upload', 'post'>['scans'][number];
 
 export interface OfflineDecision {
-  status: 'granted' | 'denied';
+  /** undecided: a typed badge id the kit does not list; queued for the server to decide. */
+  status: 'granted' | 'denied' | 'undecided';
   reason: QueuedScan['reason'] | null;
   badge: Kit['badges'][number] | null;
 }
@@ -69,6 +70,9 @@ async function verifiedParticipant(
   return null;
 }
 
+/** A signed QR payload, as opposed to a printed badge id typed by hand. */
+export const isQr = (text: string) => /^RB[12]\./.test(text.trim());
+
 /** The session showing "en cours" in the room at `now`: the manager's status, else the clock's. */
 function sessionAt(kit: Kit, now: number) {
   return kit.sessions.find((s) =>
@@ -98,11 +102,20 @@ export async function decideOffline(
     (s) => s.room_id === kit.room.id && Date.parse(s.starts_at) <= now && now < Date.parse(s.ends_at),
   );
   if (!held) return denied('controller_not_assigned');
-  const verified = await verifiedParticipant(kit, payload);
-  if (verified === null) return denied('invalid_badge');
-  if (verified === 'other_event') return denied('other_event');
-  const badge = kit.badges.find((b) => b.id === verified.participantId) ?? null;
-  if (!badge) return denied('unknown_badge');
+  let badge: Kit['badges'][number] | null;
+  if (isQr(payload)) {
+    const verified = await verifiedParticipant(kit, payload);
+    if (verified === null) return denied('invalid_badge');
+    if (verified === 'other_event') return denied('other_event');
+    badge = kit.badges.find((b) => b.id === verified.participantId) ?? null;
+    if (!badge) return denied('unknown_badge');
+  } else {
+    // A printed id typed by hand is as good as the QR when the kit lists it; otherwise the kit
+    // cannot tell a badge issued since it was made from a mistyped one: the server decides.
+    const typed = payload.trim().toUpperCase();
+    badge = kit.badges.find((b) => b.badge_id === typed) ?? null;
+    if (!badge) return { status: 'undecided', reason: null, badge: null };
+  }
   const mode = kit.room.door_mode;
   if ((direction === 'in' && mode === 'exit') || (direction === 'out' && mode === 'entry'))
     return denied('wrong_direction', badge);
