@@ -73,6 +73,13 @@ export interface Config {
    * `host:port` (unicast only, e.g. a simulator's `--announce`), or `off`.
    */
   monitoringDiscovery: { address: string; port: number; group: string | null } | null;
+  /**
+   * How Sennheiser receivers speaking SSCv2 are reached. SENNHEISER_SSCV2_PASSWORD: the
+   * third-party access password set on the receivers (user `api`; unset: none asked).
+   * SENNHEISER_SSCV2_TLS: `self-signed` (default: HTTPS accepting the certificate receivers make
+   * for themselves, as they ship with no other), `verify` (certificates checked) or `off` (HTTP).
+   */
+  sennheiserSscv2: { password: string | null; tls: 'self-signed' | 'verify' | 'off' };
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -154,6 +161,15 @@ function discoveryFromEnv(value: string | undefined): Config['monitoringDiscover
   return { address: match[1], port, group: null };
 }
 
+const SSCV2_TLS = ['self-signed', 'verify', 'off'] as const;
+
+function sscv2FromEnv(env: NodeJS.ProcessEnv): Config['sennheiserSscv2'] {
+  const tls = env.SENNHEISER_SSCV2_TLS || 'self-signed';
+  if (!(SSCV2_TLS as readonly string[]).includes(tls))
+    throw new Error(`SENNHEISER_SSCV2_TLS must be self-signed, verify or off, got "${tls}"`);
+  return { password: env.SENNHEISER_SSCV2_PASSWORD || null, tls: tls as (typeof SSCV2_TLS)[number] };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFromEnv(env.PORT, 3000, 'PORT'),
@@ -189,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
     checkResponses: switchFromEnv(env.CHECK_RESPONSES, false, 'CHECK_RESPONSES'),
     monitoringDiscovery: discoveryFromEnv(env.MONITORING_DISCOVERY),
+    sennheiserSscv2: sscv2FromEnv(env),
   };
 }
 

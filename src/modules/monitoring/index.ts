@@ -22,6 +22,7 @@ import {
 } from './adapters/shure/simulator.ts';
 import { startSennheiserReceiver } from './adapters/sennheiser/simulator.ts';
 import { startSscv2Receiver } from './adapters/sennheiser/sscv2-simulator.ts';
+import { configureSscv2 } from './adapters/sennheiser/sscv2.ts';
 
 import { migrateLegacyAssignments } from './legacy.ts';
 import { inOrgFromArgs } from '../../core/cli-support.ts';
@@ -389,6 +390,7 @@ export const monitoringModule: RosterModule = {
       registry: app.metrics.registry,
     });
     pollers.set(app, poller);
+    configureSscv2(app.deps.config.sennheiserSscv2);
     // The leader of the job also holds the receivers' telemetry subscriptions (reconciled every tick).
     app.jobs.add({
       name: POLL_JOB,

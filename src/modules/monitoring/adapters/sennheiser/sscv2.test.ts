@@ -4,7 +4,8 @@ import { configureOutbound } from '../../../../core/net/outbound.ts';
 import type { ChannelReading } from '../types.ts';
 import { chassisRow, recorder } from '../test-support.ts';
 import { DeviceState, toReading } from './protocol.ts';
-import { configureSscv2, sscv2Adapter, sscv2SettingsFromEnv } from './sscv2.ts';
+import { loadConfig } from '../../../../core/config.ts';
+import { configureSscv2, sscv2Adapter } from './sscv2.ts';
 import { errorMessageOf, EventStreamReader, messageOf } from './sscv2-protocol.ts';
 import { startSscv2Receiver, type SimulatedSscv2Receiver } from './sscv2-simulator.ts';
 
@@ -43,6 +44,8 @@ describe('SSCv2 resources and event streams', () => {
   });
 
   test('settings from the environment: HTTPS accepting self-signed certificates unless told', () => {
+    const sscv2SettingsFromEnv = (env: NodeJS.ProcessEnv) =>
+      loadConfig({ ROSTER_SECRET: 'test', ...env }).sennheiserSscv2;
     assert.deepEqual(sscv2SettingsFromEnv({}), { password: null, tls: 'self-signed' });
     assert.deepEqual(
       sscv2SettingsFromEnv({ SENNHEISER_SSCV2_TLS: 'verify', SENNHEISER_SSCV2_PASSWORD: 'pw' }),

@@ -1,3 +1,4 @@
+import type { Config } from '../../../../core/config.ts';
 import http from 'node:http';
 import https from 'node:https';
 import { outboundRequestOptions } from '../../../../core/net/outbound.ts';
@@ -20,28 +21,12 @@ import {
 
 /** Sennheiser receivers over SSCv2 (sscv2-protocol.ts): REST and Server-Sent Events over HTTPS. */
 
-export interface Sscv2Settings {
-  /** The third-party access password set on the receivers (user `api`); null: none asked. */
-  password: string | null;
-  /**
-   * `self-signed`: HTTPS, accepting the certificate receivers make for themselves (the default:
-   * they ship with no other); `verify`: HTTPS with certificates checked; `off`: plain HTTP.
-   */
-  tls: 'self-signed' | 'verify' | 'off';
-}
+/** Password and TLS mode for every SSCv2 receiver (read by loadConfig, set at start). */
+export type Sscv2Settings = Config['sennheiserSscv2'];
 
-const TLS_MODES = ['self-signed', 'verify', 'off'] as const;
+let settings: Sscv2Settings = { password: null, tls: 'self-signed' };
 
-export function sscv2SettingsFromEnv(env: NodeJS.ProcessEnv): Sscv2Settings {
-  const tls = env.SENNHEISER_SSCV2_TLS || 'self-signed';
-  if (!(TLS_MODES as readonly string[]).includes(tls))
-    throw new Error(`SENNHEISER_SSCV2_TLS must be self-signed, verify or off, got "${tls}"`);
-  return { password: env.SENNHEISER_SSCV2_PASSWORD || null, tls: tls as Sscv2Settings['tls'] };
-}
-
-let settings: Sscv2Settings = sscv2SettingsFromEnv(process.env);
-
-/** Replaces the settings read from the environment (tests, the simulator CLI). */
+/** The settings from the configuration (the module at start, tests, the simulator CLI). */
 export function configureSscv2(s: Partial<Sscv2Settings>) {
   settings = { ...settings, ...s };
 }
