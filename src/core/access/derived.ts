@@ -21,6 +21,12 @@ export interface DerivedGrant {
    * `source_id` (text), `starts_at` and `until` (timestamptz, null when open).
    */
   sources(targetId: SQL, at: SQL): SQL;
+  /**
+   * "The user holds at least one assignment this grant stands on at `at`, whatever the object": a
+   * condition that does not depend on the object. Lists check it once per statement before the
+   * per-object `sources`, so people without such an assignment (nearly everyone) pay nothing per row.
+   */
+  heldAnywhere(userId: SQL, at: SQL): SQL;
 }
 
 /** One granting assignment, as `sources` selects it. */
@@ -54,8 +60,11 @@ const nowSql = sql`now()`;
 
 /** `grant.sources` of the actor only: the condition "this actor holds it on that object at `at`". */
 function heldBy(grant: DerivedGrant, actor: Actor, targetId: SQL, at: SQL): SQL {
-  return sql`exists (select 1 from (${grant.sources(targetId, at)}) as derived_source
-    where derived_source.user_id = ${actor.userId})`;
+  // The uncorrelated gate is a sub-select, so Postgres evaluates it once (an init plan) and skips
+  // the correlated check on every row when it is false.
+  return sql`((select ${grant.heldAnywhere(sql`${actor.userId}::bigint`, at)})
+    and exists (select 1 from (${grant.sources(targetId, at)}) as derived_source
+    where derived_source.user_id = ${actor.userId}))`;
 }
 
 /**

@@ -31,6 +31,12 @@ function roomManagerSlots(from: SQL, link: typeof stage | typeof screen, linked:
       and ${slotRoom.isActive} and ${assignmentInForce(slot, at)}`;
 }
 
+/** "The user holds a room manager slot at `at` in some active room that has a link row of `from`." */
+function holdsRoomSlot(from: SQL, link: typeof stage | typeof screen, userId: SQL, at: SQL): SQL {
+  return sql`exists (select 1 from (${roomManagerSlots(from, link, sql`true`, at)}) as held
+    where held.user_id = ${userId})`;
+}
+
 /**
  * The room manager (gestionnaire des salles) holding a room, during their slot, sees the stage
  * linked to that room — its performers, wireless units, telemetry and critical alerts — read-only,
@@ -43,6 +49,7 @@ export const roomSlotStageGrant: DerivedGrant = {
   summary: "room manager's slot in the room this location is the stage of (read-only)",
   sources: (locationId: SQL, at: SQL) =>
     roomManagerSlots(sql`${roomStages} ${stage}`, stage, sql`${stage.locationId} = ${locationId}`, at),
+  heldAnywhere: (userId: SQL, at: SQL) => holdsRoomSlot(sql`${roomStages} ${stage}`, stage, userId, at),
 };
 
 /**
@@ -55,6 +62,7 @@ export const roomSlotScreenGrant: DerivedGrant = {
   summary: "room manager's slot in the room this screen serves (read-only)",
   sources: (deviceId: SQL, at: SQL) =>
     roomManagerSlots(sql`${roomScreens} ${screen}`, screen, sql`${screen.deviceId} = ${deviceId}`, at),
+  heldAnywhere: (userId: SQL, at: SQL) => holdsRoomSlot(sql`${roomScreens} ${screen}`, screen, userId, at),
 };
 
 /**
@@ -77,6 +85,8 @@ export const eventUnitGrant: DerivedGrant = {
         unitDepartment,
         sql`${unitDepartment.departmentId} = ${eventUnit.departmentId}`,
       )})`,
+  heldAnywhere: (userId: SQL, at: SQL) => sql`exists (select 1 from ${userUnits} ${unitAssignment}
+    where ${unitAssignment.userId} = ${userId} and ${assignmentInForce(unitAssignment, at)})`,
 };
 
 /** Contributes the venue's grants to the access registry (idempotent: grants are keyed by name). */
