@@ -17,6 +17,12 @@ export interface Audience {
   displays?: string[];
 }
 
+/** The org's owners and admins: they run the org, so they hear what concerns all of it. */
+export const ORG_ADMINS: Audience = { orgRoles: ['owner', 'admin'] };
+
+/** The org's owners and admins, and the given users. */
+export const orgAdminsAnd = (userIds: number[]): Audience => ({ userIds, orgRoles: ['owner', 'admin'] });
+
 export interface LiveEvent {
   orgId: string;
   /** Dotted name: `monitoring.unit.updated`, `events.annonce.created`… */

@@ -1,15 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import type { Audience } from '../../core/events/bus.ts';
+import { orgAdminsAnd, type Audience } from '../../core/events/bus.ts';
 import type { annonces } from './schema.ts';
 import { TARGET_OF_ROLE } from './policy.ts';
 
 /** Org owners/admins manage every event, so they hear everything an event's managers hear. */
-const withAdmins = (ids: Array<string | number | null>): Audience => ({
-  userIds: [...new Set(ids.filter((id) => id !== null).map(Number))],
-  orgRoles: ['owner', 'admin'],
-});
+const withAdmins = (ids: Array<string | number | null>): Audience =>
+  orgAdminsAnd([...new Set(ids.filter((id) => id !== null).map(Number))]);
 
 /**
  * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the

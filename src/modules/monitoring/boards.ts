@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
-import { liveEvent } from '../../core/events/bus.ts';
+import { liveEvent, orgAdminsAnd } from '../../core/events/bus.ts';
 import { badRequest, type FieldError } from '../../core/http/problem.ts';
 import { phrase } from '../../core/http/problem-texts.ts';
 import { getGroup } from './groups.ts';
@@ -141,12 +141,7 @@ export async function saveBoard(t: TenantTx, groupId: string, input: BoardInput)
   });
   // Everyone watching the group's wall (and its screens at their next read) follows the new order.
   t.publish(
-    liveEvent(
-      t.orgId,
-      'monitoring.board.updated',
-      { group_id: groupId },
-      { userIds: group.members, orgRoles: ['owner', 'admin'] },
-    ),
+    liveEvent(t.orgId, 'monitoring.board.updated', { group_id: groupId }, orgAdminsAnd(group.members)),
   );
   return after;
 }

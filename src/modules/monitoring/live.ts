@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { derivedHolders } from '../../core/access/derived.ts';
 import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent, type Audience } from '../../core/events/bus.ts';
+import { liveEvent, orgAdminsAnd, type Audience } from '../../core/events/bus.ts';
 
 /**
  * Who may watch a unit live: the members of every active group with an active assignment on it
@@ -21,9 +21,7 @@ export async function unitAudiences(
   unitIds: string[],
   opts: { derived?: boolean } = {},
 ): Promise<Map<string, Audience>> {
-  const audiences = new Map<string, Audience>(
-    unitIds.map((id) => [id, { userIds: [], orgRoles: ['owner', 'admin'] }]),
-  );
+  const audiences = new Map<string, Audience>(unitIds.map((id) => [id, orgAdminsAnd([])]));
   if (unitIds.length === 0) return audiences;
   const rows = await queryRows<{ unit_id: string; user_id: string | number }>(
     t.tx,

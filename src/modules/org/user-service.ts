@@ -14,7 +14,7 @@ import {
   type PolicyShape,
 } from '../../core/db/statements.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent } from '../../core/events/bus.ts';
+import { liveEvent, orgAdminsAnd } from '../../core/events/bus.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
@@ -528,7 +528,7 @@ function snapshot(u: OrgUser) {
 }
 
 function announceUser(t: TenantTx, type: string, id: number) {
-  t.publish(liveEvent(t.orgId, type, { id }, { orgRoles: ['owner', 'admin'], userIds: [id] }));
+  t.publish(liveEvent(t.orgId, type, { id }, orgAdminsAnd([id])));
 }
 
 /**

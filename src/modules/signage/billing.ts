@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import type { Config } from '../../core/config.ts';
-import type { EventBus } from '../../core/events/bus.ts';
-import { liveEvent } from '../../core/events/bus.ts';
+import { liveEvent, ORG_ADMINS, type EventBus } from '../../core/events/bus.ts';
 import { withOrgAsPlatform, type TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { auditChange } from './changes.ts';
@@ -19,7 +18,6 @@ import {
   type PlanName,
   type SubscriptionStatus,
 } from './schema.ts';
-import { ORG_ADMINS } from './audiences.ts';
 import { subscriptionView } from './views.ts';
 
 /** Stripe's default: a signature older (or newer) than five minutes is refused as a replay. */

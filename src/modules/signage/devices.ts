@@ -4,7 +4,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { forbidden, invalidField } from '../../core/http/problem.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { ORG_ADMINS } from './audiences.ts';
+import { ORG_ADMINS } from '../../core/events/bus.ts';
 import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
 import { requirePlaylist } from './playlists.ts';
 import { onlineSql } from './heartbeat.ts';

@@ -6,7 +6,7 @@ import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts
 import { badRequest, forbidden, notFound } from '../../core/http/problem.ts';
 import { phrase } from '../../core/http/problem-texts.ts';
 import { definedOnly } from '../../core/util/objects.ts';
-import { ORG_ADMINS } from './audiences.ts';
+import { ORG_ADMINS } from '../../core/events/bus.ts';
 import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
 import { requirePlaylist } from './playlists.ts';
 import { groupPolicy } from './policy.ts';

@@ -1,9 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent, type EventBus } from '../../core/events/bus.ts';
+import { liveEvent, ORG_ADMINS, type EventBus } from '../../core/events/bus.ts';
 import { notFound } from '../../core/http/problem.ts';
-import { ORG_ADMINS } from './audiences.ts';
 import { screenDeviceId } from './device-auth.ts';
 import { signageDeviceHealth, signageDevices } from './schema.ts';
 

@@ -1,9 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { liveEvent } from '../../core/events/bus.ts';
+import { liveEvent, ORG_ADMINS } from '../../core/events/bus.ts';
 import type { StoredFile } from '../../core/files/storage.ts';
 import { invalidField, notFound } from '../../core/http/problem.ts';
-import { ORG_ADMINS } from './audiences.ts';
 import { acknowledgeCommand } from './commands.ts';
 import { screenDeviceId } from './device-auth.ts';
 import { devicePolicy } from './policy.ts';
