@@ -132,6 +132,7 @@ describeEachBackend('credential kinds per route', (env) => {
     assert.deepEqual(screenRoutes.map((r) => `${r.method} ${r.url}`).sort(), [
       'GET /api/device/assets/:id/content',
       'GET /api/device/playlist',
+      'GET /api/device/room-panel',
       'POST /api/device/commands/:id/ack',
       'POST /api/device/heartbeat',
       'POST /api/device/plays',

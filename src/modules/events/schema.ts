@@ -17,6 +17,7 @@ import {
 import { idColumn, sameOrgReference, tenantIsolation, timestamps } from '../../core/db/columns.ts';
 import { assignmentColumns } from '../../core/access/assignment.ts';
 import { orgIdColumn } from '../../core/db/platform-schema.ts';
+import { invitations } from '../identity/schema.ts';
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
 export const EVENT_ROLES = [
@@ -211,6 +212,7 @@ export const eventRoleInvitations = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     sameOrgReference([t.orgId, t.eventId], [events.orgId, events.id]).onDelete('cascade'),
+    sameOrgReference([t.orgId, t.invitationId], [invitations.orgId, invitations.id]).onDelete('cascade'),
     unique('event_role_invitations_unique').on(t.orgId, t.invitationId, t.eventId),
     tenantIsolation('event_role_invitations'),
   ],

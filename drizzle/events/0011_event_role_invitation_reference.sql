@@ -1,0 +1,1 @@
+ALTER TABLE "event_role_invitations" ADD CONSTRAINT "event_role_invitations_invitation_id_same_org_fk" FOREIGN KEY ("org_id","invitation_id") REFERENCES "public"."invitations"("org_id","id") ON DELETE cascade ON UPDATE no action;
