@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 /**
  * `node --import tsx bench/explain-reads.ts`: where a read's time goes, without a load generator
  * (figures that hold on a busy machine). On a database of its own next to DATABASE_URL, with the
@@ -9,12 +11,15 @@
  *    when the plan cache has settled), as the app role with the tenant's settings;
  * 2. prints the server CPU per call of the list (service, row mapping, view, response
  *    serialization) and of `auth/me`'s reads over EXPLAIN_CALLS calls, measured in this process
- *    (EXPLAIN_PLANS=off prints only these).
+ *    (EXPLAIN_PLANS=off prints only these; EXPLAIN_CPU_PROF=<folder> profiles those calls).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { QueryConfig } from 'pg';
 import type { Actor } from '../src/core/access/actor.ts';
 import { openDatabase, queryRows } from '../src/core/db/client.ts';
+import { literalOf } from '../src/core/db/literals.ts';
 import { PipelinedClient } from '../src/core/db/pipeline.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { compile } from '../src/core/http/serializer.ts';
@@ -29,6 +34,7 @@ const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const CALLS = Number(process.env.EXPLAIN_CALLS ?? 300);
 /** EXPLAIN_PLANS=off: the CPU per call only. */
 const PLANS = process.env.EXPLAIN_PLANS ?? 'on';
+const CPU_PROF = process.env.EXPLAIN_CPU_PROF;
 
 interface Sent {
   text: string;
@@ -57,12 +63,10 @@ async function recording(fn: () => Promise<unknown>): Promise<Sent[]> {
   return sent;
 }
 
-/** Statement values (numbers, strings, dates) written as SQL literals for EXECUTE. */
+/** Statement values written as SQL literals for EXECUTE, as the tenant pipeline writes them. */
 function literal(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'number') return String(v);
-  const text = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : JSON.stringify(v);
-  return `'${text.replaceAll("'", "''")}'`;
+  const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  return v instanceof Date ? quote(v.toISOString()) : (literalOf(v, quote) ?? quote(JSON.stringify(v)));
 }
 
 async function main() {
@@ -142,10 +146,12 @@ async function main() {
       ['auth/me', me],
     ] as const) {
       for (let i = 0; i < 20; i++) await fn();
+      const profile = await profiling(name);
       const cpu = process.cpuUsage();
       const started = Date.now();
       for (let i = 0; i < CALLS; i++) await fn();
       const used = process.cpuUsage(cpu);
+      await profile?.();
       console.log(
         `\n${name} in process: ${((used.user + used.system) / 1000 / CALLS).toFixed(3)} ms server CPU per call, ` +
           `${((Date.now() - started) / CALLS).toFixed(2)} ms wall (${CALLS} calls)`,
@@ -156,6 +162,26 @@ async function main() {
     await database.close();
     await target.drop();
   }
+}
+
+/**
+ * With EXPLAIN_CPU_PROF=<folder>, a CPU profile of the measured calls only (not the set-up), as
+ * `<folder>/<name>.cpuprofile` for Chrome DevTools or speedscope; returns what ends it.
+ */
+async function profiling(name: string): Promise<(() => Promise<void>) | undefined> {
+  if (!CPU_PROF) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(CPU_PROF, { recursive: true });
+    fs.writeFileSync(path.join(CPU_PROF, `${name.replace(/\W+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 main().catch((err) => {

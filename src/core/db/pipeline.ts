@@ -1,5 +1,5 @@
 import type { PoolClient, QueryArrayConfig, QueryResult } from 'pg';
-import { textLiteral } from './literals.ts';
+import { literalOf } from './literals.ts';
 import { preparedStatementLost, statementName, type PooledDb } from './client.ts';
 
 /**
@@ -158,33 +158,4 @@ function keptOn(client: PoolClient): Set<string> {
   let set = kept.get(client);
   if (!set) kept.set(client, (set = new Set()));
   return set;
-}
-
-/**
- * A parameter as the literal EXECUTE takes for it: text the statement's parameter type reads, as
- * the driver would have sent it. Undefined for what has no plain text form here (bytes, objects,
- * dates, lists of those): the statement then runs in the transaction.
- */
-function literalOf(value: unknown, quote: (value: string) => string): string | undefined {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return textLiteral(value, quote);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return quote(String(value));
-  if (Array.isArray(value)) return arrayLiteral(value, quote);
-  return undefined;
-}
-
-/**
- * A list of numbers or texts (`= any($1)`) as an array literal, elements quoted as the driver
- * quotes them; undefined for lists of anything else.
- */
-function arrayLiteral(list: unknown[], quote: (value: string) => string): string | undefined {
-  const elements: string[] = [];
-  for (const element of list) {
-    if (element === null) elements.push('NULL');
-    else if (typeof element === 'number' || typeof element === 'bigint') elements.push(String(element));
-    else if (typeof element === 'string') elements.push(`"${element.replace(/(["\\])/g, '\\$1')}"`);
-    else return undefined;
-  }
-  return textLiteral(`{${elements.join(',')}}`, quote);
 }
