@@ -1,7 +1,10 @@
 import WebSocket from 'ws';
 
-/** How long `next` waits for a matching message. */
-const TIMEOUT_MS = 5000;
+/**
+ * How long `next` waits for a matching message: a ceiling for a machine that may be very busy
+ * (a message that is coming resolves the wait at once; only a missing one waits this long).
+ */
+const TIMEOUT_MS = 30_000;
 
 /** One message of `/api/live`: its type, the event's data and when it was sent. */
 export interface LiveMessage {
