@@ -165,6 +165,15 @@ describe('a tour of every console page', { skip: browserMissing, timeout: 3_600_
       countRequests(display);
       await display.goto(`${h.base}${link.url}`, { timeout: 180_000 });
       await display.locator('h1').first().waitFor();
+      // The group's channels as tiles, with the demo receiver's live readings in their meters.
+      await display.waitForFunction(
+        () =>
+          [...document.querySelectorAll('.display-tile .display-meter-value')].some((value) =>
+            /\d/.test(value.textContent ?? ''),
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
       found.push(...(await inspect(display, 'display', kind)));
       assert.deepEqual(found, []);
     });
