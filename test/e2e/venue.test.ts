@@ -3,26 +3,11 @@
 // then an org admin asks the access page why they could see the stage's mic, now and at a past instant.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserMissing, consoleInBrowser } from '../support/browser.ts';
+import { browserMissing, consoleInBrowser, localInput } from '../support/browser.ts';
 
 interface Items<T> {
   items: T[];
 }
-
-/** The value a seconds-precise `datetime-local` input takes for an instant on the clock of `zone`. */
-const localInput = (ms: number, zone: string) =>
-  new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(ms)
-    .replace(' ', 'T');
 
 describe('venue: the room page and the access page', { skip: browserMissing, timeout: 300_000 }, () => {
   const h = consoleInBrowser();
@@ -155,7 +140,7 @@ describe('venue: the room page and the access page', { skip: browserMissing, tim
     await answer.getByText('Refused', { exact: true }).waitFor();
     await answer.getByText('monitoring.unit.see', { exact: true }).first().waitFor();
 
-    await form.getByLabel('At').fill(localInput(before, zone));
+    await form.getByLabel('At').fill(localInput(before, zone, true));
     await ask();
     await answer.getByText('Allowed', { exact: true }).waitFor();
     const end = await page.evaluate(
