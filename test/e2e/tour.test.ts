@@ -24,8 +24,12 @@ const VIEWPORTS = [
 ] as const;
 const SHOTS = process.env.DOCS_SCREENSHOTS === '1' ? path.join(ROOT, 'docs/img') : ARTIFACTS;
 
-/** Each page of the menu and the demo user who works there (see src/seed.ts and each module's demo data). */
-const TOUR: Array<{ path: string; user: string }> = [
+/**
+ * Each page of the menu and the demo user who works there (see src/seed.ts and each module's demo
+ * data). A page that shows one record is reached as its user reaches it: `follow` names the link
+ * they take from the menu's page.
+ */
+const TOUR: Array<{ path: string; user: string; follow?: string }> = [
   { path: '/', user: 'admin' },
   { path: '/events/timetable', user: 'participant' },
   { path: '/events/manage', user: 'admin' },
@@ -43,6 +47,7 @@ const TOUR: Array<{ path: string; user: string }> = [
   { path: '/org/units', user: 'admin' },
   { path: '/org/audit', user: 'admin' },
   { path: '/org/access', user: 'admin' },
+  { path: '/venue/room', user: 'gestionnaire', follow: 'Salle 1' },
   { path: '/monitoring', user: 'tech' },
   { path: '/monitoring/performers', user: 'tech' },
   { path: '/monitoring/groups', user: 'admin' },
@@ -55,6 +60,24 @@ const TOUR: Array<{ path: string; user: string }> = [
 
 /** The file name of a page's screenshots: `/events/my-badge` → `events-my-badge`, `/` → `home`. */
 const shotName = (page: string) => page.slice(1).replace(/\//g, '-') || 'home';
+
+/**
+ * The menu's targets as App.tsx writes them: a path, or a page's exported constant naming its path
+ * (`href: ROOM_PAGE`), resolved from the console's sources.
+ */
+function menuPaths(): string[] {
+  const web = path.join(ROOT, 'web/src');
+  const constants = new Map<string, string>();
+  for (const file of fs.readdirSync(web, { recursive: true }).map(String)) {
+    if (!/\.tsx?$/.test(file)) continue;
+    const text = fs.readFileSync(path.join(web, file), 'utf8');
+    for (const m of text.matchAll(/^export const ([A-Z_]+) = '([^']+)';$/gm)) constants.set(m[1], m[2]);
+  }
+  const app = fs.readFileSync(path.join(web, 'App.tsx'), 'utf8');
+  return [...app.matchAll(/^\s+href: (?:'([^']+)'|([A-Z_]+)),$/gm)].map(
+    (m) => m[1] ?? constants.get(m[2]) ?? m[2],
+  );
+}
 
 /** Requests in flight per page, so a page is looked at once it has its data, not after a fixed delay. */
 const inFlight = new WeakMap<Page, number>();
@@ -126,8 +149,7 @@ describe('a tour of every console page', { skip: browserMissing, timeout: 3_600_
   }
 
   test('the tour names every page of the menu', () => {
-    const app = fs.readFileSync(path.join(ROOT, 'web/src/App.tsx'), 'utf8');
-    const menu = [...app.matchAll(/^\s+href: '([^']+)',$/gm)].map((m) => m[1]);
+    const menu = menuPaths();
     assert.ok(menu.length > 10, 'the menu was read from App.tsx');
     assert.deepEqual(
       menu.filter((href) => !TOUR.some((p) => p.path === href)),
@@ -142,6 +164,10 @@ describe('a tour of every console page', { skip: browserMissing, timeout: 3_600_
       for (const stop of TOUR) {
         const page = await tab(stop.user, viewport);
         await openPath(page, stop.path);
+        if (stop.follow) {
+          await page.getByRole('main').getByRole('link', { name: stop.follow, exact: true }).click();
+          await page.locator('main h1', { hasText: stop.follow }).waitFor();
+        }
         found.push(...(await inspect(page, shotName(stop.path), kind)));
       }
       assert.deepEqual(found, []);

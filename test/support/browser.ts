@@ -52,6 +52,24 @@ export async function openPath(page: Page, path: string) {
   await page.locator('main h1').first().waitFor();
 }
 
+/**
+ * The value a `datetime-local` input takes for an instant on the clock of `zone`, to the minute or,
+ * for an input with `step="1"`, to the second.
+ */
+export const localInput = (ms: number, zone = 'Europe/Paris', seconds = false) =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: seconds ? '2-digit' : undefined,
+    hourCycle: 'h23',
+  })
+    .format(ms)
+    .replace(' ', 'T');
+
 /** Why browser tests are skipped here, or false when Chromium is installed. */
 export const browserMissing = fs.existsSync(CHROMIUM)
   ? false

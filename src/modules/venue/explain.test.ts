@@ -7,12 +7,12 @@ import { createEvent, createRoom } from '../events/service.ts';
 import { roomAssignments } from '../events/schema.ts';
 import { createAssignment } from '../monitoring/assignments.ts';
 import { createGroup } from '../monitoring/groups.ts';
-import { createChassis, createLocation, createUnit } from '../monitoring/hardware.ts';
 import { createPerformer } from '../monitoring/performers.ts';
 import { createUnit as createOrgUnit } from '../org/service.ts';
 import { userUnits } from '../org/schema.ts';
 import { addDevice } from '../signage/devices.ts';
-import { eventUnits, roomStages } from './schema.ts';
+import { eventUnits } from './schema.ts';
+import { roomSlot, stageWithMic } from './test-fixtures.ts';
 
 const HOUR = 3600_000;
 const E = '/api/access/explain';
@@ -64,22 +64,19 @@ describeEachBackend('access explain: the same policies answer "why?" and filter 
         ['2', unit.PUN],
       ] as const) {
         id[`room${n}`] = (await createRoom(t, event.id, { name: `Salle ${n}`, capacity: 40 })).id;
-        const location = await createLocation(t, { building: 'Centre', room: `Stage ${n}`, unitId });
-        await t.tx
-          .insert(roomStages)
-          .values({ orgId: t.orgId, roomId: id[`room${n}`], locationId: location.id });
-        const rack = await createChassis(t, { name: `Rack ${n}`, locationId: location.id });
-        const mic = await createUnit(t, { chassisId: rack.id, name: `Mic ${n}`, slot: 1 });
+        const place = { building: 'Centre', room: `Stage ${n}`, unitId };
+        const names = { rack: `Rack ${n}`, mic: `Mic ${n}` };
+        const { locationId, micId } = await stageWithMic(t, place, names, id[`room${n}`]);
         const performer = await createPerformer(t, { name: `Performer ${n}` });
         await createAssignment(t, {
           performerId: performer.id,
-          wirelessUnitId: mic.id,
+          wirelessUnitId: micId,
           monitoringGroupId: group.id,
         });
-        id[`location${n}`] = location.id;
+        id[`location${n}`] = locationId;
         objects.push(
-          { ref: `monitoring.location:${location.id}`, url: `/api/monitoring/locations/${location.id}` },
-          { ref: `monitoring.unit:${mic.id}`, url: `/api/monitoring/units/${mic.id}` },
+          { ref: `monitoring.location:${locationId}`, url: `/api/monitoring/locations/${locationId}` },
+          { ref: `monitoring.unit:${micId}`, url: `/api/monitoring/units/${micId}` },
           { ref: `monitoring.performer:${performer.id}`, url: `/api/monitoring/performers/${performer.id}` },
         );
       }
@@ -120,12 +117,10 @@ describeEachBackend('access explain: the same policies answer "why?" and filter 
         const slotStart = r.hours(-3, 1);
         const room = r.pick([id.room1, id.room2, null]);
         if (room !== null)
-          await t.tx.insert(roomAssignments).values({
-            orgId: t.orgId,
+          await roomSlot(t, {
             eventId: id.event,
             roomId: room,
             userId: p.id,
-            role: 'gestionnaire_des_salles',
             startsAt: new Date(Date.now() + slotStart * HOUR),
             endsAt: new Date(Date.now() + (slotStart + r.hours(1, 4)) * HOUR),
           });
@@ -224,22 +219,16 @@ describeEachBackend('access explain: the same policies answer "why?" and filter 
     const [ana, ben] = people;
     const dayBefore = new Date(Date.now() - 24 * HOUR);
     const slotOf = (userId: number, assignedAt: Date) =>
-      env().inOrg(org, async (t) => {
-        const [row] = await t.tx
-          .insert(roomAssignments)
-          .values({
-            orgId: t.orgId,
-            eventId: id.event,
-            roomId: id.room1,
-            userId,
-            role: 'gestionnaire_des_salles',
-            startsAt: new Date(dayBefore.getTime() - HOUR),
-            endsAt: new Date(dayBefore.getTime() + HOUR),
-            assignedAt,
-          })
-          .returning();
-        return row.id;
-      });
+      env().inOrg(org, (t) =>
+        roomSlot(t, {
+          eventId: id.event,
+          roomId: id.room1,
+          userId,
+          startsAt: new Date(dayBefore.getTime() - HOUR),
+          endsAt: new Date(dayBefore.getTime() + HOUR),
+          assignedAt,
+        }),
+      );
     await env().inOrg(org, async (t) => {
       await t.tx.delete(roomAssignments);
       await t.tx.delete(userUnits);

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { participants, roomAccesses, rooms } from '../events/schema.ts';
 import { locations } from '../monitoring/schema.ts';
@@ -39,7 +40,17 @@ export async function roomOverview(t: TenantTx, roomId: string): Promise<RoomOve
   const at = new Date();
   const room = (await roomPlace(t, eq(rooms.id, roomId)))!;
   const { current, next } = await roomSessions(t, roomId, at);
-  const lastScans = await t.tx
+  const [lastScans, stage, screens] = [
+    await doorScans(t, roomId),
+    await roomStage(t, roomId),
+    await roomScreenList(t, roomId),
+  ];
+  return { at, room, current, next, lastScans, stage, screens };
+}
+
+/** The door's latest scans, newest first, with the badge holder's name when the badge is known. */
+function doorScans(t: TenantTx, roomId: string): Promise<DoorScan[]> {
+  return t.tx
     .select({
       id: roomAccesses.id,
       scannedAt: roomAccesses.scannedAt,
@@ -51,20 +62,32 @@ export async function roomOverview(t: TenantTx, roomId: string): Promise<RoomOve
     .from(roomAccesses)
     .leftJoin(
       participants,
-      and(eq(participants.orgId, roomAccesses.orgId), eq(participants.id, roomAccesses.participantId)),
+      sameOrgJoin([participants.orgId, participants.id], [roomAccesses.orgId, roomAccesses.participantId]),
     )
     .where(eq(roomAccesses.roomId, roomId))
     .orderBy(desc(roomAccesses.scannedAt), desc(roomAccesses.id))
     .limit(LAST_SCANS);
+}
+
+/** The location linked as the room's stage, named as the room page shows it. */
+async function roomStage(t: TenantTx, roomId: string): Promise<RoomOverview['stage']> {
   const [stage] = await t.tx
     .select({
       locationId: locations.id,
       name: sql<string>`concat_ws(' · ', ${locations.building}, nullif(${locations.room}, ''))`,
     })
     .from(roomStages)
-    .innerJoin(locations, and(eq(locations.orgId, roomStages.orgId), eq(locations.id, roomStages.locationId)))
+    .innerJoin(
+      locations,
+      sameOrgJoin([locations.orgId, locations.id], [roomStages.orgId, roomStages.locationId]),
+    )
     .where(eq(roomStages.roomId, roomId));
-  const screens = await t.tx
+  return stage ?? null;
+}
+
+/** The screens serving the room, by placement then name. */
+function roomScreenList(t: TenantTx, roomId: string): Promise<RoomOverview['screens']> {
+  return t.tx
     .select({
       deviceId: signageDevices.id,
       name: signageDevices.name,
@@ -74,9 +97,8 @@ export async function roomOverview(t: TenantTx, roomId: string): Promise<RoomOve
     .from(roomScreens)
     .innerJoin(
       signageDevices,
-      and(eq(signageDevices.orgId, roomScreens.orgId), eq(signageDevices.id, roomScreens.deviceId)),
+      sameOrgJoin([signageDevices.orgId, signageDevices.id], [roomScreens.orgId, roomScreens.deviceId]),
     )
     .where(eq(roomScreens.roomId, roomId))
     .orderBy(asc(roomScreens.placement), asc(signageDevices.name));
-  return { at, room, current, next, lastScans, stage: stage ?? null, screens };
 }

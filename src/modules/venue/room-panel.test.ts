@@ -5,14 +5,14 @@ import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { hashToken } from '../../core/auth/secrets.ts';
 import type { Organization } from '../identity/service.ts';
 import { createEvent, createRoom } from '../events/service.ts';
-import { annonces, eventAssignments, roomAssignments, rooms, sessions } from '../events/schema.ts';
-import { createLocation, createUnit, createChassis } from '../monitoring/hardware.ts';
+import { annonces, roomAssignments, rooms, sessions } from '../events/schema.ts';
 import { createUnit as createOrgUnit } from '../org/service.ts';
 import { addDevice } from '../signage/devices.ts';
 import { setOrgPlan } from '../signage/plans.ts';
 import { signageDevices } from '../signage/schema.ts';
 import { screenPanel } from './panel.ts';
-import { roomScreens, roomStages } from './schema.ts';
+import { roomScreens } from './schema.ts';
+import { eventWithRooms, roomSlot, stageWithMic, venueOrgs, type VenueOrgs } from './test-fixtures.ts';
 
 const HOUR = 3600_000;
 const fromNow = (ms: number) => new Date(Date.now() + ms);
@@ -28,11 +28,8 @@ interface PanelBody {
 }
 
 describeEachBackend('venue: room panels on the room’s screens, and the room page', (env) => {
-  let org: Organization;
-  let rival: Organization;
-  let admin: Client;
-  let rivalAdmin: Client;
-  const user: Record<string, { id: number; client: Client }> = {};
+  // Set by venueOrgs() before the tests.
+  let org: Organization, rival: Organization, admin: Client, rivalAdmin: Client, user: VenueOrgs['user'];
   const id: Record<string, string> = {};
   const screen: Record<string, Client> = {};
 
@@ -66,25 +63,17 @@ describeEachBackend('venue: room panels on the room’s screens, and the room pa
     );
 
   before(async () => {
-    ({ org, admin } = await env().makeOrg('panel'));
-    ({ org: rival, admin: rivalAdmin } = await env().makeOrg('panel-rival'));
-    for (const name of ['gest', 'late']) user[name] = await env().makeUser(org, name);
+    ({ org, admin, rival, rivalAdmin, user } = await venueOrgs(env(), 'panel', ['gest', 'late']));
     await env().inOrg(org, async (t) => {
       await setOrgPlan(t, 'pro');
-      const event = await createEvent(t, {
-        name: 'Summit',
-        startDate: new Date('2026-05-01T00:00:00Z'),
-        endDate: fromNow(48 * HOUR),
-        status: 'published',
-      });
-      id.event = event.id;
-      id.salle1 = (await createRoom(t, event.id, { name: 'Salle 1', capacity: 50 })).id;
-      id.salle2 = (await createRoom(t, event.id, { name: 'Salle 2', capacity: 80 })).id;
-      id.hall = (await createRoom(t, event.id, { name: 'Hall', capacity: 500 })).id;
-      for (const u of ['gest', 'late'])
-        await t.tx
-          .insert(eventAssignments)
-          .values({ orgId: t.orgId, eventId: event.id, userId: user[u].id, role: 'gestionnaire_des_salles' });
+      const { eventId, room } = await eventWithRooms(
+        t,
+        { name: 'Summit', startDate: new Date('2026-05-01T00:00:00Z'), endDate: fromNow(48 * HOUR) },
+        { 'Salle 1': 50, 'Salle 2': 80, Hall: 500 },
+        [user.gest.id, user.late.id],
+      );
+      id.event = eventId;
+      [id.salle1, id.salle2, id.hall] = [room['Salle 1'], room['Salle 2'], room.Hall];
       const author = user.gest.id;
       const published = new Date('2026-05-31T09:00:00Z');
       for (const [title, target] of [
@@ -94,7 +83,7 @@ describeEachBackend('venue: room panels on the room’s screens, and the room pa
       ] as const)
         await t.tx.insert(annonces).values({
           orgId: t.orgId,
-          eventId: event.id,
+          eventId,
           title,
           description: title,
           target,
@@ -103,12 +92,8 @@ describeEachBackend('venue: room panels on the room’s screens, and the room pa
         });
       const unit = await createOrgUnit(t, { unitName: 'Venue', unitCode: 'VEN' });
       id.unit = String(unit.id);
-      id.stage2 = (
-        await createLocation(t, { building: 'Centre', room: 'Salle 2 stage', unitId: unit.id })
-      ).id;
-      const rack = await createChassis(t, { name: 'Rack 2', locationId: id.stage2 });
-      await createUnit(t, { chassisId: rack.id, name: 'Mic S2', slot: 1 });
-      await t.tx.insert(roomStages).values({ orgId: t.orgId, roomId: id.salle2, locationId: id.stage2 });
+      const place = { building: 'Centre', room: 'Salle 2 stage', unitId: unit.id };
+      id.stage2 = (await stageWithMic(t, place, { rack: 'Rack 2', mic: 'Mic S2' }, id.salle2)).locationId;
     });
     await session(id.event, id.salle2, 'Morning talk', at('12:00:00'), at('14:00:00'));
     await session(id.event, id.salle2, 'Keynote', at('14:00:00'), at('16:00:00'));
@@ -244,21 +229,15 @@ describeEachBackend('venue: room panels on the room’s screens, and the room pa
       'a unit-tied screen is out of sight without the slot',
     );
 
-    const slotId = await env().inOrg(org, async (t) => {
-      const [row] = await t.tx
-        .insert(roomAssignments)
-        .values({
-          orgId: t.orgId,
-          eventId: id.event,
-          roomId: id.salle2,
-          userId: user.gest.id,
-          role: 'gestionnaire_des_salles',
-          startsAt: fromNow(-HOUR),
-          endsAt: fromNow(HOUR),
-        })
-        .returning();
-      return row.id;
-    });
+    const slotId = await env().inOrg(org, (t) =>
+      roomSlot(t, {
+        eventId: id.event,
+        roomId: id.salle2,
+        userId: user.gest.id,
+        startsAt: fromNow(-HOUR),
+        endsAt: fromNow(HOUR),
+      }),
+    );
     const gestView = await user.gest.client.get<
       string,
       { current: { title: string } | null; screens: Array<{ name: string; placement: string }> }

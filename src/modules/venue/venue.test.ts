@@ -8,17 +8,18 @@ import { queryRows } from '../../core/db/client.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { auditLog } from '../../core/db/platform-schema.ts';
 import type { Organization } from '../identity/service.ts';
-import { createEvent, createRoom } from '../events/service.ts';
+import { createEvent } from '../events/service.ts';
 import { eventAssignments, roomAssignments } from '../events/schema.ts';
 import { createAssignment } from '../monitoring/assignments.ts';
 import { createGroup } from '../monitoring/groups.ts';
-import { createChassis, createLocation, createUnit } from '../monitoring/hardware.ts';
+import { createLocation } from '../monitoring/hardware.ts';
 import { unitAudiences } from '../monitoring/live.ts';
 import { createPerformer } from '../monitoring/performers.ts';
 import { alerts } from '../monitoring/schema.ts';
 import { createDepartment, createUnit as createOrgUnit } from '../org/service.ts';
 import { updateOrgUser } from '../org/user-service.ts';
 import { addDevice } from '../signage/devices.ts';
+import { eventWithRooms, roomSlot, stageWithMic, venueOrgs, type VenueOrgs } from './test-fixtures.ts';
 
 const M = '/api/monitoring';
 const V = '/api/venue';
@@ -29,40 +30,18 @@ const SLOT_START = new Date('2026-06-01T14:00:00Z');
 const SLOT_END = new Date('2026-06-01T16:00:00Z');
 
 describeEachBackend('venue: shared places and slot-bound access across modules', (env) => {
-  let org: Organization;
-  let rival: Organization;
-  let admin: Client;
-  let rivalAdmin: Client;
-  const user: Record<string, { id: number; client: Client }> = {};
+  // Set by venueOrgs() before the tests.
+  let org: Organization, rival: Organization, admin: Client, rivalAdmin: Client, user: VenueOrgs['user'];
   const id: Record<string, string> = {};
   const unit: Record<string, number> = {};
 
-  /**
-   * A room slot, written as the events module stores it (windows in the past or at fixed hours),
-   * planned an hour before it starts (or before now): explain replays it only from when it existed.
-   */
-  const slot = (inOrg: Organization, roomId: string, userId: number, startsAt: Date, endsAt: Date) =>
-    env().inOrg(inOrg, async (t) => {
-      const [row] = await t.tx
-        .insert(roomAssignments)
-        .values({
-          orgId: t.orgId,
-          eventId: id.event,
-          roomId,
-          userId,
-          role: 'gestionnaire_des_salles',
-          startsAt,
-          endsAt,
-          assignedAt: new Date(Math.min(startsAt.getTime(), Date.now()) - HOUR),
-        })
-        .returning();
-      return row.id;
-    });
+  /** A room manager slot in Salle 2 of the summit. */
+  const slot = (userId: number, startsAt: Date, endsAt: Date) =>
+    env().inOrg(org, (t) => roomSlot(t, { eventId: id.event, roomId: id.salle2, userId, startsAt, endsAt }));
 
   before(async () => {
-    ({ org, admin } = await env().makeOrg('venue'));
-    ({ org: rival, admin: rivalAdmin } = await env().makeOrg('venue-rival'));
-    for (const name of ['gest', 'late', 'plant', 'other.plant']) user[name] = await env().makeUser(org, name);
+    const members = ['gest', 'late', 'plant', 'other.plant'];
+    ({ org, admin, rival, rivalAdmin, user } = await venueOrgs(env(), 'venue', members));
     await env().inOrg(org, async (t) => {
       const mum = await createOrgUnit(t, { unitName: 'Mumbai Plant', unitCode: 'MUM' });
       const pun = await createOrgUnit(t, { unitName: 'Pune Plant', unitCode: 'PUN' });
@@ -75,29 +54,29 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
         assignments: [{ unitId: pun.id, departmentIds: [] }],
       });
 
-      const event = await createEvent(t, {
-        name: 'Summit',
-        startDate: fromNow(-48 * HOUR),
-        endDate: fromNow(48 * HOUR),
-        status: 'published',
-      });
-      id.event = event.id;
-      id.salle1 = (await createRoom(t, event.id, { name: 'Salle 1', capacity: 50 })).id;
-      id.salle2 = (await createRoom(t, event.id, { name: 'Salle 2', capacity: 80 })).id;
+      const { eventId, room } = await eventWithRooms(
+        t,
+        { name: 'Summit', startDate: fromNow(-48 * HOUR), endDate: fromNow(48 * HOUR) },
+        { 'Salle 1': 50, 'Salle 2': 80 },
+        [user.gest.id, user.late.id],
+      );
+      id.event = eventId;
+      [id.salle1, id.salle2] = [room['Salle 1'], room['Salle 2']];
       id.otherEvent = (
         await createEvent(t, { name: 'Pune Expo', startDate: fromNow(-HOUR), endDate: fromNow(HOUR) })
       ).id;
-      for (const u of ['gest', 'late'])
-        await t.tx
-          .insert(eventAssignments)
-          .values({ orgId: t.orgId, eventId: event.id, userId: user[u].id, role: 'gestionnaire_des_salles' });
 
-      id.stage2 = (await createLocation(t, { building: 'Centre', room: 'Salle 2 stage', unitId: mum.id })).id;
-      id.stage1 = (await createLocation(t, { building: 'Centre', room: 'Salle 1 stage', unitId: pun.id })).id;
-      const rack2 = await createChassis(t, { name: 'Rack 2', locationId: id.stage2 });
-      const rack1 = await createChassis(t, { name: 'Rack 1', locationId: id.stage1 });
-      id.mic2 = (await createUnit(t, { chassisId: rack2.id, name: 'Mic S2', slot: 1 })).id;
-      id.mic1 = (await createUnit(t, { chassisId: rack1.id, name: 'Mic S1', slot: 1 })).id;
+      // The stages are not linked to their rooms yet: the links are made through the API below.
+      const stage2 = { building: 'Centre', room: 'Salle 2 stage', unitId: mum.id };
+      const stage1 = { building: 'Centre', room: 'Salle 1 stage', unitId: pun.id };
+      ({ locationId: id.stage2, micId: id.mic2 } = await stageWithMic(t, stage2, {
+        rack: 'Rack 2',
+        mic: 'Mic S2',
+      }));
+      ({ locationId: id.stage1, micId: id.mic1 } = await stageWithMic(t, stage1, {
+        rack: 'Rack 1',
+        mic: 'Mic S1',
+      }));
       const group = await createGroup(t, { name: 'Audio' });
       id.singer = (await createPerformer(t, { name: 'Singer in Salle 2' })).id;
       id.speaker = (await createPerformer(t, { name: 'Speaker in Salle 1' })).id;
@@ -297,8 +276,8 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
   });
 
   test('the room manager sees the stage of the room they hold, read-only, during their slot only', async () => {
-    id.gestSlot = await slot(org, id.salle2, user.gest.id, fromNow(-HOUR), fromNow(HOUR));
-    await slot(org, id.salle2, user.late.id, fromNow(-3 * HOUR), fromNow(-1000));
+    id.gestSlot = await slot(user.gest.id, fromNow(-HOUR), fromNow(HOUR));
+    await slot(user.late.id, fromNow(-3 * HOUR), fromNow(-1000));
     const gest = user.gest.client;
 
     assert.equal((await gest.get(`${M}/locations/${id.stage2}`)).status, 200);
@@ -341,7 +320,7 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
   });
 
   test('slot boundaries 13:59:59, 14:00, 15:59:59, 16:00 and across tenants', async () => {
-    await slot(org, id.salle2, user.gest.id, SLOT_START, SLOT_END);
+    await slot(user.gest.id, SLOT_START, SLOT_END);
     const gest: Actor = {
       userId: user.gest.id,
       label: 'gest',

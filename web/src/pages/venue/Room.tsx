@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { api, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
 import { useI18n } from '../../i18n';
@@ -128,6 +129,7 @@ function RoomOverview({ id }: { id: string }) {
 /** The stage's mics as read-only tiles; live unit events refresh them. */
 function StageMics({ stage }: { stage: Overview['stage'] }) {
   const { t, fmt } = useI18n();
+  const [fresh, setFresh] = useState<Record<string, Unit>>({});
   // The stage's receivers, then their units: both routes admit the room's manager during the slot.
   const units = useLoad(async () => {
     if (!stage) return [];
@@ -136,9 +138,20 @@ function StageMics({ stage }: { stage: Overview['stage'] }) {
     const lists = await Promise.all(
       racks.map((c) => api.get('/api/monitoring/units', { query: { chassis_id: c.id, limit: 100 } })),
     );
+    setFresh({});
     return lists.flatMap((l) => l.items);
   }, [stage?.location_id]);
-  useLiveEvents('monitoring.unit.', () => units.reload());
+  // A streaming receiver updates its units several times a second: reloading the whole list on each
+  // update would cancel every load before it answered, so only the tile that changed is read again.
+  useLiveEvents('monitoring.unit.', (m) => {
+    if (m.type !== 'monitoring.unit.updated') return units.reload();
+    const id = typeof m.data.id === 'string' ? m.data.id : '';
+    if (!units.data?.some((u) => u.id === id)) return;
+    api.get('/api/monitoring/units/{id}', { path: { id } }).then(
+      (u) => setFresh((prev) => ({ ...prev, [u.id]: u })),
+      () => undefined,
+    );
+  });
   const percent = (v: number | null) => (v == null ? '—' : fmt.number(v / 100, { style: 'percent' }));
   return (
     <section className="card" aria-label={t('room.mics')} data-testid="room-mics">
@@ -147,18 +160,20 @@ function StageMics({ stage }: { stage: Overview['stage'] }) {
       {!stage && <p className="muted">{t('room.noStage')}</p>}
       {stage && units.data?.length === 0 && <p className="muted">{t('room.noMic')}</p>}
       <ul className="tiles">
-        {units.data?.map((u: Unit) => (
-          <li key={u.id} className="tile" data-unit={u.id}>
-            <strong>{u.name}</strong>
-            <dl>
-              <dt>{t('monitoring.wall.battery')}</dt>
-              <dd>{percent(u.battery)}</dd>
-              <dt>{t('monitoring.wall.rf')}</dt>
-              <dd>{percent(u.rf_signal)}</dd>
-            </dl>
-            <span className="badge">{unitStatusLabel(t, u.status)}</span>
-          </li>
-        ))}
+        {units.data
+          ?.map((listed) => fresh[listed.id] ?? listed)
+          .map((u: Unit) => (
+            <li key={u.id} className="tile" data-unit={u.id}>
+              <strong>{u.name}</strong>
+              <dl>
+                <dt>{t('monitoring.wall.battery')}</dt>
+                <dd>{percent(u.battery)}</dd>
+                <dt>{t('monitoring.wall.rf')}</dt>
+                <dd>{percent(u.rf_signal)}</dd>
+              </dl>
+              <span className="badge">{unitStatusLabel(t, u.status)}</span>
+            </li>
+          ))}
       </ul>
     </section>
   );
