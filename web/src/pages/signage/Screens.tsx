@@ -16,7 +16,8 @@ import {
   formText,
 } from '../../ui';
 import { ScreenHealth } from './ScreenHealth';
-import { DayPartFields, DayPartsText, dayPartsOf, useRun, type Playlist } from './shared';
+import { DayPartsEditor, DayPartsText, dayPartsOf } from './DayParts';
+import { useRun, type Playlist } from './shared';
 
 type Device = Answer<'/api/signage/devices', 'get'>['items'][number];
 type Group = Answer<'/api/signage/groups', 'get'>['items'][number];
@@ -483,6 +484,8 @@ function Schedules({
     const el = e.currentTarget;
     const f = new FormData(el);
     const [kind, id] = formText(f, 'target').split(':');
+    const dayparts = dayPartsOf(f);
+    if (!dayparts) return;
     const ok = await form.run(() =>
       api.post('/api/signage/schedules', {
         body: {
@@ -490,7 +493,7 @@ function Schedules({
           playlist_id: formText(f, 'playlist_id'),
           device_id: kind === 'screen' ? id : null,
           group_id: kind === 'group' ? id : null,
-          dayparts: dayPartsOf(f),
+          dayparts,
           starts_on: formText(f, 'starts_on') || null,
           ends_on: formText(f, 'ends_on') || null,
         },
@@ -544,7 +547,7 @@ function Schedules({
               <input type="date" />
             </Field>
           </div>
-          <DayPartFields error={form.fields.dayparts} />
+          <DayPartsEditor error={form.fields.dayparts} />
           <FormActions form={form} submit={t('signage.createSchedule')} />
         </form>
       )}
