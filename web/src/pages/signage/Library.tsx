@@ -231,22 +231,20 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
             <input defaultValue={asset.name} />
           </Field>
           <div className="grid2">
-            <Field
-              label={t('signage.playsFrom', { zone: asset.timezone })}
+            <WallClockField
               name="start_date"
-              errors={form.fields}
+              label={t('signage.playsFrom', { zone: asset.timezone })}
               hint={t('signage.noStart')}
-            >
-              <input type="datetime-local" defaultValue={asset.start_date?.slice(0, 16) ?? ''} />
-            </Field>
-            <Field
-              label={t('signage.playsUntil', { zone: asset.timezone })}
-              name="end_date"
+              value={asset.start_date}
               errors={form.fields}
+            />
+            <WallClockField
+              name="end_date"
+              label={t('signage.playsUntil', { zone: asset.timezone })}
               hint={t('signage.noEnd')}
-            >
-              <input type="datetime-local" defaultValue={asset.end_date?.slice(0, 16) ?? ''} />
-            </Field>
+              value={asset.end_date}
+              errors={form.fields}
+            />
             <Field label={t('signage.duration')} name="duration" errors={form.fields}>
               <input type="number" min={1} defaultValue={asset.duration} />
             </Field>
@@ -281,5 +279,26 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
         </div>
       </div>
     </section>
+  );
+}
+
+/** A start or end of the asset: its wall-clock time, to the minute; empty is no limit. */
+function WallClockField({
+  name,
+  label,
+  hint,
+  value,
+  errors,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string | null;
+  errors: Record<string, string>;
+}) {
+  return (
+    <Field label={label} name={name} errors={errors} hint={hint}>
+      <input type="datetime-local" defaultValue={value?.slice(0, 16) ?? ''} />
+    </Field>
   );
 }

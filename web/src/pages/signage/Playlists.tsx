@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Answer } from '../../api/client';
 import { useT } from '../../i18n';
+import type { Key } from '../../i18n/en';
 import { ErrorText, FormActions, Options, Page, useLoad, useSubmit, formText } from '../../ui';
 import { DayPartsEditor, DayPartsText, dayPartsOf, type DayPart } from './DayParts';
 import { DatesText, Thumb, useRun, type Asset, type Playlist } from './shared';
@@ -157,44 +158,7 @@ function PlaylistEditor({
             >
               {t('signage.when')}
             </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === 0}
-              onClick={() => moveTo(i, 0)}
-              aria-label={t('signage.moveTop', { name: assets.get(id)?.name ?? id })}
-              title={t('signage.moveTopShort')}
-            >
-              {t('signage.top')}
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === 0}
-              onClick={() => moveTo(i, i - 1)}
-              aria-label={t('signage.moveUp', { name: assets.get(id)?.name ?? id })}
-            >
-              ↑
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === ids.length - 1}
-              onClick={() => moveTo(i, i + 1)}
-              aria-label={t('signage.moveDown', { name: assets.get(id)?.name ?? id })}
-            >
-              ↓
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === ids.length - 1}
-              onClick={() => moveTo(i, ids.length - 1)}
-              aria-label={t('signage.moveBottom', { name: assets.get(id)?.name ?? id })}
-              title={t('signage.moveBottomShort')}
-            >
-              {t('signage.bottom')}
-            </button>
+            <MoveButtons at={i} last={ids.length - 1} name={assets.get(id)?.name ?? id} moveTo={moveTo} />
             <button
               type="button"
               className="small ghost"
@@ -300,4 +264,38 @@ function ItemSummary({ id, asset, entry }: { id: string; asset: Asset | undefine
       </span>
     </>
   );
+}
+
+/** Where an item's buttons move it: to the top, one up, one down, to the bottom (keyboard path of the drag). */
+function MoveButtons({
+  at,
+  last,
+  name,
+  moveTo,
+}: {
+  at: number;
+  last: number;
+  name: string;
+  moveTo: (from: number, to: number) => void;
+}) {
+  const t = useT();
+  const moves: Array<{ to: number; label: Key; title?: Key; text: string }> = [
+    { to: 0, label: 'signage.moveTop', title: 'signage.moveTopShort', text: t('signage.top') },
+    { to: at - 1, label: 'signage.moveUp', text: '↑' },
+    { to: at + 1, label: 'signage.moveDown', text: '↓' },
+    { to: last, label: 'signage.moveBottom', title: 'signage.moveBottomShort', text: t('signage.bottom') },
+  ];
+  return moves.map((m) => (
+    <button
+      key={m.label}
+      type="button"
+      className="small ghost"
+      disabled={m.to < 0 || m.to > last || m.to === at}
+      onClick={() => moveTo(at, m.to)}
+      aria-label={t(m.label, { name })}
+      title={m.title && t(m.title)}
+    >
+      {m.text}
+    </button>
+  ));
 }

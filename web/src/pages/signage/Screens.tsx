@@ -3,6 +3,7 @@ import { api, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
 import { useI18n, useT } from '../../i18n';
 import {
+  ConfirmDelete,
   ErrorText,
   Field,
   FormActions,
@@ -401,27 +402,15 @@ function Groups({
                 </label>
               )}
               {admin && (
-                <button
-                  type="button"
-                  className="small ghost"
-                  onClick={() =>
-                    void confirm
-                      .ask({
-                        title: t('signage.deleteGroupTitle', { name: g.name }),
-                        message: t('signage.deleteGroupText'),
-                        confirmLabel: t('common.delete'),
-                      })
-                      .then((ok) => {
-                        if (ok)
-                          void run(
-                            () => api.del('/api/signage/groups/{id}', { path: { id: g.id } }),
-                            onChange,
-                          );
-                      })
+                <ConfirmDelete
+                  confirm={confirm}
+                  name={g.name}
+                  title={t('signage.deleteGroupTitle', { name: g.name })}
+                  message={t('signage.deleteGroupText')}
+                  onDelete={() =>
+                    void run(() => api.del('/api/signage/groups/{id}', { path: { id: g.id } }), onChange)
                   }
-                >
-                  {t('common.deleteWhat', { what: g.name })}
-                </button>
+                />
               )}
             </div>
             <ul className="row wrap" aria-label={t('signage.screensOf', { name: g.name })}>
@@ -584,27 +573,18 @@ function Schedules({
             </td>
             <td>
               {access.isOrgAdmin && (
-                <button
-                  type="button"
-                  className="small ghost"
-                  onClick={() =>
-                    void confirm
-                      .ask({
-                        title: t('signage.deleteScheduleTitle', { name: s.name }),
-                        message: t('signage.deleteScheduleText'),
-                        confirmLabel: t('common.delete'),
-                      })
-                      .then((ok) => {
-                        if (ok)
-                          void run(
-                            () => api.del('/api/signage/schedules/{id}', { path: { id: s.id } }),
-                            schedules.reload,
-                          );
-                      })
+                <ConfirmDelete
+                  confirm={confirm}
+                  name={s.name}
+                  title={t('signage.deleteScheduleTitle', { name: s.name })}
+                  message={t('signage.deleteScheduleText')}
+                  onDelete={() =>
+                    void run(
+                      () => api.del('/api/signage/schedules/{id}', { path: { id: s.id } }),
+                      schedules.reload,
+                    )
                   }
-                >
-                  {t('common.deleteWhat', { what: s.name })}
-                </button>
+                />
               )}
             </td>
           </tr>
