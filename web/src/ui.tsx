@@ -520,3 +520,34 @@ export async function downloadFile(url: string, filename: string): Promise<void>
   const href = link.href;
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
+
+/**
+ * A "Delete {name}" button that asks first (through the page's `useConfirm`) and runs `onDelete`
+ * only when the person confirms.
+ */
+export function ConfirmDelete({
+  confirm,
+  name,
+  title,
+  message,
+  onDelete,
+}: {
+  confirm: ReturnType<typeof useConfirm>;
+  name: string;
+  title: string;
+  message: string;
+  onDelete: () => void;
+}) {
+  const t = useT();
+  return (
+    <button
+      type="button"
+      className="small ghost"
+      onClick={() =>
+        void confirm.ask({ title, message, confirmLabel: t('common.delete') }).then((ok) => ok && onDelete())
+      }
+    >
+      {t('common.deleteWhat', { what: name })}
+    </button>
+  );
+}

@@ -22,16 +22,11 @@ import {
   UPLOAD_URI,
 } from './anthias.ts';
 import { deleteAsset, getAsset, newAssetId, storageKeyFor } from './assets.ts';
-import {
-  BACKUP_NAME,
-  backupFilename,
-  backupKey,
-  exportSignage,
-  readBackup,
-  recoverSignage,
-} from './backup.ts';
+import { BACKUP_NAME, backupFilename, backupKey, exportSignage } from './backup.ts';
+import { readBackup } from './backup-manifest.ts';
 import { queueCommand } from './commands.ts';
 import { currentPlan, usageOf } from './plans.ts';
+import { recoverSignage } from './recover.ts';
 import { ANTHIAS_INTEGRATIONS, anthiasAssetOut, anthiasAssetView, anthiasIntegrationsOut } from './views.ts';
 
 /**
@@ -502,7 +497,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         schema: {
           tags,
           summary:
-            "Back up the org's signage (assets with their files, playlists) as a .tar.gz; answers its name",
+            "Back up the org's signage (content, screens, groups, schedules, settings, proof of play) as a .tar.gz; answers its name",
           response: { 201: z.string() },
         },
       },
@@ -546,7 +541,7 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         schema: {
           tags,
           summary:
-            'Recover from a backup (multipart backup_upload): adds the assets and playlists the org lacks',
+            'Recover from a backup (multipart backup_upload): adds what the org lacks, changes nothing on a bad archive',
           consumes: ['multipart/form-data'],
           response: { 200: z.string() },
         },

@@ -1,75 +1,49 @@
-import { Readable } from 'node:stream';
-import { asc } from 'drizzle-orm';
-import { z } from 'zod';
+import { asc, gt, isNotNull, lte, or } from 'drizzle-orm';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
-import { IMAGE_TYPES, VIDEO_TYPES } from '../../core/files/sniff.ts';
 import { readAll, type FileStorage } from '../../core/files/storage.ts';
-import { readTarGz, writeTarGz, type TarEntry } from '../../core/files/tar.ts';
-import { badRequest } from '../../core/http/problem.ts';
-import { phrase } from '../../core/http/problem-texts.ts';
-import { createUploadedAsset, createUrlAsset, newAssetId, storageKeyFor } from './assets.ts';
-import { createPlaylist } from './playlists.ts';
-import { ASSET_TYPES, signageAssets, signagePlaylistAssets, signagePlaylists } from './schema.ts';
+import { writeTarGz, type TarEntry } from '../../core/files/tar.ts';
+import { FORMAT, MANIFEST, type ManifestIn } from './backup-manifest.ts';
+import {
+  signageAssets,
+  signageDeviceCommands,
+  signageDevices,
+  signageEmergencies,
+  signageOrgSettings,
+  signagePlaylistAssets,
+  signagePlaylists,
+  signagePlays,
+  signageSchedules,
+  signageScreenGroupMembers,
+  signageScreenGroups,
+} from './schema.ts';
 
 /**
- * The org's signage as one .tar.gz (Anthias's backup and recover): `roster-signage.json` lists the
- * assets and playlists, `files/<asset id>` holds each uploaded file. Recovering adds what the org
- * does not have (by name) and leaves what it has as it is, so it can be run twice, or into another
- * org, safely.
+ * The org's signage as one .tar.gz (Anthias's backup and recover): everything that makes its
+ * screens play what they play and tells what they played — assets and their files, playlists and
+ * their entries' day-parts, player settings, screens, groups, schedules, the emergency message in
+ * force, proof of play and the commands screens have answered. Left out on purpose: screen tokens
+ * (a credential; a removed screen must stay revoked), what screens report about themselves
+ * (health, screenshots, online state: the next heartbeat says it again), pending commands (they
+ * would be carried out a second time), plan, subscription and usage (billing, not content) and
+ * member permissions (they grant access to people).
  */
-const MANIFEST = 'roster-signage.json';
-const FORMAT = 'roster-signage/1';
-
-const assetEntry = z.object({
-  id: z.string().max(100),
-  name: z.string().trim().min(1).max(255),
-  description: z.string().max(10_000).default(''),
-  asset_type: z.enum(ASSET_TYPES),
-  uri: z.string().max(4000),
-  has_file: z.boolean(),
-  mimetype: z.string().max(255),
-  start_date: z.string().nullable(),
-  end_date: z.string().nullable(),
-  timezone: z.string().max(64),
-  duration: z.number().int().positive(),
-  is_enabled: z.boolean(),
-  play_order: z.number().int(),
-  tags: z.array(z.string().max(50)).max(100),
-  category: z.string().max(100),
-  nocache: z.boolean(),
-  skip_asset_check: z.boolean(),
-});
-const manifestSchema = z.object({
-  format: z.literal(FORMAT),
-  assets: z.array(assetEntry).max(100_000),
-  playlists: z
-    .array(
-      z.object({
-        name: z.string().trim().min(1).max(255),
-        is_default: z.boolean(),
-        shuffle: z.boolean(),
-        asset_ids: z.array(z.string().max(100)).max(10_000),
-      }),
-    )
-    .max(10_000),
-});
-type Manifest = z.infer<typeof manifestSchema>;
 
 /** Wall-clock columns as the API takes them (ISO, no zone: the asset's timezone applies). */
 const wallClock = (v: string | null) => (v ? v.replace(' ', 'T') : null);
+const iso = (v: Date) => v.toISOString();
+const isoOrNull = (v: Date | null) => (v ? v.toISOString() : null);
 
-export async function exportSignage(t: TenantTx, storage: FileStorage): Promise<Buffer> {
-  requireOrgAdmin(t.actor, 'back up signage');
+async function assetsAndPlaylists(t: TenantTx) {
   const assets = await t.tx.select().from(signageAssets).orderBy(asc(signageAssets.id));
   const playlists = await t.tx.select().from(signagePlaylists).orderBy(asc(signagePlaylists.id));
-  const positions = await t.tx
+  const entries = await t.tx
     .select()
     .from(signagePlaylistAssets)
     .orderBy(asc(signagePlaylistAssets.playlistId), asc(signagePlaylistAssets.position));
-  const manifest: Manifest = {
-    format: FORMAT,
+  return {
+    rows: assets,
     assets: assets.map((a) => ({
       id: a.id,
       name: a.name,
@@ -88,152 +62,132 @@ export async function exportSignage(t: TenantTx, storage: FileStorage): Promise<
       category: a.category,
       nocache: a.nocache,
       skip_asset_check: a.skipAssetCheck,
+      dayparts: a.dayparts,
     })),
-    playlists: playlists.map((p) => ({
-      name: p.name,
-      is_default: p.isDefault,
-      shuffle: p.shuffle,
-      asset_ids: positions.filter((pa) => pa.playlistId === p.id).map((pa) => pa.assetId),
+    playlists: playlists.map((p) => {
+      const own = entries.filter((e) => e.playlistId === p.id);
+      return {
+        id: p.id,
+        name: p.name,
+        is_default: p.isDefault,
+        shuffle: p.shuffle,
+        asset_ids: own.map((e) => e.assetId),
+        entry_dayparts: own
+          .filter((e) => e.dayparts.length > 0)
+          .map((e) => ({ asset_id: e.assetId, dayparts: e.dayparts })),
+      };
+    }),
+  };
+}
+
+async function screensAndGroups(t: TenantTx) {
+  const screens = await t.tx.select().from(signageDevices).orderBy(asc(signageDevices.id));
+  const groups = await t.tx.select().from(signageScreenGroups).orderBy(asc(signageScreenGroups.id));
+  const members = await t.tx
+    .select()
+    .from(signageScreenGroupMembers)
+    .orderBy(asc(signageScreenGroupMembers.createdAt), asc(signageScreenGroupMembers.deviceId));
+  const schedules = await t.tx.select().from(signageSchedules).orderBy(asc(signageSchedules.id));
+  return {
+    screens: screens.map((s) => ({
+      id: s.id,
+      name: s.name,
+      mac: s.mac,
+      location: s.location,
+      unit_id: s.unitId,
+      settings: s.settings,
+      playlist_id: s.playlistId,
+    })),
+    groups: groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      description: g.description,
+      kind: g.kind,
+      priority: g.priority,
+      playlist_id: g.playlistId,
+      device_ids: members.filter((m) => m.groupId === g.id).map((m) => m.deviceId),
+    })),
+    schedules: schedules.map((s) => ({
+      name: s.name,
+      playlist_id: s.playlistId,
+      device_id: s.deviceId,
+      group_id: s.groupId,
+      dayparts: s.dayparts,
+      starts_on: s.startsOn,
+      ends_on: s.endsOn,
     })),
   };
-  const entries: TarEntry[] = [{ name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) }];
-  for (const a of assets)
+}
+
+/** The settings, the message in force, proof of play and the answered commands. */
+async function operations(t: TenantTx) {
+  const [settings] = await t.tx.select().from(signageOrgSettings);
+  const [emergency] = await t.tx
+    .select()
+    .from(signageEmergencies)
+    .where(gt(signageEmergencies.expiresAt, new Date()));
+  const plays = await t.tx.select().from(signagePlays).orderBy(asc(signagePlays.id));
+  const c = signageDeviceCommands;
+  const commands = await t.tx
+    .select()
+    .from(c)
+    .where(or(isNotNull(c.acknowledgedAt), lte(c.expiresAt, new Date())))
+    .orderBy(asc(c.id));
+  return {
+    settings: settings?.settings ?? {},
+    emergency: emergency
+      ? {
+          message: emergency.message,
+          color: emergency.color,
+          background: emergency.background,
+          image_asset_id: emergency.imageAssetId,
+          device_ids: emergency.deviceIds,
+          group_ids: emergency.groupIds,
+          expires_at: iso(emergency.expiresAt),
+        }
+      : null,
+    plays: plays.map((p) => ({
+      device_id: p.deviceId,
+      asset_id: p.assetId,
+      asset_name: p.assetName,
+      client_id: p.clientId,
+      started_at: iso(p.startedAt),
+      duration_ms: p.durationMs,
+      outcome: p.outcome,
+      received_at: iso(p.receivedAt),
+    })),
+    commands: commands.map((k) => ({
+      device_id: k.deviceId,
+      command: k.command,
+      created_by: k.createdBy,
+      created_at: iso(k.createdAt),
+      expires_at: iso(k.expiresAt),
+      acknowledged_at: isoOrNull(k.acknowledgedAt),
+      outcome: k.outcome,
+      detail: k.detail,
+    })),
+  };
+}
+
+export async function exportSignage(t: TenantTx, storage: FileStorage): Promise<Buffer> {
+  requireOrgAdmin(t.actor, 'back up signage');
+  const { rows, ...content } = await assetsAndPlaylists(t);
+  const screens = await screensAndGroups(t);
+  const ops = await operations(t);
+  const manifest: ManifestIn = { format: FORMAT, org_id: t.orgId, ...content, ...screens, ...ops };
+  const entries: TarEntry[] = [{ name: MANIFEST, data: Buffer.from(JSON.stringify(manifest)) }];
+  for (const a of rows)
     if (a.storageKey)
       entries.push({ name: `files/${a.id}`, data: await readAll(storage.open(a.storageKey)) });
   await audit(t, {
     action: 'export',
     entityType: 'signage_backup',
-    message: `Signage backed up: ${assets.length} asset(s), ${playlists.length} playlist(s)`,
+    message:
+      `Signage backed up: ${content.assets.length} asset(s), ${content.playlists.length} playlist(s), ` +
+      `${screens.screens.length} screen(s), ${screens.groups.length} group(s), ` +
+      `${screens.schedules.length} schedule(s), ${ops.plays.length} play(s)`,
   });
   return writeTarGz(entries);
-}
-
-export interface RecoverResult {
-  assetsAdded: number;
-  assetsKept: number;
-  playlistsAdded: number;
-  playlistsKept: number;
-}
-
-/** Reads and checks an archive before anything is changed: a bad one is a 400 naming what is wrong. */
-export function readBackup(archive: Buffer, maxBytes: number) {
-  const entries = readTarGz(archive, maxBytes);
-  const manifestEntry = entries.find((e) => e.name === MANIFEST || e.name.endsWith(`/${MANIFEST}`));
-  if (!manifestEntry) throw badRequest(`The archive has no ${MANIFEST}: not a Roster signage backup`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(manifestEntry.data.toString('utf8'));
-  } catch {
-    throw badRequest(`${MANIFEST} is not JSON`);
-  }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success)
-    throw badRequest(
-      `${MANIFEST} is not a valid backup`,
-      parsed.error.issues
-        .slice(0, 20)
-        .map((i) => ({ path: `backup.${i.path.join('.')}`, message: i.message })),
-    );
-  const files = new Map(
-    entries
-      .filter((e) => e.name.includes('files/'))
-      .map((e) => [e.name.slice(e.name.lastIndexOf('/') + 1), e.data]),
-  );
-  for (const a of parsed.data.assets)
-    if (a.has_file && !files.has(a.id)) throw badRequest(phrase('backup.lacksFile', { asset: a.name }));
-  return { manifest: parsed.data, files };
-}
-
-/**
- * Adds the backup's assets (with their files) and playlists the org does not already have by
- * name, through the same checks and limits as creating them by hand. Files are stored first;
- * the caller removes `storedKeys` if the transaction fails.
- */
-export async function recoverSignage(
-  t: TenantTx,
-  storage: FileStorage,
-  backup: ReturnType<typeof readBackup>,
-  storedKeys: string[],
-  maxUploadBytes: number,
-): Promise<RecoverResult> {
-  requireOrgAdmin(t.actor, 'recover signage');
-  const { manifest, files } = backup;
-  const existingAssets = new Map(
-    (await t.tx.select({ id: signageAssets.id, name: signageAssets.name }).from(signageAssets)).map((a) => [
-      a.name,
-      a.id,
-    ]),
-  );
-  const idOf = new Map<string, string>();
-  const result: RecoverResult = { assetsAdded: 0, assetsKept: 0, playlistsAdded: 0, playlistsKept: 0 };
-  for (const a of manifest.assets) {
-    const existing = existingAssets.get(a.name);
-    if (existing) {
-      idOf.set(a.id, existing);
-      result.assetsKept += 1;
-      continue;
-    }
-    const fields = {
-      name: a.name,
-      description: a.description,
-      startDate: a.start_date,
-      endDate: a.end_date,
-      timezone: a.timezone,
-      duration: a.duration,
-      isEnabled: a.is_enabled,
-      playOrder: a.play_order,
-      tags: a.tags,
-      category: a.category,
-      nocache: a.nocache,
-      skipAssetCheck: a.skip_asset_check,
-    };
-    let created;
-    if (a.has_file) {
-      const id = newAssetId();
-      const file = await storage.put(storageKeyFor(t.orgId, id), Readable.from(files.get(a.id)!), {
-        maxBytes: maxUploadBytes,
-        accept: a.asset_type === 'video' ? VIDEO_TYPES : IMAGE_TYPES,
-      });
-      storedKeys.push(file.key);
-      created = await createUploadedAsset(t, id, fields, file);
-    } else {
-      created = await createUrlAsset(t, {
-        ...fields,
-        assetType: a.asset_type,
-        uri: a.uri,
-        mimetype: a.mimetype,
-      });
-    }
-    idOf.set(a.id, created.id);
-    existingAssets.set(a.name, created.id);
-    result.assetsAdded += 1;
-  }
-  const playlists = await t.tx
-    .select({ name: signagePlaylists.name, isDefault: signagePlaylists.isDefault })
-    .from(signagePlaylists);
-  const names = new Set(playlists.map((p) => p.name));
-  let hasDefault = playlists.some((p) => p.isDefault);
-  for (const p of manifest.playlists) {
-    if (names.has(p.name)) {
-      result.playlistsKept += 1;
-      continue;
-    }
-    // The org's own default stays its default.
-    const isDefault = p.is_default && !hasDefault;
-    hasDefault ||= isDefault;
-    const assetIds = p.asset_ids.map((id) => idOf.get(id)).filter((id): id is string => !!id);
-    await createPlaylist(t, { name: p.name, isDefault, shuffle: p.shuffle, assetIds });
-    names.add(p.name);
-    result.playlistsAdded += 1;
-  }
-  await audit(t, {
-    action: 'import',
-    entityType: 'signage_backup',
-    message:
-      `Signage recovered: ${result.assetsAdded} asset(s) and ${result.playlistsAdded} playlist(s) added, ` +
-      `${result.assetsKept} asset(s) and ${result.playlistsKept} playlist(s) already there`,
-  });
-  return result;
 }
 
 /** Where a backup archive is kept for its download: under the org, by its file name. */

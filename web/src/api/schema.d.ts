@@ -12662,7 +12662,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Back up the org's signage (assets with their files, playlists) as a .tar.gz; answers its name */
+        /** Back up the org's signage (content, screens, groups, schedules, settings, proof of play) as a .tar.gz; answers its name */
         post: {
             parameters: {
                 query?: never;
@@ -12734,7 +12734,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Recover from a backup (multipart backup_upload): adds the assets and playlists the org lacks */
+        /** Recover from a backup (multipart backup_upload): adds what the org lacks, changes nothing on a bad archive */
         post: {
             parameters: {
                 query?: never;

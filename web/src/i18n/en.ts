@@ -857,7 +857,14 @@ export const en = {
   'signage.createSchedule': 'Create schedule',
   'signage.daypart': 'Days and hours',
   'signage.daypartHelp':
-    "On the screen's clock. Nothing ticked and no times: any time. An end before the start runs overnight (22:00–02:00 belongs to the day it starts); an end of 00:00 is midnight.",
+    "On the screen's clock. No window: any time. An end before the start runs overnight (22:00–02:00 belongs to the day it starts); an end of 00:00 is midnight.",
+  'signage.daypartAdd': 'Add a window',
+  'signage.daypartWindow': 'Window {n}',
+  'signage.daypartRemove': 'Remove window {n}',
+  'signage.daypartNoDay': 'Choose at least one weekday.',
+  'signage.daypartEmpty':
+    'This window is empty: from and until are the same time (all day is 00:00 to 00:00).',
+  'signage.scheduledBy': 'Scheduled by {name}:',
   'signage.deleteGroupText': 'Its screens stay; its schedules are deleted with it.',
   'signage.deleteGroupTitle': 'Delete the group {name}?',
   'signage.deleteScheduleText': 'Its screens go back to their other playlists.',

@@ -862,7 +862,14 @@ export const fr: Catalogue = {
   'signage.createSchedule': 'Créer la programmation',
   'signage.daypart': 'Jours et heures',
   'signage.daypartHelp':
-    'À l’heure de l’écran. Rien de coché ni d’heure : à toute heure. Une fin avant le début passe la nuit (22:00–02:00 appartient au jour où il commence) ; une fin à 00:00 est minuit.',
+    'À l’heure de l’écran. Aucune plage : à toute heure. Une fin avant le début passe la nuit (22:00–02:00 appartient au jour où il commence) ; une fin à 00:00 est minuit.',
+  'signage.daypartAdd': 'Ajouter une plage',
+  'signage.daypartWindow': 'Plage {n}',
+  'signage.daypartRemove': 'Retirer la plage {n}',
+  'signage.daypartNoDay': 'Choisissez au moins un jour de la semaine.',
+  'signage.daypartEmpty':
+    'Cette plage est vide : le début et la fin sont à la même heure (toute la journée : de 00:00 à 00:00).',
+  'signage.scheduledBy': 'Programmée par {name} :',
   'signage.deleteGroupText': 'Ses écrans restent ; ses programmations sont supprimées avec lui.',
   'signage.deleteGroupTitle': 'Supprimer le groupe {name} ?',
   'signage.deleteScheduleText': 'Ses écrans reviennent à leurs autres playlists.',

@@ -3,17 +3,8 @@ import { api, session } from '../../api/client';
 import { useT } from '../../i18n';
 import { assetTypeLabel } from '../../i18n/labels';
 import { ErrorText, Field, FormActions, Page, useLoad, useSubmit, formText } from '../../ui';
-import {
-  DatesText,
-  DayPartFields,
-  DayPartsText,
-  dayPartsOf,
-  PlanUsage,
-  Thumb,
-  useAuthBlob,
-  useRun,
-  type Asset,
-} from './shared';
+import { DayPartsEditor, DayPartsText, dayPartsOf } from './DayParts';
+import { DatesText, PlanUsage, Thumb, useAuthBlob, useRun, type Asset } from './shared';
 
 /** The asset library: uploads and links, each with its dates, duration and a preview. */
 export function Library() {
@@ -213,6 +204,8 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    const dayparts = dayPartsOf(f);
+    if (!dayparts) return;
     const ok = await form.run(() =>
       api.patch('/api/signage/assets/{id}', {
         path: { id: asset.id },
@@ -223,8 +216,7 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
           duration: Number(f.get('duration')),
           timezone: formText(f, 'timezone').trim(),
           is_enabled: f.get('is_enabled') === 'on',
-          // The form edits the first window; any further ones set through the API stay.
-          dayparts: [...dayPartsOf(f), ...asset.dayparts.slice(1)],
+          dayparts,
         },
       }),
     );
@@ -239,22 +231,20 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
             <input defaultValue={asset.name} />
           </Field>
           <div className="grid2">
-            <Field
-              label={t('signage.playsFrom', { zone: asset.timezone })}
+            <WallClockField
               name="start_date"
-              errors={form.fields}
+              label={t('signage.playsFrom', { zone: asset.timezone })}
               hint={t('signage.noStart')}
-            >
-              <input type="datetime-local" defaultValue={asset.start_date?.slice(0, 16) ?? ''} />
-            </Field>
-            <Field
-              label={t('signage.playsUntil', { zone: asset.timezone })}
-              name="end_date"
+              value={asset.start_date}
               errors={form.fields}
+            />
+            <WallClockField
+              name="end_date"
+              label={t('signage.playsUntil', { zone: asset.timezone })}
               hint={t('signage.noEnd')}
-            >
-              <input type="datetime-local" defaultValue={asset.end_date?.slice(0, 16) ?? ''} />
-            </Field>
+              value={asset.end_date}
+              errors={form.fields}
+            />
             <Field label={t('signage.duration')} name="duration" errors={form.fields}>
               <input type="number" min={1} defaultValue={asset.duration} />
             </Field>
@@ -262,7 +252,7 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
               <input defaultValue={asset.timezone} />
             </Field>
           </div>
-          <DayPartFields value={asset.dayparts[0]} error={form.fields.dayparts} />
+          <DayPartsEditor value={asset.dayparts} error={form.fields.dayparts} />
           <label className="check">
             <input type="checkbox" name="is_enabled" defaultChecked={asset.is_enabled} />{' '}
             {t('common.enabled')}
@@ -289,5 +279,26 @@ function AssetEditor({ asset, onDone }: { asset: Asset; onDone: (changed: boolea
         </div>
       </div>
     </section>
+  );
+}
+
+/** A start or end of the asset: its wall-clock time, to the minute; empty is no limit. */
+function WallClockField({
+  name,
+  label,
+  hint,
+  value,
+  errors,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string | null;
+  errors: Record<string, string>;
+}) {
+  return (
+    <Field label={label} name={name} errors={errors} hint={hint}>
+      <input type="datetime-local" defaultValue={value?.slice(0, 16) ?? ''} />
+    </Field>
   );
 }

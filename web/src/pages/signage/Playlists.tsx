@@ -1,18 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
+import { api, type Answer } from '../../api/client';
 import { useT } from '../../i18n';
+import type { Key } from '../../i18n/en';
 import { ErrorText, FormActions, Options, Page, useLoad, useSubmit, formText } from '../../ui';
-import {
-  DatesText,
-  DayPartFields,
-  DayPartsText,
-  dayPartsOf,
-  Thumb,
-  useRun,
-  type Asset,
-  type DayPart,
-  type Playlist,
-} from './shared';
+import { DayPartsEditor, DayPartsText, dayPartsOf, type DayPart } from './DayParts';
+import { DatesText, Thumb, useRun, type Asset, type Playlist } from './shared';
+
+type Schedule = Answer<'/api/signage/schedules', 'get'>['items'][number];
 
 /** Playlists: ordered assets, each row with its picture, its time on screen and when it plays. */
 export function Playlists() {
@@ -20,10 +14,11 @@ export function Playlists() {
   const { error, run } = useRun();
   const assets = useLoad(() => api.get('/api/signage/assets', { query: { limit: 200 } }), []);
   const playlists = useLoad(() => api.get('/api/signage/playlists', { query: { limit: 100 } }), []);
+  const schedules = useLoad(() => api.get('/api/signage/schedules', { query: { limit: 200 } }), []);
   const byId = new Map(assets.data?.items.map((a) => [a.id, a]));
   return (
     <Page title={t('signage.playlists')}>
-      <ErrorText>{error || assets.error || playlists.error}</ErrorText>
+      <ErrorText>{error || assets.error || playlists.error || schedules.error}</ErrorText>
       <section className="card" aria-labelledby="pl-title">
         <h2 id="pl-title">{t('signage.playlists')}</h2>
         <form
@@ -49,6 +44,7 @@ export function Playlists() {
             playlist={p}
             assets={byId}
             all={assets.data?.items ?? []}
+            schedules={schedules.data?.items.filter((s) => s.playlist_id === p.id) ?? []}
             onChange={(ids) =>
               void run(
                 () =>
@@ -71,12 +67,14 @@ function PlaylistEditor({
   playlist,
   assets,
   all,
+  schedules,
   onChange,
   onReload,
 }: {
   playlist: Playlist;
   assets: Map<string, Asset>;
   all: Asset[];
+  schedules: Schedule[];
   onChange: (ids: string[]) => void;
   onReload: () => void;
 }) {
@@ -102,6 +100,12 @@ function PlaylistEditor({
           ·{' '}
           {t('signage.seconds', { count: ids.reduce((sum, id) => sum + (assets.get(id)?.duration ?? 0), 0) })}
         </span>
+        {schedules.map((s) => (
+          <span key={s.id} className="muted small" data-testid="playlist-schedule">
+            {' '}
+            · {t('signage.scheduledBy', { name: s.name })} <DayPartsText dayparts={s.dayparts} />
+          </span>
+        ))}
       </summary>
       <p className="muted small">{t('signage.reorderHelp')}</p>
       <ol aria-label={t('signage.itemsOf', { name: playlist.name })}>
@@ -154,44 +158,7 @@ function PlaylistEditor({
             >
               {t('signage.when')}
             </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === 0}
-              onClick={() => moveTo(i, 0)}
-              aria-label={t('signage.moveTop', { name: assets.get(id)?.name ?? id })}
-              title={t('signage.moveTopShort')}
-            >
-              {t('signage.top')}
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === 0}
-              onClick={() => moveTo(i, i - 1)}
-              aria-label={t('signage.moveUp', { name: assets.get(id)?.name ?? id })}
-            >
-              ↑
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === ids.length - 1}
-              onClick={() => moveTo(i, i + 1)}
-              aria-label={t('signage.moveDown', { name: assets.get(id)?.name ?? id })}
-            >
-              ↓
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              disabled={i === ids.length - 1}
-              onClick={() => moveTo(i, ids.length - 1)}
-              aria-label={t('signage.moveBottom', { name: assets.get(id)?.name ?? id })}
-              title={t('signage.moveBottomShort')}
-            >
-              {t('signage.bottom')}
-            </button>
+            <MoveButtons at={i} last={ids.length - 1} name={assets.get(id)?.name ?? id} moveTo={moveTo} />
             <button
               type="button"
               className="small ghost"
@@ -223,7 +190,7 @@ function PlaylistEditor({
   );
 }
 
-/** When one entry plays in this playlist: one day-part window, or any time. */
+/** When one entry plays in this playlist: its day-part windows, or any time. */
 function EntryTiming({
   playlist,
   assetId,
@@ -237,10 +204,11 @@ function EntryTiming({
 }) {
   const t = useT();
   const form = useSubmit();
-  const current = playlist.entries.find((e) => e.asset_id === assetId)?.dayparts[0];
+  const current = playlist.entries.find((e) => e.asset_id === assetId)?.dayparts;
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const dayparts = dayPartsOf(new FormData(e.currentTarget));
+    if (!dayparts) return;
     const ok = await form.run(() =>
       api.put('/api/signage/playlists/{id}/entries/{assetId}/dayparts', {
         path: { id: playlist.id, assetId },
@@ -257,7 +225,7 @@ function EntryTiming({
       onSubmit={(e) => void submit(e)}
     >
       <p className="muted small">{t('signage.entryHelp', { name, playlist: playlist.name })}</p>
-      <DayPartFields value={current} error={form.fields.dayparts} />
+      <DayPartsEditor value={current} error={form.fields.dayparts} />
       <FormActions
         form={form}
         submit={t('signage.saveWhen')}
@@ -296,4 +264,38 @@ function ItemSummary({ id, asset, entry }: { id: string; asset: Asset | undefine
       </span>
     </>
   );
+}
+
+/** Where an item's buttons move it: to the top, one up, one down, to the bottom (keyboard path of the drag). */
+function MoveButtons({
+  at,
+  last,
+  name,
+  moveTo,
+}: {
+  at: number;
+  last: number;
+  name: string;
+  moveTo: (from: number, to: number) => void;
+}) {
+  const t = useT();
+  const moves: Array<{ to: number; label: Key; title?: Key; text: string }> = [
+    { to: 0, label: 'signage.moveTop', title: 'signage.moveTopShort', text: t('signage.top') },
+    { to: at - 1, label: 'signage.moveUp', text: '↑' },
+    { to: at + 1, label: 'signage.moveDown', text: '↓' },
+    { to: last, label: 'signage.moveBottom', title: 'signage.moveBottomShort', text: t('signage.bottom') },
+  ];
+  return moves.map((m) => (
+    <button
+      key={m.label}
+      type="button"
+      className="small ghost"
+      disabled={m.to < 0 || m.to > last || m.to === at}
+      onClick={() => moveTo(at, m.to)}
+      aria-label={t(m.label, { name })}
+      title={m.title && t(m.title)}
+    >
+      {m.text}
+    </button>
+  ));
 }

@@ -3,6 +3,7 @@ import { api, type Answer } from '../../api/client';
 import { useSession } from '../../auth';
 import { useI18n, useT } from '../../i18n';
 import {
+  ConfirmDelete,
   ErrorText,
   Field,
   FormActions,
@@ -16,7 +17,8 @@ import {
   formText,
 } from '../../ui';
 import { ScreenHealth } from './ScreenHealth';
-import { DayPartFields, DayPartsText, dayPartsOf, useRun, type Playlist } from './shared';
+import { DayPartsEditor, DayPartsText, dayPartsOf } from './DayParts';
+import { useRun, type Playlist } from './shared';
 
 type Device = Answer<'/api/signage/devices', 'get'>['items'][number];
 type Group = Answer<'/api/signage/groups', 'get'>['items'][number];
@@ -400,27 +402,15 @@ function Groups({
                 </label>
               )}
               {admin && (
-                <button
-                  type="button"
-                  className="small ghost"
-                  onClick={() =>
-                    void confirm
-                      .ask({
-                        title: t('signage.deleteGroupTitle', { name: g.name }),
-                        message: t('signage.deleteGroupText'),
-                        confirmLabel: t('common.delete'),
-                      })
-                      .then((ok) => {
-                        if (ok)
-                          void run(
-                            () => api.del('/api/signage/groups/{id}', { path: { id: g.id } }),
-                            onChange,
-                          );
-                      })
+                <ConfirmDelete
+                  confirm={confirm}
+                  name={g.name}
+                  title={t('signage.deleteGroupTitle', { name: g.name })}
+                  message={t('signage.deleteGroupText')}
+                  onDelete={() =>
+                    void run(() => api.del('/api/signage/groups/{id}', { path: { id: g.id } }), onChange)
                   }
-                >
-                  {t('common.deleteWhat', { what: g.name })}
-                </button>
+                />
               )}
             </div>
             <ul className="row wrap" aria-label={t('signage.screensOf', { name: g.name })}>
@@ -483,6 +473,8 @@ function Schedules({
     const el = e.currentTarget;
     const f = new FormData(el);
     const [kind, id] = formText(f, 'target').split(':');
+    const dayparts = dayPartsOf(f);
+    if (!dayparts) return;
     const ok = await form.run(() =>
       api.post('/api/signage/schedules', {
         body: {
@@ -490,7 +482,7 @@ function Schedules({
           playlist_id: formText(f, 'playlist_id'),
           device_id: kind === 'screen' ? id : null,
           group_id: kind === 'group' ? id : null,
-          dayparts: dayPartsOf(f),
+          dayparts,
           starts_on: formText(f, 'starts_on') || null,
           ends_on: formText(f, 'ends_on') || null,
         },
@@ -544,7 +536,7 @@ function Schedules({
               <input type="date" />
             </Field>
           </div>
-          <DayPartFields error={form.fields.dayparts} />
+          <DayPartsEditor error={form.fields.dayparts} />
           <FormActions form={form} submit={t('signage.createSchedule')} />
         </form>
       )}
@@ -581,27 +573,18 @@ function Schedules({
             </td>
             <td>
               {access.isOrgAdmin && (
-                <button
-                  type="button"
-                  className="small ghost"
-                  onClick={() =>
-                    void confirm
-                      .ask({
-                        title: t('signage.deleteScheduleTitle', { name: s.name }),
-                        message: t('signage.deleteScheduleText'),
-                        confirmLabel: t('common.delete'),
-                      })
-                      .then((ok) => {
-                        if (ok)
-                          void run(
-                            () => api.del('/api/signage/schedules/{id}', { path: { id: s.id } }),
-                            schedules.reload,
-                          );
-                      })
+                <ConfirmDelete
+                  confirm={confirm}
+                  name={s.name}
+                  title={t('signage.deleteScheduleTitle', { name: s.name })}
+                  message={t('signage.deleteScheduleText')}
+                  onDelete={() =>
+                    void run(
+                      () => api.del('/api/signage/schedules/{id}', { path: { id: s.id } }),
+                      schedules.reload,
+                    )
                   }
-                >
-                  {t('common.deleteWhat', { what: s.name })}
-                </button>
+                />
               )}
             </td>
           </tr>

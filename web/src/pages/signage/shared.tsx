@@ -4,7 +4,7 @@ import { useSession } from '../../auth';
 import { useI18n, useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
 import { assetTypeLabel } from '../../i18n/labels';
-import { formText, useLoad } from '../../ui';
+import { useLoad } from '../../ui';
 
 export type Asset = Answer<'/api/signage/assets', 'get'>['items'][number];
 export type Playlist = Answer<'/api/signage/playlists', 'get'>['items'][number];
@@ -124,74 +124,5 @@ function Usage({
       />
       <span className="small">{t('signage.usedOf', { used: text(used), max: text(max) })}</span>
     </div>
-  );
-}
-
-export type DayPart = Asset['dayparts'][number];
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
-
-/** Short weekday names of the console's language, Monday first (ISO 1–7). */
-export function useWeekdays(): Record<number, string> {
-  const { lang } = useI18n();
-  const name = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' });
-  // 2024-01-01 was a Monday.
-  return Object.fromEntries(WEEKDAYS.map((d) => [d, name.format(Date.UTC(2024, 0, d))]));
-}
-
-/** "Mon Fri 22:00–02:00" for each window, or "any time". */
-export function DayPartsText({ dayparts }: { dayparts: DayPart[] }) {
-  const t = useT();
-  const names = useWeekdays();
-  if (dayparts.length === 0) return <span className="small muted">{t('signage.anyTime')}</span>;
-  return (
-    <span className="small" data-testid="dayparts">
-      {dayparts.map((w) => `${w.days.map((d) => names[d]).join(' ')} ${w.from}–${w.until}`).join(' · ')}
-    </span>
-  );
-}
-
-/**
- * The day-part of a form (one window): the weekdays ticked and a from/until pair on the screen's
- * clock. Nothing ticked and no times means "at any time" (an empty list). A `until` of 00:00 is
- * midnight at the end of the day, and an `until` before `from` runs overnight.
- */
-export function dayPartsOf(f: FormData): DayPart[] {
-  const days = f.getAll('day').map(Number);
-  const from = formText(f, 'from');
-  const until = formText(f, 'until');
-  if (days.length === 0 && !from && !until) return [];
-  return [{ days, from: from || '00:00', until: !until || until === '00:00' ? '24:00' : until }];
-}
-
-/** Weekday boxes and a time window, filled from `value` (the first window); errors under them. */
-export function DayPartFields({ value, error }: { value?: DayPart; error?: string }) {
-  const t = useT();
-  const names = useWeekdays();
-  return (
-    <fieldset className={error ? 'field invalid' : 'field'}>
-      <legend>{t('signage.daypart')}</legend>
-      <div className="row wrap">
-        {WEEKDAYS.map((d) => (
-          <label key={d} className="check small">
-            <input type="checkbox" name="day" value={d} defaultChecked={value?.days.includes(d)} /> {names[d]}
-          </label>
-        ))}
-      </div>
-      <div className="row wrap">
-        <label>
-          {t('signage.from')} <input type="time" name="from" defaultValue={value?.from} />
-        </label>
-        <label>
-          {t('signage.until')}{' '}
-          <input type="time" name="until" defaultValue={value?.until === '24:00' ? '00:00' : value?.until} />
-        </label>
-      </div>
-      <span className="muted small">{t('signage.daypartHelp')}</span>
-      {error && (
-        <span className="error small field-error" data-field="dayparts">
-          {error}
-        </span>
-      )}
-    </fieldset>
   );
 }
