@@ -619,7 +619,7 @@ describeEachBackend(
       assert.match(textOf(await u.pres.client.get(url(`/participants/${badge.expo.id}/badge`))), /Exposant/);
     });
 
-    test('door activity is pushed live to event managers and the room’s controllers; statistics for managers', async () => {
+    test('door activity is pushed live to event managers and the room’s staff now; statistics for managers', async () => {
       live.length = 0;
       await u.ctrl.client.post(url('/check-in'), { qr: badge.part1.qr });
       const checkedIn = lastLive('events.participant.checked_in')!;
@@ -634,8 +634,8 @@ describeEachBackend(
       );
       assert.deepEqual(
         sorted(scanned.audience.userIds),
-        sorted([u.pres.id, u.ctrl.id]),
-        'not the participant, not other staff',
+        sorted([u.pres.id, u.ctrl.id, u.gest.id]),
+        'the room’s controller and manager now; not the participant, not staff of other rooms or times',
       );
       const occupancy = lastLive('events.room.occupancy')!;
       assert.deepEqual(

@@ -522,7 +522,11 @@ describeEachBackend('events: events, rooms, sessions, roles, room slots, badges,
         moved.audience.userIds.includes(u.ctrl2.id),
       JSON.stringify(moved.audience),
     );
-    assert.ok(!moved.audience.userIds?.includes(u.gest.id), 'the gestionnaire does not hold a door');
+    assert.ok(
+      moved.audience.userIds?.includes(u.gest.id),
+      'the gestionnaire holding room A now hears its door',
+    );
+    assert.ok(!moved.audience.userIds?.includes(u.part1.id), 'not the participant whose badge moved');
     assert.deepEqual(moved.audience.orgRoles, ['owner', 'admin']);
   });
 

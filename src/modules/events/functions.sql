@@ -60,6 +60,18 @@ AS $$
   UNION SELECT president_id FROM events WHERE id = p_event_id
 $$;
 
+-- Who hears about door activity (scans, occupancy) of these rooms live: the event's managers and
+-- the staff holding one of the rooms now, controllers and room managers alike — the people the scan
+-- policy lets read those scans (org owners/admins are reached by org role, see live.ts).
+CREATE OR REPLACE FUNCTION events_door_audience(p_event_id uuid, p_room_ids uuid[])
+RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY INVOKER
+AS $$
+  SELECT m FROM events_managers(p_event_id) m
+  UNION SELECT s FROM events_room_staff_now(p_event_id, p_room_ids, 'controlleur_des_badges') s
+  UNION SELECT s FROM events_room_staff_now(p_event_id, p_room_ids, 'gestionnaire_des_salles') s
+$$;
+
 -- The status a session shows: the manager's override, otherwise what the clock says.
 CREATE OR REPLACE FUNCTION events_session_status(
   p_status_override text, p_start_time timestamptz, p_end_time timestamptz
@@ -332,13 +344,11 @@ BEGIN
     'session_status',
       events_session_status(v_session.status_override, v_session.start_time, v_session.end_time),
     'left', CASE WHEN v_left.id IS NULL THEN NULL ELSE to_json(v_left) END,
-    -- Who hears about it live (live.ts doorAudienceOf publishes to them): the controllers of the
-    -- rooms concerned and the event's managers. A retry is not announced again.
+    -- Who hears about it live (live.ts doorAudienceOf publishes to them): the door audience of the
+    -- rooms concerned. A retry is not announced again.
     'audience',
       CASE WHEN v_replayed THEN ARRAY[]::bigint[] ELSE
-        ARRAY(SELECT s
-                FROM events_room_staff_now(p_event_id, ARRAY[v_room.id, v_left.id], 'controlleur_des_badges') s)
-        || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+        ARRAY(SELECT a FROM events_door_audience(p_event_id, ARRAY[v_room.id, v_left.id]) a)
       END
   );
 END;
@@ -599,9 +609,7 @@ BEGIN
     -- The rooms whose count moved, as they are now, and who hears about them (live.ts).
     'rooms', (SELECT coalesce(json_agg(r), '[]'::json) FROM event_rooms r
                WHERE r.org_id = p_org_id AND r.id = ANY (v_rooms)),
-    'audience',
-      ARRAY(SELECT s FROM events_room_staff_now(p_event_id, v_rooms, 'controlleur_des_badges') s)
-      || ARRAY(SELECT m FROM events_managers(p_event_id) m)
+    'audience', ARRAY(SELECT a FROM events_door_audience(p_event_id, v_rooms) a)
   );
 END;
 $$;

@@ -10,19 +10,18 @@ const withAdmins = (ids: Array<string | number | null>): Audience =>
   orgAdminsAnd([...new Set(ids.filter((id) => id !== null).map(Number))]);
 
 /**
- * Door activity (scans, occupancy): the event's managers, plus the controllers holding one of the
- * rooms concerned right now — the same people `roomAccessPolicy` lets read those scans. The user
- * ids come from the SQL function `events_scan_badge`, which computes them in the scan's own
- * statement.
+ * Door activity (scans, occupancy): the event's managers, plus the controllers and room managers
+ * holding one of the rooms concerned right now — the same people `roomAccessPolicy` lets read those
+ * scans. The user ids come from the SQL function `events_door_audience`, which the scan's own
+ * statement calls.
  */
 export const doorAudienceOf = (userIds: Array<string | number | null>): Audience => withAdmins(userIds);
 
-/** Door activity of one room outside a scan (the room emptied): managers and its controllers now. */
+/** Door activity of one room outside a scan (the room emptied): its door audience now. */
 export async function roomDoorAudience(t: TenantTx, eventId: string, roomId: string): Promise<Audience> {
   const rows = await queryRows<{ user_id: string | number | null }>(
     t.tx,
-    sql`select events_managers(${eventId}::uuid) as user_id
-        union select events_room_staff_now(${eventId}::uuid, array[${roomId}::uuid], 'controlleur_des_badges')`,
+    sql`select events_door_audience(${eventId}::uuid, array[${roomId}::uuid]) as user_id`,
   );
   return withAdmins(rows.map((r) => r.user_id));
 }
