@@ -64,6 +64,10 @@ function RoomOverview({ id }: { id: string }) {
   const { t, fmt } = useI18n();
   const overview = useLoad(() => api.get('/api/venue/rooms/{id}', { path: { id } }), [id]);
   useLiveEvents('events.room.', () => overview.reload());
+  // A denied scan moves no count but belongs in the door's list; only this room's scans reload it.
+  useLiveEvents('events.scan.recorded', (m) => {
+    if ((m.data as { room_id?: string }).room_id === id) overview.reload();
+  });
   const o = overview.data;
   const zone = useZone(o?.room.event.timezone);
   const session = (s: Session | null, none: string) =>
