@@ -46,13 +46,10 @@ describe('SSCv2 resources and event streams', () => {
   test('settings from the environment: HTTPS accepting self-signed certificates unless told', () => {
     const sscv2SettingsFromEnv = (env: NodeJS.ProcessEnv) =>
       loadConfig({ ROSTER_SECRET: 'test', ...env }).sennheiserSscv2;
-    assert.deepEqual(sscv2SettingsFromEnv({}), { password: null, tls: 'self-signed' });
+    assert.deepEqual(sscv2SettingsFromEnv({}), { password: null, tls: 'self-signed', ca: null });
     assert.deepEqual(
       sscv2SettingsFromEnv({ SENNHEISER_SSCV2_TLS: 'verify', SENNHEISER_SSCV2_PASSWORD: 'pw' }),
-      {
-        password: 'pw',
-        tls: 'verify',
-      },
+      { password: 'pw', tls: 'verify', ca: null },
     );
     assert.throws(
       () => sscv2SettingsFromEnv({ SENNHEISER_SSCV2_TLS: 'maybe' }),
