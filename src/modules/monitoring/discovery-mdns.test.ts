@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { after, test } from 'node:test';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { allowExactly } from '../../core/net/outbound.ts';
 import { discoveryOf } from './index.ts';
+import { discoveryProbe } from './adapters/test-support.ts';
 import {
   startSennheiserReceiver,
   type SimulatedSennheiserReceiver,
@@ -34,30 +34,9 @@ describeEachBackend(
     let sscv2: SimulatedSscv2Receiver;
     const disallow: (() => void)[] = [];
 
-    /** Sends one datagram to the mDNS listener and waits until it has been handled. */
-    const deliver = async (payload: Buffer) => {
-      const handled = discoveryOf(env().app).next();
-      const socket = dgram.createSocket('udp4');
-      await new Promise<void>((resolve, reject) =>
-        socket.send(payload, listener.port, listener.address, (err) => (err ? reject(err) : resolve())),
-      );
-      socket.close();
-      return handled;
-    };
-    const announce = async (rx: { announce(target: typeof listener): Promise<void> }) => {
-      const handled = discoveryOf(env().app).next();
-      await rx.announce(listener);
-      return handled;
-    };
+    const { deliver, announce, malformedCount } = discoveryProbe(env, () => listener);
     const found = async (client = admin) =>
       (await client.get<string, { listening: boolean; items: Found[] }>(`${M}/discovery`)).body;
-    const malformedCount = async () => {
-      const metric = env().app.metrics.registry.getSingleMetric(
-        'roster_monitoring_discovery_datagrams_total',
-      );
-      const values = (await metric?.get())?.values ?? [];
-      return values.find((v) => v.labels.outcome === 'malformed')?.value ?? 0;
-    };
 
     after(async () => {
       for (const undo of disallow) undo();

@@ -1,6 +1,7 @@
 import type { Protocol } from '../types.ts';
 import { channelsOfModel, SSC_PORT } from './protocol.ts';
 import { SSCV2_PORT } from './sscv2-protocol.ts';
+import { ByteReader } from '../byte-reader.ts';
 
 /**
  * Sennheiser devices announce themselves with DNS-SD over multicast DNS (RFC 6762/6763): DNS
@@ -46,31 +47,10 @@ export class MdnsError extends Error {}
 /** DNS names are case-insensitive: compared in lower case, without the trailing dot. */
 const canonical = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
-/** Reads a DNS message, refusing any read past its end and any compression pointer loop. */
-class Reader {
-  at = 0;
-  constructor(private readonly buf: Buffer) {}
-  u8() {
-    this.need(1);
-    return this.buf.readUInt8(this.at++);
-  }
-  u16() {
-    this.need(2);
-    const v = this.buf.readUInt16BE(this.at);
-    this.at += 2;
-    return v;
-  }
-  u32() {
-    this.need(4);
-    const v = this.buf.readUInt32BE(this.at);
-    this.at += 4;
-    return v;
-  }
-  bytes(n: number) {
-    this.need(n);
-    const b = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
-    return b;
+/** Reads a DNS message's fields and names, refusing any compression pointer loop. */
+class Reader extends ByteReader {
+  constructor(buf: Buffer) {
+    super(buf, (message) => new MdnsError(message));
   }
   /** A name of labels, possibly ending in a pointer to an earlier name (message compression). */
   name(): string {
@@ -103,9 +83,6 @@ class Reader {
     }
     this.at = resumeAt ?? at;
     return labels.join('.');
-  }
-  private need(n: number) {
-    if (this.at + n > this.buf.length) throw new MdnsError('message shorter than its records');
   }
 }
 

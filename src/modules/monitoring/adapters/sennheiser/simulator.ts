@@ -40,10 +40,10 @@ export interface SimulatedSennheiserReceiver {
   model: string;
   state: ReceiverState;
   faults: SennheiserFaults;
-  /** Live meter subscriptions. */
+  /** Live meter subscriptions (SSCv2: open subscription streams). */
   subscriptions(): number;
   control(cmd: SennheiserControl): void;
-  /** Sends one mDNS announcement (DNS-SD, `_ssc._udp`) to `group:port` (multicast or unicast). */
+  /** Sends one mDNS announcement (DNS-SD, `_ssc._udp`; SSCv2: version 2 and its URI) to `group:port`. */
   announce(target: { address: string; port: number }): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,16 +2,16 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { initialState, type ReceiverState } from '../../simulator.ts';
+import { initialState } from '../../simulator.ts';
 import { sendAnnouncement } from '../announce.ts';
 import { sennheiserMdnsResponse } from './mdns.ts';
 import { channelsOfModel } from './protocol.ts';
 import {
   answer,
   applySennheiserControl,
-  type SennheiserControl,
   type SennheiserFaults,
   type SennheiserReceiverOptions,
+  type SimulatedSennheiserReceiver,
 } from './simulator.ts';
 import { API_USER, ACTIVE, IDENTITY, messageOf, SITE, SUBSCRIPTIONS } from './sscv2-protocol.ts';
 
@@ -32,19 +32,8 @@ export interface Sscv2ReceiverOptions extends SennheiserReceiverOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
-export interface SimulatedSscv2Receiver {
-  host: string;
-  port: number;
-  model: string;
-  state: ReceiverState;
-  faults: SennheiserFaults;
-  /** Open subscription streams. */
-  subscriptions(): number;
-  control(cmd: SennheiserControl): void;
-  /** Sends one mDNS announcement (DNS-SD, SSC version 2 with its https URI) to `group:port`. */
-  announce(target: { address: string; port: number }): Promise<void>;
-  close(): Promise<void>;
-}
+/** As the SSC simulator: what the tests and the CLI drive does not depend on the protocol. */
+export type SimulatedSscv2Receiver = SimulatedSennheiserReceiver;
 
 type Tree = { [key: string]: unknown };
 
