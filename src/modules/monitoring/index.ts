@@ -337,7 +337,6 @@ async function simulateVendor(
   printAllowHint(first.host);
   const timers: NodeJS.Timeout[] = [];
   if (o.announce) {
-    if (vendor !== 'shure') throw new Error('--announce: only Shure receivers announce themselves (SLP)');
     const [address, port] = o.announce.split(':');
     if (!address || !Number.isInteger(Number(port))) throw new Error('--announce must be host:port');
     const send = () => {
@@ -345,7 +344,8 @@ async function simulateVendor(
     };
     send();
     timers.push(setInterval(send, 5000));
-    console.log(`Announcing every 5 s to ${o.announce} for discovery.`);
+    const how = vendor === 'shure' ? 'SLP' : 'mDNS';
+    console.log(`Announcing (${how}) every 5 s to ${o.announce} for discovery.`);
   }
   if (o.faults) {
     let step = 0;
