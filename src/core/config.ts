@@ -74,12 +74,19 @@ export interface Config {
    */
   monitoringDiscovery: { address: string; port: number; group: string | null } | null;
   /**
+   * MONITORING_DISCOVERY_MDNS: where the server listens for Sennheiser receivers (DNS-SD over
+   * multicast DNS): `multicast` (default: the group 224.0.0.251 on UDP 5353), `host:port`, or `off`.
+   */
+  monitoringDiscoveryMdns: { address: string; port: number; group: string | null } | null;
+  /**
    * How Sennheiser receivers speaking SSCv2 are reached. SENNHEISER_SSCV2_PASSWORD: the
    * third-party access password set on the receivers (user `api`; unset: none asked).
    * SENNHEISER_SSCV2_TLS: `self-signed` (default: HTTPS accepting the certificate receivers make
    * for themselves, as they ship with no other), `verify` (certificates checked) or `off` (HTTP).
+   * SENNHEISER_SSCV2_CA: a PEM file of the certificates to trust (the venue's authority, or the
+   * receivers' own certificates, pinned); it implies `verify`, and then only these are trusted.
    */
-  sennheiserSscv2: { password: string | null; tls: 'self-signed' | 'verify' | 'off' };
+  sennheiserSscv2: { password: string | null; tls: 'self-signed' | 'verify' | 'off'; ca: string | null };
 }
 
 function intFromEnv(value: string | undefined, fallback: number, name: string): number {
@@ -148,15 +155,19 @@ function networksFromEnv(value: string | undefined, name: string): string[] {
   return networks;
 }
 
-function discoveryFromEnv(value: string | undefined): Config['monitoringDiscovery'] {
+function discoveryFromEnv(
+  value: string | undefined,
+  name = 'MONITORING_DISCOVERY',
+  multicast = { port: 8427, group: '239.255.254.253' },
+): Config['monitoringDiscovery'] {
   const v = (value ?? '').trim();
   if (v === 'off') return null;
-  if (v === '' || v === 'multicast') return { address: '0.0.0.0', port: 8427, group: '239.255.254.253' };
+  if (v === '' || v === 'multicast') return { address: '0.0.0.0', ...multicast };
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(v);
   const port = match ? Number(match[2]) : NaN;
   if (!match || port > 65535)
     throw new Error(
-      `MONITORING_DISCOVERY must be multicast, off or ipv4:port (like 127.0.0.1:8427), got "${v}"`,
+      `${name} must be multicast, off or ipv4:port (like 127.0.0.1:${multicast.port}), got "${v}"`,
     );
   return { address: match[1], port, group: null };
 }
@@ -164,10 +175,28 @@ function discoveryFromEnv(value: string | undefined): Config['monitoringDiscover
 const SSCV2_TLS = ['self-signed', 'verify', 'off'] as const;
 
 function sscv2FromEnv(env: NodeJS.ProcessEnv): Config['sennheiserSscv2'] {
-  const tls = env.SENNHEISER_SSCV2_TLS || 'self-signed';
+  const ca = env.SENNHEISER_SSCV2_CA ? pemFromFile(env.SENNHEISER_SSCV2_CA, 'SENNHEISER_SSCV2_CA') : null;
+  const tls = env.SENNHEISER_SSCV2_TLS || (ca ? 'verify' : 'self-signed');
   if (!(SSCV2_TLS as readonly string[]).includes(tls))
     throw new Error(`SENNHEISER_SSCV2_TLS must be self-signed, verify or off, got "${tls}"`);
-  return { password: env.SENNHEISER_SSCV2_PASSWORD || null, tls: tls as (typeof SSCV2_TLS)[number] };
+  if (ca && tls !== 'verify')
+    throw new Error(`SENNHEISER_SSCV2_CA is used only with SENNHEISER_SSCV2_TLS=verify, got "${tls}"`);
+  return { password: env.SENNHEISER_SSCV2_PASSWORD || null, tls: tls as (typeof SSCV2_TLS)[number], ca };
+}
+
+/** The certificates of a PEM file; a missing file or one holding none stops the start, naming it. */
+function pemFromFile(file: string, name: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: err,
+    });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(`${name}: ${file} holds no PEM certificate`);
+  return text;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -205,6 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundAllowNetworks: networksFromEnv(env.OUTBOUND_ALLOW_NETWORKS, 'OUTBOUND_ALLOW_NETWORKS'),
     checkResponses: switchFromEnv(env.CHECK_RESPONSES, false, 'CHECK_RESPONSES'),
     monitoringDiscovery: discoveryFromEnv(env.MONITORING_DISCOVERY),
+    monitoringDiscoveryMdns: discoveryFromEnv(env.MONITORING_DISCOVERY_MDNS, 'MONITORING_DISCOVERY_MDNS', {
+      port: 5353,
+      group: '224.0.0.251',
+    }),
     sennheiserSscv2: sscv2FromEnv(env),
   };
 }

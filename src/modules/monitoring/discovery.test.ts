@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { after, test } from 'node:test';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { allowExactly } from '../../core/net/outbound.ts';
@@ -7,6 +6,7 @@ import client from 'prom-client';
 import type { FastifyBaseLogger } from 'fastify';
 import { discoveryOf } from './index.ts';
 import { createDiscovery } from './discovery.ts';
+import { discoveryProbe } from './adapters/test-support.ts';
 import { startShureReceiver, type SimulatedShureReceiver } from './adapters/shure/simulator.ts';
 import { decodeSlp, encodeSrvReg, shureAnnouncement, shureSrvReg } from './adapters/shure/slp.ts';
 import type { Organization } from '../identity/service.ts';
@@ -109,35 +109,9 @@ describeEachBackend(
     const receivers: SimulatedShureReceiver[] = [];
     const disallow: (() => void)[] = [];
 
-    const send = (payload: Buffer) =>
-      new Promise<void>((resolve, reject) => {
-        const socket = dgram.createSocket('udp4');
-        socket.send(payload, listener.port, listener.address, (err) => {
-          socket.close();
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    /** Sends and waits until the listener has handled the datagram. */
-    const deliver = async (payload: Buffer) => {
-      const handled = discoveryOf(env().app).next();
-      await send(payload);
-      return handled;
-    };
-    const announce = async (rx: SimulatedShureReceiver) => {
-      const handled = discoveryOf(env().app).next();
-      await rx.announce(listener);
-      return handled;
-    };
+    const { deliver, announce, malformedCount } = discoveryProbe(env, () => listener);
     const found = async (client = admin) =>
       (await client.get<string, { listening: boolean; items: Found[] }>(`${M}/discovery`)).body;
-    const malformedCount = async () => {
-      const metric = env().app.metrics.registry.getSingleMetric(
-        'roster_monitoring_discovery_datagrams_total',
-      );
-      const values = (await metric?.get())?.values ?? [];
-      return values.find((v) => v.labels.outcome === 'malformed')?.value ?? 0;
-    };
 
     after(async () => {
       for (const undo of disallow) undo();

@@ -13,11 +13,20 @@ import { registeredCounter } from '../../core/http/metrics.ts';
 import { chassis } from './schema.ts';
 import { createChassis, createUnit, type Chassis, type WirelessUnit } from './hardware.ts';
 import type { Identity } from './adapters/types.ts';
+import { MANUFACTURERS, type Protocol } from './adapters/types.ts';
 import { decodeSlp, shureAnnouncement, SlpError, MAX_DATAGRAM } from './adapters/shure/slp.ts';
+import {
+  decodeDns,
+  MAX_MDNS_DATAGRAM,
+  MdnsError,
+  sennheiserAnnouncements,
+  sscQuery,
+} from './adapters/sennheiser/mdns.ts';
 import type { Family } from './adapters/shure/protocol.ts';
 
 /**
- * Receivers found on the venue network by their own announcements (SLP, adapters/shure/slp.ts).
+ * Receivers found on the venue network by their own announcements: Shure's over SLP
+ * (adapters/shure/slp.ts), Sennheiser's over multicast DNS (adapters/sennheiser/mdns.ts).
  * The listener keeps, per process and in memory, the devices heard from recently — a bounded set
  * whose entries expire when a device stops announcing. An org sees only the devices at addresses
  * the outbound rule lets it connect to (core/net/outbound.ts): the server's network is not shown
@@ -27,7 +36,7 @@ import type { Family } from './adapters/shure/protocol.ts';
 export interface DiscoveredReceiver {
   /** Stable for an address and port, so a console row and its Add button survive refreshes. */
   id: string;
-  protocol: 'shure';
+  protocol: Protocol;
   address: string;
   port: number;
   family: Family | null;
@@ -47,6 +56,43 @@ export interface ListenTarget {
   group: string | null;
 }
 
+/** What one datagram announces: receivers (none when it is about something else), or why it is unusable. */
+type Announced = Pick<DiscoveredReceiver, 'protocol' | 'port' | 'family' | 'model' | 'name' | 'channels'> & {
+  deviceClass: string | null;
+};
+type Heard = { announced: Announced[] } | { malformed: string };
+
+/** How receivers announce themselves: Shure over SLP, Sennheiser over mDNS (DNS-SD). */
+export type Announcements = 'slp' | 'mdns';
+
+const SOURCES: Record<Announcements, { maxBytes: number; read: (datagram: Buffer) => Heard }> = {
+  slp: {
+    maxBytes: MAX_DATAGRAM,
+    read: (datagram) => {
+      try {
+        const message = decodeSlp(datagram);
+        const shure = message && shureAnnouncement(message);
+        return { announced: shure ? [{ protocol: 'shure', ...shure }] : [] };
+      } catch (err) {
+        if (err instanceof SlpError) return { malformed: err.message };
+        throw err;
+      }
+    },
+  },
+  mdns: {
+    maxBytes: MAX_MDNS_DATAGRAM,
+    read: (datagram) => {
+      try {
+        const found = sennheiserAnnouncements(decodeDns(datagram));
+        return { announced: found.map((a) => ({ ...a, family: null, deviceClass: null })) };
+      } catch (err) {
+        if (err instanceof MdnsError) return { malformed: err.message };
+        throw err;
+      }
+    },
+  },
+};
+
 export interface DiscoveryOptions {
   log: FastifyBaseLogger;
   registry: client.Registry;
@@ -54,6 +100,8 @@ export interface DiscoveryOptions {
   maxEntries?: number;
   /** A device not heard from for this long is forgotten. */
   ttlMs?: number;
+  /** How often the mDNS group is asked who offers SSC. */
+  queryEveryMs?: number;
   now?: () => number;
 }
 
@@ -76,13 +124,17 @@ const entryId = (address: string, port: number) =>
 export function createDiscovery(opts: DiscoveryOptions) {
   const maxEntries = opts.maxEntries ?? 256;
   const ttlMs = opts.ttlMs ?? 10 * 60_000;
+  const queryEveryMs = opts.queryEveryMs ?? 60_000;
   const now = opts.now ?? Date.now;
   const counter = datagramCounter(opts.registry);
   // Insertion order is the order last heard from: the first entry is the stalest.
   const entries = new Map<string, DiscoveredReceiver>();
   const loggedSenders = new Set<string>();
   const waiters = new Set<(outcome: Outcome) => void>();
-  let socket: dgram.Socket | null = null;
+  const sockets = new Map<
+    Announcements,
+    { socket: dgram.Socket; target: ListenTarget; askedAt: number | null }
+  >();
 
   function settle(outcome: Outcome): Outcome {
     counter.inc({ outcome });
@@ -99,25 +151,14 @@ export function createDiscovery(opts: DiscoveryOptions) {
     return settle('malformed');
   }
 
-  /** Takes one datagram from `address`: the sender's address is the device's, whatever it claims. */
-  function receive(datagram: Buffer, address: string): Outcome {
-    if (datagram.length > MAX_DATAGRAM) return malformed(address, `datagram of ${datagram.length} bytes`);
-    let announced;
-    try {
-      const message = decodeSlp(datagram);
-      announced = message && shureAnnouncement(message);
-    } catch (err) {
-      if (err instanceof SlpError) return malformed(address, err.message);
-      throw err;
-    }
-    if (!announced) return settle('ignored');
+  function remember(address: string, announced: Announced) {
     const id = entryId(address, announced.port);
     const before = entries.get(id);
     const at = new Date(now());
     entries.delete(id);
     entries.set(id, {
       id,
-      protocol: 'shure',
+      protocol: announced.protocol,
       address,
       port: announced.port,
       family: announced.family ?? before?.family ?? null,
@@ -129,6 +170,19 @@ export function createDiscovery(opts: DiscoveryOptions) {
       lastSeen: at,
     });
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  }
+
+  /**
+   * Takes one datagram from `address` (an SLP message unless said otherwise): the sender's address
+   * is the device's, whatever the message claims.
+   */
+  function receive(datagram: Buffer, address: string, source: Announcements = 'slp'): Outcome {
+    const { maxBytes, read } = SOURCES[source];
+    if (datagram.length > maxBytes) return malformed(address, `datagram of ${datagram.length} bytes`);
+    const heard = read(datagram);
+    if ('malformed' in heard) return malformed(address, heard.malformed);
+    if (!heard.announced.length) return settle('ignored');
+    for (const announced of heard.announced) remember(address, announced);
     return settle('kept');
   }
 
@@ -141,13 +195,15 @@ export function createDiscovery(opts: DiscoveryOptions) {
     }
   }
 
-  async function listen(target: ListenTarget): Promise<AddressInfo> {
-    if (socket) return socket.address();
+  /** Listens for `source`'s announcements at `target` (once per source; again after a failure). */
+  async function listen(target: ListenTarget, source: Announcements = 'slp'): Promise<AddressInfo> {
+    const open = sockets.get(source);
+    if (open) return open.socket.address();
     // Several servers on one host may all listen: the group's datagrams reach each of them.
     const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     s.on('message', (msg, rinfo) => {
       try {
-        receive(msg, rinfo.address);
+        receive(msg, rinfo.address, source);
       } catch (err) {
         opts.log.error({ err, from: rinfo.address }, 'discovery datagram not handled');
       }
@@ -160,8 +216,8 @@ export function createDiscovery(opts: DiscoveryOptions) {
       });
     });
     s.on('error', (err) => {
-      opts.log.warn({ err }, 'discovery listener failed; it starts again at the next tick');
-      close();
+      opts.log.warn({ err, source }, 'discovery listener failed; it starts again at the next tick');
+      closeOne(source);
     });
     if (target.group) {
       try {
@@ -171,21 +227,41 @@ export function createDiscovery(opts: DiscoveryOptions) {
         opts.log.warn({ err, group: target.group }, 'discovery cannot join the multicast group');
       }
     }
-    socket = s;
+    sockets.set(source, { socket: s, target, askedAt: null });
     return s.address();
   }
 
+  /**
+   * Asks the mDNS group who offers SSC, at most once per `queryEveryMs`: Sennheiser devices answer
+   * questions rather than repeating their announcement. Unicast-only listeners ask nobody.
+   */
+  function ask() {
+    const open = sockets.get('mdns');
+    if (!open?.target.group) return;
+    if (open.askedAt !== null && now() - open.askedAt < queryEveryMs) return;
+    open.askedAt = now();
+    open.socket.send(sscQuery(), open.target.port, open.target.group, (err) => {
+      if (err) opts.log.warn({ err }, 'discovery cannot send its mDNS question');
+    });
+  }
+
+  function closeOne(source: Announcements) {
+    sockets.get(source)?.socket.close();
+    sockets.delete(source);
+  }
+
   function close() {
-    socket?.close();
-    socket = null;
+    for (const source of [...sockets.keys()]) closeOne(source);
   }
 
   return {
     receive,
     prune,
     listen,
+    ask,
     close,
-    listening: () => socket !== null,
+    /** Listening for `source`'s announcements, or for any when not said. */
+    listening: (source?: Announcements) => (source ? sockets.has(source) : sockets.size > 0),
     /** Devices heard from within the time to live, most recent first. */
     found(): DiscoveredReceiver[] {
       prune();
@@ -259,16 +335,17 @@ export async function addDiscovered(
   const model = identity?.model || entry.model || '';
   const channels = identity?.channels || entry.channels || 0;
   const label = identity?.name || entry.name;
+  const vendor = MANUFACTURERS[entry.protocol];
   const rack = await createChassis(t, {
-    name: input.name || label || `${model || 'Shure receiver'} ${entry.address}`,
-    manufacturer: 'Shure',
+    name: input.name || label || `${model || `${vendor} receiver`} ${entry.address}`,
+    manufacturer: vendor,
     model,
     serial: identity?.serial ?? null,
     firmware: identity?.firmware ?? '',
     ip: entry.address,
     port: entry.port,
     locationId: input.locationId ?? null,
-    protocol: 'shure',
+    protocol: entry.protocol,
     isOnline: identity !== null,
   });
   const units: WirelessUnit[] = [];

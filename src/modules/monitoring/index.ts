@@ -13,7 +13,7 @@ import { createGroup } from './groups.ts';
 import { createAssignment } from './assignments.ts';
 import { chassis, wirelessUnits, type Priority } from './schema.ts';
 import { createPoller, type Poller } from './poller.ts';
-import { createDiscovery, type Discovery } from './discovery.ts';
+import { createDiscovery, type Announcements, type Discovery, type ListenTarget } from './discovery.ts';
 import { startControlServer, startReceivers } from './simulator.ts';
 import {
   startShureReceiver,
@@ -337,7 +337,6 @@ async function simulateVendor(
   printAllowHint(first.host);
   const timers: NodeJS.Timeout[] = [];
   if (o.announce) {
-    if (vendor !== 'shure') throw new Error('--announce: only Shure receivers announce themselves (SLP)');
     const [address, port] = o.announce.split(':');
     if (!address || !Number.isInteger(Number(port))) throw new Error('--announce must be host:port');
     const send = () => {
@@ -345,7 +344,8 @@ async function simulateVendor(
     };
     send();
     timers.push(setInterval(send, 5000));
-    console.log(`Announcing every 5 s to ${o.announce} for discovery.`);
+    const how = vendor === 'shure' ? 'SLP' : 'mDNS';
+    console.log(`Announcing (${how}) every 5 s to ${o.announce} for discovery.`);
   }
   if (o.faults) {
     let step = 0;
@@ -398,29 +398,37 @@ export const monitoringModule: RosterModule = {
       everyMs: app.deps.config.monitoringPollMs,
       run: async () => void (await poller.poll(new Date(), { subscribe: true })),
     });
-    const listenOn = app.deps.config.monitoringDiscovery;
+    const listenOn = {
+      slp: app.deps.config.monitoringDiscovery,
+      mdns: app.deps.config.monitoringDiscoveryMdns,
+    } satisfies Record<Announcements, unknown>;
     // In every process: announcements reach each listener, and each answers its own requests.
-    let listenError: string | null = null;
-    if (listenOn)
+    const listenErrors = new Map<Announcements, string>();
+    const listen = async (source: Announcements, target: ListenTarget) => {
+      if (discovery.listening(source)) return;
+      await discovery.listen(target, source).then(
+        (at) => {
+          listenErrors.delete(source);
+          app.log.info({ at, group: target.group, source }, 'receiver discovery listening');
+        },
+        (err: Error) => {
+          // Once per distinct failure, not every tick.
+          if (listenErrors.get(source) !== err.message)
+            app.log.warn({ err, source }, 'receiver discovery cannot listen; trying again every tick');
+          listenErrors.set(source, err.message);
+        },
+      );
+    };
+    if (listenOn.slp || listenOn.mdns)
       app.jobs.add({
         name: DISCOVERY_JOB,
         everyMs: 5000,
         eachProcess: true,
         run: async () => {
           discovery.prune();
-          if (discovery.listening()) return;
-          await discovery.listen(listenOn).then(
-            (at) => {
-              listenError = null;
-              app.log.info({ at, group: listenOn.group }, 'receiver discovery listening');
-            },
-            (err: Error) => {
-              // Once per distinct failure, not every tick.
-              if (listenError !== err.message)
-                app.log.warn({ err }, 'receiver discovery cannot listen; trying again every tick');
-              listenError = err.message;
-            },
-          );
+          if (listenOn.slp) await listen('slp', listenOn.slp);
+          if (listenOn.mdns) await listen('mdns', listenOn.mdns);
+          discovery.ask();
         },
       });
     app.addHook('onClose', async () => {

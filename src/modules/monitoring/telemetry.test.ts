@@ -6,7 +6,7 @@ import type { Actor } from '../../core/access/actor.ts';
 import type { Organization } from '../identity/service.ts';
 import { startReceiver, type SimulatedReceiver } from './simulator.ts';
 import { POLL_JOB } from './index.ts';
-import { createPoller } from './poller.ts';
+import { fakeClockPoller, malformedCount } from './adapters/test-support.ts';
 import type { z } from 'zod';
 import type { AlertView, assignmentOut, chassisOut, unitOut } from './views.ts';
 
@@ -35,33 +35,16 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
   let rack: z.infer<typeof chassisOut>;
   const units: UnitJson[] = [];
   const assignment: Record<string, z.infer<typeof assignmentOut> & { performerId: string }> = {};
-  // A poller of the test's own, whose receiver reads may take long on a busy machine: a slow
-  // answer must not count as an unreachable receiver here (one that is off fails at once).
-  let poller: ReturnType<typeof createPoller> | undefined;
-  // A fake clock: every poll is one simulated second after the previous one, no sleeping.
-  let clock = Date.parse('2030-01-01T20:00:00Z');
-  const poll = (seconds = 1) => {
-    clock += seconds * 1000;
-    poller ??= createPoller({
-      db: env().app.deps.database.db,
-      bus: env().bus,
-      log: env().app.log,
-      registry: env().app.metrics.registry,
-      fetchTimeoutMs: 30_000,
-    });
-    return poller.poll(new Date(clock));
-  };
+  // A poller of the test's own on a fake clock, whose receiver reads may take long on a busy machine:
+  // a slow answer must not count as an unreachable receiver here (one that is off fails at once).
+  const poller = fakeClockPoller(env, '2030-01-01T20:00:00Z');
+  const poll = (seconds = 1) => poller.poll(seconds);
   const unit = async (i: number) => (await admin.get(`${M}/units/${units[i].id}`)).body;
   const alertsOf = async (c: Client, query = '') =>
     (await c.get<string, { items: AlertView[] }>(`${M}/alerts${query}`)).body.items;
-  const malformedCount = async () => {
-    const metric = env().app.metrics.registry.getSingleMetric('roster_monitoring_malformed_telemetry_total');
-    return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
-  };
 
   after(async () => {
-    poller?.close();
-    await poller?.settled();
+    await poller.close();
     await rx?.close();
   });
 
@@ -151,16 +134,13 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
         ch1.status,
         ch1.last_seen,
       ],
-      [90, 5, 540, 80, 'A', 40, false, 'online', new Date(clock).toISOString()],
+      [90, 5, 540, 80, 'A', 40, false, 'online', poller.now().toISOString()],
     );
     const c = (await admin.get(`${M}/chassis/${rack.id}`)).body;
-    assert.deepEqual(
-      [c.is_online, c.missed_polls, c.last_polled_at],
-      [true, 0, new Date(clock).toISOString()],
-    );
+    assert.deepEqual([c.is_online, c.missed_polls, c.last_polled_at], [true, 0, poller.now().toISOString()]);
     const history = (await admin.get(`${M}/units/${units[0].id}/history`)).body;
     assert.deepEqual(history.items, [
-      { at: new Date(clock).toISOString(), battery: 90, rf_signal: 80, audio_level: 40, status: 'online' },
+      { at: poller.now().toISOString(), battery: 90, rf_signal: 80, audio_level: 40, status: 'online' },
     ]);
     await poll();
     assert.equal(
@@ -295,20 +275,17 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal((await alertsOf(admin, '?priority=low')).length, 0);
     assert.equal((await alertsOf(admin, `?unit=${units[1].id}`)).length, 0);
     assert.equal(
-      (await alertsOf(admin, `?from=${encodeURIComponent(new Date(clock).toISOString())}`)).length,
+      (await alertsOf(admin, `?from=${encodeURIComponent(poller.now().toISOString())}`)).length,
       0,
     );
-    assert.equal(
-      (await alertsOf(admin, `?to=${encodeURIComponent(new Date(clock).toISOString())}`)).length,
-      1,
-    );
+    assert.equal((await alertsOf(admin, `?to=${encodeURIComponent(poller.now().toISOString())}`)).length, 1);
     const bad = await admin.get(`${M}/alerts?state=sleeping`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].path, 'query.state');
   });
 
   test('malformed telemetry is counted, the unit keeps its last good state and the poller keeps running', async () => {
-    const before = await malformedCount();
+    const before = await malformedCount(env);
     rx.control({ channel: 1, battery: 50 });
     rx.control({ channel: 2, battery: 70 });
     rx.control({ channel: 1, malformed: 'schema' });
@@ -316,13 +293,13 @@ describeEachBackend('monitoring telemetry: simulator → poller → unit state, 
     assert.equal(report.malformed, 1);
     assert.equal((await unit(0)).battery, 100, 'CH1 keeps its last good reading');
     assert.equal((await unit(1)).battery, 70, 'the well-formed channels of the same receiver still update');
-    assert.equal(await malformedCount(), before + 1);
+    assert.equal(await malformedCount(env), before + 1);
 
     rx.control({ malformed: 'json' });
     rx.control({ channel: 2, battery: 60 });
     await poll();
     assert.equal((await unit(1)).battery, 70, 'a truncated answer changes nothing');
-    assert.equal(await malformedCount(), before + 2);
+    assert.equal(await malformedCount(env), before + 2);
     assert.equal(
       (await admin.get(`${M}/chassis/${rack.id}`)).body.is_online,
       true,

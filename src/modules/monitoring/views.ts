@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATES, PRIORITIES, UNIT_STATUSES } from './schema.ts';
-import { PROTOCOLS } from './adapters/types.ts';
+import { MANUFACTURERS, PROTOCOLS } from './adapters/types.ts';
 import type { AlertRow } from './alerts.ts';
 import type { AssignmentRow, PerformerAssignment } from './assignments.ts';
 import type { Board } from './boards.ts';
@@ -81,6 +81,8 @@ export const chassisView = (c: Chassis) => ({
 export const discoveredOut = z.object({
   id: z.string(),
   protocol: z.enum(PROTOCOLS),
+  /** Who makes it (Shure, Sennheiser), from how it announced itself. */
+  vendor: z.string(),
   address: z.string(),
   port: z.number(),
   model: z.string().nullable(),
@@ -95,6 +97,7 @@ export const discoveredOut = z.object({
 export const discoveredView = (d: DiscoveredForOrg) => ({
   id: d.id,
   protocol: d.protocol,
+  vendor: MANUFACTURERS[d.protocol],
   address: d.address,
   port: d.port,
   model: d.model,

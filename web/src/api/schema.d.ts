@@ -6144,6 +6144,7 @@ export interface paths {
                                 id: string;
                                 /** @enum {string} */
                                 protocol: "roster-json" | "shure" | "sennheiser" | "sennheiser-sscv2";
+                                vendor: string;
                                 address: string;
                                 port: number;
                                 model: string | null;

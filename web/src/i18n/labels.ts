@@ -1,3 +1,4 @@
+import type { Answer } from '../api/client';
 import type { EventRole } from '../auth';
 import type { Key } from './en';
 import type { T } from './index';
@@ -69,4 +70,13 @@ const ASSET_TYPES: Record<string, Key> = {
   webpage: 'assetType.webpage',
   stream: 'assetType.stream',
 };
+/** Every protocol the API can answer has its label: a new one does not compile without it. */
+const PROTOCOLS: Record<Answer<'/api/monitoring/chassis', 'get'>['items'][number]['protocol'], Key> = {
+  'roster-json': 'protocol.roster-json',
+  shure: 'protocol.shure',
+  sennheiser: 'protocol.sennheiser',
+  'sennheiser-sscv2': 'protocol.sennheiser-sscv2',
+};
+export const protocolLabel = (t: T, protocol: string) => label(t, PROTOCOLS, protocol);
+
 export const assetTypeLabel = (t: T, type: string) => label(t, ASSET_TYPES, type);

@@ -1,10 +1,13 @@
 import type { TestEnv } from '../../../../test/support/env.ts';
 import { createPoller } from '../poller.ts';
+import { discoveryOf } from '../index.ts';
+import { sendAnnouncement } from './announce.ts';
 import type { ChannelReading, ChassisRow, Protocol, StreamEvents } from './types.ts';
 
 /**
  * What the adapter tests share: a poller on a fake clock over a test app, the malformed-telemetry
- * count, a chassis row for a simulated receiver and a stream recorder whose events can be awaited.
+ * count, a chassis row for a simulated receiver, a stream recorder whose events can be awaited, and
+ * datagrams to the discovery listener.
  */
 
 /**
@@ -26,6 +29,8 @@ export function fakeClockPoller(env: () => TestEnv, start = '2030-01-01T20:00:00
       });
       return poller.poll(new Date(clock));
     },
+    /** The fake clock's time: that of the last poll (the start before the first). */
+    now: () => new Date(clock),
     async close() {
       poller?.close();
       await poller?.settled();
@@ -81,4 +86,31 @@ export function recorder() {
       waiters.push({ pred, resolve });
     });
   return { events, handlers, next };
+}
+
+/**
+ * Datagrams to a discovery listener of the test app (at `listener()`, known once it listens), each
+ * awaited until the listener has handled it; and the malformed ones counted so far.
+ */
+export function discoveryProbe(env: () => TestEnv, listener: () => { address: string; port: number }) {
+  const handled = () => discoveryOf(env().app).next();
+  return {
+    deliver: async (payload: Buffer) => {
+      const outcome = handled();
+      await sendAnnouncement('127.0.0.1', listener(), payload);
+      return outcome;
+    },
+    announce: async (rx: { announce(target: { address: string; port: number }): Promise<void> }) => {
+      const outcome = handled();
+      await rx.announce(listener());
+      return outcome;
+    },
+    malformedCount: async () => {
+      const metric = env().app.metrics.registry.getSingleMetric(
+        'roster_monitoring_discovery_datagrams_total',
+      );
+      const values = (await metric?.get())?.values ?? [];
+      return values.find((v) => v.labels.outcome === 'malformed')?.value ?? 0;
+    },
+  };
 }

@@ -10,6 +10,14 @@ import { z } from 'zod';
 export const PROTOCOLS = ['roster-json', 'shure', 'sennheiser', 'sennheiser-sscv2'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
+/** Who makes the receivers of each protocol: a discovered receiver's chassis gets it as manufacturer. */
+export const MANUFACTURERS: Record<Protocol, string> = {
+  'roster-json': 'Roster',
+  shure: 'Shure',
+  sennheiser: 'Sennheiser',
+  'sennheiser-sscv2': 'Sennheiser',
+};
+
 /** One channel as a receiver reports it, polled or pushed, in vendor-neutral units. */
 export const channelReading = z.object({
   slot: z.number().int().min(0),

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { allPages, api, type Answer } from '../../api/client';
 import { useI18n } from '../../i18n';
+import { protocolLabel } from '../../i18n/labels';
 import { ErrorText, Options, Page, StatusText, Table, useItemResults, useLoad } from '../../ui';
 
 type Chassis = Answer<'/api/monitoring/chassis', 'get'>['items'][number];
@@ -61,7 +62,7 @@ export function Hardware() {
                 <td>{[c.manufacturer, c.model].filter(Boolean).join(' ')}</td>
                 <td>{c.ip ? `${c.ip}:${c.port ?? ''}` : '—'}</td>
                 <td>{(c.location_id && place.get(c.location_id)) || t('hardware.noLocation')}</td>
-                <td>{c.protocol}</td>
+                <td>{protocolLabel(t, c.protocol)}</td>
                 <td>{c.is_online ? t('hardware.online') : t('hardware.offline')}</td>
               </tr>
             ))}
@@ -124,6 +125,7 @@ function Discovery({
       {items.length > 0 && (
         <Table
           columns={[
+            t('hardware.vendor'),
             t('hardware.model'),
             t('common.name'),
             t('hardware.address'),
@@ -134,6 +136,7 @@ function Discovery({
         >
           {items.map((d) => (
             <tr key={d.id}>
+              <td title={protocolLabel(t, d.protocol)}>{d.vendor}</td>
               <td>{d.model ?? t('hardware.unknownModel')}</td>
               <td>{d.name ?? '—'}</td>
               <td>{`${d.address}:${d.port}`}</td>

@@ -8,6 +8,8 @@ import {
   type ReceiverState,
 } from '../../simulator.ts';
 import { channelsOfModel } from './protocol.ts';
+import { sennheiserMdnsResponse } from './mdns.ts';
+import { sendAnnouncement } from '../announce.ts';
 
 /**
  * A Sennheiser receiver, simulated on a local UDP port: answers SSC requests (protocol.ts) for
@@ -38,10 +40,33 @@ export interface SimulatedSennheiserReceiver {
   model: string;
   state: ReceiverState;
   faults: SennheiserFaults;
-  /** Live meter subscriptions. */
+  /** Live meter subscriptions (SSCv2: open subscription streams). */
   subscriptions(): number;
   control(cmd: SennheiserControl): void;
+  /** Sends one mDNS announcement (DNS-SD, `_ssc._udp`; SSCv2: version 2 and its URI) to `group:port`. */
+  announce(target: { address: string; port: number }): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A scripting command on a simulated Sennheiser receiver, whichever protocol it speaks: faults,
+ * channel state, and `name` (the device's, or a channel's when one is named). Throws when the
+ * command is refused; returns the device's name after it.
+ */
+export function applySennheiserControl(
+  state: ReceiverState,
+  faults: SennheiserFaults,
+  cmd: SennheiserControl,
+  deviceName: string,
+): string {
+  const { garbled, slow_ms, name: label, ...rest } = cmd;
+  if (garbled !== undefined) faults.garbled = garbled;
+  if (slow_ms !== undefined) faults.slow_ms = slow_ms;
+  const refused = applyControl(state, rest);
+  if (refused) throw new Error(refused);
+  if (label === undefined) return deviceName;
+  for (const ch of state.channels) if (ch.slot === rest.channel) ch.name = label;
+  return rest.channel === undefined ? label : deviceName;
 }
 
 type Tree = { [key: string]: unknown };
@@ -225,18 +250,12 @@ export async function startSennheiserReceiver(
     faults,
     subscriptions: () => subscriptions.size,
     control(cmd) {
-      const { garbled, slow_ms, name: label, ...rest } = cmd;
-      if (garbled !== undefined) faults.garbled = garbled;
-      if (slow_ms !== undefined) faults.slow_ms = slow_ms;
-      const refused = applyControl(state, rest);
-      if (refused) throw new Error(refused);
-      if (label !== undefined) {
-        if (rest.channel === undefined) name = label;
-        for (const ch of state.channels) if (ch.slot === rest.channel) ch.name = label;
-      }
+      name = applySennheiserControl(state, faults, cmd, name);
       // Subscribers hear of a change at once, as from a real receiver.
       if (!state.offline) for (const [key, s] of subscriptions) notify(key, s);
     },
+    announce: (target) =>
+      sendAnnouncement(host, target, sennheiserMdnsResponse({ name, host, port, version: '1.0' })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of subscriptions.values()) clearInterval(s.timer);

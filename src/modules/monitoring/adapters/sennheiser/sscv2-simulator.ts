@@ -1,19 +1,23 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { applyControl, initialState, type ReceiverState } from '../../simulator.ts';
+import { initialState } from '../../simulator.ts';
+import { sendAnnouncement } from '../announce.ts';
+import { sennheiserMdnsResponse } from './mdns.ts';
 import { channelsOfModel } from './protocol.ts';
 import {
   answer,
-  type SennheiserControl,
+  applySennheiserControl,
   type SennheiserFaults,
   type SennheiserReceiverOptions,
+  type SimulatedSennheiserReceiver,
 } from './simulator.ts';
 import { API_USER, ACTIVE, IDENTITY, messageOf, SITE, SUBSCRIPTIONS } from './sscv2-protocol.ts';
 
 /**
- * A Sennheiser receiver speaking SSCv2 on a local plain-HTTP port (the real ones speak HTTPS; the
- * adapter's `tls: off` reaches this one): resources read with GET, refused with 404/424 error
+ * A Sennheiser receiver speaking SSCv2 on a local port, over HTTPS when given a certificate (as the
+ * real ones) or plain HTTP (the adapter's `tls: off` reaches that one): resources read with GET, refused with 404/424 error
  * bodies, basic authentication when a password is set, and subscriptions as Server-Sent Events
  * (the `open` event, then every subscribed resource at once, on every scripted change, and meters
  * every period). Faults as the SSC simulator: garbled events, slow answers, power off.
@@ -24,19 +28,12 @@ export interface Sscv2ReceiverOptions extends SennheiserReceiverOptions {
   password?: string;
   /** How often subscribed meters are pushed. */
   meterMs?: number;
+  /** Serve HTTPS with this certificate and key (PEM); plain HTTP without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
-export interface SimulatedSscv2Receiver {
-  host: string;
-  port: number;
-  model: string;
-  state: ReceiverState;
-  faults: SennheiserFaults;
-  /** Open subscription streams. */
-  subscriptions(): number;
-  control(cmd: SennheiserControl): void;
-  close(): Promise<void>;
-}
+/** As the SSC simulator: what the tests and the CLI drive does not depend on the protocol. */
+export type SimulatedSscv2Receiver = SimulatedSennheiserReceiver;
 
 type Tree = { [key: string]: unknown };
 
@@ -112,7 +109,7 @@ export async function startSscv2Receiver(opts: Sscv2ReceiverOptions = {}): Promi
     else send();
   };
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A receiver without power answers nothing.
     if (state.offline) return req.socket.destroy();
     if (expected && req.headers.authorization !== expected)
@@ -162,7 +159,8 @@ export async function startSscv2Receiver(opts: Sscv2ReceiverOptions = {}): Promi
     if (req.method !== 'GET') return reply(res, 405, { path, error: 405 });
     const r = resource(path, false);
     return 'value' in r ? reply(res, 200, r.value) : reply(res, r.error, { path, error: r.error });
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, handle) : http.createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
@@ -178,15 +176,7 @@ export async function startSscv2Receiver(opts: Sscv2ReceiverOptions = {}): Promi
     faults,
     subscriptions: () => streams.size,
     control(cmd) {
-      const { garbled, slow_ms, name: label, ...rest } = cmd;
-      if (garbled !== undefined) faults.garbled = garbled;
-      if (slow_ms !== undefined) faults.slow_ms = slow_ms;
-      const refused = applyControl(state, rest);
-      if (refused) throw new Error(refused);
-      if (label !== undefined) {
-        if (rest.channel === undefined) name = label;
-        for (const ch of state.channels) if (ch.slot === rest.channel) ch.name = label;
-      }
+      name = applySennheiserControl(state, faults, cmd, name);
       if (state.offline) {
         for (const s of streams.values()) s.res.destroy();
         streams.clear();
@@ -195,6 +185,18 @@ export async function startSscv2Receiver(opts: Sscv2ReceiverOptions = {}): Promi
       }
       for (const s of streams.values()) push(s);
     },
+    announce: (target) =>
+      sendAnnouncement(
+        host,
+        target,
+        sennheiserMdnsResponse({
+          name,
+          host,
+          port,
+          version: '2.0',
+          httpUri: `${opts.tls ? 'https' : 'http'}://${host}:${port}/api`,
+        }),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(meters);

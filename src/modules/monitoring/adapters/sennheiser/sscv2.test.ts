@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { configureOutbound } from '../../../../core/net/outbound.ts';
 import type { ChannelReading } from '../types.ts';
@@ -46,13 +48,10 @@ describe('SSCv2 resources and event streams', () => {
   test('settings from the environment: HTTPS accepting self-signed certificates unless told', () => {
     const sscv2SettingsFromEnv = (env: NodeJS.ProcessEnv) =>
       loadConfig({ ROSTER_SECRET: 'test', ...env }).sennheiserSscv2;
-    assert.deepEqual(sscv2SettingsFromEnv({}), { password: null, tls: 'self-signed' });
+    assert.deepEqual(sscv2SettingsFromEnv({}), { password: null, tls: 'self-signed', ca: null });
     assert.deepEqual(
       sscv2SettingsFromEnv({ SENNHEISER_SSCV2_TLS: 'verify', SENNHEISER_SSCV2_PASSWORD: 'pw' }),
-      {
-        password: 'pw',
-        tls: 'verify',
-      },
+      { password: 'pw', tls: 'verify', ca: null },
     );
     assert.throws(
       () => sscv2SettingsFromEnv({ SENNHEISER_SSCV2_TLS: 'maybe' }),
@@ -148,5 +147,82 @@ describe('the SSCv2 adapter against the simulator (REST and SSE over local HTTP)
     await r.next((e) => e.type === 'closed');
     rx.control({ offline: false });
     stream.close();
+  });
+});
+
+describe('the SSCv2 adapter over HTTPS (the simulator with a test certificate)', () => {
+  const fixture = (file: string) => path.join(import.meta.dirname, 'fixtures', file);
+  const receiverCert = fs.readFileSync(fixture('sscv2-receiver.crt'), 'utf8');
+  let rx: SimulatedSscv2Receiver;
+  const row = () => chassisRow(rx, 'sennheiser-sscv2', 'EW-DX EM 2');
+  before(async () => {
+    configureOutbound({ allowNetworks: ['127.0.0.0/8'] });
+    rx = await startSscv2Receiver({
+      model: 'EW-DX EM 2',
+      deviceName: 'Rack_TLS',
+      batteries: [60, 40],
+      tls: { cert: receiverCert, key: fs.readFileSync(fixture('sscv2-receiver.key')) },
+    });
+  });
+  after(async () => {
+    configureOutbound({ allowNetworks: [] });
+    configureSscv2({ tls: 'self-signed', password: null, ca: null });
+    await rx.close();
+  });
+
+  test('the CA file from the configuration: verify mode, only its certificates trusted', () => {
+    const settings = (env: NodeJS.ProcessEnv) =>
+      loadConfig({ ROSTER_SECRET: 'test', ...env }).sennheiserSscv2;
+    const pinned = settings({ SENNHEISER_SSCV2_CA: fixture('sscv2-receiver.crt') });
+    assert.deepEqual([pinned.tls, pinned.ca], ['verify', receiverCert]);
+    assert.throws(
+      () => settings({ SENNHEISER_SSCV2_CA: fixture('sscv2-receiver.crt'), SENNHEISER_SSCV2_TLS: 'off' }),
+      /SENNHEISER_SSCV2_CA is used only with SENNHEISER_SSCV2_TLS=verify/,
+    );
+    assert.throws(() => settings({ SENNHEISER_SSCV2_CA: fixture('missing.crt') }), /cannot read .*ENOENT/);
+    assert.throws(
+      () => settings({ SENNHEISER_SSCV2_CA: fixture('sscv2-receiver.key') }),
+      /no PEM certificate/,
+    );
+  });
+
+  test('trusted through the pinned certificate: identify, read and a stream over TLS', async () => {
+    configureSscv2({ tls: 'verify', ca: receiverCert, password: null });
+    const id = await sscv2Adapter.identify(rx.host, rx.port, { timeoutMs: 5000 });
+    assert.deepEqual([id.model, id.channels, id.name], ['EW-DX EM 2', 2, 'Rack_TLS']);
+    const reading = await sscv2Adapter.read(row(), { orgId: 'o', timeoutMs: 5000 });
+    assert.equal(reading.kind, 'ok');
+    if (reading.kind === 'ok') assert.equal((reading.channels.get(2) as ChannelReading).battery?.percent, 40);
+    const r = recorder();
+    const stream = sscv2Adapter.subscribe(row(), { orgId: 'o', stallMs: 3000, sampleMs: 250 }, r.handlers);
+    await r.next((e) => e.type === 'channel' && e.slot === 1);
+    rx.control({ channel: 1, battery: 7 });
+    await r.next((e) => e.type === 'channel' && e.slot === 1 && e.reading?.battery?.percent === 7);
+    stream.close();
+  });
+
+  test('an untrusted certificate is refused with a clear error, pinned to another or to none', async () => {
+    for (const ca of [fs.readFileSync(fixture('other-ca.crt'), 'utf8'), null]) {
+      configureSscv2({ tls: 'verify', ca, password: null });
+      const trust = ca ? 'SENNHEISER_SSCV2_CA' : "the system's certificate authorities";
+      await assert.rejects(
+        sscv2Adapter.identify(rx.host, rx.port, { timeoutMs: 5000 }),
+        (err: Error) =>
+          err.message.includes("the receiver's TLS certificate is not trusted") &&
+          err.message.includes(trust),
+      );
+      const reading = await sscv2Adapter.read(row(), { orgId: 'o', timeoutMs: 5000 });
+      assert.match(
+        reading.kind === 'unreachable' ? reading.error : reading.kind,
+        /certificate is not trusted/,
+      );
+      const r = recorder();
+      sscv2Adapter.subscribe(row(), { orgId: 'o', stallMs: 3000, sampleMs: 250 }, r.handlers);
+      await r.next((e) => e.type === 'closed');
+      assert.match(r.events.find((e) => e.type === 'closed')?.reason ?? '', /certificate is not trusted/);
+    }
+    configureSscv2({ tls: 'self-signed', ca: null });
+    const accepted = await sscv2Adapter.identify(rx.host, rx.port, { timeoutMs: 5000 });
+    assert.equal(accepted.name, 'Rack_TLS', 'self-signed mode accepts the receiver’s own certificate');
   });
 });

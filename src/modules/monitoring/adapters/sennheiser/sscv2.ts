@@ -24,7 +24,7 @@ import {
 /** Password and TLS mode for every SSCv2 receiver (read by loadConfig, set at start). */
 export type Sscv2Settings = Config['sennheiserSscv2'];
 
-let settings: Sscv2Settings = { password: null, tls: 'self-signed' };
+let settings: Sscv2Settings = { password: null, tls: 'self-signed', ca: null };
 
 /** The settings from the configuration (the module at start, tests, the simulator CLI). */
 export function configureSscv2(s: Partial<Sscv2Settings>) {
@@ -41,13 +41,35 @@ interface Answer {
   garbled: boolean;
 }
 
+/** OpenSSL's codes for a certificate that does not check out (node's `err.code`). */
+const UNTRUSTED = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME/;
+
+/** A refused certificate said plainly, with the setting that decides it; other errors as they are. */
+function tlsRefusal(err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (!UNTRUSTED.test(code)) return err;
+  const trust = settings.ca
+    ? 'the certificates of SENNHEISER_SSCV2_CA'
+    : "the system's certificate authorities";
+  return new Error(
+    `the receiver's TLS certificate is not trusted (${code}: ${err.message}); it is checked against ` +
+      `${trust} (SENNHEISER_SSCV2_TLS=verify)`,
+  );
+}
+
 /** HTTP(S) requests to one receiver at the address the outbound rule checked, on kept-alive sockets. */
 async function connect(host: string, port: number, orgId: string | undefined) {
   const base = await outboundRequestOptions(host, port, { orgId });
   const s = settings;
   const secure = s.tls !== 'off';
   const agent = secure
-    ? new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: s.tls === 'verify' })
+    ? new https.Agent({
+        keepAlive: true,
+        maxSockets: 4,
+        rejectUnauthorized: s.tls === 'verify',
+        // Pinned: with a CA file, only its certificates are trusted, not the system's authorities.
+        ...(s.tls === 'verify' && s.ca ? { ca: s.ca } : {}),
+      })
     : new http.Agent({ keepAlive: true, maxSockets: 4 });
   const auth = s.password ? `Basic ${Buffer.from(`${API_USER}:${s.password}`).toString('base64')}` : null;
   const request = (method: string, path: string, headers: http.OutgoingHttpHeaders) =>
@@ -66,7 +88,7 @@ async function connect(host: string, port: number, orgId: string | undefined) {
       const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
-        reject(err);
+        reject(tlsRefusal(err));
       });
       req.on('response', (res) => {
         let text = '';
@@ -92,7 +114,7 @@ async function connect(host: string, port: number, orgId: string | undefined) {
   /** Opens the subscription stream; `onText` gets its chunks, `onEnd` why it ended. */
   function events(onText: (text: string) => void, onEnd: (reason: string) => void) {
     const req = request('GET', SUBSCRIPTIONS, { accept: 'text/event-stream' });
-    req.on('error', (err) => onEnd(err.message));
+    req.on('error', (err) => onEnd(tlsRefusal(err).message));
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
         res.resume();

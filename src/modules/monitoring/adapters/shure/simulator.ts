@@ -20,6 +20,7 @@ import {
   type ModelInfo,
 } from './protocol.ts';
 import { shureSrvReg } from './slp.ts';
+import { sendAnnouncement } from '../announce.ts';
 
 /**
  * A Shure receiver, simulated on a local port (TCP, or UDP for UHF-R as the real ones): answers the command strings of its model's
@@ -381,29 +382,11 @@ export async function startShureReceiver(opts: ShureReceiverOptions): Promise<Si
       const changed = state.channels.filter((c) => rest.channel === undefined || c.slot === rest.channel);
       broadcast(changed.flatMap((ch) => channelReports(family, ch, Date.now())));
     },
-    announce: (target) => announce(target, { family, model: info.model, name: deviceId, host, port }),
+    announce: (target) =>
+      sendAnnouncement(host, target, shureSrvReg({ family, model: info.model, name: deviceId, host, port })),
     close: () => {
       for (const key of [...peers.keys()]) forget(key);
       return listener.close();
     },
   };
-}
-
-/** Sends the receiver's SLP announcement (slp.ts) to a multicast group or one listener. */
-async function announce(
-  target: { address: string; port: number },
-  d: { family: Family; model: string; name: string; host: string; port: number },
-) {
-  const socket = dgram.createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) =>
-      socket.bind(0, d.host, () => resolve()).once('error', reject),
-    );
-    if (target.address.startsWith('239.')) socket.setMulticastInterface(d.host);
-    await new Promise<void>((resolve, reject) =>
-      socket.send(shureSrvReg(d), target.port, target.address, (err) => (err ? reject(err) : resolve())),
-    );
-  } finally {
-    socket.close();
-  }
 }

@@ -1,5 +1,6 @@
 import { ANNOUNCE_TYPES, familyOf, modelInfo, type Family } from './protocol.ts';
 import { SHURE_PORT } from './index.ts';
+import { ByteReader } from '../byte-reader.ts';
 
 /**
  * Shure devices announce themselves with the Service Location Protocol, version 2 (RFC 2608): UDP
@@ -26,42 +27,14 @@ export interface SlpMessage {
 /** Thrown for a datagram that is not a well-formed SLPv2 message. */
 export class SlpError extends Error {}
 
-/** Reads length-prefixed fields off a datagram, refusing any read past its end. */
-class Reader {
-  constructor(
-    private readonly buf: Buffer,
-    public at = 0,
-  ) {}
-  u8() {
-    this.need(1);
-    return this.buf.readUInt8(this.at++);
-  }
-  u16() {
-    this.need(2);
-    const v = this.buf.readUInt16BE(this.at);
-    this.at += 2;
-    return v;
-  }
-  u24() {
-    this.need(3);
-    const v = this.buf.readUIntBE(this.at, 3);
-    this.at += 3;
-    return v;
-  }
-  skip(n: number) {
-    this.need(n);
-    this.at += n;
+/** Reads SLP's fields, strings preceded by their 16-bit length included. */
+class Reader extends ByteReader {
+  constructor(buf: Buffer) {
+    super(buf, (message) => new SlpError(message));
   }
   /** A string preceded by its 16-bit length. */
   text() {
-    const n = this.u16();
-    this.need(n);
-    const s = this.buf.toString('utf8', this.at, this.at + n);
-    this.at += n;
-    return s;
-  }
-  private need(n: number) {
-    if (this.at + n > this.buf.length) throw new SlpError('message shorter than its fields');
+    return this.bytes(this.u16()).toString('utf8');
   }
 }
 
