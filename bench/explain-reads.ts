@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 /**
  * `node --import tsx bench/explain-reads.ts`: where a read's time goes, without a load generator
  * (figures that hold on a busy machine). On a database of its own next to DATABASE_URL, with the
