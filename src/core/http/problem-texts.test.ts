@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { raisedProblems } from '../../../test/support/raised-problems.ts';
 import { policyWords } from '../access/policy.ts';
@@ -64,6 +65,48 @@ describe('problem texts', () => {
     assert.equal(
       problemText('Too small: expected number to be >=1', 'en'),
       'Too small: expected number to be >=1',
+    );
+  });
+
+  test('the validator’s messages for the shapes the routes use are French', () => {
+    const refused: Array<[z.ZodType, unknown]> = [
+      [z.literal('screenshot'), 'x'],
+      [z.enum(['a', 'b']), 'c'],
+      [
+        z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.object({ k: z.literal('b') })]),
+        { k: 'c' },
+      ],
+      [z.union([z.ipv4(), z.ipv6()]), 'x'],
+      [z.ipv4(), 'x'],
+      [z.uuid(), 'x'],
+      [z.email(), 'x'],
+      [z.url(), 'x'],
+      [z.iso.datetime({ offset: true }), 'x'],
+      [z.iso.date(), 'x'],
+      [z.number().int().min(1).max(10), 1.5],
+      [z.number().positive(), 0],
+      [z.number().max(10), 11],
+      [z.string().min(1).max(3), ''],
+      [z.string().max(3), 'abcd'],
+      [z.string().regex(/a/), 'b'],
+      [z.array(z.string()).min(1).max(2), []],
+      [z.array(z.string()).max(1), ['a', 'b']],
+      [z.strictObject({}), { a: 1 }],
+      [z.object({ a: z.string() }), {}],
+      [z.boolean(), 'x'],
+      [z.date(), 'x'],
+      [z.coerce.number(), 'x'],
+      [z.stringbool(), 'maybe'],
+    ];
+    const english = refused
+      .flatMap(([schema, value]) => schema.safeParse(value).error?.issues ?? [])
+      .map((issue) => issue.message)
+      .filter((message) => problemText(message, 'fr') === message);
+    assert.deepEqual(english, []);
+    assert.equal(problemText('Invalid input: expected date, received string', 'fr'), 'une date est attendue');
+    assert.equal(
+      problemText('Invalid input: expected "screenshot"', 'fr'),
+      'la valeur "screenshot" est attendue',
     );
   });
 

@@ -316,20 +316,20 @@ const TEXTS_FR: Record<string, string> = {
     'Des sessions tomberaient en dehors des nouvelles dates de l’événement ; déplacez-les d’abord',
 };
 
-/** Words zod uses for the types it expected, in French. */
+/** Words zod uses for the types it expected, in French ("expected" agreeing with each). */
 const TYPES_FR: Record<string, string> = {
-  string: 'un texte',
-  number: 'un nombre',
-  int: 'un nombre entier',
-  bigint: 'un nombre entier',
-  boolean: 'un booléen',
-  array: 'une liste',
-  object: 'un objet',
-  date: 'une date',
-  nan: 'NaN',
+  string: 'un texte est attendu',
+  number: 'un nombre est attendu',
+  int: 'un nombre entier est attendu',
+  bigint: 'un nombre entier est attendu',
+  boolean: 'un booléen est attendu',
+  array: 'une liste est attendue',
+  object: 'un objet est attendu',
+  date: 'une date est attendue',
+  nan: 'NaN est attendu',
 };
 
-const typeFr = (word: string) => TYPES_FR[word] ?? word;
+const expectedFr = (word: string) => TYPES_FR[word] ?? `${word} est attendu`;
 
 /** The things a `… not found` detail names, in French. */
 const ENTITIES_FR: Record<string, string> = {
@@ -521,8 +521,30 @@ const PATTERNS_FR: Array<[RegExp, (...groups: string[]) => string | undefined]> 
   [/^Too big: expected \w+ to be <=(-?[\d.e+]+)$/, (n) => `doit être inférieur ou égal à ${n}`],
   [/^Too big: expected \w+ to be <(-?[\d.e+]+)$/, (n) => `doit être inférieur à ${n}`],
   [/^Invalid input: expected \w+, received (undefined|null)$/, () => 'obligatoire'],
-  [/^Invalid input: expected (\w+), received (\w+)$/, (want) => `${typeFr(want)} est attendu`],
-  [/^Invalid input: expected (\w+)$/, (want) => `${typeFr(want)} est attendu`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, (want) => expectedFr(want)],
+  [/^Invalid input: expected (\w+)$/, (want) => expectedFr(want)],
+  [/^Invalid input: expected (".*")$/, (value) => `la valeur ${value} est attendue`],
+  [
+    /^Invalid discriminator value\. Expected (.+)$/,
+    (values) => `choix invalide : une valeur parmi ${values}`,
+  ],
+  [
+    /^Too (?:small|big): expected string to have exactly (\d+) characters$/,
+    (n) => `exactement ${n} caractères`,
+  ],
+  [
+    /^Too (?:small|big): expected (?:array|set) to have exactly (\d+) items$/,
+    (n) => `exactement ${n} élément(s)`,
+  ],
+  [/^Too small: expected set to have >(=?)(\d+) items$/, (eq, n) => `au moins ${more(eq, n)} élément(s)`],
+  [/^Too big: expected set to have <(=?)(\d+) items$/, (eq, n) => `au plus ${less(eq, n)} élément(s)`],
+  [/^Invalid number: must be a multiple of (.+)$/, (n) => `doit être un multiple de ${n}`],
+  [/^Invalid string: must start with (.+)$/, (v) => `doit commencer par ${v}`],
+  [/^Invalid string: must end with (.+)$/, (v) => `doit finir par ${v}`],
+  [/^Invalid string: must include (.+)$/, (v) => `doit contenir ${v}`],
+  [/^Invalid ISO time$/, () => 'doit être une heure ISO 8601'],
+  [/^Invalid IPv([46]) address$/, (v) => `adresse IPv${v} invalide`],
+  [/^Invalid IPv([46]) range$/, (v) => `plage IPv${v} invalide`],
   [/^Invalid input$/, () => 'valeur invalide'],
   [/^Invalid ISO datetime$/, () => 'doit être une date et heure ISO 8601'],
   [/^Invalid ISO date$/, () => 'doit être une date ISO 8601'],
