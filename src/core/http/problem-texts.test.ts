@@ -342,6 +342,41 @@ describeEachBackend('problems in the client’s language', (env) => {
     assert.doesNotMatch(fr.body.detail, /Too small|unknown field/);
   });
 
+  test('a policy refusal and an admin-only refusal are worded in French; nothing changes', async () => {
+    const unit = await admin.post<string, { id: number }>('/api/auth/units/', {
+      unit_name: 'Lyon',
+      unit_code: 'LYO',
+    });
+    assert.equal(unit.status, 201, JSON.stringify(unit.body));
+    const { client: member } = await env().makeUser(org, 'membre-fr', 'member');
+    const fr = { 'accept-language': 'fr' };
+    const url = `/api/auth/units/${unit.body.id}`;
+    const refused = await member.request<Problem>('PATCH', url, { unit_name: 'Paris' }, fr);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.title, 'Action non autorisée');
+    assert.equal(refused.body.detail, 'Vous ne pouvez pas gérer cette unité');
+    const en = await member.request<Problem>('PATCH', url, { unit_name: 'Paris' });
+    assert.equal(en.body.detail, 'You may not manage this unit');
+    const after = await admin.get<string, { unit_name: string }>(url);
+    assert.equal(after.body.unit_name, 'Lyon', 'a refused change changes nothing');
+    const members = await member.request<Problem>('GET', '/api/members', undefined, fr);
+    assert.equal(members.status, 403);
+    assert.equal(
+      members.body.detail,
+      'Seuls les administrateurs de l’organisation peuvent lister les membres',
+    );
+  });
+
+  test('a 404 names the thing in words, not by its id', async () => {
+    const id = '0190a0a0-0000-7000-8000-000000000001';
+    const fr = await admin.request<Problem>('GET', `/api/events/events/${id}`, undefined, {
+      'accept-language': 'fr',
+    });
+    assert.equal(fr.status, 404);
+    assert.equal(fr.body.detail, 'Événement introuvable');
+    assert.ok(!JSON.stringify(fr.body).includes(id));
+  });
+
   test('a language without a catalogue gets English', async () => {
     const res = await env()
       .client()
