@@ -121,7 +121,15 @@ export function explainablePolicies(): Map<string, Policy<string>> {
   return explainable;
 }
 
+const defined: Array<{ entity: string; actions: string[] }> = [];
+
+/** Every policy's entity and action names: the words its refusals are worded with. */
+export function policyWords(): ReadonlyArray<{ entity: string; actions: string[] }> {
+  return defined;
+}
+
 export function definePolicy<A extends string, T extends PgTable>(def: PolicyDefinition<A, T>): Policy<A, T> {
+  defined.push({ entity: def.entity, actions: Object.keys(def.actions) });
   const derived = def.derived;
   /** Own rule or a derived grant: the one `see` that lists, checks and explains. */
   const see = (actor: Actor, at?: SQL): Condition => {

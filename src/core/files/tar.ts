@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { badRequest } from '../http/problem.ts';
+import { fixed, phrase } from '../http/problem-texts.ts';
 
 /**
  * A gzip-compressed POSIX tar archive of regular files, written and read in memory: enough for
@@ -47,7 +48,7 @@ export function writeTarGz(entries: TarEntry[], mtime = new Date()): Buffer {
   return zlib.gzipSync(Buffer.concat(parts));
 }
 
-const notAnArchive = (why: string) => badRequest(`Not a .tar.gz archive: ${why}`);
+const notAnArchive = (why: string) => badRequest(phrase('archive.invalid', { reason: fixed(why) }));
 
 /** The regular files of a .tar.gz (directories and links are skipped); a damaged archive is a 400. */
 export function readTarGz(archive: Buffer, maxBytes: number): TarEntry[] {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { sameOrgReferenceColumn } from '../db/columns.ts';
-import { HttpProblem, type FieldError } from './problem.ts';
+import { HttpProblem, invalidRequest, type FieldError } from './problem.ts';
 import { nulRefused } from './nul.ts';
 import { phrase, preferredLanguage } from './problem-texts.ts';
 import { unavailableProblem } from './unavailable.ts';
@@ -99,13 +99,7 @@ function fromDatabase(err: PgError, body?: unknown): HttpProblem | undefined {
 function toProblem(error: FastifyError & PgError, body?: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = validationErrors(error);
-    return new HttpProblem(
-      400,
-      'Bad Request',
-      `Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-      errors,
-    );
+    return invalidRequest(validationErrors(error));
   }
   if (isResponseSerializationError(error) && 'method' in error) return undefined;
   const fromDb = fromDatabase(
@@ -158,7 +152,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(
     reply,
-    new HttpProblem(500, 'Internal Server Error', phrase('http.unexpected', { request: request.id })),
+    // The request id is a member of its own, not part of the text: support finds the log line by it.
+    new HttpProblem(500, 'Internal Server Error', 'Unexpected error', undefined, undefined, {
+      request_id: request.id,
+    }),
   );
 }
 

@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
+import { raisedProblems } from '../../../test/support/raised-problems.ts';
+import { policyWords } from '../access/policy.ts';
+import { refusalReasons } from '../net/outbound.ts';
 import type { Organization } from '../../modules/identity/service.ts';
 import { auditLog } from '../db/platform-schema.ts';
 import {
+  fixed,
   LANGUAGES,
   localizeProblem,
   phrase,
   phraseCatalogues,
   preferredLanguage,
   problemText,
+  problemVocabulary,
   templateParams,
   wordIn,
 } from './problem-texts.ts';
@@ -61,6 +68,48 @@ describe('problem texts', () => {
     );
   });
 
+  test('the validator’s messages for the shapes the routes use are French', () => {
+    const refused: Array<[z.ZodType, unknown]> = [
+      [z.literal('screenshot'), 'x'],
+      [z.enum(['a', 'b']), 'c'],
+      [
+        z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.object({ k: z.literal('b') })]),
+        { k: 'c' },
+      ],
+      [z.union([z.ipv4(), z.ipv6()]), 'x'],
+      [z.ipv4(), 'x'],
+      [z.uuid(), 'x'],
+      [z.email(), 'x'],
+      [z.url(), 'x'],
+      [z.iso.datetime({ offset: true }), 'x'],
+      [z.iso.date(), 'x'],
+      [z.number().int().min(1).max(10), 1.5],
+      [z.number().positive(), 0],
+      [z.number().max(10), 11],
+      [z.string().min(1).max(3), ''],
+      [z.string().max(3), 'abcd'],
+      [z.string().regex(/a/), 'b'],
+      [z.array(z.string()).min(1).max(2), []],
+      [z.array(z.string()).max(1), ['a', 'b']],
+      [z.strictObject({}), { a: 1 }],
+      [z.object({ a: z.string() }), {}],
+      [z.boolean(), 'x'],
+      [z.date(), 'x'],
+      [z.coerce.number(), 'x'],
+      [z.stringbool(), 'maybe'],
+    ];
+    const english = refused
+      .flatMap(([schema, value]) => schema.safeParse(value).error?.issues ?? [])
+      .map((issue) => issue.message)
+      .filter((message) => problemText(message, 'fr') === message);
+    assert.deepEqual(english, []);
+    assert.equal(problemText('Invalid input: expected date, received string', 'fr'), 'une date est attendue');
+    assert.equal(
+      problemText('Invalid input: expected "screenshot"', 'fr'),
+      'la valeur "screenshot" est attendue',
+    );
+  });
+
   test('a problem keeps its machine members and extensions in every language', () => {
     const body = {
       type: 'https://roster.dev/problems/conflict',
@@ -78,6 +127,117 @@ describe('problem texts', () => {
       errors: [{ path: 'body.user_id', message: 'a déjà un rôle dans cet événement' }],
     });
     assert.equal(localizeProblem(body, 'en'), body);
+  });
+});
+
+/**
+ * Texts built at run time that are worded anyway: their values are words checked below (policy
+ * actions and entities, admin tasks, 404 entities) or field messages the summary is rebuilt from.
+ */
+const WORDED_TEMPLATES = new Set([
+  '… not found',
+  'Only organization admins may …',
+  'You may not … this …',
+  'Invalid request: …',
+  '…: …',
+]);
+
+/**
+ * Ids a text keeps on purpose: the existing assignment is the remedy for a duplicate pair (also
+ * given as `existing_assignment_id`), and the console files a refused member (a person's number,
+ * not a UUID) under the member picker by it.
+ */
+const KEPT_IDS = new Set(['performer.alreadyAssigned', 'performer.alreadyAssignedField', 'user.notMember']);
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** A phrase parameter whose value is written as an id (`row.id`, `userIds[i]`, `assetId`). */
+const ID_VALUE = /(^|\W)(id|ids|\w+Ids?)\b|\.id\b/;
+
+describe('every problem raised in src/ has its French', () => {
+  const src = new URL('../../', import.meta.url).pathname;
+  const { texts, phraseArguments } = raisedProblems(src);
+  const vocabulary = problemVocabulary();
+
+  test('the scan finds the problems raised across the modules', () => {
+    assert.ok(texts.length > 200, `only ${texts.length} texts found`);
+    assert.ok(texts.some((t) => t.at.startsWith('modules/signage/')));
+    assert.ok(phraseArguments.length > 40);
+  });
+
+  test('each fixed text has a French entry or pattern', () => {
+    const english = texts
+      .filter((t) => !t.template)
+      .map((t) => ({
+        ...t,
+        text: t.holds === 'adminTask' ? `Only organization admins may ${t.text}` : t.text,
+      }))
+      .filter((t) => t.holds !== 'entity' && problemText(t.text, 'fr') === t.text)
+      .map((t) => `${t.at}: ${t.text}`);
+    assert.deepEqual(english, []);
+  });
+
+  test('each 404 names a thing the catalogue has a French word for', () => {
+    const unknown = texts
+      .filter((t) => t.holds === 'entity')
+      .filter((t) => t.template || !vocabulary.entities.includes(t.text.toLowerCase()))
+      .map((t) => `${t.at}: ${t.text}`);
+    assert.deepEqual(unknown, []);
+  });
+
+  test('a text with values is raised as a phrase, its values as parameters', () => {
+    const built = texts
+      .filter((t) => t.template && t.holds !== 'entity' && !WORDED_TEMPLATES.has(t.text))
+      .map((t) => `${t.at}: ${t.text}`);
+    assert.deepEqual(built, []);
+  });
+
+  test('every policy refusal and 404 is worded from French words', async () => {
+    const modules = new URL('../../modules/', import.meta.url);
+    for (const name of readdirSync(modules)) {
+      if (readdirSync(new URL(`${name}/`, modules)).includes('policy.ts'))
+        await import(new URL(`${name}/policy.ts`, modules).href);
+    }
+    assert.ok(policyWords().length > 20);
+    const missing = policyWords().flatMap(({ entity, actions }) =>
+      [...actions, 'see']
+        .map((action) => `You may not ${action} this ${entity.toLowerCase()}`)
+        .concat(`${entity} not found`)
+        .filter((text) => problemText(text, 'fr') === text),
+    );
+    const unnamed = policyWords()
+      .map(({ entity }) => entity)
+      .filter((entity) => !vocabulary.entities.includes(entity.toLowerCase()));
+    assert.deepEqual(unnamed, []);
+    assert.deepEqual(missing, []);
+    assert.equal(
+      problemText('You may not edit this session', 'fr'),
+      'Vous ne pouvez pas modifier cette session',
+    );
+    assert.equal(
+      problemText('You may not frobnicate this session', 'fr'),
+      'You may not frobnicate this session',
+    );
+  });
+
+  test('a receiver address the server does not connect to is refused in French, whatever the range', () => {
+    const english = refusalReasons().filter((why) => problemText(why, 'fr') === why);
+    assert.deepEqual(english, []);
+    const refused = phrase('receiver.unreachable', { ip: '127.0.0.1', range: fixed('a loopback address') });
+    assert.match(
+      wordIn(refused, 'en'),
+      /^127\.0\.0\.1 is a loopback address, which the server does not connect/,
+    );
+    assert.match(wordIn(refused, 'fr'), /^127\.0\.0\.1 est une adresse de bouclage, à laquelle le serveur/);
+  });
+
+  test('no problem text carries an id', () => {
+    const withIds = [
+      ...texts.filter((t) => UUID.test(t.text)).map((t) => `${t.at}: ${t.text}`),
+      ...phraseArguments
+        .filter((p) => ID_VALUE.test(p.value) && !KEPT_IDS.has(p.code))
+        .map((p) => `${p.at}: ${p.code} {${p.name}} = ${p.value}`),
+    ];
+    assert.deepEqual(withIds, []);
   });
 });
 
@@ -180,6 +340,41 @@ describeEachBackend('problems in the client’s language', (env) => {
     assert.equal(messages['body.extra'], 'champ inconnu');
     assert.match(fr.body.detail, /^Requête invalide : body\.\w+ (obligatoire|champ inconnu)/);
     assert.doesNotMatch(fr.body.detail, /Too small|unknown field/);
+  });
+
+  test('a policy refusal and an admin-only refusal are worded in French; nothing changes', async () => {
+    const unit = await admin.post<string, { id: number }>('/api/auth/units/', {
+      unit_name: 'Lyon',
+      unit_code: 'LYO',
+    });
+    assert.equal(unit.status, 201, JSON.stringify(unit.body));
+    const { client: member } = await env().makeUser(org, 'membre-fr', 'member');
+    const fr = { 'accept-language': 'fr' };
+    const url = `/api/auth/units/${unit.body.id}`;
+    const refused = await member.request<Problem>('PATCH', url, { unit_name: 'Paris' }, fr);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.title, 'Action non autorisée');
+    assert.equal(refused.body.detail, 'Vous ne pouvez pas gérer cette unité');
+    const en = await member.request<Problem>('PATCH', url, { unit_name: 'Paris' });
+    assert.equal(en.body.detail, 'You may not manage this unit');
+    const after = await admin.get<string, { unit_name: string }>(url);
+    assert.equal(after.body.unit_name, 'Lyon', 'a refused change changes nothing');
+    const members = await member.request<Problem>('GET', '/api/members', undefined, fr);
+    assert.equal(members.status, 403);
+    assert.equal(
+      members.body.detail,
+      'Seuls les administrateurs de l’organisation peuvent lister les membres',
+    );
+  });
+
+  test('a 404 names the thing in words, not by its id', async () => {
+    const id = '0190a0a0-0000-7000-8000-000000000001';
+    const fr = await admin.request<Problem>('GET', `/api/events/events/${id}`, undefined, {
+      'accept-language': 'fr',
+    });
+    assert.equal(fr.status, 404);
+    assert.equal(fr.body.detail, 'Événement introuvable');
+    assert.ok(!JSON.stringify(fr.body).includes(id));
   });
 
   test('a language without a catalogue gets English', async () => {

@@ -62,7 +62,16 @@ export const invalidField = (path: string, message: ProblemText) =>
   badRequest(typeof message === 'string' ? `${path}: ${message}` : phrase('field', { path, message }), [
     { path, message },
   ]);
-export const unauthorized = (detail = 'Authentication required') =>
+/**
+ * A 400 for several invalid fields at once, its detail summing them up in English (a client's
+ * language gets the summary written again from the translated field messages).
+ */
+export const invalidRequest = (errors: FieldProblem[]) =>
+  badRequest(
+    `Invalid request: ${errors.map((e) => `${e.path} ${textIn(e.message, 'en')}`).join('; ')}`,
+    errors,
+  );
+export const unauthorized = (detail: ProblemText = 'Authentication required') =>
   new HttpProblem(401, 'Unauthorized', detail);
 export const forbidden = (detail: ProblemText = 'You are not allowed to do this') =>
   new HttpProblem(403, 'Forbidden', detail);

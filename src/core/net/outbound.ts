@@ -41,6 +41,9 @@ const FORBIDDEN: [range: string, why: string][] = [
 
 const forbidden = FORBIDDEN.map(([range, why]) => ({ ...parseCidr(range), why }));
 
+/** Every reason `refusal` can give, for the test that checks each is worded in every language. */
+export const refusalReasons = () => [...new Set(FORBIDDEN.map(([, why]) => why)), 'not an IP address'];
+
 /** An address and prefix length, as written in OUTBOUND_ALLOW_NETWORKS (`10.20.0.0/16`). */
 export function parseCidr(text: string): { network: string; prefix: number; family: Family } {
   const match = /^([^/\s]+)\/(\d{1,3})$/.exec(text.trim());

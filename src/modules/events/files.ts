@@ -51,7 +51,7 @@ export async function setEventDocument(
 export async function eventDocumentKey(t: TenantTx, eventId: string, kind: EventDocument): Promise<string> {
   const event = await getEvent(t, eventId);
   const key = event[column[kind]];
-  if (!key) throw notFound(`The ${kind}`);
+  if (!key) throw notFound(kind === 'programme' ? 'Programme' : 'Guide');
   return key;
 }
 

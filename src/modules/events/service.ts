@@ -597,7 +597,7 @@ export async function assignRoom(
       ),
     );
   if (role?.role !== input.role) {
-    throw unprocessable(phrase('event.roleMissing', { user: input.userId, role: input.role }), [
+    throw unprocessable(phrase('event.roleMissing', { role: input.role }), [
       { path: 'body.role', message: 'assign the event role first' },
     ]);
   }
@@ -624,7 +624,6 @@ export async function assignRoom(
   if (clash) {
     throw conflict(
       phrase('roomSlot.userBusy', {
-        user: input.userId,
         start: { at: clash.startsAt!, zone: event.timezone },
         end: { at: clash.endsAt!, zone: event.timezone },
       }),

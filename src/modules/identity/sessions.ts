@@ -129,7 +129,7 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginRe
     );
     throw unauthorized(
       input.org
-        ? `You are not a member of organization "${input.org}"`
+        ? phrase('session.notMemberOf', { org: input.org })
         : 'You are not a member of any active organization',
     );
   }

@@ -85,8 +85,7 @@ export async function listAlerts(t: TenantTx, f: AlertFilter, page: PageQuery) {
 
 export async function acknowledgeAlert(t: TenantTx, id: string): Promise<AlertRow> {
   const before = await getAlert(t, id, 'acknowledge');
-  if (before.a.state !== 'open')
-    throw conflict(phrase('alert.already', { alert: id, state: before.a.state }));
+  if (before.a.state !== 'open') throw conflict(phrase('alert.already', { state: before.a.state }));
   const [a] = await t.tx
     .update(alerts)
     .set({

@@ -148,7 +148,7 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
         .insert(pa)
         .values({ orgId: t.orgId, ...assignmentColumns(input), assignedBy: t.actor.userId })
         .returning(),
-    `Performer ${performer.name} is already assigned to unit ${unit.name}`,
+    phrase('performer.onUnit', { performer: performer.name, unit: unit.name }),
   );
   const row = await getAssignment(t, created.id);
   const view = assignmentView(row);
@@ -319,7 +319,7 @@ export async function setAlertStatus(
   if (target.ids) {
     const found = await t.tx.select({ id: pa.id }).from(pa).where(scope);
     const missing = target.ids.find((id) => !found.some((f) => f.id === id));
-    if (missing) throw notFound(`Assignment ${missing}`);
+    if (missing) throw notFound('Assignment');
   }
   const updated = await t.tx
     .update(pa)

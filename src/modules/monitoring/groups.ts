@@ -67,7 +67,7 @@ export async function createGroup(t: TenantTx, input: GroupInput): Promise<Group
         .insert(monitoringGroups)
         .values({ orgId: t.orgId, ...fields })
         .returning(),
-    `A monitoring group named ${input.name} already exists`,
+    phrase('group.nameTaken', { name: input.name }),
   );
   await replaceMembers(t, row.id, members);
   const group = await getGroup(t, row.id);
@@ -131,7 +131,7 @@ export async function updateGroup(
           .update(monitoringGroups)
           .set({ ...fields, updatedAt: new Date() })
           .where(eq(monitoringGroups.id, id)),
-      `A monitoring group named ${fields.name} already exists`,
+      phrase('group.nameTaken', { name: fields.name ?? '' }),
     );
   }
   const after = await getGroup(t, id);

@@ -6,6 +6,7 @@ import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
 import type { PageQuery } from '../../core/http/pagination.ts';
 import { conflict, invalidField } from '../../core/http/problem.ts';
+import { fixed, phrase, type ProblemText } from '../../core/http/problem-texts.ts';
 import { refusal } from '../../core/net/outbound.ts';
 import { chassisPolicy, locationPolicy, unitPolicy } from './policy.ts';
 import { chassis, locations, wirelessUnits } from './schema.ts';
@@ -18,7 +19,7 @@ export type Chassis = typeof chassis.$inferSelect;
 export type WirelessUnit = typeof wirelessUnits.$inferSelect;
 
 /** Postgres unique violations become 409s naming what clashed. */
-export async function uniqueOr409<T>(run: () => Promise<T>, detail: string): Promise<T> {
+export async function uniqueOr409<T>(run: () => Promise<T>, detail: ProblemText): Promise<T> {
   try {
     return await run();
   } catch (err) {
@@ -47,7 +48,7 @@ export async function createLocation(t: TenantTx, input: LocationInput): Promise
         .insert(locations)
         .values({ orgId: t.orgId, ...input })
         .returning(),
-    `A location ${input.building} / ${input.room ?? ''} already exists`,
+    phrase('location.exists', { building: input.building, room: input.room ?? '' }),
   );
   await audit(t, {
     action: 'monitoring.location.created',
@@ -142,12 +143,7 @@ async function requireLocation(t: TenantTx, locationId: string | null | undefine
 function requireReachable(t: TenantTx, ip: string | null | undefined, port: number | null | undefined) {
   if (!ip || net.isIP(ip) === 0) return;
   const why = refusal(ip, port ?? 0, { orgId: t.orgId });
-  if (why)
-    throw invalidField(
-      'body.ip',
-      `${ip} is ${why}, which the server does not connect to; a receiver on the venue's ` +
-        'network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)',
-    );
+  if (why) throw invalidField('body.ip', phrase('receiver.unreachable', { ip, range: fixed(why) }));
 }
 
 export async function createChassis(t: TenantTx, input: ChassisInput): Promise<Chassis> {
@@ -160,7 +156,7 @@ export async function createChassis(t: TenantTx, input: ChassisInput): Promise<C
         .insert(chassis)
         .values({ orgId: t.orgId, ...input, protocol: input.protocol ?? defaultProtocol(input.manufacturer) })
         .returning(),
-    `A chassis with serial ${input.serial} already exists`,
+    phrase('chassis.serialTaken', { serial: input.serial ?? '' }),
   );
   await audit(t, {
     action: 'monitoring.chassis.created',
@@ -204,7 +200,7 @@ export async function updateChassis(t: TenantTx, id: string, patch: Partial<Chas
         .set({ ...patch, updatedAt: new Date() })
         .where(eq(chassis.id, id))
         .returning(),
-    `A chassis with serial ${patch.serial} already exists`,
+    phrase('chassis.serialTaken', { serial: patch.serial ?? '' }),
   );
   await audit(t, {
     action: 'monitoring.chassis.updated',
@@ -256,7 +252,7 @@ export async function createUnit(t: TenantTx, input: UnitInput): Promise<Wireles
         .insert(wirelessUnits)
         .values({ orgId: t.orgId, ...input })
         .returning(),
-    `Slot ${input.slot} of chassis ${parent.name} is already taken`,
+    phrase('chassis.slotTaken', { slot: input.slot, chassis: parent.name }),
   );
   await audit(t, {
     action: 'monitoring.unit.created',
@@ -301,7 +297,7 @@ export async function updateUnit(
         .set({ ...patch, updatedAt: new Date() })
         .where(eq(wirelessUnits.id, id))
         .returning(),
-    `Slot ${patch.slot} of this chassis is already taken`,
+    phrase('chassis.slotTakenHere', { slot: patch.slot ?? '' }),
   );
   await audit(t, {
     action: 'monitoring.unit.updated',

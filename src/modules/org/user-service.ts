@@ -17,7 +17,13 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { liveEvent, orgAdminsAnd } from '../../core/events/bus.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { keyset, type PageQuery } from '../../core/http/pagination.ts';
-import { badRequest, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/problem.ts';
+import {
+  forbidden,
+  invalidRequest,
+  notFound,
+  unprocessable,
+  type FieldProblem,
+} from '../../core/http/problem.ts';
 import { phrase } from '../../core/http/problem-texts.ts';
 import {
   assertMayEditIdentity,
@@ -394,7 +400,7 @@ const ASSIGNMENTS_PATH = 'body.unit_assignments_data';
  * org, which RLS makes look unknown), and the same unit or department twice.
  */
 async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Promise<ResolvedAssignment[]> {
-  const errors: FieldError[] = [];
+  const errors: FieldProblem[] = [];
   const unitIds = [...new Set(list.map((a) => a.unitId))];
   const deptIds = [...new Set(list.flatMap((a) => a.departmentIds))];
   const foundUnits = unitIds.length
@@ -414,10 +420,11 @@ async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Pro
   const seenUnits = new Map<number, number>();
   const resolved = list.map((a, i) => {
     const unit = unitMap.get(a.unitId);
-    if (seenUnits.has(a.unitId))
+    const first = seenUnits.get(a.unitId);
+    if (first !== undefined)
       errors.push({
         path: `${ASSIGNMENTS_PATH}.${i}.unit_id`,
-        message: `unit ${a.unitId} is already assigned at ${ASSIGNMENTS_PATH}.${seenUnits.get(a.unitId)}`,
+        message: phrase('unit.assignedTwice', { path: `${ASSIGNMENTS_PATH}.${first}` }),
       });
     else seenUnits.set(a.unitId, i);
     if (!unit) errors.push({ path: `${ASSIGNMENTS_PATH}.${i}.unit_id`, message: 'no such unit' });
@@ -425,10 +432,10 @@ async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Pro
     const names = a.departmentIds.map((id, j) => {
       const dept = deptMap.get(id);
       const path = `${ASSIGNMENTS_PATH}.${i}.department_ids.${j}`;
-      if (seenDepts.has(id)) errors.push({ path, message: `department ${id} is listed twice` });
+      if (seenDepts.has(id)) errors.push({ path, message: 'listed twice' });
       seenDepts.add(id);
       if (unit && (!dept || dept.unitId !== unit.id))
-        errors.push({ path, message: `not a department of ${unit.unitName}` });
+        errors.push({ path, message: phrase('unit.notDepartmentOf', { unit: unit.unitName }) });
       return dept?.departmentName ?? '';
     });
     return {
@@ -438,16 +445,12 @@ async function resolveAssignments(t: TenantTx, list: UnitAssignmentInput[]): Pro
       departmentNames: names,
     };
   });
-  if (errors.length)
-    throw badRequest(
-      `Invalid unit assignments: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-      errors,
-    );
+  if (errors.length) throw invalidRequest(errors);
   return resolved;
 }
 
 async function checkLegacyRefs(t: TenantTx, input: { unitId?: number | null; sectionId?: number | null }) {
-  const errors: FieldError[] = [];
+  const errors: FieldProblem[] = [];
   if (input.unitId != null) {
     const [unit] = await t.tx
       .select({ id: units.id })
@@ -462,8 +465,7 @@ async function checkLegacyRefs(t: TenantTx, input: { unitId?: number | null; sec
       .where(and(eq(sections.id, input.sectionId), eq(sections.isActive, true)));
     if (!section) errors.push({ path: 'body.section', message: 'no such section' });
   }
-  if (errors.length)
-    throw badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  if (errors.length) throw invalidRequest(errors);
 }
 
 // ---------------------------------------------------------------- role rules

@@ -6,7 +6,6 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { audit } from '../../core/audit/service.ts';
 import { liveEvent } from '../../core/events/bus.ts';
 import { badRequest, invalidField } from '../../core/http/problem.ts';
-import { phrase } from '../../core/http/problem-texts.ts';
 import {
   assetColumnsWithActive,
   createUploadedAsset,
@@ -125,10 +124,7 @@ export async function orderAnthiasAssets(t: TenantTx, idsCsv: string) {
     .filter(Boolean);
   const ids = raw.map((r, i) => {
     const id = normalizeAssetId(r);
-    if (!id)
-      throw badRequest(phrase('asset.unknownId', { asset: r }), [
-        { path: `body.ids.${i}`, message: 'asset not found' },
-      ]);
+    if (!id) throw badRequest('Unknown asset', [{ path: `body.ids.${i}`, message: 'asset not found' }]);
     return id;
   });
   if (ids.length === 0) return;
@@ -144,7 +140,7 @@ export async function orderAnthiasAssets(t: TenantTx, idsCsv: string) {
   const missing = ids.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
   if (missing.length > 0)
     throw badRequest(
-      phrase('asset.unknown', { assets: missing.map((m) => m.id).join(', ') }),
+      'Unknown assets',
       missing.map((m) => ({ path: `body.ids.${m.i}`, message: 'asset not found' })),
     );
   await t.tx

@@ -178,17 +178,17 @@ function checkReferences(m: Manifest) {
 export function readBackup(archive: Buffer, maxBytes: number): Backup {
   const entries = readTarGz(archive, maxBytes);
   const manifestEntry = entries.find((e) => e.name === MANIFEST || e.name.endsWith(`/${MANIFEST}`));
-  if (!manifestEntry) throw badRequest(`The archive has no ${MANIFEST}: not a Roster signage backup`);
+  if (!manifestEntry) throw badRequest(phrase('backup.noManifest', { file: MANIFEST }));
   let raw: unknown;
   try {
     raw = JSON.parse(manifestEntry.data.toString('utf8'));
   } catch {
-    throw badRequest(`${MANIFEST} is not JSON`);
+    throw badRequest(phrase('backup.notJson', { file: MANIFEST }));
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success)
     throw badRequest(
-      `${MANIFEST} is not a valid backup`,
+      phrase('backup.invalid', { file: MANIFEST }),
       parsed.error.issues
         .slice(0, 20)
         .map((i) => ({ path: `backup.${i.path.join('.')}`, message: i.message })),

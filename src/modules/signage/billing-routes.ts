@@ -99,7 +99,8 @@ export async function registerBillingRoutes(app: RosterApp) {
         const event = stripeEvent.safeParse(parsed);
         if (!event.success)
           throw badRequest(
-            `Not a Stripe event: ${event.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+            'Not a Stripe event',
+            event.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })),
           );
         return applyStripeEvent({ db: database.db, bus }, event.data);
       },

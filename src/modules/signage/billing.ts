@@ -8,6 +8,7 @@ import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { auditChange } from './changes.ts';
 import { organizations } from '../../core/db/platform-schema.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '../../core/http/problem.ts';
+import { phrase, type ProblemText } from '../../core/http/problem-texts.ts';
 import { currentPlan, setOrgPlan } from './plans.ts';
 import { systemActor } from '../../core/access/actor.ts';
 import {
@@ -58,9 +59,7 @@ export function verifyStripeSignature(
   });
   if (!matches) throw badRequest('Stripe signature does not match');
   if (Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_SECONDS)
-    throw badRequest(
-      `Stripe signature timestamp is outside the ${SIGNATURE_TOLERANCE_SECONDS} s tolerance (replayed or delayed event)`,
-    );
+    throw badRequest(phrase('billing.stale', { seconds: SIGNATURE_TOLERANCE_SECONDS }));
 }
 
 type SubscriptionRow = typeof signageSubscriptions.$inferSelect;
@@ -99,7 +98,7 @@ export interface StripeEvent {
   data: { object: Record<string, unknown> };
 }
 
-const unprocessableEvent = (detail: string) => new HttpProblem(422, 'Unprocessable Entity', detail);
+const unprocessableEvent = (detail: ProblemText) => new HttpProblem(422, 'Unprocessable Entity', detail);
 
 /** Stripe has more states than Roster's four; the extra ones fold into the nearest. */
 function statusOf(stripeStatus: string | undefined, deleted: boolean): SubscriptionStatus {
@@ -122,7 +121,7 @@ function planOf(sub: StripeSubscription): PlanName | undefined {
   const name = sub.metadata?.plan ?? price?.lookup_key ?? price?.metadata?.plan ?? undefined;
   if (name === undefined || name === null) return undefined;
   if (!(PLAN_NAMES as readonly string[]).includes(name))
-    throw unprocessableEvent(`Unknown plan "${name}" (expected ${PLAN_NAMES.join(', ')})`);
+    throw unprocessableEvent(phrase('billing.unknownPlan', { plan: name, plans: PLAN_NAMES.join(', ') }));
   return name as PlanName;
 }
 
@@ -150,7 +149,7 @@ async function resolveOrg(db: Db, externalId: string, metadataOrg: string | unde
     if (org) return org.id;
   }
   throw unprocessableEvent(
-    `Subscription ${externalId} is not linked to an organization (set metadata.org_id on the Stripe subscription)`,
+    'The subscription is not linked to an organization (set metadata.org_id on the Stripe subscription)',
   );
 }
 
@@ -170,9 +169,7 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
   const item = sub.items?.data?.[0];
   const plan = planOf(sub) ?? existing?.planName;
   if (!plan)
-    throw unprocessableEvent(
-      `Subscription ${sub.id} names no plan (metadata.plan or the price's lookup_key)`,
-    );
+    throw unprocessableEvent("The subscription names no plan (metadata.plan or the price's lookup_key)");
   const status = statusOf(sub.status, deleted);
   const periodStart =
     fromUnix(sub.current_period_start ?? item?.current_period_start) ??
@@ -202,7 +199,7 @@ async function upsertSubscription(t: TenantTx, sub: StripeSubscription, deleted:
     .values({ externalId: sub.id, orgId: t.orgId })
     .onConflictDoNothing();
   if ((await orgOfExternalId(t.tx, sub.id)) !== t.orgId)
-    throw conflict(`Subscription ${sub.id} belongs to another organization`);
+    throw conflict('The subscription belongs to another organization');
 
   let row: SubscriptionRow;
   if (existing) {
@@ -293,7 +290,7 @@ export async function applyStripeEvent(deps: { db: Db; bus: EventBus }, event: S
   const object = event.data.object;
   const externalId =
     event.type === 'invoice.payment_failed' ? invoiceSubscription(object) : (object.id as string | undefined);
-  if (!externalId) throw badRequest(`Event ${event.id} names no subscription`);
+  if (!externalId) throw badRequest('The event names no subscription');
   const metadata = object.metadata as Record<string, string> | undefined;
   const orgId = await resolveOrg(
     deps.db,

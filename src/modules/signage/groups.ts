@@ -4,7 +4,6 @@ import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { badRequest, forbidden, notFound } from '../../core/http/problem.ts';
-import { phrase } from '../../core/http/problem-texts.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { ORG_ADMINS } from '../../core/events/bus.ts';
 import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
@@ -77,7 +76,7 @@ export async function requireScreens(t: TenantTx, deviceIds: string[], field: st
   const missing = deviceIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
   if (missing.length > 0)
     throw badRequest(
-      phrase('screen.unknown', { screens: missing.map((m) => m.id).join(', ') }),
+      'Unknown screens',
       missing.map((m) => ({ path: `${field}.${m.i}`, message: 'screen not found' })),
     );
   return unique;
@@ -93,7 +92,7 @@ export async function requireGroups(t: TenantTx, groupIds: string[], field: stri
   const missing = groupIds.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
   if (missing.length > 0)
     throw badRequest(
-      phrase('screenGroup.unknown', { groups: missing.map((m) => m.id).join(', ') }),
+      'Unknown screen groups',
       missing.map((m) => ({ path: `${field}.${m.i}`, message: 'screen group not found' })),
     );
   return unique;

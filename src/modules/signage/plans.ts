@@ -4,7 +4,7 @@ import { queryRows } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { auditChange } from './changes.ts';
 import { unprocessable } from '../../core/http/problem.ts';
-import { phrase } from '../../core/http/problem-texts.ts';
+import { phrase, type Phrase } from '../../core/http/problem-texts.ts';
 import { signageDevices, signagePlans, type PlanName } from './schema.ts';
 import { planView } from './views.ts';
 
@@ -148,7 +148,7 @@ export async function limitsReport(t: TenantTx): Promise<{ plan: Plan; usage: Us
   return { plan: await currentPlan(t), usage: await usageOf(t) };
 }
 
-function refuse(plan: PlanLimits, limit: keyof PlanLimits, what: string) {
+function refuse(plan: PlanLimits, limit: keyof PlanLimits, what: Phrase) {
   const name = LIMIT_NAMES[limit];
   const max = plan[limit];
   return unprocessable(phrase('plan.limit', { limit: name, max, what }), [
@@ -162,7 +162,7 @@ function refuse(plan: PlanLimits, limit: keyof PlanLimits, what: string) {
  */
 function ensureSeats(plan: PlanLimits, usage: { users: number }) {
   if (usage.users > plan.maxUsers)
-    throw refuse(plan, 'maxUsers', `${usage.users} active members; remove members or upgrade`);
+    throw refuse(plan, 'maxUsers', phrase('plan.usedMembers', { count: usage.users }));
 }
 
 /** Locks the plan and refuses when one more asset of `addBytes` would exceed it. */
@@ -170,9 +170,10 @@ export async function ensureAssetRoom(t: TenantTx, addBytes: number) {
   const plan = await lockPlan(t);
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
-  if (usage.assets + 1 > plan.maxAssets) throw refuse(plan, 'maxAssets', `${usage.assets} assets stored`);
+  if (usage.assets + 1 > plan.maxAssets)
+    throw refuse(plan, 'maxAssets', phrase('plan.usedAssets', { count: usage.assets }));
   if (usage.storageBytes + addBytes > plan.maxStorageGb * GB)
-    throw refuse(plan, 'maxStorageGb', `${usage.storageBytes} bytes stored`);
+    throw refuse(plan, 'maxStorageGb', phrase('plan.usedBytes', { count: usage.storageBytes }));
 }
 
 /** Locks the plan and refuses when one more screen would exceed it. */
@@ -181,5 +182,5 @@ export async function ensureDeviceRoom(t: TenantTx) {
   const usage = await usageOf(t);
   ensureSeats(plan, usage);
   if (usage.devices + 1 > plan.maxDevices)
-    throw refuse(plan, 'maxDevices', `${usage.devices} screens claimed`);
+    throw refuse(plan, 'maxDevices', phrase('plan.usedScreens', { count: usage.devices }));
 }

@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { sameOrgJoin } from '../../core/db/columns.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { badRequest, forbidden, invalidField, notFound } from '../../core/http/problem.ts';
-import { phrase } from '../../core/http/problem-texts.ts';
 import { keyset, type Page, type PageQuery } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { recordCreated, recordDeleted, recordUpdated, type RecordKind } from './changes.ts';
@@ -119,7 +118,7 @@ async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]
   const seen = new Set<string>();
   assetIds.forEach((id, i) => {
     if (seen.has(id))
-      throw badRequest(phrase('asset.listedTwice', { asset: id }), [
+      throw badRequest('An asset is listed twice', [
         { path: `body.asset_ids.${i}`, message: 'duplicate asset' },
       ]);
     seen.add(id);
@@ -133,7 +132,7 @@ async function replaceAssets(t: TenantTx, playlistId: string, assetIds: string[]
     const missing = assetIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
     if (missing.length > 0) {
       throw badRequest(
-        phrase('asset.unknown', { assets: missing.map((m) => m.id).join(', ') }),
+        'Unknown assets',
         missing.map((m) => ({ path: `body.asset_ids.${m.i}`, message: 'asset not found' })),
       );
     }

@@ -8,7 +8,7 @@ import { IMAGE_TYPES, VIDEO_TYPES, type SniffedType } from '../../core/files/sni
 import type { FileStorage } from '../../core/files/storage.ts';
 import { actorOf, type RosterApp, tenant } from '../../core/http/app.ts';
 import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
-import { badRequest, invalidField } from '../../core/http/problem.ts';
+import { badRequest, invalidField, invalidRequest } from '../../core/http/problem.ts';
 import { phrase } from '../../core/http/problem-texts.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import {
@@ -135,7 +135,7 @@ function uploadFieldsOf(part: MultipartFile) {
     ),
     message: i.message,
   }));
-  throw badRequest(`Invalid request: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  throw invalidRequest(errors);
 }
 
 /** The file types the upload may be: the asked asset type's, narrowed by a specific claimed type. */
