@@ -193,6 +193,7 @@ const TEXTS_FR: Record<string, string> = {
   'the window is empty: from and until are the same time':
     'la plage est vide : from et until sont à la même heure',
   'a weekday is listed twice': 'un jour de la semaine est présent deux fois',
+  'names nothing the archive holds': 'ne désigne rien de ce que contient l’archive',
   'choose at least one weekday': 'choisissez au moins un jour de la semaine',
   'weekdays are 1 (Monday) to 7 (Sunday)': 'les jours de la semaine vont de 1 (lundi) à 7 (dimanche)',
   'a window starts at 23:59 at the latest': 'une plage commence au plus tard à 23:59',
