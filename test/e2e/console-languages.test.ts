@@ -4,9 +4,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { assertAccessible, browserMissing, consoleInBrowser, openPath, PHONE } from '../support/browser.ts';
+import {
+  assertAccessible,
+  browserMissing,
+  SUITE_TIMEOUT_MS,
+  consoleInBrowser,
+  openPath,
+  PHONE,
+} from '../support/browser.ts';
 
-describe('console languages, homes and history', { skip: browserMissing, timeout: 300_000 }, () => {
+describe('console languages, homes and history', { skip: browserMissing, timeout: SUITE_TIMEOUT_MS }, () => {
   const h = consoleInBrowser();
   const as = h.signedInAs;
 

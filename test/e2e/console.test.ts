@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserMissing, consoleInBrowser, HOUR } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR } from '../support/browser.ts';
 
-describe('web console in Chromium', { skip: browserMissing, timeout: 200_000 }, () => {
+describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEOUT_MS }, () => {
   const h = consoleInBrowser();
   const { api, apiLogin, signedIn, textMatches, shot } = h;
   /**

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import QRCode from 'qrcode';
-import { browserMissing, consoleInBrowser } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser } from '../support/browser.ts';
 
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -41,7 +41,7 @@ writeQrVideo(VIDEO, null);
 
 describe(
   'events: the door on the day (camera, offline, phone badge)',
-  { skip: browserMissing, timeout: 300_000 },
+  { skip: browserMissing, timeout: SUITE_TIMEOUT_MS },
   () => {
     const h = consoleInBrowser({
       chromiumArgs: [

@@ -2,7 +2,7 @@
 // Screenshots go to test/artifacts/ for review. Skipped, with a message, when Chromium is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserMissing, consoleInBrowser, HOUR } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR } from '../support/browser.ts';
 
 /** The value a `datetime-local` input takes for an instant on the clock of `zone`. */
 const localInput = (ms: number, zone = 'Europe/Paris') =>
@@ -20,7 +20,7 @@ const localInput = (ms: number, zone = 'Europe/Paris') =>
 
 describe(
   'events staffing, stand and statistics in Chromium',
-  { skip: browserMissing, timeout: 300_000 },
+  { skip: browserMissing, timeout: SUITE_TIMEOUT_MS },
   () => {
     const h = consoleInBrowser();
     const { api, apiLogin, signedIn, shot } = h;

@@ -2,7 +2,7 @@
 // next to it (in English and French) and not sent, removal, and a playlist row naming its schedules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserMissing, consoleInBrowser, openPath } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, openPath } from '../support/browser.ts';
 
 interface Asset {
   id: string;
@@ -10,7 +10,7 @@ interface Asset {
   dayparts: Array<{ days: number[]; from: string; until: string }>;
 }
 
-describe('signage day-parts in Chromium', { skip: browserMissing, timeout: 300_000 }, () => {
+describe('signage day-parts in Chromium', { skip: browserMissing, timeout: SUITE_TIMEOUT_MS }, () => {
   const h = consoleInBrowser();
   const { api, apiLogin, signedInAs } = h;
 

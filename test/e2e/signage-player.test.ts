@@ -2,14 +2,14 @@
 // reports its plays, carries out remote commands and shows, then clears, an emergency message.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserMissing, consoleInBrowser } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser } from '../support/browser.ts';
 
 interface Command {
   id: string;
   status: string;
 }
 
-describe('signage player in Chromium', { skip: browserMissing, timeout: 240_000 }, () => {
+describe('signage player in Chromium', { skip: browserMissing, timeout: SUITE_TIMEOUT_MS }, () => {
   const h = consoleInBrowser();
   const { api, apiLogin, shot } = h;
 

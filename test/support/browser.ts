@@ -70,6 +70,13 @@ export const localInput = (ms: number, zone = 'Europe/Paris', seconds = false) =
     .format(ms)
     .replace(' ', 'T');
 
+/**
+ * A browser suite's ceiling: only there to stop a hung suite. A suite builds the console and starts
+ * a server, and on a machine busy with other work that alone can take minutes; its steps wait for
+ * what they expect, never for a time.
+ */
+export const SUITE_TIMEOUT_MS = 900_000;
+
 /** Why browser tests are skipped here, or false when Chromium is installed. */
 export const browserMissing = fs.existsSync(CHROMIUM)
   ? false
