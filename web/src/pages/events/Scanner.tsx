@@ -10,10 +10,8 @@ import { qrFromInput, ScanDesk, useEventChoice } from './common';
 import {
   applyMove,
   decideOffline,
-  DOOR_UPLOAD_PART,
   doorQueueKey,
   saveKit,
-  sendDoorScans,
   storedKit,
   type Kit,
   type QueuedScan,
@@ -36,6 +34,13 @@ interface Verdict {
 
 /** The kit is fetched again this often while online, so it is fresh when the network goes. */
 const KIT_REFRESH_MS = 120_000;
+/** The server takes this many door scans in one upload. */
+const DOOR_UPLOAD_PART = 5000;
+
+/** One part of the door's queue to the server; its answer for each scan, by nonce. */
+const sendDoorScans = (eventId: string) => async (part: QueuedScan[]) =>
+  (await api.post('/api/events/events/{id}/scans/upload', { path: { id: eventId }, body: { scans: part } }))
+    .results;
 
 export function Scanner() {
   const { event, picker } = useEventChoice(['controlleur_des_badges']);

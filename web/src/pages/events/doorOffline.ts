@@ -1,11 +1,15 @@
 // The door scanner without network: the room's kit (downloaded while online, kept in
 // localStorage), the decisions taken offline by the same rules as the server where the kit can
 // tell, and how the queue of those decisions is uploaded. docs/events.md § Offline scanning.
-import { api, type Answer, type Body } from '../../api/client';
-import { isQr } from './badgeRead';
+// It reaches the API only through its generated types, so the rules run in node's tests as well.
+import type { paths } from '../../api/schema.d.ts';
+import { isQr } from './badgeRead.ts';
 
-export type Kit = Answer<'/api/events/events/{id}/scanner-kit', 'get'>;
-export type QueuedScan = Body<'/api/events/events/{id}/scans/upload', 'post'>['scans'][number];
+type Json<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+export type Kit = Json<paths['/api/events/events/{id}/scanner-kit']['get']['responses'][200]>;
+export type QueuedScan = Json<
+  paths['/api/events/events/{id}/scans/upload']['post']['requestBody']
+>['scans'][number];
 
 export interface OfflineDecision {
   /** undecided: a typed badge id the kit does not list; queued for the server to decide. */
@@ -126,11 +130,3 @@ export function applyMove(kit: Kit, participantId: string, direction: 'in' | 'ou
   const count = occupancy ?? Math.max(0, kit.room.current_occupancy + delta);
   return { ...kit, badges, room: { ...kit.room, current_occupancy: count } };
 }
-
-/** The server takes this many door scans in one upload. */
-export const DOOR_UPLOAD_PART = 5000;
-
-/** One part of the door's queue to the server; its answer for each scan, by nonce. */
-export const sendDoorScans = (eventId: string) => async (part: QueuedScan[]) =>
-  (await api.post('/api/events/events/{id}/scans/upload', { path: { id: eventId }, body: { scans: part } }))
-    .results;

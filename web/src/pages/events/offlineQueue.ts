@@ -1,7 +1,7 @@
 // Scans taken while the network is away: kept on the device (localStorage) under a key of their
 // own, each with the nonce it was made with, and uploaded in parts when the network is back. The
 // nonce never changes, so a scan the server already has is answered, not recorded twice.
-import { ApiError } from '../../api/client';
+// Plain functions over a store and a sender, so node's tests run them as the pages do.
 
 export interface Pending {
   nonce: string;
@@ -47,10 +47,21 @@ export function offlineQueue<T extends Pending>(
   };
 }
 
+/** A refusal of the whole request that names the fields at fault, as the API client throws it. */
+interface Refusal {
+  status: number;
+  errors: Array<{ path: string; message: string }>;
+}
+const isRefusal = (err: unknown): err is Refusal =>
+  typeof err === 'object' &&
+  err !== null &&
+  typeof (err as Refusal).status === 'number' &&
+  Array.isArray((err as Refusal).errors);
+
 /** The items a refused upload names (`body.scans.3.qr` → 3), with the first message for each. */
 function namedItems(err: unknown): Map<number, string> {
   const named = new Map<number, string>();
-  if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500) return named;
+  if (!isRefusal(err) || err.status < 400 || err.status >= 500) return named;
   for (const e of err.errors) {
     const m = /^body\.scans\.(\d+)/.exec(e.path);
     if (m && !named.has(Number(m[1]))) named.set(Number(m[1]), e.message);
