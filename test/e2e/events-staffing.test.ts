@@ -24,6 +24,15 @@ describe(
   () => {
     const h = consoleInBrowser();
     const { api, apiLogin, signedIn, shot, textMatches } = h;
+    /** The id of the event of that name, as the admin sees the list. */
+    const eventNamed = async (token: string, name: string) =>
+      (
+        await api<{ items: Array<{ id: string; name: string }> }>(
+          token,
+          'GET',
+          '/api/events/events?limit=100',
+        )
+      ).items.find((e) => e.name === name)!.id;
 
     test('a created event opens; it is staffed, registered by hand and by CSV, a role removed', async () => {
       const page = await signedIn('admin');
@@ -91,12 +100,7 @@ describe(
       await shot(page, 'events-staffing-02-page');
 
       const token = await apiLogin('admin');
-      const events = await api<{ items: Array<{ id: string; name: string }> }>(
-        token,
-        'GET',
-        '/api/events/events?limit=100',
-      );
-      const id = events.items.find((e) => e.name === 'Staffing Day')!.id;
+      const id = await eventNamed(token, 'Staffing Day');
       const badges = await api<{ items: Array<{ full_name: string }> }>(
         token,
         'GET',
@@ -151,12 +155,7 @@ describe(
 
       // A printed badge id typed by hand records a lead; without network it waits and goes up later.
       const token = await apiLogin('admin');
-      const events = await api<{ items: Array<{ id: string; name: string }> }>(
-        token,
-        'GET',
-        '/api/events/events?limit=100',
-      );
-      const eventId = events.items.find((e) => e.name === 'Demo Tech Days')!.id;
+      const eventId = await eventNamed(token, 'Demo Tech Days');
       const visitor = (full_name: string) =>
         api<{ badge_id: string }>(token, 'POST', `/api/events/events/${eventId}/participants`, { full_name });
       const [typed, later] = [await visitor('Tia Typed'), await visitor('Olu Offline')];
