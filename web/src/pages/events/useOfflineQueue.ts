@@ -1,6 +1,6 @@
 // A page that keeps scanning without network (the door, the stand): whether it is online, its
 // queue of scans (offlineQueue.ts) and the upload that runs as soon as the network is back.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
 import { offlineQueue, uploadQueue, type Outcome, type Pending } from './offlineQueue';
@@ -42,6 +42,10 @@ export function useOfflineQueue<T extends Pending, R extends Pending>(
   const queue = useMemo(() => (key ? offlineQueue<T>(key) : null), [key]);
   const [items, setItems] = useState<T[]>([]);
   const [uploadError, setUploadError] = useState('');
+  // One upload at a time: a scan queued while one is under way waits for it rather than sending
+  // its items a second time; `ended` moves when an upload ends, so what is left goes up next.
+  const uploading = useRef(false);
+  const [ended, setEnded] = useState(0);
   useEffect(() => setItems(queue?.items() ?? []), [queue]);
 
   const add = useCallback((item: T) => queue && setItems(queue.add(item)), [queue]);
@@ -51,20 +55,28 @@ export function useOfflineQueue<T extends Pending, R extends Pending>(
   // Online, the queue goes up at once; offline (or after a failure), it is tried again later, and
   // an upload that gets through means the network is back.
   useEffect(() => {
-    if (!queue || !send || items.length === 0) return;
+    if (!queue || !send || items.length === 0 || uploading.current) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const upload = () =>
-      uploadQueue(queue, partSize, send).then(
+    const over = () => {
+      uploading.current = false;
+      if (!live) setEnded((n) => n + 1);
+      return live;
+    };
+    const upload = () => {
+      uploading.current = true;
+      return uploadQueue(queue, partSize, send).then(
         (outcomes) => {
-          if (!live) return;
+          // What was sent is recorded even when the page moved on meanwhile: it hears of it.
+          const current = over();
+          if (outcomes.length) onUploaded?.(outcomes);
+          if (!current) return;
           setOnline(true);
           setUploadError('');
           setItems(queue.items());
-          onUploaded?.(outcomes);
         },
         (err: unknown) => {
-          if (!live) return;
+          if (!over()) return;
           if (unreachable(err)) setOnline(false);
           else setUploadError(problemMessage(t, err));
           const left = queue.items();
@@ -72,13 +84,14 @@ export function useOfflineQueue<T extends Pending, R extends Pending>(
           else timer = setTimeout(() => void upload(), UPLOAD_RETRY_MS);
         },
       );
+    };
     if (online) void upload();
     else timer = setTimeout(() => void upload(), UPLOAD_RETRY_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [queue, online, items, partSize, send, onUploaded, setOnline, t]);
+  }, [queue, online, items, ended, partSize, send, onUploaded, setOnline, t]);
 
   return { online, setOnline, items, add, uploadNow, uploadError };
 }
