@@ -23,7 +23,16 @@ describe(
   { skip: browserMissing, timeout: SUITE_TIMEOUT_MS },
   () => {
     const h = consoleInBrowser();
-    const { api, apiLogin, signedIn, shot } = h;
+    const { api, apiLogin, signedIn, shot, textMatches } = h;
+    /** The id of the event of that name, as the admin sees the list. */
+    const eventNamed = async (token: string, name: string) =>
+      (
+        await api<{ items: Array<{ id: string; name: string }> }>(
+          token,
+          'GET',
+          '/api/events/events?limit=100',
+        )
+      ).items.find((e) => e.name === name)!.id;
 
     test('a created event opens; it is staffed, registered by hand and by CSV, a role removed', async () => {
       const page = await signedIn('admin');
@@ -91,12 +100,7 @@ describe(
       await shot(page, 'events-staffing-02-page');
 
       const token = await apiLogin('admin');
-      const events = await api<{ items: Array<{ id: string; name: string }> }>(
-        token,
-        'GET',
-        '/api/events/events?limit=100',
-      );
-      const id = events.items.find((e) => e.name === 'Staffing Day')!.id;
+      const id = await eventNamed(token, 'Staffing Day');
       const badges = await api<{ items: Array<{ full_name: string }> }>(
         token,
         'GET',
@@ -148,6 +152,32 @@ describe(
         .getByText(/Sent the brochure/)
         .waitFor();
       await shot(page, 'events-staffing-03-stand');
+
+      // A printed badge id typed by hand records a lead; without network it waits and goes up later.
+      const token = await apiLogin('admin');
+      const eventId = await eventNamed(token, 'Demo Tech Days');
+      const visitor = (full_name: string) =>
+        api<{ badge_id: string }>(token, 'POST', `/api/events/events/${eventId}/participants`, { full_name });
+      const [typed, later] = [await visitor('Tia Typed'), await visitor('Olu Offline')];
+      await filters.getByLabel('Tag').fill('');
+      await filters.getByRole('button', { name: 'Filter' }).click();
+      const badge = page.getByLabel('Visitor badge QR payload or badge id');
+      await badge.fill(typed.badge_id.toLowerCase());
+      await page.getByRole('button', { name: 'Record visit' }).click();
+      await page.getByRole('status').getByText(`Tia Typed · ${typed.badge_id}`).waitFor();
+      await leads.getByRole('row', { name: 'Tia Typed' }).waitFor();
+
+      await page.context().setOffline(true);
+      await textMatches(page.getByTestId('connection'), /^Offline/);
+      await badge.fill(later.badge_id);
+      await page.getByRole('button', { name: 'Record visit' }).click();
+      await page.getByText('KEPT ON THIS DEVICE', { exact: true }).waitFor();
+      await textMatches(page.getByTestId('queue'), /^1 scans waiting to upload$/);
+      await page.context().setOffline(false);
+      await textMatches(page.getByTestId('queue'), /^Every scan is uploaded$/);
+      const sent = page.getByRole('region', { name: 'Scans sent after the network came back' });
+      await sent.getByText(`${later.badge_id} · RECORDED`).waitFor();
+      await leads.getByRole('row', { name: 'Olu Offline' }).waitFor();
     });
 
     test('door statistics: a chart with its table, per room for the event managers', async () => {

@@ -17,6 +17,13 @@ export interface AnnonceInput {
   target: Annonce['target'];
 }
 
+/** Tells the roles an announcement targets (as it stands after the change), and its author. */
+async function publish(t: TenantTx, eventId: string, change: 'created' | 'updated' | 'deleted', a: Annonce) {
+  const data = change === 'deleted' ? annonceDeletedData(eventId, a.id) : annonceView(a);
+  const audience = await annonceAudience(t, eventId, a.target, a.createdBy);
+  t.publish(liveEvent(t.orgId, `events.annonce.${change}`, data, audience));
+}
+
 /** Gestionnaires (and event managers) publish; the announcement is pushed live to the roles it targets. */
 export async function createAnnonce(t: TenantTx, eventId: string, input: AnnonceInput): Promise<Annonce> {
   await getEvent(t, eventId, 'announce');
@@ -41,14 +48,7 @@ export async function createAnnonce(t: TenantTx, eventId: string, input: Annonce
     message: `Annonce "${annonce.title}" for ${annonce.target}`,
     after: annonce,
   });
-  t.publish(
-    liveEvent(
-      t.orgId,
-      'events.annonce.created',
-      annonceView(annonce),
-      await annonceAudience(t, eventId, annonce.target, annonce.createdBy),
-    ),
-  );
+  await publish(t, eventId, 'created', annonce);
   return annonce;
 }
 
@@ -113,14 +113,7 @@ export async function updateAnnonce(
     before,
     after,
   });
-  t.publish(
-    liveEvent(
-      t.orgId,
-      'events.annonce.updated',
-      annonceView(after),
-      await annonceAudience(t, eventId, after.target, after.createdBy),
-    ),
-  );
+  await publish(t, eventId, 'updated', after);
   return after;
 }
 
@@ -134,12 +127,5 @@ export async function deleteAnnonce(t: TenantTx, eventId: string, id: string): P
     message: `Annonce "${before.title}" deleted`,
     before,
   });
-  t.publish(
-    liveEvent(
-      t.orgId,
-      'events.annonce.deleted',
-      annonceDeletedData(eventId, id),
-      await annonceAudience(t, eventId, before.target, before.createdBy),
-    ),
-  );
+  await publish(t, eventId, 'deleted', before);
 }

@@ -5,9 +5,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
-
-const HOUR = 3600_000;
-const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
+import { doorFixture } from './door-fixture.ts';
 
 describeEachBackend('events: entries and exits, retries, supervisor overrides, emptying a room', (env) => {
   const u: Record<string, { id: number; client: Client }> = {};
@@ -56,41 +54,29 @@ describeEachBackend('events: entries and exits, retries, supervisor overrides, e
   }
 
   test('set-up: two rooms, a controller at each door, a gestionnaire, checked-in badges', async () => {
-    const made = await env().makeOrg('doors');
-    for (const name of ['dr.pres', 'dr.gest', 'dr.ctrlA', 'dr.ctrlB', 'dr.part'])
-      u[name.slice(3)] = await env().makeUser(made.org, name);
-    const ev = await u.pres.client.post('/api/events/events', {
-      name: 'Doors',
-      start_date: at(-10),
-      end_date: at(30),
-      status: 'published',
+    const f = await doorFixture(env(), {
+      org: 'doors',
+      prefix: 'dr',
+      users: ['pres', 'gest', 'ctrlA', 'ctrlB', 'part'],
+      event: 'Doors',
+      hours: [-10, 30],
+      rooms: [
+        ['A', 2],
+        ['B', 3],
+      ],
+      staff: [
+        ['ctrlA', 'controlleur_des_badges', 'A', -1, 3],
+        ['ctrlB', 'controlleur_des_badges', 'B', -1, 3],
+        ['gest', 'gestionnaire_des_salles', 'A', -1, 3],
+      ],
+      guests: 6,
+      checkedIn: 6,
+      checkInBy: 'ctrlA',
     });
-    eventId = ev.body.id;
-    for (const [name, capacity] of [
-      ['A', 2],
-      ['B', 3],
-    ] as const)
-      room[name] = (await u.pres.client.post(url('/rooms'), { name, capacity })).body.id;
-    for (const [who, role, where] of [
-      ['ctrlA', 'controlleur_des_badges', room.A],
-      ['ctrlB', 'controlleur_des_badges', room.B],
-      ['gest', 'gestionnaire_des_salles', room.A],
-    ] as const) {
-      await u.pres.client.post(url('/assignments'), { user_id: u[who].id, role });
-      const slot = await u.pres.client.post(url('/room-assignments'), {
-        user_id: u[who].id,
-        room_id: where,
-        role,
-        start_time: at(-1),
-        end_time: at(3),
-      });
-      assert.equal(slot.status, 201);
-    }
-    for (let i = 0; i < 6; i++) {
-      const p = await u.pres.client.post(url('/participants'), { full_name: `Guest ${i}` });
-      await u.ctrlA.client.post(url('/check-in'), { qr: p.body.qr_payload });
-      badges.push({ id: p.body.id, qr: p.body.qr_payload });
-    }
+    Object.assign(u, f.users);
+    Object.assign(room, f.rooms);
+    badges.push(...f.badges);
+    eventId = f.eventId;
   });
 
   test(

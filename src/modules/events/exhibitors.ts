@@ -79,6 +79,11 @@ const visitorColumns = {
   badgeId: participants.badgeId,
   role: participants.role,
 };
+/** A lead's visitor, joined to the lead. */
+const visitorOfLead = and(
+  eq(participants.orgId, exposantScans.orgId),
+  eq(participants.id, exposantScans.scannedParticipantId),
+)!;
 
 async function visitorOf(t: TenantTx, secret: string, eventId: string, ref: BadgeRef) {
   const path = 'qr' in ref ? 'body.qr' : 'body.badge_id';
@@ -229,13 +234,7 @@ export async function updateLead(t: TenantTx, eventId: string, visitId: string, 
   const [found] = await t.tx
     .select({ scan: exposantScans, visitor: visitorColumns })
     .from(exposantScans)
-    .innerJoin(
-      participants,
-      and(
-        eq(participants.orgId, exposantScans.orgId),
-        eq(participants.id, exposantScans.scannedParticipantId),
-      ),
-    )
+    .innerJoin(participants, visitorOfLead)
     .where(
       and(
         eq(exposantScans.id, visitId),
@@ -326,13 +325,7 @@ function visitsQuery(t: TenantTx, standId: string, f: LeadFilter, after?: SQL) {
   return t.tx
     .select(visitColumns)
     .from(exposantScans)
-    .innerJoin(
-      participants,
-      and(
-        eq(participants.orgId, exposantScans.orgId),
-        eq(participants.id, exposantScans.scannedParticipantId),
-      ),
-    )
+    .innerJoin(participants, visitorOfLead)
     .where(
       and(
         eq(exposantScans.exposantId, standId),

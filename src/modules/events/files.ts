@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { audit } from '../../core/audit/service.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import type { FileStorage } from '../../core/files/storage.ts';
 import { forbidden, notFound, unprocessable } from '../../core/http/problem.ts';
-import { events, participants } from './schema.ts';
-import { getEvent } from './service.ts';
+import { participants } from './schema.ts';
+import { participantRow } from './participants.ts';
+import { getEvent, writeEvent } from './service.ts';
 
 /** Programmes, guides and stand plans are documents, not videos: 10 MiB is plenty. */
 export const PDF_MAX_BYTES = 10 * 1024 * 1024;
@@ -29,19 +30,16 @@ export async function setEventDocument(
   const before = await getEvent(t, eventId, 'manage');
   const key = `events/${t.orgId}/${eventId}/${kind}-${Date.now()}.pdf`;
   await storePdf(storage, key, source);
-  const [after] = await t.tx
-    .update(events)
-    .set({ [column[kind]]: key, updatedAt: new Date() })
-    .where(eq(events.id, eventId))
-    .returning();
-  await audit(t, {
-    action: 'update',
-    entityType: 'event',
-    entityId: eventId,
-    message: `Event ${kind} uploaded`,
-    before: { [column[kind]]: before[column[kind]] },
-    after: { [column[kind]]: key },
-  });
+  const after = await writeEvent(
+    t,
+    eventId,
+    { [column[kind]]: key },
+    {
+      message: () => `Event ${kind} uploaded`,
+      before: { [column[kind]]: before[column[kind]] },
+      after: { [column[kind]]: key },
+    },
+  );
   const old = before[column[kind]];
   if (old) await storage.remove(old);
   return after;
@@ -57,16 +55,7 @@ export async function eventDocumentKey(t: TenantTx, eventId: string, kind: Event
 
 async function exposantBadge(t: TenantTx, eventId: string, participantId: string) {
   await getEvent(t, eventId);
-  const [p] = await t.tx
-    .select()
-    .from(participants)
-    .where(
-      and(
-        eq(participants.id, participantId),
-        eq(participants.eventId, eventId),
-        eq(participants.isActive, true),
-      ),
-    );
+  const [p] = await t.tx.select().from(participants).where(participantRow(eventId, participantId));
   if (!p) throw notFound('Participant');
   return p;
 }

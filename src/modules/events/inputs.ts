@@ -9,6 +9,9 @@ export const eventParams = z.object({ id: uuidParam });
 export const participantParams = z.object({ id: uuidParam, participantId: uuidParam });
 export const qr = z.string().min(1).max(500);
 export const qrBody = z.strictObject({ qr });
+/** The badge a scan body names (validated to carry one of the two): its QR, or the typed badge id. */
+export const badgeRefOf = (b: { qr?: string; badge_id?: string }): { qr: string } | { badgeId: string } =>
+  b.qr !== undefined ? { qr: b.qr } : { badgeId: b.badge_id! };
 /** A scanning device's own id for one scan (a UUID, say): sending it again is a retry. */
 export const nonce = z.string().trim().min(8).max(100);
 

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { queryRows } from '../../core/db/client.ts';
+import { doorFixture } from './door-fixture.ts';
 import { legacyBadgePayload } from './badges.ts';
 
-const HOUR = 3600_000;
 const MINUTE = 60_000;
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** SPKI header of an Ed25519 public key: a raw key from the kit becomes a key node:crypto takes. */
@@ -44,44 +44,31 @@ describeEachBackend('events: offline scanning (scanner kit, badge keys, uploaded
   }
 
   test('set-up: rooms A (2 seats) and B, a controller at each door, one later, badges', async () => {
-    const made = await env().makeOrg('offline');
-    orgId = made.org.id;
-    for (const name of ['of.pres', 'of.gest', 'of.ctrlA', 'of.ctrlB', 'of.later'])
-      u[name.slice(3)] = await env().makeUser(made.org, name);
-    const ev = await u.pres.client.post('/api/events/events', {
-      name: 'Offline doors',
-      start_date: at(-10 * HOUR),
-      end_date: at(30 * HOUR),
-      status: 'published',
-    });
-    eventId = ev.body.id;
-    for (const [name, capacity] of [
-      ['A', 2],
-      ['B', 50],
-    ] as const)
-      room[name] = (await u.pres.client.post(url('/rooms'), { name, capacity })).body.id;
-    for (const [who, role, where, from, to] of [
-      ['ctrlA', 'controlleur_des_badges', room.A, -1, 3],
-      ['ctrlB', 'controlleur_des_badges', room.B, -1, 3],
-      ['gest', 'gestionnaire_des_salles', room.A, -1, 3],
-      ['later', 'controlleur_des_badges', room.A, 4, 6],
-    ] as const) {
-      await u.pres.client.post(url('/assignments'), { user_id: u[who].id, role });
-      const slot = await u.pres.client.post(url('/room-assignments'), {
-        user_id: u[who].id,
-        room_id: where,
-        role,
-        start_time: at(from * HOUR),
-        end_time: at(to * HOUR),
-      });
-      assert.equal(slot.status, 201);
-    }
-    for (let i = 0; i < 6; i++) {
-      const p = await u.pres.client.post(url('/participants'), { full_name: `Guest ${i}` });
+    const f = await doorFixture(env(), {
+      org: 'offline',
+      prefix: 'of',
+      users: ['pres', 'gest', 'ctrlA', 'ctrlB', 'later'],
+      event: 'Offline doors',
+      hours: [-10, 30],
+      rooms: [
+        ['A', 2],
+        ['B', 50],
+      ],
+      staff: [
+        ['ctrlA', 'controlleur_des_badges', 'A', -1, 3],
+        ['ctrlB', 'controlleur_des_badges', 'B', -1, 3],
+        ['gest', 'gestionnaire_des_salles', 'A', -1, 3],
+        ['later', 'controlleur_des_badges', 'A', 4, 6],
+      ],
       // Guest 5 never checks in at the entrance.
-      if (i < 5) await u.ctrlA.client.post(url('/check-in'), { qr: p.body.qr_payload });
-      badges.push({ id: p.body.id, qr: p.body.qr_payload });
-    }
+      guests: 6,
+      checkedIn: 5,
+      checkInBy: 'ctrlA',
+    });
+    Object.assign(u, f.users);
+    Object.assign(room, f.rooms);
+    badges.push(...f.badges);
+    ({ orgId, eventId } = f);
   });
 
   test('the kit: the room the controller holds now, with keys that verify the badges; 403 otherwise', async () => {

@@ -138,7 +138,8 @@ export async function listParticipants(
   return ks.finish(rows);
 }
 
-const participantRow = (eventId: string, participantId: string) =>
+/** An active badge of the event, by id. */
+export const participantRow = (eventId: string, participantId: string) =>
   and(
     eq(participants.id, participantId),
     eq(participants.eventId, eventId),
@@ -160,14 +161,23 @@ export async function myBadge(
   eventId: string,
   role?: Participant['role'],
 ): Promise<Participant | undefined> {
-  if (t.actor.userId === null) return undefined;
+  return t.actor.userId === null ? undefined : activeBadgeOf(t, eventId, t.actor.userId, role);
+}
+
+/** A user's active badge in the event (of that role when given), if they hold one. */
+export async function activeBadgeOf(
+  t: TenantTx,
+  eventId: string,
+  userId: number,
+  role?: Participant['role'],
+): Promise<Participant | undefined> {
   const [badge] = await t.tx
     .select()
     .from(participants)
     .where(
       and(
         eq(participants.eventId, eventId),
-        eq(participants.userId, t.actor.userId),
+        eq(participants.userId, userId),
         eq(participants.isActive, true),
         role ? eq(participants.role, role) : undefined,
       ),
@@ -507,19 +517,23 @@ export async function listScans(t: TenantTx, eventId: string, f: ScanFilter, pag
   return ks.finish(rows);
 }
 
-export interface ScanStats {
-  room: Room | null;
-  totalScans: number;
-  granted: number;
-  denied: number;
+/** What the door statistics count, over a whole period or one quarter hour of it. */
+interface DoorFigures {
   /** Badges that went in (forced ones included) and out (emptying included). */
   entries: number;
   exits: number;
+  denied: number;
   forced: number;
+}
+
+export interface ScanStats extends DoorFigures {
+  room: Room | null;
+  totalScans: number;
+  granted: number;
   deniedByReason: Record<string, number>;
   /** The most badges inside at once, from the scan records (one room only). */
   peakOccupancy: number | null;
-  series: Array<{ start: Date; entries: number; exits: number; denied: number; forced: number }>;
+  series: Array<DoorFigures & { start: Date }>;
 }
 
 /** A scan that moved a badge: a granted entry or exit that changed where it is. */
@@ -559,14 +573,7 @@ export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter): Pr
       count(*) filter (where ${MOVED} and direction = 'out')::int as exits,
       count(*) filter (where status = 'denied')::int as denied,
       count(*) filter (where forced)::int as forced`;
-  const [totals] = await queryRows<{
-    total: number;
-    granted: number;
-    entries: number;
-    exits: number;
-    denied: number;
-    forced: number;
-  }>(
+  const [totals] = await queryRows<DoorFigures & { total: number; granted: number }>(
     t.tx,
     sql`select count(*)::int as total, count(*) filter (where status = 'granted')::int as granted, ${figures}
           from room_accesses where ${where}`,
@@ -576,13 +583,7 @@ export async function scanStats(t: TenantTx, eventId: string, f: ScanFilter): Pr
     sql`select reason, count(*)::int as n from room_accesses where ${where} and status = 'denied'
         group by reason order by reason`,
   );
-  const series = await queryRows<{
-    start: string;
-    entries: number;
-    exits: number;
-    denied: number;
-    forced: number;
-  }>(
+  const series = await queryRows<DoorFigures & { start: string }>(
     t.tx,
     sql`select date_bin('15 minutes', scanned_at, timestamptz '2000-01-01T00:00:00Z') as start, ${figures}
           from room_accesses where ${where} group by 1 order by 1`,

@@ -5,7 +5,7 @@ import type { TenantTx } from '../../core/db/tenant.ts';
 import { badRequest, unprocessable } from '../../core/http/problem.ts';
 import { phrase } from '../../core/http/problem-texts.ts';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from '../../core/util/csv.ts';
-import { registerParticipant, type Participant } from './participants.ts';
+import { activeBadgeOf, registerParticipant, type Participant } from './participants.ts';
 import { assignEventRole } from './roles.ts';
 import { BADGE_ROLES, eventAssignments, participants } from './schema.ts';
 import { getEvent } from './service.ts';
@@ -209,17 +209,7 @@ export async function importRegistrations(t: TenantTx, eventId: string, csv: str
   for (const row of preview.rows) {
     if (row.userId !== null) {
       await assignEventRole(t, eventId, { userId: row.userId, role: row.role });
-      const [badge] = await t.tx
-        .select()
-        .from(participants)
-        .where(
-          and(
-            eq(participants.eventId, eventId),
-            eq(participants.userId, row.userId),
-            eq(participants.isActive, true),
-          ),
-        );
-      issued.push(badge);
+      issued.push((await activeBadgeOf(t, eventId, row.userId))!);
     } else
       issued.push(
         await registerParticipant(t, eventId, { fullName: row.fullName, email: row.email, role: row.role }),

@@ -4,7 +4,7 @@ import { tenant, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
 import { HttpProblem } from '../../core/http/problem.ts';
 import * as ex from './exhibitors.ts';
-import { base, eventParams, instant, nonce, qr, tags } from './inputs.ts';
+import { badgeRefOf, base, eventParams, instant, nonce, qr, tags } from './inputs.ts';
 import { visitOut, visitStatsOut, visitStatsView, visitView, visitsCsv } from './views.ts';
 
 const standQuery = z.object({ exposant_id: uuidParam.optional() });
@@ -41,7 +41,6 @@ const leadScan = z
       ctx.addIssue({ code: 'custom', path: ['scanned_at'], message: 'in the future' });
   });
 type LeadScan = z.infer<typeof leadScan>;
-const refOf = (b: LeadScan): ex.BadgeRef => (b.qr !== undefined ? { qr: b.qr } : { badgeId: b.badge_id! });
 const inputOf = (b: LeadScan): ex.LeadInput => ({
   notes: b.notes,
   rating: b.rating,
@@ -78,7 +77,7 @@ export function registerExhibitors(app: RosterApp) {
     },
     async (req, reply) => {
       const r = await tenant(req, (t) =>
-        ex.scanVisitor(t, secret, req.params.id, refOf(req.body), inputOf(req.body)),
+        ex.scanVisitor(t, secret, req.params.id, badgeRefOf(req.body), inputOf(req.body)),
       );
       if (r.created) return reply.code(201).send({ status: 'recorded' as const, visit: visitView(r.visit) });
       const status = r.replayed ? ('already_recorded' as const) : ('already_visited_today' as const);
@@ -121,7 +120,7 @@ export function registerExhibitors(app: RosterApp) {
           // Each scan in its own savepoint: a refused badge rolls back only itself.
           const r = await t.tx
             .transaction((tx) =>
-              ex.scanVisitor({ ...t, tx }, secret, req.params.id, refOf(scan), inputOf(scan)),
+              ex.scanVisitor({ ...t, tx }, secret, req.params.id, badgeRefOf(scan), inputOf(scan)),
             )
             .catch((err: unknown) => {
               if (!(err instanceof HttpProblem) || err.status >= 500) throw err;

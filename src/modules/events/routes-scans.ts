@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { uuidParam } from '../../core/db/ids.ts';
 import { actorOf, tenant, tenantDeps, type RosterApp } from '../../core/http/app.ts';
 import { pageOf, pageQuery } from '../../core/http/pagination.ts';
-import { base, eventParams, flag, flagValue, instant, nonce, qr, tags } from './inputs.ts';
+import { badgeRefOf, base, eventParams, flag, flagValue, instant, nonce, qr, tags } from './inputs.ts';
 import * as offline from './offline.ts';
 import { scannerKitOut, scannerKitView, uploadedScansOut, uploadedScansView } from './offline-views.ts';
 import * as access from './participants.ts';
@@ -202,7 +202,7 @@ export function registerScans(app: RosterApp) {
             req.params.id,
             req.body.scans.map((s) => ({
               nonce: s.nonce,
-              badge: s.qr !== undefined ? { qr: s.qr } : { badgeId: s.badge_id! },
+              badge: badgeRefOf(s),
               direction: s.direction,
               roomId: s.room_id,
               scannedAt: s.scanned_at,

@@ -131,18 +131,35 @@ export async function updateEvent(t: TenantTx, eventId: string, patch: Partial<E
     )
     .limit(1);
   if (outside) throw unprocessable('Sessions would fall outside the new event dates; move them first');
+  return writeEvent(t, eventId, patch, { message: (after) => `Event updated: ${after.name}`, before });
+}
+
+/**
+ * Writes a change to the event row with its audit line. The trail shows `before` and `after`
+ * (the whole row after the change unless said otherwise).
+ */
+export async function writeEvent(
+  t: TenantTx,
+  eventId: string,
+  change: Partial<typeof events.$inferInsert>,
+  trail: {
+    message: (after: Event) => string;
+    before: Record<string, unknown>;
+    after?: Record<string, unknown>;
+  },
+): Promise<Event> {
   const [after] = await t.tx
     .update(events)
-    .set({ ...patch, updatedAt: new Date() })
+    .set({ ...change, updatedAt: new Date() })
     .where(eq(events.id, eventId))
     .returning();
   await audit(t, {
     action: 'update',
     entityType: 'event',
     entityId: eventId,
-    message: `Event updated: ${after.name}`,
-    before,
-    after,
+    message: trail.message(after),
+    before: trail.before,
+    after: trail.after ?? after,
   });
   return after;
 }

@@ -1,25 +1,24 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../../api/client';
 import { useSession } from '../../auth';
 import { useT } from '../../i18n';
 import { problemMessage } from '../../i18n/errors';
 import { eventRoleLabel } from '../../i18n/labels';
 import { Page, useLoad } from '../../ui';
+import { badgeRead } from './badgeRead';
 import { qrFromInput, ScanDesk, useEventChoice } from './common';
-import { reasonLabel } from './reasons';
 import {
   applyMove,
   decideOffline,
-  isQr,
+  doorQueueKey,
   saveKit,
-  saveQueue,
   storedKit,
-  storedQueue,
-  unreachable,
-  uploadQueue,
   type Kit,
   type QueuedScan,
 } from './doorOffline';
+import { QueueStatus } from './QueueStatus';
+import { reasonLabel } from './reasons';
+import { unreachable, useOfflineQueue } from './useOfflineQueue';
 
 /** What the door shows after a scan, decided by the server or, offline, by the page. */
 interface Verdict {
@@ -35,23 +34,13 @@ interface Verdict {
 
 /** The kit is fetched again this often while online, so it is fresh when the network goes. */
 const KIT_REFRESH_MS = 120_000;
-const UPLOAD_RETRY_MS = 15_000;
+/** The server takes this many door scans in one upload. */
+const DOOR_UPLOAD_PART = 5000;
 
-/** Online and offline follow the browser's flag and, sooner, a request that got no answer. */
-function useOnline() {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const up = () => setOnline(true);
-    const down = () => setOnline(false);
-    window.addEventListener('online', up);
-    window.addEventListener('offline', down);
-    return () => {
-      window.removeEventListener('online', up);
-      window.removeEventListener('offline', down);
-    };
-  }, []);
-  return [online, setOnline] as const;
-}
+/** One part of the door's queue to the server; its answer for each scan, by nonce. */
+const sendDoorScans = (eventId: string) => async (part: QueuedScan[]) =>
+  (await api.post('/api/events/events/{id}/scans/upload', { path: { id: eventId }, body: { scans: part } }))
+    .results;
 
 export function Scanner() {
   const { event, picker } = useEventChoice(['controlleur_des_badges']);
@@ -60,15 +49,18 @@ export function Scanner() {
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const [online, setOnline] = useOnline();
   const [kit, setKit] = useState<Kit | null>(null);
-  const [queue, setQueue] = useState<QueuedScan[]>([]);
-  const [uploadError, setUploadError] = useState('');
   const [direction, setDirection] = useState<'in' | 'out'>('in');
   const input = useRef<HTMLInputElement>(null);
-  // A device shared by two controllers keeps two queues: each uploads under its own name.
   const userId = me.user?.id ?? 0;
   const eventId = event?.id;
+  const send = useMemo(() => (eventId ? sendDoorScans(eventId) : null), [eventId]);
+  const queue = useOfflineQueue<QueuedScan, { nonce: string }>(
+    eventId ? doorQueueKey(userId, eventId) : null,
+    DOOR_UPLOAD_PART,
+    send,
+  );
+  const { online, setOnline } = queue;
   const room = useLoad(
     () =>
       eventId ? api.get('/api/events/events/{id}/my-room', { path: { id: eventId } }) : Promise.resolve(null),
@@ -85,7 +77,6 @@ export function Scanner() {
   useEffect(() => {
     if (!eventId) return;
     setKit(storedKit(userId, eventId));
-    setQueue(storedQueue(userId, eventId));
   }, [userId, eventId]);
   const keepKit = useCallback(
     (next: Kit) => {
@@ -95,15 +86,6 @@ export function Scanner() {
     },
     [userId, eventId],
   );
-  const keepQueue = useCallback(
-    (next: QueuedScan[]) => {
-      if (!eventId) return;
-      saveQueue(userId, eventId, next);
-      setQueue(next);
-    },
-    [userId, eventId],
-  );
-
   // The kit, fetched while online: at once, then regularly.
   useEffect(() => {
     if (!eventId || !online) return;
@@ -123,49 +105,20 @@ export function Scanner() {
     };
   }, [eventId, online, keepKit, setOnline]);
 
-  // The queue goes up as soon as the network is back, and again while some is left.
-  useEffect(() => {
-    if (!eventId || !online || queue.length === 0) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const upload = () =>
-      uploadQueue(eventId, queue).then(
-        (done) => {
-          if (!live) return;
-          setUploadError('');
-          keepQueue(storedQueue(userId, eventId).filter((q) => !done.has(q.nonce)));
-        },
-        (err: unknown) => {
-          if (!live) return;
-          if (unreachable(err)) setOnline(false);
-          else setUploadError(problemMessage(t, err));
-          timer = setTimeout(() => void upload(), UPLOAD_RETRY_MS);
-        },
-      );
-    void upload();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [eventId, online, queue, userId, keepQueue, setOnline, t]);
-
   async function scanOffline(raw: string, now: number) {
     if (!eventId) return;
     if (!kit) throw new Error(t('scanner.noKit'));
     const typed = raw.trim();
     const d = await decideOffline(kit, typed, direction, now);
-    keepQueue([
-      ...storedQueue(userId, eventId),
-      {
-        nonce: crypto.randomUUID(),
-        ...(isQr(typed) ? { qr: typed } : { badge_id: typed }),
-        direction,
-        room_id: kit.room.id,
-        scanned_at: new Date(now).toISOString(),
-        status: d.status,
-        reason: d.reason,
-      },
-    ]);
+    queue.add({
+      nonce: crypto.randomUUID(),
+      ...badgeRead(typed),
+      direction,
+      room_id: kit.room.id,
+      scanned_at: new Date(now).toISOString(),
+      status: d.status,
+      reason: d.reason,
+    });
     const next =
       d.status === 'granted' && d.reason === null && d.badge ? applyMove(kit, d.badge.id, direction) : kit;
     if (next !== kit) keepKit(next);
@@ -237,27 +190,21 @@ export function Scanner() {
           stats.data &&
           ` · ${t('scanner.stats', { granted: stats.data.granted, denied: stats.data.denied })}`}
       </p>
-      <div className="row door-status" role="status" aria-label={t('scanner.connection')}>
-        <span className={`pill ${online ? 'ok' : 'warn'}`} data-testid="connection">
-          {online ? t('scanner.online') : t('scanner.offline')}
-        </span>
-        <span data-testid="queue">
-          {queue.length ? t('scanner.queue', { count: queue.length }) : t('scanner.queueEmpty')}
-        </span>
-        {queue.length > 0 && online && (
-          <button type="button" className="ghost" onClick={() => keepQueue(storedQueue(userId, event.id))}>
-            {t('scanner.upload')}
-          </button>
-        )}
+      <QueueStatus
+        online={online}
+        waiting={queue.items.length}
+        offlineText={t('scanner.offline')}
+        onUpload={queue.uploadNow}
+      >
         <span className="muted small">
           {kit
             ? t('scanner.kitAt', { time: new Date(kit.generated_at).toLocaleTimeString() })
             : t('scanner.noKit')}
         </span>
-      </div>
-      {uploadError && (
+      </QueueStatus>
+      {queue.uploadError && (
         <p role="alert" className="error">
-          {uploadError}
+          {queue.uploadError}
         </p>
       )}
       {doorMode === 'both' && (

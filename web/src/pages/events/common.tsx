@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import { useSession, type EventRole } from '../../auth';
 import { useT, type T } from '../../i18n';
 import { ErrorText, Options } from '../../ui';
+import { isQr } from './badgeRead';
 import { CameraScanner } from './Camera';
 
 /** The event a page works on: the user's only one, the one the link names, or the one picked in the selector. */
@@ -33,7 +34,7 @@ export function useEventChoice(roles?: EventRole[]) {
  */
 export async function qrFromInput(t: T, eventId: string, input: string): Promise<string> {
   const value = input.trim();
-  if (/^RB[12]\./.test(value)) return value;
+  if (isQr(value)) return value;
   const found = await api.get('/api/events/events/{id}/participants', {
     path: { id: eventId },
     query: { q: value, limit: 5 },

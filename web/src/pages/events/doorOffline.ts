@@ -1,10 +1,15 @@
 // The door scanner without network: the room's kit (downloaded while online, kept in
 // localStorage), the decisions taken offline by the same rules as the server where the kit can
-// tell, and the queue of those decisions waiting to be uploaded. docs/events.md § Offline scanning.
-import { api, type Answer, type Body } from '../../api/client';
+// tell, and how the queue of those decisions is uploaded. docs/events.md § Offline scanning.
+// It reaches the API only through its generated types, so the rules run in node's tests as well.
+import type { paths } from '../../api/schema.d.ts';
+import { isQr } from './badgeRead.ts';
 
-export type Kit = Answer<'/api/events/events/{id}/scanner-kit', 'get'>;
-export type QueuedScan = Body<'/api/events/events/{id}/scans/upload', 'post'>['scans'][number];
+type Json<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+export type Kit = Json<paths['/api/events/events/{id}/scanner-kit']['get']['responses'][200]>;
+export type QueuedScan = Json<
+  paths['/api/events/events/{id}/scans/upload']['post']['requestBody']
+>['scans'][number];
 
 export interface OfflineDecision {
   /** undecided: a typed badge id the kit does not list; queued for the server to decide. */
@@ -14,27 +19,19 @@ export interface OfflineDecision {
 }
 
 const kitKey = (userId: number, eventId: string) => `roster.doorKit.${userId}.${eventId}`;
-const queueKey = (userId: number, eventId: string) => `roster.doorQueue.${userId}.${eventId}`;
+/** A device shared by two controllers keeps two queues: each uploads under its own name. */
+export const doorQueueKey = (userId: number, eventId: string) => `roster.doorQueue.${userId}.${eventId}`;
 
-function read<T>(key: string): T | null {
+export function storedKit(userId: number, eventId: string): Kit | null {
   try {
-    const raw = localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as T) : null;
+    const raw = localStorage.getItem(kitKey(userId, eventId));
+    return raw ? (JSON.parse(raw) as Kit) : null;
   } catch {
     return null;
   }
 }
-
-export const storedKit = (userId: number, eventId: string) => read<Kit>(kitKey(userId, eventId));
 export const saveKit = (userId: number, eventId: string, kit: Kit) =>
   localStorage.setItem(kitKey(userId, eventId), JSON.stringify(kit));
-export const storedQueue = (userId: number, eventId: string) =>
-  read<QueuedScan[]>(queueKey(userId, eventId)) ?? [];
-export const saveQueue = (userId: number, eventId: string, queue: QueuedScan[]) =>
-  localStorage.setItem(queueKey(userId, eventId), JSON.stringify(queue));
-
-/** A network failure (no answer at all), as opposed to an answer refusing the request. */
-export const unreachable = (err: unknown) => err instanceof TypeError;
 
 const fromBase64Url = (s: string) =>
   Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -69,9 +66,6 @@ async function verifiedParticipant(
   }
   return null;
 }
-
-/** A signed QR payload, as opposed to a printed badge id typed by hand. */
-export const isQr = (text: string) => /^RB[12]\./.test(text.trim());
 
 /** The session showing "en cours" in the room at `now`: the manager's status, else the clock's. */
 function sessionAt(kit: Kit, now: number) {
@@ -135,17 +129,4 @@ export function applyMove(kit: Kit, participantId: string, direction: 'in' | 'ou
   const delta = direction === 'in' ? 1 : -1;
   const count = occupancy ?? Math.max(0, kit.room.current_occupancy + delta);
   return { ...kit, badges, room: { ...kit.room, current_occupancy: count } };
-}
-
-/** Uploads the queue (in parts the server takes); answers the nonces the server recorded. */
-export async function uploadQueue(eventId: string, queue: QueuedScan[]): Promise<Set<string>> {
-  const done = new Set<string>();
-  for (let i = 0; i < queue.length; i += 5000) {
-    const answer = await api.post('/api/events/events/{id}/scans/upload', {
-      path: { id: eventId },
-      body: { scans: queue.slice(i, i + 5000) },
-    });
-    for (const r of answer.results) done.add(r.nonce);
-  }
-  return done;
 }

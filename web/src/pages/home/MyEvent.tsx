@@ -1,14 +1,17 @@
-import { api } from '../../api/client';
+import type { ReactNode } from 'react';
+import { api, type Answer } from '../../api/client';
 import type { Access } from '../../auth';
 import { useI18n } from '../../i18n';
+import type { Key } from '../../i18n/en';
 import { audienceLabel, eventRoleLabel, sessionStatusLabel } from '../../i18n/labels';
 import { useLiveEvents } from '../../live';
 import { Link } from '../../router';
-import { Figures, useLoad, useZone } from '../../ui';
+import { Figures, useLoad, useZone, type Figure } from '../../ui';
 import { roomPageHref } from '../venue/Room';
 import { HomeCard } from './Card';
 
 type MyEventRole = Access['events'][number];
+type MyRoom = Answer<'/api/events/events/{id}/my-room', 'get'>;
 
 /** One event the person takes part in, shown for their role in it. */
 export function MyEvent({ event }: { event: MyEventRole }) {
@@ -38,6 +41,50 @@ function currentSession<S extends { status: string; start_time: string }>(sessio
     sessions
       .filter((s) => s.status === 'pas_encore')
       .sort((a, b) => a.start_time.localeCompare(b.start_time))[0]
+  );
+}
+
+/**
+ * The room a staff member holds now (`none` when they hold none): until when, its occupancy
+ * (`crowded` when a full room is news) and the role's own `figures` and `children`.
+ */
+function RoomHeldNow({
+  event,
+  mine,
+  holding,
+  none,
+  crowded,
+  figures,
+  children,
+}: {
+  event: MyEventRole;
+  mine: MyRoom | undefined;
+  holding: Key;
+  none: Key;
+  crowded?: boolean;
+  figures: Figure[];
+  children?: ReactNode;
+}) {
+  const { t, fmt } = useI18n();
+  const zone = useZone(event.timezone);
+  if (mine && !mine.room) return <p>{t(none)}</p>;
+  if (!mine?.room || !mine.assignment) return null;
+  const { room } = mine;
+  return (
+    <>
+      <p>{t(holding, { room: room.name, until: zone.label(zone.time(mine.assignment.end_time)) })}</p>
+      <Figures
+        items={[
+          {
+            label: t('home.room.occupancy'),
+            value: `${fmt.number(room.current_occupancy)} / ${fmt.number(room.capacity)}`,
+            tone: crowded && room.current_occupancy >= room.capacity ? 'bad' : undefined,
+          },
+          ...figures,
+        ]}
+      />
+      {children}
+    </>
   );
 }
 
@@ -71,39 +118,29 @@ function HeldRoom({ event }: { event: MyEventRole }) {
       loading={held.loading && !held.data}
       link={{ href: '/events/questions', label: t('home.room.questions') }}
     >
-      {mine && !mine.room && <p>{t('home.room.none')}</p>}
-      {mine?.room && mine.assignment && (
-        <>
-          <p>
-            {t('home.room.holding', {
-              room: mine.room.name,
-              until: zone.label(zone.time(mine.assignment.end_time)),
-            })}
-          </p>
-          <Figures
-            items={[
-              {
-                label: t('home.room.occupancy'),
-                value: `${fmt.number(mine.room.current_occupancy)} / ${fmt.number(mine.room.capacity)}`,
-                tone: mine.room.current_occupancy >= mine.room.capacity ? 'bad' : undefined,
-              },
-              { label: t('home.room.waiting'), value: fmt.number(waiting ?? 0) },
-            ]}
-          />
-          <p className="small">
-            {session
-              ? t('home.room.session', {
-                  title: session.title,
-                  status: sessionStatusLabel(t, session.status),
-                  when: zone.range(session.start_time, session.end_time),
-                })
-              : t('home.room.noSession')}
-          </p>
+      <RoomHeldNow
+        event={event}
+        mine={mine}
+        holding="home.room.holding"
+        none="home.room.none"
+        crowded
+        figures={[{ label: t('home.room.waiting'), value: fmt.number(waiting ?? 0) }]}
+      >
+        <p className="small">
+          {session
+            ? t('home.room.session', {
+                title: session.title,
+                status: sessionStatusLabel(t, session.status),
+                when: zone.range(session.start_time, session.end_time),
+              })
+            : t('home.room.noSession')}
+        </p>
+        {mine?.room && (
           <p className="home-link">
             <Link href={roomPageHref(mine.room.id)}>{t('room.open')}</Link>
           </p>
-        </>
-      )}
+        )}
+      </RoomHeldNow>
     </HomeCard>
   );
 }
@@ -111,7 +148,6 @@ function HeldRoom({ event }: { event: MyEventRole }) {
 /** A badge controller: the door they hold now, its occupancy and today's verdicts. */
 function MyDoor({ event }: { event: MyEventRole }) {
   const { t, fmt } = useI18n();
-  const zone = useZone(event.timezone);
   const door = useLoad(async () => {
     const mine = await api.get('/api/events/events/{id}/my-room', { path: { id: event.id } });
     const stats = mine.room
@@ -128,27 +164,16 @@ function MyDoor({ event }: { event: MyEventRole }) {
       loading={door.loading && !door.data}
       link={{ href: '/events/scanner', label: t('home.door.openScanner') }}
     >
-      {mine && !mine.room && <p>{t('home.door.none')}</p>}
-      {mine?.room && mine.assignment && (
-        <>
-          <p>
-            {t('home.door.holding', {
-              room: mine.room.name,
-              until: zone.label(zone.time(mine.assignment.end_time)),
-            })}
-          </p>
-          <Figures
-            items={[
-              {
-                label: t('home.room.occupancy'),
-                value: `${fmt.number(mine.room.current_occupancy)} / ${fmt.number(mine.room.capacity)}`,
-              },
-              { label: t('home.door.granted'), value: fmt.number(stats?.granted ?? 0), tone: 'ok' },
-              { label: t('home.door.denied'), value: fmt.number(stats?.denied ?? 0) },
-            ]}
-          />
-        </>
-      )}
+      <RoomHeldNow
+        event={event}
+        mine={mine}
+        holding="home.door.holding"
+        none="home.door.none"
+        figures={[
+          { label: t('home.door.granted'), value: fmt.number(stats?.granted ?? 0), tone: 'ok' },
+          { label: t('home.door.denied'), value: fmt.number(stats?.denied ?? 0) },
+        ]}
+      />
     </HomeCard>
   );
 }
