@@ -70,9 +70,16 @@ describe(
       await page.getByRole('link', { name: 'Open the room page' }).click();
       await page.getByRole('heading', { level: 1, name: 'Salle 1 — Demo Tech Days' }).waitFor();
 
+      // The demo's timetable is aligned to the hour it was seeded in, so which session runs depends
+      // on when this test runs: the room's own answer says which ones the page must show.
+      const now = await api<{ current: { title: string } | null; next: { title: string } | null }>(
+        admin,
+        'GET',
+        `/api/venue/rooms/${demo.salle1}`,
+      );
       const sessions = page.getByTestId('room-sessions');
-      await sessions.getByText('The state of the web').waitFor();
-      await sessions.getByText('Scaling Postgres').waitFor();
+      for (const s of [now.current, now.next]) if (s) await sessions.getByText(s.title).waitFor();
+      assert.ok(now.current ?? now.next, 'Salle 1 has a session now or next');
 
       const door = page.getByTestId('room-door');
       await textMatches(door, /1 \/ 300/);
