@@ -2,30 +2,11 @@
 // test/artifacts/ for review. Skipped, with a message, when Chromium is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR } from '../support/browser.ts';
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR, localInput } from '../support/browser.ts';
 
 describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEOUT_MS }, () => {
   const h = consoleInBrowser();
   const { api, apiLogin, signedIn, textMatches, shot } = h;
-  /**
-   * The value a `datetime-local` input takes for an instant: event times are entered on the
-   * event's own clock (the demo event is in Europe/Paris), whatever the browser's zone.
-   */
-  const localInput = (_page: Page, ms: number, zone = 'Europe/Paris') =>
-    Promise.resolve(
-      new Intl.DateTimeFormat('sv-SE', {
-        timeZone: zone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      })
-        .format(ms)
-        .replace(' ', 'T'),
-    );
 
   test('serves the console on deep links and keeps API 404s as problems', async () => {
     const deep = await fetch(`${h.base}/events/scanner`, { headers: { accept: 'text/html' } });
@@ -216,8 +197,8 @@ describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEO
     const form = admin.getByRole('form', { name: 'New session' });
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
     await form.getByLabel('Room').selectOption({ label: 'Salle 3' });
-    await form.getByLabel('Session starts').fill(await localInput(admin, hour + 6 * HOUR));
-    await form.getByLabel('Session ends').fill(await localInput(admin, hour + 7 * HOUR));
+    await form.getByLabel('Session starts').fill(localInput(hour + 6 * HOUR));
+    await form.getByLabel('Session ends').fill(localInput(hour + 7 * HOUR));
     await form.getByLabel('Speaker').fill('Eve Example');
     // No title: the API's 400 names body.title and the console puts the message under that field.
     await form.getByRole('button', { name: 'Create session' }).click();
@@ -254,8 +235,8 @@ describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEO
     await form.getByLabel('Room').selectOption({ label: 'Salle 3' });
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
     // The controller already holds Salle 2 until 8 h from now.
-    await form.getByLabel('From').fill(await localInput(admin, hour + HOUR));
-    await form.getByLabel('Until').fill(await localInput(admin, hour + 2 * HOUR));
+    await form.getByLabel('From').fill(localInput(hour + HOUR));
+    await form.getByLabel('Until').fill(localInput(hour + 2 * HOUR));
     await form.getByRole('button', { name: 'Add slot' }).click();
     const conflict = form.getByTestId('slot-conflict');
     await conflict.waitFor();
@@ -265,8 +246,8 @@ describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEO
     const controleurName = controleur.full_name || controleur.username;
     assert.equal(await salle3.locator('.slot-block').filter({ hasText: controleurName }).count(), 0);
 
-    await form.getByLabel('From').fill(await localInput(admin, hour + 22 * HOUR));
-    await form.getByLabel('Until').fill(await localInput(admin, hour + 26 * HOUR));
+    await form.getByLabel('From').fill(localInput(hour + 22 * HOUR));
+    await form.getByLabel('Until').fill(localInput(hour + 26 * HOUR));
     await form.getByRole('button', { name: 'Add slot' }).click();
     await form.getByRole('status').waitFor();
     await salle3.locator('.slot-block').filter({ hasText: controleurName }).waitFor();

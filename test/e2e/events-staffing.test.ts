@@ -2,21 +2,7 @@
 // Screenshots go to test/artifacts/ for review. Skipped, with a message, when Chromium is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR } from '../support/browser.ts';
-
-/** The value a `datetime-local` input takes for an instant on the clock of `zone`. */
-const localInput = (ms: number, zone = 'Europe/Paris') =>
-  new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(ms)
-    .replace(' ', 'T');
+import { browserMissing, SUITE_TIMEOUT_MS, consoleInBrowser, HOUR, localInput } from '../support/browser.ts';
 
 describe(
   'events staffing, stand and statistics in Chromium',
