@@ -44,3 +44,15 @@ export class ByteReader {
     if (this.at + n > this.buf.length) throw this.tooShort('message shorter than its fields');
   }
 }
+
+/**
+ * A text a device announced about itself (name, model, class), as shown to operators: control
+ * characters dropped, trimmed and bounded; null when nothing is left.
+ */
+export const announcedText = (s: string | undefined, max: number): string | null => {
+  const v = s
+    ?.replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, max);
+  return v ? v : null;
+};

@@ -1,7 +1,7 @@
 import type { Protocol } from '../types.ts';
 import { channelsOfModel, SSC_PORT } from './protocol.ts';
 import { SSCV2_PORT } from './sscv2-protocol.ts';
-import { ByteReader } from '../byte-reader.ts';
+import { ByteReader, announcedText } from '../byte-reader.ts';
 
 /**
  * Sennheiser devices announce themselves with DNS-SD over multicast DNS (RFC 6762/6763): DNS
@@ -255,14 +255,6 @@ export function txtAttributes(entries: string[]): Map<string, string> {
   return out;
 }
 
-const clean = (s: string | undefined, max: number) => {
-  const v = s
-    ?.replace(/\p{Cc}/gu, '')
-    .trim()
-    .slice(0, max);
-  return v ? v : null;
-};
-
 /** The port of an `http-uri` (`https://host:8443/api`), the scheme's own when none is written. */
 function portOfUri(uri: string): { secure: boolean; port: number } | null {
   try {
@@ -297,9 +289,9 @@ export function sennheiserAnnouncements(m: DnsMessage): SennheiserAnnouncement[]
     const attrs = txtAttributes(txt?.type === 'TXT' ? txt.entries : []);
     const uri = portOfUri(attrs.get('http-uri') ?? '');
     const major = Number((attrs.get('version') ?? '').split('.')[0]);
-    const model = clean(attrs.get('model') ?? attrs.get('product'), 64);
+    const model = announcedText(attrs.get('model') ?? attrs.get('product'), 64);
     const base = {
-      name: clean(instance.slice(0, instance.length - service.length - 1), 64),
+      name: announcedText(instance.slice(0, instance.length - service.length - 1), 64),
       model,
       channels: model ? channelsOfModel(model) : null,
     };

@@ -1,6 +1,6 @@
 import { ANNOUNCE_TYPES, familyOf, modelInfo, type Family } from './protocol.ts';
 import { SHURE_PORT } from './index.ts';
-import { ByteReader } from '../byte-reader.ts';
+import { ByteReader, announcedText } from '../byte-reader.ts';
 
 /**
  * Shure devices announce themselves with the Service Location Protocol, version 2 (RFC 2608): UDP
@@ -171,14 +171,6 @@ export interface ShureAnnouncement {
   deviceClass: string | null;
 }
 
-const clean = (s: string | undefined, max: number) => {
-  const v = s
-    ?.replace(/\p{Cc}/gu, '')
-    .trim()
-    .slice(0, max);
-  return v ? v : null;
-};
-
 /** The family token of `service:<token>…` URLs and types (`service:ULXD:shure-wireless`). */
 function familyInUrl(texts: string[]): Family | null {
   for (const t of texts) {
@@ -197,7 +189,7 @@ function familyInUrl(texts: string[]): Family | null {
 export function shureAnnouncement(m: SlpMessage): ShureAnnouncement | null {
   const texts = [...m.urls, m.serviceType ?? ''];
   const a = m.attributes;
-  const announcedModel = clean(a.get('model') ?? a.get('model-name') ?? a.get('modelname'), 64);
+  const announcedModel = announcedText(a.get('model') ?? a.get('model-name') ?? a.get('modelname'), 64);
   const known = announcedModel ? modelInfo(announcedModel) : null;
   const family = known?.family ?? familyInUrl(texts) ?? (announcedModel ? familyOf(announcedModel) : null);
   const saysShure = [...texts, a.get('manufacturer') ?? ''].some((t) => /shure/i.test(t));
@@ -206,10 +198,13 @@ export function shureAnnouncement(m: SlpMessage): ShureAnnouncement | null {
   return {
     family,
     model: known?.model ?? announcedModel,
-    name: clean(a.get('name') ?? a.get('device-name') ?? a.get('devicename') ?? a.get('device_id'), 64),
+    name: announcedText(
+      a.get('name') ?? a.get('device-name') ?? a.get('devicename') ?? a.get('device_id'),
+      64,
+    ),
     channels: known?.channels ?? null,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : SHURE_PORT,
-    deviceClass: clean(a.get('cd'), 32),
+    deviceClass: announcedText(a.get('cd'), 32),
   };
 }
 
