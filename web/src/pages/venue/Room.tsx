@@ -63,10 +63,11 @@ function RoomChooser() {
 function RoomOverview({ id }: { id: string }) {
   const { t, fmt } = useI18n();
   const overview = useLoad(() => api.get('/api/venue/rooms/{id}', { path: { id } }), [id]);
-  useLiveEvents('events.room.', () => overview.reload());
-  // A denied scan moves no count but belongs in the door's list; only this room's scans reload it.
-  useLiveEvents('events.scan.recorded', (m) => {
-    if ((m.data as { room_id?: string }).room_id === id) overview.reload();
+  // This room's door: its occupancy, and its scans (a denied one moves no count but is listed).
+  // Other rooms' door activity, which an event manager also hears, changes nothing here.
+  useLiveEvents('events.', (m) => {
+    const door = m.type === 'events.room.occupancy' || m.type === 'events.scan.recorded';
+    if (door && (m.data as { room_id?: string }).room_id === id) overview.reload();
   });
   const o = overview.data;
   const zone = useZone(o?.room.event.timezone);
