@@ -97,6 +97,17 @@ describe('problem texts', () => {
       [z.date(), 'x'],
       [z.coerce.number(), 'x'],
       [z.stringbool(), 'maybe'],
+      [z.hex(), 'xyz'],
+      [z.e164(), '0612'],
+      [z.base64(), '!!'],
+      [z.base64url(), '!!'],
+      [z.mac(), 'x'],
+      [z.hostname(), '-'],
+      [z.jwt(), 'x'],
+      [z.iso.duration(), 'x'],
+      [z.ulid(), 'x'],
+      [z.hash('sha256'), 'x'],
+      [z.string().lowercase(), 'A'],
     ];
     const english = refused
       .flatMap(([schema, value]) => schema.safeParse(value).error?.issues ?? [])
@@ -143,11 +154,10 @@ const WORDED_TEMPLATES = new Set([
 ]);
 
 /**
- * Ids a text keeps on purpose: the existing assignment is the remedy for a duplicate pair (also
- * given as `existing_assignment_id`), and the console files a refused member (a person's number,
- * not a UUID) under the member picker by it.
+ * Ids a text keeps on purpose: the console files a refused member (a person's number, not a UUID,
+ * echoed from the request) under the member picker by it.
  */
-const KEPT_IDS = new Set(['performer.alreadyAssigned', 'performer.alreadyAssignedField', 'user.notMember']);
+const KEPT_IDS = new Set(['user.notMember']);
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** A phrase parameter whose value is written as an id (`row.id`, `userIds[i]`, `assetId`). */
@@ -269,7 +279,7 @@ describe('problem phrases', () => {
     assert.throws(() => phrase('session.roomTaken', params), /needs end/);
   });
 
-  test('a conflict keeps its English word for word and names the thing and the local time in French', () => {
+  test("a conflict names the thing and the event's local time, in English and in French", () => {
     const keynote = phrase('session.roomTaken', {
       title: 'Keynote',
       start: { at: new Date('2026-12-03T08:00:00Z'), zone: 'Europe/Paris' },
@@ -280,7 +290,7 @@ describe('problem phrases', () => {
     ]);
     assert.equal(
       problem.detail,
-      'The room is taken by "Keynote" (2026-12-03T08:00:00.000Z – 2026-12-03T09:00:00.000Z)',
+      'The room is taken by "Keynote" (3 Dec 2026, 09:00 – 3 Dec 2026, 10:00, Europe/Paris time)',
     );
     assert.deepEqual(problem.bodyIn('en'), problem.toJSON());
     const fr = problem.bodyIn('fr');
@@ -446,7 +456,7 @@ describeEachBackend('problems in the client’s language', (env) => {
     const en = await admin.request<Problem>('POST', `${url}/sessions`, clash);
     assert.equal(
       en.body.detail,
-      'The room is taken by "Keynote" (2026-12-03T08:00:00.000Z – 2026-12-03T09:00:00.000Z)',
+      'The room is taken by "Keynote" (3 Dec 2026, 09:00 – 3 Dec 2026, 10:00, Europe/Paris time)',
     );
     assert.equal(en.body.type, fr.body.type);
     const sessions = await admin.get<string, { items: Array<{ title: string }> }>(`${url}/sessions`);

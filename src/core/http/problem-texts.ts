@@ -552,6 +552,7 @@ const PATTERNS_FR: Array<[RegExp, (...groups: string[]) => string | undefined]> 
   [/^Invalid email address$/, () => 'adresse e-mail invalide'],
   [/^Invalid URL$/, () => 'URL invalide'],
   [/^Invalid UUID$/, () => 'UUID invalide'],
+  [/^Invalid ([\w.\s-]+?)(?:-encoded string| address| number)?$/, (format) => namedFormatFr(format)],
   [/^Invalid string: must match pattern .*$/, () => 'format invalide'],
   [/^Invalid option: expected one of (.+)$/, (values) => `choix invalide : une valeur parmi ${values}`],
   [/^Unrecognized keys?: (.+)$/, (keys) => `champ inconnu : ${keys}`],
@@ -561,6 +562,27 @@ const PATTERNS_FR: Array<[RegExp, (...groups: string[]) => string | undefined]> 
   [/^You may not (\w+) this (.+)$/, (action, thing) => mayNot(ACTIONS_FR[action], THIS_FR[thing])],
   [/^(.+) not found$/, (what) => `${ENTITIES_FR[what.toLowerCase()] ?? what} introuvable`],
 ];
+
+/** The validator's other string formats (`Invalid hex`, `Invalid E.164 number`, …), by name. */
+const FORMATS_FR: Record<string, string> = {
+  hex: 'doit être en hexadécimal',
+  'E.164': 'numéro de téléphone invalide (format international, ex. +33612345678)',
+  base64: 'doit être encodé en base64',
+  base64url: 'doit être encodé en base64url',
+  MAC: 'adresse MAC invalide',
+  hostname: 'nom d’hôte invalide',
+  JWT: 'jeton JWT invalide',
+  'ISO duration': 'doit être une durée ISO 8601',
+  cuid: 'identifiant cuid invalide',
+  cuid2: 'identifiant cuid2 invalide',
+  ULID: 'identifiant ULID invalide',
+  nanoid: 'identifiant nanoid invalide',
+  emoji: 'doit être un emoji',
+  lowercase: 'doit être en minuscules',
+  uppercase: 'doit être en majuscules',
+};
+const namedFormatFr = (format: string) =>
+  FORMATS_FR[format] ?? (/^\w+_hex$/.test(format) ? 'empreinte hexadécimale invalide' : undefined);
 
 /** Worded only when the vocabulary knows the words; otherwise the English stays (and its test fails). */
 const admins = (task?: string) => task && `Seuls les administrateurs de l’organisation peuvent ${task}`;
@@ -585,10 +607,10 @@ export function problemText(text: string, lang: Language): string {
 }
 
 /**
- * Problem texts that carry values, by code: `{name}` is a parameter; `{name:iso}` writes a time as
- * an ISO instant, `{name:local}` as a date and time on its own clock, `{name:zone}` names that
- * clock. Every language uses the same parameters (no value is lost in translation). The English
- * is what clients have always read, so it does not change when a language is added.
+ * Problem texts that carry values, by code: `{name}` is a parameter; `{name:local}` writes a time as
+ * a date and time on its own clock, `{name:zone}` names that clock (a person reads a clash in the
+ * event's time, never in UTC). Every language uses the same parameters (no value is lost in
+ * translation).
  */
 const PHRASES_EN = {
   field: '{path}: {message}',
@@ -629,9 +651,10 @@ const PHRASES_EN = {
     '{who} is not a member of this organization; only its admins invite new people (then give the role here)',
   'room.nameTaken': 'A room named "{name}" already exists in this event',
   'room.capacityBelowOccupancy': 'Capacity {capacity} is below the current occupancy {occupancy}',
-  'session.outsideEvent': 'The session must take place within the event ({start:iso} – {end:iso})',
-  'session.roomTaken': 'The room is taken by "{title}" ({start:iso} – {end:iso})',
-  'roomSlot.userBusy': 'This user is already assigned to a room from {start:iso} to {end:iso}',
+  'session.outsideEvent':
+    'The session must take place within the event ({start:local} – {end:local}, {start:zone} time)',
+  'session.roomTaken': 'The room is taken by "{title}" ({start:local} – {end:local}, {start:zone} time)',
+  'roomSlot.userBusy': 'This user already holds a room from {start:local} to {end:local} ({start:zone} time)',
   'import.unknownColumn': 'Unknown column "{column}": the columns are {columns}',
   'import.unknownColumnField': 'line 1: unknown column "{column}"',
   'import.columnTwice': 'The column {column} appears twice',
@@ -643,8 +666,8 @@ const PHRASES_EN = {
   // Monitoring
   'performer.inactive': 'Performer {performer} is inactive and cannot be assigned',
   'performer.alreadyAssigned':
-    'Performer {performer} is already assigned to unit {unit}: assignment {assignment}',
-  'performer.alreadyAssignedField': 'already assigned (assignment {assignment})',
+    'Performer {performer} is already assigned to unit {unit}: reuse that assignment or delete it first',
+  'performer.alreadyAssignedField': '{performer} is already assigned to this unit',
   'performer.onUnit': 'Performer {performer} is already assigned to unit {unit}',
   'group.nameTaken': 'A monitoring group named {name} already exists',
   'location.exists': 'A location {building} / {room} already exists',
@@ -732,8 +755,8 @@ const PHRASES_FR: Record<PhraseCode, string> = {
   'import.rowsInError': '{rows} ligne(s) du fichier sont en erreur : rien n’a été importé',
   'performer.inactive': 'L’intervenant {performer} est inactif et ne peut pas être affecté',
   'performer.alreadyAssigned':
-    'L’intervenant {performer} est déjà affecté au micro {unit} : affectation {assignment}',
-  'performer.alreadyAssignedField': 'déjà affecté (affectation {assignment})',
+    'L’intervenant {performer} est déjà affecté au micro {unit} : réutilisez cette affectation ou supprimez-la d’abord',
+  'performer.alreadyAssignedField': '{performer} est déjà affecté à ce micro',
   'performer.onUnit': 'L’artiste {performer} est déjà affecté au micro {unit}',
   'group.nameTaken': 'Un groupe de suivi nommé {name} existe déjà',
   'location.exists': 'Un lieu {building} / {room} existe déjà',
@@ -789,7 +812,7 @@ export interface Phrase {
 /** What a problem's detail or field message is raised as: fixed English text, or a phrase. */
 export type ProblemText = string | Phrase;
 
-/** The parameter names of a template: `{title}` and `{start:iso}` give `title | start`. */
+/** The parameter names of a template: `{title}` and `{start:local}` give `title | start`. */
 type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
   ? (P extends `${infer N}:${string}` ? N : P) | ParamNames<Rest>
   : never;
@@ -824,11 +847,14 @@ export const fixed = (text: string): FixedText => ({ fixed: text });
 
 const isFixed = (v: PhraseValue): v is FixedText => typeof v === 'object' && 'fixed' in v;
 
-/** `03/12/2026 09:00` on the zone's clock, written the language's way. */
+/**
+ * `03/12/2026 09:00` or `3 Dec 2026, 09:00` on the zone's clock; English spells the month, since
+ * English readers disagree on the order of day and month.
+ */
 function localTime(v: ZonedTime, lang: Language): string {
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     timeZone: v.zone,
-    dateStyle: 'short',
+    dateStyle: lang === 'fr' ? 'short' : 'medium',
     timeStyle: 'short',
   }).format(v.at);
 }
@@ -838,7 +864,6 @@ function formatValue(v: PhraseValue, format: string | undefined, lang: Language)
   if (typeof v === 'number') return String(v);
   if (v instanceof Date) return v.toISOString();
   if (isZoned(v)) {
-    if (format === 'iso') return v.at.toISOString();
     if (format === 'zone') return v.zone;
     return localTime(v, lang);
   }

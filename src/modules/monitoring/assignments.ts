@@ -126,17 +126,14 @@ export async function createAssignment(t: TenantTx, input: AssignmentInput): Pro
     .from(pa)
     .where(and(eq(pa.performerId, performer.id), eq(pa.wirelessUnitId, unit.id)));
   if (existing) {
-    // The remedy for a duplicate pair is to reuse the existing assignment, so the 409 carries its id.
+    // The remedy for a duplicate pair is to reuse the existing assignment: the 409 carries its id
+    // as data, while its texts name the performer and the unit in words.
     throw conflict(
-      phrase('performer.alreadyAssigned', {
-        performer: performer.name,
-        unit: unit.name,
-        assignment: existing.id,
-      }),
+      phrase('performer.alreadyAssigned', { performer: performer.name, unit: unit.name }),
       [
         {
           path: 'body.wireless_unit_id',
-          message: phrase('performer.alreadyAssignedField', { assignment: existing.id }),
+          message: phrase('performer.alreadyAssignedField', { performer: performer.name }),
         },
       ],
       { existing_assignment_id: existing.id },

@@ -299,9 +299,10 @@ describeEachBackend('monitoring: hardware, performers, groups, assignments, acce
         monitoring_group_id: sideGroup.id,
       });
       assert.equal(again.status, 409);
-      assert.ok(again.body.detail.includes(aliceOnCh1.id), 'the 409 names the existing assignment');
+      assert.ok(!again.body.detail.includes(aliceOnCh1.id), 'the 409 text names things in words, not ids');
+      assert.match(again.body.detail, new RegExp(`${alice.name}.*${units[0].name}`));
       assert.deepEqual(again.body.errors, [
-        { path: 'body.wireless_unit_id', message: `already assigned (assignment ${aliceOnCh1.id})` },
+        { path: 'body.wireless_unit_id', message: `${alice.name} is already assigned to this unit` },
       ]);
       assert.equal(
         again.body.existing_assignment_id,
