@@ -187,6 +187,21 @@ describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEO
       () => document.querySelector<HTMLImageElement>('[data-testid=player] img')?.naturalWidth === 320,
     );
     await shot(screen, '09b-player-offline');
+
+    // The screen's hardware is replaced: the new player is paired onto the same record and plays its loop.
+    const replacement = await (await h.newContext({ viewport: { width: 960, height: 540 } })).newPage();
+    await replacement.goto(`${h.base}/player`);
+    await replacement.waitForFunction(() =>
+      /\w{4,}/.test(document.querySelector('[data-testid=pair-code]')?.textContent ?? ''),
+    );
+    const newCode = ((await replacement.getByTestId('pair-code').textContent()) ?? '').trim();
+    await admin.getByLabel('Pair onto').selectOption({ label: 'E2E screen' });
+    await admin.getByLabel('Pairing code').fill(newCode);
+    await admin.getByRole('button', { name: 'Claim screen' }).click();
+    const replaced = replacement.getByTestId('player');
+    await replaced.waitFor({ timeout: 60_000 });
+    assert.equal(await replaced.getAttribute('data-asset'), 'E2E slide');
+    assert.equal(await admin.getByRole('cell', { name: /E2E screen/ }).count(), 1, 'no second screen');
   });
 
   test('an event manager creates a session (field errors shown next to the field) and finds it in the timetable', async () => {

@@ -76,6 +76,8 @@ export const localInput = (ms: number, zone = 'Europe/Paris', seconds = false) =
  * what they expect, never for a time.
  */
 export const SUITE_TIMEOUT_MS = 900_000;
+/** The ceiling of one browser step (a navigation, a click, a wait for an element). */
+const STEP_TIMEOUT_MS = 90_000;
 
 /** Why browser tests are skipped here, or false when Chromium is installed. */
 export const browserMissing = fs.existsSync(CHROMIUM)
@@ -129,6 +131,10 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
     /** A fresh browser context (closed after the file's tests). */
     newContext: async (opts: Parameters<Browser['newContext']>[0] = {}) => {
       const context = await browser.newContext(opts);
+      // Playwright's 30 s default is a quiet machine's: on a busy one a page load alone has taken longer.
+      // Every wait still ends as soon as what it waits for appears.
+      context.setDefaultTimeout(STEP_TIMEOUT_MS);
+      context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
       contexts.push(context);
       return context;
     },

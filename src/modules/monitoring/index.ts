@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { eq, inArray } from 'drizzle-orm';
 import type { RosterApp, RosterModule } from '../../core/http/app.ts';
+import { simulatorTls, type SimulatorTls } from './simulator-tls.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/access/actor.ts';
@@ -299,9 +300,9 @@ const VENDORS = {
   },
   'sennheiser-sscv2': {
     label: 'Sennheiser',
-    speaks: 'SSCv2 (REST and Server-Sent Events over plain HTTP: SENNHEISER_SSCV2_TLS=off)',
+    speaks: 'SSCv2 (REST and Server-Sent Events)',
     defaultModel: 'EW-DX EM 2',
-    start: (o: { model: string; port: number; serial: string; drain: number }) =>
+    start: (o: { model: string; port: number; serial: string; drain: number; tls?: SimulatorTls }) =>
       startSscv2Receiver({ ...o, jitter: true, drainPerMinute: o.drain, keepProcessAlive: true }),
   },
 } satisfies Record<string, { start(o: never): Promise<VendorSimulator> } & Record<string, unknown>>;
@@ -309,7 +310,15 @@ const VENDORS = {
 /** `roster simulate receivers --protocol shure|sennheiser|sennheiser-sscv2`: receivers speaking their vendor's protocol. */
 async function simulateVendor(
   vendor: keyof typeof VENDORS,
-  o: { count: number; basePort: number; drain: number; model?: string; faults?: boolean; announce?: string },
+  o: {
+    count: number;
+    basePort: number;
+    drain: number;
+    model?: string;
+    faults?: boolean;
+    announce?: string;
+    tls?: SimulatorTls;
+  },
   stop: Promise<void>,
 ) {
   const v = VENDORS[vendor];
@@ -322,6 +331,7 @@ async function simulateVendor(
           port: o.basePort ? o.basePort + i : 0,
           serial: `SIM-${String(i + 1).padStart(3, '0')}`,
           drain: o.drain,
+          tls: o.tls,
         }),
       );
   } catch (err) {
@@ -334,6 +344,12 @@ async function simulateVendor(
       `each, speaking ${v.speaks}. Configure these chassis (manufacturer ${v.label}, model, ip:port):`,
   );
   for (const r of receivers) console.log(`  ${r.state.serial}  ${r.model}  ${r.host}:${r.port}`);
+  if (vendor === 'sennheiser-sscv2')
+    console.log(
+      o.tls
+        ? `Over HTTPS with ${o.tls.certFile}: start the server with SENNHEISER_SSCV2_CA=${o.tls.certFile} to trust it.`
+        : 'Over plain HTTP: start the server with SENNHEISER_SSCV2_TLS=off (real receivers speak HTTPS; --tls-cert/--tls-key).',
+    );
   printAllowHint(first.host);
   const timers: NodeJS.Timeout[] = [];
   if (o.announce) {
@@ -451,7 +467,7 @@ export const monitoringModule: RosterModule = {
       summary:
         'serve N simulated wireless receivers until Ctrl-C [--count N] [--port P] [--channels 4] ' +
         '[--drain %/min] [--protocol roster-json|shure|sennheiser|sennheiser-sscv2] [--model ULXD4Q|"EW-DX EM 2"] [--faults] ' +
-        '[--announce host:port]',
+        '[--announce host:port] [--tls-cert FILE --tls-key FILE (sennheiser-sscv2 over HTTPS)]',
       run: async (_app, args) => {
         const { values } = parseArgs({
           args,
@@ -464,6 +480,8 @@ export const monitoringModule: RosterModule = {
             model: { type: 'string' },
             faults: { type: 'boolean' },
             announce: { type: 'string' },
+            'tls-cert': { type: 'string' },
+            'tls-key': { type: 'string' },
           },
           allowPositionals: false,
         });
@@ -482,6 +500,7 @@ export const monitoringModule: RosterModule = {
         const protocol = values.protocol ?? 'roster-json';
         if (protocol !== 'roster-json' && !(protocol in VENDORS))
           throw new Error('--protocol must be roster-json, shure, sennheiser or sennheiser-sscv2');
+        const tls = simulatorTls(values['tls-cert'], values['tls-key'], protocol);
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -494,6 +513,7 @@ export const monitoringModule: RosterModule = {
             model: values.model,
             faults: values.faults,
             announce: values.announce,
+            tls,
           };
           await simulateVendor(protocol as keyof typeof VENDORS, o, stop);
           return;

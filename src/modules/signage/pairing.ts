@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { authInvalidation } from '../../core/auth/cache.ts';
 import { audit } from '../../core/audit/service.ts';
 import { hashToken, newToken } from '../../core/auth/secrets.ts';
 import { transactionWithSettings, type Db } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { notFound } from '../../core/http/problem.ts';
-import { addDevice, type Device, type DeviceFields } from './devices.ts';
+import { addDevice, getDevice, type Device, type DeviceFields } from './devices.ts';
 import { HEARTBEAT_SECONDS } from './heartbeat.ts';
+import { devicePolicy } from './policy.ts';
 import { signageDevices, signagePairings } from './schema.ts';
 
 /** How long a pairing code stays claimable. */
@@ -88,9 +90,45 @@ export async function collectPairing(db: Db, secret: string): Promise<PairingSta
 /** An admin claims the screen showing `code` into the org; its next poll receives the token. */
 export async function claimDevice(t: TenantTx, code: string, fields: DeviceFields): Promise<Device> {
   const device = await addDevice(t, fields);
+  await claimCode(t, code, device.id);
+  await audit(t, {
+    action: 'assign',
+    entityType: 'signage_device',
+    entityId: device.id,
+    message: `Screen "${device.name}" paired with code ${code.toUpperCase()}`,
+  });
+  return device;
+}
+
+/**
+ * An admin pairs the screen showing `code` onto an existing screen record: a recovered screen
+ * (archives carry no tokens), replaced hardware, or a player that lost its token. The record keeps
+ * its name, playlist, groups, schedules and history; whatever held the old token is cut off now,
+ * not when the new screen collects its own.
+ */
+export async function repairDevice(t: TenantTx, id: string, code: string): Promise<Device> {
+  await devicePolicy.authorize(t.tx, t.actor, 'manage', sql`${signageDevices.id} = ${id}`);
+  await claimCode(t, code, id);
+  await t.tx
+    .update(signageDevices)
+    .set({ tokenHash: null, updatedAt: new Date() })
+    .where(eq(signageDevices.id, id));
+  t.publish(authInvalidation(t.orgId, { deviceId: id }));
+  const device = await getDevice(t, id);
+  await audit(t, {
+    action: 'assign',
+    entityType: 'signage_device',
+    entityId: id,
+    message: `Screen "${device.name}" paired again with code ${code.toUpperCase()}`,
+  });
+  return device;
+}
+
+/** Marks the unclaimed, unexpired pairing showing `code` as this org's screen `deviceId`. */
+async function claimCode(t: TenantTx, code: string, deviceId: string) {
   const [claimed] = await t.tx
     .update(signagePairings)
-    .set({ orgId: t.orgId, deviceId: device.id, claimedAt: new Date() })
+    .set({ orgId: t.orgId, deviceId, claimedAt: new Date() })
     .where(
       and(
         eq(signagePairings.code, code.toUpperCase()),
@@ -100,11 +138,4 @@ export async function claimDevice(t: TenantTx, code: string, fields: DeviceField
     )
     .returning({ id: signagePairings.id });
   if (!claimed) throw notFound('Pairing code');
-  await audit(t, {
-    action: 'assign',
-    entityType: 'signage_device',
-    entityId: device.id,
-    message: `Screen "${device.name}" paired with code ${code.toUpperCase()}`,
-  });
-  return device;
 }

@@ -6,7 +6,7 @@ import { pageOf, pageQuery, mapPage } from '../../core/http/pagination.ts';
 import { definedOnly } from '../../core/util/objects.ts';
 import { screenContent } from './device-playlist.ts';
 import { deleteDevice, getDevice, listDevices, updateDevice } from './devices.ts';
-import { claimDevice } from './pairing.ts';
+import { claimDevice, repairDevice } from './pairing.ts';
 import { deviceOut, deviceView, effectiveOut, effectiveView } from './views.ts';
 
 const tags = ['signage'];
@@ -37,6 +37,9 @@ function deviceFieldsOf(body: z.infer<typeof patchBody>) {
     playlistId: body.playlist_id,
   });
 }
+
+/** The code a screen waiting to be paired shows. */
+const pairingCode = z.string().trim().min(4).max(12);
 
 /** The console's screens: claimed with a pairing code, then renamed, configured and removed by admins. */
 export function registerDeviceConsoleRoutes(app: RosterApp, storage: FileStorage) {
@@ -70,7 +73,7 @@ export function registerDeviceConsoleRoutes(app: RosterApp, storage: FileStorage
       schema: {
         tags,
         summary: 'Claim the screen showing a pairing code into this org (admins)',
-        body: z.strictObject({ code: z.string().trim().min(4).max(12), ...deviceFields }),
+        body: z.strictObject({ code: pairingCode, ...deviceFields }),
         response: { 201: deviceOut },
       },
     },
@@ -79,6 +82,21 @@ export function registerDeviceConsoleRoutes(app: RosterApp, storage: FileStorage
       const fields = { ...deviceFieldsOf(req.body), name };
       return reply.code(201).send(deviceView(await tenant(req, (t) => claimDevice(t, code, fields))));
     },
+  );
+
+  app.post(
+    '/api/signage/devices/:id/pair',
+    {
+      schema: {
+        tags,
+        summary:
+          'Pair the screen showing a pairing code onto this existing screen record (admins): a recovered screen, replaced hardware or a lost token; the old token stops working',
+        params: idParams,
+        body: z.strictObject({ code: pairingCode }),
+        response: { 200: deviceOut },
+      },
+    },
+    async (req) => deviceView(await tenant(req, (t) => repairDevice(t, req.params.id, req.body.code))),
   );
 
   app.get(

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { readTarGz, writeTarGz } from '../../core/files/tar.ts';
 import { describeEachBackend, type Client, type TestEnv } from '../../../test/support/env.ts';
 import { setOrgPlan } from './plans.ts';
-import { multipart, pairScreen, png } from './test-fixtures.ts';
+import { multipart, pairPoll, pairScreen, png, poll } from './test-fixtures.ts';
 
 /**
  * Anthias's backup and recover over the whole of an org's signage: recovering into an empty org
@@ -266,6 +266,24 @@ describeEachBackend('signage: backup and recover the whole org', (env) => {
     assert.deepEqual(await snapshot(b.admin), after);
     const screens = (await body<Rows>(b.admin, '/api/signage/devices')).items;
     assert.ok(screens.every((s) => s.last_seen === null));
+
+    // A player paired onto a recovered record plays what that screen played before.
+    const hall = screens.find((s) => s.name === 'Hall')!;
+    const pair = await env().client().post('/api/device/pair');
+    const again = await b.admin.post(`/api/signage/devices/${String(hall.id)}/pair`, {
+      code: pair.body.code,
+    });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    const paired = await pairPoll(env().client(), pair.body.pairing_secret);
+    assert.equal(paired.body.device_id, hall.id);
+    const played = await poll(env().client(paired.body.device_token));
+    assert.equal(played.status, 200);
+    const effective = await body<{ playlist: Row | null }>(
+      b.admin,
+      `/api/signage/devices/${String(hall.id)}/effective`,
+    );
+    assert.ok(played.body.playlist);
+    assert.equal(played.body.playlist.id, effective.playlist?.id);
   });
 
   test('a bad or foreign archive is refused with a 400 and changes nothing', async () => {

@@ -623,8 +623,51 @@ describeEachBackend(
       );
     });
 
+    test('a screen paired again keeps its record; the old token stops at once; a refused pairing changes nothing', async () => {
+      const { org, admin } = await env().makeOrg('sig-repair');
+      const { admin: stranger } = await env().makeOrg('sig-repair-x');
+      const { client: member } = await env().makeUser(org, 'sig-repair.member');
+      const lobby = (await admin.post('/api/signage/playlists', { name: 'Lobby loop' })).body;
+      const old = await pairScreen(env(), admin, 'Lobby', { playlist_id: lobby.id });
+      assert.equal((await poll(old.screen)).status, 200);
+
+      const pair = await env().client().post('/api/device/pair');
+      const refusals = [
+        [await member.post(`/api/signage/devices/${old.id}/pair`, { code: pair.body.code }), 403],
+        [await stranger.post(`/api/signage/devices/${old.id}/pair`, { code: pair.body.code }), 404],
+        [await admin.post(`/api/signage/devices/${old.id}/pair`, { code: 'ZZZZZZ' }), 404],
+        [await admin.post(`/api/signage/devices/${old.id}/pair`, { code: pair.body.code, name: 'x' }), 400],
+      ] as const;
+      assert.deepEqual(
+        refusals.map(([res]) => res.status),
+        refusals.map(([, status]) => status),
+      );
+      assert.equal((await poll(old.screen)).status, 200, 'a refused pairing leaves the old token working');
+      assert.equal((await pairPoll(env().client(), pair.body.pairing_secret)).status, 202);
+
+      const again = await admin.post(`/api/signage/devices/${old.id}/pair`, { code: pair.body.code });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.id, old.id);
+      assert.equal(again.body.name, 'Lobby');
+      assert.equal(
+        (await poll(old.screen)).status,
+        401,
+        'the old token is cut off when the admin pairs again',
+      );
+      const paired = await pairPoll(env().client(), pair.body.pairing_secret);
+      assert.equal(paired.status, 200);
+      assert.equal(paired.body.device_id, old.id);
+      const fresh = await poll(env().client(paired.body.device_token));
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.body.playlist?.id, lobby.id, 'the record keeps its playlist');
+      const screens = await admin.get<string, { items: unknown[] }>('/api/signage/devices');
+      assert.equal(screens.body.items.length, 1, 'pairing again adds no screen');
+      const used = await admin.post(`/api/signage/devices/${old.id}/pair`, { code: pair.body.code });
+      assert.equal(used.status, 404, 'a code pairs one screen once');
+    });
+
     test('bad device and playlist references are 400 and store nothing', async () => {
-      const admin = await env().login('sig-iso-a.admin');
+      const { admin } = await env().makeOrg('sig-bad-ref');
       const pair = await env().client().post('/api/device/pair');
       const before = (await env().database.db.select().from(signageDevices)).length;
       const res = await admin.post('/api/signage/devices/claim', {

@@ -10296,6 +10296,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/signage/devices/{id}/pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pair the screen showing a pairing code onto this existing screen record (admins): a recovered screen, replaced hardware or a lost token; the old token stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            mac: string | null;
+                            ip: string | null;
+                            location: string;
+                            unit_id: number | null;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            playlist_id: string | null;
+                            group_ids: string[];
+                            is_online: boolean;
+                            last_seen: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/signage/devices/{id}": {
         parameters: {
             query?: never;

@@ -664,6 +664,10 @@ export const en = {
   'signage.claim': 'Claim screen',
   'signage.badCode':
     'No screen shows this code: check the code on the screen (it expires after a few minutes)',
+  'signage.pairOnto': 'Pair onto',
+  'signage.newScreen': 'A new screen',
+  'signage.pairOntoHelp':
+    'Choose an existing screen to put a replaced or recovered player in its place: it keeps its playlist, groups and history, and the old player stops at once.',
   'signage.pairingCode': 'Pairing code',
   'signage.screenName': 'Screen name',
   'signage.playlist': 'Playlist',

@@ -668,6 +668,10 @@ export const fr: Catalogue = {
   'signage.claim': 'Associer l’écran',
   'signage.badCode':
     'Aucun écran n’affiche ce code : vérifiez le code à l’écran (il expire après quelques minutes)',
+  'signage.pairOnto': 'Appairer sur',
+  'signage.newScreen': 'Un nouvel écran',
+  'signage.pairOntoHelp':
+    'Choisissez un écran existant pour y mettre un lecteur remplacé ou restauré : il garde sa playlist, ses groupes et son historique, et l’ancien lecteur s’arrête aussitôt.',
   'signage.pairingCode': 'Code d’appairage',
   'signage.screenName': 'Nom de l’écran',
   'signage.playlist': 'Playlist',

@@ -30,6 +30,8 @@ export function Screens() {
   const { access } = useSession();
   const { t, fmt } = useI18n();
   const claim = useSubmit();
+  // '' claims the code as a new screen; a screen's id pairs the code onto that screen's record.
+  const [onto, setOnto] = useState('');
   const { error, run } = useRun();
   const playlists = useLoad(() => api.get('/api/signage/playlists', { query: { limit: 100 } }), []);
   const devices = useLoad(() => api.get('/api/signage/devices', { query: { limit: 100 } }), []);
@@ -51,34 +53,52 @@ export function Screens() {
               e.preventDefault();
               const form = e.currentTarget;
               const f = new FormData(form);
+              const code = formText(f, 'code').trim();
               void claim
                 .run(
                   () =>
-                    api.post('/api/signage/devices/claim', {
-                      body: {
-                        code: formText(f, 'code').trim(),
-                        name: formText(f, 'name').trim(),
-                        playlist_id: formText(f, 'playlist_id') || null,
-                      },
-                    }),
+                    onto
+                      ? api.post('/api/signage/devices/{id}/pair', { path: { id: onto }, body: { code } })
+                      : api.post('/api/signage/devices/claim', {
+                          body: {
+                            code,
+                            name: formText(f, 'name').trim(),
+                            playlist_id: formText(f, 'playlist_id') || null,
+                          },
+                        }),
                   (err) =>
                     err.status === 404 || err.status === 410 ? { code: t('signage.badCode') } : undefined,
                 )
-                .then((ok) => ok && (form.reset(), devices.reload()));
+                .then((ok) => ok && (form.reset(), setOnto(''), devices.reload()));
             }}
           >
             <Field label={t('signage.pairingCode')} name="code" errors={claim.fields}>
               <input required autoComplete="off" />
             </Field>
-            <Field label={t('signage.screenName')} name="name" errors={claim.fields}>
-              <input required />
-            </Field>
-            <Field label={t('signage.playlist')} name="playlist_id" errors={claim.fields}>
-              <select>
-                <option value="">{t('signage.defaultPlaylist')}</option>
-                <Options items={playlists.data?.items} label={(p) => p.name} />
+            <Field
+              label={t('signage.pairOnto')}
+              name="onto"
+              errors={claim.fields}
+              hint={t('signage.pairOntoHelp')}
+            >
+              <select value={onto} onChange={(e) => setOnto(e.target.value)}>
+                <option value="">{t('signage.newScreen')}</option>
+                <Options items={devices.data?.items} label={(d) => d.name} />
               </select>
             </Field>
+            {!onto && (
+              <>
+                <Field label={t('signage.screenName')} name="name" errors={claim.fields}>
+                  <input required />
+                </Field>
+                <Field label={t('signage.playlist')} name="playlist_id" errors={claim.fields}>
+                  <select>
+                    <option value="">{t('signage.defaultPlaylist')}</option>
+                    <Options items={playlists.data?.items} label={(p) => p.name} />
+                  </select>
+                </Field>
+              </>
+            )}
             <button type="submit" disabled={claim.busy}>
               {t('signage.claim')}
             </button>
