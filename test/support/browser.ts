@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort, ROOT } from './processes.ts';
 
@@ -249,6 +249,12 @@ export function consoleInBrowser(options: BrowserOptions = {}) {
       ],
       // playwright gives every launch a fresh temporary profile of its own (no --user-data-dir).
     });
+  });
+
+  // A test's pages close when it ends: pages left open keep their live connections and re-render on
+  // every push, and on a busy machine a dozen of them slowed the next test's page load past its ceiling.
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
-import { sql, type AnyColumn } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { isOrgAdmin, type Actor } from '../../core/access/actor.ts';
+import { assignmentInForce } from '../../core/access/assignment.ts';
 import { anyOf, definePolicy, toSql, type Condition } from '../../core/access/policy.ts';
 import {
   annonces,
@@ -52,6 +53,23 @@ export function inRoomNow(
   return sql`exists (select 1 from ${roomAssignments} as ${ra}
     where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role}
       and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
+}
+
+const heldSlot = alias(roomAssignments, 'room_slot_held');
+const heldRoom = alias(rooms, 'room_slot_room');
+
+/**
+ * The room slots of `role` in force at `at` in active rooms, as rows `(org_id, room_id, user_id,
+ * slot_id, starts_at, ends_at)`: who holds which room then. Other modules reach a room's staff
+ * (and their time windows) through this, never through the slot table itself.
+ */
+export function roomSlotsInForce(role: 'gestionnaire_des_salles' | 'controlleur_des_badges', at: SQL): SQL {
+  const s = heldSlot;
+  return sql`select ${s.orgId} as org_id, ${s.roomId} as room_id, ${s.userId} as user_id,
+      ${s.id} as slot_id, ${s.startsAt} as starts_at, ${s.endsAt} as ends_at
+    from ${roomAssignments} ${s}
+    join ${rooms} ${heldRoom} on ${heldRoom.orgId} = ${s.orgId} and ${heldRoom.id} = ${s.roomId}
+    where ${s.role} = ${role} and ${heldRoom.isActive} and ${assignmentInForce(s, at)}`;
 }
 
 const anyEventRole = (actor: Actor, eventId: AnyColumn) =>

@@ -1,40 +1,32 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { assignmentInForce } from '../../core/access/assignment.ts';
 import { registerDerivedGrant, type DerivedGrant } from '../../core/access/derived.ts';
-import { roomAssignments, rooms } from '../events/schema.ts';
-import { coversDepartment } from '../org/scope.ts';
-import { userUnitDepartments, userUnits } from '../org/schema.ts';
+import { roomSlotsInForce } from '../events/policy.ts';
+import { holdsAnyUnit, unitAssignmentsCovering } from '../org/scope.ts';
 import { eventUnits, roomScreens, roomStages } from './schema.ts';
 
 // Aliases of their own, so a grant can sit inside any query, even one over the same tables.
-const slot = alias(roomAssignments, 'venue_grant_slot');
-const slotRoom = alias(rooms, 'venue_grant_room');
 const stage = alias(roomStages, 'venue_grant_stage');
 const screen = alias(roomScreens, 'venue_grant_screen');
 const eventUnit = alias(eventUnits, 'venue_grant_event_unit');
-const unitAssignment = alias(userUnits, 'venue_grant_uu');
-const unitDepartment = alias(userUnitDepartments, 'venue_grant_uud');
 
 /**
- * The room manager slots in force at `at` in the active room of a link row (`from`: the link
- * table and its alias, `linked`: which row): the assignments a room slot grant stands on.
+ * The room manager slots in force at `at` in the room of a link row (`from`: the link table and
+ * its alias, `linked`: which row): the assignments a room slot grant stands on.
  */
 function roomManagerSlots(from: SQL, link: typeof stage | typeof screen, linked: SQL, at: SQL): SQL {
-  return sql`select ${slot.userId} as user_id,
-      'events.room_assignment'::text as source, ${slot.id}::text as source_id,
-      ${slot.startsAt} as starts_at, ${slot.endsAt} as until
+  return sql`select held.user_id, 'events.room_assignment'::text as source,
+      held.slot_id::text as source_id, held.starts_at, held.ends_at as until
     from ${from}
-    join ${roomAssignments} ${slot} on ${slot.orgId} = ${link.orgId} and ${slot.roomId} = ${link.roomId}
-    join ${rooms} ${slotRoom} on ${slotRoom.orgId} = ${slot.orgId} and ${slotRoom.id} = ${slot.roomId}
-    where ${linked} and ${slot.role} = 'gestionnaire_des_salles'
-      and ${slotRoom.isActive} and ${assignmentInForce(slot, at)}`;
+    join (${roomSlotsInForce('gestionnaire_des_salles', at)}) as held
+      on held.org_id = ${link.orgId} and held.room_id = ${link.roomId}
+    where ${linked}`;
 }
 
 /** "The user holds a room manager slot at `at` in some active room that has a link row of `from`." */
 function holdsRoomSlot(from: SQL, link: typeof stage | typeof screen, userId: SQL, at: SQL): SQL {
-  return sql`exists (select 1 from (${roomManagerSlots(from, link, sql`true`, at)}) as held
-    where held.user_id = ${userId})`;
+  return sql`exists (select 1 from (${roomManagerSlots(from, link, sql`true`, at)}) as linked_slot
+    where linked_slot.user_id = ${userId})`;
 }
 
 /**
@@ -73,20 +65,13 @@ export const eventUnitGrant: DerivedGrant = {
   name: 'venue.event_unit',
   target: 'events.event',
   summary: 'assignment to the org unit (and department) the event belongs to',
-  sources: (eventId: SQL, at: SQL) => sql`select ${unitAssignment.userId} as user_id,
-      'org.user_unit'::text as source, ${unitAssignment.id}::text as source_id,
-      ${unitAssignment.startsAt} as starts_at, ${unitAssignment.endsAt} as until
+  sources: (eventId: SQL, at: SQL) => sql`select member.user_id,
+      'org.user_unit'::text as source, member.assignment_id::text as source_id,
+      member.starts_at, member.ends_at as until
     from ${eventUnits} ${eventUnit}
-    join ${userUnits} ${unitAssignment} on ${unitAssignment.orgId} = ${eventUnit.orgId}
-      and ${unitAssignment.unitId} = ${eventUnit.unitId}
-    where ${eventUnit.eventId} = ${eventId} and ${assignmentInForce(unitAssignment, at)}
-      and (${eventUnit.departmentId} is null or ${coversDepartment(
-        unitAssignment,
-        unitDepartment,
-        sql`${unitDepartment.departmentId} = ${eventUnit.departmentId}`,
-      )})`,
-  heldAnywhere: (userId: SQL, at: SQL) => sql`exists (select 1 from ${userUnits} ${unitAssignment}
-    where ${unitAssignment.userId} = ${userId} and ${assignmentInForce(unitAssignment, at)})`,
+    cross join lateral (${unitAssignmentsCovering(eventUnit.unitId, eventUnit.departmentId, at)}) as member
+    where ${eventUnit.eventId} = ${eventId}`,
+  heldAnywhere: (userId: SQL, at: SQL) => holdsAnyUnit(userId, at),
 };
 
 /** Contributes the venue's grants to the access registry (idempotent: grants are keyed by name). */
