@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { after, test } from 'node:test';
+import type { FastifyBaseLogger } from 'fastify';
+import client from 'prom-client';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import { allowExactly } from '../../core/net/outbound.ts';
 import { discoveryOf } from './index.ts';
@@ -9,7 +12,8 @@ import {
   type SimulatedSennheiserReceiver,
 } from './adapters/sennheiser/simulator.ts';
 import { startSscv2Receiver, type SimulatedSscv2Receiver } from './adapters/sennheiser/sscv2-simulator.ts';
-import { sennheiserMdnsResponse } from './adapters/sennheiser/mdns.ts';
+import { decodeDns, sennheiserMdnsResponse, sscQuery } from './adapters/sennheiser/mdns.ts';
+import { createDiscovery } from './discovery.ts';
 import type { Organization } from '../identity/service.ts';
 
 const M = '/api/monitoring';
@@ -23,6 +27,48 @@ type Found = {
   name: string | null;
   chassis_id: string | null;
 };
+
+/** A UDP port free on the loopback interface now (bound, read, released). */
+async function freeUdpPort(): Promise<number> {
+  const probe = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise<void>((resolve) => probe.close(resolve));
+  return port;
+}
+
+test('the mDNS group is asked who offers SSC at most once per interval; a unicast listener asks nobody', async () => {
+  let clock = 1_000_000;
+  const log = { warn: () => undefined, error: () => undefined } as unknown as FastifyBaseLogger;
+  const d = createDiscovery({ log, registry: new client.Registry(), queryEveryMs: 60_000, now: () => clock });
+  const unicast = createDiscovery({ log, registry: new client.Registry(), now: () => clock });
+  try {
+    assert.equal(d.ask(), false, 'not listening yet: nobody to ask');
+    // The loopback address stands in for the group: the question comes back to the listener itself.
+    const port = await freeUdpPort();
+    await d.listen({ address: '127.0.0.1', port, group: '127.0.0.1' }, 'mdns');
+    const first = d.next();
+    assert.equal(d.ask(), true);
+    assert.equal(await first, 'ignored', 'a question announces no device');
+    clock += 59_999;
+    assert.equal(d.ask(), false, 'asked less than a minute ago');
+    clock += 1;
+    const second = d.next();
+    assert.equal(d.ask(), true, 'a minute later it asks again');
+    assert.equal(await second, 'ignored');
+    assert.deepEqual(
+      decodeDns(sscQuery()).questions.map((q) => q.name),
+      ['_ssc._udp.local', '_ssc._tcp.local'],
+      'the question names both SSC services',
+    );
+
+    await unicast.listen({ address: '127.0.0.1', port: 0, group: null }, 'mdns');
+    assert.equal(unicast.ask(), false);
+  } finally {
+    d.close();
+    unicast.close();
+  }
+});
 
 describeEachBackend(
   'receiver discovery: Sennheiser mDNS announcements → list → add',

@@ -234,15 +234,17 @@ export function createDiscovery(opts: DiscoveryOptions) {
   /**
    * Asks the mDNS group who offers SSC, at most once per `queryEveryMs`: Sennheiser devices answer
    * questions rather than repeating their announcement. Unicast-only listeners ask nobody.
+   * Says whether it asked this time.
    */
-  function ask() {
+  function ask(): boolean {
     const open = sockets.get('mdns');
-    if (!open?.target.group) return;
-    if (open.askedAt !== null && now() - open.askedAt < queryEveryMs) return;
+    if (!open?.target.group) return false;
+    if (open.askedAt !== null && now() - open.askedAt < queryEveryMs) return false;
     open.askedAt = now();
     open.socket.send(sscQuery(), open.target.port, open.target.group, (err) => {
       if (err) opts.log.warn({ err }, 'discovery cannot send its mDNS question');
     });
+    return true;
   }
 
   function closeOne(source: Announcements) {
