@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tableSums } from '../../src/core/backup.ts';
 import { openDatabase } from '../../src/core/db/client.ts';
-import { createDatabase, ROOT } from '../support/processes.ts';
+import { createDatabase, runCli } from '../support/processes.ts';
 
 /**
  * Backup and restore by round trip through the real CLI: the demo data of an embedded folder is
@@ -16,17 +15,7 @@ import { createDatabase, ROOT } from '../support/processes.ts';
  */
 const CLI_TIMEOUT_MS = 240_000;
 
-function roster(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, timeout: CLI_TIMEOUT_MS },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const roster = (args: string[], env: Record<string, string>) => runCli(args, env, CLI_TIMEOUT_MS);
 
 /** Row count and checksum per table of the embedded database in `dataDir` (opened, read, closed). */
 async function embeddedSums(dataDir: string) {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, startServer, type ServerProcess } from '../support/processes.ts';
+import { runCli, startServer, type ServerProcess } from '../support/processes.ts';
 
 /**
  * One owner per embedded data folder: a second server on the folder is refused with the holder
@@ -15,25 +14,7 @@ import { ROOT, startServer, type ServerProcess } from '../support/processes.ts';
 const skip = process.env.DATABASE_URL ? 'the data-folder lock is for the embedded database' : false;
 const CLI_TIMEOUT_MS = 180_000;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function roster(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, timeout: CLI_TIMEOUT_MS },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const roster = (args: string[], env: Record<string, string>) => runCli(args, env, CLI_TIMEOUT_MS);
 
 describe('data folder: one owner', { skip }, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-datadir-'));

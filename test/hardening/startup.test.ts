@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, ROOT } from '../support/processes.ts';
+import { freePort, runCli } from '../support/processes.ts';
 import { canRunThrowaways, PASSWORD, throwawayPostgres, type ThrowawayPostgres } from './throwaway.ts';
 
 /**
@@ -13,22 +13,8 @@ import { canRunThrowaways, PASSWORD, throwawayPostgres, type ThrowawayPostgres }
  */
 const START_CEILING_MS = 30_000;
 
-function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), START_CEILING_MS);
-  return new Promise((resolve) =>
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    }),
-  );
-}
+const start = (env: Record<string, string>) =>
+  runCli(['start'], { DATABASE_URL: '', REDIS_URL: '', PORT: '0', ...env }, START_CEILING_MS);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,11 +1,36 @@
 import type { BodyOf, Method } from './api-types.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export interface CliResult {
+  /** The exit code; -1 when the command was killed at its ceiling. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `roster ARGS` run to its end with `env` over this process's environment (logs at warn), killed
+ * if it outlives `ceilingMs`.
+ */
+export function runCli(args: string[], env: Record<string, string>, ceilingMs: number): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, timeout: ceilingMs },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
 
 /**
  * Real `roster start` processes for the multi-instance tests, the fault tests and the benchmark:

@@ -5,7 +5,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ROOT } from '../../../test/support/processes.ts';
+import { ROOT, runCli } from '../../../test/support/processes.ts';
 import { simulatorTls } from './simulator-tls.ts';
 
 /**
@@ -22,20 +22,6 @@ const simulator = (args: string[], dataDir: string) =>
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-
-/** A simulator run that is expected to stop by itself (a refused option): its exit code and stderr. */
-function refusedRun(args: string[], dataDir: string): Promise<{ code: number | null; stderr: string }> {
-  const proc = simulator(args, dataDir);
-  let stderr = '';
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), CEILING_MS);
-  return new Promise((resolve) =>
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    }),
-  );
-}
 
 /** One HTTPS GET trusting only `ca`: the status, or the TLS error's code. */
 function get(url: string, ca: Buffer): Promise<number | string> {
@@ -86,9 +72,17 @@ describe('roster simulate receivers: SSCv2 over HTTPS', () => {
   });
 
   test('a certificate without its key is refused before anything listens', async () => {
-    const alone = await refusedRun(
-      ['--protocol', 'sennheiser-sscv2', '--tls-cert', fixture('sscv2-receiver.crt')],
-      dataDir,
+    const alone = await runCli(
+      [
+        'simulate',
+        'receivers',
+        '--protocol',
+        'sennheiser-sscv2',
+        '--tls-cert',
+        fixture('sscv2-receiver.crt'),
+      ],
+      { DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir },
+      CEILING_MS,
     );
     assert.equal(alone.code, 1, alone.stderr);
     assert.match(alone.stderr, /--tls-cert and --tls-key go together/);
