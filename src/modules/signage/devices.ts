@@ -79,7 +79,7 @@ function columnsOf(input: Partial<DeviceFields>) {
 }
 
 /** The screen's row, for a caller that has already checked the actor's access to it. */
-async function readDevice(t: TenantTx, id: string): Promise<Device> {
+export async function readDevice(t: TenantTx, id: string): Promise<Device> {
   const [row] = await t.tx.select(withOnline).from(signageDevices).where(eq(signageDevices.id, id));
   return row;
 }

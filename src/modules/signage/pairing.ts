@@ -6,7 +6,7 @@ import { hashToken, newToken } from '../../core/auth/secrets.ts';
 import { transactionWithSettings, type Db } from '../../core/db/client.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { notFound } from '../../core/http/problem.ts';
-import { addDevice, getDevice, type Device, type DeviceFields } from './devices.ts';
+import { addDevice, readDevice, type Device, type DeviceFields } from './devices.ts';
 import { HEARTBEAT_SECONDS } from './heartbeat.ts';
 import { devicePolicy } from './policy.ts';
 import { signageDevices, signagePairings } from './schema.ts';
@@ -114,7 +114,7 @@ export async function repairDevice(t: TenantTx, id: string, code: string): Promi
     .set({ tokenHash: null, updatedAt: new Date() })
     .where(eq(signageDevices.id, id));
   t.publish(authInvalidation(t.orgId, { deviceId: id }));
-  const device = await getDevice(t, id);
+  const device = await readDevice(t, id);
   await audit(t, {
     action: 'assign',
     entityType: 'signage_device',
