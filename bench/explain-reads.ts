@@ -26,6 +26,7 @@ import { orgsOfUser } from '../src/modules/identity/sessions.ts';
 import { listOrgUsers } from '../src/modules/org/user-service.ts';
 import { listOf, orgUserOut, orgUserView } from '../src/modules/org/views.ts';
 import { createDatabase } from '../test/support/processes.ts';
+import { refreshStatistics } from '../src/core/db/statistics.ts';
 import { DIRECTORY, generateDirectory } from './scenarios-reads.ts';
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -75,7 +76,7 @@ async function main() {
   try {
     await database.migrate();
     const directory = await generateDirectory(database.db, 'explain-password-1');
-    await queryRows(database.db, sql`analyze`);
+    await refreshStatistics(database.db);
     const [owner] = await queryRows<{ id: number; org_id: string }>(
       database.db,
       sql`select u.id, m.org_id from users u join memberships m on m.user_id = u.id

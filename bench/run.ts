@@ -21,6 +21,7 @@ import { WebSocket } from 'ws';
 import { startShureReceiver } from '../src/modules/monitoring/adapters/shure/simulator.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database } from '../src/core/db/client.ts';
+import { refreshStatistics } from '../src/core/db/statistics.ts';
 import {
   call,
   createDatabase,
@@ -189,6 +190,14 @@ async function run(
   });
 }
 
+/**
+ * Run on the bench database after each scenario's warm-up: what autovacuum would have done by then
+ * on a database in service (ANALYZE of the tables that filled). This machine's Postgres runs with
+ * autovacuum off, and Roster's own stand-in looks only once a minute, so without it a scenario's
+ * plans are made on the figures of the tables it found empty (docs/performance.md).
+ */
+let autoanalyze: (() => Promise<unknown>) | undefined;
+
 async function measure(
   scenario: Scenario,
   requests: Request[],
@@ -197,6 +206,7 @@ async function measure(
 ): Promise<Omit<Row, 'vs_constant' | 'vs_pg_pk'>> {
   const connections = scenario.connections ?? CONNECTIONS;
   if (WARMUP_SECONDS > 0) await run(url, requests, WARMUP_SECONDS, connections, scenario.rate);
+  if (scenario.target === 'postgres') await autoanalyze?.();
   const before = await sample(pid);
   const result = await run(url, requests, SECONDS, connections, scenario.rate);
   const after = await sample(pid);
@@ -601,10 +611,9 @@ async function runReads(
 async function load(database: Database): Promise<BenchData> {
   await database.migrate();
   const data = await generate(database.db, SECRET);
-  // Planner statistics, as autovacuum would have gathered them on a database in service: this
-  // machine's Postgres runs with autovacuum off, PGlite has no autovacuum at all, and without
-  // statistics the planner guesses at which index finds a badge (docs/performance.md).
-  await queryRows(database.db, sql`analyze`);
+  // Statistics of the tables that filled, as autovacuum gathers them in service: without them the
+  // planner guesses at which index finds a badge (docs/performance.md).
+  await refreshStatistics(database.db);
   return data;
 }
 
@@ -660,6 +669,7 @@ async function main() {
   const uploads = !ONLY || ONLY.test('offline queue upload');
   const wants = (target: Target) => plan.some((s) => s.target === target);
   const target = await createDatabase(BASE_URL, 'roster_bench');
+  let statistics: Database | undefined;
   const watcher = process.env.BENCH_PG_SHARED === '1' ? await watchBenchBackends(target.url) : undefined;
   const embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-bench-embedded-'));
   let ceiling: ChildProcess | undefined;
@@ -673,9 +683,11 @@ async function main() {
       (name) => !ONLY || ONLY.test(name),
     );
     const directory = readsWanted ? await generateDirectory(database.db, BENCH.password) : undefined;
-    if (directory) await queryRows(database.db, sql`analyze`);
+    if (directory) await refreshStatistics(database.db);
     const [{ version }] = await queryRows<{ version: string }>(database.db, sql`select version()`);
     await database.close();
+    statistics = await openDatabase({ url: target.url, poolSize: 1 });
+    autoanalyze = () => refreshStatistics(statistics!.db);
     console.log(
       `data ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${BENCH.performers} performers, ${BENCH.groups} groups, ${BENCH.participants} badges; technician sees ${data.technicianPerformers}`,
     );
@@ -839,6 +851,7 @@ async function main() {
     for (const server of running) await stop(server);
     fs.rmSync(embeddedDir, { recursive: true, force: true });
     await watcher?.end();
+    await statistics?.close();
     await target.drop();
   }
 }

@@ -32,7 +32,8 @@ import { strictQuerystring } from './strict-query.ts';
 import { refuseNul } from './nul.ts';
 import { responseSerializerCompiler } from './serializer.ts';
 import { z } from 'zod';
-import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { createJobRunner, type Job, type JobRunner } from '../jobs/runner.ts';
+import { lacksAutovacuum, refreshStatistics, STATISTICS_EVERY_MS } from '../db/statistics.ts';
 import { readiness, registerDependencyMetrics } from '../health/readiness.ts';
 import { shapeChecks } from '../db/statements.ts';
 
@@ -134,6 +135,19 @@ export interface BuildOptions {
   modules: RosterModule[];
 }
 
+/** Keeps planner statistics where no autovacuum does (db/statistics.ts); idle under autovacuum. */
+function statisticsJob(database: Database): Job {
+  let needed: Promise<boolean> | undefined;
+  return {
+    name: 'core.statistics',
+    everyMs: STATISTICS_EVERY_MS,
+    run: async () => {
+      needed ??= lacksAutovacuum(database);
+      if (await needed) await refreshStatistics(database.db);
+    },
+  };
+}
+
 export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<RosterApp> {
   const app = Fastify({
     logger: loggerOptions(opts.logger),
@@ -168,6 +182,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions): Promise<Roste
   // Jobs are registered by modules but only started by `roster start`, and only when ROSTER_JOBS is
   // on; tests run one tick by hand (`runNow`).
   app.decorate('jobs', createJobRunner(deps.database, app.log, { enabled: deps.config.jobs }));
+  app.jobs.add(statisticsJob(deps.database));
   app.addHook('onClose', async () => app.jobs.stop());
   app.decorateRequest('actor', null);
 
