@@ -27,6 +27,12 @@ export interface DerivedGrant {
    * per-object `sources`, so people without such an assignment (nearly everyone) pay nothing per row.
    */
   heldAnywhere(userId: SQL, at: SQL): SQL;
+  /**
+   * The ids of the objects the grant reaches for the user at `at`: a SELECT of one column, from
+   * the user's side (their assignments first). Optional; with it a list asks "which objects does
+   * this user reach" once instead of "does this user reach this object" for every row.
+   */
+  reached?(userId: SQL, at: SQL): SQL;
 }
 
 /** One granting assignment, as `sources` selects it. */
@@ -80,6 +86,22 @@ export function derivedReach(target: string, actor: Actor, targetId: SQL, at: SQ
     grants.map((g) => heldBy(g, actor, targetId, at)),
     sql` or `,
   )})`;
+}
+
+/**
+ * The ids of the `target` objects some derived grant reaches for this actor at `at` (a SELECT of one
+ * column); false when no grant can (no grants, or an actor without a user); null when a grant has
+ * no `reached` form, so only the row-by-row `derivedReach` can ask it.
+ */
+export function derivedReached(target: string, actor: Actor, at: SQL = nowSql): SQL | false | null {
+  const grants = derivedGrantsOn(target);
+  if (actor.userId === null || grants.length === 0) return false;
+  const parts: SQL[] = [];
+  for (const g of grants) {
+    if (!g.reached) return null;
+    parts.push(g.reached(sql`${actor.userId}::bigint`, at));
+  }
+  return sql.join(parts, sql` union all `);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { getTableColumns, sql, type InferSelectModel, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type AnyColumn, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from './actor.ts';
-import { derivedGrantsOn, derivedReach, type DerivedGrant } from './derived.ts';
+import { derivedGrantsOn, derivedReach, derivedReached, type DerivedGrant } from './derived.ts';
 import { queryRows, type Queryable } from '../db/client.ts';
 import { forbidden, notFound } from '../http/problem.ts';
 
@@ -51,7 +51,19 @@ export interface PolicyDefinition<A extends string, T extends PgTable = PgTable>
    * `objectId` a grant on `target` reaches are visible too, and only those `only` also accepts.
    * Derived sight never grants an action: actions stay on the entity's own rules.
    */
-  derived?: { target: string; objectId: () => SQL; only?: () => SQL };
+  derived?: {
+    target: string;
+    objectId: () => SQL;
+    only?: () => SQL;
+    /**
+     * The same sight from the object's side, for lists: the ids of this table's rows whose object
+     * is one of `targets` (an array of target ids: compare with `= any(targets)`) and that `only`
+     * accepts. Optional; with it (and grants that say what they reach) a list joins the few rows a
+     * grant reaches. An array, not a sub-select: the planner then expects a few targets, as there
+     * are, where a sub-select it cannot see through was estimated at every row of the table.
+     */
+    ownersOf?: (targets: SQL) => SQL;
+  };
 }
 
 /** What a policy's own `see` rule stands on, in words, and how explain names and lists its rows. */
@@ -131,14 +143,42 @@ export function policyWords(): ReadonlyArray<{ entity: string; actions: string[]
 export function definePolicy<A extends string, T extends PgTable>(def: PolicyDefinition<A, T>): Policy<A, T> {
   defined.push({ entity: def.entity, actions: Object.keys(def.actions) });
   const derived = def.derived;
-  /** Own rule or a derived grant: the one `see` that lists, checks and explains. */
-  const see = (actor: Actor, at?: SQL): Condition => {
+  const idColumn: AnyColumn | undefined = getTableColumns(def.table).id;
+  if (derived && !idColumn) throw new Error(`${def.entity}: derived sight needs the table's id column`);
+  /** The ways a row is seen: the entity's own rule, and (when it has any) a derived grant. */
+  const sightsOf = (actor: Actor, at?: SQL): Condition[] => {
     const own = def.see(actor, at);
-    if (!derived) return own;
+    if (!derived) return [own];
     const reach = derivedReach(derived.target, actor, derived.objectId(), at);
-    return anyOf(own, derived.only ? allOf(derived.only(), reach) : reach);
+    return [own, derived.only ? allOf(derived.only(), reach) : reach];
   };
-  const visible = (actor: Actor) => toSql(see(actor));
+  /** Own rule or a derived grant, row by row: the one `see` that checks a row and explains. */
+  const see = (actor: Actor, at?: SQL): Condition => anyOf(...sightsOf(actor, at));
+  /**
+   * The same `see` for lists. Two sights joined by OR are checked row by row: Postgres cannot turn
+   * an `exists` under an OR into a join, so a list walked every row of the table (10,000 performers
+   * for a technician who sees 80). As a set instead, "the row is one of those the own rule finds,
+   * or one of those a grant reaches", each sight is planned alone (a join from the actor's
+   * assignments; a grant whose holder check fails skips its part), and the list joins the few ids.
+   * Inside each part the table's own name is the part's row, so the rules read it unchanged.
+   */
+  const listed = (actor: Actor, at?: SQL): Condition => {
+    const sights = sightsOf(actor, at).filter((c) => c !== false);
+    if (sights.length < 2 || sights.includes(true)) return anyOf(...sights);
+    const [own, granted] = sights;
+    const reached = derived?.ownersOf ? derivedReached(derived.target, actor, at) : null;
+    const grantedPart =
+      reached === false
+        ? []
+        : [
+            reached
+              ? derived!.ownersOf!(sql`array(${reached})`)
+              : sql`select ${idColumn} from ${def.table} where ${toSql(granted)}`,
+          ];
+    const parts = [sql`select ${idColumn} from ${def.table} where ${toSql(own)}`, ...grantedPart];
+    return sql`${idColumn} in (${sql.join(parts, sql` union `)})`;
+  };
+  const visible = (actor: Actor) => toSql(listed(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(see(actor), def.actions[action](actor)));
   /** 404 for a row that is missing or not visible, 403 for one visible but not open to `action`. */
   const refuseUnlessAllowed = (answer: Access | undefined, action: A | 'see') => {
@@ -148,7 +188,7 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
   // The "see" rule is evaluated once: a CASE stops at the first branch that holds. IS NOT TRUE,
   // not NOT: a rule comparing with a NULL column is NULL, which must refuse, as in a WHERE.
   const access = (actor: Actor, action: A | 'see') =>
-    sql<Access>`case when (${visible(actor)}) is not true then 'not_found'
+    sql<Access>`case when (${toSql(see(actor))}) is not true then 'not_found'
       when (${action === 'see' ? sql`true` : toSql(def.actions[action](actor))}) is not true then 'forbidden'
       else 'allowed' end`;
   const policy: Policy<A, T> = {
@@ -194,7 +234,7 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
         sql` union all `,
       );
     },
-    visibleAt: (actor, at) => toSql(see(actor, at)),
+    visibleAt: (actor, at) => toSql(listed(actor, at)),
     grantsConsulted: () => (derived ? derivedGrantsOn(derived.target) : []),
   };
   if (def.describe) explainable.set(def.describe.kind, policy);

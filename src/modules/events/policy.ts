@@ -88,7 +88,11 @@ export const eventPolicy = definePolicy({
   table: events,
   see: (actor) => anyEventRole(actor, events.id),
   // Grants derived elsewhere (the org unit an event belongs to) show the event, and only that.
-  derived: { target: 'events.event', objectId: () => sql`${events.id}` },
+  derived: {
+    target: 'events.event',
+    objectId: () => sql`${events.id}`,
+    ownersOf: (ids) => sql`select de.id from ${events} de where de.id = any(${ids})`,
+  },
   describe: {
     kind: 'events.event',
     source: 'creating or presiding the event, or a role in it',

@@ -44,11 +44,16 @@ const locationOfUnit = (unitId: SQL) =>
  * Sight other modules' assignments derive onto a location (the room slot of the room whose stage it
  * is) reaches the location and what stands there, read-only: actions keep needing `reaches`.
  */
-const onLocation = (objectId: () => SQL, only?: () => SQL) => ({
+const onLocation = (objectId: () => SQL, ownersOf: (locationIds: SQL) => SQL, only?: () => SQL) => ({
   target: 'monitoring.location',
   objectId,
+  ownersOf,
   only,
 });
+
+/** The wireless units standing at one of `locationIds` (an array; through their chassis), as `du`. */
+const unitsAt = (locationIds: SQL) => sql`wireless_units du join wireless_chassis dc
+  on dc.org_id = du.org_id and dc.id = du.chassis_id and dc.location_id = any(${locationIds})`;
 
 const GROUP_SOURCE = 'membership of a monitoring group with an active assignment on it';
 
@@ -74,6 +79,10 @@ export const performerPolicy = definePolicy({
       join wireless_units dpu on dpu.org_id = dpa.org_id and dpu.id = dpa.wireless_unit_id
       join wireless_chassis dpc on dpc.org_id = dpu.org_id and dpc.id = dpu.chassis_id
       where dpa.performer_id = ${performers.id} and dpa.is_active)`,
+    (locationIds) => sql`select dpa.performer_id from performer_assignments dpa
+      join performers dp on dp.org_id = dpa.org_id and dp.id = dpa.performer_id and dp.is_active
+      join ${unitsAt(locationIds)} on du.org_id = dpa.org_id and du.id = dpa.wireless_unit_id
+      where dpa.is_active`,
     () => sql`${performers.isActive}`,
   ),
   describe: {
@@ -93,7 +102,10 @@ export const unitPolicy = definePolicy({
   entity: 'Wireless unit',
   table: wirelessUnits,
   see: (actor) => reaches(actor, sql`a.wireless_unit_id = ${wirelessUnits.id}`),
-  derived: onLocation(() => locationOfUnit(sql`${wirelessUnits.id}`)),
+  derived: onLocation(
+    () => locationOfUnit(sql`${wirelessUnits.id}`),
+    (locationIds) => sql`select du.id from ${unitsAt(locationIds)}`,
+  ),
   describe: {
     kind: 'monitoring.unit',
     source: GROUP_SOURCE,
@@ -115,7 +127,10 @@ export const chassisPolicy = definePolicy({
       actor,
       sql`a.wireless_unit_id in (select u.id from wireless_units u where u.chassis_id = ${chassis.id})`,
     ),
-  derived: onLocation(() => sql`${chassis.locationId}`),
+  derived: onLocation(
+    () => sql`${chassis.locationId}`,
+    (locationIds) => sql`select dc.id from wireless_chassis dc where dc.location_id = any(${locationIds})`,
+  ),
   actions: { manage: adminOnly },
 });
 
@@ -139,7 +154,10 @@ export const locationPolicy = definePolicy({
   table: locations,
   see: (actor, at) =>
     anyOf(sql`${locations.unitId} is null`, unitScope(actor, { unitId: locations.unitId }, at)),
-  derived: onLocation(() => sql`${locations.id}`),
+  derived: onLocation(
+    () => sql`${locations.id}`,
+    (locationIds) => sql`select dl.id from ${locations} dl where dl.id = any(${locationIds})`,
+  ),
   describe: {
     kind: 'monitoring.location',
     source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',
@@ -160,6 +178,8 @@ export const alertPolicy = definePolicy({
   see: (actor) => reaches(actor, sql`a.wireless_unit_id = ${alerts.unitId}`),
   derived: onLocation(
     () => locationOfUnit(sql`${alerts.unitId}`),
+    (locationIds) => sql`select da.id from ${alerts} da join ${unitsAt(locationIds)}
+      on du.org_id = da.org_id and du.id = da.unit_id where da.severity = 'critical'`,
     () => sql`${alerts.severity} = 'critical'`,
   ),
   actions: {

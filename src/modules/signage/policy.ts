@@ -60,7 +60,11 @@ export const devicePolicy = definePolicy({
       ? true
       : anyOf(sql`${signageDevices.unitId} is null`, unitScope(actor, { unitId: signageDevices.unitId }, at)),
   // Sight other modules derive onto a screen (the room slot of the room it serves).
-  derived: { target: 'signage.screen', objectId: () => sql`${signageDevices.id}` },
+  derived: {
+    target: 'signage.screen',
+    objectId: () => sql`${signageDevices.id}`,
+    ownersOf: (ids) => sql`select sd.id from ${signageDevices} sd where sd.id = any(${ids})`,
+  },
   describe: {
     kind: 'signage.screen',
     source: 'any membership when tied to no org unit; otherwise an assignment to its org unit',

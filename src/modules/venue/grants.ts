@@ -23,6 +23,20 @@ function roomManagerSlots(from: SQL, link: typeof stage | typeof screen, linked:
     where ${linked}`;
 }
 
+/** The `column` of the link rows (of `from`) whose room `userId` holds as room manager at `at`. */
+function linkedToHeldRooms(
+  from: SQL,
+  link: typeof stage | typeof screen,
+  column: SQL,
+  userId: SQL,
+  at: SQL,
+): SQL {
+  return sql`select ${column} from ${from}
+    join (${roomSlotsInForce('gestionnaire_des_salles', at)}) as held
+      on held.org_id = ${link.orgId} and held.room_id = ${link.roomId}
+    where held.user_id = ${userId}`;
+}
+
 /** "The user holds a room manager slot at `at` in some active room that has a link row of `from`." */
 function holdsRoomSlot(from: SQL, link: typeof stage | typeof screen, userId: SQL, at: SQL): SQL {
   return sql`exists (select 1 from (${roomManagerSlots(from, link, sql`true`, at)}) as linked_slot
@@ -42,6 +56,8 @@ export const roomSlotStageGrant: DerivedGrant = {
   sources: (locationId: SQL, at: SQL) =>
     roomManagerSlots(sql`${roomStages} ${stage}`, stage, sql`${stage.locationId} = ${locationId}`, at),
   heldAnywhere: (userId: SQL, at: SQL) => holdsRoomSlot(sql`${roomStages} ${stage}`, stage, userId, at),
+  reached: (userId: SQL, at: SQL) =>
+    linkedToHeldRooms(sql`${roomStages} ${stage}`, stage, sql`${stage.locationId}`, userId, at),
 };
 
 /**
@@ -55,6 +71,8 @@ export const roomSlotScreenGrant: DerivedGrant = {
   sources: (deviceId: SQL, at: SQL) =>
     roomManagerSlots(sql`${roomScreens} ${screen}`, screen, sql`${screen.deviceId} = ${deviceId}`, at),
   heldAnywhere: (userId: SQL, at: SQL) => holdsRoomSlot(sql`${roomScreens} ${screen}`, screen, userId, at),
+  reached: (userId: SQL, at: SQL) =>
+    linkedToHeldRooms(sql`${roomScreens} ${screen}`, screen, sql`${screen.deviceId}`, userId, at),
 };
 
 /**
@@ -72,6 +90,9 @@ export const eventUnitGrant: DerivedGrant = {
     cross join lateral (${unitAssignmentsCovering(eventUnit.unitId, eventUnit.departmentId, at)}) as member
     where ${eventUnit.eventId} = ${eventId}`,
   heldAnywhere: (userId: SQL, at: SQL) => holdsAnyUnit(userId, at),
+  reached: (userId: SQL, at: SQL) => sql`select ${eventUnit.eventId} from ${eventUnits} ${eventUnit}
+    where exists (select 1 from (${unitAssignmentsCovering(eventUnit.unitId, eventUnit.departmentId, at)}) as member
+      where member.user_id = ${userId})`,
 };
 
 /** Contributes the venue's grants to the access registry (idempotent: grants are keyed by name). */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { describeEachBackend, type Client } from '../../../test/support/env.ts';
 import type { Actor } from '../../core/access/actor.ts';
 import { derivedReach } from '../../core/access/derived.ts';
+import type { Policy } from '../../core/access/policy.ts';
 import { queryRows } from '../../core/db/client.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { auditLog } from '../../core/db/platform-schema.ts';
@@ -15,10 +16,19 @@ import { createGroup } from '../monitoring/groups.ts';
 import { createLocation } from '../monitoring/hardware.ts';
 import { unitAudiences } from '../monitoring/live.ts';
 import { createPerformer } from '../monitoring/performers.ts';
+import {
+  alertPolicy,
+  chassisPolicy,
+  locationPolicy,
+  performerPolicy,
+  unitPolicy,
+} from '../monitoring/policy.ts';
 import { alerts } from '../monitoring/schema.ts';
 import { createDepartment, createUnit as createOrgUnit } from '../org/service.ts';
 import { updateOrgUser } from '../org/user-service.ts';
 import { addDevice } from '../signage/devices.ts';
+import { devicePolicy } from '../signage/policy.ts';
+import { eventPolicy } from '../events/policy.ts';
 import { eventWithRooms, roomSlot, stageWithMic, venueOrgs, type VenueOrgs } from './test-fixtures.ts';
 
 const M = '/api/monitoring';
@@ -317,6 +327,46 @@ describeEachBackend('venue: shared places and slot-bound access across modules',
       t.tx.update(roomAssignments).set({ isActive: false }).where(eq(roomAssignments.id, id.gestSlot)),
     );
     assert.equal((await gest.get(`${M}/locations/${id.stage2}`)).status, 404, 'an ended slot: gone at once');
+  });
+
+  test('every list with derived sight shows exactly the rows its single-row check lets each person see', async () => {
+    await slot(user.gest.id, fromNow(-HOUR), fromNow(HOUR));
+    const policies = [
+      performerPolicy,
+      unitPolicy,
+      chassisPolicy,
+      locationPolicy,
+      alertPolicy,
+      devicePolicy,
+      eventPolicy,
+    ] as Policy<string>[];
+    const seen = { listed: 0, checked: 0 };
+    for (const name of ['gest', 'late', 'plant', 'other.plant'] as const) {
+      const actor: Actor = {
+        userId: user[name].id,
+        label: name,
+        orgId: org.id,
+        orgRole: 'member',
+        via: 'session',
+      };
+      await withTenant({ db: env().database.db }, actor, async (t) => {
+        for (const policy of policies) {
+          const ids = async (where: SQL) =>
+            (
+              await queryRows<{ id: string }>(
+                t.tx,
+                sql`select id from ${policy.table} where ${where} order by id`,
+              )
+            ).map((r) => r.id);
+          const listed = await ids(policy.visible(actor));
+          const checked = await ids(sql`(${policy.access(actor, 'see')}) = 'allowed'`);
+          assert.deepEqual(listed, checked, `${name}: ${policy.entity}`);
+          seen.listed += listed.length;
+          seen.checked += checked.length;
+        }
+      });
+    }
+    assert.ok(seen.listed > 0, 'the people here see some rows, through their units and their slot');
   });
 
   test('slot boundaries 13:59:59, 14:00, 15:59:59, 16:00 and across tenants', async () => {
