@@ -79,6 +79,8 @@ interface PollRow {
     expires_at: string;
   } | null;
   commands: Array<{ id: string; command: string; created_at: string }>;
+  /** Items other modules add after the playlist's (screen-items.ts), in the same shape. */
+  added: PollRow['items'];
 }
 
 /** Deterministic shuffle: the same content gives the same order, so unchanged polls stay 304. */
@@ -108,11 +110,7 @@ export type ScreenContent = ScreenPlaylist & { reason: PlaylistReason | null; at
  * entry's on the screen's local clock (settings.timezone, else UTC).
  */
 export async function devicePlaylist(deps: TenantDeps, actor: Actor): Promise<ScreenPlaylist> {
-  const deviceId = screenDeviceId(actor);
-  const [content, added] = await Promise.all([
-    screenContent(deps, actor, deviceId, null),
-    addedScreenItems(deps, actor, deviceId),
-  ]);
+  const { content, added } = await readScreen(deps, actor, screenDeviceId(actor), null);
   return added.length ? { ...content, items: [...content.items, ...added] } : content;
 }
 
@@ -126,6 +124,29 @@ export async function screenContent(
   deviceId: string,
   at: Date | null,
 ): Promise<ScreenContent> {
+  return (await readScreen(deps, actor, deviceId, at)).content;
+}
+
+/** An item as the statement answers it (a playlist's asset, or one another module adds). */
+const itemOf = (r: PollRow['items'][number]): ScreenItem => ({
+  id: r.id,
+  name: r.name,
+  assetType: r.asset_type,
+  mimetype: r.mimetype,
+  url: r.storage_key ? deviceContentPath(r.id) : r.uri,
+  md5: r.md5,
+  duration: r.duration,
+  nocache: r.nocache,
+  skipAssetCheck: r.skip_asset_check,
+});
+
+/** The screen's content at `at`, and the items other modules add after its playlist's. */
+async function readScreen(
+  deps: TenantDeps,
+  actor: Actor,
+  deviceId: string,
+  at: Date | null,
+): Promise<{ content: ScreenContent; added: ScreenItem[] }> {
   // One statement, group-committed with whatever else is being sent (core/db/group-commit.ts):
   // screens poll often, and three queries in a transaction were five round trips per poll.
   const [row] = await withTenantStatement<PollRow>(deps, actor, {
@@ -133,7 +154,7 @@ export async function screenContent(
     values: { deviceId, at: at?.toISOString() ?? null },
     build: (v) => {
       const clock = sql`(k.at at time zone z.timezone)`;
-      return sql`select z.timezone, k.at, em.emergency, cm.commands,
+      return sql`select z.timezone, k.at, em.emergency, cm.commands, ${addedScreenItems(sql`d.id`)} as added,
           p.id as playlist_id, p.name as playlist_name, p.shuffle as playlist_shuffle,
           ep.source, ep.group_id, g.name as group_name, ep.schedule_id, sc.name as schedule_name,
           coalesce((
@@ -204,24 +225,25 @@ export async function screenContent(
     group: row.group_id ? { id: row.group_id, name: row.group_name ?? '' } : null,
     schedule: row.schedule_id ? { id: row.schedule_id, name: row.schedule_name ?? '' } : null,
   };
-  if (!row.playlist_id)
-    return { playlist: null, timezone: row.timezone, items: [], emergency, commands, reason, at: when };
-  const items = row.items.map((r): ScreenItem => ({
-    id: r.id,
-    name: r.name,
-    assetType: r.asset_type,
-    mimetype: r.mimetype,
-    url: r.storage_key ? deviceContentPath(r.id) : r.uri,
-    md5: r.md5,
-    duration: r.duration,
-    nocache: r.nocache,
-    skipAssetCheck: r.skip_asset_check,
-  }));
+  const added = row.added.map(itemOf);
+  if (!row.playlist_id) {
+    const content = {
+      playlist: null,
+      timezone: row.timezone,
+      items: [],
+      emergency,
+      commands,
+      reason,
+      at: when,
+    };
+    return { content, added };
+  }
+  const items = row.items.map(itemOf);
   // Seeded by the content exactly as the screen receives it: the order changes only with it.
   const ordered = row.playlist_shuffle
     ? shuffled(items, `${deviceId}:${JSON.stringify(items.map(screenItemView))}`)
     : items;
-  return {
+  const content = {
     // A playlist row was found (its id is set), so its name and shuffle flag are too.
     playlist: { id: row.playlist_id, name: row.playlist_name!, shuffle: row.playlist_shuffle! },
     timezone: row.timezone,
@@ -231,4 +253,5 @@ export async function screenContent(
     reason,
     at: when,
   };
+  return { content, added };
 }

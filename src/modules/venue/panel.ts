@@ -1,10 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
-import type { Actor } from '../../core/access/actor.ts';
-import { withTenantStatement, type TenantDeps, type TenantTx } from '../../core/db/tenant.ts';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import type { TenantTx } from '../../core/db/tenant.ts';
 import { notFound } from '../../core/http/problem.ts';
 import { rooms } from '../events/schema.ts';
 import { screenDeviceId } from '../signage/device-auth.ts';
-import type { ScreenItem } from '../signage/device-playlist.ts';
 import {
   eventTimetable,
   roomAnnouncements,
@@ -68,30 +66,17 @@ export function myPanel(t: TenantTx): Promise<ScreenPanel> {
 
 /**
  * A screen serving a room plays its panel after its playlist's items (alone when it has no
- * playlist). One statement, group-committed like the poll itself: screens poll often.
+ * playlist): one item, read in the poll's own statement (signage's screen-items registry).
  */
-export async function panelItems(deps: TenantDeps, actor: Actor, deviceId: string): Promise<ScreenItem[]> {
-  const rows = await withTenantStatement<{ id: string; placement: ScreenPlacement; room_name: string }>(
-    deps,
-    actor,
-    {
-      shape: 'venue.panel-item',
-      values: { deviceId },
-      build: (v) => sql`select s.id, s.placement, r.name as room_name
-        from venue_room_screens s
-        join event_rooms r on r.org_id = s.org_id and r.id = s.room_id and r.is_active
-       where s.device_id = ${v.deviceId}::uuid`,
-    },
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.placement === 'lobby' ? `Lobby · ${r.room_name}` : `Room panel · ${r.room_name}`,
-    assetType: r.placement === 'lobby' ? 'lobby_board' : 'room_panel',
-    mimetype: 'application/json',
-    url: PANEL_PATH,
-    md5: '',
-    duration: PANEL_SECONDS,
-    nocache: true,
-    skipAssetCheck: true,
-  }));
+export function panelItems(deviceId: SQL): SQL {
+  const lobby = sql`s.placement = 'lobby'`;
+  return sql`select 0 as position, json_build_object(
+      'id', s.id,
+      'name', case when ${lobby} then 'Lobby · ' else 'Room panel · ' end || r.name,
+      'asset_type', case when ${lobby} then 'lobby_board' else 'room_panel' end,
+      'mimetype', 'application/json', 'uri', ${PANEL_PATH}::text, 'storage_key', null, 'md5', '',
+      'duration', ${PANEL_SECONDS}::int, 'nocache', true, 'skip_asset_check', true) as item
+    from ${roomScreens} s
+    join ${rooms} r on r.org_id = s.org_id and r.id = s.room_id and r.is_active
+   where s.device_id = ${deviceId}`;
 }
