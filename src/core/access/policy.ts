@@ -53,7 +53,8 @@ export interface PolicyDefinition<A extends string, T extends PgTable = PgTable>
    */
   derived?: {
     target: string;
-    objectId: () => SQL;
+    /** The object's id on the row, for the grants; left out, the object is the row itself (its id). */
+    objectId?: () => SQL;
     only?: () => SQL;
     /**
      * The same sight from the object's side, for lists: the ids of this table's rows whose object
@@ -61,6 +62,7 @@ export interface PolicyDefinition<A extends string, T extends PgTable = PgTable>
      * accepts. Optional; with it (and grants that say what they reach) a list joins the few rows a
      * grant reaches. An array, not a sub-select: the planner then expects a few targets, as there
      * are, where a sub-select it cannot see through was estimated at every row of the table.
+     * Left out when the object is the row itself: the targets are then the rows.
      */
     ownersOf?: (targets: SQL) => SQL;
   };
@@ -145,15 +147,25 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
   const derived = def.derived;
   const idColumn: AnyColumn | undefined = getTableColumns(def.table).id;
   if (derived && !idColumn) throw new Error(`${def.entity}: derived sight needs the table's id column`);
-  /** The ways a row is seen: the entity's own rule, and (when it has any) a derived grant. */
-  const sightsOf = (actor: Actor, at?: SQL): Condition[] => {
-    const own = def.see(actor, at);
-    if (!derived) return [own];
-    const reach = derivedReach(derived.target, actor, derived.objectId(), at);
-    return [own, derived.only ? allOf(derived.only(), reach) : reach];
+  const objectId = derived?.objectId ?? (() => sql`${idColumn}`);
+  const ownersOf =
+    derived?.ownersOf ??
+    (derived && !derived.objectId
+      ? (ids: SQL) =>
+          sql`select ${idColumn} from ${def.table} where ${idColumn} = any(${ids}) and ${toSql(derived.only?.() ?? true)}`
+      : undefined);
+  /** Sight a derived grant gives on the row, checked row by row (false without grants). */
+  const grantedRowByRow = (actor: Actor, at?: SQL): Condition => {
+    if (!derived) return false;
+    const reach = derivedReach(derived.target, actor, objectId(), at);
+    return derived.only ? allOf(derived.only(), reach) : reach;
   };
   /** Own rule or a derived grant, row by row: the one `see` that checks a row and explains. */
-  const see = (actor: Actor, at?: SQL): Condition => anyOf(...sightsOf(actor, at));
+  const see = (actor: Actor, at?: SQL): Condition => {
+    const own = def.see(actor, at);
+    return own === true ? true : anyOf(own, grantedRowByRow(actor, at));
+  };
+  const rowsWhere = (c: SQL) => sql`select ${idColumn} from ${def.table} where ${c}`;
   /**
    * The same `see` for lists. Two sights joined by OR are checked row by row: Postgres cannot turn
    * an `exists` under an OR into a join, so a list walked every row of the table (10,000 performers
@@ -163,20 +175,18 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
    * Inside each part the table's own name is the part's row, so the rules read it unchanged.
    */
   const listed = (actor: Actor, at?: SQL): Condition => {
-    const sights = sightsOf(actor, at).filter((c) => c !== false);
-    if (sights.length < 2 || sights.includes(true)) return anyOf(...sights);
-    const [own, granted] = sights;
-    const reached = derived?.ownersOf ? derivedReached(derived.target, actor, at) : null;
-    const grantedPart =
-      reached === false
-        ? []
-        : [
-            reached
-              ? derived!.ownersOf!(sql`array(${reached})`)
-              : sql`select ${idColumn} from ${def.table} where ${toSql(granted)}`,
-          ];
-    const parts = [sql`select ${idColumn} from ${def.table} where ${toSql(own)}`, ...grantedPart];
-    return sql`${idColumn} in (${sql.join(parts, sql` union `)})`;
+    const own = def.see(actor, at);
+    if (!derived || own === true) return own;
+    const ownPart = own === false ? [] : [rowsWhere(own)];
+    const reached = ownersOf ? derivedReached(derived.target, actor, at) : null;
+    if (reached === false) return own;
+    if (reached && ownersOf) {
+      const parts = [...ownPart, ownersOf(sql`array(${reached})`)];
+      return sql`${idColumn} in (${sql.join(parts, sql` union `)})`;
+    }
+    const granted = grantedRowByRow(actor, at);
+    if (own === false || typeof granted === 'boolean') return anyOf(own, granted);
+    return sql`${idColumn} in (${sql.join([...ownPart, rowsWhere(granted)], sql` union `)})`;
   };
   const visible = (actor: Actor) => toSql(listed(actor));
   const allowed = (actor: Actor, action: A) => toSql(allOf(see(actor), def.actions[action](actor)));
@@ -229,7 +239,7 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
       return sql.join(
         grants.map(
           (g) => sql`select ${g.name}::text as grant, s.source, s.source_id, s.starts_at, s.until
-            from (${g.sources(derived.objectId(), at)}) as s where s.user_id = ${actor.userId} and ${only}`,
+            from (${g.sources(objectId(), at)}) as s where s.user_id = ${actor.userId} and ${only}`,
         ),
         sql` union all `,
       );

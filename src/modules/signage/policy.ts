@@ -62,8 +62,6 @@ export const devicePolicy = definePolicy({
   // Sight other modules derive onto a screen (the room slot of the room it serves).
   derived: {
     target: 'signage.screen',
-    objectId: () => sql`${signageDevices.id}`,
-    ownersOf: (ids) => sql`select sd.id from ${signageDevices} sd where sd.id = any(${ids})`,
   },
   describe: {
     kind: 'signage.screen',
