@@ -42,20 +42,18 @@ export function replayedAt(at: Date): SQL {
 }
 
 /**
- * "This assignment counts at `at`": active, started, not yet ended. An open start or end means
- * unbounded on that side. The end is exclusive so back-to-back slots (08:00–12:00, 12:00–18:00)
- * never both count at noon. At a replayed instant, `is_active` and the row's existence are read
- * as they were then (tables spreading assignmentColumns() carry what that takes).
+ * "This assignment counts at `at`": the database's `app_in_force` (active, started, not yet ended;
+ * an open start or end is unbounded; the end exclusive), the one definition the database functions
+ * call too. At a replayed instant, `is_active` and the row's existence are read as they were then
+ * (tables spreading assignmentColumns() carry what that takes).
  */
 export function assignmentInForce(cols: AssignmentWindowColumns, at: Date | SQL = sql`now()`): SQL {
   const when = at instanceof Date ? sql`${at.toISOString()}::timestamptz` : at;
   const history = !(at instanceof Date) && replayed.has(at) && cols.assignedAt && cols.updatedAt;
-  const parts: SQL[] = history
-    ? [sql`(${cols.isActive} = true or ${cols.updatedAt} > ${when})`, sql`${cols.assignedAt} <= ${when}`]
-    : [sql`${cols.isActive} = true`];
-  if (cols.startsAt) parts.push(sql`(${cols.startsAt} is null or ${cols.startsAt} <= ${when})`);
-  if (cols.endsAt) parts.push(sql`(${cols.endsAt} is null or ${cols.endsAt} > ${when})`);
-  return sql.join(parts, sql` and `);
+  const active = history ? sql`(${cols.isActive} = true or ${cols.updatedAt} > ${when})` : cols.isActive;
+  const open = sql`null::timestamptz`;
+  const inForce = sql`app_in_force(${active}, ${cols.startsAt ?? open}, ${cols.endsAt ?? open}, ${when})`;
+  return history ? sql`${inForce} and ${cols.assignedAt} <= ${when}` : inForce;
 }
 
 /** Condition for two windows [aStart, aEnd) and [bStart, bEnd) sharing at least one instant. */

@@ -124,6 +124,16 @@ function grantSummary(policy: Policy<string>, name: string): string {
 // Assignments are replayed as they stood at the instant asked about (their history), not as now.
 const atSql = (at: Date) => replayedAt(at);
 
+/** Why the actor sees the one object `id` of the policy at `at` (empty: they do not). */
+async function reasonsOnObject(t: TenantTx, policy: Policy<string>, actor: Actor, id: string, at: Date) {
+  const [row] = await queryRows<ReasonRow>(
+    t.tx,
+    sql`select ${reasonColumns(policy, actor, atSql(at))} from ${policy.table}
+      where ${policy.describe!.id()} = ${id}`,
+  );
+  return reasonsOf(policy, actor, row);
+}
+
 /** Per explainable kind, the rows the person reaches at `at` (up to `limit` each), with why. */
 export async function reachedBy(
   t: TenantTx,
@@ -153,12 +163,7 @@ export async function explainPair(t: TenantTx, person: Person, object: string, a
   const { ref, policy } = parseObject(object);
   const label = await labelOf(t, policy, ref);
   const actor = actorOfPerson(t, person);
-  const [row] = await queryRows<ReasonRow>(
-    t.tx,
-    sql`select ${reasonColumns(policy, actor, atSql(at))} from ${policy.table}
-      where ${policy.describe!.id()} = ${ref.id}`,
-  );
-  const reasons = reasonsOf(policy, actor, row);
+  const reasons = await reasonsOnObject(t, policy, actor, ref.id, at);
   if (reasons.length > 0) return { object: { ...ref, label }, allowed: true, reasons };
   return {
     object: { ...ref, label },
@@ -210,13 +215,7 @@ export async function reachingObject(
     .limit(page.limit + 1);
   const people: (Person & { reasons: Reason[] })[] = [];
   for (const person of members.slice(0, page.limit)) {
-    const actor = actorOfPerson(t, person);
-    const [row] = await queryRows<ReasonRow>(
-      t.tx,
-      sql`select ${reasonColumns(policy, actor, atSql(at))} from ${policy.table}
-        where ${policy.describe!.id()} = ${ref.id}`,
-    );
-    const reasons = reasonsOf(policy, actor, row);
+    const reasons = await reasonsOnObject(t, policy, actorOfPerson(t, person), ref.id, at);
     if (reasons.length > 0) people.push({ ...person, reasons });
   }
   const more = members.length > page.limit;

@@ -14,6 +14,19 @@ CREATE OR REPLACE FUNCTION app_current_org() RETURNS uuid LANGUAGE sql STABLE AS
 CREATE OR REPLACE FUNCTION app_current_user() RETURNS bigint LANGUAGE sql STABLE AS
   $$ SELECT nullif(current_setting('app.user_id', true), '')::bigint $$;
 
+-- An assignment counts at p_at: active, started (inclusive), not yet ended (exclusive); an open
+-- start or end is unbounded. The end is exclusive so back-to-back windows (08:00–12:00, 12:00–18:00)
+-- never both count at noon. The one definition of the rule: assignmentInForce writes its calls in
+-- every policy, and database functions (the door rules) call it with now(). Simple enough for the
+-- planner to inline, so a filter on it still uses the window's indexes.
+CREATE OR REPLACE FUNCTION app_in_force(
+  p_is_active boolean, p_starts_at timestamptz, p_ends_at timestamptz, p_at timestamptz
+)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS
+  $$ SELECT p_is_active = true
+        AND (p_starts_at IS NULL OR p_starts_at <= p_at)
+        AND (p_ends_at IS NULL OR p_ends_at > p_at) $$;
+
 -- Logins are global but users are visible to a tenant only through a membership (RLS). These
 -- definer functions answer the one cross-tenant question the app needs — "which user id has this
 -- exact username / email?" — for uniqueness checks and for adding an existing user to an org.

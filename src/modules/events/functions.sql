@@ -11,19 +11,8 @@
 -- enough for the planner to inline them into the statements that use them (no per-row function
 -- call in list filters). Functions come before those that call them.
 
--- A room slot counts now: active, started (inclusive), not yet ended (exclusive); an open start or
--- end is unbounded. Exactly assignmentInForce (src/core/access/assignment.ts) at now(); the events
--- tests hold the two to the same answers on the boundaries.
-CREATE OR REPLACE FUNCTION events_slot_in_force(
-  p_is_active boolean, p_starts_at timestamptz, p_ends_at timestamptz
-)
-RETURNS boolean
-LANGUAGE sql STABLE SECURITY INVOKER
-AS $$
-  SELECT p_is_active = true
-     AND (p_starts_at IS NULL OR p_starts_at <= now())
-     AND (p_ends_at IS NULL OR p_ends_at > now())
-$$;
+-- Room slots count by the platform's rule (app_in_force) at now().
+DROP FUNCTION IF EXISTS events_slot_in_force(boolean, timestamptz, timestamptz);
 
 -- The slot by which a user holds a room of the event now, as p_role (NULL: any role), in an active
 -- room. A user holds one room at a time (assignRoom refuses overlapping slots), so at most one row.
@@ -34,7 +23,7 @@ AS $$
   SELECT a.*
     FROM room_assignments a
    WHERE a.event_id = p_event_id AND a.user_id = p_user_id AND (p_role IS NULL OR a.role = p_role)
-     AND events_slot_in_force(a.is_active, a.starts_at, a.ends_at)
+     AND app_in_force(a.is_active, a.starts_at, a.ends_at, now())
      AND EXISTS (SELECT 1 FROM event_rooms r WHERE r.org_id = a.org_id AND r.id = a.room_id AND r.is_active)
    LIMIT 1
 $$;
@@ -47,7 +36,7 @@ AS $$
   SELECT a.user_id
     FROM room_assignments a
    WHERE a.event_id = p_event_id AND a.room_id = ANY (p_room_ids) AND a.role = p_role
-     AND events_slot_in_force(a.is_active, a.starts_at, a.ends_at)
+     AND app_in_force(a.is_active, a.starts_at, a.ends_at, now())
 $$;
 
 -- The event's managers who are named on the event row: its creator and its president (org
@@ -117,6 +106,17 @@ BEGIN
 END
 $$;
 
+-- What a door function answers when the caller's scope refuses: p_access is the event policy's
+-- single-row check ('not_found' or NULL: 404; 'forbidden': 403, as eventPolicy.authorize answers),
+-- and nothing is recorded. NULL when the caller may go on.
+CREATE OR REPLACE FUNCTION events_scope_refusal(p_access text)
+RETURNS json
+LANGUAGE sql IMMUTABLE SECURITY INVOKER
+AS $$
+  SELECT CASE WHEN p_access IS NULL OR p_access = 'not_found' THEN json_build_object('refused', 'not_found')
+              WHEN p_access <> 'allowed' THEN json_build_object('refused', 'forbidden') END
+$$;
+
 -- A door scan decided, applied and recorded in one statement (docs/events.md § Scan decision
 -- table). The caller verifies the QR signature (no database read) and evaluates eventPolicy.access
 -- ('not_found', 'forbidden' or 'allowed'; for a supervisor's forced entry the action is
@@ -174,14 +174,10 @@ DECLARE
   v_reason text;
   v_direction text := coalesce(p_direction, 'in');
   v_replayed boolean := false;
+  v_refused json;
 BEGIN
-  -- Outside the caller's scope: nothing is recorded (404 / 403, like eventPolicy.authorize).
-  IF p_access IS NULL OR p_access = 'not_found' THEN
-    RETURN json_build_object('refused', 'not_found');
-  END IF;
-  IF p_access <> 'allowed' THEN
-    RETURN json_build_object('refused', 'forbidden');
-  END IF;
+  v_refused := events_scope_refusal(p_access);
+  IF v_refused IS NOT NULL THEN RETURN v_refused; END IF;
 
   <<decide>>
   BEGIN
@@ -410,13 +406,10 @@ DECLARE
   v_checked_in jsonb; -- badge id → checked in at the entrance
   v_held jsonb;       -- room id → when the controller holds it (a tstzmultirange as text)
   v_known jsonb;      -- nonces of the upload already recorded (a retried upload)
+  v_refused json;     -- the answer when the caller's scope refuses
 BEGIN
-  IF p_access IS NULL OR p_access = 'not_found' THEN
-    RETURN json_build_object('refused', 'not_found');
-  END IF;
-  IF p_access <> 'allowed' THEN
-    RETURN json_build_object('refused', 'forbidden');
-  END IF;
+  v_refused := events_scope_refusal(p_access);
+  IF v_refused IS NOT NULL THEN RETURN v_refused; END IF;
 
   -- Each scan runs few statements (each costs an executor start-up): what every scan of the upload
   -- needs is read once here.

@@ -41,8 +41,8 @@ export function holdsEventRole(actor: Actor, eventId: AnyColumn, roles: readonly
 }
 
 /**
- * The actor's room slot in that room, as `role`, is in force right now (the SQL function
- * `events_slot_in_force`: the one definition the door scan and `currentRoom` use too).
+ * The actor's room slot in that room, as `role`, is in force right now (the rule the door scan and
+ * `currentRoom` apply too).
  */
 export function inRoomNow(
   actor: Actor,
@@ -52,7 +52,7 @@ export function inRoomNow(
   if (actor.userId === null) return false;
   return sql`exists (select 1 from ${roomAssignments} as ${ra}
     where ${ra.roomId} = ${roomId} and ${ra.userId} = ${actor.userId} and ${ra.role} = ${role}
-      and events_slot_in_force(${ra.isActive}, ${ra.startsAt}, ${ra.endsAt}))`;
+      and ${assignmentInForce(ra)})`;
 }
 
 const heldSlot = alias(roomAssignments, 'room_slot_held');
