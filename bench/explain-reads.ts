@@ -3,8 +3,9 @@
  * (figures that hold on a busy machine). On a database of its own next to DATABASE_URL, with the
  * user list's directory (bench/scenarios-reads.ts), it
  *
- * 1. runs the user list (`listOrgUsers` of a unit, page of 50, as the owner) and `auth/me`'s two
- *    tenant reads, records every statement they send, and prints each one's plan as Postgres
+ * 1. runs the user list (`listOrgUsers` of a unit, page of 50, as the owner), `auth/me`'s two
+ *    tenant reads and the technician's performers (`me/performers` on the bench's monitoring estate,
+ *    bench/data.ts), records every statement they send, and prints each one's plan as Postgres
  *    keeps it for the connection (`EXPLAIN (ANALYZE, BUFFERS) EXECUTE` after six executions,
  *    when the plan cache has settled), as the app role with the tenant's settings;
  * 2. prints the server CPU per call of the list (service, row mapping, view, response
@@ -27,6 +28,9 @@ import { listOrgUsers } from '../src/modules/org/user-service.ts';
 import { listOf, orgUserOut, orgUserView } from '../src/modules/org/views.ts';
 import { createDatabase } from '../test/support/processes.ts';
 import { refreshStatistics } from '../src/core/db/statistics.ts';
+import { listPerformers } from '../src/modules/monitoring/performers.ts';
+import { registerVenueGrants } from '../src/modules/venue/grants.ts';
+import { generate } from './data.ts';
 import { DIRECTORY, generateDirectory } from './scenarios-reads.ts';
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -69,6 +73,8 @@ function literal(v: unknown): string {
 }
 
 async function main() {
+  // As in the server: the sight other modules derive onto monitoring and signage rows.
+  registerVenueGrants();
   const target = await createDatabase(BASE_URL, 'roster_explain');
   const database = await openDatabase({ url: target.url, poolSize: 2 });
   const pg = (await import('pg')).default;
@@ -76,6 +82,7 @@ async function main() {
   try {
     await database.migrate();
     const directory = await generateDirectory(database.db, 'explain-password-1');
+    const bench = await generate(database.db, 'explain-secret-not-secret');
     await refreshStatistics(database.db);
     const [owner] = await queryRows<{ id: number; org_id: string }>(
       database.db,
@@ -89,7 +96,19 @@ async function main() {
       orgRole: 'owner',
       via: 'session',
     };
+    const [tech] = await queryRows<{ id: number }>(
+      database.db,
+      sql`select id from users where username = ${bench.technician}`,
+    );
+    const technician: Actor = {
+      userId: tech.id,
+      label: 'technician',
+      orgId: bench.org.id,
+      orgRole: 'member',
+      via: 'session',
+    };
     const deps = { db: database.db };
+    const performersSeen = () => withTenant(deps, technician, (t) => listPerformers(t, {}, { limit: 50 }));
     const filter = { unitId: directory.unitId, page: { limit: DIRECTORY.page } };
     const list = () => withTenant(deps, actor, (t) => listOrgUsers(t, filter));
     // auth/me as its route reads it: one statement where `whoAmI` exists, else the org and the
@@ -106,11 +125,12 @@ async function main() {
         ];
 
     await client.connect();
-    for (const [name, fn] of PLANS === 'off'
+    for (const [name, fn, who] of PLANS === 'off'
       ? []
       : ([
-          ['users of a unit', list],
-          ['auth/me (tenant reads)', me],
+          ['users of a unit', list, actor],
+          ['auth/me (tenant reads)', me, actor],
+          ["the technician's performers", performersSeen, technician],
         ] as const)) {
       console.log(`\n=== ${name}`);
       for (const [i, s] of (await recording(fn)).entries()) {
@@ -119,8 +139,8 @@ async function main() {
         );
         await client.query('begin');
         await client.query(
-          `select set_config('app.org_id', ${literal(actor.orgId)}, true),
-                  set_config('app.user_id', ${literal(actor.userId)}, true)`,
+          `select set_config('app.org_id', ${literal(who.orgId)}, true),
+                  set_config('app.user_id', ${literal(who.userId)}, true)`,
         );
         await client.query('set local role roster_app');
         await client.query(`prepare s${i} as ${s.text}`);
@@ -143,6 +163,7 @@ async function main() {
     for (const [name, fn] of [
       ['users of a unit', listed],
       ['auth/me', me],
+      ["the technician's performers", performersSeen],
     ] as const) {
       for (let i = 0; i < 20; i++) await fn();
       const profile = await profiling(name);

@@ -182,7 +182,7 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
     if (reached === false) return own;
     if (reached && ownersOf) {
       const parts = [...ownPart, ownersOf(sql`array(${reached})`)];
-      return sql`${idColumn} in (${sql.join(parts, sql` union `)})`;
+      return sql`${idColumn} = any(array(${sql.join(parts, sql` union `)}))`;
     }
     const granted = grantedRowByRow(actor, at);
     if (own === false || typeof granted === 'boolean') return anyOf(own, granted);

@@ -1,7 +1,13 @@
-import { and, eq, not, sql } from 'drizzle-orm';
+import { and, eq, not, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
-import { containsText } from '../../core/db/search.ts';
-import { pageById } from '../../core/db/page-by-id.ts';
+import { containsPattern, matchesPattern } from '../../core/db/search.ts';
+import { pageByIdStatement } from '../../core/db/page-by-id.ts';
+import {
+  actorOfShape,
+  policyShapeOf,
+  type Placeholders,
+  type PolicyShape,
+} from '../../core/db/statements.ts';
 import type { TenantTx } from '../../core/db/tenant.ts';
 import { requireOrgAdmin } from '../../core/access/actor.ts';
 import { audit } from '../../core/audit/service.ts';
@@ -75,30 +81,55 @@ export interface PerformerFilter {
 const hasActiveAssignment = sql`exists (select 1 from performer_assignments a
   where a.performer_id = ${performers.id} and a.is_active)`;
 
-function performerWhere(t: TenantTx, f: PerformerFilter) {
+/** What the text of a performer list depends on: who asks, and which filters are present. */
+interface PerformerListShape {
+  actor: PolicyShape;
+  includeInactive: boolean;
+  search: boolean;
+  /** true: with an active assignment; false: with none; null: either. */
+  assigned: boolean | null;
+}
+
+const shapeOf = (t: TenantTx, f: PerformerFilter): PerformerListShape => ({
+  actor: policyShapeOf(t.actor),
+  includeInactive: f.includeInactive === true,
+  search: Boolean(f.q),
+  assigned: f.withAssignments ? true : (f.assigned ?? null),
+});
+
+/** The performers a list shows: those the actor may see, filtered (`pattern`: the search's ILIKE). */
+function performerWhere(s: PerformerListShape, pattern: SQLWrapper | string | undefined) {
   return and(
-    performerPolicy.visible(t.actor),
-    f.includeInactive ? undefined : eq(performers.isActive, true),
-    f.q ? containsText(f.q, performers.name, performers.title) : undefined,
-    f.withAssignments || f.assigned === true ? hasActiveAssignment : undefined,
-    f.assigned === false ? not(hasActiveAssignment) : undefined,
+    performerPolicy.visible(actorOfShape(s.actor)),
+    s.includeInactive ? undefined : sql`${performers.isActive} = true`,
+    s.search && pattern !== undefined
+      ? matchesPattern(pattern, performers.name, performers.title)
+      : undefined,
+    s.assigned === true ? hasActiveAssignment : undefined,
+    s.assigned === false ? not(hasActiveAssignment) : undefined,
   );
 }
 
+const performerPage = pageByIdStatement(
+  performers,
+  (p: Placeholders<{ pattern?: string }>, s: PerformerListShape) => performerWhere(s, p.pattern),
+);
+
 /**
  * `get_all_performers`, `search_performers`, `get_performers_with_assignments` and `me/performers`
- * in one query.
+ * in one query, built once per shape: the technician's list is a hot read whose policy costs more
+ * to build than to run.
  */
 export async function listPerformers(t: TenantTx, f: PerformerFilter, page: PageQuery) {
-  // The technician's "my performers" (me/performers): its plan kept per connection.
-  return pageById(t.tx, performers, performerWhere(t, f), page, { keptPlan: true });
+  const pattern = f.q ? containsPattern(f.q) : undefined;
+  return performerPage(t.tx, { pattern }, shapeOf(t, f), page);
 }
 
 export async function countPerformers(t: TenantTx, f: PerformerFilter): Promise<number> {
   const [{ n }] = await t.tx
     .select({ n: sql<number>`count(*)::int` })
     .from(performers)
-    .where(performerWhere(t, f));
+    .where(performerWhere(shapeOf(t, f), f.q ? containsPattern(f.q) : undefined));
   return n;
 }
 
