@@ -31,6 +31,7 @@ import {
   type ServerProcess,
 } from '../test/support/processes.ts';
 import { BENCH, generate, type BenchData } from './data.ts';
+import { paced, type PacedResult } from './paced.ts';
 import {
   apiKeyOf,
   checkReads,
@@ -179,15 +180,10 @@ async function run(
   seconds: number,
   connections: number,
   rate?: number,
-): Promise<Result> {
-  return autocannon({
-    url,
-    connections,
-    duration: seconds,
-    timeout: 10,
-    requests,
-    ...(rate ? { overallRate: rate } : {}),
-  });
+): Promise<Result | PacedResult> {
+  // A fixed rate is paced evenly (paced.ts says why not autocannon's).
+  if (rate) return paced({ url, requests, rate, seconds, connections, timeoutSeconds: 10 });
+  return autocannon({ url, connections, duration: seconds, timeout: 10, requests });
 }
 
 /**
