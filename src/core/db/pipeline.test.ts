@@ -5,6 +5,7 @@ import { describeEachBackend } from '../../../test/support/env.ts';
 import type { Organization } from '../../modules/identity/service.ts';
 import { openDatabase, queryRows, transactionWithSettings, type Database, type Tx } from './client.ts';
 import { organizations } from './platform-schema.ts';
+import { PipelinedClient } from './pipeline.ts';
 import { isAnyOf, statement } from './statements.ts';
 
 interface Seen {
@@ -38,6 +39,23 @@ const seenOnce = statement<{ ids: string[] }, { rows: Seen[] }>(
       current_setting('transaction_read_only') as "readOnly",
       (select count(*)::int from ${organizations} where ${isAnyOf(organizations.id, p.ids)}) as orgs`,
 );
+
+type Send = (config: unknown, ...rest: unknown[]) => unknown;
+
+/** Records the messages a tenant transaction sends to Postgres until the answer is called (node-postgres). */
+function watchMessages(tx: Tx, messages: string[]): () => void {
+  const pipelined = (tx as unknown as { session: { client: unknown } }).session.client;
+  if (!(pipelined instanceof PipelinedClient)) return () => {};
+  const client = (pipelined as unknown as { client: { query: Send } }).client;
+  const send = client.query;
+  client.query = (config, ...rest) => {
+    messages.push(typeof config === 'string' ? config : (config as { text: string }).text);
+    return send.call(client, config, ...rest);
+  };
+  return () => {
+    client.query = send;
+  };
+}
 
 describeEachBackend('tenant reads, each with its settings in one message', (env) => {
   let acme: Organization;
@@ -97,6 +115,54 @@ describeEachBackend('tenant reads, each with its settings in one message', (env)
       assert.equal(bare.org, null);
       assert.equal(bare.user, null);
       assert.notEqual(bare.role, 'roster_app');
+    }
+  });
+
+  test('reads sent together go in one message, each with the settings, each answered with its own rows', async () => {
+    const both = { ids: [acme.id, globex.id] };
+    const failing = statement<{ n: number }, unknown>((_, p) => sql`select 1 / ${p.n}::int as quotient`);
+    for (let round = 0; round < 3; round++) {
+      const messages: string[] = [];
+      const reads = await transactionWithSettings(single.db, as(acme, 7), async (tx) => {
+        const stop = watchMessages(tx, messages);
+        try {
+          return await Promise.all([
+            seenOnce(tx, both, undefined),
+            seenOnce(tx, { ids: [globex.id] }, undefined),
+          ]);
+        } finally {
+          stop();
+        }
+      });
+      for (const { rows } of reads) {
+        assert.deepEqual([rows[0].org, rows[0].user, rows[0].role], [acme.id, '7', 'roster_app']);
+      }
+      assert.equal(reads[0].rows[0].orgs, 1, 'row-level security applies: only the current org');
+      assert.equal(reads[1].rows[0].orgs, 0, 'the second read answers with its own rows');
+      if (env().backend === 'postgres' && round > 0) {
+        // Known to the connection: both reads and the settings travel as one message.
+        assert.equal(messages.length, 1, messages.join('\n---\n'));
+        assert.equal(reads[0].rows[0].readOnly, 'on');
+      }
+      // A read that fails among others fails alone; the others still answer.
+      let settled: PromiseSettledResult<unknown>[] = [];
+      await assert.rejects(
+        transactionWithSettings(single.db, as(acme, 7), async (tx) => {
+          settled = await Promise.allSettled([
+            seenOnce(tx, both, undefined),
+            failing(tx, { n: 0 }, undefined),
+          ]);
+          throw new Error('the request ends here');
+        }),
+        /the request ends here/,
+      );
+      assert.deepEqual(
+        settled.map((r) => r.status),
+        ['fulfilled', 'rejected'],
+      );
+      // Nothing of either request is left on the connection.
+      const bare = await transactionWithSettings(single.db, [], seen);
+      assert.deepEqual([bare.org, bare.user], [null, null]);
     }
   });
 

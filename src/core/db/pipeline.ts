@@ -15,6 +15,8 @@ import { preparedStatementLost, statementName, type PooledDb } from './client.ts
  * turns out to write (Postgres refuses it in the read-only message, so nothing happened) is
  * remembered and sent to the transaction from then on. Statements that take locks or change
  * settings for what follows (`for update`, advisory locks, `set_config`) never go alone.
+ * Independent reads a service sends at once (`Promise.all`) share one such message: the settings,
+ * then each statement, each answered with its own result.
  *
  * Every statement is a prepared statement of the connection, named by its text
  * (`statementName`), so Postgres plans it once per connection and a route need not ask for it: a
@@ -25,8 +27,10 @@ import { preparedStatementLost, statementName, type PooledDb } from './client.ts
 export class PipelinedClient {
   /** The real transaction, once a statement needed it. */
   private opened = false;
-  /** Statements run one after the other, so a message never overtakes the transaction's BEGIN. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Statements sent and not yet started, in the order they were sent. */
+  private pending: Pending[] = [];
+  /** Running the pending statements, one message after the other (none overtakes the BEGIN). */
+  private draining = false;
 
   constructor(
     private readonly node: PooledDb,
@@ -40,11 +44,70 @@ export class PipelinedClient {
     return this.opened;
   }
 
-  /** What Drizzle calls: the same arguments and answer as `PoolClient.query`. */
+  /**
+   * What Drizzle calls: the same arguments and answer as `PoolClient.query`. Statements sent in the
+   * same tick (`Promise.all` of independent reads) start together, after it.
+   */
   query(config: QueryConfig, values?: unknown[]): Promise<QueryResult> {
-    const run = this.queue.then(() => this.run(config, values ?? []));
-    this.queue = run.catch(() => {});
-    return run;
+    return new Promise<QueryResult>((resolve, reject) => {
+      this.pending.push({ config, values: values ?? [], resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const together = this.readsTogether();
+      if (together) {
+        await this.runTogether(together);
+        continue;
+      }
+      const next = this.pending.shift()!;
+      await this.run(next.config, next.values).then(next.resolve, next.reject);
+    }
+    this.draining = false;
+  }
+
+  /**
+   * Independent reads waiting together, each able to go alone (and read the same way): they go in
+   * one message, one round trip, after the settings they share. Undefined for fewer than two.
+   */
+  private readsTogether(): Array<Pending & { execute: string }> | undefined {
+    if (this.opened) return undefined;
+    const first = this.pending[0].config;
+    const together: Array<Pending & { execute: string }> = [];
+    for (const p of this.pending) {
+      if (p.config.rowMode !== first.rowMode || !sameParsers(p.config.types, first.types)) break;
+      const execute = this.executeLine(p.config.text, p.values);
+      if (execute === undefined) break;
+      together.push({ ...p, execute });
+    }
+    return together.length > 1 ? together : undefined;
+  }
+
+  /**
+   * One message: the settings, then each read. It is read-only, so a read that failed changed
+   * nothing, nor did those before it: then each runs again on its own, to fail or be retried there.
+   */
+  private async runTogether(together: Array<Pending & { execute: string }>): Promise<void> {
+    this.pending.splice(0, together.length);
+    const { rowMode, types } = together[0].config;
+    const text = [this.settingsLine(), ...together.map((p) => p.execute)].join(';\n');
+    let results: QueryResult[];
+    try {
+      results = (await this.client.query({
+        text,
+        rowMode,
+        types,
+      } as QueryArrayConfig)) as unknown as QueryResult[];
+    } catch {
+      for (const p of together) await this.run(p.config, p.values).then(p.resolve, p.reject);
+      return;
+    }
+    together.forEach((p, i) => p.resolve(results[i + 1]));
   }
 
   private async run(config: QueryConfig, values: unknown[]): Promise<QueryResult> {
@@ -72,6 +135,17 @@ export class PipelinedClient {
    * literal form.
    */
   private aloneMessage(text: string, values: unknown[]): string | undefined {
+    const execute = this.executeLine(text, values);
+    return execute === undefined ? undefined : `${this.settingsLine()};\n${execute}`;
+  }
+
+  /** The tenant's settings for a message of reads, read-only. */
+  private settingsLine(): string {
+    return `select ${this.settings ? `${this.settings}, ` : ''}${READ_ONLY}`;
+  }
+
+  /** `execute <statement>(<values>)` of a read that may go alone, or undefined (see aloneMessage). */
+  private executeLine(text: string, values: unknown[]): string | undefined {
     if (!this.node.statementsKept || !READ.test(text) || HOLDS.test(text)) return undefined;
     const known = knownOf(this.node);
     if (known.writing.has(text)) return undefined;
@@ -84,8 +158,7 @@ export class PipelinedClient {
     // A statement new to this connection runs in the transaction, which prepares it under its name.
     const name = statementName(text);
     if (!preparedOn(this.client)[name]) return undefined;
-    const settings = `select ${this.settings ? `${this.settings}, ` : ''}${READ_ONLY}`;
-    return `${settings};\nexecute ${name}${args.length ? `(${args.join(', ')})` : ''}`;
+    return `execute ${name}${args.length ? `(${args.join(', ')})` : ''}`;
   }
 
   /**
@@ -116,6 +189,34 @@ export class PipelinedClient {
     }
     return { ...config, name };
   }
+}
+
+/**
+ * Whether two statements' type parsers read values alike, so that one message may carry both: the
+ * same object, or parsers of the same source (the driver layer gives each statement its own copy).
+ */
+function sameParsers(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return parserSource(a) === parserSource(b);
+}
+
+const parserSources = new WeakMap<object, string>();
+function parserSource(types: object): string {
+  let source = parserSources.get(types);
+  if (source === undefined) {
+    source = String((types as { getTypeParser?: unknown }).getTypeParser);
+    parserSources.set(types, source);
+  }
+  return source;
+}
+
+/** A statement sent, waiting for its turn. */
+interface Pending {
+  config: QueryConfig;
+  values: unknown[];
+  resolve: (result: QueryResult) => void;
+  reject: (err: unknown) => void;
 }
 
 interface QueryConfig {

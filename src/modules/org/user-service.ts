@@ -184,15 +184,17 @@ const departmentRowsOf = statement<
 
 /**
  * Users with profile and assignments, in the order of `ids`; three statements whatever their
- * number, each built once (`statement`). They select flat columns, only those shown, and the rows
+ * number, each built once (`statement`), the first two sent together. They select flat columns, only those shown, and the rows
  * are grouped in one pass: on a page of
  * fifty users, nested selections and per-user scans of the assignments were a visible share of
  * the request.
  */
 export async function loadOrgUsers(t: TenantTx, ids: number[]): Promise<OrgUser[]> {
   if (ids.length === 0) return [];
-  const people = await peopleOf(t.tx, { ids }, undefined);
-  const assignments = await assignmentsOf(t, ids);
+  const [people, assignments] = await Promise.all([
+    peopleOf(t.tx, { ids }, undefined),
+    assignmentsOf(t, ids),
+  ]);
   const byId = new Map(people.map((p) => [p.id, p]));
   return ids.flatMap((id) => {
     const p = byId.get(id);
@@ -284,8 +286,11 @@ export async function listOrgUsers(t: TenantTx, f: UserListFilter) {
     after: page.cursor?.[0] as number | undefined,
     limit: page.limit,
   };
-  const rows = await (page.cursor ? usersAfter : firstUsers)(t.tx, values, shape);
-  const [{ count }] = await countOfUsers(t.tx, values, shape);
+  // Independent reads, sent together: one round trip.
+  const [rows, [{ count }]] = await Promise.all([
+    (page.cursor ? usersAfter : firstUsers)(t.tx, values, shape),
+    countOfUsers(t.tx, values, shape),
+  ]);
   const result = page.finish(rows);
   const people = await loadOrgUsers(
     t,
