@@ -172,7 +172,9 @@ export function definePolicy<A extends string, T extends PgTable>(def: PolicyDef
    * for a technician who sees 80). As a set instead, "the row is one of those the own rule finds,
    * or one of those a grant reaches", each sight is planned alone (a join from the actor's
    * assignments; a grant whose holder check fails skips its part), and the list joins the few ids.
-   * Inside each part the table's own name is the part's row, so the rules read it unchanged.
+   * Inside each part the table's own name is the part's row, so the rules read it unchanged. With
+   * the grant's set form the ids go as an array, which the planner sizes small: a plan kept per
+   * connection priced the union at all a grant might reach and walked the table in id order.
    */
   const listed = (actor: Actor, at?: SQL): Condition => {
     const own = def.see(actor, at);
