@@ -37,21 +37,25 @@ describeEachBackend('planner statistics where no autovacuum keeps them', (env) =
     assert.equal(await lacksAutovacuum(env().database), expected);
   });
 
-  test('an empty table is left alone; one with rows and no statistics is analyzed, then left alone until it grows by a tenth', async () => {
-    assert.ok(!(await refreshStatistics(db())).includes(table), 'nothing to estimate in an empty table');
-    assert.ok((await planned()) <= 0, 'not analyzed yet');
+  test(
+    'an empty table is left alone; one with rows and no statistics ' +
+      'is analyzed, then left alone until it grows by a tenth',
+    async () => {
+      assert.ok(!(await refreshStatistics(db())).includes(table), 'nothing to estimate in an empty table');
+      assert.ok((await planned()) <= 0, 'not analyzed yet');
 
-    await fill(1, 2_000);
-    assert.ok((await refreshStatistics(db())).includes(table));
-    assert.equal(await planned(), 2_000);
-    assert.ok(!(await refreshStatistics(db())).includes(table), 'statistics fresh: not analyzed again');
+      await fill(1, 2_000);
+      assert.ok((await refreshStatistics(db())).includes(table));
+      assert.equal(await planned(), 2_000);
+      assert.ok(!(await refreshStatistics(db())).includes(table), 'statistics fresh: not analyzed again');
 
-    await fill(2_001, 2_050); // a few more rows: within a tenth
-    assert.ok(!(await refreshStatistics(db())).includes(table));
-    assert.equal(await planned(), 2_000);
+      await fill(2_001, 2_050); // a few more rows: within a tenth
+      assert.ok(!(await refreshStatistics(db())).includes(table));
+      assert.equal(await planned(), 2_000);
 
-    await fill(2_051, 4_000); // doubled
-    assert.ok((await refreshStatistics(db())).includes(table));
-    assert.equal(await planned(), 4_000);
-  });
+      await fill(2_051, 4_000); // doubled
+      assert.ok((await refreshStatistics(db())).includes(table));
+      assert.equal(await planned(), 4_000);
+    },
+  );
 });

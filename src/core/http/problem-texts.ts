@@ -262,7 +262,8 @@ const TEXTS_FR: Record<string, string> = {
     'Seuls les propriétaires peuvent rétrograder, désactiver ou retirer un propriétaire',
   'This account is managed by another organization': 'Ce compte est géré par une autre organisation',
   'Only the user and the organization’s admins may change a username, email or name':
-    'Seuls la personne et les administrateurs de l’organisation peuvent modifier un nom d’utilisateur, une adresse e-mail ou un nom',
+    'Seuls la personne et les administrateurs de l’organisation peuvent ' +
+    'modifier un nom d’utilisateur, une adresse e-mail ou un nom',
   'The organization must keep at least one active owner':
     'L’organisation doit garder au moins un propriétaire actif',
   // Org
@@ -295,7 +296,8 @@ const TEXTS_FR: Record<string, string> = {
   'Forged, altered or unreadable badge': 'Badge falsifié, modifié ou illisible',
   'This badge belongs to another event': 'Ce badge appartient à un autre événement',
   'Only the event managers and the gestionnaire holding this room now may force an entry':
-    'Seuls les gestionnaires de l’événement et le gestionnaire des salles qui tient cette salle en ce moment peuvent forcer une entrée',
+    'Seuls les gestionnaires de l’événement et le gestionnaire des ' +
+    'salles qui tient cette salle en ce moment peuvent forcer une entrée',
   'You hold no room now: statistics are those of the room you hold':
     'Vous ne tenez aucune salle en ce moment : les statistiques sont celles de la salle que vous tenez',
   'Statistics of a room are for the controller holding it now and the event managers':
@@ -675,7 +677,8 @@ const PHRASES_EN = {
   'chassis.slotTaken': 'Slot {slot} of chassis {chassis} is already taken',
   'chassis.slotTakenHere': 'Slot {slot} of this chassis is already taken',
   'receiver.unreachable':
-    "{ip} is {range}, which the server does not connect to; a receiver on the venue's network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)",
+    "{ip} is {range}, which the server does not connect to; a receiver on the venue's " +
+    'network needs the operator to allow that network (OUTBOUND_ALLOW_NETWORKS)',
   'alert.already': 'This alert is already {state}',
   'board.cannotHold': 'The board of {group} cannot hold these slots',
   'receiver.taken': 'This receiver is already chassis {chassis}',
@@ -735,7 +738,8 @@ const PHRASES_FR: Record<PhraseCode, string> = {
   'event.roleHeld': 'Cette personne a déjà le rôle {role} dans cet événement',
   'event.roleMissing': 'Cette personne n’a pas le rôle {role} dans cet événement',
   'event.notMemberInvite':
-    '{who} n’est pas membre de cette organisation ; seuls ses administrateurs invitent de nouvelles personnes (donnez ensuite le rôle ici)',
+    '{who} n’est pas membre de cette organisation ; seuls ses administrateurs ' +
+    'invitent de nouvelles personnes (donnez ensuite le rôle ici)',
   'room.nameTaken': 'Une salle nommée « {name} » existe déjà dans cet événement',
   'room.capacityBelowOccupancy':
     'La capacité {capacity} est inférieure au nombre de personnes présentes ({occupancy})',
@@ -764,7 +768,8 @@ const PHRASES_FR: Record<PhraseCode, string> = {
   'chassis.slotTaken': 'L’emplacement {slot} du châssis {chassis} est déjà pris',
   'chassis.slotTakenHere': 'L’emplacement {slot} de ce châssis est déjà pris',
   'receiver.unreachable':
-    '{ip} est {range}, à laquelle le serveur ne se connecte pas ; un récepteur sur le réseau du lieu demande que l’exploitant autorise ce réseau (OUTBOUND_ALLOW_NETWORKS)',
+    '{ip} est {range}, à laquelle le serveur ne se connecte pas ; un récepteur sur le ' +
+    'réseau du lieu demande que l’exploitant autorise ce réseau (OUTBOUND_ALLOW_NETWORKS)',
   'alert.already': 'Cette alerte est déjà à l’état {state}',
   'board.cannotHold': 'Le tableau de {group} ne peut pas contenir ces emplacements',
   'receiver.taken': 'Ce récepteur est déjà le châssis {chassis}',

@@ -76,7 +76,8 @@ describe('responses: serializers compiled from the response schemas', () => {
       });
     });
 
-    test(`a response missing a required field is a 500 that shows nothing of it (checks ${checkResponses ? 'on' : 'off'})`, async () => {
+    const checks = `checks ${checkResponses ? 'on' : 'off'}`;
+    test(`a response missing a required field is a 500 that shows nothing of it (${checks})`, async () => {
       const app = await appAnswering({ ...row, username: undefined }, checkResponses);
       apps.push(app);
       const res = await app.inject({ method: 'GET', url: '/person' });

@@ -497,7 +497,8 @@ export async function registerAnthiasRoutes(app: RosterApp, storage: FileStorage
         schema: {
           tags,
           summary:
-            "Back up the org's signage (content, screens, groups, schedules, settings, proof of play) as a .tar.gz; answers its name",
+            "Back up the org's signage (content, screens, groups, schedules, " +
+            'settings, proof of play) as a .tar.gz; answers its name',
           response: { 201: z.string() },
         },
       },

@@ -90,7 +90,8 @@ export function registerDeviceConsoleRoutes(app: RosterApp, storage: FileStorage
       schema: {
         tags,
         summary:
-          'Pair the screen showing a pairing code onto this existing screen record (admins): a recovered screen, replaced hardware or a lost token; the old token stops working',
+          'Pair the screen showing a pairing code onto this existing screen record (admins): ' +
+          'a recovered screen, replaced hardware or a lost token; the old token stops working',
         params: idParams,
         body: z.strictObject({ code: pairingCode }),
         response: { 200: deviceOut },

@@ -166,112 +166,123 @@ describeEachBackend('signage: screen groups, schedules, day-parts, effective pla
     assert.equal((await admin.get(`/api/signage/devices/${hall.id}`)).status, 200);
   });
 
-  test('the effective playlist: schedule for the screen > for its group > for the org > its own > its group > default, explained', async () => {
-    const { admin } = await env().makeOrg('grp-b');
-    const hall = await pairIn(env(), admin, 'Hall', 'Europe/Paris');
-    const fallback = await playlistWith(admin, 'House default');
-    await admin.patch(`/api/signage/playlists/${fallback.playlistId}`, { is_default: true });
-    const reason = async (at?: string) => {
-      const r = await effective(admin, hall.id, at);
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      return [r.body.playlist?.name, r.body.reason?.source, r.body.reason?.text];
-    };
-    assert.deepEqual(await reason(), ['House default', 'default', "the organization's default playlist"]);
+  test(
+    'the effective playlist: schedule for the screen > for its ' +
+      'group > for the org > its own > its group > default, explained',
+    async () => {
+      const { admin } = await env().makeOrg('grp-b');
+      const hall = await pairIn(env(), admin, 'Hall', 'Europe/Paris');
+      const fallback = await playlistWith(admin, 'House default');
+      await admin.patch(`/api/signage/playlists/${fallback.playlistId}`, { is_default: true });
+      const reason = async (at?: string) => {
+        const r = await effective(admin, hall.id, at);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return [r.body.playlist?.name, r.body.reason?.source, r.body.reason?.text];
+      };
+      assert.deepEqual(await reason(), ['House default', 'default', "the organization's default playlist"]);
 
-    const lobbyLoop = await playlistWith(admin, 'Lobby loop');
-    const low = await admin.post('/api/signage/groups', { name: 'Annex', playlist_id: fallback.playlistId });
-    const lobby = await admin.post('/api/signage/groups', {
-      name: 'Lobby',
-      priority: 5,
-      playlist_id: lobbyLoop.playlistId,
-      device_ids: [hall.id],
-    });
-    await admin.post(`/api/signage/groups/${low.body.id}/screens`, { device_ids: [hall.id] });
-    assert.deepEqual(await reason(), ['Lobby loop', 'group', 'from group "Lobby"']);
+      const lobbyLoop = await playlistWith(admin, 'Lobby loop');
+      const low = await admin.post('/api/signage/groups', {
+        name: 'Annex',
+        playlist_id: fallback.playlistId,
+      });
+      const lobby = await admin.post('/api/signage/groups', {
+        name: 'Lobby',
+        priority: 5,
+        playlist_id: lobbyLoop.playlistId,
+        device_ids: [hall.id],
+      });
+      await admin.post(`/api/signage/groups/${low.body.id}/screens`, { device_ids: [hall.id] });
+      assert.deepEqual(await reason(), ['Lobby loop', 'group', 'from group "Lobby"']);
 
-    const own = await playlistWith(admin, 'Hall own');
-    await admin.patch(`/api/signage/devices/${hall.id}`, { playlist_id: own.playlistId });
-    assert.deepEqual(await reason(), ['Hall own', 'screen', "the screen's own playlist"]);
+      const own = await playlistWith(admin, 'Hall own');
+      await admin.patch(`/api/signage/devices/${hall.id}`, { playlist_id: own.playlistId });
+      assert.deepEqual(await reason(), ['Hall own', 'screen', "the screen's own playlist"]);
 
-    // Weekday mornings 07:00–11:00 on the screen's clock (Paris): 2030-06-03 is a Monday.
-    const breakfast = await playlistWith(admin, 'Breakfast');
-    const mornings = await admin.post('/api/signage/schedules', {
-      name: 'Weekday mornings',
-      playlist_id: breakfast.playlistId,
-      group_id: lobby.body.id,
-      dayparts: [{ days: [1, 2, 3, 4, 5], from: '07:00', until: '11:00' }],
-    });
-    assert.equal(mornings.status, 201, JSON.stringify(mornings.body));
-    assert.equal(mornings.body.target, 'group');
-    const mondayNine = '2030-06-03T07:00:00Z'; // 09:00 in Paris (summer time)
-    assert.deepEqual(await reason(mondayNine), [
-      'Breakfast',
-      'group_schedule',
-      'from group "Lobby", schedule "Weekday mornings"',
-    ]);
-    assert.deepEqual((await reason('2030-06-03T10:00:00Z')).slice(0, 2), ['Hall own', 'screen'], 'noon');
-    assert.deepEqual((await reason('2030-06-08T07:00:00Z')).slice(0, 2), ['Hall own', 'screen'], 'Saturday');
-    const preview = await effective(admin, hall.id, mondayNine);
-    assert.equal(preview.body.local_time, '2030-06-03T09:00:00');
-    assert.deepEqual(
-      preview.body.items.map((i) => i.name),
-      ['Breakfast'],
-    );
+      // Weekday mornings 07:00–11:00 on the screen's clock (Paris): 2030-06-03 is a Monday.
+      const breakfast = await playlistWith(admin, 'Breakfast');
+      const mornings = await admin.post('/api/signage/schedules', {
+        name: 'Weekday mornings',
+        playlist_id: breakfast.playlistId,
+        group_id: lobby.body.id,
+        dayparts: [{ days: [1, 2, 3, 4, 5], from: '07:00', until: '11:00' }],
+      });
+      assert.equal(mornings.status, 201, JSON.stringify(mornings.body));
+      assert.equal(mornings.body.target, 'group');
+      const mondayNine = '2030-06-03T07:00:00Z'; // 09:00 in Paris (summer time)
+      assert.deepEqual(await reason(mondayNine), [
+        'Breakfast',
+        'group_schedule',
+        'from group "Lobby", schedule "Weekday mornings"',
+      ]);
+      assert.deepEqual((await reason('2030-06-03T10:00:00Z')).slice(0, 2), ['Hall own', 'screen'], 'noon');
+      assert.deepEqual(
+        (await reason('2030-06-08T07:00:00Z')).slice(0, 2),
+        ['Hall own', 'screen'],
+        'Saturday',
+      );
+      const preview = await effective(admin, hall.id, mondayNine);
+      assert.equal(preview.body.local_time, '2030-06-03T09:00:00');
+      assert.deepEqual(
+        preview.body.items.map((i) => i.name),
+        ['Breakfast'],
+      );
 
-    const orgWide = await playlistWith(admin, 'Announcements');
-    await admin.post('/api/signage/schedules', {
-      name: 'All day everywhere',
-      playlist_id: orgWide.playlistId,
-    });
-    assert.deepEqual(
-      (await reason(mondayNine)).slice(0, 2),
-      ['Breakfast', 'group_schedule'],
-      'group beats org',
-    );
-    assert.deepEqual((await reason('2030-06-03T10:00:00Z')).slice(0, 2), ['Announcements', 'org_schedule']);
-    const screenOnly = await playlistWith(admin, 'Hall special');
-    await admin.post('/api/signage/schedules', {
-      name: 'Hall special',
-      playlist_id: screenOnly.playlistId,
-      device_id: hall.id,
-      starts_on: '2030-06-03',
-      ends_on: '2030-06-03',
-    });
-    assert.deepEqual((await reason(mondayNine)).slice(0, 2), ['Hall special', 'screen_schedule']);
-    assert.deepEqual((await reason('2030-06-04T07:00:00Z')).slice(0, 2), ['Breakfast', 'group_schedule']);
+      const orgWide = await playlistWith(admin, 'Announcements');
+      await admin.post('/api/signage/schedules', {
+        name: 'All day everywhere',
+        playlist_id: orgWide.playlistId,
+      });
+      assert.deepEqual(
+        (await reason(mondayNine)).slice(0, 2),
+        ['Breakfast', 'group_schedule'],
+        'group beats org',
+      );
+      assert.deepEqual((await reason('2030-06-03T10:00:00Z')).slice(0, 2), ['Announcements', 'org_schedule']);
+      const screenOnly = await playlistWith(admin, 'Hall special');
+      await admin.post('/api/signage/schedules', {
+        name: 'Hall special',
+        playlist_id: screenOnly.playlistId,
+        device_id: hall.id,
+        starts_on: '2030-06-03',
+        ends_on: '2030-06-03',
+      });
+      assert.deepEqual((await reason(mondayNine)).slice(0, 2), ['Hall special', 'screen_schedule']);
+      assert.deepEqual((await reason('2030-06-04T07:00:00Z')).slice(0, 2), ['Breakfast', 'group_schedule']);
 
-    // Bad schedules: 400 naming the field, nothing stored.
-    const count = async () => (await admin.get('/api/signage/schedules?limit=100')).body.items.length;
-    const stored = await count();
-    for (const [body, path] of [
-      [{ name: 'x', playlist_id: MISSING }, 'body.playlist_id'],
-      [
-        { name: 'x', playlist_id: breakfast.playlistId, device_id: hall.id, group_id: lobby.body.id },
-        'body.group_id',
-      ],
-      [{ name: 'x', playlist_id: breakfast.playlistId, group_id: MISSING }, 'body.group_id'],
-      [
-        { name: 'x', playlist_id: breakfast.playlistId, starts_on: '2030-06-05', ends_on: '2030-06-04' },
-        'body.ends_on',
-      ],
-      [{ name: 'x', playlist_id: breakfast.playlistId, starts_on: '2030-02-30' }, 'body.starts_on'],
-      [
-        {
-          name: 'x',
-          playlist_id: breakfast.playlistId,
-          dayparts: [{ days: [1], from: '25:00', until: '02:00' }],
-        },
-        'body.dayparts.0.from',
-      ],
-    ] as const) {
-      const r = await admin.post('/api/signage/schedules', body);
-      assert.equal(r.status, 400, `${JSON.stringify(body)} → ${JSON.stringify(r.body)}`);
-      assert.equal(r.body.errors?.[0].path, path, JSON.stringify(r.body));
-    }
-    assert.equal(await count(), stored);
-    assert.equal((await effective(admin, hall.id, 'yesterday')).status, 400);
-    assert.equal((await effective(admin, MISSING)).status, 404);
-  });
+      // Bad schedules: 400 naming the field, nothing stored.
+      const count = async () => (await admin.get('/api/signage/schedules?limit=100')).body.items.length;
+      const stored = await count();
+      for (const [body, path] of [
+        [{ name: 'x', playlist_id: MISSING }, 'body.playlist_id'],
+        [
+          { name: 'x', playlist_id: breakfast.playlistId, device_id: hall.id, group_id: lobby.body.id },
+          'body.group_id',
+        ],
+        [{ name: 'x', playlist_id: breakfast.playlistId, group_id: MISSING }, 'body.group_id'],
+        [
+          { name: 'x', playlist_id: breakfast.playlistId, starts_on: '2030-06-05', ends_on: '2030-06-04' },
+          'body.ends_on',
+        ],
+        [{ name: 'x', playlist_id: breakfast.playlistId, starts_on: '2030-02-30' }, 'body.starts_on'],
+        [
+          {
+            name: 'x',
+            playlist_id: breakfast.playlistId,
+            dayparts: [{ days: [1], from: '25:00', until: '02:00' }],
+          },
+          'body.dayparts.0.from',
+        ],
+      ] as const) {
+        const r = await admin.post('/api/signage/schedules', body);
+        assert.equal(r.status, 400, `${JSON.stringify(body)} → ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.errors?.[0].path, path, JSON.stringify(r.body));
+      }
+      assert.equal(await count(), stored);
+      assert.equal((await effective(admin, hall.id, 'yesterday')).status, 400);
+      assert.equal((await effective(admin, MISSING)).status, 404);
+    },
+  );
 
   test('day-parts on an asset and a playlist entry: overnight windows, the poll and its ETag follow the clock', async () => {
     const { admin } = await env().makeOrg('grp-c');

@@ -430,7 +430,8 @@ export const en = {
   'scanner.noKit': 'No offline kit yet: this door needs the network',
   'scanner.undecided': 'Kept for the server to decide',
   'scanner.undecidedWhy':
-    'This badge id is not in the data downloaded for offline use, so it cannot be checked here: it is queued and the server decides when the network is back.',
+    'This badge id is not in the data downloaded for offline use, so it cannot be ' +
+    'checked here: it is queued and the server decides when the network is back.',
   'scanner.direction': 'Direction',
   'scanner.in': 'Entry',
   'scanner.out': 'Exit',
@@ -559,9 +560,12 @@ export const en = {
   'stats.hideTable': 'Hide the table',
   'stats.quarter': 'Quarter hour from',
   'stats.chartSummary': {
-    one: '{count} quarter hour from {from}: {entries} entries, {exits} exits, {denied} denied, {forced} forced; most entries at {busiest}.',
+    one:
+      '{count} quarter hour from {from}: {entries} entries, {exits} exits, ' +
+      '{denied} denied, {forced} forced; most entries at {busiest}.',
     other:
-      '{count} quarter hours from {from}: {entries} entries, {exits} exits, {denied} denied, {forced} forced; most entries at {busiest}.',
+      '{count} quarter hours from {from}: {entries} entries, {exits} ' +
+      'exits, {denied} denied, {forced} forced; most entries at {busiest}.',
   },
   'users.new': 'New user',
   'users.unit': 'Unit',
@@ -667,7 +671,8 @@ export const en = {
   'signage.pairOnto': 'Pair onto',
   'signage.newScreen': 'A new screen',
   'signage.pairOntoHelp':
-    'Choose an existing screen to put a replaced or recovered player in its place: it keeps its playlist, groups and history, and the old player stops at once.',
+    'Choose an existing screen to put a replaced or recovered player in its place: ' +
+    'it keeps its playlist, groups and history, and the old player stops at once.',
   'signage.pairingCode': 'Pairing code',
   'signage.screenName': 'Screen name',
   'signage.playlist': 'Playlist',
@@ -748,7 +753,8 @@ export const en = {
   'hardware.noLocation': 'No location',
   'hardware.discovery': 'Found on the network',
   'hardware.discoveryHelp':
-    'Receivers that announce themselves (Shure over SLP, Sennheiser over mDNS) on networks your organization may reach. The list refreshes by itself.',
+    'Receivers that announce themselves (Shure over SLP, Sennheiser over mDNS) ' +
+    'on networks your organization may reach. The list refreshes by itself.',
   'hardware.discoveryOff':
     'Discovery is off on this server (MONITORING_DISCOVERY and MONITORING_DISCOVERY_MDNS off): add receivers by their address.',
   'hardware.addInto': 'Add into location',
@@ -872,7 +878,8 @@ export const en = {
   'signage.createSchedule': 'Create schedule',
   'signage.daypart': 'Days and hours',
   'signage.daypartHelp':
-    "On the screen's clock. No window: any time. An end before the start runs overnight (22:00–02:00 belongs to the day it starts); an end of 00:00 is midnight.",
+    "On the screen's clock. No window: any time. An end before the start runs " +
+    'overnight (22:00–02:00 belongs to the day it starts); an end of 00:00 is midnight.',
   'signage.daypartAdd': 'Add a window',
   'signage.daypartWindow': 'Window {n}',
   'signage.daypartRemove': 'Remove window {n}',
@@ -912,7 +919,8 @@ export const en = {
   'signage.scheduleName': 'Schedule',
   'signage.schedules': 'Schedules',
   'signage.schedulesHelp':
-    "While a schedule is in force it wins over the screens' own and group playlists: one for a screen first, then for its group, then for every screen.",
+    "While a schedule is in force it wins over the screens' own and group " +
+    'playlists: one for a screen first, then for its group, then for every screen.',
   'signage.screenClock': 'screen clock {time} ({zone})',
   'signage.screenCount': { one: '{count} screen', other: '{count} screens' },
   'signage.screenTarget': 'Screen {name}',

@@ -430,7 +430,8 @@ export const fr: Catalogue = {
   'scanner.noKit': 'Pas encore de kit hors ligne : cette porte a besoin du réseau',
   'scanner.undecided': 'Gardé pour décision du serveur',
   'scanner.undecidedWhy':
-    'Ce numéro de badge n’est pas dans les données téléchargées pour le mode hors ligne, il ne peut pas être vérifié ici : il est mis en file et le serveur décidera au retour du réseau.',
+    'Ce numéro de badge n’est pas dans les données téléchargées pour le mode hors ligne, il ne ' +
+    'peut pas être vérifié ici : il est mis en file et le serveur décidera au retour du réseau.',
   'scanner.direction': 'Sens',
   'scanner.in': 'Entrée',
   'scanner.out': 'Sortie',
@@ -471,7 +472,8 @@ export const fr: Catalogue = {
   'staffing.removeWho': 'Retirer le rôle de {name}',
   'staffing.removeTitle': 'Retirer le rôle de {name} ?',
   'staffing.removeText':
-    'Cette personne cesse d’être {role} de l’événement : ses créneaux de salle prennent fin et son badge n’ouvre plus les portes.',
+    'Cette personne cesse d’être {role} de l’événement : ses créneaux ' +
+    'de salle prennent fin et son badge n’ouvre plus les portes.',
   'staffing.giveRole': 'Donner un rôle à un membre',
   'staffing.findMember': 'Chercher un membre',
   'staffing.findHint': 'nom, identifiant ou e-mail',
@@ -563,9 +565,12 @@ export const fr: Catalogue = {
   'stats.hideTable': 'Masquer le tableau',
   'stats.quarter': 'Quart d’heure à partir de',
   'stats.chartSummary': {
-    one: '{count} quart d’heure à partir de {from} : {entries} entrées, {exits} sorties, {denied} refus, {forced} forcées ; le plus d’entrées à {busiest}.',
+    one:
+      '{count} quart d’heure à partir de {from} : {entries} entrées, {exits} ' +
+      'sorties, {denied} refus, {forced} forcées ; le plus d’entrées à {busiest}.',
     other:
-      '{count} quarts d’heure à partir de {from} : {entries} entrées, {exits} sorties, {denied} refus, {forced} forcées ; le plus d’entrées à {busiest}.',
+      '{count} quarts d’heure à partir de {from} : {entries} entrées, {exits} ' +
+      'sorties, {denied} refus, {forced} forcées ; le plus d’entrées à {busiest}.',
   },
   'users.new': 'Nouvel utilisateur',
   'users.unit': 'Unité',
@@ -671,7 +676,8 @@ export const fr: Catalogue = {
   'signage.pairOnto': 'Appairer sur',
   'signage.newScreen': 'Un nouvel écran',
   'signage.pairOntoHelp':
-    'Choisissez un écran existant pour y mettre un lecteur remplacé ou restauré : il garde sa playlist, ses groupes et son historique, et l’ancien lecteur s’arrête aussitôt.',
+    'Choisissez un écran existant pour y mettre un lecteur remplacé ou restauré : il garde ' +
+    'sa playlist, ses groupes et son historique, et l’ancien lecteur s’arrête aussitôt.',
   'signage.pairingCode': 'Code d’appairage',
   'signage.screenName': 'Nom de l’écran',
   'signage.playlist': 'Playlist',
@@ -753,9 +759,11 @@ export const fr: Catalogue = {
   'hardware.noLocation': 'Sans emplacement',
   'hardware.discovery': 'Trouvés sur le réseau',
   'hardware.discoveryHelp':
-    'Les récepteurs qui s’annoncent (Shure par SLP, Sennheiser par mDNS) sur les réseaux que votre organisation peut joindre. La liste se met à jour d’elle-même.',
+    'Les récepteurs qui s’annoncent (Shure par SLP, Sennheiser par mDNS) sur les ' +
+    'réseaux que votre organisation peut joindre. La liste se met à jour d’elle-même.',
   'hardware.discoveryOff':
-    'La découverte est désactivée sur ce serveur (MONITORING_DISCOVERY et MONITORING_DISCOVERY_MDNS à off) : ajoutez les récepteurs par leur adresse.',
+    'La découverte est désactivée sur ce serveur (MONITORING_DISCOVERY et ' +
+    'MONITORING_DISCOVERY_MDNS à off) : ajoutez les récepteurs par leur adresse.',
   'hardware.addInto': 'Ajouter dans l’emplacement',
   'hardware.nothingFound': 'Aucun récepteur entendu pour l’instant.',
   'hardware.channels': 'Canaux',
@@ -877,7 +885,8 @@ export const fr: Catalogue = {
   'signage.createSchedule': 'Créer la programmation',
   'signage.daypart': 'Jours et heures',
   'signage.daypartHelp':
-    'À l’heure de l’écran. Aucune plage : à toute heure. Une fin avant le début passe la nuit (22:00–02:00 appartient au jour où il commence) ; une fin à 00:00 est minuit.',
+    'À l’heure de l’écran. Aucune plage : à toute heure. Une fin avant le début passe la ' +
+    'nuit (22:00–02:00 appartient au jour où il commence) ; une fin à 00:00 est minuit.',
   'signage.daypartAdd': 'Ajouter une plage',
   'signage.daypartWindow': 'Plage {n}',
   'signage.daypartRemove': 'Retirer la plage {n}',
@@ -900,7 +909,8 @@ export const fr: Catalogue = {
   'signage.groupTarget': 'Groupe {name}',
   'signage.groups': 'Groupes d’écrans',
   'signage.groupsHelp':
-    'Un écran peut être dans plusieurs groupes (un lieu et un usage). Quand deux lui donnent une playlist, la priorité la plus haute l’emporte.',
+    'Un écran peut être dans plusieurs groupes (un lieu et un usage). Quand ' +
+    'deux lui donnent une playlist, la priorité la plus haute l’emporte.',
   'signage.kind.location': 'lieu',
   'signage.kind.purpose': 'usage',
   'signage.newGroup': 'Nouveau groupe d’écrans',
@@ -917,7 +927,8 @@ export const fr: Catalogue = {
   'signage.scheduleName': 'Programmation',
   'signage.schedules': 'Programmations',
   'signage.schedulesHelp':
-    'Tant qu’une programmation s’applique, elle l’emporte sur les playlists des écrans et des groupes : celle d’un écran d’abord, puis de son groupe, puis de tous les écrans.',
+    'Tant qu’une programmation s’applique, elle l’emporte sur les playlists des écrans et ' +
+    'des groupes : celle d’un écran d’abord, puis de son groupe, puis de tous les écrans.',
   'signage.screenClock': 'heure de l’écran {time} ({zone})',
   'signage.screenCount': { one: '{count} écran', other: '{count} écrans' },
   'signage.screenTarget': 'Écran {name}',

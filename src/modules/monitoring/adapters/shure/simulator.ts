@@ -23,8 +23,8 @@ import { shureSrvReg } from './slp.ts';
 import { sendAnnouncement } from '../announce.ts';
 
 /**
- * A Shure receiver, simulated on a local port (TCP, or UDP for UHF-R as the real ones): answers the command strings of its model's
- * family (`GET`, `SET … METER_RATE`, UHF-R's `METER`), reports changes unsolicited as real
+ * A Shure receiver, simulated on a local port (TCP, or UDP for UHF-R as the real ones): answers the
+ * command strings of its model's family (`GET`, `SET … METER_RATE`, UHF-R's `METER`), reports changes unsolicited as real
  * receivers do, sends SAMPLE lines at the asked rate, and plays scripted faults: battery drain, RF
  * drop-out, mute, transmitter or receiver power off, garbled lines, slow responses. It can announce
  * itself for discovery (SLP, slp.ts).
