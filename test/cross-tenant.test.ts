@@ -51,9 +51,7 @@ async function tenantTables(db: Queryable) {
     db,
     sql`select c.table_name, array_agg(c.column_name::text order by c.column_name) as columns
         from information_schema.columns c
-        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE ' +
-          '' +
-          'TABLE'
+        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
         where c.table_schema = 'public'
           and exists (select 1 from information_schema.columns o where o.table_schema = 'public' and o.table_name = c.table_name and o.column_name = 'org_id')
         group by c.table_name order by c.table_name`,

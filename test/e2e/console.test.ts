@@ -707,139 +707,126 @@ describe('web console in Chromium', { skip: browserMissing, timeout: SUITE_TIMEO
     },
   );
 
-  test(
-    "signage: an asset's schedule is edited (bad window refused next to the " +
-      'field) with a preview, and a playlist is reordered by drag and drop',
-    async () => {
-      const admin = await signedIn('admin');
-      await admin.goto(`${h.base}/signage`);
-      await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
-      for (const name of ['E2E lobby page', 'E2E news page']) {
-        await admin.getByLabel('Link name').fill(name);
-        await admin.getByLabel('URL', { exact: true }).fill(`${h.base}/healthz`);
-        await admin.getByRole('button', { name: 'Add link' }).click();
-        await admin.getByRole('listitem', { name: `Asset ${name}` }).waitFor();
-      }
-      await admin.getByRole('button', { name: 'Schedule & preview of E2E lobby page' }).click();
-      const editor = admin.getByRole('region', { name: 'Schedule of E2E lobby page' });
-      await editor.getByTitle('Preview of E2E lobby page').waitFor();
-      await editor.getByLabel('Plays from').fill('2030-06-01T18:00');
-      await editor.getByLabel('Plays until').fill('2030-06-01T08:00');
-      await editor.getByLabel('Duration (seconds)').fill('25');
-      await editor.getByRole('button', { name: 'Save schedule' }).click();
-      assert.match(
-        (await editor.locator('[data-field=end_date]').textContent()) ?? '',
-        /The end must be after the start/,
-      );
-      await shot(admin, '17-asset-schedule-error');
-      const token = await apiLogin('admin');
-      const find = async () =>
-        (
-          await api<{
-            items: Array<{
-              id: string;
-              name: string;
-              start_date: string | null;
-              end_date: string | null;
-              duration: number;
-            }>;
-          }>(token, 'GET', '/api/signage/assets?limit=200')
-        ).items.find((a) => a.name === 'E2E lobby page')!;
-      assert.deepEqual([(await find()).start_date, (await find()).duration], [null, 10]);
-      await editor.getByLabel('Plays until').fill('2030-06-30T20:00');
-      await editor.getByRole('button', { name: 'Save schedule' }).click();
-      await editor.waitFor({ state: 'detached' });
-      await admin
-        .getByRole('listitem', { name: 'Asset E2E lobby page' })
-        .getByTestId('schedule')
-        .getByText('2030-06-01 18:00 → 2030-06-30 20:00')
-        .waitFor();
-      const saved = await find();
-      assert.deepEqual(
-        [saved.start_date?.slice(0, 16), saved.end_date?.slice(0, 16), saved.duration],
-        ['2030-06-01T18:00', '2030-06-30T20:00', 25],
-      );
+  test("signage: an asset's schedule is edited (bad window refused next to the field) with a preview, and a playlist is reordered by drag and drop", async () => {
+    const admin = await signedIn('admin');
+    await admin.goto(`${h.base}/signage`);
+    await admin.getByRole('heading', { name: /^Plan:/ }).waitFor();
+    for (const name of ['E2E lobby page', 'E2E news page']) {
+      await admin.getByLabel('Link name').fill(name);
+      await admin.getByLabel('URL', { exact: true }).fill(`${h.base}/healthz`);
+      await admin.getByRole('button', { name: 'Add link' }).click();
+      await admin.getByRole('listitem', { name: `Asset ${name}` }).waitFor();
+    }
+    await admin.getByRole('button', { name: 'Schedule & preview of E2E lobby page' }).click();
+    const editor = admin.getByRole('region', { name: 'Schedule of E2E lobby page' });
+    await editor.getByTitle('Preview of E2E lobby page').waitFor();
+    await editor.getByLabel('Plays from').fill('2030-06-01T18:00');
+    await editor.getByLabel('Plays until').fill('2030-06-01T08:00');
+    await editor.getByLabel('Duration (seconds)').fill('25');
+    await editor.getByRole('button', { name: 'Save schedule' }).click();
+    assert.match(
+      (await editor.locator('[data-field=end_date]').textContent()) ?? '',
+      /The end must be after the start/,
+    );
+    await shot(admin, '17-asset-schedule-error');
+    const token = await apiLogin('admin');
+    const find = async () =>
+      (
+        await api<{
+          items: Array<{
+            id: string;
+            name: string;
+            start_date: string | null;
+            end_date: string | null;
+            duration: number;
+          }>;
+        }>(token, 'GET', '/api/signage/assets?limit=200')
+      ).items.find((a) => a.name === 'E2E lobby page')!;
+    assert.deepEqual([(await find()).start_date, (await find()).duration], [null, 10]);
+    await editor.getByLabel('Plays until').fill('2030-06-30T20:00');
+    await editor.getByRole('button', { name: 'Save schedule' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await admin
+      .getByRole('listitem', { name: 'Asset E2E lobby page' })
+      .getByTestId('schedule')
+      .getByText('2030-06-01 18:00 → 2030-06-30 20:00')
+      .waitFor();
+    const saved = await find();
+    assert.deepEqual(
+      [saved.start_date?.slice(0, 16), saved.end_date?.slice(0, 16), saved.duration],
+      ['2030-06-01T18:00', '2030-06-30T20:00', 25],
+    );
 
-      await admin
-        .getByRole('navigation', { name: 'Modules' })
-        .getByRole('link', { name: 'Playlists' })
-        .click();
-      await admin.getByLabel('New playlist').fill('E2E order');
-      await admin.getByRole('button', { name: 'Create' }).click();
-      const playlist = admin.locator('details', { has: admin.getByText('E2E order', { exact: true }) });
-      await playlist.getByLabel('Add asset').selectOption({ label: 'E2E lobby page' });
-      await playlist.getByText('1 item', { exact: true }).waitFor();
-      await playlist.getByLabel('Add asset').selectOption({ label: 'E2E news page' });
-      await playlist.getByText('2 items').waitFor();
-      const items = playlist.getByTestId('playlist-item');
-      await items.nth(1).dragTo(items.nth(0));
-      await admin.waitForFunction(() =>
-        document
-          .querySelector('[aria-label="Items of E2E order"] li')
-          ?.textContent?.includes('E2E news page'),
-      );
-      const order = async () => {
-        const pl = (
-          await api<{ items: Array<{ name: string; asset_ids: string[] }> }>(
+    await admin.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Playlists' }).click();
+    await admin.getByLabel('New playlist').fill('E2E order');
+    await admin.getByRole('button', { name: 'Create' }).click();
+    const playlist = admin.locator('details', { has: admin.getByText('E2E order', { exact: true }) });
+    await playlist.getByLabel('Add asset').selectOption({ label: 'E2E lobby page' });
+    await playlist.getByText('1 item', { exact: true }).waitFor();
+    await playlist.getByLabel('Add asset').selectOption({ label: 'E2E news page' });
+    await playlist.getByText('2 items').waitFor();
+    const items = playlist.getByTestId('playlist-item');
+    await items.nth(1).dragTo(items.nth(0));
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'),
+    );
+    const order = async () => {
+      const pl = (
+        await api<{ items: Array<{ name: string; asset_ids: string[] }> }>(
+          token,
+          'GET',
+          '/api/signage/playlists?limit=100',
+        )
+      ).items.find((p) => p.name === 'E2E order')!;
+      const names = new Map(
+        (
+          await api<{ items: Array<{ id: string; name: string }> }>(
             token,
             'GET',
-            '/api/signage/playlists?limit=100',
+            '/api/signage/assets?limit=200',
           )
-        ).items.find((p) => p.name === 'E2E order')!;
-        const names = new Map(
-          (
-            await api<{ items: Array<{ id: string; name: string }> }>(
-              token,
-              'GET',
-              '/api/signage/assets?limit=200',
-            )
-          ).items.map((a) => [a.id, a.name]),
-        );
-        return pl.asset_ids.map((id) => names.get(id));
-      };
-      assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
-      await shot(admin, '18-playlist-dragged');
-      // The keyboard path stays: the arrow buttons move an item too.
-      await playlist.getByRole('button', { name: 'Move E2E news page down' }).click();
-      await admin.waitForFunction(() =>
-        document
-          .querySelector('[aria-label="Items of E2E order"] li')
-          ?.textContent?.includes('E2E lobby page'),
+        ).items.map((a) => [a.id, a.name]),
       );
-      assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
+      return pl.asset_ids.map((id) => names.get(id));
+    };
+    assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
+    await shot(admin, '18-playlist-dragged');
+    // The keyboard path stays: the arrow buttons move an item too.
+    await playlist.getByRole('button', { name: 'Move E2E news page down' }).click();
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E lobby page'),
+    );
+    assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
 
-      // On a phone: Top/Bottom exist and every reorder button is a 44 px target.
-      await admin.setViewportSize({ width: 390, height: 844 });
-      const sizes = await playlist
-        .getByTestId('playlist-item')
-        .first()
-        .getByRole('button')
-        .evaluateAll((els) =>
-          els.map(
-            (el) =>
-              [
-                el.getAttribute('aria-label'),
-                el.getBoundingClientRect().width,
-                el.getBoundingClientRect().height,
-              ] as const,
-          ),
-        );
-      for (const [label, w, h] of sizes) assert.ok(w >= 44 && h >= 44, `${label} is ${w}×${h}`);
-      await playlist.getByRole('button', { name: 'Move E2E news page to the top' }).click();
-      await admin.waitForFunction(() =>
-        document
-          .querySelector('[aria-label="Items of E2E order"] li')
-          ?.textContent?.includes('E2E news page'),
+    // On a phone: Top/Bottom exist and every reorder button is a 44 px target.
+    await admin.setViewportSize({ width: 390, height: 844 });
+    const sizes = await playlist
+      .getByTestId('playlist-item')
+      .first()
+      .getByRole('button')
+      .evaluateAll((els) =>
+        els.map(
+          (el) =>
+            [
+              el.getAttribute('aria-label'),
+              el.getBoundingClientRect().width,
+              el.getBoundingClientRect().height,
+            ] as const,
+        ),
       );
-      assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
-      await playlist.getByRole('button', { name: 'Move E2E news page to the bottom' }).click();
-      await admin.waitForFunction(() =>
-        document
-          .querySelector('[aria-label="Items of E2E order"] li:last-child')
-          ?.textContent?.includes('E2E news page'),
-      );
-      assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
-      await shot(admin, '23-playlist-phone');
-    },
-  );
+    for (const [label, w, h] of sizes) assert.ok(w >= 44 && h >= 44, `${label} is ${w}×${h}`);
+    await playlist.getByRole('button', { name: 'Move E2E news page to the top' }).click();
+    await admin.waitForFunction(() =>
+      document.querySelector('[aria-label="Items of E2E order"] li')?.textContent?.includes('E2E news page'),
+    );
+    assert.deepEqual(await order(), ['E2E news page', 'E2E lobby page']);
+    await playlist.getByRole('button', { name: 'Move E2E news page to the bottom' }).click();
+    await admin.waitForFunction(() =>
+      document
+        .querySelector('[aria-label="Items of E2E order"] li:last-child')
+        ?.textContent?.includes('E2E news page'),
+    );
+    assert.deepEqual(await order(), ['E2E lobby page', 'E2E news page']);
+    await shot(admin, '23-playlist-phone');
+  });
 });

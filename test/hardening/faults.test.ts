@@ -187,8 +187,7 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
       assert.equal(p.checked_in_at!.toISOString(), c.checkedIn.checked_in_at);
     }
     const { rows: twice } = await admin.query<{ entity_id: string; n: number }>(
-      `select entity_id, count(*)::int as n from audit_log where action = 'check_in' ` +
-        `and entity_type = 'event_participant' group by entity_id having count(*) > 1`,
+      `select entity_id, count(*)::int as n from audit_log where action = 'check_in' and entity_type = 'event_participant' group by entity_id having count(*) > 1`,
     );
     assert.deepEqual(twice, [], 'no badge has two check-in audit entries');
     const firsts = checkIns.filter((c) => c.checkedIn?.status === 'checked_in').map((c) => c.participant);
@@ -271,8 +270,7 @@ describe('faults: kill -9 and dropped database connections', { skip }, () => {
         );
         lastRound = outcomes.length;
         const { rows } = await admin.query<{ n: number }>(
-          'select count(pg_terminate_backend(pid))::int as n from ' +
-            'pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
           [database.name],
         );
         terminated += rows[0].n;

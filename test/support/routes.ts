@@ -160,8 +160,7 @@ export async function databaseChecksum(db: Queryable): Promise<Record<string, st
     db,
     sql`select c.table_name, array_agg(c.column_name::text order by c.ordinal_position) as columns
         from information_schema.columns c
-        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE ' +
-          'TABLE'
+        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
         where c.table_schema = 'public' group by c.table_name order by c.table_name`,
   );
   const sums: Record<string, string> = {};
@@ -200,8 +199,7 @@ export async function orgChecksum(
   const tables = await queryRows<{ table_name: string }>(
     db,
     sql`select c.table_name from information_schema.columns c
-        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE ' +
-          'TABLE'
+        join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
         where c.table_schema = 'public' and c.column_name = 'org_id' order by 1`,
   );
   const sums: Record<string, string> = {};
