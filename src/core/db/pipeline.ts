@@ -76,7 +76,8 @@ export class PipelinedClient {
    * one message, one round trip, after the settings they share. Undefined for fewer than two.
    */
   private readsTogether(): Array<Pending & { execute: string }> | undefined {
-    if (this.opened) return undefined;
+    // A lone read (the usual case) goes by `run`, which builds its message once.
+    if (this.opened || this.pending.length < 2) return undefined;
     const first = this.pending[0].config;
     const together: Array<Pending & { execute: string }> = [];
     for (const p of this.pending) {
